@@ -1,0 +1,168 @@
+// Package safehttp builds the HTTP client that fetches media from URLs people
+// give us (before re-uploading it to X or LinkedIn). Such URLs are untrusted: the
+// client refuses every scheme but http and https and, after DNS resolution,
+// every loopback, private, link-local, unspecified and cloud-metadata address,
+// so a post cannot make the server read its own network. Sizes and times are
+// bounded.
+package safehttp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"syscall"
+	"time"
+)
+
+// Options tune a client.
+type Options struct {
+	// AllowPrivate lets the client reach loopback and private addresses. Only
+	// the sandbox (which serves media from localhost) turns it on.
+	AllowPrivate bool
+	// Timeout bounds a whole fetch; default 60 s.
+	Timeout time.Duration
+	// MaxBytes bounds a body; default 512 MiB (the largest X video).
+	MaxBytes int64
+}
+
+// ErrBlocked is returned for a URL the client refuses to fetch.
+var ErrBlocked = errors.New("address not allowed")
+
+// ErrTooLarge is returned when a body is larger than MaxBytes.
+var ErrTooLarge = errors.New("media too large")
+
+// Client fetches untrusted URLs.
+type Client struct {
+	http     *http.Client
+	maxBytes int64
+}
+
+// New returns a Client with opts.
+func New(opts Options) *Client {
+	if opts.Timeout == 0 {
+		opts.Timeout = 60 * time.Second
+	}
+	if opts.MaxBytes == 0 {
+		opts.MaxBytes = 512 << 20
+	}
+	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+	if !opts.AllowPrivate {
+		dialer.Control = func(_, address string, _ syscall.RawConn) error {
+			host, _, err := net.SplitHostPort(address)
+			if err != nil {
+				return err
+			}
+			ip, err := netip.ParseAddr(host)
+			if err != nil {
+				return fmt.Errorf("%w: %s", ErrBlocked, host)
+			}
+			if !Public(ip) {
+				return fmt.Errorf("%w: %s is not a public address", ErrBlocked, ip)
+			}
+			return nil
+		}
+	}
+	transport := &http.Transport{
+		DialContext:           dialer.DialContext,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: 30 * time.Second,
+		MaxIdleConnsPerHost:   4,
+		IdleConnTimeout:       90 * time.Second,
+	}
+	return &Client{
+		maxBytes: opts.MaxBytes,
+		http: &http.Client{
+			Transport: transport,
+			Timeout:   opts.Timeout,
+			CheckRedirect: func(req *http.Request, via []*http.Request) error {
+				if len(via) >= 5 {
+					return errors.New("too many redirects")
+				}
+				return checkScheme(req.URL)
+			},
+		},
+	}
+}
+
+// Public reports whether ip is a globally routable unicast address: not
+// loopback, private (RFC 1918, RFC 4193), link-local (including the cloud
+// metadata address 169.254.169.254), CGNAT, multicast or unspecified.
+func Public(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	if !ip.IsValid() || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() ||
+		ip.IsLinkLocalMulticast() || ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified() {
+		return false
+	}
+	for _, p := range blocked {
+		if p.Contains(ip) {
+			return false
+		}
+	}
+	return true
+}
+
+var blocked = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"),
+	netip.MustParsePrefix("100.64.0.0/10"), // CGNAT
+	netip.MustParsePrefix("192.0.0.0/24"),
+	netip.MustParsePrefix("198.18.0.0/15"),
+	netip.MustParsePrefix("240.0.0.0/4"),
+	netip.MustParsePrefix("fd00:ec2::254/128"), // AWS IMDS over IPv6
+	netip.MustParsePrefix("64:ff9b::/96"),      // NAT64 can reach private IPv4
+}
+
+func checkScheme(u *url.URL) error {
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("%w: scheme %q (only http and https)", ErrBlocked, u.Scheme)
+	}
+	return nil
+}
+
+// Media is a fetched body.
+type Media struct {
+	Data        []byte
+	ContentType string
+}
+
+// Fetch downloads rawURL.
+func (c *Client) Fetch(ctx context.Context, rawURL string) (Media, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return Media{}, fmt.Errorf("fetch media: %w", err)
+	}
+	if err := checkScheme(u); err != nil {
+		return Media{}, fmt.Errorf("fetch media: %w", err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return Media{}, fmt.Errorf("fetch media: %w", err)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return Media{}, fmt.Errorf("fetch media %s: %w", u.Redacted(), err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return Media{}, fmt.Errorf("fetch media %s: HTTP %d", u.Redacted(), resp.StatusCode)
+	}
+	if resp.ContentLength > c.maxBytes {
+		return Media{}, fmt.Errorf("fetch media %s: %w (%d bytes, limit %d)", u.Redacted(), ErrTooLarge, resp.ContentLength, c.maxBytes)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBytes+1))
+	if err != nil {
+		return Media{}, fmt.Errorf("fetch media %s: %w", u.Redacted(), err)
+	}
+	if int64(len(data)) > c.maxBytes {
+		return Media{}, fmt.Errorf("fetch media %s: %w (limit %d bytes)", u.Redacted(), ErrTooLarge, c.maxBytes)
+	}
+	ct := resp.Header.Get("Content-Type")
+	if ct == "" {
+		ct = http.DetectContentType(data)
+	}
+	return Media{Data: data, ContentType: ct}, nil
+}
