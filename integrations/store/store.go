@@ -176,3 +176,17 @@ func FromMillis(ms int64) time.Time {
 
 // Trunc cuts t to the store's precision (milliseconds, UTC).
 func Trunc(t time.Time) time.Time { return FromMillis(Millis(t)) }
+
+// ScanTime scans an INTEGER unix-ms column into *t (SQLite).
+func ScanTime(t *time.Time) sql.Scanner { return timeScanner{t} }
+
+type timeScanner struct{ t *time.Time }
+
+func (s timeScanner) Scan(v any) error {
+	n, ok := v.(int64)
+	if !ok {
+		return fmt.Errorf("store: want a unix-ms integer, got %T", v)
+	}
+	*s.t = FromMillis(n)
+	return nil
+}

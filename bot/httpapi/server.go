@@ -1,0 +1,82 @@
+// Package httpapi is the HTTP sidecar: the REST API under /api, OAuth
+// callbacks, health and readiness probes and Prometheus metrics (later the
+// Slack HTTP endpoints and the dashboard). Handlers parse, authenticate and
+// reply; the work is done by the tools they call.
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rs/zerolog"
+
+	"github.com/marketingminds/marketingminds/tools/identity"
+)
+
+// Authenticator turns an API token into a Caller.
+type Authenticator interface {
+	Authenticate(ctx context.Context, token string) (identity.Caller, error)
+}
+
+// Pinger reports whether the store answers.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Deps is everything the server needs; cmd builds it.
+type Deps struct {
+	Log      zerolog.Logger
+	Identity Authenticator
+	Store    Pinger
+	// Registry collects the HTTP metrics and serves /metrics; it should
+	// already hold the Go runtime and store collectors.
+	Registry *prometheus.Registry
+	// Agents are named in /api/health.
+	Agents []string
+	// Sandbox is mounted under /sandbox/ when set, and said plainly in /api/health.
+	Sandbox http.Handler
+	// Extra, when set, serves anything the routes do not (later: dashboard).
+	Now func() time.Time
+}
+
+// Server is the HTTP sidecar.
+type Server struct {
+	deps    Deps
+	log     zerolog.Logger
+	metrics *httpMetrics
+	handler http.Handler
+}
+
+// New builds the server and its routes.
+func New(d Deps) *Server {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Registry == nil {
+		d.Registry = prometheus.NewRegistry()
+	}
+	s := &Server{deps: d, log: d.Log, metrics: newHTTPMetrics(d.Registry)}
+	mux := http.NewServeMux()
+	s.routes(mux)
+	s.handler = s.middleware(mux)
+	return s
+}
+
+// Handler is the root handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// HTTPServer wraps the handler in an *http.Server with timeouts that bound
+// slow clients.
+func (s *Server) HTTPServer(addr string) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+}

@@ -1,0 +1,163 @@
+package identity
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math/big"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/marketingminds/marketingminds/integrations/store"
+)
+
+// TokenPrefix starts every API token, so a leaked one is recognisable.
+const TokenPrefix = "mm_"
+
+// tokenBody is the random part: 40 base62 characters (≈ 238 bits).
+const tokenBody = 40
+
+var tokenPattern = regexp.MustCompile(`^mm_[0-9A-Za-z]{40}$`)
+
+// Errors of Authenticate.
+var (
+	ErrMalformedToken = errors.New("malformed API token")
+	ErrInvalidToken   = errors.New("unknown or revoked API token")
+)
+
+// touchEvery bounds how often a token's last-used time is written: once a
+// minute is precise enough and keeps authentication a read.
+const touchEvery = time.Minute
+
+// Service manages workspaces, users and API tokens.
+type Service struct {
+	store Store
+	now   func() time.Time
+
+	mu      sync.Mutex
+	touched map[string]time.Time // token id → last written last-used time
+}
+
+// NewService returns a Service on st; now is the clock.
+func NewService(st Store, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{store: st, now: now, touched: map[string]time.Time{}}
+}
+
+// CreatedToken is a new token: the only time the secret is shown.
+type CreatedToken struct {
+	Token  string // the secret, shown once
+	Record Token
+}
+
+// CreateToken issues an API token for user in workspace with role, creating
+// the workspace and the user (with that role) when they do not exist yet.
+func (s *Service) CreateToken(ctx context.Context, workspaceID, userID string, role Role, name string) (CreatedToken, error) {
+	if workspaceID == "" || userID == "" {
+		return CreatedToken{}, errors.New("identity: create token: workspace and user are required")
+	}
+	if _, err := ParseRole(string(role)); err != nil {
+		return CreatedToken{}, fmt.Errorf("identity: create token: %w", err)
+	}
+	now := s.now().UTC()
+	if _, err := s.store.EnsureWorkspace(ctx, Workspace{ID: workspaceID, CreatedAt: now}); err != nil {
+		return CreatedToken{}, err
+	}
+	if _, err := s.store.EnsureUser(ctx, User{WorkspaceID: workspaceID, ID: userID, Role: role, CreatedAt: now}); err != nil {
+		return CreatedToken{}, err
+	}
+	secret, err := newSecret()
+	if err != nil {
+		return CreatedToken{}, fmt.Errorf("identity: create token: %w", err)
+	}
+	t := Token{
+		ID: store.NewID(), WorkspaceID: workspaceID, UserID: userID, Role: role, Name: name,
+		Hash: hashToken(secret), Prefix: secret[:len(TokenPrefix)+4], CreatedAt: store.Trunc(now),
+	}
+	if err := s.store.CreateToken(ctx, t); err != nil {
+		return CreatedToken{}, err
+	}
+	return CreatedToken{Token: secret, Record: t}, nil
+}
+
+// Authenticate resolves a bearer token to its caller: ErrMalformedToken for
+// something that is not a token, ErrInvalidToken for an unknown or revoked one.
+func (s *Service) Authenticate(ctx context.Context, token string) (Caller, error) {
+	if !tokenPattern.MatchString(token) {
+		return Caller{}, ErrMalformedToken
+	}
+	t, err := s.store.TokenByHash(ctx, hashToken(token))
+	if errors.Is(err, ErrNotFound) {
+		return Caller{}, ErrInvalidToken
+	}
+	if err != nil {
+		return Caller{}, err
+	}
+	if !t.RevokedAt.IsZero() {
+		return Caller{}, ErrInvalidToken
+	}
+	s.touch(ctx, t)
+	return Caller{WorkspaceID: t.WorkspaceID, UserID: t.UserID, Role: t.Role, TokenID: t.ID}, nil
+}
+
+// touch records use of t at most once per touchEvery per process. A failed
+// write is not the caller's problem: the token did authenticate.
+func (s *Service) touch(ctx context.Context, t Token) {
+	now := s.now()
+	s.mu.Lock()
+	last := s.touched[t.ID]
+	if last.IsZero() {
+		last = t.LastUsedAt
+	}
+	due := now.Sub(last) >= touchEvery
+	if due {
+		s.touched[t.ID] = now
+	}
+	s.mu.Unlock()
+	if due {
+		_ = s.store.TouchToken(ctx, t.ID, now)
+	}
+}
+
+// ListTokens lists a workspace's tokens (hashes and prefixes, never secrets).
+func (s *Service) ListTokens(ctx context.Context, workspaceID string) ([]Token, error) {
+	return s.store.ListTokens(ctx, workspaceID)
+}
+
+// RevokeToken revokes a token by id; at once every later request with it is refused.
+func (s *Service) RevokeToken(ctx context.Context, id string) (Token, error) {
+	return s.store.RevokeToken(ctx, id, s.now())
+}
+
+// User returns a workspace's user.
+func (s *Service) User(ctx context.Context, workspaceID, userID string) (User, error) {
+	return s.store.GetUser(ctx, workspaceID, userID)
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+func newSecret() (string, error) {
+	var b strings.Builder
+	b.WriteString(TokenPrefix)
+	max := big.NewInt(int64(len(base62)))
+	for range tokenBody {
+		n, err := rand.Int(rand.Reader, max)
+		if err != nil {
+			return "", err
+		}
+		b.WriteByte(base62[n.Int64()])
+	}
+	return b.String(), nil
+}
