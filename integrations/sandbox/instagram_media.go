@@ -1,0 +1,230 @@
+package sandbox
+
+import (
+	"fmt"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Instagram media containers and media_publish. Callers hold s.mu.
+
+const (
+	igMaxCaption   = 2200
+	igMaxHashtags  = 30
+	igMaxChildren  = 10
+	igContainerTTL = 24 * time.Hour
+)
+
+// igStatus is a container's status_code and status now.
+func (c *gctx) igStatus(k *igContainer) (code, text string) {
+	age := c.s.now().Sub(k.CreatedAt)
+	switch {
+	case k.MediaID != "":
+		return "PUBLISHED", "Published: Media has been successfully published."
+	case age >= igContainerTTL:
+		return "EXPIRED", "Expired: Media container was not published within 24 hours."
+	case age < c.s.opts.ContainerDelay:
+		return "IN_PROGRESS", "In Progress: Media is still being processed."
+	case k.ErrorStatus != "":
+		return "ERROR", k.ErrorStatus
+	}
+	return "FINISHED", "Finished: Media has been uploaded and it is ready to be published."
+}
+
+func (c *gctx) igContainerNode(k *igContainer) gresp {
+	u := c.s.st.Facebook.IGUsers[k.UserID]
+	if !c.canActOn(u.PageID) {
+		return c.noObject()
+	}
+	if e := c.need("instagram_basic"); e != nil {
+		return fail(e)
+	}
+	if c.edge != "" || c.method != http.MethodGet {
+		return c.unsupported()
+	}
+	code, text := c.igStatus(k)
+	v := map[string]any{"id": k.ID, "status_code": code, "status": text}
+	if code == "PUBLISHED" {
+		v["published"] = true
+	}
+	return c.selectFields(v, []string{"id", "status_code", "status", "published", "copyright_check_status", "video_status"}, "id")
+}
+
+func countHashtags(s string) int {
+	n := 0
+	for i, r := range s {
+		if r != '#' {
+			continue
+		}
+		next, _ := utf8.DecodeRuneInString(s[i+1:])
+		if unicode.IsLetter(next) || unicode.IsDigit(next) || next == '_' {
+			n++
+		}
+	}
+	return n
+}
+
+// igFetchError is the answer for a media URL Instagram cannot fetch.
+func igFetchError(u string) *graphError {
+	return &graphError{Code: 9004, Subcode: 2207052, Message: "Only photo or video can be accepted as media type.",
+		UserTitle: "Media download has failed.", UserMsg: "The media could not be fetched from this URI: " + u + ". Please check the URI and try again."}
+}
+
+// igImageError checks an image URL: fetchable (http/https) and JPEG. Without
+// downloading anything, the format is read from the path's extension; a path
+// without one is taken as JPEG.
+func igImageError(u string) *graphError {
+	if !validURL(u) {
+		return igFetchError(u)
+	}
+	ext := strings.ToLower(path.Ext(strings.SplitN(u, "?", 2)[0]))
+	if ext == "" || ext == ".jpg" || ext == ".jpeg" || len(ext) > 5 {
+		return nil
+	}
+	return &graphError{Code: 36001, Subcode: 2207005, Message: "The image format is not supported.", UserTitle: "Unsupported format",
+		UserMsg: fmt.Sprintf("The image format %s is not supported. Please refer to our dev doc for more media specification requirements: https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/media#creating", strings.TrimPrefix(ext, "."))}
+}
+
+// igVideoStatus is the ERROR status a video will end in (MP4 and MOV are
+// accepted), or "".
+func igVideoStatus(u string) string {
+	ext := strings.ToLower(path.Ext(strings.SplitN(u, "?", 2)[0]))
+	if ext == "" || ext == ".mp4" || ext == ".mov" || len(ext) > 5 {
+		return ""
+	}
+	return "Error: Media upload has failed with error code 2207026"
+}
+
+func (c *gctx) igCreateContainer(u *igUser) gresp {
+	if e := c.need("instagram_content_publish"); e != nil {
+		return fail(e)
+	}
+	p := c.p
+	caption := p.Get("caption")
+	// The error shapes for an over-long caption and too many hashtags are
+	// not in the error-code table; they follow Graph's invalid-parameter form.
+	if utf8.RuneCountInString(caption) > igMaxCaption {
+		return fail(&graphError{Code: 100, Message: fmt.Sprintf("(#100) The caption is too long. A caption is at most %d characters.", igMaxCaption)})
+	}
+	if countHashtags(caption) > igMaxHashtags {
+		return fail(&graphError{Code: 100, Message: fmt.Sprintf("(#100) The caption has too many hashtags. A caption has at most %d hashtags.", igMaxHashtags)})
+	}
+	carouselItem := p.Get("is_carousel_item") == "true" || p.Get("is_carousel_item") == "1"
+	k := &igContainer{UserID: u.ID, Caption: caption, IsCarouselItem: carouselItem, CreatedAt: c.s.now()}
+	switch mt := strings.ToUpper(p.Get("media_type")); mt {
+	case "", "IMAGE":
+		if p.Get("image_url") == "" {
+			return fail(&graphError{Code: 100, Message: "(#100) The parameter image_url is required."})
+		}
+		if e := igImageError(p.Get("image_url")); e != nil {
+			return fail(e)
+		}
+		k.MediaType, k.ImageURL = "IMAGE", p.Get("image_url")
+	case "REELS", "VIDEO", "STORIES":
+		if mt == "VIDEO" && !carouselItem {
+			return fail(&graphError{Code: 100, Message: "(#100) The VIDEO media type is only supported for carousel items; publish single videos as REELS."})
+		}
+		if mt == "STORIES" && p.Get("image_url") != "" {
+			if e := igImageError(p.Get("image_url")); e != nil {
+				return fail(e)
+			}
+			k.MediaType, k.ImageURL = mt, p.Get("image_url")
+			break
+		}
+		if p.Get("video_url") == "" {
+			return fail(&graphError{Code: 100, Message: "(#100) The parameter video_url is required."})
+		}
+		if !validURL(p.Get("video_url")) {
+			return fail(igFetchError(p.Get("video_url")))
+		}
+		k.MediaType, k.VideoURL, k.ErrorStatus = mt, p.Get("video_url"), igVideoStatus(p.Get("video_url"))
+	case "CAROUSEL":
+		children := strings.Split(p.Get("children"), ",")
+		if p.Get("children") == "" || len(children) < 2 || len(children) > igMaxChildren {
+			return fail(&graphError{Code: 100, Message: fmt.Sprintf("(#100) The parameter children must list between 2 and %d carousel items.", igMaxChildren)})
+		}
+		for _, id := range children {
+			ch := c.s.st.Facebook.Containers[strings.TrimSpace(id)]
+			if ch == nil || ch.UserID != u.ID || !ch.IsCarouselItem {
+				return fail(&graphError{Code: 100, Message: "(#100) Param children[" + id + "] must be a carousel item container of this account"})
+			}
+			if code, _ := c.igStatus(ch); code != "FINISHED" {
+				return fail(igNotReady())
+			}
+			k.Children = append(k.Children, ch.ID)
+		}
+		k.MediaType = "CAROUSEL"
+	default:
+		return fail(&graphError{Code: 100, Message: "(#100) Param media_type must be one of {CAROUSEL, REELS, STORIES, VIDEO, IMAGE}"})
+	}
+	k.ID = c.s.igID()
+	c.s.st.Facebook.Containers[k.ID] = k
+	c.s.touch()
+	return ok(map[string]string{"id": k.ID})
+}
+
+func igNotReady() *graphError {
+	return &graphError{Code: 9007, Subcode: 2207027, Message: "Media ID is not available", UserTitle: "Media Not Ready For Publishing",
+		UserMsg: "The media is not ready for publishing, please wait for a moment"}
+}
+
+func (c *gctx) igPublish(u *igUser) gresp {
+	if e := c.need("instagram_content_publish"); e != nil {
+		return fail(e)
+	}
+	id := c.p.Get("creation_id")
+	if id == "" {
+		return fail(&graphError{Code: 100, Message: "(#100) The parameter creation_id is required."})
+	}
+	k := c.s.st.Facebook.Containers[id]
+	if k == nil || k.UserID != u.ID {
+		return fail(&graphError{Code: 24, Subcode: 2207008, Message: "The requested resource does not exist", UserTitle: "Media builder not found",
+			UserMsg: "The media builder with creation id = " + id + " does not exist or has expired."})
+	}
+	if k.IsCarouselItem {
+		return fail(&graphError{Code: 100, Message: "(#100) A carousel item cannot be published on its own; publish its CAROUSEL container."})
+	}
+	switch code, _ := c.igStatus(k); code {
+	case "IN_PROGRESS":
+		return fail(igNotReady())
+	case "ERROR":
+		return fail(&graphError{Code: -1, Subcode: 2207032, Message: "Create media fail, please try to re-create media", UserTitle: "Failed to create media",
+			UserMsg: "Create media fail, please try to re-create media"})
+	case "EXPIRED":
+		return fail(&graphError{Code: -2, Subcode: 2207020, Message: "The media you are trying to access has expired. Please try to upload again.",
+			UserTitle: "Media expired", UserMsg: "The media you are trying to access has expired. Please try to upload again."})
+	case "PUBLISHED":
+		return fail(&graphError{Code: 100, Message: "(#100) This media container has already been published."})
+	}
+	c.igTrim(u)
+	if len(u.Publishes) >= u.QuotaTotal {
+		return fail(&graphError{Code: 9, Subcode: 2207042, Message: "Application request limit reached", UserTitle: "Reached publishing limit",
+			UserMsg: "You reached maximum number of posts that is allowed to be published by Content Publishing API."})
+	}
+	m := &igMedia{Caption: k.Caption, MediaType: "IMAGE", ProductType: "FEED", MediaURL: k.ImageURL}
+	switch k.MediaType {
+	case "REELS":
+		m.MediaType, m.ProductType, m.MediaURL = "VIDEO", "REELS", k.VideoURL
+	case "STORIES":
+		m.ProductType = "STORY"
+		if k.VideoURL != "" {
+			m.MediaType, m.MediaURL = "VIDEO", k.VideoURL
+		}
+	case "CAROUSEL":
+		m.MediaType = "CAROUSEL_ALBUM"
+		first := c.s.st.Facebook.Containers[k.Children[0]]
+		m.MediaURL = first.ImageURL + first.VideoURL
+		for range k.Children {
+			m.Children = append(m.Children, c.s.igID())
+		}
+	}
+	now := c.s.now()
+	c.s.igAddMedia(u, m, now)
+	k.MediaID = m.ID
+	u.Publishes = append(u.Publishes, now)
+	return ok(map[string]string{"id": m.ID})
+}
