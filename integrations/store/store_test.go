@@ -180,4 +180,3 @@ func TestMongoUnreachableFailsFast(t *testing.T) {
 		t.Fatalf("error %q does not name the host %s", err, want)
 	}
 }
-

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/spf13/cobra"
+
+	"github.com/marketingminds/marketingminds/bot/httpapi"
+	"github.com/marketingminds/marketingminds/integrations/sandbox"
+	"github.com/marketingminds/marketingminds/tools/identity"
+)
+
+// shutdownGrace bounds how long in-flight requests may finish after SIGTERM.
+const shutdownGrace = 10 * time.Second
+
+func serveCommand(env envLoader, stdout, stderr io.Writer) *cobra.Command {
+	var sandboxFlag bool
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the service: HTTP API, OAuth callbacks, scheduler (and Slack when configured)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, _, err := env()
+			if err != nil {
+				return err
+			}
+			if sandboxFlag {
+				if cfg.SandboxURL != "" {
+					return &configError{problems: []string{"--sandbox: MM_SANDBOX_URL is set too; choose one sandbox"}}
+				}
+				cfg.Sandbox = true
+			}
+			return serve(cmd.Context(), cfg, stderr)
+		},
+	}
+	cmd.Flags().BoolVar(&sandboxFlag, "sandbox", false, "mount the platform sandbox in-process and point every adapter at it (same as MM_SANDBOX=1)")
+	return cmd
+}
+
+// serve runs until ctx is cancelled (SIGINT/SIGTERM), then stops accepting,
+// drains in-flight requests for up to shutdownGrace, closes the store and
+// returns nil.
+func serve(ctx context.Context, cfg config, logOut io.Writer) error {
+	log := newLogger(logOut, cfg.LogFormat, cfg.LogLevel, cfg.secrets()...)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
+	}
+	defer ln.Close()
+
+	var sb *sandbox.Sandbox
+	if cfg.Sandbox {
+		sb, err = sandbox.New(sandbox.Options{StatePath: filepath.Join(cfg.DataDir, "sandbox.json"), Logger: log})
+		if err != nil {
+			return err
+		}
+		defer sb.Close()
+		log.Warn().Str("sandbox", "http://"+ln.Addr().String()+"/sandbox").
+			Msg("SANDBOX MODE: every platform is emulated in-process; nothing is posted anywhere real")
+	} else if cfg.SandboxURL != "" {
+		log.Warn().Str("sandbox", cfg.SandboxURL).Msg("SANDBOX MODE: every platform adapter points at an external sandbox")
+	}
+
+	db, err := openStore(ctx, cfg, log, reg, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close(context.WithoutCancel(ctx))
+
+	deps := httpapi.Deps{
+		Log:      log,
+		Identity: identity.NewService(identity.NewStore(db), time.Now),
+		Store:    db,
+		Registry: reg,
+		Agents:   []string{},
+	}
+	if sb != nil {
+		deps.Sandbox = sb
+	}
+	srv := httpapi.New(deps).HTTPServer(cfg.HTTPAddr)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info().Str("addr", ln.Addr().String()).Str("public_url", cfg.PublicURL).Str("store", string(db.Backend)).Msg("serving")
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info().Msg("shutting down: draining in-flight requests")
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		log.Error().Err(err).Msg("shutdown: requests still running were cut off")
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("http server: %w", err)
+	}
+	log.Info().Msg("stopped")
+	return nil
+}
+
+// secrets lists the configured secret values, for the log redactor.
+func (c config) secrets() []string {
+	return []string{c.OpenAIKey, c.SlackBotToken, c.SlackAppToken, c.SlackSigningSecret,
+		c.FacebookAppSecret, c.TwitterClientSecret, c.LinkedInClientSecret, c.ZohoClientSecret, string(c.EncryptionKey)}
+}
