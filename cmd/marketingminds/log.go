@@ -58,9 +58,31 @@ func newRedactor(out io.Writer, secrets ...string) *redactor {
 	return r
 }
 
+// keyMarkers and valueMarkers are cheap substring tests that gate the
+// regular expressions: most lines contain none and pass through untouched.
+var (
+	keyMarkers   = [][]byte{[]byte(`token"`), []byte(`secret"`), []byte(`password"`), []byte(`authorization"`), []byte(`api_key"`), []byte(`encryption_key"`), []byte(`code_verifier"`)}
+	valueMarkers = [][]byte{[]byte("mm_"), []byte("xox"), []byte("xapp-"), []byte("sk-"), []byte("earer"), []byte("EARER"), []byte("oauthtoken"), []byte("token="), []byte("secret="), []byte("verifier=")}
+)
+
+func containsAny(p []byte, markers [][]byte) bool {
+	for _, m := range markers {
+		if bytes.Contains(p, m) {
+			return true
+		}
+	}
+	return false
+}
+
 func (r *redactor) Write(p []byte) (int, error) {
-	line := secretKeys.ReplaceAll(p, []byte(`"$1":"`+redacted+`"`))
+	line := p
+	if containsAny(line, keyMarkers) {
+		line = secretKeys.ReplaceAll(line, []byte(`"$1":"`+redacted+`"`))
+	}
 	for _, re := range secretValues {
+		if !containsAny(line, valueMarkers) {
+			break
+		}
 		line = re.ReplaceAllFunc(line, func(m []byte) []byte {
 			if i := bytes.IndexAny(m, "= \t"); i >= 0 && (m[i] == '=' || bytes.HasPrefix(bytes.ToLower(m), []byte("bearer")) || bytes.HasPrefix(bytes.ToLower(m), []byte("zoho"))) {
 				return append(append([]byte{}, m[:i+1]...), redacted...)

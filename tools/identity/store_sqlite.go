@@ -8,7 +8,19 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/store"
 )
 
-type sqliteStore struct{ db *store.DB }
+type sqliteStore struct {
+	db          *store.DB
+	tokenByHash *store.Stmt // on every authenticated request
+	touch       *store.Stmt
+}
+
+func newSQLiteStore(db *store.DB) *sqliteStore {
+	return &sqliteStore{
+		db:          db,
+		tokenByHash: store.Prepared(db.SQLRead, `SELECT `+tokenColumns+` FROM api_tokens WHERE hash = ?`),
+		touch:       store.Prepared(db.SQL, `UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND last_used_at < ?`),
+	}
+}
 
 func (s *sqliteStore) EnsureWorkspace(ctx context.Context, w Workspace) (Workspace, error) {
 	defer s.db.Observe("identity.ensure_workspace")()
@@ -70,7 +82,7 @@ func scanToken(row interface{ Scan(...any) error }) (Token, error) {
 
 func (s *sqliteStore) TokenByHash(ctx context.Context, hash string) (Token, error) {
 	defer s.db.Observe("identity.token_by_hash")()
-	t, err := scanToken(s.db.SQLRead.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE hash = ?`, hash))
+	t, err := scanToken(s.tokenByHash.QueryRow(ctx, hash))
 	if store.IsNoRows(err) {
 		return Token{}, fmt.Errorf("identity: token: %w", ErrNotFound)
 	}
@@ -116,8 +128,7 @@ func (s *sqliteStore) RevokeToken(ctx context.Context, id string, at time.Time) 
 
 func (s *sqliteStore) TouchToken(ctx context.Context, id string, at time.Time) error {
 	defer s.db.Observe("identity.touch_token")()
-	if _, err := s.db.SQL.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND last_used_at < ?`,
-		store.Millis(at), id, store.Millis(at)); err != nil {
+	if _, err := s.touch.Exec(ctx, store.Millis(at), id, store.Millis(at)); err != nil {
 		return fmt.Errorf("identity: touch token %s: %w", id, err)
 	}
 	return nil
