@@ -1,0 +1,380 @@
+package publish
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/marketingminds/marketingminds/integrations/platform"
+	"github.com/marketingminds/marketingminds/integrations/store"
+	"github.com/marketingminds/marketingminds/tools/identity"
+)
+
+// PostView is a post as people and clients see it.
+type PostView struct {
+	ID          string                   `json:"id"`
+	Status      string                   `json:"status"`
+	Content     Content                  `json:"content"`
+	Variants    map[platform.Name]string `json:"variants,omitempty"`
+	CreatedBy   string                   `json:"created_by"`
+	Door        identity.Door            `json:"door"`
+	ScheduledAt *time.Time               `json:"scheduled_at,omitempty"`
+	CreatedAt   time.Time                `json:"created_at"`
+	UpdatedAt   time.Time                `json:"updated_at"`
+	Targets     []TargetView             `json:"targets"`
+}
+
+// TargetView is one delivery as people see it; Actions lists what they can
+// do about it ("cancel", "retry", "publish_anyway").
+type TargetView struct {
+	AccountID      string        `json:"account_id"`
+	Platform       platform.Name `json:"platform"`
+	Status         Status        `json:"status"`
+	PlatformPostID string        `json:"platform_post_id"`
+	URL            string        `json:"url"`
+	Error          string        `json:"error"`
+	Attempts       int           `json:"attempts"`
+	JobID          string        `json:"job_id,omitempty"`
+	RunAt          time.Time     `json:"run_at"`
+	WaitingUntil   *time.Time    `json:"waiting_until,omitempty"`
+	PublishedAt    *time.Time    `json:"published_at,omitempty"`
+	Actions        []string      `json:"actions"`
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// View is p as people see it.
+func (p Post) View() PostView {
+	v := PostView{ID: p.ID, Content: p.Content, Variants: p.Variants, CreatedBy: p.CreatedBy, Door: p.Door,
+		ScheduledAt: timePtr(p.ScheduledAt), CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, Targets: []TargetView{}}
+	counts := map[Status]int{}
+	for _, d := range p.Targets {
+		counts[d.Status]++
+		t := TargetView{AccountID: d.AccountID, Platform: d.Platform, Status: d.Status, PlatformPostID: d.PlatformPostID, URL: d.URL,
+			Error: d.LastError, Attempts: d.Attempts, JobID: d.JobID, RunAt: d.RunAt, PublishedAt: timePtr(d.PublishedAt), Actions: []string{}}
+		if d.Status == StatusPending && d.WaitingUntil.After(d.UpdatedAt) {
+			t.WaitingUntil = timePtr(d.WaitingUntil)
+		}
+		switch d.Status {
+		case StatusPending:
+			t.Actions = append(t.Actions, "cancel")
+		case StatusFailed:
+			t.Actions = append(t.Actions, "retry")
+		case StatusUnconfirmed:
+			t.Actions = append(t.Actions, "publish_anyway")
+		}
+		v.Targets = append(v.Targets, t)
+	}
+	n := len(p.Targets)
+	switch {
+	case n > 0 && counts[StatusPublished] == n:
+		v.Status = "published"
+	case n > 0 && counts[StatusCancelled] == n:
+		v.Status = "cancelled"
+	case counts[StatusPublishing] > 0:
+		v.Status = "publishing"
+	case counts[StatusPending] > 0 && !p.ScheduledAt.IsZero() && counts[StatusPending]+counts[StatusCancelled] == n:
+		v.Status = "scheduled"
+	case counts[StatusPending] > 0:
+		v.Status = "pending"
+	case counts[StatusPublished] > 0:
+		v.Status = "partial"
+	case counts[StatusUnconfirmed] > 0:
+		v.Status = "unconfirmed"
+	default:
+		v.Status = "failed"
+	}
+	return v
+}
+
+// Get returns a post of the caller's workspace.
+func (s *Service) Get(ctx context.Context, c identity.Caller, id string) (PostView, error) {
+	if err := c.Require(identity.Viewer); err != nil {
+		return PostView{}, err
+	}
+	p, err := s.store.GetPost(ctx, c.WorkspaceID, id)
+	if err != nil {
+		return PostView{}, err
+	}
+	return p.View(), nil
+}
+
+// List pages through the workspace's posts, newest first; next is "" on the
+// last page.
+func (s *Service) List(ctx context.Context, c identity.Caller, limit int, cursor string) (posts []PostView, next string, err error) {
+	if err := c.Require(identity.Viewer); err != nil {
+		return nil, "", err
+	}
+	if limit <= 0 {
+		limit = 20
+	}
+	limit = min(limit, 100)
+	after, err := decodeCursor(cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	ps, err := s.store.ListPosts(ctx, c.WorkspaceID, limit+1, after)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(ps) > limit {
+		ps = ps[:limit]
+		last := ps[limit-1]
+		next = encodeCursor(Cursor{CreatedAt: last.CreatedAt, ID: last.ID})
+	}
+	posts = make([]PostView, len(ps))
+	for i, p := range ps {
+		posts[i] = p.View()
+	}
+	return posts, next, nil
+}
+
+func encodeCursor(c Cursor) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(store.Millis(c.CreatedAt), 10) + ":" + c.ID))
+}
+
+func decodeCursor(s string) (Cursor, error) {
+	if s == "" {
+		return Cursor{}, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	ms, id, ok := strings.Cut(string(raw), ":")
+	n, perr := strconv.ParseInt(ms, 10, 64)
+	if err != nil || !ok || perr != nil || id == "" {
+		return Cursor{}, fmt.Errorf("%w: the cursor is not one this API gave out", ErrInvalid)
+	}
+	return Cursor{CreatedAt: store.FromMillis(n), ID: id}, nil
+}
+
+// Patch changes a scheduled post; nil fields stay as they are.
+type Patch struct {
+	Text      *string                   `json:"text,omitempty"`
+	Link      *string                   `json:"link,omitempty"`
+	ImageURLs *[]string                 `json:"image_urls,omitempty"`
+	VideoURL  *string                   `json:"video_url,omitempty"`
+	Thread    *[]string                 `json:"thread,omitempty"`
+	Variants  *map[platform.Name]string `json:"variants,omitempty"`
+	RunAt     *time.Time                `json:"-"`
+}
+
+// Update changes a scheduled post's content or time before it runs; its
+// deliveries (and their jobs) move with it. ErrConflict once any target has
+// started.
+func (s *Service) Update(ctx context.Context, c identity.Caller, id string, patch Patch) (PostView, error) {
+	if err := c.Require(identity.Editor); err != nil {
+		return PostView{}, err
+	}
+	p, err := s.store.GetPost(ctx, c.WorkspaceID, id)
+	if err != nil {
+		return PostView{}, err
+	}
+	now := s.now()
+	var pending []Delivery
+	for _, d := range p.Targets {
+		switch {
+		case d.Status == StatusCancelled:
+		case d.Status != StatusPending || !d.StartedAt.IsZero():
+			return PostView{}, fmt.Errorf("%w: the post to %s has already started (%s); it can no longer be changed", ErrConflict, d.AccountID, d.Status)
+		default:
+			pending = append(pending, d)
+		}
+	}
+	if len(pending) == 0 {
+		return PostView{}, fmt.Errorf("%w: nothing is left to send for this post", ErrConflict)
+	}
+	applyPatch(&p, patch)
+	moved := false
+	if patch.RunAt != nil {
+		at := patch.RunAt.UTC()
+		if !at.After(now) {
+			return PostView{}, fmt.Errorf("%w: %s is in the past; pick a time from now on", ErrInvalid, at.Format(time.RFC3339))
+		}
+		moved = !at.Equal(p.ScheduledAt)
+		p.ScheduledAt = at
+	}
+	var problems []Problem
+	for i, d := range pending {
+		body := bodyFor(p.Content, p.Variants, d.Platform)
+		for _, pr := range Validate(d.Platform, body, s.limits) {
+			pr.AccountID = d.AccountID
+			problems = append(problems, pr)
+		}
+		pending[i].Body, pending[i].TextHash, pending[i].LastError, pending[i].UpdatedAt = body, textHash(d.Platform, body), "", now
+		if patch.RunAt != nil {
+			pending[i].RunAt = p.ScheduledAt
+		}
+	}
+	if len(problems) > 0 {
+		return PostView{}, &ValidationError{Problems: problems}
+	}
+	p.UpdatedAt = now
+	if err := s.store.ReplacePost(ctx, p, pending); err != nil {
+		return PostView{}, err
+	}
+	if moved {
+		for _, d := range pending {
+			// A job that cannot move is running: it will find the new time
+			// on the delivery and wait for it.
+			if err := s.cfg.Jobs.MoveJob(ctx, c.WorkspaceID, d.JobID, p.ScheduledAt); err != nil {
+				s.log.Warn().Err(err).Str("delivery", d.ID).Str("job", d.JobID).Msg("publish: move job of an edited post")
+			}
+		}
+	}
+	return s.Get(ctx, c, id)
+}
+
+func applyPatch(p *Post, patch Patch) {
+	if patch.Text != nil {
+		p.Content.Text = *patch.Text
+	}
+	if patch.Link != nil {
+		p.Content.Link = *patch.Link
+	}
+	if patch.ImageURLs != nil {
+		p.Content.ImageURLs = *patch.ImageURLs
+	}
+	if patch.VideoURL != nil {
+		p.Content.VideoURL = *patch.VideoURL
+	}
+	if patch.Thread != nil {
+		p.Content.Thread = *patch.Thread
+	}
+	if patch.Variants != nil {
+		p.Variants = *patch.Variants
+	}
+}
+
+// Retry sends a post's failed targets again, now, and only those.
+func (s *Service) Retry(ctx context.Context, c identity.Caller, id string) (Outcome, error) {
+	return s.again(ctx, c, id, func(d Delivery) bool { return d.Status == StatusFailed }, false,
+		"nothing to retry: no target of this post failed")
+}
+
+// PublishAnyway sends an unconfirmed target again after a person checked the
+// account and found the post missing. accountID "" means every unconfirmed target.
+func (s *Service) PublishAnyway(ctx context.Context, c identity.Caller, id, accountID string) (Outcome, error) {
+	return s.again(ctx, c, id, func(d Delivery) bool {
+		return d.Status == StatusUnconfirmed && (accountID == "" || d.AccountID == accountID)
+	}, true, "nothing to publish anyway: no target of this post is unconfirmed")
+}
+
+func (s *Service) again(ctx context.Context, c identity.Caller, id string, pick func(Delivery) bool, forget bool, none string) (Outcome, error) {
+	if err := c.Require(identity.Editor); err != nil {
+		return Outcome{}, err
+	}
+	p, err := s.store.GetPost(ctx, c.WorkspaceID, id)
+	if err != nil {
+		return Outcome{}, err
+	}
+	now := s.now()
+	var run []Delivery
+	for _, d := range p.Targets {
+		if !pick(d) {
+			continue
+		}
+		ids, err := s.cfg.Jobs.EnqueueDeliveries(ctx, []JobSpec{{WorkspaceID: c.WorkspaceID, DeliveryID: d.ID,
+			RunAt: now.Add(s.cfg.Watchdog), UniqueKey: fmt.Sprintf("delivery:%s:%d", d.ID, d.Rev+1), CreatedBy: c.UserID}})
+		if err != nil {
+			return Outcome{}, wrapf(err, "enqueue delivery")
+		}
+		r := d
+		r.Status, r.Attempts, r.LastError, r.RunAt, r.WaitingUntil, r.JobID, r.UpdatedAt = StatusPending, 0, "", now, time.Time{}, ids[0], now
+		if forget {
+			r.VerifySince = time.Time{}
+		}
+		ok, err := s.commit.Save(ctx, r)
+		if err != nil || !ok {
+			_ = s.cfg.Jobs.CancelJob(context.WithoutCancel(ctx), c.WorkspaceID, ids[0])
+			if err != nil {
+				return Outcome{}, err
+			}
+			continue // someone else moved it first
+		}
+		r.Rev++
+		run = append(run, r)
+	}
+	if len(run) == 0 {
+		return Outcome{}, fmt.Errorf("%w: %s", ErrConflict, none)
+	}
+	s.runNow(ctx, run)
+	return s.outcome(ctx, c.WorkspaceID, id, nil)
+}
+
+// Cancel stops a post's targets that have not started; the others are left
+// as they are. ErrConflict when none was pending.
+func (s *Service) Cancel(ctx context.Context, c identity.Caller, id string) (PostView, error) {
+	if err := c.Require(identity.Editor); err != nil {
+		return PostView{}, err
+	}
+	p, err := s.store.GetPost(ctx, c.WorkspaceID, id)
+	if err != nil {
+		return PostView{}, err
+	}
+	now := s.now()
+	n := 0
+	for _, d := range p.Targets {
+		if d.Status != StatusPending {
+			continue
+		}
+		x := d
+		x.Status, x.LastError, x.UpdatedAt = StatusCancelled, "cancelled by "+c.UserID, now
+		ok, err := s.commit.Save(ctx, x)
+		if err != nil {
+			return PostView{}, err
+		}
+		if !ok {
+			continue
+		}
+		n++
+		if err := s.cfg.Jobs.CancelJob(ctx, c.WorkspaceID, d.JobID); err != nil {
+			// A running job finds the delivery cancelled and stops.
+			s.log.Debug().Err(err).Str("job", d.JobID).Msg("publish: cancel delivery job")
+		}
+	}
+	if n == 0 {
+		return PostView{}, fmt.Errorf("%w: nothing to cancel: no target of this post is waiting", ErrConflict)
+	}
+	return s.Get(ctx, c, id)
+}
+
+// localLayouts are the local-time forms ParseTime reads in the user's zone.
+var localLayouts = []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02 15:04"}
+
+// ParseTime reads a schedule time: RFC 3339 with an offset, or a local time
+// ("2026-12-01T09:00") read in the caller's time zone. A time in the past is
+// ErrInvalid, saying so.
+func (s *Service) ParseTime(ctx context.Context, c identity.Caller, v string) (time.Time, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return time.Time{}, fmt.Errorf("%w: give a time to publish at", ErrInvalid)
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		loc := time.UTC
+		if s.cfg.UserLocation != nil {
+			if l, lerr := s.cfg.UserLocation(ctx, c.WorkspaceID, c.UserID); lerr == nil && l != nil {
+				loc = l
+			}
+		}
+		for _, layout := range localLayouts {
+			if t, err = time.ParseInLocation(layout, v, loc); err == nil {
+				break
+			}
+		}
+		if err != nil {
+			return time.Time{}, fmt.Errorf("%w: %q is not a time; use RFC 3339 (2026-12-01T09:00:00+01:00) or a local time (2026-12-01T09:00)", ErrInvalid, v)
+		}
+	}
+	if now := s.now(); !t.After(now) {
+		return time.Time{}, fmt.Errorf("%w: %s is in the past (it is now %s)", ErrInvalid, t.Format(time.RFC3339), now.In(t.Location()).Format(time.RFC3339))
+	}
+	return t.UTC(), nil
+}

@@ -1,0 +1,436 @@
+package publish
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/marketingminds/marketingminds/integrations/platform"
+	"github.com/marketingminds/marketingminds/tools/identity"
+)
+
+// Account is what publishing needs to know of a connected account.
+type Account struct {
+	ID          string
+	WorkspaceID string
+	Platform    platform.Name
+	ExternalID  string
+	Name        string
+	// Connected is false when the account must be reconnected (revoked,
+	// refresh failed, disconnected); Problem then says why.
+	Connected bool
+	Problem   string
+}
+
+// Accounts is how publishing reaches accounts and their tokens (tools/accounts).
+type Accounts interface {
+	// Account returns the account in the workspace, or an error wrapping
+	// ErrUnknownAccount.
+	Account(ctx context.Context, workspaceID, accountID string) (Account, error)
+	// Token returns a usable access token for the account (refreshed when
+	// it is about to expire).
+	Token(ctx context.Context, workspaceID, accountID string) (string, error)
+	// RefreshToken replaces refused, a token the platform refused
+	// (401, Graph code 190) and returns the new one.
+	RefreshToken(ctx context.Context, workspaceID, accountID, refused string) (string, error)
+}
+
+// Adapter is a platform's publishing side (integrations/<platform>.Client).
+type Adapter interface {
+	Publish(ctx context.Context, t platform.Target, p platform.Post) (platform.Published, error)
+	RecentPosts(ctx context.Context, t platform.Target, since time.Time) ([]platform.RecentPost, error)
+}
+
+// publishingLimiter is an adapter that can say an account's publishing quota
+// (Instagram's content_publishing_limit).
+type publishingLimiter interface {
+	PublishingLimit(ctx context.Context, t platform.Target) (used, total int, err error)
+}
+
+// JobSpec is one delivery job to enqueue.
+type JobSpec struct {
+	WorkspaceID string
+	DeliveryID  string
+	RunAt       time.Time
+	UniqueKey   string
+	CreatedBy   string
+}
+
+// Jobs is what publishing needs of the durable scheduler (tools/schedule);
+// SchedulerJobs adapts a *schedule.Scheduler.
+type Jobs interface {
+	EnqueueDeliveries(ctx context.Context, specs []JobSpec) ([]string, error)
+	CancelJob(ctx context.Context, workspaceID, jobID string) error
+	MoveJob(ctx context.Context, workspaceID, jobID string, runAt time.Time) error
+}
+
+// Cap is a per-account posting limit respected before sending.
+type Cap struct {
+	Posts  int
+	Window time.Duration
+}
+
+// DefaultCaps: X allows 100 posts per 15 minutes per user; Instagram 100 API
+// posts per rolling 24 h (the adapter's content_publishing_limit, when it
+// answers, gives the account's real quota_total instead).
+var DefaultCaps = map[platform.Name]Cap{
+	platform.Twitter:   {Posts: 100, Window: 15 * time.Minute},
+	platform.Instagram: {Posts: 100, Window: 24 * time.Hour},
+}
+
+// Config builds a Service.
+type Config struct {
+	Store    Store
+	Accounts Accounts
+	// Adapters by platform; a platform without one is not offered.
+	Adapters map[platform.Name]Adapter
+	Jobs     Jobs
+	Log      zerolog.Logger
+	Now      func() time.Time
+	// Limits: zero value means DefaultLimits.
+	Limits *Limits
+	// Caps: nil means DefaultCaps; an empty map disables caps.
+	Caps map[platform.Name]Cap
+	// Concurrency bounds the publish-now fan-out (default 8).
+	Concurrency int
+	// MaxAttempts bounds the sends of one delivery (default 5).
+	MaxAttempts int
+	// Backoff is the wait after the n-th failed send (default n² × 2 s).
+	Backoff func(n int) time.Duration
+	// Watchdog is how long after a publish-now its delivery job fires, to
+	// finish or reconcile what the request could not (default 10 min); it
+	// must exceed AttemptTimeout.
+	Watchdog time.Duration
+	// AttemptTimeout bounds one publish-now send (default 2 min).
+	AttemptTimeout time.Duration
+	// UserLocation reads a user's time zone, for local schedule times
+	// (default UTC).
+	UserLocation func(ctx context.Context, workspaceID, userID string) (*time.Location, error)
+}
+
+// Service is the publishing capability.
+type Service struct {
+	cfg    Config
+	store  Store
+	log    zerolog.Logger
+	now    func() time.Time
+	limits Limits
+	commit *committer
+
+	capMu    sync.Mutex
+	capLocal map[string][]time.Time // account → this replica's recent starts
+	quotaMu  sync.Mutex
+	quota    map[string]quotaEntry // account → Instagram quota_total
+}
+
+type quotaEntry struct {
+	total int
+	at    time.Time
+}
+
+// New returns a Service.
+func New(cfg Config) (*Service, error) {
+	if cfg.Store == nil || cfg.Accounts == nil || cfg.Jobs == nil {
+		return nil, errors.New("publish: New needs a Store, Accounts and Jobs")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Caps == nil {
+		cfg.Caps = DefaultCaps
+	}
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 8
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 5
+	}
+	if cfg.Backoff == nil {
+		cfg.Backoff = func(n int) time.Duration { return time.Duration(n*n) * 2 * time.Second }
+	}
+	if cfg.AttemptTimeout <= 0 {
+		cfg.AttemptTimeout = 2 * time.Minute
+	}
+	if cfg.Watchdog <= cfg.AttemptTimeout {
+		cfg.Watchdog = max(10*time.Minute, 2*cfg.AttemptTimeout)
+	}
+	lim := DefaultLimits
+	if cfg.Limits != nil {
+		lim = *cfg.Limits
+	}
+	s := &Service{cfg: cfg, store: cfg.Store, log: cfg.Log, now: func() time.Time { return cfg.Now().UTC() }, limits: lim,
+		capLocal: map[string][]time.Time{}, quota: map[string]quotaEntry{}}
+	s.commit = newCommitter(cfg.Store.SaveDeliveries)
+	return s, nil
+}
+
+// prepared is a validated request: the post to store and the targets skipped.
+type prepared struct {
+	post    Post
+	invalid []Result
+}
+
+// prepare validates req for every target (all problems at once), applies the
+// duplicate guard and builds the post with one pending delivery per valid
+// target, due at runAt.
+func (s *Service) prepare(ctx context.Context, c identity.Caller, req Request, runAt time.Time, scheduled bool) (prepared, error) {
+	now := s.now()
+	ids := dedupe(req.AccountIDs)
+	if len(ids) == 0 {
+		return prepared{}, &ValidationError{Problems: []Problem{{Field: "account_ids", Message: "name at least one account to post to"}}}
+	}
+	post := Post{ID: newID(), WorkspaceID: c.WorkspaceID, Content: req.Content, Variants: req.Variants, CreatedBy: c.UserID,
+		Door: c.Door, CreatedAt: now, UpdatedAt: now}
+	if scheduled {
+		post.ScheduledAt = runAt
+	}
+	for name := range req.Variants {
+		if !isSocial(name) {
+			return prepared{}, &ValidationError{Problems: []Problem{{Field: "variants", Message: fmt.Sprintf("variants: unknown platform %q", name)}}}
+		}
+	}
+	var problems []Problem
+	var invalid []Result
+	for _, id := range ids {
+		acct, err := s.cfg.Accounts.Account(ctx, c.WorkspaceID, id)
+		var ps []Problem
+		switch {
+		case errors.Is(err, ErrUnknownAccount):
+			ps = []Problem{{Field: "account_ids", Message: fmt.Sprintf("account %s is not connected to this workspace", id)}}
+		case err != nil:
+			return prepared{}, wrapf(err, "look up account %s", id)
+		case !acct.Connected:
+			why := acct.Problem
+			if why == "" {
+				why = "it was disconnected"
+			}
+			ps = []Problem{{Field: "account_ids", Message: fmt.Sprintf("%s account %s needs to be reconnected: %s", platformLabel(acct.Platform), accountLabel(acct), why)}}
+		case s.cfg.Adapters[acct.Platform] == nil:
+			ps = []Problem{{Field: "account_ids", Message: fmt.Sprintf("publishing to %s is not available here", platformLabel(acct.Platform))}}
+		}
+		var body platform.Post
+		if len(ps) == 0 {
+			body = bodyFor(req.Content, req.Variants, acct.Platform)
+			ps = Validate(acct.Platform, body, s.limits)
+		}
+		if len(ps) > 0 {
+			for i := range ps {
+				ps[i].AccountID = id
+				if ps[i].Platform == "" {
+					ps[i].Platform = acct.Platform
+				}
+			}
+			problems = append(problems, ps...)
+			invalid = append(invalid, Result{AccountID: id, Platform: acct.Platform, Status: StatusInvalid, Error: joinProblems(ps)})
+			continue
+		}
+		post.Targets = append(post.Targets, Delivery{ID: newID(), WorkspaceID: c.WorkspaceID, PostID: post.ID, AccountID: id,
+			Platform: acct.Platform, Body: body, TextHash: textHash(acct.Platform, body), Status: StatusPending, Rev: 1, Position: len(post.Targets),
+			RunAt: runAt, CreatedAt: now, UpdatedAt: now})
+	}
+	if len(problems) > 0 && (!req.SkipInvalid || len(post.Targets) == 0) {
+		return prepared{}, &ValidationError{Problems: problems}
+	}
+	if !req.AllowDuplicate {
+		if err := s.duplicateGuard(ctx, post.Targets); err != nil {
+			return prepared{}, err
+		}
+	}
+	return prepared{post: post, invalid: invalid}, nil
+}
+
+// DuplicateWindow is how far apart the same text to the same account must be.
+const DuplicateWindow = 24 * time.Hour
+
+func (s *Service) duplicateGuard(ctx context.Context, ds []Delivery) error {
+	var problems []Problem
+	for _, d := range ds {
+		same, err := s.store.SameText(ctx, d.WorkspaceID, d.AccountID, d.TextHash, d.RunAt.Add(-DuplicateWindow), d.RunAt.Add(DuplicateWindow))
+		if err != nil {
+			return err
+		}
+		if len(same) > 0 {
+			problems = append(problems, Problem{AccountID: d.AccountID, Platform: d.Platform, Field: "text",
+				Message: fmt.Sprintf("%s: the same text goes to account %s at %s (post %s); set allow_duplicate to send it again",
+					platformLabel(d.Platform), d.AccountID, same[0].RunAt.Format("2006-01-02 15:04 MST"), same[0].PostID)})
+		}
+	}
+	if len(problems) > 0 {
+		return &DuplicateError{Problems: problems}
+	}
+	return nil
+}
+
+// create enqueues one job per delivery (due at jobAt), then stores the post
+// with the job ids. A job that fires before the post exists finds nothing to
+// do; a post is never stored without its jobs.
+func (s *Service) create(ctx context.Context, c identity.Caller, p *Post, jobAt time.Time) ([]string, error) {
+	specs := make([]JobSpec, len(p.Targets))
+	for i, d := range p.Targets {
+		specs[i] = JobSpec{WorkspaceID: c.WorkspaceID, DeliveryID: d.ID, RunAt: jobAt, UniqueKey: "delivery:" + d.ID + ":1", CreatedBy: c.UserID}
+	}
+	jobIDs, err := s.cfg.Jobs.EnqueueDeliveries(ctx, specs)
+	if err != nil {
+		return nil, wrapf(err, "enqueue deliveries")
+	}
+	if len(jobIDs) != len(specs) {
+		return nil, fmt.Errorf("publish: enqueue returned %d ids for %d jobs", len(jobIDs), len(specs))
+	}
+	for i := range p.Targets {
+		p.Targets[i].JobID = jobIDs[i]
+	}
+	if err := s.store.CreatePost(ctx, *p); err != nil {
+		for _, id := range jobIDs {
+			_ = s.cfg.Jobs.CancelJob(context.WithoutCancel(ctx), c.WorkspaceID, id)
+		}
+		return nil, err
+	}
+	return jobIDs, nil
+}
+
+// PublishNow validates req, stores the post and publishes every target at
+// once through the delivery path scheduled posts use (bounded concurrency,
+// each target independent). A target that must wait (rate limit, a
+// temporary failure) is left to its delivery job and reported pending.
+func (s *Service) PublishNow(ctx context.Context, c identity.Caller, req Request) (Outcome, error) {
+	if err := c.Require(identity.Editor); err != nil {
+		return Outcome{}, err
+	}
+	now := s.now()
+	pr, err := s.prepare(ctx, c, req, now, false)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if _, err := s.create(ctx, c, &pr.post, now.Add(s.cfg.Watchdog)); err != nil {
+		return Outcome{}, err
+	}
+	s.runNow(ctx, pr.post.Targets)
+	return s.outcome(ctx, c.WorkspaceID, pr.post.ID, pr.invalid)
+}
+
+// Schedule validates req and stores the post with one job per target due at
+// at, which must be in the future.
+func (s *Service) Schedule(ctx context.Context, c identity.Caller, req Request, at time.Time) (Scheduled, error) {
+	if err := c.Require(identity.Editor); err != nil {
+		return Scheduled{}, err
+	}
+	at = at.UTC()
+	if !at.After(s.now()) {
+		return Scheduled{}, fmt.Errorf("%w: %s is in the past; pick a time from now on", ErrInvalid, at.Format(time.RFC3339))
+	}
+	pr, err := s.prepare(ctx, c, req, at, true)
+	if err != nil {
+		return Scheduled{}, err
+	}
+	jobIDs, err := s.create(ctx, c, &pr.post, at)
+	if err != nil {
+		return Scheduled{}, err
+	}
+	return Scheduled{Success: true, PostID: pr.post.ID, JobIDs: jobIDs}, nil
+}
+
+// runNow sends ds concurrently (at most Concurrency at a time) and hands
+// whatever must wait to the deliveries' jobs.
+func (s *Service) runNow(ctx context.Context, ds []Delivery) {
+	sem := make(chan struct{}, s.cfg.Concurrency)
+	var wg sync.WaitGroup
+	for _, d := range ds {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(d Delivery) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			actx, cancel := context.WithTimeout(ctx, s.cfg.AttemptTimeout)
+			defer cancel()
+			err := s.Deliver(actx, d.WorkspaceID, d.ID, false)
+			s.handOver(context.WithoutCancel(ctx), d, err)
+		}(d)
+	}
+	wg.Wait()
+}
+
+// handOver moves a delivery's job to when it should run next after an
+// inline attempt: at the rate limit's reset, after the backoff, or, when the
+// delivery is settled, nowhere (its watchdog run will find nothing to do).
+func (s *Service) handOver(ctx context.Context, d Delivery, err error) {
+	var at time.Time
+	var snooze *SnoozeError
+	var perm *PermanentError
+	switch {
+	case err == nil, errors.As(err, &perm):
+		return
+	case errors.As(err, &snooze):
+		at = snooze.Until
+	default:
+		cur, gerr := s.store.GetDelivery(ctx, d.WorkspaceID, d.ID)
+		n := 1
+		if gerr == nil {
+			n = max(cur.Attempts, 1)
+		}
+		at = s.now().Add(s.cfg.Backoff(n))
+	}
+	if merr := s.cfg.Jobs.MoveJob(ctx, d.WorkspaceID, d.JobID, at); merr != nil {
+		s.log.Warn().Err(merr).Str("delivery", d.ID).Str("job", d.JobID).Msg("publish: move delivery job")
+	}
+}
+
+// outcome reads the post back and reports every target.
+func (s *Service) outcome(ctx context.Context, workspaceID, postID string, extra []Result) (Outcome, error) {
+	p, err := s.store.GetPost(ctx, workspaceID, postID)
+	if err != nil {
+		return Outcome{}, err
+	}
+	out := Outcome{Success: len(extra) == 0 && len(p.Targets) > 0, PostID: p.ID, Results: []Result{}}
+	for _, d := range p.Targets {
+		out.Results = append(out.Results, Result{AccountID: d.AccountID, Platform: d.Platform, Status: d.Status,
+			PlatformPostID: d.PlatformPostID, URL: d.URL, Error: d.LastError})
+		if d.Status != StatusPublished {
+			out.Success = false
+		}
+	}
+	out.Results = append(out.Results, extra...)
+	return out, nil
+}
+
+func dedupe(ids []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, id := range ids {
+		id = strings.TrimSpace(id)
+		if id == "" || seen[id] {
+			continue
+		}
+		seen[id] = true
+		out = append(out, id)
+	}
+	return out
+}
+
+func isSocial(n platform.Name) bool {
+	for _, p := range platform.Social {
+		if p == n {
+			return true
+		}
+	}
+	return false
+}
+
+func accountLabel(a Account) string {
+	if a.Name != "" {
+		return fmt.Sprintf("%q", a.Name)
+	}
+	return a.ID
+}
+
+func joinProblems(ps []Problem) string {
+	msgs := make([]string, len(ps))
+	for i, p := range ps {
+		msgs[i] = p.Message
+	}
+	return strings.Join(msgs, "; ")
+}

@@ -1,0 +1,107 @@
+package publish
+
+import (
+	"context"
+	"embed"
+	"io/fs"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/marketingminds/marketingminds/integrations/store"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Schema is publishing's part of the database: social_posts,
+// social_post_deliveries and idempotency_keys.
+var Schema = store.Schema{
+	Name:       "publish",
+	Migrations: mustSub(migrations, "migrations"),
+	Indexes: []store.Index{
+		{Collection: "social_posts", Keys: bson.D{{Key: "workspace_id", Value: 1}, {Key: "created_at", Value: -1}, {Key: "_id", Value: -1}}},
+		{Collection: "social_post_deliveries", Keys: bson.D{{Key: "post_id", Value: 1}}},
+		{Collection: "social_post_deliveries", Keys: bson.D{{Key: "workspace_id", Value: 1}, {Key: "account_id", Value: 1}, {Key: "text_hash", Value: 1}, {Key: "run_at", Value: 1}}},
+		{Collection: "social_post_deliveries", Keys: bson.D{{Key: "workspace_id", Value: 1}, {Key: "account_id", Value: 1}, {Key: "started_at", Value: 1}}},
+		{Collection: "idempotency_keys", Keys: bson.D{{Key: "created_at", Value: 1}}},
+	},
+}
+
+func mustSub(f fs.FS, dir string) fs.FS {
+	sub, err := fs.Sub(f, dir)
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}
+
+// Cursor is a position in a workspace's posts, newest first.
+type Cursor struct {
+	CreatedAt time.Time
+	ID        string
+}
+
+// StoredKey is an Idempotency-Key and the answer it got.
+type StoredKey struct {
+	WorkspaceID string
+	UserID      string
+	Key         string
+	// Fingerprint identifies the request the key was first used with.
+	Fingerprint string
+	// Status is the HTTP status of the answer; 0 while the first request runs.
+	Status    int
+	Body      []byte
+	CreatedAt time.Time
+}
+
+// Store is what publishing needs of the database. Every method is scoped by
+// workspace. Implemented on SQLite and MongoDB; one conformance suite
+// (store_test.go) runs on both.
+type Store interface {
+	// CreatePost stores p and its Targets (deliveries).
+	CreatePost(ctx context.Context, p Post) error
+	// GetPost returns the post with its deliveries; ErrNotFound if absent.
+	GetPost(ctx context.Context, workspaceID, id string) (Post, error)
+	// ListPosts returns up to limit posts older than after (zero: from the
+	// newest), newest first, with their deliveries.
+	ListPosts(ctx context.Context, workspaceID string, limit int, after Cursor) ([]Post, error)
+	// GetDelivery returns one delivery; ErrNotFound if absent.
+	GetDelivery(ctx context.Context, workspaceID, id string) (Delivery, error)
+	// SaveDeliveries writes each delivery's mutable fields (status, attempts,
+	// ids, errors, times, job id) if its stored Rev still equals d.Rev, and
+	// bumps Rev; ok[i] tells whether ds[i] was written. On SQLite the batch
+	// is one transaction (group commit).
+	SaveDeliveries(ctx context.Context, ds []Delivery) (ok []bool, err error)
+	// ReplacePost rewrites the post's content, variants and time, and each
+	// delivery's Body, TextHash and RunAt, each only over its stored Rev.
+	// ErrConflict when a delivery moved on; on SQLite nothing is written then.
+	ReplacePost(ctx context.Context, p Post, ds []Delivery) error
+	// SameText lists the account's deliveries of textHash whose run time is
+	// in [from, to], except failed and cancelled ones.
+	SameText(ctx context.Context, workspaceID, accountID, textHash string, from, to time.Time) ([]Delivery, error)
+	// Started counts the account's deliveries whose latest attempt started
+	// at or after since, and the earliest such start.
+	Started(ctx context.Context, workspaceID, accountID string, since time.Time) (n int, earliest time.Time, err error)
+	// PublishedIDs lists the platform post ids of the account's deliveries
+	// published at or after since.
+	PublishedIDs(ctx context.Context, workspaceID, accountID string, since time.Time) ([]string, error)
+
+	// BeginKey records k as in progress; when the key exists it returns
+	// the stored one and created false.
+	BeginKey(ctx context.Context, k StoredKey) (existing StoredKey, created bool, err error)
+	// FinishKey stores the answer of an in-progress key.
+	FinishKey(ctx context.Context, k StoredKey) error
+	// DeleteKey forgets a key (its request failed in a way worth retrying).
+	DeleteKey(ctx context.Context, workspaceID, userID, key string) error
+	// PurgeKeys deletes keys created before before.
+	PurgeKeys(ctx context.Context, before time.Time) (int64, error)
+}
+
+// NewStore returns db's implementation of Store.
+func NewStore(db *store.DB) Store {
+	if db.Backend == store.Mongo {
+		return &mongoStore{db: db}
+	}
+	return &sqliteStore{db: db}
+}
