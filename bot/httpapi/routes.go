@@ -23,8 +23,11 @@ func (s *Server) routes(mux *http.ServeMux) {
 	})
 
 	// accounts and OAuth (tools/accounts)
+	s.accountRoutes(mux)
 
 	// posts (tools/publish)
+	s.postRoutes(mux)
 
 	// jobs and scheduler (tools/schedule)
+	s.jobRoutes(mux)
 }

@@ -37,8 +37,13 @@ type Deps struct {
 	Agents []string
 	// Sandbox is mounted under /sandbox/ when set, and said plainly in /api/health.
 	Sandbox http.Handler
-	// Extra, when set, serves anything the routes do not (later: dashboard).
-	Now func() time.Time
+	// Posts serves /api/social/post* and /api/social/posts* when set.
+	Posts Posts
+	// Accounts serves the account, OAuth and token routes when set.
+	Accounts Accounts
+	// Jobs serves /api/jobs/* when set (*schedule.Scheduler).
+	Jobs Jobs
+	Now  func() time.Time
 }
 
 // Server is the HTTP sidecar.

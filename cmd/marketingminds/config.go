@@ -13,6 +13,7 @@ import (
 
 	"github.com/joho/godotenv"
 
+	"github.com/marketingminds/marketingminds/integrations/oauth"
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/integrations/zoho"
 )
@@ -24,13 +25,16 @@ type config struct {
 	PublicURL     string // without a trailing slash
 	DataDir       string
 	EncryptionKey []byte // nil: the embedded default key file in DataDir
-	Sandbox       bool
-	SandboxURL    string
-	LogFormat     string // json | console
-	LogLevel      string
-	MongoURI      string
-	MongoDatabase string
-	CronTZ        *time.Location
+	// EncryptionKeyPrevious are older keys still able to open tokens sealed
+	// before a rotation (MM_ENCRYPTION_KEY_PREVIOUS, comma-separated).
+	EncryptionKeyPrevious []oauth.Key
+	Sandbox               bool
+	SandboxURL            string
+	LogFormat             string // json | console
+	LogLevel              string
+	MongoURI              string
+	MongoDatabase         string
+	CronTZ                *time.Location
 
 	OpenAIKey, OpenAIBaseURL, OpenAIModel            string
 	SlackBotToken, SlackAppToken, SlackSigningSecret string
@@ -120,6 +124,14 @@ func loadConfig(getenv func(string) string) (config, error) {
 		} else {
 			c.EncryptionKey = key
 		}
+	}
+
+	if v := get("MM_ENCRYPTION_KEY_PREVIOUS"); v != "" {
+		keys, err := oauth.ParseKeys(v)
+		if err != nil {
+			bad("MM_ENCRYPTION_KEY_PREVIOUS", "%v", err)
+		}
+		c.EncryptionKeyPrevious = keys
 	}
 
 	if v := get("MM_SANDBOX"); v != "" {

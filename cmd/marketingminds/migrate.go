@@ -17,7 +17,7 @@ func migrateCommand(env envLoader, stdout io.Writer) *cobra.Command {
 		Short: "Show applied and pending migrations",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, _, err := env()
+			cfg, err := env()
 			if err != nil {
 				return err
 			}

@@ -21,19 +21,19 @@ func rootCommand(getenv func(string) string, stdout, stderr io.Writer) *cobra.Co
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	env := func() (config, func(string) string, error) {
+	env := func() (config, error) {
 		ge, err := withDotenv(getenv, ".env")
 		if err != nil {
-			return config{}, nil, err
+			return config{}, err
 		}
-		cfg, err := loadConfig(ge)
-		return cfg, ge, err
+		return loadConfig(ge)
 	}
 	root.AddCommand(
 		serveCommand(env, stdout, stderr),
 		tokenCommand(env, stdout),
 		migrateCommand(env, stdout),
 		sandboxCommand(env, stdout, stderr),
+		keysCommand(env, stdout),
 		versionCommand(stdout),
 	)
 	return root

@@ -24,7 +24,7 @@ func sandboxCommand(env envLoader, stdout, stderr io.Writer) *cobra.Command {
 		Short: "Run the platform sandbox standalone: every platform API emulated, nothing real reached",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, _, err := env()
+			cfg, err := env()
 			if err != nil {
 				return err
 			}

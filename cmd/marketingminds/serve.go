@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -16,7 +17,7 @@ import (
 
 	"github.com/marketingminds/marketingminds/bot/httpapi"
 	"github.com/marketingminds/marketingminds/integrations/sandbox"
-	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/schedule"
 )
 
 // shutdownGrace bounds how long in-flight requests may finish after SIGTERM.
@@ -29,7 +30,7 @@ func serveCommand(env envLoader, stdout, stderr io.Writer) *cobra.Command {
 		Short: "Run the service: HTTP API, OAuth callbacks, scheduler (and Slack when configured)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, _, err := env()
+			cfg, err := env()
 			if err != nil {
 				return err
 			}
@@ -61,16 +62,17 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 	defer ln.Close()
 
 	var sb *sandbox.Sandbox
+	sandboxBase := cfg.SandboxURL
 	if cfg.Sandbox {
 		sb, err = sandbox.New(sandbox.Options{StatePath: filepath.Join(cfg.DataDir, "sandbox.json"), Logger: log})
 		if err != nil {
 			return err
 		}
 		defer sb.Close()
-		log.Warn().Str("sandbox", "http://"+ln.Addr().String()+"/sandbox").
-			Msg("SANDBOX MODE: every platform is emulated in-process; nothing is posted anywhere real")
-	} else if cfg.SandboxURL != "" {
-		log.Warn().Str("sandbox", cfg.SandboxURL).Msg("SANDBOX MODE: every platform adapter points at an external sandbox")
+		sandboxBase = "http://" + loopback(ln.Addr()) + "/sandbox"
+		log.Warn().Str("sandbox", sandboxBase).Msg("SANDBOX MODE: every platform is emulated in-process; nothing is posted anywhere real")
+	} else if sandboxBase != "" {
+		log.Warn().Str("sandbox", sandboxBase).Msg("SANDBOX MODE: every platform adapter points at an external sandbox")
 	}
 
 	db, err := openStore(ctx, cfg, log, reg, false)
@@ -79,17 +81,18 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 	}
 	defer db.Close(context.WithoutCancel(ctx))
 
-	deps := httpapi.Deps{
-		Log:      log,
-		Identity: identity.NewService(identity.NewStore(db), time.Now),
-		Store:    db,
-		Registry: reg,
-		Agents:   []string{},
+	a, err := newApp(cfg, db, log, sandboxBase, schedule.Options{})
+	if err != nil {
+		return err
 	}
+	deps := a.httpDeps(log, reg)
 	if sb != nil {
 		deps.Sandbox = sb
 	}
 	srv := httpapi.New(deps).HTTPServer(cfg.HTTPAddr)
+	if err := a.scheduler.Start(ctx); err != nil {
+		return err
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -100,17 +103,30 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 		return fmt.Errorf("http server: %w", err)
 	case <-ctx.Done():
 	}
-	log.Info().Msg("shutting down: draining in-flight requests")
+	log.Info().Msg("shutting down: draining in-flight requests and jobs")
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		log.Error().Err(err).Msg("shutdown: requests still running were cut off")
+	}
+	if err := a.scheduler.Stop(shutdownCtx); err != nil {
+		log.Error().Err(err).Msg("shutdown: jobs still running were cut off; their leases expire and another run reconciles them")
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("http server: %w", err)
 	}
 	log.Info().Msg("stopped")
 	return nil
+}
+
+// loopback is addr as this machine reaches it: a wildcard listener is
+// reached on 127.0.0.1.
+func loopback(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok || !tcp.IP.IsUnspecified() {
+		return addr.String()
+	}
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp.Port))
 }
 
 // secrets lists the configured secret values, for the log redactor.

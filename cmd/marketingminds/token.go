@@ -13,7 +13,7 @@ import (
 )
 
 // envLoader reads and validates the configuration.
-type envLoader func() (config, func(string) string, error)
+type envLoader func() (config, error)
 
 func tokenCommand(env envLoader, stdout io.Writer) *cobra.Command {
 	cmd := &cobra.Command{Use: "token", Short: "Create, list and revoke REST API tokens"}
@@ -102,7 +102,7 @@ func orNever(t time.Time) string {
 
 // withIdentity opens the store (alongside a running serve, if any) and runs fn.
 func withIdentity(cmd *cobra.Command, env envLoader, fn func(*identity.Service) error) error {
-	cfg, _, err := env()
+	cfg, err := env()
 	if err != nil {
 		return err
 	}

@@ -2,17 +2,35 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
+	"github.com/marketingminds/marketingminds/bot/httpapi"
+	"github.com/marketingminds/marketingminds/integrations/facebook"
+	"github.com/marketingminds/marketingminds/integrations/instagram"
+	"github.com/marketingminds/marketingminds/integrations/linkedin"
+	"github.com/marketingminds/marketingminds/integrations/oauth"
+	"github.com/marketingminds/marketingminds/integrations/platform"
+	"github.com/marketingminds/marketingminds/integrations/safehttp"
 	"github.com/marketingminds/marketingminds/integrations/store"
+	"github.com/marketingminds/marketingminds/integrations/twitter"
+	"github.com/marketingminds/marketingminds/integrations/zoho"
+	"github.com/marketingminds/marketingminds/tools/accounts"
+	"github.com/marketingminds/marketingminds/tools/audit"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/publish"
+	"github.com/marketingminds/marketingminds/tools/schedule"
 )
 
 // schemas lists every package's part of the database.
 func schemas() []store.Schema {
-	return []store.Schema{identity.Schema}
+	return []store.Schema{identity.Schema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema}
 }
 
 // openStore opens the configured backend with every schema applied (or, with
@@ -26,4 +44,188 @@ func openStore(ctx context.Context, cfg config, log zerolog.Logger, reg promethe
 		Registerer:     reg,
 		ReadOnlySchema: readOnlySchema,
 	}, schemas()...)
+}
+
+// The recurring jobs (DESIGN: token refresh every 6 h, cleanup Sundays 03:00).
+const (
+	refreshSpec   = "0 */6 * * *"
+	cleanupSpec   = "0 3 * * 0"
+	refreshWithin = 12 * time.Hour // a 6-hourly run refreshes what expires before the one after next
+)
+
+// app is every service of one serve process, wired.
+type app struct {
+	db        *store.DB
+	identity  *identity.Service
+	accounts  *accounts.Service
+	publish   *publish.Service
+	scheduler *schedule.Scheduler
+}
+
+// adapters builds the platform clients. sandboxBase, when set, points them
+// at a sandbox; then platforms without credentials get sandbox ones, since
+// the sandbox accepts any client.
+type adapters struct {
+	social map[platform.Name]interface {
+		accounts.Provider
+		publish.Adapter
+	}
+	zoho *zoho.Client
+}
+
+func newAdapters(cfg config, sandboxBase string) adapters {
+	hosts := platform.Hosts{Sandbox: sandboxBase}
+	sandboxed := sandboxBase != ""
+	httpClient := &http.Client{
+		Timeout: 60 * time.Second,
+		Transport: &http.Transport{
+			Proxy:               http.ProxyFromEnvironment,
+			DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			MaxIdleConns:        512,
+			MaxIdleConnsPerHost: 256,
+			IdleConnTimeout:     90 * time.Second,
+			TLSHandshakeTimeout: 10 * time.Second,
+		},
+	}
+	// Media people link to is fetched from the internet; only the sandbox
+	// serves it from a private address.
+	media := safehttp.New(safehttp.Options{AllowPrivate: sandboxed})
+	creds := func(id, secret, p string) (string, string, bool) {
+		if id != "" {
+			return id, secret, true
+		}
+		return "sandbox-" + p, "sandbox-secret", sandboxed
+	}
+	a := adapters{social: map[platform.Name]interface {
+		accounts.Provider
+		publish.Adapter
+	}{}}
+	if id, secret, ok := creds(cfg.FacebookAppID, cfg.FacebookAppSecret, "facebook"); ok {
+		a.social[platform.Facebook] = facebook.NewClient(httpClient, hosts, facebook.Config{ClientID: id, ClientSecret: secret})
+		a.social[platform.Instagram] = instagram.NewClient(httpClient, hosts, instagram.Config{ClientID: id, ClientSecret: secret})
+	}
+	if id, secret, ok := creds(cfg.TwitterClientID, cfg.TwitterClientSecret, "twitter"); ok {
+		a.social[platform.Twitter] = twitter.NewClient(httpClient, hosts, twitter.Config{ClientID: id, ClientSecret: secret}, media)
+	}
+	if id, secret, ok := creds(cfg.LinkedInClientID, cfg.LinkedInClientSecret, "linkedin"); ok {
+		a.social[platform.LinkedIn] = linkedin.NewClient(httpClient, hosts, linkedin.Config{ClientID: id, ClientSecret: secret}, media)
+	}
+	if id, secret, ok := creds(cfg.ZohoClientID, cfg.ZohoClientSecret, "zoho"); ok {
+		a.zoho = zoho.NewClient(httpClient, hosts, zoho.Config{ClientID: id, ClientSecret: secret, DataCenter: cfg.ZohoDataCenter})
+	}
+	return a
+}
+
+// newApp wires the services on an open store; sandboxBase is where the
+// adapters find the sandbox ("" for the real platforms).
+func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sched schedule.Options) (*app, error) {
+	ring, err := oauth.Ring(cfg.DataDir, cfg.EncryptionKey, cfg.EncryptionKeyPrevious...)
+	if err != nil {
+		return nil, err
+	}
+	vault, err := oauth.NewVault(ring)
+	if err != nil {
+		return nil, err
+	}
+	ad := newAdapters(cfg, sandboxBase)
+	providers := map[platform.Name]accounts.Provider{}
+	publishers := map[platform.Name]publish.Adapter{}
+	for name, c := range ad.social {
+		providers[name], publishers[name] = c, c
+	}
+	deps := accounts.Deps{DB: db, Vault: vault, Providers: providers, Audit: audit.New(db, time.Now), Log: log}
+	if ad.zoho != nil {
+		deps.Zoho = ad.zoho
+	}
+	acc, err := accounts.New(accounts.Config{PublicURL: cfg.PublicURL, Sandbox: sandboxBase != ""}, deps)
+	if err != nil {
+		return nil, err
+	}
+
+	reg := schedule.NewRegistry()
+	sched.Log, sched.Location = log, cfg.CronTZ
+	sch, err := schedule.New(db, reg, sched)
+	if err != nil {
+		return nil, err
+	}
+	ids := identity.NewService(identity.NewStore(db), time.Now)
+	pub, err := publish.New(publish.Config{
+		Store: publish.NewStore(db), Accounts: publishAccounts{acc}, Adapters: publishers,
+		Jobs: publish.SchedulerJobs(sch), Log: log,
+		UserLocation: func(ctx context.Context, workspaceID, userID string) (*time.Location, error) {
+			u, err := ids.User(ctx, workspaceID, userID)
+			if errors.Is(err, identity.ErrNotFound) {
+				return time.UTC, nil
+			}
+			return u.Location(), err
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := pub.Register(reg); err != nil {
+		return nil, err
+	}
+	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch}
+	if err := a.recurring(vault); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// recurring registers the jobs that run once per tick across every replica.
+func (a *app) recurring(vault *oauth.Vault) error {
+	states := oauth.NewStates(a.db, vault, time.Now)
+	if err := a.scheduler.RegisterRecurring("token-refresh", refreshSpec, func(ctx context.Context) error {
+		_, err := a.accounts.RefreshAll(ctx, refreshWithin)
+		return err
+	}); err != nil {
+		return err
+	}
+	return a.scheduler.RegisterRecurring("cleanup", cleanupSpec, func(ctx context.Context) error {
+		now := time.Now()
+		_, serr := states.Purge(ctx, now)
+		_, kerr := a.publish.PurgeIdempotencyKeys(ctx)
+		return errors.Join(serr, kerr, a.scheduler.Cleanup(ctx))
+	})
+}
+
+// httpDeps is what the HTTP sidecar needs of the app.
+func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Deps {
+	return httpapi.Deps{
+		Log: log, Identity: a.identity, Store: a.db, Registry: reg, Agents: []string{},
+		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler,
+	}
+}
+
+// publishAccounts is tools/accounts as publishing sees it: deliveries run as
+// the system on behalf of the post's workspace.
+type publishAccounts struct{ svc *accounts.Service }
+
+func system(workspaceID string) identity.Caller {
+	return identity.Caller{WorkspaceID: workspaceID, UserID: "system", Role: identity.Admin, Door: identity.DoorSystem}
+}
+
+func (p publishAccounts) Account(ctx context.Context, workspaceID, accountID string) (publish.Account, error) {
+	a, err := p.svc.Get(ctx, system(workspaceID), accountID)
+	if errors.Is(err, accounts.ErrNotFound) {
+		return publish.Account{}, fmt.Errorf("%w: %s", publish.ErrUnknownAccount, accountID)
+	}
+	if err != nil {
+		return publish.Account{}, err
+	}
+	return publish.Account{
+		ID: a.ID, WorkspaceID: workspaceID, Platform: a.Platform, ExternalID: a.ExternalID, Name: a.AccountName,
+		Connected: a.Status == accounts.StatusConnected, Problem: a.StatusReason,
+	}, nil
+}
+
+func (p publishAccounts) Token(ctx context.Context, workspaceID, accountID string) (string, error) {
+	t, err := p.svc.ValidToken(ctx, system(workspaceID), accountID)
+	return t.AccessToken, err
+}
+
+func (p publishAccounts) RefreshToken(ctx context.Context, workspaceID, accountID, refused string) (string, error) {
+	t, err := p.svc.ForceRefresh(ctx, system(workspaceID), accountID, refused)
+	return t.AccessToken, err
 }
