@@ -29,7 +29,29 @@ func (s *Service) Register(reg *schedule.Registry) error {
 		MaxAttempts: s.cfg.MaxAttempts + 5,
 		Timeout:     JobTimeout,
 		Backoff:     s.cfg.Backoff,
+		OnCancel:    s.jobCancelled,
 	})
+}
+
+// jobCancelled records on the delivery that a person cancelled its job
+// (DELETE /api/jobs/{id}), so the post no longer shows the target waiting.
+func (s *Service) jobCancelled(ctx context.Context, job *schedule.Job) error {
+	var a jobArgs
+	if err := job.DecodeArgs(&a); err != nil || a.DeliveryID == "" {
+		return nil
+	}
+	d, err := s.store.GetDelivery(ctx, job.WorkspaceID, a.DeliveryID)
+	if err != nil {
+		return fmt.Errorf("publish: cancel delivery of job %s: %w", job.ID, err)
+	}
+	if d.Status != StatusPending {
+		return nil
+	}
+	d.Status, d.LastError, d.UpdatedAt = StatusCancelled, "its scheduled job was cancelled", s.now()
+	if _, err := s.commit.Save(ctx, d); err != nil {
+		return fmt.Errorf("publish: cancel delivery of job %s: %w", job.ID, err)
+	}
+	return nil
 }
 
 func (s *Service) handleJob(ctx context.Context, job *schedule.Job) error {

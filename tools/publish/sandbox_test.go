@@ -65,6 +65,7 @@ type sandboxBundle struct {
 	st       Store
 	accounts *sandboxAccounts
 	editor   identity.Caller
+	sch      *schedule.Scheduler
 }
 
 // sandboxSetup connects an X account on an in-process sandbox and runs a
@@ -111,7 +112,7 @@ func sandboxSetup(t testing.TB) *sandboxBundle {
 		t.Fatal(err)
 	}
 	b := &sandboxBundle{sb: sb, st: NewStore(db), accounts: &sandboxAccounts{client: client, external: accts[0].ExternalID, tok: tok},
-		editor: identity.Caller{WorkspaceID: "W1", UserID: "U1", Role: identity.Editor, Door: identity.DoorAPI}}
+		editor: identity.Caller{WorkspaceID: "W1", UserID: "U1", Role: identity.Editor, Door: identity.DoorAPI}, sch: sch}
 	b.svc, err = New(Config{Store: b.st, Accounts: b.accounts, Jobs: SchedulerJobs(sch), Log: zerolog.Nop(),
 		Adapters: map[platform.Name]Adapter{platform.Twitter: client},
 		Backoff:  func(n int) time.Duration { return 10 * time.Millisecond }})
@@ -253,5 +254,26 @@ func TestSandboxCrashWhilePublishingReconciles(t *testing.T) {
 	}
 	if err := b.svc.Deliver(ctx, "W1", d.ID, false); err != nil || errors.Is(err, ErrNotFound) {
 		t.Fatalf("a settled delivery ran again: %v", err)
+	}
+}
+
+// TestCancelledJobCancelsDelivery: cancelling a delivery's job directly
+// (DELETE /api/jobs/{id}) shows on the post: the target is cancelled.
+func TestCancelledJobCancelsDelivery(t *testing.T) {
+	b := sandboxSetup(t)
+	ctx := context.Background()
+	res, err := b.svc.Schedule(ctx, b.editor, req("cancel my job", "x1"), time.Now().Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.sch.Cancel(ctx, "W1", res.JobIDs[0]); err != nil {
+		t.Fatal(err)
+	}
+	p, err := b.st.GetPost(ctx, "W1", res.PostID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := p.Targets[0]; d.Status != StatusCancelled {
+		t.Fatalf("delivery is %s after its job was cancelled, want cancelled", d.Status)
 	}
 }
