@@ -90,7 +90,7 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 		State: q.Get("state"), Code: q.Get("code"), Error: q.Get("error"),
 		ErrorDescription: q.Get("error_description"), AccountsServer: q.Get("accounts-server"),
 	})
-	page := callbackPage{Platform: accounts.PlatformName(p), Sandbox: res.Sandbox}
+	page := callbackPage{Platform: p.Label(), Sandbox: res.Sandbox}
 	status := http.StatusOK
 	if err != nil {
 		var ce *accounts.CallbackError

@@ -10,7 +10,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -25,16 +24,8 @@ var migrations embed.FS
 // Schema is the oauth package's data: oauth_states.
 var Schema = store.Schema{
 	Name:       "oauth",
-	Migrations: mustSub(migrations, "migrations"),
+	Migrations: store.Sub(migrations, "migrations"),
 	Indexes:    []store.Index{{Collection: "oauth_states", Keys: bson.D{{Key: "expires_at", Value: 1}}}},
-}
-
-func mustSub(f fs.FS, dir string) fs.FS {
-	sub, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err)
-	}
-	return sub
 }
 
 // StateTTL is how long an authorization may take.

@@ -113,3 +113,20 @@ func (h Hosts) Origin(real string) string {
 	}
 	return strings.TrimSuffix(h.Sandbox, "/") + "/" + strings.TrimSuffix(host, "/")
 }
+
+// Label is the platform's name as people write it: "X", "LinkedIn".
+func (n Name) Label() string {
+	switch n {
+	case Twitter:
+		return "X"
+	case LinkedIn:
+		return "LinkedIn"
+	case Facebook:
+		return "Facebook"
+	case Instagram:
+		return "Instagram"
+	case Zoho:
+		return "Zoho"
+	}
+	return string(n)
+}

@@ -24,11 +24,13 @@ var ownMigrations embed.FS
 // itself; locks is here.
 var ownSchema = Schema{
 	Name:       "store",
-	Migrations: mustSub(ownMigrations, "migrations"),
+	Migrations: Sub(ownMigrations, "migrations"),
 	Indexes:    []Index{{Collection: "locks", Keys: bson.D{{Key: "expires_at", Value: 1}}}},
 }
 
-func mustSub(f fs.FS, dir string) fs.FS {
+// Sub is fs.Sub for a package's embedded migrations directory, where a
+// failure is a programming error.
+func Sub(f fs.FS, dir string) fs.FS {
 	sub, err := fs.Sub(f, dir)
 	if err != nil {
 		panic(err)

@@ -125,7 +125,7 @@ func (s *Service) Callback(ctx context.Context, p platform.Name, req CallbackReq
 		if req.ErrorDescription != "" {
 			msg += ": " + req.ErrorDescription
 		}
-		return fail(&CallbackError{Code: "authorization_failed", Status: http.StatusBadGateway, Message: platformName(p) + " refused the authorization: " + msg})
+		return fail(&CallbackError{Code: "authorization_failed", Status: http.StatusBadGateway, Message: p.Label() + " refused the authorization: " + msg})
 	}
 	if req.Code == "" {
 		return fail(&CallbackError{Code: "exchange_failed", Status: http.StatusBadRequest, Message: "The platform sent no authorization code."})
@@ -201,7 +201,7 @@ func (s *Service) stateError(p platform.Name, err error) error {
 
 func exchangeError(p platform.Name, op string, err error) *CallbackError {
 	return &CallbackError{Code: "exchange_failed", Status: http.StatusBadGateway, Err: err,
-		Message: platformName(p) + " did not complete the " + op + ": " + platform.Message(err)}
+		Message: p.Label() + " did not complete the " + op + ": " + platform.Message(err)}
 }
 
 // socialGrant exchanges the code and turns every account it reveals into a
@@ -273,24 +273,7 @@ func noAccountsMessage(p platform.Name) string {
 	return "You signed in, but the grant reveals no account to publish as."
 }
 
-func platformName(p platform.Name) string {
-	switch p {
-	case platform.Twitter:
-		return "X"
-	case platform.LinkedIn:
-		return "LinkedIn"
-	case platform.Facebook:
-		return "Facebook"
-	case platform.Instagram:
-		return "Instagram"
-	case platform.Zoho:
-		return "Zoho"
-	}
-	return string(p)
-}
 
-// PlatformName is the platform's name as people write it ("X", "LinkedIn").
-func PlatformName(p platform.Name) string { return platformName(p) }
 
 // zohoToken is a Zoho grant in the provider's type.
 func zohoToken(r Record, access, refresh string) zoho.Token {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"embed"
 	"errors"
-	"io/fs"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -31,20 +30,12 @@ var naturalKey = bson.D{{Key: "workspace_id", Value: 1}, {Key: "platform", Value
 // Schema is the accounts package's data.
 var Schema = store.Schema{
 	Name:       "accounts",
-	Migrations: mustSub(migrations, "migrations"),
+	Migrations: store.Sub(migrations, "migrations"),
 	Indexes: []store.Index{
 		{Collection: string(Social), Keys: naturalKey, Unique: true},
 		{Collection: string(Social), Keys: bson.D{{Key: "status", Value: 1}, {Key: "token_expires_at", Value: 1}}},
 		{Collection: string(Zoho), Keys: naturalKey, Unique: true},
 	},
-}
-
-func mustSub(f fs.FS, dir string) fs.FS {
-	sub, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err)
-	}
-	return sub
 }
 
 // ErrNotFound is returned for an account that does not exist in the

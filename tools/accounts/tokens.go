@@ -198,7 +198,7 @@ func (s *Service) doRefresh(ctx context.Context, c identity.Caller, coll Collect
 	now := store.Trunc(s.now())
 	if refresh == "" {
 		if !now.Before(rec.Tokens.Expiry) {
-			return s.rejected(ctx, c, coll, rec, "the access token expired and "+platformName(rec.Platform)+" gave no refresh token")
+			return s.rejected(ctx, c, coll, rec, "the access token expired and "+rec.Platform.Label()+" gave no refresh token")
 		}
 		return fmt.Errorf("accounts: %s: no refresh token; it will need connecting again when the token expires", rec.label())
 	}
@@ -243,7 +243,7 @@ func (s *Service) callRefresh(ctx context.Context, rec Record, refresh string) (
 	prov := s.providers[rec.Platform]
 	if prov == nil {
 		return "", "", time.Time{}, &platform.Error{Platform: rec.Platform, Op: "refresh token", Kind: platform.KindTransient,
-			Message: "this server has no credentials for " + platformName(rec.Platform)}
+			Message: "this server has no credentials for " + rec.Platform.Label()}
 	}
 	tok, err := prov.Refresh(ctx, refresh)
 	if err != nil {

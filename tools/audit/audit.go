@@ -8,7 +8,6 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -23,16 +22,8 @@ var migrations embed.FS
 // Schema is the audit package's data: audit_log.
 var Schema = store.Schema{
 	Name:       "audit",
-	Migrations: mustSub(migrations, "migrations"),
+	Migrations: store.Sub(migrations, "migrations"),
 	Indexes:    []store.Index{{Collection: "audit_log", Keys: bson.D{{Key: "workspace_id", Value: 1}, {Key: "at", Value: -1}}}},
-}
-
-func mustSub(f fs.FS, dir string) fs.FS {
-	sub, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err)
-	}
-	return sub
 }
 
 // Entry is one audited act.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"embed"
 	"errors"
-	"io/fs"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -18,20 +17,12 @@ var migrations embed.FS
 // Schema is identity's part of the database: tenants, users, api_tokens.
 var Schema = store.Schema{
 	Name:       "identity",
-	Migrations: sub(migrations, "migrations"),
+	Migrations: store.Sub(migrations, "migrations"),
 	Indexes: []store.Index{
 		{Collection: "users", Keys: bson.D{{Key: "workspace_id", Value: 1}, {Key: "user_id", Value: 1}}, Unique: true},
 		{Collection: "api_tokens", Keys: bson.D{{Key: "hash", Value: 1}}, Unique: true},
 		{Collection: "api_tokens", Keys: bson.D{{Key: "workspace_id", Value: 1}, {Key: "created_at", Value: 1}}},
 	},
-}
-
-func sub(f fs.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err)
-	}
-	return s
 }
 
 // ErrNotFound is returned for a missing workspace, user or token.
