@@ -273,8 +273,6 @@ func noAccountsMessage(p platform.Name) string {
 	return "You signed in, but the grant reveals no account to publish as."
 }
 
-
-
 // zohoToken is a Zoho grant in the provider's type.
 func zohoToken(r Record, access, refresh string) zoho.Token {
 	return zoho.Token{AccessToken: access, RefreshToken: refresh, APIDomain: r.APIDomain, AccountsServer: r.AccountsServer, Expiry: r.Tokens.Expiry}
