@@ -1,0 +1,45 @@
+// Package prompts holds the system prompts as *.tmpl files, embedded and
+// parsed once.
+package prompts
+
+import (
+	"embed"
+	"fmt"
+	"strings"
+	"text/template"
+	"time"
+)
+
+//go:embed *.tmpl
+var files embed.FS
+
+// Set is the parsed templates.
+type Set struct{ t *template.Template }
+
+// Load parses every embedded template; a broken one fails at start-up.
+func Load() (*Set, error) {
+	t, err := template.New("").Option("missingkey=error").ParseFS(files, "*.tmpl")
+	if err != nil {
+		return nil, fmt.Errorf("prompts: %w", err)
+	}
+	return &Set{t: t}, nil
+}
+
+// System is what the system prompt is rendered from.
+type System struct {
+	Workspace string
+	UserName  string
+	Now       time.Time
+	TimeZone  string
+	Sandbox   bool
+	Accounts  []string // "X @acme_sandbox", ...
+}
+
+// System renders the system prompt.
+func (s *Set) System(v System) (string, error) {
+	var b strings.Builder
+	if err := s.t.ExecuteTemplate(&b, "system.tmpl", v); err != nil {
+		return "", fmt.Errorf("prompts: system: %w", err)
+	}
+	return b.String(), nil
+}

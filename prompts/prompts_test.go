@@ -1,0 +1,32 @@
+package prompts
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestSystem(t *testing.T) {
+	t.Parallel()
+	set, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)
+	got, err := set.System(System{Workspace: "Acme", UserName: "Ana", Now: now, TimeZone: "Europe/Berlin", Sandbox: true, Accounts: []string{"X @acme_sandbox"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"workspace Acme", "Ana", "Wednesday 25 November 2026, 09:30 in Europe/Berlin", "SANDBOX MODE", "- X @acme_sandbox"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("system prompt lacks %q:\n%s", want, got)
+		}
+	}
+	got, err = set.System(System{Workspace: "Acme", UserName: "Ana", Now: now, TimeZone: "UTC"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(got, "SANDBOX") || !strings.Contains(got, "none yet") {
+		t.Errorf("production prompt without accounts:\n%s", got)
+	}
+}
