@@ -183,12 +183,12 @@ func TestPostsValidationAndRoles(t *testing.T) {
 
 func TestPostsScheduleListEdit(t *testing.T) {
 	f := postsSetup(t)
-	resp, out, raw := f.send(t, "POST", "/api/social/post/schedule", identity.Editor, "", `{"account_id":"x1","text":"Later","scheduled_time":"2001-01-01T09:00:00Z"}`)
+	resp, _, raw := f.send(t, "POST", "/api/social/post/schedule", identity.Editor, "", `{"account_id":"x1","text":"Later","scheduled_time":"2001-01-01T09:00:00Z"}`)
 	if resp.StatusCode != 400 || !strings.Contains(raw, "in the past") {
 		t.Fatalf("past = %d %s", resp.StatusCode, raw)
 	}
 	at := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
-	resp, out, raw = f.send(t, "POST", "/api/social/post/schedule", identity.Editor, "", `{"account_id":"x1","text":"Later","scheduled_time":"`+at+`"}`)
+	resp, out, raw := f.send(t, "POST", "/api/social/post/schedule", identity.Editor, "", `{"account_id":"x1","text":"Later","scheduled_time":"`+at+`"}`)
 	if resp.StatusCode != 201 || out["success"] != true || len(out["job_ids"].([]any)) != 1 {
 		t.Fatalf("schedule = %d %s", resp.StatusCode, raw)
 	}

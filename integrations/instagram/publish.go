@@ -21,7 +21,6 @@ import (
 //
 // https://developers.facebook.com/docs/instagram-platform/content-publishing
 func (c *Client) Publish(ctx context.Context, t platform.Target, p platform.Post) (platform.Published, error) {
-	const op = "create post"
 	caption := p.Text
 	if len(p.Thread) > 0 {
 		caption = strings.Join(p.Thread, "\n\n")

@@ -229,7 +229,7 @@ func scheduleParams(at time.Time, loc *time.Location) (url.Values, error) {
 	}
 	t := at.In(loc)
 	if t.Second() != 0 || t.Nanosecond() != 0 || t.Minute()%5 != 0 {
-		return nil, fmt.Errorf("Zoho schedules in 5-minute steps: %s is not on one (next: %s)",
+		return nil, fmt.Errorf("zoho schedules in 5-minute steps: %s is not on one (next: %s)",
 			t.Format("2006-01-02 15:04:05"), NextScheduleSlot(t).Format("15:04"))
 	}
 	hour, ampm := t.Hour()%12, "AM"
