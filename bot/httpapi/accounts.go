@@ -24,22 +24,6 @@ type Accounts interface {
 	TokenStatus(ctx context.Context, c identity.Caller) ([]accounts.TokenState, error)
 }
 
-// accountRoutes registers the account and OAuth routes. The callbacks take
-// no bearer token: the single-use state is their credential.
-func (s *Server) accountRoutes(mux *http.ServeMux) {
-	if s.deps.Accounts == nil {
-		return
-	}
-	mux.Handle("GET /api/social/connect/{platform}", s.auth(identity.Editor, s.connect))
-	mux.HandleFunc("GET /api/social/callback/{platform}", s.callback)
-	mux.Handle("GET /api/social/accounts", s.auth(identity.Viewer, s.listAccounts))
-	mux.Handle("DELETE /api/social/accounts/{id}", s.auth(identity.Editor, s.disconnect))
-	mux.Handle("POST /api/tokens/refresh", s.auth(identity.Editor, s.refreshTokens))
-	mux.Handle("GET /api/tokens/status", s.auth(identity.Viewer, s.tokenStatus))
-	mux.Handle("GET /api/zoho/connect", s.auth(identity.Editor, s.connect))
-	mux.HandleFunc("GET /api/zoho/callback", s.callback)
-}
-
 // platformOf is the {platform} of the path, or zoho on the Zoho routes.
 func platformOf(r *http.Request) platform.Name {
 	if p := r.PathValue("platform"); p != "" {

@@ -23,19 +23,6 @@ type Jobs interface {
 	Resume(ctx context.Context, by string) error
 }
 
-// jobRoutes registers the jobs and scheduler API (tools/schedule).
-func (s *Server) jobRoutes(mux *http.ServeMux) {
-	if s.deps.Jobs == nil {
-		return
-	}
-	mux.Handle("GET /api/jobs/status/{job_id}", s.auth(identity.Viewer, s.jobStatus))
-	mux.Handle("GET /api/jobs/user", s.auth(identity.Viewer, s.jobsOfUser))
-	mux.Handle("DELETE /api/jobs/{job_id}", s.auth(identity.Editor, s.jobCancel))
-	mux.Handle("GET /api/jobs/scheduler/status", s.auth(identity.Viewer, s.schedulerStatus))
-	mux.Handle("POST /api/jobs/scheduler/start", s.auth(identity.Admin, s.schedulerStart))
-	mux.Handle("POST /api/jobs/scheduler/stop", s.auth(identity.Admin, s.schedulerStop))
-}
-
 // jobView is a job as the API shows it.
 type jobView struct {
 	ID          string             `json:"id"`

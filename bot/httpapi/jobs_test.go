@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"net/http"
 	"testing"
 	"time"
 
@@ -34,10 +33,7 @@ func setupJobs(t *testing.T) (*fixture, *schedule.Scheduler) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = sch.Stop(context.Background()) })
-	f := setup(t, func(s *Server, mux *http.ServeMux) {
-		s.deps.Jobs = sch
-		s.jobRoutes(mux)
-	})
+	f := setup(t, nil, func(d *Deps) { d.Jobs = sch })
 	return f, sch
 }
 

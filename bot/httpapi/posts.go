@@ -33,22 +33,6 @@ type Posts interface {
 	Idempotent(ctx context.Context, c identity.Caller, key, fingerprint string, fn func() (int, []byte)) (int, []byte, bool, error)
 }
 
-// postRoutes registers the posts API (tools/publish).
-func (s *Server) postRoutes(mux *http.ServeMux) {
-	if s.deps.Posts == nil {
-		return
-	}
-	mux.Handle("POST /api/social/post", s.auth(identity.Editor, s.idempotent(s.postNow)))
-	mux.Handle("POST /api/social/post/multiple", s.auth(identity.Editor, s.idempotent(s.postNow)))
-	mux.Handle("POST /api/social/post/schedule", s.auth(identity.Editor, s.idempotent(s.postSchedule)))
-	mux.Handle("GET /api/social/posts", s.auth(identity.Viewer, s.postList))
-	mux.Handle("GET /api/social/posts/{id}", s.auth(identity.Viewer, s.postGet))
-	mux.Handle("PATCH /api/social/posts/{id}", s.auth(identity.Editor, s.postUpdate))
-	mux.Handle("POST /api/social/posts/{id}/retry", s.auth(identity.Editor, s.idempotent(s.postRetry)))
-	mux.Handle("POST /api/social/posts/{id}/publish-anyway", s.auth(identity.Editor, s.idempotent(s.postPublishAnyway)))
-	mux.Handle("POST /api/social/posts/{id}/cancel", s.auth(identity.Editor, s.postCancel))
-}
-
 // postBody is what the publish endpoints take. account_id and account_ids
 // may both be given; image_url is one more image.
 type postBody struct {

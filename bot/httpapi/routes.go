@@ -22,12 +22,33 @@ func (s *Server) routes(mux *http.ServeMux) {
 		writeError(w, http.StatusNotFound, "not_found", "no such API route: "+r.Method+" "+r.URL.Path)
 	})
 
-	// accounts and OAuth (tools/accounts)
-	s.accountRoutes(mux)
-
-	// posts (tools/publish)
-	s.postRoutes(mux)
-
-	// jobs and scheduler (tools/schedule)
-	s.jobRoutes(mux)
+	if s.deps.Accounts != nil { // accounts and OAuth (tools/accounts)
+		mux.Handle("GET /api/social/connect/{platform}", s.auth(identity.Editor, s.connect))
+		mux.HandleFunc("GET /api/social/callback/{platform}", s.callback)
+		mux.Handle("GET /api/social/accounts", s.auth(identity.Viewer, s.listAccounts))
+		mux.Handle("DELETE /api/social/accounts/{id}", s.auth(identity.Editor, s.disconnect))
+		mux.Handle("POST /api/tokens/refresh", s.auth(identity.Editor, s.refreshTokens))
+		mux.Handle("GET /api/tokens/status", s.auth(identity.Viewer, s.tokenStatus))
+		mux.Handle("GET /api/zoho/connect", s.auth(identity.Editor, s.connect))
+		mux.HandleFunc("GET /api/zoho/callback", s.callback)
+	}
+	if s.deps.Posts != nil { // posts (tools/publish)
+		mux.Handle("POST /api/social/post", s.auth(identity.Editor, s.idempotent(s.postNow)))
+		mux.Handle("POST /api/social/post/multiple", s.auth(identity.Editor, s.idempotent(s.postNow)))
+		mux.Handle("POST /api/social/post/schedule", s.auth(identity.Editor, s.idempotent(s.postSchedule)))
+		mux.Handle("GET /api/social/posts", s.auth(identity.Viewer, s.postList))
+		mux.Handle("GET /api/social/posts/{id}", s.auth(identity.Viewer, s.postGet))
+		mux.Handle("PATCH /api/social/posts/{id}", s.auth(identity.Editor, s.postUpdate))
+		mux.Handle("POST /api/social/posts/{id}/retry", s.auth(identity.Editor, s.idempotent(s.postRetry)))
+		mux.Handle("POST /api/social/posts/{id}/publish-anyway", s.auth(identity.Editor, s.idempotent(s.postPublishAnyway)))
+		mux.Handle("POST /api/social/posts/{id}/cancel", s.auth(identity.Editor, s.postCancel))
+	}
+	if s.deps.Jobs != nil { // jobs and the scheduler (tools/schedule)
+		mux.Handle("GET /api/jobs/status/{job_id}", s.auth(identity.Viewer, s.jobStatus))
+		mux.Handle("GET /api/jobs/user", s.auth(identity.Viewer, s.jobsOfUser))
+		mux.Handle("DELETE /api/jobs/{job_id}", s.auth(identity.Editor, s.jobCancel))
+		mux.Handle("GET /api/jobs/scheduler/status", s.auth(identity.Viewer, s.schedulerStatus))
+		mux.Handle("POST /api/jobs/scheduler/start", s.auth(identity.Admin, s.schedulerStart))
+		mux.Handle("POST /api/jobs/scheduler/stop", s.auth(identity.Admin, s.schedulerStop))
+	}
 }

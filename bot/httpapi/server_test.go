@@ -30,13 +30,18 @@ type fixture struct {
 }
 
 // setup serves the API on a fresh SQLite store with one token per role in
-// workspace T1; extra routes can be added for a test through mux.
-func setup(t *testing.T, extra func(s *Server, mux *http.ServeMux)) *fixture {
+// workspace T1; extra routes can be added for a test through mux, and
+// services through with.
+func setup(t *testing.T, extra func(s *Server, mux *http.ServeMux), with ...func(*Deps)) *fixture {
 	t.Helper()
 	db := storetest.Open(t, store.SQLite, identity.Schema)
 	ids := identity.NewService(identity.NewStore(db), time.Now)
 	reg := prometheus.NewRegistry()
-	s := New(Deps{Log: zerolog.Nop(), Identity: ids, Store: db, Registry: reg, Agents: []string{"coordinator"}})
+	d := Deps{Log: zerolog.Nop(), Identity: ids, Store: db, Registry: reg, Agents: []string{"coordinator"}}
+	for _, w := range with {
+		w(&d)
+	}
+	s := New(d)
 	handler := s.Handler()
 	if extra != nil {
 		mux := http.NewServeMux()
