@@ -18,6 +18,7 @@ import (
 //	POST   /_sandbox/apps               {"platform","client_id","client_secret","redirect_uris":[]}
 //	POST   /_sandbox/consent            {"platform":"linkedin","approve":false}: the next consents deny
 //	POST   /_sandbox/tokens/expire      {"platform":"twitter"}: every access token expires now
+//	POST   /_sandbox/x/users            {"username":"brand_two"}: X consents are given as that user from now on (created when new) → {"id"}
 func (s *Sandbox) routesAdmin() {
 	s.mux.HandleFunc("GET /_sandbox/{$}", s.adminIndex)
 	s.mux.HandleFunc("GET /_sandbox/faults", func(w http.ResponseWriter, r *http.Request) {
@@ -69,6 +70,7 @@ func (s *Sandbox) routesAdmin() {
 		s.ExpireTokens(req.Platform)
 		w.WriteHeader(http.StatusNoContent)
 	})
+	s.mux.HandleFunc("POST /_sandbox/x/users", s.adminXUser)
 }
 
 func (s *Sandbox) adminAddFault(w http.ResponseWriter, r *http.Request) {
@@ -151,5 +153,5 @@ func (s *Sandbox) adminIndex(w http.ResponseWriter, r *http.Request) {
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "\nAdmin API: GET|POST|DELETE /_sandbox/faults, GET /_sandbox/calls, POST /_sandbox/apps, POST /_sandbox/consent, POST /_sandbox/tokens/expire\n")
+	fmt.Fprintf(w, "\nAdmin API: GET|POST|DELETE /_sandbox/faults, GET /_sandbox/calls, POST /_sandbox/apps, POST /_sandbox/consent, POST /_sandbox/tokens/expire, POST /_sandbox/x/users\n")
 }

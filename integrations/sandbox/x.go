@@ -60,6 +60,9 @@ type xState struct {
 	Media      map[string]*xMedia  `json:"media"`
 	// PostLimit replaces xPostsPer15m when set (SetXPostLimit).
 	PostLimit int `json:"post_limit,omitempty"`
+	// SignedIn is the user the consent page grants access as (SetXUser);
+	// "" is the seeded user.
+	SignedIn string `json:"signed_in,omitempty"`
 
 	windows map[string]*xWindow // user + endpoint → window; not persisted
 }

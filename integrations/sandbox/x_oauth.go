@@ -36,7 +36,7 @@ var xErrorPage = template.Must(template.New("x-error").Parse(`<!doctype html>
 // xAuthorize is the consent page. Parameters are checked before anything
 // is sent to redirect_uri; an invalid request gets X's error page, never a
 // redirect. Consent is given (or denied, see SetConsent) at once, as the
-// seeded user.
+// signed-in user (the seeded one unless SetXUser chose another).
 func (s *Sandbox) xAuthorize(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	// Answer into a buffer, written once s.mu is released.
@@ -97,7 +97,7 @@ func (s *Sandbox) xAuthorize(w http.ResponseWriter, r *http.Request) {
 		vals.Set("state", q.Get("state"))
 	} else {
 		code := s.issueCode(authCode{Platform: xPlatform, ClientID: clientID, RedirectURI: redirectURI,
-			Challenge: challenge, ChallengeMeth: method, Subject: xDefaultUser, Scopes: scopes})
+			Challenge: challenge, ChallengeMeth: method, Subject: s.xs().signedIn(), Scopes: scopes})
 		s.st.Codes[hashSecret(code)].ExpiresAt = s.now().Add(xCodeTTL)
 		vals.Set("state", q.Get("state"))
 		vals.Set("code", code)
