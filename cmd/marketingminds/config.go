@@ -22,7 +22,7 @@ import (
 // .env) and validated before anything starts.
 type config struct {
 	HTTPAddr      string
-	PublicURL     string // without a trailing slash
+	PublicURL     string // without a trailing slash; "" until serve knows its address (see publicURL)
 	DataDir       string
 	EncryptionKey []byte // nil: the embedded default key file in DataDir
 	// EncryptionKeyPrevious are older keys still able to open tokens sealed
@@ -111,8 +111,6 @@ func loadConfig(getenv func(string) string) (config, error) {
 		} else {
 			c.PublicURL = strings.TrimSuffix(v, "/")
 		}
-	} else {
-		c.PublicURL = "http://" + publicHost(c.HTTPAddr)
 	}
 
 	if v := get("MM_ENCRYPTION_KEY"); v != "" {
@@ -207,7 +205,17 @@ func orDefault(v, def string) string {
 	return v
 }
 
-// publicHost is where a browser reaches the server when MM_PUBLIC_URL is unset.
+// publicURL is MM_PUBLIC_URL or, unset, where a browser on this machine
+// reaches the listener at addr (the port actually bound, when
+// MM_HTTP_ADDR asked for port 0).
+func (c config) publicURL(addr net.Addr) string {
+	if c.PublicURL != "" {
+		return c.PublicURL
+	}
+	return "http://" + publicHost(addr.String())
+}
+
+// publicHost is addr as a browser on this machine reaches it.
 func publicHost(addr string) string {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"errors"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,7 +22,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.HTTPAddr != ":8080" || c.DataDir != "data" || c.LogFormat != "json" || c.MongoURI != "" || c.Sandbox ||
-		c.EncryptionKey != nil || c.PublicURL != "http://localhost:8080" || c.ZohoDataCenter != "com" || c.CronTZ.String() != "UTC" {
+		c.EncryptionKey != nil || c.PublicURL != "" || c.ZohoDataCenter != "com" || c.CronTZ.String() != "UTC" {
 		t.Fatalf("defaults = %+v", c)
 	}
 }
@@ -104,5 +105,16 @@ func TestDotenv(t *testing.T) {
 	}
 	if _, err := withDotenv(env(nil), filepath.Join(dir, "missing.env")); err != nil {
 		t.Fatalf("a missing .env is not an error: %v", err)
+	}
+}
+
+func TestPublicURL(t *testing.T) {
+	t.Parallel()
+	bound := &net.TCPAddr{IP: net.IPv4zero, Port: 41234}
+	if got := (config{}).publicURL(bound); got != "http://localhost:41234" {
+		t.Errorf("derived = %q, want the bound port on localhost", got)
+	}
+	if got := (config{PublicURL: "https://mm.example.com"}).publicURL(bound); got != "https://mm.example.com" {
+		t.Errorf("configured = %q", got)
 	}
 }

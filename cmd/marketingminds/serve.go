@@ -60,6 +60,7 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
 	}
 	defer ln.Close()
+	cfg.PublicURL = cfg.publicURL(ln.Addr())
 
 	var sb *sandbox.Sandbox
 	sandboxBase := cfg.SandboxURL
