@@ -22,6 +22,7 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/twitter"
 	"github.com/marketingminds/marketingminds/integrations/zoho"
 	"github.com/marketingminds/marketingminds/tools/accounts"
+	"github.com/marketingminds/marketingminds/tools/analytics"
 	"github.com/marketingminds/marketingminds/tools/audit"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/publish"
@@ -30,7 +31,7 @@ import (
 
 // schemas lists every package's part of the database.
 func schemas() []store.Schema {
-	return []store.Schema{identity.Schema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema}
+	return []store.Schema{identity.Schema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema}
 }
 
 // openStore opens the configured backend with every schema applied (or, with
@@ -46,9 +47,11 @@ func openStore(ctx context.Context, cfg config, log zerolog.Logger, reg promethe
 	}, schemas()...)
 }
 
-// The recurring jobs (DESIGN: token refresh every 6 h, cleanup Sundays 03:00).
+// The recurring jobs (DESIGN: token refresh every 6 h, analytics sync daily
+// 02:00, cleanup Sundays 03:00).
 const (
 	refreshSpec   = "0 */6 * * *"
+	analyticsSpec = "0 2 * * *"
 	cleanupSpec   = "0 3 * * 0"
 	refreshWithin = 12 * time.Hour // a 6-hourly run refreshes what expires before the one after next
 )
@@ -60,6 +63,7 @@ type app struct {
 	accounts  *accounts.Service
 	publish   *publish.Service
 	scheduler *schedule.Scheduler
+	analytics *analytics.Service
 }
 
 // adapters builds the platform clients. sandboxBase, when set, points them
@@ -130,8 +134,12 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	ad := newAdapters(cfg, sandboxBase)
 	providers := map[platform.Name]accounts.Provider{}
 	publishers := map[platform.Name]publish.Adapter{}
+	metrics := map[platform.Name]analytics.Adapter{}
 	for name, c := range ad.social {
 		providers[name], publishers[name] = c, c
+		if m, ok := c.(analytics.Adapter); ok {
+			metrics[name] = m
+		}
 	}
 	deps := accounts.Deps{DB: db, Vault: vault, Providers: providers, Audit: audit.New(db, time.Now), Log: log}
 	if ad.zoho != nil {
@@ -166,7 +174,12 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	if err := pub.Register(reg); err != nil {
 		return nil, err
 	}
-	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch}
+	an, err := analytics.New(analytics.Config{Store: analytics.NewStore(db), Tokens: acc, Directory: analytics.AccountsDirectory(accounts.NewStore(db)),
+		Deliveries: pub, Adapters: metrics, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an}
 	if err := a.recurring(vault); err != nil {
 		return nil, err
 	}
@@ -178,6 +191,12 @@ func (a *app) recurring(vault *oauth.Vault) error {
 	states := oauth.NewStates(a.db, vault, time.Now)
 	if err := a.scheduler.RegisterRecurring("token-refresh", refreshSpec, func(ctx context.Context) error {
 		_, err := a.accounts.RefreshAll(ctx, refreshWithin)
+		return err
+	}); err != nil {
+		return err
+	}
+	if err := a.scheduler.RegisterRecurring("analytics-sync", analyticsSpec, func(ctx context.Context) error {
+		_, err := a.analytics.Sync(ctx) // logs its summary; failures of single accounts are in the report, not an error
 		return err
 	}); err != nil {
 		return err

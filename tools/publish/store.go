@@ -25,6 +25,7 @@ var Schema = store.Schema{
 		{Collection: "social_post_deliveries", Keys: bson.D{{Key: "workspace_id", Value: 1}, {Key: "account_id", Value: 1}, {Key: "text_hash", Value: 1}, {Key: "run_at", Value: 1}}},
 		{Collection: "social_post_deliveries", Keys: bson.D{{Key: "workspace_id", Value: 1}, {Key: "account_id", Value: 1}, {Key: "started_at", Value: 1}}},
 		{Collection: "idempotency_keys", Keys: bson.D{{Key: "created_at", Value: 1}}},
+		{Collection: "social_post_deliveries", Keys: bson.D{{Key: "workspace_id", Value: 1}, {Key: "published_at", Value: 1}}}, // PublishedSince
 	},
 }
 
@@ -86,6 +87,7 @@ type Store interface {
 	// PublishedIDs lists the platform post ids of the account's deliveries
 	// published at or after since.
 	PublishedIDs(ctx context.Context, workspaceID, accountID string, since time.Time) ([]string, error)
+	PublishedSince(ctx context.Context, workspaceID string, since time.Time) ([]PublishedDelivery, error) // published.go
 
 	// BeginKey records k as in progress; when the key exists it returns
 	// the stored one and created false.
