@@ -35,6 +35,7 @@ func rootCommand(getenv func(string) string, stdout, stderr io.Writer) *cobra.Co
 		sandboxCommand(env, stdout, stderr),
 		keysCommand(env, stdout),
 		versionCommand(stdout),
+		benchCommand(getenv, stdout, stderr),
 	)
 	return root
 }

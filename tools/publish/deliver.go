@@ -44,7 +44,7 @@ const clockSkew = 2 * time.Minute
 // run it again, so an unknown outcome is settled as unconfirmed.
 func (s *Service) Deliver(ctx context.Context, workspaceID, deliveryID string, lastTry bool) error {
 	for range 3 {
-		d, err := s.store.GetDelivery(ctx, workspaceID, deliveryID)
+		d, err := s.getDelivery(ctx, workspaceID, deliveryID)
 		if errors.Is(err, ErrNotFound) {
 			return &PermanentError{Err: err}
 		}
@@ -116,7 +116,7 @@ func (s *Service) target(ctx context.Context, d Delivery) (Adapter, platform.Tar
 	if ad == nil {
 		return nil, platform.Target{}, &PermanentError{Err: fmt.Errorf("publishing to %s is not available here", platformLabel(d.Platform))}
 	}
-	acct, err := s.cfg.Accounts.Account(ctx, d.WorkspaceID, d.AccountID)
+	acct, err := s.account(ctx, d.WorkspaceID, d.AccountID)
 	switch {
 	case errors.Is(err, ErrUnknownAccount):
 		return nil, platform.Target{}, &PermanentError{Err: fmt.Errorf("the %s account was removed from this workspace", platformLabel(d.Platform))}
@@ -129,7 +129,9 @@ func (s *Service) target(ctx context.Context, d Delivery) (Adapter, platform.Tar
 		}
 		return nil, platform.Target{}, &PermanentError{Err: fmt.Errorf("the %s account %s needs to be reconnected: %s", platformLabel(d.Platform), accountLabel(acct), why)}
 	}
-	tok, err := s.cfg.Accounts.Token(ctx, d.WorkspaceID, d.AccountID)
+	tok, err := s.tokens.do(d.WorkspaceID+"/"+d.AccountID, func() (string, error) {
+		return s.cfg.Accounts.Token(ctx, d.WorkspaceID, d.AccountID)
+	})
 	if err != nil {
 		if platform.KindOf(err) == platform.KindAuth {
 			return nil, platform.Target{}, &PermanentError{Err: fmt.Errorf("the %s account's access has ended; reconnect the account (%s)", platformLabel(d.Platform), platform.Message(err))}
@@ -137,6 +139,42 @@ func (s *Service) target(ctx context.Context, d Delivery) (Adapter, platform.Tar
 		return nil, platform.Target{}, err
 	}
 	return ad, platform.Target{ExternalID: acct.ExternalID, AccessToken: tok}, nil
+}
+
+// accountTTL bounds how long deliveries reuse a connected account read
+// through Accounts (measured on the monotonic clock): a burst of deliveries
+// to a few accounts reads each once, and a disconnect is seen within it
+// (the token, which Accounts forgets at once, stops working sooner).
+const accountTTL = time.Second
+
+type accountEntry struct {
+	acct Account
+	read time.Time
+}
+
+// account returns the delivery's account: a connected one read less than
+// accountTTL ago, or a fresh read shared with the deliveries asking for the
+// same account meanwhile.
+func (s *Service) account(ctx context.Context, workspaceID, accountID string) (Account, error) {
+	key := workspaceID + "/" + accountID
+	s.acctMu.Lock()
+	e, ok := s.acctCache[key]
+	s.acctMu.Unlock()
+	if ok && time.Since(e.read) < accountTTL {
+		return e.acct, nil
+	}
+	return s.accounts.do(key, func() (Account, error) {
+		read := time.Now()
+		a, err := s.cfg.Accounts.Account(ctx, workspaceID, accountID)
+		s.acctMu.Lock()
+		if err == nil && a.Connected {
+			s.acctCache[key] = accountEntry{acct: a, read: read}
+		} else {
+			delete(s.acctCache, key)
+		}
+		s.acctMu.Unlock()
+		return a, err
+	})
 }
 
 // settleSetup records a failure found before sending: permanent ones fail

@@ -121,9 +121,18 @@ type Service struct {
 	now    func() time.Time
 	limits Limits
 	commit *committer
+	fetch  *fetcher // nil when the store cannot read in batches
+	// accounts shares concurrent reads of one account among deliveries;
+	// acctCache keeps connected ones for accountTTL.
+	accounts  flight[Account]
+	tokens    flight[string]
+	started   flight[capCount]
+	acctMu    sync.Mutex
+	acctCache map[string]accountEntry
 
 	capMu    sync.Mutex
 	capLocal map[string][]time.Time // account → this replica's recent starts
+	capStore map[string]capCount    // account → its starts as last read from the store
 	quotaMu  sync.Mutex
 	quota    map[string]quotaEntry // account → Instagram quota_total
 }
@@ -164,8 +173,11 @@ func New(cfg Config) (*Service, error) {
 		lim = *cfg.Limits
 	}
 	s := &Service{cfg: cfg, store: cfg.Store, log: cfg.Log, now: func() time.Time { return cfg.Now().UTC() }, limits: lim,
-		capLocal: map[string][]time.Time{}, quota: map[string]quotaEntry{}}
+		capLocal: map[string][]time.Time{}, capStore: map[string]capCount{}, acctCache: map[string]accountEntry{}, quota: map[string]quotaEntry{}}
 	s.commit = newCommitter(cfg.Store.SaveDeliveries)
+	if br, ok := cfg.Store.(batchReader); ok {
+		s.fetch = &fetcher{store: br, maxBatch: 256}
+	}
 	return s, nil
 }
 

@@ -83,19 +83,29 @@ func (s *Scheduler) Stop(ctx context.Context) error {
 // free is how many more handlers may start.
 func (s *Scheduler) free() int { return cap(s.slots) - len(s.slots) }
 
+// pauseReread bounds how long a replica draining a backlog goes on without
+// reading the shared pause flag.
+const pauseReread = 100 * time.Millisecond
+
 func (s *Scheduler) loop(ctx context.Context) {
 	defer close(s.loopDone)
-	var lastSweep time.Time
+	var lastSweep, lastPauseRead time.Time
 	backlog := false      // the last claim filled every free slot: more may be due
 	dueUnclaimed := false // the last round saw a due job it did not claim
 	for ctx.Err() == nil {
 		s.loops.Add(1)
-		paused, err := s.st.Paused(ctx)
-		if err != nil {
-			s.log.Error().Err(err).Msg("schedule: read pause flag")
-			paused = s.paused.Load()
+		paused := s.paused.Load()
+		// Draining a backlog, the loop turns once per quarter of the pool:
+		// there the shared flag is read at most every pauseReread.
+		if !backlog || s.clock.Now().Sub(lastPauseRead) >= pauseReread {
+			p, err := s.st.Paused(ctx)
+			if err != nil {
+				s.log.Error().Err(err).Msg("schedule: read pause flag")
+			} else {
+				paused, lastPauseRead = p, s.clock.Now()
+			}
+			s.paused.Store(paused)
 		}
-		s.paused.Store(paused)
 		wait := s.o.Poll
 		now := s.clock.Now()
 		if !paused {
