@@ -355,6 +355,10 @@ func TestPauseAcrossReplicas(t *testing.T) {
 		if err := a.Pause(ctx, "U1"); err != nil {
 			t.Fatal(err)
 		}
+		// A pause takes effect from each dispatcher's next iteration: one
+		// already under way may still claim what it finds.
+		waitLoops(t, a, 2)
+		waitLoops(t, b, 2)
 		ids, err := b.Enqueue(ctx, NewJob{WorkspaceID: "W1", Kind: "k"})
 		if err != nil {
 			t.Fatal(err)

@@ -250,7 +250,9 @@ func (s *Scheduler) List(ctx context.Context, workspaceID string, f Filter) ([]J
 	return s.st.List(ctx, workspaceID, f)
 }
 
-// Pause stops every replica from claiming jobs; pending jobs wait.
+// Pause stops every replica from claiming jobs; pending jobs wait. Each
+// replica sees it at its next dispatcher iteration (within the safety poll,
+// or 100 ms while it drains a backlog); jobs already claimed finish.
 func (s *Scheduler) Pause(ctx context.Context, by string) error {
 	if err := s.st.SetPaused(ctx, true, by, store.Trunc(s.clock.Now())); err != nil {
 		return err
