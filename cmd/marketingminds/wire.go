@@ -56,6 +56,11 @@ const (
 	refreshWithin = 12 * time.Hour // a 6-hourly run refreshes what expires before the one after next
 )
 
+// deliveryLookahead is how early a delivery job is handed over, so its
+// reads, token and cap check are done when its time comes and only the
+// "publishing" mark and the platform call remain.
+const deliveryLookahead = 250 * time.Millisecond
+
 // app is every service of one serve process, wired.
 type app struct {
 	db        *store.DB
@@ -152,6 +157,9 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 
 	reg := schedule.NewRegistry()
 	sched.Log, sched.Location = log, cfg.CronTZ
+	if sched.Lookahead == 0 {
+		sched.Lookahead = deliveryLookahead
+	}
 	sch, err := schedule.New(db, reg, sched)
 	if err != nil {
 		return nil, err

@@ -96,6 +96,18 @@ func (s *Service) step(ctx context.Context, d Delivery, lastTry bool) (err error
 		}
 		return err, false
 	}
+	if early := d.RunAt.Sub(s.now()); early > 0 {
+		// Handed over ahead of time (the scheduler's look-ahead) and
+		// prepared: send on time, not before.
+		t := time.NewTimer(early)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err(), false
+		}
+		now = s.now()
+	}
 	m := d
 	m.Status, m.Attempts, m.StartedAt, m.WaitingUntil, m.UpdatedAt = StatusPublishing, d.Attempts+1, now, time.Time{}, now
 	ok, err := s.commit.Save(ctx, m)

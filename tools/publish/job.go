@@ -30,6 +30,9 @@ func (s *Service) Register(reg *schedule.Registry) error {
 		Timeout:     JobTimeout,
 		Backoff:     s.cfg.Backoff,
 		OnCancel:    s.jobCancelled,
+		// Deliver prepares (reads, token, cap check) when handed the job
+		// early and sends at its time: see step.
+		Ahead: true,
 	})
 }
 

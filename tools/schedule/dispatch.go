@@ -131,7 +131,7 @@ func (s *Scheduler) loop(ctx context.Context) {
 			}
 			var claimed int
 			if free > 0 {
-				jobs, err := s.st.ClaimDue(ctx, store.Trunc(now), s.owner, s.o.Lease, free)
+				jobs, err := s.st.ClaimDue(ctx, store.Trunc(now), store.Trunc(now.Add(s.o.Lookahead)), s.owner, s.o.Lease, free)
 				if err != nil && ctx.Err() == nil {
 					s.log.Error().Err(err).Msg("schedule: claim due jobs")
 				}
@@ -155,7 +155,7 @@ func (s *Scheduler) loop(ctx context.Context) {
 				s.armed.Store(0)
 			default:
 				s.armed.Store(store.Millis(next))
-				d := next.Sub(s.clock.Now())
+				d := next.Sub(s.clock.Now()) - s.o.Lookahead
 				if d <= 0 {
 					if claimed > 0 || free == 0 || !dueUnclaimed {
 						// Claim again at once (the clock may have moved
@@ -172,6 +172,16 @@ func (s *Scheduler) loop(ctx context.Context) {
 			}
 		}
 		s.waitFor(ctx, s.wakeC, wait)
+	}
+}
+
+// waitUntil blocks until d passes on the clock or ctx ends.
+func (s *Scheduler) waitUntil(ctx context.Context, d time.Duration) {
+	t := s.clock.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C():
+	case <-ctx.Done():
 	}
 }
 
@@ -217,6 +227,12 @@ func (s *Scheduler) call(j *Job) (err error) {
 	k, ok := s.reg.get(j.Kind)
 	if !ok {
 		return fmt.Errorf("%w: %q has no handler on replica %s", ErrUnknownKind, j.Kind, s.owner)
+	}
+	if !k.opts.Ahead {
+		// Claimed within the look-ahead: wait for the job's time.
+		if d := j.RunAt.Sub(s.clock.Now()); d > 0 {
+			s.waitUntil(s.runCtx, d)
+		}
 	}
 	ctx, cancel := context.WithTimeout(s.runCtx, k.opts.Timeout)
 	defer cancel()

@@ -260,7 +260,7 @@ func TestLeaseExpiryHandsTheJobBack(t *testing.T) {
 		// A replica claims the job and dies.
 		st := NewStore(db)
 		mustInsert(t, st, newJob("W1", "k", t0))
-		dead, err := st.ClaimDue(ctx, t0, "dead-replica", 30*time.Second, 10)
+		dead, err := st.ClaimDue(ctx, t0, t0, "dead-replica", 30*time.Second, 10)
 		if err != nil || len(dead) != 1 {
 			t.Fatal(dead, err)
 		}
@@ -380,4 +380,42 @@ func TestPauseAcrossReplicas(t *testing.T) {
 			t.Fatalf("%d runs, want 1", runs.Load())
 		}
 	})
+}
+
+// TestLookahead: with a look-ahead, a kind registered Ahead is handed its
+// job that much early (to prepare, then act on time); other kinds still
+// start at their RunAt.
+func TestLookahead(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, store.SQLite, Schema)
+	ctx := context.Background()
+	clock := newManualClock(t0)
+	called := make(chan string, 2)
+	reg := NewRegistry()
+	record := func(ctx context.Context, j *Job) error {
+		called <- j.Kind + "@" + clock.Now().Sub(t0).String()
+		return nil
+	}
+	_ = reg.Register("ahead", record, KindOptions{Ahead: true})
+	_ = reg.Register("plain", record, KindOptions{})
+	s := start(t, db, reg, Options{Clock: clock, Poll: time.Hour, Lookahead: 200 * time.Millisecond})
+	due := t0.Add(time.Second)
+	if _, err := s.Enqueue(ctx, NewJob{WorkspaceID: "W1", Kind: "ahead", RunAt: due}, NewJob{WorkspaceID: "W1", Kind: "plain", RunAt: due}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the dispatcher armed for due minus the look-ahead", func() bool { return clock.hasTimerAt(t0.Add(800 * time.Millisecond)) })
+	clock.Advance(800 * time.Millisecond)
+	if got := <-called; got != "ahead@800ms" {
+		t.Fatalf("first call %q, want the Ahead kind at 800ms", got)
+	}
+	eventually(t, "the plain kind waiting for its time", func() bool { return clock.hasTimerAt(due) })
+	select {
+	case got := <-called:
+		t.Fatalf("%q called before its RunAt", got)
+	default:
+	}
+	clock.Advance(200 * time.Millisecond)
+	if got := <-called; got != "plain@1s" {
+		t.Fatalf("second call %q, want the plain kind at 1s", got)
+	}
 }

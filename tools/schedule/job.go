@@ -119,6 +119,11 @@ type KindOptions struct {
 	// of this kind (Scheduler.Cancel, DELETE /api/jobs/{id}), so the owner
 	// of the work can record it (publish marks the delivery cancelled).
 	OnCancel func(ctx context.Context, job *Job) error
+	// Ahead says the handler honours the job's RunAt itself: with
+	// Options.Lookahead the scheduler hands it the job up to that much
+	// early, so it can prepare (read, check) and act exactly on time. The
+	// handlers of other kinds are called at RunAt, not before.
+	Ahead bool
 }
 
 // Defaults of KindOptions.

@@ -38,6 +38,10 @@ type Options struct {
 	Location *time.Location
 	// Retention is how long finished jobs are kept (default 30 days).
 	Retention time.Duration
+	// Lookahead claims jobs that far ahead of their RunAt (default 0), so
+	// kinds registered with Ahead prepare before their time and act on
+	// it; other kinds still start at RunAt.
+	Lookahead time.Duration
 }
 
 // Locker takes named leases shared by every replica (*store.DB).

@@ -102,7 +102,7 @@ type Store interface {
 	// ClaimDue takes up to limit pending jobs due at now, oldest first, for
 	// owner until now+lease: each comes back processing with one more attempt.
 	// A job is claimed by one caller only, across processes.
-	ClaimDue(ctx context.Context, now time.Time, owner string, lease time.Duration, limit int) ([]Job, error)
+	ClaimDue(ctx context.Context, now, dueBy time.Time, owner string, lease time.Duration, limit int) ([]Job, error)
 	// ExpiredLeases takes over up to limit processing jobs whose lease ended
 	// before now: the dead attempt is recorded (outcome lease_expired), the
 	// job stays processing for owner with one more attempt, and comes back

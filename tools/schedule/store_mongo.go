@@ -198,9 +198,9 @@ func (s *mongoStore) takeOver(ctx context.Context, docs []jobDoc, owner string, 
 	return out, nil
 }
 
-func (s *mongoStore) ClaimDue(ctx context.Context, now time.Time, owner string, lease time.Duration, limit int) ([]Job, error) {
+func (s *mongoStore) ClaimDue(ctx context.Context, now, dueBy time.Time, owner string, lease time.Duration, limit int) ([]Job, error) {
 	defer s.db.Observe("schedule.claim_due")()
-	cur, err := s.jobs().Find(ctx, bson.D{{Key: "status", Value: string(StatusPending)}, {Key: "run_at", Value: bson.D{{Key: "$lte", Value: mdate(now)}}}},
+	cur, err := s.jobs().Find(ctx, bson.D{{Key: "status", Value: string(StatusPending)}, {Key: "run_at", Value: bson.D{{Key: "$lte", Value: mdate(dueBy)}}}},
 		options.Find().SetSort(bson.D{{Key: "run_at", Value: 1}}).SetLimit(int64(limit)))
 	if err != nil {
 		return nil, fmt.Errorf("schedule: claim due jobs: %w", err)

@@ -97,14 +97,14 @@ func (s *sqliteStore) Insert(ctx context.Context, jobs []Job) error {
 	return nil
 }
 
-func (s *sqliteStore) ClaimDue(ctx context.Context, now time.Time, owner string, lease time.Duration, limit int) ([]Job, error) {
+func (s *sqliteStore) ClaimDue(ctx context.Context, now, dueBy time.Time, owner string, lease time.Duration, limit int) ([]Job, error) {
 	defer s.db.Observe("schedule.claim_due")()
 	rows, err := s.db.SQL.QueryContext(ctx, `UPDATE scheduled_jobs
 		SET status = 'processing', lease_owner = ?, lease_until = ?, attempted_at = ?, updated_at = ?,
 		    attempts = attempts + 1, seq = seq + 1
 		WHERE id IN (SELECT id FROM scheduled_jobs WHERE status = 'pending' AND run_at <= ? ORDER BY run_at LIMIT ?)
 		RETURNING `+jobCols,
-		owner, store.Millis(now.Add(lease)), store.Millis(now), store.Millis(now), store.Millis(now), limit)
+		owner, store.Millis(now.Add(lease)), store.Millis(now), store.Millis(now), store.Millis(dueBy), limit)
 	if err != nil {
 		return nil, fmt.Errorf("schedule: claim due jobs: %w", err)
 	}

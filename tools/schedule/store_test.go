@@ -146,7 +146,7 @@ func testClaimDue(t *testing.T, db *store.DB, st Store) {
 	ctx := context.Background()
 	late, early, future := newJob("W1", "k", t0.Add(-time.Second)), newJob("W1", "k", t0.Add(-time.Minute)), newJob("W1", "k", t0.Add(time.Second))
 	mustInsert(t, st, late, future, early)
-	got, err := st.ClaimDue(ctx, t0, "A", 30*time.Second, 1)
+	got, err := st.ClaimDue(ctx, t0, t0, "A", 30*time.Second, 1)
 	if err != nil || len(got) != 1 || got[0].ID != early.ID {
 		t.Fatalf("claim = %v, %v; want the oldest due job", ids(got), err)
 	}
@@ -154,12 +154,17 @@ func testClaimDue(t *testing.T, db *store.DB, st Store) {
 	if j.Status != StatusProcessing || j.Attempts != 1 || j.LeaseOwner != "A" || !j.LeaseUntil.Equal(t0.Add(30*time.Second)) || j.Recovered {
 		t.Fatalf("claimed job = %+v", j)
 	}
-	got, _ = st.ClaimDue(ctx, t0, "A", 30*time.Second, 10)
+	got, _ = st.ClaimDue(ctx, t0, t0, "A", 30*time.Second, 10)
 	if len(got) != 1 || got[0].ID != late.ID {
 		t.Fatalf("second claim = %v, want only the other due job", ids(got))
 	}
-	if got, _ := st.ClaimDue(ctx, t0, "A", 30*time.Second, 10); len(got) != 0 {
+	if got, _ := st.ClaimDue(ctx, t0, t0, "A", 30*time.Second, 10); len(got) != 0 {
 		t.Fatalf("third claim = %v, want nothing due", ids(got))
+	}
+	// Claimed ahead: due within the look-ahead, stamped with the real now.
+	got, _ = st.ClaimDue(ctx, t0, t0.Add(time.Second), "A", 30*time.Second, 10)
+	if len(got) != 1 || got[0].ID != future.ID || !got[0].LeaseUntil.Equal(t0.Add(30*time.Second)) || !got[0].RunAt.Equal(future.RunAt) {
+		t.Fatalf("claim ahead = %+v, want the job due at t0+1s with a lease from t0", got)
 	}
 }
 
@@ -180,7 +185,7 @@ func testClaimExclusive(t *testing.T, db *store.DB, st Store) {
 		go func() {
 			defer wg.Done()
 			for {
-				got, err := s.ClaimDue(ctx, t0, fmt.Sprint("owner", w), time.Minute, 7)
+				got, err := s.ClaimDue(ctx, t0, t0, fmt.Sprint("owner", w), time.Minute, 7)
 				if err != nil {
 					t.Error(err)
 					return
@@ -213,7 +218,7 @@ func claimOne(t *testing.T, st Store, maxAttempts int) Job {
 	j := newJob("W1", "k", t0)
 	j.MaxAttempts = maxAttempts
 	mustInsert(t, st, j)
-	got, err := st.ClaimDue(context.Background(), t0, "A", 30*time.Second, 100)
+	got, err := st.ClaimDue(context.Background(), t0, t0, "A", 30*time.Second, 100)
 	if err != nil || len(got) != 1 {
 		t.Fatalf("claim = %v, %v", ids(got), err)
 	}
@@ -251,7 +256,7 @@ func testFinish(t *testing.T, db *store.DB, st Store) {
 		t.Fatalf("snoozed job = %+v: a snooze gives its attempt back", s)
 	}
 	// Due again later, the retried job is claimed with its second attempt.
-	got, _ := st.ClaimDue(ctx, later, "B", time.Minute, 10)
+	got, _ := st.ClaimDue(ctx, later, later, "B", time.Minute, 10)
 	sort.Slice(got, func(i, j int) bool { return got[i].ID == retry.ID })
 	if len(got) != 2 || got[0].ID != retry.ID || got[0].Attempts != 2 || got[1].Attempts != 1 {
 		t.Fatalf("reclaim = %+v", got)
@@ -358,7 +363,7 @@ func testCancelReschedule(t *testing.T, db *store.DB, st Store) {
 	if got.Status != StatusCancelled || got.LastError != "cancelled by U1" {
 		t.Fatalf("cancelled = %+v", got)
 	}
-	if c, _ := st.ClaimDue(ctx, t0.Add(5*time.Hour), "A", time.Minute, 10); len(c) != 0 {
+	if c, _ := st.ClaimDue(ctx, t0.Add(5*time.Hour), t0.Add(5*time.Hour), "A", time.Minute, 10); len(c) != 0 {
 		t.Fatalf("a cancelled job was claimed: %v", ids(c))
 	}
 }
