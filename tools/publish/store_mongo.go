@@ -84,11 +84,11 @@ func utc(t time.Time) time.Time {
 }
 
 func toContentDoc(c Content) contentDoc {
-	return contentDoc{Text: c.Text, Link: c.Link, ImageURLs: c.ImageURLs, VideoURL: c.VideoURL, Thread: c.Thread}
+	return contentDoc(c)
 }
 
 func (c contentDoc) content() Content {
-	return Content{Text: c.Text, Link: c.Link, ImageURLs: c.ImageURLs, VideoURL: c.VideoURL, Thread: c.Thread}
+	return Content(c)
 }
 
 func toPostDoc(p Post) postDoc {
