@@ -22,13 +22,13 @@ import (
 	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
-// stubPlatform accepts every post and counts them.
-type stubPlatform struct {
+// fakePlatform accepts every post and counts them.
+type fakePlatform struct {
 	mu    sync.Mutex
 	posts []platform.RecentPost
 }
 
-func (p *stubPlatform) Publish(ctx context.Context, t platform.Target, post platform.Post) (platform.Published, error) {
+func (p *fakePlatform) Publish(ctx context.Context, t platform.Target, post platform.Post) (platform.Published, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	id := fmt.Sprint(len(p.posts) + 1)
@@ -36,33 +36,33 @@ func (p *stubPlatform) Publish(ctx context.Context, t platform.Target, post plat
 	return platform.Published{ID: id, URL: "https://x.com/i/status/" + id}, nil
 }
 
-func (p *stubPlatform) RecentPosts(ctx context.Context, t platform.Target, since time.Time) ([]platform.RecentPost, error) {
+func (p *fakePlatform) RecentPosts(ctx context.Context, t platform.Target, since time.Time) ([]platform.RecentPost, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return append([]platform.RecentPost(nil), p.posts...), nil
 }
 
-func (p *stubPlatform) count() int { p.mu.Lock(); defer p.mu.Unlock(); return len(p.posts) }
+func (p *fakePlatform) count() int { p.mu.Lock(); defer p.mu.Unlock(); return len(p.posts) }
 
-type stubAccounts struct{}
+type fakeAccounts struct{}
 
-func (stubAccounts) Account(ctx context.Context, ws, id string) (publish.Account, error) {
+func (fakeAccounts) Account(ctx context.Context, ws, id string) (publish.Account, error) {
 	if ws != "T1" || (id != "x1" && id != "x2") {
 		return publish.Account{}, publish.ErrUnknownAccount
 	}
 	return publish.Account{ID: id, WorkspaceID: ws, Platform: platform.Twitter, ExternalID: "ext-" + id, Connected: true}, nil
 }
-func (stubAccounts) Token(ctx context.Context, ws, id string) (string, error) { return "tok", nil }
-func (stubAccounts) RefreshToken(ctx context.Context, ws, id, _ string) (string, error) {
+func (fakeAccounts) Token(ctx context.Context, ws, id string) (string, error) { return "tok", nil }
+func (fakeAccounts) RefreshToken(ctx context.Context, ws, id, _ string) (string, error) {
 	return "tok", nil
 }
 
-type stubJobs struct {
+type fakeJobs struct {
 	mu sync.Mutex
 	n  int
 }
 
-func (j *stubJobs) EnqueueDeliveries(ctx context.Context, specs []publish.JobSpec) ([]string, error) {
+func (j *fakeJobs) EnqueueDeliveries(ctx context.Context, specs []publish.JobSpec) ([]string, error) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	var ids []string
@@ -72,20 +72,20 @@ func (j *stubJobs) EnqueueDeliveries(ctx context.Context, specs []publish.JobSpe
 	}
 	return ids, nil
 }
-func (j *stubJobs) CancelJob(ctx context.Context, ws, id string) error             { return nil }
-func (j *stubJobs) MoveJob(ctx context.Context, ws, id string, at time.Time) error { return nil }
+func (j *fakeJobs) CancelJob(ctx context.Context, ws, id string) error             { return nil }
+func (j *fakeJobs) MoveJob(ctx context.Context, ws, id string, at time.Time) error { return nil }
 
 type postsFixture struct {
 	*fixture
-	x *stubPlatform
+	x *fakePlatform
 }
 
 func postsSetup(t *testing.T) *postsFixture {
 	t.Helper()
 	db := storetest.Open(t, store.SQLite, identity.Schema, publish.Schema)
 	ids := identity.NewService(identity.NewStore(db), time.Now)
-	x := &stubPlatform{}
-	svc, err := publish.New(publish.Config{Store: publish.NewStore(db), Accounts: stubAccounts{}, Jobs: &stubJobs{}, Log: zerolog.Nop(),
+	x := &fakePlatform{}
+	svc, err := publish.New(publish.Config{Store: publish.NewStore(db), Accounts: fakeAccounts{}, Jobs: &fakeJobs{}, Log: zerolog.Nop(),
 		Adapters: map[platform.Name]publish.Adapter{platform.Twitter: x}})
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -15,84 +15,45 @@ type batchReader interface {
 	GetDeliveries(ctx context.Context, ids []string) ([]Delivery, error)
 }
 
-// fetcher coalesces delivery reads as committer coalesces writes: a reader
-// that finds nobody reading becomes the reader and reads everything queued,
-// batch after batch, in one query each; readers arriving meanwhile wait for
-// their batch. A read queued while a batch is in flight waits for the next
-// one, so it never answers with a row read before it was asked for. A burst
-// of deliveries claimed together reads their rows in a few queries instead
-// of one each.
+// fetcher coalesces delivery reads (a batcher of GetDeliveries): a burst of
+// deliveries claimed together reads its rows in a few queries instead of one
+// each.
 type fetcher struct {
-	store    batchReader
-	maxBatch int
-
-	mu      sync.Mutex
-	queue   []*fetch
-	running bool
+	b batcher[deliveryKey, Delivery]
 }
 
-type fetch struct {
-	workspaceID, id string
-	d               Delivery
-	err             error
-	done            chan struct{}
-}
+type deliveryKey struct{ workspaceID, id string }
 
-func (f *fetcher) get(ctx context.Context, workspaceID, id string) (Delivery, error) {
-	r := &fetch{workspaceID: workspaceID, id: id, done: make(chan struct{})}
-	f.mu.Lock()
-	f.queue = append(f.queue, r)
-	if f.running {
-		f.mu.Unlock()
-		select {
-		case <-r.done:
-			return r.d, r.err
-		case <-ctx.Done():
-			return Delivery{}, ctx.Err()
+func newFetcher(st batchReader, maxBatch int) *fetcher {
+	run := func(ctx context.Context, keys []deliveryKey) []result[Delivery] {
+		ids := make([]string, len(keys))
+		for i, k := range keys {
+			ids[i] = k.id
 		}
-	}
-	f.running = true
-	f.mu.Unlock()
-	f.drain(context.WithoutCancel(ctx))
-	<-r.done
-	return r.d, r.err
-}
-
-func (f *fetcher) drain(ctx context.Context) {
-	for {
-		f.mu.Lock()
-		n := min(len(f.queue), f.maxBatch)
-		if n == 0 {
-			f.running = false
-			f.mu.Unlock()
-			return
+		ds, err := st.GetDeliveries(ctx, ids)
+		if err != nil {
+			return fill[Delivery](len(keys), err)
 		}
-		batch := f.queue[:n:n]
-		f.queue = f.queue[n:]
-		f.mu.Unlock()
-
-		ids := make([]string, len(batch))
-		for i, r := range batch {
-			ids[i] = r.id
-		}
-		ds, err := f.store.GetDeliveries(ctx, ids)
 		byID := make(map[string]Delivery, len(ds))
 		for _, d := range ds {
 			byID[d.ID] = d
 		}
-		for _, r := range batch {
-			d, ok := byID[r.id]
-			switch {
-			case err != nil:
-				r.err = err
-			case !ok || d.WorkspaceID != r.workspaceID:
-				r.err = fmt.Errorf("publish: delivery %s: %w", r.id, ErrNotFound)
-			default:
-				r.d = d
+		out := make([]result[Delivery], len(keys))
+		for i, k := range keys {
+			// The batch query is by id; the workspace is checked here.
+			if d, ok := byID[k.id]; ok && d.WorkspaceID == k.workspaceID {
+				out[i].val = d
+			} else {
+				out[i].err = fmt.Errorf("publish: delivery %s: %w", k.id, ErrNotFound)
 			}
-			close(r.done)
 		}
+		return out
 	}
+	return &fetcher{b: batcher[deliveryKey, Delivery]{run: run, maxBatch: maxBatch, timeout: 30 * time.Second}}
+}
+
+func (f *fetcher) get(ctx context.Context, workspaceID, id string) (Delivery, error) {
+	return f.b.do(ctx, deliveryKey{workspaceID, id})
 }
 
 // getDelivery reads one delivery, through the fetcher when the store reads

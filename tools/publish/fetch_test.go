@@ -49,7 +49,7 @@ func TestStoreGetDeliveries(t *testing.T) {
 		}
 
 		// Through the fetcher, another workspace's id is not found.
-		f := &fetcher{store: br, maxBatch: 10}
+		f := newFetcher(br, 10)
 		if _, err := f.get(ctx, "W1", p2.Targets[0].ID); err == nil {
 			t.Fatal("the fetcher returned another workspace's delivery")
 		}

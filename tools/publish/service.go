@@ -176,7 +176,7 @@ func New(cfg Config) (*Service, error) {
 		capLocal: map[string][]time.Time{}, capStore: map[string]capCount{}, acctCache: map[string]accountEntry{}, quota: map[string]quotaEntry{}}
 	s.commit = newCommitter(cfg.Store.SaveDeliveries)
 	if br, ok := cfg.Store.(batchReader); ok {
-		s.fetch = &fetcher{store: br, maxBatch: 256}
+		s.fetch = newFetcher(br, 256)
 	}
 	return s, nil
 }

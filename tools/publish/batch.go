@@ -1,0 +1,90 @@
+package publish
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// batcher coalesces calls into batches: a caller that finds nobody running
+// becomes the runner and runs everything queued, batch after batch, until the
+// queue is empty; callers arriving meanwhile wait for their batch. No timer:
+// a lone call runs at once, a burst of thousands shares a few batches (on
+// SQLite one transaction or query costs about as much as a hundred rows in
+// it). A call queued while a batch runs waits for the next one, so no answer
+// predates its question.
+//
+// A batch runs detached from its callers' contexts, bounded by timeout: a
+// write that reached the queue is made even if its caller gave up.
+type batcher[I, O any] struct {
+	// run answers every input of a batch: one result per input, in order.
+	run      func(ctx context.Context, in []I) []result[O]
+	maxBatch int
+	timeout  time.Duration
+
+	mu      sync.Mutex
+	queue   []*batchCall[I, O]
+	running bool
+}
+
+type result[O any] struct {
+	val O
+	err error
+}
+
+type batchCall[I, O any] struct {
+	in   I
+	out  result[O]
+	done chan struct{}
+}
+
+func (b *batcher[I, O]) do(ctx context.Context, in I) (O, error) {
+	c := &batchCall[I, O]{in: in, done: make(chan struct{})}
+	b.mu.Lock()
+	b.queue = append(b.queue, c)
+	if !b.running {
+		b.running = true
+		b.mu.Unlock()
+		b.drain(context.WithoutCancel(ctx))
+	} else {
+		b.mu.Unlock()
+	}
+	<-c.done
+	return c.out.val, c.out.err
+}
+
+func (b *batcher[I, O]) drain(ctx context.Context) {
+	for {
+		b.mu.Lock()
+		n := min(len(b.queue), b.maxBatch)
+		if n == 0 {
+			b.running = false
+			b.mu.Unlock()
+			return
+		}
+		batch := b.queue[:n:n]
+		b.queue = b.queue[n:]
+		b.mu.Unlock()
+
+		in := make([]I, len(batch))
+		for i, c := range batch {
+			in[i] = c.in
+		}
+		tctx, cancel := context.WithTimeout(ctx, b.timeout)
+		out := b.run(tctx, in)
+		cancel()
+		for i, c := range batch {
+			c.out = out[i]
+			close(c.done)
+		}
+	}
+}
+
+// fill gives every input the same error.
+func fill[O any](n int, err error) []result[O] {
+	out := make([]result[O], n)
+	for i := range out {
+		out[i].err = err
+	}
+	return out
+}
