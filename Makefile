@@ -16,7 +16,8 @@ build: ## Build the binary into bin/ (pure Go: CGO_ENABLED=0 works)
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/marketingminds
 
 .PHONY: run
-run: build ## Serve on embedded defaults: SQLite under ./data, sandbox platforms, http://localhost:8080
+run: ## Serve on embedded defaults: SQLite under ./data, sandbox platforms, http://localhost:8080
+	$(GO) build -o $(BIN) ./cmd/marketingminds
 	$(BIN) serve --sandbox
 
 .PHONY: test
