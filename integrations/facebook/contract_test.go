@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,42 +14,24 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/facebook"
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/sandbox"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/sandboxtest"
 )
 
-// clock is a settable time source for the sandbox.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 type bundle struct {
-	sb     *sandbox.Sandbox
-	srv    *httptest.Server
+	sb     *sandboxtest.Server
 	client *facebook.Client
-	clock  *clock
+	clock  *sandboxtest.Clock
 }
 
 const redirect = "https://app.example.com/api/social/callback/facebook"
 
 func setup(t *testing.T) *bundle {
 	t.Helper()
-	clk := &clock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
-	sb, err := sandbox.New(sandbox.Options{Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(sb)
-	t.Cleanup(srv.Close)
+	clk := sandboxtest.NewClock(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC), 0)
+	sb := sandboxtest.Start(t, sandbox.Options{Now: clk.Now})
 	sb.RegisterApp("facebook", "app-1", "secret-1")
-	c := facebook.NewClient(srv.Client(), platform.Hosts{Sandbox: srv.URL}, facebook.Config{ClientID: "app-1", ClientSecret: "secret-1"})
-	return &bundle{sb: sb, srv: srv, client: c, clock: clk}
+	c := facebook.NewClient(sb.Client, sb.Hosts, facebook.Config{ClientID: "app-1", ClientSecret: "secret-1"})
+	return &bundle{sb: sb, client: c, clock: clk}
 }
 
 // login runs the consent page and returns the redirect's query.
@@ -174,7 +154,7 @@ func TestExchangeFailures(t *testing.T) {
 	if kindOf(t, err) != platform.KindAuth || !strings.Contains(err.Error(), "has been used") {
 		t.Errorf("reused code: %v", err)
 	}
-	bad := facebook.NewClient(b.srv.Client(), platform.Hosts{Sandbox: b.srv.URL}, facebook.Config{ClientID: "app-1", ClientSecret: "wrong"})
+	bad := facebook.NewClient(b.sb.Client, platform.Hosts{Sandbox: b.sb.URL}, facebook.Config{ClientID: "app-1", ClientSecret: "wrong"})
 	q = b.consent(t, bad.AuthCodeURL("s", redirect, ""))
 	if _, err := bad.Exchange(ctx, q.Get("code"), redirect, ""); kindOf(t, err) != platform.KindPermanent || !strings.Contains(err.Error(), "client secret") {
 		t.Errorf("wrong secret: %v", err)

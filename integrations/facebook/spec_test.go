@@ -17,6 +17,7 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/facebook"
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/sandbox"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/sandboxtest"
 )
 
 // codegenSpec is one of Meta's facebook-business-sdk-codegen node files.
@@ -112,7 +113,7 @@ func TestRequestsMatchCodegenSpec(t *testing.T) {
 	srv := httptest.NewServer(rec)
 	defer srv.Close()
 	c := facebook.NewClient(srv.Client(), platform.Hosts{Sandbox: srv.URL}, facebook.Config{ClientID: "a", ClientSecret: "b"})
-	b := &bundle{sb: sb, srv: srv, client: c}
+	b := &bundle{sb: &sandboxtest.Server{Sandbox: sb, URL: srv.URL, Hosts: platform.Hosts{Sandbox: srv.URL}, Client: srv.Client()}, client: c}
 	tok := b.login(t)
 	target := b.page(t, tok, "Acme Coffee")
 	ctx := context.Background()

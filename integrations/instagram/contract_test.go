@@ -3,11 +3,8 @@ package instagram_test
 import (
 	"context"
 	"errors"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,34 +13,13 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/instagram"
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/sandbox"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/sandboxtest"
 )
 
-// clock is the sandbox's time: every reading moves it on by step, so
-// containers finish after a known number of status reads without a test
-// ever sleeping; Add jumps ahead.
-type clock struct {
-	mu   sync.Mutex
-	t    time.Time
-	step time.Duration
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(c.step)
-	return c.t
-}
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 type bundle struct {
-	sb     *sandbox.Sandbox
-	srv    *httptest.Server
+	sb     *sandboxtest.Server
 	client *instagram.Client
-	clock  *clock
+	clock  *sandboxtest.Clock
 	tok    *oauth2.Token
 	target platform.Target
 }
@@ -54,27 +30,19 @@ const redirect = "https://app.example.com/api/social/callback/instagram"
 // IN_PROGRESS for delay of sandbox time, which moves 1 ms per clock reading.
 func setup(t *testing.T, delay time.Duration, cfg instagram.Config) *bundle {
 	t.Helper()
-	clk := &clock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC), step: time.Millisecond}
-	sb, err := sandbox.New(sandbox.Options{Now: clk.Now, ContainerDelay: delay})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(sb)
-	t.Cleanup(srv.Close)
+	// Sandbox time moves 1 ms per reading: containers finish after a known
+	// number of status reads, without the test sleeping.
+	clk := sandboxtest.NewClock(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC), time.Millisecond)
+	sb := sandboxtest.Start(t, sandbox.Options{Now: clk.Now, ContainerDelay: delay})
 	cfg.ClientID, cfg.ClientSecret = "app-ig", "secret"
-	c := instagram.NewClient(srv.Client(), platform.Hosts{Sandbox: srv.URL}, cfg)
-	b := &bundle{sb: sb, srv: srv, client: c, clock: clk}
-	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := noFollow.Get(c.AuthCodeURL("st", redirect, ""))
-	if err != nil {
-		t.Fatal(err)
+	c := instagram.NewClient(sb.Client, sb.Hosts, cfg)
+	b := &bundle{sb: sb, client: c, clock: clk}
+	code := sandboxtest.Consent(t, c.AuthCodeURL("st", redirect, "")).Get("code")
+	if code == "" {
+		t.Fatal("consent gave no code")
 	}
-	resp.Body.Close()
-	loc, err := url.Parse(resp.Header.Get("Location"))
-	if err != nil || loc.Query().Get("code") == "" {
-		t.Fatalf("consent: %d %s", resp.StatusCode, resp.Header.Get("Location"))
-	}
-	if b.tok, err = c.Exchange(context.Background(), loc.Query().Get("code"), redirect, ""); err != nil {
+	var err error
+	if b.tok, err = c.Exchange(context.Background(), code, redirect, ""); err != nil {
 		t.Fatal(err)
 	}
 	accts, err := c.Accounts(context.Background(), b.tok)

@@ -18,27 +18,14 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/safehttp"
 	"github.com/marketingminds/marketingminds/integrations/sandbox"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/sandboxtest"
 )
 
 const redirectURI = "https://app.example.com/api/social/callback/linkedin"
 
-// clock is a settable time shared by the sandbox and the client.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 type bundle struct {
-	sb       *sandbox.Sandbox
-	srv      *httptest.Server
-	clock    *clock
+	sb       *sandboxtest.Server
+	clock    *sandboxtest.Clock
 	client   *linkedin.Client
 	tok      *oauth2.Token
 	accounts []platform.Account
@@ -51,21 +38,17 @@ type bundle struct {
 // page and the code exchange, and lists the accounts.
 func setup(t *testing.T, cfg linkedin.Config) *bundle {
 	t.Helper()
-	clk := &clock{t: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
-	sb, err := sandbox.New(sandbox.Options{Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(sb)
-	t.Cleanup(srv.Close)
+	clk := sandboxtest.NewClock(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC), 0)
+	sb := sandboxtest.Start(t, sandbox.Options{Now: clk.Now})
 	if cfg.ClientID == "" {
 		cfg.ClientID, cfg.ClientSecret = "li-client", "li-secret"
 	}
 	cfg.Now = clk.Now
-	c := linkedin.NewClient(srv.Client(), platform.Hosts{Sandbox: srv.URL}, cfg, safehttp.New(safehttp.Options{AllowPrivate: true}))
-	b := &bundle{sb: sb, srv: srv, clock: clk, client: c}
+	c := linkedin.NewClient(sb.Client, sb.Hosts, cfg, safehttp.New(safehttp.Options{AllowPrivate: true}))
+	b := &bundle{sb: sb, clock: clk, client: c}
 	code := authorize(t, b, "st-1")
 	ctx := context.Background()
+	var err error
 	b.tok, err = c.Exchange(ctx, code, redirectURI, "")
 	if err != nil {
 		t.Fatalf("exchange: %v", err)
@@ -131,7 +114,7 @@ func wantKind(t *testing.T, err error, kind platform.Kind, code string) *platfor
 // getPost reads a post back with the real read endpoint, as a person with curl would.
 func getPost(t *testing.T, b *bundle, urn string) map[string]any {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, b.srv.URL+"/api.linkedin.com/rest/posts/"+url.QueryEscape(urn), nil)
+	req, _ := http.NewRequest(http.MethodGet, b.sb.URL+"/api.linkedin.com/rest/posts/"+url.QueryEscape(urn), nil)
 	req.Header.Set("Authorization", "Bearer "+b.tok.AccessToken)
 	req.Header.Set("LinkedIn-Version", "202608")
 	req.Header.Set("X-Restli-Protocol-Version", "2.0.0")
@@ -292,7 +275,7 @@ func TestLinkedInPublishMedia(t *testing.T) {
 	t.Parallel()
 	b := setup(t, withMemberReads)
 	ctx := context.Background()
-	img := b.srv.URL + "/media.licdn.com/dms/image/sample"
+	img := b.sb.URL + "/media.licdn.com/dms/image/sample"
 
 	pub, err := b.client.Publish(ctx, b.coffee, platform.Post{Text: "one image", ImageURLs: []string{img}, Link: "https://acme.example/shop"})
 	if err != nil {
@@ -342,8 +325,8 @@ func TestLinkedInPublishMedia(t *testing.T) {
 func TestLinkedInMediaFetchIsSSRFSafe(t *testing.T) {
 	t.Parallel()
 	b := setup(t, linkedin.Config{})
-	strict := linkedin.NewClient(b.srv.Client(), platform.Hosts{Sandbox: b.srv.URL}, linkedin.Config{ClientID: "li-client"}, safehttp.New(safehttp.Options{}))
-	_, err := strict.Publish(context.Background(), b.coffee, platform.Post{Text: "internal", ImageURLs: []string{b.srv.URL + "/media.licdn.com/dms/image/x"}})
+	strict := linkedin.NewClient(b.sb.Client, platform.Hosts{Sandbox: b.sb.URL}, linkedin.Config{ClientID: "li-client"}, safehttp.New(safehttp.Options{}))
+	_, err := strict.Publish(context.Background(), b.coffee, platform.Post{Text: "internal", ImageURLs: []string{b.sb.URL + "/media.licdn.com/dms/image/x"}})
 	wantKind(t, err, platform.KindPermanent, "")
 	if n := b.sb.Calls(http.MethodPost, "/api.linkedin.com/rest/images"); n != 0 {
 		t.Errorf("%d image uploads registered for a refused URL", n)
@@ -389,7 +372,7 @@ func TestLinkedInFaults(t *testing.T) {
 	_, err = b.client.AccountMetrics(ctx, b.coffee)
 	wantKind(t, err, platform.KindTransient, "")
 
-	old := linkedin.NewClient(b.srv.Client(), platform.Hosts{Sandbox: b.srv.URL}, linkedin.Config{ClientID: "li-client", APIVersion: "202401"}, nil)
+	old := linkedin.NewClient(b.sb.Client, platform.Hosts{Sandbox: b.sb.URL}, linkedin.Config{ClientID: "li-client", APIVersion: "202401"}, nil)
 	_, err = old.Publish(ctx, b.coffee, platform.Post{Text: "old version"})
 	pe = wantKind(t, err, platform.KindPermanent, "NONEXISTENT_VERSION")
 	if !strings.Contains(pe.Message, `"202401" is no longer active`) {
@@ -476,7 +459,7 @@ func TestLinkedInUploadURLMustBeLinkedIn(t *testing.T) {
 	b := setup(t, linkedin.Config{})
 	b.sb.InjectFault(sandbox.Fault{Platform: "linkedin", Path: "/rest/images", Status: 200, Times: 1,
 		Body: `{"value":{"uploadUrl":"` + evil.URL + `/steal","image":"urn:li:image:X","uploadUrlExpiresAt":1}}`})
-	_, err := b.client.Publish(context.Background(), b.coffee, platform.Post{Text: "x", ImageURLs: []string{b.srv.URL + "/media.licdn.com/dms/image/a"}})
+	_, err := b.client.Publish(context.Background(), b.coffee, platform.Post{Text: "x", ImageURLs: []string{b.sb.URL + "/media.licdn.com/dms/image/a"}})
 	wantKind(t, err, platform.KindTransient, "")
 	if v, ok := leaked.Load("auth"); ok {
 		t.Fatalf("token sent to a foreign host: %v", v)

@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,33 +16,16 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/safehttp"
 	"github.com/marketingminds/marketingminds/integrations/sandbox"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/sandboxtest"
 	"github.com/marketingminds/marketingminds/integrations/twitter"
 )
 
 const redirectURL = "https://app.example/api/social/callback/twitter"
 
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 type env struct {
-	sb     *sandbox.Sandbox
-	srv    *httptest.Server
+	sb     *sandboxtest.Server
 	media  *httptest.Server
-	clock  *fakeClock
+	clock  *sandboxtest.Clock
 	http   *http.Client
 	spec   *specTransport
 	client *twitter.Client
@@ -60,13 +42,8 @@ var (
 
 func setup(t *testing.T) *env {
 	t.Helper()
-	clock := &fakeClock{now: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
-	sb, err := sandbox.New(sandbox.Options{Now: clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(sb)
-	t.Cleanup(srv.Close)
+	clock := sandboxtest.NewClock(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC), 0)
+	sb := sandboxtest.Start(t, sandbox.Options{Now: clock.Now})
 	mux := http.NewServeMux()
 	serve := func(path, ct string, data []byte) {
 		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
@@ -80,15 +57,15 @@ func setup(t *testing.T) *env {
 	media := httptest.NewServer(mux)
 	t.Cleanup(media.Close)
 
-	spec := newSpecTransport(t, srv.URL, nil)
+	spec := newSpecTransport(t, sb.URL, nil)
 	hc := &http.Client{Transport: spec, Timeout: 10 * time.Second}
-	e := &env{sb: sb, srv: srv, media: media, clock: clock, http: hc, spec: spec}
+	e := &env{sb: sb, media: media, clock: clock, http: hc, spec: spec}
 	e.cfg = twitter.Config{
 		ClientID: "mm-test", ClientSecret: "s3cret", Now: clock.Now,
-		Wait:      func(_ context.Context, d time.Duration) error { clock.Advance(d); return nil },
+		Wait:      func(_ context.Context, d time.Duration) error { clock.Add(d); return nil },
 		ChunkSize: 64 << 10,
 	}
-	e.client = twitter.NewClient(hc, platform.Hosts{Sandbox: srv.URL}, e.cfg, safehttp.New(safehttp.Options{AllowPrivate: true}))
+	e.client = twitter.NewClient(hc, sb.Hosts, e.cfg, safehttp.New(safehttp.Options{AllowPrivate: true}))
 	return e
 }
 
@@ -259,7 +236,7 @@ func TestContractPublishReadAndMetrics(t *testing.T) {
 	// advance moves the clock on and refreshes the two-hour access token.
 	advance := func(d time.Duration) {
 		t.Helper()
-		e.clock.Advance(d)
+		e.clock.Add(d)
 		next, err := e.client.Refresh(ctx, tok.RefreshToken)
 		if err != nil {
 			t.Fatal(err)
@@ -271,7 +248,7 @@ func TestContractPublishReadAndMetrics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if pub.ID == "" || pub.URL != e.srv.URL+"/x.com/i/web/status/"+pub.ID || len(pub.PartIDs) != 0 {
+	if pub.ID == "" || pub.URL != e.sb.URL+"/x.com/i/web/status/"+pub.ID || len(pub.PartIDs) != 0 {
 		t.Fatalf("published %+v", pub)
 	}
 	page, err := http.Get(pub.URL)
@@ -348,7 +325,7 @@ func TestContractPublishImagesAndThread(t *testing.T) {
 	}
 	// The chain as X shows it: one conversation, each part replying to the
 	// one before, the images on the first part.
-	req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/api.x.com/2/tweets?ids="+strings.Join(pub.PartIDs, ",")+
+	req, _ := http.NewRequest(http.MethodGet, e.sb.URL+"/api.x.com/2/tweets?ids="+strings.Join(pub.PartIDs, ",")+
 		"&tweet.fields=conversation_id,in_reply_to_user_id,attachments", nil)
 	req.Header.Set("Authorization", "Bearer "+target.AccessToken)
 	var out struct {
@@ -408,7 +385,7 @@ func TestContractPublishVideo(t *testing.T) {
 	// Processing that outlasts MaxProcessingWait is a clear timeout.
 	cfg := e.cfg
 	cfg.MaxProcessingWait = time.Second
-	short := twitter.NewClient(e.http, platform.Hosts{Sandbox: e.srv.URL}, cfg, safehttp.New(safehttp.Options{AllowPrivate: true}))
+	short := twitter.NewClient(e.http, platform.Hosts{Sandbox: e.sb.URL}, cfg, safehttp.New(safehttp.Options{AllowPrivate: true}))
 	_, err = short.Publish(ctx, target, platform.Post{Text: "Roastery tour, take 2", VideoURL: e.media.URL + "/clip.mp4"})
 	if pe := wantKind(t, err, platform.KindTransient); pe.Code != "processing_timeout" {
 		t.Fatalf("processing timeout: %v", pe)
@@ -430,7 +407,7 @@ func TestContractPostLimitAndPagination(t *testing.T) {
 	if pe.RetryAfter != 15*time.Minute {
 		t.Fatalf("retry after %v, want the 15-minute window", pe.RetryAfter)
 	}
-	e.clock.Advance(15 * time.Minute)
+	e.clock.Add(15 * time.Minute)
 	if _, err := e.client.Publish(ctx, target, platform.Post{Text: "one too many"}); err != nil {
 		t.Fatalf("after the window: %v", err)
 	}
@@ -449,7 +426,7 @@ func TestContractPostLimitAndPagination(t *testing.T) {
 func TestContractBlockedMediaURL(t *testing.T) {
 	e := setup(t)
 	_, target := e.connect(t)
-	strict := twitter.NewClient(e.http, platform.Hosts{Sandbox: e.srv.URL}, e.cfg, safehttp.New(safehttp.Options{}))
+	strict := twitter.NewClient(e.http, platform.Hosts{Sandbox: e.sb.URL}, e.cfg, safehttp.New(safehttp.Options{}))
 	_, err := strict.Publish(context.Background(), target, platform.Post{Text: "x", ImageURLs: []string{e.media.URL + "/photo.png"}})
 	pe := wantKind(t, err, platform.KindPermanent)
 	if !errors.Is(err, safehttp.ErrBlocked) || e.sb.Calls("POST", "/api.x.com/2/media") != 0 {

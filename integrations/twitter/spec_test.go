@@ -189,7 +189,7 @@ func TestSpecConformance(t *testing.T) {
 		if body != "" {
 			rd = strings.NewReader(body)
 		}
-		req, _ := http.NewRequest(method, e.srv.URL+"/api.x.com"+path, rd)
+		req, _ := http.NewRequest(method, e.sb.URL+"/api.x.com"+path, rd)
 		req.Header.Set("Authorization", "Bearer "+target.AccessToken)
 		if body != "" {
 			req.Header.Set("Content-Type", "application/json")

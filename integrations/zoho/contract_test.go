@@ -4,51 +4,30 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/sandbox"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/sandboxtest"
 	"github.com/marketingminds/marketingminds/integrations/zoho"
 )
 
-// clock is a settable clock for the sandbox.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 type bundle struct {
-	sb     *sandbox.Sandbox
-	srv    *httptest.Server
-	clock  *clock
+	sb     *sandboxtest.Server
+	clock  *sandboxtest.Clock
 	client *zoho.Client
 	hosts  platform.Hosts
 }
 
 func setup(t *testing.T, dc string) *bundle {
 	t.Helper()
-	clk := &clock{now: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}
-	sb, err := sandbox.New(sandbox.Options{Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(sb)
-	t.Cleanup(srv.Close)
-	hosts := platform.Hosts{Sandbox: srv.URL}
-	c := zoho.NewClient(srv.Client(), hosts, zoho.Config{ClientID: "1000.TESTCLIENT", ClientSecret: "s3cret", DataCenter: dc})
-	return &bundle{sb: sb, srv: srv, clock: clk, client: c, hosts: hosts}
+	clk := sandboxtest.NewClock(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC), 0)
+	sb := sandboxtest.Start(t, sandbox.Options{Now: clk.Now})
+	c := zoho.NewClient(sb.Client, sb.Hosts, zoho.Config{ClientID: "1000.TESTCLIENT", ClientSecret: "s3cret", DataCenter: dc})
+	return &bundle{sb: sb, clock: clk, client: c, hosts: sb.Hosts}
 }
 
 // consent follows the consent page like a browser and returns the callback's
@@ -189,7 +168,7 @@ func TestOtherDataCenter(t *testing.T) {
 	// The configured (EU) server does not know a refresh token of another DC.
 	com := setup(t, "com")
 	comTok := com.connect(t)
-	euClient := zoho.NewClient(com.srv.Client(), com.hosts, zoho.Config{ClientID: "1000.TESTCLIENT", ClientSecret: "s3cret", DataCenter: "eu"})
+	euClient := zoho.NewClient(com.sb.Client, com.hosts, zoho.Config{ClientID: "1000.TESTCLIENT", ClientSecret: "s3cret", DataCenter: "eu"})
 	_, err := euClient.Refresh(ctx, comTok.RefreshToken)
 	wantKind(t, err, platform.KindAuth, "invalid_code")
 	// An access token is never sent to a host outside the table.
@@ -291,7 +270,7 @@ func TestAllRecordsPastTwoThousand(t *testing.T) {
 			sb.WriteString(`{"Last_Name":"Bulk` + string(rune('A'+i)) + `","Company":"Bulk Co"}`)
 		}
 		sb.WriteString(`]}`)
-		req, _ := http.NewRequest(http.MethodPost, b.srv.URL+"/www.zohoapis.com/crm/v8/Leads", strings.NewReader(sb.String()))
+		req, _ := http.NewRequest(http.MethodPost, b.sb.URL+"/www.zohoapis.com/crm/v8/Leads", strings.NewReader(sb.String()))
 		req.Header.Set("Authorization", "Zoho-oauthtoken "+tok.AccessToken)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil || resp.StatusCode != http.StatusCreated {

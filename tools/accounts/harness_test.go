@@ -3,8 +3,6 @@ package accounts
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"testing"
 	"time"
 
@@ -17,6 +15,7 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/safehttp"
 	"github.com/marketingminds/marketingminds/integrations/sandbox"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/sandboxtest"
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/integrations/store/storetest"
 	"github.com/marketingminds/marketingminds/integrations/twitter"
@@ -59,15 +58,10 @@ func Providers(sbURL string) (map[platform.Name]Provider, *zoho.Client, *twitter
 
 func newEnv(t testing.TB, db *store.DB, opts sandbox.Options) *env {
 	t.Helper()
-	sb, err := sandbox.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(sb)
-	t.Cleanup(srv.Close)
+	srv := sandboxtest.Start(t, opts)
 	k, _ := oauth.GenerateKey()
 	vault, _ := oauth.NewVault(oauth.Keyring{Current: k})
-	e := &env{sb: sb, sbURL: srv.URL, db: db, key: k, vault: vault,
+	e := &env{sb: srv.Sandbox, sbURL: srv.URL, db: db, key: k, vault: vault,
 		editor: identity.Caller{WorkspaceID: "T1", UserID: "U1", Role: identity.Editor, Door: identity.DoorAPI}}
 	e.svc, e.events = e.replica(t, db)
 	return e
@@ -89,23 +83,6 @@ func (e *env) replica(t testing.TB, db *store.DB) (*Service, *Channel) {
 	return svc, events
 }
 
-// authorize follows the consent page of authURL (the sandbox approves at
-// once) and returns the callback's query, without calling our server.
-func (e *env) authorize(t testing.TB, authURL string) url.Values {
-	t.Helper()
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Get(authURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	loc, err := url.Parse(resp.Header.Get("Location"))
-	if resp.StatusCode/100 != 3 || err != nil {
-		t.Fatalf("consent page answered %d, Location %q", resp.StatusCode, resp.Header.Get("Location"))
-	}
-	return loc.Query()
-}
-
 // connect runs the whole flow for p on svc and returns the result.
 func (e *env) connect(t testing.TB, svc *Service, c identity.Caller, p platform.Name) CallbackResult {
 	t.Helper()
@@ -114,7 +91,7 @@ func (e *env) connect(t testing.TB, svc *Service, c identity.Caller, p platform.
 	if err != nil {
 		t.Fatal(err)
 	}
-	q := e.authorize(t, u)
+	q := sandboxtest.Consent(t, u)
 	res, err := svc.Callback(ctx, p, CallbackRequest{State: q.Get("state"), Code: q.Get("code"), Error: q.Get("error"), AccountsServer: q.Get("accounts-server")})
 	if err != nil {
 		t.Fatalf("callback %s: %v", p, err)

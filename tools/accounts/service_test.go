@@ -11,6 +11,7 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/oauth"
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/sandbox"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/sandboxtest"
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/integrations/store/storetest"
 	"github.com/marketingminds/marketingminds/tools/identity"
@@ -82,7 +83,7 @@ func TestCallbackFailuresStoreNothing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return e.authorize(t, u).Get("state")
+		return sandboxtest.Consent(t, u).Get("state")
 	}
 	used := start(platform.Twitter)
 	if _, err := e.svc.Callback(ctx, platform.Twitter, CallbackRequest{State: used, Code: "bogus"}); err == nil {
@@ -117,7 +118,7 @@ func TestCallbackFailuresStoreNothing(t *testing.T) {
 	late.now = func() time.Time { return time.Now().Add(-11 * time.Minute) }
 	late.states = oauth.NewStates(e.db, e.vault, late.now)
 	u, _ := late.Connect(ctx, e.editor, platform.Twitter, ReturnTo{})
-	if _, err := e.svc.Callback(ctx, platform.Twitter, CallbackRequest{State: e.authorize(t, u).Get("state"), Code: "c"}); !isCode(err, "state_expired") {
+	if _, err := e.svc.Callback(ctx, platform.Twitter, CallbackRequest{State: sandboxtest.Consent(t, u).Get("state"), Code: "c"}); !isCode(err, "state_expired") {
 		t.Errorf("expired: %v", err)
 	}
 	list, err := e.svc.List(ctx, e.editor, "")

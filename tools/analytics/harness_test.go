@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"sync"
 	"testing"
 	"time"
@@ -20,6 +18,7 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/safehttp"
 	"github.com/marketingminds/marketingminds/integrations/sandbox"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/sandboxtest"
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/integrations/store/storetest"
 	"github.com/marketingminds/marketingminds/integrations/twitter"
@@ -107,15 +106,11 @@ func (p publishAccounts) RefreshToken(ctx context.Context, ws, id, refused strin
 
 func newEnv(t *testing.T, cfg Config) *env {
 	t.Helper()
-	sb, err := sandbox.New(sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(sb)
-	t.Cleanup(srv.Close)
+	srv := sandboxtest.Start(t, sandbox.Options{})
+	sb := srv.Sandbox
 	hc := &http.Client{Timeout: 10 * time.Second}
 	t.Cleanup(hc.CloseIdleConnections)
-	hosts := platform.Hosts{Sandbox: srv.URL}
+	hosts := srv.Hosts
 	media := safehttp.New(safehttp.Options{AllowPrivate: true})
 	tw := twitter.NewClient(hc, hosts, twitter.Config{ClientID: "mm-x", ClientSecret: "x-secret"}, media)
 	li := linkedin.NewClient(hc, hosts, linkedin.Config{ClientID: "mm-li", ClientSecret: "li-secret"}, media)
@@ -187,17 +182,7 @@ func (e *env) connect(t *testing.T, p platform.Name) []accounts.Account {
 	if err != nil {
 		t.Fatal(err)
 	}
-	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := noFollow.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	loc, err := url.Parse(resp.Header.Get("Location"))
-	if resp.StatusCode/100 != 3 || err != nil {
-		t.Fatalf("consent page answered %d, Location %q", resp.StatusCode, resp.Header.Get("Location"))
-	}
-	q := loc.Query()
+	q := sandboxtest.Consent(t, u)
 	res, err := e.acc.Callback(ctx, p, accounts.CallbackRequest{State: q.Get("state"), Code: q.Get("code"), Error: q.Get("error")})
 	if err != nil {
 		t.Fatalf("callback %s: %v", p, err)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +14,7 @@ import (
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/sandbox"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/sandboxtest"
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/integrations/store/storetest"
 	"github.com/marketingminds/marketingminds/integrations/twitter"
@@ -73,12 +72,8 @@ type sandboxBundle struct {
 func sandboxSetup(t testing.TB) *sandboxBundle {
 	t.Helper()
 	ctx := context.Background()
-	sb, err := sandbox.New(sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(sb)
-	t.Cleanup(srv.Close)
+	srv := sandboxtest.Start(t, sandbox.Options{})
+	sb := srv.Sandbox
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConns: 512, MaxIdleConnsPerHost: 512}}
 	t.Cleanup(hc.CloseIdleConnections)
 	client := twitter.NewClient(hc, platform.Hosts{Sandbox: srv.URL}, twitter.Config{ClientID: "cid", ClientSecret: "secret"}, nil)
@@ -86,17 +81,11 @@ func sandboxSetup(t testing.TB) *sandboxBundle {
 	// The real OAuth flow: authorize (auto-approved), exchange with PKCE.
 	const redirect = "http://127.0.0.1/callback"
 	verifier := oauth2.GenerateVerifier()
-	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := noFollow.Get(client.AuthCodeURL("st", redirect, verifier))
-	if err != nil {
-		t.Fatal(err)
+	code := sandboxtest.Consent(t, client.AuthCodeURL("st", redirect, verifier)).Get("code")
+	if code == "" {
+		t.Fatal("authorize gave no code")
 	}
-	resp.Body.Close()
-	loc, err := url.Parse(resp.Header.Get("Location"))
-	if err != nil || loc.Query().Get("code") == "" {
-		t.Fatalf("authorize answered %d, Location %q", resp.StatusCode, resp.Header.Get("Location"))
-	}
-	tok, err := client.Exchange(ctx, loc.Query().Get("code"), redirect, verifier)
+	tok, err := client.Exchange(ctx, code, redirect, verifier)
 	if err != nil {
 		t.Fatal(err)
 	}
