@@ -2,11 +2,8 @@ package facebook_test
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -15,67 +12,11 @@ import (
 	"time"
 
 	"github.com/marketingminds/marketingminds/integrations/facebook"
+	"github.com/marketingminds/marketingminds/integrations/facebook/graphspec"
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/sandbox"
 	"github.com/marketingminds/marketingminds/integrations/sandbox/sandboxtest"
 )
-
-// codegenSpec is one of Meta's facebook-business-sdk-codegen node files.
-type codegenSpec struct {
-	APIs []struct {
-		Method   string `json:"method"`
-		Endpoint string `json:"endpoint"`
-		Params   []struct {
-			Name string `json:"name"`
-		} `json:"params"`
-	} `json:"apis"`
-	Fields []struct {
-		Name string `json:"name"`
-	} `json:"fields"`
-}
-
-func loadSpec(t *testing.T, name string) codegenSpec {
-	t.Helper()
-	p := filepath.Join("..", "..", "..", "shared", "reference", "specs", "facebook-codegen", name)
-	data, err := os.ReadFile(p)
-	if os.IsNotExist(err) {
-		t.Skipf("Meta's codegen spec %s is not beside the repository (../shared)", p)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s codegenSpec
-	if err := json.Unmarshal(data, &s); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-// params of an edge (endpoint "" = the node itself: "#get").
-func (s codegenSpec) params(method, edge string) ([]string, bool) {
-	for _, a := range s.APIs {
-		if a.Method == method && a.Endpoint == edge {
-			var out []string
-			for _, p := range a.Params {
-				out = append(out, p.Name)
-			}
-			return out, true
-		}
-	}
-	return nil, false
-}
-
-func (s codegenSpec) hasField(name string) bool {
-	return slices.ContainsFunc(s.Fields, func(f struct {
-		Name string `json:"name"`
-	}) bool {
-		return f.Name == name
-	})
-}
-
-// graphWide are parameters every Graph read or edge takes (field expansion,
-// cursor and time paging), which the codegen files do not repeat per edge.
-var graphWide = []string{"access_token", "fields", "limit", "after", "before", "since", "until"}
 
 type recorded struct {
 	method, path string
@@ -103,8 +44,8 @@ var graphPath = regexp.MustCompile(`^/graph\.facebook\.com/v\d+\.\d+/([^/]+)(?:/
 // everything back, then checks each parameter sent to a Page edge, and each
 // field asked of a Page or post, against Meta's own description of it.
 func TestRequestsMatchCodegenSpec(t *testing.T) {
-	page, post := loadSpec(t, "Page.json"), loadSpec(t, "PagePost.json")
-	video := loadSpec(t, "AdVideo.json")
+	page, post := graphspec.Load(t, "Page.json"), graphspec.Load(t, "PagePost.json")
+	video := graphspec.Load(t, "AdVideo.json")
 	sb, err := sandbox.New(sandbox.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -150,21 +91,21 @@ func TestRequestsMatchCodegenSpec(t *testing.T) {
 			spec = video // the video read-back
 		}
 		if edge != "" {
-			declared, found := spec.params(r.method, edge)
+			declared, found := spec.Params(r.method, edge)
 			if !found {
 				t.Errorf("%s %s: edge %q is not in the spec", r.method, r.path, edge)
 				continue
 			}
 			for name := range r.params {
-				if !slices.Contains(declared, name) && !slices.Contains(graphWide, name) {
+				if !slices.Contains(declared, name) && !slices.Contains(graphspec.GraphWide, name) {
 					t.Errorf("%s %s: parameter %q is not declared for edge %s", r.method, r.path, name, edge)
 				}
 			}
 		}
 		for _, f := range strings.Split(strings.Join(r.params["fields"], ","), ",") {
 			name, _, _ := strings.Cut(f, ".")
-			_, isEdge := spec.params(http.MethodGet, name) // field expansion of an edge
-			if name != "" && edge == "" && !spec.hasField(name) && !isEdge {
+			_, isEdge := spec.Params(http.MethodGet, name) // field expansion of an edge
+			if name != "" && edge == "" && !spec.HasField(name) && !isEdge {
 				t.Errorf("%s %s: field %q is not a field of the node", r.method, r.path, name)
 			}
 		}

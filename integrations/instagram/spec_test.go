@@ -2,11 +2,8 @@ package instagram_test
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -14,64 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/marketingminds/marketingminds/integrations/facebook/graphspec"
 	"github.com/marketingminds/marketingminds/integrations/instagram"
 	"github.com/marketingminds/marketingminds/integrations/platform"
 )
-
-type codegenSpec struct {
-	APIs []struct {
-		Method   string `json:"method"`
-		Endpoint string `json:"endpoint"`
-		Params   []struct {
-			Name string `json:"name"`
-		} `json:"params"`
-	} `json:"apis"`
-	Fields []struct {
-		Name string `json:"name"`
-	} `json:"fields"`
-}
-
-func loadSpec(t *testing.T, name string) codegenSpec {
-	t.Helper()
-	p := filepath.Join("..", "..", "..", "shared", "reference", "specs", "facebook-codegen", name)
-	data, err := os.ReadFile(p)
-	if os.IsNotExist(err) {
-		t.Skipf("Meta's codegen spec %s is not beside the repository (../shared)", p)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s codegenSpec
-	if err := json.Unmarshal(data, &s); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-func (s codegenSpec) edgeParams(method, edge string) ([]string, bool) {
-	for _, a := range s.APIs {
-		if a.Method == method && a.Endpoint == edge {
-			var out []string
-			for _, p := range a.Params {
-				out = append(out, p.Name)
-			}
-			return out, true
-		}
-	}
-	return nil, false
-}
-
-func (s codegenSpec) field(name string) bool {
-	for _, f := range s.Fields {
-		if f.Name == name {
-			return true
-		}
-	}
-	return false
-}
-
-// graphWide: field expansion and paging parameters every Graph read takes.
-var graphWide = []string{"access_token", "fields", "limit", "after", "before", "since", "until"}
 
 var igPath = regexp.MustCompile(`^/graph\.facebook\.com/v\d+\.\d+/(\d{17})(?:/([^/]+))?$`)
 
@@ -80,7 +23,7 @@ var igPath = regexp.MustCompile(`^/graph\.facebook\.com/v\d+\.\d+/(\d{17})(?:/([
 // Meta's IGUser.json and IGMedia.json. Container status reads
 // (status_code, status) are on IGContainer, which the codegen set lacks.
 func TestRequestsMatchCodegenSpec(t *testing.T) {
-	user, media := loadSpec(t, "IGUser.json"), loadSpec(t, "IGMedia.json")
+	user, media := graphspec.Load(t, "IGUser.json"), graphspec.Load(t, "IGMedia.json")
 	b := setup(t, 3*time.Millisecond, instagram.Config{PollInterval: time.Millisecond})
 	var mu sync.Mutex
 	var reqs []*http.Request
@@ -130,19 +73,19 @@ func TestRequestsMatchCodegenSpec(t *testing.T) {
 			continue // a container status read
 		}
 		if edge := m[2]; edge != "" {
-			declared, found := spec.edgeParams(r.Method, edge)
+			declared, found := spec.Params(r.Method, edge)
 			if !found {
 				t.Errorf("%s %s: edge not in the spec", r.Method, r.URL.Path)
 				continue
 			}
 			for name := range r.Form {
-				if !slices.Contains(declared, name) && !slices.Contains(graphWide, name) {
+				if !slices.Contains(declared, name) && !slices.Contains(graphspec.GraphWide, name) {
 					t.Errorf("%s %s: parameter %q is not declared", r.Method, r.URL.Path, name)
 				}
 			}
 		} else {
 			for _, f := range strings.Split(r.Form.Get("fields"), ",") {
-				if f != "" && !spec.field(f) {
+				if f != "" && !spec.HasField(f) {
 					t.Errorf("%s %s: field %q is not a field of the node", r.Method, r.URL.Path, f)
 				}
 			}
