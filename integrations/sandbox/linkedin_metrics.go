@@ -87,16 +87,9 @@ func (s *Sandbox) liShareStats(r *http.Request, _ []byte) liAnswer {
 }
 
 func (s *Sandbox) liSocialActions(r *http.Request, _ []byte) liAnswer {
-	t, v, bad := s.liREST(r)
+	p, bad := s.liReadablePost(r, "socialActions")
 	if bad != nil {
 		return *bad
-	}
-	p := s.st.LinkedIn.Posts[r.PathValue("urn")]
-	if p == nil {
-		return liNotFound("Post " + r.PathValue("urn"))
-	}
-	if !s.liCanRead(t, p.Author) {
-		return liDenied("socialActions", "GET", v)
 	}
 	x := liPostStats(p, s.now())
 	return liJSON(200, map[string]any{

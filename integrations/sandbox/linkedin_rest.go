@@ -400,18 +400,30 @@ func liNotFound(what string) liAnswer {
 }
 
 func (s *Sandbox) liGetPost(r *http.Request, _ []byte) liAnswer {
-	t, v, bad := s.liREST(r)
+	p, bad := s.liReadablePost(r, "posts")
 	if bad != nil {
 		return *bad
 	}
+	return liJSON(200, s.liPostJSON(p))
+}
+
+// liReadablePost is the post of the path's {urn}, if the request may read
+// it through resource (its error answer otherwise).
+func (s *Sandbox) liReadablePost(r *http.Request, resource string) (*liPost, *liAnswer) {
+	t, v, bad := s.liREST(r)
+	if bad != nil {
+		return nil, bad
+	}
 	p := s.st.LinkedIn.Posts[r.PathValue("urn")]
 	if p == nil {
-		return liNotFound("Post " + r.PathValue("urn"))
+		a := liNotFound("Post " + r.PathValue("urn"))
+		return nil, &a
 	}
 	if !s.liCanRead(t, p.Author) {
-		return liDenied("posts", "GET", v)
+		a := liDenied(resource, "GET", v)
+		return nil, &a
 	}
-	return liJSON(200, s.liPostJSON(p))
+	return p, nil
 }
 
 // liFindPosts is the author finder, newest first.
