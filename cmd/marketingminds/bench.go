@@ -16,6 +16,7 @@ import (
 
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -100,6 +101,7 @@ type benchResult struct {
 
 	accepted, failed int
 	first, last      time.Duration // due time → first and last acceptance
+	cpu              time.Duration // CPU time of the whole process (sandbox included) from the schedulers' start until every delivery is final
 }
 
 type benchLatency struct {
@@ -116,6 +118,7 @@ func (r benchResult) print(w io.Writer, o benchOptions) {
 	fmt.Fprintf(w, "lateness     p50 %.0f ms  p95 %.0f ms  p99 %.0f ms  max %.0f ms\n", r.LatenessMS.P50, r.LatenessMS.P95, r.LatenessMS.P99, r.LatenessMS.Max)
 	fmt.Fprintf(w, "duplicates   %d\n", r.Duplicates)
 	fmt.Fprintf(w, "lost         %d\n", r.Lost)
+	fmt.Fprintf(w, "cpu          %.0f ms, %.0f µs per delivery (this process: app and sandbox)\n", ms(r.cpu), float64(r.cpu.Microseconds())/float64(r.Deliveries))
 }
 
 const benchWorkspace = "Wbench"
@@ -206,6 +209,7 @@ func benchScheduler(ctx context.Context, getenv func(string) string, o benchOpti
 		}
 		defer pprof.StopCPUProfile()
 	}
+	cpuStart := cpuTime()
 	for _, a := range apps {
 		if err := a.scheduler.Start(ctx); err != nil {
 			return benchResult{}, err
@@ -233,11 +237,15 @@ func benchScheduler(ctx context.Context, getenv func(string) string, o benchOpti
 		}
 	}
 
+	cpu := cpuTime() - cpuStart
+
 	posts, err := benchPosts(ctx, base, lead.accounts, accts, due)
 	if err != nil {
 		return benchResult{}, err
 	}
-	return benchReport(ctx, lead.publish, o.deliveries, text, postIDs, posts, due)
+	r, err := benchReport(ctx, lead.publish, o.deliveries, text, postIDs, posts, due)
+	r.cpu = cpu
+	return r, err
 }
 
 // benchConnect connects n X accounts through the OAuth flow: a new sandbox
@@ -407,6 +415,15 @@ func benchReport(ctx context.Context, pub *publish.Service, n int, text func(int
 		r.ThroughputPerS = math.Round(float64(r.accepted) / max(r.last, time.Millisecond).Seconds())
 	}
 	return r, nil
+}
+
+// cpuTime is the CPU time (user and system) the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -49,6 +49,30 @@ func (s *Stmt) Exec(ctx context.Context, args ...any) (sql.Result, error) {
 	return st.ExecContext(ctx, args...)
 }
 
+// Query runs the statement for rows.
+func (s *Stmt) Query(ctx context.Context, args ...any) (*sql.Rows, error) {
+	st, err := s.prepare(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// Begin starts a transaction on the statement's pool with the statement
+// bound to it. (Preparing first matters: on the writer pool, one connection,
+// preparing inside a transaction would wait for the connection it holds.)
+func (s *Stmt) Begin(ctx context.Context) (*sql.Tx, *sql.Stmt, error) {
+	st, err := s.prepare(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	tx, err := s.pool.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	return tx, tx.StmtContext(ctx, st), nil
+}
+
 type rowScanner interface{ Scan(dest ...any) error }
 
 type errRow struct{ err error }

@@ -2,8 +2,8 @@ package publish
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -70,12 +70,11 @@ func (s *sqliteStore) GetDeliveries(ctx context.Context, ids []string) ([]Delive
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, wrapf(err, "get deliveries")
 	}
-	rows, err := s.db.SQLRead.QueryContext(ctx, `SELECT `+deliveryColumns+` FROM social_post_deliveries
-		WHERE id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, args...)
+	rows, err := s.getMany.Query(ctx, string(list))
 	if err != nil {
 		return nil, wrapf(err, "get deliveries")
 	}

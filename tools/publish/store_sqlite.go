@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/marketingminds/marketingminds/integrations/store"
@@ -16,23 +15,19 @@ import (
 type sqliteStore struct {
 	db *store.DB
 
-	// The hot statements (one delivery read, one delivery write per step)
-	// are parsed once: SQLite's parser costs more than the query itself.
-	once    sync.Once
-	getStmt *sql.Stmt
-	putStmt *sql.Stmt
-	prepErr error
+	// The hot statements (delivery reads and writes, a few per send) are
+	// parsed once: SQLite's parser costs more than the queries themselves.
+	getOne, getMany, save *store.Stmt
 }
 
-func (s *sqliteStore) prepare(ctx context.Context) error {
-	s.once.Do(func() {
-		s.getStmt, s.prepErr = s.db.SQLRead.PrepareContext(context.WithoutCancel(ctx), `SELECT `+deliveryColumns+` FROM social_post_deliveries
-			WHERE workspace_id = ? AND id = ?`)
-		if s.prepErr == nil {
-			s.putStmt, s.prepErr = s.db.SQL.PrepareContext(context.WithoutCancel(ctx), saveDelivery)
-		}
-	})
-	return s.prepErr
+func newSQLiteStore(db *store.DB) *sqliteStore {
+	return &sqliteStore{db: db,
+		getOne: store.Prepared(db.SQLRead, `SELECT `+deliveryColumns+` FROM social_post_deliveries WHERE workspace_id = ? AND id = ?`),
+		// One statement for any number of ids: they come as one JSON array.
+		getMany: store.Prepared(db.SQLRead, `SELECT `+deliveryColumns+` FROM social_post_deliveries
+			WHERE id IN (SELECT value FROM json_each(?))`),
+		save: store.Prepared(db.SQL, saveDelivery),
+	}
 }
 
 const deliveryColumns = `id, workspace_id, post_id, account_id, platform, body, text_hash, status, rev, position, attempts,
@@ -215,10 +210,7 @@ func (s *sqliteStore) ListPosts(ctx context.Context, workspaceID string, limit i
 
 func (s *sqliteStore) GetDelivery(ctx context.Context, workspaceID, id string) (Delivery, error) {
 	defer s.db.Observe("publish.get_delivery")()
-	if err := s.prepare(ctx); err != nil {
-		return Delivery{}, wrapf(err, "get delivery %s", id)
-	}
-	d, err := scanDelivery(s.getStmt.QueryRowContext(ctx, workspaceID, id))
+	d, err := scanDelivery(s.getOne.QueryRow(ctx, workspaceID, id))
 	if store.IsNoRows(err) {
 		return Delivery{}, fmt.Errorf("publish: delivery %s: %w", id, ErrNotFound)
 	}
@@ -235,15 +227,11 @@ const saveDelivery = `UPDATE social_post_deliveries SET status = ?, rev = rev + 
 func (s *sqliteStore) SaveDeliveries(ctx context.Context, ds []Delivery) ([]bool, error) {
 	defer s.db.Observe("publish.save_deliveries")()
 	ok := make([]bool, len(ds))
-	if err := s.prepare(ctx); err != nil {
-		return nil, wrapf(err, "save deliveries")
-	}
-	tx, err := s.db.SQL.BeginTx(ctx, nil)
+	tx, stmt, err := s.save.Begin(ctx)
 	if err != nil {
 		return nil, wrapf(err, "save deliveries")
 	}
 	defer tx.Rollback()
-	stmt := tx.StmtContext(ctx, s.putStmt)
 	defer stmt.Close()
 	for i, d := range ds {
 		res, err := stmt.ExecContext(ctx, string(d.Status), d.Attempts, d.PlatformPostID, d.URL, d.LastError, d.JobID,

@@ -141,7 +141,7 @@ func NewStore(db *store.DB) Store {
 	if db.Backend == store.Mongo {
 		return &mongoStore{db: db}
 	}
-	return &sqliteStore{db: db}
+	return newSQLiteStore(db)
 }
 
 // uniqueID derives a job id from its unique key, so that the store's primary
