@@ -50,7 +50,9 @@ store handle and scheduler, as separate serve processes would be. It connects
 --accounts X accounts through the OAuth flow, schedules --deliveries posts
 (one per delivery, each with its own text) due at the same instant, and waits
 until every delivery is final. Lateness is due time → the sandbox's creation
-time of the post, read back from X's timeline endpoint.`,
+time of the post, read back from X's timeline endpoint. --platform-latency
+makes the sandbox take that long over each post, as a real platform does,
+to show what the worker pool sustains when calls wait on the network.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.deliveries < 1 || o.accounts < 1 || o.replicas < 1 {
@@ -75,6 +77,7 @@ time of the post, read back from X's timeline endpoint.`,
 	f.IntVar(&o.accounts, "accounts", 10, "X accounts they are spread across")
 	f.IntVar(&o.replicas, "replicas", 1, "app instances (schedulers) sharing the store")
 	f.StringVar(&o.store, "store", "sqlite", "sqlite (fresh, in a temporary directory) or mongo (MONGODB_URI, a fresh database dropped afterwards)")
+	f.DurationVar(&o.latency, "platform-latency", 0, "how long the sandbox takes to answer each post (0: at once), as a real platform does")
 	f.DurationVar(&o.lead, "lead", 2*time.Second, "how far ahead of the end of set-up the deliveries are due")
 	f.StringVar(&o.logLevel, "log-level", "warn", "log level of the app instances (logs go to stderr)")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object")
@@ -86,7 +89,7 @@ time of the post, read back from X's timeline endpoint.`,
 type benchOptions struct {
 	deliveries, accounts, replicas int
 	store                          string
-	lead                           time.Duration
+	lead, latency                  time.Duration
 	logLevel                       string
 	cpuProfile                     string
 }
@@ -152,6 +155,9 @@ func benchScheduler(ctx context.Context, getenv func(string) string, o benchOpti
 	}
 	defer sb.Close()
 	sb.SetXPostLimit(math.MaxInt32)
+	if o.latency > 0 {
+		sb.InjectFault(sandbox.Fault{Platform: "twitter", Method: http.MethodPost, Path: "/2/tweets", Latency: o.latency})
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return benchResult{}, fmt.Errorf("bench: sandbox listener: %w", err)
