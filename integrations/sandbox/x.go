@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"time"
@@ -243,15 +242,35 @@ func (s *Sandbox) xAPI(endpoint string, scopes []string, h func(w http.ResponseW
 // xLocked runs f with s.mu held, answering into a buffer that is written to
 // w once the lock is released.
 func (s *Sandbox) xLocked(w http.ResponseWriter, f func(w http.ResponseWriter)) {
-	rec := httptest.NewRecorder()
+	a := &answer{header: w.Header(), code: http.StatusOK}
 	s.mu.Lock()
-	f(rec)
+	f(a)
 	s.mu.Unlock()
-	for k, v := range rec.Header() {
-		w.Header()[k] = v
+	w.WriteHeader(a.code)
+	_, _ = w.Write(a.body.Bytes())
+}
+
+// answer is a response held back while s.mu is held: its headers go
+// straight into the real response's (nothing is sent before WriteHeader),
+// its status and body wait in memory.
+type answer struct {
+	header http.Header
+	code   int
+	wrote  bool
+	body   bytes.Buffer
+}
+
+func (a *answer) Header() http.Header { return a.header }
+
+func (a *answer) WriteHeader(code int) {
+	if !a.wrote {
+		a.code, a.wrote = code, true
 	}
-	w.WriteHeader(rec.Code)
-	_, _ = w.Write(rec.Body.Bytes())
+}
+
+func (a *answer) Write(p []byte) (int, error) {
+	a.wrote = true
+	return a.body.Write(p)
 }
 
 // xRateHeaders counts the request in key's window for endpoint (when count)

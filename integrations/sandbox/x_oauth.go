@@ -3,7 +3,6 @@ package sandbox
 import (
 	"html/template"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"time"
@@ -40,14 +39,11 @@ var xErrorPage = template.Must(template.New("x-error").Parse(`<!doctype html>
 func (s *Sandbox) xAuthorize(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	// Answer into a buffer, written once s.mu is released.
-	rec := httptest.NewRecorder()
-	w, orig := http.ResponseWriter(rec), w
+	a := &answer{header: w.Header(), code: http.StatusOK}
+	w, orig := http.ResponseWriter(a), w
 	defer func() {
-		for k, v := range rec.Header() {
-			orig.Header()[k] = v
-		}
-		orig.WriteHeader(rec.Code)
-		_, _ = orig.Write(rec.Body.Bytes())
+		orig.WriteHeader(a.code)
+		_, _ = orig.Write(a.body.Bytes())
 	}()
 	fail := func(reason string) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -414,6 +414,18 @@ func (s *Sandbox) xCreatePost(w http.ResponseWriter, r *http.Request, c xCaller)
 	}
 	c.user.Posts++
 	s.touch()
-	writeJSON(w, http.StatusCreated, map[string]any{"data": map[string]any{"id": id, "text": text,
-		"edit_history_tweet_ids": []string{id}, "edit_history_post_ids": []string{id}}})
+	history := []string{id}
+	writeJSON(w, http.StatusCreated, xCreated{Data: xCreatedPost{ID: id, Text: text, EditHistoryTweetIDs: history, EditHistoryPostIDs: history}})
+}
+
+// xCreated is the answer to POST /2/tweets (TweetCreateResponse).
+type xCreated struct {
+	Data xCreatedPost `json:"data"`
+}
+
+type xCreatedPost struct {
+	ID                  string   `json:"id"`
+	Text                string   `json:"text"`
+	EditHistoryTweetIDs []string `json:"edit_history_tweet_ids"`
+	EditHistoryPostIDs  []string `json:"edit_history_post_ids"`
 }
