@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
 // Stmt is a SQLite statement prepared once, on first use, and reused: on hot
@@ -13,22 +14,31 @@ type Stmt struct {
 	pool  *sql.DB
 	query string
 
-	once sync.Once
-	stmt *sql.Stmt
-	err  error
+	mu   sync.Mutex // held while preparing
+	stmt atomic.Pointer[sql.Stmt]
 }
 
 // Prepared returns a Stmt for query on pool (db.SQL or db.SQLRead).
 func Prepared(pool *sql.DB, query string) *Stmt { return &Stmt{pool: pool, query: query} }
 
+// prepare returns the prepared statement, preparing it on first use. A
+// failure is not kept: the next call tries again (a busy database must not
+// break a statement for the life of the process).
 func (s *Stmt) prepare(ctx context.Context) (*sql.Stmt, error) {
-	s.once.Do(func() {
-		s.stmt, s.err = s.pool.PrepareContext(context.WithoutCancel(ctx), s.query)
-		if s.err != nil {
-			s.err = fmt.Errorf("store: prepare: %w", s.err)
-		}
-	})
-	return s.stmt, s.err
+	if st := s.stmt.Load(); st != nil {
+		return st, nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st := s.stmt.Load(); st != nil {
+		return st, nil
+	}
+	st, err := s.pool.PrepareContext(context.WithoutCancel(ctx), s.query)
+	if err != nil {
+		return nil, fmt.Errorf("store: prepare: %w", err)
+	}
+	s.stmt.Store(st)
+	return st, nil
 }
 
 // QueryRow runs the statement for one row; a preparation error surfaces from Scan.

@@ -180,3 +180,24 @@ func TestMongoUnreachableFailsFast(t *testing.T) {
 		t.Fatalf("error %q does not name the host %s", err, want)
 	}
 }
+
+// TestPreparedRetriesAfterFailure checks that a statement whose first
+// preparation failed is prepared again on the next call, not broken for good.
+func TestPreparedRetriesAfterFailure(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	st := store.Prepared(db.SQL, `INSERT INTO late (v) VALUES (?)`)
+	if _, err := st.Exec(ctx, 1); err == nil || !strings.Contains(err.Error(), "no such table") {
+		t.Fatalf("Exec before the table exists = %v, want a no-such-table error", err)
+	}
+	if _, err := db.SQL.ExecContext(ctx, `CREATE TABLE late (v INTEGER)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Exec(ctx, 2); err != nil {
+		t.Fatalf("Exec once the table exists = %v", err)
+	}
+	var n int
+	if err := store.Prepared(db.SQLRead, `SELECT COUNT(*) FROM late`).QueryRow(ctx).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("rows = %d (%v), want 1", n, err)
+	}
+}
