@@ -58,6 +58,9 @@ to show what the worker pool sustains when calls wait on the network.`,
 			if o.deliveries < 1 || o.accounts < 1 || o.replicas < 1 {
 				return usageError{errors.New("--deliveries, --accounts and --replicas must be at least 1")}
 			}
+			if o.latency < 0 {
+				return usageError{errors.New("--platform-latency cannot be negative")}
+			}
 			if o.store != "sqlite" && o.store != "mongo" {
 				return usageError{fmt.Errorf("--store %q: sqlite or mongo", o.store)}
 			}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -65,7 +66,8 @@ func TestBenchScheduler(t *testing.T) {
 	}
 }
 
-// TestBenchSchedulerText checks the human-readable report and the usage errors.
+// TestBenchSchedulerText checks the human-readable report, that
+// --platform-latency slows every post by that much, and the usage errors.
 func TestBenchSchedulerText(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the whole pipeline")
@@ -73,18 +75,29 @@ func TestBenchSchedulerText(t *testing.T) {
 	ctx := context.Background()
 	var out, errOut bytes.Buffer
 	getenv := func(string) string { return "" }
-	if err := run(ctx, []string{"bench", "scheduler", "--deliveries", "20", "--accounts", "2", "--lead", "300ms"}, getenv, &out, &errOut); err != nil {
+	if err := run(ctx, []string{"bench", "scheduler", "--deliveries", "20", "--accounts", "2", "--lead", "300ms", "--platform-latency", "80ms"},
+		getenv, &out, &errOut); err != nil {
 		t.Fatalf("bench scheduler: %v\n%s", err, errOut.String())
 	}
-	for _, line := range []string{"throughput", "lateness", "p99", "duplicates   0", "lost         0"} {
+	for _, line := range []string{"throughput", "lateness", "p99", "duplicates   0", "lost         0", "µs per delivery"} {
 		if !strings.Contains(out.String(), line) {
 			t.Errorf("report lacks %q:\n%s", line, out.String())
 		}
+	}
+	var first float64
+	for _, line := range strings.Split(out.String(), "\n") {
+		if strings.HasPrefix(line, "accepted") {
+			_, _ = fmt.Sscanf(line[strings.Index(line, "the first"):], "the first %f ms", &first)
+		}
+	}
+	if first < 80 {
+		t.Errorf("the first post was accepted %v ms after its time, with 80 ms of platform latency:\n%s", first, out.String())
 	}
 	for _, args := range [][]string{
 		{"bench", "scheduler", "--deliveries", "0"},
 		{"bench", "scheduler", "--store", "postgres"},
 		{"bench", "scheduler", "--store", "mongo"}, // no MONGODB_URI
+		{"bench", "scheduler", "--platform-latency", "-1s"},
 	} {
 		err := run(ctx, args, getenv, &out, &errOut)
 		if code := exitCode(err, &errOut); code != 2 {
