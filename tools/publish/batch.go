@@ -2,6 +2,7 @@ package publish
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -11,7 +12,12 @@ import (
 // queue is empty; callers arriving meanwhile wait for their batch. No timer:
 // a lone call runs at once, a burst of thousands shares a few batches (on
 // SQLite one transaction or query costs about as much as a hundred rows in
-// it). A call queued while a batch runs waits for the next one, so no answer
+// it). Before taking each batch the runner yields the processor once, so the
+// goroutines about to call (the handlers of a claimed batch of jobs, started
+// together) join it: in bench scheduler that took delivery reads from 2.5 to
+// 76 rows a query and saves from 10 to 108 rows a transaction; paired runs
+// delivered up to 27 % more a second (as much as before in the quietest).
+// A call queued while a batch runs waits for the next one, so no answer
 // predates its question.
 //
 // A batch runs detached from its callers' contexts, bounded by timeout: a
@@ -55,6 +61,7 @@ func (b *batcher[I, O]) do(ctx context.Context, in I) (O, error) {
 
 func (b *batcher[I, O]) drain(ctx context.Context) {
 	for {
+		runtime.Gosched()
 		b.mu.Lock()
 		n := min(len(b.queue), b.maxBatch)
 		if n == 0 {

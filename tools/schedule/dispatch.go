@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"runtime/debug"
 	"time"
 
@@ -310,7 +311,8 @@ func (s *Scheduler) renew(ctx context.Context) {
 
 // committer records results in groups: it takes every result queued while
 // the previous group was being written and commits them in one go, at once
-// when the queue is empty (never waiting for more).
+// when the queue is empty (never waiting for more than one yield of the
+// processor, which lets handlers finishing together join the group).
 type committer struct {
 	s    *Scheduler
 	in   chan Result
@@ -335,6 +337,7 @@ func (c *committer) run(ctx context.Context) {
 	ctx = context.WithoutCancel(ctx) // outcomes are written even while stopping
 	batch := make([]Result, 0, maxGroup)
 	for r := range c.in {
+		runtime.Gosched()
 		batch = append(batch[:0], r)
 	drain:
 		for len(batch) < maxGroup {
