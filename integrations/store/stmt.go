@@ -83,6 +83,12 @@ func (s *Stmt) Begin(ctx context.Context) (*sql.Tx, *sql.Stmt, error) {
 	return tx, tx.StmtContext(ctx, st), nil
 }
 
+// RowContext is the context for the statements of a transaction run row by
+// row: the SQLite driver starts a goroutine per call to watch a cancellable
+// context, which costs as much as a small UPDATE. The transaction still ends
+// with ctx: database/sql rolls it back once ctx is done, and Commit fails.
+func RowContext(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
+
 type rowScanner interface{ Scan(dest ...any) error }
 
 type errRow struct{ err error }

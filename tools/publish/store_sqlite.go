@@ -233,8 +233,9 @@ func (s *sqliteStore) SaveDeliveries(ctx context.Context, ds []Delivery) ([]bool
 	}
 	defer tx.Rollback()
 	defer stmt.Close()
+	rowCtx := store.RowContext(ctx)
 	for i, d := range ds {
-		res, err := stmt.ExecContext(ctx, string(d.Status), d.Attempts, d.PlatformPostID, d.URL, d.LastError, d.JobID,
+		res, err := stmt.ExecContext(rowCtx, string(d.Status), d.Attempts, d.PlatformPostID, d.URL, d.LastError, d.JobID,
 			store.Millis(d.RunAt), store.Millis(d.StartedAt), store.Millis(d.VerifySince), store.Millis(d.WaitingUntil),
 			store.Millis(d.PublishedAt), store.Millis(d.UpdatedAt), d.ID, d.WorkspaceID, d.Rev)
 		if err != nil {

@@ -163,12 +163,13 @@ func (s *sqliteStore) Finish(ctx context.Context, results []Result) ([]string, e
 	defer func() { _ = tx.Rollback() }()
 	defer stmt.Close()
 	var lost []string
+	rowCtx := store.RowContext(ctx)
 	for _, r := range results {
 		refund := 0
 		if r.Refund {
 			refund = 1
 		}
-		res, err := stmt.ExecContext(ctx, string(r.Status), store.Millis(r.RunAt), refund, r.Error, store.Millis(r.Now),
+		res, err := stmt.ExecContext(rowCtx, string(r.Status), store.Millis(r.RunAt), refund, r.Error, store.Millis(r.Now),
 			attemptJSON(r.Attempt), r.ID, r.Seq, r.Owner)
 		if err != nil {
 			return nil, fmt.Errorf("schedule: finish %s: %w", r.ID, err)
