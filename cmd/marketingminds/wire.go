@@ -85,13 +85,21 @@ type adapters struct {
 func newAdapters(cfg config, sandboxBase string) adapters {
 	hosts := platform.Hosts{Sandbox: sandboxBase}
 	sandboxed := sandboxBase != ""
+	// The platforms speak HTTP/2, where calls to one host share a few
+	// connections (a custom DialContext turns it off unless forced). Over
+	// HTTP/1.1 (the sandbox) each call in flight holds a connection: 64 per
+	// host bound them, and reusing fewer connections harder costs less CPU
+	// than keeping hundreds busy (in bench scheduler, 10,000 deliveries at
+	// once: about a quarter more a second than with no bound).
 	httpClient := &http.Client{
 		Timeout: 60 * time.Second,
 		Transport: &http.Transport{
 			Proxy:               http.ProxyFromEnvironment,
 			DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-			MaxIdleConns:        512,
-			MaxIdleConnsPerHost: 256,
+			ForceAttemptHTTP2:   true,
+			MaxConnsPerHost:     64,
+			MaxIdleConns:        256,
+			MaxIdleConnsPerHost: 64,
 			IdleConnTimeout:     90 * time.Second,
 			TLSHandshakeTimeout: 10 * time.Second,
 		},

@@ -27,9 +27,8 @@ type Options struct {
 	// Workers bounds the handlers running at once (default 512); it is also
 	// the largest claim batch. Handlers mostly wait on platforms, whose calls
 	// take hundreds of milliseconds, so the pool bounds calls in flight more
-	// than CPU: with 200 ms per call, 128 workers deliver at most 640 posts
-	// a second and 512 about 1,900 (bench scheduler --platform-latency
-	// 200ms). Each busy worker holds some 70 KB of stack at its deepest.
+	// than CPU: at 200 ms a call, each worker completes five a second. Each
+	// busy worker holds some 70 KB of stack at its deepest.
 	Workers int
 	// Lease is how long a claim holds before another replica may take the
 	// job over (default 30 s); held leases are renewed every Lease/3.
