@@ -82,7 +82,11 @@ func (r *recorder) Progress(p Progress) {
 	r.progress = append(r.progress, p)
 	r.mu.Unlock()
 }
-func (r *recorder) Approval(a Approval) { r.mu.Lock(); r.approvals = append(r.approvals, a); r.mu.Unlock() }
+func (r *recorder) Approval(a Approval) {
+	r.mu.Lock()
+	r.approvals = append(r.approvals, a)
+	r.mu.Unlock()
+}
 
 var (
 	editor  = identity.Caller{WorkspaceID: "T1", UserID: "U1", Role: identity.Editor, Door: identity.DoorSlack}
