@@ -253,13 +253,10 @@ func (o *Orchestrator) complete(ctx context.Context, key ConversationKey, c iden
 
 // modelFailure says in plain words why the model did not answer.
 func modelFailure(ctx context.Context, err error) string {
-	switch {
-	case ctx.Err() != nil:
+	if ctx.Err() != nil {
 		return "Stopped."
-	case errors.Is(err, context.DeadlineExceeded):
-		return "The language model took too long to answer. Please try again in a moment."
 	}
-	return "The language model could not answer right now (" + err.Error() + "). Please try again in a moment."
+	return "I could not get an answer: " + llm.Plain(err) + "."
 }
 
 func (o *Orchestrator) record(ctx context.Context, key ConversationKey, c identity.Caller, e Event, start time.Time) {

@@ -139,7 +139,7 @@ func TestRunModelFailure(t *testing.T) {
 	}}}
 	o, st := newOrchestrator(t, model, nil, nil)
 	reply, err := o.Run(context.Background(), turn("hi"), nil)
-	if err == nil || !strings.Contains(reply.Text, "could not answer right now (rate limited after 3 tries)") {
+	if err == nil || !strings.Contains(reply.Text, "I could not get an answer: something went wrong") {
 		t.Fatalf("reply = %+v, %v", reply, err)
 	}
 	events, _ := st.Events(context.Background(), "T1", 10)
