@@ -14,6 +14,9 @@ import (
 // approved or rejected it already (possibly on another replica).
 var ErrDecided = errors.New("agents: approval already decided")
 
+// ErrInvalid wraps a request that cannot be read (an unknown status).
+var ErrInvalid = errors.New("agents: invalid request")
+
 // ApprovalResult is what deciding an approval did.
 type ApprovalResult struct {
 	Approval Approval
@@ -149,5 +152,5 @@ func (o *Orchestrator) Approvals(ctx context.Context, c identity.Caller, status 
 	case "", ApprovalPending, ApprovalRunning, ApprovalDone, ApprovalFailed, ApprovalRejected:
 		return o.cfg.Store.ListApprovals(ctx, c.WorkspaceID, st, 100)
 	}
-	return nil, fmt.Errorf("agents: approvals: unknown status %q (want pending, running, done, failed or rejected)", status)
+	return nil, fmt.Errorf("%w: unknown status %q (want pending, running, done, failed or rejected)", ErrInvalid, status)
 }

@@ -43,6 +43,11 @@ func (s *Server) routes(mux *http.ServeMux) {
 		mux.Handle("POST /api/social/posts/{id}/publish-anyway", s.auth(identity.Editor, s.idempotent(s.postPublishAnyway)))
 		mux.Handle("POST /api/social/posts/{id}/cancel", s.auth(identity.Editor, s.postCancel))
 	}
+	if s.deps.Approvals != nil { // the agent's approval gate (agents)
+		mux.Handle("GET /api/approvals", s.auth(identity.Viewer, s.approvalList))
+		mux.Handle("POST /api/approvals/{id}/approve", s.auth(identity.Editor, s.approvalApprove))
+		mux.Handle("POST /api/approvals/{id}/reject", s.auth(identity.Editor, s.approvalReject))
+	}
 	if s.deps.Jobs != nil { // jobs and the scheduler (tools/schedule)
 		mux.Handle("GET /api/jobs/status/{job_id}", s.auth(identity.Viewer, s.jobStatus))
 		mux.Handle("GET /api/jobs/user", s.auth(identity.Viewer, s.jobsOfUser))

@@ -43,7 +43,9 @@ type Deps struct {
 	Accounts Accounts
 	// Jobs serves /api/jobs/* when set (*schedule.Scheduler).
 	Jobs Jobs
-	Now  func() time.Time
+	// Approvals serves /api/approvals* when set (*agents.Orchestrator).
+	Approvals Approvals
+	Now       func() time.Time
 }
 
 // Server is the HTTP sidecar.

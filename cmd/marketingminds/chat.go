@@ -19,8 +19,16 @@ import (
 	"github.com/marketingminds/marketingminds/tools/schedule"
 )
 
-// agent wires the orchestrator over the app's capabilities.
-func (a *app) agent(model llm.Model, sandboxed bool, log zerolog.Logger) (*agents.Orchestrator, error) {
+// agent wires the orchestrator over the app's capabilities; nil when no
+// language model is configured.
+func (a *app) agent(cfg config, sandboxed bool, log zerolog.Logger) (*agents.Orchestrator, error) {
+	model, err := chatModel(cfg, log)
+	if errors.Is(err, errNoModel) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
 	set, err := prompts.Load()
 	if err != nil {
 		return nil, err
@@ -32,13 +40,13 @@ func (a *app) agent(model llm.Model, sandboxed bool, log zerolog.Logger) (*agent
 	})
 }
 
-// errNoModel is the chat command's answer when no language model is set up.
+// errNoModel is the answer when no language model is set up.
 var errNoModel = errors.New("no language model is configured: set OPENAI_API_KEY (or OPENAI_BASE_URL for a local OpenAI-compatible server such as Ollama)")
 
-// chatModel is the configured OpenAI-compatible model.
+// chatModel is the configured OpenAI-compatible model, or errNoModel.
 func chatModel(cfg config, log zerolog.Logger) (llm.Model, error) {
 	if cfg.OpenAIKey == "" && cfg.OpenAIBaseURL == "" {
-		return nil, &configError{problems: []string{errNoModel.Error()}}
+		return nil, errNoModel
 	}
 	return llm.New(llm.Config{APIKey: cfg.OpenAIKey, BaseURL: cfg.OpenAIBaseURL, Model: cfg.OpenAIModel, Log: log})
 }
@@ -59,9 +67,8 @@ func chatCommand(env envLoader, stdout, stderr io.Writer) *cobra.Command {
 				return err
 			}
 			log := newLogger(stderr, cfg.LogFormat, "warn", cfg.secrets()...)
-			model, err := chatModel(cfg, log)
-			if err != nil {
-				return err
+			if cfg.OpenAIKey == "" && cfg.OpenAIBaseURL == "" {
+				return &configError{problems: []string{errNoModel.Error()}}
 			}
 			// With MM_SANDBOX the adapters use the sandbox of the running
 			// `serve --sandbox` (make run), so both see the same platforms.
@@ -95,16 +102,13 @@ func chatCommand(env envLoader, stdout, stderr io.Writer) *cobra.Command {
 			if u.Role != r {
 				fmt.Fprintf(stderr, "%s/%s is %s in this workspace; chatting as %s\n", workspace, user, u.Role, u.Role)
 			}
-			o, err := a.agent(model, sandboxBase != "", log)
-			if err != nil {
-				return err
-			}
+			o := a.agents
 			in := cmd.InOrStdin()
 			ch := &console.Chat{Agent: o, Caller: identity.Caller{WorkspaceID: workspace, UserID: user, Role: u.Role, Door: identity.DoorCLI},
 				Session: session, In: in, Out: stdout}
 			if terminal(in) {
 				ch.Prompt = "> "
-				fmt.Fprintf(stdout, "Marketing Minds (%s) — %s/%s. Ctrl-D ends.\n", model.Name(), workspace, user)
+				fmt.Fprintf(stdout, "Marketing Minds — %s/%s. Ctrl-D ends.\n", workspace, user)
 			}
 			return ch.Run(ctx)
 		},

@@ -73,6 +73,7 @@ type app struct {
 	scheduler *schedule.Scheduler
 	analytics *analytics.Service
 	memory    *memory.Service
+	agents    *agents.Orchestrator // nil without a language model
 }
 
 // adapters builds the platform clients. sandboxBase, when set, points them
@@ -203,6 +204,9 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	if err := a.recurring(vault); err != nil {
 		return nil, err
 	}
+	if a.agents, err = a.agent(cfg, sandboxBase != "", log); err != nil {
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -231,10 +235,14 @@ func (a *app) recurring(vault *oauth.Vault) error {
 
 // httpDeps is what the HTTP sidecar needs of the app.
 func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Deps {
-	return httpapi.Deps{
+	d := httpapi.Deps{
 		Log: log, Identity: a.identity, Store: a.db, Registry: reg, Agents: []string{},
 		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler,
 	}
+	if a.agents != nil {
+		d.Approvals = a.agents
+	}
+	return d
 }
 
 // publishAccounts is tools/accounts as publishing sees it: deliveries run as
