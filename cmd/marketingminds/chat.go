@@ -35,8 +35,9 @@ func (a *app) agent(cfg config, sandboxed bool, log zerolog.Logger) (*agents.Orc
 	}
 	return agents.New(agents.Config{
 		Model: model, Store: agents.NewStore(a.db), Prompts: set,
-		Tools: agents.CoreTools(agents.Capabilities{Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics, Memory: a.memory}),
-		Users: a.identity, Memory: a.memory, Accounts: a.accounts, Sandbox: sandboxed, Log: log,
+		Tools:       agents.CoreTools(agents.Capabilities{Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics, Memory: a.memory}),
+		Specialists: agents.DefaultSpecialists(),
+		Users:       a.identity, Memory: a.memory, Accounts: a.accounts, Sandbox: sandboxed, Log: log,
 	})
 }
 
