@@ -104,6 +104,11 @@ func toolCall(c commands.Command) (string, map[string]any) {
 	case commands.KindPost, commands.KindSchedule:
 		args["text"] = c.Text
 		args["platforms"] = c.Platforms
+		set("link", c.Link)
+		set("video_url", c.VideoURL)
+		if len(c.ImageURLs) > 0 {
+			args["image_urls"] = c.ImageURLs
+		}
 		if c.Kind == commands.KindPost {
 			return "publish_post", args
 		}

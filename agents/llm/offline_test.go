@@ -37,6 +37,8 @@ func TestPlannerCallsTheRightTool(t *testing.T) {
 		{`Post 'Hello world' to my X and LinkedIn accounts`, "publish_post", `{"platforms":["twitter","linkedin"],"text":"Hello world"}`},
 		{`schedule "text" to linkedin tomorrow 9am`, "schedule_post", `{"platforms":["linkedin"],"text":"text","time":"tomorrow 9am"}`},
 		{`schedule 'launch day' on linkedin next Monday 14:30`, "schedule_post", `{"platforms":["linkedin"],"text":"launch day","time":"next Monday 14:30"}`},
+		{`post "New menu" to instagram with image https://cdn.acme.com/m.jpg`, "publish_post", `{"image_urls":["https://cdn.acme.com/m.jpg"],"platforms":["instagram"],"text":"New menu"}`},
+		{`schedule "Read" to linkedin in 2 hours link https://acme.com/b`, "schedule_post", `{"link":"https://acme.com/b","platforms":["linkedin"],"text":"Read","time":"in 2 hours"}`},
 		{`accounts`, "list_accounts", `{}`},
 		{`list my instagram accounts`, "list_accounts", `{"platform":"instagram"}`},
 		{`connect instagram`, "connect_account", `{"platform":"instagram"}`},

@@ -41,6 +41,11 @@ type Command struct {
 	// Platforms are canonical platform names ("twitter" for X), in the
 	// order written (post, schedule).
 	Platforms []string
+	// Link, ImageURLs and VideoURL are what the post carries besides its
+	// text ("with image https://…", or a URL after the platforms).
+	Link      string
+	ImageURLs []string
+	VideoURL  string
 	// Platform is the one platform of accounts (optional), connect,
 	// best_time and analytics (optional).
 	Platform string
@@ -83,7 +88,7 @@ var usages = []struct {
 	usage string
 	about string
 }{
-	{KindPost, `post "text" to x,linkedin`, "publish now on those platforms"},
+	{KindPost, `post "text" to x,linkedin`, "publish now on those platforms; add `with image URL`, `video URL` or `link URL`"},
 	{KindSchedule, `schedule "text" to linkedin tomorrow 9am`, `publish later ("in 2 hours", "next Monday 14:30", "2026-12-01 09:00")`},
 	{KindAccounts, `accounts [platform]`, "list connected accounts"},
 	{KindConnect, `connect instagram`, "connect facebook, instagram, x, linkedin or zoho"},

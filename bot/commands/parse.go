@@ -35,7 +35,7 @@ var fillers = map[string]bool{
 	"kindly": true, "connected": true, "account": true, "accounts": true, "id": true, "job": true, "jobs": true,
 	"post": true, "posts": true, "number": true, "#": true, "let's": true, "lets": true, "want": true, "need": true,
 	"now": true, "right": true, "immediately": true, "it": true, "this": true, "that": true, "page": true,
-	"pages": true, "profile": true, "profiles": true, "both": true, "&": true, "at": true, "thanks": true,
+	"pages": true, "profile": true, "profiles": true, "both": true, "&": true, "at": true, "thanks": true, "with": true,
 }
 
 // listFillers may sit between the platforms of a list.
@@ -130,7 +130,7 @@ var referenceNow = time.Date(2026, time.January, 1, 12, 0, 0, 0, time.UTC)
 // scheduleFillers are words around a time that are not part of it.
 var scheduleFillers = map[string]bool{
 	"a": true, "post": true, "message": true, "update": true, "the": true, "it": true, "this": true,
-	"please": true, "for": true, "at": true, "on": true, "and": true, ",": true,
+	"please": true, "for": true, "at": true, "on": true, "and": true, ",": true, "with": true,
 }
 
 func (p *parser) post() (Command, error) {
@@ -166,9 +166,24 @@ func (p *parser) post() (Command, error) {
 			return Command{}, usageErr(k, "Zoho is a CRM, not a place to publish; platforms are %s", platformList)
 		}
 	}
+	c := Command{Kind: KindPost, Text: text, Platforms: plats}
 	var left []string
-	for i, t := range rest {
+	for i := 0; i < len(rest); i++ {
+		t := rest[i]
 		if (i >= start && i < end) || t.quoted {
+			continue
+		}
+		if isURL(t.raw) {
+			if err := c.attach("", t.raw); err != nil {
+				return Command{}, usageErr(k, "%v", err)
+			}
+			continue
+		}
+		if mediaWords[t.low] != "" && i+1 < len(rest) && isURL(rest[i+1].raw) {
+			if err := c.attach(mediaWords[t.low], rest[i+1].raw); err != nil {
+				return Command{}, usageErr(k, "%v", err)
+			}
+			i++
 			continue
 		}
 		if k == KindPost && fillers[t.low] {
@@ -179,7 +194,6 @@ func (p *parser) post() (Command, error) {
 		}
 		left = append(left, t.raw)
 	}
-	c := Command{Kind: KindPost, Text: text, Platforms: plats}
 	if len(left) == 0 {
 		if k == KindSchedule {
 			return Command{}, usageErr(k, "schedule needs a time (\"tomorrow 9am\", \"in 2 hours\", \"next Monday 14:30\", \"2026-12-01 09:00\")")
