@@ -210,3 +210,12 @@ func TestPlannerHonoursContext(t *testing.T) {
 		t.Errorf("Name = %q", llm.Offline().Name())
 	}
 }
+
+func BenchmarkPlanner(b *testing.B) {
+	req := userSays(`post "Hello" to my X and LinkedIn accounts`)
+	for b.Loop() {
+		if _, err := llm.Offline().Complete(context.Background(), req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

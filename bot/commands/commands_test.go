@@ -217,3 +217,11 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkParse(b *testing.B) {
+	for b.Loop() {
+		if _, err := commands.Parse(`schedule 'launch day' on my LinkedIn and X accounts next Monday 14:30`); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

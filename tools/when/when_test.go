@@ -172,3 +172,13 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkParse(b *testing.B) {
+	ny := zone(b, "America/New_York")
+	now := time.Date(2026, 10, 31, 10, 0, 0, 0, ny)
+	for b.Loop() {
+		if _, err := when.Parse("next Monday 14:30", now, ny); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
