@@ -4,6 +4,17 @@
 // afterwards asserts on every request the server received. Requests are
 // checked the way OpenAI checks them: a malformed one gets a 400 with
 // OpenAI's error body, so a client bug shows up as it would in production.
+//
+//	srv := llmtest.New(t,
+//		llmtest.Fail(429, "1"), // retried after the Retry-After
+//		llmtest.Calls(llmtest.Call("publish_post", `{"text":"Hi","platforms":["twitter"]}`),
+//			llmtest.Call("publish_post", `{"text":"Hi","platforms":["linkedin"]}`)),
+//		llmtest.Reply("Published to X and LinkedIn."),
+//	)
+//	model, _ := llm.New(llm.Config{APIKey: "k", BaseURL: srv.URL, HTTPClient: srv.Client(),
+//		Sleep: func(context.Context, time.Duration) error { return nil }})
+//	… run the conversation …
+//	reqs := srv.Requests() // reqs[2].Messages holds both tool results
 package llmtest
 
 import (
