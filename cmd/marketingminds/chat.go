@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -19,13 +18,10 @@ import (
 	"github.com/marketingminds/marketingminds/tools/schedule"
 )
 
-// agent wires the orchestrator over the app's capabilities; nil when no
-// language model is configured.
+// agent wires the orchestrator over the app's capabilities, on the
+// configured model or, with none, the offline planner.
 func (a *app) agent(cfg config, sandboxed bool, log zerolog.Logger) (*agents.Orchestrator, error) {
-	model, err := chatModel(cfg, log)
-	if errors.Is(err, errNoModel) {
-		return nil, nil
-	}
+	model, err := llm.Choose(llm.Config{APIKey: cfg.OpenAIKey, BaseURL: cfg.OpenAIBaseURL, Model: cfg.OpenAIModel, Log: log})
 	if err != nil {
 		return nil, err
 	}
@@ -41,22 +37,11 @@ func (a *app) agent(cfg config, sandboxed bool, log zerolog.Logger) (*agents.Orc
 	})
 }
 
-// errNoModel is the answer when no language model is set up.
-var errNoModel = errors.New("no language model is configured: set OPENAI_API_KEY (or OPENAI_BASE_URL for a local OpenAI-compatible server such as Ollama)")
-
-// chatModel is the configured OpenAI-compatible model, or errNoModel.
-func chatModel(cfg config, log zerolog.Logger) (llm.Model, error) {
-	if cfg.OpenAIKey == "" && cfg.OpenAIBaseURL == "" {
-		return nil, errNoModel
-	}
-	return llm.New(llm.Config{APIKey: cfg.OpenAIKey, BaseURL: cfg.OpenAIBaseURL, Model: cfg.OpenAIModel, Log: log})
-}
-
 func chatCommand(env envLoader, stdout, stderr io.Writer) *cobra.Command {
 	var workspace, user, role, session string
 	cmd := &cobra.Command{
 		Use:   "chat",
-		Short: "Talk to the assistant from a terminal; stdin may be a pipe (a line in, the answer out, y/N answers an approval)",
+		Short: "Talk to the assistant from a terminal (offline planner without OPENAI_API_KEY); stdin may be a pipe: a line in, the answer out, y/N answers an approval",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			r, err := identity.ParseRole(role)
@@ -68,9 +53,6 @@ func chatCommand(env envLoader, stdout, stderr io.Writer) *cobra.Command {
 				return err
 			}
 			log := newLogger(stderr, cfg.LogFormat, "warn", cfg.secrets()...)
-			if cfg.OpenAIKey == "" && cfg.OpenAIBaseURL == "" {
-				return &configError{problems: []string{errNoModel.Error()}}
-			}
 			// With MM_SANDBOX the adapters use the sandbox of the running
 			// `serve --sandbox` (make run), so both see the same platforms.
 			sandboxBase := cfg.SandboxURL

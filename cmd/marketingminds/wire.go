@@ -73,7 +73,7 @@ type app struct {
 	scheduler *schedule.Scheduler
 	analytics *analytics.Service
 	memory    *memory.Service
-	agents    *agents.Orchestrator // nil without a language model
+	agents    *agents.Orchestrator
 }
 
 // adapters builds the platform clients. sandboxBase, when set, points them
@@ -235,14 +235,10 @@ func (a *app) recurring(vault *oauth.Vault) error {
 
 // httpDeps is what the HTTP sidecar needs of the app.
 func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Deps {
-	d := httpapi.Deps{
+	return httpapi.Deps{
 		Log: log, Identity: a.identity, Store: a.db, Registry: reg, Agents: []string{},
-		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler,
+		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Approvals: a.agents,
 	}
-	if a.agents != nil {
-		d.Approvals = a.agents
-	}
-	return d
 }
 
 // publishAccounts is tools/accounts as publishing sees it: deliveries run as
