@@ -85,7 +85,9 @@ func (o *Orchestrator) Approve(ctx context.Context, c identity.Caller, approvalI
 	if !known {
 		failure = fmt.Sprintf("the tool %s no longer exists", a.Tool)
 	} else {
-		tctx, cancel := context.WithTimeout(ctx, o.cfg.ToolTimeout)
+		// Claimed, the action runs to its end even if the person who
+		// clicked goes away: a half-done publish helps nobody.
+		tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.cfg.ToolTimeout)
 		out, err := t.Call(tctx, runner, a.Args)
 		cancel()
 		if err == nil {

@@ -185,6 +185,14 @@ func New(cfg Config) (*Orchestrator, error) {
 	return o, nil
 }
 
+// Usage sums the caller's workspace's model calls and tokens since since.
+func (o *Orchestrator) Usage(ctx context.Context, c identity.Caller, since time.Time) (Usage, error) {
+	if err := c.Require(identity.Viewer); err != nil {
+		return Usage{}, err
+	}
+	return o.cfg.Store.Usage(ctx, c.WorkspaceID, since)
+}
+
 // Tools returns the registry, in registration order.
 func (o *Orchestrator) Tools() []Tool { return append([]Tool(nil), o.order...) }
 
