@@ -191,7 +191,7 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 		return nil, err
 	}
 	an, err := analytics.New(analytics.Config{Store: analytics.NewStore(db), Tokens: acc, Directory: analytics.AccountsDirectory(accounts.NewStore(db)),
-		Deliveries: pub, Adapters: metrics, Log: log})
+		Deliveries: pub, Accounts: acc, Jobs: sch, Adapters: metrics, Log: log})
 	if err != nil {
 		return nil, err
 	}

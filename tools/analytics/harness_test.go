@@ -164,7 +164,7 @@ func newEnv(t *testing.T, cfg Config) *env {
 		t.Fatal(err)
 	}
 
-	cfg.Store, cfg.Tokens, cfg.Directory, cfg.Deliveries = NewStore(db), e.acc, AccountsDirectory(accounts.NewStore(db)), e.pub
+	cfg.Store, cfg.Tokens, cfg.Directory, cfg.Deliveries, cfg.Accounts = NewStore(db), e.acc, AccountsDirectory(accounts.NewStore(db)), e.pub, e.acc
 	cfg.Adapters = map[platform.Name]Adapter{platform.Twitter: tw, platform.LinkedIn: li}
 	cfg.Log, cfg.Now = zerolog.Nop(), e.clock.Now
 	if e.svc, err = New(cfg); err != nil {
