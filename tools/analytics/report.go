@@ -239,7 +239,9 @@ func topPosts(rs []Record, keep func(Record) bool, n int) []TopPost {
 		}
 		return *p.Engagement
 	}
-	slices.SortStableFunc(out, func(a, b TopPost) int { return cmp.Or(cmp.Compare(val(b), val(a)), cmp.Compare(a.DeliveryID, b.DeliveryID)) })
+	slices.SortStableFunc(out, func(a, b TopPost) int {
+		return cmp.Or(cmp.Compare(val(b), val(a)), cmp.Compare(a.DeliveryID, b.DeliveryID))
+	})
 	return out[:min(n, len(out))]
 }
 

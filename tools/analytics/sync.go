@@ -75,11 +75,11 @@ type Report struct {
 	AccountsSynced int    `json:"accounts_synced"`
 	// EmailsSynced counts the e-mail campaign reports read, LeadDays the
 	// (day, source) lead counts written.
-	EmailsSynced   int           `json:"emails_synced"`
-	LeadDays       int           `json:"lead_days"`
-	Skipped        []Skip        `json:"skipped"`
-	Errors         []Failure     `json:"errors"`
-	Took           time.Duration `json:"took"`
+	EmailsSynced int           `json:"emails_synced"`
+	LeadDays     int           `json:"lead_days"`
+	Skipped      []Skip        `json:"skipped"`
+	Errors       []Failure     `json:"errors"`
+	Took         time.Duration `json:"took"`
 }
 
 // unit is one account's work in a run: its own figures, then its posts'.
@@ -101,7 +101,7 @@ type run struct {
 	locs map[string]*time.Location // workspace → time zone
 
 	mu      sync.Mutex
-	stopped map[platform.Name]string     // platform → why it stopped for this run
+	stopped map[platform.Name]string   // platform → why it stopped for this run
 	touched map[string]map[string]bool // workspace → published days whose rollups changed
 	rep     Report
 }
