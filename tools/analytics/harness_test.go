@@ -205,11 +205,17 @@ func (e *env) connect(t *testing.T, p platform.Name) []accounts.Account {
 // account's platform post id.
 func (e *env) publish(t *testing.T, text string, accts ...accounts.Account) (string, map[string]string) {
 	t.Helper()
+	return e.publishIn(t, "", text, accts...)
+}
+
+// publishIn publishes into a marketing campaign.
+func (e *env) publishIn(t *testing.T, campaignID, text string, accts ...accounts.Account) (string, map[string]string) {
+	t.Helper()
 	ids := make([]string, len(accts))
 	for i, a := range accts {
 		ids[i] = a.ID
 	}
-	out, err := e.pub.PublishNow(context.Background(), e.editor, publish.Request{Content: publish.Content{Text: text}, AccountIDs: ids})
+	out, err := e.pub.PublishNow(context.Background(), e.editor, publish.Request{Content: publish.Content{Text: text}, AccountIDs: ids, CampaignID: campaignID})
 	if err != nil {
 		t.Fatal(err)
 	}

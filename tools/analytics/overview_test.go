@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"reflect"
 	"testing"
@@ -252,5 +253,51 @@ func (e *env) createLead(t *testing.T, tok zoho.Token, source string) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("create lead: HTTP %d", resp.StatusCode)
+	}
+}
+
+// A marketing campaign's summary sums its own posts only.
+func TestCampaignSummary(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Config{})
+	ctx := context.Background()
+	org := e.orgs[0]
+	_, in := e.publishIn(t, "C1", "In the campaign", e.x, org)
+	e.publish(t, "Outside any campaign", e.x)
+	e.sbClock.Set(e.sbClock.Now().Add(20 * time.Minute))
+	e.sync(t)
+
+	now := e.clock.Now()
+	got, err := e.svc.CampaignSummary(ctx, e.viewer, "C1", now.AddDate(0, 0, -7), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp, eng := e.sandboxSum(t, []published{{e.x, in[e.x.ID]}, {org, in[org.ID]}})
+	if got.Total.PostsPublished != 2 || *got.Total.Impressions != imp || *got.Total.Engagement != eng || len(got.TopPosts) != 2 {
+		t.Fatalf("campaign C1 = %+v; want its 2 posts, %d impressions, %d engagement", got, imp, eng)
+	}
+	for _, p := range got.TopPosts {
+		if p.CampaignID != "C1" {
+			t.Fatalf("top post %+v is not C1's", p)
+		}
+	}
+	if got.Total.Followers != nil {
+		t.Fatalf("a campaign has no followers; got %d", *got.Total.Followers)
+	}
+	if none, err := e.svc.CampaignSummary(ctx, e.viewer, "C2", now.AddDate(0, 0, -7), now); err != nil || none.Total.PostsPublished != 0 || none.Total.Impressions != nil {
+		t.Fatalf("campaign C2 = %+v, %v; want nothing, unknown", none, err)
+	}
+	for _, tc := range []struct {
+		name     string
+		from, to time.Time
+		campaign string
+	}{
+		{"reversed", now, now.AddDate(0, 0, -1), "C1"},
+		{"too long", now.AddDate(-2, 0, 0), now, "C1"},
+		{"no campaign", now, now, ""},
+	} {
+		if _, err := e.svc.CampaignSummary(ctx, e.viewer, tc.campaign, tc.from, tc.to); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s: err = %v, want ErrInvalid", tc.name, err)
+		}
 	}
 }

@@ -457,6 +457,7 @@ func (r *run) sync(ctx context.Context, u *unit) {
 		if d != nil {
 			rec.Kind, rec.SubjectID, rec.PostID, rec.PlatformPostID = KindPost, d.DeliveryID, d.PostID, d.PlatformPostID
 			rec.PublishedAt, rec.PublishedDay = d.PublishedAt.UTC(), DayIn(d.PublishedAt, r.locs[a.WorkspaceID])
+			rec.CampaignID = d.CampaignID
 			posts++
 		} else {
 			accountDone = true
