@@ -190,8 +190,19 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	if err := pub.Register(reg); err != nil {
 		return nil, err
 	}
-	an, err := analytics.New(analytics.Config{Store: analytics.NewStore(db), Tokens: acc, Directory: analytics.AccountsDirectory(accounts.NewStore(db)),
-		Deliveries: pub, Accounts: acc, Jobs: sch, Adapters: metrics, Log: log})
+	userLocation := func(ctx context.Context, workspaceID, userID string) (*time.Location, error) {
+		u, err := ids.User(ctx, workspaceID, userID)
+		if errors.Is(err, identity.ErrNotFound) {
+			return time.UTC, nil
+		}
+		return u.Location(), err
+	}
+	anCfg := analytics.Config{Store: analytics.NewStore(db), Tokens: acc, Directory: analytics.AccountsDirectory(accounts.NewStore(db)),
+		Deliveries: pub, Accounts: acc, Jobs: sch, Adapters: metrics, Log: log, UserLocation: userLocation}
+	if ad.zoho != nil {
+		anCfg.Zoho = ad.zoho
+	}
+	an, err := analytics.New(anCfg)
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +240,7 @@ func (a *app) recurring(vault *oauth.Vault) error {
 func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Deps {
 	return httpapi.Deps{
 		Log: log, Identity: a.identity, Store: a.db, Registry: reg, Agents: []string{},
-		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler,
+		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics,
 	}
 }
 

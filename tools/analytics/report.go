@@ -53,6 +53,19 @@ func (r Range) Days() []string {
 	return out
 }
 
+// resolve checks rg, or gives the last OverviewDays days (in the
+// workspace's time zone) for the zero Range.
+func (s *Service) resolve(ctx context.Context, workspaceID string, rg Range) (Range, error) {
+	if rg != (Range{}) {
+		return NewRange(rg.From, rg.To)
+	}
+	loc, err := s.location(ctx, workspaceID)
+	if err != nil {
+		return Range{}, err
+	}
+	return lastDays(s.now(), loc, OverviewDays), nil
+}
+
 // lastDays is the n days up to today in loc.
 func lastDays(now time.Time, loc *time.Location, n int) Range {
 	today := now.In(loc)
@@ -252,10 +265,15 @@ type Aggregate struct {
 }
 
 // Aggregate sums the caller's workspace's figures over rg (days in the
-// workspace's time zone): per platform and in total, e-mail, leads, and
-// the top posts by engagement. Any role.
+// workspace's time zone; the zero Range: the last OverviewDays days): per
+// platform and in total, e-mail, leads, and the top posts by engagement.
+// Any role.
 func (s *Service) Aggregate(ctx context.Context, c identity.Caller, rg Range) (Aggregate, error) {
 	if err := c.Require(identity.Viewer); err != nil {
+		return Aggregate{}, err
+	}
+	rg, err := s.resolve(ctx, c.WorkspaceID, rg)
+	if err != nil {
 		return Aggregate{}, err
 	}
 	rows, err := s.store.Rollups(ctx, c.WorkspaceID, "", rg.From, rg.To)
@@ -305,11 +323,15 @@ type AccountReport struct {
 	Series    Series        `json:"series"`
 }
 
-// AccountAnalytics reports one account of the caller's workspace over rg.
-// An account of another workspace, or not on platform p, is ErrNotFound.
-// Any role.
+// AccountAnalytics reports one account of the caller's workspace over rg
+// (the zero Range: the last OverviewDays days). An account of another
+// workspace, or not on platform p, is ErrNotFound. Any role.
 func (s *Service) AccountAnalytics(ctx context.Context, c identity.Caller, p platform.Name, accountID string, rg Range) (AccountReport, error) {
 	if err := c.Require(identity.Viewer); err != nil {
+		return AccountReport{}, err
+	}
+	rg, err := s.resolve(ctx, c.WorkspaceID, rg)
+	if err != nil {
 		return AccountReport{}, err
 	}
 	a, err := s.cfg.Accounts.Get(ctx, c, accountID)
