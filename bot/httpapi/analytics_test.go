@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -63,6 +64,7 @@ type analyticsFixture struct {
 	other   string // a viewer token of workspace T2
 	otherEd string // an editor token of workspace T2
 	pub     *publish.Service
+	later   func(time.Duration) // moves the sandbox's clock: the figures grow
 }
 
 // analyticsSetup serves the API with accounts, publishing, the scheduler
@@ -72,7 +74,9 @@ func analyticsSetup(t *testing.T) *analyticsFixture {
 	t.Helper()
 	ctx := context.Background()
 	db := storetest.Open(t, store.SQLite, identity.Schema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema)
-	sbSrv := sandboxtest.Start(t, sandbox.Options{})
+	var mu sync.Mutex
+	sbNow := time.Now()
+	sbSrv := sandboxtest.Start(t, sandbox.Options{Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return sbNow }})
 	hosts := platform.Hosts{Sandbox: sbSrv.URL}
 	hc := &http.Client{Timeout: 10 * time.Second}
 	t.Cleanup(hc.CloseIdleConnections)
@@ -116,7 +120,7 @@ func analyticsSetup(t *testing.T) *analyticsFixture {
 		}
 		f.tokens[r] = tok.Token
 	}
-	af := &analyticsFixture{fixture: f, pub: pub}
+	af := &analyticsFixture{fixture: f, pub: pub, later: func(d time.Duration) { mu.Lock(); defer mu.Unlock(); sbNow = sbNow.Add(d) }}
 	for _, r := range []identity.Role{identity.Viewer, identity.Editor} {
 		tok, err := ids.CreateToken(ctx, "T2", "U-other-"+string(r), r, "")
 		if err != nil {
@@ -187,6 +191,7 @@ func TestAnalyticsREST(t *testing.T) {
 		t.Fatalf("pending_jobs is null with the scheduler wired: %v", ov)
 	}
 
+	f.later(30 * time.Minute)
 	// Only an editor syncs; the report says what it fetched.
 	if st, body := f.get(t, "POST", "/api/social/analytics/sync", viewer); st != http.StatusForbidden {
 		t.Fatalf("viewer sync: %d %v", st, body)

@@ -46,7 +46,7 @@ type Deps struct {
 	// Analytics serves /api/social/analytics/* and /api/dashboard/overview
 	// when set (*analytics.Service).
 	Analytics Analytics
-	Now  func() time.Time
+	Now       func() time.Time
 }
 
 // Server is the HTTP sidecar.
