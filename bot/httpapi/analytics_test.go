@@ -65,12 +65,15 @@ type analyticsFixture struct {
 	otherEd string // an editor token of workspace T2
 	pub     *publish.Service
 	later   func(time.Duration) // moves the sandbox's clock: the figures grow
+	sb      *sandbox.Sandbox
+	acc     *accounts.Service
+	an      *analytics.Service
 }
 
 // analyticsSetup serves the API with accounts, publishing, the scheduler
 // and analytics wired to the real X and LinkedIn adapters against the
 // sandbox, X connected through its OAuth flow.
-func analyticsSetup(t *testing.T) *analyticsFixture {
+func analyticsSetup(t testing.TB) *analyticsFixture {
 	t.Helper()
 	ctx := context.Background()
 	db := storetest.Open(t, store.SQLite, identity.Schema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema)
@@ -120,7 +123,7 @@ func analyticsSetup(t *testing.T) *analyticsFixture {
 		}
 		f.tokens[r] = tok.Token
 	}
-	af := &analyticsFixture{fixture: f, pub: pub, later: func(d time.Duration) { mu.Lock(); defer mu.Unlock(); sbNow = sbNow.Add(d) }}
+	af := &analyticsFixture{fixture: f, pub: pub, sb: sbSrv.Sandbox, acc: acc, an: an, later: func(d time.Duration) { mu.Lock(); defer mu.Unlock(); sbNow = sbNow.Add(d) }}
 	for _, r := range []identity.Role{identity.Viewer, identity.Editor} {
 		tok, err := ids.CreateToken(ctx, "T2", "U-other-"+string(r), r, "")
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
+	"github.com/marketingminds/marketingminds/tools/identity"
 )
 
 // RollupKind is what a rollup row sums.
@@ -171,4 +172,18 @@ func (s *Service) refreshRollups(ctx context.Context, workspaceID string, days [
 	}
 	s.invalidate(workspaceID)
 	return nil
+}
+
+// RebuildRollups recomputes the caller's workspace's rollups of every day
+// of rg from its snapshots (after an import, a repair or a change of time
+// zone). Admin only.
+func (s *Service) RebuildRollups(ctx context.Context, c identity.Caller, rg Range) error {
+	if err := c.Require(identity.Admin); err != nil {
+		return err
+	}
+	rg, err := NewRange(rg.From, rg.To)
+	if err != nil {
+		return err
+	}
+	return s.refreshRollups(ctx, c.WorkspaceID, rg.Days())
 }
