@@ -3,6 +3,7 @@ package analytics
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -26,6 +27,9 @@ type Overview struct {
 	// PendingJobs is null when the scheduler is not wired.
 	PendingJobs *int              `json:"pending_jobs"`
 	Analytics   OverviewAnalytics `json:"analytics"`
+
+	platforms     int
+	zohoConnected bool
 }
 
 // OverviewAnalytics are the last OverviewDays' figures.
@@ -66,6 +70,7 @@ type overviewCache struct {
 	mu      sync.Mutex
 	entries map[string]cached
 	version map[string]uint64
+	tokens  map[string]cachedTokens
 }
 
 type cached struct {
@@ -74,8 +79,63 @@ type cached struct {
 	summary Summary
 }
 
+// liveTTL bounds how long the overview's token counts and pending jobs may
+// lag (reading them is most of an uncached overview's cost).
+const liveTTL = 2 * time.Second
+
+type cachedTokens struct {
+	at time.Time
+	o  Overview // TokenStatus, ConnectedAccounts, PendingJobs, platforms, zohoConnected
+}
+
 func newOverviewCache() *overviewCache {
-	return &overviewCache{entries: map[string]cached{}, version: map[string]uint64{}}
+	return &overviewCache{entries: map[string]cached{}, version: map[string]uint64{}, tokens: map[string]cachedTokens{}}
+}
+
+// livePart counts the workspace's tokens by health, its connected accounts
+// and platforms, and its pending jobs, cached for liveTTL.
+func (s *Service) livePart(ctx context.Context, c identity.Caller, now time.Time) (Overview, error) {
+	s.cache.mu.Lock()
+	e, ok := s.cache.tokens[c.WorkspaceID]
+	s.cache.mu.Unlock()
+	if ok && now.Sub(e.at) >= 0 && now.Sub(e.at) < liveTTL {
+		o := e.o
+		o.TokenStatus = maps.Clone(e.o.TokenStatus)
+		return o, nil
+	}
+	tokens, err := s.cfg.Accounts.TokenStatus(ctx, c)
+	if err != nil {
+		return Overview{}, fmt.Errorf("analytics: overview: %w", err)
+	}
+	o := Overview{TokenStatus: map[string]int{"valid": 0, "expiring": 0, "expired": 0, "needs_reauth": 0}}
+	var platforms []platform.Name
+	for _, t := range tokens {
+		o.TokenStatus[t.Status]++
+		switch {
+		case t.Platform == platform.Zoho:
+			o.zohoConnected = t.Status != string(accounts.StatusNeedsReauth)
+		case t.Status != string(accounts.StatusNeedsReauth):
+			o.ConnectedAccounts++
+			if !slices.Contains(platforms, t.Platform) {
+				platforms = append(platforms, t.Platform)
+			}
+		}
+	}
+	o.platforms = len(platforms)
+	if s.cfg.Jobs != nil {
+		jo, err := s.cfg.Jobs.Overview(ctx, c.WorkspaceID)
+		if err != nil {
+			return Overview{}, fmt.Errorf("analytics: overview: %w", err)
+		}
+		n := jo.Statistics[schedule.StatusPending]
+		o.PendingJobs = &n
+	}
+	s.cache.mu.Lock()
+	s.cache.tokens[c.WorkspaceID] = cachedTokens{at: now, o: o}
+	s.cache.mu.Unlock()
+	cp := o
+	cp.TokenStatus = maps.Clone(o.TokenStatus)
+	return cp, nil
 }
 
 func (s *Service) invalidate(workspaceID string) {
@@ -120,42 +180,19 @@ func (s *Service) Overview(ctx context.Context, c identity.Caller) (Overview, er
 		return Overview{}, err
 	}
 	now := s.now()
-	tokens, err := s.cfg.Accounts.TokenStatus(ctx, c)
+	o, err := s.livePart(ctx, c, now)
 	if err != nil {
-		return Overview{}, fmt.Errorf("analytics: overview: %w", err)
-	}
-	o := Overview{TokenStatus: map[string]int{"valid": 0, "expiring": 0, "expired": 0, "needs_reauth": 0}}
-	var platforms []platform.Name
-	zohoConnected := false
-	for _, t := range tokens {
-		o.TokenStatus[t.Status]++
-		switch {
-		case t.Platform == platform.Zoho:
-			zohoConnected = t.Status != string(accounts.StatusNeedsReauth)
-		case t.Status != string(accounts.StatusNeedsReauth):
-			o.ConnectedAccounts++
-			if !slices.Contains(platforms, t.Platform) {
-				platforms = append(platforms, t.Platform)
-			}
-		}
-	}
-	if s.cfg.Jobs != nil {
-		jo, err := s.cfg.Jobs.Overview(ctx, c.WorkspaceID)
-		if err != nil {
-			return Overview{}, fmt.Errorf("analytics: overview: %w", err)
-		}
-		n := jo.Statistics[schedule.StatusPending]
-		o.PendingJobs = &n
+		return Overview{}, err
 	}
 	sum, err := s.overviewSummary(ctx, c.WorkspaceID, lastDays(now, loc, OverviewDays), now)
 	if err != nil {
 		return Overview{}, err
 	}
 	o.Analytics = OverviewAnalytics{Range: sum.Range, SocialMedia: sum.Platforms,
-		Zoho: ZohoFigures{Connected: zohoConnected, Email: sum.Email, Leads: sum.Leads},
+		Zoho: ZohoFigures{Connected: o.zohoConnected, Email: sum.Email, Leads: sum.Leads},
 		Summary: OverviewSummary{
 			TotalSocialImpressions: sum.Total.Impressions, TotalSocialEngagement: sum.Total.Engagement,
-			TotalEmailSent: sum.Email.Sent, EmailOpenRate: sum.Email.OpenRate, PlatformsConnected: len(platforms),
+			TotalEmailSent: sum.Email.Sent, EmailOpenRate: sum.Email.OpenRate, PlatformsConnected: o.platforms,
 			PostsPublished: sum.Total.PostsPublished, EngagementRate: sum.Total.EngagementRate, NewLeads: sum.Leads.New,
 		}}
 	return o, nil
