@@ -129,7 +129,7 @@ func BenchmarkDashboardOverview(b *testing.B) {
 	}
 	var mu sync.Mutex
 	var lat []time.Duration
-	b.SetParallelism(16) // 16 × GOMAXPROCS clients
+	b.SetParallelism(4) // 4 × GOMAXPROCS clients
 	b.ResetTimer()
 	cpu0 := processCPU()
 	start := time.Now()
