@@ -230,6 +230,14 @@ func TestSyncZohoEmailAndLeads(t *testing.T) {
 	}
 	e.checkRollups(t, "T1")
 
+	// Zoho failing to give a report is named; the leads still come.
+	e.sb.InjectFault(sandbox.Fault{Host: "campaigns.zoho.com", Path: "/api/v1.1/campaignreports", Kind: sandbox.FaultServerError})
+	rep, err = e.svc.SyncNow(ctx, e.editor, "")
+	if err != nil || len(rep.Errors) != 1 || rep.Errors[0].Platform != platform.Zoho || rep.EmailsSynced != 0 || rep.LeadDays == 0 {
+		t.Fatalf("SyncNow with Zoho Campaigns failing = %+v, %v; want the report's failure named and the leads synced", rep, err)
+	}
+	e.sb.ClearFaults()
+
 	// A viewer may not run the sync; another workspace's account is not found.
 	if _, err := e.svc.SyncNow(ctx, e.viewer, ""); err == nil {
 		t.Fatal("a viewer ran the sync")
