@@ -181,23 +181,7 @@ func TestSyncZohoEmailAndLeads(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, Config{})
 	ctx := context.Background()
-	e.connect(t, platform.Zoho)
-	tok, err := e.acc.ZohoToken(ctx, e.editor)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lists, err := e.zoho.MailingLists(ctx, tok)
-	if err != nil || len(lists) == 0 {
-		t.Fatalf("mailing lists %+v, %v", lists, err)
-	}
-	key, err := e.zoho.CreateEmailCampaign(ctx, tok, zoho.EmailCampaign{Name: "Autumn news", FromEmail: "news@zylker.example",
-		Subject: "Autumn is here", ContentURL: "https://zylker.example/autumn.html", ListKeys: []string{lists[0].Key}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.zoho.SendCampaign(ctx, tok, key); err != nil {
-		t.Fatal(err)
-	}
+	tok, key := e.sendEmail(t)
 	for _, src := range []string{"Chat", "Chat", "Web Download"} {
 		e.createLead(t, tok, src)
 	}
@@ -307,5 +291,62 @@ func TestCampaignSummary(t *testing.T) {
 		if _, err := e.svc.CampaignSummary(ctx, e.viewer, tc.campaign, tc.from, tc.to); !errors.Is(err, ErrInvalid) {
 			t.Errorf("%s: err = %v, want ErrInvalid", tc.name, err)
 		}
+	}
+}
+
+// sendEmail connects Zoho and sends an e-mail campaign through it.
+func (e *env) sendEmail(t *testing.T) (zoho.Token, string) {
+	t.Helper()
+	ctx := context.Background()
+	e.connect(t, platform.Zoho)
+	tok, err := e.acc.ZohoToken(ctx, e.editor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lists, err := e.zoho.MailingLists(ctx, tok)
+	if err != nil || len(lists) == 0 {
+		t.Fatalf("mailing lists %+v, %v", lists, err)
+	}
+	key, err := e.zoho.CreateEmailCampaign(ctx, tok, zoho.EmailCampaign{Name: "Autumn news", FromEmail: "news@zylker.example",
+		Subject: "Autumn is here", ContentURL: "https://zylker.example/autumn.html", ListKeys: []string{lists[0].Key}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.zoho.SendCampaign(ctx, tok, key); err != nil {
+		t.Fatal(err)
+	}
+	return tok, key
+}
+
+// sentEmails is tools/campaigns as the sync sees it: the e-mails it sent.
+type sentEmails []EmailCampaignRef
+
+func (s *sentEmails) SentEmailCampaigns(ctx context.Context, workspaceID string, since time.Time) ([]EmailCampaignRef, error) {
+	if workspaceID != "T1" {
+		return nil, nil
+	}
+	return *s, nil
+}
+
+// With tools/campaigns wired, an e-mail counts in its marketing campaign.
+func TestEmailInItsMarketingCampaign(t *testing.T) {
+	t.Parallel()
+	refs := sentEmails{{ID: "E1", MarketingCampaignID: "C1"}}
+	e := newEnv(t, Config{EmailCampaigns: &refs})
+	ctx := context.Background()
+	tok, key := e.sendEmail(t)
+	refs[0].CampaignKey, refs[0].SentAt = key, e.clock.Now()
+	e.sbClock.Set(e.sbClock.Now().Add(40 * time.Minute))
+	if rep, err := e.svc.SyncNow(ctx, e.editor, ""); err != nil || rep.EmailsSynced != 1 || len(rep.Errors) != 0 {
+		t.Fatalf("SyncNow = %+v, %v", rep, err)
+	}
+	report, err := e.zoho.CampaignReport(ctx, tok, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := e.clock.Now()
+	got, err := e.svc.CampaignSummary(ctx, e.viewer, "C1", now, now)
+	if err != nil || got.Email.Campaigns != 1 || *got.Email.Sent != report.Sent || *got.Email.Clicks != report.Clicks || got.Total.PostsPublished != 0 {
+		t.Fatalf("campaign C1 = %+v, %v; want the e-mail's figures %+v", got.Email, err, report)
 	}
 }
