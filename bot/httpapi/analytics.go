@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -32,9 +33,9 @@ func analyticsError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, identity.ErrForbidden):
 		writeError(w, http.StatusForbidden, "forbidden", err.Error())
 	case errors.Is(err, analytics.ErrInvalid):
-		writeError(w, http.StatusBadRequest, "invalid_request", err.Error())
+		writeError(w, http.StatusBadRequest, "invalid_request", strings.TrimPrefix(err.Error(), analytics.ErrInvalid.Error()+": "))
 	case errors.Is(err, analytics.ErrNotFound):
-		writeError(w, http.StatusNotFound, "not_found", err.Error())
+		writeError(w, http.StatusNotFound, "not_found", strings.TrimPrefix(err.Error(), analytics.ErrNotFound.Error()+": "))
 	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 		writeError(w, http.StatusServiceUnavailable, "interrupted", "the request was interrupted; try again")
 	default:
@@ -67,7 +68,7 @@ func dateRange(w http.ResponseWriter, r *http.Request) (analytics.Range, bool) {
 	}
 	rg, err := analytics.NewRange(from, to)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "invalid_request", err.Error())
+		writeError(w, http.StatusBadRequest, "invalid_request", strings.TrimPrefix(err.Error(), analytics.ErrInvalid.Error()+": "))
 		return analytics.Range{}, false
 	}
 	return rg, true

@@ -79,7 +79,8 @@ type Report struct {
 	LeadDays     int           `json:"lead_days"`
 	Skipped      []Skip        `json:"skipped"`
 	Errors       []Failure     `json:"errors"`
-	Took         time.Duration `json:"took"`
+	Took         time.Duration `json:"-"`
+	TookMS       int64         `json:"took_ms"`
 }
 
 // unit is one account's work in a run: its own figures, then its posts'.
@@ -295,6 +296,13 @@ func (r *run) refresh(ctx context.Context) {
 func (r *run) finish(start time.Time) Report {
 	rep := r.rep
 	rep.Took = r.s.now().Sub(start)
+	rep.TookMS = rep.Took.Milliseconds()
+	if rep.Skipped == nil {
+		rep.Skipped = []Skip{}
+	}
+	if rep.Errors == nil {
+		rep.Errors = []Failure{}
+	}
 	slices.SortFunc(rep.Skipped, func(a, b Skip) int {
 		return cmp.Or(cmp.Compare(a.WorkspaceID, b.WorkspaceID), cmp.Compare(a.Platform, b.Platform), cmp.Compare(a.AccountID, b.AccountID))
 	})
