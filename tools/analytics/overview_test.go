@@ -350,3 +350,36 @@ func TestEmailInItsMarketingCampaign(t *testing.T) {
 		t.Fatalf("campaign C1 = %+v, %v; want the e-mail's figures %+v", got.Email, err, report)
 	}
 }
+
+// A post counts in the overview as soon as it is published; its figures
+// stay unknown until the sync reads them.
+func TestRecordPublished(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Config{})
+	ctx := context.Background()
+	e.publish(t, "Fresh off the press", e.x)
+	ds, err := e.pub.PublishedSince(ctx, "T1", e.clock.Now().Add(-time.Hour))
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("PublishedSince = %+v, %v", ds, err)
+	}
+	if err := e.svc.RecordPublished(ctx, ds[0]); err != nil {
+		t.Fatal(err)
+	}
+	ov, err := e.svc.Overview(ctx, e.viewer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := ov.Analytics.Summary; s.PostsPublished != 1 || s.TotalSocialImpressions != nil || s.TotalSocialEngagement != nil {
+		t.Fatalf("overview right after publishing: %+v; want 1 post, figures unknown", s)
+	}
+	e.sbClock.Set(e.sbClock.Now().Add(10 * time.Minute))
+	e.sync(t)
+	ov, err = e.svc.Overview(ctx, e.viewer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := ov.Analytics.Summary; s.PostsPublished != 1 || s.TotalSocialImpressions == nil {
+		t.Fatalf("overview after the sync: %+v; want the post once, with its figures", s)
+	}
+	e.checkRollups(t, "T1")
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
 // RollupKind is what a rollup row sums.
@@ -186,4 +187,23 @@ func (s *Service) RebuildRollups(ctx context.Context, c identity.Caller, rg Rang
 		return err
 	}
 	return s.refreshRollups(ctx, c.WorkspaceID, rg.Days())
+}
+
+// RecordPublished counts a delivery as soon as it is published, its
+// figures unknown until the sync reads them, and rebuilds that day's
+// rollups: the overview's posts published need not wait for the next sync.
+// It is the hook for tools/publish's "published" event.
+func (s *Service) RecordPublished(ctx context.Context, d publish.PublishedDelivery) error {
+	loc, err := s.location(ctx, d.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	rec := Record{WorkspaceID: d.WorkspaceID, Kind: KindPost, SubjectID: d.DeliveryID, Day: DayIn(now, loc), Hour: now.In(loc).Hour(),
+		AccountID: d.AccountID, Platform: d.Platform, PostID: d.PostID, PlatformPostID: d.PlatformPostID, CampaignID: d.CampaignID,
+		PublishedAt: d.PublishedAt.UTC(), PublishedDay: DayIn(d.PublishedAt, loc), FetchedAt: now.UTC()}
+	if err := s.store.Upsert(ctx, []Record{rec}); err != nil {
+		return fmt.Errorf("analytics: record published %s: %w", d.DeliveryID, err)
+	}
+	return s.refreshRollups(ctx, d.WorkspaceID, []string{rec.PublishedDay})
 }
