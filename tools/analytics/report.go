@@ -133,7 +133,7 @@ func percent(num, den *int64) *float64 {
 	return &v
 }
 
-// addTotals adds a post rollup's figures to t.
+// addRow adds a social rollup row's figures to t.
 func (t *Totals) addRow(r Rollup) {
 	t.PostsPublished += r.Posts
 	m := r.Metrics
@@ -150,6 +150,7 @@ func (t *Totals) addRow(r Rollup) {
 	add(&t.rateImp, r.RateImpressions)
 }
 
+// addTotals adds another platform's totals to t.
 func (t *Totals) addTotals(o Totals) {
 	t.addRow(Rollup{Posts: o.PostsPublished, Metrics: platform.Metrics{Impressions: o.Impressions, Reach: o.Reach, Likes: o.Likes,
 		Comments: o.Comments, Shares: o.Shares, Clicks: o.Clicks, Saves: o.Saves, VideoViews: o.VideoViews},
