@@ -173,29 +173,22 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 		return nil, err
 	}
 	ids := identity.NewService(identity.NewStore(db), time.Now)
-	pub, err := publish.New(publish.Config{
-		Store: publish.NewStore(db), Accounts: publishAccounts{acc}, Adapters: publishers,
-		Jobs: publish.SchedulerJobs(sch), Log: log,
-		UserLocation: func(ctx context.Context, workspaceID, userID string) (*time.Location, error) {
-			u, err := ids.User(ctx, workspaceID, userID)
-			if errors.Is(err, identity.ErrNotFound) {
-				return time.UTC, nil
-			}
-			return u.Location(), err
-		},
-	})
-	if err != nil {
-		return nil, err
-	}
-	if err := pub.Register(reg); err != nil {
-		return nil, err
-	}
 	userLocation := func(ctx context.Context, workspaceID, userID string) (*time.Location, error) {
 		u, err := ids.User(ctx, workspaceID, userID)
 		if errors.Is(err, identity.ErrNotFound) {
 			return time.UTC, nil
 		}
 		return u.Location(), err
+	}
+	pub, err := publish.New(publish.Config{
+		Store: publish.NewStore(db), Accounts: publishAccounts{acc}, Adapters: publishers,
+		Jobs: publish.SchedulerJobs(sch), Log: log, UserLocation: userLocation,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := pub.Register(reg); err != nil {
+		return nil, err
 	}
 	anCfg := analytics.Config{Store: analytics.NewStore(db), Tokens: acc, Directory: analytics.AccountsDirectory(accounts.NewStore(db)),
 		Deliveries: pub, Accounts: acc, Jobs: sch, Adapters: metrics, Log: log, UserLocation: userLocation}
