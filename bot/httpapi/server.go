@@ -43,7 +43,10 @@ type Deps struct {
 	Accounts Accounts
 	// Jobs serves /api/jobs/* when set (*schedule.Scheduler).
 	Jobs Jobs
-	Now  func() time.Time
+	// Analytics serves /api/social/analytics/* and /api/dashboard/overview
+	// when set (*analytics.Service).
+	Analytics Analytics
+	Now       func() time.Time
 }
 
 // Server is the HTTP sidecar.
