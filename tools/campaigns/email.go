@@ -224,16 +224,16 @@ func (s *Service) ScheduleEmail(ctx context.Context, c identity.Caller, id strin
 	if err := c.Require(identity.Editor); err != nil {
 		return EmailCampaign{}, err
 	}
+	e, err := s.st.GetEmail(ctx, c.WorkspaceID, id)
+	if err != nil {
+		return EmailCampaign{}, err
+	}
 	now := s.now()
 	switch {
 	case !at.After(now):
 		return EmailCampaign{}, invalid("scheduled_time %s is not in the future", at.UTC().Format(time.RFC3339))
 	case at.Sub(now) > maxAhead:
 		return EmailCampaign{}, invalid("scheduled_time is more than a year ahead")
-	}
-	e, err := s.st.GetEmail(ctx, c.WorkspaceID, id)
-	if err != nil {
-		return EmailCampaign{}, err
 	}
 	if _, err := s.token(ctx, c); err != nil {
 		return EmailCampaign{}, err
