@@ -48,7 +48,7 @@ type Deps struct {
 	Campaigns Campaigns
 	// CampaignAnalytics answers GET /api/campaigns/{id}/analytics; nil: 503.
 	CampaignAnalytics CampaignAnalytics
-	Now  func() time.Time
+	Now               func() time.Time
 }
 
 // Server is the HTTP sidecar.

@@ -257,17 +257,17 @@ func (s *mongoStore) DeleteEmail(ctx context.Context, workspaceID, id string) er
 }
 
 type recordDoc struct {
-	ID          string         `bson:"_id"`
-	WorkspaceID string         `bson:"workspace_id"`
-	Module      string         `bson:"module"`
-	RecordID    string         `bson:"record_id"`
-	Name        string         `bson:"name"`
-	Email       string         `bson:"email"`
-	Company     string         `bson:"company"`
-	CreatedTime string         `bson:"created_time"`
-	Search      string         `bson:"search"`
-	Data        string         `bson:"data"` // the record as JSON: opaque
-	FetchedAt   time.Time      `bson:"fetched_at"`
+	ID          string    `bson:"_id"`
+	WorkspaceID string    `bson:"workspace_id"`
+	Module      string    `bson:"module"`
+	RecordID    string    `bson:"record_id"`
+	Name        string    `bson:"name"`
+	Email       string    `bson:"email"`
+	Company     string    `bson:"company"`
+	CreatedTime string    `bson:"created_time"`
+	Search      string    `bson:"search"`
+	Data        string    `bson:"data"` // the record as JSON: opaque
+	FetchedAt   time.Time `bson:"fetched_at"`
 }
 
 // key is a natural key with each part length-prefixed, so no two collide.
