@@ -43,12 +43,13 @@ type Deps struct {
 	Accounts Accounts
 	// Jobs serves /api/jobs/* when set (*schedule.Scheduler).
 	Jobs Jobs
+	Now  func() time.Time
+
 	// Campaigns serves /api/campaigns*, /api/email/*, /api/crm* and
 	// /email/content/{key} when set (*campaigns.Service).
 	Campaigns Campaigns
 	// CampaignAnalytics answers GET /api/campaigns/{id}/analytics; nil: 503.
 	CampaignAnalytics CampaignAnalytics
-	Now               func() time.Time
 }
 
 // Server is the HTTP sidecar.
