@@ -14,6 +14,7 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/tools/campaigns"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
 // Campaigns is what the campaign, e-mail and CRM routes need of
@@ -123,7 +124,12 @@ func (s *Server) campaignList(w http.ResponseWriter, r *http.Request, c identity
 	writeJSON(w, http.StatusOK, map[string]any{"success": true, "campaigns": list})
 }
 
-// campaignGet: GET /api/campaigns/{id}, with its e-mail campaigns.
+// campaignPosts is how many of a campaign's posts GET /api/campaigns/{id}
+// shows (newest first); GET /api/social/posts?campaign_id= pages through all.
+const campaignPosts = 100
+
+// campaignGet: GET /api/campaigns/{id}, with its e-mail campaigns and (when
+// publishing is served) its newest posts.
 func (s *Server) campaignGet(w http.ResponseWriter, r *http.Request, c identity.Caller) {
 	if rejectOtherUser(w, c, r.URL.Query().Get("user_id")) {
 		return
@@ -138,7 +144,16 @@ func (s *Server) campaignGet(w http.ResponseWriter, r *http.Request, c identity.
 		campaignError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"success": true, "campaign": cp, "email_campaigns": emails})
+	out := map[string]any{"success": true, "campaign": cp, "email_campaigns": emails}
+	if s.deps.Posts != nil {
+		posts, next, err := s.deps.Posts.List(r.Context(), c, campaignPosts, "", publish.InCampaign(cp.ID))
+		if err != nil {
+			s.postError(w, r, err)
+			return
+		}
+		out["posts"], out["more_posts"] = posts, next != ""
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // campaignPatchBody is what PATCH /api/campaigns/{id} takes.

@@ -26,6 +26,7 @@ import (
 	"github.com/marketingminds/marketingminds/tools/audit"
 	"github.com/marketingminds/marketingminds/tools/campaigns"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/publish"
 	"github.com/marketingminds/marketingminds/tools/schedule"
 )
 
@@ -59,7 +60,7 @@ func (f *fakeAnalytics) CampaignSummary(_ context.Context, c identity.Caller, id
 // campaignsSetup serves the API with tools/campaigns wired to the real Zoho
 // client against an in-process sandbox, Zoho connected to T1 through the
 // real OAuth flow, and the scheduler running.
-func campaignsSetup(t *testing.T, an CampaignAnalytics) *campaignsFixture {
+func campaignsSetup(t *testing.T, an CampaignAnalytics, posts Posts) *campaignsFixture {
 	t.Helper()
 	clk := &offsetClock{}
 	db := storetest.Open(t, store.SQLite, identity.Schema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, campaigns.Schema)
@@ -112,6 +113,9 @@ func campaignsSetup(t *testing.T, an CampaignAnalytics) *campaignsFixture {
 	if an != nil {
 		d.CampaignAnalytics = an
 	}
+	if posts != nil {
+		d.Posts = posts
+	}
 	srv := httptest.NewServer(New(d).Handler())
 	t.Cleanup(srv.Close)
 	f := &campaignsFixture{fixture: &fixture{srv: srv, ids: ids, db: db, reg: reg2, tokens: map[identity.Role]string{}}, clock: clk, sched: sch}
@@ -148,7 +152,7 @@ func obj(m map[string]any, key string) map[string]any { v, _ := m[key].(map[stri
 // by the scheduler, and its report read back with opens and open rate.
 func TestEmailCampaignScheduledAndReported(t *testing.T) {
 	t.Parallel()
-	f := campaignsSetup(t, nil)
+	f := campaignsSetup(t, nil, nil)
 	ed, vw := f.tokens[identity.Editor], f.tokens[identity.Viewer]
 
 	st, body := f.call(t, http.MethodGet, "/api/email/lists", vw, nil)
@@ -203,7 +207,7 @@ func TestEmailCampaignScheduledAndReported(t *testing.T) {
 func TestCampaignRoutesScopingAndErrors(t *testing.T) {
 	t.Parallel()
 	an := &fakeAnalytics{}
-	f := campaignsSetup(t, an)
+	f := campaignsSetup(t, an, nil)
 	ed, vw := f.tokens[identity.Editor], f.tokens[identity.Viewer]
 	_, body := f.call(t, http.MethodPost, "/api/campaigns", ed, map[string]any{"name": "Spring", "start_date": "2026-03-01", "end_date": "2026-03-31"})
 	cid, _ := obj(body, "campaign")["id"].(string)
@@ -271,7 +275,7 @@ func TestCampaignRoutesScopingAndErrors(t *testing.T) {
 	if st != http.StatusOK || body["date_from"] != "2026-03-01" || an.got.Load() != "T1 "+cid+" 2026-03-01..2026-03-31" {
 		t.Errorf("analytics: %d %v (called with %v)", st, body, an.got.Load())
 	}
-	bare := campaignsSetup(t, nil)
+	bare := campaignsSetup(t, nil, nil)
 	_, body = bare.call(t, http.MethodPost, "/api/campaigns", bare.tokens[identity.Editor], map[string]any{"name": "x"})
 	bid, _ := obj(body, "campaign")["id"].(string)
 	if st, body := bare.call(t, http.MethodGet, "/api/campaigns/"+bid+"/analytics", bare.tokens[identity.Viewer], nil); st != 503 || errorCode(body) != "analytics_unavailable" {
@@ -289,9 +293,24 @@ func TestCampaignRoutesScopingAndErrors(t *testing.T) {
 	}
 }
 
+// campaignPostsFake is publishing as GET /api/campaigns/{id} uses it: List
+// answers one post per call and counts the calls that named options.
+type campaignPostsFake struct {
+	Posts
+	filtered atomic.Int32
+}
+
+func (p *campaignPostsFake) List(_ context.Context, c identity.Caller, limit int, _ string, opts ...publish.ListOption) ([]publish.PostView, string, error) {
+	if len(opts) == 1 && limit == campaignPosts && c.WorkspaceID == "T1" {
+		p.filtered.Add(1)
+	}
+	return []publish.PostView{{}}, "", nil
+}
+
 func TestCampaignAndCRMRoutes(t *testing.T) {
 	t.Parallel()
-	f := campaignsSetup(t, nil)
+	posts := &campaignPostsFake{}
+	f := campaignsSetup(t, nil, posts)
 	ed, vw := f.tokens[identity.Editor], f.tokens[identity.Viewer]
 	st, body := f.call(t, http.MethodPost, "/api/campaigns", ed, map[string]any{"name": "Launch", "goal": "200 sign-ups", "tag": "launch"})
 	cp := obj(body, "campaign")
@@ -309,6 +328,9 @@ func TestCampaignAndCRMRoutes(t *testing.T) {
 	st, body = f.call(t, http.MethodGet, "/api/campaigns/"+id, vw, nil)
 	if emails, _ := body["email_campaigns"].([]any); st != http.StatusOK || len(emails) != 1 {
 		t.Fatalf("get: %d %v", st, body)
+	}
+	if ps, _ := body["posts"].([]any); len(ps) != 1 || body["more_posts"] != false || posts.filtered.Load() != 1 {
+		t.Fatalf("campaign posts: %v (filtered lists %d)", body["posts"], posts.filtered.Load())
 	}
 	st, body = f.call(t, http.MethodPost, "/api/campaigns/"+id+"/crm", ed, nil)
 	if st != http.StatusOK || obj(body, "campaign")["crm_campaign_id"] == "" {
