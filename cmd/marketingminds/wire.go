@@ -24,6 +24,7 @@ import (
 	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/analytics"
 	"github.com/marketingminds/marketingminds/tools/audit"
+	"github.com/marketingminds/marketingminds/tools/campaigns"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/publish"
 	"github.com/marketingminds/marketingminds/tools/schedule"
@@ -31,7 +32,7 @@ import (
 
 // schemas lists every package's part of the database.
 func schemas() []store.Schema {
-	return []store.Schema{identity.Schema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema}
+	return []store.Schema{identity.Schema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, campaigns.Schema}
 }
 
 // openStore opens the configured backend with every schema applied (or, with
@@ -69,6 +70,7 @@ type app struct {
 	publish   *publish.Service
 	scheduler *schedule.Scheduler
 	analytics *analytics.Service
+	campaigns *campaigns.Service
 }
 
 // adapters builds the platform clients. sandboxBase, when set, points them
@@ -195,7 +197,11 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	if err != nil {
 		return nil, err
 	}
-	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an}
+	camp, err := newCampaigns(cfg, db, log, acc, ad.zoho, sch, reg, ids, sandboxBase != "")
+	if err != nil {
+		return nil, err
+	}
+	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an, campaigns: camp}
 	if err := a.recurring(vault); err != nil {
 		return nil, err
 	}
@@ -229,8 +235,37 @@ func (a *app) recurring(vault *oauth.Vault) error {
 func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Deps {
 	return httpapi.Deps{
 		Log: log, Identity: a.identity, Store: a.db, Registry: reg, Agents: []string{},
-		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler,
+		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Campaigns: a.campaigns,
 	}
+}
+
+// sandboxZohoSender is the sender of the sandbox's Zoho org, the default
+// sender in sandbox mode.
+const sandboxZohoSender = "patricia.boyle@zylker.example"
+
+// newCampaigns wires tools/campaigns: Zoho through the workspace's grant in
+// tools/accounts, scheduled sends as the email_campaign job kind.
+func newCampaigns(cfg config, db *store.DB, log zerolog.Logger, acc *accounts.Service, zc *zoho.Client,
+	sch *schedule.Scheduler, reg *schedule.Registry, ids *identity.Service, sandboxed bool) (*campaigns.Service, error) {
+	c := campaigns.Config{Store: campaigns.NewStore(db), Tokens: acc, Jobs: campaigns.SchedulerJobs(sch), PublicURL: cfg.PublicURL, Log: log,
+		UserLocation: func(ctx context.Context, workspaceID, userID string) (*time.Location, error) {
+			u, err := ids.User(ctx, workspaceID, userID)
+			if errors.Is(err, identity.ErrNotFound) {
+				return time.UTC, nil
+			}
+			return u.Location(), err
+		}}
+	if zc != nil { // a nil *zoho.Client must stay a nil interface
+		c.Zoho = zc
+	}
+	if sandboxed {
+		c.FromEmail = sandboxZohoSender
+	}
+	svc, err := campaigns.New(c)
+	if err != nil {
+		return nil, err
+	}
+	return svc, svc.Register(reg)
 }
 
 // publishAccounts is tools/accounts as publishing sees it: deliveries run as
