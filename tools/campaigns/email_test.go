@@ -11,6 +11,7 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/sandbox"
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/schedule"
 )
 
 // An e-mail campaign created, scheduled a few seconds ahead, sent by the
@@ -271,5 +272,76 @@ func TestMailingListsAndParseTime(t *testing.T) {
 		if !c.ok && !errors.Is(err, ErrInvalid) {
 			t.Errorf("ParseTime(%q): %v, want ErrInvalid", c.in, err)
 		}
+	}
+}
+
+// The scheduler's run gets a 500 for a send Zoho accepted: the job is
+// retried, the retry finds the campaign sent in Zoho and records it, and
+// Zoho is asked to send once. A campaign whose workspace lost Zoho before
+// its time fails with the reason, and its job fails without retrying.
+func TestScheduledSendRetriedAfterLostAnswer(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, store.SQLite)
+	ctx := context.Background()
+	e.start(t)
+	e.sb.InjectFault(sandbox.Fault{Host: "campaigns.zoho.com", Method: http.MethodPost, Path: "/api/v1.1/sendcampaign",
+		Mode: sandbox.ModeAcceptThenFail, Kind: sandbox.FaultServerError, Times: 1})
+	ec := e.email(t, "Accepted, then 500")
+	sch, err := e.svc.ScheduleEmail(ctx, e.editor, ec.ID, e.clock.Now().Add(time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := e.waitStatus(t, ec.ID, EmailSent)
+	if n := e.sb.Calls(http.MethodPost, sendPath); n != 1 {
+		t.Fatalf("Zoho was asked to send %d times, want 1", n)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		j, err := e.sched.Get(ctx, "T1", sch.JobID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if j.Status == schedule.StatusCompleted {
+			if j.Attempts != 2 || sent.LastError != "" {
+				t.Fatalf("job %d attempts, campaign error %q; want 2 attempts and no error", j.Attempts, sent.LastError)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("job is %s", j.Status)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+
+	gone := e.email(t, "Zoho disconnected")
+	sch, err = e.svc.ScheduleEmail(ctx, e.editor, gone.ID, e.clock.Now().Add(time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zohoGrant, err := e.acc.TokenStatus(ctx, e.editor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range zohoGrant {
+		if g.Platform == "zoho" {
+			if _, err := e.acc.Disconnect(ctx, e.editor, g.AccountID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	failed := e.waitStatus(t, gone.ID, EmailFailed)
+	if !strings.Contains(failed.LastError, "connect Zoho first") {
+		t.Fatalf("failed with %q", failed.LastError)
+	}
+	deadline = time.Now().Add(10 * time.Second)
+	for {
+		j, _ := e.sched.Get(ctx, "T1", sch.JobID)
+		if j.Status == schedule.StatusFailed && j.Attempts == 1 && strings.Contains(j.LastError, "connect Zoho first") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("job %s after %d attempts (%s); want failed after one", j.Status, j.Attempts, j.LastError)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
