@@ -13,6 +13,7 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/integrations/zoho"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/when"
 )
 
 // Limits of an e-mail campaign.
@@ -191,15 +192,12 @@ func (s *Service) EmailContent(ctx context.Context, key string) (html, text stri
 	return e.HTML, e.Text, nil
 }
 
-// ParseTime reads a send time: RFC 3339 with an offset, or a local time
-// ("2026-12-01 09:00", "2026-12-01T09:00") in the caller's time zone.
+// ParseTime reads a send time in the caller's time zone: RFC 3339, a local
+// date and time ("2026-12-01 09:00") or a person's words ("tomorrow 9am",
+// "in 2 hours"; see tools/when).
 func (s *Service) ParseTime(ctx context.Context, c identity.Caller, v string) (time.Time, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
+	if strings.TrimSpace(v) == "" {
 		return time.Time{}, invalid("scheduled_time is required")
-	}
-	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return t.UTC(), nil
 	}
 	loc := time.UTC
 	if s.cfg.UserLocation != nil {
@@ -209,12 +207,11 @@ func (s *Service) ParseTime(ctx context.Context, c identity.Caller, v string) (t
 		}
 		loc = l
 	}
-	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02T15:04:05"} {
-		if t, err := time.ParseInLocation(layout, v, loc); err == nil {
-			return t.UTC(), nil
-		}
+	t, err := when.Parse(v, s.now(), loc)
+	if err != nil {
+		return time.Time{}, invalid("scheduled_time: %w", err)
 	}
-	return time.Time{}, invalid("scheduled_time %q is not a time like 2026-12-01T09:00:00+01:00 or 2026-12-01 09:00 (read in %s)", v, loc)
+	return t, nil
 }
 
 // ScheduleEmail sends the e-mail campaign at at through the scheduler (job

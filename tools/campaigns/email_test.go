@@ -254,6 +254,11 @@ func TestMailingListsAndParseTime(t *testing.T) {
 	}
 	paris, _ := time.LoadLocation("Europe/Paris")
 	e.svc.cfg.UserLocation = func(context.Context, string, string) (*time.Location, error) { return paris, nil }
+	before := store.Trunc(e.clock.Now())
+	in2h, err := e.svc.ParseTime(ctx, e.editor, "in 2 hours")
+	if err != nil || in2h.Before(before.Add(2*time.Hour)) || in2h.After(e.clock.Now().Add(2*time.Hour)) {
+		t.Errorf("ParseTime(in 2 hours) = %v, %v; want two hours from %v", in2h, err, before)
+	}
 	for _, c := range []struct {
 		in   string
 		want time.Time

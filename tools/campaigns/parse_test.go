@@ -16,7 +16,7 @@ func FuzzParseTime(f *testing.F) {
 	for _, s := range []string{"2026-12-01T09:00:00+01:00", "2026-12-01 09:00", "2026-12-01T09:00:05", "", "tomorrow 9am", "2026-13-45 25:61"} {
 		f.Add(s)
 	}
-	svc := &Service{cfg: Config{UserLocation: func(context.Context, string, string) (*time.Location, error) {
+	svc := &Service{now: func() time.Time { return t0 }, cfg: Config{UserLocation: func(context.Context, string, string) (*time.Location, error) {
 		return time.FixedZone("X", 5*3600), nil
 	}}}
 	c := identity.Caller{WorkspaceID: "T1", UserID: "U1", Role: identity.Editor}
