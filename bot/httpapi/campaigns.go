@@ -57,6 +57,17 @@ func rejectOtherUser(w http.ResponseWriter, c identity.Caller, userID string) bo
 	return false
 }
 
+// ownUser wraps a campaigns handler: a user_id query parameter other than
+// the caller's is a 403 (bodies are checked by their handlers).
+func ownUser(h authedHandler) authedHandler {
+	return func(w http.ResponseWriter, r *http.Request, c identity.Caller) {
+		if rejectOtherUser(w, c, r.URL.Query().Get("user_id")) {
+			return
+		}
+		h(w, r, c)
+	}
+}
+
 // campaignError maps the campaigns errors (and Zoho's) to statuses.
 func campaignError(w http.ResponseWriter, r *http.Request, err error) {
 	msg := strings.TrimPrefix(err.Error(), "campaigns: ")
@@ -113,9 +124,6 @@ func (s *Server) campaignCreate(w http.ResponseWriter, r *http.Request, c identi
 
 // campaignList: GET /api/campaigns
 func (s *Server) campaignList(w http.ResponseWriter, r *http.Request, c identity.Caller) {
-	if rejectOtherUser(w, c, r.URL.Query().Get("user_id")) {
-		return
-	}
 	list, err := s.deps.Campaigns.ListCampaigns(r.Context(), c)
 	if err != nil {
 		campaignError(w, r, err)
@@ -131,9 +139,6 @@ const campaignPosts = 100
 // campaignGet: GET /api/campaigns/{id}, with its e-mail campaigns and (when
 // publishing is served) its newest posts.
 func (s *Server) campaignGet(w http.ResponseWriter, r *http.Request, c identity.Caller) {
-	if rejectOtherUser(w, c, r.URL.Query().Get("user_id")) {
-		return
-	}
 	cp, err := s.deps.Campaigns.GetCampaign(r.Context(), c, r.PathValue("id"))
 	if err != nil {
 		campaignError(w, r, err)
@@ -190,9 +195,6 @@ func (s *Server) campaignLinkCRM(w http.ResponseWriter, r *http.Request, c ident
 // (days; default the campaign's dates, else the last 30 days).
 func (s *Server) campaignAnalytics(w http.ResponseWriter, r *http.Request, c identity.Caller) {
 	q := r.URL.Query()
-	if rejectOtherUser(w, c, q.Get("user_id")) {
-		return
-	}
 	cp, err := s.deps.Campaigns.GetCampaign(r.Context(), c, r.PathValue("id"))
 	if err != nil {
 		campaignError(w, r, err)

@@ -243,6 +243,8 @@ func TestCampaignRoutesScopingAndErrors(t *testing.T) {
 		{"viewer creates", http.MethodPost, "/api/campaigns", vw, map[string]any{"name": "x"}, 403, "forbidden"},
 		{"other user_id body", http.MethodPost, "/api/campaigns", ed, map[string]any{"name": "x", "user_id": "U-someone"}, 403, "forbidden"},
 		{"other user_id query", http.MethodGet, "/api/crm/leads?user_id=U-someone", vw, nil, 403, "forbidden"},
+		{"other user_id on a read", http.MethodGet, "/api/email/campaigns/" + eid + "?user_id=U-someone", vw, nil, 403, "forbidden"},
+		{"other user_id on send", http.MethodPost, "/api/email/campaigns/" + eid + "/send", ed, map[string]any{"user_id": "U-x"}, 403, "forbidden"},
 		{"unknown field", http.MethodPost, "/api/campaigns", ed, map[string]any{"name": "x", "budget": 3}, 400, "invalid_json"},
 		{"no name", http.MethodPost, "/api/campaigns", ed, map[string]any{"goal": "x"}, 400, "invalid_request"},
 		{"no lists", http.MethodPost, "/api/email/campaigns", ed, map[string]any{"name": "n", "subject": "s", "text": "t"}, 400, "invalid_request"},
