@@ -205,6 +205,9 @@ func (s *Server) campaignAnalytics(w http.ResponseWriter, r *http.Request, c ide
 	if from == "" {
 		from = s.deps.Now().UTC().AddDate(0, 0, -29).Format(time.DateOnly)
 	}
+	if q.Get("date_to") == "" && to < from { // a campaign that has not started yet
+		to = from
+	}
 	fromT, ferr := time.Parse(time.DateOnly, from)
 	toT, terr := time.Parse(time.DateOnly, to)
 	switch {
@@ -213,6 +216,9 @@ func (s *Server) campaignAnalytics(w http.ResponseWriter, r *http.Request, c ide
 		return
 	case toT.Before(fromT):
 		writeError(w, http.StatusBadRequest, "invalid_date", "date_to is before date_from")
+		return
+	case toT.Sub(fromT) > 365*24*time.Hour:
+		writeError(w, http.StatusBadRequest, "invalid_date", "the range is longer than 366 days")
 		return
 	}
 	if s.deps.CampaignAnalytics == nil {

@@ -258,6 +258,7 @@ func TestCampaignRoutesScopingAndErrors(t *testing.T) {
 		{"bad refresh", http.MethodGet, "/api/crm/leads?refresh=maybe", vw, nil, 400, "invalid_request"},
 		{"no q", http.MethodGet, "/api/crm/leads/search", vw, nil, 400, "invalid_request"},
 		{"bad dates", http.MethodGet, "/api/campaigns/" + cid + "/analytics?date_from=March", vw, nil, 400, "invalid_date"},
+		{"range too long", http.MethodGet, "/api/campaigns/" + cid + "/analytics?date_from=2025-01-01&date_to=2026-01-02", vw, nil, 400, "invalid_date"},
 		{"dates reversed", http.MethodGet, "/api/campaigns/" + cid + "/analytics?date_from=2026-03-05&date_to=2026-03-01", vw, nil, 400, "invalid_date"},
 	} {
 		st, body := f.call(t, c.method, c.path, c.token, c.body)
@@ -276,6 +277,11 @@ func TestCampaignRoutesScopingAndErrors(t *testing.T) {
 	st, body := f.call(t, http.MethodGet, "/api/campaigns/"+cid+"/analytics", vw, nil)
 	if st != http.StatusOK || body["date_from"] != "2026-03-01" || an.got.Load() != "T1 "+cid+" 2026-03-01..2026-03-31" {
 		t.Errorf("analytics: %d %v (called with %v)", st, body, an.got.Load())
+	}
+	_, body = f.call(t, http.MethodPost, "/api/campaigns", ed, map[string]any{"name": "Later", "start_date": "2030-01-01"})
+	later, _ := obj(body, "campaign")["id"].(string)
+	if st, body := f.call(t, http.MethodGet, "/api/campaigns/"+later+"/analytics", vw, nil); st != http.StatusOK || body["date_to"] != "2030-01-01" {
+		t.Errorf("analytics of a campaign not started: %d %v", st, body)
 	}
 	bare := campaignsSetup(t, nil, nil)
 	_, body = bare.call(t, http.MethodPost, "/api/campaigns", bare.tokens[identity.Editor], map[string]any{"name": "x"})
