@@ -15,6 +15,9 @@ import (
 
 const crmPath = "/www.zohoapis.com/crm/v8/"
 
+// On SQLite only: refilling the sandbox's 230 leads takes FerretDB (which
+// scans the collection for every upsert) longer than the driver's timeout;
+// the store's conformance suite covers the cache on MongoDB.
 func TestCRMRecordsCachedAndSearched(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, store.SQLite)

@@ -18,7 +18,12 @@ import (
 // scheduler, and its report read back with opens and open rate.
 func TestScheduledEmailSentByScheduler(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, store.SQLite)
+	for _, b := range []store.Backend{store.SQLite, store.Mongo} {
+		t.Run(string(b), func(t *testing.T) { scheduledEmailSentByScheduler(t, newEnv(t, b)) })
+	}
+}
+
+func scheduledEmailSentByScheduler(t *testing.T, e *env) {
 	ctx := context.Background()
 	e.start(t)
 	ec := e.email(t, "December newsletter")
@@ -77,7 +82,12 @@ func TestScheduledEmailSentByScheduler(t *testing.T) {
 // once by the next run.
 func TestSendIsCrashSafe(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, store.SQLite)
+	for _, b := range []store.Backend{store.SQLite, store.Mongo} {
+		t.Run(string(b), func(t *testing.T) { sendIsCrashSafe(t, newEnv(t, b)) })
+	}
+}
+
+func sendIsCrashSafe(t *testing.T, e *env) {
 	ctx := context.Background()
 
 	lost := e.email(t, "Lost answer")
