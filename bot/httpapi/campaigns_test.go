@@ -355,6 +355,20 @@ func TestCampaignAndCRMRoutes(t *testing.T) {
 		t.Fatalf("send twice: %d %v", st, body)
 	}
 
+	// Cancelled like any job: the e-mail campaign then shows cancelled.
+	_, body = f.call(t, http.MethodPost, "/api/email/campaigns", ed, map[string]any{"name": "Later", "subject": "Soon",
+		"html": "<p>soon</p>", "list_keys": []string{zohoNewsletter}})
+	later := obj(body, "campaign")["id"].(string)
+	_, body = f.call(t, http.MethodPost, "/api/email/campaigns/"+later+"/schedule", ed,
+		map[string]any{"scheduled_time": f.clock.Now().Add(time.Hour).Format(time.RFC3339)})
+	jobID, _ := body["job_id"].(string)
+	if st, body = f.call(t, http.MethodDelete, "/api/jobs/"+jobID, ed, nil); st != http.StatusOK {
+		t.Fatalf("cancel job %q: %d %v", jobID, st, body)
+	}
+	if _, body = f.call(t, http.MethodGet, "/api/email/campaigns/"+later, vw, nil); obj(body, "campaign")["status"] != "cancelled" {
+		t.Fatalf("after DELETE /api/jobs: %v", body)
+	}
+
 	st, body = f.call(t, http.MethodGet, "/api/crm/leads?limit=3", vw, nil)
 	if recs, _ := body["records"].([]any); st != http.StatusOK || body["module"] != "Leads" || body["count"] != float64(230) || len(recs) != 3 {
 		t.Fatalf("leads: %d %v", st, body)
