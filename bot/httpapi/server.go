@@ -47,6 +47,12 @@ type Deps struct {
 	// when set (*analytics.Service).
 	Analytics Analytics
 	Now       func() time.Time
+
+	// Campaigns serves /api/campaigns*, /api/email/*, /api/crm* and
+	// /email/content/{key} when set (*campaigns.Service).
+	Campaigns Campaigns
+	// CampaignAnalytics answers GET /api/campaigns/{id}/analytics; nil: 503.
+	CampaignAnalytics CampaignAnalytics
 }
 
 // Server is the HTTP sidecar.
