@@ -45,7 +45,16 @@ type Deps struct {
 	Jobs Jobs
 	// Approvals serves /api/approvals* when set (*agents.Orchestrator).
 	Approvals Approvals
+	// Analytics serves /api/social/analytics/* and /api/dashboard/overview
+	// when set (*analytics.Service).
+	Analytics Analytics
 	Now       func() time.Time
+
+	// Campaigns serves /api/campaigns*, /api/email/*, /api/crm* and
+	// /email/content/{key} when set (*campaigns.Service).
+	Campaigns Campaigns
+	// CampaignAnalytics answers GET /api/campaigns/{id}/analytics; nil: 503.
+	CampaignAnalytics CampaignAnalytics
 }
 
 // Server is the HTTP sidecar.
