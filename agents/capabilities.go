@@ -10,6 +10,7 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/analytics"
+	"github.com/marketingminds/marketingminds/tools/campaigns"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/memory"
 	"github.com/marketingminds/marketingminds/tools/publish"
@@ -43,7 +44,21 @@ type Jobs interface {
 
 // Analytics is the analytics capability (*analytics.Service).
 type Analytics interface {
-	AccountHistory(ctx context.Context, c identity.Caller, accountID string, from, to time.Time) ([]analytics.Record, error)
+	Aggregate(ctx context.Context, c identity.Caller, rg analytics.Range) (analytics.Aggregate, error)
+	BestTimes(ctx context.Context, c identity.Caller, p platform.Name) (analytics.BestTimes, error)
+	Overview(ctx context.Context, c identity.Caller) (analytics.Overview, error)
+}
+
+// Campaigns is e-mail (Zoho Campaigns) and CRM (Zoho CRM) (*campaigns.Service).
+type Campaigns interface {
+	MailingLists(ctx context.Context, c identity.Caller) ([]campaigns.MailingList, error)
+	CreateEmail(ctx context.Context, c identity.Caller, in campaigns.NewEmail) (campaigns.EmailCampaign, error)
+	GetEmail(ctx context.Context, c identity.Caller, id string) (campaigns.EmailCampaign, error)
+	ParseTime(ctx context.Context, c identity.Caller, v string) (time.Time, error)
+	ScheduleEmail(ctx context.Context, c identity.Caller, id string, at time.Time) (campaigns.EmailCampaign, error)
+	EmailReport(ctx context.Context, c identity.Caller, id string) (campaigns.EmailCampaign, error)
+	CRMCounts(ctx context.Context, c identity.Caller) (map[string]int, error)
+	SearchLeads(ctx context.Context, c identity.Caller, q string, limit int) ([]campaigns.CRMRecord, error)
 }
 
 // Memories is the memory capability (*memory.Service).
@@ -60,6 +75,7 @@ type Capabilities struct {
 	Jobs      Jobs
 	Analytics Analytics
 	Memory    Memories
+	Campaigns Campaigns
 	// Now is the clock of relative ranges ("the last 7 days"); nil: time.Now.
 	Now func() time.Time
 }
@@ -80,8 +96,11 @@ func CoreTools(cp Capabilities) []Tool {
 	if cp.Posts != nil && cp.Jobs != nil {
 		out = append(out, jobTools(cp)...)
 	}
-	if cp.Accounts != nil && cp.Analytics != nil {
+	if cp.Analytics != nil {
 		out = append(out, analyticsTools(cp)...)
+	}
+	if cp.Campaigns != nil {
+		out = append(out, campaignTools(cp)...)
 	}
 	if cp.Memory != nil {
 		out = append(out, memoryTools(cp)...)
@@ -103,7 +122,8 @@ func known(err error) error {
 		identity.ErrForbidden,
 		accounts.ErrNotFound, accounts.ErrUnknownPlatform, accounts.ErrNeedsReauth, accounts.ErrDisconnected,
 		publish.ErrNotFound, publish.ErrConflict, publish.ErrDuplicate, publish.ErrInvalid, publish.ErrUnknownAccount,
-		schedule.ErrNotFound, schedule.ErrNotPending, analytics.ErrInvalid, memory.ErrInvalid, memory.ErrFull,
+		schedule.ErrNotFound, schedule.ErrNotPending, analytics.ErrInvalid, analytics.ErrNotFound, memory.ErrInvalid, memory.ErrFull,
+		campaigns.ErrNotFound, campaigns.ErrInvalid, campaigns.ErrConflict, campaigns.ErrZohoNotConnected, campaigns.ErrZohoUnavailable,
 	} {
 		if errors.Is(err, k) {
 			return Say(err, "%s", err.Error())

@@ -31,7 +31,8 @@ func (a *app) agent(cfg config, sandboxed bool, log zerolog.Logger) (*agents.Orc
 	}
 	return agents.New(agents.Config{
 		Model: model, Store: agents.NewStore(a.db), Prompts: set,
-		Tools:       agents.CoreTools(agents.Capabilities{Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics, Memory: a.memory}),
+		Tools: agents.CoreTools(agents.Capabilities{Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics,
+			Memory: a.memory, Campaigns: a.campaigns}),
 		Specialists: agents.DefaultSpecialists(),
 		Users:       a.identity, Memory: a.memory, Accounts: a.accounts, Sandbox: sandboxed, Log: log,
 	})
