@@ -35,9 +35,9 @@ type Suggestions struct {
 // habit is a platform's habit: how many hashtags by default and at most,
 // and how long a tag reads well.
 type habit struct {
-	label           string
-	deflt, max      int
-	longTag         int // runes; longer tags score lower (0: no preference)
+	label          string
+	deflt, max     int
+	longTag        int // runes; longer tags score lower (0: no preference)
 	longTagPenalty float64
 }
 
@@ -120,15 +120,16 @@ func (s *Service) SuggestHashtags(ctx context.Context, c identity.Caller, text, 
 		}
 		return strings.Compare(a.key, b.key)
 	})
-	var picked []*candidate
+	// A word of a phrase already picked comes only after everything else.
+	var picked, later []*candidate
 	for _, cd := range cands {
-		if len(picked) == want {
-			break
-		}
 		if covered(cd, picked) {
-			continue
+			later = append(later, cd)
+		} else {
+			picked = append(picked, cd)
 		}
-		picked = append(picked, cd)
+	}
+	for _, cd := range append(picked, later...)[:min(want, len(cands))] {
 		out.Hashtags = append(out.Hashtags, Hashtag{Tag: "#" + cd.display, Source: cd.source()})
 	}
 	return out, nil
@@ -285,6 +286,11 @@ func camel(w string) string {
 	return string(unicode.ToUpper(r[0])) + strings.ToLower(string(r[1:]))
 }
 
+// continues reports whether b continues a capitalized name a starts.
+func continues(a, b token) bool {
+	return !b.phraseStart && !a.sentenceStart && salient(a) && salient(b) && startsUpper(a.orig) && startsUpper(b.orig)
+}
+
 // innerUpper reports whether s has a capital after its first letter.
 func innerUpper(s string) bool {
 	_, size := utf8.DecodeRuneInString(s)
@@ -315,7 +321,7 @@ func candidates(toks []token, lib map[string]*libTag, existing map[string]bool) 
 		return cd
 	}
 	proper := func(t token) bool { return !t.sentenceStart && startsUpper(t.orig) }
-	properSeen := map[string]bool{}
+	properSeen, acronyms := map[string]bool{}, map[string]bool{}
 	phrases := map[string]int{}
 	for i, t := range toks {
 		if !salient(t) {
@@ -324,6 +330,7 @@ func candidates(toks []token, lib map[string]*libTag, existing map[string]bool) 
 		cd := add(&candidate{key: t.key, display: camel(t.orig), parts: []string{t.key}, first: i, fromText: true})
 		cd.score++
 		properSeen[t.key] = properSeen[t.key] || proper(t)
+		acronyms[t.key] = acronyms[t.key] || (isUpper(t.orig) && utf8.RuneCountInString(t.orig) <= 5) // AI, NYC: topics
 		if innerUpper(t.orig) {
 			cd.display = camel(t.orig) // the most specific spelling seen
 		}
@@ -333,6 +340,9 @@ func candidates(toks []token, lib map[string]*libTag, existing map[string]bool) 
 	}
 	for _, cd := range order {
 		if properSeen[cd.key] {
+			cd.score += 0.5
+		}
+		if acronyms[cd.key] {
 			cd.score += 0.5
 		}
 		if utf8.RuneCountInString(cd.key) >= 7 {
@@ -346,7 +356,9 @@ func candidates(toks []token, lib map[string]*libTag, existing map[string]bool) 
 		}
 		key := a.key + b.key
 		n := phrases[key]
-		named := proper(a) && startsUpper(b.orig)
+		// Two capitals in a row name something ("Acme Cloud"), unless they
+		// are part of a longer name ("Senior Data Engineer").
+		named := proper(a) && startsUpper(b.orig) && (i < 2 || !continues(toks[i-2], a)) && (i+1 >= len(toks) || !continues(b, toks[i+1]))
 		if byKey[key] != nil || (n < 2 && !named && lib[key] == nil) {
 			continue
 		}

@@ -22,8 +22,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rs/zerolog"
-
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/tools/publish"
 )
@@ -149,7 +147,6 @@ func (e *MissingError) Error() string {
 // Config is the service's configuration and collaborators.
 type Config struct {
 	Store Store
-	Log   zerolog.Logger
 	Now   func() time.Time
 	// Limits are the platform rules variants are checked against (default
 	// publish.DefaultLimits).
@@ -159,7 +156,6 @@ type Config struct {
 // Service is the library capability.
 type Service struct {
 	store  Store
-	log    zerolog.Logger
 	now    func() time.Time
 	limits publish.Limits
 }
@@ -176,5 +172,5 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Limits != nil {
 		lim = *cfg.Limits
 	}
-	return &Service{store: cfg.Store, log: cfg.Log, now: cfg.Now, limits: lim}, nil
+	return &Service{store: cfg.Store, now: cfg.Now, limits: lim}, nil
 }

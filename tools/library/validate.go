@@ -71,7 +71,8 @@ func (s *Service) check(it *Item) []Problem {
 	if n := utf8.RuneCountInString(it.Body); n > s.limits.FacebookChars {
 		bad("body", "the body is %d characters; the most any platform takes is %d (Facebook)", n, s.limits.FacebookChars)
 	}
-	if it.Title == "" {
+	derived := it.Title == ""
+	if derived {
 		it.Title = autoTitle(it.Body, variants)
 	}
 	if n := utf8.RuneCountInString(it.Title); n > maxTitleRunes {
@@ -99,10 +100,11 @@ func (s *Service) check(it *Item) []Problem {
 	}
 
 	if it.Kind == KindTemplate {
-		for _, f := range []struct{ field, text string }{{"title", it.Title}, {"body", it.Body}} {
-			if _, errs := parseTemplate(f.text); len(errs) > 0 {
-				bad(f.field, "%s", strings.Join(errs, "; "))
-			}
+		if _, errs := parseTemplate(it.Title); len(errs) > 0 && !derived { // a derived title repeats the body's mistakes
+			bad("title", "%s", strings.Join(errs, "; "))
+		}
+		if _, errs := parseTemplate(it.Body); len(errs) > 0 {
+			bad("body", "%s", strings.Join(errs, "; "))
 		}
 	}
 	for _, p := range platform.Social {
