@@ -43,6 +43,11 @@ type Deps struct {
 	Accounts Accounts
 	// Jobs serves /api/jobs/* when set (*schedule.Scheduler).
 	Jobs Jobs
+	// Library serves /api/library*, /api/templates* and
+	// /api/hashtags/suggest when set (*library.Service).
+	Library Library
+	// Settings serves /api/settings when set (*settings.Service).
+	Settings Settings
 	Now  func() time.Time
 }
 
