@@ -48,7 +48,7 @@ type Deps struct {
 	Library Library
 	// Settings serves /api/settings when set (*settings.Service).
 	Settings Settings
-	Now  func() time.Time
+	Now      func() time.Time
 }
 
 // Server is the HTTP sidecar.
