@@ -43,12 +43,13 @@ type Deps struct {
 	Accounts Accounts
 	// Jobs serves /api/jobs/* when set (*schedule.Scheduler).
 	Jobs Jobs
+	Now  func() time.Time
+
 	// Library serves /api/library*, /api/templates* and
 	// /api/hashtags/suggest when set (*library.Service).
 	Library Library
 	// Settings serves /api/settings when set (*settings.Service).
 	Settings Settings
-	Now      func() time.Time
 }
 
 // Server is the HTTP sidecar.
