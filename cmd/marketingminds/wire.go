@@ -25,13 +25,16 @@ import (
 	"github.com/marketingminds/marketingminds/tools/analytics"
 	"github.com/marketingminds/marketingminds/tools/audit"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/library"
 	"github.com/marketingminds/marketingminds/tools/publish"
 	"github.com/marketingminds/marketingminds/tools/schedule"
+	"github.com/marketingminds/marketingminds/tools/settings"
 )
 
 // schemas lists every package's part of the database.
 func schemas() []store.Schema {
-	return []store.Schema{identity.Schema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema}
+	return []store.Schema{identity.Schema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema,
+		settings.Schema, library.Schema}
 }
 
 // openStore opens the configured backend with every schema applied (or, with
@@ -69,6 +72,8 @@ type app struct {
 	publish   *publish.Service
 	scheduler *schedule.Scheduler
 	analytics *analytics.Service
+	library   *library.Service
+	settings  *settings.Service
 }
 
 // adapters builds the platform clients. sandboxBase, when set, points them
@@ -195,7 +200,15 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	if err != nil {
 		return nil, err
 	}
-	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an}
+	lib, err := library.New(library.Config{Store: library.NewStore(db)})
+	if err != nil {
+		return nil, err
+	}
+	set, err := settings.New(settings.Config{Store: settings.NewStore(db), Audit: audit.New(db, time.Now), Log: log})
+	if err != nil {
+		return nil, err
+	}
+	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an, library: lib, settings: set}
 	if err := a.recurring(vault); err != nil {
 		return nil, err
 	}
@@ -229,7 +242,7 @@ func (a *app) recurring(vault *oauth.Vault) error {
 func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Deps {
 	return httpapi.Deps{
 		Log: log, Identity: a.identity, Store: a.db, Registry: reg, Agents: []string{},
-		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler,
+		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Library: a.library, Settings: a.settings,
 	}
 }
 
