@@ -70,7 +70,8 @@ type Input struct {
 	CampaignID string                   `json:"campaign_id,omitempty"`
 }
 
-// Patch changes an item: a nil field stays as it is.
+// Patch changes an item: a nil field stays as it is; a given list or map
+// (variants, media, tags) replaces the old one whole.
 type Patch struct {
 	Title      *string                   `json:"title,omitempty"`
 	Body       *string                   `json:"body,omitempty"`

@@ -58,6 +58,9 @@ func (d doc) item() Item {
 		CreatedAt: store.Trunc(d.CreatedAt), UpdatedBy: d.UpdatedBy, UpdatedAt: store.Trunc(d.UpdatedAt), Rev: d.Rev})
 }
 
+// derived leaves out the keys an item is found by: only queries need them.
+var derived = bson.D{{Key: "tag_keys", Value: 0}, {Key: "search_keys", Value: 0}}
+
 func (s mongoStore) coll() *mongo.Collection { return s.db.Mongo.Collection(collection) }
 
 // key selects one item: the id within its workspace and kind.
@@ -76,7 +79,7 @@ func (s mongoStore) Insert(ctx context.Context, it Item) error {
 func (s mongoStore) Get(ctx context.Context, workspaceID string, kind Kind, id string) (Item, error) {
 	defer s.db.Observe("library.get")()
 	var d doc
-	err := s.coll().FindOne(ctx, key(workspaceID, kind, id)).Decode(&d)
+	err := s.coll().FindOne(ctx, key(workspaceID, kind, id), options.FindOne().SetProjection(derived)).Decode(&d)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return Item{}, ErrNotFound
 	}
@@ -143,7 +146,7 @@ func (s mongoStore) List(ctx context.Context, workspaceID string, q Query) ([]It
 		}})
 	}
 	opts := options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(q.Limit)).
-		SetProjection(bson.D{{Key: "tag_keys", Value: 0}, {Key: "search_keys", Value: 0}})
+		SetProjection(derived)
 	cur, err := s.coll().Find(ctx, filter, opts)
 	if err != nil {
 		return nil, fmt.Errorf("library: list: %w", err)
