@@ -303,3 +303,64 @@ func TestListPagesAndFilters(t *testing.T) {
 		t.Fatalf("another workspace lists %d items", len(page.Items))
 	}
 }
+
+// meddler is the real store with another writer changing the item just
+// before each of the first `times` replaces.
+type meddler struct {
+	Store
+	times int
+}
+
+func (m *meddler) Replace(ctx context.Context, it Item, rev int64) error {
+	if m.times > 0 {
+		m.times--
+		cur, err := m.Store.Get(ctx, it.WorkspaceID, it.Kind, it.ID)
+		if err != nil {
+			return err
+		}
+		cur.Tags, cur.Rev = append(cur.Tags, "Meddled"), cur.Rev+1
+		if err := m.Store.Replace(ctx, cur, cur.Rev-1); err != nil {
+			return err
+		}
+	}
+	return m.Store.Replace(ctx, it, rev)
+}
+
+func TestUpdateRetriesOverConcurrentWrites(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		meddles int
+		err     error
+		rev     int64
+	}{
+		{"one concurrent write", 1, nil, 3},
+		{"keeps changing", updateAttempts, ErrConflict, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db := storetest.Open(t, store.SQLite, Schema)
+			m := &meddler{Store: NewStore(db)}
+			svc, err := New(Config{Store: m})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ed := identity.Caller{WorkspaceID: "T1", UserID: "U1", Role: identity.Editor}
+			it, err := svc.Create(context.Background(), ed, KindContent, Input{Body: "b", Tags: []string{"First"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m.times = tc.meddles
+			got, err := svc.Update(context.Background(), ed, KindContent, it.ID, Patch{Title: ptr("Mine")})
+			if !errors.Is(err, tc.err) {
+				t.Fatalf("update: %v, want %v", err, tc.err)
+			}
+			if tc.err != nil {
+				return
+			}
+			// The patch went onto the other writer's version, not over it.
+			if got.Title != "Mine" || strings.Join(got.Tags, ",") != "First,Meddled" || got.Rev != tc.rev {
+				t.Fatalf("updated = %+v", got)
+			}
+		})
+	}
+}
