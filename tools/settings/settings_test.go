@@ -226,3 +226,25 @@ func TestPolicyRequires(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkApprovalPolicy measures the cached system-side lookup the
+// approval gate makes for every publication.
+func BenchmarkApprovalPolicy(b *testing.B) {
+	db := storetest.Open(b, store.SQLite, audit.Schema, Schema)
+	svc, err := New(Config{Store: NewStore(db), Audit: audit.New(db, nil), CacheTTL: time.Hour})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := svc.ApprovalPolicy(ctx, "T1"); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if p, err := svc.ApprovalPolicy(ctx, "T1"); err != nil || p != PolicyAgent {
+				b.Fatal(p, err)
+			}
+		}
+	})
+}
