@@ -21,8 +21,8 @@ func BenchmarkSearch(b *testing.B) {
 	topics := []string{"summer sale", "product launch", "webinar signup", "customer story", "hiring engineers"}
 	for i := range 2000 {
 		it := Item{ID: fmt.Sprintf("i%05d", i), WorkspaceID: "T1", Kind: KindContent, Title: fmt.Sprintf("Post %d", i),
-			Body:      fmt.Sprintf("Our %s number %d brings great news for every team that plans campaigns ahead", topics[i%len(topics)], i),
-			Tags:      []string{"Tag" + fmt.Sprint(i%50)}, CreatedBy: "U1", CreatedAt: at.Add(time.Duration(i) * time.Second),
+			Body: fmt.Sprintf("Our %s number %d brings great news for every team that plans campaigns ahead", topics[i%len(topics)], i),
+			Tags: []string{"Tag" + fmt.Sprint(i%50)}, CreatedBy: "U1", CreatedAt: at.Add(time.Duration(i) * time.Second),
 			UpdatedBy: "U1", UpdatedAt: at, Rev: 1}
 		if err := st.Insert(ctx, it); err != nil {
 			b.Fatal(err)
