@@ -14,10 +14,12 @@ import (
 
 type mongoStore struct{ db *store.DB }
 
-// doc is a workspace's settings in MongoDB; _id is the workspace id. A
-// field never set is absent and reads as "".
+// doc is a workspace's settings in MongoDB; _id is the workspace id (and
+// workspace_id repeats it, like every record's). A field never set is
+// absent and reads as "".
 type doc struct {
 	ID                  string    `bson:"_id"`
+	WorkspaceID         string    `bson:"workspace_id"`
 	ApprovalPolicy      string    `bson:"approval_policy"`
 	NotificationChannel string    `bson:"notification_channel"`
 	TimeZone            string    `bson:"time_zone"`
@@ -27,8 +29,12 @@ type doc struct {
 }
 
 func (d doc) record() Record {
-	return Record{WorkspaceID: d.ID, ApprovalPolicy: d.ApprovalPolicy, NotificationChannel: d.NotificationChannel,
+	return Record{WorkspaceID: d.WorkspaceID, ApprovalPolicy: d.ApprovalPolicy, NotificationChannel: d.NotificationChannel,
 		TimeZone: d.TimeZone, DefaultRole: d.DefaultRole, UpdatedBy: d.UpdatedBy, UpdatedAt: store.Trunc(d.UpdatedAt)}
+}
+
+func byWorkspace(workspaceID string) bson.D {
+	return bson.D{{Key: "_id", Value: workspaceID}, {Key: "workspace_id", Value: workspaceID}}
 }
 
 func (s mongoStore) coll() *mongo.Collection { return s.db.Mongo.Collection("settings") }
@@ -36,7 +42,7 @@ func (s mongoStore) coll() *mongo.Collection { return s.db.Mongo.Collection("set
 func (s mongoStore) Get(ctx context.Context, workspaceID string) (Record, bool, error) {
 	defer s.db.Observe("settings.get")()
 	var d doc
-	err := s.coll().FindOne(ctx, bson.D{{Key: "_id", Value: workspaceID}}).Decode(&d)
+	err := s.coll().FindOne(ctx, byWorkspace(workspaceID)).Decode(&d)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return Record{}, false, nil
 	}
@@ -60,7 +66,7 @@ func (s mongoStore) Apply(ctx context.Context, workspaceID string, p Patch, by s
 			set = append(set, bson.E{Key: f.key, Value: *f.v})
 		}
 	}
-	filter := bson.D{{Key: "_id", Value: workspaceID}}
+	filter := byWorkspace(workspaceID)
 	update := bson.D{{Key: "$set", Value: set}}
 	_, err := s.coll().UpdateOne(ctx, filter, update, options.UpdateOne().SetUpsert(true))
 	if mongo.IsDuplicateKeyError(err) {
