@@ -56,14 +56,26 @@ func (s *Server) libraryList(kind library.Kind) authedHandler {
 	}
 }
 
+// createBody is a new item; user_id, if sent, must be the caller's.
+type createBody struct {
+	library.Input
+	UserID string `json:"user_id"`
+}
+
+// patchItemBody changes an item; user_id, if sent, must be the caller's.
+type patchItemBody struct {
+	library.Patch
+	UserID string `json:"user_id"`
+}
+
 // libraryCreate: POST /api/library and /api/templates
 func (s *Server) libraryCreate(kind library.Kind) authedHandler {
 	return func(w http.ResponseWriter, r *http.Request, c identity.Caller) {
-		var in library.Input
-		if !decodeJSON(w, r, &in) {
+		var b createBody
+		if !decodeJSON(w, r, &b) || rejectOtherUser(w, c, b.UserID) {
 			return
 		}
-		it, err := s.deps.Library.Create(r.Context(), c, kind, in)
+		it, err := s.deps.Library.Create(r.Context(), c, kind, b.Input)
 		if err != nil {
 			libraryError(w, r, kind, err)
 			return
@@ -87,11 +99,11 @@ func (s *Server) libraryGet(kind library.Kind) authedHandler {
 // libraryUpdate: PATCH /api/library/{id} and /api/templates/{id}
 func (s *Server) libraryUpdate(kind library.Kind) authedHandler {
 	return func(w http.ResponseWriter, r *http.Request, c identity.Caller) {
-		var p library.Patch
-		if !decodeJSON(w, r, &p) {
+		var b patchItemBody
+		if !decodeJSON(w, r, &b) || rejectOtherUser(w, c, b.UserID) {
 			return
 		}
-		it, err := s.deps.Library.Update(r.Context(), c, kind, r.PathValue("id"), p)
+		it, err := s.deps.Library.Update(r.Context(), c, kind, r.PathValue("id"), b.Patch)
 		if err != nil {
 			libraryError(w, r, kind, err)
 			return
@@ -117,12 +129,13 @@ type hashtagBody struct {
 	Text     string `json:"text"`
 	Platform string `json:"platform"`
 	N        int    `json:"n"`
+	UserID   string `json:"user_id"`
 }
 
 // suggestHashtags: POST /api/hashtags/suggest {"text", "platform", "n"}
 func (s *Server) suggestHashtags(w http.ResponseWriter, r *http.Request, c identity.Caller) {
 	var b hashtagBody
-	if !decodeJSON(w, r, &b) {
+	if !decodeJSON(w, r, &b) || rejectOtherUser(w, c, b.UserID) {
 		return
 	}
 	out, err := s.deps.Library.SuggestHashtags(r.Context(), c, b.Text, b.Platform, b.N)

@@ -132,7 +132,10 @@ func TestLibraryREST(t *testing.T) {
 		{"an item is not a template", "viewer", "GET", "/api/templates/" + id, nil, 404, "not_found", "no such template"},
 		{"every problem", "editor", "POST", "/api/library", map[string]any{"link": "acme.example", "tags": []string{"two words"}}, 400, "invalid_item", "body: give the text"},
 		{"X limit", "editor", "PATCH", "/api/library/" + id, map[string]any{"variants": map[string]string{"twitter": strings.Repeat("long ", 60)}}, 400, "invalid_item", "X allows 280"},
-		{"unknown field", "editor", "POST", "/api/library", map[string]any{"body": "x", "user_id": "U-someone-else"}, 400, "invalid_json", `unknown field "user_id"`},
+		{"another user in the body", "editor", "POST", "/api/library", map[string]any{"body": "x", "user_id": "U-someone-else"}, 403, "forbidden", `user_id "U-someone-else" is not you`},
+		{"another user in the query", "viewer", "GET", "/api/library?user_id=U-admin", nil, 403, "forbidden", "is not you"},
+		{"another user renders", "viewer", "POST", "/api/templates/" + tplID + "/render", map[string]any{"values": map[string]string{"name": "x"}, "user_id": "U-admin"}, 403, "forbidden", "is not you"},
+		{"unknown field", "editor", "POST", "/api/library", map[string]any{"body": "x", "owner": "U-someone-else"}, 400, "invalid_json", `unknown field "owner"`},
 		{"malformed", "editor", "POST", "/api/library", `{"body":`, 400, "invalid_json", "malformed"},
 		{"bad limit", "viewer", "GET", "/api/library?limit=0", nil, 400, "invalid_request", "limit must be a number from 1 to 100"},
 		{"bad cursor", "viewer", "GET", "/api/library?cursor=zzz", nil, 400, "invalid_request", "cursor"},
@@ -155,7 +158,7 @@ func TestLibraryREST(t *testing.T) {
 	if items, _ := body["items"].([]any); len(items) != 1 || body["next_cursor"] != "" {
 		t.Fatalf("list = %v", body)
 	}
-	status, body = f.call(t, "editor", "PATCH", "/api/library/"+id, map[string]any{"title": "Sale", "tags": []string{"Autumn"}})
+	status, body = f.call(t, "editor", "PATCH", "/api/library/"+id, map[string]any{"title": "Sale", "tags": []string{"Autumn"}, "user_id": "U-editor"})
 	if item, _ := body["item"].(map[string]any); status != 200 || item["title"] != "Sale" || item["rev"] != 2.0 || item["body"] != "Our summer sale starts Friday" {
 		t.Fatalf("patch = %d %v", status, body)
 	}

@@ -29,11 +29,14 @@ func (s *Server) settingsGet(w http.ResponseWriter, r *http.Request, c identity.
 
 // settingsUpdate: PATCH /api/settings {"approval_policy", "notification_channel", "time_zone", "default_role"}
 func (s *Server) settingsUpdate(w http.ResponseWriter, r *http.Request, c identity.Caller) {
-	var p settings.Patch
-	if !decodeJSON(w, r, &p) {
+	var b struct {
+		settings.Patch
+		UserID string `json:"user_id"`
+	}
+	if !decodeJSON(w, r, &b) || rejectOtherUser(w, c, b.UserID) {
 		return
 	}
-	st, err := s.deps.Settings.Update(r.Context(), c, p)
+	st, err := s.deps.Settings.Update(r.Context(), c, b.Patch)
 	if err != nil {
 		settingsError(w, r, err)
 		return

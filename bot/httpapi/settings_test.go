@@ -26,7 +26,8 @@ func TestSettingsREST(t *testing.T) {
 		{"every problem", "admin", map[string]any{"approval_policy": "sometimes", "time_zone": "Mars/Base", "notification_channel": "#general"}, 400,
 			"invalid_settings", "time_zone: \"Mars/Base\" is not an IANA time zone", 3},
 		{"empty", "admin", map[string]any{}, 400, "invalid_settings", "nothing to change", 1},
-		{"a user id is not a setting", "admin", map[string]any{"user_id": "U-boss", "default_role": "viewer"}, 400, "invalid_json", `unknown field "user_id"`, 0},
+		{"another user", "admin", map[string]any{"user_id": "U-boss", "default_role": "viewer"}, 403, "forbidden", `user_id "U-boss" is not you`, 0},
+		{"unknown field", "admin", map[string]any{"timezone": "UTC"}, 400, "invalid_json", `unknown field "timezone"`, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			status, body := f.call(t, tc.who, "PATCH", "/api/settings", tc.body)
@@ -36,7 +37,7 @@ func TestSettingsREST(t *testing.T) {
 			}
 		})
 	}
-	status, body = f.call(t, "admin", "PATCH", "/api/settings", map[string]any{"approval_policy": "never", "time_zone": "Europe/Paris", "notification_channel": "C0123ABCD"})
+	status, body = f.call(t, "admin", "PATCH", "/api/settings", map[string]any{"approval_policy": "never", "time_zone": "Europe/Paris", "notification_channel": "C0123ABCD", "user_id": "U-admin"})
 	st, _ = body["settings"].(map[string]any)
 	if status != 200 || st["approval_policy"] != "never" || st["time_zone"] != "Europe/Paris" || st["updated_by"] != "U-admin" {
 		t.Fatalf("update = %d %v", status, body)
