@@ -180,10 +180,16 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 		return nil, err
 	}
 	ids := identity.NewService(identity.NewStore(db), time.Now)
+	set, err := settings.New(settings.Config{Store: settings.NewStore(db), Audit: audit.New(db, time.Now), Log: log})
+	if err != nil {
+		return nil, err
+	}
+	// A user's words are read in their time zone, or else the workspace's
+	// (UTC unless an admin set one).
 	userLocation := func(ctx context.Context, workspaceID, userID string) (*time.Location, error) {
 		u, err := ids.User(ctx, workspaceID, userID)
-		if errors.Is(err, identity.ErrNotFound) {
-			return time.UTC, nil
+		if errors.Is(err, identity.ErrNotFound) || (err == nil && u.TimeZone == "") {
+			return set.Location(ctx, workspaceID)
 		}
 		return u.Location(), err
 	}
@@ -202,10 +208,6 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 		return nil, err
 	}
 	lib, err := library.New(library.Config{Store: library.NewStore(db)})
-	if err != nil {
-		return nil, err
-	}
-	set, err := settings.New(settings.Config{Store: settings.NewStore(db), Audit: audit.New(db, time.Now), Log: log})
 	if err != nil {
 		return nil, err
 	}
@@ -255,8 +257,7 @@ func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Dep
 	return httpapi.Deps{
 		Log: log, Identity: a.identity, Store: a.db, Registry: reg, Agents: []string{},
 		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics, Campaigns: a.campaigns,
-		CampaignAnalytics: campaignAnalytics{a.analytics},
-		Library:           a.library, Settings: a.settings,
+		CampaignAnalytics: campaignAnalytics{a.analytics}, Library: a.library, Settings: a.settings,
 	}
 }
 
