@@ -12,6 +12,7 @@ import (
 	"github.com/marketingminds/marketingminds/tools/analytics"
 	"github.com/marketingminds/marketingminds/tools/campaigns"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/library"
 	"github.com/marketingminds/marketingminds/tools/memory"
 	"github.com/marketingminds/marketingminds/tools/publish"
 	"github.com/marketingminds/marketingminds/tools/schedule"
@@ -67,6 +68,13 @@ type Memories interface {
 	Recall(ctx context.Context, c identity.Caller, scope memory.Scope, query string) ([]memory.Item, error)
 }
 
+// Library is the content library (*library.Service).
+type Library interface {
+	Create(ctx context.Context, c identity.Caller, kind library.Kind, in library.Input) (library.Item, error)
+	List(ctx context.Context, c identity.Caller, f library.Filter) (library.Page, error)
+	SuggestHashtags(ctx context.Context, c identity.Caller, text, platformName string, n int) (library.Suggestions, error)
+}
+
 // Capabilities are the services the core tools call; a nil one leaves its
 // tools out.
 type Capabilities struct {
@@ -76,6 +84,7 @@ type Capabilities struct {
 	Analytics Analytics
 	Memory    Memories
 	Campaigns Campaigns
+	Library   Library
 	// Now is the clock of relative ranges ("the last 7 days"); nil: time.Now.
 	Now func() time.Time
 }
@@ -102,6 +111,9 @@ func CoreTools(cp Capabilities) []Tool {
 	if cp.Campaigns != nil {
 		out = append(out, campaignTools(cp)...)
 	}
+	if cp.Library != nil {
+		out = append(out, libraryTools(cp)...)
+	}
 	if cp.Memory != nil {
 		out = append(out, memoryTools(cp)...)
 	}
@@ -123,6 +135,7 @@ func known(err error) error {
 		accounts.ErrNotFound, accounts.ErrUnknownPlatform, accounts.ErrNeedsReauth, accounts.ErrDisconnected,
 		publish.ErrNotFound, publish.ErrConflict, publish.ErrDuplicate, publish.ErrInvalid, publish.ErrUnknownAccount,
 		schedule.ErrNotFound, schedule.ErrNotPending, analytics.ErrInvalid, analytics.ErrNotFound, memory.ErrInvalid, memory.ErrFull,
+		library.ErrNotFound, library.ErrConflict, library.ErrInvalid,
 		campaigns.ErrNotFound, campaigns.ErrInvalid, campaigns.ErrConflict, campaigns.ErrZohoNotConnected, campaigns.ErrZohoUnavailable,
 	} {
 		if errors.Is(err, k) {

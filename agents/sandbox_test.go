@@ -10,6 +10,7 @@ import (
 	"github.com/marketingminds/marketingminds/agents/llm"
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/tools/accounts"
+	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
@@ -308,5 +309,45 @@ func TestEmailAndCRMTools(t *testing.T) {
 	var te *ToolError
 	if !errors.As(err, &te) || !strings.Contains(te.Message, "a report exists once it is sent") {
 		t.Fatalf("report of a scheduled e-mail: %v", err)
+	}
+}
+
+func TestLibraryTools(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	o := w.orchestrator(t, &scripted{}, nil)
+	ctx := context.Background()
+	agent := editor
+	agent.Door = "agent"
+	tools := map[string]Tool{}
+	for _, tl := range o.Tools() {
+		tools[tl.Name] = tl
+	}
+	run := func(name, args string) (string, error) {
+		out, err := tools[name].Call(ctx, agent, json.RawMessage(args))
+		return asJSON(t, out), err
+	}
+	saved, err := run("save_to_library", `{"title":"Spring sale","body":"Our spring sale starts today","variants":{"x":"Spring sale today!"},"tags":["sale"]}`)
+	if err != nil || !strings.Contains(saved, `"twitter":"Spring sale today!"`) {
+		t.Fatalf("saved = %s, %v", saved, err)
+	}
+	found, err := run("search_library", `{"query":"spring"}`)
+	if err != nil || !strings.Contains(found, "Spring sale") {
+		t.Fatalf("found = %s, %v", found, err)
+	}
+	if none, err := run("search_library", `{"tag":"nothing-here"}`); err != nil || none != "[]" {
+		t.Fatalf("search for nothing = %s, %v", none, err)
+	}
+	tags, err := run("suggest_hashtags", `{"text":"Our spring sale on coffee beans starts today","platform":"instagram","n":3}`)
+	if err != nil || !strings.Contains(tags, `"hashtags"`) {
+		t.Fatalf("hashtags = %s, %v", tags, err)
+	}
+	_, err = run("save_to_library", `{"title":"x","body":"y","variants":{"myspace":"z"}}`)
+	var te *ToolError
+	if !errors.As(err, &te) || !strings.Contains(te.Message, `unknown platform "myspace"`) {
+		t.Fatalf("bad variant: %v", err)
+	}
+	if _, err := tools["save_to_library"].Call(ctx, viewer, json.RawMessage(`{"title":"x","body":"y"}`)); !errors.Is(err, identity.ErrForbidden) {
+		t.Fatalf("viewer saves: %v", err)
 	}
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/marketingminds/marketingminds/tools/audit"
 	"github.com/marketingminds/marketingminds/tools/campaigns"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/library"
 	"github.com/marketingminds/marketingminds/tools/memory"
 	"github.com/marketingminds/marketingminds/tools/publish"
 	"github.com/marketingminds/marketingminds/tools/schedule"
@@ -52,7 +53,7 @@ type world struct {
 func newWorld(t testing.TB) *world {
 	t.Helper()
 	srv := sandboxtest.Start(t, sandbox.Options{})
-	db := storetest.Open(t, store.SQLite, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, campaigns.Schema, memory.Schema, Schema)
+	db := storetest.Open(t, store.SQLite, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, campaigns.Schema, library.Schema, memory.Schema, Schema)
 	hosts := platform.Hosts{Sandbox: srv.URL}
 	hc := &http.Client{Timeout: 10 * time.Second}
 	t.Cleanup(hc.CloseIdleConnections)
@@ -115,8 +116,12 @@ func newWorld(t testing.TB) *world {
 		t.Fatal(err)
 	}
 	mem := memory.New(memory.NewStore(db), nil)
+	lib, err := library.New(library.Config{Store: library.NewStore(db)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	return &world{sb: srv.Sandbox, db: db, accounts: acc, posts: pub, jobs: sch, memory: mem, set: set, store: NewStore(db),
-		caps: Capabilities{Accounts: acc, Posts: pub, Jobs: sch, Analytics: an, Memory: mem, Campaigns: camp}}
+		caps: Capabilities{Accounts: acc, Posts: pub, Jobs: sch, Analytics: an, Memory: mem, Campaigns: camp, Library: lib}}
 }
 
 // orchestrator builds an orchestrator of the world on model.
