@@ -70,7 +70,7 @@ func (p Post) View() PostView {
 		case StatusFailed:
 			t.Actions = append(t.Actions, "retry")
 		case StatusUnconfirmed:
-			t.Actions = append(t.Actions, "publish_anyway")
+			t.Actions = append(t.Actions, "publish_anyway", "cancel")
 		}
 		v.Targets = append(v.Targets, t)
 	}
@@ -324,8 +324,9 @@ func (s *Service) again(ctx context.Context, c identity.Caller, id string, pick 
 	return s.outcome(ctx, c.WorkspaceID, id, nil)
 }
 
-// Cancel stops a post's targets that have not started; the others are left
-// as they are. ErrConflict when none was pending.
+// Cancel stops a post's targets that have not started, and closes the
+// unconfirmed ones (a person checked and does not want them sent); the others
+// are left as they are. ErrConflict when none was pending or unconfirmed.
 func (s *Service) Cancel(ctx context.Context, c identity.Caller, id string) (PostView, error) {
 	if err := c.Require(identity.Editor); err != nil {
 		return PostView{}, err
@@ -337,7 +338,7 @@ func (s *Service) Cancel(ctx context.Context, c identity.Caller, id string) (Pos
 	now := s.now()
 	n := 0
 	for _, d := range p.Targets {
-		if d.Status != StatusPending {
+		if d.Status != StatusPending && d.Status != StatusUnconfirmed {
 			continue
 		}
 		x := d
@@ -356,7 +357,7 @@ func (s *Service) Cancel(ctx context.Context, c identity.Caller, id string) (Pos
 		}
 	}
 	if n == 0 {
-		return PostView{}, fmt.Errorf("%w: nothing to cancel: no target of this post is waiting", ErrConflict)
+		return PostView{}, fmt.Errorf("%w: nothing to cancel: no target of this post is waiting or unconfirmed", ErrConflict)
 	}
 	return s.Get(ctx, c, id)
 }

@@ -100,6 +100,11 @@ type Config struct {
 	Concurrency int
 	// MaxAttempts bounds the sends of one delivery (default 5).
 	MaxAttempts int
+	// ReconcileTries bounds the reads of an account, to settle an unknown
+	// outcome, that fail for a reason that may pass (a 5xx, a timeout, a
+	// rate limit); then the delivery is unconfirmed (default 3). A read the
+	// platform refuses settles it at once.
+	ReconcileTries int
 	// Backoff is the wait after the n-th failed send (default n² × 2 s).
 	Backoff func(n int) time.Duration
 	// Watchdog is how long after a publish-now its delivery job fires, to
@@ -158,6 +163,9 @@ func New(cfg Config) (*Service, error) {
 	}
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = 5
+	}
+	if cfg.ReconcileTries <= 0 {
+		cfg.ReconcileTries = 3
 	}
 	if cfg.Backoff == nil {
 		cfg.Backoff = func(n int) time.Duration { return time.Duration(n*n) * 2 * time.Second }
