@@ -109,16 +109,14 @@ func (s *Server) postGet(w http.ResponseWriter, r *http.Request, c identity.Call
 	writeJSON(w, http.StatusOK, map[string]any{"success": true, "post": p})
 }
 
-// patchBody is what PATCH takes: any of the content fields, and a new time.
-type patchBody struct {
-	publish.Patch
-	ScheduledTime string `json:"scheduled_time"`
-	RunAt         string `json:"run_at"`
-}
-
 func (s *Server) postUpdate(w http.ResponseWriter, r *http.Request, c identity.Caller) {
 	var b patchBody
 	if !decodeJSON(w, r, &b) {
+		return
+	}
+	patch, bad := b.patch(c)
+	if bad != nil {
+		bad.write(w)
 		return
 	}
 	if when := b.ScheduledTime + b.RunAt; when != "" {
@@ -127,9 +125,9 @@ func (s *Server) postUpdate(w http.ResponseWriter, r *http.Request, c identity.C
 			s.postError(w, r, err)
 			return
 		}
-		b.Patch.RunAt = &at
+		patch.RunAt = &at
 	}
-	p, err := s.deps.Posts.Update(r.Context(), c, r.PathValue("id"), b.Patch)
+	p, err := s.deps.Posts.Update(r.Context(), c, r.PathValue("id"), patch)
 	if err != nil {
 		s.postError(w, r, err)
 		return

@@ -142,3 +142,65 @@ func (b postBody) request(c identity.Caller) (publish.Request, *requestError) {
 	r.AccountIDs = append(r.AccountIDs, b.AccountIDs...)
 	return r, nil
 }
+
+// contentPatch is the nested "content" object of a PATCH.
+type contentPatch struct {
+	Text      *string   `json:"text"`
+	ImageURLs *[]string `json:"image_urls"`
+	VideoURL  *string   `json:"video_url"`
+	Link      *string   `json:"link"`
+	Thread    *[]string `json:"thread"`
+}
+
+// patchBody is what PATCH takes: any of the content fields (flat or in
+// "content"), the accounts to post to (account_ids, the new full list) and
+// a new time.
+type patchBody struct {
+	publish.Patch
+	Content       *contentPatch `json:"content"`
+	UserID        string        `json:"user_id"`
+	ScheduledTime string        `json:"scheduled_time"`
+	RunAt         string        `json:"run_at"`
+}
+
+func mergePtr[T any](field string, nested, flat *T, equal func(a, b T) bool) (*T, *requestError) {
+	switch {
+	case nested == nil:
+		return flat, nil
+	case flat == nil || equal(*nested, *flat):
+		return nested, nil
+	}
+	return nil, conflictingField(field)
+}
+
+func sameString(a, b string) bool { return a == b }
+
+// patch is the change the body asks for, on behalf of c.
+func (b patchBody) patch(c identity.Caller) (publish.Patch, *requestError) {
+	if bad := checkUser(b.UserID, c); bad != nil {
+		return publish.Patch{}, bad
+	}
+	p := b.Patch
+	if b.Content == nil {
+		return p, nil
+	}
+	n := *b.Content
+	var bad *requestError
+	for _, f := range []struct {
+		field        string
+		nested, flat **string
+	}{{"text", &n.Text, &p.Text}, {"link", &n.Link, &p.Link}, {"video_url", &n.VideoURL, &p.VideoURL}} {
+		if *f.flat, bad = mergePtr(f.field, *f.nested, *f.flat, sameString); bad != nil {
+			return publish.Patch{}, bad
+		}
+	}
+	for _, f := range []struct {
+		field        string
+		nested, flat **[]string
+	}{{"image_urls", &n.ImageURLs, &p.ImageURLs}, {"thread", &n.Thread, &p.Thread}} {
+		if *f.flat, bad = mergePtr(f.field, *f.nested, *f.flat, slices.Equal[[]string]); bad != nil {
+			return publish.Patch{}, bad
+		}
+	}
+	return p, nil
+}

@@ -162,6 +162,30 @@ func (s *mongoStore) CreatePost(ctx context.Context, p Post) error {
 	return nil
 }
 
+// AddDeliveries inserts ds, each only into a post of its workspace
+// (ErrNotFound otherwise, and nothing is written).
+func (s *mongoStore) AddDeliveries(ctx context.Context, ds []Delivery) error {
+	defer s.db.Observe("publish.add_deliveries")()
+	if len(ds) == 0 {
+		return nil
+	}
+	docs := make([]any, len(ds))
+	for i, d := range ds {
+		n, err := s.posts().CountDocuments(ctx, bson.D{{Key: "_id", Value: d.PostID}, {Key: "workspace_id", Value: d.WorkspaceID}})
+		if err != nil {
+			return wrapf(err, "add deliveries")
+		}
+		if n == 0 {
+			return fmt.Errorf("publish: post %s: %w", d.PostID, ErrNotFound)
+		}
+		docs[i] = toDeliveryDoc(d)
+	}
+	if _, err := s.deliveries().InsertMany(ctx, docs); err != nil {
+		return wrapf(err, "add deliveries")
+	}
+	return nil
+}
+
 func (s *mongoStore) GetPost(ctx context.Context, workspaceID, id string) (Post, error) {
 	defer s.db.Observe("publish.get_post")()
 	var d postDoc

@@ -65,16 +65,26 @@ func (s *sqliteStore) CreatePost(ctx context.Context, p Post) error {
 		store.Millis(p.ScheduledAt), store.Millis(p.CreatedAt), store.Millis(p.UpdatedAt)); err != nil {
 		return wrapf(err, "create post")
 	}
+	if err := insertDeliveries(ctx, tx, p.Targets); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return wrapf(err, "create post")
+	}
+	return nil
+}
+
+func insertDeliveries(ctx context.Context, tx *sql.Tx, ds []Delivery) error {
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO social_post_deliveries (`+deliveryColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
-		return wrapf(err, "create post")
+		return wrapf(err, "create deliveries")
 	}
 	defer stmt.Close()
-	for _, d := range p.Targets {
+	for _, d := range ds {
 		body, err := json.Marshal(d.Body)
 		if err != nil {
-			return wrapf(err, "create post")
+			return wrapf(err, "create delivery")
 		}
 		if _, err := stmt.ExecContext(ctx, d.ID, d.WorkspaceID, d.PostID, d.AccountID, string(d.Platform), string(body), d.TextHash,
 			string(d.Status), d.Rev, d.Position, d.Attempts, d.PlatformPostID, d.URL, d.LastError, d.JobID, store.Millis(d.RunAt),
@@ -83,8 +93,32 @@ func (s *sqliteStore) CreatePost(ctx context.Context, p Post) error {
 			return wrapf(err, "create delivery")
 		}
 	}
+	return nil
+}
+
+// AddDeliveries inserts ds in one transaction, each only into a post of its
+// workspace (ErrNotFound otherwise, and nothing is written).
+func (s *sqliteStore) AddDeliveries(ctx context.Context, ds []Delivery) error {
+	defer s.db.Observe("publish.add_deliveries")()
+	tx, err := s.db.SQL.BeginTx(ctx, nil)
+	if err != nil {
+		return wrapf(err, "add deliveries")
+	}
+	defer tx.Rollback()
+	for _, d := range ds {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM social_posts WHERE workspace_id = ? AND id = ?`, d.WorkspaceID, d.PostID).Scan(&n); err != nil {
+			return wrapf(err, "add deliveries")
+		}
+		if n == 0 {
+			return fmt.Errorf("publish: post %s: %w", d.PostID, ErrNotFound)
+		}
+	}
+	if err := insertDeliveries(ctx, tx, ds); err != nil {
+		return err
+	}
 	if err := tx.Commit(); err != nil {
-		return wrapf(err, "create post")
+		return wrapf(err, "add deliveries")
 	}
 	return nil
 }
