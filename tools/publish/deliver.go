@@ -110,6 +110,7 @@ func (s *Service) step(ctx context.Context, d Delivery, lastTry bool) (err error
 	}
 	m := d
 	m.Status, m.Attempts, m.StartedAt, m.WaitingUntil, m.UpdatedAt = StatusPublishing, d.Attempts+1, now, time.Time{}, now
+	m.Checks = 0 // any check before this attempt is done
 	ok, err := s.commit.Save(ctx, m)
 	if err != nil {
 		return err, false

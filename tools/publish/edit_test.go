@@ -13,8 +13,8 @@ import (
 )
 
 // TestStoreAddDeliveries is AddDeliveries' conformance case, on both
-// backends: new targets join their post, in order; none joins a post of
-// another workspace.
+// backends: new targets join their post, in order, and keep what is saved
+// on them (Checks); none joins a post of another workspace.
 func TestStoreAddDeliveries(t *testing.T) {
 	storetest.Run(t, []store.Schema{Schema}, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -36,6 +36,15 @@ func TestStoreAddDeliveries(t *testing.T) {
 		}
 		if len(got.Targets) != 3 || got.Targets[1].ID != more[0].ID || got.Targets[2].AccountID != "a3" || got.Targets[2].JobID != "job-a3" {
 			t.Fatalf("targets after AddDeliveries = %+v", got.Targets)
+		}
+		// A saved delivery keeps its count of failed checks.
+		c := got.Targets[1]
+		c.Status, c.Checks, c.StartedAt = StatusPublishing, 2, t0
+		if ok, err := st.SaveDeliveries(ctx, []Delivery{c}); err != nil || !ok[0] {
+			t.Fatal(ok, err)
+		}
+		if back, err := st.GetDelivery(ctx, "W1", c.ID); err != nil || back.Checks != 2 || back.Status != StatusPublishing {
+			t.Fatalf("after saving 2 checks: %+v, %v", back, err)
 		}
 		stray := testPost("W2", t0, "b1").Targets
 		stray[0].PostID = p.ID // W1's post, written as W2

@@ -204,7 +204,7 @@ func (s *Service) again(ctx context.Context, c identity.Caller, id string, pick 
 			return Outcome{}, wrapf(err, "enqueue delivery")
 		}
 		r := d
-		r.Status, r.Attempts, r.LastError, r.RunAt, r.WaitingUntil, r.JobID, r.UpdatedAt = StatusPending, 0, "", now, time.Time{}, ids[0], now
+		r.Status, r.Attempts, r.Checks, r.LastError, r.RunAt, r.WaitingUntil, r.JobID, r.UpdatedAt = StatusPending, 0, 0, "", now, time.Time{}, ids[0], now
 		if forget {
 			r.VerifySince = time.Time{}
 		}
