@@ -43,7 +43,22 @@ type Deps struct {
 	Accounts Accounts
 	// Jobs serves /api/jobs/* when set (*schedule.Scheduler).
 	Jobs Jobs
-	Now  func() time.Time
+	// Analytics serves /api/social/analytics/* and /api/dashboard/overview
+	// when set (*analytics.Service).
+	Analytics Analytics
+	Now       func() time.Time
+
+	// Campaigns serves /api/campaigns*, /api/email/*, /api/crm* and
+	// /email/content/{key} when set (*campaigns.Service).
+	Campaigns Campaigns
+	// CampaignAnalytics answers GET /api/campaigns/{id}/analytics; nil: 503.
+	CampaignAnalytics CampaignAnalytics
+
+	// Library serves /api/library*, /api/templates* and
+	// /api/hashtags/suggest when set (*library.Service).
+	Library Library
+	// Settings serves /api/settings when set (*settings.Service).
+	Settings Settings
 }
 
 // Server is the HTTP sidecar.
