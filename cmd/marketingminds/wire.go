@@ -196,18 +196,19 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 		}
 		return u.Location(), err
 	}
+	camp, err := newCampaigns(cfg, db, log, acc, ad.zoho, sch, reg, userLocation, sandboxBase != "")
+	if err != nil {
+		return nil, err
+	}
 	pub, err := publish.New(publish.Config{
 		Store: publish.NewStore(db), Accounts: publishAccounts{acc}, Adapters: publishers,
 		Jobs: publish.SchedulerJobs(sch), Log: log, UserLocation: userLocation,
+		Campaigns: campaignChecker{camp},
 	})
 	if err != nil {
 		return nil, err
 	}
 	if err := pub.Register(reg); err != nil {
-		return nil, err
-	}
-	camp, err := newCampaigns(cfg, db, log, acc, ad.zoho, sch, reg, userLocation, sandboxBase != "")
-	if err != nil {
 		return nil, err
 	}
 	lib, err := library.New(library.Config{Store: library.NewStore(db)})
@@ -338,4 +339,16 @@ type campaignAnalytics struct{ svc *analytics.Service }
 
 func (c campaignAnalytics) CampaignSummary(ctx context.Context, caller identity.Caller, campaignID string, from, to time.Time) (any, error) {
 	return c.svc.CampaignSummary(ctx, caller, campaignID, from, to)
+}
+
+// campaignChecker is tools/campaigns as publishing sees it: whether a post's
+// campaign_id is one of the workspace's marketing campaigns.
+type campaignChecker struct{ svc *campaigns.Service }
+
+func (c campaignChecker) CampaignExists(ctx context.Context, caller identity.Caller, id string) (bool, error) {
+	err := c.svc.Check(ctx, caller, id)
+	if errors.Is(err, campaigns.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }
