@@ -43,15 +43,20 @@ type Deps struct {
 	Accounts Accounts
 	// Jobs serves /api/jobs/* when set (*schedule.Scheduler).
 	Jobs Jobs
-	Now  func() time.Time
+	// Sessions serves the dashboard under /dashboard when set.
+	Sessions Sessions
+	// PublicURL is MM_PUBLIC_URL: the session cookie is Secure when it is https.
+	PublicURL string
+	Now       func() time.Time
 }
 
 // Server is the HTTP sidecar.
 type Server struct {
-	deps    Deps
-	log     zerolog.Logger
-	metrics *httpMetrics
-	handler http.Handler
+	deps     Deps
+	log      zerolog.Logger
+	metrics  *httpMetrics
+	handler  http.Handler
+	patterns []string
 }
 
 // New builds the server and its routes.
@@ -63,8 +68,9 @@ func New(d Deps) *Server {
 		d.Registry = prometheus.NewRegistry()
 	}
 	s := &Server{deps: d, log: d.Log, metrics: newHTTPMetrics(d.Registry)}
-	mux := http.NewServeMux()
+	mux := &routeMux{ServeMux: http.NewServeMux()}
 	s.routes(mux)
+	s.patterns = mux.patterns
 	s.handler = s.middleware(mux)
 	return s
 }
