@@ -31,7 +31,7 @@ import (
 
 // schemas lists every package's part of the database.
 func schemas() []store.Schema {
-	return []store.Schema{identity.Schema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema}
+	return []store.Schema{identity.Schema, identity.SessionSchema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema}
 }
 
 // openStore opens the configured backend with every schema applied (or, with
@@ -69,6 +69,8 @@ type app struct {
 	publish   *publish.Service
 	scheduler *schedule.Scheduler
 	analytics *analytics.Service
+	sessions  *identity.Sessions
+	publicURL string
 }
 
 // adapters builds the platform clients. sandboxBase, when set, points them
@@ -195,7 +197,8 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	if err != nil {
 		return nil, err
 	}
-	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an}
+	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an,
+		sessions: identity.NewSessions(identity.NewSessionStore(db), ids, time.Now), publicURL: cfg.PublicURL}
 	if err := a.recurring(vault); err != nil {
 		return nil, err
 	}
@@ -221,7 +224,8 @@ func (a *app) recurring(vault *oauth.Vault) error {
 		now := time.Now()
 		_, serr := states.Purge(ctx, now)
 		_, kerr := a.publish.PurgeIdempotencyKeys(ctx)
-		return errors.Join(serr, kerr, a.scheduler.Cleanup(ctx))
+		_, lerr := a.sessions.Purge(ctx)
+		return errors.Join(serr, kerr, lerr, a.scheduler.Cleanup(ctx))
 	})
 }
 
@@ -230,6 +234,7 @@ func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Dep
 	return httpapi.Deps{
 		Log: log, Identity: a.identity, Store: a.db, Registry: reg, Agents: []string{},
 		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler,
+		Sessions: a.sessions, PublicURL: a.publicURL,
 	}
 }
 
