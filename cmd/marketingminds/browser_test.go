@@ -88,7 +88,7 @@ func (b *browserRun) text(sel string) string {
 // shot saves a full-page screenshot as <name>.png.
 func (b *browserRun) shot(name string) {
 	b.t.Helper()
-	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(90))
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100)) // quality 100 gives a PNG
 	if err != nil {
 		b.t.Errorf("screenshot %s: %v", name, err)
 		return
@@ -98,6 +98,29 @@ func (b *browserRun) shot(name string) {
 		b.t.Fatal(err)
 	}
 	b.t.Logf("screenshot: %s", path)
+	b.weigh(name)
+}
+
+// pageBudget is the most a page may transfer, images aside.
+const pageBudget = 100 << 10
+
+// weigh logs the bytes the page in view loaded (document, styles, scripts;
+// from the Resource Timing API, cache or not) and fails over the budget.
+func (b *browserRun) weigh(name string) {
+	b.t.Helper()
+	n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`(() => {
+		const nav = performance.getEntriesByType("navigation")[0];
+		return (nav ? nav.decodedBodySize : 0) + performance.getEntriesByType("resource")
+			.filter(r => r.initiatorType !== "img").reduce((a, r) => a + r.decodedBodySize, 0);
+	})()`))
+	if err != nil {
+		b.t.Errorf("weigh %s: %v", name, err)
+		return
+	}
+	b.t.Logf("page bytes %s: %d", name, n)
+	if n > pageBudget {
+		b.t.Errorf("%s transfers %d bytes, over the %d budget", name, n, pageBudget)
+	}
 }
 
 // TestDashboardInBrowser: sign in with a one-time link (its reuse refused),
@@ -201,6 +224,12 @@ func TestDashboardInBrowser(t *testing.T) {
 		t.Fatalf("posts page: %q", rows)
 	}
 	b.shot("10-posts")
+
+	b.do("narrow calendar", chromedp.EmulateViewport(390, 844),
+		chromedp.Navigate(p.url+"/dashboard/calendar?view=week&date="+at.Format("2006-01-02")), chromedp.WaitVisible(chromedp.CSS(".cal a.entry")))
+	b.shot("11-narrow-calendar")
+	b.do("narrow compose", chromedp.Navigate(p.url+"/dashboard/compose"), chromedp.WaitVisible(chromedp.ID("text")))
+	b.shot("12-narrow-compose")
 
 	checkXCountInBrowser(t, b)
 	t.Logf("browser test took %s", time.Since(start).Round(time.Millisecond))
