@@ -151,7 +151,12 @@ type calendarDay struct {
 	InRange bool // in the month shown (always true in week view)
 	IsToday bool
 	Posts   []calendarEntry
+	// More counts the posts beyond perDay, listed on the posts page.
+	More int
 }
+
+// perDay bounds the entries a calendar day shows (and the page's size).
+const perDay = 6
 
 type calendarEntry struct {
 	At   time.Time
@@ -217,8 +222,11 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, v *view) {
 			k := date.Format("2006-01-02")
 			entries := byDay[k]
 			sort.Slice(entries, func(a, b int) bool { return entries[a].At.Before(entries[b].At) })
-			week = append(week, calendarDay{Date: date, InRange: mode == "week" || date.Month() == day.Month(),
-				IsToday: k == d.Today, Posts: entries})
+			cd := calendarDay{Date: date, InRange: mode == "week" || date.Month() == day.Month(), IsToday: k == d.Today, Posts: entries}
+			if len(entries) > perDay {
+				cd.Posts, cd.More = entries[:perDay], len(entries)-perDay
+			}
+			week = append(week, cd)
 		}
 		d.Weeks = append(d.Weeks, week)
 	}

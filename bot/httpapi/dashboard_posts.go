@@ -3,8 +3,11 @@ package httpapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -75,9 +78,15 @@ type postFilter struct {
 
 var postStatuses = []string{"scheduled", "pending", "publishing", "published", "partial", "failed", "unconfirmed", "cancelled"}
 
+// postsPerPage bounds a page of the posts list (and its size).
+const postsPerPage = 50
+
 type postsData struct {
 	Filter    postFilter
 	Posts     []publish.PostView
+	Page      int    // 1-based
+	PrevQuery string // query strings of the neighbouring pages, "" when none
+	NextQuery string
 	Statuses  []string
 	Platforms []platform.Name
 	Window    int
@@ -89,6 +98,14 @@ func (s *Server) postsPage(w http.ResponseWriter, r *http.Request, v *view) {
 	q := r.URL.Query()
 	f := postFilter{Status: q.Get("status"), Platform: q.Get("platform"), From: q.Get("from"), To: q.Get("to")}
 	var problems []string
+	page := 1
+	if v := q.Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > scanWindow/postsPerPage {
+			problems = append(problems, fmt.Sprintf("page is a number from 1 to %d", scanWindow/postsPerPage))
+		}
+		page = n
+	}
 	if f.Status != "" && !slices.Contains(postStatuses, f.Status) {
 		problems = append(problems, "status must be one of "+strings.Join(postStatuses, ", "))
 	}
@@ -101,7 +118,7 @@ func (s *Server) postsPage(w http.ResponseWriter, r *http.Request, v *view) {
 		problems = append(problems, "dates are written 2026-12-01")
 	}
 	v.Title = "Posts"
-	data := postsData{Filter: f, Statuses: postStatuses, Platforms: platform.Social, Window: scanWindow}
+	data := postsData{Filter: f, Page: page, Statuses: postStatuses, Platforms: platform.Social, Window: scanWindow}
 	v.Data = &data
 	if len(problems) > 0 {
 		v.Error = strings.Join(problems, "; ")
@@ -114,6 +131,7 @@ func (s *Server) postsPage(w http.ResponseWriter, r *http.Request, v *view) {
 		return
 	}
 	data.More = more
+	var matched []publish.PostView
 	for _, p := range all {
 		at := postTime(p)
 		switch {
@@ -122,8 +140,26 @@ func (s *Server) postsPage(w http.ResponseWriter, r *http.Request, v *view) {
 		case !from.IsZero() && at.Before(from):
 		case !to.IsZero() && !at.Before(to.AddDate(0, 0, 1)):
 		default:
-			data.Posts = append(data.Posts, p)
+			matched = append(matched, p)
 		}
+	}
+	from0 := min((page-1)*postsPerPage, len(matched))
+	data.Posts = matched[from0:min(from0+postsPerPage, len(matched))]
+	pageQuery := func(n int) string {
+		pq := url.Values{}
+		for k, val := range map[string]string{"status": f.Status, "platform": f.Platform, "from": f.From, "to": f.To} {
+			if val != "" {
+				pq.Set(k, val)
+			}
+		}
+		pq.Set("page", strconv.Itoa(n))
+		return pq.Encode()
+	}
+	if page > 1 {
+		data.PrevQuery = pageQuery(page - 1)
+	}
+	if from0+postsPerPage < len(matched) {
+		data.NextQuery = pageQuery(page + 1)
 	}
 	s.render(w, r, http.StatusOK, "posts", v)
 }

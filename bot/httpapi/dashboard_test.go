@@ -314,7 +314,7 @@ func TestDashboardComposeErrors(t *testing.T) {
 	if !strings.Contains(body, long) {
 		t.Error("the text typed was lost")
 	}
-	for _, q := range []string{"?status=bogus", "?platform=myspace", "?from=yesterday"} {
+	for _, q := range []string{"?status=bogus", "?platform=myspace", "?from=yesterday", "?page=0", "?page=11", "?page=two"} {
 		if resp, _ := b.do("GET", "/dashboard/posts"+q, nil, nil); resp.StatusCode != http.StatusBadRequest {
 			t.Errorf("posts%s = %d, want 400", q, resp.StatusCode)
 		}
