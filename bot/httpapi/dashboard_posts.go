@@ -85,8 +85,8 @@ type postsData struct {
 	Filter    postFilter
 	Posts     []publish.PostView
 	Page      int    // 1-based
-	PrevQuery string // query strings of the neighbouring pages, "" when none
-	NextQuery string
+	PrevHref  string // links to the neighbouring pages, "" when none
+	NextHref  string
 	Statuses  []string
 	Platforms []platform.Name
 	Window    int
@@ -153,13 +153,13 @@ func (s *Server) postsPage(w http.ResponseWriter, r *http.Request, v *view) {
 			}
 		}
 		pq.Set("page", strconv.Itoa(n))
-		return pq.Encode()
+		return "/dashboard/posts?" + pq.Encode()
 	}
 	if page > 1 {
-		data.PrevQuery = pageQuery(page - 1)
+		data.PrevHref = pageQuery(page - 1)
 	}
 	if from0+postsPerPage < len(matched) {
-		data.NextQuery = pageQuery(page + 1)
+		data.NextHref = pageQuery(page + 1)
 	}
 	s.render(w, r, http.StatusOK, "posts", v)
 }

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -326,5 +327,33 @@ func TestDashboardComposeErrors(t *testing.T) {
 	}
 	if resp, _ := b.do("POST", "/dashboard/posts/nope/explode", url.Values{"csrf": {csrf}}, nil); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown action = %d, want 404", resp.StatusCode)
+	}
+}
+
+func TestDashboardPostsPagingAndCalendarCap(t *testing.T) {
+	f := dashSetup(t, "http://127.0.0.1")
+	ctx := context.Background()
+	editor := identity.Caller{WorkspaceID: "T1", UserID: "U-e", Role: identity.Editor, Door: identity.DoorAPI}
+	day := time.Now().UTC().AddDate(0, 0, 2).Truncate(24 * time.Hour).Add(9 * time.Hour)
+	for i := range 60 {
+		req := publish.Request{AccountIDs: []string{"x1"}, Content: publish.Content{Text: "paged post " + strconv.Itoa(i)}}
+		if _, err := f.posts.Schedule(ctx, editor, req, day.Add(time.Duration(i)*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := f.browser(t)
+	b.signIn("T1", "U-e", identity.Editor)
+	rows := regexp.MustCompile(`<tr>\s*<td><a href="/dashboard/posts/`)
+	_, first := b.do("GET", "/dashboard/posts?status=scheduled", nil, nil)
+	if n := len(rows.FindAllString(first, -1)); n != postsPerPage || !strings.Contains(first, `href="/dashboard/posts?page=2&amp;status=scheduled"`) {
+		t.Fatalf("page 1: %d rows, next link present %v\n%s", n, strings.Contains(first, "page=2"), first[len(first)-600:])
+	}
+	_, second := b.do("GET", "/dashboard/posts?status=scheduled&page=2", nil, nil)
+	if n := len(rows.FindAllString(second, -1)); n != 10 || !strings.Contains(second, "page=1") || strings.Contains(second, "page=3") {
+		t.Fatalf("page 2: %d rows, want 10 with a link back and none forward", n)
+	}
+	resp, cal := b.do("GET", "/dashboard/calendar?view=week&date="+day.Format("2006-01-02"), nil, nil)
+	if resp.StatusCode != 200 || strings.Count(cal, `class="entry`) != perDay || !strings.Contains(cal, "+54 more") {
+		t.Fatalf("calendar: %d, %d entries; want %d and +54 more", resp.StatusCode, strings.Count(cal, `class="entry`), perDay)
 	}
 }
