@@ -11,12 +11,14 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/when"
 )
 
 // PostView is a post as people and clients see it.
 type PostView struct {
 	ID          string                   `json:"id"`
 	Status      string                   `json:"status"`
+	CampaignID  string                   `json:"campaign_id,omitempty"`
 	Content     Content                  `json:"content"`
 	Variants    map[platform.Name]string `json:"variants,omitempty"`
 	CreatedBy   string                   `json:"created_by"`
@@ -53,7 +55,7 @@ func timePtr(t time.Time) *time.Time {
 
 // View is p as people see it.
 func (p Post) View() PostView {
-	v := PostView{ID: p.ID, Content: p.Content, Variants: p.Variants, CreatedBy: p.CreatedBy, Door: p.Door,
+	v := PostView{ID: p.ID, CampaignID: p.CampaignID, Content: p.Content, Variants: p.Variants, CreatedBy: p.CreatedBy, Door: p.Door,
 		ScheduledAt: timePtr(p.ScheduledAt), CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, Targets: []TargetView{}}
 	counts := map[Status]int{}
 	for _, d := range p.Targets {
@@ -107,11 +109,26 @@ func (s *Service) Get(ctx context.Context, c identity.Caller, id string) (PostVi
 	return p.View(), nil
 }
 
+// ListOption narrows List.
+type ListOption func(*listFilter)
+
+type listFilter struct{ campaignID string }
+
+// InCampaign lists only the posts of campaign id ("" lists every post). The
+// id is not checked: an unknown campaign has no posts.
+func InCampaign(id string) ListOption {
+	return func(f *listFilter) { f.campaignID = strings.TrimSpace(id) }
+}
+
 // List pages through the workspace's posts, newest first; next is "" on the
-// last page.
-func (s *Service) List(ctx context.Context, c identity.Caller, limit int, cursor string) (posts []PostView, next string, err error) {
+// last page. A cursor continues the listing it came from (same options).
+func (s *Service) List(ctx context.Context, c identity.Caller, limit int, cursor string, opts ...ListOption) (posts []PostView, next string, err error) {
 	if err := c.Require(identity.Viewer); err != nil {
 		return nil, "", err
+	}
+	var f listFilter
+	for _, o := range opts {
+		o(&f)
 	}
 	if limit <= 0 {
 		limit = 20
@@ -121,7 +138,7 @@ func (s *Service) List(ctx context.Context, c identity.Caller, limit int, cursor
 	if err != nil {
 		return nil, "", err
 	}
-	ps, err := s.store.ListPosts(ctx, c.WorkspaceID, limit+1, after)
+	ps, err := s.store.ListPosts(ctx, c.WorkspaceID, f.campaignID, limit+1, after)
 	if err != nil {
 		return nil, "", err
 	}
@@ -345,36 +362,24 @@ func (s *Service) Cancel(ctx context.Context, c identity.Caller, id string) (Pos
 	return s.Get(ctx, c, id)
 }
 
-// localLayouts are the local-time forms ParseTime reads in the user's zone.
-var localLayouts = []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02 15:04"}
-
-// ParseTime reads a schedule time: RFC 3339 with an offset, or a local time
-// ("2026-12-01T09:00") read in the caller's time zone. A time in the past is
-// ErrInvalid, saying so.
+// ParseTime reads a schedule time in the caller's time zone: RFC 3339, a
+// local date and time ("2026-12-01 09:00") or a person's words ("tomorrow
+// 9am", "in 2 hours", "next Monday 14:30"; see tools/when). A time in the
+// past is ErrInvalid, saying so.
 func (s *Service) ParseTime(ctx context.Context, c identity.Caller, v string) (time.Time, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return time.Time{}, fmt.Errorf("%w: give a time to publish at", ErrInvalid)
+	loc := time.UTC
+	if s.cfg.UserLocation != nil {
+		if l, lerr := s.cfg.UserLocation(ctx, c.WorkspaceID, c.UserID); lerr == nil && l != nil {
+			loc = l
+		}
 	}
-	t, err := time.Parse(time.RFC3339, v)
+	now := s.now()
+	t, err := when.Parse(v, now, loc)
 	if err != nil {
-		loc := time.UTC
-		if s.cfg.UserLocation != nil {
-			if l, lerr := s.cfg.UserLocation(ctx, c.WorkspaceID, c.UserID); lerr == nil && l != nil {
-				loc = l
-			}
-		}
-		for _, layout := range localLayouts {
-			if t, err = time.ParseInLocation(layout, v, loc); err == nil {
-				break
-			}
-		}
-		if err != nil {
-			return time.Time{}, fmt.Errorf("%w: %q is not a time; use RFC 3339 (2026-12-01T09:00:00+01:00) or a local time (2026-12-01T09:00)", ErrInvalid, v)
-		}
+		return time.Time{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	if now := s.now(); !t.After(now) {
-		return time.Time{}, fmt.Errorf("%w: %s is in the past (it is now %s)", ErrInvalid, t.Format(time.RFC3339), now.In(t.Location()).Format(time.RFC3339))
+	if !t.After(now) {
+		return time.Time{}, fmt.Errorf("%w: %s is in the past (it is now %s)", ErrInvalid, t.In(loc).Format(time.RFC3339), now.In(loc).Format(time.RFC3339))
 	}
-	return t.UTC(), nil
+	return t, nil
 }
