@@ -295,7 +295,7 @@ func TestDashboardComposeErrors(t *testing.T) {
 		{"no account", url.Values{"text": {"hello"}, "when": {"now"}}, "err-account_ids", "account"},
 		{"bad link", url.Values{"account_ids": {"x1"}, "text": {"hello"}, "link": {"ftp://x"}, "when": {"now"}}, "err-link", "link"},
 		{"time in the past", url.Values{"account_ids": {"x1"}, "text": {"hello"}, "when": {"schedule"}, "scheduled_time": {"2020-01-01T09:00"}}, "err-when", "in the past"},
-		{"not a time", url.Values{"account_ids": {"x1"}, "text": {"hello"}, "when": {"schedule"}, "scheduled_time": {"soon"}}, "err-when", "is not a time"},
+		{"not a time", url.Values{"account_ids": {"x1"}, "text": {"hello"}, "when": {"schedule"}, "scheduled_time": {"soon"}}, "err-when", "not a time"},
 	} {
 		tc.form.Set("csrf", csrf)
 		resp, body := b.do("POST", "/dashboard/compose", tc.form, nil)
