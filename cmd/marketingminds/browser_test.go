@@ -85,6 +85,37 @@ func (b *browserRun) text(sel string) string {
 	return s
 }
 
+// watchConsole collects what the console says from now on; the func it
+// returns stops and lists the messages that are problems: script errors,
+// CSP refusals, failed loads other than the pages' expected 4xx answers.
+func (b *browserRun) watchConsole() func() []string {
+	ctx, cancel := context.WithCancel(b.ctx)
+	var msgs []chromedp.ConsoleMessage
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for m, err := range chromedp.Console(ctx) {
+			if err != nil {
+				return
+			}
+			msgs = append(msgs, m)
+		}
+	}()
+	return func() []string {
+		cancel()
+		<-done
+		var bad []string
+		for _, m := range msgs {
+			expected := strings.Contains(m.Text, "status of 401") || strings.Contains(m.Text, "status of 422")
+			if !expected && (m.Type == chromedp.ConsoleException || m.Type == chromedp.ConsoleError || strings.Contains(m.Text, "Content Security Policy")) {
+				bad = append(bad, string(m.Type)+": "+m.Text)
+			}
+		}
+		b.t.Logf("console: %d messages, %d problems", len(msgs), len(bad))
+		return bad
+	}
+}
+
 // shot saves a full-page screenshot as <name>.png.
 func (b *browserRun) shot(name string) {
 	b.t.Helper()
@@ -149,6 +180,7 @@ func TestDashboardInBrowser(t *testing.T) {
 		t.Fatalf("signed in as %q", who)
 	}
 	b.shot("01-overview")
+	console := b.watchConsole()
 	b.do("reuse the link", chromedp.Navigate(link), chromedp.Click(chromedp.ID("signin-link")), chromedp.WaitVisible(chromedp.ID("page-error")))
 	if msg := b.text("#page-error"); !strings.Contains(msg, "already used") {
 		t.Fatalf("reused link: %q", msg)
@@ -231,7 +263,20 @@ func TestDashboardInBrowser(t *testing.T) {
 	b.do("narrow compose", chromedp.Navigate(p.url+"/dashboard/compose"), chromedp.WaitVisible(chromedp.ID("text")))
 	b.shot("12-narrow-compose")
 
+	b.do("filter with htmx", chromedp.Navigate(p.url+"/dashboard/posts"), chromedp.WaitVisible(chromedp.ID("f-status")),
+		chromedp.SetValue(chromedp.ID("f-status"), "failed"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("f-status").dispatchEvent(new Event("change", {bubbles: true}))`))
+	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](`location.search.includes("status=failed") && document.querySelector("#posts-table table") === null`)); err != nil {
+		t.Fatalf("htmx did not swap the filtered table in and push the URL: %v", err)
+	}
+	// Read through the page: the swap replaced the nodes chromedp knew.
+	if rows, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.getElementById("posts-table").innerText`)); !strings.Contains(rows, "No post matches") {
+		t.Fatalf("htmx filter on failed still lists: %q", rows)
+	}
 	checkXCountInBrowser(t, b)
+	if bad := console(); len(bad) > 0 {
+		t.Errorf("the browser console reported problems (CSP violations, script errors):\n%s", strings.Join(bad, "\n"))
+	}
 	t.Logf("browser test took %s", time.Since(start).Round(time.Millisecond))
 }
 
