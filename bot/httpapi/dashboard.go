@@ -65,6 +65,7 @@ type pageHandler func(w http.ResponseWriter, r *http.Request, v *view)
 func (s *Server) dashboardRoutes(mux *routeMux) {
 	assets, _ := fs.Sub(assetFS, "web/assets")
 	mux.Handle("GET /dashboard/assets/", http.StripPrefix("/dashboard/assets/", s.assetHandler(assets)))
+	mux.Handle("GET /{$}", http.RedirectHandler("/dashboard", http.StatusSeeOther))
 	mux.HandleFunc("GET /dashboard/login", s.loginPage)
 	mux.HandleFunc("POST /dashboard/login", s.loginSubmit)
 	mux.Handle("POST /dashboard/logout", s.page(identity.Viewer, "", s.logout))

@@ -143,6 +143,9 @@ func TestDashboardSignIn(t *testing.T) {
 	ctx := context.Background()
 	b := f.browser(t)
 
+	if resp, _ := b.do("GET", "/", nil, nil); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/dashboard" {
+		t.Fatalf("GET / = %d to %q, want the dashboard", resp.StatusCode, resp.Header.Get("Location"))
+	}
 	resp, body := b.do("GET", "/dashboard/accounts", nil, nil)
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/dashboard/login?next=%2Fdashboard%2Faccounts" {
 		t.Fatalf("signed out GET = %d to %q", resp.StatusCode, resp.Header.Get("Location"))

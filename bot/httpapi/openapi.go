@@ -5,7 +5,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -55,15 +54,9 @@ var coreOps = []apiOp{
 	{Method: "GET", Path: "/api/openapi.json", Summary: "This document", Response: map[string]any{}},
 }
 
-var (
-	docOnce sync.Once
-	docJSON map[string]any
-)
-
-// openapi: GET /api/openapi.json
+// openapi: GET /api/openapi.json (built per request: it is small and rare).
 func (s *Server) openapi(w http.ResponseWriter, r *http.Request) {
-	docOnce.Do(func() { docJSON = openapiDocument(apiOps()) })
-	writeJSON(w, http.StatusOK, docJSON)
+	writeJSON(w, http.StatusOK, openapiDocument(apiOps()))
 }
 
 func openapiDocument(ops []apiOp) map[string]any {

@@ -220,7 +220,30 @@ func (s *Sessions) Resolve(ctx context.Context, secret string) (Caller, Session,
 	if !sess.EndedAt.IsZero() || !s.now().Before(sess.ExpiresAt) {
 		return Caller{}, Session{}, ErrNoSession
 	}
+	if sess.TokenID != "" { // revoking the pasted token ends its sessions too
+		live, err := s.tokenLive(ctx, sess.WorkspaceID, sess.TokenID)
+		if err != nil {
+			return Caller{}, Session{}, err
+		}
+		if !live {
+			return Caller{}, Session{}, ErrNoSession
+		}
+	}
 	return Caller{WorkspaceID: sess.WorkspaceID, UserID: sess.UserID, Role: sess.Role, Door: DoorDashboard, TokenID: sess.TokenID}, sess, nil
+}
+
+// tokenLive reports whether the workspace's token id exists unrevoked.
+func (s *Sessions) tokenLive(ctx context.Context, workspaceID, id string) (bool, error) {
+	tokens, err := s.ids.ListTokens(ctx, workspaceID)
+	if err != nil {
+		return false, err
+	}
+	for _, t := range tokens {
+		if t.ID == id {
+			return t.RevokedAt.IsZero(), nil
+		}
+	}
+	return false, nil
 }
 
 // SignOut ends the session; signing out twice is not an error.

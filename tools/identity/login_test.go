@@ -143,6 +143,22 @@ func TestSignIn(t *testing.T) {
 			t.Fatalf("unknown token: err = %v", err)
 		}
 
+		// Revoking the pasted token ends the sessions it opened.
+		tok2, _ := ids.CreateToken(ctx, "T1", "U4", identity.Editor, "")
+		ts2, err := ss.SignInWithToken(ctx, tok2.Token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := ss.Resolve(ctx, ts2.Secret); err != nil {
+			t.Fatalf("token session before revocation: %v", err)
+		}
+		if _, err := ids.RevokeToken(ctx, tok2.Record.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := ss.Resolve(ctx, ts2.Secret); !errors.Is(err, identity.ErrNoSession) {
+			t.Fatalf("session of a revoked token: err = %v, want ErrNoSession", err)
+		}
+
 		// Sign-out and expiry end a session.
 		if err := ss.SignOut(ctx, ts.Secret); err != nil {
 			t.Fatal(err)
