@@ -360,3 +360,48 @@ func TestDashboardPostsPagingAndCalendarCap(t *testing.T) {
 		t.Fatalf("calendar: %d, %d entries; want %d and +54 more", resp.StatusCode, strings.Count(cal, `class="entry`), perDay)
 	}
 }
+
+func TestDashboardPostActions(t *testing.T) {
+	f := dashSetup(t, "http://127.0.0.1")
+	ctx := context.Background()
+	editor := identity.Caller{WorkspaceID: "T1", UserID: "U-e", Role: identity.Editor, Door: identity.DoorAPI}
+	at := time.Now().UTC().Add(48 * time.Hour).Truncate(time.Minute)
+	sch, err := f.posts.Schedule(ctx, editor, publish.Request{AccountIDs: []string{"x1"}, Content: publish.Content{Text: "to move"}}, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := f.browser(t)
+	b.signIn("T1", "U-e", identity.Editor)
+	csrf := b.csrf()
+	path := "/dashboard/posts/" + sch.PostID
+
+	_, page := b.do("GET", path, nil, nil)
+	if !strings.Contains(page, `value="`+at.Format("2006-01-02T15:04")+`"`) || !strings.Contains(page, "Cancel post") {
+		t.Fatalf("scheduled post page lacks the reschedule field or cancel:\n%s", page)
+	}
+	resp, body := b.do("POST", path+"/reschedule", url.Values{"csrf": {csrf}, "scheduled_time": {"2020-01-01T09:00"}}, nil)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "in the past") {
+		t.Fatalf("reschedule into the past = %d", resp.StatusCode)
+	}
+	later := at.Add(24 * time.Hour)
+	resp, _ = b.do("POST", path+"/reschedule", url.Values{"csrf": {csrf}, "scheduled_time": {later.Format("2006-01-02T15:04")}}, nil)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != path+"?done=reschedule" {
+		t.Fatalf("reschedule = %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if p, _ := f.posts.Get(ctx, editor, sch.PostID); p.ScheduledAt == nil || !p.ScheduledAt.Equal(later) {
+		t.Fatalf("scheduled at %v after rescheduling, want %v", p.ScheduledAt, later)
+	}
+	if resp, _ := b.do("POST", path+"/cancel", url.Values{"csrf": {csrf}}, nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("cancel = %d", resp.StatusCode)
+	}
+	if p, _ := f.posts.Get(ctx, editor, sch.PostID); p.Status != "cancelled" {
+		t.Fatalf("status after cancel = %q", p.Status)
+	}
+	resp, body = b.do("POST", path+"/cancel", url.Values{"csrf": {csrf}}, nil)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "nothing to cancel") {
+		t.Fatalf("second cancel = %d", resp.StatusCode)
+	}
+	if resp, body := b.do("POST", path+"/retry", url.Values{"csrf": {csrf}}, nil); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `role="alert"`) {
+		t.Fatalf("retry with nothing failed = %d", resp.StatusCode)
+	}
+}
