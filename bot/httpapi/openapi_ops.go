@@ -67,7 +67,7 @@ var postOps = []apiOp{
 	{Method: "POST", Path: "/api/social/post/schedule", Summary: "Schedule a post (scheduled_time: RFC 3339, or local time in the user's zone)", Auth: "editor",
 		Request: postBody{}, Response: publish.Scheduled{}, Status: 201},
 	{Method: "GET", Path: "/api/social/posts", Summary: "The workspace's posts, newest first", Auth: "viewer",
-		Query: map[string]string{"limit": "1 to 100", "cursor": "next_cursor of the previous page"},
+		Query: map[string]string{"limit": "1 to 100", "cursor": "next_cursor of the previous page", "campaign_id": "only the posts of this campaign"},
 		Response: struct {
 			Success    bool               `json:"success"`
 			Posts      []publish.PostView `json:"posts"`
