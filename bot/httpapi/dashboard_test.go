@@ -37,8 +37,12 @@ func (twoXAccounts) List(ctx context.Context, c identity.Caller, p platform.Name
 	}, nil
 }
 
+// TokenStatus: x1 is fine, x2 must be connected again.
 func (twoXAccounts) TokenStatus(ctx context.Context, c identity.Caller) ([]accounts.TokenState, error) {
-	return nil, nil
+	return []accounts.TokenState{
+		{AccountID: "x1", Platform: platform.Twitter, AccountName: "Acme", Status: "valid"},
+		{AccountID: "x2", Platform: platform.Twitter, AccountName: "Acme Jobs", Status: "needs_reauth", Reason: "the grant was revoked on X"},
+	}, nil
 }
 
 type dashFixture struct {
@@ -403,5 +407,35 @@ func TestDashboardPostActions(t *testing.T) {
 	}
 	if resp, body := b.do("POST", path+"/retry", url.Values{"csrf": {csrf}}, nil); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `role="alert"`) {
 		t.Fatalf("retry with nothing failed = %d", resp.StatusCode)
+	}
+}
+
+func TestDashboardOverview(t *testing.T) {
+	f := dashSetup(t, "http://127.0.0.1")
+	ctx := context.Background()
+	editor := identity.Caller{WorkspaceID: "T1", UserID: "U-e", Role: identity.Editor, Door: identity.DoorAPI}
+	if _, err := f.posts.Schedule(ctx, editor, publish.Request{AccountIDs: []string{"x1"}, Content: publish.Content{Text: "coming up soon"}},
+		time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	b := f.browser(t)
+	b.signIn("T1", "U-e", identity.Editor)
+	resp, page := b.do("GET", "/dashboard", nil, nil)
+	if resp.StatusCode != 200 {
+		t.Fatalf("overview = %d", resp.StatusCode)
+	}
+	for _, want := range []string{"coming up soon", "Acme Jobs", "must be connected again", "the grant was revoked on X",
+		`action="/dashboard/connect/twitter"`, "Nothing needs attention"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("overview lacks %q", want)
+		}
+	}
+	if strings.Contains(page, ">Acme</strong>") || strings.Count(page, "Reconnect") != 1 {
+		t.Errorf("the healthy account is flagged, or Reconnect is not offered once")
+	}
+	viewer := f.browser(t)
+	viewer.signIn("T1", "U-v", identity.Viewer)
+	if _, page := viewer.do("GET", "/dashboard", nil, nil); strings.Contains(page, "Reconnect") || !strings.Contains(page, "must be connected again") {
+		t.Error("a viewer is offered Reconnect, or not told about the account")
 	}
 }
