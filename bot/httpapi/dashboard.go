@@ -131,7 +131,7 @@ func (s *Server) page(min identity.Role, nav string, h pageHandler) http.Handler
 		v := &view{Caller: c, CSRF: identity.CSRFToken(cookie.Value), Sandbox: s.deps.Sandbox != nil, Nav: nav,
 			CanEdit: c.Role.AtLeast(identity.Editor), Loc: s.deps.Sessions.Location(r.Context(), c)}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			if !sameOrigin(r) {
+			if !s.sameOrigin(r) {
 				s.renderError(w, r, http.StatusForbidden, "This request came from another site and was refused.")
 				return
 			}
@@ -156,9 +156,10 @@ func (s *Server) page(min identity.Role, nav string, h pageHandler) http.Handler
 }
 
 // sameOrigin refuses a request a browser marks as coming from another site
-// (Sec-Fetch-Site, or an Origin naming another host). Requests without
-// either still need the CSRF token.
-func sameOrigin(r *http.Request) bool {
+// (Sec-Fetch-Site, or an Origin naming a host that is neither the request's
+// nor MM_PUBLIC_URL's, as behind a proxy). Requests without either still
+// need the CSRF token.
+func (s *Server) sameOrigin(r *http.Request) bool {
 	if r.Header.Get("Sec-Fetch-Site") == "cross-site" {
 		return false
 	}
@@ -167,7 +168,14 @@ func sameOrigin(r *http.Request) bool {
 		return true
 	}
 	u, err := url.Parse(o)
-	return err == nil && u.Host == r.Host
+	if err != nil {
+		return false
+	}
+	if u.Host == r.Host {
+		return true
+	}
+	pub, err := url.Parse(s.deps.PublicURL)
+	return err == nil && pub.Host != "" && u.Host == pub.Host
 }
 
 // loginPage: GET /dashboard/login[?code=mml_...][&next=...]. A link only
@@ -196,7 +204,7 @@ func safeNext(next string) string {
 // (an API token pasted once).
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	pageHeaders(w)
-	if !sameOrigin(r) {
+	if !s.sameOrigin(r) {
 		s.renderError(w, r, http.StatusForbidden, "This request came from another site and was refused.")
 		return
 	}

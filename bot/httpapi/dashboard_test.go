@@ -251,6 +251,14 @@ func TestDashboardCSRFAndRoles(t *testing.T) {
 	if n := f.x.count(); n != 0 {
 		t.Fatalf("%d posts were sent by refused requests", n)
 	}
+	// Behind a proxy the Origin is the public URL's host, not the request's.
+	behind := dashSetup(t, "https://mm.example.com")
+	proxied := behind.browser(t)
+	proxied.signIn("T1", "U-e", identity.Editor)
+	pt := proxied.csrf()
+	if resp, _ := proxied.do("POST", "/dashboard/logout", url.Values{"csrf": {pt}}, map[string]string{"Origin": "https://mm.example.com"}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("POST with the public URL's origin = %d, want 303", resp.StatusCode)
+	}
 	// htmx sends the token as a header.
 	resp, _ := editor.do("POST", "/dashboard/compose", post, map[string]string{"X-CSRF-Token": csrf, "Origin": f.srv.URL})
 	if resp.StatusCode != http.StatusSeeOther || f.x.count() != 1 {
