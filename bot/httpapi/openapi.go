@@ -85,7 +85,7 @@ func openapiDocument(ops []apiOp) map[string]any {
 			o["description"] = "Needs an API token of role " + op.Auth + " or more."
 		}
 		if op.Request != nil {
-			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(op.Request))}}}
+			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(op.Request), false)}}}
 		}
 		status := op.Status
 		if status == 0 {
@@ -94,7 +94,7 @@ func openapiDocument(ops []apiOp) map[string]any {
 		ok := map[string]any{"description": http.StatusText(status)}
 		switch {
 		case op.Response != nil:
-			ok["content"] = map[string]any{"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(op.Response))}}
+			ok["content"] = map[string]any{"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(op.Response), true)}}
 		case op.Content != "":
 			ok["content"] = map[string]any{op.Content: map[string]any{"schema": map[string]any{"type": "string"}}}
 		}
@@ -109,7 +109,7 @@ func openapiDocument(ops []apiOp) map[string]any {
 		"paths": paths,
 		"components": map[string]any{
 			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
-			"schemas":         map[string]any{"Error": schemaOf(reflect.TypeOf(problemBody{}))},
+			"schemas":         map[string]any{"Error": schemaOf(reflect.TypeOf(problemBody{}), true)},
 		},
 	}
 }
@@ -129,14 +129,23 @@ func operationID(op apiOp) string {
 
 var timeType = reflect.TypeOf(time.Time{})
 
-// schemaOf is the JSON Schema of what encoding/json makes of t.
-func schemaOf(t reflect.Type) map[string]any {
+// schemaOf is the JSON Schema of what encoding/json makes of t. A response
+// (what the server encodes) has every field without omitempty required, and
+// slices and maps may be null (a nil one encodes so); a request (what the
+// server decodes, unknown fields refused) requires nothing.
+func schemaOf(t reflect.Type, response bool) map[string]any {
 	if t == timeType {
 		return map[string]any{"type": "string", "format": "date-time"}
 	}
+	nullable := func(s map[string]any) map[string]any {
+		if response {
+			s["type"] = []any{s["type"], "null"}
+		}
+		return s
+	}
 	switch t.Kind() {
 	case reflect.Pointer:
-		s := schemaOf(t.Elem())
+		s := schemaOf(t.Elem(), response)
 		if typ, ok := s["type"].(string); ok {
 			s["type"] = []any{typ, "null"}
 		}
@@ -150,15 +159,18 @@ func schemaOf(t reflect.Type) map[string]any {
 	case reflect.Float32, reflect.Float64:
 		return map[string]any{"type": "number"}
 	case reflect.Slice, reflect.Array:
-		return map[string]any{"type": "array", "items": schemaOf(t.Elem())}
+		return nullable(map[string]any{"type": "array", "items": schemaOf(t.Elem(), response)})
 	case reflect.Map:
-		return map[string]any{"type": "object", "additionalProperties": schemaOf(t.Elem())}
+		return nullable(map[string]any{"type": "object", "additionalProperties": schemaOf(t.Elem(), response)})
 	case reflect.Struct:
 		props, required := map[string]any{}, []any{}
-		structFields(t, props, &required)
+		structFields(t, props, &required, response)
 		s := map[string]any{"type": "object", "properties": props}
 		if len(required) > 0 {
 			s["required"] = required
+		}
+		if !response {
+			s["additionalProperties"] = false
 		}
 		return s
 	}
@@ -166,8 +178,9 @@ func schemaOf(t reflect.Type) map[string]any {
 }
 
 // structFields adds t's JSON fields, flattening embedded structs as
-// encoding/json does; a field without omitempty is always present.
-func structFields(t reflect.Type, props map[string]any, required *[]any) {
+// encoding/json does; in a response a field without omitempty is always
+// present.
+func structFields(t reflect.Type, props map[string]any, required *[]any, response bool) {
 	for i := range t.NumField() {
 		f := t.Field(i)
 		tag := f.Tag.Get("json")
@@ -176,14 +189,14 @@ func structFields(t reflect.Type, props map[string]any, required *[]any) {
 		}
 		name, opts, _ := strings.Cut(tag, ",")
 		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
-			structFields(f.Type, props, required)
+			structFields(f.Type, props, required, response)
 			continue
 		}
 		if name == "" {
 			name = f.Name
 		}
-		props[name] = schemaOf(f.Type)
-		if !strings.Contains(opts, "omitempty") {
+		props[name] = schemaOf(f.Type, response)
+		if response && !strings.Contains(opts, "omitempty") {
 			*required = append(*required, name)
 		}
 	}

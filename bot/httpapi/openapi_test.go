@@ -1,13 +1,20 @@
 package httpapi
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/rs/zerolog"
 
 	"github.com/marketingminds/marketingminds/tools/accounts"
@@ -79,4 +86,88 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	if !slices.Contains(s.Routes(), "GET /dashboard/compose") {
 		t.Error("the dashboard routes are not in Routes()")
 	}
+}
+
+// TestOpenAPIDescribesResponses validates the document with kin-openapi and
+// real answers of the posts routes against it.
+func TestOpenAPIDescribesResponses(t *testing.T) {
+	f := dashSetup(t, "http://127.0.0.1")
+	raw := mustGet(t, f.srv.URL+"/api/openapi.json", "")
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData([]byte(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := doc.Validate(loader.Context); err != nil {
+		t.Fatalf("the document is not valid OpenAPI: %v", err)
+	}
+	doc.Servers = openapi3.Servers{{URL: f.srv.URL}}
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := f.ids.CreateToken(context.Background(), "T1", "U-e", identity.Editor, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := &openapi3filter.Options{AuthenticationFunc: func(context.Context, *openapi3filter.AuthenticationInput) error { return nil }, MultiError: true}
+	check := func(method, path, body string, status int) map[string]any {
+		t.Helper()
+		req, _ := http.NewRequest(method, f.srv.URL+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+tok.Token)
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		route, params, err := router.FindRoute(req)
+		if err != nil {
+			t.Fatalf("%s %s is not in the document: %v", method, path, err)
+		}
+		in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: opts}
+		if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil {
+			t.Errorf("request %s %s does not conform: %v", method, path, err)
+		}
+		req.Body = io.NopCloser(strings.NewReader(body))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != status {
+			t.Fatalf("%s %s = %d, want %d: %s", method, path, resp.StatusCode, status, data)
+		}
+		out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: resp.StatusCode, Header: resp.Header,
+			Body: io.NopCloser(bytes.NewReader(data)), Options: opts}
+		if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
+			t.Errorf("response to %s %s does not conform: %v\n%s", method, path, err, data)
+		}
+		var v map[string]any
+		_ = json.Unmarshal(data, &v)
+		return v
+	}
+	at := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	sch := check("POST", "/api/social/post/schedule", `{"account_ids":["x1"],"text":"described","scheduled_time":"`+at+`"}`, 201)
+	id, _ := sch["post_id"].(string)
+	check("POST", "/api/social/post", `{"account_id":"x2","text":"now"}`, 200)
+	check("GET", "/api/social/posts?limit=10", "", 200)
+	check("GET", "/api/social/posts/"+id, "", 200)
+	check("PATCH", "/api/social/posts/"+id, `{"text":"described again"}`, 200)
+	check("POST", "/api/social/posts/"+id+"/cancel", "", 200)
+	check("GET", "/api/me", "", 200)
+	check("POST", "/api/social/post", `{"account_ids":["x1"],"text":""}`, 400)
+}
+
+func mustGet(t *testing.T, u, token string) string {
+	t.Helper()
+	req, _ := http.NewRequest("GET", u, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	return string(data)
 }
