@@ -47,6 +47,25 @@ func (s *Server) routes(mux *routeMux) {
 		mux.Handle("POST /api/social/posts/{id}/publish-anyway", s.auth(identity.Editor, s.idempotent(s.postPublishAnyway)))
 		mux.Handle("POST /api/social/posts/{id}/cancel", s.auth(identity.Editor, s.postCancel))
 	}
+	if s.deps.Campaigns != nil { // marketing campaigns, Zoho e-mail and CRM (tools/campaigns)
+		mux.Handle("GET /api/campaigns", s.auth(identity.Viewer, ownUser(s.campaignList)))
+		mux.Handle("POST /api/campaigns", s.auth(identity.Editor, ownUser(s.campaignCreate)))
+		mux.Handle("GET /api/campaigns/{id}", s.auth(identity.Viewer, ownUser(s.campaignGet)))
+		mux.Handle("PATCH /api/campaigns/{id}", s.auth(identity.Editor, ownUser(s.campaignUpdate)))
+		mux.Handle("GET /api/campaigns/{id}/analytics", s.auth(identity.Viewer, ownUser(s.campaignAnalytics)))
+		mux.Handle("POST /api/campaigns/{id}/crm", s.auth(identity.Editor, ownUser(s.campaignLinkCRM)))
+		mux.Handle("GET /api/email/lists", s.auth(identity.Viewer, ownUser(s.emailLists)))
+		mux.Handle("POST /api/email/campaigns", s.auth(identity.Editor, ownUser(s.emailCreate)))
+		mux.Handle("GET /api/email/campaigns", s.auth(identity.Viewer, ownUser(s.emailList)))
+		mux.Handle("GET /api/email/campaigns/{id}", s.auth(identity.Viewer, ownUser(s.emailGet)))
+		mux.Handle("POST /api/email/campaigns/{id}/send", s.auth(identity.Editor, ownUser(s.emailSend)))
+		mux.Handle("POST /api/email/campaigns/{id}/schedule", s.auth(identity.Editor, ownUser(s.emailSchedule)))
+		mux.Handle("GET /api/email/campaigns/{id}/report", s.auth(identity.Viewer, ownUser(s.emailReport)))
+		mux.Handle("GET /api/crm", s.auth(identity.Viewer, ownUser(s.crmCounts)))
+		mux.Handle("GET /api/crm/{module}", s.auth(identity.Viewer, ownUser(s.crmRecords)))
+		mux.Handle("GET /api/crm/leads/search", s.auth(identity.Viewer, ownUser(s.crmSearchLeads)))
+		mux.HandleFunc("GET /email/content/{key}", s.emailContent) // public: Zoho reads it; the key is the credential
+	}
 	if s.deps.Jobs != nil { // jobs and the scheduler (tools/schedule)
 		mux.Handle("GET /api/jobs/status/{job_id}", s.auth(identity.Viewer, s.jobStatus))
 		mux.Handle("GET /api/jobs/user", s.auth(identity.Viewer, s.jobsOfUser))
@@ -54,6 +73,14 @@ func (s *Server) routes(mux *routeMux) {
 		mux.Handle("GET /api/jobs/scheduler/status", s.auth(identity.Viewer, s.schedulerStatus))
 		mux.Handle("POST /api/jobs/scheduler/start", s.auth(identity.Admin, s.schedulerStart))
 		mux.Handle("POST /api/jobs/scheduler/stop", s.auth(identity.Admin, s.schedulerStop))
+	}
+	if s.deps.Analytics != nil { // analytics and the dashboard overview (tools/analytics)
+		mux.Handle("POST /api/social/analytics/sync", s.auth(identity.Editor, s.analyticsSync))
+		mux.Handle("GET /api/social/analytics/aggregate", s.auth(identity.Viewer, s.analyticsAggregate))
+		mux.Handle("GET /api/social/analytics/history", s.auth(identity.Viewer, s.analyticsHistory))
+		mux.Handle("GET /api/social/analytics/best-times", s.auth(identity.Viewer, s.analyticsBestTimes))
+		mux.Handle("GET /api/social/analytics/{platform}/{account_id}", s.auth(identity.Viewer, s.analyticsAccount))
+		mux.Handle("GET /api/dashboard/overview", s.auth(identity.Viewer, s.dashboardOverview))
 	}
 }
 

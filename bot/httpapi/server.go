@@ -43,11 +43,20 @@ type Deps struct {
 	Accounts Accounts
 	// Jobs serves /api/jobs/* when set (*schedule.Scheduler).
 	Jobs Jobs
+	// Analytics serves /api/social/analytics/* and /api/dashboard/overview
+	// when set (*analytics.Service).
+	Analytics Analytics
 	// Sessions serves the dashboard under /dashboard when set.
 	Sessions Sessions
 	// PublicURL is MM_PUBLIC_URL: the session cookie is Secure when it is https.
 	PublicURL string
 	Now       func() time.Time
+
+	// Campaigns serves /api/campaigns*, /api/email/*, /api/crm* and
+	// /email/content/{key} when set (*campaigns.Service).
+	Campaigns Campaigns
+	// CampaignAnalytics answers GET /api/campaigns/{id}/analytics; nil: 503.
+	CampaignAnalytics CampaignAnalytics
 }
 
 // Server is the HTTP sidecar.
