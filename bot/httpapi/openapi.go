@@ -1,8 +1,10 @@
 package httpapi
 
 import (
+	"maps"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -32,15 +34,16 @@ type apiOp struct {
 // apiOps lists every REST route, grouped as in routes.go.
 func apiOps() []apiOp {
 	var ops []apiOp
-	for _, group := range [][]apiOp{coreOps, accountOps, postOps, jobOps} {
+	for _, group := range [][]apiOp{coreOps, accountOps, postOps, jobOps, analyticsOps, campaignOps} {
 		ops = append(ops, group...)
 	}
 	return ops
 }
 
-type successBody struct {
-	Success bool `json:"success"`
-}
+// object describes a JSON object a handler builds as a map: each key's
+// schema comes from its value's type (a zero value of the field it holds),
+// and every key is present.
+type object map[string]any
 
 var coreOps = []apiOp{
 	{Method: "GET", Path: "/api/health", Summary: "Service health: store, agents, sandbox", Response: healthBody{}},
@@ -94,7 +97,7 @@ func openapiDocument(ops []apiOp) map[string]any {
 		ok := map[string]any{"description": http.StatusText(status)}
 		switch {
 		case op.Response != nil:
-			ok["content"] = map[string]any{"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(op.Response), true)}}
+			ok["content"] = map[string]any{"application/json": map[string]any{"schema": valueSchema(op.Response)}}
 		case op.Content != "":
 			ok["content"] = map[string]any{op.Content: map[string]any{"schema": map[string]any{"type": "string"}}}
 		}
@@ -128,6 +131,23 @@ func operationID(op apiOp) string {
 }
 
 var timeType = reflect.TypeOf(time.Time{})
+
+// valueSchema is the response schema of v: an object's keys, or v's type.
+func valueSchema(v any) map[string]any {
+	o, ok := v.(object)
+	if !ok {
+		return schemaOf(reflect.TypeOf(v), true)
+	}
+	props, required := map[string]any{}, []any{}
+	for _, k := range slices.Sorted(maps.Keys(o)) {
+		props[k] = map[string]any{}
+		if o[k] != nil {
+			props[k] = valueSchema(o[k])
+		}
+		required = append(required, k)
+	}
+	return map[string]any{"type": "object", "properties": props, "required": required}
+}
 
 // schemaOf is the JSON Schema of what encoding/json makes of t. A response
 // (what the server encodes) has every field without omitempty required, and
