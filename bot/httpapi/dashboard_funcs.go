@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"html/template"
+	"strconv"
 	"strings"
 	"time"
 
@@ -52,6 +53,19 @@ var templateFuncs = template.FuncMap{
 			return "must be connected again"
 		}
 		return status
+	},
+	// num and pct show a figure, or a dash when there is none yet.
+	"num": func(v *int64) string {
+		if v == nil {
+			return "—"
+		}
+		return compact(*v)
+	},
+	"pct": func(v *float64) string {
+		if v == nil {
+			return "—"
+		}
+		return strconv.FormatFloat(*v, 'f', 1, 64) + " %"
 	},
 	// errs bundles a field's messages for the "errs" template.
 	"errs": func(all map[string][]string, field string) fieldErrors {

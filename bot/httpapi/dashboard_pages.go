@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"sort"
 	"time"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/tools/accounts"
+	"github.com/marketingminds/marketingminds/tools/analytics"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/publish"
 )
@@ -18,6 +20,10 @@ import (
 const overviewWindow = 100
 
 type overviewData struct {
+	// Summary and Chart come from tools/analytics when it is served.
+	Summary   *analytics.OverviewSummary
+	Range     analytics.Range
+	Chart     template.HTML
 	Upcoming  []publish.PostView
 	Attention []publish.PostView
 	Tokens    []accounts.TokenState // the ones not valid
@@ -43,6 +49,19 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, v *view) {
 		}
 		sort.SliceStable(d.Upcoming, func(i, j int) bool { return postTime(d.Upcoming[i]).Before(postTime(d.Upcoming[j])) })
 		d.Upcoming = d.Upcoming[:min(len(d.Upcoming), 10)]
+	}
+	if s.deps.Analytics != nil {
+		ov, err := s.deps.Analytics.Overview(r.Context(), v.Caller)
+		if err != nil {
+			s.analyticsPageError(w, r, v, err)
+			return
+		}
+		h, err := s.deps.Analytics.History(r.Context(), v.Caller, "", analytics.OverviewDays)
+		if err != nil {
+			s.analyticsPageError(w, r, v, err)
+			return
+		}
+		d.Summary, d.Range, d.Chart = &ov.Analytics.Summary, ov.Analytics.Range, impressionsChart(h)
 	}
 	if s.deps.Accounts != nil {
 		states, err := s.deps.Accounts.TokenStatus(r.Context(), v.Caller)
@@ -117,6 +136,12 @@ func (s *Server) accountDisconnect(w http.ResponseWriter, r *http.Request, v *vi
 		return
 	}
 	http.Redirect(w, r, "/dashboard/accounts?disconnected=1", http.StatusSeeOther)
+}
+
+func (s *Server) analyticsPageError(w http.ResponseWriter, r *http.Request, v *view, err error) {
+	zerolog.Ctx(r.Context()).Error().Err(err).Msg("dashboard: analytics")
+	v.Title, v.Error, v.Data = "Service Unavailable", "The figures could not be read; try again shortly.", nil
+	s.render(w, r, http.StatusServiceUnavailable, "error", v)
 }
 
 func (s *Server) accountPageError(w http.ResponseWriter, r *http.Request, v *view, err error) {
