@@ -21,7 +21,7 @@ const (
 	chartW, chartH             = 720, 260
 	chartLeft, chartRight      = 56, 12
 	chartTop, chartBottom      = 12, 36
-	chartTicks, chartDateEvery = 4, 7
+	chartTicks, chartDateEvery = 5, 7
 )
 
 // impressionsChart draws the daily impressions of each platform of h as an
@@ -71,7 +71,7 @@ func impressionsChart(h analytics.History) template.HTML {
 	fmt.Fprintf(&b, `<line class="axis" x1="%d" x2="%d" y1="%d" y2="%d"/>`, chartLeft, chartW-chartRight, chartH-chartBottom, chartH-chartBottom)
 	fmt.Fprintf(&b, `<line class="axis" x1="%d" x2="%d" y1="%d" y2="%d"/>`, chartLeft, chartLeft, chartTop, chartH-chartBottom)
 	for i, d := range dates { // x axis: a date label a week apart, and the last day
-		if i%chartDateEvery == 0 || i == len(dates)-1 {
+		if (i%chartDateEvery == 0 && len(dates)-1-i >= 3) || i == len(dates)-1 {
 			fmt.Fprintf(&b, `<text class="xlabel" x="%.1f" y="%d" text-anchor="middle">%s</text>`, x(i), chartH-chartBottom+16, esc(shortDate(d)))
 		}
 	}

@@ -257,11 +257,26 @@ func TestDashboardInBrowser(t *testing.T) {
 	}
 	b.shot("10-posts")
 
+	// The overview's chart after an analytics sync: points drawn from the
+	// sandbox's metrics of the post just published.
+	if code, raw := call(t, "POST", p.url+"/api/social/analytics/sync", token, nil, nil); code != 200 {
+		t.Fatalf("analytics sync: %d %s", code, raw)
+	}
+	b.do("overview chart", chromedp.Navigate(p.url+"/dashboard"), chromedp.WaitVisible(chromedp.CSS("svg.chart")))
+	points, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("svg.chart circle.point[data-platform=twitter]").length`))
+	if err != nil || points == 0 {
+		t.Fatalf("the overview chart has %d X points (%v)", points, err)
+	}
+	if kpi := b.text("#kpi-impressions"); kpi == "—" || kpi == "0" {
+		t.Errorf("impressions card shows %q after a sync", kpi)
+	}
+	b.shot("11-overview-chart")
+
 	b.do("narrow calendar", chromedp.EmulateViewport(390, 844),
 		chromedp.Navigate(p.url+"/dashboard/calendar?view=week&date="+at.Format("2006-01-02")), chromedp.WaitVisible(chromedp.CSS(".cal a.entry")))
-	b.shot("11-narrow-calendar")
+	b.shot("12-narrow-calendar")
 	b.do("narrow compose", chromedp.Navigate(p.url+"/dashboard/compose"), chromedp.WaitVisible(chromedp.ID("text")))
-	b.shot("12-narrow-compose")
+	b.shot("13-narrow-compose")
 
 	b.do("filter with htmx", chromedp.Navigate(p.url+"/dashboard/posts"), chromedp.WaitVisible(chromedp.ID("f-status")),
 		chromedp.SetValue(chromedp.ID("f-status"), "failed"),
