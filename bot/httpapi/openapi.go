@@ -34,7 +34,7 @@ type apiOp struct {
 // apiOps lists every REST route, grouped as in routes.go.
 func apiOps() []apiOp {
 	var ops []apiOp
-	for _, group := range [][]apiOp{coreOps, accountOps, postOps, jobOps, analyticsOps, campaignOps} {
+	for _, group := range [][]apiOp{coreOps, accountOps, postOps, jobOps, analyticsOps, campaignOps, libraryOps, settingsOps} {
 		ops = append(ops, group...)
 	}
 	return ops

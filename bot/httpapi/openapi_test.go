@@ -21,8 +21,10 @@ import (
 	"github.com/marketingminds/marketingminds/tools/analytics"
 	"github.com/marketingminds/marketingminds/tools/campaigns"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/library"
 	"github.com/marketingminds/marketingminds/tools/publish"
 	"github.com/marketingminds/marketingminds/tools/schedule"
+	"github.com/marketingminds/marketingminds/tools/settings"
 )
 
 // TestOpenAPIMatchesRoutes fails when a REST route registered in routes.go
@@ -33,7 +35,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	// Every optional area on: a typed nil registers the routes without a service.
 	s := New(Deps{Log: zerolog.Nop(), Accounts: (*accounts.Service)(nil), Posts: (*publish.Service)(nil),
 		Jobs: (*schedule.Scheduler)(nil), Sessions: (*identity.Sessions)(nil), Analytics: (*analytics.Service)(nil),
-		Campaigns: (*campaigns.Service)(nil)})
+		Campaigns: (*campaigns.Service)(nil), Library: (*library.Service)(nil), Settings: (*settings.Service)(nil)})
 	registered := map[string]bool{}
 	for _, p := range s.Routes() {
 		method, path, ok := strings.Cut(p, " ")
