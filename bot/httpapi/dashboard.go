@@ -35,8 +35,6 @@ type Sessions interface {
 	SignInWithToken(ctx context.Context, token string) (identity.StartedSession, error)
 	Resolve(ctx context.Context, secret string) (identity.Caller, identity.Session, error)
 	SignOut(ctx context.Context, secret string) error
-	// Location is the user's time zone (UTC when unset).
-	Location(ctx context.Context, c identity.Caller) *time.Location
 }
 
 // sessionCookie holds the session secret.
@@ -129,7 +127,7 @@ func (s *Server) page(min identity.Role, nav string, h pageHandler) http.Handler
 			return
 		}
 		v := &view{Caller: c, CSRF: identity.CSRFToken(cookie.Value), Sandbox: s.deps.Sandbox != nil, Nav: nav,
-			CanEdit: c.Role.AtLeast(identity.Editor), Loc: s.deps.Sessions.Location(r.Context(), c)}
+			CanEdit: c.Role.AtLeast(identity.Editor), Loc: s.location(r.Context(), c)}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			if !s.sameOrigin(r) {
 				s.renderError(w, r, http.StatusForbidden, "This request came from another site and was refused.")
@@ -153,6 +151,22 @@ func (s *Server) page(min identity.Role, nav string, h pageHandler) http.Handler
 		r = r.WithContext(identity.WithCaller(log.WithContext(r.Context()), c))
 		h(w, r, v)
 	})
+}
+
+// location is the zone the caller's times are shown and read in: the
+// same one the tools read "2026-12-01T09:00" in (UTC when unknown).
+func (s *Server) location(ctx context.Context, c identity.Caller) *time.Location {
+	if s.deps.UserLocation == nil {
+		return time.UTC
+	}
+	loc, err := s.deps.UserLocation(ctx, c.WorkspaceID, c.UserID)
+	if err != nil || loc == nil {
+		if err != nil {
+			zerolog.Ctx(ctx).Warn().Err(err).Msg("dashboard: time zone unknown, showing UTC")
+		}
+		return time.UTC
+	}
+	return loc
 }
 
 // sameOrigin refuses a request a browser marks as coming from another site

@@ -45,6 +45,14 @@ func (twoXAccounts) TokenStatus(ctx context.Context, c identity.Caller) ([]accou
 	}, nil
 }
 
+// berlinForU: user U-berlin lives in Berlin, everyone else in UTC.
+func berlinForU(ctx context.Context, workspaceID, userID string) (*time.Location, error) {
+	if userID == "U-berlin" {
+		return time.LoadLocation("Europe/Berlin")
+	}
+	return time.UTC, nil
+}
+
 type dashFixture struct {
 	srv      *httptest.Server
 	ids      *identity.Service
@@ -62,12 +70,12 @@ func dashSetup(t *testing.T, publicURL string) *dashFixture {
 	ss := identity.NewSessions(identity.NewSessionStore(db), ids, time.Now)
 	x := &fakePlatform{}
 	svc, err := publish.New(publish.Config{Store: publish.NewStore(db), Accounts: fakeAccounts{}, Jobs: &fakeJobs{}, Log: zerolog.Nop(),
-		Adapters: map[platform.Name]publish.Adapter{platform.Twitter: x}})
+		Adapters: map[platform.Name]publish.Adapter{platform.Twitter: x}, UserLocation: berlinForU})
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := New(Deps{Log: zerolog.Nop(), Identity: ids, Store: db, Registry: prometheus.NewRegistry(), Posts: svc, Sessions: ss, PublicURL: publicURL,
-		Accounts: twoXAccounts{}})
+		Accounts: twoXAccounts{}, UserLocation: berlinForU})
 	f := &dashFixture{srv: httptest.NewServer(s.Handler()), ids: ids, sessions: ss, posts: svc, x: x}
 	t.Cleanup(f.srv.Close)
 	return f
@@ -445,5 +453,29 @@ func TestDashboardOverview(t *testing.T) {
 	viewer.signIn("T1", "U-v", identity.Viewer)
 	if _, page := viewer.do("GET", "/dashboard", nil, nil); strings.Contains(page, "Reconnect") || !strings.Contains(page, "must be connected again") {
 		t.Error("a viewer is offered Reconnect, or not told about the account")
+	}
+}
+
+func TestDashboardTimeZone(t *testing.T) {
+	f := dashSetup(t, "http://127.0.0.1")
+	b := f.browser(t)
+	b.signIn("T1", "U-berlin", identity.Editor)
+	csrf := b.csrf()
+	_, page := b.do("GET", "/dashboard/compose", nil, nil)
+	if !strings.Contains(page, "Date and time (Europe/Berlin)") {
+		t.Fatal("the composer does not say which zone the time is read in")
+	}
+	resp, _ := b.do("POST", "/dashboard/compose", url.Values{"csrf": {csrf}, "account_ids": {"x1"}, "text": {"in Berlin"},
+		"when": {"schedule"}, "scheduled_time": {"2030-01-15T09:00"}}, nil)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("schedule = %d", resp.StatusCode)
+	}
+	id := strings.TrimPrefix(strings.Split(resp.Header.Get("Location"), "?")[0], "/dashboard/posts/")
+	p, err := f.posts.Get(context.Background(), identity.Caller{WorkspaceID: "T1", UserID: "U-berlin", Role: identity.Editor}, id)
+	if err != nil || p.ScheduledAt == nil || !p.ScheduledAt.Equal(time.Date(2030, 1, 15, 8, 0, 0, 0, time.UTC)) {
+		t.Fatalf("scheduled at %v (%v); want 09:00 Berlin = 08:00 UTC", p.ScheduledAt, err)
+	}
+	if _, page := b.do("GET", "/dashboard/posts/"+id, nil, nil); !strings.Contains(page, "Tue 15 Jan 2030, 09:00") {
+		t.Fatal("the post page does not show the time in Berlin")
 	}
 }

@@ -50,7 +50,10 @@ type Deps struct {
 	Sessions Sessions
 	// PublicURL is MM_PUBLIC_URL: the session cookie is Secure when it is https.
 	PublicURL string
-	Now       func() time.Time
+	// UserLocation is the zone the dashboard shows a user's times in (the
+	// one publishing reads local times in); nil: UTC.
+	UserLocation func(ctx context.Context, workspaceID, userID string) (*time.Location, error)
+	Now          func() time.Time
 
 	// Campaigns serves /api/campaigns*, /api/email/*, /api/crm* and
 	// /email/content/{key} when set (*campaigns.Service).

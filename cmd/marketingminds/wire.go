@@ -78,6 +78,8 @@ type app struct {
 	settings  *settings.Service
 	sessions  *identity.Sessions
 	publicURL string
+	// userLocation is a user's zone, the workspace's when the user has none.
+	userLocation func(ctx context.Context, workspaceID, userID string) (*time.Location, error)
 }
 
 // adapters builds the platform clients. sandboxBase, when set, points them
@@ -225,7 +227,7 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	}
 	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an, campaigns: camp,
 		library: lib, settings: set,
-		sessions: identity.NewSessions(identity.NewSessionStore(db), ids, time.Now), publicURL: cfg.PublicURL}
+		sessions: identity.NewSessions(identity.NewSessionStore(db), ids, time.Now), publicURL: cfg.PublicURL, userLocation: userLocation}
 	if err := a.recurring(vault); err != nil {
 		return nil, err
 	}
@@ -262,7 +264,7 @@ func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Dep
 		Log: log, Identity: a.identity, Store: a.db, Registry: reg, Agents: []string{},
 		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics, Campaigns: a.campaigns,
 		CampaignAnalytics: campaignAnalytics{a.analytics}, Library: a.library, Settings: a.settings,
-		Sessions: a.sessions, PublicURL: a.publicURL,
+		Sessions: a.sessions, PublicURL: a.publicURL, UserLocation: a.userLocation,
 	}
 }
 

@@ -283,12 +283,3 @@ func randomSecret(prefix string) (string, error) {
 	}
 	return b.String(), nil
 }
-
-// Location is the caller's time zone: the user's, UTC when unset or unknown.
-func (s *Sessions) Location(ctx context.Context, c Caller) *time.Location {
-	u, err := s.ids.User(ctx, c.WorkspaceID, c.UserID)
-	if err != nil {
-		return time.UTC
-	}
-	return u.Location()
-}
