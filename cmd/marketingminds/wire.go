@@ -36,7 +36,7 @@ import (
 
 // schemas lists every package's part of the database.
 func schemas() []store.Schema {
-	return []store.Schema{identity.Schema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, campaigns.Schema,
+	return []store.Schema{identity.Schema, identity.SessionSchema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, campaigns.Schema,
 		settings.Schema, library.Schema}
 }
 
@@ -78,6 +78,10 @@ type app struct {
 	campaigns *campaigns.Service
 	library   *library.Service
 	settings  *settings.Service
+	sessions  *identity.Sessions
+	publicURL string
+	// userLocation is a user's zone, the workspace's when the user has none.
+	userLocation func(ctx context.Context, workspaceID, userID string) (*time.Location, error)
 }
 
 // adapters builds the platform clients. sandboxBase, when set, points them
@@ -226,7 +230,8 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 		return nil, err
 	}
 	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an, campaigns: camp,
-		library: lib, settings: set}
+		library: lib, settings: set,
+		sessions: identity.NewSessions(identity.NewSessionStore(db), ids, time.Now), publicURL: cfg.PublicURL, userLocation: userLocation}
 	if err := a.recurring(vault); err != nil {
 		return nil, err
 	}
@@ -252,7 +257,8 @@ func (a *app) recurring(vault *oauth.Vault) error {
 		now := time.Now()
 		_, serr := states.Purge(ctx, now)
 		_, kerr := a.publish.PurgeIdempotencyKeys(ctx)
-		return errors.Join(serr, kerr, a.scheduler.Cleanup(ctx))
+		_, lerr := a.sessions.Purge(ctx)
+		return errors.Join(serr, kerr, lerr, a.scheduler.Cleanup(ctx))
 	})
 }
 
@@ -262,6 +268,7 @@ func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Dep
 		Log: log, Identity: a.identity, Store: a.db, Registry: reg, Agents: []string{},
 		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics, Campaigns: a.campaigns,
 		CampaignAnalytics: campaignAnalytics{a.analytics}, Library: a.library, Settings: a.settings,
+		Sessions: a.sessions, PublicURL: a.publicURL, UserLocation: a.userLocation,
 	}
 }
 
