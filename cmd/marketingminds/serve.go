@@ -100,6 +100,9 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 		return err
 	}
 
+	feedDone := make(chan struct{})
+	go func() { a.feed.Run(ctx); close(feedDone) }()
+
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info().Str("addr", ln.Addr().String()).Str("public_url", cfg.PublicURL).Str("store", string(db.Backend)).Msg("serving")
@@ -118,6 +121,7 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 	if err := a.scheduler.Stop(shutdownCtx); err != nil {
 		log.Error().Err(err).Msg("shutdown: jobs still running were cut off; their leases expire and another run reconciles them")
 	}
+	<-feedDone
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("http server: %w", err)
 	}
