@@ -33,6 +33,14 @@ type System struct {
 	TimeZone  string
 	Sandbox   bool
 	Accounts  []string // "X @acme_sandbox", ...
+	// Memory is what the team asked to remember (brand voice, audience,
+	// products, dos and don'ts); UserMemory is this person's preferences.
+	// Each line "topic: note".
+	Memory     []string
+	UserMemory []string
+	// Approval is the workspace's approval policy: "agent" or "always"
+	// (actions wait for a person) or "never".
+	Approval string
 }
 
 // System renders the system prompt.

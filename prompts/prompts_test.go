@@ -22,11 +22,21 @@ func TestSystem(t *testing.T) {
 			t.Errorf("system prompt lacks %q:\n%s", want, got)
 		}
 	}
-	got, err = set.System(System{Workspace: "Acme", UserName: "Ana", Now: now, TimeZone: "UTC"})
+	got, err = set.System(System{Workspace: "Acme", UserName: "Ana", Now: now, TimeZone: "UTC", Approval: "never",
+		Memory: []string{"brand_voice: warm"}, UserMemory: []string{"tone: short"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(got, "SANDBOX") || !strings.Contains(got, "none yet") {
+	for _, want := range []string{"remember (follow it):\n- brand_voice: warm", "Ana's preferences:\n- tone: short", "turned approval off"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("system prompt lacks %q:\n%s", want, got)
+		}
+	}
+	got, err = set.System(System{Workspace: "Acme", UserName: "Ana", Now: now, TimeZone: "UTC", Approval: "agent"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(got, "SANDBOX") || !strings.Contains(got, "none yet") || !strings.Contains(got, "wait for a person's approval") || strings.Contains(got, "preferences") {
 		t.Errorf("production prompt without accounts:\n%s", got)
 	}
 }

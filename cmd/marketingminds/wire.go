@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
+	"github.com/marketingminds/marketingminds/agents"
 	"github.com/marketingminds/marketingminds/bot/httpapi"
 	"github.com/marketingminds/marketingminds/integrations/facebook"
 	"github.com/marketingminds/marketingminds/integrations/instagram"
@@ -25,13 +26,15 @@ import (
 	"github.com/marketingminds/marketingminds/tools/analytics"
 	"github.com/marketingminds/marketingminds/tools/audit"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/memory"
 	"github.com/marketingminds/marketingminds/tools/publish"
 	"github.com/marketingminds/marketingminds/tools/schedule"
 )
 
 // schemas lists every package's part of the database.
 func schemas() []store.Schema {
-	return []store.Schema{identity.Schema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema}
+	return []store.Schema{identity.Schema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema,
+		memory.Schema, agents.Schema}
 }
 
 // openStore opens the configured backend with every schema applied (or, with
@@ -69,6 +72,7 @@ type app struct {
 	publish   *publish.Service
 	scheduler *schedule.Scheduler
 	analytics *analytics.Service
+	memory    *memory.Service
 }
 
 // adapters builds the platform clients. sandboxBase, when set, points them
@@ -195,7 +199,7 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	if err != nil {
 		return nil, err
 	}
-	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an}
+	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an, memory: memory.New(memory.NewStore(db), time.Now)}
 	if err := a.recurring(vault); err != nil {
 		return nil, err
 	}
