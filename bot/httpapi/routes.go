@@ -51,4 +51,12 @@ func (s *Server) routes(mux *http.ServeMux) {
 		mux.Handle("POST /api/jobs/scheduler/start", s.auth(identity.Admin, s.schedulerStart))
 		mux.Handle("POST /api/jobs/scheduler/stop", s.auth(identity.Admin, s.schedulerStop))
 	}
+	if s.deps.Approvals != nil { // the approval gate (agents)
+		mux.Handle("GET /api/approvals", s.auth(identity.Viewer, s.approvalList))
+		mux.Handle("POST /api/approvals/{id}/approve", s.auth(identity.Editor, s.approvalApprove))
+		mux.Handle("POST /api/approvals/{id}/reject", s.auth(identity.Editor, s.approvalReject))
+	}
+	if s.deps.MCP != nil { // the Model Context Protocol (bot/mcp)
+		mux.HandleFunc("/mcp", s.mcp)
+	}
 }

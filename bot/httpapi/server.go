@@ -43,7 +43,12 @@ type Deps struct {
 	Accounts Accounts
 	// Jobs serves /api/jobs/* when set (*schedule.Scheduler).
 	Jobs Jobs
-	Now  func() time.Time
+	// Approvals serves /api/approvals* when set (*agents.Orchestrator).
+	Approvals Approvals
+	// MCP serves the Model Context Protocol at /mcp when set
+	// (bot/mcp.Server.Handler); it finds the caller in the request context.
+	MCP http.Handler
+	Now func() time.Time
 }
 
 // Server is the HTTP sidecar.

@@ -203,7 +203,7 @@ func summarize(r callResult) string {
 	if r.Status == agents.InvocationAwaitingApproval {
 		text := fmt.Sprintf("Waiting for approval (approval_id %s); nothing was done yet.\n%s\nA person approves it in Slack or the dashboard", r.ApprovalID, r.Summary)
 		if r.ApproveURL != "" {
-			text += " (" + r.ApproveURL + ")"
+			text += ", or with POST " + r.ApproveURL
 		}
 		return text + "."
 	}

@@ -87,6 +87,9 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 		return err
 	}
 	deps := a.httpDeps(log, reg)
+	if err := a.withAgent(cfg, log, sandboxBase != "", &deps); err != nil {
+		return err
+	}
 	if sb != nil {
 		deps.Sandbox = sb
 	}
