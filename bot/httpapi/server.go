@@ -48,7 +48,16 @@ type Deps struct {
 	// MCP serves the Model Context Protocol at /mcp when set
 	// (bot/mcp.Server.Handler); it finds the caller in the request context.
 	MCP http.Handler
-	Now func() time.Time
+	// Analytics serves /api/social/analytics/* and /api/dashboard/overview
+	// when set (*analytics.Service).
+	Analytics Analytics
+	Now       func() time.Time
+
+	// Campaigns serves /api/campaigns*, /api/email/*, /api/crm* and
+	// /email/content/{key} when set (*campaigns.Service).
+	Campaigns Campaigns
+	// CampaignAnalytics answers GET /api/campaigns/{id}/analytics; nil: 503.
+	CampaignAnalytics CampaignAnalytics
 }
 
 // Server is the HTTP sidecar.
