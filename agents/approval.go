@@ -14,6 +14,9 @@ import (
 // approved or rejected it already (possibly on another replica).
 var ErrDecided = errors.New("agents: approval already decided")
 
+// ErrInvalid wraps a request that cannot be read (an unknown status).
+var ErrInvalid = errors.New("agents: invalid request")
+
 // ApprovalResult is what deciding an approval did.
 type ApprovalResult struct {
 	Approval Approval
@@ -82,7 +85,9 @@ func (o *Orchestrator) Approve(ctx context.Context, c identity.Caller, approvalI
 	if !known {
 		failure = fmt.Sprintf("the tool %s no longer exists", a.Tool)
 	} else {
-		tctx, cancel := context.WithTimeout(ctx, o.cfg.ToolTimeout)
+		// Claimed, the action runs to its end even if the person who
+		// clicked goes away: a half-done publish helps nobody.
+		tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.cfg.ToolTimeout)
 		out, err := t.Call(tctx, runner, a.Args)
 		cancel()
 		if err == nil {
@@ -149,5 +154,5 @@ func (o *Orchestrator) Approvals(ctx context.Context, c identity.Caller, status 
 	case "", ApprovalPending, ApprovalRunning, ApprovalDone, ApprovalFailed, ApprovalRejected:
 		return o.cfg.Store.ListApprovals(ctx, c.WorkspaceID, st, 100)
 	}
-	return nil, fmt.Errorf("agents: approvals: unknown status %q (want pending, running, done, failed or rejected)", status)
+	return nil, fmt.Errorf("%w: unknown status %q (want pending, running, done, failed or rejected)", ErrInvalid, status)
 }

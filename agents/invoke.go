@@ -51,7 +51,7 @@ func (o *Orchestrator) Invoke(ctx context.Context, c identity.Caller, name strin
 	key := ConversationKey{WorkspaceID: c.WorkspaceID, Channel: string(c.Door), Thread: c.UserID}
 	watch := &invokeSink{}
 	call := llm.ToolCall{ID: newID(), Name: name, Arguments: string(orEmpty(args))}
-	content, held := o.runTool(ctx, key, c, o.policy(ctx, c.WorkspaceID), call, watch)
+	content, held := o.runTool(ctx, key, c, o.policy(ctx, c.WorkspaceID), call, o.all, watch)
 	inv := Invocation{Tool: name}
 	switch {
 	case held != nil:
@@ -61,7 +61,7 @@ func (o *Orchestrator) Invoke(ctx context.Context, c identity.Caller, name strin
 		inv.Status, inv.Result = InvocationDone, json.RawMessage(content)
 		return inv, nil
 	case !known:
-		return inv, fmt.Errorf("%w %q; the tools are: %s", ErrUnknownTool, name, strings.Join(o.names(), ", "))
+		return inv, fmt.Errorf("%w %q; the tools are: %s", ErrUnknownTool, name, strings.Join(o.all.names(), ", "))
 	}
 	if err := t.Validate(args); err != nil {
 		return inv, err
@@ -75,13 +75,22 @@ func (o *Orchestrator) Invoke(ctx context.Context, c identity.Caller, name strin
 	return inv, &ToolError{Message: failed.Error}
 }
 
-// SystemPrompt is the assistant's system prompt as the model would get it
-// for c now: the person, their time zone, memory, accounts and the policy.
-func (o *Orchestrator) SystemPrompt(ctx context.Context, c identity.Caller) (string, error) {
+// Prompt renders, for c now, the assistant's system prompt (name "") or a
+// specialist's (prompts.Specialists), with the person, their time zone,
+// memory, accounts and the approval policy.
+func (o *Orchestrator) Prompt(ctx context.Context, c identity.Caller, name string) (string, error) {
 	if err := c.Require(identity.Viewer); err != nil {
 		return "", fmt.Errorf("agents: prompt: %w", err)
 	}
-	return o.systemPrompt(ctx, c, o.policy(ctx, c.WorkspaceID))
+	policy := o.policy(ctx, c.WorkspaceID)
+	if name == "" {
+		return o.systemPrompt(ctx, c, policy)
+	}
+	v, err := o.promptData(ctx, c, policy)
+	if err != nil {
+		return "", err
+	}
+	return o.cfg.Prompts.Specialist(name, v)
 }
 
 // invokeSink notes how a direct call's run ended.

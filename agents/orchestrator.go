@@ -107,6 +107,8 @@ type Config struct {
 	// one tool call (default 5 minutes).
 	StepTimeout time.Duration
 	ToolTimeout time.Duration
+	// Specialists are offered to the model as tools (see DefaultSpecialists).
+	Specialists []Specialist
 	// HistoryTokens is the budget of earlier messages sent to the model
 	// (default 6000, estimated at 4 characters a token).
 	HistoryTokens int
@@ -119,7 +121,22 @@ type Orchestrator struct {
 	cfg   Config
 	tools map[string]Tool
 	order []Tool
-	defs  []llm.ToolDef
+	all   *toolset
+}
+
+// toolset is the tools one loop may call, and their definitions.
+type toolset struct {
+	byName map[string]Tool
+	defs   []llm.ToolDef
+}
+
+func newToolset(tools []Tool) *toolset {
+	ts := &toolset{byName: map[string]Tool{}}
+	for _, t := range tools {
+		ts.byName[t.Name] = t
+		ts.defs = append(ts.defs, t.Def())
+	}
+	return ts
 }
 
 // historyLoad bounds the messages read for a turn before trimming.
@@ -152,9 +169,28 @@ func New(cfg Config) (*Orchestrator, error) {
 		}
 		o.tools[t.Name] = t
 		o.order = append(o.order, t)
-		o.defs = append(o.defs, t.Def())
 	}
+	for _, sp := range cfg.Specialists {
+		t, err := o.specialist(sp)
+		if err != nil {
+			return nil, err
+		}
+		if _, dup := o.tools[t.Name]; dup {
+			return nil, fmt.Errorf("agents: tool %s registered twice", t.Name)
+		}
+		o.tools[t.Name] = t
+		o.order = append(o.order, t)
+	}
+	o.all = newToolset(o.order)
 	return o, nil
+}
+
+// Usage sums the caller's workspace's model calls and tokens since since.
+func (o *Orchestrator) Usage(ctx context.Context, c identity.Caller, since time.Time) (Usage, error) {
+	if err := c.Require(identity.Viewer); err != nil {
+		return Usage{}, err
+	}
+	return o.cfg.Store.Usage(ctx, c.WorkspaceID, since)
 }
 
 // Tools returns the registry, in registration order.
@@ -196,22 +232,32 @@ func (o *Orchestrator) Run(ctx context.Context, t Turn, sink Sink) (Reply, error
 	}()
 	agent := t.Caller
 	agent.Door = identity.DoorAgent
+	more, reply, err := o.loop(ctx, key, agent, policy, msgs, o.all, sink)
+	said = append(said, more...)
+	return reply, err
+}
+
+// loop calls the model and the tools it asks for until the model answers in
+// words, the step bound is reached or ctx ends; it returns the messages it
+// added to msgs.
+func (o *Orchestrator) loop(ctx context.Context, key ConversationKey, c identity.Caller, policy string, msgs []llm.Message, ts *toolset, sink Sink) ([]llm.Message, Reply, error) {
+	var said []llm.Message
 	var reply Reply
 	for reply.Steps < o.cfg.MaxSteps {
 		reply.Steps++
-		resp, err := o.complete(ctx, key, agent, msgs, sink)
+		resp, err := o.complete(ctx, key, c, msgs, ts.defs, sink)
 		if err != nil {
 			reply.Text = modelFailure(ctx, err)
-			return reply, fmt.Errorf("agents: model %s: %w", o.cfg.Model.Name(), err)
+			return said, reply, fmt.Errorf("agents: model %s: %w", o.cfg.Model.Name(), err)
 		}
 		answer := resp.Message
 		answer.Role = llm.RoleAssistant
 		msgs, said = append(msgs, answer), append(said, answer)
 		if len(answer.ToolCalls) == 0 {
 			reply.Text = answer.Content
-			return reply, nil
+			return said, reply, nil
 		}
-		results := o.runTools(ctx, key, agent, policy, answer.ToolCalls, sink)
+		results := o.runTools(ctx, key, c, policy, answer.ToolCalls, ts, sink)
 		for _, r := range results {
 			msgs, said = append(msgs, r.msg), append(said, r.msg)
 			if r.approval != nil {
@@ -220,7 +266,7 @@ func (o *Orchestrator) Run(ctx context.Context, t Turn, sink Sink) (Reply, error
 		}
 		if err := ctx.Err(); err != nil {
 			reply.Text = "Stopped."
-			return reply, fmt.Errorf("agents: run: %w", err)
+			return said, reply, fmt.Errorf("agents: run: %w", err)
 		}
 	}
 	reply.Text = fmt.Sprintf("I stopped after %d steps without finishing, to stay in bounds. "+
@@ -229,16 +275,16 @@ func (o *Orchestrator) Run(ctx context.Context, t Turn, sink Sink) (Reply, error
 		reply.Text += fmt.Sprintf(" %d action(s) wait for approval.", len(reply.Approvals))
 	}
 	said = append(said, llm.Message{Role: llm.RoleAssistant, Content: reply.Text})
-	return reply, ErrMaxSteps
+	return said, reply, ErrMaxSteps
 }
 
 // complete calls the model once, streaming its text to sink, and records
 // the call with its token usage.
-func (o *Orchestrator) complete(ctx context.Context, key ConversationKey, c identity.Caller, msgs []llm.Message, sink Sink) (llm.Response, error) {
+func (o *Orchestrator) complete(ctx context.Context, key ConversationKey, c identity.Caller, msgs []llm.Message, defs []llm.ToolDef, sink Sink) (llm.Response, error) {
 	sctx, cancel := context.WithTimeout(ctx, o.cfg.StepTimeout)
 	defer cancel()
 	start := o.cfg.Now()
-	resp, err := o.cfg.Model.Stream(sctx, llm.Request{WorkspaceID: c.WorkspaceID, Messages: msgs, Tools: o.defs}, func(d llm.Delta) {
+	resp, err := o.cfg.Model.Stream(sctx, llm.Request{WorkspaceID: c.WorkspaceID, Messages: msgs, Tools: defs}, func(d llm.Delta) {
 		if d.Text != "" {
 			sink.Delta(d.Text)
 		}
@@ -289,9 +335,18 @@ func (o *Orchestrator) policy(ctx context.Context, workspaceID string) string {
 	return PolicyAgent
 }
 
-// systemPrompt renders the prompt with the workspace's context: the
-// person's name, time zone and local time, memory, accounts and policy.
+// systemPrompt renders the prompt with the workspace's context.
 func (o *Orchestrator) systemPrompt(ctx context.Context, c identity.Caller, policy string) (string, error) {
+	v, err := o.promptData(ctx, c, policy)
+	if err != nil {
+		return "", err
+	}
+	return o.cfg.Prompts.System(v)
+}
+
+// promptData is the workspace's context for a prompt: the person's name,
+// time zone and local time, memory, accounts and the approval policy.
+func (o *Orchestrator) promptData(ctx context.Context, c identity.Caller, policy string) (prompts.System, error) {
 	v := prompts.System{Workspace: c.WorkspaceID, UserName: c.UserID, TimeZone: "UTC", Sandbox: o.cfg.Sandbox, Approval: policy}
 	loc := time.UTC
 	if o.cfg.Users != nil {
@@ -302,14 +357,14 @@ func (o *Orchestrator) systemPrompt(ctx context.Context, c identity.Caller, poli
 				v.UserName = u.DisplayName
 			}
 		} else if !errors.Is(err, identity.ErrNotFound) {
-			return "", fmt.Errorf("agents: prompt: %w", err)
+			return prompts.System{}, fmt.Errorf("agents: prompt: %w", err)
 		}
 	}
 	v.Now = o.cfg.Now().In(loc)
 	if o.cfg.Memory != nil {
 		items, err := o.cfg.Memory.Recall(ctx, c, "", "")
 		if err != nil {
-			return "", fmt.Errorf("agents: prompt: %w", err)
+			return prompts.System{}, fmt.Errorf("agents: prompt: %w", err)
 		}
 		for _, it := range items {
 			line := it.Key + ": " + it.Value
@@ -323,7 +378,7 @@ func (o *Orchestrator) systemPrompt(ctx context.Context, c identity.Caller, poli
 	if o.cfg.Accounts != nil {
 		accts, err := o.cfg.Accounts.List(ctx, c, "")
 		if err != nil {
-			return "", fmt.Errorf("agents: prompt: %w", err)
+			return prompts.System{}, fmt.Errorf("agents: prompt: %w", err)
 		}
 		for _, a := range accts {
 			line := fmt.Sprintf("%s %s (account_id %s)", a.Platform, accountName(a), a.ID)
@@ -333,7 +388,7 @@ func (o *Orchestrator) systemPrompt(ctx context.Context, c identity.Caller, poli
 			v.Accounts = append(v.Accounts, line)
 		}
 	}
-	return o.cfg.Prompts.System(v)
+	return v, nil
 }
 
 func accountName(a accounts.Account) string {

@@ -64,8 +64,11 @@ func TestRunToolThenAnswer(t *testing.T) {
 	if len(events) != 3 || !strings.Contains(kinds, "tool:ok") || events[0].ArgsDigest != "" {
 		t.Fatalf("events = %s", kinds)
 	}
-	if u, _ := st.Usage(context.Background(), "T1", time.Time{}); u.Calls != 2 || u.PromptTokens != 20 || u.CompletionTokens != 7 {
-		t.Fatalf("usage = %+v", u)
+	if u, err := o.Usage(context.Background(), viewer, time.Time{}); err != nil || u.Calls != 2 || u.PromptTokens != 20 || u.CompletionTokens != 7 {
+		t.Fatalf("usage = %+v, %v", u, err)
+	}
+	if _, err := o.Usage(context.Background(), identity.Caller{WorkspaceID: "T1"}, time.Time{}); !errors.Is(err, identity.ErrForbidden) {
+		t.Fatalf("usage without a role: %v", err)
 	}
 
 	// The next turn of the thread carries the history.

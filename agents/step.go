@@ -49,12 +49,12 @@ type toolResult struct {
 
 // runTools runs a step's calls concurrently and returns their answers in
 // the order the model asked for them.
-func (o *Orchestrator) runTools(ctx context.Context, key ConversationKey, c identity.Caller, policy string, calls []llm.ToolCall, sink Sink) []toolResult {
+func (o *Orchestrator) runTools(ctx context.Context, key ConversationKey, c identity.Caller, policy string, calls []llm.ToolCall, ts *toolset, sink Sink) []toolResult {
 	out := make([]toolResult, len(calls))
 	var wg sync.WaitGroup
 	for i, call := range calls {
 		wg.Go(func() {
-			content, a := o.runTool(ctx, key, c, policy, call, sink)
+			content, a := o.runTool(ctx, key, c, policy, call, ts, sink)
 			out[i] = toolResult{msg: llm.Message{Role: llm.RoleTool, ToolCallID: call.ID, Name: call.Name, Content: content}, approval: a}
 		})
 	}
@@ -69,14 +69,14 @@ func errorContent(msg string) string {
 }
 
 // runTool runs one call, or holds it for approval, and records it.
-func (o *Orchestrator) runTool(ctx context.Context, key ConversationKey, c identity.Caller, policy string, call llm.ToolCall, sink Sink) (string, *Approval) {
+func (o *Orchestrator) runTool(ctx context.Context, key ConversationKey, c identity.Caller, policy string, call llm.ToolCall, ts *toolset, sink Sink) (string, *Approval) {
 	start := o.cfg.Now()
 	e := Event{Kind: "tool", Tool: call.Name, ArgsDigest: digest(call.Arguments)}
 	defer func() { o.record(ctx, key, c, e, start) }()
-	t, ok := o.tools[call.Name]
+	t, ok := ts.byName[call.Name]
 	if !ok {
 		e.Outcome, e.Error = "unknown_tool", "unknown tool"
-		return errorContent(fmt.Sprintf("there is no tool %q; the tools are: %s", call.Name, strings.Join(o.names(), ", "))), nil
+		return errorContent(fmt.Sprintf("there is no tool %q; the tools are: %s", call.Name, strings.Join(ts.names(), ", "))), nil
 	}
 	raw := json.RawMessage(call.Arguments)
 	if err := t.Validate(raw); err != nil {
@@ -97,7 +97,7 @@ func (o *Orchestrator) runTool(ctx context.Context, key ConversationKey, c ident
 	sink.Progress(Progress{Tool: t.Name, Status: ProgressStarted, Text: progressText(t.Name)})
 	tctx, cancel := context.WithTimeout(ctx, o.cfg.ToolTimeout)
 	defer cancel()
-	res, err := t.Call(tctx, c, raw)
+	res, err := t.Call(withConversation(tctx, key, sink), c, raw)
 	p := Progress{Tool: t.Name, Status: ProgressDone, Text: progressText(t.Name), Duration: o.cfg.Now().Sub(start)}
 	if err != nil {
 		p.Status = ProgressFailed
@@ -141,9 +141,9 @@ func (o *Orchestrator) modelMessage(ctx context.Context, tool string, err error)
 	return tool + " failed because of an internal error; tell the person to try again shortly"
 }
 
-func (o *Orchestrator) names() []string {
-	names := make([]string, 0, len(o.tools))
-	for n := range o.tools {
+func (ts *toolset) names() []string {
+	names := make([]string, 0, len(ts.byName))
+	for n := range ts.byName {
 		names = append(names, n)
 	}
 	sort.Strings(names)

@@ -40,3 +40,36 @@ func TestSystem(t *testing.T) {
 		t.Errorf("production prompt without accounts:\n%s", got)
 	}
 }
+
+func TestSpecialists(t *testing.T) {
+	t.Parallel()
+	set, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)
+	want := map[string]string{
+		"content_writer":    `{"variants"`,
+		"analyst":           "get_analytics",
+		"email_marketer":    `"subjects"`,
+		"market_researcher": "audience insights",
+		"planner":           `"weeks"`,
+	}
+	for _, name := range Specialists {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			got, err := set.Specialist(name, System{Workspace: "Acme", UserName: "Ana", Now: now, TimeZone: "Europe/Berlin", Memory: []string{"brand_voice: warm"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range []string{want[name], "workspace Acme, for Ana", "Wednesday 25 November 2026, 09:30 in Europe/Berlin", "- brand_voice: warm", "never publish"} {
+				if !strings.Contains(got, w) {
+					t.Errorf("%s lacks %q:\n%s", name, w, got)
+				}
+			}
+		})
+	}
+	if _, err := set.Specialist("astrologer", System{}); err == nil || !strings.Contains(err.Error(), `no specialist "astrologer"`) {
+		t.Fatalf("unknown specialist: %v", err)
+	}
+}

@@ -11,41 +11,36 @@ import (
 	"github.com/marketingminds/marketingminds/tools/identity"
 )
 
-// Approvals is the approval gate the REST API decides through
-// (*agents.Orchestrator).
+// Approvals is the approval gate of the orchestrator (*agents.Orchestrator).
 type Approvals interface {
 	Approvals(ctx context.Context, c identity.Caller, status string) ([]agents.Approval, error)
 	Approve(ctx context.Context, c identity.Caller, approvalID string) (agents.ApprovalResult, error)
 	Reject(ctx context.Context, c identity.Caller, approvalID, reason string) (agents.ApprovalResult, error)
 }
 
-// approvalError answers the gate's errors with the right status.
-func (s *Server) approvalError(w http.ResponseWriter, r *http.Request, err error) {
+func approvalError(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
-	case errors.Is(err, agents.ErrNotFound):
-		writeError(w, http.StatusNotFound, "not_found", "no such approval in your workspace")
 	case errors.Is(err, identity.ErrForbidden):
 		writeError(w, http.StatusForbidden, "forbidden", err.Error())
+	case errors.Is(err, agents.ErrNotFound):
+		writeError(w, http.StatusNotFound, "not_found", "no such approval in your workspace")
 	case errors.Is(err, agents.ErrDecided):
 		writeError(w, http.StatusConflict, "already_decided", err.Error())
 	default:
 		zerolog.Ctx(r.Context()).Error().Err(err).Msg("http: approvals")
-		writeError(w, http.StatusInternalServerError, "internal", "the approvals could not be read or decided; try again shortly")
+		writeError(w, http.StatusInternalServerError, "internal", "the approval could not be read or decided; try again")
 	}
 }
 
-// approvalList lists the workspace's approvals, newest first: ?status=pending|running|done|failed|rejected.
+// approvalList: GET /api/approvals?status=pending
 func (s *Server) approvalList(w http.ResponseWriter, r *http.Request, c identity.Caller) {
-	status := r.URL.Query().Get("status")
-	switch agents.ApprovalStatus(status) {
-	case "", agents.ApprovalPending, agents.ApprovalRunning, agents.ApprovalDone, agents.ApprovalFailed, agents.ApprovalRejected:
-	default:
-		writeError(w, http.StatusBadRequest, "invalid_status", "status must be pending, running, done, failed or rejected")
+	list, err := s.deps.Approvals.Approvals(r.Context(), c, r.URL.Query().Get("status"))
+	if errors.Is(err, agents.ErrInvalid) {
+		writeError(w, http.StatusBadRequest, "invalid_status", "status must be one of pending, running, done, failed, rejected")
 		return
 	}
-	list, err := s.deps.Approvals.Approvals(r.Context(), c, status)
 	if err != nil {
-		s.approvalError(w, r, err)
+		approvalError(w, r, err)
 		return
 	}
 	if list == nil {
@@ -54,17 +49,17 @@ func (s *Server) approvalList(w http.ResponseWriter, r *http.Request, c identity
 	writeJSON(w, http.StatusOK, map[string]any{"success": true, "approvals": list})
 }
 
-// approvalApprove runs a pending action, once however often it is approved.
+// approvalApprove: POST /api/approvals/{id}/approve runs the action once.
 func (s *Server) approvalApprove(w http.ResponseWriter, r *http.Request, c identity.Caller) {
 	res, err := s.deps.Approvals.Approve(r.Context(), c, r.PathValue("id"))
 	if err != nil {
-		s.approvalError(w, r, err)
+		approvalError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"success": res.Approval.Status == agents.ApprovalDone, "approval": res.Approval, "result": res.Result, "message": res.Text})
+	writeJSON(w, http.StatusOK, map[string]any{"success": res.Approval.Status == agents.ApprovalDone, "approval": res.Approval, "message": res.Text})
 }
 
-// approvalReject drops a pending action; the body may say why: {"reason": "..."}.
+// approvalReject: POST /api/approvals/{id}/reject {"reason": "..."}
 func (s *Server) approvalReject(w http.ResponseWriter, r *http.Request, c identity.Caller) {
 	var body struct {
 		Reason string `json:"reason"`
@@ -74,7 +69,7 @@ func (s *Server) approvalReject(w http.ResponseWriter, r *http.Request, c identi
 	}
 	res, err := s.deps.Approvals.Reject(r.Context(), c, r.PathValue("id"), body.Reason)
 	if err != nil {
-		s.approvalError(w, r, err)
+		approvalError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"success": true, "approval": res.Approval, "message": res.Text})

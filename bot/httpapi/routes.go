@@ -43,6 +43,11 @@ func (s *Server) routes(mux *http.ServeMux) {
 		mux.Handle("POST /api/social/posts/{id}/publish-anyway", s.auth(identity.Editor, s.idempotent(s.postPublishAnyway)))
 		mux.Handle("POST /api/social/posts/{id}/cancel", s.auth(identity.Editor, s.postCancel))
 	}
+	if s.deps.Approvals != nil { // the agent's approval gate (agents)
+		mux.Handle("GET /api/approvals", s.auth(identity.Viewer, s.approvalList))
+		mux.Handle("POST /api/approvals/{id}/approve", s.auth(identity.Editor, s.approvalApprove))
+		mux.Handle("POST /api/approvals/{id}/reject", s.auth(identity.Editor, s.approvalReject))
+	}
 	if s.deps.Campaigns != nil { // marketing campaigns, Zoho e-mail and CRM (tools/campaigns)
 		mux.Handle("GET /api/campaigns", s.auth(identity.Viewer, ownUser(s.campaignList)))
 		mux.Handle("POST /api/campaigns", s.auth(identity.Editor, ownUser(s.campaignCreate)))
@@ -77,11 +82,6 @@ func (s *Server) routes(mux *http.ServeMux) {
 		mux.Handle("GET /api/social/analytics/best-times", s.auth(identity.Viewer, s.analyticsBestTimes))
 		mux.Handle("GET /api/social/analytics/{platform}/{account_id}", s.auth(identity.Viewer, s.analyticsAccount))
 		mux.Handle("GET /api/dashboard/overview", s.auth(identity.Viewer, s.dashboardOverview))
-	}
-	if s.deps.Approvals != nil { // the approval gate (agents)
-		mux.Handle("GET /api/approvals", s.auth(identity.Viewer, s.approvalList))
-		mux.Handle("POST /api/approvals/{id}/approve", s.auth(identity.Editor, s.approvalApprove))
-		mux.Handle("POST /api/approvals/{id}/reject", s.auth(identity.Editor, s.approvalReject))
 	}
 	if s.deps.MCP != nil { // the Model Context Protocol (bot/mcp)
 		mux.HandleFunc("/mcp", s.mcp)

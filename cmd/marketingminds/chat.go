@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -19,35 +18,30 @@ import (
 	"github.com/marketingminds/marketingminds/tools/schedule"
 )
 
-// agent wires the orchestrator over the app's capabilities.
-func (a *app) agent(model llm.Model, sandboxed bool, log zerolog.Logger) (*agents.Orchestrator, error) {
+// agent wires the orchestrator over the app's capabilities, on the
+// configured model or, with none, the offline planner.
+func (a *app) agent(cfg config, sandboxed bool, log zerolog.Logger) (*agents.Orchestrator, error) {
+	model, err := llm.Choose(llm.Config{APIKey: cfg.OpenAIKey, BaseURL: cfg.OpenAIBaseURL, Model: cfg.OpenAIModel, Log: log})
+	if err != nil {
+		return nil, err
+	}
 	set, err := prompts.Load()
 	if err != nil {
 		return nil, err
 	}
 	return agents.New(agents.Config{
 		Model: model, Store: agents.NewStore(a.db), Prompts: set,
-		Tools: agents.CoreTools(agents.Capabilities{Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics, Memory: a.memory}),
-		Users: a.identity, Memory: a.memory, Accounts: a.accounts, Sandbox: sandboxed, Log: log,
+		Tools:       agents.CoreTools(agents.Capabilities{Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics, Memory: a.memory}),
+		Specialists: agents.DefaultSpecialists(),
+		Users:       a.identity, Memory: a.memory, Accounts: a.accounts, Sandbox: sandboxed, Log: log,
 	})
-}
-
-// errNoModel is the chat command's answer when no language model is set up.
-var errNoModel = errors.New("no language model is configured: set OPENAI_API_KEY (or OPENAI_BASE_URL for a local OpenAI-compatible server such as Ollama)")
-
-// chatModel is the configured OpenAI-compatible model.
-func chatModel(cfg config, log zerolog.Logger) (llm.Model, error) {
-	if cfg.OpenAIKey == "" && cfg.OpenAIBaseURL == "" {
-		return nil, &configError{problems: []string{errNoModel.Error()}}
-	}
-	return llm.New(llm.Config{APIKey: cfg.OpenAIKey, BaseURL: cfg.OpenAIBaseURL, Model: cfg.OpenAIModel, Log: log})
 }
 
 func chatCommand(env envLoader, stdout, stderr io.Writer) *cobra.Command {
 	var workspace, user, role, session string
 	cmd := &cobra.Command{
 		Use:   "chat",
-		Short: "Talk to the assistant from a terminal; stdin may be a pipe (a line in, the answer out, y/N answers an approval)",
+		Short: "Talk to the assistant from a terminal (offline planner without OPENAI_API_KEY); stdin may be a pipe: a line in, the answer out, y/N answers an approval",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			r, err := identity.ParseRole(role)
@@ -59,10 +53,6 @@ func chatCommand(env envLoader, stdout, stderr io.Writer) *cobra.Command {
 				return err
 			}
 			log := newLogger(stderr, cfg.LogFormat, "warn", cfg.secrets()...)
-			model, err := chatModel(cfg, log)
-			if err != nil {
-				return err
-			}
 			// With MM_SANDBOX the adapters use the sandbox of the running
 			// `serve --sandbox` (make run), so both see the same platforms.
 			sandboxBase := cfg.SandboxURL
@@ -95,16 +85,13 @@ func chatCommand(env envLoader, stdout, stderr io.Writer) *cobra.Command {
 			if u.Role != r {
 				fmt.Fprintf(stderr, "%s/%s is %s in this workspace; chatting as %s\n", workspace, user, u.Role, u.Role)
 			}
-			o, err := a.agent(model, sandboxBase != "", log)
-			if err != nil {
-				return err
-			}
+			o := a.agents
 			in := cmd.InOrStdin()
 			ch := &console.Chat{Agent: o, Caller: identity.Caller{WorkspaceID: workspace, UserID: user, Role: u.Role, Door: identity.DoorCLI},
 				Session: session, In: in, Out: stdout}
 			if terminal(in) {
 				ch.Prompt = "> "
-				fmt.Fprintf(stdout, "Marketing Minds (%s) — %s/%s. Ctrl-D ends.\n", model.Name(), workspace, user)
+				fmt.Fprintf(stdout, "Marketing Minds — %s/%s. Ctrl-D ends.\n", workspace, user)
 			}
 			return ch.Run(ctx)
 		},

@@ -74,7 +74,6 @@ func TestChatCommandErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no model", map[string]string{}, []string{"--workspace", "T1", "--user", "U1"}, "no language model is configured"},
 		{"bad role", map[string]string{"OPENAI_API_KEY": "k"}, []string{"--workspace", "T1", "--user", "U1", "--role", "owner"}, `unknown role "owner"`},
 		{"no workspace", map[string]string{"OPENAI_API_KEY": "k"}, []string{"--user", "U1"}, `"workspace" not set`},
 	}

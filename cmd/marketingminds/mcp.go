@@ -5,49 +5,43 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 
 	"github.com/marketingminds/marketingminds/agents"
-	"github.com/marketingminds/marketingminds/agents/llm"
-	"github.com/marketingminds/marketingminds/bot/httpapi"
 	"github.com/marketingminds/marketingminds/bot/mcp"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/schedule"
 )
 
-// mcpServer serves the orchestrator's registry over MCP.
+// mcpServer serves the orchestrator's registry over MCP, with the
+// assistant's and the specialists' prompts.
 func mcpServer(o *agents.Orchestrator, publicURL string, log zerolog.Logger) (*mcp.Server, error) {
+	ps := []mcp.Prompt{{
+		Name:        "marketing_assistant",
+		Description: "The Marketing Minds assistant's instructions for this workspace: the person, time zone, brand memory, connected accounts and approval policy.",
+		Render:      func(ctx context.Context, c identity.Caller) (string, error) { return o.Prompt(ctx, c, "") },
+	}}
+	for _, sp := range agents.DefaultSpecialists() {
+		ps = append(ps, mcp.Prompt{Name: sp.Name, Description: sp.Description,
+			Render: func(ctx context.Context, c identity.Caller) (string, error) { return o.Prompt(ctx, c, sp.Name) }})
+	}
 	return mcp.New(mcp.Config{
-		Registry: o, Version: version, Log: log,
-		Prompts: []mcp.Prompt{{
-			Name:        "marketing_assistant",
-			Description: "The Marketing Minds assistant's instructions for this workspace: the person, time zone, brand memory, connected accounts and approval policy.",
-			Render:      o.SystemPrompt,
-		}},
+		Registry: o, Prompts: ps, Version: version, Log: log,
 		ApprovalURL: func(id string) string { return publicURL + "/api/approvals/" + id + "/approve" },
 	})
 }
 
-// withAgent puts the orchestrator's approval routes and the MCP door on
-// the HTTP sidecar. The model is the configured one, or the offline planner.
-func (a *app) withAgent(cfg config, log zerolog.Logger, sandboxed bool, d *httpapi.Deps) error {
-	model, err := llm.Choose(llm.Config{APIKey: cfg.OpenAIKey, BaseURL: cfg.OpenAIBaseURL, Model: cfg.OpenAIModel, Log: log})
+// mcpHandler is the MCP door of the HTTP sidecar (/mcp).
+func (a *app) mcpHandler(publicURL string, log zerolog.Logger) (http.Handler, error) {
+	srv, err := mcpServer(a.agents, publicURL, log)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	o, err := a.agent(model, sandboxed, log)
-	if err != nil {
-		return err
-	}
-	srv, err := mcpServer(o, cfg.PublicURL, log)
-	if err != nil {
-		return err
-	}
-	d.Approvals, d.MCP = o, srv.Handler()
-	return nil
+	return srv.Handler(), nil
 }
 
 // errNoAPIToken is the mcp command's answer without MM_API_TOKEN.
@@ -97,15 +91,7 @@ func mcpCommand(env envLoader, getenv func(string) string, stdout, stderr io.Wri
 			if c.WorkspaceID != workspace || c.UserID != user {
 				return usageError{fmt.Errorf("MM_API_TOKEN belongs to %s/%s, not --workspace %s --user %s; refusing to act as someone else", c.WorkspaceID, c.UserID, workspace, user)}
 			}
-			model, err := llm.Choose(llm.Config{APIKey: cfg.OpenAIKey, BaseURL: cfg.OpenAIBaseURL, Model: cfg.OpenAIModel, Log: log})
-			if err != nil {
-				return err
-			}
-			o, err := a.agent(model, sandboxBase != "", log)
-			if err != nil {
-				return err
-			}
-			srv, err := mcpServer(o, cfg.PublicURL, log)
+			srv, err := mcpServer(a.agents, cfg.PublicURL, log)
 			if err != nil {
 				return err
 			}

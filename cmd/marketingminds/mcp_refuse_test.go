@@ -154,6 +154,20 @@ func TestMCPResourcesAndPrompts(t *testing.T) {
 	if _, err := s.ReadResource(t.Context(), &sdk.ReadResourceParams{URI: "marketingminds://secrets"}); err == nil {
 		t.Fatal("an unknown resource was read")
 	}
+	ps, err := s.ListPrompts(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, p := range ps.Prompts {
+		names = append(names, p.Name)
+	}
+	if strings.Join(names, " ") != "analyst content_writer email_marketer market_researcher marketing_assistant planner" {
+		t.Fatalf("prompts = %v", names)
+	}
+	if p, err := s.GetPrompt(t.Context(), &sdk.GetPromptParams{Name: "content_writer"}); err != nil || len(p.Messages) != 1 || p.Messages[0].Content.(*sdk.TextContent).Text == "" {
+		t.Fatalf("content_writer prompt = %+v, %v", p, err)
+	}
 	p, err := s.GetPrompt(t.Context(), &sdk.GetPromptParams{Name: "marketing_assistant"})
 	if err != nil || len(p.Messages) != 1 || !strings.Contains(p.Messages[0].Content.(*sdk.TextContent).Text, "account_id "+w.account.ID) {
 		t.Fatalf("prompt = %+v, %v", p, err)

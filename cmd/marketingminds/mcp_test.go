@@ -12,8 +12,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
-	"github.com/marketingminds/marketingminds/agents"
-	"github.com/marketingminds/marketingminds/agents/llm"
 	"github.com/marketingminds/marketingminds/bot/httpapi"
 	"github.com/marketingminds/marketingminds/bot/mcp"
 	"github.com/marketingminds/marketingminds/integrations/platform"
@@ -58,7 +56,7 @@ func newMCPWorld(t *testing.T) *mcpWorld {
 		t.Fatal(err)
 	}
 	deps := a.httpDeps(log, prometheus.NewRegistry())
-	if err := a.withAgent(cfg, log, true, &deps); err != nil {
+	if deps.MCP, err = a.mcpHandler(cfg.PublicURL, log); err != nil {
 		t.Fatal(err)
 	}
 	api := httptest.NewServer(httpapi.New(deps).Handler())
@@ -85,7 +83,7 @@ func newMCPWorld(t *testing.T) *mcpWorld {
 		t.Fatalf("connect X: %+v, %v", res, err)
 	}
 	w.account = res.Accounts[0]
-	w.mcp, err = mcpServer(mustAgent(t, a), cfg.PublicURL, log)
+	w.mcp, err = mcpServer(a.agents, cfg.PublicURL, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,14 +259,4 @@ func asString(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
-}
-
-// mustAgent builds the orchestrator as serve does, on the offline planner.
-func mustAgent(t *testing.T, a *app) *agents.Orchestrator {
-	t.Helper()
-	o, err := a.agent(llm.Offline(), true, zerolog.Nop())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return o
 }

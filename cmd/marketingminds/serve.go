@@ -87,7 +87,7 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 		return err
 	}
 	deps := a.httpDeps(log, reg)
-	if err := a.withAgent(cfg, log, sandboxBase != "", &deps); err != nil {
+	if deps.MCP, err = a.mcpHandler(cfg.PublicURL, log); err != nil {
 		return err
 	}
 	if sb != nil {

@@ -73,8 +73,9 @@ type app struct {
 	publish   *publish.Service
 	scheduler *schedule.Scheduler
 	analytics *analytics.Service
-	memory    *memory.Service
 	campaigns *campaigns.Service
+	memory    *memory.Service
+	agents    *agents.Orchestrator
 }
 
 // adapters builds the platform clients. sandboxBase, when set, points them
@@ -210,8 +211,12 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	if err != nil {
 		return nil, err
 	}
-	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an, campaigns: camp, memory: memory.New(memory.NewStore(db), time.Now)}
+	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an, campaigns: camp,
+		memory: memory.New(memory.NewStore(db), time.Now)}
 	if err := a.recurring(vault); err != nil {
+		return nil, err
+	}
+	if a.agents, err = a.agent(cfg, sandboxBase != "", log); err != nil {
 		return nil, err
 	}
 	return a, nil
@@ -245,7 +250,7 @@ func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Dep
 	return httpapi.Deps{
 		Log: log, Identity: a.identity, Store: a.db, Registry: reg, Agents: []string{},
 		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics, Campaigns: a.campaigns,
-		CampaignAnalytics: campaignAnalytics{a.analytics},
+		CampaignAnalytics: campaignAnalytics{a.analytics}, Approvals: a.agents,
 	}
 }
 
