@@ -95,7 +95,7 @@ func newWorld(t testing.TB) *world {
 		t.Fatal(err)
 	}
 	an, err := analytics.New(analytics.Config{Store: analytics.NewStore(db), Tokens: acc, Directory: analytics.AccountsDirectory(accounts.NewStore(db)),
-		Deliveries: pub, Log: zerolog.Nop()})
+		Deliveries: pub, Accounts: acc, Log: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
 	}
