@@ -7,11 +7,13 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
 // No token, a revoked token, a viewer's mutation and another workspace's
@@ -146,6 +148,15 @@ func TestMCPResourcesAndPrompts(t *testing.T) {
 		t.Fatalf("accounts resource = %s", got)
 	}
 	if got := read("marketingminds://posts/scheduled"); got != "[]" {
+		t.Fatalf("scheduled posts resource = %s", got)
+	}
+	editor := identity.Caller{WorkspaceID: "T1", UserID: "U1", Role: identity.Editor, Door: identity.DoorAPI}
+	sched, err := w.app.publish.Schedule(t.Context(), editor, publish.Request{AccountIDs: []string{w.account.ID}, Content: publish.Content{Text: "Next year"}},
+		time.Now().Add(240*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := read("marketingminds://posts/scheduled"); !strings.Contains(got, sched.PostID) || !strings.Contains(got, `"status":"scheduled"`) {
 		t.Fatalf("scheduled posts resource = %s", got)
 	}
 	if got := read("marketingminds://analytics/latest"); !strings.Contains(got, `"accounts":[{"account_id":"`+w.account.ID) {
