@@ -102,3 +102,28 @@ func TestInvokeRefusals(t *testing.T) {
 		t.Fatalf("accounts after = %+v, %v", got, err)
 	}
 }
+
+// A workspace that turned approval off ("never") runs an MCP client's
+// action at once, as it runs the assistant's.
+func TestInvokePolicyNever(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.connect(t, editor, platform.Twitter)
+	o := w.orchestrator(t, &scripted{}, func(c *Config) {
+		c.Policy = func(context.Context, string) (string, error) { return PolicyNever, nil }
+	})
+	mcp := editor
+	mcp.Door = identity.DoorMCP
+	inv, err := o.Invoke(context.Background(), mcp, "publish_post", json.RawMessage(`{"text":"Now!","platforms":["x"]}`))
+	if err != nil || inv.Status != InvocationDone || inv.Approval != nil {
+		t.Fatalf("publish_post = %+v, %v", inv, err)
+	}
+	var out publish.Outcome
+	if err := json.Unmarshal(inv.Result, &out); err != nil || !out.Success {
+		t.Fatalf("outcome = %s, %v", inv.Result, err)
+	}
+	post, err := w.posts.Get(context.Background(), editor, out.PostID)
+	if err != nil || post.Door != "mcp" || w.sb.Calls("POST", xPosts) != 1 {
+		t.Fatalf("post = %+v, %v; %d X posts", post, err, w.sb.Calls("POST", xPosts))
+	}
+}
