@@ -10,7 +10,9 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/analytics"
+	"github.com/marketingminds/marketingminds/tools/campaigns"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/library"
 	"github.com/marketingminds/marketingminds/tools/memory"
 	"github.com/marketingminds/marketingminds/tools/publish"
 	"github.com/marketingminds/marketingminds/tools/schedule"
@@ -43,13 +45,34 @@ type Jobs interface {
 
 // Analytics is the analytics capability (*analytics.Service).
 type Analytics interface {
-	AccountHistory(ctx context.Context, c identity.Caller, accountID string, from, to time.Time) ([]analytics.Record, error)
+	Aggregate(ctx context.Context, c identity.Caller, rg analytics.Range) (analytics.Aggregate, error)
+	BestTimes(ctx context.Context, c identity.Caller, p platform.Name) (analytics.BestTimes, error)
+	Overview(ctx context.Context, c identity.Caller) (analytics.Overview, error)
+}
+
+// Campaigns is e-mail (Zoho Campaigns) and CRM (Zoho CRM) (*campaigns.Service).
+type Campaigns interface {
+	MailingLists(ctx context.Context, c identity.Caller) ([]campaigns.MailingList, error)
+	CreateEmail(ctx context.Context, c identity.Caller, in campaigns.NewEmail) (campaigns.EmailCampaign, error)
+	GetEmail(ctx context.Context, c identity.Caller, id string) (campaigns.EmailCampaign, error)
+	ParseTime(ctx context.Context, c identity.Caller, v string) (time.Time, error)
+	ScheduleEmail(ctx context.Context, c identity.Caller, id string, at time.Time) (campaigns.EmailCampaign, error)
+	EmailReport(ctx context.Context, c identity.Caller, id string) (campaigns.EmailCampaign, error)
+	CRMCounts(ctx context.Context, c identity.Caller) (map[string]int, error)
+	SearchLeads(ctx context.Context, c identity.Caller, q string, limit int) ([]campaigns.CRMRecord, error)
 }
 
 // Memories is the memory capability (*memory.Service).
 type Memories interface {
 	Remember(ctx context.Context, c identity.Caller, n memory.Note) (memory.Item, error)
 	Recall(ctx context.Context, c identity.Caller, scope memory.Scope, query string) ([]memory.Item, error)
+}
+
+// Library is the content library (*library.Service).
+type Library interface {
+	Create(ctx context.Context, c identity.Caller, kind library.Kind, in library.Input) (library.Item, error)
+	List(ctx context.Context, c identity.Caller, f library.Filter) (library.Page, error)
+	SuggestHashtags(ctx context.Context, c identity.Caller, text, platformName string, n int) (library.Suggestions, error)
 }
 
 // Capabilities are the services the core tools call; a nil one leaves its
@@ -60,6 +83,8 @@ type Capabilities struct {
 	Jobs      Jobs
 	Analytics Analytics
 	Memory    Memories
+	Campaigns Campaigns
+	Library   Library
 	// Now is the clock of relative ranges ("the last 7 days"); nil: time.Now.
 	Now func() time.Time
 }
@@ -80,8 +105,14 @@ func CoreTools(cp Capabilities) []Tool {
 	if cp.Posts != nil && cp.Jobs != nil {
 		out = append(out, jobTools(cp)...)
 	}
-	if cp.Accounts != nil && cp.Analytics != nil {
+	if cp.Analytics != nil {
 		out = append(out, analyticsTools(cp)...)
+	}
+	if cp.Campaigns != nil {
+		out = append(out, campaignTools(cp)...)
+	}
+	if cp.Library != nil {
+		out = append(out, libraryTools(cp)...)
 	}
 	if cp.Memory != nil {
 		out = append(out, memoryTools(cp)...)
@@ -103,7 +134,9 @@ func known(err error) error {
 		identity.ErrForbidden,
 		accounts.ErrNotFound, accounts.ErrUnknownPlatform, accounts.ErrNeedsReauth, accounts.ErrDisconnected,
 		publish.ErrNotFound, publish.ErrConflict, publish.ErrDuplicate, publish.ErrInvalid, publish.ErrUnknownAccount,
-		schedule.ErrNotFound, schedule.ErrNotPending, analytics.ErrInvalid, memory.ErrInvalid, memory.ErrFull,
+		schedule.ErrNotFound, schedule.ErrNotPending, analytics.ErrInvalid, analytics.ErrNotFound, memory.ErrInvalid, memory.ErrFull,
+		library.ErrNotFound, library.ErrConflict, library.ErrInvalid,
+		campaigns.ErrNotFound, campaigns.ErrInvalid, campaigns.ErrConflict, campaigns.ErrZohoNotConnected, campaigns.ErrZohoUnavailable,
 	} {
 		if errors.Is(err, k) {
 			return Say(err, "%s", err.Error())

@@ -10,6 +10,7 @@ import (
 	"github.com/marketingminds/marketingminds/agents/llm"
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/tools/accounts"
+	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
@@ -178,12 +179,24 @@ func TestAccountMemoryAnalyticsTools(t *testing.T) {
 	if got := run("list_accounts", `{"platform":"x"}`); !strings.Contains(got, x[0].ID) {
 		t.Fatalf("list = %s", got)
 	}
-	if got := run("get_analytics", `{"days":7,"platform":"x"}`); !strings.Contains(got, `"account_id":"`+x[0].ID) || !strings.Contains(got, `"from":`) {
+	if got := run("get_analytics", `{"days":7,"platform":"x"}`); !strings.Contains(got, `"range":{"date_from":"`) || !strings.Contains(got, `"total"`) {
 		t.Fatalf("analytics = %s", got)
 	}
-	if _, err := tools["get_analytics"].Call(ctx, agent, json.RawMessage(`{"date_from":"2026-12-09","date_to":"2026-12-01"}`)); err == nil ||
-		!strings.Contains(err.Error(), "ends") {
-		t.Fatalf("backwards range: %v", err)
+	if got := run("get_analytics", `{"date_from":"2026-11-01","date_to":"2026-11-30"}`); !strings.Contains(got, `"date_from":"2026-11-01","date_to":"2026-11-30"`) {
+		t.Fatalf("analytics for a range = %s", got)
+	}
+	for _, args := range []string{`{"date_from":"2026-12-09","date_to":"2026-12-01"}`, `{"date_from":"2025-01-01","date_to":"2026-12-01"}`} {
+		_, err := tools["get_analytics"].Call(ctx, agent, json.RawMessage(args))
+		var te *ToolError
+		if !errors.As(err, &te) || !strings.Contains(te.Message, "analytics: invalid request") {
+			t.Fatalf("range %s: %v", args, err)
+		}
+	}
+	if got := run("best_time_to_post", `{"platform":"x"}`); !strings.Contains(got, `"time_zone"`) || !strings.Contains(got, `"twitter"`) {
+		t.Fatalf("best time = %s", got)
+	}
+	if got := run("get_dashboard", `{}`); !strings.Contains(got, `"connected_accounts":1`) {
+		t.Fatalf("dashboard = %s", got)
 	}
 	run("remember", `{"scope":"workspace","key":"brand voice","value":"Warm, never pushy"}`)
 	if got := run("recall", `{"query":"pushy"}`); !strings.Contains(got, `"key":"brand_voice"`) {
@@ -221,5 +234,120 @@ func TestAccountMemoryAnalyticsTools(t *testing.T) {
 	got, _ := w.accounts.Get(ctx, editor, x[0].ID)
 	if got.Status != accounts.StatusDisconnected {
 		t.Fatalf("account = %+v", got)
+	}
+}
+
+// TestEmailAndCRMTools: the e-mail and CRM tools over Zoho on the sandbox;
+// scheduling an e-mail waits for approval.
+func TestEmailAndCRMTools(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	model := &scripted{}
+	o := w.orchestrator(t, model, nil)
+	ctx := context.Background()
+	agent := editor
+	agent.Door = "agent"
+	tools := map[string]Tool{}
+	for _, tl := range o.Tools() {
+		tools[tl.Name] = tl
+	}
+	if _, err := tools["crm_summary"].Call(ctx, agent, json.RawMessage(`{}`)); err == nil || !strings.Contains(err.Error(), "connect Zoho first") {
+		t.Fatalf("CRM before Zoho is connected: %v", err)
+	}
+	w.connect(t, editor, platform.Zoho)
+	run := func(name, args string) string {
+		t.Helper()
+		out, err := tools[name].Call(ctx, agent, json.RawMessage(args))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return asJSON(t, out)
+	}
+	if got := run("crm_summary", `{}`); !strings.Contains(got, "Leads") && !strings.Contains(got, "leads") {
+		t.Fatalf("crm summary = %s", got)
+	}
+	if got := run("search_leads", `{"query":"zzzz-nobody"}`); got != "[]" {
+		t.Fatalf("search for nobody = %s", got)
+	}
+	var lists []struct {
+		Key string `json:"list_key"`
+	}
+	if err := json.Unmarshal([]byte(run("list_mailing_lists", `{}`)), &lists); err != nil || len(lists) == 0 {
+		t.Fatalf("lists = %+v, %v", lists, err)
+	}
+	var draft struct {
+		ID string `json:"id"`
+	}
+	created := run("create_email_campaign", `{"name":"December news","subject":"Our December news","text":"Hello!","list_keys":["`+lists[0].Key+`"]}`)
+	if err := json.Unmarshal([]byte(created), &draft); err != nil || draft.ID == "" {
+		t.Fatalf("created = %s", created)
+	}
+	if _, err := tools["create_email_campaign"].Call(ctx, agent, json.RawMessage(`{"name":"x","subject":"y","list_keys":[]}`)); err == nil ||
+		!strings.Contains(err.Error(), "list_keys") {
+		t.Fatalf("no list: %v", err)
+	}
+	model.steps = append(model.steps, call("schedule_email_campaign", `{"id":"`+draft.ID+`","time":"2099-01-01 09:00"}`), say("waiting"))
+	reply, err := o.Run(ctx, turn("send it on new year's day 2099 at 9"), nil)
+	if err != nil || len(reply.Approvals) != 1 || !strings.Contains(reply.Approvals[0].Preview, "Send the e-mail “December news”") {
+		t.Fatalf("reply = %+v, %v", reply, err)
+	}
+	// Approved, the action can still fail: the approval says why.
+	res, err := o.Approve(ctx, editor, reply.Approvals[0].ID)
+	if err != nil || res.Approval.Status != ApprovalFailed || !strings.Contains(res.Approval.Error, "more than a year ahead") {
+		t.Fatalf("approve = %+v, %v", res.Approval, err)
+	}
+	model.steps = append(model.steps, call("schedule_email_campaign", `{"id":"`+draft.ID+`","time":"2027-01-15 09:00"}`), say("waiting"))
+	reply, err = o.Run(ctx, turn("then on 15 January 2027 at 9"), nil)
+	if err != nil || len(reply.Approvals) != 1 {
+		t.Fatalf("reply = %+v, %v", reply, err)
+	}
+	res, err = o.Approve(ctx, editor, reply.Approvals[0].ID)
+	if err != nil || res.Approval.Status != ApprovalDone || !strings.Contains(string(res.Result), `"status":"scheduled"`) {
+		t.Fatalf("approve = %+v (%s), %v", res.Approval, res.Result, err)
+	}
+	_, err = tools["email_report"].Call(ctx, agent, json.RawMessage(`{"id":"`+draft.ID+`"}`))
+	var te *ToolError
+	if !errors.As(err, &te) || !strings.Contains(te.Message, "a report exists once it is sent") {
+		t.Fatalf("report of a scheduled e-mail: %v", err)
+	}
+}
+
+func TestLibraryTools(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	o := w.orchestrator(t, &scripted{}, nil)
+	ctx := context.Background()
+	agent := editor
+	agent.Door = "agent"
+	tools := map[string]Tool{}
+	for _, tl := range o.Tools() {
+		tools[tl.Name] = tl
+	}
+	run := func(name, args string) (string, error) {
+		out, err := tools[name].Call(ctx, agent, json.RawMessage(args))
+		return asJSON(t, out), err
+	}
+	saved, err := run("save_to_library", `{"title":"Spring sale","body":"Our spring sale starts today","variants":{"x":"Spring sale today!"},"tags":["sale"]}`)
+	if err != nil || !strings.Contains(saved, `"twitter":"Spring sale today!"`) {
+		t.Fatalf("saved = %s, %v", saved, err)
+	}
+	found, err := run("search_library", `{"query":"spring"}`)
+	if err != nil || !strings.Contains(found, "Spring sale") {
+		t.Fatalf("found = %s, %v", found, err)
+	}
+	if none, err := run("search_library", `{"tag":"nothing-here"}`); err != nil || none != "[]" {
+		t.Fatalf("search for nothing = %s, %v", none, err)
+	}
+	tags, err := run("suggest_hashtags", `{"text":"Our spring sale on coffee beans starts today","platform":"instagram","n":3}`)
+	if err != nil || !strings.Contains(tags, `"hashtags"`) {
+		t.Fatalf("hashtags = %s, %v", tags, err)
+	}
+	_, err = run("save_to_library", `{"title":"x","body":"y","variants":{"myspace":"z"}}`)
+	var te *ToolError
+	if !errors.As(err, &te) || !strings.Contains(te.Message, `unknown platform "myspace"`) {
+		t.Fatalf("bad variant: %v", err)
+	}
+	if _, err := tools["save_to_library"].Call(ctx, viewer, json.RawMessage(`{"title":"x","body":"y"}`)); !errors.Is(err, identity.ErrForbidden) {
+		t.Fatalf("viewer saves: %v", err)
 	}
 }

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/marketingminds/marketingminds/integrations/platform"
-	"github.com/marketingminds/marketingminds/tools/analytics"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/publish"
 	"github.com/marketingminds/marketingminds/tools/schedule"
@@ -97,109 +95,4 @@ func jobTools(cp Capabilities) []Tool {
 				return fmt.Sprintf("Cancel the %s job %s due %s", j.Kind, j.ID, j.RunAt.Format(time.RFC3339)), nil
 			})),
 	}
-}
-
-type analyticsArgs struct {
-	Days     int    `json:"days,omitempty" jsonschema:"minimum=1,maximum=90,description=The last N days (default 7)."`
-	DateFrom string `json:"date_from,omitempty" jsonschema:"pattern=^[0-9]{4}-[0-9]{2}-[0-9]{2}$"`
-	DateTo   string `json:"date_to,omitempty" jsonschema:"pattern=^[0-9]{4}-[0-9]{2}-[0-9]{2}$"`
-	Platform string `json:"platform,omitempty" jsonschema:"enum=facebook,enum=instagram,enum=twitter,enum=x,enum=linkedin"`
-}
-
-// accountFigures sums an account's figures over a range: followers as last
-// seen, and each post's latest figures (a post's records are running totals).
-type accountFigures struct {
-	AccountID   string        `json:"account_id"`
-	Platform    platform.Name `json:"platform"`
-	Name        string        `json:"name"`
-	Followers   *int64        `json:"followers"`
-	Posts       int           `json:"posts"`
-	Impressions int64         `json:"impressions"`
-	Likes       int64         `json:"likes"`
-	Comments    int64         `json:"comments"`
-	Shares      int64         `json:"shares"`
-	Clicks      int64         `json:"clicks"`
-}
-
-type analyticsResult struct {
-	From     string           `json:"from"`
-	To       string           `json:"to"`
-	Accounts []accountFigures `json:"accounts"`
-}
-
-func analyticsTools(cp Capabilities) []Tool {
-	return []Tool{
-		NewTool("get_analytics", "Figures per connected account for a range of days: followers, posts, impressions, likes, comments, shares, clicks.",
-			func(ctx context.Context, c identity.Caller, a analyticsArgs) (analyticsResult, error) {
-				to := cp.Now().UTC()
-				days := a.Days
-				if days == 0 {
-					days = 7
-				}
-				from := to.AddDate(0, 0, -(days - 1))
-				var err error
-				if a.DateTo != "" {
-					if to, err = time.Parse(analytics.DayFormat, a.DateTo); err != nil {
-						return analyticsResult{}, Say(err, "date_to %q is not a date like 2026-12-01", a.DateTo)
-					}
-					if a.DateFrom == "" {
-						from = to.AddDate(0, 0, -(days - 1))
-					}
-				}
-				if a.DateFrom != "" {
-					if from, err = time.Parse(analytics.DayFormat, a.DateFrom); err != nil {
-						return analyticsResult{}, Say(err, "date_from %q is not a date like 2026-12-01", a.DateFrom)
-					}
-				}
-				var p platform.Name
-				if a.Platform != "" {
-					if p, err = platformOf(a.Platform); err != nil {
-						return analyticsResult{}, err
-					}
-				}
-				accts, err := cp.Accounts.List(ctx, c, p)
-				if err != nil {
-					return analyticsResult{}, known(err)
-				}
-				res := analyticsResult{From: analytics.Day(from), To: analytics.Day(to), Accounts: []accountFigures{}}
-				for _, acc := range accts {
-					recs, err := cp.Analytics.AccountHistory(ctx, c, acc.ID, from, to)
-					if err != nil {
-						return analyticsResult{}, known(err)
-					}
-					res.Accounts = append(res.Accounts, figures(acc.ID, acc.Platform, accountName(acc), recs))
-				}
-				return res, nil
-			}),
-	}
-}
-
-func figures(id string, p platform.Name, name string, recs []analytics.Record) accountFigures {
-	f := accountFigures{AccountID: id, Platform: p, Name: name}
-	latest := map[string]analytics.Record{}
-	for _, r := range recs { // oldest first
-		switch r.Kind {
-		case analytics.KindAccount:
-			if r.Metrics.Followers != nil {
-				f.Followers = r.Metrics.Followers
-			}
-		case analytics.KindPost:
-			latest[r.SubjectID] = r
-		}
-	}
-	val := func(v *int64) int64 {
-		if v == nil {
-			return 0
-		}
-		return *v
-	}
-	for _, r := range latest {
-		f.Posts++
-		f.Impressions += val(r.Metrics.Impressions)
-		f.Likes += val(r.Metrics.Likes)
-		f.Comments += val(r.Metrics.Comments)
-		f.Shares += val(r.Metrics.Shares)
-		f.Clicks += val(r.Metrics.Clicks)
-	}
-	return f
 }

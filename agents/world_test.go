@@ -22,11 +22,14 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/integrations/store/storetest"
 	"github.com/marketingminds/marketingminds/integrations/twitter"
+	"github.com/marketingminds/marketingminds/integrations/zoho"
 	"github.com/marketingminds/marketingminds/prompts"
 	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/analytics"
 	"github.com/marketingminds/marketingminds/tools/audit"
+	"github.com/marketingminds/marketingminds/tools/campaigns"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/library"
 	"github.com/marketingminds/marketingminds/tools/memory"
 	"github.com/marketingminds/marketingminds/tools/publish"
 	"github.com/marketingminds/marketingminds/tools/schedule"
@@ -50,7 +53,7 @@ type world struct {
 func newWorld(t testing.TB) *world {
 	t.Helper()
 	srv := sandboxtest.Start(t, sandbox.Options{})
-	db := storetest.Open(t, store.SQLite, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, memory.Schema, Schema)
+	db := storetest.Open(t, store.SQLite, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, campaigns.Schema, library.Schema, memory.Schema, Schema)
 	hosts := platform.Hosts{Sandbox: srv.URL}
 	hc := &http.Client{Timeout: 10 * time.Second}
 	t.Cleanup(hc.CloseIdleConnections)
@@ -76,8 +79,9 @@ func newWorld(t testing.TB) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
+	zc := zoho.NewClient(hc, hosts, zoho.Config{ClientID: "mm-zoho", ClientSecret: "zoho-secret"})
 	acc, err := accounts.New(accounts.Config{PublicURL: "https://mm.example", Sandbox: true},
-		accounts.Deps{DB: db, Vault: vault, Providers: providers, Audit: audit.New(db, nil), Log: zerolog.Nop()})
+		accounts.Deps{DB: db, Vault: vault, Providers: providers, Zoho: zc, Audit: audit.New(db, nil), Log: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,8 +98,16 @@ func newWorld(t testing.TB) *world {
 	if err := pub.Register(reg); err != nil {
 		t.Fatal(err)
 	}
+	camp, err := campaigns.New(campaigns.Config{Store: campaigns.NewStore(db), Tokens: acc, Zoho: zc, Jobs: campaigns.SchedulerJobs(sch),
+		PublicURL: "https://mm.example", FromEmail: "patricia.boyle@zylker.example", Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := camp.Register(reg); err != nil {
+		t.Fatal(err)
+	}
 	an, err := analytics.New(analytics.Config{Store: analytics.NewStore(db), Tokens: acc, Directory: analytics.AccountsDirectory(accounts.NewStore(db)),
-		Deliveries: pub, Accounts: acc, Log: zerolog.Nop()})
+		Deliveries: pub, Accounts: acc, Jobs: sch, Log: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,8 +116,12 @@ func newWorld(t testing.TB) *world {
 		t.Fatal(err)
 	}
 	mem := memory.New(memory.NewStore(db), nil)
+	lib, err := library.New(library.Config{Store: library.NewStore(db)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	return &world{sb: srv.Sandbox, db: db, accounts: acc, posts: pub, jobs: sch, memory: mem, set: set, store: NewStore(db),
-		caps: Capabilities{Accounts: acc, Posts: pub, Jobs: sch, Analytics: an, Memory: mem}}
+		caps: Capabilities{Accounts: acc, Posts: pub, Jobs: sch, Analytics: an, Memory: mem, Campaigns: camp, Library: lib}}
 }
 
 // orchestrator builds an orchestrator of the world on model.
@@ -132,7 +148,8 @@ func (w *world) connect(t testing.TB, c identity.Caller, p platform.Name) []acco
 		t.Fatal(err)
 	}
 	q := sandboxtest.Consent(t, u)
-	res, err := w.accounts.Callback(ctx, p, accounts.CallbackRequest{State: q.Get("state"), Code: q.Get("code"), Error: q.Get("error")})
+	res, err := w.accounts.Callback(ctx, p, accounts.CallbackRequest{State: q.Get("state"), Code: q.Get("code"), Error: q.Get("error"),
+		AccountsServer: q.Get("accounts-server")})
 	if err != nil {
 		t.Fatalf("connect %s: %v", p, err)
 	}

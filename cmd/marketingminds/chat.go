@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -31,9 +32,14 @@ func (a *app) agent(cfg config, sandboxed bool, log zerolog.Logger) (*agents.Orc
 	}
 	return agents.New(agents.Config{
 		Model: model, Store: agents.NewStore(a.db), Prompts: set,
-		Tools:       agents.CoreTools(agents.Capabilities{Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics, Memory: a.memory}),
+		Tools: agents.CoreTools(agents.Capabilities{Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics,
+			Memory: a.memory, Campaigns: a.campaigns, Library: a.library}),
 		Specialists: agents.DefaultSpecialists(),
-		Users:       a.identity, Memory: a.memory, Accounts: a.accounts, Sandbox: sandboxed, Log: log,
+		Policy: func(ctx context.Context, workspaceID string) (string, error) {
+			p, err := a.settings.ApprovalPolicy(ctx, workspaceID)
+			return string(p), err
+		},
+		Users: a.identity, Memory: a.memory, Accounts: a.accounts, Sandbox: sandboxed, Log: log,
 	})
 }
 

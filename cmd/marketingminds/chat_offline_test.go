@@ -13,6 +13,7 @@ import (
 	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/schedule"
+	"github.com/marketingminds/marketingminds/tools/settings"
 )
 
 // withApp opens the chat's data dir as serve would and runs fn on the app.
@@ -113,5 +114,22 @@ func TestChatOffline(t *testing.T) {
 	})
 	if n := sb.Calls("POST", "/api.x.com/2/tweets"); n != 1 {
 		t.Fatalf("%d posts on X after the cancel, want 1", n)
+	}
+
+	// The workspace turns approval off (tools/settings): the agent's post
+	// goes out at once.
+	withApp(t, env, func(a *app) {
+		never := "never"
+		admin := identity.Caller{WorkspaceID: "T1", UserID: "U-admin", Role: identity.Admin, Door: identity.DoorCLI}
+		if _, err := a.settings.Update(context.Background(), admin, settings.Patch{ApprovalPolicy: &never}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	out, _, err = chatRun(t, env, `post "No approval needed" to x`+"\n", "--workspace", "T1", "--user", "U1")
+	if err != nil || strings.Contains(out, "Approve") || !strings.Contains(out, "✓ publish_post") {
+		t.Fatalf("policy never: %v\n%s", err, out)
+	}
+	if n := sb.Calls("POST", "/api.x.com/2/tweets"); n != 2 {
+		t.Fatalf("%d posts on X with approval off, want 2", n)
 	}
 }

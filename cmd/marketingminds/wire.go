@@ -37,7 +37,8 @@ import (
 // schemas lists every package's part of the database.
 func schemas() []store.Schema {
 	return []store.Schema{identity.Schema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, campaigns.Schema,
-		settings.Schema, library.Schema, memory.Schema, agents.Schema}
+		settings.Schema, library.Schema,
+		memory.Schema, agents.Schema}
 }
 
 // openStore opens the configured backend with every schema applied (or, with
@@ -226,7 +227,8 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 		return nil, err
 	}
 	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an, campaigns: camp,
-		library: lib, settings: set, memory: memory.New(memory.NewStore(db), time.Now)}
+		library: lib, settings: set,
+		memory: memory.New(memory.NewStore(db), time.Now)}
 	if err := a.recurring(vault); err != nil {
 		return nil, err
 	}
@@ -264,7 +266,8 @@ func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Dep
 	return httpapi.Deps{
 		Log: log, Identity: a.identity, Store: a.db, Registry: reg, Agents: []string{},
 		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics, Campaigns: a.campaigns,
-		CampaignAnalytics: campaignAnalytics{a.analytics}, Library: a.library, Settings: a.settings, Approvals: a.agents,
+		CampaignAnalytics: campaignAnalytics{a.analytics}, Library: a.library, Settings: a.settings,
+		Approvals: a.agents,
 	}
 }
 
