@@ -23,7 +23,7 @@ type resource struct {
 var resources = []resource{
 	{"marketingminds://accounts", "accounts", "The workspace's connected accounts with their account_id and status.", "list_accounts", `{}`},
 	{"marketingminds://posts/scheduled", "scheduled-posts", "The workspace's scheduled posts, with each target's status.", "list_posts", `{"status":"scheduled","limit":50}`},
-	{"marketingminds://analytics/latest", "analytics", "The latest analytics: figures per connected account over the last 7 days.", "get_analytics", `{"days":7}`},
+	{"marketingminds://analytics/latest", "analytics", "The latest analytics: the last 7 days, as get_analytics answers them.", "get_analytics", `{"days":7}`},
 }
 
 func (s *Server) addResources(srv *sdk.Server, caller who) {
