@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/marketingminds/marketingminds/agents/llm"
 	"github.com/marketingminds/marketingminds/tools/identity"
@@ -49,7 +50,7 @@ func (o *Orchestrator) Invoke(ctx context.Context, c identity.Caller, name strin
 		return Invocation{}, fmt.Errorf("%w: %s changes things and needs the editor role; a viewer can call read-only tools only", identity.ErrForbidden, name)
 	}
 	key := ConversationKey{WorkspaceID: c.WorkspaceID, Channel: string(c.Door), Thread: c.UserID}
-	watch := &invokeSink{}
+	watch := &invokeSink{tool: name}
 	call := llm.ToolCall{ID: newID(), Name: name, Arguments: string(orEmpty(args))}
 	content, held := o.runTool(ctx, key, c, o.policy(ctx, c.WorkspaceID), call, o.all, watch)
 	inv := Invocation{Tool: name}
@@ -57,7 +58,7 @@ func (o *Orchestrator) Invoke(ctx context.Context, c identity.Caller, name strin
 	case held != nil:
 		inv.Status, inv.Approval = InvocationAwaitingApproval, held
 		return inv, nil
-	case watch.status == ProgressDone:
+	case watch.ended() == ProgressDone:
 		inv.Status, inv.Result = InvocationDone, json.RawMessage(content)
 		return inv, nil
 	case !known:
@@ -93,9 +94,28 @@ func (o *Orchestrator) Prompt(ctx context.Context, c identity.Caller, name strin
 	return o.cfg.Prompts.Specialist(name, v)
 }
 
-// invokeSink notes how a direct call's run ended.
-type invokeSink struct{ status string }
+// invokeSink notes how a direct call's run ended. A specialist's own tool
+// calls report through it too, concurrently: only the called tool counts.
+type invokeSink struct {
+	tool   string
+	mu     sync.Mutex
+	status string
+}
 
-func (s *invokeSink) Delta(string)        {}
-func (s *invokeSink) Approval(Approval)   {}
-func (s *invokeSink) Progress(p Progress) { s.status = p.Status }
+func (s *invokeSink) Delta(string)      {}
+func (s *invokeSink) Approval(Approval) {}
+
+func (s *invokeSink) Progress(p Progress) {
+	if p.Tool != s.tool {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.status = p.Status
+}
+
+func (s *invokeSink) ended() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.status
+}

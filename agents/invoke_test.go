@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/marketingminds/marketingminds/agents/llm"
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/publish"
@@ -125,5 +126,23 @@ func TestInvokePolicyNever(t *testing.T) {
 	post, err := w.posts.Get(context.Background(), editor, out.PostID)
 	if err != nil || post.Door != "mcp" || w.sb.Calls("POST", xPosts) != 1 {
 		t.Fatalf("post = %+v, %v; %d X posts", post, err, w.sb.Calls("POST", xPosts))
+	}
+}
+
+// A specialist called directly runs its own loop (its tools concurrently)
+// and answers; its tools' progress does not decide the call's outcome.
+func TestInvokeSpecialist(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	model := &scripted{steps: []func(llm.Request) (llm.Response, error){
+		call("get_analytics", `{"days":7}`, "list_posts", `{}`, "get_analytics", `{"days":"x"}`),
+		say("All quiet this week."),
+	}}
+	o := w.orchestrator(t, model, func(c *Config) { c.Specialists = DefaultSpecialists() })
+	mcp := viewer
+	mcp.Door = identity.DoorMCP
+	inv, err := o.Invoke(context.Background(), mcp, "analyst", json.RawMessage(`{"task":"How are we doing?"}`))
+	if err != nil || inv.Status != InvocationDone || !strings.Contains(string(inv.Result), "All quiet this week.") {
+		t.Fatalf("analyst = %+v, %v", inv, err)
 	}
 }
