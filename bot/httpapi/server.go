@@ -51,7 +51,14 @@ type Deps struct {
 	// Analytics serves /api/social/analytics/* and /api/dashboard/overview
 	// when set (*analytics.Service).
 	Analytics Analytics
-	Now       func() time.Time
+	// Sessions serves the dashboard under /dashboard when set.
+	Sessions Sessions
+	// PublicURL is MM_PUBLIC_URL: the session cookie is Secure when it is https.
+	PublicURL string
+	// UserLocation is the zone the dashboard shows a user's times in (the
+	// one publishing reads local times in); nil: UTC.
+	UserLocation func(ctx context.Context, workspaceID, userID string) (*time.Location, error)
+	Now          func() time.Time
 
 	// Campaigns serves /api/campaigns*, /api/email/*, /api/crm* and
 	// /email/content/{key} when set (*campaigns.Service).
@@ -68,10 +75,11 @@ type Deps struct {
 
 // Server is the HTTP sidecar.
 type Server struct {
-	deps    Deps
-	log     zerolog.Logger
-	metrics *httpMetrics
-	handler http.Handler
+	deps     Deps
+	log      zerolog.Logger
+	metrics  *httpMetrics
+	handler  http.Handler
+	patterns []string
 }
 
 // New builds the server and its routes.
@@ -83,8 +91,9 @@ func New(d Deps) *Server {
 		d.Registry = prometheus.NewRegistry()
 	}
 	s := &Server{deps: d, log: d.Log, metrics: newHTTPMetrics(d.Registry)}
-	mux := http.NewServeMux()
+	mux := &routeMux{ServeMux: http.NewServeMux()}
 	s.routes(mux)
+	s.patterns = mux.patterns
 	s.handler = s.middleware(mux)
 	return s
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -19,6 +20,7 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/oauth"
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/safehttp"
+	"github.com/marketingminds/marketingminds/integrations/sandbox"
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/integrations/twitter"
 	"github.com/marketingminds/marketingminds/integrations/zoho"
@@ -36,7 +38,7 @@ import (
 
 // schemas lists every package's part of the database.
 func schemas() []store.Schema {
-	return []store.Schema{identity.Schema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, campaigns.Schema,
+	return []store.Schema{identity.Schema, identity.SessionSchema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, campaigns.Schema,
 		settings.Schema, library.Schema,
 		memory.Schema, agents.Schema}
 }
@@ -81,6 +83,10 @@ type app struct {
 	settings  *settings.Service
 	memory    *memory.Service
 	agents    *agents.Orchestrator
+	sessions  *identity.Sessions
+	publicURL string
+	// userLocation is a user's zone, the workspace's when the user has none.
+	userLocation func(ctx context.Context, workspaceID, userID string) (*time.Location, error)
 }
 
 // adapters builds the platform clients. sandboxBase, when set, points them
@@ -98,24 +104,25 @@ func newAdapters(cfg config, sandboxBase string) adapters {
 	hosts := platform.Hosts{Sandbox: sandboxBase}
 	sandboxed := sandboxBase != ""
 	// The platforms speak HTTP/2, where calls to one host share a few
-	// connections (a custom DialContext turns it off unless forced). Over
-	// HTTP/1.1 (the sandbox) each call in flight holds a connection: 64 per
-	// host bound them, and reusing fewer connections harder costs less CPU
-	// than keeping hundreds busy (in bench scheduler, 10,000 deliveries at
-	// once: about a quarter more a second than with no bound).
-	httpClient := &http.Client{
-		Timeout: 60 * time.Second,
-		Transport: &http.Transport{
-			Proxy:               http.ProxyFromEnvironment,
-			DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-			ForceAttemptHTTP2:   true,
-			MaxConnsPerHost:     64,
-			MaxIdleConns:        256,
-			MaxIdleConnsPerHost: 64,
-			IdleConnTimeout:     90 * time.Second,
-			TLSHandshakeTimeout: 10 * time.Second,
-		},
+	// connections (a custom DialContext turns it off unless forced); 64
+	// connections per host bound a fallback to HTTP/1.1. A sandbox is
+	// reached the same way: over h2c when it is an http:// one (the sandbox
+	// serves HTTP/1.1 and h2c), so what is measured against it is the
+	// platform's latency, not a connection cap.
+	transport := &http.Transport{
+		Proxy:               http.ProxyFromEnvironment,
+		DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:   true,
+		MaxConnsPerHost:     64,
+		MaxIdleConns:        256,
+		MaxIdleConnsPerHost: 64,
+		IdleConnTimeout:     90 * time.Second,
+		TLSHandshakeTimeout: 10 * time.Second,
 	}
+	if strings.HasPrefix(sandboxBase, "http://") {
+		transport.Protocols = sandbox.ClientProtocols()
+	}
+	httpClient := &http.Client{Timeout: 60 * time.Second, Transport: transport}
 	// Media people link to is fetched from the internet; only the sandbox
 	// serves it from a private address.
 	media := safehttp.New(safehttp.Options{AllowPrivate: sandboxed})
@@ -198,18 +205,19 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 		}
 		return u.Location(), err
 	}
+	camp, err := newCampaigns(cfg, db, log, acc, ad.zoho, sch, reg, userLocation, sandboxBase != "")
+	if err != nil {
+		return nil, err
+	}
 	pub, err := publish.New(publish.Config{
 		Store: publish.NewStore(db), Accounts: publishAccounts{acc}, Adapters: publishers,
 		Jobs: publish.SchedulerJobs(sch), Log: log, UserLocation: userLocation,
+		Campaigns: campaignChecker{camp},
 	})
 	if err != nil {
 		return nil, err
 	}
 	if err := pub.Register(reg); err != nil {
-		return nil, err
-	}
-	camp, err := newCampaigns(cfg, db, log, acc, ad.zoho, sch, reg, userLocation, sandboxBase != "")
-	if err != nil {
 		return nil, err
 	}
 	lib, err := library.New(library.Config{Store: library.NewStore(db)})
@@ -228,6 +236,7 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	}
 	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an, campaigns: camp,
 		library: lib, settings: set,
+		sessions: identity.NewSessions(identity.NewSessionStore(db), ids, time.Now), publicURL: cfg.PublicURL, userLocation: userLocation,
 		memory: memory.New(memory.NewStore(db), time.Now)}
 	if err := a.recurring(vault); err != nil {
 		return nil, err
@@ -257,7 +266,8 @@ func (a *app) recurring(vault *oauth.Vault) error {
 		now := time.Now()
 		_, serr := states.Purge(ctx, now)
 		_, kerr := a.publish.PurgeIdempotencyKeys(ctx)
-		return errors.Join(serr, kerr, a.scheduler.Cleanup(ctx))
+		_, lerr := a.sessions.Purge(ctx)
+		return errors.Join(serr, kerr, lerr, a.scheduler.Cleanup(ctx))
 	})
 }
 
@@ -267,6 +277,7 @@ func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Dep
 		Log: log, Identity: a.identity, Store: a.db, Registry: reg, Agents: []string{},
 		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics, Campaigns: a.campaigns,
 		CampaignAnalytics: campaignAnalytics{a.analytics}, Library: a.library, Settings: a.settings,
+		Sessions: a.sessions, PublicURL: a.publicURL, UserLocation: a.userLocation,
 		Approvals: a.agents,
 	}
 }
@@ -345,4 +356,16 @@ type campaignAnalytics struct{ svc *analytics.Service }
 
 func (c campaignAnalytics) CampaignSummary(ctx context.Context, caller identity.Caller, campaignID string, from, to time.Time) (any, error) {
 	return c.svc.CampaignSummary(ctx, caller, campaignID, from, to)
+}
+
+// campaignChecker is tools/campaigns as publishing sees it: whether a post's
+// campaign_id is one of the workspace's marketing campaigns.
+type campaignChecker struct{ svc *campaigns.Service }
+
+func (c campaignChecker) CampaignExists(ctx context.Context, caller identity.Caller, id string) (bool, error) {
+	err := c.svc.Check(ctx, caller, id)
+	if errors.Is(err, campaigns.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }
