@@ -156,3 +156,17 @@ func FuzzMCP(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkMCPToolCall is one authenticated tools/call of a read-only tool
+// over HTTP: token check, JSON-RPC, the gate, the event record.
+func BenchmarkMCPToolCall(b *testing.B) {
+	f := mcpSetup(b)
+	token := f.tokens[identity.Editor]
+	body := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"text":"hi"}}}`
+	b.ResetTimer()
+	for b.Loop() {
+		if status, out := f.rpc(b, token, body); status != http.StatusOK || !strings.Contains(out, `"status":"ok"`) {
+			b.Fatalf("%d %s", status, out)
+		}
+	}
+}
