@@ -139,6 +139,10 @@ func newToolset(tools []Tool) *toolset {
 	return ts
 }
 
+// memoryBudget bounds the characters of memory put into a prompt; the
+// notes beyond it are named and left to the recall tool.
+const memoryBudget = 6000
+
 // historyLoad bounds the messages read for a turn before trimming.
 const historyLoad = 200
 
@@ -366,13 +370,22 @@ func (o *Orchestrator) promptData(ctx context.Context, c identity.Caller, policy
 		if err != nil {
 			return prompts.System{}, fmt.Errorf("agents: prompt: %w", err)
 		}
+		used, left := 0, 0
 		for _, it := range items {
 			line := it.Key + ": " + it.Value
+			if used+len(line) > memoryBudget {
+				left++
+				continue
+			}
+			used += len(line)
 			if it.Scope == memory.User {
 				v.UserMemory = append(v.UserMemory, line)
 			} else {
 				v.Memory = append(v.Memory, line)
 			}
+		}
+		if left > 0 {
+			v.Memory = append(v.Memory, fmt.Sprintf("(%d more notes are kept: use recall to read them)", left))
 		}
 	}
 	if o.cfg.Accounts != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -220,6 +221,17 @@ func TestAccountMemoryAnalyticsTools(t *testing.T) {
 	}
 	if sys := model.reqs[0].Messages[0].Content; !strings.Contains(sys, "brand_voice: Warm, never pushy") {
 		t.Fatalf("system prompt lacks memory:\n%s", sys)
+	}
+	// Memory beyond the prompt's budget is named, not sent.
+	for i := range 5 {
+		run("remember", fmt.Sprintf(`{"scope":"user","key":"long_%d","value":"%s"}`, i, strings.Repeat("x", 1900)))
+	}
+	model.steps = append(model.steps, say("ok"))
+	if _, err := o.Run(ctx, turn("hi again"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if sys := model.reqs[1].Messages[0].Content; !strings.Contains(sys, "(2 more notes are kept: use recall to read them)") || len(sys) > 9000 {
+		t.Fatalf("system prompt with too much memory (%d characters):\n%.600s", len(sys), sys)
 	}
 
 	// Disconnecting waits for approval, with a preview naming the account.
