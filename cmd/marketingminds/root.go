@@ -38,6 +38,7 @@ func rootCommand(getenv func(string) string, stdout, stderr io.Writer) *cobra.Co
 		versionCommand(stdout),
 		benchCommand(getenv, stdout, stderr),
 		chatCommand(env, stdout, stderr),
+		mcpCommand(env, getenv, stdout, stderr),
 	)
 	return root
 }

@@ -87,6 +87,9 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 		return err
 	}
 	deps := a.httpDeps(log, reg)
+	if deps.MCP, err = a.mcpHandler(cfg.PublicURL, log); err != nil {
+		return err
+	}
 	if sb != nil {
 		deps.Sandbox = sb
 	}
