@@ -60,6 +60,8 @@ type Campaigns interface {
 	EmailReport(ctx context.Context, c identity.Caller, id string) (campaigns.EmailCampaign, error)
 	CRMCounts(ctx context.Context, c identity.Caller) (map[string]int, error)
 	SearchLeads(ctx context.Context, c identity.Caller, q string, limit int) ([]campaigns.CRMRecord, error)
+	CreateCampaign(ctx context.Context, c identity.Caller, in campaigns.NewCampaign) (campaigns.Campaign, error)
+	LinkCRM(ctx context.Context, c identity.Caller, id string) (campaigns.Campaign, error)
 }
 
 // Memories is the memory capability (*memory.Service).
@@ -113,6 +115,9 @@ func CoreTools(cp Capabilities) []Tool {
 	}
 	if cp.Library != nil {
 		out = append(out, libraryTools(cp)...)
+	}
+	if cp.Campaigns != nil && cp.Library != nil {
+		out = append(out, planTool(cp))
 	}
 	if cp.Memory != nil {
 		out = append(out, memoryTools(cp)...)
