@@ -79,12 +79,12 @@ type Deps struct {
 
 // Bot is the Slack door.
 type Bot struct {
-	cfg   Config
-	d     Deps
-	log   zerolog.Logger
-	now   func() time.Time
-	base  context.Context
-	work  sync.WaitGroup
+	cfg      Config
+	d        Deps
+	log      zerolog.Logger
+	now      func() time.Time
+	base     context.Context
+	work     sync.WaitGroup
 	pace     *pacer
 	users    *userCache
 	handlers map[string]eventHandler
