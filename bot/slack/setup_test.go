@@ -37,7 +37,7 @@ const (
 
 // turn is one Run the scripted orchestrator received.
 type turn struct {
-	caller                 identity.Caller
+	caller                identity.Caller
 	channel, thread, text string
 }
 
