@@ -188,7 +188,7 @@ func setupDB(t *testing.T, db *store.DB, opts ...option) *bundle {
 	fake.AddUser(slackfake.User{ID: "U1", Name: "ana", DisplayName: "Ana", TZ: "Europe/Berlin"})
 	fake.AddUser(slackfake.User{ID: "U2", Name: "bo", DisplayName: "Bo", TZ: "America/New_York"})
 	fake.AddUser(slackfake.User{ID: "UADMIN", Name: "ad", DisplayName: "Admin", Admin: true})
-	b := &bundle{fake: fake, conv: &script{}, gate: newGate(), pub: &publisher{}, db: db}
+	b := &bundle{fake: fake, conv: &script{}, gate: newGate(launch), pub: &publisher{}, db: db}
 	b.ids = identity.NewService(identity.NewStore(db), nil)
 	cfg := slack.Config{SigningSecret: secret, BotToken: botToken, APIURL: fake.URL(), MessageGap: time.Millisecond, UpdateGap: 5 * time.Millisecond}
 	deps := slack.Deps{Store: slack.NewStore(db), Users: b.ids, Conversations: b.conv, Approvals: b.gate, Publisher: b.pub, Log: zerolog.Nop()}

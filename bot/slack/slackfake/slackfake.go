@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Call is one Web API call as the fake received it.
@@ -23,6 +24,15 @@ type Call struct {
 	// Args are the arguments: form fields, or a JSON body's top-level
 	// fields (non-strings as their JSON text).
 	Args url.Values
+	// Result is what the fake answered.
+	Result map[string]any
+	At     time.Time
+}
+
+// TS is the message timestamp the call's answer carried.
+func (c Call) TS() string {
+	ts, _ := c.Result["ts"].(string)
+	return ts
 }
 
 // User is a workspace member users.info answers for.
@@ -161,10 +171,12 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		reply(w, map[string]any{"ok": false, "error": "invalid_arguments", "detail": err.Error()})
 		return
 	}
+	call.At = time.Now()
 	f.mu.Lock()
-	f.calls = append(f.calls, call)
 	if n := f.limited[method]; n > 0 {
 		f.limited[method] = n - 1
+		call.Result = fail("ratelimited")
+		f.calls = append(f.calls, call)
 		f.mu.Unlock()
 		w.Header().Set("Retry-After", "1")
 		w.WriteHeader(http.StatusTooManyRequests)
@@ -172,6 +184,8 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp := f.answer(call)
+	call.Result = resp
+	f.calls = append(f.calls, call)
 	observers := append([]chan Call(nil), f.observers...)
 	f.mu.Unlock()
 	if resp["ok"] == true {
