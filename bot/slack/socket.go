@@ -57,7 +57,11 @@ func (b *Bot) consume(ctx context.Context, sm *socketmode.Client) {
 }
 
 func (b *Bot) socketEvent(ctx context.Context, sm *socketmode.Client, evt socketmode.Event) {
-	if evt.Request == nil {
+	if evt.Request == nil || evt.Request.EnvelopeID == "" { // hello, disconnect and the client's own events
+		if ce, ok := evt.Data.(*slack.ConnectionErrorEvent); ok {
+			b.log.Warn().Err(ce.ErrorObj).Int("attempt", ce.Attempt).Msg("slack: Socket Mode connection")
+			return
+		}
 		b.log.Debug().Str("type", string(evt.Type)).Msg("slack: Socket Mode")
 		return
 	}

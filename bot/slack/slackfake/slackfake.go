@@ -8,7 +8,9 @@ package slackfake
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -211,7 +213,7 @@ func readCall(method string, r *http.Request) (Call, error) {
 	}
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 		var body map[string]json.RawMessage
-		if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		if err := json.NewDecoder(r.Body).Decode(&body); err != nil && !errors.Is(err, io.EOF) {
 			return c, fmt.Errorf("JSON body: %w", err)
 		}
 		for k, v := range body {

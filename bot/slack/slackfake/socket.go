@@ -31,6 +31,8 @@ type wsConn struct {
 }
 
 func (s *socket) init() {
+	// Slack's client sends Origin: https://api.slack.com.
+	s.up.CheckOrigin = func(*http.Request) bool { return true }
 	s.connected = make(chan int, 16)
 	s.acks = make(chan Ack, 1024)
 }
