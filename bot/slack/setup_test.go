@@ -261,3 +261,10 @@ func mention(eventID, user, ts, thread, text string) []byte {
 func interaction(payload string) []byte {
 	return []byte("payload=" + url.QueryEscape(payload))
 }
+
+func newServer(t *testing.T, h http.Handler) string {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}

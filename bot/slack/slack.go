@@ -39,6 +39,9 @@ type Config struct {
 	ClientID, ClientSecret string
 	// PublicURL is where Slack reaches this service (the OAuth redirect).
 	PublicURL string
+	// AuthorizeURL is Slack's consent page (default
+	// https://slack.com/oauth/v2/authorize).
+	AuthorizeURL string
 	// DefaultRole is given to users who are not workspace admins or owners
 	// (default editor).
 	DefaultRole identity.Role
@@ -111,6 +114,9 @@ func New(ctx context.Context, cfg Config, d Deps) (*Bot, error) {
 	}
 	if cfg.APIURL[len(cfg.APIURL)-1] != '/' {
 		return nil, fmt.Errorf("slack: API URL %q must end with /", cfg.APIURL)
+	}
+	if cfg.AuthorizeURL == "" {
+		cfg.AuthorizeURL = "https://slack.com/oauth/v2/authorize"
 	}
 	if cfg.DefaultRole == "" {
 		cfg.DefaultRole = identity.Editor
