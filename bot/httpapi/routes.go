@@ -22,6 +22,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 		writeError(w, http.StatusNotFound, "not_found", "no such API route: "+r.Method+" "+r.URL.Path)
 	})
 
+	s.slackRoutes(mux)
 	if s.deps.Accounts != nil { // accounts and OAuth (tools/accounts)
 		mux.Handle("GET /api/social/connect/{platform}", s.auth(identity.Editor, s.connect))
 		mux.HandleFunc("GET /api/social/callback/{platform}", s.callback)

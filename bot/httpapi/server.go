@@ -43,7 +43,9 @@ type Deps struct {
 	Accounts Accounts
 	// Jobs serves /api/jobs/* when set (*schedule.Scheduler).
 	Jobs Jobs
-	Now  func() time.Time
+	// Slack serves /slack/* when set (*slack.Bot).
+	Slack Slack
+	Now   func() time.Time
 }
 
 // Server is the HTTP sidecar.

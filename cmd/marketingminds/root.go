@@ -36,6 +36,7 @@ func rootCommand(getenv func(string) string, stdout, stderr io.Writer) *cobra.Co
 		keysCommand(env, stdout),
 		versionCommand(stdout),
 		benchCommand(getenv, stdout, stderr),
+		slackCommand(stdout),
 	)
 	return root
 }
