@@ -35,10 +35,14 @@ type Decision struct {
 }
 
 // Publisher is tools/publish as the door needs it: a person's explicit
-// post (a slash command, an edited approval) publishes directly.
+// post (a slash command, an edited approval) publishes directly; App Home
+// lists posts; the buttons of a job outcome retry or publish anyway.
 type Publisher interface {
 	PublishNow(ctx context.Context, c identity.Caller, req publish.Request) (publish.Outcome, error)
 	Schedule(ctx context.Context, c identity.Caller, req publish.Request, at time.Time) (publish.Scheduled, error)
+	List(ctx context.Context, c identity.Caller, limit int, cursor string) ([]publish.PostView, string, error)
+	Retry(ctx context.Context, c identity.Caller, id string) (publish.Outcome, error)
+	PublishAnyway(ctx context.Context, c identity.Caller, id, accountID string) (publish.Outcome, error)
 }
 
 // Action ids of the approval buttons and the modals' callback ids.

@@ -48,6 +48,7 @@ func (b *Bot) eventHandlers() map[string]eventHandler {
 		"app_mention":              b.onMention,
 		"message":                  b.onMessage,
 		"assistant_thread_started": b.onAssistantThreadStarted,
+		"app_home_opened":          b.onHomeOpened,
 	}
 }
 

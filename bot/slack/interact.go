@@ -14,10 +14,13 @@ type actionHandler func(ctx context.Context, a action)
 
 func (b *Bot) actionHandlers() map[string]actionHandler {
 	return map[string]actionHandler{
-		actApprove:  func(ctx context.Context, a action) { b.approvalAction(ctx, a, true) },
-		actReject:   func(ctx context.Context, a action) { b.approvalAction(ctx, a, false) },
-		actEdit:     func(ctx context.Context, a action) { b.openEdit(ctx, a, false) },
-		actSchedule: func(ctx context.Context, a action) { b.openEdit(ctx, a, true) },
+		actApprove:   func(ctx context.Context, a action) { b.approvalAction(ctx, a, true) },
+		actReject:    func(ctx context.Context, a action) { b.approvalAction(ctx, a, false) },
+		actEdit:      func(ctx context.Context, a action) { b.openEdit(ctx, a, false) },
+		actSchedule:  func(ctx context.Context, a action) { b.openEdit(ctx, a, true) },
+		actRetry:     b.retryAction,
+		actAnyway:    b.anywayAction,
+		actReconnect: b.reconnectAction,
 	}
 }
 

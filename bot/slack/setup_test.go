@@ -19,8 +19,10 @@ import (
 
 	"github.com/marketingminds/marketingminds/bot/slack"
 	"github.com/marketingminds/marketingminds/bot/slack/slackfake"
+	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/integrations/store/storetest"
+	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/publish"
 )
@@ -126,11 +128,65 @@ func (g *gate) runs(id string) int {
 	return g.executed[id]
 }
 
-// publisher records the posts a person made directly.
+// publisher records the posts a person made directly and serves a list.
 type publisher struct {
-	mu    sync.Mutex
-	now   []publish.Request
-	later []time.Time
+	mu      sync.Mutex
+	now     []publish.Request
+	later   []time.Time
+	posts   []publish.PostView
+	retried []string
+}
+
+func (p *publisher) List(_ context.Context, c identity.Caller, limit int, _ string) ([]publish.PostView, string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.posts[:min(limit, len(p.posts))], "", nil
+}
+
+func (p *publisher) Retry(_ context.Context, c identity.Caller, id string) (publish.Outcome, error) {
+	if err := c.Require(identity.Editor); err != nil {
+		return publish.Outcome{}, err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.retried = append(p.retried, id)
+	return publish.Outcome{Success: true, PostID: id, Results: []publish.Result{{AccountID: "acc1", Platform: "linkedin", Status: publish.StatusPublished, URL: "https://linkedin.example/p/3"}}}, nil
+}
+
+func (p *publisher) PublishAnyway(_ context.Context, c identity.Caller, id, accountID string) (publish.Outcome, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.retried = append(p.retried, id+"/"+accountID)
+	return publish.Outcome{Success: true, PostID: id, Results: []publish.Result{{AccountID: accountID, Platform: "twitter", Status: publish.StatusPublished}}}, nil
+}
+
+// accountsFake is tools/accounts as the door sees it.
+type accountsFake struct {
+	mu        sync.Mutex
+	tokens    []accounts.TokenState
+	connected []accounts.ReturnTo
+}
+
+func (a *accountsFake) List(context.Context, identity.Caller, platform.Name) ([]accounts.Account, error) {
+	return []accounts.Account{{ID: "acc1", Platform: "linkedin", AccountName: "Acme", Status: accounts.StatusConnected}}, nil
+}
+
+func (a *accountsFake) TokenStatus(context.Context, identity.Caller) ([]accounts.TokenState, error) {
+	return a.tokens, nil
+}
+
+func (a *accountsFake) Connect(_ context.Context, c identity.Caller, p platform.Name, ret accounts.ReturnTo) (string, error) {
+	if err := c.Require(identity.Editor); err != nil {
+		return "", err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.connected = append(a.connected, ret)
+	return "https://consent.example/" + string(p) + "?state=s1", nil
+}
+
+func (a *accountsFake) Disconnect(_ context.Context, _ identity.Caller, id string) (accounts.Account, error) {
+	return accounts.Account{ID: id, AccountName: "Acme"}, nil
 }
 
 func (p *publisher) PublishNow(_ context.Context, c identity.Caller, req publish.Request) (publish.Outcome, error) {
@@ -161,6 +217,7 @@ type bundle struct {
 	conv   *script
 	gate   *gate
 	pub    *publisher
+	acc    *accountsFake
 	srv    *httptest.Server
 	db     *store.DB
 	ids    *identity.Service
@@ -188,10 +245,10 @@ func setupDB(t *testing.T, db *store.DB, opts ...option) *bundle {
 	fake.AddUser(slackfake.User{ID: "U1", Name: "ana", DisplayName: "Ana", TZ: "Europe/Berlin"})
 	fake.AddUser(slackfake.User{ID: "U2", Name: "bo", DisplayName: "Bo", TZ: "America/New_York"})
 	fake.AddUser(slackfake.User{ID: "UADMIN", Name: "ad", DisplayName: "Admin", Admin: true})
-	b := &bundle{fake: fake, conv: &script{}, gate: newGate(launch), pub: &publisher{}, db: db}
+	b := &bundle{fake: fake, conv: &script{}, gate: newGate(launch), pub: &publisher{}, acc: &accountsFake{}, db: db}
 	b.ids = identity.NewService(identity.NewStore(db), nil)
 	cfg := slack.Config{SigningSecret: secret, BotToken: botToken, APIURL: fake.URL(), MessageGap: time.Millisecond, UpdateGap: 5 * time.Millisecond}
-	deps := slack.Deps{Store: slack.NewStore(db), Users: b.ids, Conversations: b.conv, Approvals: b.gate, Publisher: b.pub, Log: zerolog.Nop()}
+	deps := slack.Deps{Store: slack.NewStore(db), Users: b.ids, Conversations: b.conv, Approvals: b.gate, Publisher: b.pub, Accounts: b.acc, Log: zerolog.Nop()}
 	for _, o := range opts {
 		o(&cfg, &deps)
 	}

@@ -70,7 +70,8 @@ type Deps struct {
 	Users         Users
 	Conversations Conversations
 	Approvals     Approvals // nil: approvals are not shown as buttons
-	Publisher     Publisher // nil: edited approvals and /mm post are unavailable
+	Publisher     Publisher // nil: edited approvals, /mm post and App Home are unavailable
+	Accounts      Accounts  // nil: /mm accounts and App Home are unavailable
 	// Vault seals installed bot tokens; States holds the install's OAuth
 	// states. Both are needed for the multi-workspace install.
 	Vault  *oauth.Vault
