@@ -25,7 +25,7 @@ type Posts interface {
 	Schedule(ctx context.Context, c identity.Caller, req publish.Request, at time.Time) (publish.Scheduled, error)
 	ParseTime(ctx context.Context, c identity.Caller, v string) (time.Time, error)
 	Get(ctx context.Context, c identity.Caller, id string) (publish.PostView, error)
-	List(ctx context.Context, c identity.Caller, limit int, cursor string) ([]publish.PostView, string, error)
+	List(ctx context.Context, c identity.Caller, limit int, cursor string, opts ...publish.ListOption) ([]publish.PostView, string, error)
 	Update(ctx context.Context, c identity.Caller, id string, p publish.Patch) (publish.PostView, error)
 	Retry(ctx context.Context, c identity.Caller, id string) (publish.Outcome, error)
 	PublishAnyway(ctx context.Context, c identity.Caller, id, accountID string) (publish.Outcome, error)
@@ -45,6 +45,7 @@ type postBody struct {
 	VideoURL       string                   `json:"video_url"`
 	Thread         []string                 `json:"thread"`
 	Variants       map[platform.Name]string `json:"variants"`
+	CampaignID     string                   `json:"campaign_id"`
 	SkipInvalid    bool                     `json:"skip_invalid"`
 	AllowDuplicate bool                     `json:"allow_duplicate"`
 	// ScheduledTime (or run_at) is only for /api/social/post/schedule:
@@ -55,7 +56,7 @@ type postBody struct {
 
 func (b postBody) request() publish.Request {
 	r := publish.Request{Content: publish.Content{Text: b.Text, Link: b.Link, ImageURLs: b.ImageURLs, VideoURL: b.VideoURL, Thread: b.Thread},
-		Variants: b.Variants, SkipInvalid: b.SkipInvalid, AllowDuplicate: b.AllowDuplicate}
+		Variants: b.Variants, CampaignID: b.CampaignID, SkipInvalid: b.SkipInvalid, AllowDuplicate: b.AllowDuplicate}
 	if b.ImageURL != "" {
 		r.ImageURLs = append([]string{b.ImageURL}, r.ImageURLs...)
 	}
@@ -116,7 +117,7 @@ func (s *Server) postList(w http.ResponseWriter, r *http.Request, c identity.Cal
 		}
 		limit = n
 	}
-	posts, next, err := s.deps.Posts.List(r.Context(), c, limit, q.Get("cursor"))
+	posts, next, err := s.deps.Posts.List(r.Context(), c, limit, q.Get("cursor"), publish.InCampaign(q.Get("campaign_id")))
 	if err != nil {
 		s.postError(w, r, err)
 		return

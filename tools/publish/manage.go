@@ -17,6 +17,7 @@ import (
 type PostView struct {
 	ID          string                   `json:"id"`
 	Status      string                   `json:"status"`
+	CampaignID  string                   `json:"campaign_id,omitempty"`
 	Content     Content                  `json:"content"`
 	Variants    map[platform.Name]string `json:"variants,omitempty"`
 	CreatedBy   string                   `json:"created_by"`
@@ -53,7 +54,7 @@ func timePtr(t time.Time) *time.Time {
 
 // View is p as people see it.
 func (p Post) View() PostView {
-	v := PostView{ID: p.ID, Content: p.Content, Variants: p.Variants, CreatedBy: p.CreatedBy, Door: p.Door,
+	v := PostView{ID: p.ID, CampaignID: p.CampaignID, Content: p.Content, Variants: p.Variants, CreatedBy: p.CreatedBy, Door: p.Door,
 		ScheduledAt: timePtr(p.ScheduledAt), CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, Targets: []TargetView{}}
 	counts := map[Status]int{}
 	for _, d := range p.Targets {
@@ -107,11 +108,26 @@ func (s *Service) Get(ctx context.Context, c identity.Caller, id string) (PostVi
 	return p.View(), nil
 }
 
+// ListOption narrows List.
+type ListOption func(*listFilter)
+
+type listFilter struct{ campaignID string }
+
+// InCampaign lists only the posts of campaign id ("" lists every post). The
+// id is not checked: an unknown campaign has no posts.
+func InCampaign(id string) ListOption {
+	return func(f *listFilter) { f.campaignID = strings.TrimSpace(id) }
+}
+
 // List pages through the workspace's posts, newest first; next is "" on the
-// last page.
-func (s *Service) List(ctx context.Context, c identity.Caller, limit int, cursor string) (posts []PostView, next string, err error) {
+// last page. A cursor continues the listing it came from (same options).
+func (s *Service) List(ctx context.Context, c identity.Caller, limit int, cursor string, opts ...ListOption) (posts []PostView, next string, err error) {
 	if err := c.Require(identity.Viewer); err != nil {
 		return nil, "", err
+	}
+	var f listFilter
+	for _, o := range opts {
+		o(&f)
 	}
 	if limit <= 0 {
 		limit = 20
@@ -121,7 +137,7 @@ func (s *Service) List(ctx context.Context, c identity.Caller, limit int, cursor
 	if err != nil {
 		return nil, "", err
 	}
-	ps, err := s.store.ListPosts(ctx, c.WorkspaceID, limit+1, after)
+	ps, err := s.store.ListPosts(ctx, c.WorkspaceID, f.campaignID, limit+1, after)
 	if err != nil {
 		return nil, "", err
 	}

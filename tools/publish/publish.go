@@ -58,7 +58,10 @@ type Content struct {
 type Post struct {
 	ID          string `json:"id"`
 	WorkspaceID string `json:"workspace_id"`
-	Content     Content
+	// CampaignID groups the post into a marketing campaign (tools/campaigns);
+	// "" is none.
+	CampaignID string `json:"campaign_id,omitempty"`
+	Content    Content
 	// Variants override the text per platform.
 	Variants  map[platform.Name]string
 	CreatedBy string
@@ -110,6 +113,8 @@ type Request struct {
 	Content
 	Variants   map[platform.Name]string `json:"variants,omitempty"`
 	AccountIDs []string                 `json:"account_ids"`
+	// CampaignID files the post under a campaign; tools/campaigns checks it.
+	CampaignID string `json:"campaign_id,omitempty"`
 	// SkipInvalid sends to the valid targets when some are invalid, instead
 	// of sending nothing.
 	SkipInvalid bool `json:"skip_invalid,omitempty"`

@@ -11,9 +11,11 @@ import (
 // analytics sync reads it: which post went to which account, under which
 // platform id, and when.
 type PublishedDelivery struct {
-	WorkspaceID    string
-	DeliveryID     string
-	PostID         string
+	WorkspaceID string
+	DeliveryID  string
+	PostID      string
+	// CampaignID is the post's campaign; "" is none.
+	CampaignID     string
 	AccountID      string
 	Platform       platform.Name
 	PlatformPostID string

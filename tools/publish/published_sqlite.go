@@ -10,13 +10,14 @@ import (
 
 // PublishedSince reads on the partial index social_post_deliveries_published
 // (migration 002): the status condition must stay in the query for SQLite to
-// use it.
+// use it. The campaign id comes from each delivery's post.
 func (s *sqliteStore) PublishedSince(ctx context.Context, workspaceID string, since time.Time) ([]PublishedDelivery, error) {
 	defer s.db.Observe("publish.published_since")()
-	rows, err := s.db.SQLRead.QueryContext(ctx, `SELECT id, post_id, account_id, platform, platform_post_id, published_at
-		FROM social_post_deliveries
-		WHERE workspace_id = ? AND status = 'published' AND published_at >= ? AND platform_post_id != ''
-		ORDER BY published_at, id`, workspaceID, store.Millis(since))
+	rows, err := s.db.SQLRead.QueryContext(ctx, `SELECT d.id, d.post_id, COALESCE(p.campaign_id, ''), d.account_id, d.platform,
+		d.platform_post_id, d.published_at
+		FROM social_post_deliveries d LEFT JOIN social_posts p ON p.id = d.post_id
+		WHERE d.workspace_id = ? AND d.status = 'published' AND d.published_at >= ? AND d.platform_post_id != ''
+		ORDER BY d.published_at, d.id`, workspaceID, store.Millis(since))
 	if err != nil {
 		return nil, wrapf(err, "published since")
 	}
@@ -25,7 +26,7 @@ func (s *sqliteStore) PublishedSince(ctx context.Context, workspaceID string, si
 	for rows.Next() {
 		d := PublishedDelivery{WorkspaceID: workspaceID}
 		var p string
-		if err := rows.Scan(&d.DeliveryID, &d.PostID, &d.AccountID, &p, &d.PlatformPostID, store.ScanTime(&d.PublishedAt)); err != nil {
+		if err := rows.Scan(&d.DeliveryID, &d.PostID, &d.CampaignID, &d.AccountID, &p, &d.PlatformPostID, store.ScanTime(&d.PublishedAt)); err != nil {
 			return nil, wrapf(err, "published since")
 		}
 		d.Platform = platform.Name(p)

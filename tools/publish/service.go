@@ -196,7 +196,7 @@ func (s *Service) prepare(ctx context.Context, c identity.Caller, req Request, r
 	if len(ids) == 0 {
 		return prepared{}, &ValidationError{Problems: []Problem{{Field: "account_ids", Message: "name at least one account to post to"}}}
 	}
-	post := Post{ID: newID(), WorkspaceID: c.WorkspaceID, Content: req.Content, Variants: req.Variants, CreatedBy: c.UserID,
+	post := Post{ID: newID(), WorkspaceID: c.WorkspaceID, CampaignID: strings.TrimSpace(req.CampaignID), Content: req.Content, Variants: req.Variants, CreatedBy: c.UserID,
 		Door: c.Door, CreatedAt: now, UpdatedAt: now}
 	if scheduled {
 		post.ScheduledAt = runAt

@@ -21,6 +21,8 @@ var Schema = store.Schema{
 	Migrations: mustSub(migrations, "migrations"),
 	Indexes: []store.Index{
 		{Collection: "social_posts", Keys: bson.D{{Key: "workspace_id", Value: 1}, {Key: "created_at", Value: -1}, {Key: "_id", Value: -1}}},
+		// A campaign's posts, newest first (ListPosts with a campaign id).
+		{Collection: "social_posts", Keys: bson.D{{Key: "workspace_id", Value: 1}, {Key: "campaign_id", Value: 1}, {Key: "created_at", Value: -1}, {Key: "_id", Value: -1}}},
 		{Collection: "social_post_deliveries", Keys: bson.D{{Key: "post_id", Value: 1}}},
 		{Collection: "social_post_deliveries", Keys: bson.D{{Key: "workspace_id", Value: 1}, {Key: "account_id", Value: 1}, {Key: "text_hash", Value: 1}, {Key: "run_at", Value: 1}}},
 		{Collection: "social_post_deliveries", Keys: bson.D{{Key: "workspace_id", Value: 1}, {Key: "account_id", Value: 1}, {Key: "started_at", Value: 1}}},
@@ -65,8 +67,9 @@ type Store interface {
 	// GetPost returns the post with its deliveries; ErrNotFound if absent.
 	GetPost(ctx context.Context, workspaceID, id string) (Post, error)
 	// ListPosts returns up to limit posts older than after (zero: from the
-	// newest), newest first, with their deliveries.
-	ListPosts(ctx context.Context, workspaceID string, limit int, after Cursor) ([]Post, error)
+	// newest), newest first, with their deliveries; only campaignID's posts
+	// when it is not "".
+	ListPosts(ctx context.Context, workspaceID, campaignID string, limit int, after Cursor) ([]Post, error)
 	// GetDelivery returns one delivery; ErrNotFound if absent.
 	GetDelivery(ctx context.Context, workspaceID, id string) (Delivery, error)
 	// SaveDeliveries writes each delivery's mutable fields (status, attempts,

@@ -32,6 +32,7 @@ type contentDoc struct {
 type postDoc struct {
 	ID          string            `bson:"_id"`
 	WorkspaceID string            `bson:"workspace_id"`
+	CampaignID  string            `bson:"campaign_id"`
 	Content     contentDoc        `bson:"content"`
 	Variants    map[string]string `bson:"variants,omitempty"`
 	CreatedBy   string            `bson:"created_by"`
@@ -92,7 +93,7 @@ func (c contentDoc) content() Content {
 }
 
 func toPostDoc(p Post) postDoc {
-	d := postDoc{ID: p.ID, WorkspaceID: p.WorkspaceID, Content: toContentDoc(p.Content), CreatedBy: p.CreatedBy, Door: string(p.Door),
+	d := postDoc{ID: p.ID, WorkspaceID: p.WorkspaceID, CampaignID: p.CampaignID, Content: toContentDoc(p.Content), CreatedBy: p.CreatedBy, Door: string(p.Door),
 		ScheduledAt: mtime(p.ScheduledAt), CreatedAt: mtime(p.CreatedAt), UpdatedAt: mtime(p.UpdatedAt)}
 	if len(p.Variants) > 0 {
 		d.Variants = map[string]string{}
@@ -104,7 +105,7 @@ func toPostDoc(p Post) postDoc {
 }
 
 func (d postDoc) post() Post {
-	p := Post{ID: d.ID, WorkspaceID: d.WorkspaceID, Content: d.Content.content(), CreatedBy: d.CreatedBy, Door: identity.Door(d.Door),
+	p := Post{ID: d.ID, WorkspaceID: d.WorkspaceID, CampaignID: d.CampaignID, Content: d.Content.content(), CreatedBy: d.CreatedBy, Door: identity.Door(d.Door),
 		ScheduledAt: utc(d.ScheduledAt), CreatedAt: utc(d.CreatedAt), UpdatedAt: utc(d.UpdatedAt)}
 	if len(d.Variants) > 0 {
 		p.Variants = map[platform.Name]string{}
@@ -203,9 +204,12 @@ func (s *mongoStore) attach(ctx context.Context, workspaceID string, posts []Pos
 	return nil
 }
 
-func (s *mongoStore) ListPosts(ctx context.Context, workspaceID string, limit int, after Cursor) ([]Post, error) {
+func (s *mongoStore) ListPosts(ctx context.Context, workspaceID, campaignID string, limit int, after Cursor) ([]Post, error) {
 	defer s.db.Observe("publish.list_posts")()
 	filter := bson.D{{Key: "workspace_id", Value: workspaceID}}
+	if campaignID != "" {
+		filter = append(filter, bson.E{Key: "campaign_id", Value: campaignID})
+	}
 	if after.ID != "" {
 		at := mtime(after.CreatedAt)
 		filter = append(filter, bson.E{Key: "$or", Value: bson.A{

@@ -60,8 +60,8 @@ func (s *sqliteStore) CreatePost(ctx context.Context, p Post) error {
 		return wrapf(err, "create post")
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO social_posts (id, workspace_id, content, variants, created_by, door, scheduled_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, p.WorkspaceID, content, variants, p.CreatedBy, string(p.Door),
+	if _, err := tx.ExecContext(ctx, `INSERT INTO social_posts (id, workspace_id, campaign_id, content, variants, created_by, door, scheduled_at, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, p.WorkspaceID, p.CampaignID, content, variants, p.CreatedBy, string(p.Door),
 		store.Millis(p.ScheduledAt), store.Millis(p.CreatedAt), store.Millis(p.UpdatedAt)); err != nil {
 		return wrapf(err, "create post")
 	}
@@ -103,12 +103,12 @@ func encodePost(p Post) (content, variants string, err error) {
 	return string(c), string(v), nil
 }
 
-const postColumns = `id, workspace_id, content, variants, created_by, door, scheduled_at, created_at, updated_at`
+const postColumns = `id, workspace_id, campaign_id, content, variants, created_by, door, scheduled_at, created_at, updated_at`
 
 func scanPost(row interface{ Scan(...any) error }) (Post, error) {
 	var p Post
 	var content, variants, door string
-	if err := row.Scan(&p.ID, &p.WorkspaceID, &content, &variants, &p.CreatedBy, &door, store.ScanTime(&p.ScheduledAt),
+	if err := row.Scan(&p.ID, &p.WorkspaceID, &p.CampaignID, &content, &variants, &p.CreatedBy, &door, store.ScanTime(&p.ScheduledAt),
 		store.ScanTime(&p.CreatedAt), store.ScanTime(&p.UpdatedAt)); err != nil {
 		return p, err
 	}
@@ -174,10 +174,14 @@ func (s *sqliteStore) attach(ctx context.Context, q interface {
 	return nil
 }
 
-func (s *sqliteStore) ListPosts(ctx context.Context, workspaceID string, limit int, after Cursor) ([]Post, error) {
+func (s *sqliteStore) ListPosts(ctx context.Context, workspaceID, campaignID string, limit int, after Cursor) ([]Post, error) {
 	defer s.db.Observe("publish.list_posts")()
 	q := `SELECT ` + postColumns + ` FROM social_posts WHERE workspace_id = ?`
 	args := []any{workspaceID}
+	if campaignID != "" {
+		q += ` AND campaign_id = ?`
+		args = append(args, campaignID)
+	}
 	if after.ID != "" {
 		ms := store.Millis(after.CreatedAt)
 		q += ` AND (created_at < ? OR (created_at = ? AND id < ?))`

@@ -1,0 +1,248 @@
+package llm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/rs/zerolog"
+	openai "github.com/sashabaranov/go-openai"
+)
+
+// DefaultModel is used when Config.Model is empty.
+const DefaultModel = "gpt-4o-mini"
+
+// DefaultBaseURL is OpenAI's API.
+const DefaultBaseURL = "https://api.openai.com/v1"
+
+// Config configures the OpenAI-compatible model. Zero durations and counts
+// take the defaults noted.
+type Config struct {
+	// APIKey is OPENAI_API_KEY; it may be empty for a local server (Ollama).
+	APIKey string
+	// BaseURL is OPENAI_BASE_URL (OpenAI, Azure's v1 API, Ollama, vLLM,
+	// OpenRouter ...); empty: DefaultBaseURL.
+	BaseURL string
+	// Model is OPENAI_MODEL; empty: DefaultModel.
+	Model string
+	// HTTPClient sends the requests; nil: a new client. Its transport is
+	// wrapped, not changed.
+	HTTPClient *http.Client
+	Log        zerolog.Logger
+	// Timeout bounds one attempt, a whole stream included (2 minutes).
+	Timeout time.Duration
+	// StallTimeout ends a stream that sends nothing for this long (30 s).
+	StallTimeout time.Duration
+	// MaxRetries is how many times a 429, a 5xx, an unreachable endpoint or
+	// a stream stalled before its first word is tried again (3; negative:
+	// never).
+	MaxRetries int
+	// BackoffBase and BackoffMax bound the exponential backoff with jitter
+	// used when the endpoint gives no Retry-After (1 s and 30 s).
+	BackoffBase time.Duration
+	BackoffMax  time.Duration
+	// MaxRetryAfter is the longest Retry-After that is waited; a longer one
+	// ends the call at once with ErrRateLimited (60 s).
+	MaxRetryAfter time.Duration
+	// Sleep waits between attempts; nil: a timer that honours ctx. Tests
+	// record the waits through it.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// OpenAI is a Model on any OpenAI-compatible chat completions endpoint.
+type OpenAI struct {
+	cfg    Config
+	client *openai.Client
+	now    func() time.Time
+}
+
+var _ Model = (*OpenAI)(nil)
+
+// New builds the OpenAI-compatible model.
+func New(cfg Config) (*OpenAI, error) {
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = DefaultBaseURL
+	}
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("llm: OPENAI_BASE_URL %q is not an http(s) URL", cfg.BaseURL)
+	}
+	if cfg.Model == "" {
+		cfg.Model = DefaultModel
+	}
+	defaults(&cfg)
+	hc := &http.Client{}
+	if cfg.HTTPClient != nil {
+		c := *cfg.HTTPClient
+		hc = &c
+	}
+	base := hc.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	hc.Transport = captureTransport{base: base}
+	oc := openai.DefaultConfig(cfg.APIKey)
+	oc.BaseURL = cfg.BaseURL
+	oc.HTTPClient = hc
+	return &OpenAI{cfg: cfg, client: openai.NewClientWithConfig(oc), now: time.Now}, nil
+}
+
+func defaults(cfg *Config) {
+	set := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	set(&cfg.Timeout, 2*time.Minute)
+	set(&cfg.StallTimeout, 30*time.Second)
+	set(&cfg.BackoffBase, time.Second)
+	set(&cfg.BackoffMax, 30*time.Second)
+	set(&cfg.MaxRetryAfter, time.Minute)
+	switch {
+	case cfg.MaxRetries == 0:
+		cfg.MaxRetries = 3
+	case cfg.MaxRetries < 0:
+		cfg.MaxRetries = 0
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleep
+	}
+}
+
+// Name is the configured model.
+func (m *OpenAI) Name() string { return m.cfg.Model }
+
+// Complete answers in one piece.
+func (m *OpenAI) Complete(ctx context.Context, req Request) (Response, error) {
+	creq := m.request(req, false)
+	var out Response
+	err := m.retry(ctx, "complete", req.WorkspaceID, func(actx context.Context, _ *bool) error {
+		resp, err := m.client.CreateChatCompletion(actx, creq)
+		if err != nil {
+			return err
+		}
+		if len(resp.Choices) == 0 {
+			return &Error{Kind: ErrUnavailable, Err: errors.New("the response has no choices")}
+		}
+		out = Response{
+			Message:      fromWire(resp.Choices[0].Message),
+			FinishReason: string(resp.Choices[0].FinishReason),
+			Usage:        Usage{PromptTokens: resp.Usage.PromptTokens, CompletionTokens: resp.Usage.CompletionTokens},
+		}
+		return nil
+	})
+	if err != nil {
+		return Response{}, err
+	}
+	m.logUsage(req.WorkspaceID, "complete", out)
+	return out, nil
+}
+
+// Stream calls onDelta with text as it arrives and returns the whole answer,
+// tool calls merged by index. A stream silent for StallTimeout ends with
+// ErrStalled; it is tried again only if nothing reached onDelta yet.
+func (m *OpenAI) Stream(ctx context.Context, req Request, onDelta func(Delta)) (Response, error) {
+	creq := m.request(req, true)
+	var out Response
+	err := m.retry(ctx, "stream", req.WorkspaceID, func(actx context.Context, emitted *bool) error {
+		resp, err := m.streamOnce(actx, creq, onDelta, emitted)
+		if err != nil {
+			return err
+		}
+		out = resp
+		return nil
+	})
+	if err != nil {
+		return Response{}, err
+	}
+	m.logUsage(req.WorkspaceID, "stream", out)
+	return out, nil
+}
+
+func (m *OpenAI) streamOnce(ctx context.Context, creq openai.ChatCompletionRequest, onDelta func(Delta), emitted *bool) (Response, error) {
+	sctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	watchdog := time.AfterFunc(m.cfg.StallTimeout, func() { cancel(ErrStalled) })
+	defer watchdog.Stop()
+	stalled := func(err error) error {
+		if errors.Is(context.Cause(sctx), ErrStalled) {
+			return &Error{Kind: ErrStalled, Err: err}
+		}
+		return err
+	}
+	stream, err := m.client.CreateChatCompletionStream(sctx, creq)
+	if err != nil {
+		return Response{}, stalled(err)
+	}
+	defer stream.Close()
+	var acc accumulator
+	for {
+		chunk, err := stream.Recv()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return Response{}, stalled(err)
+		}
+		watchdog.Reset(m.cfg.StallTimeout)
+		acc.add(chunk, func(d Delta) {
+			*emitted = true
+			if onDelta != nil {
+				onDelta(d)
+			}
+		})
+	}
+	if acc.finish == "" {
+		return Response{}, &Error{Kind: ErrCutOff, Err: errors.New("the stream ended without a finish reason")}
+	}
+	return acc.response(), nil
+}
+
+func (m *OpenAI) logUsage(workspace, op string, r Response) {
+	m.cfg.Log.Debug().Str("model", m.cfg.Model).Str("workspace_id", workspace).Str("op", op).
+		Int("prompt_tokens", r.Usage.PromptTokens).Int("completion_tokens", r.Usage.CompletionTokens).
+		Int("tool_calls", len(r.Message.ToolCalls)).Str("finish_reason", r.FinishReason).
+		Msg("llm: completion")
+}
+
+func (m *OpenAI) request(req Request, stream bool) openai.ChatCompletionRequest {
+	creq := openai.ChatCompletionRequest{Model: m.cfg.Model}
+	for _, msg := range req.Messages {
+		creq.Messages = append(creq.Messages, toWire(msg))
+	}
+	for _, t := range req.Tools {
+		params := t.Parameters
+		if len(params) == 0 {
+			params = []byte(`{"type":"object","properties":{}}`)
+		}
+		creq.Tools = append(creq.Tools, openai.Tool{Type: openai.ToolTypeFunction, Function: &openai.FunctionDefinition{
+			Name: t.Name, Description: t.Description, Parameters: params,
+		}})
+	}
+	if stream {
+		creq.Stream = true
+		creq.StreamOptions = &openai.StreamOptions{IncludeUsage: true}
+	}
+	return creq
+}
+
+func toWire(msg Message) openai.ChatCompletionMessage {
+	w := openai.ChatCompletionMessage{Role: string(msg.Role), Content: msg.Content, ToolCallID: msg.ToolCallID}
+	for _, c := range msg.ToolCalls {
+		w.ToolCalls = append(w.ToolCalls, openai.ToolCall{ID: c.ID, Type: openai.ToolTypeFunction,
+			Function: openai.FunctionCall{Name: c.Name, Arguments: c.Arguments}})
+	}
+	return w
+}
+
+func fromWire(w openai.ChatCompletionMessage) Message {
+	msg := Message{Role: RoleAssistant, Content: w.Content}
+	for _, c := range w.ToolCalls {
+		msg.ToolCalls = append(msg.ToolCalls, ToolCall{ID: c.ID, Name: c.Function.Name, Arguments: c.Function.Arguments})
+	}
+	return msg
+}
