@@ -43,6 +43,9 @@ type Publisher interface {
 	List(ctx context.Context, c identity.Caller, limit int, cursor string) ([]publish.PostView, string, error)
 	Retry(ctx context.Context, c identity.Caller, id string) (publish.Outcome, error)
 	PublishAnyway(ctx context.Context, c identity.Caller, id, accountID string) (publish.Outcome, error)
+	Cancel(ctx context.Context, c identity.Caller, id string) (publish.PostView, error)
+	// ParseTime reads a time as a person wrote it, in their time zone.
+	ParseTime(ctx context.Context, c identity.Caller, v string) (time.Time, error)
 }
 
 // Action ids of the approval buttons and the modals' callback ids.

@@ -53,10 +53,10 @@ func (b *Bot) eventHandlers() map[string]eventHandler {
 }
 
 // acceptEvents reads an Events API body: it returns the challenge of a
-// url_verification, and for an event callback remembers its event_id
-// (a delivery seen before, here or on another replica, is dropped) and
-// starts its handling after the ack.
-func (b *Bot) acceptEvents(ctx context.Context, body []byte) (string, error) {
+// url_verification, and for an event callback starts its handling after
+// the ack, which first remembers its event_id in the store: a delivery seen
+// before (a retry, here or on another replica) is dropped there.
+func (b *Bot) acceptEvents(body []byte) (string, error) {
 	var env envelope
 	if err := json.Unmarshal(body, &env); err != nil {
 		return "", fmt.Errorf("%w: %v", errBadPayload, err)
@@ -71,12 +71,12 @@ func (b *Bot) acceptEvents(ctx context.Context, body []byte) (string, error) {
 		b.log.Warn().Str("team", env.TeamID).Msg("slack: Slack is dropping this app's events for a minute (app_rate_limited)")
 		return "", nil
 	case "event_callback":
-		return "", b.acceptCallback(ctx, env)
+		return "", b.acceptCallback(env)
 	}
 	return "", fmt.Errorf("%w: unknown type %q", errBadPayload, env.Type)
 }
 
-func (b *Bot) acceptCallback(ctx context.Context, env envelope) error {
+func (b *Bot) acceptCallback(env envelope) error {
 	if env.EventID == "" || env.TeamID == "" {
 		return fmt.Errorf("%w: an event callback needs event_id and team_id", errBadPayload)
 	}
@@ -84,16 +84,20 @@ func (b *Bot) acceptCallback(ctx context.Context, env envelope) error {
 	if err := json.Unmarshal(env.Event, &ev); err != nil {
 		return fmt.Errorf("%w: event: %v", errBadPayload, err)
 	}
-	first, err := b.firstDelivery(ctx, "event:"+env.EventID)
-	if err != nil || !first {
-		return err
-	}
 	h := b.handlers[ev.Type]
 	if h == nil {
 		b.log.Debug().Str("type", ev.Type).Msg("slack: event type not handled")
 		return nil
 	}
-	b.later(func(ctx context.Context) { h(ctx, env.TeamID, ev) })
+	b.later(func(ctx context.Context) {
+		first, err := b.firstDelivery(ctx, "event:"+env.EventID)
+		if err != nil { // better a possible second reply than a lost message
+			b.log.Error().Err(err).Str("event", env.EventID).Msg("slack: cannot check for a repeated delivery; handling it")
+		} else if !first {
+			return
+		}
+		h(ctx, env.TeamID, ev)
+	})
 	return nil
 }
 

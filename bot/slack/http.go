@@ -3,7 +3,6 @@ package slack
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 
@@ -50,13 +49,10 @@ func (b *Bot) Events(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	challenge, err := b.acceptEvents(r.Context(), body)
+	challenge, err := b.acceptEvents(body)
 	switch {
-	case errors.Is(err, errBadPayload):
-		http.Error(w, err.Error(), http.StatusBadRequest)
 	case err != nil:
-		b.log.Error().Err(err).Msg("slack: accept event")
-		http.Error(w, "slack: cannot take the event right now", http.StatusInternalServerError)
+		http.Error(w, err.Error(), http.StatusBadRequest)
 	case challenge != "":
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(map[string]string{"challenge": challenge})

@@ -25,6 +25,7 @@ import (
 	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/publish"
+	"github.com/marketingminds/marketingminds/tools/schedule"
 )
 
 func TestMain(m *testing.M) { storetest.Main(m) }
@@ -160,6 +161,47 @@ func (p *publisher) PublishAnyway(_ context.Context, c identity.Caller, id, acco
 	return publish.Outcome{Success: true, PostID: id, Results: []publish.Result{{AccountID: accountID, Platform: "twitter", Status: publish.StatusPublished}}}, nil
 }
 
+func (p *publisher) Cancel(_ context.Context, c identity.Caller, id string) (publish.PostView, error) {
+	if id != "P-sched" {
+		return publish.PostView{}, publish.ErrNotFound
+	}
+	return publish.PostView{ID: id, Status: "cancelled"}, nil
+}
+
+func (p *publisher) ParseTime(_ context.Context, _ identity.Caller, v string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%w: cannot read the time %q", publish.ErrInvalid, v)
+	}
+	if !t.After(time.Now()) {
+		return time.Time{}, fmt.Errorf("%w: %s is in the past", publish.ErrInvalid, v)
+	}
+	return t, nil
+}
+
+// jobsFake is the scheduler as /mm sees it.
+type jobsFake struct {
+	mu        sync.Mutex
+	cancelled []string
+}
+
+func (j *jobsFake) List(_ context.Context, workspaceID string, f schedule.Filter) ([]schedule.Job, string, error) {
+	if workspaceID != team {
+		return nil, "", nil
+	}
+	return []schedule.Job{{ID: "J1", Kind: "publish.delivery", Status: schedule.StatusPending, RunAt: time.Date(2026, 12, 24, 9, 0, 0, 0, time.UTC)}}, "", nil
+}
+
+func (j *jobsFake) Cancel(_ context.Context, workspaceID, id string) error {
+	if workspaceID != team || id != "J1" {
+		return schedule.ErrNotFound
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.cancelled = append(j.cancelled, id)
+	return nil
+}
+
 // accountsFake is tools/accounts as the door sees it.
 type accountsFake struct {
 	mu        sync.Mutex
@@ -168,7 +210,10 @@ type accountsFake struct {
 }
 
 func (a *accountsFake) List(context.Context, identity.Caller, platform.Name) ([]accounts.Account, error) {
-	return []accounts.Account{{ID: "acc1", Platform: "linkedin", AccountName: "Acme", Status: accounts.StatusConnected}}, nil
+	return []accounts.Account{
+		{ID: "acc1", Platform: "linkedin", AccountName: "Acme", Status: accounts.StatusConnected},
+		{ID: "acc2", Platform: "twitter", AccountName: "Acme X", Status: accounts.StatusConnected},
+	}, nil
 }
 
 func (a *accountsFake) TokenStatus(context.Context, identity.Caller) ([]accounts.TokenState, error) {
@@ -198,7 +243,11 @@ func (p *publisher) PublishNow(_ context.Context, c identity.Caller, req publish
 	p.now = append(p.now, req)
 	var rs []publish.Result
 	for _, id := range req.AccountIDs {
-		rs = append(rs, publish.Result{AccountID: id, Platform: "linkedin", Status: publish.StatusPublished, URL: "https://linkedin.example/p/2"})
+		p := platform.Name("linkedin")
+		if id == "acc2" {
+			p = "twitter"
+		}
+		rs = append(rs, publish.Result{AccountID: id, Platform: p, Status: publish.StatusPublished, URL: "https://" + string(p) + ".example/p/2"})
 	}
 	return publish.Outcome{Success: true, PostID: "P1", Results: rs}, nil
 }
@@ -218,6 +267,7 @@ type bundle struct {
 	gate   *gate
 	pub    *publisher
 	acc    *accountsFake
+	jobs   *jobsFake
 	srv    *httptest.Server
 	db     *store.DB
 	ids    *identity.Service
@@ -245,10 +295,10 @@ func setupDB(t *testing.T, db *store.DB, opts ...option) *bundle {
 	fake.AddUser(slackfake.User{ID: "U1", Name: "ana", DisplayName: "Ana", TZ: "Europe/Berlin"})
 	fake.AddUser(slackfake.User{ID: "U2", Name: "bo", DisplayName: "Bo", TZ: "America/New_York"})
 	fake.AddUser(slackfake.User{ID: "UADMIN", Name: "ad", DisplayName: "Admin", Admin: true})
-	b := &bundle{fake: fake, conv: &script{}, gate: newGate(launch), pub: &publisher{}, acc: &accountsFake{}, db: db}
+	b := &bundle{fake: fake, conv: &script{}, gate: newGate(launch), pub: &publisher{}, acc: &accountsFake{}, jobs: &jobsFake{}, db: db}
 	b.ids = identity.NewService(identity.NewStore(db), nil)
 	cfg := slack.Config{SigningSecret: secret, BotToken: botToken, APIURL: fake.URL(), MessageGap: time.Millisecond, UpdateGap: 5 * time.Millisecond}
-	deps := slack.Deps{Store: slack.NewStore(db), Users: b.ids, Conversations: b.conv, Approvals: b.gate, Publisher: b.pub, Accounts: b.acc, Log: zerolog.Nop()}
+	deps := slack.Deps{Store: slack.NewStore(db), Users: b.ids, Conversations: b.conv, Approvals: b.gate, Publisher: b.pub, Accounts: b.acc, Jobs: b.jobs, Tokens: b.ids, Log: zerolog.Nop()}
 	for _, o := range opts {
 		o(&cfg, &deps)
 	}
@@ -262,6 +312,7 @@ func setupDB(t *testing.T, db *store.DB, opts ...option) *bundle {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /slack/events", bot.Events)
 	mux.HandleFunc("POST /slack/interactivity", bot.Interactivity)
+	mux.HandleFunc("POST /slack/commands", bot.Commands)
 	b.srv = httptest.NewServer(mux)
 	t.Cleanup(func() {
 		b.srv.Close()
@@ -325,3 +376,5 @@ func newServer(t *testing.T, h http.Handler) string {
 	t.Cleanup(srv.Close)
 	return srv.URL
 }
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }

@@ -20,6 +20,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/slack-go/slack"
 
+	"github.com/marketingminds/marketingminds/bot/commands"
 	"github.com/marketingminds/marketingminds/integrations/oauth"
 	"github.com/marketingminds/marketingminds/tools/identity"
 )
@@ -72,6 +73,8 @@ type Deps struct {
 	Approvals     Approvals // nil: approvals are not shown as buttons
 	Publisher     Publisher // nil: edited approvals, /mm post and App Home are unavailable
 	Accounts      Accounts  // nil: /mm accounts and App Home are unavailable
+	Jobs          Jobs      // nil: /mm jobs is unavailable
+	Tokens        Tokens    // nil: /mm token is unavailable
 	// Vault seals installed bot tokens; States holds the install's OAuth
 	// states. Both are needed for the multi-workspace install.
 	Vault  *oauth.Vault
@@ -93,6 +96,7 @@ type Bot struct {
 	users    *userCache
 	handlers map[string]eventHandler
 	actions  map[string]actionHandler
+	slashes  map[commands.Kind]slashRunner
 
 	mu      sync.Mutex
 	clients map[string]*slack.Client // bot token → client
@@ -150,6 +154,7 @@ func New(ctx context.Context, cfg Config, d Deps) (*Bot, error) {
 	b.users = newUserCache(cfg.UserTTL, d.Now)
 	b.handlers = b.eventHandlers()
 	b.actions = b.actionHandlers()
+	b.slashes = b.slashRunners()
 	return b, nil
 }
 

@@ -68,9 +68,12 @@ func (b *Bot) socketEvent(ctx context.Context, sm *socketmode.Client, evt socket
 	var payload any
 	switch evt.Type {
 	case socketmode.EventTypeEventsAPI:
-		if _, err := b.acceptEvents(ctx, evt.Request.Payload); err != nil && !errors.Is(err, errBadPayload) {
-			b.log.Error().Err(err).Msg("slack: accept event (not acknowledged: Slack will retry)")
-			return
+		if _, err := b.acceptEvents(evt.Request.Payload); err != nil {
+			b.log.Warn().Err(err).Msg("slack: Socket Mode event")
+		}
+	case socketmode.EventTypeSlashCommand:
+		if cmd, ok := evt.Data.(slack.SlashCommand); ok {
+			payload = b.command(cmd)
 		}
 	case socketmode.EventTypeInteractive:
 		if ic, ok := evt.Data.(slack.InteractionCallback); ok {

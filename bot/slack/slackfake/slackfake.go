@@ -65,7 +65,15 @@ type Fake struct {
 	clientID  string
 	secret    string
 	observers []chan Call
+	responses []Response
 	sock      socket
+}
+
+// Response is a message POSTed to a response_url.
+type Response struct {
+	ID      string // the response URL's last segment
+	Message map[string]any
+	At      time.Time
 }
 
 // New starts a fake accepting tokens.
@@ -161,6 +169,10 @@ func contains(list []string, s string) bool {
 func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/ws" {
 		f.sock.serve(w, r)
+		return
+	}
+	if id, ok := strings.CutPrefix(r.URL.Path, "/response/"); ok {
+		f.respond(w, r, id)
 		return
 	}
 	method, ok := strings.CutPrefix(r.URL.Path, "/api/")
@@ -289,4 +301,38 @@ func (f *Fake) oauth(c Call) map[string]any {
 func (f *Fake) nextTS() string {
 	f.ts += 100
 	return fmt.Sprintf("%d.%06d", f.ts/1_000_000, f.ts%1_000_000)
+}
+
+// ResponseURL is a response_url for a slash command or interaction.
+func (f *Fake) ResponseURL(id string) string { return f.srv.URL + "/response/" + id }
+
+// Responses returns the messages POSTed to response URLs so far.
+func (f *Fake) Responses() []Response {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Response(nil), f.responses...)
+}
+
+// respond takes a response_url POST: JSON, at most five per URL, as Slack
+// allows.
+func (f *Fake) respond(w http.ResponseWriter, r *http.Request, id string) {
+	var msg map[string]any
+	if r.Method != http.MethodPost || json.NewDecoder(r.Body).Decode(&msg) != nil {
+		http.Error(w, "invalid_payload", http.StatusBadRequest)
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, x := range f.responses {
+		if x.ID == id {
+			n++
+		}
+	}
+	if n >= 5 {
+		http.Error(w, "used_url", http.StatusNotFound)
+		return
+	}
+	f.responses = append(f.responses, Response{ID: id, Message: msg, At: time.Now()})
+	_, _ = w.Write([]byte("ok"))
 }
