@@ -230,8 +230,14 @@ func (m *OpenAI) request(req Request, stream bool) openai.ChatCompletionRequest 
 	return creq
 }
 
+// toWire converts a message. go-openai omits empty content, which OpenAI
+// refuses on a tool message and on an assistant message without tool
+// calls: those say that they are empty instead.
 func toWire(msg Message) openai.ChatCompletionMessage {
 	w := openai.ChatCompletionMessage{Role: string(msg.Role), Content: msg.Content, ToolCallID: msg.ToolCallID}
+	if w.Content == "" && (msg.Role == RoleTool || msg.Role == RoleAssistant && len(msg.ToolCalls) == 0) {
+		w.Content = "(empty)"
+	}
 	for _, c := range msg.ToolCalls {
 		w.ToolCalls = append(w.ToolCalls, openai.ToolCall{ID: c.ID, Type: openai.ToolTypeFunction,
 			Function: openai.FunctionCall{Name: c.Name, Arguments: c.Arguments}})

@@ -178,6 +178,27 @@ func TestConversationWithToolResults(t *testing.T) {
 	}
 }
 
+// Empty tool results and empty assistant replies still make a request
+// OpenAI accepts (go-openai drops empty content).
+func TestEmptyContentStillValid(t *testing.T) {
+	t.Parallel()
+	b := setup(t, nil, llmtest.Reply("fine"))
+	req := ask("hi")
+	req.Messages = append(req.Messages,
+		llm.Message{Role: llm.RoleAssistant, ToolCalls: []llm.ToolCall{{ID: "c1", Name: "publish_post", Arguments: `{}`}}},
+		llm.Message{Role: llm.RoleTool, ToolCallID: "c1"},
+		llm.Message{Role: llm.RoleAssistant},
+		llm.Message{Role: llm.RoleUser, Content: "and?"},
+	)
+	if _, err := b.model.Complete(context.Background(), req); err != nil {
+		t.Fatalf("Complete: %v", err)
+	}
+	got := b.srv.Requests()[0].Messages
+	if got[3].Content != "(empty)" || got[4].Content != "(empty)" {
+		t.Errorf("messages = %+v", got)
+	}
+}
+
 func TestRetries(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

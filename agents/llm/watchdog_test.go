@@ -132,6 +132,9 @@ func TestNewRejectsBadBaseURL(t *testing.T) {
 			t.Errorf("New(%q) err = %v, want an error naming OPENAI_BASE_URL", u, err)
 		}
 	}
+	if m, err := llm.Choose(llm.Config{BaseURL: "localhost:11434"}); err == nil || m != nil {
+		t.Errorf("Choose with a bad base URL = %v, %v; want an error", m, err)
+	}
 	m, err := llm.New(llm.Config{APIKey: "k"})
 	if err != nil || m.Name() != llm.DefaultModel {
 		t.Errorf("New defaults: %v, name %q", err, m.Name())

@@ -11,6 +11,7 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/when"
 )
 
 // PostView is a post as people and clients see it.
@@ -361,36 +362,24 @@ func (s *Service) Cancel(ctx context.Context, c identity.Caller, id string) (Pos
 	return s.Get(ctx, c, id)
 }
 
-// localLayouts are the local-time forms ParseTime reads in the user's zone.
-var localLayouts = []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02 15:04"}
-
-// ParseTime reads a schedule time: RFC 3339 with an offset, or a local time
-// ("2026-12-01T09:00") read in the caller's time zone. A time in the past is
-// ErrInvalid, saying so.
+// ParseTime reads a schedule time in the caller's time zone: RFC 3339, a
+// local date and time ("2026-12-01 09:00") or a person's words ("tomorrow
+// 9am", "in 2 hours", "next Monday 14:30"; see tools/when). A time in the
+// past is ErrInvalid, saying so.
 func (s *Service) ParseTime(ctx context.Context, c identity.Caller, v string) (time.Time, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return time.Time{}, fmt.Errorf("%w: give a time to publish at", ErrInvalid)
+	loc := time.UTC
+	if s.cfg.UserLocation != nil {
+		if l, lerr := s.cfg.UserLocation(ctx, c.WorkspaceID, c.UserID); lerr == nil && l != nil {
+			loc = l
+		}
 	}
-	t, err := time.Parse(time.RFC3339, v)
+	now := s.now()
+	t, err := when.Parse(v, now, loc)
 	if err != nil {
-		loc := time.UTC
-		if s.cfg.UserLocation != nil {
-			if l, lerr := s.cfg.UserLocation(ctx, c.WorkspaceID, c.UserID); lerr == nil && l != nil {
-				loc = l
-			}
-		}
-		for _, layout := range localLayouts {
-			if t, err = time.ParseInLocation(layout, v, loc); err == nil {
-				break
-			}
-		}
-		if err != nil {
-			return time.Time{}, fmt.Errorf("%w: %q is not a time; use RFC 3339 (2026-12-01T09:00:00+01:00) or a local time (2026-12-01T09:00)", ErrInvalid, v)
-		}
+		return time.Time{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	if now := s.now(); !t.After(now) {
-		return time.Time{}, fmt.Errorf("%w: %s is in the past (it is now %s)", ErrInvalid, t.Format(time.RFC3339), now.In(t.Location()).Format(time.RFC3339))
+	if !t.After(now) {
+		return time.Time{}, fmt.Errorf("%w: %s is in the past (it is now %s)", ErrInvalid, t.In(loc).Format(time.RFC3339), now.In(loc).Format(time.RFC3339))
 	}
-	return t.UTC(), nil
+	return t, nil
 }

@@ -489,7 +489,9 @@ func TestParseTime(t *testing.T) {
 		{"2026-11-20T11:00", t0.Add(time.Hour), ""}, // 11:00 CET = 10:00 UTC
 		{"2026-11-20 11:30", t0.Add(90 * time.Minute), ""},
 		{"2026-11-20T09:59", time.Time{}, "in the past"},
-		{"tomorrow-ish", time.Time{}, "is not a time"},
+		{"in 2 hours", t0.Add(2 * time.Hour), ""},
+		{"tomorrow 9am", time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC), ""}, // 9:00 CET
+		{"tomorrow-ish", time.Time{}, "not a time I can read"},
 	}
 	for _, c := range cases {
 		got, err := b.svc.ParseTime(ctx, b.editor, c.in)

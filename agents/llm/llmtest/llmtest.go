@@ -4,6 +4,17 @@
 // afterwards asserts on every request the server received. Requests are
 // checked the way OpenAI checks them: a malformed one gets a 400 with
 // OpenAI's error body, so a client bug shows up as it would in production.
+//
+//	srv := llmtest.New(t,
+//		llmtest.Fail(429, "1"), // retried after the Retry-After
+//		llmtest.Calls(llmtest.Call("publish_post", `{"text":"Hi","platforms":["twitter"]}`),
+//			llmtest.Call("publish_post", `{"text":"Hi","platforms":["linkedin"]}`)),
+//		llmtest.Reply("Published to X and LinkedIn."),
+//	)
+//	model, _ := llm.New(llm.Config{APIKey: "k", BaseURL: srv.URL, HTTPClient: srv.Client(),
+//		Sleep: func(context.Context, time.Duration) error { return nil }})
+//	… run the conversation …
+//	reqs := srv.Requests() // reqs[2].Messages holds both tool results
 package llmtest
 
 import (
@@ -89,16 +100,20 @@ type Server struct {
 	requests []Request
 	calls    int
 	seq      int
+	done     chan struct{}
 }
 
 // New starts a server answering with turns in order, closed when the test
 // ends. A request beyond the script fails the test and gets a 500.
 func New(t testing.TB, turns ...Turn) *Server {
 	t.Helper()
-	s := &Server{t: t, turns: turns}
+	s := &Server{t: t, turns: turns, done: make(chan struct{})}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	s.URL = s.srv.URL + "/v1"
 	t.Cleanup(s.srv.Close)
+	// Cleanups run last-in first-out: stalled and delayed answers give up
+	// before Close waits for them.
+	t.Cleanup(func() { close(s.done) })
 	return s
 }
 
@@ -173,7 +188,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if turn.Respond != nil {
 		turn = turn.Respond(req)
 	}
-	if !wait(r, turn.Delay) {
+	if !s.wait(r, turn.Delay) {
 		return
 	}
 	if turn.Status != 0 {
@@ -186,7 +201,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if turn.Stall {
-		<-r.Context().Done()
+		s.hang(r)
 		return
 	}
 	writeJSON(w, http.StatusOK, s.completion(req, turn, calls))
@@ -241,8 +256,9 @@ func (s *Server) nextID() string {
 	return fmt.Sprintf("chatcmpl-llmtest%d", s.seq)
 }
 
-// wait waits d or until the client goes away; false means it went away.
-func wait(r *http.Request, d time.Duration) bool {
+// wait waits d, or until the client goes away or the test ends; false
+// means the answer is abandoned.
+func (s *Server) wait(r *http.Request, d time.Duration) bool {
 	if d <= 0 {
 		return true
 	}
@@ -253,6 +269,16 @@ func wait(r *http.Request, d time.Duration) bool {
 		return true
 	case <-r.Context().Done():
 		return false
+	case <-s.done:
+		return false
+	}
+}
+
+// hang waits until the client goes away or the test ends.
+func (s *Server) hang(r *http.Request) {
+	select {
+	case <-r.Context().Done():
+	case <-s.done:
 	}
 }
 

@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/marketingminds/marketingminds/agents/llm/llmtest"
 )
@@ -172,5 +174,33 @@ func TestUnscriptedRequestFailsTheTest(t *testing.T) {
 	defer rec.mu.Unlock()
 	if status != 500 || len(rec.errs) != 1 || !strings.Contains(rec.errs[0], `no scripted turn left (last message: "anyone?")`) {
 		t.Errorf("status %d errors %q", status, rec.errs)
+	}
+}
+
+// A test that ends while its client still waits on a stalled answer does
+// not hang in cleanup: the server lets go of the request.
+func TestCleanupReleasesStalledAnswers(t *testing.T) {
+	t.Parallel()
+	errc := make(chan error, 1)
+	start := time.Now()
+	t.Run("stalled", func(t *testing.T) {
+		s := llmtest.New(t, llmtest.Turn{Stall: true})
+		go func() {
+			resp, err := s.Client().Post(s.URL+"/chat/completions", "application/json",
+				strings.NewReader(`{"model":"m","messages":[{"role":"user","content":"hi"}]}`))
+			if err == nil {
+				_, err = io.ReadAll(resp.Body)
+				resp.Body.Close()
+			}
+			errc <- err
+		}()
+		deadline := time.Now().Add(5 * time.Second)
+		for len(s.Requests()) == 0 && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+	})
+	<-errc
+	if el := time.Since(start); el > 3*time.Second {
+		t.Errorf("cleanup took %v, want the stalled answer released at once", el)
 	}
 }

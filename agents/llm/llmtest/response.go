@@ -123,7 +123,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, req Request, tur
 	id, created := s.nextID(), time.Now().Unix()
 	first := true
 	send := func(delta *wireOut, finish *string, u *wireUsage) bool {
-		if !first && !wait(r, turn.ChunkDelay) {
+		if !first && !s.wait(r, turn.ChunkDelay) {
 			return false
 		}
 		first = false
@@ -157,7 +157,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, req Request, tur
 		}
 	}
 	if turn.Stall {
-		<-r.Context().Done()
+		s.hang(r)
 		return
 	}
 	for i, c := range calls {

@@ -1,0 +1,221 @@
+package llm_test
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/marketingminds/marketingminds/agents/llm"
+)
+
+// contract is every tool of the shared contract, as the orchestrator offers
+// them.
+var contract = func() []llm.ToolDef {
+	var defs []llm.ToolDef
+	for _, n := range []string{"connect_account", "list_accounts", "disconnect_account", "publish_post", "schedule_post",
+		"list_posts", "list_jobs", "cancel_job", "retry_post", "get_analytics", "best_time_to_post", "get_dashboard"} {
+		defs = append(defs, llm.ToolDef{Name: n, Parameters: []byte(`{"type":"object"}`)})
+	}
+	return defs
+}()
+
+func userSays(words string) llm.Request {
+	return llm.Request{WorkspaceID: "T1", Tools: contract, Messages: []llm.Message{
+		{Role: llm.RoleSystem, Content: "system prompt"},
+		{Role: llm.RoleUser, Content: words},
+	}}
+}
+
+func TestPlannerCallsTheRightTool(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		words, tool, args string
+	}{
+		{`post "Hello" to x,linkedin`, "publish_post", `{"platforms":["twitter","linkedin"],"text":"Hello"}`},
+		{`Post 'Hello world' to my X and LinkedIn accounts`, "publish_post", `{"platforms":["twitter","linkedin"],"text":"Hello world"}`},
+		{`schedule "text" to linkedin tomorrow 9am`, "schedule_post", `{"platforms":["linkedin"],"text":"text","time":"tomorrow 9am"}`},
+		{`schedule 'launch day' on linkedin next Monday 14:30`, "schedule_post", `{"platforms":["linkedin"],"text":"launch day","time":"next Monday 14:30"}`},
+		{`post "New menu" to instagram with image https://cdn.acme.com/m.jpg`, "publish_post", `{"image_urls":["https://cdn.acme.com/m.jpg"],"platforms":["instagram"],"text":"New menu"}`},
+		{`schedule "Read" to linkedin in 2 hours link https://acme.com/b`, "schedule_post", `{"link":"https://acme.com/b","platforms":["linkedin"],"text":"Read","time":"in 2 hours"}`},
+		{`accounts`, "list_accounts", `{}`},
+		{`list my instagram accounts`, "list_accounts", `{"platform":"instagram"}`},
+		{`connect instagram`, "connect_account", `{"platform":"instagram"}`},
+		{`disconnect acc_1`, "disconnect_account", `{"account_id":"acc_1"}`},
+		{`analytics 7d`, "get_analytics", `{"days":7}`},
+		{`show analytics for the last 30 days`, "get_analytics", `{"days":30}`},
+		{`analytics 2026-11-01..2026-11-30 linkedin`, "get_analytics", `{"date_from":"2026-11-01","date_to":"2026-11-30","platform":"linkedin"}`},
+		{`what's the best time to post on instagram`, "best_time_to_post", `{"platform":"instagram"}`},
+		{`jobs`, "list_jobs", `{}`},
+		{`jobs failed`, "list_jobs", `{"status":"failed"}`},
+		{`cancel job j_7`, "cancel_job", `{"id":"j_7"}`},
+		{`retry p_3`, "retry_post", `{"post_id":"p_3"}`},
+		{`dashboard`, "get_dashboard", `{}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.words, func(t *testing.T) {
+			t.Parallel()
+			req := userSays(tt.words)
+			resp, err := llm.Offline().Complete(context.Background(), req)
+			if err != nil {
+				t.Fatalf("Complete: %v", err)
+			}
+			calls := resp.Message.ToolCalls
+			if len(calls) != 1 || calls[0].Name != tt.tool || calls[0].Arguments != tt.args {
+				t.Fatalf("calls = %+v, want one %s %s", calls, tt.tool, tt.args)
+			}
+			if calls[0].ID == "" || resp.FinishReason != "tool_calls" || resp.Message.Role != llm.RoleAssistant {
+				t.Errorf("response = %+v", resp)
+			}
+			again, _ := llm.Offline().Complete(context.Background(), req)
+			if !reflect.DeepEqual(again, resp) {
+				t.Errorf("not deterministic: %+v then %+v", resp, again)
+			}
+		})
+	}
+}
+
+func TestPlannerAnswersInText(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		req   llm.Request
+		wants []string
+	}{
+		{"outside the grammar", userSays("write me a poem about autumn"), []string{
+			`I couldn't match "write me a poem about autumn" to a command.`, "No language model is configured",
+			`post "text" to x,linkedin`, `schedule "text" to linkedin tomorrow 9am`, "best time for instagram",
+			"OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "gpt-4o-mini"}},
+		{"help", userSays("help"), []string{"No language model is configured", "`cancel ID`", "OPENAI_API_KEY"}},
+		{"help on a command", userSays("help schedule"), []string{"Usage: `schedule \"text\" to linkedin tomorrow 9am`"}},
+		{"a command written wrongly", userSays(`post "Hello"`), []string{
+			"I couldn't read that: post needs the platforms to publish on", "Usage: `post \"text\" to x,linkedin`"}},
+		{"an unreadable time", userSays(`schedule "Hi" to x whenever`), []string{`I can't read the time "whenever"`}},
+		{"token", userSays("token"), []string{"/mm token", "marketingminds token create"}},
+		{"a tool the conversation does not offer", llm.Request{Messages: []llm.Message{{Role: llm.RoleUser, Content: "dashboard"}},
+			Tools: []llm.ToolDef{{Name: "publish_post"}}}, []string{"I can't run get_dashboard here"}},
+		{"no messages", llm.Request{}, []string{"No language model is configured"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var streamed strings.Builder
+			resp, err := llm.Offline().Stream(context.Background(), tt.req, func(d llm.Delta) { streamed.WriteString(d.Text) })
+			if err != nil {
+				t.Fatalf("Stream: %v", err)
+			}
+			if len(resp.Message.ToolCalls) != 0 || resp.FinishReason != "stop" {
+				t.Fatalf("response = %+v, want text only", resp)
+			}
+			for _, w := range tt.wants {
+				if !strings.Contains(resp.Message.Content, w) {
+					t.Errorf("answer lacks %q:\n%s", w, resp.Message.Content)
+				}
+			}
+			if streamed.String() != resp.Message.Content {
+				t.Errorf("streamed %q, want the whole answer", streamed.String())
+			}
+		})
+	}
+}
+
+// afterTool is a conversation whose last message is the result of a call.
+func afterTool(tool, content string) llm.Request {
+	return llm.Request{Tools: contract, Messages: []llm.Message{
+		{Role: llm.RoleUser, Content: "do it"},
+		{Role: llm.RoleAssistant, ToolCalls: []llm.ToolCall{{ID: "offline_1", Name: tool, Arguments: `{}`}}},
+		{Role: llm.RoleTool, ToolCallID: "offline_1", Content: content},
+	}}
+}
+
+func TestPlannerRendersToolResults(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		tool, content, want string
+	}{
+		{"publish_post", `{"id":"p1","status":"published","targets":[
+			{"platform":"twitter","status":"published","url":"https://x.com/acme/status/1"},
+			{"platform":"linkedin","status":"published","url":""}]}`,
+			"Published to X (https://x.com/acme/status/1) and LinkedIn."},
+		{"publish_post", `{"posts":[{"targets":[{"platform":"facebook","status":"published","url":"https://fb.com/1"}]},
+			{"targets":[{"platform":"instagram","status":"failed","error":"Instagram needs an image or a video."}]}]}`,
+			"Published to Facebook (https://fb.com/1). Could not publish to Instagram (Instagram needs an image or a video)."},
+		{"schedule_post", `{"id":"p2","status":"scheduled","scheduled_at":"2026-12-01T09:00:00Z",
+			"targets":[{"platform":"linkedin","status":"pending","run_at":"2026-12-01T09:00:00Z"}]}`,
+			"Scheduled for Tue 1 Dec 09:00 UTC on LinkedIn."},
+		{"schedule_post", `{"post":{"scheduled_at":"2026-12-01T09:00:00+01:00","targets":[{"platform":"twitter","status":"pending"}]}}`,
+			"Scheduled for Tue 1 Dec 09:00 on X."},
+		{"retry_post", `{"id":"p3","targets":[{"platform":"twitter","status":"pending"}]}`, "Publishing to X now."},
+		{"publish_post", `{"status":"awaiting_approval","approval_id":"ap_1","summary":"Publish \"Hello\" to X and LinkedIn"}`,
+			`This needs approval: Publish "Hello" to X and LinkedIn. (approval ap_1)`},
+		{"publish_post", `{"error":"no connected twitter account"}`, "That didn't work: no connected twitter account."},
+		{"list_accounts", `{"accounts":[{"id":"a1","platform":"twitter","account_name":"Acme","handle":"acme_sandbox","status":"active"},
+			{"id":"a2","platform":"linkedin","account_name":"Acme Inc","status":"needs_reauth"}]}`,
+			"2 connected accounts:\n• X Acme (@acme_sandbox) · id a1\n• LinkedIn Acme Inc · id a2 · needs_reauth"},
+		{"list_accounts", `[]`, "No accounts connected yet. Say `connect instagram` (or facebook, x, linkedin) to add one."},
+		{"connect_account", `{"platform":"instagram","auth_url":"https://sandbox/oauth?state=s"}`,
+			"Open this link to connect Instagram: https://sandbox/oauth?state=s"},
+		{"disconnect_account", `{"account_id":"a1","account_name":"Acme"}`, "Disconnected Acme."},
+		{"cancel_job", `{"id":"j1","status":"cancelled"}`, "Cancelled j1."},
+		{"list_jobs", `{"jobs":[{"id":"j1","kind":"publish","status":"pending","run_at":"2026-12-01T09:00:00Z"}]}`,
+			"• j1 · publish · pending · Tue 1 Dec 09:00 UTC"},
+		{"list_jobs", `{"jobs":[]}`, "Nothing to show."},
+		{"get_analytics", `{"days":30,"summary":{"impressions":1200,"engagement_rate":0.0425},"platforms":["twitter","linkedin"]}`,
+			"Analytics:\n• days: 30\n• platforms: twitter, linkedin\n• summary: engagement rate 0.04, impressions 1200"},
+		{"best_time_to_post", `{"platform":"instagram","best_hours":[9,18],"based_on_posts":0}`,
+			"Best time to post:\n• based on posts: 0\n• best hours: 9, 18\n• platform: instagram"},
+		{"get_dashboard", `{}`, "Done."},
+		{"get_dashboard", `not json`, "not json"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.tool+" "+tt.want, func(t *testing.T) {
+			t.Parallel()
+			resp, err := llm.Offline().Complete(context.Background(), afterTool(tt.tool, tt.content))
+			if err != nil {
+				t.Fatalf("Complete: %v", err)
+			}
+			if resp.Message.Content != tt.want || len(resp.Message.ToolCalls) != 0 {
+				t.Errorf("answer = %q\nwant %q", resp.Message.Content, tt.want)
+			}
+		})
+	}
+}
+
+// With parallel results (the orchestrator may have run several calls), each
+// is rendered, named by the call it answers.
+func TestPlannerRendersSeveralResults(t *testing.T) {
+	t.Parallel()
+	req := llm.Request{Messages: []llm.Message{
+		{Role: llm.RoleUser, Content: "x"},
+		{Role: llm.RoleAssistant, ToolCalls: []llm.ToolCall{{ID: "a", Name: "cancel_job"}, {ID: "b", Name: "list_accounts"}}},
+		{Role: llm.RoleTool, ToolCallID: "a", Content: `{"id":"j1"}`},
+		{Role: llm.RoleTool, ToolCallID: "b", Content: `{"accounts":[]}`},
+	}}
+	resp, err := llm.Offline().Complete(context.Background(), req)
+	want := "Cancelled j1.\nNo accounts connected yet. Say `connect instagram` (or facebook, x, linkedin) to add one."
+	if err != nil || resp.Message.Content != want {
+		t.Errorf("answer = %q, %v; want %q", resp.Message.Content, err, want)
+	}
+}
+
+func TestPlannerHonoursContext(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := llm.Offline().Complete(ctx, userSays("jobs")); !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+	if llm.Offline().Name() != "offline planner" {
+		t.Errorf("Name = %q", llm.Offline().Name())
+	}
+}
+
+func BenchmarkPlanner(b *testing.B) {
+	req := userSays(`post "Hello" to my X and LinkedIn accounts`)
+	for b.Loop() {
+		if _, err := llm.Offline().Complete(context.Background(), req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

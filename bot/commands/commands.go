@@ -1,0 +1,209 @@
+// Package commands is the deterministic command grammar shared by the /mm
+// slash commands and the offline planner: it reads `post "text" to
+// x,linkedin`, `schedule "text" to linkedin tomorrow 9am`, `accounts`,
+// `analytics 30d`, `best time for instagram`, `cancel ID` … and the natural
+// forms people type ("post 'Hello' to my X and LinkedIn accounts", "what's
+// the best time to post on instagram"), and returns a typed Command. It does
+// no I/O; running the command is the caller's business.
+package commands
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Kind is what a command does.
+type Kind string
+
+// The commands.
+const (
+	KindPost       Kind = "post"
+	KindSchedule   Kind = "schedule"
+	KindAccounts   Kind = "accounts"
+	KindConnect    Kind = "connect"
+	KindDisconnect Kind = "disconnect"
+	KindAnalytics  Kind = "analytics"
+	KindBestTime   Kind = "best_time"
+	KindJobs       Kind = "jobs"
+	KindCancel     Kind = "cancel"
+	KindRetry      Kind = "retry"
+	KindToken      Kind = "token"
+	KindDashboard  Kind = "dashboard"
+	KindHelp       Kind = "help"
+)
+
+// Command is a parsed command. Which fields are set depends on Kind.
+type Command struct {
+	Kind Kind
+	// Text is the post's text (post, schedule).
+	Text string
+	// Platforms are canonical platform names ("twitter" for X), in the
+	// order written (post, schedule).
+	Platforms []string
+	// Link, ImageURLs and VideoURL are what the post carries besides its
+	// text ("with image https://…", or a URL after the platforms).
+	Link      string
+	ImageURLs []string
+	VideoURL  string
+	// Platform is the one platform of accounts (optional), connect,
+	// best_time and analytics (optional).
+	Platform string
+	// When is the time as written ("tomorrow 9am"), resolved in the user's
+	// zone by the tool (schedule).
+	When string
+	// ID is the account (disconnect), job or post (cancel) or post (retry).
+	ID string
+	// Days is the analytics window ending today (7, 30); DateFrom and DateTo
+	// ("2026-11-01") an explicit range instead. All zero: the default.
+	Days     int
+	DateFrom string
+	DateTo   string
+	// Status filters jobs ("pending", "failed" …).
+	Status string
+	// Topic is the command help was asked about (help).
+	Topic Kind
+}
+
+// ErrUnknown is input that names no command at all.
+var ErrUnknown = errors.New("commands: not a command")
+
+// UsageError is a command written wrongly: what is wrong and the correct
+// usage.
+type UsageError struct {
+	Kind    Kind
+	Problem string
+}
+
+func (e *UsageError) Error() string {
+	return fmt.Sprintf("%s; usage: %s", e.Problem, Usage(e.Kind))
+}
+
+func usageErr(k Kind, format string, args ...any) error {
+	return &UsageError{Kind: k, Problem: fmt.Sprintf(format, args...)}
+}
+
+var usages = []struct {
+	kind  Kind
+	usage string
+	about string
+}{
+	{KindPost, `post "text" to x,linkedin`, "publish now on those platforms; add `with image URL`, `video URL` or `link URL`"},
+	{KindSchedule, `schedule "text" to linkedin tomorrow 9am`, `publish later ("in 2 hours", "next Monday 14:30", "2026-12-01 09:00")`},
+	{KindAccounts, `accounts [platform]`, "list connected accounts"},
+	{KindConnect, `connect instagram`, "connect facebook, instagram, x, linkedin or zoho"},
+	{KindDisconnect, `disconnect ID`, "disconnect an account (IDs from accounts)"},
+	{KindAnalytics, `analytics [7d|30d|2026-11-01..2026-11-30] [platform]`, "figures for a period"},
+	{KindBestTime, `best time for instagram`, "when your audience engages most"},
+	{KindJobs, `jobs [pending|failed|completed|cancelled]`, "scheduled and recent jobs"},
+	{KindCancel, `cancel ID`, "cancel a scheduled post or job"},
+	{KindRetry, `retry ID`, "publish a failed post again"},
+	{KindToken, `token`, "an API token for the REST API"},
+	{KindDashboard, `dashboard`, "the overview"},
+	{KindHelp, `help [command]`, "this list"},
+}
+
+// Usage is the one-line usage of a command kind.
+func Usage(k Kind) string {
+	for _, u := range usages {
+		if u.kind == k {
+			return u.usage
+		}
+	}
+	return "help"
+}
+
+// Help lists every command with its usage, one a line.
+func Help() string {
+	var b strings.Builder
+	for _, u := range usages {
+		fmt.Fprintf(&b, "• `%s`: %s\n", u.usage, u.about)
+	}
+	return b.String()
+}
+
+// verbs maps the words that name a command to it; the first such word in
+// the input decides (help only when nothing else is named).
+var verbs = map[string]Kind{
+	"post": KindPost, "publish": KindPost, "share": KindPost, "tweet": KindPost,
+	"schedule": KindSchedule,
+	"accounts": KindAccounts, "account": KindAccounts,
+	"connect": KindConnect, "link": KindConnect,
+	"disconnect": KindDisconnect, "unlink": KindDisconnect, "remove": KindDisconnect,
+	"analytics": KindAnalytics, "stats": KindAnalytics, "metrics": KindAnalytics, "performance": KindAnalytics,
+	"jobs": KindJobs, "job": KindJobs, "queue": KindJobs,
+	"cancel": KindCancel, "unschedule": KindCancel,
+	"retry":     KindRetry,
+	"token":     KindToken,
+	"dashboard": KindDashboard, "overview": KindDashboard,
+	"help": KindHelp, "?": KindHelp, "commands": KindHelp,
+}
+
+// Parse reads one command.
+func Parse(input string) (Command, error) {
+	s := strings.TrimSpace(input)
+	if rest, ok := strings.CutPrefix(s, "/mm"); ok && (rest == "" || rest[0] == ' ') {
+		s = strings.TrimSpace(rest)
+	}
+	toks, err := lex(s)
+	if err != nil {
+		return Command{}, fmt.Errorf("%w: %v", ErrUnknown, err)
+	}
+	kind, at := findVerb(toks)
+	if kind == "" {
+		return Command{}, ErrUnknown
+	}
+	p := &parser{input: s, toks: toks, verb: at, kind: kind}
+	return p.parse()
+}
+
+// findVerb finds the command the input names and where.
+func findVerb(toks []token) (Kind, int) {
+	for i, t := range toks {
+		if t.quoted {
+			continue
+		}
+		// "best time", "when should I post", "when to post".
+		if t.low == "best" && i+1 < len(toks) && strings.HasPrefix(toks[i+1].low, "time") {
+			return KindBestTime, i + 1
+		}
+		if t.low == "when" {
+			for j := i + 1; j < len(toks) && j <= i+4; j++ {
+				if toks[j].low == "post" || toks[j].low == "publish" {
+					return KindBestTime, j
+				}
+			}
+		}
+	}
+	for i, t := range toks {
+		// "help schedule": help named first is help about what follows.
+		if !t.quoted && verbs[t.low] == KindHelp {
+			return KindHelp, i
+		}
+		if _, verb := verbs[t.low]; verb || t.quoted || !fillers[t.low] {
+			break
+		}
+	}
+	help := -1
+	for i, t := range toks {
+		if t.quoted {
+			continue
+		}
+		k, ok := verbs[t.low]
+		switch {
+		case !ok:
+		case k == KindHelp:
+			if help < 0 {
+				help = i
+			}
+		case k == KindAccounts && i+1 < len(toks) && toks[i+1].low == "id":
+			// "account ID" names an ID, not the accounts command.
+		default:
+			return k, i
+		}
+	}
+	if help >= 0 {
+		return KindHelp, help
+	}
+	return "", 0
+}
