@@ -90,7 +90,7 @@ func (b *Bot) slashPost(ctx context.Context, c identity.Caller, _ string, cmd co
 	if err != nil {
 		return "", err
 	}
-	req := publish.Request{Content: publish.Content{Text: cmd.Text}, AccountIDs: ids}
+	req := publish.Request{Content: publish.Content{Text: cmd.Text, Link: cmd.Link, ImageURLs: cmd.ImageURLs, VideoURL: cmd.VideoURL}, AccountIDs: ids}
 	if cmd.Kind == commands.KindSchedule {
 		at, err := b.d.Publisher.ParseTime(ctx, c, cmd.When)
 		if err != nil {

@@ -62,7 +62,7 @@ func TestSlashCommands(t *testing.T) {
 		name, user, text string
 		want             []string
 	}{
-		{"post", "U1", `post "Launch day!" to x,linkedin`, []string{"twitter: published", "linkedin: published"}},
+		{"post", "U1", `post "Launch day!" to x,linkedin with image https://img.example/a.png`, []string{"twitter: published", "linkedin: published"}},
 		{"schedule", "U1", `schedule "Later" to linkedin 2030-01-02T09:00:00Z`, []string{"Scheduled for", "post P2"}},
 		{"schedule bad time", "U1", `schedule "Later" to linkedin someday`, []string{"someday", "Usage: `/mm schedule"}},
 		{"schedule past", "U1", `schedule "Later" to linkedin 2020-01-02T09:00:00Z`, []string{"did not work"}},
@@ -87,7 +87,8 @@ func TestSlashCommands(t *testing.T) {
 			}
 		}
 	}
-	if len(b.pub.now) != 2 || strings.Join(b.pub.now[0].AccountIDs, ",") != "acc2,acc1" || b.pub.now[0].Text != "Launch day!" {
+	if len(b.pub.now) != 2 || strings.Join(b.pub.now[0].AccountIDs, ",") != "acc2,acc1" || b.pub.now[0].Text != "Launch day!" ||
+		len(b.pub.now[0].ImageURLs) != 1 || b.pub.now[0].ImageURLs[0] != "https://img.example/a.png" {
 		t.Fatalf("published %+v", b.pub.now)
 	}
 	if len(b.jobs.cancelled) != 1 {
