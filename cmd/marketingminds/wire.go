@@ -12,6 +12,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/marketingminds/marketingminds/bot/httpapi"
+	slackbot "github.com/marketingminds/marketingminds/bot/slack"
 	"github.com/marketingminds/marketingminds/integrations/facebook"
 	"github.com/marketingminds/marketingminds/integrations/instagram"
 	"github.com/marketingminds/marketingminds/integrations/linkedin"
@@ -31,7 +32,7 @@ import (
 
 // schemas lists every package's part of the database.
 func schemas() []store.Schema {
-	return []store.Schema{identity.Schema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema}
+	return []store.Schema{identity.Schema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, slackbot.Schema}
 }
 
 // openStore opens the configured backend with every schema applied (or, with
@@ -221,7 +222,8 @@ func (a *app) recurring(vault *oauth.Vault) error {
 		now := time.Now()
 		_, serr := states.Purge(ctx, now)
 		_, kerr := a.publish.PurgeIdempotencyKeys(ctx)
-		return errors.Join(serr, kerr, a.scheduler.Cleanup(ctx))
+		_, seenErr := slackbot.NewStore(a.db).PurgeSeen(ctx, now) // Slack deliveries remembered for dedupe
+		return errors.Join(serr, kerr, seenErr, a.scheduler.Cleanup(ctx))
 	})
 }
 
