@@ -46,9 +46,45 @@ func (b *Bot) slashRunners() map[commands.Kind]slashRunner {
 	}
 }
 
+// collected is a Sink that keeps a turn's text for a response_url answer;
+// approvals are posted in the channel, where their buttons work.
+type collected struct {
+	b                  *Bot
+	ctx                context.Context
+	workspace, channel string
+	text               strings.Builder
+}
+
+func (s *collected) Delta(t string)    { s.text.WriteString(t) }
+func (s *collected) Progress(Progress) {}
+func (s *collected) Approval(a Approval) {
+	api, err := s.b.client(s.ctx, s.workspace)
+	if err == nil {
+		err = s.b.postApproval(s.ctx, api, s.channel, "", a)
+	}
+	if err != nil {
+		s.b.log.Error().Err(err).Msg("slack: /mm approval")
+	}
+}
+
+// slashAsk hands what needs the agent's tools (analytics, the best time
+// to post) to the conversation, as the same words in a message would, and
+// answers with its reply.
+func (b *Bot) slashAsk(ctx context.Context, c identity.Caller, channel, text string) (string, error) {
+	sink := &collected{b: b, ctx: ctx, workspace: c.WorkspaceID, channel: channel}
+	final, err := b.d.Conversations.Run(ctx, c, channel, "slash:"+b.now().UTC().Format(time.RFC3339Nano), text, sink)
+	if err != nil {
+		return "", err
+	}
+	if sink.text.Len() > 0 {
+		return sink.text.String(), nil
+	}
+	return final, nil
+}
+
 func helpText() string {
 	return "*" + Command + " commands*\n" + strings.ReplaceAll(commands.Help(), "• `", "• `"+Command+" ") +
-		"For anything else (analytics, the best time to post, drafting), mention me or write to me directly."
+		"For anything else (drafts, ideas, campaigns), mention me or write to me directly."
 }
 
 // slash parses and runs /mm text for c: the same tools/ functions as REST.
@@ -62,11 +98,15 @@ func (b *Bot) slash(ctx context.Context, c identity.Caller, channel, text string
 	case err != nil:
 		return "I do not know that command.\n" + helpText()
 	}
-	run := b.slashes[cmd.Kind]
-	if run == nil {
+	var out string
+	switch run := b.slashes[cmd.Kind]; {
+	case run != nil:
+		out, err = run(ctx, c, channel, cmd)
+	case cmd.Kind == commands.KindAnalytics || cmd.Kind == commands.KindBestTime:
+		out, err = b.slashAsk(ctx, c, channel, text)
+	default:
 		return fmt.Sprintf("`%s %s` is not available as a slash command yet; mention me with the same words and I will do it.", Command, cmd.Kind)
 	}
-	out, err := run(ctx, c, channel, cmd)
 	if errors.Is(err, identity.ErrForbidden) {
 		return fmt.Sprintf("You are a %s in this workspace, and `%s %s` needs more: %s. Ask a workspace admin if you need it.", c.Role, Command, cmd.Kind, plain(err))
 	}

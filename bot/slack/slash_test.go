@@ -78,6 +78,8 @@ func TestSlashCommands(t *testing.T) {
 		{"cancel job", "U1", `cancel J1`, []string{"Cancelled job `J1`"}},
 		{"cancel nothing", "U1", `cancel J404`, []string{"no post or job J404"}},
 		{"retry", "U1", `retry P7`, []string{"linkedin: published"}},
+		{"analytics through the agent", "U1", `analytics 30d`, []string{"Hello there."}},
+		{"dashboard", "U1", `dashboard`, []string{"not available as a slash command yet"}},
 	}
 	for _, tc := range cases {
 		got := slashRun(t, b, tc.user, tc.text)
@@ -90,6 +92,9 @@ func TestSlashCommands(t *testing.T) {
 	if len(b.pub.now) != 2 || strings.Join(b.pub.now[0].AccountIDs, ",") != "acc2,acc1" || b.pub.now[0].Text != "Launch day!" ||
 		len(b.pub.now[0].ImageURLs) != 1 || b.pub.now[0].ImageURLs[0] != "https://img.example/a.png" {
 		t.Fatalf("published %+v", b.pub.now)
+	}
+	if turns := b.conv.got(); len(turns) != 1 || turns[0].text != "analytics 30d" || turns[0].caller.Door != identity.DoorSlash {
+		t.Fatalf("turns = %+v", turns)
 	}
 	if len(b.jobs.cancelled) != 1 {
 		t.Fatalf("cancelled jobs %v", b.jobs.cancelled)
