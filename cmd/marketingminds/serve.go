@@ -132,6 +132,6 @@ func loopback(addr net.Addr) string {
 
 // secrets lists the configured secret values, for the log redactor.
 func (c config) secrets() []string {
-	return []string{c.OpenAIKey, c.SlackBotToken, c.SlackAppToken, c.SlackSigningSecret,
+	return []string{c.OpenAIKey, c.SlackBotToken, c.SlackAppToken, c.SlackSigningSecret, c.SlackClientSecret,
 		c.FacebookAppSecret, c.TwitterClientSecret, c.LinkedInClientSecret, c.ZohoClientSecret, string(c.EncryptionKey)}
 }
