@@ -23,7 +23,7 @@ func askApproval(t *testing.T, b *bundle) string {
 	t.Helper()
 	b.conv.fn = func(_ context.Context, sink slack.Sink) (string, error) {
 		sink.Delta("I drafted it; it needs your approval.")
-		sink.Approval(launch)
+		sink.Approval(slack.Approval{ID: launch.ID, RequestedBy: launch.RequestedBy, Summary: launch.Summary}) // targets read through Get
 		return "", nil
 	}
 	b.signed(t, "/slack/events", mention("EvAsk", "U1", askThread, "", "post the launch"))

@@ -67,7 +67,7 @@ func (b *Bot) converse(ctx context.Context, teamID, userID, channel, thread, tex
 		return
 	}
 	b.status(ctx, api, channel, thread, thinking)
-	r := newReply(b, api, teamID, userID, channel, thread)
+	r := newReply(b, api, c, channel, thread)
 	final, err := b.d.Conversations.Run(log.WithContext(ctx), c, channel, thread, text, r)
 	if err != nil {
 		log.Error().Err(err).Msg("slack: conversation turn")

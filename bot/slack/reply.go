@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/marketingminds/marketingminds/tools/identity"
 )
 
 // reply streams a turn's answer into its thread: chat.startStream /
@@ -19,6 +21,7 @@ type reply struct {
 	api                              *slack.Client
 	ctx                              context.Context
 	team, user, channel, thread      string
+	caller                           identity.Caller
 	kick, stop, stopped              chan struct{}
 	flushMu                          sync.Mutex // one flush at a time
 	mu                               sync.Mutex
@@ -28,8 +31,8 @@ type reply struct {
 	streaming, fallback, streamEnded bool
 }
 
-func newReply(b *Bot, api *slack.Client, team, user, channel, thread string) *reply {
-	r := &reply{b: b, api: api, ctx: b.base, team: team, user: user, channel: channel, thread: thread,
+func newReply(b *Bot, api *slack.Client, c identity.Caller, channel, thread string) *reply {
+	r := &reply{b: b, api: api, ctx: b.base, team: c.WorkspaceID, user: c.UserID, caller: c, channel: channel, thread: thread,
 		kick: make(chan struct{}, 1), stop: make(chan struct{}), stopped: make(chan struct{})}
 	go r.loop()
 	return r
@@ -65,9 +68,15 @@ func (r *reply) Progress(p Progress) {
 	}
 }
 
-// Approval shows a pending approval below what was written so far.
+// Approval shows a pending approval below what was written so far; one
+// given without its targets is read through the gate for its preview.
 func (r *reply) Approval(a Approval) {
 	r.flush()
+	if len(a.Targets) == 0 && r.b.d.Approvals != nil {
+		if full, err := r.b.d.Approvals.Get(r.ctx, r.caller, a.ID); err == nil {
+			a = full
+		}
+	}
 	if err := r.b.postApproval(r.ctx, r.api, r.channel, r.thread, a); err != nil {
 		r.b.log.Error().Err(err).Str("approval", a.ID).Msg("slack: post approval")
 	}
