@@ -52,4 +52,12 @@ func (s *Server) routes(mux *http.ServeMux) {
 		mux.Handle("POST /api/jobs/scheduler/start", s.auth(identity.Admin, s.schedulerStart))
 		mux.Handle("POST /api/jobs/scheduler/stop", s.auth(identity.Admin, s.schedulerStop))
 	}
+	if s.deps.Analytics != nil { // analytics and the dashboard overview (tools/analytics)
+		mux.Handle("POST /api/social/analytics/sync", s.auth(identity.Editor, s.analyticsSync))
+		mux.Handle("GET /api/social/analytics/aggregate", s.auth(identity.Viewer, s.analyticsAggregate))
+		mux.Handle("GET /api/social/analytics/history", s.auth(identity.Viewer, s.analyticsHistory))
+		mux.Handle("GET /api/social/analytics/best-times", s.auth(identity.Viewer, s.analyticsBestTimes))
+		mux.Handle("GET /api/social/analytics/{platform}/{account_id}", s.auth(identity.Viewer, s.analyticsAccount))
+		mux.Handle("GET /api/dashboard/overview", s.auth(identity.Viewer, s.dashboardOverview))
+	}
 }

@@ -43,6 +43,9 @@ type Deps struct {
 	Accounts Accounts
 	// Jobs serves /api/jobs/* when set (*schedule.Scheduler).
 	Jobs Jobs
+	// Analytics serves /api/social/analytics/* and /api/dashboard/overview
+	// when set (*analytics.Service).
+	Analytics Analytics
 	// Slack serves /slack/* when set (*slack.Bot).
 	Slack Slack
 	Now   func() time.Time

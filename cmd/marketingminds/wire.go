@@ -174,16 +174,16 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 		return nil, err
 	}
 	ids := identity.NewService(identity.NewStore(db), time.Now)
+	userLocation := func(ctx context.Context, workspaceID, userID string) (*time.Location, error) {
+		u, err := ids.User(ctx, workspaceID, userID)
+		if errors.Is(err, identity.ErrNotFound) {
+			return time.UTC, nil
+		}
+		return u.Location(), err
+	}
 	pub, err := publish.New(publish.Config{
 		Store: publish.NewStore(db), Accounts: publishAccounts{acc}, Adapters: publishers,
-		Jobs: publish.SchedulerJobs(sch), Log: log,
-		UserLocation: func(ctx context.Context, workspaceID, userID string) (*time.Location, error) {
-			u, err := ids.User(ctx, workspaceID, userID)
-			if errors.Is(err, identity.ErrNotFound) {
-				return time.UTC, nil
-			}
-			return u.Location(), err
-		},
+		Jobs: publish.SchedulerJobs(sch), Log: log, UserLocation: userLocation,
 	})
 	if err != nil {
 		return nil, err
@@ -191,8 +191,12 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	if err := pub.Register(reg); err != nil {
 		return nil, err
 	}
-	an, err := analytics.New(analytics.Config{Store: analytics.NewStore(db), Tokens: acc, Directory: analytics.AccountsDirectory(accounts.NewStore(db)),
-		Deliveries: pub, Adapters: metrics, Log: log})
+	anCfg := analytics.Config{Store: analytics.NewStore(db), Tokens: acc, Directory: analytics.AccountsDirectory(accounts.NewStore(db)),
+		Deliveries: pub, Accounts: acc, Jobs: sch, Adapters: metrics, Log: log, UserLocation: userLocation}
+	if ad.zoho != nil {
+		anCfg.Zoho = ad.zoho
+	}
+	an, err := analytics.New(anCfg)
 	if err != nil {
 		return nil, err
 	}
@@ -231,7 +235,7 @@ func (a *app) recurring(vault *oauth.Vault) error {
 func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Deps {
 	return httpapi.Deps{
 		Log: log, Identity: a.identity, Store: a.db, Registry: reg, Agents: []string{},
-		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler,
+		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics,
 	}
 }
 

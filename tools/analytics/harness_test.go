@@ -22,6 +22,7 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/integrations/store/storetest"
 	"github.com/marketingminds/marketingminds/integrations/twitter"
+	"github.com/marketingminds/marketingminds/integrations/zoho"
 	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/audit"
 	"github.com/marketingminds/marketingminds/tools/identity"
@@ -61,6 +62,11 @@ func (c *clock) Set(t time.Time) {
 // OAuth flows, tools/publish, and the analytics service, on one SQLite store.
 type env struct {
 	sb       *sandbox.Sandbox
+	sbClock  *clock // the sandbox's: metrics grow as it moves
+	sbURL    string
+	sch      *schedule.Scheduler
+	fb       *facebook.Client
+	zoho     *zoho.Client
 	db       *store.DB
 	acc      *accounts.Service
 	pub      *publish.Service
@@ -106,7 +112,8 @@ func (p publishAccounts) RefreshToken(ctx context.Context, ws, id, refused strin
 
 func newEnv(t *testing.T, cfg Config) *env {
 	t.Helper()
-	srv := sandboxtest.Start(t, sandbox.Options{})
+	sbClock := &clock{t: time.Now()}
+	srv := sandboxtest.Start(t, sandbox.Options{Now: sbClock.Now})
 	sb := srv.Sandbox
 	hc := &http.Client{Timeout: 10 * time.Second}
 	t.Cleanup(hc.CloseIdleConnections)
@@ -114,6 +121,8 @@ func newEnv(t *testing.T, cfg Config) *env {
 	media := safehttp.New(safehttp.Options{AllowPrivate: true})
 	tw := twitter.NewClient(hc, hosts, twitter.Config{ClientID: "mm-x", ClientSecret: "x-secret"}, media)
 	li := linkedin.NewClient(hc, hosts, linkedin.Config{ClientID: "mm-li", ClientSecret: "li-secret"}, media)
+	fb := facebook.NewClient(hc, hosts, facebook.Config{ClientID: "mm-fb", ClientSecret: "fb-secret"})
+	z := zoho.NewClient(hc, hosts, zoho.Config{ClientID: "mm-zoho", ClientSecret: "zoho-secret"})
 
 	db := storetest.Open(t, store.SQLite, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, Schema)
 	k, err := oauth.GenerateKey()
@@ -124,12 +133,12 @@ func newEnv(t *testing.T, cfg Config) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{sb: sb, db: db, clock: &clock{t: time.Now()},
+	e := &env{sb: sb, sbClock: sbClock, sbURL: srv.URL, fb: fb, zoho: z, db: db, clock: &clock{t: time.Now()},
 		editor: identity.Caller{WorkspaceID: "T1", UserID: "U1", Role: identity.Editor, Door: identity.DoorAPI},
 		viewer: identity.Caller{WorkspaceID: "T1", UserID: "U2", Role: identity.Viewer, Door: identity.DoorAPI}}
 	e.acc, err = accounts.New(accounts.Config{PublicURL: "https://mm.example", Sandbox: true}, accounts.Deps{
-		DB: db, Vault: vault, Providers: map[platform.Name]accounts.Provider{platform.Twitter: tw, platform.LinkedIn: li},
-		Audit: audit.New(db, nil), Log: zerolog.Nop()})
+		DB: db, Vault: vault, Providers: map[platform.Name]accounts.Provider{platform.Twitter: tw, platform.LinkedIn: li, platform.Facebook: fb},
+		Zoho: z, Audit: audit.New(db, nil), Log: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,8 +164,9 @@ func newEnv(t *testing.T, cfg Config) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.sch = sch
 	e.pub, err = publish.New(publish.Config{Store: publish.NewStore(db), Accounts: publishAccounts{e.acc}, Jobs: publish.SchedulerJobs(sch),
-		Adapters: map[platform.Name]publish.Adapter{platform.Twitter: tw, platform.LinkedIn: li}, Log: zerolog.Nop()})
+		Adapters: map[platform.Name]publish.Adapter{platform.Twitter: tw, platform.LinkedIn: li, platform.Facebook: fb}, Log: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,9 +174,9 @@ func newEnv(t *testing.T, cfg Config) *env {
 		t.Fatal(err)
 	}
 
-	cfg.Store, cfg.Tokens, cfg.Directory, cfg.Deliveries = NewStore(db), e.acc, AccountsDirectory(accounts.NewStore(db)), e.pub
-	cfg.Adapters = map[platform.Name]Adapter{platform.Twitter: tw, platform.LinkedIn: li}
-	cfg.Log, cfg.Now = zerolog.Nop(), e.clock.Now
+	cfg.Store, cfg.Tokens, cfg.Directory, cfg.Deliveries, cfg.Accounts = NewStore(db), e.acc, AccountsDirectory(accounts.NewStore(db)), e.pub, e.acc
+	cfg.Adapters = map[platform.Name]Adapter{platform.Twitter: tw, platform.LinkedIn: li, platform.Facebook: fb}
+	cfg.Log, cfg.Now, cfg.Zoho, cfg.Jobs = zerolog.Nop(), e.clock.Now, z, sch
 	if e.svc, err = New(cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +193,8 @@ func (e *env) connect(t *testing.T, p platform.Name) []accounts.Account {
 		t.Fatal(err)
 	}
 	q := sandboxtest.Consent(t, u)
-	res, err := e.acc.Callback(ctx, p, accounts.CallbackRequest{State: q.Get("state"), Code: q.Get("code"), Error: q.Get("error")})
+	res, err := e.acc.Callback(ctx, p, accounts.CallbackRequest{State: q.Get("state"), Code: q.Get("code"), Error: q.Get("error"),
+		AccountsServer: q.Get("accounts-server")})
 	if err != nil {
 		t.Fatalf("callback %s: %v", p, err)
 	}
@@ -194,11 +205,17 @@ func (e *env) connect(t *testing.T, p platform.Name) []accounts.Account {
 // account's platform post id.
 func (e *env) publish(t *testing.T, text string, accts ...accounts.Account) (string, map[string]string) {
 	t.Helper()
+	return e.publishIn(t, "", text, accts...)
+}
+
+// publishIn publishes into a marketing campaign.
+func (e *env) publishIn(t *testing.T, campaignID, text string, accts ...accounts.Account) (string, map[string]string) {
+	t.Helper()
 	ids := make([]string, len(accts))
 	for i, a := range accts {
 		ids[i] = a.ID
 	}
-	out, err := e.pub.PublishNow(context.Background(), e.editor, publish.Request{Content: publish.Content{Text: text}, AccountIDs: ids})
+	out, err := e.pub.PublishNow(context.Background(), e.editor, publish.Request{Content: publish.Content{Text: text}, AccountIDs: ids, CampaignID: campaignID})
 	if err != nil {
 		t.Fatal(err)
 	}

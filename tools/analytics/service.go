@@ -9,9 +9,11 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
+	"github.com/marketingminds/marketingminds/integrations/zoho"
 	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/publish"
+	"github.com/marketingminds/marketingminds/tools/schedule"
 )
 
 // Adapter is a platform's metrics side (integrations/<platform>.Client).
@@ -48,6 +50,8 @@ const (
 // status (the sync reports the posts of a disconnected one as skipped).
 type Directory interface {
 	Accounts(ctx context.Context) ([]Account, error)
+	// ZohoWorkspaces lists the workspaces that connected Zoho.
+	ZohoWorkspaces(ctx context.Context) ([]string, error)
 }
 
 // Deliveries lists a workspace's published deliveries (tools/publish.Service).
@@ -87,6 +91,35 @@ type Config struct {
 	PlatformWide map[platform.Name]bool
 	// CallTimeout bounds one platform call (default 30 s).
 	CallTimeout time.Duration
+
+	// Accounts reads a workspace's accounts and token health (tools/accounts).
+	Accounts Accounts
+	// Jobs counts a workspace's pending jobs for the overview
+	// (*schedule.Scheduler); nil: pending_jobs is null.
+	Jobs Jobs
+	// Zoho reads e-mail campaign reports and CRM leads; nil: Zoho is not
+	// configured and the sync skips it.
+	Zoho Zoho
+	// EmailCampaigns lists the e-mail campaigns sent through us
+	// (tools/campaigns); nil: the sync asks Zoho for its sent campaigns.
+	EmailCampaigns EmailCampaigns
+	// Location is a workspace's time zone (days and hours of records and
+	// rollups); nil: UTC.
+	Location func(ctx context.Context, workspaceID string) (*time.Location, error)
+	// UserLocation is a user's time zone (best times); nil: UTC.
+	UserLocation func(ctx context.Context, workspaceID, userID string) (*time.Location, error)
+}
+
+// Accounts is what analytics reads of tools/accounts for the doors.
+type Accounts interface {
+	Get(ctx context.Context, c identity.Caller, id string) (accounts.Account, error)
+	TokenStatus(ctx context.Context, c identity.Caller) ([]accounts.TokenState, error)
+	ZohoToken(ctx context.Context, c identity.Caller) (zoho.Token, error)
+}
+
+// Jobs is the scheduler's per-workspace overview (*schedule.Scheduler).
+type Jobs interface {
+	Overview(ctx context.Context, workspaceID string) (schedule.Overview, error)
 }
 
 // Service is the analytics capability: the daily sync and the reads.
@@ -95,12 +128,13 @@ type Service struct {
 	store Store
 	log   zerolog.Logger
 	now   func() time.Time
+	cache *overviewCache
 }
 
 // New checks cfg and fills its defaults.
 func New(cfg Config) (*Service, error) {
-	if cfg.Store == nil || cfg.Tokens == nil || cfg.Directory == nil || cfg.Deliveries == nil {
-		return nil, errors.New("analytics: a store, tokens, a directory and deliveries are required")
+	if cfg.Store == nil || cfg.Tokens == nil || cfg.Directory == nil || cfg.Deliveries == nil || cfg.Accounts == nil {
+		return nil, errors.New("analytics: a store, tokens, a directory, deliveries and accounts are required")
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -120,7 +154,7 @@ func New(cfg Config) (*Service, error) {
 	if cfg.CallTimeout <= 0 {
 		cfg.CallTimeout = 30 * time.Second
 	}
-	return &Service{cfg: cfg, store: cfg.Store, log: cfg.Log, now: cfg.Now}, nil
+	return &Service{cfg: cfg, store: cfg.Store, log: cfg.Log, now: cfg.Now, cache: newOverviewCache()}, nil
 }
 
 // PostHistory returns the daily records of the caller's workspace's post id,
@@ -133,17 +167,37 @@ func (s *Service) PostHistory(ctx context.Context, c identity.Caller, postID str
 }
 
 // AccountHistory returns the daily records about an account of the caller's
-// workspace (KindAccount: followers; KindPost: its posts) for the UTC days
-// from from's to to's, both included, oldest first. Any role.
+// workspace (KindAccount: followers; KindPost: its posts) for the days (in
+// the workspace's time zone) from from's to to's, both included, oldest
+// first. Any role.
 func (s *Service) AccountHistory(ctx context.Context, c identity.Caller, accountID string, from, to time.Time) ([]Record, error) {
 	if err := c.Require(identity.Viewer); err != nil {
 		return nil, err
 	}
-	fromDay, toDay := Day(from), Day(to)
+	loc, err := s.location(ctx, c.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	fromDay, toDay := DayIn(from, loc), DayIn(to, loc)
 	if toDay < fromDay {
 		return nil, fmt.Errorf("%w: the range ends (%s) before it starts (%s)", ErrInvalid, toDay, fromDay)
 	}
 	return s.store.AccountHistory(ctx, c.WorkspaceID, accountID, fromDay, toDay)
+}
+
+// location is the workspace's time zone (UTC without Config.Location).
+func (s *Service) location(ctx context.Context, workspaceID string) (*time.Location, error) {
+	if s.cfg.Location == nil {
+		return time.UTC, nil
+	}
+	loc, err := s.cfg.Location(ctx, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("analytics: time zone of workspace %s: %w", workspaceID, err)
+	}
+	if loc == nil {
+		return time.UTC, nil
+	}
+	return loc, nil
 }
 
 // system is the caller the sync acts as in a workspace.

@@ -138,3 +138,91 @@ func TestStore(t *testing.T) {
 		}
 	})
 }
+
+// TestStorePublishedAndRollups is the conformance suite of the new fields,
+// Published and the rollups: every case on SQLite and on MongoDB.
+func TestStorePublishedAndRollups(t *testing.T) {
+	storetest.Run(t, []store.Schema{Schema}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		st := NewStore(db)
+		n := platform.Count
+		pub := time.Date(2026, 11, 19, 22, 30, 0, 0, time.UTC)
+		post := postRec("W1", "d1", "P1", "a1", "2026-11-20", platform.Metrics{Impressions: n(100), Likes: n(4)})
+		post.Hour, post.PublishedAt, post.PublishedDay, post.CampaignID = 3, pub, "2026-11-19", "C1"
+		later := post
+		later.Day, later.Metrics = "2026-11-21", platform.Metrics{Impressions: n(140)}
+		email := Record{WorkspaceID: "W1", Kind: KindEmail, SubjectID: "ck1", Day: "2026-11-20", Platform: platform.Zoho, PostID: "E1",
+			PublishedAt: pub, PublishedDay: "2026-11-19", CampaignID: "C1", FetchedAt: t0,
+			Email: EmailFigures{Sent: n(500), Delivered: n(490), Opens: n(120), Bounces: n(10), Unsubscribes: n(0)}, Metrics: platform.Metrics{Clicks: n(30)}}
+		leads := Record{WorkspaceID: "W1", Kind: KindLeads, SubjectID: "2026-11-19/Chat", Day: "2026-11-20", Platform: platform.Zoho,
+			Source: "Chat", PublishedAt: pub.Truncate(24 * time.Hour), PublishedDay: "2026-11-19", Leads: n(3), FetchedAt: t0}
+		acct := acctRec("W1", "a1", "2026-11-19", n(900))
+		acct.PublishedDay = "2026-11-19"
+		outside := postRec("W1", "d2", "P2", "a1", "2026-11-22", platform.Metrics{Likes: n(1)})
+		outside.PublishedAt, outside.PublishedDay = pub.Add(72*time.Hour), "2026-11-22"
+		other := email
+		other.WorkspaceID = "W2"
+		if err := st.Upsert(ctx, []Record{post, later, email, leads, acct, outside, other}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.Published(ctx, "W1", "2026-11-19", "2026-11-19")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// By published day, kind, subject, day.
+		if want := []Record{acct, email, leads, post, later}; !reflect.DeepEqual(got, want) {
+			t.Fatalf("Published =\n%+v\nwant\n%+v", got, want)
+		}
+		if got, err := st.Published(ctx, "W2", "2026-11-01", "2026-11-30"); err != nil || len(got) != 1 || got[0].Email.Sent == nil {
+			t.Fatalf("Published(W2) = %+v, %v; want W2's e-mail only", got, err)
+		}
+
+		rows := ComputeRollups("W1", "2026-11-19", got)
+		if len(rows) != 4 {
+			t.Fatalf("rollups = %+v; want e-mail C1, leads Chat, account a1 without and with campaign C1", rows)
+		}
+		if err := st.ReplaceRollups(ctx, "W1", "2026-11-19", rows); err != nil {
+			t.Fatal(err)
+		}
+		next := Rollup{WorkspaceID: "W1", Day: "2026-11-22", Kind: RollupSocial, Subject: "a1", Platform: platform.Twitter, Posts: 1,
+			Metrics: platform.Metrics{Likes: n(1)}, Engagement: n(1)}
+		if err := st.ReplaceRollups(ctx, "W1", "2026-11-22", []Rollup{next}); err != nil {
+			t.Fatal(err)
+		}
+		all, err := st.Rollups(ctx, "W1", "", "2026-11-01", "2026-11-30")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := append(append([]Rollup{}, rows...), next); !reflect.DeepEqual(all, want) {
+			t.Fatalf("Rollups =\n%+v\nwant\n%+v", all, want)
+		}
+		social := all[2:4]
+		if social[1].CampaignID != "C1" || *social[1].Metrics.Impressions != 140 || social[1].Metrics.Likes != nil || social[1].Metrics.Reach != nil ||
+			*social[0].Metrics.Followers != 900 || social[0].Posts != 0 {
+			t.Fatalf("social rows %+v; want the latest snapshot (140 impressions, likes unknown that day) and the followers", social)
+		}
+		camp, err := st.Rollups(ctx, "W1", "C1", "2026-11-01", "2026-11-30")
+		if err != nil || len(camp) != 2 || camp[0].Kind != RollupEmail || camp[1].Kind != RollupSocial {
+			t.Fatalf("Rollups(C1) = %+v, %v; want the e-mail and the post rows", camp, err)
+		}
+		// A replace drops the rows no longer there; another workspace is untouched.
+		if err := st.ReplaceRollups(ctx, "W2", "2026-11-19", []Rollup{{Kind: RollupEmail, Posts: 1}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.ReplaceRollups(ctx, "W1", "2026-11-19", rows[:1]); err != nil {
+			t.Fatal(err)
+		}
+		if all, err := st.Rollups(ctx, "W1", "", "2026-11-19", "2026-11-19"); err != nil || !reflect.DeepEqual(all, rows[:1]) {
+			t.Fatalf("after replacing with one row: %+v, %v", all, err)
+		}
+		if w2, err := st.Rollups(ctx, "W2", "", "2026-11-19", "2026-11-19"); err != nil || len(w2) != 1 || w2[0].WorkspaceID != "W2" || w2[0].Day != "2026-11-19" {
+			t.Fatalf("W2 rollups = %+v, %v", w2, err)
+		}
+		if err := st.ReplaceRollups(ctx, "W1", "2026-11-19", nil); err != nil {
+			t.Fatal(err)
+		}
+		if all, err := st.Rollups(ctx, "W1", "", "2026-11-19", "2026-11-19"); err != nil || len(all) != 0 {
+			t.Fatalf("after an empty replace: %+v, %v", all, err)
+		}
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"sync"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/tools/accounts"
+	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
@@ -66,12 +68,19 @@ type Failure struct {
 
 // Report is what a sync did.
 type Report struct {
-	Day            string        `json:"day"`
-	PostsSynced    int           `json:"posts_synced"`
-	AccountsSynced int           `json:"accounts_synced"`
-	Skipped        []Skip        `json:"skipped"`
-	Errors         []Failure     `json:"errors"`
-	Took           time.Duration `json:"took"`
+	// Day is the day the records were written under: the workspace's for
+	// a sync of one workspace, UTC's for the daily run of all of them.
+	Day            string `json:"day"`
+	PostsSynced    int    `json:"posts_synced"`
+	AccountsSynced int    `json:"accounts_synced"`
+	// EmailsSynced counts the e-mail campaign reports read, LeadDays the
+	// (day, source) lead counts written.
+	EmailsSynced int           `json:"emails_synced"`
+	LeadDays     int           `json:"lead_days"`
+	Skipped      []Skip        `json:"skipped"`
+	Errors       []Failure     `json:"errors"`
+	Took         time.Duration `json:"-"`
+	TookMS       int64         `json:"took_ms"`
 }
 
 // unit is one account's work in a run: its own figures, then its posts'.
@@ -82,15 +91,37 @@ type unit struct {
 
 type unitKey struct{ workspace, account string }
 
+// scope narrows a run to one workspace, and within it to one account.
+type scope struct{ workspace, account string }
+
 // run is one Sync's shared state.
 type run struct {
-	s   *Service
-	day string
-	sem map[platform.Name]chan struct{}
+	s    *Service
+	now  time.Time
+	sem  map[platform.Name]chan struct{}
+	locs map[string]*time.Location // workspace → time zone
 
 	mu      sync.Mutex
-	stopped map[platform.Name]string // platform → why it stopped for this run
+	stopped map[platform.Name]string   // platform → why it stopped for this run
+	touched map[string]map[string]bool // workspace → published days whose rollups changed
 	rep     Report
+}
+
+// day and hour of the run in the workspace's time zone.
+func (r *run) dayHour(workspaceID string) (string, int) {
+	t := r.now.In(r.locs[workspaceID])
+	return t.Format(DayFormat), t.Hour()
+}
+
+func (r *run) touch(workspaceID string, days ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.touched[workspaceID] == nil {
+		r.touched[workspaceID] = map[string]bool{}
+	}
+	for _, d := range days {
+		r.touched[workspaceID][d] = true
+	}
 }
 
 // Sync fetches today's (UTC) figures of every account of every workspace
@@ -101,21 +132,53 @@ type run struct {
 // limit stops the account (the platform, for PlatformWide ones) for this run
 // and is reported, never retried here; an account that must be reconnected
 // is skipped and reported; any other failure is reported and the run goes
-// on. The error is only for a run that could not start (the account list
-// is unreadable) or was cancelled.
-func (s *Service) Sync(ctx context.Context) (Report, error) {
+// on. E-mail campaign reports and lead counts come from Zoho for every
+// workspace that connected it (zoho.go). Each workspace's rollups of the
+// days whose figures changed are rebuilt at the end. The error is only for
+// a run that could not start (the account list is unreadable) or was
+// cancelled.
+func (s *Service) Sync(ctx context.Context) (Report, error) { return s.sync(ctx, scope{}) }
+
+// SyncNow runs the sync for the caller's workspace (only accountID's
+// figures when it is not ""); editor or admin. An account id of another
+// workspace is ErrNotFound.
+func (s *Service) SyncNow(ctx context.Context, c identity.Caller, accountID string) (Report, error) {
+	if err := c.Require(identity.Editor); err != nil {
+		return Report{}, err
+	}
+	if accountID != "" {
+		if _, err := s.cfg.Accounts.Get(ctx, c, accountID); err != nil {
+			if errors.Is(err, accounts.ErrNotFound) {
+				return Report{}, fmt.Errorf("%w: account %s", ErrNotFound, accountID)
+			}
+			return Report{}, fmt.Errorf("analytics: sync: %w", err)
+		}
+	}
+	return s.sync(ctx, scope{workspace: c.WorkspaceID, account: accountID})
+}
+
+func (s *Service) sync(ctx context.Context, sc scope) (Report, error) {
 	start := s.now()
 	now := start.UTC()
-	r := &run{s: s, day: Day(now), sem: map[platform.Name]chan struct{}{}, stopped: map[platform.Name]string{}}
-	r.rep.Day = r.day
+	r := &run{s: s, now: now, sem: map[platform.Name]chan struct{}{}, stopped: map[platform.Name]string{},
+		locs: map[string]*time.Location{}, touched: map[string]map[string]bool{}}
+	r.rep.Day = Day(now)
 
 	accts, err := s.cfg.Directory.Accounts(ctx)
 	if err != nil {
 		return r.rep, err
 	}
+	if sc.workspace != "" {
+		accts = slices.DeleteFunc(accts, func(a Account) bool {
+			return a.WorkspaceID != sc.workspace || (sc.account != "" && a.ID != sc.account)
+		})
+	}
 	units := map[unitKey]*unit{}
 	var order []*unit
 	var workspaces []string
+	if sc.workspace != "" {
+		workspaces = append(workspaces, sc.workspace)
+	}
 	for _, a := range accts {
 		k := unitKey{a.WorkspaceID, a.ID}
 		if units[k] != nil {
@@ -131,6 +194,30 @@ func (s *Service) Sync(ctx context.Context) (Report, error) {
 			r.sem[a.Platform] = make(chan struct{}, s.cfg.PerPlatform)
 		}
 	}
+	var zohoWS []string
+	if sc.workspace == "" {
+		if zohoWS, err = s.cfg.Directory.ZohoWorkspaces(ctx); err != nil {
+			return r.rep, err
+		}
+		for _, ws := range zohoWS {
+			if !slices.Contains(workspaces, ws) {
+				workspaces = append(workspaces, ws)
+			}
+		}
+	} else if sc.account == "" {
+		zohoWS = workspaces
+	}
+	for _, ws := range workspaces {
+		loc, err := s.location(ctx, ws)
+		if err != nil {
+			r.rep.Errors = append(r.rep.Errors, Failure{WorkspaceID: ws, Error: err.Error() + " (days written in UTC)"})
+			loc = time.UTC
+		}
+		r.locs[ws] = loc
+	}
+	if sc.workspace != "" {
+		r.rep.Day, _ = r.dayHour(sc.workspace)
+	}
 	since := now.Add(-s.cfg.Window)
 	for _, ws := range workspaces {
 		ds, err := s.cfg.Deliveries.PublishedSince(ctx, ws, since)
@@ -142,6 +229,9 @@ func (s *Service) Sync(ctx context.Context) (Report, error) {
 			continue
 		}
 		for _, d := range ds {
+			if sc.account != "" && d.AccountID != sc.account {
+				continue
+			}
 			if u := units[unitKey{ws, d.AccountID}]; u != nil {
 				u.posts = append(u.posts, d)
 				continue
@@ -174,6 +264,15 @@ feed:
 	}
 	close(work)
 	wg.Wait()
+	if s.cfg.Zoho != nil {
+		for _, ws := range zohoWS {
+			if ctx.Err() != nil {
+				break
+			}
+			r.syncZoho(ctx, ws)
+		}
+	}
+	r.refresh(ctx)
 	rep := r.finish(start)
 	if err := ctx.Err(); err != nil {
 		return rep, fmt.Errorf("analytics: sync interrupted: %w", err)
@@ -181,10 +280,29 @@ feed:
 	return rep, nil
 }
 
+// refresh rebuilds the rollups of the days whose records were written,
+// even when the run was cancelled (the records are there).
+func (r *run) refresh(ctx context.Context) {
+	wctx := context.WithoutCancel(ctx)
+	for _, ws := range slices.Sorted(maps.Keys(r.touched)) {
+		days := slices.Collect(maps.Keys(r.touched[ws]))
+		if err := r.s.refreshRollups(wctx, ws, days); err != nil {
+			r.rep.Errors = append(r.rep.Errors, Failure{WorkspaceID: ws, Error: err.Error()})
+		}
+	}
+}
+
 // finish orders the report, logs its one summary line and returns it.
 func (r *run) finish(start time.Time) Report {
 	rep := r.rep
 	rep.Took = r.s.now().Sub(start)
+	rep.TookMS = rep.Took.Milliseconds()
+	if rep.Skipped == nil {
+		rep.Skipped = []Skip{}
+	}
+	if rep.Errors == nil {
+		rep.Errors = []Failure{}
+	}
 	slices.SortFunc(rep.Skipped, func(a, b Skip) int {
 		return cmp.Or(cmp.Compare(a.WorkspaceID, b.WorkspaceID), cmp.Compare(a.Platform, b.Platform), cmp.Compare(a.AccountID, b.AccountID))
 	})
@@ -341,10 +459,13 @@ func (r *run) sync(ctx context.Context, u *unit) {
 			}
 			break
 		}
-		rec := Record{WorkspaceID: a.WorkspaceID, Kind: KindAccount, SubjectID: a.ID, Day: r.day, AccountID: a.ID,
-			Platform: a.Platform, Metrics: m, FetchedAt: r.s.now().UTC()}
+		day, hour := r.dayHour(a.WorkspaceID)
+		rec := Record{WorkspaceID: a.WorkspaceID, Kind: KindAccount, SubjectID: a.ID, Day: day, Hour: hour, AccountID: a.ID,
+			Platform: a.Platform, Metrics: m, FetchedAt: r.s.now().UTC(), PublishedDay: day}
 		if d != nil {
 			rec.Kind, rec.SubjectID, rec.PostID, rec.PlatformPostID = KindPost, d.DeliveryID, d.PostID, d.PlatformPostID
+			rec.PublishedAt, rec.PublishedDay = d.PublishedAt.UTC(), DayIn(d.PublishedAt, r.locs[a.WorkspaceID])
+			rec.CampaignID = d.CampaignID
 			posts++
 		} else {
 			accountDone = true
@@ -360,6 +481,9 @@ func (r *run) sync(ctx context.Context, u *unit) {
 	if err := r.s.store.Upsert(wctx, recs); err != nil {
 		r.fail(u, nil, err.Error())
 		return
+	}
+	for _, rec := range recs {
+		r.touch(a.WorkspaceID, rec.PublishedDay)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -3,6 +3,8 @@ package analytics
 import (
 	"context"
 	"errors"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -230,5 +232,51 @@ func TestSyncFailureDoesNotStopTheRun(t *testing.T) {
 	failed := rep.Errors[0].PostID
 	if failed != p1 && failed != p2 {
 		t.Fatalf("failure names post %q, not one of ours", failed)
+	}
+}
+
+// Days and hours are the workspace's; a time zone that cannot be read is
+// reported and UTC used.
+func TestSyncInTheWorkspaceTimeZone(t *testing.T) {
+	t.Parallel()
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Skip("no time zone database:", err)
+	}
+	var broken bool
+	var mu sync.Mutex
+	e := newEnv(t, Config{Location: func(ctx context.Context, ws string) (*time.Location, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if broken {
+			return nil, errors.New("settings unreadable")
+		}
+		return tokyo, nil
+	}})
+	ctx := context.Background()
+	post, _ := e.publish(t, "Konnichiwa", e.x)
+	rep := e.sync(t)
+	now := e.clock.Now()
+	if rep.Day != Day(now) || len(rep.Errors) != 0 {
+		t.Fatalf("daily run report = %+v; want UTC's day and no error", rep)
+	}
+	h, err := e.svc.PostHistory(ctx, e.viewer, post)
+	if err != nil || len(h) != 1 {
+		t.Fatalf("PostHistory = %+v, %v", h, err)
+	}
+	r := h[0]
+	if r.Day != DayIn(now, tokyo) || r.Hour != now.In(tokyo).Hour() || r.PublishedDay != DayIn(r.PublishedAt, tokyo) || r.PublishedAt.IsZero() {
+		t.Fatalf("record day %s hour %d published %s on %s; want Tokyo's", r.Day, r.Hour, r.PublishedAt, r.PublishedDay)
+	}
+	if rep, err := e.svc.SyncNow(ctx, e.editor, e.x.ID); err != nil || rep.Day != DayIn(now, tokyo) || rep.PostsSynced != 1 || rep.AccountsSynced != 1 {
+		t.Fatalf("SyncNow(X) = %+v, %v; want Tokyo's day, the X account and its post only", rep, err)
+	}
+
+	mu.Lock()
+	broken = true
+	mu.Unlock()
+	rep, err = e.svc.SyncNow(ctx, e.editor, "")
+	if err != nil || len(rep.Errors) != 1 || !strings.Contains(rep.Errors[0].Error, "settings unreadable") || rep.PostsSynced != 1 {
+		t.Fatalf("SyncNow with the time zone unreadable = %+v, %v; want it reported and the figures written in UTC", rep, err)
 	}
 }
