@@ -3,6 +3,8 @@ package slack_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -77,5 +79,18 @@ func TestSocketMode(t *testing.T) {
 	b.bot.Wait()
 	if b.gate.runs(launch.ID) != 1 {
 		t.Fatal("the approval clicked over the socket did not run")
+	}
+
+	command := map[string]string{"team_id": team, "channel_id": channel, "user_id": "U1", "command": "/mm", "text": "accounts", "response_url": b.fake.ResponseURL("sock")}
+	if err := b.fake.SendEnvelope("slash_commands", "env-5", command); err != nil {
+		t.Fatal(err)
+	}
+	ack := waitFor(t, b.fake.Acks(), "ack of the slash command")
+	if ack.EnvelopeID != "env-5" || !strings.Contains(string(ack.Payload), "Working on") {
+		t.Fatalf("slash command ack %s %s", ack.EnvelopeID, ack.Payload)
+	}
+	b.bot.Wait()
+	if rs := b.fake.Responses(); len(rs) != 1 || !strings.Contains(fmt.Sprint(rs[0].Message["text"]), "Acme") {
+		t.Fatalf("slash command responses = %+v", rs)
 	}
 }
