@@ -49,6 +49,12 @@ type Deps struct {
 	// Slack serves /slack/* when set (*slack.Bot).
 	Slack Slack
 	Now   func() time.Time
+
+	// Campaigns serves /api/campaigns*, /api/email/*, /api/crm* and
+	// /email/content/{key} when set (*campaigns.Service).
+	Campaigns Campaigns
+	// CampaignAnalytics answers GET /api/campaigns/{id}/analytics; nil: 503.
+	CampaignAnalytics CampaignAnalytics
 }
 
 // Server is the HTTP sidecar.

@@ -25,6 +25,7 @@ import (
 	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/analytics"
 	"github.com/marketingminds/marketingminds/tools/audit"
+	"github.com/marketingminds/marketingminds/tools/campaigns"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/publish"
 	"github.com/marketingminds/marketingminds/tools/schedule"
@@ -32,7 +33,8 @@ import (
 
 // schemas lists every package's part of the database.
 func schemas() []store.Schema {
-	return []store.Schema{identity.Schema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, slackbot.Schema}
+	return []store.Schema{identity.Schema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, campaigns.Schema,
+		slackbot.Schema}
 }
 
 // openStore opens the configured backend with every schema applied (or, with
@@ -70,6 +72,7 @@ type app struct {
 	publish   *publish.Service
 	scheduler *schedule.Scheduler
 	analytics *analytics.Service
+	campaigns *campaigns.Service
 }
 
 // adapters builds the platform clients. sandboxBase, when set, points them
@@ -191,8 +194,13 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	if err := pub.Register(reg); err != nil {
 		return nil, err
 	}
+	camp, err := newCampaigns(cfg, db, log, acc, ad.zoho, sch, reg, userLocation, sandboxBase != "")
+	if err != nil {
+		return nil, err
+	}
 	anCfg := analytics.Config{Store: analytics.NewStore(db), Tokens: acc, Directory: analytics.AccountsDirectory(accounts.NewStore(db)),
-		Deliveries: pub, Accounts: acc, Jobs: sch, Adapters: metrics, Log: log, UserLocation: userLocation}
+		Deliveries: pub, Accounts: acc, Jobs: sch, Adapters: metrics, Log: log, UserLocation: userLocation,
+		EmailCampaigns: sentEmails{camp}}
 	if ad.zoho != nil {
 		anCfg.Zoho = ad.zoho
 	}
@@ -200,7 +208,7 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	if err != nil {
 		return nil, err
 	}
-	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an}
+	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an, campaigns: camp}
 	if err := a.recurring(vault); err != nil {
 		return nil, err
 	}
@@ -235,8 +243,33 @@ func (a *app) recurring(vault *oauth.Vault) error {
 func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Deps {
 	return httpapi.Deps{
 		Log: log, Identity: a.identity, Store: a.db, Registry: reg, Agents: []string{},
-		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics,
+		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics, Campaigns: a.campaigns,
+		CampaignAnalytics: campaignAnalytics{a.analytics},
 	}
+}
+
+// sandboxZohoSender is the sender of the sandbox's Zoho org, the default
+// sender in sandbox mode.
+const sandboxZohoSender = "patricia.boyle@zylker.example"
+
+// newCampaigns wires tools/campaigns: Zoho through the workspace's grant in
+// tools/accounts, scheduled sends as the email_campaign job kind.
+func newCampaigns(cfg config, db *store.DB, log zerolog.Logger, acc *accounts.Service, zc *zoho.Client,
+	sch *schedule.Scheduler, reg *schedule.Registry, userLocation func(ctx context.Context, workspaceID, userID string) (*time.Location, error),
+	sandboxed bool) (*campaigns.Service, error) {
+	c := campaigns.Config{Store: campaigns.NewStore(db), Tokens: acc, Jobs: campaigns.SchedulerJobs(sch), PublicURL: cfg.PublicURL, Log: log,
+		UserLocation: userLocation}
+	if zc != nil { // a nil *zoho.Client must stay a nil interface
+		c.Zoho = zc
+	}
+	if sandboxed {
+		c.FromEmail = sandboxZohoSender
+	}
+	svc, err := campaigns.New(c)
+	if err != nil {
+		return nil, err
+	}
+	return svc, svc.Register(reg)
 }
 
 // publishAccounts is tools/accounts as publishing sees it: deliveries run as
@@ -269,4 +302,24 @@ func (p publishAccounts) Token(ctx context.Context, workspaceID, accountID strin
 func (p publishAccounts) RefreshToken(ctx context.Context, workspaceID, accountID, refused string) (string, error) {
 	t, err := p.svc.ForceRefresh(ctx, system(workspaceID), accountID, refused)
 	return t.AccessToken, err
+}
+
+// sentEmails is tools/campaigns as analytics sees it: the sent email
+// campaigns whose reports the sync reads.
+type sentEmails struct{ svc *campaigns.Service }
+
+func (s sentEmails) SentEmailCampaigns(ctx context.Context, workspaceID string, since time.Time) ([]analytics.EmailCampaignRef, error) {
+	sent, err := s.svc.SentEmailCampaigns(ctx, workspaceID, since)
+	refs := make([]analytics.EmailCampaignRef, len(sent))
+	for i, e := range sent {
+		refs[i] = analytics.EmailCampaignRef{ID: e.ID, CampaignKey: e.CampaignKey, MarketingCampaignID: e.MarketingCampaignID, SentAt: e.SentAt}
+	}
+	return refs, err
+}
+
+// campaignAnalytics is a marketing campaign's figures for its REST route.
+type campaignAnalytics struct{ svc *analytics.Service }
+
+func (c campaignAnalytics) CampaignSummary(ctx context.Context, caller identity.Caller, campaignID string, from, to time.Time) (any, error) {
+	return c.svc.CampaignSummary(ctx, caller, campaignID, from, to)
 }
