@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/library"
 )
 
 // routes registers every route; this is the one place to find them.
@@ -43,6 +44,25 @@ func (s *Server) routes(mux *http.ServeMux) {
 		mux.Handle("POST /api/social/posts/{id}/retry", s.auth(identity.Editor, s.idempotent(s.postRetry)))
 		mux.Handle("POST /api/social/posts/{id}/publish-anyway", s.auth(identity.Editor, s.idempotent(s.postPublishAnyway)))
 		mux.Handle("POST /api/social/posts/{id}/cancel", s.auth(identity.Editor, s.postCancel))
+	}
+	if s.deps.Library != nil { // content library, templates, hashtags (tools/library)
+		content, tpl := library.KindContent, library.KindTemplate
+		mux.Handle("GET /api/library", s.auth(identity.Viewer, ownUser(s.libraryList(content))))
+		mux.Handle("POST /api/library", s.auth(identity.Editor, ownUser(s.libraryCreate(content))))
+		mux.Handle("GET /api/library/{id}", s.auth(identity.Viewer, ownUser(s.libraryGet(content))))
+		mux.Handle("PATCH /api/library/{id}", s.auth(identity.Editor, ownUser(s.libraryUpdate(content))))
+		mux.Handle("DELETE /api/library/{id}", s.auth(identity.Editor, ownUser(s.libraryDelete(content))))
+		mux.Handle("GET /api/templates", s.auth(identity.Viewer, ownUser(s.libraryList(tpl))))
+		mux.Handle("POST /api/templates", s.auth(identity.Editor, ownUser(s.libraryCreate(tpl))))
+		mux.Handle("GET /api/templates/{id}", s.auth(identity.Viewer, ownUser(s.libraryGet(tpl))))
+		mux.Handle("PATCH /api/templates/{id}", s.auth(identity.Editor, ownUser(s.libraryUpdate(tpl))))
+		mux.Handle("DELETE /api/templates/{id}", s.auth(identity.Editor, ownUser(s.libraryDelete(tpl))))
+		mux.Handle("POST /api/templates/{id}/render", s.auth(identity.Viewer, ownUser(s.templateRender)))
+		mux.Handle("POST /api/hashtags/suggest", s.auth(identity.Viewer, ownUser(s.suggestHashtags)))
+	}
+	if s.deps.Settings != nil { // workspace settings (tools/settings)
+		mux.Handle("GET /api/settings", s.auth(identity.Viewer, ownUser(s.settingsGet)))
+		mux.Handle("PATCH /api/settings", s.auth(identity.Admin, ownUser(s.settingsUpdate)))
 	}
 	if s.deps.Campaigns != nil { // marketing campaigns, Zoho e-mail and CRM (tools/campaigns)
 		mux.Handle("GET /api/campaigns", s.auth(identity.Viewer, ownUser(s.campaignList)))

@@ -55,6 +55,12 @@ type Deps struct {
 	Campaigns Campaigns
 	// CampaignAnalytics answers GET /api/campaigns/{id}/analytics; nil: 503.
 	CampaignAnalytics CampaignAnalytics
+
+	// Library serves /api/library*, /api/templates* and
+	// /api/hashtags/suggest when set (*library.Service).
+	Library Library
+	// Settings serves /api/settings when set (*settings.Service).
+	Settings Settings
 }
 
 // Server is the HTTP sidecar.

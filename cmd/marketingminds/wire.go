@@ -27,14 +27,16 @@ import (
 	"github.com/marketingminds/marketingminds/tools/audit"
 	"github.com/marketingminds/marketingminds/tools/campaigns"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/library"
 	"github.com/marketingminds/marketingminds/tools/publish"
 	"github.com/marketingminds/marketingminds/tools/schedule"
+	"github.com/marketingminds/marketingminds/tools/settings"
 )
 
 // schemas lists every package's part of the database.
 func schemas() []store.Schema {
 	return []store.Schema{identity.Schema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, campaigns.Schema,
-		slackbot.Schema}
+		settings.Schema, library.Schema, slackbot.Schema}
 }
 
 // openStore opens the configured backend with every schema applied (or, with
@@ -73,6 +75,8 @@ type app struct {
 	scheduler *schedule.Scheduler
 	analytics *analytics.Service
 	campaigns *campaigns.Service
+	library   *library.Service
+	settings  *settings.Service
 }
 
 // adapters builds the platform clients. sandboxBase, when set, points them
@@ -177,10 +181,16 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 		return nil, err
 	}
 	ids := identity.NewService(identity.NewStore(db), time.Now)
+	set, err := settings.New(settings.Config{Store: settings.NewStore(db), Audit: audit.New(db, time.Now), Log: log})
+	if err != nil {
+		return nil, err
+	}
+	// A user's words are read in their time zone, or else the workspace's
+	// (UTC unless an admin set one).
 	userLocation := func(ctx context.Context, workspaceID, userID string) (*time.Location, error) {
 		u, err := ids.User(ctx, workspaceID, userID)
-		if errors.Is(err, identity.ErrNotFound) {
-			return time.UTC, nil
+		if errors.Is(err, identity.ErrNotFound) || (err == nil && u.TimeZone == "") {
+			return set.Location(ctx, workspaceID)
 		}
 		return u.Location(), err
 	}
@@ -198,8 +208,12 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	if err != nil {
 		return nil, err
 	}
+	lib, err := library.New(library.Config{Store: library.NewStore(db)})
+	if err != nil {
+		return nil, err
+	}
 	anCfg := analytics.Config{Store: analytics.NewStore(db), Tokens: acc, Directory: analytics.AccountsDirectory(accounts.NewStore(db)),
-		Deliveries: pub, Accounts: acc, Jobs: sch, Adapters: metrics, Log: log, UserLocation: userLocation,
+		Deliveries: pub, Accounts: acc, Jobs: sch, Adapters: metrics, Log: log, UserLocation: userLocation, Location: set.Location,
 		EmailCampaigns: sentEmails{camp}}
 	if ad.zoho != nil {
 		anCfg.Zoho = ad.zoho
@@ -208,7 +222,8 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	if err != nil {
 		return nil, err
 	}
-	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an, campaigns: camp}
+	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an, campaigns: camp,
+		library: lib, settings: set}
 	if err := a.recurring(vault); err != nil {
 		return nil, err
 	}
@@ -244,7 +259,7 @@ func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Dep
 	return httpapi.Deps{
 		Log: log, Identity: a.identity, Store: a.db, Registry: reg, Agents: []string{},
 		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics, Campaigns: a.campaigns,
-		CampaignAnalytics: campaignAnalytics{a.analytics},
+		CampaignAnalytics: campaignAnalytics{a.analytics}, Library: a.library, Settings: a.settings,
 	}
 }
 

@@ -1,0 +1,272 @@
+// Package settings keeps each workspace's settings (the settings
+// collection, one record per workspace): the approval policy for what the
+// agent publishes, the Slack channel that hears about job outcomes, the
+// workspace's time zone and the role new Slack users get.
+//
+// People read and change them through Get and Update (REST, slash commands
+// and the agent call the same two functions); the other packages ask the
+// cheap, cached system-side lookups Lookup, ApprovalPolicy and Location.
+package settings
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	// Time zones are validated and loaded from the binary's own copy of the
+	// IANA database, so a setting valid on one host is valid on every host
+	// (containers often lack /usr/share/zoneinfo).
+	_ "time/tzdata"
+
+	"github.com/rs/zerolog"
+
+	"github.com/marketingminds/marketingminds/integrations/store"
+	"github.com/marketingminds/marketingminds/tools/identity"
+)
+
+// Policy says which publications wait for a person's approval in Slack.
+type Policy string
+
+// The approval policies.
+const (
+	// PolicyAgent (the default): what the agent (an LLM) decided to publish
+	// waits; a person's explicit command (slash command, REST, dashboard)
+	// publishes directly.
+	PolicyAgent Policy = "agent"
+	// PolicyAlways: every publication waits, whoever asked for it.
+	PolicyAlways Policy = "always"
+	// PolicyNever: nothing waits; the workspace turned approval off.
+	PolicyNever Policy = "never"
+)
+
+// Requires reports whether a publication asked for through door waits for
+// approval under p. The system's own jobs (a scheduled post going out) were
+// approved, or not needed approval, when they were created.
+func (p Policy) Requires(door identity.Door) bool {
+	switch p {
+	case PolicyNever:
+		return false
+	case PolicyAlways:
+		return door != identity.DoorSystem
+	}
+	return door == identity.DoorAgent
+}
+
+// The defaults of a workspace nobody configured.
+const (
+	DefaultPolicy   = PolicyAgent
+	DefaultTimeZone = "UTC"
+	DefaultRole     = identity.Editor
+)
+
+// Settings are a workspace's settings, defaults applied.
+type Settings struct {
+	WorkspaceID    string `json:"workspace_id"`
+	ApprovalPolicy Policy `json:"approval_policy"`
+	// NotificationChannel is the Slack channel id told about job outcomes;
+	// "" when none is set.
+	NotificationChannel string `json:"notification_channel"`
+	// TimeZone is an IANA name, UTC by default.
+	TimeZone    string        `json:"time_zone"`
+	DefaultRole identity.Role `json:"default_role"`
+	UpdatedBy   string        `json:"updated_by,omitempty"`
+	UpdatedAt   *time.Time    `json:"updated_at,omitempty"`
+}
+
+// Patch changes settings: a nil field stays as it is, "" resets a field to
+// its default (for the notification channel: none).
+type Patch struct {
+	ApprovalPolicy      *string `json:"approval_policy,omitempty"`
+	NotificationChannel *string `json:"notification_channel,omitempty"`
+	TimeZone            *string `json:"time_zone,omitempty"`
+	DefaultRole         *string `json:"default_role,omitempty"`
+}
+
+// Problem is one thing wrong with a patch.
+type Problem struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// ValidationError lists every problem of a patch at once.
+type ValidationError struct{ Problems []Problem }
+
+func (e *ValidationError) Error() string {
+	msgs := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		msgs[i] = p.Message
+	}
+	return "settings: " + strings.Join(msgs, "; ")
+}
+
+// Auditor records consequential acts (tools/audit.Log).
+type Auditor interface {
+	Record(ctx context.Context, c identity.Caller, action, target, detail string) error
+}
+
+// Config is the service's configuration and collaborators.
+type Config struct {
+	Store Store
+	Audit Auditor
+	Log   zerolog.Logger
+	Now   func() time.Time
+	// CacheTTL bounds how long the system-side lookups trust their
+	// in-memory copy (default 15 s). Update refreshes this process's copy at
+	// once; another replica sees a change within CacheTTL.
+	CacheTTL time.Duration
+}
+
+// Service is the settings capability.
+type Service struct {
+	store Store
+	audit Auditor
+	log   zerolog.Logger
+	now   func() time.Time
+	ttl   time.Duration
+
+	mu    sync.Mutex
+	cache map[string]cached
+}
+
+type cached struct {
+	s    Settings
+	loc  *time.Location
+	read time.Time
+}
+
+// New returns the service.
+func New(cfg Config) (*Service, error) {
+	if cfg.Store == nil || cfg.Audit == nil {
+		return nil, errors.New("settings: a store and an audit log are required")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.CacheTTL <= 0 {
+		cfg.CacheTTL = 15 * time.Second
+	}
+	return &Service{store: cfg.Store, audit: cfg.Audit, log: cfg.Log, now: cfg.Now, ttl: cfg.CacheTTL, cache: map[string]cached{}}, nil
+}
+
+// settings applies the defaults to what is stored.
+func settingsOf(workspaceID string, r Record, found bool) Settings {
+	s := Settings{WorkspaceID: workspaceID, ApprovalPolicy: Policy(r.ApprovalPolicy), NotificationChannel: r.NotificationChannel,
+		TimeZone: r.TimeZone, DefaultRole: identity.Role(r.DefaultRole), UpdatedBy: r.UpdatedBy}
+	if s.ApprovalPolicy == "" {
+		s.ApprovalPolicy = DefaultPolicy
+	}
+	if s.TimeZone == "" {
+		s.TimeZone = DefaultTimeZone
+	}
+	if s.DefaultRole == "" {
+		s.DefaultRole = DefaultRole
+	}
+	if found && !r.UpdatedAt.IsZero() {
+		at := r.UpdatedAt
+		s.UpdatedAt = &at
+	}
+	return s
+}
+
+// Get returns the caller's workspace's settings, defaults where unset; any role.
+func (s *Service) Get(ctx context.Context, c identity.Caller) (Settings, error) {
+	if err := c.Require(identity.Viewer); err != nil {
+		return Settings{}, err
+	}
+	r, found, err := s.store.Get(ctx, c.WorkspaceID)
+	if err != nil {
+		return Settings{}, fmt.Errorf("settings: get: %w", err)
+	}
+	return settingsOf(c.WorkspaceID, r, found), nil
+}
+
+// Update changes the caller's workspace's settings; admins only. Every
+// problem of the patch is reported at once (*ValidationError) and nothing is
+// saved then. The change is audited.
+func (s *Service) Update(ctx context.Context, c identity.Caller, p Patch) (Settings, error) {
+	if err := c.Require(identity.Admin); err != nil {
+		return Settings{}, err
+	}
+	p, changed, err := validate(p)
+	if err != nil {
+		return Settings{}, err
+	}
+	r, err := s.store.Apply(ctx, c.WorkspaceID, p, c.UserID, store.Trunc(s.now()))
+	if err != nil {
+		return Settings{}, fmt.Errorf("settings: update: %w", err)
+	}
+	out := settingsOf(c.WorkspaceID, r, true)
+	if _, err := s.remember(out); err != nil {
+		return Settings{}, err
+	}
+	if err := s.audit.Record(ctx, c, "settings.update", c.WorkspaceID, changed); err != nil {
+		s.log.Error().Err(err).Msg("settings: audit")
+	}
+	return out, nil
+}
+
+var channelID = regexp.MustCompile(`^[CG][A-Z0-9]{6,20}$`)
+
+// validate checks every field of p, trims them, and describes the change
+// for the audit log.
+func validate(p Patch) (Patch, string, error) {
+	var problems []Problem
+	var changed []string
+	bad := func(field, format string, args ...any) {
+		problems = append(problems, Problem{Field: field, Message: field + ": " + fmt.Sprintf(format, args...)})
+	}
+	trim := func(v *string) *string {
+		if v == nil {
+			return nil
+		}
+		t := strings.TrimSpace(*v)
+		return &t
+	}
+	p.ApprovalPolicy, p.NotificationChannel, p.TimeZone, p.DefaultRole = trim(p.ApprovalPolicy), trim(p.NotificationChannel), trim(p.TimeZone), trim(p.DefaultRole)
+	if v := p.ApprovalPolicy; v != nil {
+		switch Policy(*v) {
+		case "", PolicyAgent, PolicyAlways, PolicyNever:
+			changed = append(changed, "approval_policy="+*v)
+		default:
+			bad("approval_policy", "%q is not a policy: use agent (what the agent publishes waits for approval), always or never", *v)
+		}
+	}
+	if v := p.NotificationChannel; v != nil {
+		switch {
+		case *v == "" || channelID.MatchString(*v):
+			changed = append(changed, "notification_channel="+*v)
+		case strings.HasPrefix(*v, "#"):
+			bad("notification_channel", "give the channel's id (like C0123ABCD: in Slack, the channel's details show it at the bottom), not its name %q", *v)
+		default:
+			bad("notification_channel", "%q is not a Slack channel id (they look like C0123ABCD)", *v)
+		}
+	}
+	if v := p.TimeZone; v != nil {
+		if _, err := time.LoadLocation(*v); err != nil || *v == "Local" {
+			bad("time_zone", "%q is not an IANA time zone (like Europe/Paris, America/New_York or UTC)", *v)
+		} else {
+			changed = append(changed, "time_zone="+*v)
+		}
+	}
+	if v := p.DefaultRole; v != nil {
+		switch identity.Role(*v) {
+		case "", identity.Editor, identity.Viewer:
+			changed = append(changed, "default_role="+*v)
+		case identity.Admin:
+			bad("default_role", "new users cannot become admins automatically; use editor or viewer and make admins one by one")
+		default:
+			bad("default_role", "%q is not a role for new users: use editor or viewer", *v)
+		}
+	}
+	if len(problems) > 0 {
+		return Patch{}, "", &ValidationError{Problems: problems}
+	}
+	if len(changed) == 0 {
+		return Patch{}, "", &ValidationError{Problems: []Problem{{Field: "", Message: "nothing to change: give approval_policy, notification_channel, time_zone or default_role"}}}
+	}
+	return p, strings.Join(changed, " "), nil
+}

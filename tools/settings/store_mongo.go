@@ -1,0 +1,84 @@
+package settings
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/marketingminds/marketingminds/integrations/store"
+)
+
+type mongoStore struct{ db *store.DB }
+
+// doc is a workspace's settings in MongoDB; _id is the workspace id (and
+// workspace_id repeats it, like every record's). A field never set is
+// absent and reads as "".
+type doc struct {
+	ID                  string    `bson:"_id"`
+	WorkspaceID         string    `bson:"workspace_id"`
+	ApprovalPolicy      string    `bson:"approval_policy"`
+	NotificationChannel string    `bson:"notification_channel"`
+	TimeZone            string    `bson:"time_zone"`
+	DefaultRole         string    `bson:"default_role"`
+	UpdatedBy           string    `bson:"updated_by"`
+	UpdatedAt           time.Time `bson:"updated_at"`
+}
+
+func (d doc) record() Record {
+	return Record{WorkspaceID: d.WorkspaceID, ApprovalPolicy: d.ApprovalPolicy, NotificationChannel: d.NotificationChannel,
+		TimeZone: d.TimeZone, DefaultRole: d.DefaultRole, UpdatedBy: d.UpdatedBy, UpdatedAt: store.Trunc(d.UpdatedAt)}
+}
+
+func byWorkspace(workspaceID string) bson.D {
+	return bson.D{{Key: "_id", Value: workspaceID}, {Key: "workspace_id", Value: workspaceID}}
+}
+
+func (s mongoStore) coll() *mongo.Collection { return s.db.Mongo.Collection("settings") }
+
+func (s mongoStore) Get(ctx context.Context, workspaceID string) (Record, bool, error) {
+	defer s.db.Observe("settings.get")()
+	var d doc
+	err := s.coll().FindOne(ctx, byWorkspace(workspaceID)).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return Record{}, false, nil
+	}
+	if err != nil {
+		return Record{}, false, err
+	}
+	return d.record(), true, nil
+}
+
+func (s mongoStore) Apply(ctx context.Context, workspaceID string, p Patch, by string, at time.Time) (Record, error) {
+	defer s.db.Observe("settings.apply")()
+	set := bson.D{{Key: "updated_by", Value: by}, {Key: "updated_at", Value: store.Trunc(at)}}
+	for _, f := range []struct {
+		key string
+		v   *string
+	}{
+		{"approval_policy", p.ApprovalPolicy}, {"notification_channel", p.NotificationChannel},
+		{"time_zone", p.TimeZone}, {"default_role", p.DefaultRole},
+	} {
+		if f.v != nil {
+			set = append(set, bson.E{Key: f.key, Value: *f.v})
+		}
+	}
+	filter := byWorkspace(workspaceID)
+	update := bson.D{{Key: "$set", Value: set}}
+	_, err := s.coll().UpdateOne(ctx, filter, update, options.UpdateOne().SetUpsert(true))
+	if mongo.IsDuplicateKeyError(err) {
+		// Two first saves at once: one inserted, this one now updates.
+		_, err = s.coll().UpdateOne(ctx, filter, update)
+	}
+	if err != nil {
+		return Record{}, err
+	}
+	var d doc
+	if err := s.coll().FindOne(ctx, filter).Decode(&d); err != nil {
+		return Record{}, err
+	}
+	return d.record(), nil
+}

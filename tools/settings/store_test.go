@@ -1,0 +1,58 @@
+package settings
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/marketingminds/marketingminds/integrations/store"
+	"github.com/marketingminds/marketingminds/integrations/store/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+func ptr(s string) *string { return &s }
+
+func TestStoreConformance(t *testing.T) {
+	storetest.Run(t, []store.Schema{Schema}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		st := NewStore(db)
+		at := store.Trunc(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+
+		if _, found, err := st.Get(ctx, "T1"); found || err != nil {
+			t.Fatalf("get before any save: found=%v err=%v", found, err)
+		}
+		// The first save creates the record with only what it sets.
+		r, err := st.Apply(ctx, "T1", Patch{TimeZone: ptr("Europe/Paris")}, "U1", at)
+		want := Record{WorkspaceID: "T1", TimeZone: "Europe/Paris", UpdatedBy: "U1", UpdatedAt: at}
+		if err != nil || r != want {
+			t.Fatalf("first apply = %+v, %v; want %+v", r, err, want)
+		}
+		// A later save changes only its fields.
+		r, err = st.Apply(ctx, "T1", Patch{ApprovalPolicy: ptr("never"), NotificationChannel: ptr("C0123ABCD"), DefaultRole: ptr("viewer")},
+			"U2", at.Add(time.Minute))
+		want = Record{WorkspaceID: "T1", ApprovalPolicy: "never", NotificationChannel: "C0123ABCD", TimeZone: "Europe/Paris",
+			DefaultRole: "viewer", UpdatedBy: "U2", UpdatedAt: at.Add(time.Minute)}
+		if err != nil || r != want {
+			t.Fatalf("second apply = %+v, %v; want %+v", r, err, want)
+		}
+		// "" resets a field.
+		if r, err = st.Apply(ctx, "T1", Patch{NotificationChannel: ptr("")}, "U2", at.Add(2*time.Minute)); err != nil || r.NotificationChannel != "" || r.ApprovalPolicy != "never" {
+			t.Fatalf("reset channel = %+v, %v", r, err)
+		}
+		got, found, err := st.Get(ctx, "T1")
+		if err != nil || !found || got != r {
+			t.Fatalf("get = %+v found=%v %v; want %+v", got, found, err, r)
+		}
+		// Workspaces are apart.
+		if _, found, _ := st.Get(ctx, "T2"); found {
+			t.Fatal("T2 sees T1's settings")
+		}
+		if r2, err := st.Apply(ctx, "T2", Patch{ApprovalPolicy: ptr("always")}, "U9", at); err != nil || r2.TimeZone != "" || r2.WorkspaceID != "T2" {
+			t.Fatalf("T2 apply = %+v, %v", r2, err)
+		}
+		if got, _, _ := st.Get(ctx, "T1"); got.ApprovalPolicy != "never" {
+			t.Fatalf("T2's save changed T1: %+v", got)
+		}
+	})
+}
