@@ -25,13 +25,14 @@ const (
 // notification channel configured.
 var ErrNowhere = errors.New("slack: no thread to answer in and no notification channel (MM_SLACK_NOTIFY_CHANNEL)")
 
-// where is the thread a notification answers, else the notification channel.
-func (b *Bot) where(channel, thread string) (string, string, error) {
+// where is the thread a notification answers, else the workspace's
+// notification channel.
+func (b *Bot) where(ctx context.Context, workspaceID, channel, thread string) (string, string, error) {
 	if channel != "" {
 		return channel, thread, nil
 	}
-	if b.cfg.NotifyChannel != "" {
-		return b.cfg.NotifyChannel, "", nil
+	if ch := b.notifyChannel(ctx, workspaceID); ch != "" {
+		return ch, "", nil
 	}
 	return "", "", ErrNowhere
 }
@@ -41,7 +42,7 @@ func (b *Bot) where(channel, thread string) (string, string, error) {
 // with their permalinks, failed ones with the reason and a Retry button,
 // unconfirmed ones with "Publish anyway".
 func (b *Bot) NotifyOutcome(ctx context.Context, workspaceID, channel, thread string, o publish.Outcome) error {
-	channel, thread, err := b.where(channel, thread)
+	channel, thread, err := b.where(ctx, workspaceID, channel, thread)
 	if err != nil {
 		return err
 	}
@@ -138,7 +139,7 @@ func (b *Bot) accountEvent(ctx context.Context, e accounts.Event) error {
 	if e.ReturnTo.Kind != "slack" && e.Kind != accounts.EventNeedsReauth {
 		return nil // a connect started elsewhere is told there
 	}
-	channel, thread, err := b.where(channel, thread)
+	channel, thread, err := b.where(ctx, e.WorkspaceID, channel, thread)
 	if err != nil {
 		return err
 	}

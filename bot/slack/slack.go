@@ -23,6 +23,7 @@ import (
 	"github.com/marketingminds/marketingminds/bot/commands"
 	"github.com/marketingminds/marketingminds/integrations/oauth"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/settings"
 )
 
 // Config is the Slack door's configuration.
@@ -65,6 +66,12 @@ type Users interface {
 	EnsureUser(ctx context.Context, u identity.User) (identity.User, error)
 }
 
+// Settings are the workspaces' settings (*settings.Service): a workspace's
+// notification channel and default role win over the deployment's.
+type Settings interface {
+	Lookup(ctx context.Context, workspaceID string) (settings.Settings, error)
+}
+
 // Deps are the door's collaborators.
 type Deps struct {
 	Store         Store
@@ -75,6 +82,7 @@ type Deps struct {
 	Accounts      Accounts  // nil: /mm accounts and App Home are unavailable
 	Jobs          Jobs      // nil: /mm jobs is unavailable
 	Tokens        Tokens    // nil: /mm token is unavailable
+	Settings      Settings  // nil: the deployment's NotifyChannel and DefaultRole
 	// Vault seals installed bot tokens; States holds the install's OAuth
 	// states. Both are needed for the multi-workspace install.
 	Vault  *oauth.Vault
@@ -208,3 +216,34 @@ func (b *Bot) botToken(ctx context.Context, teamID string) (string, error) {
 }
 
 func installAAD(teamID string) string { return oauth.AAD("slack_installs", teamID, "bot_token") }
+
+// defaultRole is a new user's role in workspaceID: the workspace's setting
+// once it changed its settings, else the deployment's.
+func (b *Bot) defaultRole(ctx context.Context, workspaceID string) identity.Role {
+	if b.d.Settings == nil {
+		return b.cfg.DefaultRole
+	}
+	st, err := b.d.Settings.Lookup(ctx, workspaceID)
+	if err != nil {
+		b.log.Warn().Err(err).Str("team", workspaceID).Msg("slack: settings; using the deployment's default role")
+		return b.cfg.DefaultRole
+	}
+	if st.UpdatedAt == nil || st.DefaultRole == "" {
+		return b.cfg.DefaultRole
+	}
+	return st.DefaultRole
+}
+
+// notifyChannel is where workspaceID's job outcomes go when they belong to
+// no thread: the workspace's notification channel, else the deployment's.
+func (b *Bot) notifyChannel(ctx context.Context, workspaceID string) string {
+	if b.d.Settings != nil {
+		st, err := b.d.Settings.Lookup(ctx, workspaceID)
+		if err != nil {
+			b.log.Warn().Err(err).Str("team", workspaceID).Msg("slack: settings; using the deployment's notification channel")
+		} else if st.NotificationChannel != "" {
+			return st.NotificationChannel
+		}
+	}
+	return b.cfg.NotifyChannel
+}

@@ -77,7 +77,7 @@ func (b *Bot) caller(ctx context.Context, api *slack.Client, teamID, userID stri
 		if info.IsBot {
 			return identity.User{}, fmt.Errorf("slack: %s is a bot", userID)
 		}
-		role := b.cfg.DefaultRole
+		role := b.defaultRole(ctx, teamID)
 		if info.IsAdmin || info.IsOwner || info.IsPrimaryOwner {
 			role = identity.Admin
 		}
