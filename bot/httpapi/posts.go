@@ -14,7 +14,6 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/publish"
 )
@@ -33,40 +32,6 @@ type Posts interface {
 	Idempotent(ctx context.Context, c identity.Caller, key, fingerprint string, fn func() (int, []byte)) (int, []byte, bool, error)
 }
 
-// postBody is what the publish endpoints take. account_id and account_ids
-// may both be given; image_url is one more image.
-type postBody struct {
-	AccountID      string                   `json:"account_id"`
-	AccountIDs     []string                 `json:"account_ids"`
-	Text           string                   `json:"text"`
-	Link           string                   `json:"link"`
-	ImageURL       string                   `json:"image_url"`
-	ImageURLs      []string                 `json:"image_urls"`
-	VideoURL       string                   `json:"video_url"`
-	Thread         []string                 `json:"thread"`
-	Variants       map[platform.Name]string `json:"variants"`
-	CampaignID     string                   `json:"campaign_id"`
-	SkipInvalid    bool                     `json:"skip_invalid"`
-	AllowDuplicate bool                     `json:"allow_duplicate"`
-	// ScheduledTime (or run_at) is only for /api/social/post/schedule:
-	// RFC 3339 with an offset, or a local time read in the user's zone.
-	ScheduledTime string `json:"scheduled_time"`
-	RunAt         string `json:"run_at"`
-}
-
-func (b postBody) request() publish.Request {
-	r := publish.Request{Content: publish.Content{Text: b.Text, Link: b.Link, ImageURLs: b.ImageURLs, VideoURL: b.VideoURL, Thread: b.Thread},
-		Variants: b.Variants, CampaignID: b.CampaignID, SkipInvalid: b.SkipInvalid, AllowDuplicate: b.AllowDuplicate}
-	if b.ImageURL != "" {
-		r.ImageURLs = append([]string{b.ImageURL}, r.ImageURLs...)
-	}
-	if b.AccountID != "" {
-		r.AccountIDs = append(r.AccountIDs, b.AccountID)
-	}
-	r.AccountIDs = append(r.AccountIDs, b.AccountIDs...)
-	return r
-}
-
 func (s *Server) postNow(w http.ResponseWriter, r *http.Request, c identity.Caller) {
 	var b postBody
 	if !decodeJSON(w, r, &b) {
@@ -76,7 +41,12 @@ func (s *Server) postNow(w http.ResponseWriter, r *http.Request, c identity.Call
 		writeError(w, http.StatusBadRequest, "invalid_request", "this publishes now; to publish later use POST /api/social/post/schedule")
 		return
 	}
-	out, err := s.deps.Posts.PublishNow(r.Context(), c, b.request())
+	req, bad := b.request(c)
+	if bad != nil {
+		bad.write(w)
+		return
+	}
+	out, err := s.deps.Posts.PublishNow(r.Context(), c, req)
 	if err != nil {
 		s.postError(w, r, err)
 		return
@@ -89,6 +59,11 @@ func (s *Server) postSchedule(w http.ResponseWriter, r *http.Request, c identity
 	if !decodeJSON(w, r, &b) {
 		return
 	}
+	req, bad := b.request(c)
+	if bad != nil {
+		bad.write(w)
+		return
+	}
 	when := b.ScheduledTime
 	if when == "" {
 		when = b.RunAt
@@ -98,7 +73,7 @@ func (s *Server) postSchedule(w http.ResponseWriter, r *http.Request, c identity
 		s.postError(w, r, err)
 		return
 	}
-	out, err := s.deps.Posts.Schedule(r.Context(), c, b.request(), at)
+	out, err := s.deps.Posts.Schedule(r.Context(), c, req, at)
 	if err != nil {
 		s.postError(w, r, err)
 		return
@@ -134,16 +109,14 @@ func (s *Server) postGet(w http.ResponseWriter, r *http.Request, c identity.Call
 	writeJSON(w, http.StatusOK, map[string]any{"success": true, "post": p})
 }
 
-// patchBody is what PATCH takes: any of the content fields, and a new time.
-type patchBody struct {
-	publish.Patch
-	ScheduledTime string `json:"scheduled_time"`
-	RunAt         string `json:"run_at"`
-}
-
 func (s *Server) postUpdate(w http.ResponseWriter, r *http.Request, c identity.Caller) {
 	var b patchBody
 	if !decodeJSON(w, r, &b) {
+		return
+	}
+	patch, bad := b.patch(c)
+	if bad != nil {
+		bad.write(w)
 		return
 	}
 	if when := b.ScheduledTime + b.RunAt; when != "" {
@@ -152,9 +125,9 @@ func (s *Server) postUpdate(w http.ResponseWriter, r *http.Request, c identity.C
 			s.postError(w, r, err)
 			return
 		}
-		b.Patch.RunAt = &at
+		patch.RunAt = &at
 	}
-	p, err := s.deps.Posts.Update(r.Context(), c, r.PathValue("id"), b.Patch)
+	p, err := s.deps.Posts.Update(r.Context(), c, r.PathValue("id"), patch)
 	if err != nil {
 		s.postError(w, r, err)
 		return

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -25,14 +26,13 @@ func TestPostsCampaign(t *testing.T) {
 		}
 	}
 	cases := []struct {
-		query     string
-		want      int
-		campaign  string
-		firstText string
+		query    string
+		want     int
+		campaign string // every post listed is in it; "" not checked
 	}{
-		{"?campaign_id=spring", 2, "spring", "Spring two"},
-		{"?campaign_id=summer", 0, "", ""},
-		{"", 3, "", "No campaign"},
+		{"?campaign_id=spring", 2, "spring"},
+		{"?campaign_id=summer", 0, ""},
+		{"", 3, ""},
 	}
 	for _, tc := range cases {
 		resp, out, raw := f.send(t, "GET", "/api/social/posts"+tc.query, identity.Viewer, "", "")
@@ -40,12 +40,12 @@ func TestPostsCampaign(t *testing.T) {
 		if resp.StatusCode != 200 || len(posts) != tc.want {
 			t.Fatalf("list %q = %d %s; want %d posts", tc.query, resp.StatusCode, raw, tc.want)
 		}
-		if tc.want == 0 {
-			continue
-		}
-		first := posts[0].(map[string]any)
-		if c, _ := first["campaign_id"].(string); c != tc.campaign || first["content"].(map[string]any)["text"] != tc.firstText {
-			t.Fatalf("list %q first post = %v; want campaign %q, text %q", tc.query, first, tc.campaign, tc.firstText)
+		for _, p := range posts {
+			post := p.(map[string]any)
+			text, _ := post["content"].(map[string]any)["text"].(string)
+			if c, _ := post["campaign_id"].(string); tc.campaign != "" && (c != tc.campaign || !strings.HasPrefix(text, "Spring")) {
+				t.Fatalf("list %q: post %v; want only campaign %q", tc.query, post, tc.campaign)
+			}
 		}
 	}
 }

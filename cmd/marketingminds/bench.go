@@ -165,7 +165,7 @@ func benchScheduler(ctx context.Context, getenv func(string) string, o benchOpti
 	if err != nil {
 		return benchResult{}, fmt.Errorf("bench: sandbox listener: %w", err)
 	}
-	srv := &http.Server{Handler: sb, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: sb, ReadHeaderTimeout: 10 * time.Second, Protocols: sandbox.Protocols()}
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
 	base := "http://" + ln.Addr().String()

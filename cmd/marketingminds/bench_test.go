@@ -21,7 +21,7 @@ func TestBenchScheduler(t *testing.T) {
 	defer cancel()
 	var out, errOut bytes.Buffer
 	getenv := func(string) string { return "" }
-	err := run(ctx, []string{"bench", "scheduler", "--deliveries", "200", "--accounts", "4", "--replicas", "2", "--lead", "4s", "--json"},
+	err := run(ctx, []string{"bench", "scheduler", "--deliveries", "200", "--accounts", "4", "--replicas", "2", "--lead", "10s", "--json"},
 		getenv, &out, &errOut)
 	if err != nil {
 		t.Fatalf("bench scheduler: %v\nstderr:\n%s", err, errOut.String())

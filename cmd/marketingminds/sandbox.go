@@ -37,10 +37,10 @@ func sandboxCommand(env envLoader, stdout, stderr io.Writer) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("sandbox: listen on %s: %w", addr, err)
 			}
-			srv := &http.Server{Handler: sb, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+			srv := &http.Server{Handler: sb, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, Protocols: sandbox.Protocols()}
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()
-			fmt.Fprintf(stdout, "sandbox listening on http://%s (admin API: http://%s/_sandbox/)\n", ln.Addr(), ln.Addr())
+			fmt.Fprintf(stdout, "sandbox listening on http://%s (HTTP/1.1 and h2c; admin API: http://%s/_sandbox/)\n", ln.Addr(), ln.Addr())
 			log.Warn().Str("addr", ln.Addr().String()).Msg("SANDBOX: emulating every platform API; nothing real is reached")
 			select {
 			case err := <-errc:

@@ -91,6 +91,11 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 		deps.Sandbox = sb
 	}
 	srv := httpapi.New(deps).HTTPServer(cfg.HTTPAddr)
+	if sb != nil {
+		// The adapters reach the mounted sandbox over h2c, as they reach
+		// the platforms over HTTP/2.
+		srv.Protocols = sandbox.Protocols()
+	}
 	if err := a.scheduler.Start(ctx); err != nil {
 		return err
 	}

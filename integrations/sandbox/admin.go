@@ -71,6 +71,7 @@ func (s *Sandbox) routesAdmin() {
 		w.WriteHeader(http.StatusNoContent)
 	})
 	s.mux.HandleFunc("POST /_sandbox/x/users", s.adminXUser)
+	s.mux.HandleFunc("GET /_sandbox/posts", s.adminPosts)
 }
 
 func (s *Sandbox) adminAddFault(w http.ResponseWriter, r *http.Request) {
@@ -153,5 +154,5 @@ func (s *Sandbox) adminIndex(w http.ResponseWriter, r *http.Request) {
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "\nAdmin API: GET|POST|DELETE /_sandbox/faults, GET /_sandbox/calls, POST /_sandbox/apps, POST /_sandbox/consent, POST /_sandbox/tokens/expire, POST /_sandbox/x/users\n")
+	fmt.Fprintf(w, "\nAdmin API: GET|POST|DELETE /_sandbox/faults, GET /_sandbox/calls, POST /_sandbox/apps, POST /_sandbox/consent, POST /_sandbox/tokens/expire, POST /_sandbox/x/users, GET /_sandbox/posts\n")
 }

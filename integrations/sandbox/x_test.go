@@ -351,8 +351,16 @@ func TestXCurlFromTheDocs(t *testing.T) {
 	if r := e.do(t, "GET", "/api.x.com/2/tweets/abc", tok, "", nil); r.status != 400 {
 		t.Fatalf("malformed id: %d %s", r.status, r.body)
 	}
+	// The admin list holds it, with its author and text; once deleted, not.
+	if r := e.do(t, "GET", "/_sandbox/posts", "", "", nil); r.status != 200 ||
+		!strings.Contains(string(r.body), `{"platform":"twitter","account":"`+xDefaultUser+`","id":"`+id+`","text":"Hello World!"`) {
+		t.Fatalf("admin posts: %d %s", r.status, r.body)
+	}
 	if r := e.do(t, "DELETE", "/api.x.com/2/tweets/"+id, tok, "", nil); r.status != 200 || strings.TrimSpace(string(r.body)) != `{"data":{"deleted":true}}` {
 		t.Fatalf("delete: %d %s", r.status, r.body)
+	}
+	if r := e.do(t, "GET", "/_sandbox/posts", "", "", nil); strings.Contains(string(r.body), id) {
+		t.Fatalf("admin posts after the delete: %s", r.body)
 	}
 	r = e.do(t, "GET", "/api.x.com/2/tweets/"+id, tok, "", nil)
 	if r.status != 200 || !strings.Contains(string(r.body), "resource-not-found") || strings.Contains(string(r.body), `"data"`) {

@@ -81,7 +81,7 @@ func (s *Service) step(ctx context.Context, d Delivery, lastTry bool) (err error
 		// An earlier attempt may have been accepted (5xx, no answer).
 		found, err := s.find(ctx, ad, &tgt, d, d.VerifySince)
 		if err != nil {
-			return err, false
+			return s.uncheckable(ctx, d, tgt, err, lastTry), false
 		}
 		if found != nil {
 			return s.saveFound(ctx, d, *found), false
@@ -110,6 +110,7 @@ func (s *Service) step(ctx context.Context, d Delivery, lastTry bool) (err error
 	}
 	m := d
 	m.Status, m.Attempts, m.StartedAt, m.WaitingUntil, m.UpdatedAt = StatusPublishing, d.Attempts+1, now, time.Time{}, now
+	m.Checks = 0 // any check before this attempt is done
 	ok, err := s.commit.Save(ctx, m)
 	if err != nil {
 		return err, false
@@ -305,36 +306,80 @@ func (s *Service) saveOutcome(ctx context.Context, c Delivery) error {
 }
 
 // reconcile settles a delivery left publishing by an attempt that never
-// answered: found on the account → published; not found → unconfirmed.
+// answered: found on the account → published; not found → unconfirmed; the
+// account cannot be read → see uncheckable.
 func (s *Service) reconcile(ctx context.Context, d Delivery, lastTry bool) error {
 	ad, tgt, err := s.target(ctx, d)
 	var perm *PermanentError
 	if err != nil && !errors.As(err, &perm) {
 		return err
 	}
+	if err != nil {
+		c := d
+		c.Status, c.UpdatedAt = StatusUnconfirmed, s.now()
+		c.LastError = fmt.Sprintf("sending stopped midway and %s could not be checked (%v); look at the account, then publish anyway or cancel", platformLabel(d.Platform), errMessage(err))
+		return s.saveOutcome(context.WithoutCancel(ctx), c)
+	}
 	since := d.StartedAt
 	if !d.VerifySince.IsZero() && d.VerifySince.Before(since) {
 		since = d.VerifySince
 	}
-	var found *platform.RecentPost
-	if err == nil {
-		found, err = s.find(ctx, ad, &tgt, d, since)
-		if err != nil && !lastTry {
-			return err
-		}
+	found, err := s.find(ctx, ad, &tgt, d, since)
+	if err != nil {
+		return s.uncheckable(ctx, d, tgt, err, lastTry)
 	}
 	if found != nil {
 		return s.saveFound(context.WithoutCancel(ctx), d, *found)
 	}
 	c := d
 	c.Status, c.UpdatedAt = StatusUnconfirmed, s.now()
-	label := platformLabel(d.Platform)
-	if err != nil {
-		c.LastError = fmt.Sprintf("sending stopped midway and %s could not be checked (%v); look at the account, then use \"publish anyway\" if the post is missing", label, errMessage(err))
-	} else {
-		c.LastError = fmt.Sprintf("sending stopped midway and the post is not on %s; look at the account, then use \"publish anyway\" if it is missing", label)
-	}
+	c.LastError = fmt.Sprintf("sending stopped midway and the post is not on %s; look at the account, then publish anyway or cancel", platformLabel(d.Platform))
 	return s.saveOutcome(context.WithoutCancel(ctx), c)
+}
+
+// uncheckable handles a failed read of the account while d's outcome is
+// unknown. A refusal (no permission to read, no way to read that kind of
+// account, access revoked) will not pass: d is unconfirmed at once, saying
+// so. Anything else (5xx, timeout, rate limit) is counted on d and retried,
+// until ReconcileTries reads failed or the caller will not run it again.
+func (s *Service) uncheckable(ctx context.Context, d Delivery, tgt platform.Target, readErr error, lastTry bool) error {
+	ctx = context.WithoutCancel(ctx)
+	c := d
+	c.UpdatedAt = s.now()
+	label := platformLabel(d.Platform)
+	switch kind := platform.KindOf(readErr); {
+	case kind == platform.KindPermanent || kind == platform.KindAuth:
+		c.Status, c.VerifySince, c.LastError = StatusUnconfirmed, time.Time{}, refusedToCheck(d.Platform, tgt, kind, readErr)
+		return s.saveOutcome(ctx, c)
+	case lastTry || d.Checks+1 >= s.cfg.ReconcileTries:
+		c.Status, c.VerifySince, c.Checks = StatusUnconfirmed, time.Time{}, d.Checks+1
+		c.LastError = fmt.Sprintf("sending stopped midway and %s could not be checked after %d tries (%s); look at the account, then publish anyway or cancel",
+			label, c.Checks, platform.Message(readErr))
+		return s.saveOutcome(ctx, c)
+	}
+	c.Checks = d.Checks + 1
+	c.LastError = fmt.Sprintf("checking whether %s has the post; it had a temporary problem (%s), trying again", label, platform.Message(readErr))
+	if _, err := s.commit.Save(ctx, c); err != nil {
+		return err
+	}
+	if wait, ok := platform.RetryAfter(readErr); ok && wait > 0 {
+		return &SnoozeError{Until: c.UpdatedAt.Add(wait), Reason: c.LastError}
+	}
+	return fmt.Errorf("publish: delivery %s: check the account: %w", d.ID, readErr)
+}
+
+// refusedToCheck says, in a marketer's words, that the platform does not
+// let us read the account back and what to do about it.
+func refusedToCheck(p platform.Name, tgt platform.Target, kind platform.Kind, err error) string {
+	const then = "look at %s, then publish anyway or cancel"
+	switch {
+	case kind == platform.KindAuth:
+		return fmt.Sprintf("%s no longer accepts this account's access, so we could not check whether the post went out; reconnect the account and "+then,
+			platformLabel(p), "the account")
+	case p == platform.LinkedIn && strings.HasPrefix(tgt.ExternalID, "urn:li:person:"):
+		return "LinkedIn does not let us read your profile's posts to check; " + fmt.Sprintf(then, "your feed")
+	}
+	return fmt.Sprintf("%s does not let us read this account's posts to check (%s); "+then, platformLabel(p), platform.Message(err), "the account")
 }
 
 func (s *Service) saveFound(ctx context.Context, d Delivery, p platform.RecentPost) error {

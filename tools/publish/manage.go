@@ -71,7 +71,7 @@ func (p Post) View() PostView {
 		case StatusFailed:
 			t.Actions = append(t.Actions, "retry")
 		case StatusUnconfirmed:
-			t.Actions = append(t.Actions, "publish_anyway")
+			t.Actions = append(t.Actions, "publish_anyway", "cancel")
 		}
 		v.Targets = append(v.Targets, t)
 	}
@@ -171,104 +171,6 @@ func decodeCursor(s string) (Cursor, error) {
 	return Cursor{CreatedAt: store.FromMillis(n), ID: id}, nil
 }
 
-// Patch changes a scheduled post; nil fields stay as they are.
-type Patch struct {
-	Text      *string                   `json:"text,omitempty"`
-	Link      *string                   `json:"link,omitempty"`
-	ImageURLs *[]string                 `json:"image_urls,omitempty"`
-	VideoURL  *string                   `json:"video_url,omitempty"`
-	Thread    *[]string                 `json:"thread,omitempty"`
-	Variants  *map[platform.Name]string `json:"variants,omitempty"`
-	RunAt     *time.Time                `json:"-"`
-}
-
-// Update changes a scheduled post's content or time before it runs; its
-// deliveries (and their jobs) move with it. ErrConflict once any target has
-// started.
-func (s *Service) Update(ctx context.Context, c identity.Caller, id string, patch Patch) (PostView, error) {
-	if err := c.Require(identity.Editor); err != nil {
-		return PostView{}, err
-	}
-	p, err := s.store.GetPost(ctx, c.WorkspaceID, id)
-	if err != nil {
-		return PostView{}, err
-	}
-	now := s.now()
-	var pending []Delivery
-	for _, d := range p.Targets {
-		switch {
-		case d.Status == StatusCancelled:
-		case d.Status != StatusPending || !d.StartedAt.IsZero():
-			return PostView{}, fmt.Errorf("%w: the post to %s has already started (%s); it can no longer be changed", ErrConflict, d.AccountID, d.Status)
-		default:
-			pending = append(pending, d)
-		}
-	}
-	if len(pending) == 0 {
-		return PostView{}, fmt.Errorf("%w: nothing is left to send for this post", ErrConflict)
-	}
-	applyPatch(&p, patch)
-	moved := false
-	if patch.RunAt != nil {
-		at := patch.RunAt.UTC()
-		if !at.After(now) {
-			return PostView{}, fmt.Errorf("%w: %s is in the past; pick a time from now on", ErrInvalid, at.Format(time.RFC3339))
-		}
-		moved = !at.Equal(p.ScheduledAt)
-		p.ScheduledAt = at
-	}
-	var problems []Problem
-	for i, d := range pending {
-		body := bodyFor(p.Content, p.Variants, d.Platform)
-		for _, pr := range Validate(d.Platform, body, s.limits) {
-			pr.AccountID = d.AccountID
-			problems = append(problems, pr)
-		}
-		pending[i].Body, pending[i].TextHash, pending[i].LastError, pending[i].UpdatedAt = body, textHash(d.Platform, body), "", now
-		if patch.RunAt != nil {
-			pending[i].RunAt = p.ScheduledAt
-		}
-	}
-	if len(problems) > 0 {
-		return PostView{}, &ValidationError{Problems: problems}
-	}
-	p.UpdatedAt = now
-	if err := s.store.ReplacePost(ctx, p, pending); err != nil {
-		return PostView{}, err
-	}
-	if moved {
-		for _, d := range pending {
-			// A job that cannot move is running: it will find the new time
-			// on the delivery and wait for it.
-			if err := s.cfg.Jobs.MoveJob(ctx, c.WorkspaceID, d.JobID, p.ScheduledAt); err != nil {
-				s.log.Warn().Err(err).Str("delivery", d.ID).Str("job", d.JobID).Msg("publish: move job of an edited post")
-			}
-		}
-	}
-	return s.Get(ctx, c, id)
-}
-
-func applyPatch(p *Post, patch Patch) {
-	if patch.Text != nil {
-		p.Content.Text = *patch.Text
-	}
-	if patch.Link != nil {
-		p.Content.Link = *patch.Link
-	}
-	if patch.ImageURLs != nil {
-		p.Content.ImageURLs = *patch.ImageURLs
-	}
-	if patch.VideoURL != nil {
-		p.Content.VideoURL = *patch.VideoURL
-	}
-	if patch.Thread != nil {
-		p.Content.Thread = *patch.Thread
-	}
-	if patch.Variants != nil {
-		p.Variants = *patch.Variants
-	}
-}
-
 // Retry sends a post's failed targets again, now, and only those.
 func (s *Service) Retry(ctx context.Context, c identity.Caller, id string) (Outcome, error) {
 	return s.again(ctx, c, id, func(d Delivery) bool { return d.Status == StatusFailed }, false,
@@ -303,7 +205,7 @@ func (s *Service) again(ctx context.Context, c identity.Caller, id string, pick 
 			return Outcome{}, wrapf(err, "enqueue delivery")
 		}
 		r := d
-		r.Status, r.Attempts, r.LastError, r.RunAt, r.WaitingUntil, r.JobID, r.UpdatedAt = StatusPending, 0, "", now, time.Time{}, ids[0], now
+		r.Status, r.Attempts, r.Checks, r.LastError, r.RunAt, r.WaitingUntil, r.JobID, r.UpdatedAt = StatusPending, 0, 0, "", now, time.Time{}, ids[0], now
 		if forget {
 			r.VerifySince = time.Time{}
 		}
@@ -325,8 +227,9 @@ func (s *Service) again(ctx context.Context, c identity.Caller, id string, pick 
 	return s.outcome(ctx, c.WorkspaceID, id, nil)
 }
 
-// Cancel stops a post's targets that have not started; the others are left
-// as they are. ErrConflict when none was pending.
+// Cancel stops a post's targets that have not started, and closes the
+// unconfirmed ones (a person checked and does not want them sent); the others
+// are left as they are. ErrConflict when none was pending or unconfirmed.
 func (s *Service) Cancel(ctx context.Context, c identity.Caller, id string) (PostView, error) {
 	if err := c.Require(identity.Editor); err != nil {
 		return PostView{}, err
@@ -338,7 +241,7 @@ func (s *Service) Cancel(ctx context.Context, c identity.Caller, id string) (Pos
 	now := s.now()
 	n := 0
 	for _, d := range p.Targets {
-		if d.Status != StatusPending {
+		if d.Status != StatusPending && d.Status != StatusUnconfirmed {
 			continue
 		}
 		x := d
@@ -357,7 +260,7 @@ func (s *Service) Cancel(ctx context.Context, c identity.Caller, id string) (Pos
 		}
 	}
 	if n == 0 {
-		return PostView{}, fmt.Errorf("%w: nothing to cancel: no target of this post is waiting", ErrConflict)
+		return PostView{}, fmt.Errorf("%w: nothing to cancel: no target of this post is waiting or unconfirmed", ErrConflict)
 	}
 	return s.Get(ctx, c, id)
 }

@@ -101,7 +101,10 @@ type Delivery struct {
 	// VerifySince, when set, says an earlier attempt since then may have
 	// reached the platform (it answered 5xx or not at all): the account's
 	// recent posts are checked before anything is sent again.
-	VerifySince  time.Time
+	VerifySince time.Time
+	// Checks counts the reads of the account, to settle an unknown outcome,
+	// that failed for a reason that may pass (bounded by ReconcileTries).
+	Checks       int
 	WaitingUntil time.Time
 	PublishedAt  time.Time
 	CreatedAt    time.Time

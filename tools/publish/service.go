@@ -100,6 +100,11 @@ type Config struct {
 	Concurrency int
 	// MaxAttempts bounds the sends of one delivery (default 5).
 	MaxAttempts int
+	// ReconcileTries bounds the reads of an account, to settle an unknown
+	// outcome, that fail for a reason that may pass (a 5xx, a timeout, a
+	// rate limit); then the delivery is unconfirmed (default 3). A read the
+	// platform refuses settles it at once.
+	ReconcileTries int
 	// Backoff is the wait after the n-th failed send (default n² × 2 s).
 	Backoff func(n int) time.Duration
 	// Watchdog is how long after a publish-now its delivery job fires, to
@@ -159,6 +164,9 @@ func New(cfg Config) (*Service, error) {
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = 5
 	}
+	if cfg.ReconcileTries <= 0 {
+		cfg.ReconcileTries = 3
+	}
 	if cfg.Backoff == nil {
 		cfg.Backoff = func(n int) time.Duration { return time.Duration(n*n) * 2 * time.Second }
 	}
@@ -209,41 +217,16 @@ func (s *Service) prepare(ctx context.Context, c identity.Caller, req Request, r
 	var problems []Problem
 	var invalid []Result
 	for _, id := range ids {
-		acct, err := s.cfg.Accounts.Account(ctx, c.WorkspaceID, id)
-		var ps []Problem
-		switch {
-		case errors.Is(err, ErrUnknownAccount):
-			ps = []Problem{{Field: "account_ids", Message: fmt.Sprintf("account %s is not connected to this workspace", id)}}
-		case err != nil:
-			return prepared{}, wrapf(err, "look up account %s", id)
-		case !acct.Connected:
-			why := acct.Problem
-			if why == "" {
-				why = "it was disconnected"
-			}
-			ps = []Problem{{Field: "account_ids", Message: fmt.Sprintf("%s account %s needs to be reconnected: %s", platformLabel(acct.Platform), accountLabel(acct), why)}}
-		case s.cfg.Adapters[acct.Platform] == nil:
-			ps = []Problem{{Field: "account_ids", Message: fmt.Sprintf("publishing to %s is not available here", platformLabel(acct.Platform))}}
-		}
-		var body platform.Post
-		if len(ps) == 0 {
-			body = bodyFor(req.Content, req.Variants, acct.Platform)
-			ps = Validate(acct.Platform, body, s.limits)
+		d, name, ps, err := s.newTarget(ctx, c, post, id, runAt, now, len(post.Targets))
+		if err != nil {
+			return prepared{}, err
 		}
 		if len(ps) > 0 {
-			for i := range ps {
-				ps[i].AccountID = id
-				if ps[i].Platform == "" {
-					ps[i].Platform = acct.Platform
-				}
-			}
 			problems = append(problems, ps...)
-			invalid = append(invalid, Result{AccountID: id, Platform: acct.Platform, Status: StatusInvalid, Error: joinProblems(ps)})
+			invalid = append(invalid, Result{AccountID: id, Platform: name, Status: StatusInvalid, Error: joinProblems(ps)})
 			continue
 		}
-		post.Targets = append(post.Targets, Delivery{ID: newID(), WorkspaceID: c.WorkspaceID, PostID: post.ID, AccountID: id,
-			Platform: acct.Platform, Body: body, TextHash: textHash(acct.Platform, body), Status: StatusPending, Rev: 1, Position: len(post.Targets),
-			RunAt: runAt, CreatedAt: now, UpdatedAt: now})
+		post.Targets = append(post.Targets, d)
 	}
 	if len(problems) > 0 && (!req.SkipInvalid || len(post.Targets) == 0) {
 		return prepared{}, &ValidationError{Problems: problems}
@@ -254,6 +237,45 @@ func (s *Service) prepare(ctx context.Context, c identity.Caller, req Request, r
 		}
 	}
 	return prepared{post: post, invalid: invalid}, nil
+}
+
+// newTarget checks account id as a target of p (connected, publishable,
+// p's content valid there) and returns its pending delivery, due at runAt,
+// or the problems that keep it out (each naming the account).
+func (s *Service) newTarget(ctx context.Context, c identity.Caller, p Post, id string, runAt, now time.Time, position int) (Delivery, platform.Name, []Problem, error) {
+	acct, err := s.cfg.Accounts.Account(ctx, c.WorkspaceID, id)
+	var ps []Problem
+	switch {
+	case errors.Is(err, ErrUnknownAccount):
+		ps = []Problem{{Field: "account_ids", Message: fmt.Sprintf("account %s is not connected to this workspace", id)}}
+	case err != nil:
+		return Delivery{}, "", nil, wrapf(err, "look up account %s", id)
+	case !acct.Connected:
+		why := acct.Problem
+		if why == "" {
+			why = "it was disconnected"
+		}
+		ps = []Problem{{Field: "account_ids", Message: fmt.Sprintf("%s account %s needs to be reconnected: %s", platformLabel(acct.Platform), accountLabel(acct), why)}}
+	case s.cfg.Adapters[acct.Platform] == nil:
+		ps = []Problem{{Field: "account_ids", Message: fmt.Sprintf("publishing to %s is not available here", platformLabel(acct.Platform))}}
+	}
+	var body platform.Post
+	if len(ps) == 0 {
+		body = bodyFor(p.Content, p.Variants, acct.Platform)
+		ps = Validate(acct.Platform, body, s.limits)
+	}
+	if len(ps) > 0 {
+		for i := range ps {
+			ps[i].AccountID = id
+			if ps[i].Platform == "" {
+				ps[i].Platform = acct.Platform
+			}
+		}
+		return Delivery{}, acct.Platform, ps, nil
+	}
+	return Delivery{ID: newID(), WorkspaceID: c.WorkspaceID, PostID: p.ID, AccountID: id, Platform: acct.Platform, Body: body,
+		TextHash: textHash(acct.Platform, body), Status: StatusPending, Rev: 1, Position: position, RunAt: runAt,
+		CreatedAt: now, UpdatedAt: now}, acct.Platform, nil, nil
 }
 
 // DuplicateWindow is how far apart the same text to the same account must be.

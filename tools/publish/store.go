@@ -70,6 +70,8 @@ type Store interface {
 	// newest), newest first, with their deliveries; only campaignID's posts
 	// when it is not "".
 	ListPosts(ctx context.Context, workspaceID, campaignID string, limit int, after Cursor) ([]Post, error)
+	// AddDeliveries stores new deliveries (targets added to an existing post).
+	AddDeliveries(ctx context.Context, ds []Delivery) error
 	// GetDelivery returns one delivery; ErrNotFound if absent.
 	GetDelivery(ctx context.Context, workspaceID, id string) (Delivery, error)
 	// SaveDeliveries writes each delivery's mutable fields (status, attempts,

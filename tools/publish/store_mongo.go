@@ -61,6 +61,7 @@ type deliveryDoc struct {
 	RunAt          time.Time  `bson:"run_at"`
 	StartedAt      time.Time  `bson:"started_at"`
 	VerifySince    time.Time  `bson:"verify_since"`
+	Checks         int        `bson:"checks"`
 	WaitingUntil   time.Time  `bson:"waiting_until"`
 	PublishedAt    time.Time  `bson:"published_at"`
 	CreatedAt      time.Time  `bson:"created_at"`
@@ -122,7 +123,7 @@ func toDeliveryDoc(d Delivery) deliveryDoc {
 		Body:     contentDoc{Text: b.Text, Link: b.Link, ImageURLs: b.ImageURLs, VideoURL: b.VideoURL, Thread: b.Thread},
 		TextHash: d.TextHash, Status: string(d.Status), Rev: d.Rev, Position: d.Position, Attempts: d.Attempts, PlatformPostID: d.PlatformPostID,
 		URL: d.URL, LastError: d.LastError, JobID: d.JobID, RunAt: mtime(d.RunAt), StartedAt: mtime(d.StartedAt),
-		VerifySince: mtime(d.VerifySince), WaitingUntil: mtime(d.WaitingUntil), PublishedAt: mtime(d.PublishedAt),
+		VerifySince: mtime(d.VerifySince), Checks: d.Checks, WaitingUntil: mtime(d.WaitingUntil), PublishedAt: mtime(d.PublishedAt),
 		CreatedAt: mtime(d.CreatedAt), UpdatedAt: mtime(d.UpdatedAt)}
 }
 
@@ -132,7 +133,7 @@ func (d deliveryDoc) delivery() Delivery {
 		Body:     platform.Post{Text: b.Text, Link: b.Link, ImageURLs: b.ImageURLs, VideoURL: b.VideoURL, Thread: b.Thread},
 		TextHash: d.TextHash, Status: Status(d.Status), Rev: d.Rev, Position: d.Position, Attempts: d.Attempts, PlatformPostID: d.PlatformPostID,
 		URL: d.URL, LastError: d.LastError, JobID: d.JobID, RunAt: utc(d.RunAt), StartedAt: utc(d.StartedAt),
-		VerifySince: utc(d.VerifySince), WaitingUntil: utc(d.WaitingUntil), PublishedAt: utc(d.PublishedAt),
+		VerifySince: utc(d.VerifySince), Checks: d.Checks, WaitingUntil: utc(d.WaitingUntil), PublishedAt: utc(d.PublishedAt),
 		CreatedAt: utc(d.CreatedAt), UpdatedAt: utc(d.UpdatedAt)}
 }
 
@@ -157,6 +158,30 @@ func (s *mongoStore) CreatePost(ctx context.Context, p Post) error {
 	}
 	if _, err := s.posts().InsertOne(ctx, toPostDoc(p)); err != nil {
 		return wrapf(err, "create post")
+	}
+	return nil
+}
+
+// AddDeliveries inserts ds, each only into a post of its workspace
+// (ErrNotFound otherwise, and nothing is written).
+func (s *mongoStore) AddDeliveries(ctx context.Context, ds []Delivery) error {
+	defer s.db.Observe("publish.add_deliveries")()
+	if len(ds) == 0 {
+		return nil
+	}
+	docs := make([]any, len(ds))
+	for i, d := range ds {
+		n, err := s.posts().CountDocuments(ctx, bson.D{{Key: "_id", Value: d.PostID}, {Key: "workspace_id", Value: d.WorkspaceID}})
+		if err != nil {
+			return wrapf(err, "add deliveries")
+		}
+		if n == 0 {
+			return fmt.Errorf("publish: post %s: %w", d.PostID, ErrNotFound)
+		}
+		docs[i] = toDeliveryDoc(d)
+	}
+	if _, err := s.deliveries().InsertMany(ctx, docs); err != nil {
+		return wrapf(err, "add deliveries")
 	}
 	return nil
 }
@@ -262,7 +287,8 @@ func (s *mongoStore) SaveDeliveries(ctx context.Context, ds []Delivery) ([]bool,
 					{Key: "platform_post_id", Value: d.PlatformPostID}, {Key: "url", Value: d.URL},
 					{Key: "last_error", Value: d.LastError}, {Key: "job_id", Value: d.JobID},
 					{Key: "run_at", Value: mtime(d.RunAt)}, {Key: "started_at", Value: mtime(d.StartedAt)},
-					{Key: "verify_since", Value: mtime(d.VerifySince)}, {Key: "waiting_until", Value: mtime(d.WaitingUntil)},
+					{Key: "verify_since", Value: mtime(d.VerifySince)}, {Key: "checks", Value: d.Checks},
+					{Key: "waiting_until", Value: mtime(d.WaitingUntil)},
 					{Key: "published_at", Value: mtime(d.PublishedAt)}, {Key: "updated_at", Value: mtime(d.UpdatedAt)},
 				}},
 				{Key: "$inc", Value: bson.D{{Key: "rev", Value: 1}}},

@@ -31,7 +31,7 @@ func newSQLiteStore(db *store.DB) *sqliteStore {
 }
 
 const deliveryColumns = `id, workspace_id, post_id, account_id, platform, body, text_hash, status, rev, position, attempts,
-	platform_post_id, url, last_error, job_id, run_at, started_at, verify_since, waiting_until, published_at, created_at, updated_at`
+	platform_post_id, url, last_error, job_id, run_at, started_at, verify_since, waiting_until, published_at, created_at, updated_at, checks`
 
 func scanDelivery(row interface{ Scan(...any) error }) (Delivery, error) {
 	var d Delivery
@@ -39,7 +39,7 @@ func scanDelivery(row interface{ Scan(...any) error }) (Delivery, error) {
 	err := row.Scan(&d.ID, &d.WorkspaceID, &d.PostID, &d.AccountID, &d.Platform, &body, &d.TextHash, &d.Status, &d.Rev, &d.Position, &d.Attempts,
 		&d.PlatformPostID, &d.URL, &d.LastError, &d.JobID, store.ScanTime(&d.RunAt), store.ScanTime(&d.StartedAt),
 		store.ScanTime(&d.VerifySince), store.ScanTime(&d.WaitingUntil), store.ScanTime(&d.PublishedAt),
-		store.ScanTime(&d.CreatedAt), store.ScanTime(&d.UpdatedAt))
+		store.ScanTime(&d.CreatedAt), store.ScanTime(&d.UpdatedAt), &d.Checks)
 	if err != nil {
 		return d, err
 	}
@@ -65,26 +65,60 @@ func (s *sqliteStore) CreatePost(ctx context.Context, p Post) error {
 		store.Millis(p.ScheduledAt), store.Millis(p.CreatedAt), store.Millis(p.UpdatedAt)); err != nil {
 		return wrapf(err, "create post")
 	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO social_post_deliveries (`+deliveryColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
+	if err := insertDeliveries(ctx, tx, p.Targets); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
 		return wrapf(err, "create post")
 	}
+	return nil
+}
+
+func insertDeliveries(ctx context.Context, tx *sql.Tx, ds []Delivery) error {
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO social_post_deliveries (`+deliveryColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return wrapf(err, "create deliveries")
+	}
 	defer stmt.Close()
-	for _, d := range p.Targets {
+	for _, d := range ds {
 		body, err := json.Marshal(d.Body)
 		if err != nil {
-			return wrapf(err, "create post")
+			return wrapf(err, "create delivery")
 		}
 		if _, err := stmt.ExecContext(ctx, d.ID, d.WorkspaceID, d.PostID, d.AccountID, string(d.Platform), string(body), d.TextHash,
 			string(d.Status), d.Rev, d.Position, d.Attempts, d.PlatformPostID, d.URL, d.LastError, d.JobID, store.Millis(d.RunAt),
 			store.Millis(d.StartedAt), store.Millis(d.VerifySince), store.Millis(d.WaitingUntil), store.Millis(d.PublishedAt),
-			store.Millis(d.CreatedAt), store.Millis(d.UpdatedAt)); err != nil {
+			store.Millis(d.CreatedAt), store.Millis(d.UpdatedAt), d.Checks); err != nil {
 			return wrapf(err, "create delivery")
 		}
 	}
+	return nil
+}
+
+// AddDeliveries inserts ds in one transaction, each only into a post of its
+// workspace (ErrNotFound otherwise, and nothing is written).
+func (s *sqliteStore) AddDeliveries(ctx context.Context, ds []Delivery) error {
+	defer s.db.Observe("publish.add_deliveries")()
+	tx, err := s.db.SQL.BeginTx(ctx, nil)
+	if err != nil {
+		return wrapf(err, "add deliveries")
+	}
+	defer tx.Rollback()
+	for _, d := range ds {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM social_posts WHERE workspace_id = ? AND id = ?`, d.WorkspaceID, d.PostID).Scan(&n); err != nil {
+			return wrapf(err, "add deliveries")
+		}
+		if n == 0 {
+			return fmt.Errorf("publish: post %s: %w", d.PostID, ErrNotFound)
+		}
+	}
+	if err := insertDeliveries(ctx, tx, ds); err != nil {
+		return err
+	}
 	if err := tx.Commit(); err != nil {
-		return wrapf(err, "create post")
+		return wrapf(err, "add deliveries")
 	}
 	return nil
 }
@@ -225,8 +259,8 @@ func (s *sqliteStore) GetDelivery(ctx context.Context, workspaceID, id string) (
 }
 
 const saveDelivery = `UPDATE social_post_deliveries SET status = ?, rev = rev + 1, attempts = ?, platform_post_id = ?, url = ?,
-	last_error = ?, job_id = ?, run_at = ?, started_at = ?, verify_since = ?, waiting_until = ?, published_at = ?, updated_at = ?
-	WHERE id = ? AND workspace_id = ? AND rev = ?`
+	last_error = ?, job_id = ?, run_at = ?, started_at = ?, verify_since = ?, waiting_until = ?, published_at = ?, updated_at = ?,
+	checks = ? WHERE id = ? AND workspace_id = ? AND rev = ?`
 
 func (s *sqliteStore) SaveDeliveries(ctx context.Context, ds []Delivery) ([]bool, error) {
 	defer s.db.Observe("publish.save_deliveries")()
@@ -241,7 +275,7 @@ func (s *sqliteStore) SaveDeliveries(ctx context.Context, ds []Delivery) ([]bool
 	for i, d := range ds {
 		res, err := stmt.ExecContext(rowCtx, string(d.Status), d.Attempts, d.PlatformPostID, d.URL, d.LastError, d.JobID,
 			store.Millis(d.RunAt), store.Millis(d.StartedAt), store.Millis(d.VerifySince), store.Millis(d.WaitingUntil),
-			store.Millis(d.PublishedAt), store.Millis(d.UpdatedAt), d.ID, d.WorkspaceID, d.Rev)
+			store.Millis(d.PublishedAt), store.Millis(d.UpdatedAt), d.Checks, d.ID, d.WorkspaceID, d.Rev)
 		if err != nil {
 			return nil, wrapf(err, "save delivery %s", d.ID)
 		}

@@ -59,7 +59,9 @@ func Start(t testing.TB, opts sandbox.Options) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(sb)
+	srv := httptest.NewUnstartedServer(sb)
+	srv.Config.Protocols = sandbox.Protocols() // HTTP/1.1 and h2c, as served for real
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return &Server{Sandbox: sb, URL: srv.URL, Hosts: platform.Hosts{Sandbox: srv.URL}, Client: srv.Client()}
 }
