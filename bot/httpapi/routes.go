@@ -10,7 +10,7 @@ import (
 // routes registers every route; this is the one place to find them.
 // /api/* needs a bearer API token except /api/health and the OAuth
 // callbacks (there the single-use state is the credential).
-func (s *Server) routes(mux *http.ServeMux) {
+func (s *Server) routes(mux *routeMux) {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metricsHandler())
@@ -18,6 +18,10 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/me", s.auth(identity.Viewer, s.me))
 	if s.deps.Sandbox != nil {
 		mux.Handle("/sandbox/", http.StripPrefix("/sandbox", s.deps.Sandbox))
+	}
+	mux.HandleFunc("GET /api/openapi.json", s.openapi)
+	if s.deps.Sessions != nil { // the dashboard (bot/httpapi/dashboard*.go)
+		s.dashboardRoutes(mux)
 	}
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such API route: "+r.Method+" "+r.URL.Path)
@@ -100,3 +104,22 @@ func (s *Server) routes(mux *http.ServeMux) {
 		mux.Handle("GET /api/dashboard/overview", s.auth(identity.Viewer, s.dashboardOverview))
 	}
 }
+
+// routeMux is a ServeMux that remembers the patterns registered on it, so
+// the OpenAPI test can compare the document with the real routes.
+type routeMux struct {
+	*http.ServeMux
+	patterns []string
+}
+
+func (m *routeMux) Handle(pattern string, h http.Handler) {
+	m.patterns = append(m.patterns, pattern)
+	m.ServeMux.Handle(pattern, h)
+}
+
+func (m *routeMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	m.Handle(pattern, http.HandlerFunc(h))
+}
+
+// Routes lists every pattern registered, in order.
+func (s *Server) Routes() []string { return append([]string(nil), s.patterns...) }

@@ -48,7 +48,14 @@ type Deps struct {
 	Analytics Analytics
 	// Slack serves /slack/* when set (*slack.Bot).
 	Slack Slack
-	Now   func() time.Time
+	// Sessions serves the dashboard under /dashboard when set.
+	Sessions Sessions
+	// PublicURL is MM_PUBLIC_URL: the session cookie is Secure when it is https.
+	PublicURL string
+	// UserLocation is the zone the dashboard shows a user's times in (the
+	// one publishing reads local times in); nil: UTC.
+	UserLocation func(ctx context.Context, workspaceID, userID string) (*time.Location, error)
+	Now          func() time.Time
 
 	// Campaigns serves /api/campaigns*, /api/email/*, /api/crm* and
 	// /email/content/{key} when set (*campaigns.Service).
@@ -65,10 +72,11 @@ type Deps struct {
 
 // Server is the HTTP sidecar.
 type Server struct {
-	deps    Deps
-	log     zerolog.Logger
-	metrics *httpMetrics
-	handler http.Handler
+	deps     Deps
+	log      zerolog.Logger
+	metrics  *httpMetrics
+	handler  http.Handler
+	patterns []string
 }
 
 // New builds the server and its routes.
@@ -80,8 +88,9 @@ func New(d Deps) *Server {
 		d.Registry = prometheus.NewRegistry()
 	}
 	s := &Server{deps: d, log: d.Log, metrics: newHTTPMetrics(d.Registry)}
-	mux := http.NewServeMux()
+	mux := &routeMux{ServeMux: http.NewServeMux()}
 	s.routes(mux)
+	s.patterns = mux.patterns
 	s.handler = s.middleware(mux)
 	return s
 }

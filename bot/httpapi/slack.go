@@ -15,7 +15,7 @@ type Slack interface {
 // slackRoutes mounts the Slack endpoints when the door runs over HTTP.
 // Their credential is Slack's request signature (or, for the install, the
 // single-use OAuth state), never an API token.
-func (s *Server) slackRoutes(mux *http.ServeMux) {
+func (s *Server) slackRoutes(mux *routeMux) {
 	if s.deps.Slack == nil {
 		return
 	}

@@ -31,6 +31,7 @@ func rootCommand(getenv func(string) string, stdout, stderr io.Writer) *cobra.Co
 	root.AddCommand(
 		serveCommand(env, stdout, stderr),
 		tokenCommand(env, stdout),
+		dashboardLinkCommand(env, stdout),
 		migrateCommand(env, stdout),
 		sandboxCommand(env, stdout, stderr),
 		keysCommand(env, stdout),

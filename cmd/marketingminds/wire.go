@@ -37,7 +37,7 @@ import (
 
 // schemas lists every package's part of the database.
 func schemas() []store.Schema {
-	return []store.Schema{identity.Schema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, campaigns.Schema,
+	return []store.Schema{identity.Schema, identity.SessionSchema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, campaigns.Schema,
 		settings.Schema, library.Schema, slackbot.Schema}
 }
 
@@ -79,6 +79,10 @@ type app struct {
 	campaigns *campaigns.Service
 	library   *library.Service
 	settings  *settings.Service
+	sessions  *identity.Sessions
+	publicURL string
+	// userLocation is a user's zone, the workspace's when the user has none.
+	userLocation func(ctx context.Context, workspaceID, userID string) (*time.Location, error)
 }
 
 // adapters builds the platform clients. sandboxBase, when set, points them
@@ -197,18 +201,19 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 		}
 		return u.Location(), err
 	}
+	camp, err := newCampaigns(cfg, db, log, acc, ad.zoho, sch, reg, userLocation, sandboxBase != "")
+	if err != nil {
+		return nil, err
+	}
 	pub, err := publish.New(publish.Config{
 		Store: publish.NewStore(db), Accounts: publishAccounts{acc}, Adapters: publishers,
 		Jobs: publish.SchedulerJobs(sch), Log: log, UserLocation: userLocation,
+		Campaigns: campaignChecker{camp},
 	})
 	if err != nil {
 		return nil, err
 	}
 	if err := pub.Register(reg); err != nil {
-		return nil, err
-	}
-	camp, err := newCampaigns(cfg, db, log, acc, ad.zoho, sch, reg, userLocation, sandboxBase != "")
-	if err != nil {
 		return nil, err
 	}
 	lib, err := library.New(library.Config{Store: library.NewStore(db)})
@@ -226,7 +231,8 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 		return nil, err
 	}
 	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an, campaigns: camp,
-		library: lib, settings: set}
+		library: lib, settings: set,
+		sessions: identity.NewSessions(identity.NewSessionStore(db), ids, time.Now), publicURL: cfg.PublicURL, userLocation: userLocation}
 	if err := a.recurring(vault); err != nil {
 		return nil, err
 	}
@@ -252,8 +258,9 @@ func (a *app) recurring(vault *oauth.Vault) error {
 		now := time.Now()
 		_, serr := states.Purge(ctx, now)
 		_, kerr := a.publish.PurgeIdempotencyKeys(ctx)
+		_, lerr := a.sessions.Purge(ctx)
 		_, seenErr := slackbot.NewStore(a.db).PurgeSeen(ctx, now) // Slack deliveries remembered for dedupe
-		return errors.Join(serr, kerr, seenErr, a.scheduler.Cleanup(ctx))
+		return errors.Join(serr, kerr, lerr, seenErr, a.scheduler.Cleanup(ctx))
 	})
 }
 
@@ -263,6 +270,7 @@ func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Dep
 		Log: log, Identity: a.identity, Store: a.db, Registry: reg, Agents: []string{},
 		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics, Campaigns: a.campaigns,
 		CampaignAnalytics: campaignAnalytics{a.analytics}, Library: a.library, Settings: a.settings,
+		Sessions: a.sessions, PublicURL: a.publicURL, UserLocation: a.userLocation,
 	}
 }
 
@@ -340,4 +348,16 @@ type campaignAnalytics struct{ svc *analytics.Service }
 
 func (c campaignAnalytics) CampaignSummary(ctx context.Context, caller identity.Caller, campaignID string, from, to time.Time) (any, error) {
 	return c.svc.CampaignSummary(ctx, caller, campaignID, from, to)
+}
+
+// campaignChecker is tools/campaigns as publishing sees it: whether a post's
+// campaign_id is one of the workspace's marketing campaigns.
+type campaignChecker struct{ svc *campaigns.Service }
+
+func (c campaignChecker) CampaignExists(ctx context.Context, caller identity.Caller, id string) (bool, error) {
+	err := c.svc.Check(ctx, caller, id)
+	if errors.Is(err, campaigns.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }

@@ -2,12 +2,14 @@ package publish
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"testing"
 	"time"
 
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/integrations/store/storetest"
+	"github.com/marketingminds/marketingminds/tools/identity"
 )
 
 // TestStoreCampaign is the campaign id's conformance case, on both backends:
@@ -89,4 +91,36 @@ func TestStoreCampaign(t *testing.T) {
 			t.Fatalf("PublishedSince = %+v; want c1a in C1, then the post without a campaign", pub)
 		}
 	})
+}
+
+// campaignSet is a fixed set of campaigns per workspace.
+type campaignSet map[string]bool
+
+func (s campaignSet) CampaignExists(_ context.Context, c identity.Caller, id string) (bool, error) {
+	return s[c.WorkspaceID+"/"+id], nil
+}
+
+// TestPostInUnknownCampaign: a post naming a campaign that is not the
+// workspace's is refused before anything is created.
+func TestPostInUnknownCampaign(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(c *Config) { c.Campaigns = campaignSet{"W1/C1": true, "W2/C2": true} })
+	for _, id := range []string{"C2", "nope"} {
+		r := req("Launch", "x1")
+		r.CampaignID = id
+		_, err := b.svc.PublishNow(ctx, b.editor, r)
+		var verr *ValidationError
+		if !errors.As(err, &verr) || verr.Problems[0].Field != "campaign_id" {
+			t.Fatalf("campaign %s: err = %v; want a campaign_id problem", id, err)
+		}
+	}
+	if posts, _, err := b.svc.List(ctx, b.editor, 10, ""); err != nil || len(posts) != 0 {
+		t.Fatalf("posts = %d, %v; want none created", len(posts), err)
+	}
+	r := req("Launch", "x1")
+	r.CampaignID = "C1"
+	out, err := b.svc.PublishNow(ctx, b.editor, r)
+	if err != nil || !out.Success {
+		t.Fatalf("campaign C1: %+v, %v; want published", out, err)
+	}
 }

@@ -116,6 +116,14 @@ type Config struct {
 	// UserLocation reads a user's time zone, for local schedule times
 	// (default UTC).
 	UserLocation func(ctx context.Context, workspaceID, userID string) (*time.Location, error)
+	// Campaigns, when set, says whether a post's campaign_id names a
+	// marketing campaign of the caller's workspace.
+	Campaigns Campaigns
+}
+
+// Campaigns is the marketing campaigns a post may belong to.
+type Campaigns interface {
+	CampaignExists(ctx context.Context, c identity.Caller, id string) (bool, error)
 }
 
 // Service is the publishing capability.
@@ -208,6 +216,15 @@ func (s *Service) prepare(ctx context.Context, c identity.Caller, req Request, r
 		Door: c.Door, CreatedAt: now, UpdatedAt: now}
 	if scheduled {
 		post.ScheduledAt = runAt
+	}
+	if post.CampaignID != "" && s.cfg.Campaigns != nil {
+		ok, err := s.cfg.Campaigns.CampaignExists(ctx, c, post.CampaignID)
+		if err != nil {
+			return prepared{}, fmt.Errorf("publish: check campaign %s: %w", post.CampaignID, err)
+		}
+		if !ok {
+			return prepared{}, &ValidationError{Problems: []Problem{{Field: "campaign_id", Message: fmt.Sprintf("no marketing campaign %q in this workspace", post.CampaignID)}}}
+		}
 	}
 	for name := range req.Variants {
 		if !isSocial(name) {

@@ -188,8 +188,11 @@ func (s *sqliteStore) attach(ctx context.Context, q interface {
 		idx[p.ID] = i
 		args = append(args, p.ID)
 	}
+	// "+workspace_id" keeps SQLite off the (workspace_id, account_id, …)
+	// indexes, which would scan every delivery of the workspace: the post_id
+	// index finds these rows directly.
 	rows, err := q.QueryContext(ctx, `SELECT `+deliveryColumns+` FROM social_post_deliveries
-		WHERE workspace_id = ? AND post_id IN (?`+strings.Repeat(", ?", len(posts)-1)+`) ORDER BY position, id`, args...)
+		WHERE +workspace_id = ? AND post_id IN (?`+strings.Repeat(", ?", len(posts)-1)+`) ORDER BY position, id`, args...)
 	if err != nil {
 		return wrapf(err, "list deliveries")
 	}

@@ -1,0 +1,79 @@
+package httpapi
+
+import (
+	"html/template"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/marketingminds/marketingminds/tools/publish"
+)
+
+// templateFuncs are the helpers the dashboard templates use.
+var templateFuncs = template.FuncMap{
+	// when formats a time (or *time.Time) in loc; nil is "".
+	"when": func(loc *time.Location, t any) string {
+		switch v := t.(type) {
+		case time.Time:
+			return v.In(loc).Format("Mon 2 Jan 2006, 15:04")
+		case *time.Time:
+			if v != nil {
+				return v.In(loc).Format("Mon 2 Jan 2006, 15:04")
+			}
+		}
+		return ""
+	},
+	"localInput": func(loc *time.Location, t time.Time) string { return t.In(loc).Format("2006-01-02T15:04") },
+	"dateOf":     func(loc *time.Location, t time.Time) string { return t.In(loc).Format("2006-01-02") },
+	"postTime":   postTime,
+	"excerpt": func(s string, n int) string {
+		r := []rune(strings.Join(strings.Fields(s), " "))
+		if len(r) <= n {
+			return string(r)
+		}
+		return string(r[:n-1]) + "…"
+	},
+	"hasAction": func(p publish.PostView, action string) bool {
+		for _, t := range p.Targets {
+			for _, a := range t.Actions {
+				if a == action {
+					return true
+				}
+			}
+		}
+		return false
+	},
+	"tokenWords": func(status string) string {
+		switch status {
+		case "expiring":
+			return "token expiring soon"
+		case "expired":
+			return "token expired"
+		case "needs_reauth":
+			return "must be connected again"
+		}
+		return status
+	},
+	// num and pct show a figure, or a dash when there is none yet.
+	"num": func(v *int64) string {
+		if v == nil {
+			return "—"
+		}
+		return compact(*v)
+	},
+	"pct": func(v *float64) string {
+		if v == nil {
+			return "—"
+		}
+		return strconv.FormatFloat(*v, 'f', 1, 64) + " %"
+	},
+	// errs bundles a field's messages for the "errs" template.
+	"errs": func(all map[string][]string, field string) fieldErrors {
+		return fieldErrors{Field: strings.ReplaceAll(field, ".", "-"), Msgs: all[field]}
+	},
+}
+
+type fieldErrors struct {
+	Field string
+	Msgs  []string
+}

@@ -1,0 +1,261 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/marketingminds/marketingminds/integrations/platform"
+	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/publish"
+)
+
+// scanWindow bounds how many of the newest posts a dashboard list reads:
+// the posts API pages newest first without server-side filters, so the
+// filters, the calendar and the overview work on this window, and say so.
+const scanWindow = 500
+
+// recentPosts reads up to max of the workspace's newest posts through the
+// same List the REST API serves; more reports that older ones exist.
+func (s *Server) recentPosts(ctx context.Context, c identity.Caller, max int) (posts []publish.PostView, more bool, err error) {
+	cursor := ""
+	for len(posts) < max {
+		page, next, err := s.deps.Posts.List(ctx, c, min(100, max-len(posts)), cursor)
+		if err != nil {
+			return nil, false, err
+		}
+		posts = append(posts, page...)
+		if next == "" {
+			return posts, false, nil
+		}
+		cursor = next
+	}
+	return posts, true, nil
+}
+
+// postTime is where a post sits on the calendar: its scheduled time, else
+// when it was published, else when it was created.
+func postTime(p publish.PostView) time.Time {
+	if p.ScheduledAt != nil {
+		return *p.ScheduledAt
+	}
+	for _, t := range p.Targets {
+		if t.PublishedAt != nil {
+			return *t.PublishedAt
+		}
+	}
+	return p.CreatedAt
+}
+
+// needsAttention: a target failed or is unconfirmed.
+func needsAttention(p publish.PostView) bool {
+	for _, t := range p.Targets {
+		if t.Status == publish.StatusFailed || t.Status == publish.StatusUnconfirmed {
+			return true
+		}
+	}
+	return false
+}
+
+func hasPlatform(p publish.PostView, n platform.Name) bool {
+	return slices.ContainsFunc(p.Targets, func(t publish.TargetView) bool { return t.Platform == n })
+}
+
+// postFilter is the posts page's filters.
+type postFilter struct {
+	Status   string
+	Platform string
+	From, To string // dates, YYYY-MM-DD in the user's zone
+}
+
+var postStatuses = []string{"scheduled", "pending", "publishing", "published", "partial", "failed", "unconfirmed", "cancelled"}
+
+// postsPerPage bounds a page of the posts list (and its size).
+const postsPerPage = 50
+
+type postsData struct {
+	Filter    postFilter
+	Posts     []publish.PostView
+	Page      int    // 1-based
+	PrevHref  string // links to the neighbouring pages, "" when none
+	NextHref  string
+	Statuses  []string
+	Platforms []platform.Name
+	Window    int
+	More      bool
+}
+
+// postsPage: GET /dashboard/posts?status=&platform=&from=&to=
+func (s *Server) postsPage(w http.ResponseWriter, r *http.Request, v *view) {
+	q := r.URL.Query()
+	f := postFilter{Status: q.Get("status"), Platform: q.Get("platform"), From: q.Get("from"), To: q.Get("to")}
+	var problems []string
+	page := 1
+	if v := q.Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > scanWindow/postsPerPage {
+			problems = append(problems, fmt.Sprintf("page is a number from 1 to %d", scanWindow/postsPerPage))
+		}
+		page = n
+	}
+	if f.Status != "" && !slices.Contains(postStatuses, f.Status) {
+		problems = append(problems, "status must be one of "+strings.Join(postStatuses, ", "))
+	}
+	if f.Platform != "" && !slices.Contains(platform.Social, platform.Name(f.Platform)) {
+		problems = append(problems, "platform must be one of facebook, instagram, twitter, linkedin")
+	}
+	from, errFrom := parseDay(f.From, v.Loc)
+	to, errTo := parseDay(f.To, v.Loc)
+	if errFrom != nil || errTo != nil {
+		problems = append(problems, "dates are written 2026-12-01")
+	}
+	v.Title = "Posts"
+	data := postsData{Filter: f, Page: page, Statuses: postStatuses, Platforms: platform.Social, Window: scanWindow}
+	v.Data = &data
+	if len(problems) > 0 {
+		v.Error = strings.Join(problems, "; ")
+		s.render(w, r, http.StatusBadRequest, "posts", v)
+		return
+	}
+	all, more, err := s.recentPosts(r.Context(), v.Caller, scanWindow)
+	if err != nil {
+		s.dashboardError(w, r, v, err)
+		return
+	}
+	data.More = more
+	var matched []publish.PostView
+	for _, p := range all {
+		at := postTime(p)
+		switch {
+		case f.Status != "" && p.Status != f.Status:
+		case f.Platform != "" && !hasPlatform(p, platform.Name(f.Platform)):
+		case !from.IsZero() && at.Before(from):
+		case !to.IsZero() && !at.Before(to.AddDate(0, 0, 1)):
+		default:
+			matched = append(matched, p)
+		}
+	}
+	from0 := min((page-1)*postsPerPage, len(matched))
+	data.Posts = matched[from0:min(from0+postsPerPage, len(matched))]
+	pageQuery := func(n int) string {
+		pq := url.Values{}
+		for k, val := range map[string]string{"status": f.Status, "platform": f.Platform, "from": f.From, "to": f.To} {
+			if val != "" {
+				pq.Set(k, val)
+			}
+		}
+		pq.Set("page", strconv.Itoa(n))
+		return "/dashboard/posts?" + pq.Encode()
+	}
+	if page > 1 {
+		data.PrevHref = pageQuery(page - 1)
+	}
+	if from0+postsPerPage < len(matched) {
+		data.NextHref = pageQuery(page + 1)
+	}
+	s.render(w, r, http.StatusOK, "posts", v)
+}
+
+// parseDay reads YYYY-MM-DD in loc; "" is the zero time.
+func parseDay(v string, loc *time.Location) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	return time.ParseInLocation("2006-01-02", v, loc)
+}
+
+// postPage: GET /dashboard/posts/{id}
+func (s *Server) postPage(w http.ResponseWriter, r *http.Request, v *view) {
+	p, err := s.deps.Posts.Get(r.Context(), v.Caller, r.PathValue("id"))
+	if err != nil {
+		s.dashboardError(w, r, v, err)
+		return
+	}
+	v.Title = "Post"
+	v.Notice = postNotices[r.URL.Query().Get("done")]
+	v.Data = p
+	s.render(w, r, http.StatusOK, "post", v)
+}
+
+var postNotices = map[string]string{
+	"retry":          "Retried: the failed targets were sent again.",
+	"publish-anyway": "Published anyway.",
+	"cancel":         "Cancelled: nothing more of this post will be sent.",
+	"reschedule":     "Rescheduled.",
+	"created":        "Published.",
+	"scheduled":      "Scheduled.",
+}
+
+// postAction: POST /dashboard/posts/{id}/{retry|publish-anyway|cancel|reschedule}
+func (s *Server) postAction(w http.ResponseWriter, r *http.Request, v *view) {
+	id, action := r.PathValue("id"), r.PathValue("action")
+	ctx, c := r.Context(), v.Caller
+	var err error
+	switch action {
+	case "retry":
+		_, err = s.deps.Posts.Retry(ctx, c, id)
+	case "publish-anyway":
+		_, err = s.deps.Posts.PublishAnyway(ctx, c, id, r.PostFormValue("account_id"))
+	case "cancel":
+		_, err = s.deps.Posts.Cancel(ctx, c, id)
+	case "reschedule":
+		var at time.Time
+		if at, err = s.deps.Posts.ParseTime(ctx, c, r.PostFormValue("scheduled_time")); err == nil {
+			_, err = s.deps.Posts.Update(ctx, c, id, publish.Patch{RunAt: &at})
+		}
+	default:
+		s.renderError(w, r, http.StatusNotFound, "There is no action "+action+" on posts.")
+		return
+	}
+	if err != nil {
+		p, gerr := s.deps.Posts.Get(ctx, c, id)
+		if gerr != nil {
+			s.dashboardError(w, r, v, gerr)
+			return
+		}
+		status, msg := dashboardMessage(err)
+		if status >= 500 {
+			zerolog.Ctx(ctx).Error().Err(err).Str("action", action).Msg("dashboard: post action")
+		}
+		v.Title, v.Error, v.Data = "Post", msg, p
+		s.render(w, r, status, "post", v)
+		return
+	}
+	http.Redirect(w, r, "/dashboard/posts/"+id+"?done="+action, http.StatusSeeOther)
+}
+
+// dashboardMessage maps a tool error to a status and words for the page.
+func dashboardMessage(err error) (int, string) {
+	var ve *publish.ValidationError
+	var de *publish.DuplicateError
+	switch {
+	case errors.As(err, &ve), errors.As(err, &de):
+		return http.StatusUnprocessableEntity, strings.TrimPrefix(err.Error(), "publish: ")
+	case errors.Is(err, identity.ErrForbidden):
+		return http.StatusForbidden, err.Error()
+	case errors.Is(err, publish.ErrNotFound):
+		return http.StatusNotFound, "No such post in this workspace."
+	case errors.Is(err, publish.ErrConflict), errors.Is(err, publish.ErrInvalid):
+		msg := strings.TrimPrefix(strings.TrimPrefix(err.Error(), "publish: "), "conflict: ")
+		return http.StatusUnprocessableEntity, strings.TrimPrefix(msg, "invalid request: ")
+	}
+	return http.StatusInternalServerError, "That failed on our side; try again shortly."
+}
+
+// dashboardError renders a tool error as a page.
+func (s *Server) dashboardError(w http.ResponseWriter, r *http.Request, v *view, err error) {
+	status, msg := dashboardMessage(err)
+	if status >= 500 {
+		zerolog.Ctx(r.Context()).Error().Err(err).Msg("dashboard")
+	}
+	v.Title, v.Error, v.Data = http.StatusText(status), msg, nil
+	s.render(w, r, status, "error", v)
+}
