@@ -278,7 +278,7 @@ type option func(*slack.Config, *slack.Deps)
 
 func setup(t *testing.T, opts ...option) *bundle {
 	t.Helper()
-	return setupDB(t, storetest.Open(t, store.SQLite, identity.Schema, slack.Schema), opts...)
+	return setupDB(t, storetest.Open(t, store.SQLite, identity.Schema, identity.SessionSchema, slack.Schema), opts...)
 }
 
 // setupOn is another replica sharing other's database.
@@ -297,8 +297,10 @@ func setupDB(t *testing.T, db *store.DB, opts ...option) *bundle {
 	fake.AddUser(slackfake.User{ID: "UADMIN", Name: "ad", DisplayName: "Admin", Admin: true})
 	b := &bundle{fake: fake, conv: &script{}, gate: newGate(launch), pub: &publisher{}, acc: &accountsFake{}, jobs: &jobsFake{}, db: db}
 	b.ids = identity.NewService(identity.NewStore(db), nil)
-	cfg := slack.Config{SigningSecret: secret, BotToken: botToken, APIURL: fake.URL(), MessageGap: time.Millisecond, UpdateGap: 5 * time.Millisecond}
-	deps := slack.Deps{Store: slack.NewStore(db), Users: b.ids, Conversations: b.conv, Approvals: b.gate, Publisher: b.pub, Accounts: b.acc, Jobs: b.jobs, Tokens: b.ids, Log: zerolog.Nop()}
+	cfg := slack.Config{SigningSecret: secret, BotToken: botToken, APIURL: fake.URL(), PublicURL: "https://mm.example.com",
+		MessageGap: time.Millisecond, UpdateGap: 5 * time.Millisecond}
+	deps := slack.Deps{Store: slack.NewStore(db), Users: b.ids, Conversations: b.conv, Approvals: b.gate, Publisher: b.pub, Accounts: b.acc, Jobs: b.jobs, Tokens: b.ids,
+		SignIn: identity.NewSessions(identity.NewSessionStore(db), b.ids, nil), Log: zerolog.Nop()}
 	for _, o := range opts {
 		o(&cfg, &deps)
 	}

@@ -83,6 +83,7 @@ type Deps struct {
 	Jobs          Jobs      // nil: /mm jobs is unavailable
 	Tokens        Tokens    // nil: /mm token is unavailable
 	Settings      Settings  // nil: the deployment's NotifyChannel and DefaultRole
+	SignIn        SignIn    // nil: /mm dashboard is unavailable
 	// Vault seals installed bot tokens; States holds the install's OAuth
 	// states. Both are needed for the multi-workspace install.
 	Vault  *oauth.Vault

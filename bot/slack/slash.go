@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -26,6 +27,11 @@ type Tokens interface {
 	CreateToken(ctx context.Context, workspaceID, userID string, role identity.Role, name string) (identity.CreatedToken, error)
 }
 
+// SignIn issues one-time dashboard sign-in links (*identity.Sessions).
+type SignIn interface {
+	CreateLink(ctx context.Context, workspaceID, userID string, role identity.Role) (string, identity.LoginLink, error)
+}
+
 // slashRunner runs one kind of /mm command.
 type slashRunner func(ctx context.Context, c identity.Caller, channel string, cmd commands.Command) (string, error)
 
@@ -43,6 +49,7 @@ func (b *Bot) slashRunners() map[commands.Kind]slashRunner {
 		commands.KindCancel:     b.slashCancel,
 		commands.KindRetry:      b.slashRetry,
 		commands.KindToken:      b.slashToken,
+		commands.KindDashboard:  b.slashDashboard,
 	}
 }
 
@@ -278,4 +285,18 @@ func (b *Bot) slashToken(ctx context.Context, c identity.Caller, _ string, _ com
 		return "", err
 	}
 	return fmt.Sprintf("Your new API token (%s role), shown only this once:\n`%s`\nSend it as `Authorization: Bearer …`.", c.Role, t.Token), nil
+}
+
+// slashDashboard hands the caller a one-time sign-in link to the dashboard
+// (valid identity.LinkTTL), privately.
+func (b *Bot) slashDashboard(ctx context.Context, c identity.Caller, _ string, _ commands.Command) (string, error) {
+	if b.d.SignIn == nil || b.cfg.PublicURL == "" {
+		return "", errors.New("the dashboard is not available on this server")
+	}
+	code, _, err := b.d.SignIn.CreateLink(ctx, c.WorkspaceID, c.UserID, c.Role)
+	if err != nil {
+		return "", err
+	}
+	u := strings.TrimSuffix(b.cfg.PublicURL, "/") + "/dashboard/login?code=" + url.QueryEscape(code)
+	return fmt.Sprintf("<%s|Open the dashboard> (a one-time link for you, valid %d minutes).", u, int(identity.LinkTTL.Minutes())), nil
 }

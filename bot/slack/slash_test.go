@@ -79,7 +79,7 @@ func TestSlashCommands(t *testing.T) {
 		{"cancel nothing", "U1", `cancel J404`, []string{"no post or job J404"}},
 		{"retry", "U1", `retry P7`, []string{"linkedin: published"}},
 		{"analytics through the agent", "U1", `analytics 30d`, []string{"Hello there."}},
-		{"dashboard", "U1", `dashboard`, []string{"not available as a slash command yet"}},
+		{"dashboard", "U1", `dashboard`, []string{"<https://mm.example.com/dashboard/login?code=mml_", "valid 10 minutes"}},
 	}
 	for _, tc := range cases {
 		got := slashRun(t, b, tc.user, tc.text)
