@@ -49,6 +49,11 @@ func (s *Server) routes(mux *routeMux) {
 		mux.Handle("POST /api/social/posts/{id}/publish-anyway", s.auth(identity.Editor, s.idempotent(s.postPublishAnyway)))
 		mux.Handle("POST /api/social/posts/{id}/cancel", s.auth(identity.Editor, s.postCancel))
 	}
+	if s.deps.Approvals != nil { // the agent's approval gate (agents)
+		mux.Handle("GET /api/approvals", s.auth(identity.Viewer, s.approvalList))
+		mux.Handle("POST /api/approvals/{id}/approve", s.auth(identity.Editor, s.approvalApprove))
+		mux.Handle("POST /api/approvals/{id}/reject", s.auth(identity.Editor, s.approvalReject))
+	}
 	if s.deps.Library != nil { // content library, templates, hashtags (tools/library)
 		content, tpl := library.KindContent, library.KindTemplate
 		mux.Handle("GET /api/library", s.auth(identity.Viewer, ownUser(s.libraryList(content))))

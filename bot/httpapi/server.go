@@ -43,6 +43,8 @@ type Deps struct {
 	Accounts Accounts
 	// Jobs serves /api/jobs/* when set (*schedule.Scheduler).
 	Jobs Jobs
+	// Approvals serves /api/approvals* when set (*agents.Orchestrator).
+	Approvals Approvals
 	// Analytics serves /api/social/analytics/* and /api/dashboard/overview
 	// when set (*analytics.Service).
 	Analytics Analytics

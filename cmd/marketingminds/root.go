@@ -38,6 +38,7 @@ func rootCommand(getenv func(string) string, stdout, stderr io.Writer) *cobra.Co
 		versionCommand(stdout),
 		benchCommand(getenv, stdout, stderr),
 		slackCommand(stdout),
+		chatCommand(env, stdout, stderr),
 	)
 	return root
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
+	"github.com/marketingminds/marketingminds/agents"
 	"github.com/marketingminds/marketingminds/bot/httpapi"
 	slackbot "github.com/marketingminds/marketingminds/bot/slack"
 	"github.com/marketingminds/marketingminds/integrations/facebook"
@@ -30,6 +31,7 @@ import (
 	"github.com/marketingminds/marketingminds/tools/campaigns"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/library"
+	"github.com/marketingminds/marketingminds/tools/memory"
 	"github.com/marketingminds/marketingminds/tools/publish"
 	"github.com/marketingminds/marketingminds/tools/schedule"
 	"github.com/marketingminds/marketingminds/tools/settings"
@@ -38,7 +40,8 @@ import (
 // schemas lists every package's part of the database.
 func schemas() []store.Schema {
 	return []store.Schema{identity.Schema, identity.SessionSchema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, campaigns.Schema,
-		settings.Schema, library.Schema, slackbot.Schema}
+		settings.Schema, library.Schema,
+		memory.Schema, agents.Schema, slackbot.Schema}
 }
 
 // openStore opens the configured backend with every schema applied (or, with
@@ -79,6 +82,8 @@ type app struct {
 	campaigns *campaigns.Service
 	library   *library.Service
 	settings  *settings.Service
+	memory    *memory.Service
+	agents    *agents.Orchestrator
 	sessions  *identity.Sessions
 	publicURL string
 	// userLocation is a user's zone, the workspace's when the user has none.
@@ -232,8 +237,12 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	}
 	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an, campaigns: camp,
 		library: lib, settings: set,
-		sessions: identity.NewSessions(identity.NewSessionStore(db), ids, time.Now), publicURL: cfg.PublicURL, userLocation: userLocation}
+		sessions: identity.NewSessions(identity.NewSessionStore(db), ids, time.Now), publicURL: cfg.PublicURL, userLocation: userLocation,
+		memory: memory.New(memory.NewStore(db), time.Now)}
 	if err := a.recurring(vault); err != nil {
+		return nil, err
+	}
+	if a.agents, err = a.agent(cfg, sandboxBase != "", log); err != nil {
 		return nil, err
 	}
 	return a, nil
@@ -271,6 +280,7 @@ func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Dep
 		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics, Campaigns: a.campaigns,
 		CampaignAnalytics: campaignAnalytics{a.analytics}, Library: a.library, Settings: a.settings,
 		Sessions: a.sessions, PublicURL: a.publicURL, UserLocation: a.userLocation,
+		Approvals: a.agents,
 	}
 }
 
