@@ -40,7 +40,7 @@ type Decision struct {
 type Publisher interface {
 	PublishNow(ctx context.Context, c identity.Caller, req publish.Request) (publish.Outcome, error)
 	Schedule(ctx context.Context, c identity.Caller, req publish.Request, at time.Time) (publish.Scheduled, error)
-	List(ctx context.Context, c identity.Caller, limit int, cursor string) ([]publish.PostView, string, error)
+	List(ctx context.Context, c identity.Caller, limit int, cursor string, opts ...publish.ListOption) ([]publish.PostView, string, error)
 	Retry(ctx context.Context, c identity.Caller, id string) (publish.Outcome, error)
 	PublishAnyway(ctx context.Context, c identity.Caller, id, accountID string) (publish.Outcome, error)
 	Cancel(ctx context.Context, c identity.Caller, id string) (publish.PostView, error)

@@ -138,7 +138,7 @@ type publisher struct {
 	retried []string
 }
 
-func (p *publisher) List(_ context.Context, c identity.Caller, limit int, _ string) ([]publish.PostView, string, error) {
+func (p *publisher) List(_ context.Context, c identity.Caller, limit int, _ string, _ ...publish.ListOption) ([]publish.PostView, string, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.posts[:min(limit, len(p.posts))], "", nil

@@ -87,6 +87,14 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 		return err
 	}
 	deps := a.httpDeps(log, reg)
+	bot, err := a.slackDoor(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	if bot != nil {
+		deps.Slack = bot
+		a.runSlack(ctx, bot, log)
+	}
 	if sb != nil {
 		deps.Sandbox = sb
 	}
@@ -114,6 +122,9 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		log.Error().Err(err).Msg("shutdown: requests still running were cut off")
+	}
+	if bot != nil {
+		bot.Wait() // its work was bound to ctx: conversations in flight end now
 	}
 	if err := a.scheduler.Stop(shutdownCtx); err != nil {
 		log.Error().Err(err).Msg("shutdown: jobs still running were cut off; their leases expire and another run reconciles them")

@@ -86,6 +86,10 @@ type app struct {
 	agents    *agents.Orchestrator
 	sessions  *identity.Sessions
 	publicURL string
+	vault     *oauth.Vault
+	// accountEvents carries account events (connected, needs
+	// re-authorization) to the Slack door; full, it drops them.
+	accountEvents *accounts.Channel
 	// userLocation is a user's zone, the workspace's when the user has none.
 	userLocation func(ctx context.Context, workspaceID, userID string) (*time.Location, error)
 }
@@ -174,7 +178,8 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 			metrics[name] = m
 		}
 	}
-	deps := accounts.Deps{DB: db, Vault: vault, Providers: providers, Audit: audit.New(db, time.Now), Log: log}
+	events := accounts.NewChannel(256)
+	deps := accounts.Deps{DB: db, Vault: vault, Providers: providers, Audit: audit.New(db, time.Now), Events: events, Log: log}
 	if ad.zoho != nil {
 		deps.Zoho = ad.zoho
 	}
@@ -238,7 +243,7 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an, campaigns: camp,
 		library: lib, settings: set,
 		sessions: identity.NewSessions(identity.NewSessionStore(db), ids, time.Now), publicURL: cfg.PublicURL, userLocation: userLocation,
-		memory: memory.New(memory.NewStore(db), time.Now)}
+		memory: memory.New(memory.NewStore(db), time.Now), vault: vault, accountEvents: events}
 	if err := a.recurring(vault); err != nil {
 		return nil, err
 	}
