@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -12,7 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/marketingminds/marketingminds/agents"
 	"github.com/marketingminds/marketingminds/bot/slack/slackfake"
+	"github.com/marketingminds/marketingminds/tools/identity"
 )
 
 // TestServeSlack: serve with Slack configured answers a signed mention in
@@ -70,5 +73,30 @@ func TestServeSlack(t *testing.T) {
 	}
 	if text := fmt.Sprint(fake.Responses()[0].Message["text"]); !strings.Contains(text, "/mm post") {
 		t.Fatalf("/mm help answered %q", text)
+	}
+}
+
+func TestSlackDecision(t *testing.T) {
+	t.Parallel()
+	decided := agents.ApprovalResult{Approval: agents.Approval{Status: agents.ApprovalDone, DecidedBy: "U1"}}
+	for _, tc := range []struct {
+		name    string
+		r       agents.ApprovalResult
+		err     error
+		already bool
+		text    string
+		fails   bool
+	}{
+		{"first decision", agents.ApprovalResult{Approval: agents.Approval{Status: agents.ApprovalDone}, Text: "Published to LinkedIn"}, nil, false, "Published to LinkedIn", false},
+		{"decided before", decided, fmt.Errorf("%w: it is done", agents.ErrDecided), true, "it is done (decided by <@U1>)", false},
+		{"refused", agents.ApprovalResult{}, fmt.Errorf("%w: not yours", identity.ErrForbidden), false, "", true},
+	} {
+		d, err := decision(tc.r, tc.err)
+		if (err != nil) != tc.fails || d.Already != tc.already || d.Text != tc.text {
+			t.Errorf("%s: %+v, %v", tc.name, d, err)
+		}
+		if tc.fails && !errors.Is(err, identity.ErrForbidden) {
+			t.Errorf("%s: the refusal lost its cause: %v", tc.name, err)
+		}
 	}
 }
