@@ -45,6 +45,9 @@ type Deps struct {
 	Jobs Jobs
 	// Approvals serves /api/approvals* when set (*agents.Orchestrator).
 	Approvals Approvals
+	// MCP serves the Model Context Protocol at /mcp when set
+	// (bot/mcp.Server.Handler); it finds the caller in the request context.
+	MCP http.Handler
 	// Analytics serves /api/social/analytics/* and /api/dashboard/overview
 	// when set (*analytics.Service).
 	Analytics Analytics

@@ -39,6 +39,7 @@ func rootCommand(getenv func(string) string, stdout, stderr io.Writer) *cobra.Co
 		benchCommand(getenv, stdout, stderr),
 		slackCommand(stdout),
 		chatCommand(env, stdout, stderr),
+		mcpCommand(env, getenv, stdout, stderr),
 	)
 	return root
 }

@@ -87,6 +87,9 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 		return err
 	}
 	deps := a.httpDeps(log, reg)
+	if deps.MCP, err = a.mcpHandler(cfg.PublicURL, log); err != nil {
+		return err
+	}
 	bot, err := a.slackDoor(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -107,6 +110,9 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 	if err := a.scheduler.Start(ctx); err != nil {
 		return err
 	}
+
+	feedDone := make(chan struct{})
+	go func() { a.feed.Run(ctx); close(feedDone) }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -129,6 +135,7 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 	if err := a.scheduler.Stop(shutdownCtx); err != nil {
 		log.Error().Err(err).Msg("shutdown: jobs still running were cut off; their leases expire and another run reconciles them")
 	}
+	<-feedDone
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("http server: %w", err)
 	}

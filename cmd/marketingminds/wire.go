@@ -79,6 +79,8 @@ type app struct {
 	publish   *publish.Service
 	scheduler *schedule.Scheduler
 	analytics *analytics.Service
+	// feed counts publications in the analytics rollups; serve runs it.
+	feed      *analytics.Feed
 	campaigns *campaigns.Service
 	library   *library.Service
 	settings  *settings.Service
@@ -215,10 +217,12 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	if err != nil {
 		return nil, err
 	}
+	var feed *analytics.Feed // set below, before anything publishes
 	pub, err := publish.New(publish.Config{
 		Store: publish.NewStore(db), Accounts: publishAccounts{acc}, Adapters: publishers,
 		Jobs: publish.SchedulerJobs(sch), Log: log, UserLocation: userLocation,
-		Campaigns: campaignChecker{camp},
+		Campaigns:   campaignChecker{camp},
+		OnPublished: func(ws string, at time.Time) { feed.Published(ws, at) },
 	})
 	if err != nil {
 		return nil, err
@@ -240,7 +244,8 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	if err != nil {
 		return nil, err
 	}
-	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an, campaigns: camp,
+	feed = an.NewFeed(time.Second)
+	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an, feed: feed, campaigns: camp,
 		library: lib, settings: set,
 		sessions: identity.NewSessions(identity.NewSessionStore(db), ids, time.Now), publicURL: cfg.PublicURL, userLocation: userLocation,
 		memory: memory.New(memory.NewStore(db), time.Now), vault: vault, accountEvents: events}
