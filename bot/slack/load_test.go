@@ -135,7 +135,7 @@ func TestLoadAckLatency(t *testing.T) {
 			t.Fatalf("command %s answered %d times", id, k)
 		}
 	}
-	if s99 > time.Second { // far below the 2 s turns: the ack does not wait for the work
+	if s99 > 1500*time.Millisecond { // below the 2 s turns: the ack does not wait for the work
 		t.Fatalf("ack p99 %v in the handler: acks must not wait for the work", s99)
 	}
 }
