@@ -27,6 +27,7 @@ func (s *Server) routes(mux *routeMux) {
 		writeError(w, http.StatusNotFound, "not_found", "no such API route: "+r.Method+" "+r.URL.Path)
 	})
 
+	s.slackRoutes(mux)
 	if s.deps.Accounts != nil { // accounts and OAuth (tools/accounts)
 		mux.Handle("GET /api/social/connect/{platform}", s.auth(identity.Editor, s.connect))
 		mux.HandleFunc("GET /api/social/callback/{platform}", s.callback)

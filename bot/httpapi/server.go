@@ -51,6 +51,8 @@ type Deps struct {
 	// Analytics serves /api/social/analytics/* and /api/dashboard/overview
 	// when set (*analytics.Service).
 	Analytics Analytics
+	// Slack serves /slack/* when set (*slack.Bot).
+	Slack Slack
 	// Sessions serves the dashboard under /dashboard when set.
 	Sessions Sessions
 	// PublicURL is MM_PUBLIC_URL: the session cookie is Secure when it is https.

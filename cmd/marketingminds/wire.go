@@ -14,6 +14,7 @@ import (
 
 	"github.com/marketingminds/marketingminds/agents"
 	"github.com/marketingminds/marketingminds/bot/httpapi"
+	slackbot "github.com/marketingminds/marketingminds/bot/slack"
 	"github.com/marketingminds/marketingminds/integrations/facebook"
 	"github.com/marketingminds/marketingminds/integrations/instagram"
 	"github.com/marketingminds/marketingminds/integrations/linkedin"
@@ -40,7 +41,7 @@ import (
 func schemas() []store.Schema {
 	return []store.Schema{identity.Schema, identity.SessionSchema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, campaigns.Schema,
 		settings.Schema, library.Schema,
-		memory.Schema, agents.Schema}
+		memory.Schema, agents.Schema, slackbot.Schema}
 }
 
 // openStore opens the configured backend with every schema applied (or, with
@@ -87,6 +88,10 @@ type app struct {
 	agents    *agents.Orchestrator
 	sessions  *identity.Sessions
 	publicURL string
+	vault     *oauth.Vault
+	// accountEvents carries account events (connected, needs
+	// re-authorization) to the Slack door; full, it drops them.
+	accountEvents *accounts.Channel
 	// userLocation is a user's zone, the workspace's when the user has none.
 	userLocation func(ctx context.Context, workspaceID, userID string) (*time.Location, error)
 }
@@ -175,7 +180,8 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 			metrics[name] = m
 		}
 	}
-	deps := accounts.Deps{DB: db, Vault: vault, Providers: providers, Audit: audit.New(db, time.Now), Log: log}
+	events := accounts.NewChannel(256)
+	deps := accounts.Deps{DB: db, Vault: vault, Providers: providers, Audit: audit.New(db, time.Now), Events: events, Log: log}
 	if ad.zoho != nil {
 		deps.Zoho = ad.zoho
 	}
@@ -242,7 +248,7 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an, feed: feed, campaigns: camp,
 		library: lib, settings: set,
 		sessions: identity.NewSessions(identity.NewSessionStore(db), ids, time.Now), publicURL: cfg.PublicURL, userLocation: userLocation,
-		memory: memory.New(memory.NewStore(db), time.Now)}
+		memory: memory.New(memory.NewStore(db), time.Now), vault: vault, accountEvents: events}
 	if err := a.recurring(vault); err != nil {
 		return nil, err
 	}
@@ -272,7 +278,8 @@ func (a *app) recurring(vault *oauth.Vault) error {
 		_, serr := states.Purge(ctx, now)
 		_, kerr := a.publish.PurgeIdempotencyKeys(ctx)
 		_, lerr := a.sessions.Purge(ctx)
-		return errors.Join(serr, kerr, lerr, a.scheduler.Cleanup(ctx))
+		_, seenErr := slackbot.NewStore(a.db).PurgeSeen(ctx, now) // Slack deliveries remembered for dedupe
+		return errors.Join(serr, kerr, lerr, seenErr, a.scheduler.Cleanup(ctx))
 	})
 }
 
