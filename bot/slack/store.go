@@ -14,12 +14,14 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// Schema is the Slack door's part of the database: slack_seen, slack_installs.
+// Schema is the Slack door's part of the database: slack_seen,
+// slack_installs, slack_threads.
 var Schema = store.Schema{
 	Name:       "slack",
 	Migrations: store.Sub(migrations, "migrations"),
 	Indexes: []store.Index{
 		{Collection: "slack_seen", Keys: bson.D{{Key: "expires_at", Value: 1}}},
+		{Collection: "slack_threads", Keys: bson.D{{Key: "expires_at", Value: 1}}},
 	},
 }
 
@@ -38,18 +40,33 @@ type Install struct {
 	InstalledAt time.Time
 }
 
+// Thread is where in Slack a post was asked for: its outcome is told there.
+type Thread struct {
+	WorkspaceID string
+	PostID      string
+	Channel     string
+	ThreadTS    string // "": the channel itself
+	ExpiresAt   time.Time
+}
+
 // Store is what the Slack door keeps in the database.
 type Store interface {
 	// Remember records key until expires and reports whether it was new: false
 	// when an unexpired record of key exists (a delivery already handled,
 	// on this replica or another). An expired record is replaced.
 	Remember(ctx context.Context, key string, now, expires time.Time) (bool, error)
-	// PurgeSeen deletes records that expired before before (the cleanup job).
+	// PurgeSeen deletes remembered keys and threads that expired before
+	// before (the cleanup job).
 	PurgeSeen(ctx context.Context, before time.Time) (int64, error)
 	// SaveInstall creates or replaces a team's installation.
 	SaveInstall(ctx context.Context, in Install) error
 	// Install returns a team's installation, ErrNotFound when there is none.
 	Install(ctx context.Context, teamID string) (Install, error)
+	// SaveThread records (or moves) where a post was asked for.
+	SaveThread(ctx context.Context, t Thread) error
+	// Thread returns where a post of workspaceID was asked for, ErrNotFound
+	// when nowhere in Slack (or the record expired).
+	Thread(ctx context.Context, workspaceID, postID string, now time.Time) (Thread, error)
 }
 
 // NewStore returns db's implementation of Store.

@@ -36,11 +36,51 @@ func (s *mongoStore) Remember(ctx context.Context, key string, now, expires time
 
 func (s *mongoStore) PurgeSeen(ctx context.Context, before time.Time) (int64, error) {
 	defer s.db.Observe("slack.purge_seen")()
-	res, err := s.db.Mongo.Collection("slack_seen").DeleteMany(ctx, bson.D{{Key: "expires_at", Value: bson.D{{Key: "$lt", Value: before.UTC()}}}})
-	if err != nil {
-		return 0, fmt.Errorf("slack: purge seen: %w", err)
+	var total int64
+	for _, coll := range []string{"slack_seen", "slack_threads"} {
+		res, err := s.db.Mongo.Collection(coll).DeleteMany(ctx, bson.D{{Key: "expires_at", Value: bson.D{{Key: "$lt", Value: before.UTC()}}}})
+		if err != nil {
+			return total, fmt.Errorf("slack: purge %s: %w", coll, err)
+		}
+		total += res.DeletedCount
 	}
-	return res.DeletedCount, nil
+	return total, nil
+}
+
+type threadDoc struct {
+	ID          string    `bson:"_id"` // workspace id + " " + post id
+	WorkspaceID string    `bson:"workspace_id"`
+	PostID      string    `bson:"post_id"`
+	Channel     string    `bson:"channel"`
+	ThreadTS    string    `bson:"thread_ts"`
+	ExpiresAt   time.Time `bson:"expires_at"`
+}
+
+func threadID(workspaceID, postID string) string { return workspaceID + " " + postID }
+
+func (s *mongoStore) SaveThread(ctx context.Context, t Thread) error {
+	defer s.db.Observe("slack.save_thread")()
+	d := threadDoc{ID: threadID(t.WorkspaceID, t.PostID), WorkspaceID: t.WorkspaceID, PostID: t.PostID, Channel: t.Channel, ThreadTS: t.ThreadTS, ExpiresAt: t.ExpiresAt.UTC()}
+	_, err := s.db.Mongo.Collection("slack_threads").ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.ID}}, d, options.Replace().SetUpsert(true))
+	if err != nil {
+		return fmt.Errorf("slack: save thread of post %s: %w", t.PostID, err)
+	}
+	return nil
+}
+
+func (s *mongoStore) Thread(ctx context.Context, workspaceID, postID string, now time.Time) (Thread, error) {
+	defer s.db.Observe("slack.thread")()
+	var d threadDoc
+	err := s.db.Mongo.Collection("slack_threads").FindOne(ctx, bson.D{
+		{Key: "_id", Value: threadID(workspaceID, postID)}, {Key: "expires_at", Value: bson.D{{Key: "$gt", Value: now.UTC()}}},
+	}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return Thread{}, fmt.Errorf("slack: thread of post %s: %w", postID, ErrNotFound)
+	}
+	if err != nil {
+		return Thread{}, fmt.Errorf("slack: thread of post %s: %w", postID, err)
+	}
+	return Thread{WorkspaceID: d.WorkspaceID, PostID: d.PostID, Channel: d.Channel, ThreadTS: d.ThreadTS, ExpiresAt: store.Trunc(d.ExpiresAt)}, nil
 }
 
 type installDoc struct {

@@ -27,15 +27,45 @@ func (s *sqliteStore) Remember(ctx context.Context, key string, now, expires tim
 
 func (s *sqliteStore) PurgeSeen(ctx context.Context, before time.Time) (int64, error) {
 	defer s.db.Observe("slack.purge_seen")()
-	res, err := s.db.SQL.ExecContext(ctx, `DELETE FROM slack_seen WHERE expires_at < ?`, store.Millis(before))
-	if err != nil {
-		return 0, fmt.Errorf("slack: purge seen: %w", err)
+	var total int64
+	for _, table := range []string{"slack_seen", "slack_threads"} {
+		res, err := s.db.SQL.ExecContext(ctx, `DELETE FROM `+table+` WHERE expires_at < ?`, store.Millis(before))
+		if err != nil {
+			return total, fmt.Errorf("slack: purge %s: %w", table, err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return total, fmt.Errorf("slack: purge %s: %w", table, err)
+		}
+		total += n
 	}
-	n, err := res.RowsAffected()
+	return total, nil
+}
+
+func (s *sqliteStore) SaveThread(ctx context.Context, t Thread) error {
+	defer s.db.Observe("slack.save_thread")()
+	_, err := s.db.SQL.ExecContext(ctx, `INSERT INTO slack_threads (workspace_id, post_id, channel, thread_ts, expires_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (workspace_id, post_id) DO UPDATE SET channel = excluded.channel, thread_ts = excluded.thread_ts, expires_at = excluded.expires_at`,
+		t.WorkspaceID, t.PostID, t.Channel, t.ThreadTS, store.Millis(t.ExpiresAt))
 	if err != nil {
-		return 0, fmt.Errorf("slack: purge seen: %w", err)
+		return fmt.Errorf("slack: save thread of post %s: %w", t.PostID, err)
 	}
-	return n, nil
+	return nil
+}
+
+func (s *sqliteStore) Thread(ctx context.Context, workspaceID, postID string, now time.Time) (Thread, error) {
+	defer s.db.Observe("slack.thread")()
+	t := Thread{WorkspaceID: workspaceID, PostID: postID}
+	err := s.db.SQLRead.QueryRowContext(ctx, `SELECT channel, thread_ts, expires_at FROM slack_threads
+		WHERE workspace_id = ? AND post_id = ? AND expires_at > ?`, workspaceID, postID, store.Millis(now)).
+		Scan(&t.Channel, &t.ThreadTS, store.ScanTime(&t.ExpiresAt))
+	if store.IsNoRows(err) {
+		return Thread{}, fmt.Errorf("slack: thread of post %s: %w", postID, ErrNotFound)
+	}
+	if err != nil {
+		return Thread{}, fmt.Errorf("slack: thread of post %s: %w", postID, err)
+	}
+	return t, nil
 }
 
 func (s *sqliteStore) SaveInstall(ctx context.Context, in Install) error {

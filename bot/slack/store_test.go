@@ -78,6 +78,41 @@ func TestStoreConformance(t *testing.T) {
 			}
 		})
 
+		t.Run("threads: saved, moved, scoped by workspace, expired and purged", func(t *testing.T) {
+			th := slack.Thread{WorkspaceID: "T1", PostID: "P1", Channel: "C1", ThreadTS: "1700000000.000100", ExpiresAt: t0.Add(time.Hour)}
+			if err := st.SaveThread(ctx, th); err != nil {
+				t.Fatal(err)
+			}
+			if got, err := st.Thread(ctx, "T1", "P1", t0); err != nil || got != th {
+				t.Fatalf("thread = %+v, %v; want %+v", got, err, th)
+			}
+			if _, err := st.Thread(ctx, "T2", "P1", t0); !errors.Is(err, slack.ErrNotFound) {
+				t.Fatalf("another workspace's thread: err = %v", err)
+			}
+			th.Channel, th.ThreadTS = "C2", ""
+			if err := st.SaveThread(ctx, th); err != nil {
+				t.Fatal(err)
+			}
+			if got, err := slack.NewStore(storetest.Reopen(t, db)).Thread(ctx, "T1", "P1", t0); err != nil || got != th {
+				t.Fatalf("moved thread (other replica) = %+v, %v; want %+v", got, err, th)
+			}
+			if _, err := st.Thread(ctx, "T1", "P1", t0.Add(time.Hour)); !errors.Is(err, slack.ErrNotFound) {
+				t.Fatalf("expired thread: err = %v", err)
+			}
+			if err := st.SaveThread(ctx, slack.Thread{WorkspaceID: "T1", PostID: "P2", Channel: "C1", ExpiresAt: t0.Add(10 * time.Hour)}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.PurgeSeen(ctx, t0.Add(2*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.Thread(ctx, "T1", "P2", t0); err != nil {
+				t.Fatalf("purge deleted a live thread: %v", err)
+			}
+			if _, err := st.Thread(ctx, "T1", "P1", t0.Add(-time.Hour)); !errors.Is(err, slack.ErrNotFound) {
+				t.Fatalf("purged thread still there: err = %v", err)
+			}
+		})
+
 		t.Run("installs", func(t *testing.T) {
 			if _, err := st.Install(ctx, "TX"); !errors.Is(err, slack.ErrNotFound) {
 				t.Fatalf("missing install: err = %v", err)
