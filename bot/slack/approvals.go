@@ -32,6 +32,9 @@ type Decision struct {
 	// Already is true when the approval had been decided before this call:
 	// Text then says what happened then.
 	Already bool
+	// PostID is the post the approved action made, if it made one: its
+	// job outcome is told in the approval's thread.
+	PostID string
 }
 
 // Publisher is tools/publish as the door needs it: a person's explicit
@@ -130,7 +133,12 @@ func (b *Bot) approvalAction(ctx context.Context, a action, approve bool) {
 	var d Decision
 	var err error
 	if approve {
+		ask := b.startAsk(a.caller.WorkspaceID)
+		defer ask.end()
 		d, err = b.d.Approvals.Approve(ctx, a.caller, a.id)
+		if err == nil && !d.Already {
+			ask.record(ctx, d.PostID, a.channel, threadOf(a))
+		}
 	} else {
 		d, err = b.d.Approvals.Reject(ctx, a.caller, a.id, "rejected in Slack by "+a.caller.UserID)
 	}
@@ -184,6 +192,15 @@ func (b *Bot) settle(ctx context.Context, a action, ap Approval, outcome string)
 	if err != nil {
 		b.log.Error().Err(err).Msg("slack: settle approval")
 	}
+}
+
+// threadOf is the thread of the message clicked, else that message: a job
+// outcome answers there.
+func threadOf(a action) string {
+	if a.thread != "" {
+		return a.thread
+	}
+	return a.message
 }
 
 // ephemeral tells only the clicking person.
@@ -308,12 +325,20 @@ func (b *Bot) submitEdit(ctx context.Context, api *slack.Client, c identity.Call
 		req.ImageURLs = append(req.ImageURLs, t.Media...)
 	}
 	var outcome string
+	ask := b.startAsk(c.WorkspaceID)
+	defer ask.end()
 	if meta.Schedule {
 		s, err := b.d.Publisher.Schedule(ctx, c, req, at)
 		outcome = scheduledText(s, at, err)
+		if err == nil {
+			ask.record(ctx, s.PostID, a.channel, threadOf(a))
+		}
 	} else {
 		o, err := b.d.Publisher.PublishNow(ctx, c, req)
 		outcome = outcomeText(o, err)
+		if err == nil {
+			ask.record(ctx, o.PostID, a.channel, threadOf(a))
+		}
 	}
 	b.settle(ctx, a, ap, fmt.Sprintf("Edited by <@%s>. %s", c.UserID, outcome))
 }

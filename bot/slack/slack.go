@@ -49,6 +49,12 @@ type Config struct {
 	DefaultRole identity.Role
 	// NotifyChannel receives job outcomes that belong to no thread.
 	NotifyChannel string
+	// ThreadFor is how long after a post is due the thread that asked for
+	// it is remembered (default 7 days).
+	ThreadFor time.Duration
+	// Outcomes bounds the job outcomes being told at once; more are dropped
+	// (default 256).
+	Outcomes int
 	// SeenFor is how long a delivery is remembered (default 1 h).
 	SeenFor time.Duration
 	// MessageGap is the least time between two messages in a channel (default 1 s).
@@ -79,6 +85,7 @@ type Deps struct {
 	Conversations Conversations
 	Approvals     Approvals // nil: approvals are not shown as buttons
 	Publisher     Publisher // nil: edited approvals, /mm post and App Home are unavailable
+	Posts         Posts     // nil: job outcomes are not told
 	Accounts      Accounts  // nil: /mm accounts and App Home are unavailable
 	Jobs          Jobs      // nil: /mm jobs is unavailable
 	Tokens        Tokens    // nil: /mm token is unavailable
@@ -109,6 +116,7 @@ type Bot struct {
 
 	mu      sync.Mutex
 	clients map[string]*slack.Client // bot token → client
+	out     outcomes                 // guarded by mu, but for its slots
 }
 
 // New returns the door. ctx bounds the work done after acknowledgements:
@@ -150,6 +158,12 @@ func New(ctx context.Context, cfg Config, d Deps) (*Bot, error) {
 	if cfg.UserTTL <= 0 {
 		cfg.UserTTL = time.Hour
 	}
+	if cfg.ThreadFor <= 0 {
+		cfg.ThreadFor = 7 * 24 * time.Hour
+	}
+	if cfg.Outcomes <= 0 {
+		cfg.Outcomes = 256
+	}
 	if d.HTTP == nil {
 		d.HTTP = &http.Client{Timeout: 30 * time.Second}
 	}
@@ -159,6 +173,7 @@ func New(ctx context.Context, cfg Config, d Deps) (*Bot, error) {
 	b := &Bot{
 		cfg: cfg, d: d, log: d.Log, now: d.Now, base: ctx,
 		pace: newPacer(cfg.MessageGap, d.Now), clients: map[string]*slack.Client{},
+		out: outcomes{slots: make(chan struct{}, cfg.Outcomes), asks: map[string]int{}, parked: map[string]map[string]bool{}},
 	}
 	b.users = newUserCache(cfg.UserTTL, d.Now)
 	b.handlers = b.eventHandlers()

@@ -126,7 +126,7 @@ func (b *Bot) slash(ctx context.Context, c identity.Caller, channel, text string
 
 // slashPost publishes now or schedules: a person's explicit command, so no
 // approval. Platforms become every connected account of those platforms.
-func (b *Bot) slashPost(ctx context.Context, c identity.Caller, _ string, cmd commands.Command) (string, error) {
+func (b *Bot) slashPost(ctx context.Context, c identity.Caller, channel string, cmd commands.Command) (string, error) {
 	if err := c.Require(identity.Editor); err != nil {
 		return "", fmt.Errorf("%w (viewers cannot post)", err)
 	}
@@ -138,15 +138,23 @@ func (b *Bot) slashPost(ctx context.Context, c identity.Caller, _ string, cmd co
 		return "", err
 	}
 	req := publish.Request{Content: publish.Content{Text: cmd.Text, Link: cmd.Link, ImageURLs: cmd.ImageURLs, VideoURL: cmd.VideoURL}, AccountIDs: ids}
+	ask := b.startAsk(c.WorkspaceID)
+	defer ask.end()
 	if cmd.Kind == commands.KindSchedule {
 		at, err := b.d.Publisher.ParseTime(ctx, c, cmd.When)
 		if err != nil {
 			return "", err
 		}
 		s, err := b.d.Publisher.Schedule(ctx, c, req, at)
+		if err == nil {
+			ask.record(ctx, s.PostID, channel, "")
+		}
 		return scheduledText(s, at, err), nil
 	}
 	o, err := b.d.Publisher.PublishNow(ctx, c, req)
+	if err == nil {
+		ask.record(ctx, o.PostID, channel, "")
+	}
 	return outcomeText(o, err), nil
 }
 

@@ -23,16 +23,21 @@ func (a *app) slackDoor(ctx context.Context, cfg config, log zerolog.Logger) (*s
 	if cfg.SlackSigningSecret == "" && cfg.SlackAppToken == "" {
 		return nil, nil
 	}
-	return slackbot.New(ctx, slackbot.Config{
+	bot, err := slackbot.New(ctx, slackbot.Config{
 		SigningSecret: cfg.SlackSigningSecret, BotToken: cfg.SlackBotToken, AppToken: cfg.SlackAppToken, APIURL: cfg.SlackAPIURL,
 		ClientID: cfg.SlackClientID, ClientSecret: cfg.SlackClientSecret, PublicURL: cfg.PublicURL,
 		DefaultRole: cfg.DefaultRole, NotifyChannel: cfg.SlackNotifyChannel,
 	}, slackbot.Deps{
 		Store: slackbot.NewStore(a.db), Users: a.identity, Tokens: a.identity,
 		Conversations: slackConversations{a.agents}, Approvals: slackApprovals{a: a},
-		Publisher: a.publish, Accounts: a.accounts, Jobs: a.scheduler,
+		Publisher: a.publish, Posts: a.publish, Accounts: a.accounts, Jobs: a.scheduler,
 		Settings: a.settings, SignIn: a.sessions, Vault: a.vault, States: oauth.NewStates(a.db, a.vault, nil), Log: log,
 	})
+	if err != nil {
+		return nil, err
+	}
+	a.slack.Store(bot)
+	return bot, nil
 }
 
 // slackConversations is the orchestrator as the Slack door sees it.
@@ -130,7 +135,11 @@ func decision(r agents.ApprovalResult, err error) (slackbot.Decision, error) {
 	if err != nil {
 		return slackbot.Decision{}, err
 	}
-	return slackbot.Decision{Status: string(r.Approval.Status), Text: r.Text}, nil
+	var made struct {
+		PostID string `json:"post_id"`
+	}
+	_ = json.Unmarshal(r.Result, &made) // not a post: no post id, nothing to tell later
+	return slackbot.Decision{Status: string(r.Approval.Status), Text: r.Text, PostID: made.PostID}, nil
 }
 
 // runSlack starts what the door runs beside the HTTP routes until ctx ends:

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -92,6 +93,8 @@ type app struct {
 	// accountEvents carries account events (connected, needs
 	// re-authorization) to the Slack door; full, it drops them.
 	accountEvents *accounts.Channel
+	// slack is the Slack door once serve built it: publish outcomes go to it.
+	slack *atomic.Pointer[slackbot.Bot]
 	// userLocation is a user's zone, the workspace's when the user has none.
 	userLocation func(ctx context.Context, workspaceID, userID string) (*time.Location, error)
 }
@@ -217,12 +220,18 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	if err != nil {
 		return nil, err
 	}
-	var feed *analytics.Feed // set below, before anything publishes
+	var feed *analytics.Feed                  // set below, before anything publishes
+	door := new(atomic.Pointer[slackbot.Bot]) // set by serve when Slack is configured
 	pub, err := publish.New(publish.Config{
 		Store: publish.NewStore(db), Accounts: publishAccounts{acc}, Adapters: publishers,
 		Jobs: publish.SchedulerJobs(sch), Log: log, UserLocation: userLocation,
 		Campaigns: campaignChecker{camp},
-		OnSettled: func(d publish.Delivery) { feed.Settled(d) },
+		OnSettled: func(d publish.Delivery) {
+			feed.Settled(d)
+			if bot := door.Load(); bot != nil {
+				bot.Settled(d) // tells the thread that asked, once every target is final
+			}
+		},
 	})
 	if err != nil {
 		return nil, err
@@ -248,7 +257,7 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an, feed: feed, campaigns: camp,
 		library: lib, settings: set,
 		sessions: identity.NewSessions(identity.NewSessionStore(db), ids, time.Now), publicURL: cfg.PublicURL, userLocation: userLocation,
-		memory: memory.New(memory.NewStore(db), time.Now), vault: vault, accountEvents: events}
+		memory: memory.New(memory.NewStore(db), time.Now), vault: vault, accountEvents: events, slack: door}
 	if err := a.recurring(vault); err != nil {
 		return nil, err
 	}
