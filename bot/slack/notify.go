@@ -161,8 +161,13 @@ func (b *Bot) retryAction(ctx context.Context, a action) {
 		b.ephemeral(ctx, a, "Retrying is not available on this server.")
 		return
 	}
+	ask := b.startAsk(a.caller.WorkspaceID)
+	defer ask.end()
 	o, err := b.d.Publisher.Retry(ctx, a.caller, a.id)
 	b.settleOutcome(ctx, a, "Retried", o, err)
+	if err == nil {
+		ask.told(ctx, o.PostID)
+	}
 }
 
 // anywayAction publishes an unconfirmed delivery again as the clicker.
@@ -172,8 +177,13 @@ func (b *Bot) anywayAction(ctx context.Context, a action) {
 		b.ephemeral(ctx, a, "This button is out of date.")
 		return
 	}
+	ask := b.startAsk(a.caller.WorkspaceID)
+	defer ask.end()
 	o, err := b.d.Publisher.PublishAnyway(ctx, a.caller, postID, accountID)
 	b.settleOutcome(ctx, a, "Published anyway", o, err)
+	if err == nil {
+		ask.told(ctx, o.PostID)
+	}
 }
 
 // settleOutcome replaces an outcome message with the new outcome; a refusal

@@ -83,11 +83,18 @@ func (b *Bot) tellOutcome(ctx context.Context, ws, postID string) error {
 	if err != nil {
 		return err
 	}
-	first, err := b.d.Store.Remember(ctx, "notified:"+postID+":"+key, now, now.Add(notifiedFor))
+	first, err := b.claim(ctx, postID, key)
 	if err != nil || !first {
 		return err
 	}
 	return b.NotifyOutcome(ctx, ws, channel, thread, o)
+}
+
+// claim takes the telling of the post's final state key, once across
+// replicas: true for the one who tells it.
+func (b *Bot) claim(ctx context.Context, postID, key string) (bool, error) {
+	now := b.now()
+	return b.d.Store.Remember(ctx, "notified:"+postID+":"+key, now, now.Add(notifiedFor))
 }
 
 // outcomeOf is the post's outcome per target (cancelled ones left out), the
@@ -154,6 +161,25 @@ func (a ask) end() {
 	b.mu.Unlock()
 	for id := range parked {
 		b.tell(a.ws, id)
+	}
+}
+
+// told marks the post's present outcome as told when it is final: a button
+// that retried it has shown that outcome in its own message already.
+func (a ask) told(ctx context.Context, postID string) {
+	b := a.b
+	if b.d.Posts == nil {
+		return
+	}
+	p, err := b.d.Posts.Get(ctx, systemCaller(a.ws), postID)
+	if err != nil {
+		b.log.Error().Err(err).Str("post", postID).Msg("slack: read a retried post")
+		return
+	}
+	if _, key, final := outcomeOf(p); final {
+		if _, err := b.claim(ctx, postID, key); err != nil {
+			b.log.Error().Err(err).Str("post", postID).Msg("slack: mark a retried outcome told")
+		}
 	}
 }
 

@@ -176,7 +176,7 @@ func TestFailedOutcomeHasReasonAndRetry(t *testing.T) {
 	t.Parallel()
 	w := newJobWorld(t)
 	w.sb.InjectFault(sandbox.Fault{Platform: "twitter", Method: http.MethodPost, Path: "/2/tweets", Status: http.StatusForbidden,
-		Body: `{"title":"Forbidden","detail":"You are not permitted to perform this action.","type":"about:blank","status":403}`})
+		Body: `{"title":"Forbidden","detail":"You are not permitted to perform this action.","type":"about:blank","status":403}`, Times: 1})
 	b := w.door(t, nil)
 	slashRun(t, b, "U1", `schedule "Refused by X" to twitter `+at(300*time.Millisecond))
 	got := outcomes(t, 1, b)
@@ -187,9 +187,22 @@ func TestFailedOutcomeHasReasonAndRetry(t *testing.T) {
 	blocks := got[0].Args.Get("blocks")
 	for _, want := range []string{posts[0].Targets[0].Error, `"mm_retry"`, `"` + posts[0].ID + `"`} {
 		if !strings.Contains(blocks, want) {
-			t.Errorf("failed outcome lacks %s: %s", want, blocks)
+			t.Fatalf("failed outcome lacks %s: %s", want, blocks)
 		}
 	}
+
+	// Retry calls tools/publish Retry; its outcome replaces the message, and
+	// is not told a second time.
+	b.signed(t, "/slack/interactivity", clickValue("U1", "mm_retry", posts[0].ID, got[0].TS()))
+	b.bot.Wait()
+	updates := b.fake.Calls("chat.update")
+	if len(updates) != 1 || !strings.Contains(updates[0].Args.Get("text"), "Retried by <@U1>") || !strings.Contains(updates[0].Args.Get("text"), "|published>") {
+		t.Fatalf("updates = %+v", updates)
+	}
+	if p, err := w.svc.Get(context.Background(), identity.Caller{WorkspaceID: team, UserID: "U1", Role: identity.Viewer}, posts[0].ID); err != nil || p.Status != "published" {
+		t.Fatalf("retried post = %+v, %v", p, err)
+	}
+	outcomes(t, 1, b)
 }
 
 // Two deliveries of one post settle at once and every replica's door hears
