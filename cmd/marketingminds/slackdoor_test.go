@@ -86,13 +86,16 @@ func TestSlackDecision(t *testing.T) {
 		already bool
 		text    string
 		fails   bool
+		postID  string
 	}{
-		{"first decision", agents.ApprovalResult{Approval: agents.Approval{Status: agents.ApprovalDone}, Text: "Published to LinkedIn"}, nil, false, "Published to LinkedIn", false},
-		{"decided before", decided, fmt.Errorf("%w: it is done", agents.ErrDecided), true, "it is done (decided by <@U1>)", false},
-		{"refused", agents.ApprovalResult{}, fmt.Errorf("%w: not yours", identity.ErrForbidden), false, "", true},
+		{"first decision", agents.ApprovalResult{Approval: agents.Approval{Status: agents.ApprovalDone}, Text: "Published to LinkedIn",
+			Result: []byte(`{"success":true,"post_id":"P7","results":[]}`)}, nil, false, "Published to LinkedIn", false, "P7"},
+		{"not a post", agents.ApprovalResult{Approval: agents.Approval{Status: agents.ApprovalDone}, Text: "Saved", Result: []byte(`["x"]`)}, nil, false, "Saved", false, ""},
+		{"decided before", decided, fmt.Errorf("%w: it is done", agents.ErrDecided), true, "it is done (decided by <@U1>)", false, ""},
+		{"refused", agents.ApprovalResult{}, fmt.Errorf("%w: not yours", identity.ErrForbidden), false, "", true, ""},
 	} {
 		d, err := decision(tc.r, tc.err)
-		if (err != nil) != tc.fails || d.Already != tc.already || d.Text != tc.text {
+		if (err != nil) != tc.fails || d.Already != tc.already || d.Text != tc.text || d.PostID != tc.postID {
 			t.Errorf("%s: %+v, %v", tc.name, d, err)
 		}
 		if tc.fails && !errors.Is(err, identity.ErrForbidden) {

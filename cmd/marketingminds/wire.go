@@ -287,7 +287,7 @@ func (a *app) recurring(vault *oauth.Vault) error {
 		_, serr := states.Purge(ctx, now)
 		_, kerr := a.publish.PurgeIdempotencyKeys(ctx)
 		_, lerr := a.sessions.Purge(ctx)
-		_, seenErr := slackbot.NewStore(a.db).PurgeSeen(ctx, now) // Slack deliveries remembered for dedupe
+		_, seenErr := slackbot.NewStore(a.db).PurgeSeen(ctx, now) // Slack deliveries remembered for dedupe, threads of posts, told outcomes
 		return errors.Join(serr, kerr, lerr, seenErr, a.scheduler.Cleanup(ctx))
 	})
 }
