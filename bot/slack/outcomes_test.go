@@ -256,3 +256,39 @@ func TestOutcomeOfPostFromElsewhere(t *testing.T) {
 		t.Fatalf("told in %+v, want the notification channel %s", got[0].Args, dm)
 	}
 }
+
+// postingGate approves by scheduling the post through tools/publish, as
+// the orchestrator's schedule_post does, and names the post it made.
+type postingGate struct {
+	svc *publish.Service
+}
+
+func (g postingGate) Get(context.Context, identity.Caller, string) (slack.Approval, error) {
+	return launch, nil
+}
+
+func (g postingGate) Approve(ctx context.Context, c identity.Caller, _ string) (slack.Decision, error) {
+	s, err := g.svc.Schedule(ctx, c, publish.Request{Content: publish.Content{Text: "Approved launch"}, AccountIDs: []string{"acc2"}}, time.Now().Add(300*time.Millisecond))
+	if err != nil {
+		return slack.Decision{}, err
+	}
+	return slack.Decision{Status: "done", Text: "Scheduled.", PostID: s.PostID}, nil
+}
+
+func (g postingGate) Reject(context.Context, identity.Caller, string, string) (slack.Decision, error) {
+	return slack.Decision{Status: "rejected"}, nil
+}
+
+// An approval approved by a click in a thread: its post's outcome answers
+// in that thread, not the notification channel.
+func TestApprovedPostOutcomeToldInTheThread(t *testing.T) {
+	t.Parallel()
+	w := newJobWorld(t)
+	b := w.door(t, nil, func(c *slack.Config, d *slack.Deps) { c.NotifyChannel, d.Approvals = dm, postingGate{w.svc} })
+	b.signed(t, "/slack/interactivity", click("U1", "mm_approve", "1700000200.000100"))
+	b.bot.Wait()
+	got := outcomes(t, 1, b)
+	if got[0].Args.Get("channel") != channel || got[0].Args.Get("thread_ts") != askThread || !strings.Contains(got[0].Args.Get("text"), "|published>") {
+		t.Fatalf("told %+v, want a published outcome in thread %s of %s", got[0].Args, askThread, channel)
+	}
+}
