@@ -292,3 +292,37 @@ func TestApprovedPostOutcomeToldInTheThread(t *testing.T) {
 		t.Fatalf("told %+v, want a published outcome in thread %s of %s", got[0].Args, askThread, channel)
 	}
 }
+
+// stuckPosts is a post store that answers only when released.
+type stuckPosts struct {
+	mu      sync.Mutex
+	gets    int
+	release chan struct{}
+}
+
+func (p *stuckPosts) Get(ctx context.Context, _ identity.Caller, id string) (publish.PostView, error) {
+	p.mu.Lock()
+	p.gets++
+	p.mu.Unlock()
+	<-p.release
+	return publish.PostView{ID: id, Targets: []publish.TargetView{{AccountID: "acc2", Platform: "twitter", Status: publish.StatusPublished}}}, nil
+}
+
+// Settled never blocks publishing: beyond the bound, outcomes are dropped.
+func TestSettledNeverBlocks(t *testing.T) {
+	t.Parallel()
+	posts := &stuckPosts{release: make(chan struct{})}
+	b := setup(t, func(c *slack.Config, d *slack.Deps) { c.Outcomes, c.NotifyChannel, d.Posts = 2, channel, posts })
+	for _, id := range []string{"P1", "P2", "P3", "P4"} {
+		b.bot.Settled(publish.Delivery{WorkspaceID: team, PostID: id, Status: publish.StatusPublished})
+	}
+	b.bot.Settled(publish.Delivery{WorkspaceID: team, PostID: "P5", Status: publish.StatusPending}) // not final: ignored
+	close(posts.release)
+	b.bot.Wait()
+	if posts.gets != 2 {
+		t.Fatalf("%d posts read, want the 2 the bound allows", posts.gets)
+	}
+	if got := outcomes(t, 2, b); got[0].Args.Get("channel") != channel {
+		t.Fatalf("told in %+v", got[0].Args)
+	}
+}
