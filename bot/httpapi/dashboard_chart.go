@@ -24,10 +24,16 @@ const (
 	chartTicks, chartDateEvery = 5, 7
 )
 
-// impressionsChart draws the daily impressions of each platform of h as an
-// SVG line chart with axes, labels, a legend and one marker per known day:
-// readable without JavaScript. A day without figures is a gap, not a zero.
+// impressionsChart draws the daily impressions of each platform of h.
 func impressionsChart(h analytics.History) template.HTML {
+	return seriesChart(h, "Impressions", func(s analytics.Series) []*int64 { return s.Impressions })
+}
+
+// seriesChart draws one daily figure (label, read by metric) of each
+// platform of h as an SVG line chart with axes, labels, a legend and one
+// marker per known day: readable without JavaScript. A day without figures
+// is a gap, not a zero.
+func seriesChart(h analytics.History, label string, metric func(analytics.Series) []*int64) template.HTML {
 	names := make([]platform.Name, 0, len(h.Platforms))
 	for p := range h.Platforms {
 		names = append(names, p)
@@ -40,7 +46,7 @@ func impressionsChart(h analytics.History) template.HTML {
 		if len(s.Dates) > len(dates) {
 			dates = s.Dates
 		}
-		for _, v := range s.Impressions {
+		for _, v := range metric(s) {
 			if v != nil && *v > maxV {
 				maxV = *v
 			}
@@ -61,8 +67,8 @@ func impressionsChart(h analytics.History) template.HTML {
 
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">`, chartW, chartH)
-	fmt.Fprintf(&b, `<title id="chart-title">Impressions per day by platform</title><desc id="chart-desc">%s to %s; highest day %d.</desc>`,
-		esc(dates[0]), esc(dates[len(dates)-1]), maxV)
+	fmt.Fprintf(&b, `<title id="chart-title">%s per day by platform</title><desc id="chart-desc">%s to %s; highest day %d.</desc>`,
+		esc(label), esc(dates[0]), esc(dates[len(dates)-1]), maxV)
 	for t := 0; t <= chartTicks; t++ { // y axis: grid lines and labels
 		v := top * int64(t) / chartTicks
 		fmt.Fprintf(&b, `<line class="grid" x1="%d" x2="%d" y1="%.1f" y2="%.1f"/>`, chartLeft, chartW-chartRight, y(v), y(v))
@@ -84,7 +90,7 @@ func impressionsChart(h analytics.History) template.HTML {
 			}
 			seg = nil
 		}
-		for i, v := range s.Impressions {
+		for i, v := range metric(s) {
 			if v == nil || i >= len(dates) {
 				flush()
 				continue

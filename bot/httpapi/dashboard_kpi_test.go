@@ -36,11 +36,32 @@ func (a *dashAnalytics) Overview(ctx context.Context, c identity.Caller) (analyt
 	return o, nil
 }
 
+// History: X's impressions on 2026-11-29 (100) and 2026-11-30 (150),
+// engagement on the 30th only.
 func (a *dashAnalytics) History(ctx context.Context, c identity.Caller, p platform.Name, days int) (analytics.History, error) {
-	return analytics.History{}, nil
+	h := analytics.History{Platforms: map[platform.Name]analytics.Series{}}
+	if c.WorkspaceID == "T1" {
+		h.Platforms[platform.Twitter] = analytics.Series{Dates: []string{"2026-11-28", "2026-11-29", "2026-11-30", "2026-12-01"},
+			Impressions: []*int64{nil, ptr(100), ptr(150), nil}, Engagement: []*int64{nil, nil, ptr(12), nil}, Reach: make([]*int64, 4)}
+	}
+	return h, nil
+}
+
+func (a *dashAnalytics) BestTimes(ctx context.Context, c identity.Caller, p platform.Name) (analytics.BestTimes, error) {
+	out := analytics.BestTimes{TimeZone: "UTC", Platforms: map[platform.Name]analytics.PlatformBestTimes{}}
+	pb := analytics.PlatformBestTimes{Note: "too little data: 2 measured posts", Best: []analytics.Slot{{Weekday: "Tuesday", Hour: 9}}}
+	if c.WorkspaceID == "T1" {
+		pb.MeasuredPosts = 4
+		pb.Grid = []analytics.Slot{{Weekday: "Tuesday", Hour: 9, Posts: 3, EngagementRate: fptr(6)}, {Weekday: "Monday", Hour: 14, Posts: 1, EngagementRate: fptr(2)}}
+	}
+	out.Platforms[p] = pb
+	return out, nil
 }
 
 func (a *dashAnalytics) Aggregate(ctx context.Context, c identity.Caller, rg analytics.Range) (analytics.Aggregate, error) {
+	if rg == (analytics.Range{}) {
+		rg = overviewRange
+	}
 	if _, err := analytics.NewRange(rg.From, rg.To); err != nil {
 		return analytics.Aggregate{}, err
 	}
