@@ -54,7 +54,9 @@ type view struct {
 	Notice  string
 	Error   string
 	CanEdit bool
-	Data    any
+	// HasEmail: the e-mail and CRM pages are served.
+	HasEmail bool
+	Data     any
 }
 
 // pageHandler serves a signed-in page.
@@ -78,6 +80,7 @@ func (s *Server) dashboardRoutes(mux *routeMux) {
 	mux.Handle("GET /dashboard/posts", s.page(identity.Viewer, "posts", s.postsPage))
 	mux.Handle("GET /dashboard/posts/{id}", s.page(identity.Viewer, "posts", s.postPage))
 	mux.Handle("POST /dashboard/posts/{id}/{action}", s.page(identity.Editor, "posts", s.postAction))
+	s.campaignsRoutes(mux)
 }
 
 func (s *Server) assetHandler(assets fs.FS) http.Handler {
@@ -128,7 +131,7 @@ func (s *Server) page(min identity.Role, nav string, h pageHandler) http.Handler
 			return
 		}
 		v := &view{Caller: c, CSRF: identity.CSRFToken(cookie.Value), Sandbox: s.deps.Sandbox != nil, Nav: nav,
-			CanEdit: c.Role.AtLeast(identity.Editor), Loc: s.location(r.Context(), c)}
+			CanEdit: c.Role.AtLeast(identity.Editor), Loc: s.location(r.Context(), c), HasEmail: s.deps.Campaigns != nil}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			if !s.sameOrigin(r) {
 				s.renderError(w, r, http.StatusForbidden, "This request came from another site and was refused.")

@@ -67,6 +67,8 @@ var templateFuncs = template.FuncMap{
 		}
 		return strconv.FormatFloat(*v, 'f', 1, 64) + " %"
 	},
+	// zohoView bundles the page's view and a message for "needzoho".
+	"zohoView": func(v *view, msg string) zohoNotice { return zohoNotice{V: v, Msg: msg} },
 	// errs bundles a field's messages for the "errs" template.
 	"errs": func(all map[string][]string, field string) fieldErrors {
 		return fieldErrors{Field: strings.ReplaceAll(field, ".", "-"), Msgs: all[field]}
@@ -76,4 +78,9 @@ var templateFuncs = template.FuncMap{
 type fieldErrors struct {
 	Field string
 	Msgs  []string
+}
+
+type zohoNotice struct {
+	V   *view
+	Msg string
 }
