@@ -54,9 +54,10 @@ type view struct {
 	Notice  string
 	Error   string
 	CanEdit bool
-	// HasEmail: the e-mail and CRM pages are served.
-	HasEmail bool
-	Data     any
+	// HasEmail, HasLibrary: the e-mail and CRM pages, the library pages
+	// are served.
+	HasEmail, HasLibrary bool
+	Data                 any
 }
 
 // pageHandler serves a signed-in page.
@@ -81,6 +82,7 @@ func (s *Server) dashboardRoutes(mux *routeMux) {
 	mux.Handle("GET /dashboard/posts/{id}", s.page(identity.Viewer, "posts", s.postPage))
 	mux.Handle("POST /dashboard/posts/{id}/{action}", s.page(identity.Editor, "posts", s.postAction))
 	s.campaignsRoutes(mux)
+	s.libraryRoutes(mux)
 }
 
 func (s *Server) assetHandler(assets fs.FS) http.Handler {
@@ -131,7 +133,7 @@ func (s *Server) page(min identity.Role, nav string, h pageHandler) http.Handler
 			return
 		}
 		v := &view{Caller: c, CSRF: identity.CSRFToken(cookie.Value), Sandbox: s.deps.Sandbox != nil, Nav: nav,
-			CanEdit: c.Role.AtLeast(identity.Editor), Loc: s.location(r.Context(), c), HasEmail: s.deps.Campaigns != nil}
+			CanEdit: c.Role.AtLeast(identity.Editor), Loc: s.location(r.Context(), c), HasEmail: s.deps.Campaigns != nil, HasLibrary: s.deps.Library != nil}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			if !s.sameOrigin(r) {
 				s.renderError(w, r, http.StatusForbidden, "This request came from another site and was refused.")
