@@ -56,8 +56,8 @@ type view struct {
 	CanEdit bool
 	// HasEmail, HasLibrary: the e-mail and CRM pages, the library pages
 	// are served.
-	HasEmail, HasLibrary bool
-	Data                 any
+	HasEmail, HasLibrary, HasSettings bool
+	Data                              any
 }
 
 // pageHandler serves a signed-in page.
@@ -83,6 +83,7 @@ func (s *Server) dashboardRoutes(mux *routeMux) {
 	mux.Handle("POST /dashboard/posts/{id}/{action}", s.page(identity.Editor, "posts", s.postAction))
 	s.campaignsRoutes(mux)
 	s.libraryRoutes(mux)
+	s.settingsRoutes(mux)
 }
 
 func (s *Server) assetHandler(assets fs.FS) http.Handler {
@@ -133,7 +134,8 @@ func (s *Server) page(min identity.Role, nav string, h pageHandler) http.Handler
 			return
 		}
 		v := &view{Caller: c, CSRF: identity.CSRFToken(cookie.Value), Sandbox: s.deps.Sandbox != nil, Nav: nav,
-			CanEdit: c.Role.AtLeast(identity.Editor), Loc: s.location(r.Context(), c), HasEmail: s.deps.Campaigns != nil, HasLibrary: s.deps.Library != nil}
+			CanEdit: c.Role.AtLeast(identity.Editor), Loc: s.location(r.Context(), c), HasEmail: s.deps.Campaigns != nil, HasLibrary: s.deps.Library != nil,
+			HasSettings: s.deps.Settings != nil}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			if !s.sameOrigin(r) {
 				s.renderError(w, r, http.StatusForbidden, "This request came from another site and was refused.")

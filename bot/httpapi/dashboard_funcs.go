@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/marketingminds/marketingminds/tools/publish"
+	"github.com/marketingminds/marketingminds/tools/settings"
 )
 
 // templateFuncs are the helpers the dashboard templates use.
@@ -66,6 +67,15 @@ var templateFuncs = template.FuncMap{
 			return "—"
 		}
 		return strconv.FormatFloat(*v, 'f', 1, 64) + " %"
+	},
+	"policyWords": func(p settings.Policy) string {
+		switch p {
+		case settings.PolicyAlways:
+			return "every publication waits for approval"
+		case settings.PolicyNever:
+			return "nothing waits for approval"
+		}
+		return "what the agent decides waits for approval (default)"
 	},
 	// zohoView bundles the page's view and a message for "needzoho".
 	"zohoView": func(v *view, msg string) zohoNotice { return zohoNotice{V: v, Msg: msg} },

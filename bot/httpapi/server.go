@@ -66,6 +66,9 @@ type Deps struct {
 	Library Library
 	// Settings serves /api/settings when set (*settings.Service).
 	Settings Settings
+	// Tokens lets a dashboard admin create and revoke API tokens when set
+	// (*identity.Service).
+	Tokens TokenAdmin
 }
 
 // Server is the HTTP sidecar.
