@@ -33,6 +33,30 @@ type System struct {
 	TimeZone  string
 	Sandbox   bool
 	Accounts  []string // "X @acme_sandbox", ...
+	// Memory is what the team asked to remember (brand voice, audience,
+	// products, dos and don'ts); UserMemory is this person's preferences.
+	// Each line "topic: note".
+	Memory     []string
+	UserMemory []string
+	// Approval is the workspace's approval policy: "agent" or "always"
+	// (actions wait for a person) or "never".
+	Approval string
+}
+
+// Specialists are the specialist agents' templates ("content_writer" is
+// content_writer.tmpl); each renders a System.
+var Specialists = []string{"content_writer", "analyst", "email_marketer", "market_researcher", "planner"}
+
+// Specialist renders the system prompt of the specialist name.
+func (s *Set) Specialist(name string, v System) (string, error) {
+	if s.t.Lookup(name+".tmpl") == nil {
+		return "", fmt.Errorf("prompts: no specialist %q", name)
+	}
+	var b strings.Builder
+	if err := s.t.ExecuteTemplate(&b, name+".tmpl", v); err != nil {
+		return "", fmt.Errorf("prompts: %s: %w", name, err)
+	}
+	return b.String(), nil
 }
 
 // System renders the system prompt.

@@ -19,27 +19,12 @@ type authedHandler func(w http.ResponseWriter, r *http.Request, c identity.Calle
 // error shape.
 func (s *Server) auth(min identity.Role, h authedHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		header := r.Header.Get("Authorization")
-		if header == "" {
-			unauthorized(w, "missing_token", "send your API token as: Authorization: Bearer mm_...")
-			return
-		}
-		scheme, token, ok := strings.Cut(header, " ")
-		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-			unauthorized(w, "malformed_token", "the Authorization header must be: Bearer mm_...")
-			return
-		}
-		c, err := s.deps.Identity.Authenticate(r.Context(), strings.TrimSpace(token))
-		switch {
-		case errors.Is(err, identity.ErrMalformedToken):
-			unauthorized(w, "malformed_token", "that is not a Marketing Minds API token (they start with mm_)")
-			return
-		case errors.Is(err, identity.ErrInvalidToken):
-			unauthorized(w, "invalid_token", "the API token is unknown or was revoked; create a new one with `marketingminds token create`")
-			return
-		case err != nil:
-			zerolog.Ctx(r.Context()).Error().Err(err).Msg("http: authenticate")
-			writeError(w, http.StatusServiceUnavailable, "unavailable", "cannot check the token right now; try again shortly")
+		c, fail := s.authenticate(r)
+		if fail != nil {
+			if fail.status == http.StatusUnauthorized {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="marketingminds"`)
+			}
+			writeError(w, fail.status, fail.code, fail.message)
 			return
 		}
 		c.Door = identity.DoorAPI
@@ -53,7 +38,31 @@ func (s *Server) auth(min identity.Role, h authedHandler) http.Handler {
 	})
 }
 
-func unauthorized(w http.ResponseWriter, code, msg string) {
-	w.Header().Set("WWW-Authenticate", `Bearer realm="marketingminds"`)
-	writeError(w, http.StatusUnauthorized, code, msg)
+// authFailure is why a request's credential was refused.
+type authFailure struct {
+	status        int
+	code, message string
+}
+
+// authenticate reads the bearer API token of r and returns its caller.
+func (s *Server) authenticate(r *http.Request) (identity.Caller, *authFailure) {
+	header := r.Header.Get("Authorization")
+	if header == "" {
+		return identity.Caller{}, &authFailure{http.StatusUnauthorized, "missing_token", "send your API token as: Authorization: Bearer mm_..."}
+	}
+	scheme, token, ok := strings.Cut(header, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+		return identity.Caller{}, &authFailure{http.StatusUnauthorized, "malformed_token", "the Authorization header must be: Bearer mm_..."}
+	}
+	c, err := s.deps.Identity.Authenticate(r.Context(), strings.TrimSpace(token))
+	switch {
+	case errors.Is(err, identity.ErrMalformedToken):
+		return identity.Caller{}, &authFailure{http.StatusUnauthorized, "malformed_token", "that is not a Marketing Minds API token (they start with mm_)"}
+	case errors.Is(err, identity.ErrInvalidToken):
+		return identity.Caller{}, &authFailure{http.StatusUnauthorized, "invalid_token", "the API token is unknown or was revoked; create a new one with `marketingminds token create`"}
+	case err != nil:
+		zerolog.Ctx(r.Context()).Error().Err(err).Msg("http: authenticate")
+		return identity.Caller{}, &authFailure{http.StatusServiceUnavailable, "unavailable", "cannot check the token right now; try again shortly"}
+	}
+	return c, nil
 }

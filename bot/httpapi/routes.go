@@ -27,6 +27,7 @@ func (s *Server) routes(mux *routeMux) {
 		writeError(w, http.StatusNotFound, "not_found", "no such API route: "+r.Method+" "+r.URL.Path)
 	})
 
+	s.slackRoutes(mux)
 	if s.deps.Accounts != nil { // accounts and OAuth (tools/accounts)
 		mux.Handle("GET /api/social/connect/{platform}", s.auth(identity.Editor, s.connect))
 		mux.HandleFunc("GET /api/social/callback/{platform}", s.callback)
@@ -47,6 +48,11 @@ func (s *Server) routes(mux *routeMux) {
 		mux.Handle("POST /api/social/posts/{id}/retry", s.auth(identity.Editor, s.idempotent(s.postRetry)))
 		mux.Handle("POST /api/social/posts/{id}/publish-anyway", s.auth(identity.Editor, s.idempotent(s.postPublishAnyway)))
 		mux.Handle("POST /api/social/posts/{id}/cancel", s.auth(identity.Editor, s.postCancel))
+	}
+	if s.deps.Approvals != nil { // the agent's approval gate (agents)
+		mux.Handle("GET /api/approvals", s.auth(identity.Viewer, s.approvalList))
+		mux.Handle("POST /api/approvals/{id}/approve", s.auth(identity.Editor, s.approvalApprove))
+		mux.Handle("POST /api/approvals/{id}/reject", s.auth(identity.Editor, s.approvalReject))
 	}
 	if s.deps.Library != nil { // content library, templates, hashtags (tools/library)
 		content, tpl := library.KindContent, library.KindTemplate
@@ -101,6 +107,9 @@ func (s *Server) routes(mux *routeMux) {
 		mux.Handle("GET /api/social/analytics/best-times", s.auth(identity.Viewer, s.analyticsBestTimes))
 		mux.Handle("GET /api/social/analytics/{platform}/{account_id}", s.auth(identity.Viewer, s.analyticsAccount))
 		mux.Handle("GET /api/dashboard/overview", s.auth(identity.Viewer, s.dashboardOverview))
+	}
+	if s.deps.MCP != nil { // the Model Context Protocol (bot/mcp)
+		mux.HandleFunc("/mcp", s.mcp)
 	}
 }
 

@@ -43,9 +43,16 @@ type Deps struct {
 	Accounts Accounts
 	// Jobs serves /api/jobs/* when set (*schedule.Scheduler).
 	Jobs Jobs
+	// Approvals serves /api/approvals* when set (*agents.Orchestrator).
+	Approvals Approvals
+	// MCP serves the Model Context Protocol at /mcp when set
+	// (bot/mcp.Server.Handler); it finds the caller in the request context.
+	MCP http.Handler
 	// Analytics serves /api/social/analytics/* and /api/dashboard/overview
 	// when set (*analytics.Service).
 	Analytics Analytics
+	// Slack serves /slack/* when set (*slack.Bot).
+	Slack Slack
 	// Sessions serves the dashboard under /dashboard when set.
 	Sessions Sessions
 	// PublicURL is MM_PUBLIC_URL: the session cookie is Secure when it is https.

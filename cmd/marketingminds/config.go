@@ -16,6 +16,7 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/oauth"
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/integrations/zoho"
+	"github.com/marketingminds/marketingminds/tools/identity"
 )
 
 // config is the whole configuration, read once from the environment (and
@@ -39,6 +40,12 @@ type config struct {
 	OpenAIKey, OpenAIBaseURL, OpenAIModel            string
 	SlackBotToken, SlackAppToken, SlackSigningSecret string
 	SlackAPIURL                                      string
+	// SlackClientID and SlackClientSecret enable the multi-workspace
+	// install; SlackNotifyChannel gets job outcomes with no thread.
+	SlackClientID, SlackClientSecret, SlackNotifyChannel string
+	// DefaultRole is a new Slack user's role unless they are a workspace
+	// admin or owner (MM_DEFAULT_ROLE).
+	DefaultRole identity.Role
 
 	FacebookAppID, FacebookAppSecret       string
 	TwitterClientID, TwitterClientSecret   string
@@ -90,6 +97,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		OpenAIKey:     get("OPENAI_API_KEY"), OpenAIBaseURL: get("OPENAI_BASE_URL"), OpenAIModel: orDefault(get("OPENAI_MODEL"), "gpt-4o-mini"),
 		SlackBotToken: get("SLACK_BOT_TOKEN"), SlackAppToken: get("SLACK_APP_TOKEN"), SlackSigningSecret: get("SLACK_SIGNING_SECRET"),
 		SlackAPIURL:   get("SLACK_API_URL"),
+		SlackClientID: get("SLACK_CLIENT_ID"), SlackClientSecret: get("SLACK_CLIENT_SECRET"), SlackNotifyChannel: get("MM_SLACK_NOTIFY_CHANNEL"),
 		FacebookAppID: get("FACEBOOK_APP_ID"), FacebookAppSecret: get("FACEBOOK_APP_SECRET"),
 		TwitterClientID: get("TWITTER_CLIENT_ID"), TwitterClientSecret: get("TWITTER_CLIENT_SECRET"),
 		LinkedInClientID: get("LINKEDIN_CLIENT_ID"), LinkedInClientSecret: get("LINKEDIN_CLIENT_SECRET"),
@@ -103,6 +111,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 		bad("MM_HTTP_ADDR", "%q has an invalid port", c.HTTPAddr)
 	} else if host != "" && net.ParseIP(host) == nil && !validHostname(host) {
 		bad("MM_HTTP_ADDR", "%q has an invalid host", c.HTTPAddr)
+	}
+
+	if r, err := identity.ParseRole(orDefault(get("MM_DEFAULT_ROLE"), string(identity.Editor))); err != nil {
+		bad("MM_DEFAULT_ROLE", "%v", err)
+	} else {
+		c.DefaultRole = r
 	}
 
 	if v := get("MM_PUBLIC_URL"); v != "" {
@@ -186,6 +200,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	for _, pair := range [][2]string{
 		{"FACEBOOK_APP_ID", "FACEBOOK_APP_SECRET"}, {"TWITTER_CLIENT_ID", "TWITTER_CLIENT_SECRET"},
 		{"LINKEDIN_CLIENT_ID", "LINKEDIN_CLIENT_SECRET"}, {"ZOHO_CLIENT_ID", "ZOHO_CLIENT_SECRET"},
+		{"SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"},
 	} {
 		if (get(pair[0]) == "") != (get(pair[1]) == "") {
 			bad(pair[0], "set together with %s, or neither", pair[1])

@@ -22,7 +22,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.HTTPAddr != ":8080" || c.DataDir != "data" || c.LogFormat != "json" || c.MongoURI != "" || c.Sandbox ||
-		c.EncryptionKey != nil || c.PublicURL != "" || c.ZohoDataCenter != "com" || c.CronTZ.String() != "UTC" {
+		c.EncryptionKey != nil || c.PublicURL != "" || c.ZohoDataCenter != "com" || c.CronTZ.String() != "UTC" || c.DefaultRole != "editor" {
 		t.Fatalf("defaults = %+v", c)
 	}
 }
@@ -64,6 +64,8 @@ func TestLoadConfigReportsEveryProblem(t *testing.T) {
 		{"tz", map[string]string{"MM_CRON_TZ": "Mars/Olympus"}, []string{"MM_CRON_TZ"}},
 		{"half a credential", map[string]string{"FACEBOOK_APP_ID": "123"}, []string{"FACEBOOK_APP_ID: set together with FACEBOOK_APP_SECRET"}},
 		{"slack url", map[string]string{"SLACK_API_URL": "http://localhost:1/api"}, []string{"SLACK_API_URL"}},
+		{"default role", map[string]string{"MM_DEFAULT_ROLE": "owner"}, []string{"MM_DEFAULT_ROLE: unknown role"}},
+		{"half a slack app", map[string]string{"SLACK_CLIENT_SECRET": "s"}, []string{"SLACK_CLIENT_ID: set together with SLACK_CLIENT_SECRET"}},
 		{"all at once", map[string]string{
 			"MM_ENCRYPTION_KEY": "!!", "MONGODB_URI": "nope", "MM_HTTP_ADDR": "x", "ZOHO_DATA_CENTER": "mars",
 		}, []string{"MM_ENCRYPTION_KEY", "MONGODB_URI", "MM_HTTP_ADDR", "ZOHO_DATA_CENTER"}},

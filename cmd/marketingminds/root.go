@@ -37,6 +37,9 @@ func rootCommand(getenv func(string) string, stdout, stderr io.Writer) *cobra.Co
 		keysCommand(env, stdout),
 		versionCommand(stdout),
 		benchCommand(getenv, stdout, stderr),
+		slackCommand(stdout),
+		chatCommand(env, stdout, stderr),
+		mcpCommand(env, getenv, stdout, stderr),
 	)
 	return root
 }

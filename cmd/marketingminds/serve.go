@@ -87,6 +87,17 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 		return err
 	}
 	deps := a.httpDeps(log, reg)
+	if deps.MCP, err = a.mcpHandler(cfg.PublicURL, log); err != nil {
+		return err
+	}
+	bot, err := a.slackDoor(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	if bot != nil {
+		deps.Slack = bot
+		a.runSlack(ctx, bot, log)
+	}
 	if sb != nil {
 		deps.Sandbox = sb
 	}
@@ -99,6 +110,9 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 	if err := a.scheduler.Start(ctx); err != nil {
 		return err
 	}
+
+	feedDone := make(chan struct{})
+	go func() { a.feed.Run(ctx); close(feedDone) }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -115,9 +129,13 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		log.Error().Err(err).Msg("shutdown: requests still running were cut off")
 	}
+	if bot != nil {
+		bot.Wait() // its work was bound to ctx: conversations in flight end now
+	}
 	if err := a.scheduler.Stop(shutdownCtx); err != nil {
 		log.Error().Err(err).Msg("shutdown: jobs still running were cut off; their leases expire and another run reconciles them")
 	}
+	<-feedDone
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("http server: %w", err)
 	}
@@ -137,6 +155,6 @@ func loopback(addr net.Addr) string {
 
 // secrets lists the configured secret values, for the log redactor.
 func (c config) secrets() []string {
-	return []string{c.OpenAIKey, c.SlackBotToken, c.SlackAppToken, c.SlackSigningSecret,
+	return []string{c.OpenAIKey, c.SlackBotToken, c.SlackAppToken, c.SlackSigningSecret, c.SlackClientSecret,
 		c.FacebookAppSecret, c.TwitterClientSecret, c.LinkedInClientSecret, c.ZohoClientSecret, string(c.EncryptionKey)}
 }

@@ -12,7 +12,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
+	"github.com/marketingminds/marketingminds/agents"
 	"github.com/marketingminds/marketingminds/bot/httpapi"
+	slackbot "github.com/marketingminds/marketingminds/bot/slack"
 	"github.com/marketingminds/marketingminds/integrations/facebook"
 	"github.com/marketingminds/marketingminds/integrations/instagram"
 	"github.com/marketingminds/marketingminds/integrations/linkedin"
@@ -29,6 +31,7 @@ import (
 	"github.com/marketingminds/marketingminds/tools/campaigns"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/library"
+	"github.com/marketingminds/marketingminds/tools/memory"
 	"github.com/marketingminds/marketingminds/tools/publish"
 	"github.com/marketingminds/marketingminds/tools/schedule"
 	"github.com/marketingminds/marketingminds/tools/settings"
@@ -37,7 +40,8 @@ import (
 // schemas lists every package's part of the database.
 func schemas() []store.Schema {
 	return []store.Schema{identity.Schema, identity.SessionSchema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, campaigns.Schema,
-		settings.Schema, library.Schema}
+		settings.Schema, library.Schema,
+		memory.Schema, agents.Schema, slackbot.Schema}
 }
 
 // openStore opens the configured backend with every schema applied (or, with
@@ -75,11 +79,19 @@ type app struct {
 	publish   *publish.Service
 	scheduler *schedule.Scheduler
 	analytics *analytics.Service
+	// feed counts publications in the analytics rollups; serve runs it.
+	feed      *analytics.Feed
 	campaigns *campaigns.Service
 	library   *library.Service
 	settings  *settings.Service
+	memory    *memory.Service
+	agents    *agents.Orchestrator
 	sessions  *identity.Sessions
 	publicURL string
+	vault     *oauth.Vault
+	// accountEvents carries account events (connected, needs
+	// re-authorization) to the Slack door; full, it drops them.
+	accountEvents *accounts.Channel
 	// userLocation is a user's zone, the workspace's when the user has none.
 	userLocation func(ctx context.Context, workspaceID, userID string) (*time.Location, error)
 }
@@ -168,7 +180,8 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 			metrics[name] = m
 		}
 	}
-	deps := accounts.Deps{DB: db, Vault: vault, Providers: providers, Audit: audit.New(db, time.Now), Log: log}
+	events := accounts.NewChannel(256)
+	deps := accounts.Deps{DB: db, Vault: vault, Providers: providers, Audit: audit.New(db, time.Now), Events: events, Log: log}
 	if ad.zoho != nil {
 		deps.Zoho = ad.zoho
 	}
@@ -204,10 +217,12 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	if err != nil {
 		return nil, err
 	}
+	var feed *analytics.Feed // set below, before anything publishes
 	pub, err := publish.New(publish.Config{
 		Store: publish.NewStore(db), Accounts: publishAccounts{acc}, Adapters: publishers,
 		Jobs: publish.SchedulerJobs(sch), Log: log, UserLocation: userLocation,
-		Campaigns: campaignChecker{camp},
+		Campaigns:   campaignChecker{camp},
+		OnPublished: func(ws string, at time.Time) { feed.Published(ws, at) },
 	})
 	if err != nil {
 		return nil, err
@@ -229,10 +244,15 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	if err != nil {
 		return nil, err
 	}
-	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an, campaigns: camp,
+	feed = an.NewFeed(time.Second)
+	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an, feed: feed, campaigns: camp,
 		library: lib, settings: set,
-		sessions: identity.NewSessions(identity.NewSessionStore(db), ids, time.Now), publicURL: cfg.PublicURL, userLocation: userLocation}
+		sessions: identity.NewSessions(identity.NewSessionStore(db), ids, time.Now), publicURL: cfg.PublicURL, userLocation: userLocation,
+		memory: memory.New(memory.NewStore(db), time.Now), vault: vault, accountEvents: events}
 	if err := a.recurring(vault); err != nil {
+		return nil, err
+	}
+	if a.agents, err = a.agent(cfg, sandboxBase != "", log); err != nil {
 		return nil, err
 	}
 	return a, nil
@@ -258,7 +278,8 @@ func (a *app) recurring(vault *oauth.Vault) error {
 		_, serr := states.Purge(ctx, now)
 		_, kerr := a.publish.PurgeIdempotencyKeys(ctx)
 		_, lerr := a.sessions.Purge(ctx)
-		return errors.Join(serr, kerr, lerr, a.scheduler.Cleanup(ctx))
+		_, seenErr := slackbot.NewStore(a.db).PurgeSeen(ctx, now) // Slack deliveries remembered for dedupe
+		return errors.Join(serr, kerr, lerr, seenErr, a.scheduler.Cleanup(ctx))
 	})
 }
 
@@ -269,6 +290,7 @@ func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Dep
 		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics, Campaigns: a.campaigns,
 		CampaignAnalytics: campaignAnalytics{a.analytics}, Library: a.library, Settings: a.settings,
 		Sessions: a.sessions, PublicURL: a.publicURL, UserLocation: a.userLocation, Tokens: a.identity,
+		Approvals: a.agents,
 	}
 }
 

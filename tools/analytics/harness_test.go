@@ -72,6 +72,7 @@ type env struct {
 	pub      *publish.Service
 	svc      *Service
 	clock    *clock
+	feed     *Feed
 	editor   identity.Caller
 	viewer   identity.Caller
 	x        accounts.Account
@@ -166,7 +167,8 @@ func newEnv(t *testing.T, cfg Config) *env {
 	}
 	e.sch = sch
 	e.pub, err = publish.New(publish.Config{Store: publish.NewStore(db), Accounts: publishAccounts{e.acc}, Jobs: publish.SchedulerJobs(sch),
-		Adapters: map[platform.Name]publish.Adapter{platform.Twitter: tw, platform.LinkedIn: li, platform.Facebook: fb}, Log: zerolog.Nop()})
+		Adapters: map[platform.Name]publish.Adapter{platform.Twitter: tw, platform.LinkedIn: li, platform.Facebook: fb}, Log: zerolog.Nop(),
+		OnPublished: func(ws string, at time.Time) { e.feed.Published(ws, at) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,6 +182,7 @@ func newEnv(t *testing.T, cfg Config) *env {
 	if e.svc, err = New(cfg); err != nil {
 		t.Fatal(err)
 	}
+	e.feed = e.svc.NewFeed(time.Hour) // flushed by the tests
 	return e
 }
 

@@ -189,21 +189,34 @@ func (s *Service) RebuildRollups(ctx context.Context, c identity.Caller, rg Rang
 	return s.refreshRollups(ctx, c.WorkspaceID, rg.Days())
 }
 
-// RecordPublished counts a delivery as soon as it is published, its
-// figures unknown until the sync reads them, and rebuilds that day's
+// RecordPublished counts deliveries as soon as they are published, their
+// figures unknown until the sync reads them, and rebuilds those days'
 // rollups: the overview's posts published need not wait for the next sync.
-// It is the hook for tools/publish's "published" event.
-func (s *Service) RecordPublished(ctx context.Context, d publish.PublishedDelivery) error {
-	loc, err := s.location(ctx, d.WorkspaceID)
-	if err != nil {
-		return err
+// Feed calls it for tools/publish's "published" event.
+func (s *Service) RecordPublished(ctx context.Context, ds ...publish.PublishedDelivery) error {
+	byWorkspace := map[string][]publish.PublishedDelivery{}
+	for _, d := range ds {
+		byWorkspace[d.WorkspaceID] = append(byWorkspace[d.WorkspaceID], d)
 	}
 	now := s.now()
-	rec := Record{WorkspaceID: d.WorkspaceID, Kind: KindPost, SubjectID: d.DeliveryID, Day: DayIn(now, loc), Hour: now.In(loc).Hour(),
-		AccountID: d.AccountID, Platform: d.Platform, PostID: d.PostID, PlatformPostID: d.PlatformPostID, CampaignID: d.CampaignID,
-		PublishedAt: d.PublishedAt.UTC(), PublishedDay: DayIn(d.PublishedAt, loc), FetchedAt: now.UTC()}
-	if err := s.store.Upsert(ctx, []Record{rec}); err != nil {
-		return fmt.Errorf("analytics: record published %s: %w", d.DeliveryID, err)
+	for ws, ds := range byWorkspace {
+		loc, err := s.location(ctx, ws)
+		if err != nil {
+			return err
+		}
+		recs, days := make([]Record, len(ds)), make([]string, len(ds))
+		for i, d := range ds {
+			recs[i] = Record{WorkspaceID: ws, Kind: KindPost, SubjectID: d.DeliveryID, Day: DayIn(now, loc), Hour: now.In(loc).Hour(),
+				AccountID: d.AccountID, Platform: d.Platform, PostID: d.PostID, PlatformPostID: d.PlatformPostID, CampaignID: d.CampaignID,
+				PublishedAt: d.PublishedAt.UTC(), PublishedDay: DayIn(d.PublishedAt, loc), FetchedAt: now.UTC()}
+			days[i] = recs[i].PublishedDay
+		}
+		if err := s.store.Upsert(ctx, recs); err != nil {
+			return fmt.Errorf("analytics: record %d published in %s: %w", len(recs), ws, err)
+		}
+		if err := s.refreshRollups(ctx, ws, days); err != nil {
+			return err
+		}
 	}
-	return s.refreshRollups(ctx, d.WorkspaceID, []string{rec.PublishedDay})
+	return nil
 }

@@ -55,6 +55,7 @@ const (
 	DoorAPI       Door = "api"
 	DoorDashboard Door = "dashboard"
 	DoorAgent     Door = "agent"
+	DoorMCP       Door = "mcp" // Model Context Protocol clients (stdio or /mcp)
 	DoorCLI       Door = "cli"
 	DoorSystem    Door = "system" // recurring jobs
 )

@@ -159,6 +159,33 @@ func TestAuthenticate(t *testing.T) {
 	})
 }
 
+func TestEnsureUser(t *testing.T) {
+	storetest.Run(t, []store.Schema{identity.Schema}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc, _, clk := setup(t, db)
+		u, err := svc.EnsureUser(ctx, identity.User{WorkspaceID: "T9", ID: "U1", DisplayName: "Ana", TimeZone: "Europe/Berlin", Role: identity.Admin})
+		if err != nil || u.Role != identity.Admin || u.DisplayName != "Ana" || u.TimeZone != "Europe/Berlin" || !u.CreatedAt.Equal(clk.t) {
+			t.Fatalf("first ensure = %+v, %v", u, err)
+		}
+		u, err = svc.EnsureUser(ctx, identity.User{WorkspaceID: "T9", ID: "U1", DisplayName: "Other", Role: identity.Viewer})
+		if err != nil || u.Role != identity.Admin || u.DisplayName != "Ana" {
+			t.Fatalf("second ensure = %+v, %v; want the stored user kept", u, err)
+		}
+		for name, bad := range map[string]identity.User{
+			"no workspace": {ID: "U1", Role: identity.Editor},
+			"no user":      {WorkspaceID: "T9", Role: identity.Editor},
+			"unknown role": {WorkspaceID: "T9", ID: "U2", Role: "owner"},
+		} {
+			if _, err := svc.EnsureUser(ctx, bad); err == nil {
+				t.Errorf("%s: ensured", name)
+			}
+		}
+		if _, err := svc.User(ctx, "T9", "U2"); !errors.Is(err, identity.ErrNotFound) {
+			t.Fatalf("a refused user was stored: %v", err)
+		}
+	})
+}
+
 func TestRoles(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {

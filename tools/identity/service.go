@@ -136,6 +136,25 @@ func (s *Service) RevokeToken(ctx context.Context, id string) (Token, error) {
 	return s.store.RevokeToken(ctx, id, s.now())
 }
 
+// EnsureUser creates u's workspace and u (with u's role and profile) unless
+// they exist, and returns the stored user: a user already known keeps the
+// role and profile stored for them. The Slack door calls it the first time
+// it sees a user.
+func (s *Service) EnsureUser(ctx context.Context, u User) (User, error) {
+	if u.WorkspaceID == "" || u.ID == "" {
+		return User{}, errors.New("identity: ensure user: workspace and user are required")
+	}
+	if _, err := ParseRole(string(u.Role)); err != nil {
+		return User{}, fmt.Errorf("identity: ensure user: %w", err)
+	}
+	now := store.Trunc(s.now().UTC())
+	if _, err := s.store.EnsureWorkspace(ctx, Workspace{ID: u.WorkspaceID, CreatedAt: now}); err != nil {
+		return User{}, err
+	}
+	u.CreatedAt = now
+	return s.store.EnsureUser(ctx, u)
+}
+
 // User returns a workspace's user.
 func (s *Service) User(ctx context.Context, workspaceID, userID string) (User, error) {
 	return s.store.GetUser(ctx, workspaceID, userID)

@@ -290,6 +290,9 @@ func (s *Service) settle(ctx context.Context, m Delivery, pub platform.Published
 func (s *Service) saveOutcome(ctx context.Context, c Delivery) error {
 	for range 3 {
 		ok, err := s.commit.Save(ctx, c)
+		if ok && c.Status == StatusPublished && s.cfg.OnPublished != nil {
+			s.cfg.OnPublished(c.WorkspaceID, c.PublishedAt)
+		}
 		if err != nil || ok {
 			return err
 		}

@@ -1,0 +1,158 @@
+package agents
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/marketingminds/marketingminds/agents/llm"
+	"github.com/marketingminds/marketingminds/tools/identity"
+)
+
+// ErrDecided is returned when an approval is no longer pending: someone
+// approved or rejected it already (possibly on another replica).
+var ErrDecided = errors.New("agents: approval already decided")
+
+// ErrInvalid wraps a request that cannot be read (an unknown status).
+var ErrInvalid = errors.New("agents: invalid request")
+
+// ApprovalResult is what deciding an approval did.
+type ApprovalResult struct {
+	Approval Approval
+	// Result is the action's result (approved and done).
+	Result json.RawMessage
+	// Text says what happened, for the door to show.
+	Text string
+}
+
+// hold records a pending approval for a side-effecting call.
+func (o *Orchestrator) hold(ctx context.Context, key ConversationKey, c identity.Caller, t Tool, raw json.RawMessage) (Approval, error) {
+	preview, err := t.Preview(ctx, c, raw)
+	if err != nil {
+		return Approval{}, err
+	}
+	a := Approval{ID: newID(), WorkspaceID: key.WorkspaceID, Channel: key.Channel, Thread: key.Thread, RequestedBy: c.UserID,
+		Tool: t.Name, Args: raw, Preview: preview, Status: ApprovalPending, CreatedAt: o.cfg.Now().UTC()}
+	if err := o.cfg.Store.CreateApproval(ctx, a); err != nil {
+		return Approval{}, err
+	}
+	return a, nil
+}
+
+// decider loads an approval of c's workspace and checks c may decide it:
+// the person who asked, or an admin; a viewer never.
+func (o *Orchestrator) decider(ctx context.Context, c identity.Caller, id string) (Approval, error) {
+	if c.Role == identity.Viewer || !c.Role.AtLeast(identity.Viewer) {
+		return Approval{}, fmt.Errorf("%w: a viewer cannot decide approvals", identity.ErrForbidden)
+	}
+	a, err := o.cfg.Store.GetApproval(ctx, c.WorkspaceID, id)
+	if err != nil {
+		return Approval{}, err
+	}
+	if a.RequestedBy != c.UserID && c.Role != identity.Admin {
+		return Approval{}, fmt.Errorf("%w: only the person who asked (%s) or an admin can decide this", identity.ErrForbidden, a.RequestedBy)
+	}
+	if a.Status != ApprovalPending {
+		return a, fmt.Errorf("%w: it is %s", ErrDecided, a.Status)
+	}
+	return a, nil
+}
+
+// Approve runs a pending action exactly once, however many people or
+// replicas approve it at the same time, as c with the agent door, and
+// appends the outcome to its conversation.
+func (o *Orchestrator) Approve(ctx context.Context, c identity.Caller, approvalID string) (ApprovalResult, error) {
+	a, err := o.decider(ctx, c, approvalID)
+	if err != nil {
+		return ApprovalResult{Approval: a}, err
+	}
+	claimed, ok, err := o.cfg.Store.ClaimApproval(ctx, c.WorkspaceID, approvalID, ApprovalRunning, c.UserID, "", o.cfg.Now().UTC())
+	if err != nil {
+		return ApprovalResult{}, err
+	}
+	if !ok {
+		return ApprovalResult{Approval: claimed}, fmt.Errorf("%w: it is %s", ErrDecided, claimed.Status)
+	}
+	key := ConversationKey{WorkspaceID: a.WorkspaceID, Channel: a.Channel, Thread: a.Thread}
+	runner := c
+	runner.Door = identity.DoorAgent
+	start := o.cfg.Now()
+	e := Event{Kind: "tool", Tool: a.Tool, ArgsDigest: digest(string(a.Args)), Outcome: "ok"}
+	var res json.RawMessage
+	var failure string
+	t, known := o.tools[a.Tool]
+	if !known {
+		failure = fmt.Sprintf("the tool %s no longer exists", a.Tool)
+	} else {
+		// Claimed, the action runs to its end even if the person who
+		// clicked goes away: a half-done publish helps nobody.
+		tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.cfg.ToolTimeout)
+		out, err := t.Call(tctx, runner, a.Args)
+		cancel()
+		if err == nil {
+			res, err = json.Marshal(out)
+		}
+		if err != nil {
+			failure = o.modelMessage(ctx, a.Tool, err)
+		}
+	}
+	status, text := ApprovalDone, fmt.Sprintf("Approved by %s and done: %s", c.UserID, a.Preview)
+	if failure != "" {
+		status, text = ApprovalFailed, fmt.Sprintf("Approved by %s, but it failed: %s", c.UserID, failure)
+		e.Outcome, e.Error = "error", failure
+	}
+	bg := context.WithoutCancel(ctx)
+	o.record(bg, key, runner, e, start)
+	if err := o.cfg.Store.FinishApproval(bg, c.WorkspaceID, approvalID, status, res, failure, o.cfg.Now().UTC()); err != nil {
+		return ApprovalResult{}, err
+	}
+	note := text
+	if res != nil {
+		note += "\nResult: " + string(res)
+	}
+	o.appendNote(bg, key, approvalID, note)
+	a.Status, a.DecidedBy, a.Result, a.Error = status, c.UserID, res, failure
+	return ApprovalResult{Approval: a, Result: res, Text: text}, nil
+}
+
+// Reject drops a pending action, saying why, and tells the conversation.
+func (o *Orchestrator) Reject(ctx context.Context, c identity.Caller, approvalID, reason string) (ApprovalResult, error) {
+	if _, err := o.decider(ctx, c, approvalID); err != nil {
+		return ApprovalResult{}, err
+	}
+	a, ok, err := o.cfg.Store.ClaimApproval(ctx, c.WorkspaceID, approvalID, ApprovalRejected, c.UserID, reason, o.cfg.Now().UTC())
+	if err != nil {
+		return ApprovalResult{}, err
+	}
+	if !ok {
+		return ApprovalResult{Approval: a}, fmt.Errorf("%w: it is %s", ErrDecided, a.Status)
+	}
+	text := fmt.Sprintf("Rejected by %s: %s", c.UserID, a.Preview)
+	if reason != "" {
+		text += " (reason: " + reason + ")"
+	}
+	o.appendNote(context.WithoutCancel(ctx), ConversationKey{WorkspaceID: a.WorkspaceID, Channel: a.Channel, Thread: a.Thread}, approvalID, text)
+	return ApprovalResult{Approval: a, Text: text}, nil
+}
+
+// appendNote adds a decision to the conversation, so the model knows it.
+func (o *Orchestrator) appendNote(ctx context.Context, key ConversationKey, approvalID, text string) {
+	msg := llm.Message{Role: llm.RoleAssistant, Content: "[approval " + approvalID + "] " + text}
+	if err := o.cfg.Store.AppendMessages(ctx, key, []llm.Message{msg}, o.cfg.Now()); err != nil {
+		o.cfg.Log.Error().Err(err).Str("approval", approvalID).Msg("agents: append approval outcome")
+	}
+}
+
+// Approvals lists the caller's workspace's approvals, newest first (with
+// status when set: pending, running, done, failed, rejected). Any role.
+func (o *Orchestrator) Approvals(ctx context.Context, c identity.Caller, status string) ([]Approval, error) {
+	if err := c.Require(identity.Viewer); err != nil {
+		return nil, err
+	}
+	switch st := ApprovalStatus(status); st {
+	case "", ApprovalPending, ApprovalRunning, ApprovalDone, ApprovalFailed, ApprovalRejected:
+		return o.cfg.Store.ListApprovals(ctx, c.WorkspaceID, st, 100)
+	}
+	return nil, fmt.Errorf("%w: unknown status %q (want pending, running, done, failed or rejected)", ErrInvalid, status)
+}

@@ -1,0 +1,445 @@
+package agents
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/marketingminds/marketingminds/agents/llm"
+	"github.com/marketingminds/marketingminds/integrations/platform"
+	"github.com/marketingminds/marketingminds/prompts"
+	"github.com/marketingminds/marketingminds/tools/accounts"
+	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/memory"
+)
+
+// Turn is one message a person sent through a door.
+type Turn struct {
+	Caller  identity.Caller
+	Channel string // conversation key, door-specific: Slack channel id, "console", "web:<session>"
+	Thread  string // Slack thread ts, or a session id
+	Text    string
+}
+
+// Progress is a tool call's state, for a door to show.
+type Progress struct {
+	Tool     string
+	Status   string // ProgressStarted, ProgressDone or ProgressFailed
+	Text     string // "Publishing the post…"
+	Duration time.Duration
+}
+
+// The progress statuses.
+const (
+	ProgressStarted = "started"
+	ProgressDone    = "done"
+	ProgressFailed  = "failed"
+)
+
+// Sink is how a door watches a turn: streamed text, tool progress, approvals
+// to show as buttons. The orchestrator calls it from one goroutine at a time.
+type Sink interface {
+	Delta(text string)
+	Progress(p Progress)
+	Approval(a Approval)
+}
+
+// Reply is a turn's answer.
+type Reply struct {
+	Text string
+	// Approvals are the actions of this turn waiting for a person.
+	Approvals []Approval
+	// Steps is how many times the model was called.
+	Steps int
+}
+
+// Errors of Run.
+var (
+	// ErrMaxSteps: the model kept calling tools; Reply.Text says so in words.
+	ErrMaxSteps = errors.New("agents: the turn reached its step limit")
+	// ErrEmptyTurn: nothing to answer.
+	ErrEmptyTurn = errors.New("agents: empty message")
+)
+
+// The approval policies (workspace setting "approval").
+const (
+	PolicyAgent  = "agent"  // the model's actions wait for a person (default)
+	PolicyAlways = "always" // every action through the orchestrator waits
+	PolicyNever  = "never"  // nothing waits
+)
+
+// Users gives a person's name and time zone (tools/identity.Service).
+type Users interface {
+	User(ctx context.Context, workspaceID, userID string) (identity.User, error)
+}
+
+// Memory is what the prompts include (tools/memory.Service).
+type Memory interface {
+	Recall(ctx context.Context, c identity.Caller, scope memory.Scope, query string) ([]memory.Item, error)
+}
+
+// AccountLister lists the connected accounts for the prompt (tools/accounts.Service).
+type AccountLister interface {
+	List(ctx context.Context, c identity.Caller, p platform.Name) ([]accounts.Account, error)
+}
+
+// Config builds an Orchestrator.
+type Config struct {
+	Model   llm.Model
+	Store   Store
+	Prompts *prompts.Set
+	Tools   []Tool
+	// Users, Memory and Accounts fill the system prompt; each may be nil.
+	Users    Users
+	Memory   Memory
+	Accounts AccountLister
+	// Policy reads a workspace's approval policy; nil means PolicyAgent.
+	Policy  func(ctx context.Context, workspaceID string) (string, error)
+	Sandbox bool
+	// MaxSteps bounds the model calls of one turn (default 8).
+	MaxSteps int
+	// StepTimeout bounds one model call (default 2 minutes); ToolTimeout
+	// one tool call (default 5 minutes).
+	StepTimeout time.Duration
+	ToolTimeout time.Duration
+	// Specialists are offered to the model as tools (see DefaultSpecialists).
+	Specialists []Specialist
+	// HistoryTokens is the budget of earlier messages sent to the model
+	// (default 6000, estimated at 4 characters a token).
+	HistoryTokens int
+	Log           zerolog.Logger
+	Now           func() time.Time
+}
+
+// Orchestrator runs conversations: model, tools, approvals.
+type Orchestrator struct {
+	cfg   Config
+	tools map[string]Tool
+	order []Tool
+	all   *toolset
+}
+
+// toolset is the tools one loop may call, and their definitions.
+type toolset struct {
+	byName map[string]Tool
+	defs   []llm.ToolDef
+}
+
+func newToolset(tools []Tool) *toolset {
+	ts := &toolset{byName: map[string]Tool{}}
+	for _, t := range tools {
+		ts.byName[t.Name] = t
+		ts.defs = append(ts.defs, t.Def())
+	}
+	return ts
+}
+
+// memoryBudget bounds the characters of memory put into a prompt; the
+// notes beyond it are named and left to the recall tool.
+const memoryBudget = 6000
+
+// historyLoad bounds the messages read for a turn before trimming.
+const historyLoad = 200
+
+// New checks cfg and builds the registry; a duplicate tool name is an error.
+func New(cfg Config) (*Orchestrator, error) {
+	if cfg.Model == nil || cfg.Store == nil || cfg.Prompts == nil {
+		return nil, errors.New("agents: a model, a store and the prompts are required")
+	}
+	if cfg.MaxSteps <= 0 {
+		cfg.MaxSteps = 8
+	}
+	if cfg.StepTimeout <= 0 {
+		cfg.StepTimeout = 2 * time.Minute
+	}
+	if cfg.ToolTimeout <= 0 {
+		cfg.ToolTimeout = 5 * time.Minute
+	}
+	if cfg.HistoryTokens <= 0 {
+		cfg.HistoryTokens = 6000
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	o := &Orchestrator{cfg: cfg, tools: map[string]Tool{}}
+	for _, t := range cfg.Tools {
+		if _, dup := o.tools[t.Name]; dup {
+			return nil, fmt.Errorf("agents: tool %s registered twice", t.Name)
+		}
+		o.tools[t.Name] = t
+		o.order = append(o.order, t)
+	}
+	for _, sp := range cfg.Specialists {
+		t, err := o.specialist(sp)
+		if err != nil {
+			return nil, err
+		}
+		if _, dup := o.tools[t.Name]; dup {
+			return nil, fmt.Errorf("agents: tool %s registered twice", t.Name)
+		}
+		o.tools[t.Name] = t
+		o.order = append(o.order, t)
+	}
+	o.all = newToolset(o.order)
+	return o, nil
+}
+
+// Usage sums the caller's workspace's model calls and tokens since since.
+func (o *Orchestrator) Usage(ctx context.Context, c identity.Caller, since time.Time) (Usage, error) {
+	if err := c.Require(identity.Viewer); err != nil {
+		return Usage{}, err
+	}
+	return o.cfg.Store.Usage(ctx, c.WorkspaceID, since)
+}
+
+// Tools returns the registry, in registration order.
+func (o *Orchestrator) Tools() []Tool { return append([]Tool(nil), o.order...) }
+
+// Run answers one turn: it loads the conversation, calls the model and the
+// tools it asks for (concurrently within a step) until the model answers in
+// words or MaxSteps is reached (ErrMaxSteps, with Reply.Text saying so), and
+// saves what was said. Side-effecting tools wait for approval (see Approve).
+// Cancelling ctx stops the turn; what happened so far is saved.
+func (o *Orchestrator) Run(ctx context.Context, t Turn, sink Sink) (Reply, error) {
+	if strings.TrimSpace(t.Text) == "" {
+		return Reply{}, ErrEmptyTurn
+	}
+	if t.Caller.WorkspaceID == "" || t.Caller.UserID == "" {
+		return Reply{}, errors.New("agents: run: the caller has no workspace or user")
+	}
+	if err := t.Caller.Require(identity.Viewer); err != nil {
+		return Reply{}, fmt.Errorf("agents: run: %w", err)
+	}
+	sink = &lockedSink{s: sink}
+	key := ConversationKey{WorkspaceID: t.Caller.WorkspaceID, Channel: t.Channel, Thread: t.Thread}
+	history, err := o.cfg.Store.Messages(ctx, key, historyLoad)
+	if err != nil {
+		return Reply{}, err
+	}
+	policy := o.policy(ctx, t.Caller.WorkspaceID)
+	system, err := o.systemPrompt(ctx, t.Caller, policy)
+	if err != nil {
+		return Reply{}, err
+	}
+	user := llm.Message{Role: llm.RoleUser, Content: t.Text}
+	msgs := append(append([]llm.Message{{Role: llm.RoleSystem, Content: system}}, trimHistory(history, o.cfg.HistoryTokens)...), user)
+	said := []llm.Message{user}
+	defer func() {
+		if err := o.cfg.Store.AppendMessages(context.WithoutCancel(ctx), key, said, o.cfg.Now()); err != nil {
+			o.cfg.Log.Error().Err(err).Str("workspace", key.WorkspaceID).Msg("agents: save conversation")
+		}
+	}()
+	agent := t.Caller
+	agent.Door = identity.DoorAgent
+	more, reply, err := o.loop(ctx, key, agent, policy, msgs, o.all, sink)
+	said = append(said, more...)
+	return reply, err
+}
+
+// loop calls the model and the tools it asks for until the model answers in
+// words, the step bound is reached or ctx ends; it returns the messages it
+// added to msgs.
+func (o *Orchestrator) loop(ctx context.Context, key ConversationKey, c identity.Caller, policy string, msgs []llm.Message, ts *toolset, sink Sink) ([]llm.Message, Reply, error) {
+	var said []llm.Message
+	var reply Reply
+	for reply.Steps < o.cfg.MaxSteps {
+		reply.Steps++
+		resp, err := o.complete(ctx, key, c, msgs, ts.defs, sink)
+		if err != nil {
+			reply.Text = modelFailure(ctx, err)
+			return said, reply, fmt.Errorf("agents: model %s: %w", o.cfg.Model.Name(), err)
+		}
+		answer := resp.Message
+		answer.Role = llm.RoleAssistant
+		msgs, said = append(msgs, answer), append(said, answer)
+		if len(answer.ToolCalls) == 0 {
+			reply.Text = answer.Content
+			return said, reply, nil
+		}
+		results := o.runTools(ctx, key, c, policy, answer.ToolCalls, ts, sink)
+		for _, r := range results {
+			msgs, said = append(msgs, r.msg), append(said, r.msg)
+			if r.approval != nil {
+				reply.Approvals = append(reply.Approvals, *r.approval)
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			reply.Text = "Stopped."
+			return said, reply, fmt.Errorf("agents: run: %w", err)
+		}
+	}
+	reply.Text = fmt.Sprintf("I stopped after %d steps without finishing, to stay in bounds. "+
+		"Here is where things are; ask again with a narrower request if something is missing.", o.cfg.MaxSteps)
+	if len(reply.Approvals) > 0 {
+		reply.Text += fmt.Sprintf(" %d action(s) wait for approval.", len(reply.Approvals))
+	}
+	said = append(said, llm.Message{Role: llm.RoleAssistant, Content: reply.Text})
+	return said, reply, ErrMaxSteps
+}
+
+// complete calls the model once, streaming its text to sink, and records
+// the call with its token usage.
+func (o *Orchestrator) complete(ctx context.Context, key ConversationKey, c identity.Caller, msgs []llm.Message, defs []llm.ToolDef, sink Sink) (llm.Response, error) {
+	sctx, cancel := context.WithTimeout(ctx, o.cfg.StepTimeout)
+	defer cancel()
+	start := o.cfg.Now()
+	resp, err := o.cfg.Model.Stream(sctx, llm.Request{WorkspaceID: c.WorkspaceID, Messages: msgs, Tools: defs}, func(d llm.Delta) {
+		if d.Text != "" {
+			sink.Delta(d.Text)
+		}
+	})
+	e := Event{Kind: "model", Outcome: "ok", PromptTokens: resp.Usage.PromptTokens, CompletionTokens: resp.Usage.CompletionTokens}
+	if err != nil {
+		e.Outcome, e.Error = "error", err.Error()
+	}
+	o.record(ctx, key, c, e, start)
+	return resp, err
+}
+
+// modelFailure says in plain words why the model did not answer.
+func modelFailure(ctx context.Context, err error) string {
+	if ctx.Err() != nil {
+		return "Stopped."
+	}
+	return "I could not get an answer: " + llm.Plain(err) + "."
+}
+
+func (o *Orchestrator) record(ctx context.Context, key ConversationKey, c identity.Caller, e Event, start time.Time) {
+	now := o.cfg.Now()
+	e.ID, e.WorkspaceID, e.Channel, e.Thread, e.UserID = newID(), key.WorkspaceID, key.Channel, key.Thread, c.UserID
+	e.Duration, e.CreatedAt = now.Sub(start), now
+	if err := o.cfg.Store.RecordEvent(context.WithoutCancel(ctx), e); err != nil {
+		o.cfg.Log.Error().Err(err).Str("workspace", key.WorkspaceID).Msg("agents: record event")
+	}
+}
+
+// policy reads the workspace's approval policy; when it cannot be read,
+// actions wait (the safe side).
+func (o *Orchestrator) policy(ctx context.Context, workspaceID string) string {
+	if o.cfg.Policy == nil {
+		return PolicyAgent
+	}
+	p, err := o.cfg.Policy(ctx, workspaceID)
+	if err != nil {
+		o.cfg.Log.Warn().Err(err).Str("workspace", workspaceID).Msg("agents: approval policy unreadable; actions wait for approval")
+		return PolicyAgent
+	}
+	switch p {
+	case PolicyAgent, PolicyAlways, PolicyNever:
+		return p
+	case "":
+		return PolicyAgent
+	}
+	o.cfg.Log.Warn().Str("workspace", workspaceID).Str("policy", p).Msg("agents: unknown approval policy; actions wait for approval")
+	return PolicyAgent
+}
+
+// systemPrompt renders the prompt with the workspace's context.
+func (o *Orchestrator) systemPrompt(ctx context.Context, c identity.Caller, policy string) (string, error) {
+	v, err := o.promptData(ctx, c, policy)
+	if err != nil {
+		return "", err
+	}
+	return o.cfg.Prompts.System(v)
+}
+
+// promptData is the workspace's context for a prompt: the person's name,
+// time zone and local time, memory, accounts and the approval policy.
+func (o *Orchestrator) promptData(ctx context.Context, c identity.Caller, policy string) (prompts.System, error) {
+	v := prompts.System{Workspace: c.WorkspaceID, UserName: c.UserID, TimeZone: "UTC", Sandbox: o.cfg.Sandbox, Approval: policy}
+	loc := time.UTC
+	if o.cfg.Users != nil {
+		if u, err := o.cfg.Users.User(ctx, c.WorkspaceID, c.UserID); err == nil {
+			loc = u.Location()
+			v.TimeZone = loc.String()
+			if u.DisplayName != "" {
+				v.UserName = u.DisplayName
+			}
+		} else if !errors.Is(err, identity.ErrNotFound) {
+			return prompts.System{}, fmt.Errorf("agents: prompt: %w", err)
+		}
+	}
+	v.Now = o.cfg.Now().In(loc)
+	if o.cfg.Memory != nil {
+		items, err := o.cfg.Memory.Recall(ctx, c, "", "")
+		if err != nil {
+			return prompts.System{}, fmt.Errorf("agents: prompt: %w", err)
+		}
+		used, left := 0, 0
+		for _, it := range items {
+			line := it.Key + ": " + it.Value
+			if used+len(line) > memoryBudget {
+				left++
+				continue
+			}
+			used += len(line)
+			if it.Scope == memory.User {
+				v.UserMemory = append(v.UserMemory, line)
+			} else {
+				v.Memory = append(v.Memory, line)
+			}
+		}
+		if left > 0 {
+			v.Memory = append(v.Memory, fmt.Sprintf("(%d more notes are kept: use recall to read them)", left))
+		}
+	}
+	if o.cfg.Accounts != nil {
+		accts, err := o.cfg.Accounts.List(ctx, c, "")
+		if err != nil {
+			return prompts.System{}, fmt.Errorf("agents: prompt: %w", err)
+		}
+		for _, a := range accts {
+			line := fmt.Sprintf("%s %s (account_id %s)", a.Platform, accountName(a), a.ID)
+			if a.Status != accounts.StatusConnected {
+				line += " — " + string(a.Status)
+			}
+			v.Accounts = append(v.Accounts, line)
+		}
+	}
+	return v, nil
+}
+
+func accountName(a accounts.Account) string {
+	if a.Handle != "" {
+		return "@" + strings.TrimPrefix(a.Handle, "@")
+	}
+	return a.AccountName
+}
+
+// lockedSink lets the concurrent tool calls of a step report one at a time.
+type lockedSink struct {
+	mu sync.Mutex
+	s  Sink
+}
+
+func (l *lockedSink) Delta(text string) {
+	if l.s == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.s.Delta(text)
+}
+
+func (l *lockedSink) Progress(p Progress) {
+	if l.s == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.s.Progress(p)
+}
+
+func (l *lockedSink) Approval(a Approval) {
+	if l.s == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.s.Approval(a)
+}

@@ -1,0 +1,172 @@
+package agents
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/marketingminds/marketingminds/agents/llm"
+	"github.com/marketingminds/marketingminds/integrations/store"
+	"github.com/marketingminds/marketingminds/integrations/store/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+var t0 = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+
+// TestStore is the conformance suite of Store, on SQLite and MongoDB.
+func TestStore(t *testing.T) {
+	t.Parallel()
+	storetest.Run(t, []store.Schema{Schema}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		st := NewStore(db)
+
+		t.Run("conversations", func(t *testing.T) {
+			k := ConversationKey{WorkspaceID: "T1", Channel: "C1", Thread: "1.1"}
+			first := []llm.Message{{Role: llm.RoleUser, Content: "post hi"},
+				{Role: llm.RoleAssistant, ToolCalls: []llm.ToolCall{{ID: "c1", Name: "publish_post", Arguments: `{"text":"hi"}`}}}}
+			if err := st.AppendMessages(ctx, k, first, t0); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.AppendMessages(ctx, k, []llm.Message{{Role: llm.RoleTool, ToolCallID: "c1", Name: "publish_post", Content: `{"ok":true}`},
+				{Role: llm.RoleAssistant, Content: "done"}}, t0.Add(time.Second)); err != nil {
+				t.Fatal(err)
+			}
+			got, err := st.Messages(ctx, k, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 4 || got[0].Content != "post hi" || got[1].ToolCalls[0].Arguments != `{"text":"hi"}` ||
+				got[2].ToolCallID != "c1" || got[2].Name != "publish_post" || got[3].Content != "done" {
+				t.Fatalf("messages = %+v", got)
+			}
+			last, err := st.Messages(ctx, k, 2)
+			if err != nil || len(last) != 2 || last[0].Role != llm.RoleTool || last[1].Content != "done" {
+				t.Fatalf("last 2 = %+v, %v", last, err)
+			}
+			for _, other := range []ConversationKey{{WorkspaceID: "T2", Channel: "C1", Thread: "1.1"}, {WorkspaceID: "T1", Channel: "C1", Thread: "2.2"}} {
+				if got, err := st.Messages(ctx, other, 0); err != nil || len(got) != 0 {
+					t.Fatalf("messages of %+v = %+v, %v", other, got, err)
+				}
+			}
+		})
+
+		t.Run("events and usage", func(t *testing.T) {
+			events := []Event{
+				{ID: "e1", WorkspaceID: "T1", Channel: "C1", UserID: "U1", Kind: "model", Outcome: "ok", Duration: 20 * time.Millisecond, PromptTokens: 100, CompletionTokens: 10, CreatedAt: t0},
+				{ID: "e2", WorkspaceID: "T1", Channel: "C1", UserID: "U1", Kind: "tool", Tool: "publish_post", ArgsDigest: "ab", Outcome: "awaiting_approval", Duration: 3 * time.Millisecond, CreatedAt: t0.Add(time.Second)},
+				{ID: "e3", WorkspaceID: "T1", Channel: "C1", UserID: "U1", Kind: "model", Outcome: "ok", PromptTokens: 50, CompletionTokens: 5, CreatedAt: t0.Add(2 * time.Second)},
+				{ID: "e4", WorkspaceID: "T2", Kind: "model", Outcome: "ok", PromptTokens: 999, CreatedAt: t0},
+			}
+			for _, e := range events {
+				if err := st.RecordEvent(ctx, e); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, err := st.Events(ctx, "T1", 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 2 || got[0].ID != "e3" || got[1].ID != "e2" || got[1].Tool != "publish_post" || got[1].Duration != 3*time.Millisecond ||
+				got[1].Outcome != "awaiting_approval" || !got[1].CreatedAt.Equal(t0.Add(time.Second)) {
+				t.Fatalf("events = %+v", got)
+			}
+			u, err := st.Usage(ctx, "T1", t0)
+			if err != nil || u != (Usage{Calls: 2, PromptTokens: 150, CompletionTokens: 15}) {
+				t.Fatalf("usage = %+v, %v", u, err)
+			}
+			u, err = st.Usage(ctx, "T1", t0.Add(time.Second))
+			if err != nil || u != (Usage{Calls: 1, PromptTokens: 50, CompletionTokens: 5}) {
+				t.Fatalf("usage since = %+v, %v", u, err)
+			}
+			if u, err := st.Usage(ctx, "T9", t0); err != nil || u != (Usage{}) {
+				t.Fatalf("usage of nobody = %+v, %v", u, err)
+			}
+		})
+
+		t.Run("approvals", func(t *testing.T) {
+			a := Approval{ID: "a1", WorkspaceID: "T1", Channel: "C1", Thread: "1.1", RequestedBy: "U1", Tool: "publish_post",
+				Args: json.RawMessage(`{"text":"hi"}`), Preview: "Publish “hi” to X", Status: ApprovalPending, CreatedAt: t0}
+			b := a
+			b.ID, b.CreatedAt = "a2", t0.Add(time.Second)
+			for _, x := range []Approval{a, b} {
+				if err := st.CreateApproval(ctx, x); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, err := st.GetApproval(ctx, "T1", "a1")
+			if err != nil || got.Preview != a.Preview || string(got.Args) != `{"text":"hi"}` || got.Status != ApprovalPending || !got.CreatedAt.Equal(t0) ||
+				!got.DecidedAt.IsZero() || got.Result != nil {
+				t.Fatalf("get = %+v, %v", got, err)
+			}
+			if _, err := st.GetApproval(ctx, "T2", "a1"); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("another workspace's approval: %v", err)
+			}
+			claimed, ok, err := st.ClaimApproval(ctx, "T1", "a1", ApprovalRunning, "U1", "", t0.Add(time.Minute))
+			if err != nil || !ok || claimed.Status != ApprovalRunning || claimed.DecidedBy != "U1" {
+				t.Fatalf("claim = %+v, %v, %v", claimed, ok, err)
+			}
+			again, ok, err := st.ClaimApproval(ctx, "T1", "a1", ApprovalRejected, "U2", "no", t0.Add(time.Minute))
+			if err != nil || ok || again.Status != ApprovalRunning {
+				t.Fatalf("second claim = %+v, %v, %v", again, ok, err)
+			}
+			if _, ok, err := st.ClaimApproval(ctx, "T2", "a2", ApprovalRunning, "U9", "", t0); ok || !errors.Is(err, ErrNotFound) {
+				t.Fatalf("claim in another workspace = %v, %v", ok, err)
+			}
+			if err := st.FinishApproval(ctx, "T1", "a1", ApprovalDone, json.RawMessage(`{"post_id":"p1"}`), "", t0.Add(2*time.Minute)); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.FinishApproval(ctx, "T1", "a2", ApprovalDone, nil, "", t0); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("finish of a pending approval: %v", err)
+			}
+			done, _ := st.GetApproval(ctx, "T1", "a1")
+			if done.Status != ApprovalDone || string(done.Result) != `{"post_id":"p1"}` || !done.FinishedAt.Equal(t0.Add(2*time.Minute)) {
+				t.Fatalf("finished = %+v", done)
+			}
+			rejected, ok, err := st.ClaimApproval(ctx, "T1", "a2", ApprovalRejected, "U3", "off brand", t0)
+			if err != nil || !ok || rejected.Reason != "off brand" {
+				t.Fatalf("reject = %+v, %v, %v", rejected, ok, err)
+			}
+			all, err := st.ListApprovals(ctx, "T1", "", 10)
+			if err != nil || len(all) != 2 || all[0].ID != "a2" || all[1].ID != "a1" {
+				t.Fatalf("list = %+v, %v", all, err)
+			}
+			onlyDone, err := st.ListApprovals(ctx, "T1", ApprovalDone, 10)
+			if err != nil || len(onlyDone) != 1 || onlyDone[0].ID != "a1" {
+				t.Fatalf("list done = %+v, %v", onlyDone, err)
+			}
+		})
+
+		t.Run("one claim among replicas", func(t *testing.T) {
+			if err := st.CreateApproval(ctx, Approval{ID: "race", WorkspaceID: "T1", RequestedBy: "U1", Tool: "publish_post",
+				Args: json.RawMessage(`{}`), Status: ApprovalPending, CreatedAt: t0}); err != nil {
+				t.Fatal(err)
+			}
+			replicas := []Store{st, NewStore(storetest.Reopen(t, db))}
+			var wins atomic.Int32
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			for i := range 8 {
+				wg.Go(func() {
+					<-start
+					_, ok, err := replicas[i%2].ClaimApproval(ctx, "T1", "race", ApprovalRunning, "U1", "", t0)
+					if err != nil {
+						t.Error(err)
+					}
+					if ok {
+						wins.Add(1)
+					}
+				})
+			}
+			close(start)
+			wg.Wait()
+			if wins.Load() != 1 {
+				t.Fatalf("%d claimers won, want 1", wins.Load())
+			}
+		})
+	})
+}

@@ -1,0 +1,77 @@
+package agents
+
+import (
+	"context"
+
+	"github.com/marketingminds/marketingminds/integrations/platform"
+	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/library"
+)
+
+type saveArgs struct {
+	Title      string            `json:"title" jsonschema:"minLength=1"`
+	Body       string            `json:"body" jsonschema:"minLength=1"`
+	Variants   map[string]string `json:"variants,omitempty" jsonschema:"description=Text per platform (facebook instagram x linkedin)."`
+	MediaURLs  []string          `json:"media_urls,omitempty"`
+	Link       string            `json:"link,omitempty"`
+	Tags       []string          `json:"tags,omitempty"`
+	CampaignID string            `json:"campaign_id,omitempty"`
+}
+
+type searchArgs struct {
+	Query      string `json:"query,omitempty"`
+	Tag        string `json:"tag,omitempty"`
+	CampaignID string `json:"campaign_id,omitempty"`
+	Limit      int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=50"`
+}
+
+type hashtagArgs struct {
+	Text     string `json:"text" jsonschema:"minLength=1"`
+	Platform string `json:"platform,omitempty" jsonschema:"enum=facebook,enum=instagram,enum=twitter,enum=x,enum=linkedin"`
+	N        int    `json:"n,omitempty" jsonschema:"minimum=1,maximum=30"`
+}
+
+func libraryTools(cp Capabilities) []Tool {
+	return []Tool{
+		NewTool("save_to_library", "Saves content (a draft, per-platform variants, tags) to the team's content library.",
+			func(ctx context.Context, c identity.Caller, a saveArgs) (library.Item, error) {
+				in := library.Input{Title: a.Title, Body: a.Body, MediaURLs: a.MediaURLs, Link: a.Link, Tags: a.Tags, CampaignID: a.CampaignID}
+				for k, v := range a.Variants {
+					p, err := platformOf(k)
+					if err != nil {
+						return library.Item{}, err
+					}
+					if in.Variants == nil {
+						in.Variants = map[platform.Name]string{}
+					}
+					in.Variants[p] = v
+				}
+				it, err := cp.Library.Create(ctx, c, library.KindContent, in)
+				return it, known(err)
+			}),
+		NewTool("search_library", "Finds content in the team's library by words, tag or campaign, newest first.",
+			func(ctx context.Context, c identity.Caller, a searchArgs) ([]library.Item, error) {
+				page, err := cp.Library.List(ctx, c, library.Filter{Kind: library.KindContent, Text: a.Query, Tag: a.Tag, CampaignID: a.CampaignID, Limit: a.Limit})
+				if err != nil {
+					return nil, known(err)
+				}
+				if page.Items == nil {
+					page.Items = []library.Item{}
+				}
+				return page.Items, nil
+			}),
+		NewTool("suggest_hashtags", "Suggests hashtags for a text: from its words, the team's own tags and the platform's norm.",
+			func(ctx context.Context, c identity.Caller, a hashtagArgs) (library.Suggestions, error) {
+				p := ""
+				if a.Platform != "" {
+					name, err := platformOf(a.Platform)
+					if err != nil {
+						return library.Suggestions{}, err
+					}
+					p = string(name)
+				}
+				s, err := cp.Library.SuggestHashtags(ctx, c, a.Text, p, a.N)
+				return s, known(err)
+			}),
+	}
+}

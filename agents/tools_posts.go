@@ -1,0 +1,285 @@
+package agents
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/marketingminds/marketingminds/integrations/platform"
+	"github.com/marketingminds/marketingminds/integrations/twitter"
+	"github.com/marketingminds/marketingminds/tools/accounts"
+	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/publish"
+)
+
+// postArgs is a post as the model writes it.
+type postArgs struct {
+	Text       string            `json:"text" jsonschema:"minLength=1,description=The post's text."`
+	Platforms  []string          `json:"platforms,omitempty" jsonschema:"description=Every connected account of these platforms: facebook instagram x linkedin."`
+	AccountIDs []string          `json:"account_ids,omitempty" jsonschema:"description=Exact accounts (account_id from list_accounts)."`
+	Link       string            `json:"link,omitempty" jsonschema:"format=uri"`
+	ImageURLs  []string          `json:"image_urls,omitempty"`
+	VideoURL   string            `json:"video_url,omitempty" jsonschema:"format=uri"`
+	Variants   map[string]string `json:"variants,omitempty" jsonschema:"description=Text per platform replacing text there (keys: facebook instagram x linkedin)."`
+	CampaignID string            `json:"campaign_id,omitempty"`
+}
+
+type scheduleArgs struct {
+	postArgs
+	Time string `json:"time" jsonschema:"minLength=1,description=When: RFC 3339 or the person's local time such as 2026-12-01 09:00 or tomorrow 9am."`
+}
+
+// targets resolves a post's accounts: the ones named, or every connected
+// account of the platforms named.
+func targets(ctx context.Context, cp Capabilities, c identity.Caller, a postArgs) ([]accounts.Account, error) {
+	if len(a.Platforms) == 0 && len(a.AccountIDs) == 0 {
+		return nil, Say(nil, "say where to post: platforms (facebook, instagram, x, linkedin) or account_ids")
+	}
+	all, err := cp.Accounts.List(ctx, c, "")
+	if err != nil {
+		return nil, known(err)
+	}
+	var out []accounts.Account
+	add := func(acc accounts.Account) {
+		if !slices.ContainsFunc(out, func(x accounts.Account) bool { return x.ID == acc.ID }) {
+			out = append(out, acc)
+		}
+	}
+	for _, name := range a.Platforms {
+		p, err := platformOf(name)
+		if err != nil {
+			return nil, err
+		}
+		n := 0
+		for _, acc := range all {
+			if acc.Platform == p && acc.Status == accounts.StatusConnected {
+				add(acc)
+				n++
+			}
+		}
+		if n == 0 {
+			return nil, Say(nil, "no connected %s account in this workspace; connect one with connect_account", label(p))
+		}
+	}
+	for _, id := range a.AccountIDs {
+		i := slices.IndexFunc(all, func(x accounts.Account) bool { return x.ID == id })
+		if i < 0 {
+			return nil, Say(nil, "no account %q in this workspace; list_accounts gives the ids", id)
+		}
+		add(all[i])
+	}
+	return out, nil
+}
+
+// request turns the model's post into a publishing request for accts.
+func request(a postArgs, accts []accounts.Account) (publish.Request, error) {
+	req := publish.Request{Content: publish.Content{Text: a.Text, Link: a.Link, ImageURLs: a.ImageURLs, VideoURL: a.VideoURL}, CampaignID: a.CampaignID}
+	for _, acc := range accts {
+		req.AccountIDs = append(req.AccountIDs, acc.ID)
+	}
+	for k, v := range a.Variants {
+		p, err := platformOf(k)
+		if err != nil {
+			return publish.Request{}, err
+		}
+		if req.Variants == nil {
+			req.Variants = map[platform.Name]string{}
+		}
+		req.Variants[p] = v
+	}
+	return req, nil
+}
+
+// draftReport is one platform's check of a draft.
+type draftReport struct {
+	Platform   string   `json:"platform"`
+	Characters int      `json:"characters"`
+	Limit      int      `json:"limit"`
+	OK         bool     `json:"ok"`
+	Problems   []string `json:"problems,omitempty"`
+}
+
+// check validates the post for each platform, as publishing will.
+func check(req publish.Request, platforms []platform.Name) []draftReport {
+	var out []draftReport
+	for _, p := range platforms {
+		body := platform.Post{Text: req.Text, Link: req.Link, ImageURLs: req.ImageURLs, VideoURL: req.VideoURL}
+		if v, ok := req.Variants[p]; ok && strings.TrimSpace(v) != "" {
+			body.Text = v
+		}
+		r := draftReport{Platform: label(p), Characters: len([]rune(body.Text)), OK: true}
+		switch p {
+		case platform.Twitter:
+			r.Characters, r.Limit = twitter.WeightedLength(body.Text), publish.DefaultLimits.XWeighted
+		case platform.LinkedIn:
+			r.Limit = publish.DefaultLimits.LinkedInChars
+		case platform.Instagram:
+			r.Limit = publish.DefaultLimits.InstagramChars
+		case platform.Facebook:
+			r.Limit = publish.DefaultLimits.FacebookChars
+		}
+		for _, pr := range publish.Validate(p, body, publish.DefaultLimits) {
+			r.OK = false
+			r.Problems = append(r.Problems, pr.Message)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func platformsOf(accts []accounts.Account) []platform.Name {
+	var ps []platform.Name
+	for _, a := range accts {
+		if !slices.Contains(ps, a.Platform) {
+			ps = append(ps, a.Platform)
+		}
+	}
+	return ps
+}
+
+// preview says what a post will do, or why it cannot be sent.
+func preview(ctx context.Context, cp Capabilities, c identity.Caller, a postArgs, when string) (string, error) {
+	accts, err := targets(ctx, cp, c, a)
+	if err != nil {
+		return "", err
+	}
+	req, err := request(a, accts)
+	if err != nil {
+		return "", err
+	}
+	var problems []string
+	for _, r := range check(req, platformsOf(accts)) {
+		problems = append(problems, r.Problems...)
+	}
+	if len(problems) > 0 {
+		return "", Say(nil, "the post cannot be sent as it is: %s", strings.Join(problems, "; "))
+	}
+	names := make([]string, len(accts))
+	for i, acc := range accts {
+		names[i] = describeAccount(acc)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s to %s:\n“%s”", when, strings.Join(names, ", "), a.Text)
+	for p, v := range req.Variants {
+		fmt.Fprintf(&b, "\nOn %s: “%s”", label(p), v)
+	}
+	if a.Link != "" {
+		fmt.Fprintf(&b, "\nLink: %s", a.Link)
+	}
+	if n := len(a.ImageURLs); n > 0 {
+		fmt.Fprintf(&b, "\n%d image(s)", n)
+	}
+	if a.VideoURL != "" {
+		fmt.Fprintf(&b, "\nVideo: %s", a.VideoURL)
+	}
+	return b.String(), nil
+}
+
+type listArgs struct {
+	Status string `json:"status,omitempty" jsonschema:"description=Only posts in this state (published scheduled pending failed partial cancelled unconfirmed)."`
+	Limit  int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=50"`
+}
+
+type postIDArgs struct {
+	PostID string `json:"post_id" jsonschema:"minLength=1"`
+}
+
+func postTools(cp Capabilities) []Tool {
+	return []Tool{
+		NewTool("draft_post", "Checks a draft against each platform's rules (length, media) without sending anything; returns characters and problems per platform.",
+			func(ctx context.Context, c identity.Caller, a postArgs) (map[string]any, error) {
+				var ps []platform.Name
+				var req publish.Request
+				var err error
+				if len(a.Platforms) == 0 && len(a.AccountIDs) == 0 {
+					ps = []platform.Name{platform.Facebook, platform.Instagram, platform.Twitter, platform.LinkedIn}
+					req, err = request(a, nil)
+				} else {
+					var accts []accounts.Account
+					if accts, err = targets(ctx, cp, c, a); err == nil {
+						ps = platformsOf(accts)
+						req, err = request(a, accts)
+					}
+				}
+				if err != nil {
+					return nil, err
+				}
+				reports := check(req, ps)
+				ok := !slices.ContainsFunc(reports, func(r draftReport) bool { return !r.OK })
+				return map[string]any{"ok": ok, "platforms": reports}, nil
+			}),
+		NewTool("publish_post", "Publishes a post now to the platforms or accounts given. Needs approval.",
+			func(ctx context.Context, c identity.Caller, a postArgs) (publish.Outcome, error) {
+				accts, err := targets(ctx, cp, c, a)
+				if err != nil {
+					return publish.Outcome{}, err
+				}
+				req, err := request(a, accts)
+				if err != nil {
+					return publish.Outcome{}, err
+				}
+				out, err := cp.Posts.PublishNow(ctx, c, req)
+				return out, known(err)
+			}, Mutating(), WithPreview(func(ctx context.Context, c identity.Caller, a postArgs) (string, error) {
+				return preview(ctx, cp, c, a, "Publish now")
+			})),
+		NewTool("schedule_post", "Schedules a post for a time to the platforms or accounts given. Needs approval.",
+			func(ctx context.Context, c identity.Caller, a scheduleArgs) (publish.Scheduled, error) {
+				at, err := cp.Posts.ParseTime(ctx, c, a.Time)
+				if err != nil {
+					return publish.Scheduled{}, known(err)
+				}
+				accts, err := targets(ctx, cp, c, a.postArgs)
+				if err != nil {
+					return publish.Scheduled{}, err
+				}
+				req, err := request(a.postArgs, accts)
+				if err != nil {
+					return publish.Scheduled{}, err
+				}
+				out, err := cp.Posts.Schedule(ctx, c, req, at)
+				return out, known(err)
+			}, Mutating(), WithPreview(func(ctx context.Context, c identity.Caller, a scheduleArgs) (string, error) {
+				at, err := cp.Posts.ParseTime(ctx, c, a.Time)
+				if err != nil {
+					return "", known(err)
+				}
+				return preview(ctx, cp, c, a.postArgs, "Schedule for "+at.Format(time.RFC3339))
+			})),
+		NewTool("list_posts", "Lists the workspace's latest posts with each target's status.",
+			func(ctx context.Context, c identity.Caller, a listArgs) ([]publish.PostView, error) {
+				limit := a.Limit
+				if limit == 0 {
+					limit = 10
+				}
+				fetch := limit
+				if a.Status != "" {
+					fetch = 100
+				}
+				posts, _, err := cp.Posts.List(ctx, c, fetch, "")
+				if err != nil {
+					return nil, known(err)
+				}
+				out := []publish.PostView{}
+				for _, p := range posts {
+					if (a.Status == "" || p.Status == a.Status) && len(out) < limit {
+						out = append(out, p)
+					}
+				}
+				return out, nil
+			}),
+		NewTool("retry_post", "Sends a post's failed targets again. Needs approval.",
+			func(ctx context.Context, c identity.Caller, a postIDArgs) (publish.Outcome, error) {
+				out, err := cp.Posts.Retry(ctx, c, a.PostID)
+				return out, known(err)
+			}, Mutating(), WithPreview(func(ctx context.Context, c identity.Caller, a postIDArgs) (string, error) {
+				p, err := cp.Posts.Get(ctx, c, a.PostID)
+				if err != nil {
+					return "", known(err)
+				}
+				return fmt.Sprintf("Retry the failed targets of post %s:\n“%s”", p.ID, p.Content.Text), nil
+			})),
+	}
+}

@@ -1,0 +1,103 @@
+package console
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/marketingminds/marketingminds/agents"
+	"github.com/marketingminds/marketingminds/agents/llm"
+	"github.com/marketingminds/marketingminds/agents/llm/llmtest"
+	"github.com/marketingminds/marketingminds/integrations/store"
+	"github.com/marketingminds/marketingminds/integrations/store/storetest"
+	"github.com/marketingminds/marketingminds/prompts"
+	"github.com/marketingminds/marketingminds/tools/identity"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+type shipArgs struct {
+	What string `json:"what"`
+}
+
+// chat runs a scripted session: the model over HTTP, a real orchestrator
+// on SQLite, one side-effecting tool that counts its runs.
+func chat(t *testing.T, c identity.Caller, input string, turns ...llmtest.Turn) (string, int32) {
+	t.Helper()
+	srv := llmtest.New(t, turns...)
+	model, err := llm.New(llm.Config{BaseURL: srv.URL, Model: "m", HTTPClient: srv.Client(), Log: zerolog.Nop(), MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := prompts.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var runs atomic.Int32
+	ship := agents.NewTool("ship", "Ships it.", func(ctx context.Context, c identity.Caller, a shipArgs) (map[string]string, error) {
+		runs.Add(1)
+		return map[string]string{"shipped": a.What}, nil
+	}, agents.Mutating(), agents.WithPreview(func(ctx context.Context, c identity.Caller, a shipArgs) (string, error) {
+		return "Ship " + a.What + "\nto everyone", nil
+	}))
+	o, err := agents.New(agents.Config{Model: model, Store: agents.NewStore(storetest.Open(t, store.SQLite, agents.Schema)), Prompts: set,
+		Tools: []agents.Tool{ship}, Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	ch := &Chat{Agent: o, Caller: c, Session: "s1", In: strings.NewReader(input), Out: &out}
+	if err := ch.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), runs.Load()
+}
+
+var editor = identity.Caller{WorkspaceID: "T1", UserID: "U1", Role: identity.Editor, Door: identity.DoorCLI}
+
+func TestChat(t *testing.T) {
+	t.Parallel()
+	asks := []llmtest.Turn{llmtest.Calls(llmtest.Call("ship", `{"what":"v2"}`)), llmtest.Reply("Shipping v2 waits for your approval.")}
+	cases := []struct {
+		name   string
+		caller identity.Caller
+		input  string
+		turns  []llmtest.Turn
+		runs   int32
+		want   []string
+	}{
+		{"approve", editor, "ship v2\ny\nthanks\n", append(append([]llmtest.Turn{}, asks...), llmtest.Reply("You're welcome.")), 1,
+			[]string{"⏸ waiting for approval", "    Ship v2\n    to everyone", "Shipping v2 waits for your approval.", `Approve "Ship v2"? [y/N]`,
+				"Approved by U1 and done: Ship v2", `result: {"shipped":"v2"}`, "You're welcome."}},
+		{"reject", editor, "ship v2\nn\n", asks, 0, []string{"Rejected by U1: Ship v2", "declined in the terminal"}},
+		{"end of input while waiting", editor, "ship v2\n", asks, 0, []string{`Approve "Ship v2"? [y/N] ` + "\n"}},
+		{"viewer", identity.Caller{WorkspaceID: "T1", UserID: "U1", Role: identity.Viewer, Door: identity.DoorCLI}, "ship v2\ny\n", asks, 0,
+			[]string{"! you may not decide this"}},
+		{"model failure", editor, "hello\n", []llmtest.Turn{{Status: 401}}, 0, []string{"I could not get an answer: the language model rejected our credentials"}},
+		{"blank lines", editor, "\n\n", nil, 0, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			out, runs := chat(t, tc.caller, tc.input, tc.turns...)
+			if runs != tc.runs {
+				t.Fatalf("%d runs, want %d\n%s", runs, tc.runs, out)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out, w) {
+					t.Fatalf("output lacks %q:\n%s", w, out)
+				}
+			}
+			if tc.want == nil && out != "" {
+				t.Fatalf("output = %q", out)
+			}
+		})
+	}
+}

@@ -1,0 +1,118 @@
+package slack
+
+import (
+	"context"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/marketingminds/marketingminds/tools/identity"
+)
+
+// Conversations is the orchestrator as the door sees it: one turn of the
+// conversation (channel, thread) with the caller, watched through sink. It
+// returns the reply's text (the streamed deltas, joined).
+type Conversations interface {
+	Run(ctx context.Context, c identity.Caller, channel, thread, text string, sink Sink) (string, error)
+}
+
+// Sink is how the door watches a turn.
+type Sink interface {
+	Delta(text string)
+	Progress(p Progress)
+	Approval(a Approval)
+}
+
+// Progress is a tool's progress in a turn.
+type Progress struct {
+	Tool   string
+	Status string // started, done or failed
+	Text   string // "Publishing to LinkedIn…"
+}
+
+// Approval is an action the agent wants to take that waits for a person.
+type Approval struct {
+	ID          string
+	RequestedBy string // Slack user id of the conversation's initiator
+	Summary     string
+	Targets     []Target
+}
+
+// Target is one account an approval would post to.
+type Target struct {
+	AccountID   string
+	Platform    string
+	Account     string // the account's name
+	Text        string
+	Media       []string
+	ScheduledAt time.Time // zero: now
+}
+
+// thinking is the assistant status while the agent works.
+const thinking = "thinking…"
+
+// converse runs one turn for user's message in (channel, thread) and
+// streams the reply into the thread.
+func (b *Bot) converse(ctx context.Context, teamID, userID, channel, thread, text string) {
+	log := b.log.With().Str("team", teamID).Str("channel", channel).Str("thread", thread).Logger()
+	api, err := b.client(ctx, teamID)
+	if err != nil {
+		log.Error().Err(err).Msg("slack: conversation")
+		return
+	}
+	c, err := b.caller(ctx, api, teamID, userID, identity.DoorSlack)
+	if err != nil {
+		log.Error().Err(err).Msg("slack: conversation: who is asking")
+		_, _ = b.post(ctx, api, channel, thread, slack.MsgOptionText("Sorry, I could not tell who you are in this workspace; please try again.", false))
+		return
+	}
+	b.status(ctx, api, channel, thread, thinking)
+	r := newReply(b, api, c, channel, thread)
+	final, err := b.d.Conversations.Run(log.WithContext(ctx), c, channel, thread, text, r)
+	if err != nil {
+		log.Error().Err(err).Msg("slack: conversation turn")
+		r.Delta("\n\nSorry, that did not work: " + plain(err))
+	} else if !r.wrote() && final != "" {
+		r.Delta(final)
+	}
+	r.finish(ctx)
+	b.status(ctx, api, channel, thread, "")
+}
+
+// status sets (or with "" clears) the assistant thread's status. Outside
+// an AI-app thread Slack refuses it; that is not worth more than a debug line.
+func (b *Bot) status(ctx context.Context, api *slack.Client, channel, thread, s string) {
+	err := b.call(ctx, channel, false, func() error {
+		return api.SetAssistantThreadsStatusContext(ctx, slack.AssistantThreadsSetStatusParameters{ChannelID: channel, ThreadTS: thread, Status: s})
+	})
+	if err != nil {
+		b.log.Debug().Err(err).Str("channel", channel).Msg("slack: assistant status")
+	}
+}
+
+// suggestions are the prompts offered when an assistant thread starts.
+var suggestions = []struct{ title, message string }{
+	{"Draft a post", "Draft a LinkedIn post announcing our new feature"},
+	{"How did we do?", "How did our posts do in the last 7 days?"},
+	{"What is scheduled?", "What posts are scheduled this week?"},
+}
+
+func (b *Bot) onAssistantThreadStarted(ctx context.Context, teamID string, ev event) {
+	at := ev.AssistantThread
+	if at.ChannelID == "" || at.ThreadTS == "" {
+		return
+	}
+	api, err := b.client(ctx, teamID)
+	if err != nil {
+		b.log.Error().Err(err).Msg("slack: assistant thread")
+		return
+	}
+	p := slack.AssistantThreadsSetSuggestedPromptsParameters{Title: "Try one of these", ChannelID: at.ChannelID, ThreadTS: at.ThreadTS}
+	for _, s := range suggestions {
+		p.AddPrompt(s.title, s.message)
+	}
+	err = b.call(ctx, at.ChannelID, false, func() error { return api.SetAssistantThreadsSuggestedPromptsContext(ctx, p) })
+	if err != nil {
+		b.log.Error().Err(err).Msg("slack: suggested prompts")
+	}
+}

@@ -1,0 +1,99 @@
+package slack
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/slack-go/slack"
+
+	"github.com/marketingminds/marketingminds/tools/identity"
+)
+
+// actionHandler handles one kind of button after the ack.
+type actionHandler func(ctx context.Context, a action)
+
+func (b *Bot) actionHandlers() map[string]actionHandler {
+	return map[string]actionHandler{
+		actApprove:   func(ctx context.Context, a action) { b.approvalAction(ctx, a, true) },
+		actReject:    func(ctx context.Context, a action) { b.approvalAction(ctx, a, false) },
+		actEdit:      func(ctx context.Context, a action) { b.openEdit(ctx, a, false) },
+		actSchedule:  func(ctx context.Context, a action) { b.openEdit(ctx, a, true) },
+		actRetry:     b.retryAction,
+		actAnyway:    b.anywayAction,
+		actReconnect: b.reconnectAction,
+	}
+}
+
+// Interactivity serves POST /slack/interactivity: the payload is parsed
+// after the signature is verified; buttons are acknowledged at once and
+// handled after the ack; a modal submission with problems is answered with
+// them, otherwise closed and handled after the ack.
+func (b *Bot) Interactivity(w http.ResponseWriter, r *http.Request) {
+	if _, ok := b.verified(w, r); !ok {
+		return
+	}
+	ic, err := slack.InteractionCallbackParse(r)
+	if err != nil {
+		http.Error(w, "slack: bad interaction payload: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	if resp := b.interact(ic); resp != nil {
+		writeJSON(w, resp)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// interact takes an interaction (HTTP or Socket Mode) and returns the
+// immediate answer, nil for a plain ack.
+func (b *Bot) interact(ic slack.InteractionCallback) any {
+	if ic.Team.ID == "" || ic.User.ID == "" {
+		return nil
+	}
+	switch ic.Type {
+	case slack.InteractionTypeBlockActions:
+		for _, ba := range ic.ActionCallback.BlockActions {
+			h := b.actions[ba.ActionID]
+			if h == nil {
+				continue
+			}
+			value := ba.Value
+			b.later(func(ctx context.Context) {
+				api, err := b.client(ctx, ic.Team.ID)
+				if err != nil {
+					b.log.Error().Err(err).Msg("slack: interaction")
+					return
+				}
+				c, err := b.caller(ctx, api, ic.Team.ID, ic.User.ID, identity.DoorSlack)
+				if err != nil {
+					b.log.Error().Err(err).Msg("slack: interaction: who clicked")
+					return
+				}
+				h(ctx, action{api: api, caller: c, ic: ic, id: value, channel: ic.Channel.ID,
+					message: ic.Container.MessageTs, thread: ic.Container.ThreadTs})
+			})
+		}
+	case slack.InteractionTypeViewSubmission:
+		if ic.View.CallbackID != viewEdit {
+			return nil
+		}
+		meta, text, at, problems := editSubmission(ic, b.now())
+		if problems != nil {
+			return slack.NewErrorsViewSubmissionResponse(problems)
+		}
+		b.later(func(ctx context.Context) {
+			api, err := b.client(ctx, ic.Team.ID)
+			if err != nil {
+				b.log.Error().Err(err).Msg("slack: edit submission")
+				return
+			}
+			c, err := b.caller(ctx, api, ic.Team.ID, ic.User.ID, identity.DoorSlack)
+			if err != nil {
+				b.log.Error().Err(err).Msg("slack: edit submission: who submitted")
+				return
+			}
+			b.submitEdit(ctx, api, c, meta, text, at)
+		})
+	}
+	return nil
+}

@@ -1,0 +1,61 @@
+package slack_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/marketingminds/marketingminds/bot/slack"
+	"github.com/marketingminds/marketingminds/integrations/store"
+	"github.com/marketingminds/marketingminds/integrations/store/storetest"
+	"github.com/marketingminds/marketingminds/tools/audit"
+	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/publish"
+	"github.com/marketingminds/marketingminds/tools/settings"
+)
+
+// TestWorkspaceSettingsWin: a workspace's notification channel and default
+// role win over the deployment's.
+func TestWorkspaceSettingsWin(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, store.SQLite, identity.Schema, slack.Schema, settings.Schema, audit.Schema)
+	svc, err := settings.New(settings.Config{Store: settings.NewStore(db), Audit: audit.New(db, time.Now), Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := setupDB(t, db, func(c *slack.Config, d *slack.Deps) {
+		c.NotifyChannel, c.DefaultRole = channel, identity.Editor
+		d.Settings = svc
+	})
+	ctx := context.Background()
+	o := publish.Outcome{PostID: "P5", Results: []publish.Result{{Platform: "x", Status: publish.StatusPublished}}}
+	if err := b.bot.NotifyOutcome(ctx, team, "", "", o); err != nil {
+		t.Fatal(err)
+	}
+	note, role := "C0NOTES1", "viewer"
+	b.fake.AddChannels(note)
+	admin := identity.Caller{WorkspaceID: team, UserID: "UADMIN", Role: identity.Admin, Door: identity.DoorAPI}
+	if _, err := svc.Update(ctx, admin, settings.Patch{NotificationChannel: &note, DefaultRole: &role}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.bot.NotifyOutcome(ctx, team, "", "", o); err != nil {
+		t.Fatal(err)
+	}
+	posts := b.fake.Calls("chat.postMessage")
+	if len(posts) != 2 || posts[0].Args.Get("channel") != channel || posts[1].Args.Get("channel") != note {
+		t.Fatalf("notifications went to %v", func() (chs []string) {
+			for _, p := range posts {
+				chs = append(chs, p.Args.Get("channel"))
+			}
+			return
+		}())
+	}
+	b.signed(t, "/slack/events", mention("EvSet", "U2", "1700001200.000100", "", "hi"))
+	b.bot.Wait()
+	if turns := b.conv.got(); len(turns) != 1 || turns[0].caller.Role != identity.Viewer {
+		t.Fatalf("a new user's role = %v", fmt.Sprint(turns))
+	}
+}

@@ -1,0 +1,61 @@
+package slack
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/marketingminds/marketingminds/integrations/store"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Schema is the Slack door's part of the database: slack_seen, slack_installs.
+var Schema = store.Schema{
+	Name:       "slack",
+	Migrations: store.Sub(migrations, "migrations"),
+	Indexes: []store.Index{
+		{Collection: "slack_seen", Keys: bson.D{{Key: "expires_at", Value: 1}}},
+	},
+}
+
+// ErrNotFound is returned for a team that has not installed the app.
+var ErrNotFound = errors.New("slack: not found")
+
+// Install is one team's installation of the app.
+type Install struct {
+	TeamID      string
+	TeamName    string
+	AppID       string
+	BotUserID   string
+	BotToken    string // sealed by the vault
+	Scope       string
+	InstalledBy string
+	InstalledAt time.Time
+}
+
+// Store is what the Slack door keeps in the database.
+type Store interface {
+	// Remember records key until expires and reports whether it was new: false
+	// when an unexpired record of key exists (a delivery already handled,
+	// on this replica or another). An expired record is replaced.
+	Remember(ctx context.Context, key string, now, expires time.Time) (bool, error)
+	// PurgeSeen deletes records that expired before before (the cleanup job).
+	PurgeSeen(ctx context.Context, before time.Time) (int64, error)
+	// SaveInstall creates or replaces a team's installation.
+	SaveInstall(ctx context.Context, in Install) error
+	// Install returns a team's installation, ErrNotFound when there is none.
+	Install(ctx context.Context, teamID string) (Install, error)
+}
+
+// NewStore returns db's implementation of Store.
+func NewStore(db *store.DB) Store {
+	if db.Backend == store.Mongo {
+		return &mongoStore{db: db}
+	}
+	return &sqliteStore{db: db}
+}

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/rs/zerolog"
+
+	"github.com/marketingminds/marketingminds/agents"
+	slackbot "github.com/marketingminds/marketingminds/bot/slack"
+	"github.com/marketingminds/marketingminds/integrations/oauth"
+	"github.com/marketingminds/marketingminds/tools/accounts"
+	"github.com/marketingminds/marketingminds/tools/identity"
+)
+
+// slackDoor builds the Slack door when Slack is configured (a signing
+// secret for the Events API or an app token for Socket Mode); nil when not.
+// ctx bounds its work after acknowledgements.
+func (a *app) slackDoor(ctx context.Context, cfg config, log zerolog.Logger) (*slackbot.Bot, error) {
+	if cfg.SlackSigningSecret == "" && cfg.SlackAppToken == "" {
+		return nil, nil
+	}
+	return slackbot.New(ctx, slackbot.Config{
+		SigningSecret: cfg.SlackSigningSecret, BotToken: cfg.SlackBotToken, AppToken: cfg.SlackAppToken, APIURL: cfg.SlackAPIURL,
+		ClientID: cfg.SlackClientID, ClientSecret: cfg.SlackClientSecret, PublicURL: cfg.PublicURL,
+		DefaultRole: cfg.DefaultRole, NotifyChannel: cfg.SlackNotifyChannel,
+	}, slackbot.Deps{
+		Store: slackbot.NewStore(a.db), Users: a.identity, Tokens: a.identity,
+		Conversations: slackConversations{a.agents}, Approvals: slackApprovals{a: a},
+		Publisher: a.publish, Accounts: a.accounts, Jobs: a.scheduler,
+		Settings: a.settings, SignIn: a.sessions, Vault: a.vault, States: oauth.NewStates(a.db, a.vault, nil), Log: log,
+	})
+}
+
+// slackConversations is the orchestrator as the Slack door sees it.
+type slackConversations struct{ o *agents.Orchestrator }
+
+func (s slackConversations) Run(ctx context.Context, c identity.Caller, channel, thread, text string, sink slackbot.Sink) (string, error) {
+	r, err := s.o.Run(ctx, agents.Turn{Caller: c, Channel: channel, Thread: thread, Text: text}, agentSink{sink})
+	return r.Text, err
+}
+
+// agentSink hands the orchestrator's stream to the door's sink; approvals
+// are shown without target detail here (the door reads them through Get).
+type agentSink struct{ s slackbot.Sink }
+
+func (a agentSink) Delta(t string) { a.s.Delta(t) }
+func (a agentSink) Progress(p agents.Progress) {
+	a.s.Progress(slackbot.Progress{Tool: p.Tool, Status: p.Status, Text: p.Text})
+}
+func (a agentSink) Approval(ap agents.Approval) {
+	a.s.Approval(slackbot.Approval{ID: ap.ID, RequestedBy: ap.RequestedBy, Summary: ap.Preview})
+}
+
+// slackApprovals is the approval gate as the Slack door sees it.
+type slackApprovals struct{ a *app }
+
+// postArgs are the fields of publish_post and schedule_post the preview shows.
+type postArgs struct {
+	Text       string   `json:"text"`
+	Platforms  []string `json:"platforms"`
+	AccountIDs []string `json:"account_ids"`
+	ImageURLs  []string `json:"image_urls"`
+	VideoURL   string   `json:"video_url"`
+	Time       string   `json:"time"`
+}
+
+func (s slackApprovals) Get(ctx context.Context, c identity.Caller, id string) (slackbot.Approval, error) {
+	list, err := s.a.agents.Approvals(ctx, c, "")
+	if err != nil {
+		return slackbot.Approval{}, err
+	}
+	i := slices.IndexFunc(list, func(ap agents.Approval) bool { return ap.ID == id })
+	if i < 0 {
+		return slackbot.Approval{}, fmt.Errorf("approval %s: not found in this workspace", id)
+	}
+	ap := list[i]
+	out := slackbot.Approval{ID: ap.ID, RequestedBy: ap.RequestedBy, Summary: ap.Preview}
+	var args postArgs
+	if json.Unmarshal(ap.Args, &args) != nil || args.Text == "" {
+		return out, nil // not a post: the preview says it all
+	}
+	accs, err := s.a.accounts.List(ctx, c, "")
+	if err != nil {
+		return slackbot.Approval{}, err
+	}
+	requester := identity.Caller{WorkspaceID: c.WorkspaceID, UserID: ap.RequestedBy, Role: c.Role, Door: identity.DoorSlack}
+	for _, acc := range accs {
+		wanted := slices.Contains(args.AccountIDs, acc.ID) ||
+			(acc.Status == accounts.StatusConnected && (slices.Contains(args.Platforms, string(acc.Platform)) ||
+				(acc.Platform == "twitter" && slices.Contains(args.Platforms, "x"))))
+		if !wanted {
+			continue
+		}
+		t := slackbot.Target{AccountID: acc.ID, Platform: string(acc.Platform), Account: acc.AccountName, Text: args.Text, Media: args.ImageURLs}
+		if args.VideoURL != "" {
+			t.Media = append(t.Media, args.VideoURL)
+		}
+		if args.Time != "" {
+			if at, err := s.a.publish.ParseTime(ctx, requester, args.Time); err == nil {
+				t.ScheduledAt = at
+			}
+		}
+		out.Targets = append(out.Targets, t)
+	}
+	return out, nil
+}
+
+func (s slackApprovals) Approve(ctx context.Context, c identity.Caller, id string) (slackbot.Decision, error) {
+	return decision(s.a.agents.Approve(ctx, c, id))
+}
+
+func (s slackApprovals) Reject(ctx context.Context, c identity.Caller, id, reason string) (slackbot.Decision, error) {
+	return decision(s.a.agents.Reject(ctx, c, id, reason))
+}
+
+// decision turns the gate's answer into the door's: an approval decided
+// before says by whom and how.
+func decision(r agents.ApprovalResult, err error) (slackbot.Decision, error) {
+	if errors.Is(err, agents.ErrDecided) {
+		text := fmt.Sprintf("it is %s", r.Approval.Status)
+		if r.Approval.DecidedBy != "" {
+			text += fmt.Sprintf(" (decided by <@%s>)", r.Approval.DecidedBy)
+		}
+		return slackbot.Decision{Status: string(r.Approval.Status), Text: text, Already: true}, nil
+	}
+	if err != nil {
+		return slackbot.Decision{}, err
+	}
+	return slackbot.Decision{Status: string(r.Approval.Status), Text: r.Text}, nil
+}
+
+// runSlack starts what the door runs beside the HTTP routes until ctx ends:
+// Socket Mode when configured, and the account events it reports.
+func (a *app) runSlack(ctx context.Context, bot *slackbot.Bot, log zerolog.Logger) {
+	if bot.SocketMode() {
+		go func() {
+			if err := bot.RunSocketMode(ctx); err != nil {
+				log.Error().Err(err).Msg("slack: Socket Mode stopped")
+			}
+		}()
+	}
+	go func() {
+		for {
+			select {
+			case e := <-a.accountEvents.C:
+				bot.Publish(ctx, e)
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+}
