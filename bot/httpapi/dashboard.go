@@ -56,8 +56,11 @@ type view struct {
 	CanEdit bool
 	// HasEmail, HasLibrary: the e-mail and CRM pages, the library pages
 	// are served.
-	HasEmail, HasLibrary, HasSettings bool
-	Data                              any
+	HasEmail, HasLibrary, HasSettings, HasChat bool
+	// session is the signed-in session's id (never its secret): the web
+	// chat's conversation.
+	session string
+	Data    any
 }
 
 // pageHandler serves a signed-in page.
@@ -84,6 +87,7 @@ func (s *Server) dashboardRoutes(mux *routeMux) {
 	s.campaignsRoutes(mux)
 	s.libraryRoutes(mux)
 	s.settingsRoutes(mux)
+	s.chatRoutes(mux)
 }
 
 func (s *Server) assetHandler(assets fs.FS) http.Handler {
@@ -117,8 +121,9 @@ func (s *Server) page(min identity.Role, nav string, h pageHandler) http.Handler
 		pageHeaders(w)
 		cookie, err := r.Cookie(sessionCookie)
 		var c identity.Caller
+		var sess identity.Session
 		if err == nil {
-			c, _, err = s.deps.Sessions.Resolve(r.Context(), cookie.Value)
+			c, sess, err = s.deps.Sessions.Resolve(r.Context(), cookie.Value)
 		}
 		if err != nil {
 			if !errors.Is(err, identity.ErrNoSession) && !errors.Is(err, http.ErrNoCookie) {
@@ -135,7 +140,7 @@ func (s *Server) page(min identity.Role, nav string, h pageHandler) http.Handler
 		}
 		v := &view{Caller: c, CSRF: identity.CSRFToken(cookie.Value), Sandbox: s.deps.Sandbox != nil, Nav: nav,
 			CanEdit: c.Role.AtLeast(identity.Editor), Loc: s.location(r.Context(), c), HasEmail: s.deps.Campaigns != nil, HasLibrary: s.deps.Library != nil,
-			HasSettings: s.deps.Settings != nil}
+			HasSettings: s.deps.Settings != nil, HasChat: s.deps.Agent != nil, session: sess.ID}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			if !s.sameOrigin(r) {
 				s.renderError(w, r, http.StatusForbidden, "This request came from another site and was refused.")

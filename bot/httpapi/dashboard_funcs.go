@@ -77,6 +77,8 @@ var templateFuncs = template.FuncMap{
 		}
 		return "what the agent decides waits for approval (default)"
 	},
+	// chatFragment bundles a chat fragment's data with the CSRF token.
+	"chatFragment": func(csrf string, data any) chatFragment { return chatFragment{CSRF: csrf, Data: data} },
 	// zohoView bundles the page's view and a message for "needzoho".
 	"zohoView": func(v *view, msg string) zohoNotice { return zohoNotice{V: v, Msg: msg} },
 	// errs bundles a field's messages for the "errs" template.
