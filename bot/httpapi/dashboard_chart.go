@@ -77,8 +77,12 @@ func seriesChart(h analytics.History, label string, metric func(analytics.Series
 	fmt.Fprintf(&b, `<line class="axis" x1="%d" x2="%d" y1="%d" y2="%d"/>`, chartLeft, chartW-chartRight, chartH-chartBottom, chartH-chartBottom)
 	fmt.Fprintf(&b, `<line class="axis" x1="%d" x2="%d" y1="%d" y2="%d"/>`, chartLeft, chartLeft, chartTop, chartH-chartBottom)
 	for i, d := range dates { // x axis: a date label a week apart, and the last day
+		anchor := "middle"
+		if i == len(dates)-1 && len(dates) > 1 {
+			anchor = "end" // the last day's label stays inside the chart
+		}
 		if (i%chartDateEvery == 0 && len(dates)-1-i >= 3) || i == len(dates)-1 {
-			fmt.Fprintf(&b, `<text class="xlabel" x="%.1f" y="%d" text-anchor="middle">%s</text>`, x(i), chartH-chartBottom+16, esc(shortDate(d)))
+			fmt.Fprintf(&b, `<text class="xlabel" x="%.1f" y="%d" text-anchor="%s">%s</text>`, x(i), chartH-chartBottom+16, anchor, esc(shortDate(d)))
 		}
 	}
 	for _, p := range names {
