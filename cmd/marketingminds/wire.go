@@ -221,8 +221,8 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	pub, err := publish.New(publish.Config{
 		Store: publish.NewStore(db), Accounts: publishAccounts{acc}, Adapters: publishers,
 		Jobs: publish.SchedulerJobs(sch), Log: log, UserLocation: userLocation,
-		Campaigns:   campaignChecker{camp},
-		OnPublished: func(ws string, at time.Time) { feed.Published(ws, at) },
+		Campaigns: campaignChecker{camp},
+		OnSettled: func(d publish.Delivery) { feed.Settled(d) },
 	})
 	if err != nil {
 		return nil, err

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
 // Feed counts publications in the rollups off the publishing path:
@@ -24,6 +26,13 @@ func (s *Service) NewFeed(interval time.Duration) *Feed {
 		interval = time.Second
 	}
 	return &Feed{svc: s, interval: interval, since: map[string]time.Time{}}
+}
+
+// Settled is tools/publish's OnSettled: a published delivery is noted.
+func (f *Feed) Settled(d publish.Delivery) {
+	if d.Status == publish.StatusPublished {
+		f.Published(d.WorkspaceID, d.PublishedAt)
+	}
 }
 
 // Published notes that workspaceID published a delivery at at.

@@ -199,7 +199,7 @@ func (s *Service) settleSetup(ctx context.Context, d Delivery, err error) error 
 	}
 	f := d
 	f.Status, f.LastError, f.UpdatedAt = StatusFailed, perm.Err.Error(), s.now()
-	if _, serr := s.commit.Save(ctx, f); serr != nil {
+	if serr := s.saveOutcome(ctx, f); serr != nil {
 		return serr
 	}
 	return err
@@ -290,8 +290,8 @@ func (s *Service) settle(ctx context.Context, m Delivery, pub platform.Published
 func (s *Service) saveOutcome(ctx context.Context, c Delivery) error {
 	for range 3 {
 		ok, err := s.commit.Save(ctx, c)
-		if ok && c.Status == StatusPublished && s.cfg.OnPublished != nil {
-			s.cfg.OnPublished(c.WorkspaceID, c.PublishedAt)
+		if ok && c.Status.Settled() && s.cfg.OnSettled != nil {
+			s.cfg.OnSettled(c)
 		}
 		if err != nil || ok {
 			return err

@@ -116,9 +116,11 @@ type Config struct {
 	// UserLocation reads a user's time zone, for local schedule times
 	// (default UTC).
 	UserLocation func(ctx context.Context, workspaceID, userID string) (*time.Location, error)
-	// OnPublished, when set, is told of every delivery saved as published
-	// (tools/analytics counts it); it must not block.
-	OnPublished func(workspaceID string, at time.Time)
+	// OnSettled, when set, is told of every delivery whose outcome was saved
+	// as published, failed or unconfirmed (tools/analytics counts what was
+	// published, the Slack door tells the thread that asked); it must not
+	// block.
+	OnSettled func(d Delivery)
 	// Campaigns, when set, says whether a post's campaign_id names a
 	// marketing campaign of the caller's workspace.
 	Campaigns Campaigns

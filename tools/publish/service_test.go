@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -504,5 +505,32 @@ func TestParseTime(t *testing.T) {
 		if err != nil || !got.Equal(c.want) {
 			t.Errorf("%q = %v, %v; want %v", c.in, got, err, c.want)
 		}
+	}
+}
+
+// TestOnSettled: every outcome saved as final is told, once per delivery,
+// with its status; a setup failure (a disconnected account) too.
+func TestOnSettled(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	got := map[string]Status{}
+	b := setup(t, func(c *Config) {
+		c.OnSettled = func(d Delivery) {
+			mu.Lock()
+			defer mu.Unlock()
+			if _, twice := got[d.AccountID]; twice {
+				t.Errorf("%s settled twice", d.AccountID)
+			}
+			got[d.AccountID] = d.Status
+		}
+	})
+	b.li.fail(fault{kind: platform.KindPermanent, msg: "Content is a duplicate"})
+	if _, err := b.svc.PublishNow(ctx, b.editor, req("Told", "x1", "li1")); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 2 || got["x1"] != StatusPublished || got["li1"] != StatusFailed {
+		t.Fatalf("settled = %v; want x1 published, li1 failed", got)
 	}
 }
