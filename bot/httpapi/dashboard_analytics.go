@@ -116,13 +116,17 @@ func (s *Server) analyticsPage(w http.ResponseWriter, r *http.Request, v *view) 
 			d.ByPlat = append(d.ByPlat, platformTotals{Platform: p, Totals: t})
 		}
 	}
-	h, err := s.deps.Analytics.History(r.Context(), v.Caller, "", historyDays(agg.Range, s.deps.Now().In(v.Loc)))
-	if err != nil {
-		s.analyticsFailure(w, r, v, err)
-		return
+	if days, ok := historyDays(agg.Range, s.deps.Now().In(v.Loc)); ok {
+		h, err := s.deps.Analytics.History(r.Context(), v.Caller, "", days)
+		if err != nil {
+			s.analyticsFailure(w, r, v, err)
+			return
+		}
+		m := chartMetrics[metric]
+		d.Chart = seriesChart(trimHistory(h, agg.Range), m.Label, m.read)
+	} else {
+		d.Chart = template.HTML(`<p class="hint">The daily series reach back 366 days from today; this range starts earlier, so only its totals are shown.</p>`)
 	}
-	m := chartMetrics[metric]
-	d.Chart = seriesChart(trimHistory(h, agg.Range), m.Label, m.read)
 	if d.Form.Platform == "" {
 		d.Form.Platform = platform.Twitter
 		if len(d.ByPlat) > 0 {
@@ -154,15 +158,19 @@ func (s *Server) analyticsFailure(w http.ResponseWriter, r *http.Request, v *vie
 }
 
 // historyDays is how many days back History must reach (from today) to
-// cover rg, a day of slack for zones, at most analytics.MaxRangeDays.
-func historyDays(rg analytics.Range, now time.Time) int {
+// cover rg, a day of slack for zones; false when that is more than
+// analytics.MaxRangeDays.
+func historyDays(rg analytics.Range, now time.Time) (int, bool) {
 	from, err := time.Parse(analytics.DayFormat, rg.From)
 	if err != nil {
-		return analytics.DefaultHistoryDays
+		return 0, false
 	}
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	days := int(today.Sub(from).Hours()/24) + 2
-	return max(1, min(days, analytics.MaxRangeDays))
+	if days-1 > analytics.MaxRangeDays {
+		return 0, false
+	}
+	return max(1, min(days, analytics.MaxRangeDays)), true
 }
 
 // trimHistory keeps the days of h inside rg.

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/marketingminds/marketingminds/tools/analytics"
 	"github.com/marketingminds/marketingminds/tools/identity"
@@ -43,6 +44,11 @@ func TestDashboardAnalyticsPage(t *testing.T) {
 		t.Error("metric=engagement does not draw engagement")
 	}
 
+	// A range older than History reaches: its totals, and why no series.
+	_, page = b.do("GET", "/dashboard/analytics?from=2020-01-01&to=2020-01-31", nil, nil)
+	if !strings.Contains(page, "reach back 366 days") || strings.Contains(page, `<svg class="chart"`) {
+		t.Error("a range before the series' reach does not say why it has no chart")
+	}
 	for _, tc := range []struct{ query, field, want string }{
 		{"from=yesterday&to=2026-11-30", "from", "not an ISO date"},
 		{"from=2026-11-30&to=2026-11-01", "to", "is before date_from"},
@@ -64,5 +70,25 @@ func TestDashboardAnalyticsPage(t *testing.T) {
 	_, page = other.do("GET", "/dashboard/analytics", nil, nil)
 	if strings.Contains(page, "p-top") || strings.Contains(page, "data-slot") || !strings.Contains(page, "No analytics yet") {
 		t.Error("another workspace sees T1's figures")
+	}
+}
+
+func TestHistoryDays(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 12, 3, 22, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		from string
+		days int
+		ok   bool
+	}{
+		{"2026-12-03", 2, true},
+		{"2026-11-04", 31, true},
+		{"2025-12-03", 366, true},
+		{"2024-01-01", 0, false},
+		{"not a date", 0, false},
+	} {
+		if days, ok := historyDays(analytics.Range{From: tc.from, To: "2026-12-03"}, now); days != tc.days || ok != tc.ok {
+			t.Errorf("historyDays(from %s) = %d, %v; want %d, %v", tc.from, days, ok, tc.days, tc.ok)
+		}
 	}
 }

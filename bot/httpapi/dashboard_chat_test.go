@@ -62,6 +62,10 @@ func TestDashboardChat(t *testing.T) {
 	if i := strings.Index(page, `id="err-text"`); resp.StatusCode != http.StatusBadRequest || i < 0 || !strings.Contains(page[i:], "write a message first") {
 		t.Errorf("empty message = %d", resp.StatusCode)
 	}
+	if resp, frag := ed.do("POST", "/dashboard/chat", url.Values{"csrf": {csrf}, "text": {""}}, map[string]string{"HX-Request": "true"}); resp.StatusCode != 200 ||
+		!strings.Contains(frag, `role="alert">write a message first`) || strings.Contains(frag, "<html") {
+		t.Errorf("empty message from htmx = %d\n%s", resp.StatusCode, frag)
+	}
 	if resp, _ := ed.do("POST", "/dashboard/chat", url.Values{"text": {"help"}}, nil); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("message without CSRF = %d, want 403", resp.StatusCode)
 	}
