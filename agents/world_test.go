@@ -2,8 +2,6 @@ package agents
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -90,7 +88,7 @@ func newWorld(t testing.TB) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub, err := publish.New(publish.Config{Store: publish.NewStore(db), Accounts: worldAccounts{acc}, Adapters: adapters,
+	pub, err := publish.New(publish.Config{Store: publish.NewStore(db), Accounts: publish.AccountsOf(acc), Adapters: adapters,
 		Jobs: publish.SchedulerJobs(sch), Log: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
@@ -154,33 +152,4 @@ func (w *world) connect(t testing.TB, c identity.Caller, p platform.Name) []acco
 		t.Fatalf("connect %s: %v", p, err)
 	}
 	return res.Accounts
-}
-
-// worldAccounts is tools/accounts as publishing sees it (as wire.go does).
-type worldAccounts struct{ svc *accounts.Service }
-
-func sys(workspaceID string) identity.Caller {
-	return identity.Caller{WorkspaceID: workspaceID, UserID: "system", Role: identity.Admin, Door: identity.DoorSystem}
-}
-
-func (p worldAccounts) Account(ctx context.Context, workspaceID, accountID string) (publish.Account, error) {
-	a, err := p.svc.Get(ctx, sys(workspaceID), accountID)
-	if errors.Is(err, accounts.ErrNotFound) {
-		return publish.Account{}, fmt.Errorf("%w: %s", publish.ErrUnknownAccount, accountID)
-	}
-	if err != nil {
-		return publish.Account{}, err
-	}
-	return publish.Account{ID: a.ID, WorkspaceID: workspaceID, Platform: a.Platform, ExternalID: a.ExternalID, Name: a.AccountName,
-		Connected: a.Status == accounts.StatusConnected, Problem: a.StatusReason}, nil
-}
-
-func (p worldAccounts) Token(ctx context.Context, workspaceID, accountID string) (string, error) {
-	t, err := p.svc.ValidToken(ctx, sys(workspaceID), accountID)
-	return t.AccessToken, err
-}
-
-func (p worldAccounts) RefreshToken(ctx context.Context, workspaceID, accountID, refused string) (string, error) {
-	t, err := p.svc.ForceRefresh(ctx, sys(workspaceID), accountID, refused)
-	return t.AccessToken, err
 }

@@ -2,8 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -28,35 +26,6 @@ import (
 	"github.com/marketingminds/marketingminds/tools/publish"
 	"github.com/marketingminds/marketingminds/tools/schedule"
 )
-
-// publishVia is tools/accounts as publishing sees it.
-type publishVia struct{ svc *accounts.Service }
-
-func sysCaller(ws string) identity.Caller {
-	return identity.Caller{WorkspaceID: ws, UserID: "system", Role: identity.Admin, Door: identity.DoorSystem}
-}
-
-func (p publishVia) Account(ctx context.Context, ws, id string) (publish.Account, error) {
-	a, err := p.svc.Get(ctx, sysCaller(ws), id)
-	if errors.Is(err, accounts.ErrNotFound) {
-		return publish.Account{}, fmt.Errorf("%w: %s", publish.ErrUnknownAccount, id)
-	}
-	if err != nil {
-		return publish.Account{}, err
-	}
-	return publish.Account{ID: a.ID, WorkspaceID: ws, Platform: a.Platform, ExternalID: a.ExternalID, Name: a.AccountName,
-		Connected: a.Status == accounts.StatusConnected}, nil
-}
-
-func (p publishVia) Token(ctx context.Context, ws, id string) (string, error) {
-	t, err := p.svc.ValidToken(ctx, sysCaller(ws), id)
-	return t.AccessToken, err
-}
-
-func (p publishVia) RefreshToken(ctx context.Context, ws, id, refused string) (string, error) {
-	t, err := p.svc.ForceRefresh(ctx, sysCaller(ws), id, refused)
-	return t.AccessToken, err
-}
 
 type analyticsFixture struct {
 	*fixture
@@ -98,7 +67,7 @@ func analyticsSetup(t testing.TB) *analyticsFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub, err := publish.New(publish.Config{Store: publish.NewStore(db), Accounts: publishVia{acc}, Jobs: publish.SchedulerJobs(sch),
+	pub, err := publish.New(publish.Config{Store: publish.NewStore(db), Accounts: publish.AccountsOf(acc), Jobs: publish.SchedulerJobs(sch),
 		Adapters: map[platform.Name]publish.Adapter{platform.Twitter: tw, platform.LinkedIn: li}, Log: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)

@@ -54,6 +54,12 @@ type view struct {
 	Notice  string
 	Error   string
 	CanEdit bool
+	// HasEmail, HasLibrary: the e-mail and CRM pages, the library pages
+	// are served.
+	HasEmail, HasLibrary, HasSettings, HasChat bool
+	// session is the signed-in session's id (never its secret): the web
+	// chat's conversation.
+	session string
 	Data    any
 }
 
@@ -69,6 +75,7 @@ func (s *Server) dashboardRoutes(mux *routeMux) {
 	mux.Handle("POST /dashboard/logout", s.page(identity.Viewer, "", s.logout))
 	mux.Handle("GET /dashboard", s.page(identity.Viewer, "overview", s.overviewPage))
 	mux.Handle("GET /dashboard/accounts", s.page(identity.Viewer, "accounts", s.accountsPage))
+	mux.Handle("GET /dashboard/analytics", s.page(identity.Viewer, "analytics", s.analyticsPage))
 	mux.Handle("POST /dashboard/connect/{platform}", s.page(identity.Editor, "accounts", s.accountConnect))
 	mux.Handle("POST /dashboard/accounts/{id}/disconnect", s.page(identity.Editor, "accounts", s.accountDisconnect))
 	mux.Handle("GET /dashboard/compose", s.page(identity.Viewer, "compose", s.composePage))
@@ -77,6 +84,10 @@ func (s *Server) dashboardRoutes(mux *routeMux) {
 	mux.Handle("GET /dashboard/posts", s.page(identity.Viewer, "posts", s.postsPage))
 	mux.Handle("GET /dashboard/posts/{id}", s.page(identity.Viewer, "posts", s.postPage))
 	mux.Handle("POST /dashboard/posts/{id}/{action}", s.page(identity.Editor, "posts", s.postAction))
+	s.campaignsRoutes(mux)
+	s.libraryRoutes(mux)
+	s.settingsRoutes(mux)
+	s.chatRoutes(mux)
 }
 
 func (s *Server) assetHandler(assets fs.FS) http.Handler {
@@ -110,8 +121,9 @@ func (s *Server) page(min identity.Role, nav string, h pageHandler) http.Handler
 		pageHeaders(w)
 		cookie, err := r.Cookie(sessionCookie)
 		var c identity.Caller
+		var sess identity.Session
 		if err == nil {
-			c, _, err = s.deps.Sessions.Resolve(r.Context(), cookie.Value)
+			c, sess, err = s.deps.Sessions.Resolve(r.Context(), cookie.Value)
 		}
 		if err != nil {
 			if !errors.Is(err, identity.ErrNoSession) && !errors.Is(err, http.ErrNoCookie) {
@@ -127,7 +139,8 @@ func (s *Server) page(min identity.Role, nav string, h pageHandler) http.Handler
 			return
 		}
 		v := &view{Caller: c, CSRF: identity.CSRFToken(cookie.Value), Sandbox: s.deps.Sandbox != nil, Nav: nav,
-			CanEdit: c.Role.AtLeast(identity.Editor), Loc: s.location(r.Context(), c)}
+			CanEdit: c.Role.AtLeast(identity.Editor), Loc: s.location(r.Context(), c), HasEmail: s.deps.Campaigns != nil, HasLibrary: s.deps.Library != nil,
+			HasSettings: s.deps.Settings != nil, HasChat: s.deps.Agent != nil, session: sess.ID}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			if !s.sameOrigin(r) {
 				s.renderError(w, r, http.StatusForbidden, "This request came from another site and was refused.")

@@ -24,10 +24,16 @@ const (
 	chartTicks, chartDateEvery = 5, 7
 )
 
-// impressionsChart draws the daily impressions of each platform of h as an
-// SVG line chart with axes, labels, a legend and one marker per known day:
-// readable without JavaScript. A day without figures is a gap, not a zero.
+// impressionsChart draws the daily impressions of each platform of h.
 func impressionsChart(h analytics.History) template.HTML {
+	return seriesChart(h, "Impressions", func(s analytics.Series) []*int64 { return s.Impressions })
+}
+
+// seriesChart draws one daily figure (label, read by metric) of each
+// platform of h as an SVG line chart with axes, labels, a legend and one
+// marker per known day: readable without JavaScript. A day without figures
+// is a gap, not a zero.
+func seriesChart(h analytics.History, label string, metric func(analytics.Series) []*int64) template.HTML {
 	names := make([]platform.Name, 0, len(h.Platforms))
 	for p := range h.Platforms {
 		names = append(names, p)
@@ -40,7 +46,7 @@ func impressionsChart(h analytics.History) template.HTML {
 		if len(s.Dates) > len(dates) {
 			dates = s.Dates
 		}
-		for _, v := range s.Impressions {
+		for _, v := range metric(s) {
 			if v != nil && *v > maxV {
 				maxV = *v
 			}
@@ -61,8 +67,8 @@ func impressionsChart(h analytics.History) template.HTML {
 
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">`, chartW, chartH)
-	fmt.Fprintf(&b, `<title id="chart-title">Impressions per day by platform</title><desc id="chart-desc">%s to %s; highest day %d.</desc>`,
-		esc(dates[0]), esc(dates[len(dates)-1]), maxV)
+	fmt.Fprintf(&b, `<title id="chart-title">%s per day by platform</title><desc id="chart-desc">%s to %s; highest day %d.</desc>`,
+		esc(label), esc(dates[0]), esc(dates[len(dates)-1]), maxV)
 	for t := 0; t <= chartTicks; t++ { // y axis: grid lines and labels
 		v := top * int64(t) / chartTicks
 		fmt.Fprintf(&b, `<line class="grid" x1="%d" x2="%d" y1="%.1f" y2="%.1f"/>`, chartLeft, chartW-chartRight, y(v), y(v))
@@ -71,8 +77,12 @@ func impressionsChart(h analytics.History) template.HTML {
 	fmt.Fprintf(&b, `<line class="axis" x1="%d" x2="%d" y1="%d" y2="%d"/>`, chartLeft, chartW-chartRight, chartH-chartBottom, chartH-chartBottom)
 	fmt.Fprintf(&b, `<line class="axis" x1="%d" x2="%d" y1="%d" y2="%d"/>`, chartLeft, chartLeft, chartTop, chartH-chartBottom)
 	for i, d := range dates { // x axis: a date label a week apart, and the last day
+		anchor := "middle"
+		if i == len(dates)-1 && len(dates) > 1 {
+			anchor = "end" // the last day's label stays inside the chart
+		}
 		if (i%chartDateEvery == 0 && len(dates)-1-i >= 3) || i == len(dates)-1 {
-			fmt.Fprintf(&b, `<text class="xlabel" x="%.1f" y="%d" text-anchor="middle">%s</text>`, x(i), chartH-chartBottom+16, esc(shortDate(d)))
+			fmt.Fprintf(&b, `<text class="xlabel" x="%.1f" y="%d" text-anchor="%s">%s</text>`, x(i), chartH-chartBottom+16, anchor, esc(shortDate(d)))
 		}
 	}
 	for _, p := range names {
@@ -84,7 +94,7 @@ func impressionsChart(h analytics.History) template.HTML {
 			}
 			seg = nil
 		}
-		for i, v := range s.Impressions {
+		for i, v := range metric(s) {
 			if v == nil || i >= len(dates) {
 				flush()
 				continue

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/marketingminds/marketingminds/tools/publish"
+	"github.com/marketingminds/marketingminds/tools/settings"
 )
 
 // templateFuncs are the helpers the dashboard templates use.
@@ -67,6 +68,19 @@ var templateFuncs = template.FuncMap{
 		}
 		return strconv.FormatFloat(*v, 'f', 1, 64) + " %"
 	},
+	"policyWords": func(p settings.Policy) string {
+		switch p {
+		case settings.PolicyAlways:
+			return "every publication waits for approval"
+		case settings.PolicyNever:
+			return "nothing waits for approval"
+		}
+		return "what the agent decides waits for approval (default)"
+	},
+	// chatFragment bundles a chat fragment's data with the CSRF token.
+	"chatFragment": func(csrf string, data any) chatFragment { return chatFragment{CSRF: csrf, Data: data} },
+	// zohoView bundles the page's view and a message for "needzoho".
+	"zohoView": func(v *view, msg string) zohoNotice { return zohoNotice{V: v, Msg: msg} },
 	// errs bundles a field's messages for the "errs" template.
 	"errs": func(all map[string][]string, field string) fieldErrors {
 		return fieldErrors{Field: strings.ReplaceAll(field, ".", "-"), Msgs: all[field]}
@@ -76,4 +90,9 @@ var templateFuncs = template.FuncMap{
 type fieldErrors struct {
 	Field string
 	Msgs  []string
+}
+
+type zohoNotice struct {
+	V   *view
+	Msg string
 }

@@ -21,9 +21,11 @@ const overviewWindow = 100
 
 type overviewData struct {
 	// Summary and Chart come from tools/analytics when it is served.
-	Summary   *analytics.OverviewSummary
-	Range     analytics.Range
-	Chart     template.HTML
+	Summary *analytics.OverviewSummary
+	Range   analytics.Range
+	Chart   template.HTML
+	// Deltas are the cards' changes against the previous period.
+	Deltas    map[string]kpiDelta
 	Upcoming  []publish.PostView
 	Attention []publish.PostView
 	Tokens    []accounts.TokenState // the ones not valid
@@ -62,6 +64,17 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, v *view) {
 			return
 		}
 		d.Summary, d.Range, d.Chart = &ov.Analytics.Summary, ov.Analytics.Range, impressionsChart(h)
+		prevRange, err := previousRange(d.Range)
+		if err != nil {
+			s.analyticsPageError(w, r, v, err)
+			return
+		}
+		prev, err := s.deps.Analytics.Aggregate(r.Context(), v.Caller, prevRange)
+		if err != nil {
+			s.analyticsPageError(w, r, v, err)
+			return
+		}
+		d.Deltas = kpiDeltas(d.Summary, prev.Summary)
 	}
 	if s.deps.Accounts != nil {
 		states, err := s.deps.Accounts.TokenStatus(r.Context(), v.Caller)

@@ -63,7 +63,7 @@ type dashFixture struct {
 
 // dashSetup serves the dashboard over real identity and publishing services
 // on a fresh SQLite store; publicURL decides the cookie's Secure flag.
-func dashSetup(t *testing.T, publicURL string) *dashFixture {
+func dashSetup(t *testing.T, publicURL string, with ...func(*Deps)) *dashFixture {
 	t.Helper()
 	db := storetest.Open(t, store.SQLite, identity.Schema, identity.SessionSchema, publish.Schema)
 	ids := identity.NewService(identity.NewStore(db), time.Now)
@@ -74,8 +74,12 @@ func dashSetup(t *testing.T, publicURL string) *dashFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := New(Deps{Log: zerolog.Nop(), Identity: ids, Store: db, Registry: prometheus.NewRegistry(), Posts: svc, Sessions: ss, PublicURL: publicURL,
-		Accounts: twoXAccounts{}, UserLocation: berlinForU})
+	d := Deps{Log: zerolog.Nop(), Identity: ids, Store: db, Registry: prometheus.NewRegistry(), Posts: svc, Sessions: ss, PublicURL: publicURL,
+		Accounts: twoXAccounts{}, UserLocation: berlinForU}
+	for _, w := range with {
+		w(&d)
+	}
+	s := New(d)
 	f := &dashFixture{srv: httptest.NewServer(s.Handler()), ids: ids, sessions: ss, posts: svc, x: x}
 	t.Cleanup(f.srv.Close)
 	return f

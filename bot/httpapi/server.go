@@ -73,6 +73,12 @@ type Deps struct {
 	Library Library
 	// Settings serves /api/settings when set (*settings.Service).
 	Settings Settings
+	// Agent answers the dashboard's web chat when set
+	// (*agents.Orchestrator); its approvals are decided through Approvals.
+	Agent Agent
+	// Tokens lets a dashboard admin create and revoke API tokens when set
+	// (*identity.Service).
+	Tokens TokenAdmin
 }
 
 // Server is the HTTP sidecar.

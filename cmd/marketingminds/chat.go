@@ -59,26 +59,13 @@ func chatCommand(env envLoader, stdout, stderr io.Writer) *cobra.Command {
 				return err
 			}
 			log := newLogger(stderr, cfg.LogFormat, "warn", cfg.secrets()...)
-			// With MM_SANDBOX the adapters use the sandbox of the running
-			// `serve --sandbox` (make run), so both see the same platforms.
-			sandboxBase := cfg.SandboxURL
-			if cfg.Sandbox && sandboxBase == "" {
-				sandboxBase = "http://" + localAddr(cfg.HTTPAddr) + "/sandbox"
-			}
-			// Connect links lead to the running serve's OAuth callbacks.
-			if cfg.PublicURL == "" {
-				cfg.PublicURL = "http://" + publicHost(cfg.HTTPAddr)
-			}
 			ctx := cmd.Context()
-			db, err := openStore(ctx, cfg, log, nil, false)
+			a, err := openBesideServe(ctx, cfg, log)
 			if err != nil {
 				return err
 			}
-			defer db.Close(ctx)
-			a, err := newApp(cfg, db, log, sandboxBase, schedule.Options{})
-			if err != nil {
-				return err
-			}
+			defer a.db.Close(context.WithoutCancel(ctx))
+			db := a.db
 			ids := identity.NewStore(db)
 			now := time.Now().UTC()
 			if _, err := ids.EnsureWorkspace(ctx, identity.Workspace{ID: workspace, CreatedAt: now}); err != nil {
@@ -132,4 +119,28 @@ func terminal(r io.Reader) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// openBesideServe wires the app for a command that runs next to `serve`
+// (chat, mcp): with MM_SANDBOX its adapters use the running serve's mounted
+// sandbox (make run), so both see the same platforms, and connect links lead
+// to serve's OAuth callbacks. Close a.db when done.
+func openBesideServe(ctx context.Context, cfg config, log zerolog.Logger) (*app, error) {
+	sandboxBase := cfg.SandboxURL
+	if cfg.Sandbox && sandboxBase == "" {
+		sandboxBase = "http://" + localAddr(cfg.HTTPAddr) + "/sandbox"
+	}
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://" + publicHost(cfg.HTTPAddr)
+	}
+	db, err := openStore(ctx, cfg, log, nil, false)
+	if err != nil {
+		return nil, err
+	}
+	a, err := newApp(cfg, db, log, sandboxBase, schedule.Options{})
+	if err != nil {
+		db.Close(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	return a, nil
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/marketingminds/marketingminds/agents"
 	"github.com/marketingminds/marketingminds/bot/mcp"
 	"github.com/marketingminds/marketingminds/tools/identity"
-	"github.com/marketingminds/marketingminds/tools/schedule"
 )
 
 // mcpServer serves the orchestrator's registry over MCP, with the
@@ -64,23 +63,12 @@ func mcpCommand(env envLoader, getenv func(string) string, stdout, stderr io.Wri
 			}
 			// stdout carries the protocol: logs go to stderr.
 			log := newLogger(stderr, cfg.LogFormat, "warn", cfg.secrets()...)
-			sandboxBase := cfg.SandboxURL
-			if cfg.Sandbox && sandboxBase == "" {
-				sandboxBase = "http://" + localAddr(cfg.HTTPAddr) + "/sandbox"
-			}
-			if cfg.PublicURL == "" {
-				cfg.PublicURL = "http://" + publicHost(cfg.HTTPAddr)
-			}
 			ctx := cmd.Context()
-			db, err := openStore(ctx, cfg, log, nil, false)
+			a, err := openBesideServe(ctx, cfg, log)
 			if err != nil {
 				return err
 			}
-			defer db.Close(context.WithoutCancel(ctx))
-			a, err := newApp(cfg, db, log, sandboxBase, schedule.Options{})
-			if err != nil {
-				return err
-			}
+			defer a.db.Close(context.WithoutCancel(ctx))
 			c, err := a.identity.Authenticate(ctx, token)
 			if errors.Is(err, identity.ErrMalformedToken) || errors.Is(err, identity.ErrInvalidToken) {
 				return fmt.Errorf("MM_API_TOKEN is refused (%w): it is unknown or was revoked; create a new one with `marketingminds token create`", err)
@@ -91,7 +79,7 @@ func mcpCommand(env envLoader, getenv func(string) string, stdout, stderr io.Wri
 			if c.WorkspaceID != workspace || c.UserID != user {
 				return usageError{fmt.Errorf("MM_API_TOKEN belongs to %s/%s, not --workspace %s --user %s; refusing to act as someone else", c.WorkspaceID, c.UserID, workspace, user)}
 			}
-			srv, err := mcpServer(a.agents, cfg.PublicURL, log)
+			srv, err := mcpServer(a.agents, a.publicURL, log)
 			if err != nil {
 				return err
 			}

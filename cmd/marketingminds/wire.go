@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -223,7 +222,7 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	var feed *analytics.Feed                  // set below, before anything publishes
 	door := new(atomic.Pointer[slackbot.Bot]) // set by serve when Slack is configured
 	pub, err := publish.New(publish.Config{
-		Store: publish.NewStore(db), Accounts: publishAccounts{acc}, Adapters: publishers,
+		Store: publish.NewStore(db), Accounts: publish.AccountsOf(acc), Adapters: publishers,
 		Jobs: publish.SchedulerJobs(sch), Log: log, UserLocation: userLocation,
 		Campaigns: campaignChecker{camp},
 		OnSettled: func(d publish.Delivery) {
@@ -298,8 +297,8 @@ func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Dep
 		Log: log, Identity: a.identity, Store: a.db, Registry: reg, Agents: []string{},
 		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics, Campaigns: a.campaigns,
 		CampaignAnalytics: campaignAnalytics{a.analytics}, Library: a.library, Settings: a.settings,
-		Sessions: a.sessions, PublicURL: a.publicURL, UserLocation: a.userLocation,
-		Approvals: a.agents,
+		Sessions: a.sessions, PublicURL: a.publicURL, UserLocation: a.userLocation, Tokens: a.identity,
+		Approvals: a.agents, Agent: a.agents,
 	}
 }
 
@@ -325,38 +324,6 @@ func newCampaigns(cfg config, db *store.DB, log zerolog.Logger, acc *accounts.Se
 		return nil, err
 	}
 	return svc, svc.Register(reg)
-}
-
-// publishAccounts is tools/accounts as publishing sees it: deliveries run as
-// the system on behalf of the post's workspace.
-type publishAccounts struct{ svc *accounts.Service }
-
-func system(workspaceID string) identity.Caller {
-	return identity.Caller{WorkspaceID: workspaceID, UserID: "system", Role: identity.Admin, Door: identity.DoorSystem}
-}
-
-func (p publishAccounts) Account(ctx context.Context, workspaceID, accountID string) (publish.Account, error) {
-	a, err := p.svc.Get(ctx, system(workspaceID), accountID)
-	if errors.Is(err, accounts.ErrNotFound) {
-		return publish.Account{}, fmt.Errorf("%w: %s", publish.ErrUnknownAccount, accountID)
-	}
-	if err != nil {
-		return publish.Account{}, err
-	}
-	return publish.Account{
-		ID: a.ID, WorkspaceID: workspaceID, Platform: a.Platform, ExternalID: a.ExternalID, Name: a.AccountName,
-		Connected: a.Status == accounts.StatusConnected, Problem: a.StatusReason,
-	}, nil
-}
-
-func (p publishAccounts) Token(ctx context.Context, workspaceID, accountID string) (string, error) {
-	t, err := p.svc.ValidToken(ctx, system(workspaceID), accountID)
-	return t.AccessToken, err
-}
-
-func (p publishAccounts) RefreshToken(ctx context.Context, workspaceID, accountID, refused string) (string, error) {
-	t, err := p.svc.ForceRefresh(ctx, system(workspaceID), accountID, refused)
-	return t.AccessToken, err
 }
 
 // sentEmails is tools/campaigns as analytics sees it: the sent email

@@ -2,8 +2,6 @@ package analytics
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/http"
 	"sync"
 	"testing"
@@ -81,36 +79,6 @@ type env struct {
 	accounts int // every connected account
 }
 
-// publishAccounts is tools/accounts as publishing sees it (the same
-// adapter cmd/marketingminds wires).
-type publishAccounts struct{ svc *accounts.Service }
-
-func sys(ws string) identity.Caller {
-	return identity.Caller{WorkspaceID: ws, UserID: "system", Role: identity.Admin, Door: identity.DoorSystem}
-}
-
-func (p publishAccounts) Account(ctx context.Context, ws, id string) (publish.Account, error) {
-	a, err := p.svc.Get(ctx, sys(ws), id)
-	if errors.Is(err, accounts.ErrNotFound) {
-		return publish.Account{}, fmt.Errorf("%w: %s", publish.ErrUnknownAccount, id)
-	}
-	if err != nil {
-		return publish.Account{}, err
-	}
-	return publish.Account{ID: a.ID, WorkspaceID: ws, Platform: a.Platform, ExternalID: a.ExternalID, Name: a.AccountName,
-		Connected: a.Status == accounts.StatusConnected, Problem: a.StatusReason}, nil
-}
-
-func (p publishAccounts) Token(ctx context.Context, ws, id string) (string, error) {
-	t, err := p.svc.ValidToken(ctx, sys(ws), id)
-	return t.AccessToken, err
-}
-
-func (p publishAccounts) RefreshToken(ctx context.Context, ws, id, refused string) (string, error) {
-	t, err := p.svc.ForceRefresh(ctx, sys(ws), id, refused)
-	return t.AccessToken, err
-}
-
 func newEnv(t *testing.T, cfg Config) *env {
 	t.Helper()
 	sbClock := &clock{t: time.Now()}
@@ -166,7 +134,7 @@ func newEnv(t *testing.T, cfg Config) *env {
 		t.Fatal(err)
 	}
 	e.sch = sch
-	e.pub, err = publish.New(publish.Config{Store: publish.NewStore(db), Accounts: publishAccounts{e.acc}, Jobs: publish.SchedulerJobs(sch),
+	e.pub, err = publish.New(publish.Config{Store: publish.NewStore(db), Accounts: publish.AccountsOf(e.acc), Jobs: publish.SchedulerJobs(sch),
 		Adapters: map[platform.Name]publish.Adapter{platform.Twitter: tw, platform.LinkedIn: li, platform.Facebook: fb}, Log: zerolog.Nop(),
 		OnSettled: func(d publish.Delivery) { e.feed.Settled(d) }})
 	if err != nil {

@@ -30,7 +30,7 @@ func (e *env) sandboxSum(t *testing.T, ps []published) (impressions, engaged int
 	ctx := context.Background()
 	ads := map[platform.Name]Adapter{platform.Twitter: nil, platform.LinkedIn: nil, platform.Facebook: e.fb}
 	for _, p := range ps {
-		tok, err := e.acc.ValidToken(ctx, sys("T1"), p.account.ID)
+		tok, err := e.acc.ValidToken(ctx, identity.Caller{WorkspaceID: "T1", UserID: "system", Role: identity.Admin, Door: identity.DoorSystem}, p.account.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// checkPagesInBrowser walks the analytics, e-mail/CRM, library, settings
+// and web chat pages after an analytics sync of a published X post:
+// the analytics chart and heatmap drawn, Zoho connected from the e-mail
+// page, a template rendered, and a chat turn with the offline planner
+// whose approval click publishes the post.
+func checkPagesInBrowser(t *testing.T, b *browserRun, base, token string) {
+	t.Helper()
+	b.do("analytics", chromedp.Navigate(base+"/dashboard/analytics?platform=twitter"), chromedp.WaitVisible(chromedp.CSS("#series svg.chart")))
+	points, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("#series circle.point[data-platform=twitter]").length`))
+	if err != nil || points == 0 {
+		t.Fatalf("the analytics chart has %d X points (%v)", points, err)
+	}
+	if rows := b.text("#top-posts tbody"); !strings.Contains(rows, "X") {
+		t.Errorf("top posts: %q", rows)
+	}
+	cells, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("svg.heatmap rect.slot").length`))
+	if err != nil || cells == 0 {
+		t.Errorf("the best-time heatmap has %d measured slots (%v)", cells, err)
+	}
+	b.shot("14-analytics")
+	b.do("analytics range error", chromedp.Navigate(base+"/dashboard/analytics?from=2026-12-31&to=2026-01-01"), chromedp.WaitVisible(chromedp.ID("err-to")))
+	b.shot("15-analytics-error")
+
+	b.do("e-mail without Zoho", chromedp.Navigate(base+"/dashboard/email"), chromedp.WaitVisible(chromedp.ID("needs-zoho")))
+	b.shot("16-email-needs-zoho")
+	b.do("connect Zoho", chromedp.Click(chromedp.ID("connect-zoho")), chromedp.WaitVisible(chromedp.CSS("a[href^='/dashboard/accounts?connected=']")))
+	b.do("e-mail with Zoho", chromedp.Navigate(base+"/dashboard/email"), chromedp.WaitVisible(chromedp.ID("email-form")),
+		chromedp.SetValue(chromedp.ID("e-name"), "December news"), chromedp.SetValue(chromedp.ID("e-subject"), "What's new"),
+		chromedp.SetValue(chromedp.ID("e-html"), "<h1>News</h1>"), chromedp.Click(chromedp.CSS("input[name=list_keys]")),
+		chromedp.Click(chromedp.ID("email-create")), chromedp.WaitVisible(chromedp.ID("email-status")))
+	if st := b.text("#email-status"); st != "draft" {
+		t.Fatalf("new e-mail campaign is %q", st)
+	}
+	b.shot("17-email-campaign")
+	b.do("CRM", chromedp.Navigate(base+"/dashboard/crm?q=zylker"), chromedp.WaitVisible(chromedp.ID("leads")))
+	b.shot("18-crm")
+
+	b.do("template", chromedp.Navigate(base+"/dashboard/library/template"), chromedp.WaitVisible(chromedp.ID("library-form")),
+		chromedp.SetValue(chromedp.ID("l-title"), "Webinar invite"), chromedp.SetValue(chromedp.ID("l-body"), "Join {{speaker}} on {{date}}!"),
+		chromedp.SetValue(chromedp.ID("l-tags"), "webinar"), chromedp.Click(chromedp.ID("library-save")), chromedp.WaitVisible(chromedp.ID("render-form")),
+		chromedp.SetValue(chromedp.ID("var-speaker"), "Ada"), chromedp.SetValue(chromedp.ID("var-date"), "Friday"),
+		chromedp.Click(chromedp.ID("render")), chromedp.WaitVisible(chromedp.ID("rendered")))
+	if got := b.text("#rendered .ptext"); got != "Join Ada on Friday!" {
+		t.Fatalf("rendered template: %q", got)
+	}
+	b.shot("19-template-rendered")
+	b.do("library", chromedp.Navigate(base+"/dashboard/library/template?tag=webinar"), chromedp.WaitVisible(chromedp.ID("library-items")))
+	b.shot("20-library")
+	b.do("settings", chromedp.Navigate(base+"/dashboard/settings"), chromedp.WaitVisible(chromedp.ID("settings-form")),
+		chromedp.SetValue(chromedp.ID("t-name"), "browser test"), chromedp.Click(chromedp.ID("token-create")), chromedp.WaitVisible(chromedp.ID("new-token")))
+	b.shot("21-settings-token")
+
+	before := len(allPosts(t, base, token))
+	b.do("chat", chromedp.Navigate(base+"/dashboard/chat"), chromedp.WaitVisible(chromedp.ID("chat-text")),
+		chromedp.SetValue(chromedp.ID("chat-text"), `post "Hello from the web chat" to x`), chromedp.Click(chromedp.ID("chat-send")),
+		chromedp.WaitVisible(chromedp.CSS("#chat-log button.approve")))
+	if v, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.getElementById("chat-text").value`)); v != "" {
+		t.Errorf("the message box kept %q after sending", v)
+	}
+	if n := len(allPosts(t, base, token)); n != before {
+		t.Fatalf("the agent published before the approval (%d posts, %d before)", n, before)
+	}
+	b.shot("22-chat-approval")
+	b.do("approve", chromedp.Click(chromedp.CSS("#chat-log button.approve")), chromedp.WaitVisible(chromedp.CSS("#chat-log .s-done")))
+	b.shot("23-chat-approved")
+	// Approving ran the action: the post exists once the button says done.
+	found := false
+	for _, p := range allPosts(t, base, token) {
+		found = found || strings.Contains(p.Content.Text, "Hello from the web chat")
+	}
+	if !found {
+		t.Fatal("the approved post is not among the posts")
+	}
+}
