@@ -185,8 +185,8 @@ func TestServeLifecycle(t *testing.T) {
 	if !strings.Contains(p.logs.String(), "SANDBOX MODE") {
 		t.Errorf("sandbox mode not said plainly in the start-up log:\n%s", p.logs)
 	}
-	if _, body := get(t, p.url+"/api/health", ""); !strings.Contains(body, `"sandbox":true`) {
-		t.Errorf("/api/health does not say sandbox: %s", body)
+	if _, body := get(t, p.url+"/api/health", ""); !strings.Contains(body, `"sandbox":true`) || !strings.Contains(body, `"agents":["assistant","content_writer"`) {
+		t.Errorf("/api/health does not say sandbox or name the agents: %s", body)
 	}
 
 	token, stderr, code := runCLI(t, env, "token", "create", "--workspace", "T1", "--user", "U1", "--role", "admin")

@@ -294,7 +294,7 @@ func (a *app) recurring(vault *oauth.Vault) error {
 // httpDeps is what the HTTP sidecar needs of the app.
 func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Deps {
 	return httpapi.Deps{
-		Log: log, Identity: a.identity, Store: a.db, Registry: reg, Agents: []string{},
+		Log: log, Identity: a.identity, Store: a.db, Registry: reg, Agents: agentNames(),
 		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics, Campaigns: a.campaigns,
 		CampaignAnalytics: campaignAnalytics{a.analytics}, Library: a.library, Settings: a.settings,
 		Sessions: a.sessions, PublicURL: a.publicURL, UserLocation: a.userLocation, Tokens: a.identity,
@@ -356,4 +356,14 @@ func (c campaignChecker) CampaignExists(ctx context.Context, caller identity.Cal
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// agentNames are the agents /api/health lists: the assistant and its
+// specialists.
+func agentNames() []string {
+	names := []string{"assistant"}
+	for _, sp := range agents.DefaultSpecialists() {
+		names = append(names, sp.Name)
+	}
+	return names
 }
