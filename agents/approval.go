@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/marketingminds/marketingminds/agents/llm"
 	"github.com/marketingminds/marketingminds/tools/identity"
@@ -155,4 +156,15 @@ func (o *Orchestrator) Approvals(ctx context.Context, c identity.Caller, status 
 		return o.cfg.Store.ListApprovals(ctx, c.WorkspaceID, st, 100)
 	}
 	return nil, fmt.Errorf("%w: unknown status %q (want pending, running, done, failed or rejected)", ErrInvalid, status)
+}
+
+// interrupted is what an approval whose run a crash cut off says.
+const interrupted = "the action was interrupted (the server stopped while it ran); check whether it happened (posts, jobs) before asking again"
+
+// SweepApprovals fails the approvals whose run was cut off by a crash:
+// still running well past the tool timeout (four times it, and at least
+// 30 minutes), so no live run is taken for dead. A recurring job calls it.
+func (o *Orchestrator) SweepApprovals(ctx context.Context) (int64, error) {
+	now := o.cfg.Now().UTC()
+	return o.cfg.Store.AbandonApprovals(ctx, now.Add(-max(4*o.cfg.ToolTimeout, 30*time.Minute)), interrupted, now)
 }

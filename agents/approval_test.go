@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/marketingminds/marketingminds/agents/llm"
 	"github.com/marketingminds/marketingminds/tools/identity"
@@ -246,4 +247,34 @@ func errText(err error) string {
 		return "ok"
 	}
 	return "error"
+}
+
+// TestSweepApprovals: an approval whose run a crash cut off (claimed, never
+// finished) is failed by the sweep once it is long past the tool timeout,
+// never before.
+func TestSweepApprovals(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	o := w.orchestrator(t, &scripted{}, func(c *Config) { c.Now = func() time.Time { return now } })
+	ctx := context.Background()
+	a := Approval{ID: "cut", WorkspaceID: "T1", RequestedBy: "U1", Tool: "publish_post", Args: json.RawMessage(`{}`), Status: ApprovalPending, CreatedAt: now}
+	if err := w.store.CreateApproval(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := w.store.ClaimApproval(ctx, "T1", "cut", ApprovalRunning, "U1", "", now); !ok || err != nil {
+		t.Fatalf("claim = %v, %v", ok, err)
+	}
+	now = now.Add(10 * time.Minute) // still within the tool's time
+	if n, err := o.SweepApprovals(ctx); n != 0 || err != nil {
+		t.Fatalf("early sweep = %d, %v; want nothing", n, err)
+	}
+	now = now.Add(time.Hour)
+	if n, err := o.SweepApprovals(ctx); n != 1 || err != nil {
+		t.Fatalf("sweep = %d, %v; want the cut-off approval", n, err)
+	}
+	got, err := w.store.GetApproval(ctx, "T1", "cut")
+	if err != nil || got.Status != ApprovalFailed || !strings.Contains(got.Error, "interrupted") {
+		t.Fatalf("after the sweep: %+v, %v", got, err)
+	}
 }

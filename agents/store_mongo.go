@@ -275,3 +275,13 @@ func (s *mongoStore) FinishApproval(ctx context.Context, workspaceID, id string,
 	}
 	return nil
 }
+
+func (s *mongoStore) AbandonApprovals(ctx context.Context, before time.Time, errText string, at time.Time) (int64, error) {
+	defer s.db.Observe("agents.abandon_approvals")()
+	res, err := s.approvals().UpdateMany(ctx, bson.D{{Key: "status", Value: string(ApprovalRunning)}, {Key: "decided_at", Value: bson.D{{Key: "$lt", Value: store.Trunc(before)}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: string(ApprovalFailed)}, {Key: "error", Value: errText}, {Key: "finished_at", Value: store.Trunc(at)}}}})
+	if err != nil {
+		return 0, fmt.Errorf("agents: abandon approvals: %w", err)
+	}
+	return res.ModifiedCount, nil
+}

@@ -219,3 +219,13 @@ func (s *sqliteStore) FinishApproval(ctx context.Context, workspaceID, id string
 	}
 	return nil
 }
+
+func (s *sqliteStore) AbandonApprovals(ctx context.Context, before time.Time, errText string, at time.Time) (int64, error) {
+	defer s.db.Observe("agents.abandon_approvals")()
+	res, err := s.db.SQL.ExecContext(ctx, `UPDATE approval_requests SET status = 'failed', error = ?, finished_at = ?
+		WHERE status = 'running' AND decided_at < ?`, errText, store.Millis(at), store.Millis(before))
+	if err != nil {
+		return 0, fmt.Errorf("agents: abandon approvals: %w", err)
+	}
+	return res.RowsAffected()
+}

@@ -139,6 +139,32 @@ func TestStore(t *testing.T) {
 			if err != nil || len(onlyDone) != 1 || onlyDone[0].ID != "a1" {
 				t.Fatalf("list done = %+v, %v", onlyDone, err)
 			}
+
+			// A claim whose process died stays running until the sweep
+			// fails it; a newer claim and finished ones are left alone.
+			for _, id := range []string{"old", "new"} {
+				x := a
+				x.ID = id
+				if err := st.CreateApproval(ctx, x); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, _, err := st.ClaimApproval(ctx, "T1", "old", ApprovalRunning, "U1", "", t0); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := st.ClaimApproval(ctx, "T1", "new", ApprovalRunning, "U1", "", t0.Add(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			n, err := st.AbandonApprovals(ctx, t0.Add(30*time.Minute), "interrupted", t0.Add(time.Hour))
+			if err != nil || n != 1 {
+				t.Fatalf("abandon = %d, %v; want the old claim only", n, err)
+			}
+			old, _ := st.GetApproval(ctx, "T1", "old")
+			fresh, _ := st.GetApproval(ctx, "T1", "new")
+			done, _ = st.GetApproval(ctx, "T1", "a1")
+			if old.Status != ApprovalFailed || old.Error != "interrupted" || fresh.Status != ApprovalRunning || done.Status != ApprovalDone {
+				t.Fatalf("after the sweep: old %s %q, new %s, a1 %s", old.Status, old.Error, fresh.Status, done.Status)
+			}
 		})
 
 		t.Run("one claim among replicas", func(t *testing.T) {

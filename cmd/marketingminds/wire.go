@@ -63,6 +63,7 @@ const (
 	refreshSpec   = "0 */6 * * *"
 	analyticsSpec = "0 2 * * *"
 	cleanupSpec   = "0 3 * * 0"
+	approvalsSpec = "*/15 * * * *" // approvals a crash cut off are failed
 	refreshWithin = 12 * time.Hour // a 6-hourly run refreshes what expires before the one after next
 )
 
@@ -257,10 +258,10 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 		library: lib, settings: set,
 		sessions: identity.NewSessions(identity.NewSessionStore(db), ids, time.Now), publicURL: cfg.PublicURL, userLocation: userLocation,
 		memory: memory.New(memory.NewStore(db), time.Now), vault: vault, accountEvents: events, slack: door}
-	if err := a.recurring(vault); err != nil {
+	if a.agents, err = a.agent(cfg, sandboxBase != "", log); err != nil {
 		return nil, err
 	}
-	if a.agents, err = a.agent(cfg, sandboxBase != "", log); err != nil {
+	if err := a.recurring(vault); err != nil {
 		return nil, err
 	}
 	return a, nil
@@ -277,6 +278,12 @@ func (a *app) recurring(vault *oauth.Vault) error {
 	}
 	if err := a.scheduler.RegisterRecurring("analytics-sync", analyticsSpec, func(ctx context.Context) error {
 		_, err := a.analytics.Sync(ctx) // logs its summary; failures of single accounts are in the report, not an error
+		return err
+	}); err != nil {
+		return err
+	}
+	if err := a.scheduler.RegisterRecurring("approvals-sweep", approvalsSpec, func(ctx context.Context) error {
+		_, err := a.agents.SweepApprovals(ctx)
 		return err
 	}); err != nil {
 		return err
