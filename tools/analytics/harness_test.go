@@ -135,7 +135,7 @@ func newEnv(t *testing.T, cfg Config) *env {
 	}
 	e.sch = sch
 	e.pub, err = publish.New(publish.Config{Store: publish.NewStore(db), Accounts: publish.AccountsOf(e.acc), Jobs: publish.SchedulerJobs(sch),
-		Adapters: map[platform.Name]publish.Adapter{platform.Twitter: tw, platform.LinkedIn: li, platform.Facebook: fb}, Log: zerolog.Nop(),
+		Adapters: map[platform.Name]publish.Adapter{platform.Twitter: tw, platform.LinkedIn: li, platform.Facebook: fb}, Log: zerolog.Nop(), Now: e.clock.Now,
 		OnSettled: func(d publish.Delivery) { e.feed.Settled(d) }})
 	if err != nil {
 		t.Fatal(err)
