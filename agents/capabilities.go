@@ -165,23 +165,6 @@ func platformOf(s string) (platform.Name, error) {
 	return "", Say(nil, "unknown platform %q: use facebook, instagram, x (twitter), linkedin or zoho", s)
 }
 
-// label is a platform's name as people say it.
-func label(p platform.Name) string {
-	switch p {
-	case platform.Twitter:
-		return "X"
-	case platform.LinkedIn:
-		return "LinkedIn"
-	case platform.Facebook:
-		return "Facebook"
-	case platform.Instagram:
-		return "Instagram"
-	case platform.Zoho:
-		return "Zoho"
-	}
-	return string(p)
-}
-
 func describeAccount(a accounts.Account) string {
-	return fmt.Sprintf("%s %s", label(a.Platform), accountName(a))
+	return fmt.Sprintf("%s %s", a.Platform.Label(), accountName(a))
 }

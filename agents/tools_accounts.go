@@ -51,7 +51,7 @@ func accountTools(cp Capabilities) []Tool {
 				if err != nil {
 					return connectResult{}, known(err)
 				}
-				return connectResult{AuthURL: u, Message: fmt.Sprintf("Open this link to connect %s; the account appears once access is granted.", label(p))}, nil
+				return connectResult{AuthURL: u, Message: fmt.Sprintf("Open this link to connect %s; the account appears once access is granted.", p.Label())}, nil
 			}),
 		NewTool("list_accounts", "Lists the workspace's connected accounts (of one platform when given), with their account_id and status.",
 			func(ctx context.Context, c identity.Caller, a listAccountsArgs) ([]accounts.Account, error) {

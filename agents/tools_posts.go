@@ -60,7 +60,7 @@ func targets(ctx context.Context, cp Capabilities, c identity.Caller, a postArgs
 			}
 		}
 		if n == 0 {
-			return nil, Say(nil, "no connected %s account in this workspace; connect one with connect_account", label(p))
+			return nil, Say(nil, "no connected %s account in this workspace; connect one with connect_account", p.Label())
 		}
 	}
 	for _, id := range a.AccountIDs {
@@ -109,7 +109,7 @@ func check(req publish.Request, platforms []platform.Name) []draftReport {
 		if v, ok := req.Variants[p]; ok && strings.TrimSpace(v) != "" {
 			body.Text = v
 		}
-		r := draftReport{Platform: label(p), Characters: len([]rune(body.Text)), OK: true}
+		r := draftReport{Platform: p.Label(), Characters: len([]rune(body.Text)), OK: true}
 		switch p {
 		case platform.Twitter:
 			r.Characters, r.Limit = twitter.WeightedLength(body.Text), publish.DefaultLimits.XWeighted
@@ -163,7 +163,7 @@ func preview(ctx context.Context, cp Capabilities, c identity.Caller, a postArgs
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s to %s:\n“%s”", when, strings.Join(names, ", "), a.Text)
 	for p, v := range req.Variants {
-		fmt.Fprintf(&b, "\nOn %s: “%s”", label(p), v)
+		fmt.Fprintf(&b, "\nOn %s: “%s”", p.Label(), v)
 	}
 	if a.Link != "" {
 		fmt.Fprintf(&b, "\nLink: %s", a.Link)

@@ -80,7 +80,7 @@ func (s *Service) checkCap(ctx context.Context, ad Adapter, tgt platform.Target,
 		}
 		s.capLocal[d.AccountID] = local
 		return &SnoozeError{Until: until, Reason: fmt.Sprintf("waiting for the %s posting limit (%d per %s) until %s",
-			platformLabel(d.Platform), limit, window(cp.Window), until.Format("15:04 MST"))}, nil
+			d.Platform.Label(), limit, window(cp.Window), until.Format("15:04 MST"))}, nil
 	}
 	s.capLocal[d.AccountID] = append(local, now)
 	return nil, nil

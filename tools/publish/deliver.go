@@ -127,12 +127,12 @@ func (s *Service) step(ctx context.Context, d Delivery, lastTry bool) (err error
 func (s *Service) target(ctx context.Context, d Delivery) (Adapter, platform.Target, error) {
 	ad := s.cfg.Adapters[d.Platform]
 	if ad == nil {
-		return nil, platform.Target{}, &PermanentError{Err: fmt.Errorf("publishing to %s is not available here", platformLabel(d.Platform))}
+		return nil, platform.Target{}, &PermanentError{Err: fmt.Errorf("publishing to %s is not available here", d.Platform.Label())}
 	}
 	acct, err := s.account(ctx, d.WorkspaceID, d.AccountID)
 	switch {
 	case errors.Is(err, ErrUnknownAccount):
-		return nil, platform.Target{}, &PermanentError{Err: fmt.Errorf("the %s account was removed from this workspace", platformLabel(d.Platform))}
+		return nil, platform.Target{}, &PermanentError{Err: fmt.Errorf("the %s account was removed from this workspace", d.Platform.Label())}
 	case err != nil:
 		return nil, platform.Target{}, err
 	case !acct.Connected:
@@ -140,14 +140,14 @@ func (s *Service) target(ctx context.Context, d Delivery) (Adapter, platform.Tar
 		if why == "" {
 			why = "it was disconnected"
 		}
-		return nil, platform.Target{}, &PermanentError{Err: fmt.Errorf("the %s account %s needs to be reconnected: %s", platformLabel(d.Platform), accountLabel(acct), why)}
+		return nil, platform.Target{}, &PermanentError{Err: fmt.Errorf("the %s account %s needs to be reconnected: %s", d.Platform.Label(), accountLabel(acct), why)}
 	}
 	tok, err := s.tokens.do(d.WorkspaceID+"/"+d.AccountID, func() (string, error) {
 		return s.cfg.Accounts.Token(ctx, d.WorkspaceID, d.AccountID)
 	})
 	if err != nil {
 		if platform.KindOf(err) == platform.KindAuth {
-			return nil, platform.Target{}, &PermanentError{Err: fmt.Errorf("the %s account's access has ended; reconnect the account (%s)", platformLabel(d.Platform), platform.Message(err))}
+			return nil, platform.Target{}, &PermanentError{Err: fmt.Errorf("the %s account's access has ended; reconnect the account (%s)", d.Platform.Label(), platform.Message(err))}
 		}
 		return nil, platform.Target{}, err
 	}
@@ -224,7 +224,7 @@ func (s *Service) settle(ctx context.Context, m Delivery, pub platform.Published
 	now := s.now()
 	c := m
 	c.UpdatedAt = now
-	label := platformLabel(m.Platform)
+	label := m.Platform.Label()
 	switch kind := platform.KindOf(perr); {
 	case perr == nil || pub.ID != "":
 		c.Status, c.PlatformPostID, c.URL, c.PublishedAt, c.VerifySince, c.LastError = StatusPublished, pub.ID, pub.URL, now, time.Time{}, ""
@@ -320,7 +320,7 @@ func (s *Service) reconcile(ctx context.Context, d Delivery, lastTry bool) error
 	if err != nil {
 		c := d
 		c.Status, c.UpdatedAt = StatusUnconfirmed, s.now()
-		c.LastError = fmt.Sprintf("sending stopped midway and %s could not be checked (%v); look at the account, then publish anyway or cancel", platformLabel(d.Platform), errMessage(err))
+		c.LastError = fmt.Sprintf("sending stopped midway and %s could not be checked (%v); look at the account, then publish anyway or cancel", d.Platform.Label(), errMessage(err))
 		return s.saveOutcome(context.WithoutCancel(ctx), c)
 	}
 	since := d.StartedAt
@@ -336,7 +336,7 @@ func (s *Service) reconcile(ctx context.Context, d Delivery, lastTry bool) error
 	}
 	c := d
 	c.Status, c.UpdatedAt = StatusUnconfirmed, s.now()
-	c.LastError = fmt.Sprintf("sending stopped midway and the post is not on %s; look at the account, then publish anyway or cancel", platformLabel(d.Platform))
+	c.LastError = fmt.Sprintf("sending stopped midway and the post is not on %s; look at the account, then publish anyway or cancel", d.Platform.Label())
 	return s.saveOutcome(context.WithoutCancel(ctx), c)
 }
 
@@ -349,7 +349,7 @@ func (s *Service) uncheckable(ctx context.Context, d Delivery, tgt platform.Targ
 	ctx = context.WithoutCancel(ctx)
 	c := d
 	c.UpdatedAt = s.now()
-	label := platformLabel(d.Platform)
+	label := d.Platform.Label()
 	switch kind := platform.KindOf(readErr); {
 	case kind == platform.KindPermanent || kind == platform.KindAuth:
 		c.Status, c.VerifySince, c.LastError = StatusUnconfirmed, time.Time{}, refusedToCheck(d.Platform, tgt, kind, readErr)
@@ -378,11 +378,11 @@ func refusedToCheck(p platform.Name, tgt platform.Target, kind platform.Kind, er
 	switch {
 	case kind == platform.KindAuth:
 		return fmt.Sprintf("%s no longer accepts this account's access, so we could not check whether the post went out; reconnect the account and "+then,
-			platformLabel(p), "the account")
+			p.Label(), "the account")
 	case p == platform.LinkedIn && strings.HasPrefix(tgt.ExternalID, "urn:li:person:"):
 		return "LinkedIn does not let us read your profile's posts to check; " + fmt.Sprintf(then, "your feed")
 	}
-	return fmt.Sprintf("%s does not let us read this account's posts to check (%s); "+then, platformLabel(p), platform.Message(err), "the account")
+	return fmt.Sprintf("%s does not let us read this account's posts to check (%s); "+then, p.Label(), platform.Message(err), "the account")
 }
 
 func (s *Service) saveFound(ctx context.Context, d Delivery, p platform.RecentPost) error {

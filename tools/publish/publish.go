@@ -199,21 +199,6 @@ func (e *DuplicateError) Error() string {
 // Is makes errors.Is(err, ErrDuplicate) true.
 func (e *DuplicateError) Is(target error) bool { return target == ErrDuplicate }
 
-// platformLabel is a platform's name as people say it.
-func platformLabel(p platform.Name) string {
-	switch p {
-	case platform.Twitter:
-		return "X"
-	case platform.LinkedIn:
-		return "LinkedIn"
-	case platform.Facebook:
-		return "Facebook"
-	case platform.Instagram:
-		return "Instagram"
-	}
-	return string(p)
-}
-
 func wrapf(err error, format string, args ...any) error {
 	return fmt.Errorf("publish: "+format+": %w", append(args, err)...)
 }

@@ -277,9 +277,9 @@ func (s *Service) newTarget(ctx context.Context, c identity.Caller, p Post, id s
 		if why == "" {
 			why = "it was disconnected"
 		}
-		ps = []Problem{{Field: "account_ids", Message: fmt.Sprintf("%s account %s needs to be reconnected: %s", platformLabel(acct.Platform), accountLabel(acct), why)}}
+		ps = []Problem{{Field: "account_ids", Message: fmt.Sprintf("%s account %s needs to be reconnected: %s", acct.Platform.Label(), accountLabel(acct), why)}}
 	case s.cfg.Adapters[acct.Platform] == nil:
-		ps = []Problem{{Field: "account_ids", Message: fmt.Sprintf("publishing to %s is not available here", platformLabel(acct.Platform))}}
+		ps = []Problem{{Field: "account_ids", Message: fmt.Sprintf("publishing to %s is not available here", acct.Platform.Label())}}
 	}
 	var body platform.Post
 	if len(ps) == 0 {
@@ -313,7 +313,7 @@ func (s *Service) duplicateGuard(ctx context.Context, ds []Delivery) error {
 		if len(same) > 0 {
 			problems = append(problems, Problem{AccountID: d.AccountID, Platform: d.Platform, Field: "text",
 				Message: fmt.Sprintf("%s: the same text goes to account %s at %s (post %s); set allow_duplicate to send it again",
-					platformLabel(d.Platform), d.AccountID, same[0].RunAt.Format("2006-01-02 15:04 MST"), same[0].PostID)})
+					d.Platform.Label(), d.AccountID, same[0].RunAt.Format("2006-01-02 15:04 MST"), same[0].PostID)})
 		}
 	}
 	if len(problems) > 0 {

@@ -105,7 +105,7 @@ func textHash(p platform.Name, b platform.Post) string {
 func Validate(p platform.Name, b platform.Post, lim Limits) []Problem {
 	var out []Problem
 	add := func(field, format string, args ...any) {
-		out = append(out, Problem{Platform: p, Field: field, Message: platformLabel(p) + ": " + fmt.Sprintf(format, args...)})
+		out = append(out, Problem{Platform: p, Field: field, Message: p.Label() + ": " + fmt.Sprintf(format, args...)})
 	}
 	hasText := strings.TrimSpace(b.Text) != ""
 	for _, t := range b.Thread {
