@@ -229,18 +229,44 @@ func (s *mongoStore) attach(ctx context.Context, workspaceID string, posts []Pos
 	return nil
 }
 
-func (s *mongoStore) ListPosts(ctx context.Context, workspaceID, campaignID string, limit int, after Cursor) ([]Post, error) {
+func (s *mongoStore) ListPosts(ctx context.Context, workspaceID string, f PostFilter, limit int, after Cursor) ([]Post, error) {
 	defer s.db.Observe("publish.list_posts")()
 	filter := bson.D{{Key: "workspace_id", Value: workspaceID}}
-	if campaignID != "" {
-		filter = append(filter, bson.E{Key: "campaign_id", Value: campaignID})
+	if f.CampaignID != "" {
+		filter = append(filter, bson.E{Key: "campaign_id", Value: f.CampaignID})
+	}
+	if f.Status != "" || f.Platform != "" {
+		ids, err := s.postsWith(ctx, workspaceID, f)
+		if err != nil {
+			return nil, err
+		}
+		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}})
+	}
+	var and bson.A
+	if !f.From.IsZero() || !f.To.IsZero() {
+		// A post's time is its scheduled time, or its created time when sent
+		// now (scheduled_at zero): two branches, no date operators.
+		window := bson.D{}
+		if !f.From.IsZero() {
+			window = append(window, bson.E{Key: "$gte", Value: mtime(f.From)})
+		}
+		if !f.To.IsZero() {
+			window = append(window, bson.E{Key: "$lt", Value: mtime(f.To)})
+		}
+		and = append(and, bson.D{{Key: "$or", Value: bson.A{
+			bson.D{{Key: "scheduled_at", Value: append(bson.D{{Key: "$ne", Value: time.Time{}}}, window...)}},
+			bson.D{{Key: "scheduled_at", Value: time.Time{}}, {Key: "created_at", Value: window}},
+		}}})
 	}
 	if after.ID != "" {
 		at := mtime(after.CreatedAt)
-		filter = append(filter, bson.E{Key: "$or", Value: bson.A{
+		and = append(and, bson.D{{Key: "$or", Value: bson.A{
 			bson.D{{Key: "created_at", Value: bson.D{{Key: "$lt", Value: at}}}},
 			bson.D{{Key: "created_at", Value: at}, {Key: "_id", Value: bson.D{{Key: "$lt", Value: after.ID}}}},
-		}})
+		}}})
+	}
+	if len(and) > 0 {
+		filter = append(filter, bson.E{Key: "$and", Value: and})
 	}
 	cur, err := s.posts().Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit)))
 	if err != nil {
@@ -258,6 +284,38 @@ func (s *mongoStore) ListPosts(ctx context.Context, workspaceID, campaignID stri
 		return nil, err
 	}
 	return posts, nil
+}
+
+// postsWith lists the ids of the workspace's posts with a delivery in
+// f.Status and to f.Platform. Without $lookup the posts are then read by id:
+// the list holds one id per matching delivery.
+func (s *mongoStore) postsWith(ctx context.Context, workspaceID string, f PostFilter) (bson.A, error) {
+	q := bson.D{{Key: "workspace_id", Value: workspaceID}}
+	if f.Platform != "" {
+		q = append(q, bson.E{Key: "platform", Value: string(f.Platform)})
+	}
+	if f.Status != "" {
+		q = append(q, bson.E{Key: "status", Value: string(f.Status)})
+	}
+	cur, err := s.deliveries().Find(ctx, q, options.Find().SetProjection(bson.D{{Key: "post_id", Value: 1}}))
+	if err != nil {
+		return nil, wrapf(err, "list posts by delivery")
+	}
+	var docs []struct {
+		PostID string `bson:"post_id"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, wrapf(err, "list posts by delivery")
+	}
+	seen := map[string]bool{}
+	ids := bson.A{}
+	for _, d := range docs {
+		if !seen[d.PostID] {
+			seen[d.PostID] = true
+			ids = append(ids, d.PostID)
+		}
+	}
+	return ids, nil
 }
 
 func (s *mongoStore) GetDelivery(ctx context.Context, workspaceID, id string) (Delivery, error) {
