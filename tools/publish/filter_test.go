@@ -2,7 +2,9 @@ package publish
 
 import (
 	"context"
+	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -92,4 +94,76 @@ func TestStoreListFilters(t *testing.T) {
 			t.Fatalf("published after the save = %d posts, %v; want b, a", len(ps), err)
 		}
 	})
+}
+
+// TestListOptions: List applies WithStatus, OnPlatform and Between, pages
+// through the filtered posts with its cursor, and refuses bad values.
+func TestListOptions(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	now, err := b.svc.PublishNow(ctx, b.editor, req("Now on X", "x1"))
+	if err != nil || !now.Success {
+		t.Fatalf("PublishNow = %+v, %v", now, err)
+	}
+	b.clock.Advance(time.Minute)
+	later, err := b.svc.Schedule(ctx, b.editor, req("Later on LinkedIn", "li1"), t0.Add(72*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.clock.Advance(time.Minute)
+	soon, err := b.svc.Schedule(ctx, b.editor, req("Soon on X", "x2"), t0.Add(2*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := func(limit int, cursor string, opts ...ListOption) ([]string, string) {
+		t.Helper()
+		posts, next, err := b.svc.List(ctx, b.editor, limit, cursor, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, p := range posts {
+			ids = append(ids, p.ID)
+		}
+		return ids, next
+	}
+	cases := []struct {
+		name string
+		opts []ListOption
+		want []string
+	}{
+		{"published", []ListOption{WithStatus(StatusPublished)}, []string{now.PostID}},
+		{"pending", []ListOption{WithStatus(StatusPending)}, []string{soon.PostID, later.PostID}},
+		{"on twitter", []ListOption{OnPlatform(platform.Twitter)}, []string{soon.PostID, now.PostID}},
+		{"pending on twitter", []ListOption{WithStatus(StatusPending), OnPlatform(platform.Twitter)}, []string{soon.PostID}},
+		{"today", []ListOption{Between(t0, t0.Add(24*time.Hour))}, []string{soon.PostID, now.PostID}},
+		{"in three days", []ListOption{Between(t0.Add(72*time.Hour), t0.Add(96*time.Hour))}, []string{later.PostID}},
+	}
+	for _, tc := range cases {
+		if got, _ := list(10, "", tc.opts...); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: List = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	first, next := list(1, "", WithStatus(StatusPending))
+	second, last := list(1, next, WithStatus(StatusPending))
+	if !reflect.DeepEqual(first, []string{soon.PostID}) || !reflect.DeepEqual(second, []string{later.PostID}) || next == "" || last != "" {
+		t.Fatalf("pending pages = %v (next %q), %v (next %q); want soon, then later and the end", first, next, second, last)
+	}
+
+	bad := []struct {
+		name string
+		opt  ListOption
+		want string
+	}{
+		{"overall status", WithStatus("scheduled"), `status "scheduled" is not one of pending`},
+		{"unknown platform", OnPlatform("myspace"), `platform "myspace" is not one of`},
+		{"window backwards", Between(t0.Add(time.Hour), t0), "the window ends"},
+		{"empty window", Between(t0, t0), "the window ends"},
+	}
+	for _, tc := range bad {
+		_, _, err := b.svc.List(ctx, b.editor, 10, "", tc.opt)
+		if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: err = %v; want ErrInvalid saying %q", tc.name, err, tc.want)
+		}
+	}
 }
