@@ -138,11 +138,11 @@ func Between(from, to time.Time) ListOption {
 	return func(f *PostFilter) { f.From, f.To = from, to }
 }
 
-// deliveryStatuses are the statuses WithStatus accepts.
-var deliveryStatuses = []Status{StatusPending, StatusPublishing, StatusPublished, StatusFailed, StatusUnconfirmed, StatusCancelled}
+// TargetStatuses are the statuses WithStatus accepts, in a target's life order.
+var TargetStatuses = []Status{StatusPending, StatusPublishing, StatusPublished, StatusFailed, StatusUnconfirmed, StatusCancelled}
 
 func (f PostFilter) check() error {
-	if f.Status != "" && !slices.Contains(deliveryStatuses, f.Status) {
+	if f.Status != "" && !slices.Contains(TargetStatuses, f.Status) {
 		return fmt.Errorf("%w: status %q is not one of pending, publishing, published, failed, unconfirmed, cancelled", ErrInvalid, f.Status)
 	}
 	if f.Platform != "" && !slices.Contains(platform.Social, f.Platform) {
