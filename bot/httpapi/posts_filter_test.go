@@ -59,7 +59,7 @@ func TestPostsFilters(t *testing.T) {
 		{"platform=myspace", `platform "myspace" is not one of`},
 		{"from=yesterday", `from: "yesterday" is neither a date`},
 		{"to=2026-13-01", `to: "2026-13-01" is neither a date`},
-		{"from=2026-12-05&to=2026-12-01", "the window ends"},
+		{"from=2026-12-05&to=2026-12-01", "the window must end after it starts"},
 	}
 	for _, tc := range bad {
 		resp, out, raw := f.send(t, "GET", "/api/social/posts?"+tc.query, identity.Viewer, "", "")

@@ -157,8 +157,8 @@ func TestListOptions(t *testing.T) {
 	}{
 		{"overall status", WithStatus("scheduled"), `status "scheduled" is not one of pending`},
 		{"unknown platform", OnPlatform("myspace"), `platform "myspace" is not one of`},
-		{"window backwards", Between(t0.Add(time.Hour), t0), "the window ends"},
-		{"empty window", Between(t0, t0), "the window ends"},
+		{"window backwards", Between(t0.Add(time.Hour), t0), "the window must end after it starts"},
+		{"empty window", Between(t0, t0), "the window must end after it starts"},
 	}
 	for _, tc := range bad {
 		_, _, err := b.svc.List(ctx, b.editor, 10, "", tc.opt)

@@ -149,7 +149,7 @@ func (f PostFilter) check() error {
 		return fmt.Errorf("%w: platform %q is not one of facebook, instagram, twitter, linkedin", ErrInvalid, f.Platform)
 	}
 	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
-		return fmt.Errorf("%w: the window ends (%s) before it starts (%s)", ErrInvalid, f.To.Format(time.RFC3339), f.From.Format(time.RFC3339))
+		return fmt.Errorf("%w: the window must end after it starts (from %s, to %s)", ErrInvalid, f.From.Format(time.RFC3339), f.To.Format(time.RFC3339))
 	}
 	return nil
 }
