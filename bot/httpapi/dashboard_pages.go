@@ -180,9 +180,13 @@ type calendarData struct {
 	Prev, Next string // dates to navigate to
 	Today      string
 	Weeks      [][]calendarDay
-	Window     int
-	More       bool
+	// Capped is set when the window holds more than calendarCap posts and
+	// only the newest of them are shown.
+	Capped int
 }
+
+// calendarCap bounds the posts a calendar window reads.
+const calendarCap = 2000
 
 type calendarDay struct {
 	Date    time.Time
@@ -224,7 +228,7 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, v *view) {
 		s.render(w, r, http.StatusBadRequest, "error", v)
 		return
 	}
-	d := &calendarData{View: mode, Today: now.Format("2006-01-02"), Window: scanWindow}
+	d := &calendarData{View: mode, Today: now.Format("2006-01-02")}
 	var start, end time.Time
 	if mode == "week" {
 		start = monday(day)
@@ -238,12 +242,14 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, v *view) {
 		d.Title = first.Format("January 2006")
 		d.Prev, d.Next = first.AddDate(0, -1, 0).Format("2006-01-02"), first.AddDate(0, 1, 0).Format("2006-01-02")
 	}
-	posts, more, err := s.recentPosts(r.Context(), v.Caller, scanWindow)
+	posts, more, err := s.recentPosts(r.Context(), v.Caller, calendarCap, publish.Between(start, end))
 	if err != nil {
 		s.dashboardError(w, r, v, err)
 		return
 	}
-	d.More = more
+	if more {
+		d.Capped = calendarCap
+	}
 	byDay := map[string][]calendarEntry{}
 	for _, p := range posts {
 		at := postTime(p).In(v.Loc)

@@ -3,11 +3,9 @@ package httpapi
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -18,17 +16,12 @@ import (
 	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
-// scanWindow bounds how many of the newest posts a dashboard list reads:
-// the posts API pages newest first without server-side filters, so the
-// filters, the calendar and the overview work on this window, and say so.
-const scanWindow = 500
-
-// recentPosts reads up to max of the workspace's newest posts through the
-// same List the REST API serves; more reports that older ones exist.
-func (s *Server) recentPosts(ctx context.Context, c identity.Caller, max int) (posts []publish.PostView, more bool, err error) {
+// recentPosts reads up to max of the workspace's newest posts matching opts
+// through the same List the REST API serves; more reports that others exist.
+func (s *Server) recentPosts(ctx context.Context, c identity.Caller, max int, opts ...publish.ListOption) (posts []publish.PostView, more bool, err error) {
 	cursor := ""
 	for len(posts) < max {
-		page, next, err := s.deps.Posts.List(ctx, c, min(100, max-len(posts)), cursor)
+		page, next, err := s.deps.Posts.List(ctx, c, min(100, max-len(posts)), cursor, opts...)
 		if err != nil {
 			return nil, false, err
 		}
@@ -65,10 +58,6 @@ func needsAttention(p publish.PostView) bool {
 	return false
 }
 
-func hasPlatform(p publish.PostView, n platform.Name) bool {
-	return slices.ContainsFunc(p.Targets, func(t publish.TargetView) bool { return t.Platform == n })
-}
-
 // postFilter is the posts page's filters.
 type postFilter struct {
 	Status   string
@@ -76,38 +65,27 @@ type postFilter struct {
 	From, To string // dates, YYYY-MM-DD in the user's zone
 }
 
-var postStatuses = []string{"scheduled", "pending", "publishing", "published", "partial", "failed", "unconfirmed", "cancelled"}
-
 // postsPerPage bounds a page of the posts list (and its size).
 const postsPerPage = 50
 
 type postsData struct {
 	Filter    postFilter
 	Posts     []publish.PostView
-	Page      int    // 1-based
-	PrevHref  string // links to the neighbouring pages, "" when none
-	NextHref  string
-	Statuses  []string
+	FirstHref string // the first page, "" when on it
+	NextHref  string // the next (older) page, "" when none
+	Statuses  []publish.Status
 	Platforms []platform.Name
-	Window    int
-	More      bool
 }
 
-// postsPage: GET /dashboard/posts?status=&platform=&from=&to=
+// postsPage: GET /dashboard/posts?status=&platform=&from=&to=&cursor=
+// The filters are List's: a target's status and platform, and the post's
+// time (scheduled, else created) between two days of the user's zone.
 func (s *Server) postsPage(w http.ResponseWriter, r *http.Request, v *view) {
 	q := r.URL.Query()
 	f := postFilter{Status: q.Get("status"), Platform: q.Get("platform"), From: q.Get("from"), To: q.Get("to")}
 	var problems []string
-	page := 1
-	if v := q.Get("page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > scanWindow/postsPerPage {
-			problems = append(problems, fmt.Sprintf("page is a number from 1 to %d", scanWindow/postsPerPage))
-		}
-		page = n
-	}
-	if f.Status != "" && !slices.Contains(postStatuses, f.Status) {
-		problems = append(problems, "status must be one of "+strings.Join(postStatuses, ", "))
+	if f.Status != "" && !slices.Contains(publish.TargetStatuses, publish.Status(f.Status)) {
+		problems = append(problems, "status must be one of pending, publishing, published, failed, unconfirmed, cancelled")
 	}
 	if f.Platform != "" && !slices.Contains(platform.Social, platform.Name(f.Platform)) {
 		problems = append(problems, "platform must be one of facebook, instagram, twitter, linkedin")
@@ -116,50 +94,47 @@ func (s *Server) postsPage(w http.ResponseWriter, r *http.Request, v *view) {
 	to, errTo := parseDay(f.To, v.Loc)
 	if errFrom != nil || errTo != nil {
 		problems = append(problems, "dates are written 2026-12-01")
+	} else if !from.IsZero() && !to.IsZero() && to.Before(from) {
+		problems = append(problems, "the last day is before the first")
+	}
+	if !to.IsZero() {
+		to = to.AddDate(0, 0, 1) // the whole last day
 	}
 	v.Title = "Posts"
-	data := postsData{Filter: f, Page: page, Statuses: postStatuses, Platforms: platform.Social, Window: scanWindow}
+	data := postsData{Filter: f, Statuses: publish.TargetStatuses, Platforms: platform.Social}
 	v.Data = &data
 	if len(problems) > 0 {
 		v.Error = strings.Join(problems, "; ")
 		s.render(w, r, http.StatusBadRequest, "posts", v)
 		return
 	}
-	all, more, err := s.recentPosts(r.Context(), v.Caller, scanWindow)
+	cursor := q.Get("cursor")
+	posts, next, err := s.deps.Posts.List(r.Context(), v.Caller, postsPerPage, cursor, publish.WithStatus(publish.Status(f.Status)),
+		publish.OnPlatform(platform.Name(f.Platform)), publish.Between(from, to))
+	if errors.Is(err, publish.ErrInvalid) {
+		v.Error = "this page link is not valid any more; start from the first page"
+		s.render(w, r, http.StatusBadRequest, "posts", v)
+		return
+	}
 	if err != nil {
 		s.dashboardError(w, r, v, err)
 		return
 	}
-	data.More = more
-	var matched []publish.PostView
-	for _, p := range all {
-		at := postTime(p)
-		switch {
-		case f.Status != "" && p.Status != f.Status:
-		case f.Platform != "" && !hasPlatform(p, platform.Name(f.Platform)):
-		case !from.IsZero() && at.Before(from):
-		case !to.IsZero() && !at.Before(to.AddDate(0, 0, 1)):
-		default:
-			matched = append(matched, p)
-		}
-	}
-	from0 := min((page-1)*postsPerPage, len(matched))
-	data.Posts = matched[from0:min(from0+postsPerPage, len(matched))]
-	pageQuery := func(n int) string {
+	data.Posts = posts
+	pageQuery := func(cursor string) string {
 		pq := url.Values{}
-		for k, val := range map[string]string{"status": f.Status, "platform": f.Platform, "from": f.From, "to": f.To} {
+		for k, val := range map[string]string{"status": f.Status, "platform": f.Platform, "from": f.From, "to": f.To, "cursor": cursor} {
 			if val != "" {
 				pq.Set(k, val)
 			}
 		}
-		pq.Set("page", strconv.Itoa(n))
 		return "/dashboard/posts?" + pq.Encode()
 	}
-	if page > 1 {
-		data.PrevHref = pageQuery(page - 1)
+	if cursor != "" {
+		data.FirstHref = pageQuery("")
 	}
-	if from0+postsPerPage < len(matched) {
-		data.NextHref = pageQuery(page + 1)
+	if next != "" {
+		data.NextHref = pageQuery(next)
 	}
 	s.render(w, r, http.StatusOK, "posts", v)
 }

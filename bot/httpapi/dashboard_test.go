@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -342,7 +343,7 @@ func TestDashboardComposeErrors(t *testing.T) {
 	if !strings.Contains(body, long) {
 		t.Error("the text typed was lost")
 	}
-	for _, q := range []string{"?status=bogus", "?platform=myspace", "?from=yesterday", "?page=0", "?page=11", "?page=two"} {
+	for _, q := range []string{"?status=bogus", "?status=scheduled", "?platform=myspace", "?from=yesterday", "?from=2026-12-05&to=2026-12-01", "?cursor=bogus"} {
 		if resp, _ := b.do("GET", "/dashboard/posts"+q, nil, nil); resp.StatusCode != http.StatusBadRequest {
 			t.Errorf("posts%s = %d, want 400", q, resp.StatusCode)
 		}
@@ -371,17 +372,33 @@ func TestDashboardPostsPagingAndCalendarCap(t *testing.T) {
 	b := f.browser(t)
 	b.signIn("T1", "U-e", identity.Editor)
 	rows := regexp.MustCompile(`<tr>\s*<td><a href="/dashboard/posts/`)
-	_, first := b.do("GET", "/dashboard/posts?status=scheduled", nil, nil)
-	if n := len(rows.FindAllString(first, -1)); n != postsPerPage || !strings.Contains(first, `href="/dashboard/posts?page=2&amp;status=scheduled"`) {
-		t.Fatalf("page 1: %d rows, next link present %v\n%s", n, strings.Contains(first, "page=2"), first[len(first)-600:])
+	next := regexp.MustCompile(`href="(/dashboard/posts\?cursor=[^"]+&amp;status=pending)" rel="next"`)
+	_, first := b.do("GET", "/dashboard/posts?status=pending", nil, nil)
+	m := next.FindStringSubmatch(first)
+	if n := len(rows.FindAllString(first, -1)); n != postsPerPage || m == nil || strings.Contains(first, `rel="first"`) {
+		t.Fatalf("page 1: %d rows, next link %v\n%s", n, m, first[len(first)-600:])
 	}
-	_, second := b.do("GET", "/dashboard/posts?status=scheduled&page=2", nil, nil)
-	if n := len(rows.FindAllString(second, -1)); n != 10 || !strings.Contains(second, "page=1") || strings.Contains(second, "page=3") {
-		t.Fatalf("page 2: %d rows, want 10 with a link back and none forward", n)
+	_, second := b.do("GET", html.UnescapeString(m[1]), nil, nil)
+	if n := len(rows.FindAllString(second, -1)); n != 10 || !strings.Contains(second, `href="/dashboard/posts?status=pending" rel="first"`) || strings.Contains(second, `rel="next"`) {
+		t.Fatalf("page 2: %d rows, want 10 with a link back to the first page and none forward", n)
+	}
+	// The filters are the server's: a window of days, and one of platforms.
+	dayQ := day.Format("2006-01-02")
+	if _, body := b.do("GET", "/dashboard/posts?from="+dayQ+"&to="+dayQ, nil, nil); len(rows.FindAllString(body, -1)) != postsPerPage {
+		t.Fatalf("posts of %s: %d rows, want a full page", dayQ, len(rows.FindAllString(body, -1)))
+	}
+	for _, q := range []string{"?to=" + time.Now().UTC().Format("2006-01-02"), "?platform=linkedin", "?status=published"} {
+		if _, body := b.do("GET", "/dashboard/posts"+q, nil, nil); len(rows.FindAllString(body, -1)) != 0 || !strings.Contains(body, "No post matches") {
+			t.Fatalf("posts%s: %d rows, want none", q, len(rows.FindAllString(body, -1)))
+		}
 	}
 	resp, cal := b.do("GET", "/dashboard/calendar?view=week&date="+day.Format("2006-01-02"), nil, nil)
 	if resp.StatusCode != 200 || strings.Count(cal, `class="entry`) != perDay || !strings.Contains(cal, "+54 more") {
 		t.Fatalf("calendar: %d, %d entries; want %d and +54 more", resp.StatusCode, strings.Count(cal, `class="entry`), perDay)
+	}
+	// A week far from the posts reads none of them.
+	if _, cal := b.do("GET", "/dashboard/calendar?view=week&date="+day.AddDate(0, 0, -14).Format("2006-01-02"), nil, nil); strings.Contains(cal, `class="entry`) {
+		t.Fatal("calendar two weeks before the posts shows entries")
 	}
 }
 

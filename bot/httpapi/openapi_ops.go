@@ -67,7 +67,11 @@ var postOps = []apiOp{
 	{Method: "POST", Path: "/api/social/post/schedule", Summary: "Schedule a post (scheduled_time: RFC 3339, or local time in the user's zone)", Auth: "editor",
 		Request: postBody{}, Response: publish.Scheduled{}, Status: 201},
 	{Method: "GET", Path: "/api/social/posts", Summary: "The workspace's posts, newest first", Auth: "viewer",
-		Query: map[string]string{"limit": "1 to 100", "cursor": "next_cursor of the previous page", "campaign_id": "only the posts of this campaign"},
+		Query: map[string]string{"limit": "1 to 100", "cursor": "next_cursor of the previous page", "campaign_id": "only the posts of this campaign",
+			"status":   "only the posts with a target in this status: pending, publishing, published, failed, unconfirmed or cancelled",
+			"platform": "only the posts with a target on facebook, instagram, twitter or linkedin",
+			"from":     "only the posts whose time (scheduled, else created) is at or after this date (2026-12-01, in the user's zone) or RFC 3339 time",
+			"to":       "only the posts whose time is before this RFC 3339 time, or on or before this date"},
 		Response: struct {
 			Success    bool               `json:"success"`
 			Posts      []publish.PostView `json:"posts"`

@@ -14,6 +14,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/publish"
 )
@@ -92,12 +93,45 @@ func (s *Server) postList(w http.ResponseWriter, r *http.Request, c identity.Cal
 		}
 		limit = n
 	}
-	posts, next, err := s.deps.Posts.List(r.Context(), c, limit, q.Get("cursor"), publish.InCampaign(q.Get("campaign_id")))
+	opts := []publish.ListOption{publish.InCampaign(q.Get("campaign_id")), publish.WithStatus(publish.Status(q.Get("status"))),
+		publish.OnPlatform(platform.Name(q.Get("platform")))}
+	loc := s.location(r.Context(), c)
+	from, err := parseBound(q.Get("from"), loc, false)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "invalid_request", "from: "+err.Error())
+		return
+	}
+	to, err := parseBound(q.Get("to"), loc, true)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "invalid_request", "to: "+err.Error())
+		return
+	}
+	opts = append(opts, publish.Between(from, to))
+	posts, next, err := s.deps.Posts.List(r.Context(), c, limit, q.Get("cursor"), opts...)
 	if err != nil {
 		s.postError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"success": true, "posts": posts, "next_cursor": next})
+}
+
+// parseBound reads a list window's bound: a date (2026-12-01, in loc; as
+// the end, the whole day is in) or an RFC 3339 time; "" is no bound.
+func parseBound(v string, loc *time.Location, end bool) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	if d, err := time.ParseInLocation("2006-01-02", v, loc); err == nil {
+		if end {
+			return d.AddDate(0, 0, 1), nil
+		}
+		return d, nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is neither a date (2026-12-01) nor an RFC 3339 time (2026-12-01T09:00:00Z)", v)
+	}
+	return t, nil
 }
 
 func (s *Server) postGet(w http.ResponseWriter, r *http.Request, c identity.Caller) {

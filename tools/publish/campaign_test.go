@@ -58,7 +58,7 @@ func TestStoreCampaign(t *testing.T) {
 			{"every post", "", 10, Cursor{}, []string{none.ID, c2.ID, c1c.ID, c1b.ID, c1a.ID}},
 		}
 		for _, tc := range cases {
-			ps, err := st.ListPosts(ctx, "W1", tc.campaign, tc.limit, tc.after)
+			ps, err := st.ListPosts(ctx, "W1", PostFilter{CampaignID: tc.campaign}, tc.limit, tc.after)
 			if err != nil {
 				t.Fatalf("%s: %v", tc.name, err)
 			}

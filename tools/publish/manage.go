@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -110,14 +111,47 @@ func (s *Service) Get(ctx context.Context, c identity.Caller, id string) (PostVi
 }
 
 // ListOption narrows List.
-type ListOption func(*listFilter)
-
-type listFilter struct{ campaignID string }
+type ListOption func(*PostFilter)
 
 // InCampaign lists only the posts of campaign id ("" lists every post). The
 // id is not checked: an unknown campaign has no posts.
 func InCampaign(id string) ListOption {
-	return func(f *listFilter) { f.campaignID = strings.TrimSpace(id) }
+	return func(f *PostFilter) { f.CampaignID = strings.TrimSpace(id) }
+}
+
+// WithStatus lists only the posts with at least one target in delivery
+// status st ("" lists every post). It is the targets' status, not the
+// post's overall one: a "partial" post has a published and a failed target.
+func WithStatus(st Status) ListOption {
+	return func(f *PostFilter) { f.Status = st }
+}
+
+// OnPlatform lists only the posts with a target on platform n ("" lists
+// every post). With WithStatus, one target must match both.
+func OnPlatform(n platform.Name) ListOption {
+	return func(f *PostFilter) { f.Platform = n }
+}
+
+// Between lists only the posts whose time is in [from, to): the scheduled
+// time, or the created time for a post sent now. A zero bound is open.
+func Between(from, to time.Time) ListOption {
+	return func(f *PostFilter) { f.From, f.To = from, to }
+}
+
+// TargetStatuses are the statuses WithStatus accepts, in a target's life order.
+var TargetStatuses = []Status{StatusPending, StatusPublishing, StatusPublished, StatusFailed, StatusUnconfirmed, StatusCancelled}
+
+func (f PostFilter) check() error {
+	if f.Status != "" && !slices.Contains(TargetStatuses, f.Status) {
+		return fmt.Errorf("%w: status %q is not one of pending, publishing, published, failed, unconfirmed, cancelled", ErrInvalid, f.Status)
+	}
+	if f.Platform != "" && !slices.Contains(platform.Social, f.Platform) {
+		return fmt.Errorf("%w: platform %q is not one of facebook, instagram, twitter, linkedin", ErrInvalid, f.Platform)
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		return fmt.Errorf("%w: the window must end after it starts (from %s, to %s)", ErrInvalid, f.From.Format(time.RFC3339), f.To.Format(time.RFC3339))
+	}
+	return nil
 }
 
 // List pages through the workspace's posts, newest first; next is "" on the
@@ -126,9 +160,12 @@ func (s *Service) List(ctx context.Context, c identity.Caller, limit int, cursor
 	if err := c.Require(identity.Viewer); err != nil {
 		return nil, "", err
 	}
-	var f listFilter
+	var f PostFilter
 	for _, o := range opts {
 		o(&f)
+	}
+	if err := f.check(); err != nil {
+		return nil, "", err
 	}
 	if limit <= 0 {
 		limit = 20
@@ -138,7 +175,7 @@ func (s *Service) List(ctx context.Context, c identity.Caller, limit int, cursor
 	if err != nil {
 		return nil, "", err
 	}
-	ps, err := s.store.ListPosts(ctx, c.WorkspaceID, f.campaignID, limit+1, after)
+	ps, err := s.store.ListPosts(ctx, c.WorkspaceID, f, limit+1, after)
 	if err != nil {
 		return nil, "", err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/store"
 )
 
@@ -24,6 +25,10 @@ var Schema = store.Schema{
 		// A campaign's posts, newest first (ListPosts with a campaign id).
 		{Collection: "social_posts", Keys: bson.D{{Key: "workspace_id", Value: 1}, {Key: "campaign_id", Value: 1}, {Key: "created_at", Value: -1}, {Key: "_id", Value: -1}}},
 		{Collection: "social_post_deliveries", Keys: bson.D{{Key: "post_id", Value: 1}}},
+		// The posts with a delivery to a platform (ListPosts with a platform).
+		{Collection: "social_post_deliveries", Keys: bson.D{{Key: "workspace_id", Value: 1}, {Key: "platform", Value: 1}, {Key: "post_id", Value: 1}}},
+		// Posts by time (ListPosts with a window): scheduled, or created when sent now.
+		{Collection: "social_posts", Keys: bson.D{{Key: "workspace_id", Value: 1}, {Key: "scheduled_at", Value: 1}}},
 		{Collection: "social_post_deliveries", Keys: bson.D{{Key: "workspace_id", Value: 1}, {Key: "account_id", Value: 1}, {Key: "text_hash", Value: 1}, {Key: "run_at", Value: 1}}},
 		{Collection: "social_post_deliveries", Keys: bson.D{{Key: "workspace_id", Value: 1}, {Key: "account_id", Value: 1}, {Key: "started_at", Value: 1}}},
 		{Collection: "idempotency_keys", Keys: bson.D{{Key: "created_at", Value: 1}}},
@@ -43,6 +48,20 @@ func mustSub(f fs.FS, dir string) fs.FS {
 type Cursor struct {
 	CreatedAt time.Time
 	ID        string
+}
+
+// PostFilter narrows ListPosts; a zero field does not filter.
+type PostFilter struct {
+	CampaignID string
+	// Status and Platform keep the posts with at least one delivery in that
+	// status and to that platform (one delivery matching both when both
+	// are set). A post's overall status (PostView.Status) is derived from
+	// all its deliveries, which neither store can filter portably.
+	Status   Status
+	Platform platform.Name
+	// From and To keep the posts whose time is in [From, To): the
+	// scheduled time, or the created time for a post sent now.
+	From, To time.Time
 }
 
 // StoredKey is an Idempotency-Key and the answer it got.
@@ -66,10 +85,9 @@ type Store interface {
 	CreatePost(ctx context.Context, p Post) error
 	// GetPost returns the post with its deliveries; ErrNotFound if absent.
 	GetPost(ctx context.Context, workspaceID, id string) (Post, error)
-	// ListPosts returns up to limit posts older than after (zero: from the
-	// newest), newest first, with their deliveries; only campaignID's posts
-	// when it is not "".
-	ListPosts(ctx context.Context, workspaceID, campaignID string, limit int, after Cursor) ([]Post, error)
+	// ListPosts returns up to limit posts matching f older than after (zero:
+	// from the newest), newest first, with their deliveries.
+	ListPosts(ctx context.Context, workspaceID string, f PostFilter, limit int, after Cursor) ([]Post, error)
 	// AddDeliveries stores new deliveries (targets added to an existing post).
 	AddDeliveries(ctx context.Context, ds []Delivery) error
 	// GetDelivery returns one delivery; ErrNotFound if absent.

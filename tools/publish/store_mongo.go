@@ -229,18 +229,44 @@ func (s *mongoStore) attach(ctx context.Context, workspaceID string, posts []Pos
 	return nil
 }
 
-func (s *mongoStore) ListPosts(ctx context.Context, workspaceID, campaignID string, limit int, after Cursor) ([]Post, error) {
+func (s *mongoStore) ListPosts(ctx context.Context, workspaceID string, f PostFilter, limit int, after Cursor) ([]Post, error) {
 	defer s.db.Observe("publish.list_posts")()
 	filter := bson.D{{Key: "workspace_id", Value: workspaceID}}
-	if campaignID != "" {
-		filter = append(filter, bson.E{Key: "campaign_id", Value: campaignID})
+	if f.CampaignID != "" {
+		filter = append(filter, bson.E{Key: "campaign_id", Value: f.CampaignID})
+	}
+	if f.Status != "" || f.Platform != "" {
+		ids, err := s.postsWith(ctx, workspaceID, f)
+		if err != nil {
+			return nil, err
+		}
+		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}})
+	}
+	var and bson.A
+	if !f.From.IsZero() || !f.To.IsZero() {
+		// A post's time is its scheduled time, or its created time when sent
+		// now (scheduled_at zero): two branches, no date operators.
+		window := bson.D{}
+		if !f.From.IsZero() {
+			window = append(window, bson.E{Key: "$gte", Value: mtime(f.From)})
+		}
+		if !f.To.IsZero() {
+			window = append(window, bson.E{Key: "$lt", Value: mtime(f.To)})
+		}
+		and = append(and, bson.D{{Key: "$or", Value: bson.A{
+			bson.D{{Key: "scheduled_at", Value: append(bson.D{{Key: "$ne", Value: time.Time{}}}, window...)}},
+			bson.D{{Key: "scheduled_at", Value: time.Time{}}, {Key: "created_at", Value: window}},
+		}}})
 	}
 	if after.ID != "" {
 		at := mtime(after.CreatedAt)
-		filter = append(filter, bson.E{Key: "$or", Value: bson.A{
+		and = append(and, bson.D{{Key: "$or", Value: bson.A{
 			bson.D{{Key: "created_at", Value: bson.D{{Key: "$lt", Value: at}}}},
 			bson.D{{Key: "created_at", Value: at}, {Key: "_id", Value: bson.D{{Key: "$lt", Value: after.ID}}}},
-		}})
+		}}})
+	}
+	if len(and) > 0 {
+		filter = append(filter, bson.E{Key: "$and", Value: and})
 	}
 	cur, err := s.posts().Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit)))
 	if err != nil {

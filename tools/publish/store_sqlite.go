@@ -211,13 +211,37 @@ func (s *sqliteStore) attach(ctx context.Context, q interface {
 	return nil
 }
 
-func (s *sqliteStore) ListPosts(ctx context.Context, workspaceID, campaignID string, limit int, after Cursor) ([]Post, error) {
+func (s *sqliteStore) ListPosts(ctx context.Context, workspaceID string, f PostFilter, limit int, after Cursor) ([]Post, error) {
 	defer s.db.Observe("publish.list_posts")()
 	q := `SELECT ` + postColumns + ` FROM social_posts WHERE workspace_id = ?`
 	args := []any{workspaceID}
-	if campaignID != "" {
+	if f.CampaignID != "" {
 		q += ` AND campaign_id = ?`
-		args = append(args, campaignID)
+		args = append(args, f.CampaignID)
+	}
+	if f.Status != "" || f.Platform != "" {
+		// Each post's deliveries through the post_id index; "+" keeps SQLite
+		// off the (workspace_id, account_id, …) indexes, as in attach.
+		q += ` AND EXISTS (SELECT 1 FROM social_post_deliveries d WHERE d.post_id = social_posts.id AND +d.workspace_id = ?`
+		args = append(args, workspaceID)
+		if f.Status != "" {
+			q += ` AND +d.status = ?`
+			args = append(args, string(f.Status))
+		}
+		if f.Platform != "" {
+			q += ` AND +d.platform = ?`
+			args = append(args, string(f.Platform))
+		}
+		q += `)`
+	}
+	// The expression is the one of the social_posts_when index (006).
+	if !f.From.IsZero() {
+		q += ` AND (CASE WHEN scheduled_at > 0 THEN scheduled_at ELSE created_at END) >= ?`
+		args = append(args, store.Millis(f.From))
+	}
+	if !f.To.IsZero() {
+		q += ` AND (CASE WHEN scheduled_at > 0 THEN scheduled_at ELSE created_at END) < ?`
+		args = append(args, store.Millis(f.To))
 	}
 	if after.ID != "" {
 		ms := store.Millis(after.CreatedAt)

@@ -161,7 +161,7 @@ func TestStoreListPaging(t *testing.T) {
 		var got []string
 		var after Cursor
 		for range 4 {
-			ps, err := st.ListPosts(ctx, "W1", "", 2, after)
+			ps, err := st.ListPosts(ctx, "W1", PostFilter{}, 2, after)
 			if err != nil {
 				t.Fatal(err)
 			}
