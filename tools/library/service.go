@@ -2,12 +2,10 @@ package library
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
@@ -164,7 +162,7 @@ func (s *Service) List(ctx context.Context, c identity.Caller, f Filter) (Page, 
 	if f.Limit == 0 {
 		f.Limit = 20
 	}
-	after, err := decodeCursor(f.Cursor)
+	after, err := parseCursor(f.Cursor)
 	if err != nil {
 		return Page{}, err
 	}
@@ -182,7 +180,7 @@ func (s *Service) List(ctx context.Context, c identity.Caller, f Filter) (Page, 
 	if len(items) > f.Limit {
 		items = items[:f.Limit]
 		last := items[f.Limit-1]
-		page.NextCursor = encodeCursor(Cursor{CreatedAt: last.CreatedAt, ID: last.ID})
+		page.NextCursor = Cursor{CreatedAt: last.CreatedAt, ID: last.ID}.String()
 	}
 	for _, it := range items {
 		page.Items = append(page.Items, withVariables(it))
@@ -190,21 +188,13 @@ func (s *Service) List(ctx context.Context, c identity.Caller, f Filter) (Page, 
 	return page, nil
 }
 
-func encodeCursor(c Cursor) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(store.Millis(c.CreatedAt), 10) + ":" + c.ID))
-}
-
-func decodeCursor(s string) (Cursor, error) {
-	if s == "" {
-		return Cursor{}, nil
+// parseCursor reads a cursor an earlier page gave out.
+func parseCursor(s string) (Cursor, error) {
+	c, err := store.ParseCursor(s)
+	if err != nil {
+		return Cursor{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(s)
-	ms, id, ok := strings.Cut(string(raw), ":")
-	n, perr := strconv.ParseInt(ms, 10, 64)
-	if err != nil || !ok || perr != nil || id == "" {
-		return Cursor{}, fmt.Errorf("%w: the cursor is not one this API gave out", ErrInvalid)
-	}
-	return Cursor{CreatedAt: store.FromMillis(n), ID: id}, nil
+	return c, nil
 }
 
 // Rendered is a template with its variables filled in.

@@ -3,7 +3,6 @@ package library
 import (
 	"context"
 	"embed"
-	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
@@ -29,10 +28,7 @@ var Schema = store.Schema{
 }
 
 // Cursor is a position in a list, newest first.
-type Cursor struct {
-	CreatedAt time.Time
-	ID        string
-}
+type Cursor = store.Cursor
 
 // Query is what List selects; empty fields select everything.
 type Query struct {

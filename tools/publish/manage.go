@@ -2,10 +2,8 @@ package publish
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -171,7 +169,7 @@ func (s *Service) List(ctx context.Context, c identity.Caller, limit int, cursor
 		limit = 20
 	}
 	limit = min(limit, 100)
-	after, err := decodeCursor(cursor)
+	after, err := parseCursor(cursor)
 	if err != nil {
 		return nil, "", err
 	}
@@ -182,7 +180,7 @@ func (s *Service) List(ctx context.Context, c identity.Caller, limit int, cursor
 	if len(ps) > limit {
 		ps = ps[:limit]
 		last := ps[limit-1]
-		next = encodeCursor(Cursor{CreatedAt: last.CreatedAt, ID: last.ID})
+		next = Cursor{CreatedAt: last.CreatedAt, ID: last.ID}.String()
 	}
 	posts = make([]PostView, len(ps))
 	for i, p := range ps {
@@ -191,21 +189,13 @@ func (s *Service) List(ctx context.Context, c identity.Caller, limit int, cursor
 	return posts, next, nil
 }
 
-func encodeCursor(c Cursor) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(store.Millis(c.CreatedAt), 10) + ":" + c.ID))
-}
-
-func decodeCursor(s string) (Cursor, error) {
-	if s == "" {
-		return Cursor{}, nil
+// parseCursor reads a cursor an earlier page gave out.
+func parseCursor(s string) (Cursor, error) {
+	c, err := store.ParseCursor(s)
+	if err != nil {
+		return Cursor{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(s)
-	ms, id, ok := strings.Cut(string(raw), ":")
-	n, perr := strconv.ParseInt(ms, 10, 64)
-	if err != nil || !ok || perr != nil || id == "" {
-		return Cursor{}, fmt.Errorf("%w: the cursor is not one this API gave out", ErrInvalid)
-	}
-	return Cursor{CreatedAt: store.FromMillis(n), ID: id}, nil
+	return c, nil
 }
 
 // Retry sends a post's failed targets again, now, and only those.

@@ -45,10 +45,7 @@ func mustSub(f fs.FS, dir string) fs.FS {
 }
 
 // Cursor is a position in a workspace's posts, newest first.
-type Cursor struct {
-	CreatedAt time.Time
-	ID        string
-}
+type Cursor = store.Cursor
 
 // PostFilter narrows ListPosts; a zero field does not filter.
 type PostFilter struct {
