@@ -7,14 +7,14 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/marketingminds/marketingminds/bot/commands"
+	"github.com/marketingminds/marketingminds/agents/intent"
 )
 
 // OfflineName is the offline planner's Name.
 const OfflineName = "offline planner"
 
 // Planner is the Model used when no language model is configured. It reads
-// the last user message with the command grammar (bot/commands) and answers
+// the last user message with the command grammar (agents/intent) and answers
 // with one tool call of the shared tool contract; given tool results, it
 // answers with a short text rendering them. It is deterministic: the same
 // request always gets the same answer.
@@ -62,11 +62,11 @@ func text(s string) Response {
 // plan turns a user's words into one tool call, or a text when the words
 // are not a command the tools can run.
 func plan(req Request, words string) Response {
-	cmd, err := commands.Parse(words)
-	var ue *commands.UsageError
+	cmd, err := intent.Parse(words)
+	var ue *intent.UsageError
 	switch {
 	case errors.As(err, &ue):
-		return text(fmt.Sprintf("I couldn't read that: %s.\nUsage: `%s`", ue.Problem, commands.Usage(ue.Kind)))
+		return text(fmt.Sprintf("I couldn't read that: %s.\nUsage: `%s`", ue.Problem, intent.Usage(ue.Kind)))
 	case err != nil:
 		return text(offlineHelp(words))
 	}
@@ -93,7 +93,7 @@ func offered(tools []ToolDef, name string) bool {
 
 // toolCall maps a command to the tool contract; "" for commands answered
 // in text (help, token).
-func toolCall(c commands.Command) (string, map[string]any) {
+func toolCall(c intent.Command) (string, map[string]any) {
 	args := map[string]any{}
 	set := func(k, v string) {
 		if v != "" {
@@ -101,7 +101,7 @@ func toolCall(c commands.Command) (string, map[string]any) {
 		}
 	}
 	switch c.Kind {
-	case commands.KindPost, commands.KindSchedule:
+	case intent.KindPost, intent.KindSchedule:
 		args["text"] = c.Text
 		args["platforms"] = c.Platforms
 		set("link", c.Link)
@@ -109,21 +109,21 @@ func toolCall(c commands.Command) (string, map[string]any) {
 		if len(c.ImageURLs) > 0 {
 			args["image_urls"] = c.ImageURLs
 		}
-		if c.Kind == commands.KindPost {
+		if c.Kind == intent.KindPost {
 			return "publish_post", args
 		}
 		args["time"] = c.When
 		return "schedule_post", args
-	case commands.KindAccounts:
+	case intent.KindAccounts:
 		set("platform", c.Platform)
 		return "list_accounts", args
-	case commands.KindConnect:
+	case intent.KindConnect:
 		set("platform", c.Platform)
 		return "connect_account", args
-	case commands.KindDisconnect:
+	case intent.KindDisconnect:
 		set("account_id", c.ID)
 		return "disconnect_account", args
-	case commands.KindAnalytics:
+	case intent.KindAnalytics:
 		if c.Days > 0 {
 			args["days"] = c.Days
 		}
@@ -131,32 +131,32 @@ func toolCall(c commands.Command) (string, map[string]any) {
 		set("date_to", c.DateTo)
 		set("platform", c.Platform)
 		return "get_analytics", args
-	case commands.KindBestTime:
+	case intent.KindBestTime:
 		set("platform", c.Platform)
 		return "best_time_to_post", args
-	case commands.KindJobs:
+	case intent.KindJobs:
 		set("status", c.Status)
 		return "list_jobs", args
-	case commands.KindCancel:
+	case intent.KindCancel:
 		set("id", c.ID)
 		return "cancel_job", args
-	case commands.KindRetry:
+	case intent.KindRetry:
 		set("post_id", c.ID)
 		return "retry_post", args
-	case commands.KindDashboard:
+	case intent.KindDashboard:
 		return "get_dashboard", args
 	}
 	return "", nil
 }
 
 // commandText answers the commands that need no tool.
-func commandText(c commands.Command) string {
+func commandText(c intent.Command) string {
 	switch {
-	case c.Kind == commands.KindToken:
+	case c.Kind == intent.KindToken:
 		return "API tokens for the REST API are created with `/mm token` in Slack (shown once), or on the server with " +
 			"`marketingminds token create --workspace T --user U --role editor`."
-	case c.Kind == commands.KindHelp && c.Topic != "":
-		return fmt.Sprintf("Usage: `%s`", commands.Usage(c.Topic))
+	case c.Kind == intent.KindHelp && c.Topic != "":
+		return fmt.Sprintf("Usage: `%s`", intent.Usage(c.Topic))
 	}
 	return offlineHelp("")
 }
@@ -169,7 +169,7 @@ func offlineHelp(words string) string {
 		fmt.Fprintf(&b, "I couldn't match %q to a command. ", clip(w, 80))
 	}
 	b.WriteString("No language model is configured, so I understand these commands:\n")
-	b.WriteString(commands.Help())
+	b.WriteString(intent.Help())
 	b.WriteString("Times read in your time zone: \"tomorrow 9am\", \"in 2 hours\", \"next Monday 14:30\", \"2026-12-01 09:00\".\n")
 	b.WriteString("To talk freely, set OPENAI_API_KEY (OPENAI_BASE_URL for another OpenAI-compatible endpoint such as " +
 		"Azure, Ollama, vLLM or OpenRouter; OPENAI_MODEL to choose the model, default " + DefaultModel + ") and restart.")

@@ -20,7 +20,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/slack-go/slack"
 
-	"github.com/marketingminds/marketingminds/bot/commands"
+	"github.com/marketingminds/marketingminds/agents/intent"
 	"github.com/marketingminds/marketingminds/integrations/oauth"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/settings"
@@ -112,7 +112,7 @@ type Bot struct {
 	users    *userCache
 	handlers map[string]eventHandler
 	actions  map[string]actionHandler
-	slashes  map[commands.Kind]slashRunner
+	slashes  map[intent.Kind]slashRunner
 
 	mu      sync.Mutex
 	clients map[string]*slack.Client // bot token → client

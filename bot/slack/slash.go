@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/marketingminds/marketingminds/bot/commands"
+	"github.com/marketingminds/marketingminds/agents/intent"
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/identity"
@@ -33,23 +33,23 @@ type SignIn interface {
 }
 
 // slashRunner runs one kind of /mm command.
-type slashRunner func(ctx context.Context, c identity.Caller, channel string, cmd commands.Command) (string, error)
+type slashRunner func(ctx context.Context, c identity.Caller, channel string, cmd intent.Command) (string, error)
 
-func (b *Bot) slashRunners() map[commands.Kind]slashRunner {
-	return map[commands.Kind]slashRunner{
-		commands.KindHelp: func(context.Context, identity.Caller, string, commands.Command) (string, error) {
+func (b *Bot) slashRunners() map[intent.Kind]slashRunner {
+	return map[intent.Kind]slashRunner{
+		intent.KindHelp: func(context.Context, identity.Caller, string, intent.Command) (string, error) {
 			return helpText(), nil
 		},
-		commands.KindPost:       b.slashPost,
-		commands.KindSchedule:   b.slashPost,
-		commands.KindAccounts:   b.slashAccounts,
-		commands.KindConnect:    b.slashConnect,
-		commands.KindDisconnect: b.slashDisconnect,
-		commands.KindJobs:       b.slashJobs,
-		commands.KindCancel:     b.slashCancel,
-		commands.KindRetry:      b.slashRetry,
-		commands.KindToken:      b.slashToken,
-		commands.KindDashboard:  b.slashDashboard,
+		intent.KindPost:       b.slashPost,
+		intent.KindSchedule:   b.slashPost,
+		intent.KindAccounts:   b.slashAccounts,
+		intent.KindConnect:    b.slashConnect,
+		intent.KindDisconnect: b.slashDisconnect,
+		intent.KindJobs:       b.slashJobs,
+		intent.KindCancel:     b.slashCancel,
+		intent.KindRetry:      b.slashRetry,
+		intent.KindToken:      b.slashToken,
+		intent.KindDashboard:  b.slashDashboard,
 	}
 }
 
@@ -90,18 +90,18 @@ func (b *Bot) slashAsk(ctx context.Context, c identity.Caller, channel, text str
 }
 
 func helpText() string {
-	return "*" + Command + " commands*\n" + strings.ReplaceAll(commands.Help(), "• `", "• `"+Command+" ") +
+	return "*" + Command + " commands*\n" + strings.ReplaceAll(intent.Help(), "• `", "• `"+Command+" ") +
 		"For anything else (drafts, ideas, campaigns), mention me or write to me directly."
 }
 
 // slash parses and runs /mm text for c: the same tools/ functions as REST.
 // A malformed command is answered with the correct usage.
 func (b *Bot) slash(ctx context.Context, c identity.Caller, channel, text string) string {
-	cmd, err := commands.Parse(text)
-	var ue *commands.UsageError
+	cmd, err := intent.Parse(text)
+	var ue *intent.UsageError
 	switch {
 	case errors.As(err, &ue):
-		return fmt.Sprintf("%s\nUsage: `%s %s`", ue.Problem, Command, commands.Usage(ue.Kind))
+		return fmt.Sprintf("%s\nUsage: `%s %s`", ue.Problem, Command, intent.Usage(ue.Kind))
 	case err != nil:
 		return "I do not know that command.\n" + helpText()
 	}
@@ -109,7 +109,7 @@ func (b *Bot) slash(ctx context.Context, c identity.Caller, channel, text string
 	switch run := b.slashes[cmd.Kind]; {
 	case run != nil:
 		out, err = run(ctx, c, channel, cmd)
-	case cmd.Kind == commands.KindAnalytics || cmd.Kind == commands.KindBestTime:
+	case cmd.Kind == intent.KindAnalytics || cmd.Kind == intent.KindBestTime:
 		out, err = b.slashAsk(ctx, c, channel, text)
 	default:
 		return fmt.Sprintf("`%s %s` is not available as a slash command yet; mention me with the same words and I will do it.", Command, cmd.Kind)
@@ -126,7 +126,7 @@ func (b *Bot) slash(ctx context.Context, c identity.Caller, channel, text string
 
 // slashPost publishes now or schedules: a person's explicit command, so no
 // approval. Platforms become every connected account of those platforms.
-func (b *Bot) slashPost(ctx context.Context, c identity.Caller, channel string, cmd commands.Command) (string, error) {
+func (b *Bot) slashPost(ctx context.Context, c identity.Caller, channel string, cmd intent.Command) (string, error) {
 	if err := c.Require(identity.Editor); err != nil {
 		return "", fmt.Errorf("%w (viewers cannot post)", err)
 	}
@@ -140,7 +140,7 @@ func (b *Bot) slashPost(ctx context.Context, c identity.Caller, channel string, 
 	req := publish.Request{Content: publish.Content{Text: cmd.Text, Link: cmd.Link, ImageURLs: cmd.ImageURLs, VideoURL: cmd.VideoURL}, AccountIDs: ids}
 	ask := b.startAsk(c.WorkspaceID)
 	defer ask.end()
-	if cmd.Kind == commands.KindSchedule {
+	if cmd.Kind == intent.KindSchedule {
 		at, err := b.d.Publisher.ParseTime(ctx, c, cmd.When)
 		if err != nil {
 			return "", err
@@ -179,7 +179,7 @@ func (b *Bot) accountsOf(ctx context.Context, c identity.Caller, platforms []str
 	return ids, nil
 }
 
-func (b *Bot) slashAccounts(ctx context.Context, c identity.Caller, _ string, cmd commands.Command) (string, error) {
+func (b *Bot) slashAccounts(ctx context.Context, c identity.Caller, _ string, cmd intent.Command) (string, error) {
 	if b.d.Accounts == nil {
 		return "", errors.New("accounts are not available on this server")
 	}
@@ -201,7 +201,7 @@ func (b *Bot) slashAccounts(ctx context.Context, c identity.Caller, _ string, cm
 	return strings.Join(lines, "\n"), nil
 }
 
-func (b *Bot) slashConnect(ctx context.Context, c identity.Caller, channel string, cmd commands.Command) (string, error) {
+func (b *Bot) slashConnect(ctx context.Context, c identity.Caller, channel string, cmd intent.Command) (string, error) {
 	if b.d.Accounts == nil {
 		return "", errors.New("accounts are not available on this server")
 	}
@@ -212,7 +212,7 @@ func (b *Bot) slashConnect(ctx context.Context, c identity.Caller, channel strin
 	return fmt.Sprintf("<%s|Connect %s> (the link works once, for 10 minutes). I will say here when it is done.", u, cmd.Platform), nil
 }
 
-func (b *Bot) slashDisconnect(ctx context.Context, c identity.Caller, _ string, cmd commands.Command) (string, error) {
+func (b *Bot) slashDisconnect(ctx context.Context, c identity.Caller, _ string, cmd intent.Command) (string, error) {
 	if b.d.Accounts == nil {
 		return "", errors.New("accounts are not available on this server")
 	}
@@ -223,7 +223,7 @@ func (b *Bot) slashDisconnect(ctx context.Context, c identity.Caller, _ string, 
 	return fmt.Sprintf("Disconnected %s (%s).", a.AccountName, a.Platform), nil
 }
 
-func (b *Bot) slashJobs(ctx context.Context, c identity.Caller, _ string, cmd commands.Command) (string, error) {
+func (b *Bot) slashJobs(ctx context.Context, c identity.Caller, _ string, cmd intent.Command) (string, error) {
 	if b.d.Jobs == nil {
 		return "", errors.New("jobs are not available on this server")
 	}
@@ -246,7 +246,7 @@ func (b *Bot) slashJobs(ctx context.Context, c identity.Caller, _ string, cmd co
 }
 
 // slashCancel cancels a scheduled post by id, else a job by id.
-func (b *Bot) slashCancel(ctx context.Context, c identity.Caller, _ string, cmd commands.Command) (string, error) {
+func (b *Bot) slashCancel(ctx context.Context, c identity.Caller, _ string, cmd intent.Command) (string, error) {
 	if err := c.Require(identity.Editor); err != nil {
 		return "", err
 	}
@@ -271,7 +271,7 @@ func (b *Bot) slashCancel(ctx context.Context, c identity.Caller, _ string, cmd 
 	return fmt.Sprintf("Cancelled job `%s`.", cmd.ID), nil
 }
 
-func (b *Bot) slashRetry(ctx context.Context, c identity.Caller, _ string, cmd commands.Command) (string, error) {
+func (b *Bot) slashRetry(ctx context.Context, c identity.Caller, _ string, cmd intent.Command) (string, error) {
 	if b.d.Publisher == nil {
 		return "", errors.New("posting is not available on this server")
 	}
@@ -284,7 +284,7 @@ func (b *Bot) slashRetry(ctx context.Context, c identity.Caller, _ string, cmd c
 
 // slashToken issues an API token with the caller's role; the answer is
 // ephemeral: only the caller sees it.
-func (b *Bot) slashToken(ctx context.Context, c identity.Caller, _ string, _ commands.Command) (string, error) {
+func (b *Bot) slashToken(ctx context.Context, c identity.Caller, _ string, _ intent.Command) (string, error) {
 	if b.d.Tokens == nil {
 		return "", errors.New("API tokens are not available on this server")
 	}
@@ -297,7 +297,7 @@ func (b *Bot) slashToken(ctx context.Context, c identity.Caller, _ string, _ com
 
 // slashDashboard hands the caller a one-time sign-in link to the dashboard
 // (valid identity.LinkTTL), privately.
-func (b *Bot) slashDashboard(ctx context.Context, c identity.Caller, _ string, _ commands.Command) (string, error) {
+func (b *Bot) slashDashboard(ctx context.Context, c identity.Caller, _ string, _ intent.Command) (string, error) {
 	if b.d.SignIn == nil || b.cfg.PublicURL == "" {
 		return "", errors.New("the dashboard is not available on this server")
 	}

@@ -1,4 +1,4 @@
-package commands_test
+package intent_test
 
 import (
 	"errors"
@@ -7,12 +7,12 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/marketingminds/marketingminds/bot/commands"
+	"github.com/marketingminds/marketingminds/agents/intent"
 )
 
 func TestParse(t *testing.T) {
 	t.Parallel()
-	type C = commands.Command
+	type C = intent.Command
 	tests := []struct {
 		in   string
 		want C
@@ -87,9 +87,9 @@ func TestParse(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			t.Parallel()
-			got, err := commands.Parse(tt.in)
+			got, err := intent.Parse(tt.in)
 			if tt.want.Kind == "" {
-				if !errors.Is(err, commands.ErrUnknown) {
+				if !errors.Is(err, intent.ErrUnknown) {
 					t.Fatalf("Parse(%q) = %+v, %v; want ErrUnknown", tt.in, got, err)
 				}
 				return
@@ -108,7 +108,7 @@ func TestParseErrors(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		in      string
-		kind    commands.Kind // "" for ErrUnknown
+		kind    intent.Kind // "" for ErrUnknown
 		mention string
 	}{
 		{`hello there`, "", ""},
@@ -148,13 +148,13 @@ func TestParseErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			t.Parallel()
-			got, err := commands.Parse(tt.in)
+			got, err := intent.Parse(tt.in)
 			if tt.kind == "" {
-				if !errors.Is(err, commands.ErrUnknown) {
+				if !errors.Is(err, intent.ErrUnknown) {
 					t.Fatalf("Parse(%q) = %+v, %v; want ErrUnknown", tt.in, got, err)
 				}
 			} else {
-				var ue *commands.UsageError
+				var ue *intent.UsageError
 				if !errors.As(err, &ue) || ue.Kind != tt.kind {
 					t.Fatalf("Parse(%q) = %+v, %v; want a %s usage error", tt.in, got, err, tt.kind)
 				}
@@ -168,10 +168,10 @@ func TestParseErrors(t *testing.T) {
 
 func TestHelpListsEveryCommand(t *testing.T) {
 	t.Parallel()
-	help := commands.Help()
-	for _, k := range []commands.Kind{"post", "schedule", "accounts", "connect", "disconnect", "analytics", "best_time",
+	help := intent.Help()
+	for _, k := range []intent.Kind{"post", "schedule", "accounts", "connect", "disconnect", "analytics", "best_time",
 		"jobs", "cancel", "retry", "token", "dashboard", "help"} {
-		if u := commands.Usage(k); u == "help" && k != "help" || !strings.Contains(help, u) {
+		if u := intent.Usage(k); u == "help" && k != "help" || !strings.Contains(help, u) {
 			t.Errorf("help lacks %s (%q)", k, u)
 		}
 	}
@@ -185,10 +185,10 @@ func FuzzParse(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		c, err := commands.Parse(s)
+		c, err := intent.Parse(s)
 		if err != nil {
-			var ue *commands.UsageError
-			if !errors.Is(err, commands.ErrUnknown) && !errors.As(err, &ue) {
+			var ue *intent.UsageError
+			if !errors.Is(err, intent.ErrUnknown) && !errors.As(err, &ue) {
 				t.Fatalf("Parse(%q): error %v is neither ErrUnknown nor a UsageError", s, err)
 			}
 			if ue != nil && !strings.Contains(err.Error(), "usage: ") {
@@ -197,15 +197,15 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		switch c.Kind {
-		case commands.KindPost, commands.KindSchedule:
-			if c.Text == "" || len(c.Platforms) == 0 || (c.Kind == commands.KindSchedule) != (c.When != "") {
+		case intent.KindPost, intent.KindSchedule:
+			if c.Text == "" || len(c.Platforms) == 0 || (c.Kind == intent.KindSchedule) != (c.When != "") {
 				t.Fatalf("Parse(%q) = %+v: incomplete %s", s, c, c.Kind)
 			}
-		case commands.KindDisconnect, commands.KindCancel, commands.KindRetry:
+		case intent.KindDisconnect, intent.KindCancel, intent.KindRetry:
 			if c.ID == "" {
 				t.Fatalf("Parse(%q) = %+v without an ID", s, c)
 			}
-		case commands.KindConnect, commands.KindBestTime:
+		case intent.KindConnect, intent.KindBestTime:
 			if c.Platform == "" {
 				t.Fatalf("Parse(%q) = %+v without a platform", s, c)
 			}
@@ -220,7 +220,7 @@ func FuzzParse(f *testing.F) {
 
 func BenchmarkParse(b *testing.B) {
 	for b.Loop() {
-		if _, err := commands.Parse(`schedule 'launch day' on my LinkedIn and X accounts next Monday 14:30`); err != nil {
+		if _, err := intent.Parse(`schedule 'launch day' on my LinkedIn and X accounts next Monday 14:30`); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,15 +1,15 @@
-package commands_test
+package intent_test
 
 import (
 	"fmt"
 
-	"github.com/marketingminds/marketingminds/bot/commands"
+	"github.com/marketingminds/marketingminds/agents/intent"
 )
 
 func ExampleParse() {
-	c, _ := commands.Parse(`schedule 'launch day' on linkedin next Monday 14:30`)
+	c, _ := intent.Parse(`schedule 'launch day' on linkedin next Monday 14:30`)
 	fmt.Printf("%s %q %v %q\n", c.Kind, c.Text, c.Platforms, c.When)
-	_, err := commands.Parse(`post "Hello"`)
+	_, err := intent.Parse(`post "Hello"`)
 	fmt.Println(err)
 	// Output:
 	// schedule "launch day" [linkedin] "next Monday 14:30"

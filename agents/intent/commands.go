@@ -1,11 +1,11 @@
-// Package commands is the deterministic command grammar shared by the /mm
+// Package intent is the deterministic command grammar shared by the /mm
 // slash commands and the offline planner: it reads `post "text" to
 // x,linkedin`, `schedule "text" to linkedin tomorrow 9am`, `accounts`,
 // `analytics 30d`, `best time for instagram`, `cancel ID` … and the natural
 // forms people type ("post 'Hello' to my X and LinkedIn accounts", "what's
 // the best time to post on instagram"), and returns a typed Command. It does
 // no I/O; running the command is the caller's business.
-package commands
+package intent
 
 import (
 	"errors"
