@@ -116,9 +116,10 @@ func newAdapters(cfg config, sandboxBase string) adapters {
 	// The platforms speak HTTP/2, where calls to one host share a few
 	// connections (a custom DialContext turns it off unless forced); 64
 	// connections per host bound a fallback to HTTP/1.1. A sandbox is
-	// reached the same way: over h2c when it is an http:// one (the sandbox
-	// serves HTTP/1.1 and h2c), so what is measured against it is the
-	// platform's latency, not a connection cap.
+	// reached the same way: over h2c once an http:// one announced it (our
+	// sandbox serves HTTP/1.1 and h2c), so what is measured against it is
+	// the platform's latency, not a connection cap; anything else put at
+	// MM_SANDBOX_URL (a recording proxy, another mock) is spoken HTTP/1.1.
 	transport := &http.Transport{
 		Proxy:               http.ProxyFromEnvironment,
 		DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
@@ -129,10 +130,10 @@ func newAdapters(cfg config, sandboxBase string) adapters {
 		IdleConnTimeout:     90 * time.Second,
 		TLSHandshakeTimeout: 10 * time.Second,
 	}
-	if strings.HasPrefix(sandboxBase, "http://") {
-		transport.Protocols = sandbox.ClientProtocols()
-	}
 	httpClient := &http.Client{Timeout: 60 * time.Second, Transport: transport}
+	if strings.HasPrefix(sandboxBase, "http://") {
+		httpClient.Transport = sandbox.NewTransport(transport)
+	}
 	// Media people link to is fetched from the internet; only the sandbox
 	// serves it from a private address.
 	media := safehttp.New(safehttp.Options{AllowPrivate: sandboxed})
