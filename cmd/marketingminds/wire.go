@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -108,6 +109,22 @@ type adapters struct {
 		publish.Adapter
 	}
 	zoho *zoho.Client
+	// media fetches the media posts link to; publishing checks their hosts
+	// with it when a post is made.
+	media *safehttp.Client
+}
+
+// authorities is base's host:port ("" for none), the sandbox's own.
+func authorities(base string) []string {
+	u, err := url.Parse(base)
+	if base == "" || err != nil || u.Host == "" {
+		return nil
+	}
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	return []string{net.JoinHostPort(u.Hostname(), port)}
 }
 
 func newAdapters(cfg config, sandboxBase string) adapters {
@@ -134,9 +151,10 @@ func newAdapters(cfg config, sandboxBase string) adapters {
 	if strings.HasPrefix(sandboxBase, "http://") {
 		httpClient.Transport = sandbox.NewTransport(transport)
 	}
-	// Media people link to is fetched from the internet; only the sandbox
-	// serves it from a private address.
-	media := safehttp.New(safehttp.Options{AllowPrivate: sandboxed})
+	// Media people link to is fetched from the internet; in sandbox mode
+	// the sandbox serves it from its own address, the one private address
+	// allowed.
+	media := safehttp.New(safehttp.Options{Allow: authorities(sandboxBase)})
 	creds := func(id, secret, p string) (string, string, bool) {
 		if id != "" {
 			return id, secret, true
@@ -146,7 +164,7 @@ func newAdapters(cfg config, sandboxBase string) adapters {
 	a := adapters{social: map[platform.Name]interface {
 		accounts.Provider
 		publish.Adapter
-	}{}}
+	}{}, media: media}
 	if id, secret, ok := creds(cfg.FacebookAppID, cfg.FacebookAppSecret, "facebook"); ok {
 		a.social[platform.Facebook] = facebook.NewClient(httpClient, hosts, facebook.Config{ClientID: id, ClientSecret: secret})
 		a.social[platform.Instagram] = instagram.NewClient(httpClient, hosts, instagram.Config{ClientID: id, ClientSecret: secret})
@@ -226,7 +244,7 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	pub, err := publish.New(publish.Config{
 		Store: publish.NewStore(db), Accounts: publish.AccountsOf(acc), Adapters: publishers,
 		Jobs: publish.SchedulerJobs(sch), Log: log, UserLocation: userLocation,
-		Campaigns: campaignChecker{camp},
+		Campaigns: campaignChecker{camp}, MediaHosts: ad.media,
 		OnSettled: func(d publish.Delivery) {
 			feed.Settled(d)
 			if bot := door.Load(); bot != nil {

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"net/http/httptest"
 	"testing"
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
+	"github.com/marketingminds/marketingminds/integrations/safehttp"
 	"github.com/marketingminds/marketingminds/integrations/sandbox"
 )
 
@@ -29,5 +31,26 @@ func TestAdaptersSpeakHTTP1ToAPlainSandboxURL(t *testing.T) {
 	}
 	if n := sb.Calls("POST", "/api.x.com/2/tweets"); n != 1 {
 		t.Fatalf("the sandbox saw %d posts; want 1", n)
+	}
+}
+
+// TestSandboxMediaAllowsOnlyTheSandbox (issue 20, point 2): in sandbox mode
+// the media client reaches the sandbox's own address and no other private
+// one; outside it, no private one at all.
+func TestSandboxMediaAllowsOnlyTheSandbox(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	sandboxed := newAdapters(config{}, "http://127.0.0.1:5555/sandbox")
+	if err := sandboxed.media.CheckHost(ctx, "http://127.0.0.1:5555/sandbox/pbs.twimg.com/media/a.jpg"); err != nil {
+		t.Fatalf("the sandbox's own media: %v", err)
+	}
+	for _, u := range []string{"http://127.0.0.1:5556/a.jpg", "http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/a.jpg"} {
+		if err := sandboxed.media.CheckHost(ctx, u); !errors.Is(err, safehttp.ErrBlocked) {
+			t.Errorf("sandbox mode, %s: %v; want blocked", u, err)
+		}
+	}
+	real := newAdapters(config{}, "")
+	if err := real.media.CheckHost(ctx, "http://127.0.0.1:5555/a.jpg"); !errors.Is(err, safehttp.ErrBlocked) {
+		t.Errorf("outside the sandbox, loopback: %v; want blocked", err)
 	}
 }

@@ -16,23 +16,28 @@ import (
 // through its resolver.
 type guard struct {
 	allowPrivate bool
-	allow        []netip.AddrPort
+	allow        []string // lower-case host:port authorities reachable whatever they resolve to
 	resolver     Resolver
 }
 
-// check refuses an address that is neither public nor allowed.
+// allowed reports whether host:port is one of the allowed authorities.
+func (g guard) allowed(host, port string) bool {
+	return slices.Contains(g.allow, strings.ToLower(net.JoinHostPort(host, port)))
+}
+
+// check refuses an address that is not public (unless private ones are allowed).
 func (g guard) check(ap netip.AddrPort) error {
 	ip := ap.Addr().Unmap()
-	if g.allowPrivate || Public(ip) || slices.Contains(g.allow, netip.AddrPortFrom(ip, ap.Port())) {
+	if g.allowPrivate || Public(ip) {
 		return nil
 	}
 	return fmt.Errorf("%w: %s is not a public address", ErrBlocked, ip)
 }
 
-// resolve returns the addresses of host (an IP literal or a name) at port.
-func (g guard) resolve(ctx context.Context, host string, port uint16) ([]netip.AddrPort, error) {
-	if ip, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
-		return []netip.AddrPort{netip.AddrPortFrom(ip.Unmap(), port)}, nil
+// resolve returns the addresses of host (an IP literal or a name).
+func (g guard) resolve(ctx context.Context, host string) ([]netip.Addr, error) {
+	if ip, err := netip.ParseAddr(host); err == nil {
+		return []netip.Addr{ip.Unmap()}, nil
 	}
 	ips, err := g.resolver.LookupNetIP(ctx, "ip", host)
 	var dnsErr *net.DNSError
@@ -44,32 +49,31 @@ func (g guard) resolve(ctx context.Context, host string, port uint16) ([]netip.A
 	case len(ips) == 0:
 		return nil, fmt.Errorf("%w: %s", ErrUnresolved, host)
 	}
-	out := make([]netip.AddrPort, len(ips))
-	for i, ip := range ips {
-		out[i] = netip.AddrPortFrom(ip.Unmap(), port)
+	for i := range ips {
+		ips[i] = ips[i].Unmap()
 	}
-	return out, nil
+	return ips, nil
 }
 
-// dialContext resolves through the guard's resolver and dials the first
-// address that answers; the dialer's Control checks each one.
-func (g guard) dialContext(d *net.Dialer) func(ctx context.Context, network, address string) (net.Conn, error) {
+// dialContext dials an allowed authority with open, and anything else by
+// resolving it through the guard's resolver and dialing each address in
+// turn with checked, whose Control refuses a non-public one.
+func (g guard) dialContext(open, checked *net.Dialer) func(ctx context.Context, network, address string) (net.Conn, error) {
 	return func(ctx context.Context, network, address string) (net.Conn, error) {
-		host, portStr, err := net.SplitHostPort(address)
+		host, port, err := net.SplitHostPort(address)
 		if err != nil {
 			return nil, err
 		}
-		port, err := strconv.ParseUint(portStr, 10, 16)
-		if err != nil {
-			return nil, fmt.Errorf("dial %s: bad port: %w", address, err)
+		if g.allowed(host, port) {
+			return open.DialContext(ctx, network, address)
 		}
-		aps, err := g.resolve(ctx, host, uint16(port))
+		ips, err := g.resolve(ctx, host)
 		if err != nil {
 			return nil, err
 		}
 		var errs []error
-		for _, ap := range aps {
-			conn, err := d.DialContext(ctx, network, ap.String())
+		for _, ip := range ips {
+			conn, err := checked.DialContext(ctx, network, net.JoinHostPort(ip.String(), port))
 			if err == nil {
 				return conn, nil
 			}
@@ -92,21 +96,22 @@ func (c *Client) CheckHost(ctx context.Context, rawURL string) error {
 	if err := checkScheme(u); err != nil {
 		return err
 	}
-	port := uint64(80)
-	if u.Scheme == "https" {
-		port = 443
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
 	}
-	if p := u.Port(); p != "" {
-		if port, err = strconv.ParseUint(p, 10, 16); err != nil {
-			return fmt.Errorf("%w: bad port %q", ErrBlocked, p)
-		}
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		return fmt.Errorf("%w: bad port %q", ErrBlocked, port)
 	}
-	aps, err := c.guard.resolve(ctx, u.Hostname(), uint16(port))
+	if c.guard.allowed(u.Hostname(), port) {
+		return nil
+	}
+	ips, err := c.guard.resolve(ctx, u.Hostname())
 	if err != nil {
 		return err
 	}
-	for _, ap := range aps {
-		if err := c.guard.check(ap); err != nil {
+	for _, ip := range ips {
+		if err := c.guard.check(netip.AddrPortFrom(ip, 0)); err != nil {
 			return err
 		}
 	}

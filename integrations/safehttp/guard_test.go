@@ -72,7 +72,7 @@ func TestAllowOnlyTheSandbox(t *testing.T) {
 	t.Cleanup(sb.Close)
 	other := httptest.NewServer(handler)
 	t.Cleanup(other.Close)
-	c := New(Options{Allow: []netip.AddrPort{netip.MustParseAddrPort(strings.TrimPrefix(sb.URL, "http://"))}})
+	c := New(Options{Allow: []string{strings.TrimPrefix(sb.URL, "http://")}})
 	ctx := context.Background()
 	if err := c.CheckHost(ctx, sb.URL+"/a.jpg"); err != nil {
 		t.Fatalf("the sandbox's own address: %v", err)

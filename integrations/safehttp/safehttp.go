@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -24,10 +25,11 @@ type Options struct {
 	// AllowPrivate lets the client reach every loopback and private address
 	// (tests of the adapters).
 	AllowPrivate bool
-	// Allow are the only non-public addresses the client may reach: in
-	// sandbox mode, the sandbox's own (it serves media from there), and no
-	// other private one.
-	Allow []netip.AddrPort
+	// Allow are the only authorities ("host:port", as URLs spell them)
+	// the client may reach whatever they resolve to: in sandbox mode, the
+	// sandbox's own (it serves media from there), and no private address
+	// besides.
+	Allow []string
 	// Resolver resolves host names, for CheckHost and for every dial
 	// (default net.DefaultResolver); tests inject one.
 	Resolver Resolver
@@ -69,9 +71,13 @@ func New(opts Options) *Client {
 	if opts.Resolver == nil {
 		opts.Resolver = net.DefaultResolver
 	}
-	g := guard{allowPrivate: opts.AllowPrivate, allow: opts.Allow, resolver: opts.Resolver}
-	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
-	dialer.Control = func(_, address string, _ syscall.RawConn) error {
+	g := guard{allowPrivate: opts.AllowPrivate, resolver: opts.Resolver}
+	for _, a := range opts.Allow {
+		g.allow = append(g.allow, strings.ToLower(a))
+	}
+	open := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+	checked := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+	checked.Control = func(_, address string, _ syscall.RawConn) error {
 		ap, err := netip.ParseAddrPort(address)
 		if err != nil {
 			return fmt.Errorf("%w: %s", ErrBlocked, address)
@@ -79,7 +85,7 @@ func New(opts Options) *Client {
 		return g.check(ap)
 	}
 	transport := &http.Transport{
-		DialContext:           g.dialContext(dialer),
+		DialContext:           g.dialContext(open, checked),
 		TLSHandshakeTimeout:   10 * time.Second,
 		ResponseHeaderTimeout: 30 * time.Second,
 		MaxIdleConnsPerHost:   4,

@@ -124,6 +124,9 @@ type Config struct {
 	// Campaigns, when set, says whether a post's campaign_id names a
 	// marketing campaign of the caller's workspace.
 	Campaigns Campaigns
+	// MediaHosts checks media URLs' hosts when a post is made or edited
+	// (the media client); nil checks none.
+	MediaHosts MediaHosts
 }
 
 // Campaigns is the marketing campaigns a post may belong to.
@@ -235,6 +238,9 @@ func (s *Service) prepare(ctx context.Context, c identity.Caller, req Request, r
 		if !isSocial(name) {
 			return prepared{}, &ValidationError{Problems: []Problem{{Field: "variants", Message: fmt.Sprintf("variants: unknown platform %q", name)}}}
 		}
+	}
+	if ps := s.checkMedia(ctx, req.Content); len(ps) > 0 {
+		return prepared{}, &ValidationError{Problems: ps}
 	}
 	var problems []Problem
 	var invalid []Result
