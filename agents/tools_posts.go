@@ -92,8 +92,15 @@ func request(a postArgs, accts []accounts.Account) (publish.Request, error) {
 	return req, nil
 }
 
-// draftReport is one platform's check of a draft.
-type draftReport struct {
+// DraftCheck is draft_post's answer: whether the draft passes everywhere,
+// and each platform's check.
+type DraftCheck struct {
+	OK        bool          `json:"ok"`
+	Platforms []DraftReport `json:"platforms"`
+}
+
+// DraftReport is one platform's check of a draft.
+type DraftReport struct {
 	Platform   string   `json:"platform"`
 	Characters int      `json:"characters"`
 	Limit      int      `json:"limit"`
@@ -102,14 +109,14 @@ type draftReport struct {
 }
 
 // check validates the post for each platform, as publishing will.
-func check(req publish.Request, platforms []platform.Name) []draftReport {
-	var out []draftReport
+func check(req publish.Request, platforms []platform.Name) []DraftReport {
+	var out []DraftReport
 	for _, p := range platforms {
 		body := platform.Post{Text: req.Text, Link: req.Link, ImageURLs: req.ImageURLs, VideoURL: req.VideoURL}
 		if v, ok := req.Variants[p]; ok && strings.TrimSpace(v) != "" {
 			body.Text = v
 		}
-		r := draftReport{Platform: p.Label(), Characters: len([]rune(body.Text)), OK: true}
+		r := DraftReport{Platform: p.Label(), Characters: len([]rune(body.Text)), OK: true}
 		switch p {
 		case platform.Twitter:
 			r.Characters, r.Limit = twitter.WeightedLength(body.Text), publish.DefaultLimits.XWeighted
@@ -189,7 +196,7 @@ type postIDArgs struct {
 func postTools(cp Capabilities) []Tool {
 	return []Tool{
 		NewTool("draft_post", "Checks a draft against each platform's rules (length, media) without sending anything; returns characters and problems per platform.",
-			func(ctx context.Context, c identity.Caller, a postArgs) (map[string]any, error) {
+			func(ctx context.Context, c identity.Caller, a postArgs) (DraftCheck, error) {
 				var ps []platform.Name
 				var req publish.Request
 				var err error
@@ -204,11 +211,11 @@ func postTools(cp Capabilities) []Tool {
 					}
 				}
 				if err != nil {
-					return nil, err
+					return DraftCheck{}, err
 				}
 				reports := check(req, ps)
-				ok := !slices.ContainsFunc(reports, func(r draftReport) bool { return !r.OK })
-				return map[string]any{"ok": ok, "platforms": reports}, nil
+				ok := !slices.ContainsFunc(reports, func(r DraftReport) bool { return !r.OK })
+				return DraftCheck{OK: ok, Platforms: reports}, nil
 			}),
 		NewTool("publish_post", "Publishes a post now to the platforms or accounts given. Needs approval.",
 			func(ctx context.Context, c identity.Caller, a postArgs) (publish.Outcome, error) {

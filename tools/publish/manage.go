@@ -9,6 +9,7 @@ import (
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/store"
+	"github.com/marketingminds/marketingminds/tools/fault"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/when"
 )
@@ -31,18 +32,19 @@ type PostView struct {
 // TargetView is one delivery as people see it; Actions lists what they can
 // do about it ("cancel", "retry", "publish_anyway").
 type TargetView struct {
-	AccountID      string        `json:"account_id"`
-	Platform       platform.Name `json:"platform"`
-	Status         Status        `json:"status"`
-	PlatformPostID string        `json:"platform_post_id"`
-	URL            string        `json:"url"`
-	Error          string        `json:"error"`
-	Attempts       int           `json:"attempts"`
-	JobID          string        `json:"job_id,omitempty"`
-	RunAt          time.Time     `json:"run_at"`
-	WaitingUntil   *time.Time    `json:"waiting_until,omitempty"`
-	PublishedAt    *time.Time    `json:"published_at,omitempty"`
-	Actions        []string      `json:"actions"`
+	AccountID      string         `json:"account_id"`
+	Platform       platform.Name  `json:"platform"`
+	Status         Status         `json:"status"`
+	PlatformPostID string         `json:"platform_post_id"`
+	URL            string         `json:"url"`
+	Error          string         `json:"error"`
+	Failure        *fault.Failure `json:"failure,omitempty"`
+	Attempts       int            `json:"attempts"`
+	JobID          string         `json:"job_id,omitempty"`
+	RunAt          time.Time      `json:"run_at"`
+	WaitingUntil   *time.Time     `json:"waiting_until,omitempty"`
+	PublishedAt    *time.Time     `json:"published_at,omitempty"`
+	Actions        []string       `json:"actions"`
 }
 
 func timePtr(t time.Time) *time.Time {

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
+	"github.com/marketingminds/marketingminds/tools/fault"
 	"github.com/marketingminds/marketingminds/tools/identity"
 )
 
@@ -133,6 +134,8 @@ type Result struct {
 	PlatformPostID string        `json:"platform_post_id"`
 	URL            string        `json:"url"`
 	Error          string        `json:"error"`
+	// Failure says whose fault a failed target is and what to do next.
+	Failure *fault.Failure `json:"failure,omitempty"`
 }
 
 // Outcome is what PublishNow, Retry and PublishAnyway answer.
