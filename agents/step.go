@@ -127,9 +127,22 @@ func (o *Orchestrator) runTool(ctx context.Context, key ConversationKey, c ident
 	return string(b), res, nil
 }
 
+// progressWords are what a door shows while a tool runs.
+var progressWords = map[string]string{
+	"publish_post": "Publishing the post…", "schedule_post": "Scheduling the post…", "retry_post": "Sending the post again…",
+	"draft_post": "Checking the draft…", "list_posts": "Looking up your posts…", "list_accounts": "Looking up your accounts…",
+	"connect_account": "Preparing the link…", "disconnect_account": "Disconnecting the account…",
+	"list_jobs": "Looking at what is scheduled…", "cancel_job": "Cancelling…", "get_analytics": "Reading your figures…",
+	"best_time_to_post": "Working out the best times…", "get_dashboard": "Gathering the overview…",
+	"remember": "Noting that…", "recall": "Looking through the notes…",
+}
+
 // progressText is what a door shows while a tool runs.
 func progressText(name string) string {
-	return "Running " + strings.ReplaceAll(name, "_", " ") + "…"
+	if w, ok := progressWords[name]; ok {
+		return w
+	}
+	return "Working on " + strings.ReplaceAll(name, "_", " ") + "…"
 }
 
 // failure is a failed call as the model and a person see it: the model's

@@ -77,7 +77,7 @@ func accountTools(cp Capabilities) []Tool {
 				if err != nil {
 					return "", err
 				}
-				return fmt.Sprintf("Disconnect %s (account_id %s)", describeAccount(acc), acc.ID), nil
+				return fmt.Sprintf("Disconnect %s", describeAccount(acc)), nil
 			})),
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/marketingminds/marketingminds/tools/identity"
@@ -83,7 +84,7 @@ func jobTools(cp Capabilities) []Tool {
 				return CancelResult{Cancelled: "job", ID: a.ID, Status: schedule.StatusCancelled}, nil
 			}, Mutating(), WithPreview(func(ctx context.Context, c identity.Caller, a cancelArgs) (string, error) {
 				if p, err := cp.Posts.Get(ctx, c, a.ID); err == nil {
-					return fmt.Sprintf("Cancel the scheduled post %s:\n“%s”", p.ID, p.Content.Text), nil
+					return fmt.Sprintf("Cancel the scheduled post:\n“%s”", p.Content.Text), nil
 				}
 				j, err := cp.Jobs.Get(ctx, c.WorkspaceID, a.ID)
 				if errors.Is(err, schedule.ErrNotFound) {
@@ -92,7 +93,7 @@ func jobTools(cp Capabilities) []Tool {
 				if err != nil {
 					return "", known(err)
 				}
-				return fmt.Sprintf("Cancel the %s job %s due %s", j.Kind, j.ID, j.RunAt.Format(time.RFC3339)), nil
+				return fmt.Sprintf("Cancel the %s job due %s", strings.NewReplacer("_", " ", ".", " ").Replace(j.Kind), j.RunAt.Format(previewTime)), nil
 			})),
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/twitter"
@@ -13,6 +12,10 @@ import (
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/publish"
 )
+
+// previewTime is how an approval's preview writes a time: in the zone the
+// time was read in (the person's), in words.
+const previewTime = "Mon 2 Jan 2006, 15:04 MST"
 
 // postArgs is a post as the model writes it.
 type postArgs struct {
@@ -232,28 +235,32 @@ func postTools(cp Capabilities) []Tool {
 			}, Mutating(), WithPreview(func(ctx context.Context, c identity.Caller, a postArgs) (string, error) {
 				return preview(ctx, cp, c, a, "Publish now")
 			})),
-		NewTool("schedule_post", "Schedules a post for a time to the platforms or accounts given. Needs approval.",
-			func(ctx context.Context, c identity.Caller, a scheduleArgs) (publish.Scheduled, error) {
+		NewTool("schedule_post", "Schedules a post for a time to the platforms or accounts given; answers the scheduled post. Needs approval.",
+			func(ctx context.Context, c identity.Caller, a scheduleArgs) (publish.PostView, error) {
 				at, err := cp.Posts.ParseTime(ctx, c, a.Time)
 				if err != nil {
-					return publish.Scheduled{}, known(err)
+					return publish.PostView{}, known(err)
 				}
 				accts, err := targets(ctx, cp, c, a.postArgs)
 				if err != nil {
-					return publish.Scheduled{}, err
+					return publish.PostView{}, err
 				}
 				req, err := request(a.postArgs, accts)
 				if err != nil {
-					return publish.Scheduled{}, err
+					return publish.PostView{}, err
 				}
 				out, err := cp.Posts.Schedule(ctx, c, req, at)
-				return out, known(err)
+				if err != nil {
+					return publish.PostView{}, known(err)
+				}
+				p, err := cp.Posts.Get(ctx, c, out.PostID)
+				return p, known(err)
 			}, Mutating(), WithPreview(func(ctx context.Context, c identity.Caller, a scheduleArgs) (string, error) {
 				at, err := cp.Posts.ParseTime(ctx, c, a.Time)
 				if err != nil {
 					return "", known(err)
 				}
-				return preview(ctx, cp, c, a.postArgs, "Schedule for "+at.Format(time.RFC3339))
+				return preview(ctx, cp, c, a.postArgs, "Schedule for "+at.Format(previewTime))
 			})),
 		NewTool("list_posts", "Lists the workspace's latest posts with each target's status.",
 			func(ctx context.Context, c identity.Caller, a listArgs) ([]publish.PostView, error) {
@@ -286,7 +293,7 @@ func postTools(cp Capabilities) []Tool {
 				if err != nil {
 					return "", known(err)
 				}
-				return fmt.Sprintf("Retry the failed targets of post %s:\n“%s”", p.ID, p.Content.Text), nil
+				return fmt.Sprintf("Send the post again where it failed:\n“%s”", p.Content.Text), nil
 			})),
 	}
 }

@@ -69,7 +69,7 @@ func platformLine(p platform.Name, t analytics.Totals) line {
 }
 
 func aggregateCard(env Env, a analytics.Aggregate) card {
-	c := card{Title: "Your figures, " + orWord(days(a.Range), "the last days")}
+	c := card{Title: "Your figures for " + orWord(days(a.Range), "the last days")}
 	c.Sections = append(c.Sections, section{Fields: totalsFields(a.Total)})
 	if len(a.Platforms) > 0 {
 		s := section{Heading: "By platform"}

@@ -81,7 +81,6 @@ func slackCard(c card) Slack {
 	var text []string
 	if c.Title != "" {
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn("*"+esc(c.Title)+"*"), nil, nil))
-		text = append(text, "*"+esc(c.Title)+"*")
 	}
 	for _, s := range c.Sections {
 		var body []string
@@ -97,7 +96,6 @@ func slackCard(c card) Slack {
 		var fields []*slack.TextBlockObject
 		for _, f := range s.Fields {
 			fields = append(fields, mrkdwn("*"+esc(f.Label)+"*\n"+esc(f.Value)))
-			text = append(text, esc(f.Label)+": "+esc(f.Value))
 		}
 		var top *slack.TextBlockObject
 		if len(body) > 0 {
@@ -115,12 +113,16 @@ func slackCard(c card) Slack {
 	}
 	if c.Note != "" {
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(esc(c.Note))))
-		text = append(text, "_"+esc(c.Note)+"_")
 	}
 	if b := buttons(c.Choices); b != nil {
 		blocks = append(blocks, b)
 	}
-	return Slack{Text: strings.Join(text, "\n"), Blocks: blocks}
+	// The text is the notification's: the title, else the first part.
+	summary := esc(c.Title)
+	if summary == "" && len(text) > 0 {
+		summary = text[0]
+	}
+	return Slack{Text: summary, Blocks: blocks}
 }
 
 // buttons are choices as an actions block; nil for none.
@@ -186,16 +188,15 @@ func terminalCard(c card) Terminal {
 			fmt.Fprintf(&b, "  %s%s  %s\n", f.Label, strings.Repeat(" ", width-len([]rune(f.Label))), f.Value)
 		}
 		for _, l := range s.Lines {
-			parts := []string{}
-			for _, p := range []string{l.Lead, l.Rest} {
-				if p != "" {
-					parts = append(parts, p)
-				}
+			text := l.Lead
+			if l.Lead != "" && l.Rest != "" {
+				text += ": "
 			}
+			text += l.Rest
 			if l.Link.URL != "" {
-				parts = append(parts, l.Link.URL)
+				text = strings.TrimSpace(text + " " + l.Link.URL)
 			}
-			b.WriteString("  • " + strings.Join(parts, " ") + "\n")
+			b.WriteString("  • " + text + "\n")
 		}
 	}
 	if c.Note != "" {
@@ -209,7 +210,8 @@ func indent(s string) string {
 }
 
 // ChoiceLines words numbered choices for the terminal, the first numbered
-// first: "reply 1 to retry on X".
+// first: "reply 1 to retry on X". Choices no words can do (Words is "")
+// are left out: call it with the ones the door offers.
 func ChoiceLines(first int, cs []Choice) string {
 	var lines []string
 	for i, c := range cs {

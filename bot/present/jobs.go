@@ -51,7 +51,7 @@ func jobsCard(env Env, jobs []agents.JobView) card {
 		case schedule.StatusPending, schedule.StatusProcessing:
 			rest += " " + WhenRel(env, j.RunAt)
 		default:
-			rest += ", " + When(env, j.RunAt)
+			rest += " on " + When(env, j.RunAt)
 		}
 		if j.Status == schedule.StatusFailed && j.Attempts > 0 {
 			rest += " after " + Count(j.Attempts, "attempt")
@@ -77,6 +77,12 @@ func approvalCard(_ Env, a agents.Approval) card {
 
 func approvalRenderer() Renderer[agents.Approval] {
 	r := fromCard(approvalCard)
+	// The terminal asks y/n itself.
+	r.Terminal = func(env Env, a agents.Approval) Terminal {
+		c := approvalCard(env, a)
+		c.Choices = nil
+		return terminalCard(c)
+	}
 	r.Actionable = func(agents.Approval) bool { return true }
 	return r
 }

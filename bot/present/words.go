@@ -127,7 +127,11 @@ func quoted(s string, n int) string {
 	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
 	r := []rune(s)
 	if len(r) > n {
-		s = strings.TrimSpace(string(r[:n])) + "…"
+		cut := string(r[:n])
+		if i := strings.LastIndex(cut, " "); i > n/2 {
+			cut = cut[:i]
+		}
+		s = strings.TrimRight(cut, " ,.;:") + "…"
 	}
 	return "“" + s + "”"
 }

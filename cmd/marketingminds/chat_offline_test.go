@@ -77,7 +77,7 @@ func TestChatOffline(t *testing.T) {
 		"/oauth", // the connect link
 		"Approve \"Publish now to X @", "Approved: Publish now to X @", "Published on X.",
 		"Approve \"Schedule for ", "Approved: Schedule for ",
-		"Your figures, ", "Scheduled post due ",
+		"Published on X.", "Your figures for ", "X: scheduled for Mon 7 Dec", "Scheduled post: due ",
 	} {
 		if !strings.Contains(out, want) {
 			t.Fatalf("output lacks %q:\n%s", want, out)
@@ -85,6 +85,12 @@ func TestChatOffline(t *testing.T) {
 	}
 	if n := sb.Calls("POST", "/api.x.com/2/tweets"); n != 1 {
 		t.Fatalf("%d posts on X, want 1:\n%s", n, out)
+	}
+	// Nothing a marketer must not read: JSON, field counts, Go errors.
+	for _, bad := range []string{"{", "fields", "items", "publish:", "dial tcp", "agents:", "T09:00:00Z"} {
+		if strings.Contains(out, bad) {
+			t.Fatalf("output reads %q:\n%s", bad, out)
+		}
 	}
 
 	var scheduled string
