@@ -24,6 +24,8 @@ func approvalError(w http.ResponseWriter, r *http.Request, err error) {
 		writeError(w, http.StatusForbidden, "forbidden", err.Error())
 	case errors.Is(err, agents.ErrNotFound):
 		writeError(w, http.StatusNotFound, "not_found", "no such approval in your workspace")
+	case errors.Is(err, agents.ErrInvalid):
+		writeError(w, http.StatusBadRequest, "invalid_request", err.Error())
 	case errors.Is(err, agents.ErrDecided):
 		writeError(w, http.StatusConflict, "already_decided", err.Error())
 	default:

@@ -74,7 +74,7 @@ func TestDecodeRefusesInvalidUTF8(t *testing.T) {
 		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
 			body := strings.Replace(tc.body, "BAD", "caf\xe9 \xff\xfe", 1)
 			resp, out := f.do(t, tc.method, tc.path, "Bearer "+f.tokens[identity.Admin], strings.NewReader(body))
-			msg := errorMessage(out)
+			msg := messages(out)
 			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(msg, `"`+tc.field+`"`) || !strings.Contains(msg, "UTF-8") {
 				t.Errorf("%d %q, want 400 naming field %q as not UTF-8", resp.StatusCode, msg, tc.field)
 			}
@@ -82,8 +82,8 @@ func TestDecodeRefusesInvalidUTF8(t *testing.T) {
 	}
 	// A key that is not UTF-8 is named by where it is.
 	resp, out := f.do(t, "POST", "/api/social/post", "Bearer "+f.tokens[identity.Admin], strings.NewReader("{\"content\":{\"te\xffxt\":\"a\"}}"))
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(errorMessage(out), `key in field "content"`) {
-		t.Errorf("bad key: %d %q", resp.StatusCode, errorMessage(out))
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(messages(out), `key in field "content"`) {
+		t.Errorf("bad key: %d %q", resp.StatusCode, messages(out))
 	}
 }
 
@@ -101,7 +101,7 @@ func TestDecodeCapsListsAndTexts(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resp, out := f.do(t, "POST", tc.path, "Bearer "+f.tokens[identity.Admin], strings.NewReader(tc.body))
-			msg := errorMessage(out)
+			msg := messages(out)
 			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(msg, tc.want) || len(msg) > 200 {
 				t.Errorf("%d %q, want 400 saying %q in under 200 bytes", resp.StatusCode, limit.Clip(msg), tc.want)
 			}
@@ -133,18 +133,13 @@ func TestDecodeContentTypes(t *testing.T) {
 			if resp.StatusCode != tc.status {
 				t.Fatalf("%d %v, want %d", resp.StatusCode, out, tc.status)
 			}
-			if tc.status == http.StatusUnsupportedMediaType && !strings.Contains(errorMessage(out), "-H 'Content-Type: application/json'") {
-				t.Errorf("415 message %q does not give the header to add", errorMessage(out))
+			if tc.status == http.StatusUnsupportedMediaType && !strings.Contains(messages(out), "-H 'Content-Type: application/json'") {
+				t.Errorf("415 message %q does not give the header to add", messages(out))
 			}
 		})
 	}
 }
 
-func errorMessage(body map[string]any) string {
-	e, _ := body["error"].(map[string]any)
-	msg, _ := e["message"].(string)
-	return msg
-}
 
 // send does req and decodes the JSON answer.
 func send(t *testing.T, req *http.Request) (*http.Response, map[string]any) {

@@ -6,6 +6,7 @@ package limit
 
 import (
 	"fmt"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -46,4 +47,14 @@ func First[T any](list []T) (kept []T, more int) {
 		return list, 0
 	}
 	return list[:Problems], len(list) - Problems
+}
+
+// Join joins the messages of the problems kept by First, saying how many
+// more there are.
+func Join(msgs []string, more int) string {
+	s := strings.Join(msgs, "; ")
+	if more > 0 {
+		s += fmt.Sprintf("; and %d more", more)
+	}
+	return s
 }
