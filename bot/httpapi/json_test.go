@@ -140,7 +140,6 @@ func TestDecodeContentTypes(t *testing.T) {
 	}
 }
 
-
 // send does req and decodes the JSON answer.
 func send(t *testing.T, req *http.Request) (*http.Response, map[string]any) {
 	t.Helper()
