@@ -12,6 +12,7 @@ import (
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/limit"
 )
 
 // Account is what publishing needs to know of a connected account.
@@ -232,12 +233,12 @@ func (s *Service) prepare(ctx context.Context, c identity.Caller, req Request, r
 			return prepared{}, fmt.Errorf("publish: check campaign %s: %w", post.CampaignID, err)
 		}
 		if !ok {
-			return prepared{}, &ValidationError{Problems: []Problem{{Field: "campaign_id", Message: fmt.Sprintf("no marketing campaign %q in this workspace", post.CampaignID)}}}
+			return prepared{}, &ValidationError{Problems: []Problem{{Field: "campaign_id", Message: fmt.Sprintf("no marketing campaign %s in this workspace", limit.Quote(post.CampaignID))}}}
 		}
 	}
 	for name := range req.Variants {
 		if !isSocial(name) {
-			return prepared{}, &ValidationError{Problems: []Problem{{Field: "variants", Message: fmt.Sprintf("variants: unknown platform %q", name)}}}
+			return prepared{}, &ValidationError{Problems: []Problem{{Field: "variants", Message: fmt.Sprintf("variants: unknown platform %s", limit.Quote(string(name)))}}}
 		}
 	}
 	if ps := s.checkMedia(ctx, req.Content); len(ps) > 0 {
@@ -276,7 +277,7 @@ func (s *Service) newTarget(ctx context.Context, c identity.Caller, p Post, id s
 	var ps []Problem
 	switch {
 	case errors.Is(err, ErrUnknownAccount):
-		ps = []Problem{{Field: "account_ids", Message: fmt.Sprintf("account %s is not connected to this workspace", id)}}
+		ps = []Problem{{Field: "account_ids", Message: fmt.Sprintf("account %s is not connected to this workspace", limit.Clip(id))}}
 	case err != nil:
 		return Delivery{}, "", nil, wrapf(err, "look up account %s", id)
 	case !acct.Connected:
@@ -295,7 +296,7 @@ func (s *Service) newTarget(ctx context.Context, c identity.Caller, p Post, id s
 	}
 	if len(ps) > 0 {
 		for i := range ps {
-			ps[i].AccountID = id
+			ps[i].AccountID = limit.Clip(id) // a real id is short; a long one is not echoed
 			if ps[i].Platform == "" {
 				ps[i].Platform = acct.Platform
 			}
@@ -454,7 +455,7 @@ func (s *Service) outcome(ctx context.Context, workspaceID, postID string, extra
 	out := Outcome{Success: len(extra) == 0 && len(p.Targets) > 0, PostID: p.ID, Results: []Result{}}
 	for _, d := range p.Targets {
 		out.Results = append(out.Results, Result{AccountID: d.AccountID, Platform: d.Platform, Status: d.Status,
-			PlatformPostID: d.PlatformPostID, URL: d.URL, Error: d.LastError})
+			PlatformPostID: d.PlatformPostID, URL: d.URL, Error: d.LastError, Failure: d.Failure})
 		if d.Status != StatusPublished {
 			out.Success = false
 		}
