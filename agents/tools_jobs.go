@@ -59,7 +59,7 @@ func jobTools(cp Capabilities) []Tool {
 					out = append(out, jobView{ID: j.ID, Type: j.Kind, Status: j.Status, RunAt: j.RunAt, Attempts: j.Attempts, LastError: j.LastError})
 				}
 				return out, nil
-			}),
+			}, ReadOnly()),
 		NewTool("cancel_job", "Cancels a scheduled post (its waiting targets) or a pending job. Needs approval.",
 			func(ctx context.Context, c identity.Caller, a cancelArgs) (cancelResult, error) {
 				if err := c.Require(identity.Editor); err != nil {
@@ -81,7 +81,7 @@ func jobTools(cp Capabilities) []Tool {
 					return cancelResult{}, known(err)
 				}
 				return cancelResult{Cancelled: "job", ID: a.ID, Status: schedule.StatusCancelled}, nil
-			}, Mutating(), WithPreview(func(ctx context.Context, c identity.Caller, a cancelArgs) (string, error) {
+			}, Mutating(), Destructive(), Idempotent(), WithPreview(func(ctx context.Context, c identity.Caller, a cancelArgs) (string, error) {
 				if p, err := cp.Posts.Get(ctx, c, a.ID); err == nil {
 					return fmt.Sprintf("Cancel the scheduled post %s:\n“%s”", p.ID, p.Content.Text), nil
 				}

@@ -209,7 +209,7 @@ func postTools(cp Capabilities) []Tool {
 				reports := check(req, ps)
 				ok := !slices.ContainsFunc(reports, func(r draftReport) bool { return !r.OK })
 				return map[string]any{"ok": ok, "platforms": reports}, nil
-			}),
+			}, ReadOnly()),
 		NewTool("publish_post", "Publishes a post now to the platforms or accounts given. Needs approval.",
 			func(ctx context.Context, c identity.Caller, a postArgs) (publish.Outcome, error) {
 				accts, err := targets(ctx, cp, c, a)
@@ -222,7 +222,7 @@ func postTools(cp Capabilities) []Tool {
 				}
 				out, err := cp.Posts.PublishNow(ctx, c, req)
 				return out, known(err)
-			}, Mutating(), WithPreview(func(ctx context.Context, c identity.Caller, a postArgs) (string, error) {
+			}, Mutating(), OpenWorld(), WithPreview(func(ctx context.Context, c identity.Caller, a postArgs) (string, error) {
 				return preview(ctx, cp, c, a, "Publish now")
 			})),
 		NewTool("schedule_post", "Schedules a post for a time to the platforms or accounts given. Needs approval.",
@@ -241,7 +241,7 @@ func postTools(cp Capabilities) []Tool {
 				}
 				out, err := cp.Posts.Schedule(ctx, c, req, at)
 				return out, known(err)
-			}, Mutating(), WithPreview(func(ctx context.Context, c identity.Caller, a scheduleArgs) (string, error) {
+			}, Mutating(), OpenWorld(), WithPreview(func(ctx context.Context, c identity.Caller, a scheduleArgs) (string, error) {
 				at, err := cp.Posts.ParseTime(ctx, c, a.Time)
 				if err != nil {
 					return "", known(err)
@@ -269,12 +269,12 @@ func postTools(cp Capabilities) []Tool {
 					}
 				}
 				return out, nil
-			}),
+			}, ReadOnly()),
 		NewTool("retry_post", "Sends a post's failed targets again. Needs approval.",
 			func(ctx context.Context, c identity.Caller, a postIDArgs) (publish.Outcome, error) {
 				out, err := cp.Posts.Retry(ctx, c, a.PostID)
 				return out, known(err)
-			}, Mutating(), WithPreview(func(ctx context.Context, c identity.Caller, a postIDArgs) (string, error) {
+			}, Mutating(), OpenWorld(), WithPreview(func(ctx context.Context, c identity.Caller, a postIDArgs) (string, error) {
 				p, err := cp.Posts.Get(ctx, c, a.PostID)
 				if err != nil {
 					return "", known(err)

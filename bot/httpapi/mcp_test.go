@@ -37,7 +37,7 @@ func mcpSetup(t testing.TB) *fixture {
 		return map[string]string{"text": a.Text}, nil
 	}
 	o, err := agents.New(agents.Config{Model: llm.Offline(), Store: agents.NewStore(storetest.Open(t, store.SQLite, agents.Schema)), Prompts: set,
-		Tools: []agents.Tool{agents.NewTool("echo", "Says the text back.", echo), agents.NewTool("shout", "Says the text loudly.", echo, agents.Mutating())},
+		Tools: []agents.Tool{agents.NewTool("echo", "Says the text back.", echo, agents.ReadOnly()), agents.NewTool("shout", "Says the text loudly.", echo, agents.Mutating())},
 		Log:   zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)

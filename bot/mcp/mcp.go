@@ -83,16 +83,23 @@ func (s *Server) build(caller who) *sdk.Server {
 			// Every list and resource depends on who asks (workspace, role).
 			SetCacheable: func(_ context.Context, _ sdk.Request, c *sdk.Cacheable) { c.CacheScope = "private" }})
 	for _, t := range s.tools {
-		destructive := t.SideEffect
 		srv.AddTool(&sdk.Tool{
-			Name: t.Name, Description: t.Description, InputSchema: t.Schema,
-			Annotations: &sdk.ToolAnnotations{ReadOnlyHint: !t.SideEffect, DestructiveHint: &destructive},
+			Name: t.Name, Description: t.Description, InputSchema: t.Schema, Annotations: annotations(t.Effects()),
 		}, s.toolHandler(t.Name, caller))
 	}
 	s.addResources(srv, caller)
 	s.addPrompts(srv, caller)
 	srv.AddReceivingMiddleware(readOnlyForViewers(caller))
 	return srv
+}
+
+// annotations are the MCP hints of what a tool declared it does.
+func annotations(e agents.Effects) *sdk.ToolAnnotations {
+	a := &sdk.ToolAnnotations{ReadOnlyHint: e.ReadOnly, IdempotentHint: e.Idempotent, OpenWorldHint: &e.OpenWorld}
+	if !e.ReadOnly {
+		a.DestructiveHint = &e.Destructive
+	}
+	return a
 }
 
 // toolHandler calls the tool through the registry's gate. Failures the
