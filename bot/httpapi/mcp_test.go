@@ -103,7 +103,7 @@ func TestMCPEndpoint(t *testing.T) {
 		{"read-only call", "editor", `{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"echo","arguments":{"text":"hi"}}}`, 200, `"structuredContent":{"tool":"echo","status":"ok","result":{"text":"hi"}}`},
 		{"held call", "editor", `{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"shout","arguments":{"text":"hi"}}}`, 200, `"status":"awaiting_approval"`},
 		{"viewer's held call", "viewer", `{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"shout","arguments":{"text":"hi"}}}`, 200, "a viewer can call read-only tools only"},
-		{"viewer's list", "viewer", `{"jsonrpc":"2.0","id":6,"method":"tools/list"}`, 200, `"cacheScope":"private","tools":[{"annotations":{"destructiveHint":false`},
+		{"viewer's list", "viewer", `{"jsonrpc":"2.0","id":6,"method":"tools/list"}`, 200, `"cacheScope":"private","tools":[{"annotations":{"idempotentHint":true,"openWorldHint":false,"readOnlyHint":true}`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
