@@ -35,7 +35,8 @@ type Config struct {
 	// IdleConnsPerHost connections to the endpoint for the next calls.
 	HTTPClient *http.Client
 	Log        zerolog.Logger
-	// Timeout bounds one attempt, a whole stream included (4 minutes).
+	// Timeout bounds one attempt, a whole stream included (FirstByteTimeout
+	// and 2 minutes more).
 	Timeout time.Duration
 	// FirstByteTimeout is how long a stream may think before its first
 	// word (text or a tool call) arrives: reasoning models think long
@@ -122,8 +123,8 @@ func defaults(cfg *Config) {
 			*d = v
 		}
 	}
-	set(&cfg.Timeout, 4*time.Minute)
 	set(&cfg.FirstByteTimeout, DefaultFirstByteTimeout)
+	set(&cfg.Timeout, cfg.FirstByteTimeout+2*time.Minute)
 	set(&cfg.StallTimeout, 30*time.Second)
 	set(&cfg.BackoffBase, time.Second)
 	set(&cfg.BackoffMax, 30*time.Second)
