@@ -1,7 +1,8 @@
 // Package settings keeps each workspace's settings (the settings
 // collection, one record per workspace): the approval policy for what the
 // agent publishes, the Slack channel that hears about job outcomes, the
-// workspace's time zone and the role new Slack users get.
+// workspace's time zone, the role new Slack users get and how long the
+// assistant's conversations are kept.
 //
 // People read and change them through Get and Update (REST, slash commands
 // and the agent call the same two functions); the other packages ask the
@@ -61,6 +62,11 @@ const (
 	DefaultPolicy   = PolicyAgent
 	DefaultTimeZone = "UTC"
 	DefaultRole     = identity.Editor
+	// DefaultConversationRetentionDays is how long a conversation with the
+	// assistant is kept after its last message, unless set.
+	DefaultConversationRetentionDays = 90
+	// MaxConversationRetentionDays bounds the setting (ten years).
+	MaxConversationRetentionDays = 3650
 )
 
 // Settings are a workspace's settings, defaults applied.
@@ -73,17 +79,22 @@ type Settings struct {
 	// TimeZone is an IANA name, UTC by default.
 	TimeZone    string        `json:"time_zone"`
 	DefaultRole identity.Role `json:"default_role"`
-	UpdatedBy   string        `json:"updated_by,omitempty"`
-	UpdatedAt   *time.Time    `json:"updated_at,omitempty"`
+	// ConversationRetentionDays: the cleanup job forgets the messages of
+	// the assistant's conversations older than this many days.
+	ConversationRetentionDays int        `json:"conversation_retention_days"`
+	UpdatedBy                 string     `json:"updated_by,omitempty"`
+	UpdatedAt                 *time.Time `json:"updated_at,omitempty"`
 }
 
-// Patch changes settings: a nil field stays as it is, "" resets a field to
-// its default (for the notification channel: none).
+// Patch changes settings: a nil field stays as it is, "" (0 for a number)
+// resets a field to its default (for the notification channel: none).
 type Patch struct {
 	ApprovalPolicy      *string `json:"approval_policy,omitempty"`
 	NotificationChannel *string `json:"notification_channel,omitempty"`
 	TimeZone            *string `json:"time_zone,omitempty"`
 	DefaultRole         *string `json:"default_role,omitempty"`
+	// ConversationRetentionDays: 1 to MaxConversationRetentionDays.
+	ConversationRetentionDays *int `json:"conversation_retention_days,omitempty" jsonschema:"minimum=0,maximum=3650"`
 }
 
 // Problem is one thing wrong with a patch.
@@ -155,7 +166,7 @@ func New(cfg Config) (*Service, error) {
 // settings applies the defaults to what is stored.
 func settingsOf(workspaceID string, r Record, found bool) Settings {
 	s := Settings{WorkspaceID: workspaceID, ApprovalPolicy: Policy(r.ApprovalPolicy), NotificationChannel: r.NotificationChannel,
-		TimeZone: r.TimeZone, DefaultRole: identity.Role(r.DefaultRole), UpdatedBy: r.UpdatedBy}
+		TimeZone: r.TimeZone, DefaultRole: identity.Role(r.DefaultRole), ConversationRetentionDays: r.ConversationRetentionDays, UpdatedBy: r.UpdatedBy}
 	if s.ApprovalPolicy == "" {
 		s.ApprovalPolicy = DefaultPolicy
 	}
@@ -164,6 +175,9 @@ func settingsOf(workspaceID string, r Record, found bool) Settings {
 	}
 	if s.DefaultRole == "" {
 		s.DefaultRole = DefaultRole
+	}
+	if s.ConversationRetentionDays <= 0 {
+		s.ConversationRetentionDays = DefaultConversationRetentionDays
 	}
 	if found && !r.UpdatedAt.IsZero() {
 		at := r.UpdatedAt
@@ -262,11 +276,18 @@ func validate(p Patch) (Patch, string, error) {
 			bad("default_role", "%q is not a role for new users: use editor or viewer", *v)
 		}
 	}
+	if v := p.ConversationRetentionDays; v != nil {
+		if *v < 0 || *v > MaxConversationRetentionDays {
+			bad("conversation_retention_days", "keep conversations from 1 to %d days (0: the default, %d)", MaxConversationRetentionDays, DefaultConversationRetentionDays)
+		} else {
+			changed = append(changed, fmt.Sprintf("conversation_retention_days=%d", *v))
+		}
+	}
 	if len(problems) > 0 {
 		return Patch{}, "", &ValidationError{Problems: problems}
 	}
 	if len(changed) == 0 {
-		return Patch{}, "", &ValidationError{Problems: []Problem{{Field: "", Message: "nothing to change: give approval_policy, notification_channel, time_zone or default_role"}}}
+		return Patch{}, "", &ValidationError{Problems: []Problem{{Field: "", Message: "nothing to change: give approval_policy, notification_channel, time_zone, default_role or conversation_retention_days"}}}
 	}
 	return p, strings.Join(changed, " "), nil
 }

@@ -26,8 +26,10 @@ type Record struct {
 	NotificationChannel string
 	TimeZone            string
 	DefaultRole         string
-	UpdatedBy           string
-	UpdatedAt           time.Time
+	// ConversationRetentionDays: 0 means the default.
+	ConversationRetentionDays int
+	UpdatedBy                 string
+	UpdatedAt                 time.Time
 }
 
 // Store is the settings' persistence, on SQLite and MongoDB.

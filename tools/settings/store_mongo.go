@@ -24,13 +24,15 @@ type doc struct {
 	NotificationChannel string    `bson:"notification_channel"`
 	TimeZone            string    `bson:"time_zone"`
 	DefaultRole         string    `bson:"default_role"`
+	RetentionDays       int       `bson:"conversation_retention_days"`
 	UpdatedBy           string    `bson:"updated_by"`
 	UpdatedAt           time.Time `bson:"updated_at"`
 }
 
 func (d doc) record() Record {
 	return Record{WorkspaceID: d.WorkspaceID, ApprovalPolicy: d.ApprovalPolicy, NotificationChannel: d.NotificationChannel,
-		TimeZone: d.TimeZone, DefaultRole: d.DefaultRole, UpdatedBy: d.UpdatedBy, UpdatedAt: store.Trunc(d.UpdatedAt)}
+		TimeZone: d.TimeZone, DefaultRole: d.DefaultRole, ConversationRetentionDays: d.RetentionDays, UpdatedBy: d.UpdatedBy,
+		UpdatedAt: store.Trunc(d.UpdatedAt)}
 }
 
 func byWorkspace(workspaceID string) bson.D {
@@ -65,6 +67,9 @@ func (s mongoStore) Apply(ctx context.Context, workspaceID string, p Patch, by s
 		if f.v != nil {
 			set = append(set, bson.E{Key: f.key, Value: *f.v})
 		}
+	}
+	if v := p.ConversationRetentionDays; v != nil {
+		set = append(set, bson.E{Key: "conversation_retention_days", Value: *v})
 	}
 	filter := byWorkspace(workspaceID)
 	update := bson.D{{Key: "$set", Value: set}}
