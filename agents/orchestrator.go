@@ -110,6 +110,9 @@ type Config struct {
 	ToolTimeout time.Duration
 	// Specialists are offered to the model as tools (see DefaultSpecialists).
 	Specialists []Specialist
+	// Retention reads how long a workspace keeps its conversations (the
+	// setting conversation_retention_days); nil: DefaultRetention.
+	Retention func(ctx context.Context, workspaceID string) (time.Duration, error)
 	// HistoryTokens is the budget of earlier messages sent to the model
 	// (default 6000, estimated at 4 characters a token).
 	HistoryTokens int

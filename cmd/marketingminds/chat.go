@@ -40,7 +40,8 @@ func (a *app) agent(cfg config, sandboxed bool, log zerolog.Logger) (*agents.Orc
 			p, err := a.settings.ApprovalPolicy(ctx, workspaceID)
 			return string(p), err
 		},
-		Users: a.identity, Memory: a.memory, Accounts: a.accounts, Sandbox: sandboxed, Log: log,
+		Retention: a.settings.ConversationRetention,
+		Users:     a.identity, Memory: a.memory, Accounts: a.accounts, Sandbox: sandboxed, Log: log,
 		// A model call: the wait for its first word, its stream, a retry.
 		StepTimeout: max(cfg.OpenAIFirstByteTimeout, llm.DefaultFirstByteTimeout) + 4*time.Minute,
 	})
