@@ -39,10 +39,10 @@ type config struct {
 	MongoDatabase         string
 	CronTZ                *time.Location
 
-	OpenAIKey, OpenAIBaseURL, OpenAIModel            string
+	OpenAIKey, OpenAIBaseURL, OpenAIModel string
 	// OpenAIFirstByteTimeout is how long the model may think before its
 	// first word (OPENAI_FIRST_BYTE_TIMEOUT).
-	OpenAIFirstByteTimeout time.Duration
+	OpenAIFirstByteTimeout                           time.Duration
 	SlackBotToken, SlackAppToken, SlackSigningSecret string
 	SlackAPIURL                                      string
 	// SlackClientID and SlackClientSecret enable the multi-workspace

@@ -299,7 +299,7 @@ func (a *app) cleanup(ctx context.Context) error {
 	_, kerr := a.publish.PurgeIdempotencyKeys(ctx)
 	_, lerr := a.sessions.Purge(ctx)
 	_, seenErr := slackbot.NewStore(a.db).PurgeSeen(ctx, now) // Slack deliveries remembered for dedupe, threads of posts, told outcomes
-	_, cerr := a.agents.SweepConversations(ctx)              // each workspace's conversation_retention_days
+	_, cerr := a.agents.SweepConversations(ctx)               // each workspace's conversation_retention_days
 	return errors.Join(serr, kerr, lerr, seenErr, cerr, a.scheduler.Cleanup(ctx))
 }
 
