@@ -13,9 +13,9 @@ import (
 
 // A burst of concurrent model calls reuses its connections: no more are
 // opened than calls are in flight at once (Go's default pool keeps 2 idle,
-// so nearly every call after the first wave would open a new one).
+// so nearly every call after the first wave would open a new one). Not
+// parallel: the burst would starve the timing tests of the package.
 func TestBurstReusesConnections(t *testing.T) {
-	t.Parallel()
 	const calls, inFlight = 256, 32
 	turns := make([]llmtest.Turn, calls)
 	for i := range turns {
