@@ -53,8 +53,9 @@ type Server struct {
 
 // instructions tell an MCP client's model how the server behaves.
 const instructions = "Marketing Minds: publish, schedule and measure social media posts for one workspace. " +
-	"Tools that change things (publishing, scheduling, disconnecting, cancelling) do not act at once: they answer " +
-	"awaiting_approval with an approval_id, and a person approves them in Slack or the dashboard. Read-only tools answer directly."
+	"Tools that act in the team's name (publishing, scheduling, disconnecting, cancelling) do not act at once: they answer " +
+	"awaiting_approval with an approval_id, and a person approves them in Slack or the dashboard. Tools that only save a draft, " +
+	"a note or a connect link act at once; their annotations say they are not read-only. Read-only tools answer directly."
 
 // New builds the server; the HTTP side is built once and serves every caller.
 func New(cfg Config) (*Server, error) {
