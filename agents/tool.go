@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/invopop/jsonschema"
@@ -26,6 +27,9 @@ type Tool struct {
 	Schema      json.RawMessage
 	// SideEffect: the model's calls wait for a person's approval (Mutating).
 	SideEffect bool
+	// Result is the Go type of what the tool returns: every door has a
+	// renderer for it (bot/present).
+	Result reflect.Type
 
 	effects  Effects
 	declared int // how many of ReadOnly, Writes and Mutating were given
@@ -139,7 +143,7 @@ func NewTool[Args, Result any](name, description string, fn func(ctx context.Con
 	if err != nil {
 		panic(fmt.Sprintf("agents: tool %s: schema: %v", name, err))
 	}
-	t := Tool{Name: name, Description: description, Schema: schema, validate: compiled}
+	t := Tool{Name: name, Description: description, Schema: schema, Result: reflect.TypeFor[Result](), validate: compiled}
 	t.run = func(ctx context.Context, c identity.Caller, raw json.RawMessage) (any, error) {
 		a, err := decodeArgs[Args](name, raw)
 		if err != nil {
