@@ -15,6 +15,7 @@ package publish
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
