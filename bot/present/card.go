@@ -117,8 +117,12 @@ func slackCard(c card) Slack {
 	if b := buttons(c.Choices); b != nil {
 		blocks = append(blocks, b)
 	}
-	// The text is the notification's: the title, else the first part.
+	// The text is the notification's: the title and, when the card is
+	// only words, what follows it.
 	summary := esc(c.Title)
+	if len(c.Sections) > 0 && c.Sections[0].Text != "" && len(c.Sections[0].Lines) == 0 && len(c.Sections[0].Fields) == 0 {
+		summary = strings.TrimSpace(summary + " " + esc(c.Sections[0].Text))
+	}
 	if summary == "" && len(text) > 0 {
 		summary = text[0]
 	}

@@ -38,7 +38,11 @@ func outcomeCard(env Env, o publish.Outcome) card {
 			failed = append(failed, name)
 			f := targetFailure(r.Failure)
 			what, next := failureWords(env, f)
-			lines = append(lines, line{Lead: name, Rest: "not published. " + what + " " + next})
+			if r.Failure == nil && r.Error != "" {
+				// Recorded before failures had kinds: publishing's own words.
+				what, next = upperFirst(strings.TrimSuffix(r.Error, "."))+".", ""
+			}
+			lines = append(lines, line{Lead: name, Rest: strings.TrimSpace("not published. " + what + " " + next)})
 			if r.Status == publish.StatusFailed && f.Kind != fault.Validation && f.Kind != fault.Media {
 				retry = true
 			}

@@ -40,7 +40,7 @@ func TestNotifyOutcomeAndRetry(t *testing.T) {
 		t.Fatalf("posts = %+v", posts)
 	}
 	blocks := posts[0].Args.Get("blocks")
-	for _, want := range []string{"https://linkedin.example/p/9", "duplicate", `"mm_retry"`, `"P9 acc3"`, "Publish anyway on facebook"} {
+	for _, want := range []string{"https://linkedin.example/p/9", "duplicate", `"mm_retry"`, `"P9 acc3"`, "Publish anyway on Facebook"} {
 		if !strings.Contains(blocks, want) {
 			t.Errorf("outcome lacks %s: %s", want, blocks)
 		}
