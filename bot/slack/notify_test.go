@@ -150,7 +150,7 @@ func TestAppHome(t *testing.T) {
 		t.Fatalf("views.publish = %+v", pubs)
 	}
 	view := pubs[0].Args.Get("view")
-	for _, want := range []string{"Acme (linkedin): valid", "needs reauth (revoked)", "1 published, 1 failed"} {
+	for _, want := range []string{"Acme on LinkedIn: valid", "needs reauth (revoked)", "1 published, 1 failed"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("home lacks %q: %s", want, view)
 		}
