@@ -173,7 +173,7 @@ func TestEditAndScheduleModals(t *testing.T) {
 	if len(updates) != 1 || updates[0].Args.Get("text") != "Edited by <@U1>." {
 		t.Fatalf("settled with %+v", updates)
 	}
-	if told := b.fake.Calls("chat.postMessage"); len(told) == 0 || !strings.Contains(told[len(told)-1].Args.Get("blocks"), "scheduled for") {
+	if told := b.fake.Calls("chat.postMessage"); len(told) == 0 || !strings.Contains(told[len(told)-1].Args.Get("blocks"), "Scheduled for") {
 		t.Fatalf("the scheduled post was not told: %+v", told)
 	}
 

@@ -156,7 +156,7 @@ func TestScheduledOutcomeToldInItsChannel(t *testing.T) {
 	w := newJobWorld(t)
 	b := w.door(t, nil)
 	out := slashRun(t, b, "U1", `schedule "Launch day is here" to twitter `+at(300*time.Millisecond))
-	if !strings.Contains(out, "X: scheduled for") {
+	if !strings.Contains(out, "Scheduled for") || !strings.Contains(out, "On X: “Launch day is here”") {
 		t.Fatalf("/mm schedule answered %q", out)
 	}
 	got := outcomes(t, 1, b)

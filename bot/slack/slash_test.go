@@ -89,7 +89,7 @@ func TestSlashCommands(t *testing.T) {
 		want             []string
 	}{
 		{"post", "U1", `post "Launch day!" to x,linkedin with image https://img.example/a.png`, []string{"Published on X and LinkedIn.", "<https://twitter.example/p/2|View the post>"}},
-		{"schedule", "U1", `schedule "Later" to linkedin 2030-01-02T09:00:00Z`, []string{"LinkedIn: scheduled for Wed 2 Jan 2030, 10:00 CET", "“Later”", "Cancel the LinkedIn post"}},
+		{"schedule", "U1", `schedule "Later" to linkedin 2030-01-02T09:00:00Z`, []string{"Scheduled for Wed 2 Jan 2030, 10:00 CET", "On LinkedIn: “Later”", "Cancel the LinkedIn post"}},
 		{"schedule bad time", "U1", `schedule "Later" to linkedin someday`, []string{"someday", "Usage: `/mm schedule"}},
 		{"schedule past", "U1", `schedule "Later" to linkedin 2020-01-02T09:00:00Z`, []string{"is in the past.", "Change the request and try again."}},
 		{"no account", "U1", `post "Hi" to instagram`, []string{"There is no connected Instagram account", "/mm connect instagram"}},
@@ -99,7 +99,7 @@ func TestSlashCommands(t *testing.T) {
 		{"accounts", "U1", `accounts`, []string{"*LinkedIn* Acme"}},
 		{"connect", "U1", `connect linkedin`, []string{"<https://consent.example/linkedin?state=s1|Connect LinkedIn>"}},
 		{"disconnect", "U1", `disconnect acc1`, []string{"Disconnected", "Acme"}},
-		{"jobs", "U1", `jobs`, []string{"1 job", "*Scheduled post* due"}},
+		{"jobs", "U1", `jobs`, []string{"1 job", "*Publish delivery* due"}},
 		{"cancel post", "U1", `cancel P-sched`, []string{"Cancelled the scheduled post."}},
 		{"cancel job", "U1", `cancel J1`, []string{"Cancelled the job."}},
 		{"cancel nothing", "U1", `cancel J404`, []string{"There is no scheduled post or job by that name", "/mm jobs"}},

@@ -79,7 +79,7 @@ func TestChatOffline(t *testing.T) {
 		"/oauth", // the connect link
 		"Approve \"Publish now to X @", "Approved: Publish now to X @", "Published on X.",
 		"Approve \"Schedule for ", "Approved: Schedule for ",
-		"Published on X.", "Your figures for ", "X: scheduled for Mon 7 Dec", "Scheduled post: due ",
+		"Published on X.", "Your figures for ", "Scheduled for Mon 7 Dec, 09:00 UTC", "On X: “See you tomorrow”", "Scheduled post: due ",
 		// The picture cannot be downloaded: the link's fault, not X's.
 		"The media link https://media.invalid/tent.jpg could not be downloaded", "Fix the link",
 	} {
