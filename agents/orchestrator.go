@@ -297,7 +297,11 @@ func (o *Orchestrator) loop(ctx context.Context, key ConversationKey, c identity
 	reply.Text = fmt.Sprintf("I stopped after %d steps without finishing, to stay in bounds. "+
 		"Here is where things are; ask again with a narrower request if something is missing.", o.cfg.MaxSteps)
 	if len(reply.Approvals) > 0 {
-		reply.Text += fmt.Sprintf(" %d action(s) wait for approval.", len(reply.Approvals))
+		if n := len(reply.Approvals); n == 1 {
+			reply.Text += " 1 action waits for approval."
+		} else {
+			reply.Text += fmt.Sprintf(" %d actions wait for approval.", n)
+		}
 	}
 	said = append(said, llm.Message{Role: llm.RoleAssistant, Content: reply.Text})
 	return said, reply, ErrMaxSteps
