@@ -29,8 +29,8 @@ const (
 	// unchanged for turnHeartbeat is written anyway, so a turn silent for
 	// turnStale (its replica died) reads as interrupted.
 	turnSave      = 300 * time.Millisecond
-	turnHeartbeat = 5 * time.Second
-	turnStale     = 45 * time.Second
+	turnHeartbeat = 2 * time.Second
+	turnStale     = 30 * time.Second
 )
 
 // Words of a turn that ended without the orchestrator's own.

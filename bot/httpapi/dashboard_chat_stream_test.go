@@ -1,0 +1,202 @@
+package httpapi
+
+import (
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/marketingminds/marketingminds/agents"
+	"github.com/marketingminds/marketingminds/agents/llm"
+	"github.com/marketingminds/marketingminds/agents/llm/llmtest"
+	"github.com/marketingminds/marketingminds/tools/identity"
+)
+
+// chatClock is 2026-12-06 12:00 UTC when the test starts, and runs.
+func chatClock() func() time.Time {
+	start, base := time.Now(), time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+	return func() time.Time { return base.Add(time.Since(start)) }
+}
+
+// chatReplicas serves the web chat with a model scripted by turns from two
+// replicas sharing one database, each an *http.Server configured as in
+// production (HTTPServer) but with writeTimeout; ed is signed in on the
+// first, same is the same session on the second.
+func chatReplicas(t *testing.T, writeTimeout time.Duration, maxSteps int, turns ...llmtest.Turn) (ed, same *browser, srv *llmtest.Server, d Deps) {
+	t.Helper()
+	srv = llmtest.New(t, turns...)
+	model, err := llm.New(llm.Config{APIKey: "k", BaseURL: srv.URL, HTTPClient: srv.Client(), MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, _ := chatModelAgent(t, model, maxSteps)
+	f := dashSetup(t, "http://127.0.0.1", withChat(t, o), func(dd *Deps) { dd.Now = chatClock(); d = *dd })
+	replica := func() *dashFixture {
+		rd := d
+		rd.Registry = prometheus.NewRegistry() // each replica its own process
+		s := New(rd)
+		hs := httptest.NewUnstartedServer(s.Handler())
+		hs.Config = s.HTTPServer("")
+		hs.Config.WriteTimeout = writeTimeout
+		hs.Start()
+		t.Cleanup(hs.Close)
+		r := *f
+		r.srv = hs
+		return &r
+	}
+	a, b := replica(), replica()
+	ed = a.browser(t)
+	ed.signIn("T1", "U-berlin", identity.Editor)
+	same = b.browser(t)
+	same.cookie = ed.cookie
+	return ed, same, srv, d
+}
+
+// TestDashboardChatLongTurn: three model calls of 25 s each, a turn longer
+// than the server's 60 s write timeout, reach the page: the message is
+// answered at once, the page follows the turn (from the other replica too,
+// and after a reload), shows each tool's progress and the answer once, its
+// Markdown rendered and its time in the viewer's zone.
+func TestDashboardChatLongTurn(t *testing.T) {
+	t.Parallel()
+	longTurn(t, 60*time.Second, 25*time.Second, 0)
+}
+
+// TestDashboardChatLongTurnShort is the same with a 2 s write timeout and
+// 1 s model calls; its answer streams in pieces the page shows as they come.
+func TestDashboardChatLongTurnShort(t *testing.T) {
+	t.Parallel()
+	longTurn(t, 2*time.Second, time.Second, 150*time.Millisecond)
+}
+
+func longTurn(t *testing.T, writeTimeout, delay, chunkDelay time.Duration) {
+	const answer = "You have **3** posts this week; the next goes out at 2026-12-07T09:00:00Z. Try `analytics 7d` for more."
+	ed, other, srv, _ := chatReplicas(t, writeTimeout, 0,
+		llmtest.Turn{Delay: delay, ToolCalls: []llmtest.ToolCall{llmtest.Call("count_posts", `{}`)}},
+		llmtest.Turn{Delay: delay, ToolCalls: []llmtest.ToolCall{llmtest.Call("count_posts", `{}`)}},
+		llmtest.Turn{Delay: delay, ChunkDelay: chunkDelay, Text: answer},
+	)
+	start := time.Now()
+	id := ed.send(ed.csrf(), "how many posts this week?")
+	if took := time.Since(start); took > writeTimeout/2 {
+		t.Errorf("the message took %s to be answered; the turn should run on its own", took)
+	}
+	var reloaded, progressed, streamed bool
+	frag := other.turn(id, func(frag string) {
+		progressed = progressed || strings.Contains(frag, `class="step p-done">Running count posts…`)
+		if i := strings.Index(frag, "streaming"); i >= 0 && strings.Contains(frag[i:], "You have") && !strings.Contains(frag[i:], "for more") {
+			streamed = true
+		}
+		if !reloaded {
+			reloaded = true
+			_, page := ed.do("GET", "/dashboard/chat", nil, nil)
+			if !strings.Contains(page, `id="turn-`+id+`"`) || !strings.Contains(page, `hx-get="/dashboard/chat/turns/`+id+`?seen=`) || !strings.Contains(page, "Stop</button>") {
+				t.Errorf("a reload mid-turn does not follow the running turn:\n%s", page)
+			}
+		}
+	})
+	if took := time.Since(start); took < 3*delay || took < writeTimeout {
+		t.Errorf("the turn took %s; the script needs at least %s, longer than the write timeout %s", took, 3*delay, writeTimeout)
+	}
+	if !reloaded || !progressed {
+		t.Errorf("while the turn ran the page saw: a reload %v, the progress of a tool %v", reloaded, progressed)
+	}
+	if chunkDelay > 0 && !streamed {
+		t.Error("the answer did not stream: no partial answer was seen")
+	}
+	want := []string{`<strong>3</strong>`, `<code>analytics 7d</code>`, `<time datetime="2026-12-07T09:00:00Z">tomorrow, 10:00 CET</time>`,
+		`class="step p-done">Running count posts…`}
+	for _, w := range want {
+		if !strings.Contains(frag, w) {
+			t.Errorf("the answer lacks %s:\n%s", w, frag)
+		}
+	}
+	if strings.Contains(frag, "`") || strings.Contains(frag, "**") || strings.Contains(frag, ">2026-12-07T09") || strings.Contains(frag, "Stop</button>") {
+		t.Errorf("the answer shows Markdown or a raw time, or the turn can still be stopped:\n%s", frag)
+	}
+	_, page := ed.do("GET", "/dashboard/chat", nil, nil)
+	if strings.Count(page, "You have <strong>3</strong>") != 1 || strings.Count(page, "how many posts this week?") != 1 || strings.Contains(page, `aria-busy`) {
+		t.Errorf("after the turn the page does not show the question and the answer once:\n%s", page)
+	}
+	if n := len(srv.Requests()); n != 3 {
+		t.Errorf("the model was called %d times, want 3", n)
+	}
+}
+
+// TestDashboardChatFailures: a turn that ends in an error shows the
+// orchestrator's own words: the step limit, the model's failure.
+func TestDashboardChatFailures(t *testing.T) {
+	t.Parallel()
+	count := llmtest.Calls(llmtest.Call("count_posts", `{}`))
+	ed, _, _, _ := chatReplicas(t, time.Minute, 2, count, count,
+		llmtest.Turn{Status: 400, ErrorMessage: "This model's maximum context length is 128000 tokens."})
+	csrf := ed.csrf()
+	frag := ed.turn(ed.send(csrf, "count everything"))
+	if !strings.Contains(frag, "I stopped after 2 steps without finishing") || !strings.Contains(frag, `role="alert"`) || strings.Contains(frag, "could not answer") {
+		t.Errorf("the step-limit turn does not show its words:\n%s", frag)
+	}
+	frag = ed.turn(ed.send(csrf, "and again"))
+	if !strings.Contains(frag, "I could not get an answer: ") || !strings.Contains(frag, `data-status="failed"`) {
+		t.Errorf("the model failure does not show the explanation:\n%s", frag)
+	}
+}
+
+// TestDashboardChatStop: the person stops a turn from another replica than
+// the one running it; the turn ends as stopped, in words.
+func TestDashboardChatStop(t *testing.T) {
+	t.Parallel()
+	ed, other, srv, _ := chatReplicas(t, time.Minute, 0, llmtest.Turn{Delay: 5 * time.Minute, Text: "too late"})
+	id := ed.send(ed.csrf(), "take your time")
+	start := time.Now()
+	if resp, _ := other.do("POST", "/dashboard/chat/turns/"+id+"/stop", map[string][]string{"csrf": {other.csrf()}}, map[string]string{"HX-Request": "true"}); resp.StatusCode != 200 {
+		t.Fatalf("stop = %d", resp.StatusCode)
+	}
+	frag := ed.turn(id)
+	if !strings.Contains(frag, "Stopped, as you asked") || !strings.Contains(frag, `data-status="stopped"`) || strings.Contains(frag, "too late") {
+		t.Errorf("the stopped turn reads:\n%s", frag)
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("the stop took %s", took)
+	}
+	if srv.Remaining() != 0 {
+		t.Error("the model was never asked")
+	}
+	stranger := ed.f.browser(t)
+	stranger.signIn("T1", "U-other", identity.Editor)
+	if resp, _ := stranger.do("GET", "/dashboard/chat/turns/"+id, nil, nil); resp.StatusCode != 404 {
+		t.Errorf("another session reads the turn: %d, want 404", resp.StatusCode)
+	}
+}
+
+// TestDashboardChatInterrupted: a turn whose replica died (no save for
+// longer than turnStale) reads as interrupted, and the page stops asking.
+func TestDashboardChatInterrupted(t *testing.T) {
+	t.Parallel()
+	ed, _, _, d := chatReplicas(t, time.Minute, 0)
+	_, page := ed.do("GET", "/dashboard/chat", nil, nil)
+	if !strings.Contains(page, `id="chat-form"`) {
+		t.Fatal("no chat page")
+	}
+	sess := sessionOf(t, ed)
+	old := d.Now().Add(-time.Minute)
+	if err := d.Turns.CreateTask(t.Context(), agents.Task{ID: "dead1", WorkspaceID: "T1", Channel: "web:" + sess, Thread: sess, UserID: "U-berlin",
+		Text: "post the launch", Status: agents.TaskRunning, Answer: "Working on", CreatedAt: old, UpdatedAt: old}); err != nil {
+		t.Fatal(err)
+	}
+	_, page = ed.do("GET", "/dashboard/chat", nil, nil)
+	if !strings.Contains(page, "was interrupted") || strings.Contains(page, `aria-busy`) {
+		t.Errorf("the dead turn reads:\n%s", page)
+	}
+}
+
+// sessionOf is the id of b's session.
+func sessionOf(t *testing.T, b *browser) string {
+	t.Helper()
+	_, sess, err := b.f.sessions.Resolve(t.Context(), b.cookie.Value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sess.ID
+}
