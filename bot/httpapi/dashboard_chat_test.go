@@ -83,7 +83,7 @@ func TestDashboardChat(t *testing.T) {
 	// nothing published yet.
 	frag := ed.turn(ed.send(csrf, `post "Hello from the web" to x`))
 	m := approveAction.FindStringSubmatch(frag)
-	if m == nil || strings.Contains(frag, "<html") || !strings.Contains(frag, "Hello from the web") || runs.Load() != 0 {
+	if m == nil || strings.Contains(frag, "<html") || strings.Count(frag, "Hello from the web") != 2 || strings.Count(frag, "Needs approval") != 1 || runs.Load() != 0 {
 		t.Fatalf("chat turn: %d runs\n%s", runs.Load(), frag)
 	}
 	id := m[1]

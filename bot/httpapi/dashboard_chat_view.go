@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -82,6 +83,9 @@ func (s *Server) chatTurns(ctx context.Context, v *view, tasks []agents.Task) ([
 		if ct.Running && now.Sub(t.UpdatedAt) > turnStale {
 			ct.Running, ct.Failed, answer = false, true, turnInterrupted
 		}
+		if !ct.Running && repeatsApprovals(answer, t.Approvals) {
+			answer = "" // the cards below say it, with their buttons
+		}
 		ct.Answer = markdown(answer, v.Loc, now)
 		for _, a := range t.Approvals {
 			shown[a.ID] = true
@@ -94,6 +98,17 @@ func (s *Server) chatTurns(ctx context.Context, v *view, tasks []agents.Task) ([
 		out = append(out, ct)
 	}
 	return out, shown, nil
+}
+
+// repeatsApprovals: the answer only announces the turn's approvals (it
+// names one by its id or its preview), which the page shows as cards.
+func repeatsApprovals(answer string, approvals []agents.TaskApproval) bool {
+	for _, a := range approvals {
+		if strings.Contains(answer, a.ID) || (a.Preview != "" && strings.Contains(answer, a.Preview)) {
+			return true
+		}
+	}
+	return false
 }
 
 // renderTurn writes one turn's fragment.

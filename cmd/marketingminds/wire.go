@@ -41,7 +41,7 @@ import (
 func schemas() []store.Schema {
 	return []store.Schema{identity.Schema, identity.SessionSchema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, campaigns.Schema,
 		settings.Schema, library.Schema,
-		memory.Schema, agents.Schema, slackbot.Schema}
+		memory.Schema, agents.Schema, agents.TaskSchema, slackbot.Schema}
 }
 
 // openStore opens the configured backend with every schema applied (or, with
@@ -294,9 +294,13 @@ func (a *app) recurring(vault *oauth.Vault) error {
 		_, kerr := a.publish.PurgeIdempotencyKeys(ctx)
 		_, lerr := a.sessions.Purge(ctx)
 		_, seenErr := slackbot.NewStore(a.db).PurgeSeen(ctx, now) // Slack deliveries remembered for dedupe, threads of posts, told outcomes
-		return errors.Join(serr, kerr, lerr, seenErr, a.scheduler.Cleanup(ctx))
+		_, terr := agents.NewTaskStore(a.db).PurgeTasks(ctx, now.Add(-webChatKept)) // web chat turns
+		return errors.Join(serr, kerr, lerr, seenErr, terr, a.scheduler.Cleanup(ctx))
 	})
 }
+
+// webChatKept is how long the web chat keeps a turn after its last change.
+const webChatKept = 30 * 24 * time.Hour
 
 // httpDeps is what the HTTP sidecar needs of the app.
 func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Deps {
@@ -305,7 +309,7 @@ func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Dep
 		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics, Campaigns: a.campaigns,
 		CampaignAnalytics: campaignAnalytics{a.analytics}, Library: a.library, Settings: a.settings,
 		Sessions: a.sessions, PublicURL: a.publicURL, UserLocation: a.userLocation, Tokens: a.identity,
-		Approvals: a.agents, Agent: a.agents,
+		Approvals: a.agents, Agent: a.agents, Turns: agents.NewTaskStore(a.db),
 	}
 }
 
