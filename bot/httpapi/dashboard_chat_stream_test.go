@@ -85,7 +85,7 @@ func longTurn(t *testing.T, writeTimeout, delay, chunkDelay time.Duration) {
 	}
 	var reloaded, progressed, streamed bool
 	frag := other.turn(id, func(frag string) {
-		progressed = progressed || strings.Contains(frag, `class="step p-done">Running count posts…`)
+		progressed = progressed || strings.Contains(frag, `class="step p-done">Working on count posts…`)
 		if i := strings.Index(frag, "streaming"); i >= 0 && strings.Contains(frag[i:], "You have") && !strings.Contains(frag[i:], "for more") {
 			streamed = true
 		}
@@ -107,7 +107,7 @@ func longTurn(t *testing.T, writeTimeout, delay, chunkDelay time.Duration) {
 		t.Error("the answer did not stream: no partial answer was seen")
 	}
 	want := []string{`<strong>3</strong>`, `<code>analytics 7d</code>`, `<time datetime="2026-12-07T09:00:00Z">tomorrow, 10:00 CET</time>`,
-		`class="step p-done">Running count posts…`}
+		`class="step p-done">Working on count posts…`}
 	for _, w := range want {
 		if !strings.Contains(frag, w) {
 			t.Errorf("the answer lacks %s:\n%s", w, frag)
@@ -199,4 +199,21 @@ func sessionOf(t *testing.T, b *browser) string {
 		t.Fatal(err)
 	}
 	return sess.ID
+}
+
+// TestDashboardChatResults: a tool's typed result reads as present's web
+// card when nobody wrote about it, and only the words when the model did.
+func TestDashboardChatResults(t *testing.T) {
+	t.Parallel()
+	list := llmtest.Calls(llmtest.Call("list_accounts", `{}`))
+	ed, _, _, _ := chatReplicas(t, time.Minute, 0, list, llmtest.Reply(""), list, llmtest.Reply("You have one account: **Acme Outdoor** on X."))
+	csrf := ed.csrf()
+	frag := ed.turn(ed.send(csrf, "what accounts do I have"))
+	if !strings.Contains(frag, `class="mm-card"`) || !strings.Contains(frag, "Acme Outdoor") || strings.Contains(frag, "acc-x1") || strings.Contains(frag, `class="msg bot md answer"`) {
+		t.Errorf("the accounts without words do not read as a card:\n%s", frag)
+	}
+	frag = ed.turn(ed.send(csrf, "and now?"))
+	if strings.Contains(frag, `class="mm-card"`) || strings.Count(frag, "Acme Outdoor") != 1 {
+		t.Errorf("the accounts the model wrote about read twice:\n%s", frag)
+	}
 }

@@ -14,9 +14,11 @@ import (
 
 	"github.com/marketingminds/marketingminds/agents"
 	"github.com/marketingminds/marketingminds/agents/llm"
+	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/integrations/store/storetest"
 	"github.com/marketingminds/marketingminds/prompts"
+	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/identity"
 )
 
@@ -47,8 +49,11 @@ func chatModelAgent(t *testing.T, model llm.Model, maxSteps int) (*agents.Orches
 	count := agents.NewTool("count_posts", "Counts the posts of the week.", func(ctx context.Context, c identity.Caller, _ struct{}) (map[string]int, error) {
 		return map[string]int{"posts": 3}, nil
 	})
+	list := agents.NewTool("list_accounts", "Lists the connected accounts.", func(ctx context.Context, c identity.Caller, _ struct{}) ([]accounts.Account, error) {
+		return []accounts.Account{{ID: "acc-x1", Platform: platform.Twitter, AccountName: "Acme Outdoor", Handle: "acme", Status: accounts.StatusConnected}}, nil
+	})
 	o, err := agents.New(agents.Config{Model: model, Store: agents.NewStore(storetest.Open(t, store.SQLite, agents.Schema)), Prompts: set,
-		Tools: []agents.Tool{publish, count}, Log: zerolog.Nop(), MaxSteps: maxSteps})
+		Tools: []agents.Tool{publish, count, list}, Log: zerolog.Nop(), MaxSteps: maxSteps})
 	if err != nil {
 		t.Fatal(err)
 	}

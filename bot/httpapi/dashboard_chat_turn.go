@@ -2,13 +2,16 @@ package httpapi
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"html/template"
 	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
 
 	"github.com/marketingminds/marketingminds/agents"
+	"github.com/marketingminds/marketingminds/bot/present"
 	"github.com/marketingminds/marketingminds/integrations/store"
 )
 
@@ -44,11 +47,17 @@ const (
 // chatRunner runs the web chat's turns apart from the requests that start
 // them, and can stop the ones running in this process at once.
 type chatRunner struct {
+	present *present.Registry
 	mu      sync.Mutex
 	cancels map[string]context.CancelFunc
 }
 
-func newChatRunner() *chatRunner { return &chatRunner{cancels: map[string]context.CancelFunc{}} }
+func newChatRunner(r *present.Registry) *chatRunner {
+	if r == nil {
+		r = present.New()
+	}
+	return &chatRunner{present: r, cancels: map[string]context.CancelFunc{}}
+}
 
 func (c *chatRunner) stop(id string) {
 	c.mu.Lock()
@@ -79,16 +88,16 @@ func (s *Server) startTurn(ctx context.Context, v *view, text string) (agents.Ta
 			s.chat.mu.Unlock()
 			cancel()
 		}()
-		s.runTurn(tctx, cancel, turn, t)
+		s.runTurn(tctx, cancel, turn, t, present.Env{Loc: v.Loc, Now: s.deps.Now(), PublicURL: s.deps.PublicURL})
 	}()
 	return t, nil
 }
 
 // runTurn runs the orchestrator with a sink that records the turn, and
 // writes the record while it changes, until the turn ends.
-func (s *Server) runTurn(ctx context.Context, cancel context.CancelFunc, turn agents.Turn, t agents.Task) {
+func (s *Server) runTurn(ctx context.Context, cancel context.CancelFunc, turn agents.Turn, t agents.Task, env present.Env) {
 	log := zerolog.Ctx(ctx).With().Str("turn", t.ID).Logger()
-	rec := &turnRecorder{task: t}
+	rec := &turnRecorder{task: t, present: s.chat.present, env: env, now: s.deps.Now}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -129,10 +138,23 @@ func (s *Server) runTurn(ctx context.Context, cancel context.CancelFunc, turn ag
 
 // turnRecorder is the turn's agents.Sink: it keeps the task up to date.
 type turnRecorder struct {
+	present *present.Registry
+	env     present.Env
+	now     func() time.Time
+
 	mu      sync.Mutex
 	task    agents.Task
+	results []turnResult
 	isDirty bool
 	stopped bool
+}
+
+// turnResult is a tool's typed result as the web shows it, rendered when it
+// came (in the zone of the person who asked), so any replica can show it.
+type turnResult struct {
+	HTML template.HTML `json:"html"`
+	// Actionable: shown even when the model wrote about the results.
+	Actionable bool `json:"actionable,omitempty"`
 }
 
 func (r *turnRecorder) update(f func(t *agents.Task)) {
@@ -180,6 +202,17 @@ func (r *turnRecorder) Progress(p agents.Progress) {
 			}
 		}
 		t.Steps = append(t.Steps, step)
+	})
+}
+
+// Result renders a tool's typed result for the web as it comes.
+func (r *turnRecorder) Result(res agents.Result) {
+	env := r.env
+	env.Now = r.now()
+	tr := turnResult{HTML: r.present.Web(env, res.Value), Actionable: r.present.Actionable(res.Value)}
+	r.update(func(t *agents.Task) {
+		r.results = append(r.results, tr)
+		t.Results, _ = json.Marshal(r.results) // strings and a bool: cannot fail
 	})
 }
 

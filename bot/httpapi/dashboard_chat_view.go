@@ -2,6 +2,8 @@ package httpapi
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"errors"
 	"html/template"
 	"net/http"
@@ -24,6 +26,9 @@ type chatTurn struct {
 	Seen    int64
 	Failed  bool
 	Answer  template.HTML
+	// Results are the tools' results as cards: all of them when nobody
+	// wrote about them, else those with something to act on.
+	Results []template.HTML
 	Steps   []chatStep
 	// Approvals are the turn's actions: pending ones with their buttons.
 	Approvals []chatApproval
@@ -87,6 +92,17 @@ func (s *Server) chatTurns(ctx context.Context, v *view, tasks []agents.Task) ([
 			answer = "" // the cards below say it, with their buttons
 		}
 		ct.Answer = markdown(answer, v.Loc, now)
+		var results []turnResult
+		if len(t.Results) > 0 {
+			if err := json.Unmarshal(t.Results, &results); err != nil {
+				return nil, nil, fmt.Errorf("dashboard: chat: turn %s: results: %w", t.ID, err)
+			}
+		}
+		for _, res := range results {
+			if answer == "" || res.Actionable {
+				ct.Results = append(ct.Results, res.HTML)
+			}
+		}
 		for _, a := range t.Approvals {
 			shown[a.ID] = true
 			ca := chatApproval{ID: a.ID, Preview: a.Preview, Status: string(agents.ApprovalPending)}

@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
+	"github.com/marketingminds/marketingminds/bot/present"
 	"github.com/marketingminds/marketingminds/tools/identity"
 )
 
@@ -78,6 +79,8 @@ type Deps struct {
 	Agent Agent
 	// Turns keeps the web chat's turns as they run (agents.TaskStore).
 	Turns ChatTurns
+	// Present renders the web chat's typed results; nil: present.New().
+	Present *present.Registry
 	// Tokens lets a dashboard admin create and revoke API tokens when set
 	// (*identity.Service).
 	Tokens TokenAdmin
@@ -101,7 +104,7 @@ func New(d Deps) *Server {
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
 	}
-	s := &Server{deps: d, log: d.Log, metrics: newHTTPMetrics(d.Registry), chat: newChatRunner()}
+	s := &Server{deps: d, log: d.Log, metrics: newHTTPMetrics(d.Registry), chat: newChatRunner(d.Present)}
 	mux := &routeMux{ServeMux: http.NewServeMux()}
 	s.routes(mux)
 	s.patterns = mux.patterns

@@ -14,3 +14,36 @@ document.body.addEventListener("htmx:afterSwap", function (e) {
     log.lastElementChild.scrollIntoView({block: "nearest"});
   }
 });
+
+// A result card's buttons (bot/present) name an action and what it acts
+// on; each posts to the dashboard route that does it, with the CSRF token.
+var actionRoutes = {
+  mm_approve: function (v) { return ["/dashboard/chat/approvals/" + v + "/approve", {}]; },
+  mm_reject: function (v) { return ["/dashboard/chat/approvals/" + v + "/reject", {}]; },
+  mm_retry: function (v) { return ["/dashboard/posts/" + v + "/retry", {}]; },
+  mm_cancel: function (v) { return ["/dashboard/posts/" + v + "/cancel", {}]; },
+  mm_reconnect: function (v) { return ["/dashboard/connect/" + v, {}]; },
+  mm_publish_anyway: function (v) {
+    var p = v.split(" ");
+    return ["/dashboard/posts/" + p[0] + "/publish-anyway", {account_id: p[1] || ""}];
+  }
+};
+document.body.addEventListener("click", function (e) {
+  var b = e.target.closest && e.target.closest("#chat-log button.mm-action");
+  var route = b && actionRoutes[b.dataset.action];
+  if (!route) return;
+  var r = route(encodeURIComponent(b.dataset.value || "").replace(/%20/g, " "));
+  var form = document.createElement("form");
+  form.method = "post";
+  form.action = r[0];
+  var fields = Object.assign({csrf: document.querySelector("#chat-form input[name=csrf]").value}, r[1]);
+  Object.keys(fields).forEach(function (k) {
+    var i = document.createElement("input");
+    i.type = "hidden";
+    i.name = k;
+    i.value = fields[k];
+    form.appendChild(i);
+  });
+  document.body.appendChild(form);
+  form.submit();
+});
