@@ -297,7 +297,8 @@ func (a *app) recurring(vault *oauth.Vault) error {
 		_, kerr := a.publish.PurgeIdempotencyKeys(ctx)
 		_, lerr := a.sessions.Purge(ctx)
 		_, seenErr := slackbot.NewStore(a.db).PurgeSeen(ctx, now) // Slack deliveries remembered for dedupe, threads of posts, told outcomes
-		_, terr := agents.NewTaskStore(a.db).PurgeTasks(ctx, now.Add(-webChatKept)) // web chat turns
+		// The web chat's turns.
+		_, terr := agents.NewTaskStore(a.db).PurgeTasks(ctx, now.Add(-webChatKept))
 		return errors.Join(serr, kerr, lerr, seenErr, terr, a.scheduler.Cleanup(ctx))
 	})
 }
