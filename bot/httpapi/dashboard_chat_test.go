@@ -84,6 +84,13 @@ func TestDashboardChat(t *testing.T) {
 	if resp, _ := ed.do("POST", "/dashboard/chat", url.Values{"text": {"help"}}, nil); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("message without CSRF = %d, want 403", resp.StatusCode)
 	}
+	// Without JavaScript the form posts and the page shows the turn.
+	if resp, _ := ed.do("POST", "/dashboard/chat", url.Values{"csrf": {csrf}, "text": {"help"}}, nil); resp.StatusCode != http.StatusSeeOther ||
+		!strings.HasPrefix(resp.Header.Get("Location"), "/dashboard/chat#turn-") {
+		t.Errorf("plain message = %d to %q, want the page at the turn", resp.StatusCode, resp.Header.Get("Location"))
+	} else {
+		ed.turn(strings.TrimPrefix(resp.Header.Get("Location"), "/dashboard/chat#turn-"))
+	}
 	// The fragment: the message, the answer and the approval's buttons;
 	// nothing published yet.
 	frag := ed.turn(ed.send(csrf, `post "Hello from the web" to x`))
@@ -92,7 +99,7 @@ func TestDashboardChat(t *testing.T) {
 		t.Fatalf("chat turn: %d runs\n%s", runs.Load(), frag)
 	}
 	id := m[1]
-	if _, page := ed.do("GET", "/dashboard/chat", nil, nil); strings.Count(page, `id="approval-`+id+`"`) != 1 || strings.Count(page, `class="exchange turn"`) != 1 {
+	if _, page := ed.do("GET", "/dashboard/chat", nil, nil); strings.Count(page, `id="approval-`+id+`"`) != 1 || strings.Count(page, `class="exchange turn"`) != 2 {
 		t.Errorf("after a reload the page does not show the turn and its approval once:\n%s", page)
 	}
 	other := f.browser(t)
