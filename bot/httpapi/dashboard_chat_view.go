@@ -107,7 +107,10 @@ func (s *Server) chatTurns(ctx context.Context, v *view, tasks []agents.Task) ([
 			shown[a.ID] = true
 			ca := chatApproval{ID: a.ID, Preview: a.Preview, Status: string(agents.ApprovalPending)}
 			if d, ok := decided[a.ID]; ok {
-				ca.Status, ca.Text, ca.Failed = string(d.Status), d.Error, d.Status == agents.ApprovalFailed
+				ca.Status, ca.Text, ca.Failed = string(d.Status), a.Preview, d.Status == agents.ApprovalFailed
+				if d.Error != "" {
+					ca.Text += ": " + d.Error
+				}
 			}
 			ct.Approvals = append(ct.Approvals, ca)
 		}

@@ -87,10 +87,11 @@ func checkPagesInBrowser(t *testing.T, b *browserRun, base, token string) {
 	if !found {
 		t.Fatal("the approved post is not among the posts")
 	}
-	b.do("chat question", chromedp.SetValue(chromedp.ID("chat-text"), "what accounts do I have"), chromedp.Click(chromedp.ID("chat-send")),
-		chromedp.WaitVisible(chromedp.CSS(`#chat-log .turn:nth-child(2)[data-status="done"] .answer`)))
-	answer, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector("#chat-log .turn:nth-child(2) .answer").innerText`))
-	if err != nil || strings.TrimSpace(answer) == "" || strings.Contains(answer, "`") {
+	// A typed result reads as a card (bot/present), once.
+	b.do("chat question", chromedp.SetValue(chromedp.ID("chat-text"), "accounts"), chromedp.Click(chromedp.ID("chat-send")),
+		chromedp.WaitVisible(chromedp.CSS(`#chat-log .turn:nth-child(2)[data-status="done"] .mm-card`)))
+	answer, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector("#chat-log .turn:nth-child(2)").innerText`))
+	if err != nil || !strings.Contains(answer, "@acme_sandbox") || strings.Count(answer, "@acme_sandbox") != 1 || strings.ContainsAny(answer, "`{") {
 		t.Errorf("the chat's answer: %q (%v)", answer, err)
 	}
 	b.shot("23b-chat-answer")
