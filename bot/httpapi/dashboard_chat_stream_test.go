@@ -20,23 +20,35 @@ func chatClock() func() time.Time {
 	return func() time.Time { return base.Add(time.Since(start)) }
 }
 
+// chatRig is the web chat served by two replicas sharing one database.
+type chatRig struct {
+	// ed is signed in on the first replica (first), other is the same
+	// session on the second.
+	ed, other *browser
+	first     *Server
+	model     *llmtest.Server
+	deps      Deps
+}
+
 // chatReplicas serves the web chat with a model scripted by turns from two
 // replicas sharing one database, each an *http.Server configured as in
-// production (HTTPServer) but with writeTimeout; ed is signed in on the
-// first, same is the same session on the second.
-func chatReplicas(t *testing.T, writeTimeout time.Duration, maxSteps int, turns ...llmtest.Turn) (ed, same *browser, srv *llmtest.Server, d Deps) {
+// production (HTTPServer) but with writeTimeout.
+func chatReplicas(t *testing.T, writeTimeout time.Duration, maxSteps int, turns ...llmtest.Turn) chatRig {
 	t.Helper()
-	srv = llmtest.New(t, turns...)
+	srv := llmtest.New(t, turns...)
 	model, err := llm.New(llm.Config{APIKey: "k", BaseURL: srv.URL, HTTPClient: srv.Client(), MaxRetries: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	o, _ := chatModelAgent(t, model, maxSteps)
+	var d Deps
 	f := dashSetup(t, "http://127.0.0.1", withChat(t, o), func(dd *Deps) { dd.Now = chatClock(); d = *dd })
+	var servers []*Server
 	replica := func() *dashFixture {
 		rd := d
 		rd.Registry = prometheus.NewRegistry() // each replica its own process
 		s := New(rd)
+		servers = append(servers, s)
 		hs := httptest.NewUnstartedServer(s.Handler())
 		hs.Config = s.HTTPServer("")
 		hs.Config.WriteTimeout = writeTimeout
@@ -47,11 +59,10 @@ func chatReplicas(t *testing.T, writeTimeout time.Duration, maxSteps int, turns 
 		return &r
 	}
 	a, b := replica(), replica()
-	ed = a.browser(t)
-	ed.signIn("T1", "U-berlin", identity.Editor)
-	same = b.browser(t)
-	same.cookie = ed.cookie
-	return ed, same, srv, d
+	rig := chatRig{ed: a.browser(t), other: b.browser(t), first: servers[0], model: srv, deps: d}
+	rig.ed.signIn("T1", "U-berlin", identity.Editor)
+	rig.other.cookie = rig.ed.cookie
+	return rig
 }
 
 // TestDashboardChatLongTurn: three model calls of 25 s each, a turn longer
@@ -73,11 +84,12 @@ func TestDashboardChatLongTurnShort(t *testing.T) {
 
 func longTurn(t *testing.T, writeTimeout, delay, chunkDelay time.Duration) {
 	const answer = "You have **3** posts this week; the next goes out at 2026-12-07T09:00:00Z. Try `analytics 7d` for more."
-	ed, other, srv, _ := chatReplicas(t, writeTimeout, 0,
+	rig := chatReplicas(t, writeTimeout, 0,
 		llmtest.Turn{Delay: delay, ToolCalls: []llmtest.ToolCall{llmtest.Call("count_posts", `{}`)}},
 		llmtest.Turn{Delay: delay, ToolCalls: []llmtest.ToolCall{llmtest.Call("count_posts", `{}`)}},
 		llmtest.Turn{Delay: delay, ChunkDelay: chunkDelay, Text: answer},
 	)
+	ed, other, srv := rig.ed, rig.other, rig.model
 	start := time.Now()
 	id := ed.send(ed.csrf(), "how many posts this week?")
 	if took := time.Since(start); took > writeTimeout/2 {
@@ -130,8 +142,8 @@ func longTurn(t *testing.T, writeTimeout, delay, chunkDelay time.Duration) {
 func TestDashboardChatFailures(t *testing.T) {
 	t.Parallel()
 	count := llmtest.Calls(llmtest.Call("count_posts", `{}`))
-	ed, _, _, _ := chatReplicas(t, time.Minute, 2, count, count,
-		llmtest.Turn{Status: 400, ErrorMessage: "This model's maximum context length is 128000 tokens."})
+	ed := chatReplicas(t, time.Minute, 2, count, count,
+		llmtest.Turn{Status: 400, ErrorMessage: "This model's maximum context length is 128000 tokens."}).ed
 	csrf := ed.csrf()
 	frag := ed.turn(ed.send(csrf, "count everything"))
 	if !strings.Contains(frag, "I stopped after 2 steps without finishing") || !strings.Contains(frag, `role="alert"`) || strings.Contains(frag, "could not answer") {
@@ -147,7 +159,8 @@ func TestDashboardChatFailures(t *testing.T) {
 // the one running it; the turn ends as stopped, in words.
 func TestDashboardChatStop(t *testing.T) {
 	t.Parallel()
-	ed, other, srv, _ := chatReplicas(t, time.Minute, 0, llmtest.Turn{Delay: 5 * time.Minute, Text: "too late"})
+	rig := chatReplicas(t, time.Minute, 0, llmtest.Turn{Delay: 5 * time.Minute, Text: "too late"})
+	ed, other, srv := rig.ed, rig.other, rig.model
 	id := ed.send(ed.csrf(), "take your time")
 	start := time.Now()
 	if resp, _ := other.do("POST", "/dashboard/chat/turns/"+id+"/stop", map[string][]string{"csrf": {other.csrf()}}, map[string]string{"HX-Request": "true"}); resp.StatusCode != 200 {
@@ -174,7 +187,8 @@ func TestDashboardChatStop(t *testing.T) {
 // longer than turnStale) reads as interrupted, and the page stops asking.
 func TestDashboardChatInterrupted(t *testing.T) {
 	t.Parallel()
-	ed, _, _, d := chatReplicas(t, time.Minute, 0)
+	rig := chatReplicas(t, time.Minute, 0)
+	ed, d := rig.ed, rig.deps
 	_, page := ed.do("GET", "/dashboard/chat", nil, nil)
 	if !strings.Contains(page, `id="chat-form"`) {
 		t.Fatal("no chat page")
@@ -206,7 +220,7 @@ func sessionOf(t *testing.T, b *browser) string {
 func TestDashboardChatResults(t *testing.T) {
 	t.Parallel()
 	list := llmtest.Calls(llmtest.Call("list_accounts", `{}`))
-	ed, _, _, _ := chatReplicas(t, time.Minute, 0, list, llmtest.Reply(""), list, llmtest.Reply("You have one account: **Acme Outdoor** on X."))
+	ed := chatReplicas(t, time.Minute, 0, list, llmtest.Reply(""), list, llmtest.Reply("You have one account: **Acme Outdoor** on X.")).ed
 	csrf := ed.csrf()
 	frag := ed.turn(ed.send(csrf, "what accounts do I have"))
 	if !strings.Contains(frag, `class="mm-card"`) || !strings.Contains(frag, "Acme Outdoor") || strings.Contains(frag, "acc-x1") || strings.Contains(frag, `class="msg bot md answer"`) {
@@ -215,5 +229,23 @@ func TestDashboardChatResults(t *testing.T) {
 	frag = ed.turn(ed.send(csrf, "and now?"))
 	if strings.Contains(frag, `class="mm-card"`) || strings.Count(frag, "Acme Outdoor") != 1 {
 		t.Errorf("the accounts the model wrote about read twice:\n%s", frag)
+	}
+}
+
+// TestDashboardChatShutdown: when serve stops, the turns running in the
+// process end saved as interrupted, and StopTurns waits for that.
+func TestDashboardChatShutdown(t *testing.T) {
+	t.Parallel()
+	rig := chatReplicas(t, time.Minute, 0, llmtest.Turn{Delay: 5 * time.Minute, Text: "too late"})
+	id := rig.ed.send(rig.ed.csrf(), "take your time")
+	if err := rig.first.StopTurns(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	task, err := rig.deps.Turns.GetTask(t.Context(), "T1", id)
+	if err != nil || task.Status != agents.TaskFailed || task.Answer != turnInterrupted {
+		t.Fatalf("after the shutdown the turn is %+v, %v", task, err)
+	}
+	if frag := rig.other.turn(id); !strings.Contains(frag, "was interrupted") {
+		t.Errorf("the other replica shows:\n%s", frag)
 	}
 }

@@ -48,10 +48,10 @@ func chatModelAgent(t *testing.T, model llm.Model, maxSteps int) (*agents.Orches
 	}, agents.Mutating())
 	count := agents.NewTool("count_posts", "Counts the posts of the week.", func(ctx context.Context, c identity.Caller, _ struct{}) (map[string]int, error) {
 		return map[string]int{"posts": 3}, nil
-	})
+	}, agents.ReadOnly())
 	list := agents.NewTool("list_accounts", "Lists the connected accounts.", func(ctx context.Context, c identity.Caller, _ struct{}) ([]accounts.Account, error) {
 		return []accounts.Account{{ID: "acc-x1", Platform: platform.Twitter, AccountName: "Acme Outdoor", Handle: "acme", Status: accounts.StatusConnected}}, nil
-	})
+	}, agents.ReadOnly())
 	o, err := agents.New(agents.Config{Model: model, Store: agents.NewStore(storetest.Open(t, store.SQLite, agents.Schema)), Prompts: set,
 		Tools: []agents.Tool{publish, count, list}, Log: zerolog.Nop(), MaxSteps: maxSteps})
 	if err != nil {

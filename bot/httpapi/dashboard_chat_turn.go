@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"html/template"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -48,6 +50,8 @@ const (
 // them, and can stop the ones running in this process at once.
 type chatRunner struct {
 	present *present.Registry
+	wg      sync.WaitGroup
+	closing atomic.Bool
 	mu      sync.Mutex
 	cancels map[string]context.CancelFunc
 }
@@ -57,6 +61,26 @@ func newChatRunner(r *present.Registry) *chatRunner {
 		r = present.New()
 	}
 	return &chatRunner{present: r, cancels: map[string]context.CancelFunc{}}
+}
+
+// StopTurns ends the web chat's turns running in this process, each saved
+// as interrupted, and waits for them until ctx ends: what serve does after
+// the HTTP server shut down.
+func (s *Server) StopTurns(ctx context.Context) error {
+	s.chat.closing.Store(true)
+	s.chat.mu.Lock()
+	for _, cancel := range s.chat.cancels {
+		cancel()
+	}
+	s.chat.mu.Unlock()
+	done := make(chan struct{})
+	go func() { s.chat.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("httpapi: stop the web chat's turns: %w", ctx.Err())
+	}
 }
 
 func (c *chatRunner) stop(id string) {
@@ -81,7 +105,9 @@ func (s *Server) startTurn(ctx context.Context, v *view, text string) (agents.Ta
 	s.chat.cancels[t.ID] = cancel
 	s.chat.mu.Unlock()
 	turn := agents.Turn{Caller: v.Caller, Channel: t.Channel, Thread: t.Thread, Text: text}
+	s.chat.wg.Add(1)
 	go func() {
+		defer s.chat.wg.Done()
 		defer func() {
 			s.chat.mu.Lock()
 			delete(s.chat.cancels, t.ID)
@@ -97,7 +123,7 @@ func (s *Server) startTurn(ctx context.Context, v *view, text string) (agents.Ta
 // writes the record while it changes, until the turn ends.
 func (s *Server) runTurn(ctx context.Context, cancel context.CancelFunc, turn agents.Turn, t agents.Task, env present.Env) {
 	log := zerolog.Ctx(ctx).With().Str("turn", t.ID).Logger()
-	rec := &turnRecorder{task: t, present: s.chat.present, env: env, now: s.deps.Now}
+	rec := &turnRecorder{task: t, present: s.chat.present, env: env, now: s.deps.Now, closing: &s.chat.closing}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -141,6 +167,7 @@ type turnRecorder struct {
 	present *present.Registry
 	env     present.Env
 	now     func() time.Time
+	closing *atomic.Bool
 
 	mu      sync.Mutex
 	task    agents.Task
@@ -234,6 +261,8 @@ func (r *turnRecorder) finish(ctx context.Context, reply agents.Reply, err error
 		}
 		t.Status = agents.TaskFailed
 		switch {
+		case r.closing.Load():
+			t.Answer = turnInterrupted
 		case r.stopped || errors.Is(ctx.Err(), context.Canceled):
 			t.Status, t.Answer = agents.TaskStopped, turnStopped
 		case errors.Is(ctx.Err(), context.DeadlineExceeded):
