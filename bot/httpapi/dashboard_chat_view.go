@@ -78,7 +78,7 @@ func (s *Server) chatTurns(ctx context.Context, v *view, tasks []agents.Task) ([
 			step := chatStep{Text: st.Text, Status: st.Status}
 			switch st.Status {
 			case agents.ProgressDone:
-				step.Took = took(st.Duration)
+				step.Text, step.Took = strings.TrimSuffix(st.Text, "…"), took(st.Duration)
 			case agents.ProgressFailed:
 				step.Took = "failed"
 			}
