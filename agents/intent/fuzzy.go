@@ -1,0 +1,151 @@
+package intent
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Guess is a word read as something it is far from ("lnkdn" as linkedin):
+// a caller confirms it with the person before acting on it.
+type Guess struct {
+	Wrote string
+	Meant string
+}
+
+// targets are the words a typo is corrected to: the commands' and
+// platforms' names, which is where a typo changes what is done.
+var targets = []string{
+	"accounts", "account", "connect", "disconnect", "schedule", "scheduled", "post", "posts", "publish", "published",
+	"analytics", "dashboard", "retry", "cancel", "hashtags", "newsletter", "campaign", "email", "library", "drafts",
+	"help", "time", "failed", "template", "templates", "leads", "remember", "unschedule", "overview",
+}
+
+// platformNames are the canonical names a far typo may be guessed as.
+var platformNames = []string{"linkedin", "instagram", "facebook", "twitter"}
+
+// common are everyday words that are never corrected, though they are
+// one letter away from a target ("most", "test", "last").
+var common = setOf("most", "test", "last", "past", "host", "cost", "lost", "time", "tim", "have", "fail", "hold",
+	"best", "rest", "next", "text", "this", "that", "then", "than", "them", "they", "when", "what", "with", "will",
+	"well", "help", "held", "hell", "poll", "pool", "does", "done", "dose", "good", "look", "book", "face", "link",
+	"into", "onto", "open", "over", "user", "used", "uses", "some", "same", "save", "sale", "sales", "love", "live",
+	"lives", "like", "likes", "line", "list", "lists", "lead", "read", "send", "sent", "spot", "stop", "shop", "shot",
+	"show", "slow", "blog", "team", "year", "week", "weeks", "month", "today", "story", "stories", "photo", "video",
+	"event", "events", "menu", "news", "offer", "hours", "drop", "deal", "deals", "mail", "mails", "ideas", "idea",
+	"cancelled", "canceled", "account's", "accounts'", "postal", "poster", "posted", "posting", "emails", "e-mail",
+	"connected", "connects", "connecting", "hashtag", "draft", "lead's", "leader", "tweet", "tweets", "retries",
+	"campaigns", "schedules", "scheduling")
+
+func setOf(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
+
+// distance is the optimal string alignment distance between a and b (a
+// swap of two neighbours counts as one edit), on runes, giving up above 3.
+func distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d > 3 || d < -3 {
+		return 4
+	}
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(rb)]
+}
+
+// skeleton is a word without its vowels: "lnkdn" for both linkedin and
+// lnkdn, how people abbreviate.
+func skeleton(s string) string {
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune("aeiouy", r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// correct returns the target a typo stands for: near (one edit, or two in
+// a long command word) is corrected silently; a platform far from what was
+// written (two edits, or the same consonants) is a guess to confirm. first
+// says the word starts the request, where a three-letter typo ("pst") is
+// still read.
+func correct(low string, first bool) (word string, guess bool) {
+	n := utf8.RuneCountInString(low)
+	if known(low) || n < 3 || n == 3 && !first || !isWord(low) {
+		return "", false
+	}
+	best, bestD := "", 3
+	for _, t := range targets {
+		d := distance(low, t)
+		limit := 1
+		if n >= 7 && utf8.RuneCountInString(t) >= 7 {
+			limit = 2
+		}
+		if d <= limit && d < bestD {
+			best, bestD = t, d
+		}
+	}
+	for _, p := range platformNames {
+		if d := distance(low, p); d <= 1 && d < bestD {
+			best, bestD = p, d
+		}
+	}
+	if best != "" {
+		return best, false
+	}
+	if n < 4 {
+		return "", false
+	}
+	for _, p := range platformNames {
+		if distance(low, p) == 2 || skeleton(low) == skeleton(p) {
+			return p, true
+		}
+	}
+	return "", false
+}
+
+// isWord says whether s is letters only (no IDs, numbers or URLs).
+func isWord(s string) bool {
+	for _, r := range s {
+		if (r < 'a' || r > 'z') && r != '\'' {
+			return false
+		}
+	}
+	return true
+}
+
+// known says whether a word means something as it is.
+func known(low string) bool {
+	if common[low] || fillers[low] || listFillers[low] || analyticsFillers[low] || scheduleFillers[low] || noise[low] {
+		return true
+	}
+	if _, ok := verbs[low]; ok {
+		return true
+	}
+	if _, ok := platformAliases[low]; ok {
+		return true
+	}
+	_, ok := periodWords[low]
+	return ok || jobStatuses[low] != "" || mediaWords[low] != ""
+}
