@@ -51,6 +51,9 @@ type ToolDef struct {
 type Request struct {
 	// WorkspaceID is whose usage this is.
 	WorkspaceID string
+	// Role is the caller's role in the workspace ("admin", "editor",
+	// "viewer"): the offline planner tells admins how to configure a model.
+	Role string
 	Messages    []Message
 	Tools       []ToolDef
 }
