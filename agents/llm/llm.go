@@ -53,9 +53,9 @@ type Request struct {
 	WorkspaceID string
 	// Role is the caller's role in the workspace ("admin", "editor",
 	// "viewer"): the offline planner tells admins how to configure a model.
-	Role string
-	Messages    []Message
-	Tools       []ToolDef
+	Role     string
+	Messages []Message
+	Tools    []ToolDef
 }
 
 // Usage is what a completion cost in tokens.
