@@ -16,7 +16,8 @@ type history struct {
 	// waiting for approval, or the only one a list showed.
 	post postRef
 	// failed are the failed posts of the latest list of posts; listed says
-	// whether there was one.
+	// whether that list is the last thing done (after a retry or anything
+	// else, the list is stale).
 	failed []string
 	listed bool
 	// email is the e-mail campaign last spoken of; draft the e-mail draft
@@ -95,9 +96,11 @@ func (h *history) result(name string, args map[string]any, content string) {
 	var obj map[string]any
 	if json.Unmarshal([]byte(content), &obj) == nil {
 		if _, failed := obj["error"]; failed {
+			h.listed = false
 			return
 		}
 	}
+	h.listed = false
 	switch name {
 	case "publish_post", "schedule_post", "retry_post", "":
 		if id, _ := obj["post_id"].(string); id != "" {

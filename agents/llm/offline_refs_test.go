@@ -81,6 +81,9 @@ func TestPlannerResolvesReferences(t *testing.T) {
 		{"cancel it once approved", conversation("cancel that post", approved...), []string{`cancel_job {"id":"p_5"}`}, ""},
 		{"retry the failed ones after a list", conversation("retry the failed ones", listed...),
 			[]string{`retry_post {"post_id":"p_1"}`, `retry_post {"post_id":"p_2"}`}, ""},
+		{"retry the failed ones once the list is stale", conversation("retry the failed ones", join(listed,
+			called("c2", "retry_post", `{"post_id":"p_1"}`, `{"success":true,"post_id":"p_1","results":[]}`))...),
+			[]string{`list_posts {"status":"failed"}`}, ""},
 		{"nothing to schedule", conversation("schedule that for tomorrow 9am"), nil, "Schedule what?"},
 		{"an e-mail with none spoken of", conversation("send the email tomorrow at 9am"), nil, "Which e-mail campaign?"},
 	}
