@@ -152,7 +152,7 @@ func (p *parser) after(marks ...string) string {
 
 // timeSkip are the words of a request to reschedule that are not part of
 // the time.
-var timeSkip = setOf("it", "that", "this", "them", "last", "previous", "one", "post", "schedule", "queue", "send",
+var timeSkip = setOf("we", "i", "us", "let", "it", "that", "this", "them", "last", "previous", "one", "post", "schedule", "queue", "send",
 	"move", "push", "can", "you", "could", "would", "please", "actually", "instead", "let's", "lets", "do", "to", "the",
 	"for", "at", "on", "a", "and", ",", "then", "just", "ok", "okay", "email", "newsletter", "campaign", "mailing",
 	"our", "my", "make", "publish", "out")

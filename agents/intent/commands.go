@@ -248,7 +248,10 @@ func Read(input string) (Command, error) {
 	if kind == "" {
 		return Command{}, ErrUnknown
 	}
-	strict := at == 0 && verbs[toks[0].low] == kind || kind == KindBestTime && at == 1 && toks[0].low == "best"
+	// A command word written first, as it is, is a command (strict); any
+	// other request is a sentence.
+	strict := at == 0 && verbs[toks[0].low] == kind && strings.ToLower(strings.TrimRight(toks[0].raw, ".!?:")) == toks[0].low ||
+		kind == KindBestTime && at == 1 && toks[0].low == "best"
 	p := &parser{input: s, toks: toks, verb: at, kind: kind, loose: !strict, w: w}
 	c, err := p.parse()
 	if err != nil {

@@ -34,7 +34,8 @@ var common = setOf("most", "test", "last", "past", "host", "cost", "lost", "time
 	"event", "events", "menu", "news", "offer", "hours", "drop", "deal", "deals", "mail", "mails", "ideas", "idea",
 	"cancelled", "canceled", "account's", "accounts'", "postal", "poster", "posted", "posting", "emails", "e-mail",
 	"connected", "connects", "connecting", "hashtag", "draft", "lead's", "leader", "tweet", "tweets", "retries",
-	"campaigns", "schedules", "scheduling")
+	"campaigns", "schedules", "scheduling", "content", "contest", "contact", "contacts", "connection", "connections",
+	"remembered", "reminder", "disconnected", "scheduler", "publisher", "analytical", "libraries", "templated")
 
 func setOf(words ...string) map[string]bool {
 	m := make(map[string]bool, len(words))

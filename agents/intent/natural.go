@@ -28,7 +28,7 @@ var (
 	cancelVerbs   = []string{"cancel", "unschedule", "scrap", "kill", "pull", "delete", "stop", "withdraw"}
 	retryVerbs    = []string{"retry", "resend", "repost", "redo"}
 	connectVerbs  = []string{"connect", "link", "hook", "add", "plug", "set", "authorize", "authorise", "integrate"}
-	accountWords  = []string{"accounts", "account", "connected", "hooked", "linked", "channels", "profiles", "pages", "handles"}
+	accountWords  = []string{"accounts", "account", "connected", "hooked", "linked", "channels", "profiles", "pages", "handles", "socials"}
 	analyticWords = []string{"analytics", "stats", "statistics", "metrics", "performance", "performing", "numbers",
 		"reach", "impressions", "engagement", "likes", "followers", "report", "results", "insights", "kpis", "growth",
 		"clicks", "views", "weekly", "monthly", "figures"}
@@ -49,8 +49,8 @@ func classify(w words) (Kind, int) {
 	switch {
 	case w.phrase("what", "can", "you", "do") || w.phrase("how", "does", "this", "work"):
 		return KindHelp, 0
-	case w.has("remind") || w.phrase("what", "do", "you", "remember") || w.phrase("what", "do", "you", "know") ||
-		w.phrase("what", "notes") || w.has("recall"):
+	case w.has("remind") && w.has("know", "remember", "notes") || w.phrase("what", "do", "you", "remember") ||
+		w.phrase("what", "do", "you", "know") || w.phrase("what", "notes") || w.has("recall", "remembered"):
 		return KindRecall, 0
 	case w.first() < len(w.toks) && (w.toks[w.first()].low == "remember" || w.toks[w.first()].low == "note" ||
 		w.toks[w.first()].low == "keep-in"):
@@ -124,7 +124,7 @@ func emailKind(w words) Kind {
 func sentence(w words) (Kind, int) {
 	post, posting := w.at(postingVerbs...)
 	switch {
-	case w.has(cancelVerbs...) || w.phrase("don't", "post") || w.phrase("dont", "post"):
+	case w.has(cancelVerbs...) || w.has("don't", "dont") && posting:
 		i, _ := w.at(cancelVerbs...)
 		return KindCancel, max(i, 0)
 	case w.has(retryVerbs...) || w.has("try") && w.has("again"):
@@ -154,14 +154,15 @@ func sentence(w words) (Kind, int) {
 		return KindPost, post
 	}
 	switch {
-	case w.has("connect") || w.has(connectVerbs...) && len(w.platforms()) > 0 && !w.has("what", "which", "how's"):
+	case w.has("connect") || w.has(connectVerbs...) && len(w.platforms()) > 0 && !w.has("what", "which", "how's") ||
+		w.has("get") && w.has("connected") && len(w.platforms()) > 0:
 		i, _ := w.at(connectVerbs...)
 		return KindConnect, i
-	case w.has(accountWords...) && !w.has("posts", "post") || w.phrase("posting", "as") ||
+	case w.has(accountWords...) && (!w.has("posts", "post") || w.has("can")) || w.phrase("posting", "as") ||
 		w.has("where") && w.has("post", "publish"):
 		i, _ := w.at(accountWords...)
 		return KindAccounts, max(i, 0)
-	case w.has("how", "how's") && w.has("did", "are", "is", "doing", "performing", "go", "going") ||
+	case w.has("how", "how's") && w.has("did", "are", "is", "doing", "performing", "go", "going") || w.has("how'd") ||
 		w.has(analyticWords...) || w.phrase("did", "best") || w.phrase("top", "posts"):
 		if verbs[w.toks[0].low] == KindAnalytics {
 			return KindAnalytics, 0

@@ -41,6 +41,7 @@ func normalize(toks []token) ([]token, []Guess) {
 		if s, ok := spellings[t.low]; ok {
 			t.low = s
 		}
+		t.low = strings.TrimSuffix(t.low, "-wise")
 		if parts := strings.Split(t.low, "+"); len(parts) > 1 && allPlatforms(parts) {
 			for _, p := range parts {
 				pt := t

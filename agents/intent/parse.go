@@ -299,6 +299,9 @@ func (p *parser) target() (Command, error) {
 	}
 	switch {
 	case p.kind == KindDisconnect:
+	case p.kind == KindRetry && p.loose && !p.w.has("failed", "fail", "them", "those", "ones", "everything", "all"):
+		c.Ref = RefLast
+		return c, nil
 	case p.kind == KindRetry && p.w.has("failed", "fail", "them", "those", "ones", "everything", "all"):
 		c.Ref = RefFailed
 		return c, nil
