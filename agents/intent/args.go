@@ -152,7 +152,7 @@ func (p *parser) after(marks ...string) string {
 
 // timeSkip are the words of a request to reschedule that are not part of
 // the time.
-var timeSkip = setOf("we", "i", "us", "let", "it", "that", "this", "them", "last", "previous", "one", "post", "schedule", "queue", "send",
+var timeSkip = setOf("we", "i", "us", "let", "there", "as", "well", "again", "it", "that", "this", "them", "last", "previous", "one", "post", "schedule", "queue", "send",
 	"move", "push", "can", "you", "could", "would", "please", "actually", "instead", "let's", "lets", "do", "to", "the",
 	"for", "at", "on", "a", "and", ",", "then", "just", "ok", "okay", "email", "newsletter", "campaign", "mailing",
 	"our", "my", "make", "publish", "out")
@@ -163,7 +163,8 @@ func (p *parser) time(skipID string) (string, error) {
 	var left []string
 	for _, t := range p.toks {
 		raw := strings.TrimRight(t.raw, ".!?,")
-		if t.quoted || timeSkip[t.low] || raw == skipID || symbol(t.low) {
+		if _, plat := platform(t.low); t.quoted || timeSkip[t.low] || raw == skipID || symbol(t.low) || plat ||
+			listFillers[t.low] || t.low == "instead" || t.low == "too" || t.low == "also" {
 			continue
 		}
 		left = append(left, raw)

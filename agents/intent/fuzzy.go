@@ -1,9 +1,6 @@
 package intent
 
-import (
-	"strings"
-	"unicode/utf8"
-)
+import "strings"
 
 // Guess is a word read as something it is far from ("lnkdn" as linkedin):
 // a caller confirms it with the person before acting on it.
@@ -45,34 +42,37 @@ func setOf(words ...string) map[string]bool {
 	return m
 }
 
+// maxWord is the longest word distance compares; longer ones are far
+// from every target.
+const maxWord = 24
+
 // distance is the optimal string alignment distance between a and b (a
-// swap of two neighbours counts as one edit), on runes, giving up above 3.
+// swap of two neighbours counts as one edit), on bytes (correct compares
+// only lowercase ASCII words), giving up (4) beyond 3 or maxWord.
 func distance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	if d := len(ra) - len(rb); d > 3 || d < -3 {
+	if d := len(a) - len(b); d > 3 || d < -3 || len(a) > maxWord || len(b) > maxWord {
 		return 4
 	}
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
+	var rows [3][maxWord + 1]int
+	prev2, prev, cur := &rows[0], &rows[1], &rows[2]
+	for j := 0; j <= len(b); j++ {
 		prev[j] = j
 	}
-	for i := 1; i <= len(ra); i++ {
+	for i := 1; i <= len(a); i++ {
 		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
+		for j := 1; j <= len(b); j++ {
 			cost := 1
-			if ra[i-1] == rb[j-1] {
+			if a[i-1] == b[j-1] {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
 				cur[j] = min(cur[j], prev2[j-2]+1)
 			}
 		}
 		prev2, prev, cur = prev, cur, prev2
 	}
-	return prev[len(rb)]
+	return prev[len(b)]
 }
 
 // skeleton is a word without its vowels: "lnkdn" for both linkedin and
@@ -92,15 +92,15 @@ func skeleton(s string) string {
 // says the word starts the request, where a three-letter typo ("pst") is
 // still read.
 func correct(low string, first bool) (word string, guess bool) {
-	n := utf8.RuneCountInString(low)
-	if known(low) || n < 3 || n == 3 && !first || !isWord(low) {
+	n := len(low)
+	if n < 3 || n == 3 && !first || n > maxWord || !isWord(low) || known(low) {
 		return "", false
 	}
 	best, bestD := "", 3
 	for _, t := range targets {
 		d := distance(low, t)
 		limit := 1
-		if n >= 7 && utf8.RuneCountInString(t) >= 7 {
+		if n >= 7 && len(t) >= 7 {
 			limit = 2
 		}
 		if d <= limit && d < bestD {

@@ -143,9 +143,16 @@ var scheduleFillers = map[string]bool{
 
 func (p *parser) post() (Command, error) {
 	k := p.kind
-	if !p.w.quoted() && len(p.w.platforms()) == 0 && p.w.has(refWords...) {
-		w, err := p.time("")
-		return Command{Kind: KindSchedule, Ref: RefLast, When: w}, err
+	if !p.w.quoted() && p.w.has(refWords...) {
+		// "schedule that for tomorrow 9am", "post it to linkedin too".
+		c := Command{Kind: KindPost, Ref: RefLast, Platforms: p.w.platforms()}
+		if k == KindSchedule || hasTime(p.w) {
+			var err error
+			c.Kind = KindSchedule
+			c.When, err = p.time("")
+			return c, err
+		}
+		return c, nil
 	}
 	rest := p.rest()
 	text, textAt := "", -1

@@ -200,12 +200,15 @@ func (h history) resolve(c intent.Command) (intent.Command, []call, string) {
 		default:
 			return c, nil, "Which e-mail campaign? I don't see one in this conversation."
 		}
-	case c.Kind == intent.KindSchedule:
-		if h.post.text == "" || len(h.post.platforms) == 0 {
-			return c, nil, "Schedule what? I don't see a post in this conversation; for example: " +
-				"`schedule \"text\" to linkedin tomorrow 9am`."
+	case c.Kind == intent.KindSchedule || c.Kind == intent.KindPost:
+		if h.post.text == "" || len(h.post.platforms) == 0 && len(c.Platforms) == 0 {
+			return c, nil, fmt.Sprintf("%s what? I don't see a post in this conversation; for example: "+
+				"`schedule \"text\" to linkedin tomorrow 9am`.", strings.ToUpper(string(c.Kind[:1]))+string(c.Kind[1:]))
 		}
-		c.Text, c.Platforms = h.post.text, h.post.platforms
+		c.Text = h.post.text
+		if len(c.Platforms) == 0 {
+			c.Platforms = h.post.platforms
+		}
 	case h.post.pending && h.post.id == "":
 		return c, nil, "That post hasn't been sent: it is waiting for approval. Reject it there to drop it."
 	case h.post.id == "":
