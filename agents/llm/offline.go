@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/marketingminds/marketingminds/agents/intent"
 )
@@ -17,9 +16,11 @@ const OfflineName = "offline planner"
 // the last user message with the grammar of agents/intent, resolves what it
 // refers to ("cancel it", "retry the failed ones") from the conversation's
 // earlier tool calls and results, and answers with the tool calls of the
-// shared tool contract; given tool results, it takes the next step a
-// request needs (retry what a list found) or answers with a short text. It
-// is deterministic: the same conversation always gets the same answer.
+// shared tool contract. Given tool results, it takes the next step a
+// request needs (retry what a list found) or asks what it needs to go on
+// (which mailing list); otherwise it writes nothing: the door renders the
+// typed results (bot/present). It is deterministic: the same conversation
+// always gets the same answer.
 type Planner struct{}
 
 var _ Model = Planner{}
@@ -53,7 +54,7 @@ func (p Planner) Complete(ctx context.Context, req Request) (Response, error) {
 		if next, ok := followUp(req); ok {
 			return next, nil
 		}
-		return text(strings.TrimSpace(renderResults(req.Messages) + "\n" + question(req))), nil
+		return text(question(req)), nil
 	case RoleUser:
 		return plan(req, last.Content), nil
 	}

@@ -266,7 +266,7 @@ func followUp(req Request) (Response, bool) {
 	}
 	h := readHistory(req.Messages)
 	if len(h.failed) == 0 {
-		return text(renderResults(req.Messages) + "\n" + nothingFailed(nil)), true
+		return text(nothingFailed(nil)), true
 	}
 	return calls(req, retries(h.failed)...), true
 }

@@ -57,7 +57,8 @@ func openStore(ctx context.Context, cfg config, log zerolog.Logger, reg promethe
 	}, schemas()...)
 }
 
-// The recurring jobs (DESIGN: token refresh every 6 h, analytics sync daily
+// The recurring jobs (DESIGN: token refresh every 6 h as a safety net
+// behind each token's own refresh job, analytics sync daily
 // 02:00, cleanup Sundays 03:00).
 const (
 	refreshSpec   = "0 */6 * * *"
@@ -183,16 +184,6 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 			metrics[name] = m
 		}
 	}
-	events := accounts.NewChannel(256)
-	deps := accounts.Deps{DB: db, Vault: vault, Providers: providers, Audit: audit.New(db, time.Now), Events: events, Log: log}
-	if ad.zoho != nil {
-		deps.Zoho = ad.zoho
-	}
-	acc, err := accounts.New(accounts.Config{PublicURL: cfg.PublicURL, Sandbox: sandboxBase != ""}, deps)
-	if err != nil {
-		return nil, err
-	}
-
 	reg := schedule.NewRegistry()
 	sched.Log, sched.Location = log, cfg.CronTZ
 	if sched.Lookahead == 0 {
@@ -200,6 +191,18 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	}
 	sch, err := schedule.New(db, reg, sched)
 	if err != nil {
+		return nil, err
+	}
+	events := accounts.NewChannel(256)
+	deps := accounts.Deps{DB: db, Vault: vault, Providers: providers, Audit: audit.New(db, time.Now), Events: events, Jobs: sch, Log: log}
+	if ad.zoho != nil {
+		deps.Zoho = ad.zoho
+	}
+	acc, err := accounts.New(accounts.Config{PublicURL: cfg.PublicURL, Sandbox: sandboxBase != ""}, deps)
+	if err != nil {
+		return nil, err
+	}
+	if err := acc.Register(reg); err != nil {
 		return nil, err
 	}
 	ids := identity.NewService(identity.NewStore(db), time.Now)
@@ -245,7 +248,7 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	}
 	anCfg := analytics.Config{Store: analytics.NewStore(db), Tokens: acc, Directory: analytics.AccountsDirectory(accounts.NewStore(db)),
 		Deliveries: pub, Accounts: acc, Jobs: sch, Adapters: metrics, Log: log, UserLocation: userLocation, Location: set.Location,
-		EmailCampaigns: sentEmails{camp}}
+		EmailCampaigns: sentEmails{camp}, Posts: pub}
 	if ad.zoho != nil {
 		anCfg.Zoho = ad.zoho
 	}

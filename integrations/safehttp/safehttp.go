@@ -129,40 +129,91 @@ type Media struct {
 	ContentType string
 }
 
+// FetchError is a download that failed: the link is the person's, so the
+// message names it and says what it did.
+type FetchError struct {
+	URL    string // redacted of credentials
+	Status int    // the HTTP status answered, 0 when there was none
+	Err    error
+}
+
+func (e *FetchError) Error() string {
+	if e.Status != 0 {
+		return fmt.Sprintf("fetch media %s: HTTP %d", e.URL, e.Status)
+	}
+	if e.URL == "" {
+		return fmt.Sprintf("fetch media: %v", e.Err)
+	}
+	return fmt.Sprintf("fetch media %s: %v", e.URL, e.Err)
+}
+
+func (e *FetchError) Unwrap() error { return e.Err }
+
+// Reason says in plain words why the download failed ("the address does
+// not exist", "it answered HTTP 404").
+func (e *FetchError) Reason() string {
+	var dns *net.DNSError
+	var ne net.Error
+	switch {
+	case e.Status != 0:
+		return fmt.Sprintf("it answered HTTP %d %s", e.Status, http.StatusText(e.Status))
+	case errors.Is(e.Err, ErrBlocked):
+		return "it is not a public web address"
+	case errors.Is(e.Err, ErrTooLarge):
+		return "the file is larger than the platform accepts"
+	case errors.As(e.Err, &dns) && dns.IsNotFound:
+		return "the address does not exist"
+	case errors.As(e.Err, &ne) && ne.Timeout():
+		return "it did not answer in time"
+	case errors.As(e.Err, &dns), errors.As(e.Err, &ne):
+		return "it could not be reached"
+	}
+	return "it could not be downloaded"
+}
+
 // Fetch downloads rawURL.
 func (c *Client) Fetch(ctx context.Context, rawURL string) (Media, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return Media{}, fmt.Errorf("fetch media: %w", err)
+		return Media{}, &FetchError{URL: redact(rawURL), Err: err}
 	}
 	if err := checkScheme(u); err != nil {
-		return Media{}, fmt.Errorf("fetch media: %w", err)
+		return Media{}, &FetchError{URL: redact(rawURL), Err: err}
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return Media{}, fmt.Errorf("fetch media: %w", err)
+		return Media{}, &FetchError{URL: redact(rawURL), Err: err}
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return Media{}, fmt.Errorf("fetch media %s: %w", u.Redacted(), err)
+		return Media{}, &FetchError{URL: u.Redacted(), Err: err}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return Media{}, fmt.Errorf("fetch media %s: HTTP %d", u.Redacted(), resp.StatusCode)
+		return Media{}, &FetchError{URL: u.Redacted(), Status: resp.StatusCode}
 	}
 	if resp.ContentLength > c.maxBytes {
-		return Media{}, fmt.Errorf("fetch media %s: %w (%d bytes, limit %d)", u.Redacted(), ErrTooLarge, resp.ContentLength, c.maxBytes)
+		return Media{}, &FetchError{URL: u.Redacted(), Err: fmt.Errorf("%w (%d bytes, limit %d)", ErrTooLarge, resp.ContentLength, c.maxBytes)}
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBytes+1))
 	if err != nil {
-		return Media{}, fmt.Errorf("fetch media %s: %w", u.Redacted(), err)
+		return Media{}, &FetchError{URL: u.Redacted(), Err: err}
 	}
 	if int64(len(data)) > c.maxBytes {
-		return Media{}, fmt.Errorf("fetch media %s: %w (limit %d bytes)", u.Redacted(), ErrTooLarge, c.maxBytes)
+		return Media{}, &FetchError{URL: u.Redacted(), Err: fmt.Errorf("%w (limit %d bytes)", ErrTooLarge, c.maxBytes)}
 	}
 	ct := resp.Header.Get("Content-Type")
 	if ct == "" {
 		ct = http.DetectContentType(data)
 	}
 	return Media{Data: data, ContentType: ct}, nil
+}
+
+// redact is rawURL without its credentials, or "" when it does not parse.
+func redact(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return ""
+	}
+	return u.Redacted()
 }

@@ -158,6 +158,7 @@ func (s *Service) Callback(ctx context.Context, p platform.Name, req CallbackReq
 			return fail(&CallbackError{Code: "internal", Status: http.StatusInternalServerError, Message: "Saving the connection failed; try again.", Err: err})
 		}
 		s.forget(stored.ID)
+		s.scheduleRefresh(ctx, coll, stored)
 		res.Accounts = append(res.Accounts, stored.account())
 		action := "account.connect"
 		if prev == StatusNeedsReauth {

@@ -87,7 +87,7 @@ func (s *Service) Update(ctx context.Context, c identity.Caller, id string, patc
 			pr.AccountID = d.AccountID
 			problems = append(problems, pr)
 		}
-		pending[i].Body, pending[i].TextHash, pending[i].LastError, pending[i].UpdatedAt = body, textHash(d.Platform, body), "", now
+		pending[i].Body, pending[i].TextHash, pending[i].LastError, pending[i].Failure, pending[i].UpdatedAt = body, textHash(d.Platform, body), "", nil, now
 		if patch.RunAt != nil {
 			pending[i].RunAt = p.ScheduledAt
 		}

@@ -444,7 +444,7 @@ func (s *Service) outcome(ctx context.Context, workspaceID, postID string, extra
 	out := Outcome{Success: len(extra) == 0 && len(p.Targets) > 0, PostID: p.ID, Results: []Result{}}
 	for _, d := range p.Targets {
 		out.Results = append(out.Results, Result{AccountID: d.AccountID, Platform: d.Platform, Status: d.Status,
-			PlatformPostID: d.PlatformPostID, URL: d.URL, Error: d.LastError})
+			PlatformPostID: d.PlatformPostID, URL: d.URL, Error: d.LastError, Failure: d.Failure})
 		if d.Status != StatusPublished {
 			out.Success = false
 		}

@@ -73,8 +73,25 @@ type Settings struct {
 	// TimeZone is an IANA name, UTC by default.
 	TimeZone    string        `json:"time_zone"`
 	DefaultRole identity.Role `json:"default_role"`
-	UpdatedBy   string        `json:"updated_by,omitempty"`
-	UpdatedAt   *time.Time    `json:"updated_at,omitempty"`
+	// WeeklyDigest: last week's digest is posted on Mondays at 09:00 in
+	// TimeZone (on by default, once a channel is set), to DigestChannel
+	// or, when that is "", to NotificationChannel.
+	WeeklyDigest  bool       `json:"weekly_digest"`
+	DigestChannel string     `json:"digest_channel"`
+	UpdatedBy     string     `json:"updated_by,omitempty"`
+	UpdatedAt     *time.Time `json:"updated_at,omitempty"`
+}
+
+// DigestTo is the channel the weekly digest goes to, "" when it is off or
+// no channel is set.
+func (s Settings) DigestTo() string {
+	if !s.WeeklyDigest {
+		return ""
+	}
+	if s.DigestChannel != "" {
+		return s.DigestChannel
+	}
+	return s.NotificationChannel
 }
 
 // Patch changes settings: a nil field stays as it is, "" resets a field to
@@ -84,6 +101,20 @@ type Patch struct {
 	NotificationChannel *string `json:"notification_channel,omitempty"`
 	TimeZone            *string `json:"time_zone,omitempty"`
 	DefaultRole         *string `json:"default_role,omitempty"`
+	DigestChannel       *string `json:"digest_channel,omitempty"`
+	WeeklyDigest        *bool   `json:"weekly_digest,omitempty"`
+}
+
+// onOff stores a switch as "on" or "off" (nil stays nil).
+func onOff(v *bool) *string {
+	if v == nil {
+		return nil
+	}
+	s := "off"
+	if *v {
+		s = "on"
+	}
+	return &s
 }
 
 // Problem is one thing wrong with a patch.
@@ -155,7 +186,8 @@ func New(cfg Config) (*Service, error) {
 // settings applies the defaults to what is stored.
 func settingsOf(workspaceID string, r Record, found bool) Settings {
 	s := Settings{WorkspaceID: workspaceID, ApprovalPolicy: Policy(r.ApprovalPolicy), NotificationChannel: r.NotificationChannel,
-		TimeZone: r.TimeZone, DefaultRole: identity.Role(r.DefaultRole), UpdatedBy: r.UpdatedBy}
+		TimeZone: r.TimeZone, DefaultRole: identity.Role(r.DefaultRole), UpdatedBy: r.UpdatedBy,
+		WeeklyDigest: r.WeeklyDigest != "off", DigestChannel: r.DigestChannel}
 	if s.ApprovalPolicy == "" {
 		s.ApprovalPolicy = DefaultPolicy
 	}
@@ -227,6 +259,7 @@ func validate(p Patch) (Patch, string, error) {
 		return &t
 	}
 	p.ApprovalPolicy, p.NotificationChannel, p.TimeZone, p.DefaultRole = trim(p.ApprovalPolicy), trim(p.NotificationChannel), trim(p.TimeZone), trim(p.DefaultRole)
+	p.DigestChannel = trim(p.DigestChannel)
 	if v := p.ApprovalPolicy; v != nil {
 		switch Policy(*v) {
 		case "", PolicyAgent, PolicyAlways, PolicyNever:
@@ -244,6 +277,19 @@ func validate(p Patch) (Patch, string, error) {
 		default:
 			bad("notification_channel", "%q is not a Slack channel id (they look like C0123ABCD)", *v)
 		}
+	}
+	if v := p.DigestChannel; v != nil {
+		switch {
+		case *v == "" || channelID.MatchString(*v):
+			changed = append(changed, "digest_channel="+*v)
+		case strings.HasPrefix(*v, "#"):
+			bad("digest_channel", "give the channel's id (like C0123ABCD: in Slack, the channel's details show it at the bottom), not its name")
+		default:
+			bad("digest_channel", "that is not a Slack channel id (they look like C0123ABCD)")
+		}
+	}
+	if v := p.WeeklyDigest; v != nil {
+		changed = append(changed, "weekly_digest="+*onOff(v))
 	}
 	if v := p.TimeZone; v != nil {
 		if _, err := time.LoadLocation(*v); err != nil || *v == "Local" {
@@ -266,7 +312,7 @@ func validate(p Patch) (Patch, string, error) {
 		return Patch{}, "", &ValidationError{Problems: problems}
 	}
 	if len(changed) == 0 {
-		return Patch{}, "", &ValidationError{Problems: []Problem{{Field: "", Message: "nothing to change: give approval_policy, notification_channel, time_zone or default_role"}}}
+		return Patch{}, "", &ValidationError{Problems: []Problem{{Field: "", Message: "nothing to change: give approval_policy, notification_channel, time_zone, default_role, weekly_digest or digest_channel"}}}
 	}
 	return p, strings.Join(changed, " "), nil
 }
