@@ -42,12 +42,13 @@ func TestOfflinePlannerFollowsTheConversation(t *testing.T) {
 	postID := func(raw json.RawMessage) string {
 		t.Helper()
 		var v struct {
-			PostID string `json:"post_id"`
+			PostID string `json:"post_id"` // an outcome
+			ID     string `json:"id"`      // a post
 		}
-		if err := json.Unmarshal(raw, &v); err != nil || v.PostID == "" {
+		if err := json.Unmarshal(raw, &v); err != nil || v.PostID+v.ID == "" {
 			t.Fatalf("result %s has no post id: %v", raw, err)
 		}
-		return v.PostID
+		return v.PostID + v.ID
 	}
 
 	// A post waiting for approval is rescheduled by reference, then the

@@ -103,7 +103,11 @@ func (h *history) result(name string, args map[string]any, content string) {
 	h.listed = false
 	switch name {
 	case "publish_post", "schedule_post", "retry_post", "":
-		if id, _ := obj["post_id"].(string); id != "" {
+		id, _ := obj["post_id"].(string)
+		if _, post := obj["targets"]; id == "" && post {
+			id, _ = obj["id"].(string) // a post itself (schedule_post's answer)
+		}
+		if id != "" {
 			if name != "" || h.post.id == "" || h.post.pending {
 				h.post.id, h.post.pending = id, false
 			}

@@ -82,6 +82,8 @@ func TestPlannerResolvesReferences(t *testing.T) {
 		{"schedule it elsewhere", conversation("can you schedule that for next Tuesday 10am on IG instead", published...),
 			[]string{`schedule_post {"platforms":["instagram"],"text":"Launch day","time":"next Tuesday 10am"}`}, ""},
 		{"cancel it while it waits for approval", conversation("cancel it", pending...), nil, "waiting for approval"},
+		{"cancel it once scheduled", conversation("cancel it", called("c1", "schedule_post", `{"platforms":["linkedin"],"text":"a","time":"tomorrow 9am"}`,
+			`{"id":"p_7","status":"scheduled","content":{"text":"a"},"targets":[{"platform":"linkedin"}]}`)...), []string{`cancel_job {"id":"p_7"}`}, ""},
 		{"cancel it once approved", conversation("cancel that post", approved...), []string{`cancel_job {"id":"p_5"}`}, ""},
 		{"retry the failed ones after a list", conversation("retry the failed ones", listed...),
 			[]string{`retry_post {"post_id":"p_1"}`, `retry_post {"post_id":"p_2"}`}, ""},
