@@ -47,15 +47,30 @@ var related = map[Kind]string{
 // Closest returns the n things the planner can do that are nearest to
 // what input asks, nearest first.
 func Closest(input string, n int) []Suggestion {
+	all := commandSuggestions()
+	for _, s := range sentences {
+		all = append(all, Suggestion{Kind: s.kind, Example: s.example, About: s.about})
+	}
+	return closest(all, input, n)
+}
+
+// ClosestCommands is Closest among the commands (what a slash command
+// runs), their examples in command form.
+func ClosestCommands(input string, n int) []Suggestion {
+	return closest(commandSuggestions(), input, n)
+}
+
+func commandSuggestions() []Suggestion {
 	var all []Suggestion
 	for _, u := range usages {
 		if u.kind != KindHelp && u.kind != KindToken {
 			all = append(all, Suggestion{Kind: u.kind, Example: u.usage, About: u.about})
 		}
 	}
-	for _, s := range sentences {
-		all = append(all, Suggestion{Kind: s.kind, Example: s.example, About: s.about})
-	}
+	return all
+}
+
+func closest(all []Suggestion, input string, n int) []Suggestion {
 	asked := contentWords(input)
 	scores := make([]float64, len(all))
 	for i, s := range all {

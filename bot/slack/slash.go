@@ -103,7 +103,12 @@ func (b *Bot) slash(ctx context.Context, c identity.Caller, channel, text string
 	case errors.As(err, &ue):
 		return fmt.Sprintf("%s\nUsage: `%s %s`", ue.Problem, Command, intent.Usage(ue.Kind))
 	case err != nil:
-		return "I do not know that command.\n" + helpText()
+		var b strings.Builder
+		b.WriteString("I do not know that command. The closest:\n")
+		for _, s := range intent.ClosestCommands(text, 3) {
+			fmt.Fprintf(&b, "• `%s %s`: %s\n", Command, s.Example, s.About)
+		}
+		return b.String() + "`" + Command + " help` lists them all."
 	}
 	var out string
 	switch run := b.slashes[cmd.Kind]; {
