@@ -1,5 +1,7 @@
 package intent
 
+import "strings"
+
 // noise are words of a sentence that never carry an argument.
 var noise = setOf("do", "did", "does", "have", "has", "got", "yet", "any", "anything", "which", "who", "how", "how's",
 	"why", "where", "when", "hey", "hi", "ok", "okay", "u", "r", "up", "going", "doing", "looking", "there", "here",
@@ -8,6 +10,11 @@ var noise = setOf("do", "did", "does", "have", "has", "got", "yet", "any", "anyt
 	"was", "were", "did", "done", "out", "off", "get", "got", "we've", "i've", "ve", "up?", "so", "far", "just",
 	"also", "too", "latest", "recent", "new", "old", "last", "this", "next", "everything", "all", "some", "those",
 	"these", "yeah", "yep", "nope", "nah", "hold", "never", "mind", "quick", "quickly", "asap", "real", "really")
+
+// commandFirst are the command words that decide alone when they start a
+// request.
+var commandFirst = setOf("post", "publish", "tweet", "schedule", "connect", "disconnect", "cancel", "retry",
+	"analytics", "accounts", "unschedule")
 
 // Yes and no words, for answering a question the planner asked.
 var (
@@ -40,8 +47,17 @@ var (
 // classify decides what a request asks for and where its command word is
 // (the parser reads the arguments from there).
 func classify(w words) (Kind, int) {
+	if len(w.toks) == 0 {
+		return "", 0
+	}
 	if k := answer(w); k != "" {
 		return k, 0
+	}
+	// A request that starts with a command word is that command, whatever
+	// its text says ("post Join our email list to linkedin").
+	if t := w.toks[0]; !t.quoted && commandFirst[t.low] && strings.EqualFold(strings.TrimRight(t.raw, ".!?:"), t.low) &&
+		(t.low == "post" || t.low == "publish" || t.low == "tweet" || !w.has(emailWords...)) {
+		return verbs[t.low], 0
 	}
 	if i, ok := w.at("help", "?", "commands"); ok && i == w.first() && !w.has("connect", "plan", "me") {
 		return KindHelp, i
