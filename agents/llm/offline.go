@@ -124,6 +124,8 @@ func plan(req Request, words string) Response {
 	switch {
 	case errors.As(err, &ue):
 		return text(fmt.Sprintf("I couldn't read that: %s.\nFor example: `%s`", ue.Problem, intent.Usage(ue.Kind)))
+	case err != nil && h.listAsked && h.draft != nil && len(h.lists) > 0:
+		return text(fmt.Sprintf("I don't see a mailing list called %q. %s", words, listNames(h.lists)))
 	case err != nil:
 		return text(unknown(req, words))
 	}

@@ -290,6 +290,15 @@ func question(req Request) string {
 	return ""
 }
 
+// listNames names the mailing lists to choose from.
+func listNames(lists []mailingList) string {
+	names := make([]string, len(lists))
+	for i, l := range lists {
+		names[i] = l.Name
+	}
+	return "The lists are: " + strings.Join(names, ", ") + "."
+}
+
 // chooseList reads the reply to the mailing-list question: the e-mail
 // campaign to create, to the list named.
 func chooseList(h history, words string) (call, bool) {

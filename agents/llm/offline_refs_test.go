@@ -171,6 +171,11 @@ func TestPlannerDraftsAnEmailAndAsksForTheList(t *testing.T) {
 	if !strings.Contains(second.Message.Content, "Which mailing list should it go to?") {
 		t.Fatalf("second = %q", second.Message.Content)
 	}
+	wrong := req
+	wrong.Messages = append(append([]llm.Message(nil), req.Messages...), second.Message, user("the gold members"))
+	if resp := complete(t, wrong); !strings.Contains(resp.Message.Content, "The lists are: Newsletter, VIP customers.") {
+		t.Errorf("an unknown list: %q", resp.Message.Content)
+	}
 	req.Messages = append(req.Messages, second.Message, user("the VIP customers one"))
 	third := complete(t, req)
 	if len(third.Message.ToolCalls) != 1 || third.Message.ToolCalls[0].Name != "create_email_campaign" ||
