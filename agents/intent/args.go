@@ -155,7 +155,7 @@ func (p *parser) after(marks ...string) string {
 var timeSkip = setOf("we", "i", "us", "let", "there", "as", "well", "again", "it", "that", "this", "them", "last", "previous", "one", "post", "schedule", "queue", "send",
 	"move", "push", "can", "you", "could", "would", "please", "actually", "instead", "let's", "lets", "do", "to", "the",
 	"for", "at", "on", "a", "and", ",", "then", "just", "ok", "okay", "email", "newsletter", "campaign", "mailing",
-	"our", "my", "make", "publish", "out")
+	"our", "my", "make", "publish", "out", "put", "go", "live")
 
 // time reads the time of a reference ("schedule that for tomorrow at
 // 9am"): the words left once the rest is taken away.

@@ -19,8 +19,8 @@ var commandFirst = setOf("post", "publish", "tweet", "schedule", "connect", "dis
 // Yes and no words, for answering a question the planner asked.
 var (
 	yesWords = setOf("yes", "yep", "yeah", "yup", "sure", "ok", "okay", "please", "do", "it", "go", "ahead", "y", "👍",
-		"correct", "right", "exactly", "that's", "thats", "confirm", "affirmative", "absolutely", "definitely")
-	noWords = setOf("no", "nope", "nah", "n", "thanks", "👎", "not", "don't", "dont", "never", "mind", "wrong")
+		"correct", "right", "exactly", "that's", "thats", "confirm", "affirmative", "absolutely", "definitely", ",")
+	noWords = setOf("no", "nope", "nah", "n", "thanks", "👎", "not", "don't", "dont", "never", "mind", "wrong", "one", ",")
 )
 
 // The words that name a kind in a sentence.
@@ -32,7 +32,7 @@ var (
 	libraryWords  = []string{"library", "drafts", "templates", "template", "saved"}
 	dashWords     = []string{"dashboard", "dash", "overview", "summary", "everything"}
 	postingVerbs  = []string{"post", "publish", "share", "tweet", "put", "send", "drop", "schedule", "queue"}
-	cancelVerbs   = []string{"cancel", "unschedule", "scrap", "kill", "pull", "delete", "stop", "withdraw"}
+	cancelVerbs   = []string{"cancel", "unschedule", "scrap", "kill", "pull", "delete", "stop", "withdraw", "abort"}
 	retryVerbs    = []string{"retry", "resend", "repost", "redo"}
 	connectVerbs  = []string{"connect", "link", "hook", "add", "plug", "set", "authorize", "authorise", "integrate"}
 	accountWords  = []string{"accounts", "account", "connected", "hooked", "linked", "channels", "profiles", "pages", "handles", "socials"}
@@ -90,7 +90,7 @@ func classify(w words) (Kind, int) {
 		return KindDraft, 0
 	case w.quoted() && w.has("save", "keep", "store", "library", "draft"):
 		return KindSave, 0
-	case w.has("plan", "calendar", "campaign") && !w.quoted():
+	case (w.has("plan", "campaign") || w.has("calendar") && w.has("make", "create", "build", "draft")) && !w.quoted():
 		return KindCampaignPlan, 0
 	case w.has(libraryWords...) && !w.quoted() || w.has("draft") && !w.quoted() && !w.has(postingVerbs...):
 		return KindLibrary, 0
@@ -154,7 +154,7 @@ func sentence(w words) (Kind, int) {
 		return KindDisconnect, i
 	case bestTime(w):
 		return KindBestTime, 0
-	case w.has(dashWords...):
+	case w.has(dashWords...) && !w.has("posted", "posts"):
 		i, _ := w.at(dashWords...)
 		return KindDashboard, i
 	case !w.quoted() && w.has(refWords...) && hasTime(w):
@@ -184,7 +184,7 @@ func sentence(w words) (Kind, int) {
 			return KindAnalytics, 0
 		}
 		return KindAnalytics, -1
-	case w.has(scheduledWords...) || w.has(failedWords...) || w.has("posts", "post", "tweets", "published") ||
+	case w.has(scheduledWords...) || w.has(failedWords...) || w.has("posts", "post", "posted", "tweets", "published") ||
 		w.phrase("going", "out") || w.phrase("went", "out") || w.phrase("put", "out"):
 		return KindPosts, 0
 	}
@@ -194,7 +194,7 @@ func sentence(w words) (Kind, int) {
 // bestTime says whether the request asks when to post.
 func bestTime(w words) bool {
 	when := w.has("when")
-	return w.has("best", "good") && w.has("time", "times", "day", "days", "hour", "hours") ||
+	return w.has("best", "good", "optimal", "ideal") && w.has("time", "times", "day", "days", "hour", "hours") ||
 		when && w.has("post", "posts", "tweet", "publish", "engage", "online", "active", "people", "audience") ||
 		w.phrase("what", "time", "should")
 }
