@@ -45,6 +45,7 @@ const (
 	KindCRM           Kind = "crm"
 	KindLeads         Kind = "leads"
 	KindCampaignPlan  Kind = "campaign_plan"
+	KindWrite         Kind = "write"
 	KindRemember      Kind = "remember"
 	KindRecall        Kind = "recall"
 	// KindConfirm and KindDeny answer a question ("yes", "no").
@@ -160,6 +161,7 @@ var sentences = []struct {
 	{KindCRM, "how many leads do we have", "Zoho CRM figures"},
 	{KindLeads, "find leads from acme", "search Zoho CRM leads"},
 	{KindCampaignPlan, "plan a campaign for the spring launch", "plan a marketing campaign"},
+	{KindWrite, "write a post about the spring sale", "write copy (with a language model)"},
 	{KindRemember, "remember that our brand voice is playful", "keep a note for later conversations"},
 	{KindRecall, "what do you remember", "read the notes kept"},
 }

@@ -90,6 +90,8 @@ func classify(w words) (Kind, int) {
 		return KindDraft, 0
 	case w.quoted() && w.has("save", "keep", "store", "library", "draft"):
 		return KindSave, 0
+	case w.has("write", "compose", "generate", "brainstorm", "rewrite") && !w.quoted() && !w.has(emailWords...):
+		return KindWrite, 0
 	case (w.has("plan", "campaign") || w.has("calendar") && w.has("make", "create", "build", "draft")) && !w.quoted():
 		return KindCampaignPlan, 0
 	case w.has(libraryWords...) && !w.quoted() || w.has("draft") && !w.quoted() && !w.has(postingVerbs...):

@@ -40,6 +40,7 @@ var related = map[Kind]string{
 	KindCRM:           "leads contacts deals pipeline zoho sales",
 	KindLeads:         "leads prospects customers search zoho",
 	KindCampaignPlan:  "campaign plan strategy calendar launch ideas",
+	KindWrite:         "write compose caption copy blog ideas generate brainstorm",
 	KindRemember:      "note brand voice preference",
 	KindRecall:        "notes memory remember brand",
 }
@@ -122,7 +123,7 @@ func similarity(a, b string) float64 {
 	if a == b {
 		return 1
 	}
-	if len(a) >= 4 && len(b) >= 4 && (strings.HasPrefix(a, b[:4]) || strings.HasPrefix(b, a[:4])) {
+	if len(a) >= 5 && len(b) >= 5 && (strings.HasPrefix(a, b[:5]) || strings.HasPrefix(b, a[:5])) {
 		return 0.8
 	}
 	if d := distance(a, b); d == 1 && len(a) >= 4 {

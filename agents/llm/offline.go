@@ -157,7 +157,7 @@ func run(req Request, h history, cmd intent.Command) Response {
 		if answer == "" {
 			answer = unknown(req, "")
 		}
-		if cmd.Kind == intent.KindHelp || cmd.Kind == intent.KindCampaignPlan {
+		if cmd.Kind == intent.KindHelp || cmd.Kind == intent.KindCampaignPlan || cmd.Kind == intent.KindWrite {
 			answer += adminNote(req)
 		}
 		return text(answer)

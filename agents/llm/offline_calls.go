@@ -135,6 +135,9 @@ func moreCalls(c intent.Command, h history, args map[string]any) ([]call, string
 		return nil, "Planning a campaign's posts needs a language model, which this workspace has not configured. " +
 			"Meanwhile I can keep drafts (`save \"text\" to the library`) and schedule posts " +
 			"(`schedule \"text\" to linkedin next Monday 9am`)."
+	case intent.KindWrite:
+		return nil, "Writing copy needs a language model, which this workspace has not configured. Give me the text " +
+			"in quotes and I'll check it (`check \"text\" for linkedin`), post it or schedule it."
 	case intent.KindToken:
 		return nil, "API tokens for the REST API are created with `/mm token` in Slack (shown once)."
 	case intent.KindHelp:

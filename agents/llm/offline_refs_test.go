@@ -189,20 +189,20 @@ func TestPlannerDraftsAnEmailAndAsksForTheList(t *testing.T) {
 // what was asked; only an admin hears about configuring a model, once.
 func TestPlannerAnswersTheUnknownWithTheClosest(t *testing.T) {
 	t.Parallel()
-	for words, first := range map[string]string{"undo": "`cancel ID`", "trending keywords": "`hashtags for", "write me a poem": ""} {
+	for words, first := range map[string]string{"undo": "`cancel ID`", "trending keywords": "`hashtags for", "make me a logo": ""} {
 		resp := complete(t, conversation(words))
 		lines := strings.Split(resp.Message.Content, "\n")
 		if len(lines) != 4 || !strings.HasPrefix(lines[1], "• "+first) || strings.Contains(resp.Message.Content, "OPENAI") {
 			t.Errorf("%q: answer %q, want three suggestions, the first %s", words, resp.Message.Content, first)
 		}
 	}
-	admin := conversation("write me a poem")
+	admin := conversation("make me a logo")
 	admin.Role = "admin"
 	resp := complete(t, admin)
 	if !strings.Contains(resp.Message.Content, "OPENAI_API_KEY") || !strings.Contains(resp.Message.Content, "For admins") {
 		t.Fatalf("admin answer %q lacks how to configure a model", resp.Message.Content)
 	}
-	again := conversation("and a song", user("write me a poem"), resp.Message)
+	again := conversation("and a song", user("make me a logo"), resp.Message)
 	again.Role = "admin"
 	if resp := complete(t, again); strings.Contains(resp.Message.Content, "OPENAI") {
 		t.Errorf("the admin note came twice: %q", resp.Message.Content)

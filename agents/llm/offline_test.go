@@ -85,7 +85,7 @@ func TestPlannerAnswersInText(t *testing.T) {
 		req   llm.Request
 		wants []string
 	}{
-		{"outside the grammar", userSays("write me a poem about autumn"), []string{
+		{"outside the grammar", userSays("what is the weather in Lisbon"), []string{
 			"I didn't catch that. The closest things I can do:", "• `"}},
 		{"help", userSays("help"), []string{"Without a language model I understand", "show my scheduled posts", "cancel it"}},
 		{"help on a command", userSays("help schedule"), []string{"For example: `schedule \"text\" to linkedin tomorrow 9am`"}},
@@ -93,6 +93,7 @@ func TestPlannerAnswersInText(t *testing.T) {
 			"I couldn't read that: post needs the platforms to publish on", "For example: `post \"text\" to x,linkedin`"}},
 		{"an unreadable time", userSays(`schedule "Hi" to x whenever`), []string{`I can't read the time "whenever"`}},
 		{"token", userSays("token"), []string{"/mm token"}},
+		{"writing", userSays("write a caption for our new product"), []string{"Writing copy needs a language model"}},
 		{"best time with no platform", userSays("when should I post?"), []string{"Which platform"}},
 		{"a far typo", userSays(`post "Big news" to lnkdn`), []string{`Did you mean LinkedIn? ("lnkdn" is not a platform I know.)`}},
 		{"a reference with nothing to refer to", userSays("cancel it"), []string{"Which post should I cancel?"}},
