@@ -114,7 +114,7 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{`hello there`, "", ""},
 		{``, "", ""},
-		{`write me a poem about cats`, "", ""},
+		{`make me a logo with cats`, "", ""},
 		{`post "unclosed to x`, "", "no closing quote"},
 		{`post to x`, "post", `post needs the text to publish, in quotes; usage: post "text" to x,linkedin`},
 		{`post "Hi"`, "post", "needs the platforms to publish on (facebook, instagram, x, linkedin)"},
