@@ -26,6 +26,7 @@ import (
 
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/limit"
 )
 
 // Policy says which publications wait for a person's approval in Slack.
@@ -127,11 +128,12 @@ type Problem struct {
 type ValidationError struct{ Problems []Problem }
 
 func (e *ValidationError) Error() string {
-	msgs := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
+	kept, more := limit.First(e.Problems)
+	msgs := make([]string, len(kept))
+	for i, p := range kept {
 		msgs[i] = p.Message
 	}
-	return "settings: " + strings.Join(msgs, "; ")
+	return "settings: " + limit.Join(msgs, more)
 }
 
 // Auditor records consequential acts (tools/audit.Log).
@@ -265,7 +267,7 @@ func validate(p Patch) (Patch, string, error) {
 		case "", PolicyAgent, PolicyAlways, PolicyNever:
 			changed = append(changed, "approval_policy="+*v)
 		default:
-			bad("approval_policy", "%q is not a policy: use agent (what the agent publishes waits for approval), always or never", *v)
+			bad("approval_policy", "%s is not a policy: use agent (what the agent publishes waits for approval), always or never", limit.Quote(*v))
 		}
 	}
 	if v := p.NotificationChannel; v != nil {
@@ -273,9 +275,9 @@ func validate(p Patch) (Patch, string, error) {
 		case *v == "" || channelID.MatchString(*v):
 			changed = append(changed, "notification_channel="+*v)
 		case strings.HasPrefix(*v, "#"):
-			bad("notification_channel", "give the channel's id (like C0123ABCD: in Slack, the channel's details show it at the bottom), not its name %q", *v)
+			bad("notification_channel", "give the channel's id (like C0123ABCD: in Slack, the channel's details show it at the bottom), not its name %s", limit.Quote(*v))
 		default:
-			bad("notification_channel", "%q is not a Slack channel id (they look like C0123ABCD)", *v)
+			bad("notification_channel", "%s is not a Slack channel id (they look like C0123ABCD)", limit.Quote(*v))
 		}
 	}
 	if v := p.DigestChannel; v != nil {
@@ -293,7 +295,7 @@ func validate(p Patch) (Patch, string, error) {
 	}
 	if v := p.TimeZone; v != nil {
 		if _, err := time.LoadLocation(*v); err != nil || *v == "Local" {
-			bad("time_zone", "%q is not an IANA time zone (like Europe/Paris, America/New_York or UTC)", *v)
+			bad("time_zone", "%s is not an IANA time zone (like Europe/Paris, America/New_York or UTC)", limit.Quote(*v))
 		} else {
 			changed = append(changed, "time_zone="+*v)
 		}
@@ -305,7 +307,7 @@ func validate(p Patch) (Patch, string, error) {
 		case identity.Admin:
 			bad("default_role", "new users cannot become admins automatically; use editor or viewer and make admins one by one")
 		default:
-			bad("default_role", "%q is not a role for new users: use editor or viewer", *v)
+			bad("default_role", "%s is not a role for new users: use editor or viewer", limit.Quote(*v))
 		}
 	}
 	if len(problems) > 0 {

@@ -67,8 +67,8 @@ func TestDigest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Week != (Range{"2026-11-30", "2026-12-06"}) || d.TimeZone != "UTC" {
-		t.Fatalf("week %v in %s; want 30 Nov – 6 Dec in UTC", d.Week, d.TimeZone)
+	if d.Range != (Range{"2026-11-30", "2026-12-06"}) || d.TimeZone != "UTC" {
+		t.Fatalf("week %v in %s; want 30 Nov – 6 Dec in UTC", d.Range, d.TimeZone)
 	}
 	if d.This.Total.PostsPublished != 3 || d.This.Total.Impressions == nil || d.Previous.Total.PostsPublished != 0 {
 		t.Fatalf("this week %+v, the week before %+v; want 3 posts with figures, then none", d.This.Total, d.Previous.Total)
@@ -76,14 +76,17 @@ func TestDigest(t *testing.T) {
 	if len(d.History.Platforms) != 2 || len(d.History.Total.Dates) != 7 {
 		t.Fatalf("history %+v; want 7 days of X and LinkedIn", d.History)
 	}
-	if len(d.TopPosts) != DigestTopPosts || d.TopPosts[0].Text == "" || d.TopPosts[0].URL == "" {
-		t.Fatalf("top posts %+v; want %d with their text and link", d.TopPosts, DigestTopPosts)
+	if len(d.TopPosts) != ReviewTopPosts || d.TopPosts[0].Text == "" || d.TopPosts[0].URL == "" {
+		t.Fatalf("top posts %+v; want %d with their text and link", d.TopPosts, ReviewTopPosts)
 	}
 	if len(d.Failed) != 1 || d.Failed[0].ID != failed.PostID {
 		t.Fatalf("failed %+v; want the post X refused", d.Failed)
 	}
 	if len(d.Coming) != 1 || d.Coming[0].Content.Text != "Tuesday tips" || d.ComingMore {
 		t.Fatalf("coming %+v (more %v); want Tuesday's post only", d.Coming, d.ComingMore)
+	}
+	if d.Best != nil {
+		t.Fatalf("best slot %+v from 3 posts; want none below %d measured posts", d.Best, MinBestTimesPosts)
 	}
 	if d.History.Platforms[platform.Twitter].Impressions == nil {
 		t.Fatal("no daily X figures")
