@@ -3,6 +3,7 @@ package agents
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/marketingminds/marketingminds/agents/llm"
@@ -83,8 +84,19 @@ func TestOfflinePlannerFollowsTheConversation(t *testing.T) {
 	if n := w.sb.Calls("POST", xPosts) - before; n != 1 {
 		t.Fatalf("%d posts to X on retry, want 1", n)
 	}
+	// A platform far from its name is asked about; the yes, a turn later,
+	// runs the request.
+	reply, err := o.Run(ctx, turn(`post "Thanks, everyone" to twtr`), nil)
+	if err != nil || len(reply.Approvals) != 0 || !strings.HasPrefix(reply.Text, "Did you mean X?") {
+		t.Fatalf("far typo: %+v, %v", reply, err)
+	}
+	thanks := say("yes", 1)
+	if err := json.Unmarshal(thanks[0], &out); err != nil || !out.Success {
+		t.Fatalf("after yes: %s, %v", thanks[0], err)
+	}
+
 	// Nothing failed is left: "retry the failed ones" says so.
-	reply, err := o.Run(ctx, turn("retry the failed ones"), nil)
+	reply, err = o.Run(ctx, turn("retry the failed ones"), nil)
 	if err != nil || len(reply.Approvals) != 0 || reply.Text == "" {
 		t.Fatalf("retry with nothing failed: %+v, %v", reply, err)
 	}

@@ -75,15 +75,18 @@ func distance(a, b string) int {
 	return prev[len(b)]
 }
 
-// skeleton is a word without its vowels: "lnkdn" for both linkedin and
-// lnkdn, how people abbreviate.
+// skeleton is a word without its vowels and doubled letters: "lnkdn" for
+// both linkedin and lnkdn, "twtr" for twitter, how people abbreviate.
 func skeleton(s string) string {
-	return strings.Map(func(r rune) rune {
-		if strings.ContainsRune("aeiouy", r) {
-			return -1
+	var b strings.Builder
+	var last rune
+	for _, r := range s {
+		if !strings.ContainsRune("aeiouy", r) && r != last {
+			b.WriteRune(r)
 		}
-		return r
-	}, s)
+		last = r
+	}
+	return b.String()
 }
 
 // correct returns the target a typo stands for: near (one edit, or two in
