@@ -31,7 +31,8 @@ var common = setOf("most", "test", "last", "past", "host", "cost", "lost", "time
 	"event", "events", "menu", "news", "offer", "hours", "drop", "deal", "deals", "mail", "mails", "ideas", "idea",
 	"cancelled", "canceled", "account's", "accounts'", "postal", "poster", "posted", "posting", "emails", "e-mail",
 	"connected", "connects", "connecting", "hashtag", "draft", "lead's", "leader", "tweet", "tweets", "retries",
-	"campaigns", "schedules", "scheduling", "content", "contest", "contact", "contacts", "connection", "connections",
+	"campaigns", "schedules", "scheduling", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+	"sunday", "tomorrow", "tonight", "morning", "evening", "afternoon", "minutes", "content", "contest", "contact", "contacts", "connection", "connections",
 	"remembered", "reminder", "disconnected", "scheduler", "publisher", "analytical", "libraries", "templated")
 
 func setOf(words ...string) map[string]bool {
@@ -101,6 +102,9 @@ func correct(low string, first bool) (word string, guess bool) {
 	}
 	best, bestD := "", 3
 	for _, t := range targets {
+		if !sameStart(low, t) {
+			continue
+		}
 		d := distance(low, t)
 		limit := 1
 		if n >= 7 && len(t) >= 7 {
@@ -111,7 +115,7 @@ func correct(low string, first bool) (word string, guess bool) {
 		}
 	}
 	for _, p := range platformNames {
-		if d := distance(low, p); d <= 1 && d < bestD {
+		if d := distance(low, p); sameStart(low, p) && d <= 1 && d < bestD {
 			best, bestD = p, d
 		}
 	}
@@ -127,6 +131,12 @@ func correct(low string, first bool) (word string, guess bool) {
 		}
 	}
 	return "", false
+}
+
+// sameStart says whether a and b share their first or second letter: a
+// typo keeps one of them (a cheap test before distance).
+func sameStart(a, b string) bool {
+	return a[0] == b[0] || len(a) > 1 && len(b) > 1 && a[1] == b[1]
 }
 
 // isWord says whether s is letters only (no IDs, numbers or URLs).
