@@ -15,7 +15,7 @@ var merges = map[[2]string]string{
 // spellings are other ways to write a word.
 var spellings = map[string]string{
 	"e-mail": "email", "emails": "email", "re-send": "resend", "u": "you", "r": "are", "pls": "please", "plz": "please",
-	"whats": "what's", "wats": "what's", "hows": "how's", "when's": "when", "where's": "where", "tiem": "time",
+	"reconnect": "connect", "re-connect": "connect", "whats": "what's", "wats": "what's", "hows": "how's", "when's": "when", "where's": "where", "tiem": "time",
 }
 
 // normalize merges, respells and corrects the words of toks (never a
