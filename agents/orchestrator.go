@@ -297,7 +297,11 @@ func (o *Orchestrator) loop(ctx context.Context, key ConversationKey, c identity
 	reply.Text = fmt.Sprintf("I stopped after %d steps without finishing, to stay in bounds. "+
 		"Here is where things are; ask again with a narrower request if something is missing.", o.cfg.MaxSteps)
 	if len(reply.Approvals) > 0 {
-		reply.Text += fmt.Sprintf(" %d action(s) wait for approval.", len(reply.Approvals))
+		if n := len(reply.Approvals); n == 1 {
+			reply.Text += " 1 action waits for approval."
+		} else {
+			reply.Text += fmt.Sprintf(" %d actions wait for approval.", n)
+		}
 	}
 	said = append(said, llm.Message{Role: llm.RoleAssistant, Content: reply.Text})
 	return said, reply, ErrMaxSteps
@@ -309,7 +313,7 @@ func (o *Orchestrator) complete(ctx context.Context, key ConversationKey, c iden
 	sctx, cancel := context.WithTimeout(ctx, o.cfg.StepTimeout)
 	defer cancel()
 	start := o.cfg.Now()
-	resp, err := o.cfg.Model.Stream(sctx, llm.Request{WorkspaceID: c.WorkspaceID, Messages: msgs, Tools: defs}, func(d llm.Delta) {
+	resp, err := o.cfg.Model.Stream(sctx, llm.Request{WorkspaceID: c.WorkspaceID, Role: string(c.Role), Messages: msgs, Tools: defs}, func(d llm.Delta) {
 		if d.Text != "" {
 			sink.Delta(d.Text)
 		}

@@ -154,7 +154,11 @@ func campaignTools(cp Capabilities) []Tool {
 				if err != nil {
 					return "", known(err)
 				}
-				return fmt.Sprintf("Send the e-mail “%s” (subject “%s”) to %d list(s) at %s", e.Name, e.Subject, len(e.ListKeys), at.Format(previewTime)), nil
+				lists := "1 list"
+				if n := len(e.ListKeys); n != 1 {
+					lists = fmt.Sprintf("%d lists", n)
+				}
+				return fmt.Sprintf("Send the e-mail “%s” (subject “%s”) to %s at %s", e.Name, e.Subject, lists, at.Format(previewTime)), nil
 			})),
 		NewTool("email_report", "An e-mail campaign's report: sent, opens, clicks, bounces.",
 			func(ctx context.Context, c identity.Caller, a emailIDArgs) (campaigns.EmailCampaign, error) {

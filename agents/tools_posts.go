@@ -179,8 +179,11 @@ func preview(ctx context.Context, cp Capabilities, c identity.Caller, a postArgs
 	if a.Link != "" {
 		fmt.Fprintf(&b, "\nLink: %s", a.Link)
 	}
-	if n := len(a.ImageURLs); n > 0 {
-		fmt.Fprintf(&b, "\n%d image(s)", n)
+	switch n := len(a.ImageURLs); {
+	case n == 1:
+		b.WriteString("\n1 image")
+	case n > 1:
+		fmt.Fprintf(&b, "\n%d images", n)
 	}
 	if a.VideoURL != "" {
 		fmt.Fprintf(&b, "\nVideo: %s", a.VideoURL)
