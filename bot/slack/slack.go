@@ -95,7 +95,7 @@ type Deps struct {
 	// states. Both are needed for the multi-workspace install.
 	Vault  *oauth.Vault
 	States *oauth.States
-	HTTP   *http.Client
+	HTTP   *http.Client // nil: NewHTTPClient, a pool sized for bursts
 	Log    zerolog.Logger
 	Now    func() time.Time
 }
@@ -165,7 +165,7 @@ func New(ctx context.Context, cfg Config, d Deps) (*Bot, error) {
 		cfg.Outcomes = 256
 	}
 	if d.HTTP == nil {
-		d.HTTP = &http.Client{Timeout: 30 * time.Second}
+		d.HTTP = NewHTTPClient()
 	}
 	if d.Now == nil {
 		d.Now = time.Now
