@@ -55,6 +55,13 @@ type Config struct {
 	// Outcomes bounds the job outcomes being told at once; more are dropped
 	// (default 256).
 	Outcomes int
+	// Workers bounds the tasks run at once after acknowledgements (default
+	// 4096: most of a task waits on the model and Slack, not the CPU).
+	Workers int
+	// Queue bounds the tasks waiting for a worker (default 8192); past it
+	// a delivery is refused with a logged reason and, for a message, the
+	// person is told it was not taken.
+	Queue int
 	// SeenFor is how long a delivery is remembered (default 1 h).
 	SeenFor time.Duration
 	// MessageGap is the least time between two messages in a channel (default 1 s).
@@ -107,7 +114,10 @@ type Bot struct {
 	log      zerolog.Logger
 	now      func() time.Time
 	base     context.Context
-	work     sync.WaitGroup
+	wait     sync.WaitGroup
+	work     *pool // the work after acknowledgements
+	sorry    *pool // telling people their message was not taken
+	seen     *seenBatch
 	pace     *pacer
 	users    *userCache
 	handlers map[string]eventHandler
@@ -149,6 +159,12 @@ func New(ctx context.Context, cfg Config, d Deps) (*Bot, error) {
 	if cfg.SeenFor <= 0 {
 		cfg.SeenFor = time.Hour
 	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 4096
+	}
+	if cfg.Queue <= 0 {
+		cfg.Queue = 8192
+	}
 	if cfg.MessageGap <= 0 {
 		cfg.MessageGap = time.Second
 	}
@@ -175,6 +191,8 @@ func New(ctx context.Context, cfg Config, d Deps) (*Bot, error) {
 		pace: newPacer(cfg.MessageGap, d.Now), clients: map[string]*slack.Client{},
 		out: outcomes{slots: make(chan struct{}, cfg.Outcomes), asks: map[string]int{}, parked: map[string]map[string]bool{}},
 	}
+	b.work, b.sorry = newPool(cfg.Workers, cfg.Queue), newPool(1, 64)
+	b.seen = &seenBatch{st: d.Store}
 	b.users = newUserCache(cfg.UserTTL, d.Now)
 	b.handlers = b.eventHandlers()
 	b.actions = b.actionHandlers()
@@ -183,21 +201,7 @@ func New(ctx context.Context, cfg Config, d Deps) (*Bot, error) {
 }
 
 // Wait blocks until the work started after acknowledgements has finished.
-func (b *Bot) Wait() { b.work.Wait() }
-
-// later runs fn after the ack, bounded by the door's context.
-func (b *Bot) later(fn func(ctx context.Context)) {
-	b.work.Add(1)
-	go func() {
-		defer b.work.Done()
-		defer func() {
-			if r := recover(); r != nil {
-				b.log.Error().Interface("panic", r).Msg("slack: work after ack panicked")
-			}
-		}()
-		fn(b.base)
-	}()
-}
+func (b *Bot) Wait() { b.wait.Wait() }
 
 // client returns the Web API client of team.
 func (b *Bot) client(ctx context.Context, teamID string) (*slack.Client, error) {

@@ -55,6 +55,10 @@ type Store interface {
 	// when an unexpired record of key exists (a delivery already handled,
 	// on this replica or another). An expired record is replaced.
 	Remember(ctx context.Context, key string, now, expires time.Time) (bool, error)
+	// RememberAll is Remember of every key in one transaction (one bulk
+	// write): first[i] is Remember's answer for keys[i]; a key repeated in
+	// keys is new at most once.
+	RememberAll(ctx context.Context, keys []string, now, expires time.Time) (first []bool, err error)
 	// PurgeSeen deletes remembered keys and threads that expired before
 	// before (the cleanup job).
 	PurgeSeen(ctx context.Context, before time.Time) (int64, error)
