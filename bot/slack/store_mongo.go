@@ -70,8 +70,12 @@ func (s *mongoStore) RememberAll(ctx context.Context, keys []string, now, expire
 func (s *mongoStore) PurgeSeen(ctx context.Context, before time.Time) (int64, error) {
 	defer s.db.Observe("slack.purge_seen")()
 	var total int64
-	for _, coll := range []string{"slack_seen", "slack_threads"} {
-		res, err := s.db.Mongo.Collection(coll).DeleteMany(ctx, bson.D{{Key: "expires_at", Value: bson.D{{Key: "$lt", Value: before.UTC()}}}})
+	for _, coll := range []string{"slack_seen", "slack_threads", "slack_outbox", "slack_outbox_claims"} {
+		filter := bson.D{{Key: "expires_at", Value: bson.D{{Key: "$lt", Value: before.UTC()}}}}
+		if coll == "slack_outbox" {
+			filter = append(filter, bson.E{Key: "pending", Value: false})
+		}
+		res, err := s.db.Mongo.Collection(coll).DeleteMany(ctx, filter)
 		if err != nil {
 			return total, fmt.Errorf("slack: purge %s: %w", coll, err)
 		}

@@ -59,8 +59,8 @@ func (s *sqliteStore) RememberAll(ctx context.Context, keys []string, now, expir
 func (s *sqliteStore) PurgeSeen(ctx context.Context, before time.Time) (int64, error) {
 	defer s.db.Observe("slack.purge_seen")()
 	var total int64
-	for _, table := range []string{"slack_seen", "slack_threads"} {
-		res, err := s.db.SQL.ExecContext(ctx, `DELETE FROM `+table+` WHERE expires_at < ?`, store.Millis(before))
+	for table, told := range map[string]string{"slack_seen": "", "slack_threads": "", "slack_outbox": " AND pending = 0"} {
+		res, err := s.db.SQL.ExecContext(ctx, `DELETE FROM `+table+` WHERE expires_at < ?`+told, store.Millis(before))
 		if err != nil {
 			return total, fmt.Errorf("slack: purge %s: %w", table, err)
 		}

@@ -133,6 +133,8 @@ func TestStoreConformance(t *testing.T) {
 			}
 		})
 
+		outboxCases(t, db, st, t0)
+
 		t.Run("installs", func(t *testing.T) {
 			if _, err := st.Install(ctx, "TX"); !errors.Is(err, slack.ErrNotFound) {
 				t.Fatalf("missing install: err = %v", err)
