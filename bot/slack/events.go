@@ -136,7 +136,7 @@ func (b *Bot) notTaken(teamID string, ev event) {
 // firstDelivery remembers key for SeenFor and reports whether it is new;
 // the keys of deliveries arriving together are committed together.
 func (b *Bot) firstDelivery(ctx context.Context, key string) (bool, error) {
-	first, err := b.seen.remember(ctx, key, b.now, b.cfg.SeenFor)
+	first, err := b.seen.do(ctx, key)
 	if err != nil {
 		return false, err
 	}

@@ -5,6 +5,9 @@ import (
 	"time"
 )
 
+// PostRef names a post of a workspace.
+type PostRef struct{ WorkspaceID, PostID string }
+
 // Outgoing is an outcome claimed to be told: the post whose outcome it is,
 // as the outbox holds it when claimed.
 type Outgoing struct {
@@ -15,20 +18,28 @@ type Outgoing struct {
 	Attempts    int
 }
 
+// Finished is a claimed outcome told (ToldKey: the final state told) or
+// given up (ToldKey "").
+type Finished struct {
+	Outgoing
+	ToldKey string
+}
+
 // Outbox keeps the job outcomes to tell in Slack (collection slack_outbox):
 // one record per post, so several outcomes of a post waiting are told in
 // one message, each claimed by one replica at a time under a lease.
 type Outbox interface {
-	// QueueOutcome records that post postID of workspaceID has an outcome
-	// to tell, due at once unless a retry of it is already waiting.
-	QueueOutcome(ctx context.Context, workspaceID, postID string, now time.Time) error
+	// QueueOutcomes records, in one transaction (bulk write), that each post
+	// has an outcome to tell, due at once unless a retry of it is waiting.
+	QueueOutcomes(ctx context.Context, posts []PostRef, now time.Time) error
 	// ClaimOutcomes leases up to limit due outcomes (not told, next attempt
 	// due, no live lease) to owner until now+lease: no other owner gets
 	// them meanwhile, on this replica or another.
 	ClaimOutcomes(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]Outgoing, error)
-	// FinishOutcome ends o's lease: told (toldKey recorded unless "") or
-	// given up. An outcome queued since the claim stays due.
-	FinishOutcome(ctx context.Context, o Outgoing, toldKey string, now time.Time) error
+	// FinishOutcomes ends the leases of outcomes, in one transaction (bulk
+	// write): told (ToldKey recorded unless "") or given up. An outcome
+	// queued since its claim stays due.
+	FinishOutcomes(ctx context.Context, done []Finished, now time.Time) error
 	// RetryOutcome ends o's lease and makes it due again at at; count adds
 	// to its attempts (0: a postponement, not a failure).
 	RetryOutcome(ctx context.Context, o Outgoing, at time.Time, count int) error

@@ -125,7 +125,7 @@ func outcomes(t *testing.T, want int, doors ...*bundle) []slackfake.Call {
 		var got []slackfake.Call
 		for _, d := range doors {
 			for _, c := range d.fake.Calls("chat.postMessage") {
-				if strings.HasPrefix(c.Args.Get("text"), "Post ") {
+				if strings.HasPrefix(c.Args.Get("text"), "Post ") && c.Result["ok"] == true {
 					got = append(got, c)
 				}
 			}
@@ -240,20 +240,28 @@ func TestPublishNowOutcomeToldInItsChannel(t *testing.T) {
 }
 
 // A post asked for elsewhere goes to the notification channel when there is
-// one, else nowhere.
+// one, else nowhere (replicas of one deployment share its configuration).
 func TestOutcomeOfPostFromElsewhere(t *testing.T) {
 	t.Parallel()
-	w := newJobWorld(t)
-	withChannel := w.door(t, nil, func(c *slack.Config, _ *slack.Deps) { c.NotifyChannel = dm })
-	silent := w.door(t, withChannel)
 	api := identity.Caller{WorkspaceID: team, UserID: "U1", Role: identity.Editor, Door: identity.DoorAPI}
-	o, err := w.svc.PublishNow(context.Background(), api, publish.Request{Content: publish.Content{Text: "From the REST API"}, AccountIDs: []string{"acc2"}})
-	if err != nil || !o.Success {
-		t.Fatalf("publish = %+v, %v", o, err)
-	}
-	got := outcomes(t, 1, withChannel, silent)
-	if got[0].Args.Get("channel") != dm || got[0].Args.Get("thread_ts") != "" {
-		t.Fatalf("told in %+v, want the notification channel %s", got[0].Args, dm)
+	for _, notify := range []string{dm, ""} {
+		w := newJobWorld(t)
+		door := w.door(t, nil, func(c *slack.Config, _ *slack.Deps) { c.NotifyChannel = notify })
+		replica := w.door(t, door, func(c *slack.Config, _ *slack.Deps) { c.NotifyChannel = notify })
+		o, err := w.svc.PublishNow(context.Background(), api, publish.Request{Content: publish.Content{Text: "From the REST API"}, AccountIDs: []string{"acc2"}})
+		if err != nil || !o.Success {
+			t.Fatalf("publish = %+v, %v", o, err)
+		}
+		if notify == "" {
+			door.bot.Wait()
+			replica.bot.Wait()
+			outcomes(t, 0, door, replica)
+			continue
+		}
+		got := outcomes(t, 1, door, replica)
+		if got[0].Args.Get("channel") != dm || got[0].Args.Get("thread_ts") != "" {
+			t.Fatalf("told in %+v, want the notification channel %s", got[0].Args, dm)
+		}
 	}
 }
 
@@ -290,39 +298,5 @@ func TestApprovedPostOutcomeToldInTheThread(t *testing.T) {
 	got := outcomes(t, 1, b)
 	if got[0].Args.Get("channel") != channel || got[0].Args.Get("thread_ts") != askThread || !strings.Contains(got[0].Args.Get("text"), "|published>") {
 		t.Fatalf("told %+v, want a published outcome in thread %s of %s", got[0].Args, askThread, channel)
-	}
-}
-
-// stuckPosts is a post store that answers only when released.
-type stuckPosts struct {
-	mu      sync.Mutex
-	gets    int
-	release chan struct{}
-}
-
-func (p *stuckPosts) Get(ctx context.Context, _ identity.Caller, id string) (publish.PostView, error) {
-	p.mu.Lock()
-	p.gets++
-	p.mu.Unlock()
-	<-p.release
-	return publish.PostView{ID: id, Targets: []publish.TargetView{{AccountID: "acc2", Platform: "twitter", Status: publish.StatusPublished}}}, nil
-}
-
-// Settled never blocks publishing: beyond the bound, outcomes are dropped.
-func TestSettledNeverBlocks(t *testing.T) {
-	t.Parallel()
-	posts := &stuckPosts{release: make(chan struct{})}
-	b := setup(t, func(c *slack.Config, d *slack.Deps) { c.Outcomes, c.NotifyChannel, d.Posts = 2, channel, posts })
-	for _, id := range []string{"P1", "P2", "P3", "P4"} {
-		b.bot.Settled(publish.Delivery{WorkspaceID: team, PostID: id, Status: publish.StatusPublished})
-	}
-	b.bot.Settled(publish.Delivery{WorkspaceID: team, PostID: "P5", Status: publish.StatusPending}) // not final: ignored
-	close(posts.release)
-	b.bot.Wait()
-	if posts.gets != 2 {
-		t.Fatalf("%d posts read, want the 2 the bound allows", posts.gets)
-	}
-	if got := outcomes(t, 2, b); got[0].Args.Get("channel") != channel {
-		t.Fatalf("told in %+v", got[0].Args)
 	}
 }

@@ -3,72 +3,86 @@ package slack
 import (
 	"context"
 	"sync"
-	"time"
 )
 
-// maxSeenBatch bounds the keys remembered in one commit.
-const maxSeenBatch = 512
+// maxBatch bounds the items written in one commit.
+const maxBatch = 512
 
-// seenBatch group-commits the deliveries to remember: the first caller to
-// find no commit running commits every key waiting (its own included) in
-// one transaction or bulk write, then the keys that arrived meanwhile, until
-// none wait; the others wait for their answer. With one waiting it commits
-// at once: a lone delivery never waits for a batch to fill.
-type seenBatch struct {
-	st Store
+// batch group-commits writes: the first caller to find no commit running
+// commits every item waiting (its own included) in one transaction or bulk
+// write, then the items that arrived meanwhile, until none wait; the others
+// wait for their answer. With one waiting it commits at once: a lone write
+// never waits for a batch to fill.
+type batch[T, R any] struct {
+	commit func(ctx context.Context, items []T) ([]R, error)
 
 	mu      sync.Mutex
-	pending []*seenKey
+	pending []*batchItem[T, R]
 	busy    bool
 }
 
-type seenKey struct {
-	key   string
-	first bool
-	err   error
-	done  chan struct{}
+type batchItem[T, R any] struct {
+	in   T
+	out  R
+	err  error
+	done chan struct{}
 }
 
-// remember reports whether key is new, as Store.Remember does, expiring
-// for after the commit.
-func (s *seenBatch) remember(ctx context.Context, key string, now func() time.Time, expiresIn time.Duration) (bool, error) {
-	k := &seenKey{key: key, done: make(chan struct{})}
-	s.mu.Lock()
-	s.pending = append(s.pending, k)
-	if s.busy {
-		s.mu.Unlock()
+// do writes in with the items waiting and returns its answer.
+func (b *batch[T, R]) do(ctx context.Context, in T) (R, error) {
+	it := &batchItem[T, R]{in: in, done: make(chan struct{})}
+	b.mu.Lock()
+	b.pending = append(b.pending, it)
+	if b.busy {
+		b.mu.Unlock()
 		select {
-		case <-k.done:
-			return k.first, k.err
+		case <-it.done:
+			return it.out, it.err
 		case <-ctx.Done():
-			return false, ctx.Err()
+			var zero R
+			return zero, ctx.Err()
 		}
 	}
-	s.busy = true
-	for len(s.pending) > 0 {
-		batch := s.pending[:min(len(s.pending), maxSeenBatch)]
-		s.pending = s.pending[len(batch):]
-		s.mu.Unlock()
-		s.commit(ctx, batch, now(), expiresIn)
-		s.mu.Lock()
+	b.busy = true
+	for len(b.pending) > 0 {
+		items := b.pending[:min(len(b.pending), maxBatch)]
+		b.pending = b.pending[len(items):]
+		b.mu.Unlock()
+		b.run(ctx, items)
+		b.mu.Lock()
 	}
-	s.pending = nil
-	s.busy = false
-	s.mu.Unlock()
-	return k.first, k.err
+	b.pending = nil
+	b.busy = false
+	b.mu.Unlock()
+	return it.out, it.err
 }
 
-func (s *seenBatch) commit(ctx context.Context, batch []*seenKey, now time.Time, expiresIn time.Duration) {
-	keys := make([]string, len(batch))
-	for i, k := range batch {
-		keys[i] = k.key
+func (b *batch[T, R]) run(ctx context.Context, items []*batchItem[T, R]) {
+	in := make([]T, len(items))
+	for i, it := range items {
+		in[i] = it.in
 	}
-	firsts, err := s.st.RememberAll(ctx, keys, now, now.Add(expiresIn))
-	for i, k := range batch {
+	out, err := b.commit(ctx, in)
+	for i, it := range items {
 		if err == nil {
-			k.first = firsts[i]
+			it.out = out[i]
 		}
-		k.err = err
-		close(k.done)
+		it.err = err
+		close(it.done)
 	}
+}
+
+// seenBatch group-commits the delivery keys to remember (Store.RememberAll).
+func (b *Bot) seenBatch() *batch[string, bool] {
+	return &batch[string, bool]{commit: func(ctx context.Context, keys []string) ([]bool, error) {
+		now := b.now()
+		return b.d.Store.RememberAll(ctx, keys, now, now.Add(b.cfg.SeenFor))
+	}}
+}
+
+// queueBatch group-commits the outcomes to queue (Store.QueueOutcomes).
+func (b *Bot) queueBatch() *batch[PostRef, struct{}] {
+	return &batch[PostRef, struct{}]{commit: func(ctx context.Context, refs []PostRef) ([]struct{}, error) {
+		return make([]struct{}, len(refs)), b.d.Store.QueueOutcomes(ctx, refs, b.now())
+	}}
 }

@@ -39,14 +39,14 @@ func (s *batchStore) RememberAll(_ context.Context, keys []string, _, _ time.Tim
 func TestSeenGroupCommit(t *testing.T) {
 	t.Parallel()
 	st := &batchStore{entered: make(chan struct{}), release: make(chan struct{}), seen: map[string]bool{"event:E7": true}}
-	s := &seenBatch{st: st}
+	s := (&Bot{d: Deps{Store: st}, now: time.Now, cfg: Config{SeenFor: time.Hour}}).seenBatch()
 	ctx := context.Background()
 	got := make([]bool, 100)
 	var wg sync.WaitGroup
-	wg.Go(func() { got[0], _ = s.remember(ctx, "event:E0", time.Now, time.Hour) })
+	wg.Go(func() { got[0], _ = s.do(ctx, "event:E0") })
 	<-st.entered
 	for i := 1; i < 100; i++ {
-		wg.Go(func() { got[i], _ = s.remember(ctx, fmt.Sprintf("event:E%d", i), time.Now, time.Hour) })
+		wg.Go(func() { got[i], _ = s.do(ctx, fmt.Sprintf("event:E%d", i)) })
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for {

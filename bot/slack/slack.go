@@ -52,9 +52,6 @@ type Config struct {
 	// ThreadFor is how long after a post is due the thread that asked for
 	// it is remembered (default 7 days).
 	ThreadFor time.Duration
-	// Outcomes bounds the job outcomes being told at once; more are dropped
-	// (default 256).
-	Outcomes int
 	// Workers bounds the tasks run at once after acknowledgements (default
 	// 4096: most of a task waits on the model and Slack, not the CPU).
 	Workers int
@@ -115,9 +112,10 @@ type Bot struct {
 	now      func() time.Time
 	base     context.Context
 	wait     sync.WaitGroup
-	work     *pool // the work after acknowledgements
-	sorry    *pool // telling people their message was not taken
-	seen     *seenBatch
+	work     *pool                     // the work after acknowledgements
+	sorry    *pool                     // telling people their message was not taken
+	seen     *batch[string, bool]      // event ids to remember
+	queued   *batch[PostRef, struct{}] // outcomes to queue in the outbox
 	pace     *pacer
 	users    *userCache
 	handlers map[string]eventHandler
@@ -126,7 +124,8 @@ type Bot struct {
 
 	mu      sync.Mutex
 	clients map[string]*slack.Client // bot token → client
-	out     outcomes                 // guarded by mu, but for its slots
+	out     outcomes                 // guarded by mu
+	owner   string                   // this replica's name in the outbox's leases
 }
 
 // New returns the door. ctx bounds the work done after acknowledgements:
@@ -177,9 +176,6 @@ func New(ctx context.Context, cfg Config, d Deps) (*Bot, error) {
 	if cfg.ThreadFor <= 0 {
 		cfg.ThreadFor = 7 * 24 * time.Hour
 	}
-	if cfg.Outcomes <= 0 {
-		cfg.Outcomes = 256
-	}
 	if d.HTTP == nil {
 		d.HTTP = NewHTTPClient()
 	}
@@ -189,10 +185,10 @@ func New(ctx context.Context, cfg Config, d Deps) (*Bot, error) {
 	b := &Bot{
 		cfg: cfg, d: d, log: d.Log, now: d.Now, base: ctx,
 		pace: newPacer(cfg.MessageGap, d.Now), clients: map[string]*slack.Client{},
-		out: outcomes{slots: make(chan struct{}, cfg.Outcomes), asks: map[string]int{}, parked: map[string]map[string]bool{}},
+		out: outcomes{asks: map[string]int{}, parked: map[string]map[string]bool{}}, owner: newOwner(),
 	}
 	b.work, b.sorry = newPool(cfg.Workers, cfg.Queue), newPool(1, 64)
-	b.seen = &seenBatch{st: d.Store}
+	b.seen, b.queued = b.seenBatch(), b.queueBatch()
 	b.users = newUserCache(cfg.UserTTL, d.Now)
 	b.handlers = b.eventHandlers()
 	b.actions = b.actionHandlers()

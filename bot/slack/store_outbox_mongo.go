@@ -31,10 +31,19 @@ func idOf(workspaceID, postID string) bson.D {
 	return bson.D{{Key: "_id", Value: threadID(workspaceID, postID)}, {Key: "workspace_id", Value: workspaceID}}
 }
 
-// QueueOutcome bumps a pending record, else makes the record pending and
-// due now (creating it when new).
-func (s *mongoStore) QueueOutcome(ctx context.Context, workspaceID, postID string, now time.Time) error {
-	defer s.db.Observe("slack.queue_outcome")()
+// QueueOutcomes bumps each pending record, else makes the record pending
+// and due now (creating it when new).
+func (s *mongoStore) QueueOutcomes(ctx context.Context, posts []PostRef, now time.Time) error {
+	defer s.db.Observe("slack.queue_outcomes")()
+	for _, p := range posts {
+		if err := s.queueOutcome(ctx, p.WorkspaceID, p.PostID, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *mongoStore) queueOutcome(ctx context.Context, workspaceID, postID string, now time.Time) error {
 	expires := now.Add(pendingFor).UTC()
 	res, err := s.outbox().UpdateOne(ctx, append(idOf(workspaceID, postID), bson.E{Key: "pending", Value: true}),
 		bson.D{{Key: "$inc", Value: bson.D{{Key: "seq", Value: 1}}}, {Key: "$set", Value: bson.D{{Key: "expires_at", Value: expires}}}})
@@ -96,8 +105,17 @@ func (s *mongoStore) ClaimOutcomes(ctx context.Context, owner string, now time.T
 	return out, nil
 }
 
-func (s *mongoStore) FinishOutcome(ctx context.Context, o Outgoing, toldKey string, now time.Time) error {
-	defer s.db.Observe("slack.finish_outcome")()
+func (s *mongoStore) FinishOutcomes(ctx context.Context, done []Finished, now time.Time) error {
+	defer s.db.Observe("slack.finish_outcomes")()
+	for _, f := range done {
+		if err := s.finishOutcome(ctx, f.Outgoing, f.ToldKey, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *mongoStore) finishOutcome(ctx context.Context, o Outgoing, toldKey string, now time.Time) error {
 	set := bson.D{{Key: "owner", Value: ""}, {Key: "lease_until", Value: time.UnixMilli(0).UTC()}, {Key: "attempts", Value: 0}}
 	if toldKey != "" {
 		set = append(set, bson.E{Key: "told_key", Value: toldKey})

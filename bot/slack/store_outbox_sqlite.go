@@ -11,15 +11,28 @@ import (
 // pendingFor keeps an untold outcome's record from the cleanup job.
 const pendingFor = 30 * 24 * time.Hour
 
-func (s *sqliteStore) QueueOutcome(ctx context.Context, workspaceID, postID string, now time.Time) error {
-	defer s.db.Observe("slack.queue_outcome")()
-	_, err := s.db.SQL.ExecContext(ctx, `INSERT INTO slack_outbox (workspace_id, post_id, pending, seq, next_at, expires_at) VALUES (?, ?, 1, 1, ?, ?)
+func (s *sqliteStore) QueueOutcomes(ctx context.Context, posts []PostRef, now time.Time) error {
+	defer s.db.Observe("slack.queue_outcomes")()
+	tx, err := s.db.SQL.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("slack: queue %d outcomes: %w", len(posts), err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO slack_outbox (workspace_id, post_id, pending, seq, next_at, expires_at) VALUES (?, ?, 1, 1, ?, ?)
 		ON CONFLICT (workspace_id, post_id) DO UPDATE SET seq = seq + 1, expires_at = excluded.expires_at,
 		next_at = CASE WHEN pending = 1 THEN next_at ELSE excluded.next_at END,
-		attempts = CASE WHEN pending = 1 THEN attempts ELSE 0 END, pending = 1`,
-		workspaceID, postID, store.Millis(now), store.Millis(now.Add(pendingFor)))
+		attempts = CASE WHEN pending = 1 THEN attempts ELSE 0 END, pending = 1`)
 	if err != nil {
-		return fmt.Errorf("slack: queue outcome of post %s: %w", postID, err)
+		return fmt.Errorf("slack: queue %d outcomes: %w", len(posts), err)
+	}
+	defer stmt.Close()
+	for _, p := range posts {
+		if _, err := stmt.ExecContext(ctx, p.WorkspaceID, p.PostID, store.Millis(now), store.Millis(now.Add(pendingFor))); err != nil {
+			return fmt.Errorf("slack: queue outcome of post %s: %w", p.PostID, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("slack: queue %d outcomes: %w", len(posts), err)
 	}
 	return nil
 }
@@ -48,16 +61,30 @@ func (s *sqliteStore) ClaimOutcomes(ctx context.Context, owner string, now time.
 	return out, nil
 }
 
-func (s *sqliteStore) FinishOutcome(ctx context.Context, o Outgoing, toldKey string, now time.Time) error {
-	defer s.db.Observe("slack.finish_outcome")()
-	_, err := s.db.SQL.ExecContext(ctx, `UPDATE slack_outbox SET lease_until = 0, owner = '', attempts = 0,
+func (s *sqliteStore) FinishOutcomes(ctx context.Context, done []Finished, now time.Time) error {
+	defer s.db.Observe("slack.finish_outcomes")()
+	tx, err := s.db.SQL.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("slack: finish %d outcomes: %w", len(done), err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	stmt, err := tx.PrepareContext(ctx, `UPDATE slack_outbox SET lease_until = 0, owner = '', attempts = 0,
 		told_key = CASE WHEN ? = '' THEN told_key ELSE ? END,
 		pending = CASE WHEN seq = ? THEN 0 ELSE 1 END,
 		expires_at = CASE WHEN seq = ? THEN ? ELSE expires_at END
-		WHERE workspace_id = ? AND post_id = ?`,
-		toldKey, toldKey, o.Seq, o.Seq, store.Millis(now.Add(notifiedFor)), o.WorkspaceID, o.PostID)
+		WHERE workspace_id = ? AND post_id = ?`)
 	if err != nil {
-		return fmt.Errorf("slack: finish outcome of post %s: %w", o.PostID, err)
+		return fmt.Errorf("slack: finish %d outcomes: %w", len(done), err)
+	}
+	defer stmt.Close()
+	for _, f := range done {
+		_, err := stmt.ExecContext(ctx, f.ToldKey, f.ToldKey, f.Seq, f.Seq, store.Millis(now.Add(notifiedFor)), f.WorkspaceID, f.PostID)
+		if err != nil {
+			return fmt.Errorf("slack: finish outcome of post %s: %w", f.PostID, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("slack: finish %d outcomes: %w", len(done), err)
 	}
 	return nil
 }
