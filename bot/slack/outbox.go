@@ -172,6 +172,10 @@ func (b *Bot) tellOutcome(ctx context.Context, o Outgoing) (string, error) {
 	if !final || key == o.ToldKey {
 		return "", nil // the last delivery to settle queues it again; told already
 	}
+	told, err := b.d.Store.ToldKey(ctx, o.WorkspaceID, o.PostID) // a button may have shown it since the claim
+	if err != nil || told == key {
+		return "", err
+	}
 	th, err := b.d.Store.Thread(ctx, o.WorkspaceID, o.PostID, b.now())
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return "", err

@@ -43,6 +43,8 @@ type Outbox interface {
 	// RetryOutcome ends o's lease and makes it due again at at; count adds
 	// to its attempts (0: a postponement, not a failure).
 	RetryOutcome(ctx context.Context, o Outgoing, at time.Time, count int) error
+	// ToldKey is the final state of the post told last ("": none).
+	ToldKey(ctx context.Context, workspaceID, postID string) (string, error)
 	// MarkTold records that the post's final state key was shown already
 	// (by a button's own message): it is not told again.
 	MarkTold(ctx context.Context, workspaceID, postID, key string, now time.Time) error

@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -155,4 +156,14 @@ func (s *mongoStore) MarkTold(ctx context.Context, workspaceID, postID, key stri
 		return fmt.Errorf("slack: mark the outcome of post %s told: %w", postID, err)
 	}
 	return nil
+}
+
+func (s *mongoStore) ToldKey(ctx context.Context, workspaceID, postID string) (string, error) {
+	defer s.db.Observe("slack.told_key")()
+	var d outboxDoc
+	err := s.outbox().FindOne(ctx, idOf(workspaceID, postID)).Decode(&d)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return "", fmt.Errorf("slack: told outcome of post %s: %w", postID, err)
+	}
+	return d.ToldKey, nil
 }

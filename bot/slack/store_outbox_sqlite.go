@@ -109,3 +109,13 @@ func (s *sqliteStore) MarkTold(ctx context.Context, workspaceID, postID, key str
 	}
 	return nil
 }
+
+func (s *sqliteStore) ToldKey(ctx context.Context, workspaceID, postID string) (string, error) {
+	defer s.db.Observe("slack.told_key")()
+	var key string
+	err := s.db.SQLRead.QueryRowContext(ctx, `SELECT told_key FROM slack_outbox WHERE workspace_id = ? AND post_id = ?`, workspaceID, postID).Scan(&key)
+	if err != nil && !store.IsNoRows(err) {
+		return "", fmt.Errorf("slack: told outcome of post %s: %w", postID, err)
+	}
+	return key, nil
+}

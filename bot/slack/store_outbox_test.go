@@ -113,6 +113,11 @@ func outboxCases(t *testing.T, db *store.DB, st slack.Store, t0 time.Time) {
 		if err := st.MarkTold(ctx, "TO5", "P1", "k1", t0); err != nil { // a post never queued
 			t.Fatal(err)
 		}
+		for _, c := range []struct{ ws, want string }{{"TO5", "k1"}, {"TO4", "k9"}, {"TO0", ""}} {
+			if got, err := st.ToldKey(ctx, c.ws, "P1"); err != nil || got != c.want {
+				t.Fatalf("ToldKey(%s) = %q, %v; want %q", c.ws, got, err, c.want)
+			}
+		}
 		if got := claim(t, st, "a", t0.Add(time.Hour)); len(got) != 0 {
 			t.Fatalf("a told post was claimed: %+v", got)
 		}
