@@ -6,9 +6,10 @@ import (
 	"time"
 )
 
-// webAPIConns is how many connections to the Web API are kept open between
-// calls: enough for the door's workers in a burst, so calls reuse them
-// instead of opening (with the real Slack: a TLS handshake each) a new one.
+// webAPIConns bounds the connections to the Web API, open at once and kept
+// open between calls: in a burst, calls wait for one of them (as Slack's
+// own SDKs queue past their concurrency) instead of opening (with the real
+// Slack: a TLS handshake each) a new connection per call.
 const webAPIConns = 256
 
 // NewHTTPClient is the Web API client the door uses when Deps.HTTP is nil:
@@ -21,6 +22,7 @@ func NewHTTPClient() *http.Client {
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          webAPIConns,
 		MaxIdleConnsPerHost:   webAPIConns,
+		MaxConnsPerHost:       webAPIConns,
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ExpectContinueTimeout: time.Second,
