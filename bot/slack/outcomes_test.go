@@ -148,14 +148,15 @@ func outcomes(t *testing.T, want int, doors ...*bundle) []slackfake.Call {
 	return got
 }
 
-// at is a time just ahead, as /mm schedule takes it.
+// at is a time just ahead, as /mm schedule takes it: far enough ahead that
+// the command still finds it in the future on a busy machine.
 func at(d time.Duration) string { return time.Now().Add(d).UTC().Format(time.RFC3339Nano) }
 
 func TestScheduledOutcomeToldInItsChannel(t *testing.T) {
 	t.Parallel()
 	w := newJobWorld(t)
 	b := w.door(t, nil)
-	out := slashRun(t, b, "U1", `schedule "Launch day is here" to twitter `+at(300*time.Millisecond))
+	out := slashRun(t, b, "U1", `schedule "Launch day is here" to twitter `+at(2*time.Second))
 	if !strings.Contains(out, "Scheduled for") {
 		t.Fatalf("/mm schedule answered %q", out)
 	}
@@ -178,7 +179,9 @@ func TestFailedOutcomeHasReasonAndRetry(t *testing.T) {
 	w.sb.InjectFault(sandbox.Fault{Platform: "twitter", Method: http.MethodPost, Path: "/2/tweets", Status: http.StatusForbidden,
 		Body: `{"title":"Forbidden","detail":"You are not permitted to perform this action.","type":"about:blank","status":403}`, Times: 1})
 	b := w.door(t, nil)
-	slashRun(t, b, "U1", `schedule "Refused by X" to twitter `+at(300*time.Millisecond))
+	if out := slashRun(t, b, "U1", `schedule "Refused by X" to twitter `+at(2*time.Second)); !strings.Contains(out, "Scheduled for") {
+		t.Fatalf("/mm schedule answered %q", out)
+	}
 	got := outcomes(t, 1, b)
 	posts, _, err := w.svc.List(context.Background(), identity.Caller{WorkspaceID: team, UserID: "U1", Role: identity.Viewer}, 1, "")
 	if err != nil || len(posts) != 1 || posts[0].Targets[0].Status != publish.StatusFailed || posts[0].Targets[0].Error == "" {
@@ -212,7 +215,7 @@ func TestOneMessagePerPostAcrossDeliveriesAndReplicas(t *testing.T) {
 	w := newJobWorld(t)
 	b := w.door(t, nil)
 	replica := w.door(t, b, func(c *slack.Config, _ *slack.Deps) { c.NotifyChannel = dm })
-	slashRun(t, b, "U1", `schedule "Everywhere at once" to twitter,linkedin `+at(300*time.Millisecond))
+	slashRun(t, b, "U1", `schedule "Everywhere at once" to twitter,linkedin `+at(2*time.Second))
 	got := outcomes(t, 1, b, replica)
 	if got[0].Args.Get("channel") != channel {
 		t.Fatalf("told in %s, want the /mm channel %s", got[0].Args.Get("channel"), channel)
