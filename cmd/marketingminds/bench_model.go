@@ -81,7 +81,7 @@ func startOurs(ctx context.Context, o slackBenchOptions, apiURL string, port int
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, cfg, logOut) }()
+	go func() { done <- serve(ctx, cfg, io.Discard, logOut) }()
 	return func() error {
 		cancel()
 		err := <-done
