@@ -114,3 +114,26 @@ func TestOutcomeThreadGone(t *testing.T) {
 		}
 	}
 }
+
+// An outcome a crashed replica claimed and never told is told by another
+// replica's outbox once the lease has lapsed.
+func TestOutcomeOfCrashedReplicaIsTold(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t, func(c *slack.Config, d *slack.Deps) { c.NotifyChannel, d.Posts = channel, publishedPosts{} })
+	st := slack.NewStore(b.db)
+	long := time.Now().Add(-time.Hour)
+	if err := st.QueueOutcomes(ctx, []slack.PostRef{{WorkspaceID: team, PostID: "PC1"}}, long); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.ClaimOutcomes(ctx, "crashed", long, time.Minute, 10); err != nil || len(got) != 1 {
+		t.Fatalf("claim = %+v, %v", got, err)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { b.bot.RunOutbox(runCtx); close(done) }()
+	t.Cleanup(func() { stop(); <-done })
+	if got := outcomes(t, 1, b); postOf.FindStringSubmatch(got[0].Args.Get("text"))[1] != "PC1" {
+		t.Fatalf("told %+v", got[0].Args)
+	}
+}
