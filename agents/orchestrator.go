@@ -41,17 +41,32 @@ const (
 	ProgressFailed  = "failed"
 )
 
-// Sink is how a door watches a turn: streamed text, tool progress, approvals
-// to show as buttons. The orchestrator calls it from one goroutine at a time.
+// Sink is how a door watches a turn: streamed text, tool progress, each
+// tool's typed result as it comes, approvals to show as buttons. The
+// orchestrator calls it from one goroutine at a time.
 type Sink interface {
 	Delta(text string)
 	Progress(p Progress)
+	Result(r Result)
 	Approval(a Approval)
+}
+
+// Result is one tool call's answer in a turn, typed, for a door to render
+// (bot/present); the model was given the same value as compact JSON.
+type Result struct {
+	Tool string
+	// Value is what the tool returned ([]accounts.Account, publish.Outcome,
+	// analytics.BestTimes, ...), or a fault.Failure when the call failed.
+	Value any
 }
 
 // Reply is a turn's answer.
 type Reply struct {
+	// Text is what the model wrote. Empty when nobody wrote about the
+	// results (the offline planner): the door renders Results itself.
 	Text string
+	// Results are the turn's tool results, in the order they came.
+	Results []Result
 	// Approvals are the actions of this turn waiting for a person.
 	Approvals []Approval
 	// Steps is how many times the model was called.
@@ -103,12 +118,16 @@ type Config struct {
 	Sandbox bool
 	// MaxSteps bounds the model calls of one turn (default 8).
 	MaxSteps int
-	// StepTimeout bounds one model call (default 2 minutes); ToolTimeout
+	// StepTimeout bounds one model call, its retries included (default 6
+	// minutes: a reasoning model may think 2 before it streams); ToolTimeout
 	// one tool call (default 5 minutes).
 	StepTimeout time.Duration
 	ToolTimeout time.Duration
 	// Specialists are offered to the model as tools (see DefaultSpecialists).
 	Specialists []Specialist
+	// Retention reads how long a workspace keeps its conversations (the
+	// setting conversation_retention_days); nil: DefaultRetention.
+	Retention func(ctx context.Context, workspaceID string) (time.Duration, error)
 	// HistoryTokens is the budget of earlier messages sent to the model
 	// (default 6000, estimated at 4 characters a token).
 	HistoryTokens int
@@ -155,7 +174,7 @@ func New(cfg Config) (*Orchestrator, error) {
 		cfg.MaxSteps = 8
 	}
 	if cfg.StepTimeout <= 0 {
-		cfg.StepTimeout = 2 * time.Minute
+		cfg.StepTimeout = 6 * time.Minute
 	}
 	if cfg.ToolTimeout <= 0 {
 		cfg.ToolTimeout = 5 * time.Minute
@@ -266,6 +285,8 @@ func (o *Orchestrator) loop(ctx context.Context, key ConversationKey, c identity
 			msgs, said = append(msgs, r.msg), append(said, r.msg)
 			if r.approval != nil {
 				reply.Approvals = append(reply.Approvals, *r.approval)
+			} else {
+				reply.Results = append(reply.Results, r.result)
 			}
 		}
 		if err := ctx.Err(); err != nil {
@@ -276,7 +297,11 @@ func (o *Orchestrator) loop(ctx context.Context, key ConversationKey, c identity
 	reply.Text = fmt.Sprintf("I stopped after %d steps without finishing, to stay in bounds. "+
 		"Here is where things are; ask again with a narrower request if something is missing.", o.cfg.MaxSteps)
 	if len(reply.Approvals) > 0 {
-		reply.Text += fmt.Sprintf(" %d action(s) wait for approval.", len(reply.Approvals))
+		if n := len(reply.Approvals); n == 1 {
+			reply.Text += " 1 action waits for approval."
+		} else {
+			reply.Text += fmt.Sprintf(" %d actions wait for approval.", n)
+		}
 	}
 	said = append(said, llm.Message{Role: llm.RoleAssistant, Content: reply.Text})
 	return said, reply, ErrMaxSteps
@@ -433,6 +458,15 @@ func (l *lockedSink) Progress(p Progress) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.s.Progress(p)
+}
+
+func (l *lockedSink) Result(r Result) {
+	if l.s == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.s.Result(r)
 }
 
 func (l *lockedSink) Approval(a Approval) {

@@ -23,9 +23,12 @@ type accountIDArgs struct {
 	AccountID string `json:"account_id" jsonschema:"minLength=1"`
 }
 
-type connectResult struct {
-	AuthURL string `json:"auth_url"`
-	Message string `json:"message"`
+// ConnectResult is connect_account's answer: the link that connects an
+// account of Platform.
+type ConnectResult struct {
+	Platform platform.Name `json:"platform"`
+	AuthURL  string        `json:"auth_url"`
+	Message  string        `json:"message"`
 }
 
 func accountTools(cp Capabilities) []Tool {
@@ -42,17 +45,17 @@ func accountTools(cp Capabilities) []Tool {
 	}
 	return []Tool{
 		NewTool("connect_account", "Starts connecting a platform account: returns a link the person opens to grant access.",
-			func(ctx context.Context, c identity.Caller, a connectArgs) (connectResult, error) {
+			func(ctx context.Context, c identity.Caller, a connectArgs) (ConnectResult, error) {
 				p, err := platformOf(a.Platform)
 				if err != nil {
-					return connectResult{}, err
+					return ConnectResult{}, err
 				}
 				u, err := cp.Accounts.Connect(ctx, c, p, accounts.ReturnTo{})
 				if err != nil {
-					return connectResult{}, known(err)
+					return ConnectResult{}, known(err)
 				}
-				return connectResult{AuthURL: u, Message: fmt.Sprintf("Open this link to connect %s; the account appears once access is granted.", p.Label())}, nil
-			}),
+				return ConnectResult{Platform: p, AuthURL: u, Message: fmt.Sprintf("Open this link to connect %s; the account appears once access is granted.", p.Label())}, nil
+			}, Writes()),
 		NewTool("list_accounts", "Lists the workspace's connected accounts (of one platform when given), with their account_id and status.",
 			func(ctx context.Context, c identity.Caller, a listAccountsArgs) ([]accounts.Account, error) {
 				var p platform.Name
@@ -64,17 +67,17 @@ func accountTools(cp Capabilities) []Tool {
 				}
 				out, err := cp.Accounts.List(ctx, c, p)
 				return out, known(err)
-			}),
+			}, ReadOnly()),
 		NewTool("disconnect_account", "Disconnects an account: its tokens are revoked and scheduled posts to it will fail. Needs approval.",
 			func(ctx context.Context, c identity.Caller, a accountIDArgs) (accounts.Account, error) {
 				out, err := cp.Accounts.Disconnect(ctx, c, a.AccountID)
 				return out, known(err)
-			}, Mutating(), WithPreview(func(ctx context.Context, c identity.Caller, a accountIDArgs) (string, error) {
+			}, Mutating(), Destructive(), Idempotent(), OpenWorld(), WithPreview(func(ctx context.Context, c identity.Caller, a accountIDArgs) (string, error) {
 				acc, err := find(ctx, c, a.AccountID)
 				if err != nil {
 					return "", err
 				}
-				return fmt.Sprintf("Disconnect %s (account_id %s)", describeAccount(acc), acc.ID), nil
+				return fmt.Sprintf("Disconnect %s", describeAccount(acc)), nil
 			})),
 	}
 }
@@ -96,7 +99,7 @@ func memoryTools(cp Capabilities) []Tool {
 			func(ctx context.Context, c identity.Caller, a rememberArgs) (memory.Item, error) {
 				it, err := cp.Memory.Remember(ctx, c, memory.Note{Scope: memory.Scope(a.Scope), Key: a.Key, Value: a.Value})
 				return it, known(err)
-			}),
+			}, Writes(), Destructive(), Idempotent()), // the same key replaces the note
 		NewTool("recall", "Finds remembered notes whose topic or text contains query (all when empty).",
 			func(ctx context.Context, c identity.Caller, a recallArgs) ([]memory.Item, error) {
 				items, err := cp.Memory.Recall(ctx, c, memory.Scope(a.Scope), a.Query)
@@ -107,6 +110,6 @@ func memoryTools(cp Capabilities) []Tool {
 					items = []memory.Item{}
 				}
 				return items, nil
-			}),
+			}, ReadOnly()),
 	}
 }

@@ -14,6 +14,10 @@ import (
 	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
+// previewTime is how an approval's preview writes a time: in the zone the
+// time was read in (the person's), in words.
+const previewTime = "Mon 2 Jan 2006, 15:04 MST"
+
 // postArgs is a post as the model writes it.
 type postArgs struct {
 	Text       string            `json:"text" jsonschema:"minLength=1,description=The post's text."`
@@ -92,8 +96,15 @@ func request(a postArgs, accts []accounts.Account) (publish.Request, error) {
 	return req, nil
 }
 
-// draftReport is one platform's check of a draft.
-type draftReport struct {
+// DraftCheck is draft_post's answer: whether the draft passes everywhere,
+// and each platform's check.
+type DraftCheck struct {
+	OK        bool          `json:"ok"`
+	Platforms []DraftReport `json:"platforms"`
+}
+
+// DraftReport is one platform's check of a draft.
+type DraftReport struct {
 	Platform   string   `json:"platform"`
 	Characters int      `json:"characters"`
 	Limit      int      `json:"limit"`
@@ -102,14 +113,14 @@ type draftReport struct {
 }
 
 // check validates the post for each platform, as publishing will.
-func check(req publish.Request, platforms []platform.Name) []draftReport {
-	var out []draftReport
+func check(req publish.Request, platforms []platform.Name) []DraftReport {
+	var out []DraftReport
 	for _, p := range platforms {
 		body := platform.Post{Text: req.Text, Link: req.Link, ImageURLs: req.ImageURLs, VideoURL: req.VideoURL}
 		if v, ok := req.Variants[p]; ok && strings.TrimSpace(v) != "" {
 			body.Text = v
 		}
-		r := draftReport{Platform: p.Label(), Characters: len([]rune(body.Text)), OK: true}
+		r := DraftReport{Platform: p.Label(), Characters: len([]rune(body.Text)), OK: true}
 		switch p {
 		case platform.Twitter:
 			r.Characters, r.Limit = twitter.WeightedLength(body.Text), publish.DefaultLimits.XWeighted
@@ -168,8 +179,11 @@ func preview(ctx context.Context, cp Capabilities, c identity.Caller, a postArgs
 	if a.Link != "" {
 		fmt.Fprintf(&b, "\nLink: %s", a.Link)
 	}
-	if n := len(a.ImageURLs); n > 0 {
-		fmt.Fprintf(&b, "\n%d image(s)", n)
+	switch n := len(a.ImageURLs); {
+	case n == 1:
+		b.WriteString("\n1 image")
+	case n > 1:
+		fmt.Fprintf(&b, "\n%d images", n)
 	}
 	if a.VideoURL != "" {
 		fmt.Fprintf(&b, "\nVideo: %s", a.VideoURL)
@@ -178,8 +192,78 @@ func preview(ctx context.Context, cp Capabilities, c identity.Caller, a postArgs
 }
 
 type listArgs struct {
-	Status string `json:"status,omitempty" jsonschema:"description=Only posts in this state (published scheduled pending failed partial cancelled unconfirmed)."`
-	Limit  int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=50"`
+	Status   string `json:"status,omitempty" jsonschema:"enum=published,enum=scheduled,enum=pending,enum=publishing,enum=failed,enum=partial,enum=cancelled,enum=unconfirmed,description=Only posts in this state."`
+	Platform string `json:"platform,omitempty" jsonschema:"enum=facebook,enum=instagram,enum=twitter,enum=x,enum=linkedin,description=Only posts with a target on this platform."`
+	DateFrom string `json:"date_from,omitempty" jsonschema:"pattern=^[0-9]{4}-[0-9]{2}-[0-9]{2}$,description=Only posts scheduled (or sent) on or after this day (UTC)."`
+	DateTo   string `json:"date_to,omitempty" jsonschema:"pattern=^[0-9]{4}-[0-9]{2}-[0-9]{2}$,description=Only posts scheduled (or sent) on or before this day (UTC)."`
+	Limit    int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=50"`
+}
+
+// targetStatus is the target status a post in an overall status has at
+// least one of: the store filters by it, list_posts checks the rest.
+var targetStatus = map[string]publish.Status{
+	"published": publish.StatusPublished, "partial": publish.StatusPublished, "scheduled": publish.StatusPending,
+	"pending": publish.StatusPending, "publishing": publish.StatusPublishing, "failed": publish.StatusFailed,
+	"cancelled": publish.StatusCancelled, "unconfirmed": publish.StatusUnconfirmed,
+}
+
+// listPages bounds the pages list_posts reads to fill its limit when the
+// overall status is narrower than the store's target-status filter.
+const listPages = 20
+
+// listPosts lists the newest posts the store's filters select (target
+// status, platform, window), paging on until limit posts in the overall
+// status asked for are found.
+func listPosts(ctx context.Context, cp Capabilities, c identity.Caller, a listArgs) ([]publish.PostView, error) {
+	limit := a.Limit
+	if limit == 0 {
+		limit = 10
+	}
+	opts := []publish.ListOption{publish.WithStatus(targetStatus[a.Status])}
+	if a.Platform != "" {
+		p, err := platformOf(a.Platform)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, publish.OnPlatform(p))
+	}
+	var from, to time.Time
+	for _, d := range []struct {
+		field, v string
+		into     *time.Time
+		days     int
+	}{{"date_from", a.DateFrom, &from, 0}, {"date_to", a.DateTo, &to, 1}} {
+		if d.v == "" {
+			continue
+		}
+		t, err := time.Parse(time.DateOnly, d.v)
+		if err != nil {
+			return nil, Say(err, "%s %q is not a date like 2026-12-01", d.field, d.v)
+		}
+		*d.into = t.AddDate(0, 0, d.days)
+	}
+	opts = append(opts, publish.Between(from, to))
+	out := []publish.PostView{}
+	cursor := ""
+	for range listPages {
+		posts, next, err := cp.Posts.List(ctx, c, limit, cursor, opts...)
+		if err != nil {
+			return nil, known(err)
+		}
+		for _, p := range posts {
+			if a.Status == "" || p.Status == a.Status {
+				out = append(out, p)
+			}
+			if len(out) == limit {
+				return out, nil
+			}
+		}
+		if next == "" {
+			break
+		}
+		cursor = next
+	}
+	return out, nil
 }
 
 type postIDArgs struct {
@@ -189,7 +273,7 @@ type postIDArgs struct {
 func postTools(cp Capabilities) []Tool {
 	return []Tool{
 		NewTool("draft_post", "Checks a draft against each platform's rules (length, media) without sending anything; returns characters and problems per platform.",
-			func(ctx context.Context, c identity.Caller, a postArgs) (map[string]any, error) {
+			func(ctx context.Context, c identity.Caller, a postArgs) (DraftCheck, error) {
 				var ps []platform.Name
 				var req publish.Request
 				var err error
@@ -204,12 +288,12 @@ func postTools(cp Capabilities) []Tool {
 					}
 				}
 				if err != nil {
-					return nil, err
+					return DraftCheck{}, err
 				}
 				reports := check(req, ps)
-				ok := !slices.ContainsFunc(reports, func(r draftReport) bool { return !r.OK })
-				return map[string]any{"ok": ok, "platforms": reports}, nil
-			}),
+				ok := !slices.ContainsFunc(reports, func(r DraftReport) bool { return !r.OK })
+				return DraftCheck{OK: ok, Platforms: reports}, nil
+			}, ReadOnly()),
 		NewTool("publish_post", "Publishes a post now to the platforms or accounts given. Needs approval.",
 			func(ctx context.Context, c identity.Caller, a postArgs) (publish.Outcome, error) {
 				accts, err := targets(ctx, cp, c, a)
@@ -222,64 +306,50 @@ func postTools(cp Capabilities) []Tool {
 				}
 				out, err := cp.Posts.PublishNow(ctx, c, req)
 				return out, known(err)
-			}, Mutating(), WithPreview(func(ctx context.Context, c identity.Caller, a postArgs) (string, error) {
+			}, Mutating(), OpenWorld(), WithPreview(func(ctx context.Context, c identity.Caller, a postArgs) (string, error) {
 				return preview(ctx, cp, c, a, "Publish now")
 			})),
-		NewTool("schedule_post", "Schedules a post for a time to the platforms or accounts given. Needs approval.",
-			func(ctx context.Context, c identity.Caller, a scheduleArgs) (publish.Scheduled, error) {
+		NewTool("schedule_post", "Schedules a post for a time to the platforms or accounts given; answers the scheduled post. Needs approval.",
+			func(ctx context.Context, c identity.Caller, a scheduleArgs) (publish.PostView, error) {
 				at, err := cp.Posts.ParseTime(ctx, c, a.Time)
 				if err != nil {
-					return publish.Scheduled{}, known(err)
+					return publish.PostView{}, known(err)
 				}
 				accts, err := targets(ctx, cp, c, a.postArgs)
 				if err != nil {
-					return publish.Scheduled{}, err
+					return publish.PostView{}, err
 				}
 				req, err := request(a.postArgs, accts)
 				if err != nil {
-					return publish.Scheduled{}, err
+					return publish.PostView{}, err
 				}
 				out, err := cp.Posts.Schedule(ctx, c, req, at)
-				return out, known(err)
-			}, Mutating(), WithPreview(func(ctx context.Context, c identity.Caller, a scheduleArgs) (string, error) {
+				if err != nil {
+					return publish.PostView{}, known(err)
+				}
+				p, err := cp.Posts.Get(ctx, c, out.PostID)
+				return p, known(err)
+			}, Mutating(), OpenWorld(), WithPreview(func(ctx context.Context, c identity.Caller, a scheduleArgs) (string, error) {
 				at, err := cp.Posts.ParseTime(ctx, c, a.Time)
 				if err != nil {
 					return "", known(err)
 				}
-				return preview(ctx, cp, c, a.postArgs, "Schedule for "+at.Format(time.RFC3339))
+				return preview(ctx, cp, c, a.postArgs, "Schedule for "+at.Format(previewTime))
 			})),
-		NewTool("list_posts", "Lists the workspace's latest posts with each target's status.",
+		NewTool("list_posts", "Lists the workspace's latest posts with each target's status, of a state, platform or days when given.",
 			func(ctx context.Context, c identity.Caller, a listArgs) ([]publish.PostView, error) {
-				limit := a.Limit
-				if limit == 0 {
-					limit = 10
-				}
-				fetch := limit
-				if a.Status != "" {
-					fetch = 100
-				}
-				posts, _, err := cp.Posts.List(ctx, c, fetch, "")
-				if err != nil {
-					return nil, known(err)
-				}
-				out := []publish.PostView{}
-				for _, p := range posts {
-					if (a.Status == "" || p.Status == a.Status) && len(out) < limit {
-						out = append(out, p)
-					}
-				}
-				return out, nil
-			}),
+				return listPosts(ctx, cp, c, a)
+			}, ReadOnly()),
 		NewTool("retry_post", "Sends a post's failed targets again. Needs approval.",
 			func(ctx context.Context, c identity.Caller, a postIDArgs) (publish.Outcome, error) {
 				out, err := cp.Posts.Retry(ctx, c, a.PostID)
 				return out, known(err)
-			}, Mutating(), WithPreview(func(ctx context.Context, c identity.Caller, a postIDArgs) (string, error) {
+			}, Mutating(), OpenWorld(), WithPreview(func(ctx context.Context, c identity.Caller, a postIDArgs) (string, error) {
 				p, err := cp.Posts.Get(ctx, c, a.PostID)
 				if err != nil {
 					return "", known(err)
 				}
-				return fmt.Sprintf("Retry the failed targets of post %s:\n“%s”", p.ID, p.Content.Text), nil
+				return fmt.Sprintf("Send the post again where it failed:\n“%s”", p.Content.Text), nil
 			})),
 	}
 }

@@ -108,9 +108,10 @@ type Config struct {
 	ReconcileTries int
 	// Backoff is the wait after the n-th failed send (default n² × 2 s).
 	Backoff func(n int) time.Duration
-	// Watchdog is how long after a publish-now its delivery job fires, to
-	// finish or reconcile what the request could not (default 10 min); it
-	// must exceed AttemptTimeout.
+	// Watchdog is how far ahead a publish-now (or retry) keeps each
+	// delivery's job while it sends inline, renewed every Watchdog/3, so the
+	// job fires within Watchdog of a crash to finish or reconcile what the
+	// request could not (default DefaultWatchdog, the scheduler's lease).
 	Watchdog time.Duration
 	// AttemptTimeout bounds one publish-now send (default 2 min).
 	AttemptTimeout time.Duration
@@ -125,6 +126,9 @@ type Config struct {
 	// Campaigns, when set, says whether a post's campaign_id names a
 	// marketing campaign of the caller's workspace.
 	Campaigns Campaigns
+	// MediaHosts checks media URLs' hosts when a post is made or edited
+	// (the media client); nil checks none.
+	MediaHosts MediaHosts
 }
 
 // Campaigns is the marketing campaigns a post may belong to.
@@ -187,8 +191,8 @@ func New(cfg Config) (*Service, error) {
 	if cfg.AttemptTimeout <= 0 {
 		cfg.AttemptTimeout = 2 * time.Minute
 	}
-	if cfg.Watchdog <= cfg.AttemptTimeout {
-		cfg.Watchdog = max(10*time.Minute, 2*cfg.AttemptTimeout)
+	if cfg.Watchdog <= 0 {
+		cfg.Watchdog = DefaultWatchdog
 	}
 	lim := DefaultLimits
 	if cfg.Limits != nil {
@@ -236,6 +240,9 @@ func (s *Service) prepare(ctx context.Context, c identity.Caller, req Request, r
 		if !isSocial(name) {
 			return prepared{}, &ValidationError{Problems: []Problem{{Field: "variants", Message: fmt.Sprintf("variants: unknown platform %s", limit.Quote(string(name)))}}}
 		}
+	}
+	if ps := s.checkMedia(ctx, req.Content); len(ps) > 0 {
+		return prepared{}, &ValidationError{Problems: ps}
 	}
 	var problems []Problem
 	var invalid []Result
@@ -378,7 +385,7 @@ func (s *Service) Schedule(ctx context.Context, c identity.Caller, req Request, 
 	}
 	at = at.UTC()
 	if !at.After(s.now()) {
-		return Scheduled{}, fmt.Errorf("%w: %s is in the past; pick a time from now on", ErrInvalid, at.Format(time.RFC3339))
+		return Scheduled{}, fmt.Errorf("%w: %s is in the past; pick a time from now on", ErrInvalid, at.Format("Mon 2 Jan 2006, 15:04 MST"))
 	}
 	pr, err := s.prepare(ctx, c, req, at, true)
 	if err != nil {
@@ -394,6 +401,8 @@ func (s *Service) Schedule(ctx context.Context, c identity.Caller, req Request, 
 // runNow sends ds concurrently (at most Concurrency at a time) and hands
 // whatever must wait to the deliveries' jobs.
 func (s *Service) runNow(ctx context.Context, ds []Delivery) {
+	k := s.keep(ctx, ds)
+	defer k.close()
 	sem := make(chan struct{}, s.cfg.Concurrency)
 	var wg sync.WaitGroup
 	for _, d := range ds {
@@ -405,6 +414,7 @@ func (s *Service) runNow(ctx context.Context, ds []Delivery) {
 			actx, cancel := context.WithTimeout(ctx, s.cfg.AttemptTimeout)
 			defer cancel()
 			err := s.Deliver(actx, d.WorkspaceID, d.ID, false)
+			k.release(d.ID)
 			s.handOver(context.WithoutCancel(ctx), d, err)
 		}(d)
 	}
@@ -445,7 +455,7 @@ func (s *Service) outcome(ctx context.Context, workspaceID, postID string, extra
 	out := Outcome{Success: len(extra) == 0 && len(p.Targets) > 0, PostID: p.ID, Results: []Result{}}
 	for _, d := range p.Targets {
 		out.Results = append(out.Results, Result{AccountID: d.AccountID, Platform: d.Platform, Status: d.Status,
-			PlatformPostID: d.PlatformPostID, URL: d.URL, Error: d.LastError})
+			PlatformPostID: d.PlatformPostID, URL: d.URL, Error: d.LastError, Failure: d.Failure})
 		if d.Status != StatusPublished {
 			out.Success = false
 		}

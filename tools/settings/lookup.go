@@ -31,6 +31,16 @@ func (s *Service) Location(ctx context.Context, workspaceID string) (*time.Locat
 	return e.loc, nil
 }
 
+// ConversationRetention is how long workspaceID keeps the assistant's
+// conversations (cached like Lookup).
+func (s *Service) ConversationRetention(ctx context.Context, workspaceID string) (time.Duration, error) {
+	e, err := s.entry(ctx, workspaceID)
+	if err != nil {
+		return 0, err
+	}
+	return time.Duration(e.s.ConversationRetentionDays) * 24 * time.Hour, nil
+}
+
 func (s *Service) entry(ctx context.Context, workspaceID string) (cached, error) {
 	now := s.now()
 	s.mu.Lock()
@@ -58,4 +68,19 @@ func (s *Service) remember(st Settings) (cached, error) {
 	s.cache[st.WorkspaceID] = e
 	s.mu.Unlock()
 	return e, nil
+}
+
+// Digests lists the settings of every workspace whose weekly digest is on
+// and has a channel to go to (the digest job's round), for the system's
+// own use.
+func (s *Service) Digests(ctx context.Context) ([]Settings, error) {
+	rs, err := s.store.Digests(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("settings: digests: %w", err)
+	}
+	out := make([]Settings, len(rs))
+	for i, r := range rs {
+		out[i] = settingsOf(r.WorkspaceID, r, true)
+	}
+	return out, nil
 }

@@ -26,8 +26,12 @@ type Record struct {
 	NotificationChannel string
 	TimeZone            string
 	DefaultRole         string
-	UpdatedBy           string
-	UpdatedAt           time.Time
+	DigestChannel       string
+	WeeklyDigest        string // "" (on), "on" or "off"
+	// ConversationRetentionDays: 0 means the default.
+	ConversationRetentionDays int
+	UpdatedBy                 string
+	UpdatedAt                 time.Time
 }
 
 // Store is the settings' persistence, on SQLite and MongoDB.
@@ -39,6 +43,10 @@ type Store interface {
 	// leaves the others as they are, in one write, creating the record when
 	// there is none; it returns the record as stored.
 	Apply(ctx context.Context, workspaceID string, p Patch, by string, at time.Time) (Record, error)
+	// Digests lists, across workspaces, the records whose weekly digest
+	// is not off and that name a channel for it (a digest or a
+	// notification channel), by workspace id.
+	Digests(ctx context.Context) ([]Record, error)
 }
 
 // NewStore returns the Store of db's backend.

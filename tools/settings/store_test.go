@@ -40,6 +40,18 @@ func TestStoreConformance(t *testing.T) {
 		if r, err = st.Apply(ctx, "T1", Patch{NotificationChannel: ptr("")}, "U2", at.Add(2*time.Minute)); err != nil || r.NotificationChannel != "" || r.ApprovalPolicy != "never" {
 			t.Fatalf("reset channel = %+v, %v", r, err)
 		}
+		// The retention is kept apart from the other fields; 0 resets it.
+		days := 30
+		if r, err = st.Apply(ctx, "T1", Patch{ConversationRetentionDays: &days}, "U2", at.Add(3*time.Minute)); err != nil || r.ConversationRetentionDays != 30 || r.ApprovalPolicy != "never" {
+			t.Fatalf("retention = %+v, %v", r, err)
+		}
+		if r, err = st.Apply(ctx, "T1", Patch{TimeZone: ptr("UTC")}, "U2", at.Add(4*time.Minute)); err != nil || r.ConversationRetentionDays != 30 {
+			t.Fatalf("another field changed the retention: %+v, %v", r, err)
+		}
+		zero := 0
+		if r, err = st.Apply(ctx, "T1", Patch{ConversationRetentionDays: &zero}, "U2", at.Add(5*time.Minute)); err != nil || r.ConversationRetentionDays != 0 || r.TimeZone != "UTC" {
+			t.Fatalf("reset retention = %+v, %v", r, err)
+		}
 		got, found, err := st.Get(ctx, "T1")
 		if err != nil || !found || got != r {
 			t.Fatalf("get = %+v found=%v %v; want %+v", got, found, err, r)
@@ -53,6 +65,47 @@ func TestStoreConformance(t *testing.T) {
 		}
 		if got, _, _ := st.Get(ctx, "T1"); got.ApprovalPolicy != "never" {
 			t.Fatalf("T2's save changed T1: %+v", got)
+		}
+	})
+}
+
+func TestStoreDigests(t *testing.T) {
+	storetest.Run(t, []store.Schema{Schema}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		st := NewStore(db)
+		at := store.Trunc(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+		on, off := true, false
+		for ws, p := range map[string]Patch{
+			"T1": {NotificationChannel: ptr("C0000001")},                                 // on by default, to the notifications
+			"T2": {DigestChannel: ptr("C0000002"), WeeklyDigest: &on},                    // its own channel
+			"T3": {NotificationChannel: ptr("C0000003"), WeeklyDigest: &off},             // switched off
+			"T4": {TimeZone: ptr("Europe/Paris")},                                        // nowhere to go
+			"T5": {DigestChannel: ptr("C0000005"), NotificationChannel: ptr("C0000006")}, // both
+		} {
+			if _, err := st.Apply(ctx, ws, p, "U1", at); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rs, err := st.Digests(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range rs {
+			got = append(got, r.WorkspaceID+":"+r.DigestChannel+":"+r.WeeklyDigest)
+		}
+		want := []string{"T1::", "T2:C0000002:on", "T5:C0000005:"}
+		if len(got) != len(want) {
+			t.Fatalf("digests = %v; want %v", got, want)
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("digests = %v; want %v", got, want)
+			}
+		}
+		// Switching it back on keeps the channel.
+		if r, err := st.Apply(ctx, "T3", Patch{WeeklyDigest: &on}, "U1", at); err != nil || r.WeeklyDigest != "on" || r.NotificationChannel != "C0000003" {
+			t.Fatalf("switch on = %+v, %v", r, err)
 		}
 	})
 }
