@@ -65,5 +65,10 @@ func (b *Bot) runCommand(ctx context.Context, cmd slack.SlashCommand, text strin
 		b.log.Error().Err(err).Msg("slack: /mm: who is asking")
 		return &slack.WebhookMessage{Text: "I could not tell who you are in this workspace; please try again."}
 	}
-	return &slack.WebhookMessage{Text: b.slash(ctx, c, cmd.ChannelID, text)}
+	out := b.slash(ctx, c, b.env(ctx, api, c), cmd.ChannelID, text)
+	msg := &slack.WebhookMessage{Text: out.Text}
+	if len(out.Blocks) > 0 {
+		msg.Blocks = &slack.Blocks{BlockSet: out.Blocks}
+	}
+	return msg
 }

@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/slack-go/slack"
@@ -21,6 +22,7 @@ func (b *Bot) actionHandlers() map[string]actionHandler {
 		actRetry:     b.retryAction,
 		actAnyway:    b.anywayAction,
 		actReconnect: b.reconnectAction,
+		actCancel:    b.cancelAction,
 	}
 }
 
@@ -96,4 +98,19 @@ func (b *Bot) interact(ic slack.InteractionCallback) any {
 		})
 	}
 	return nil
+}
+
+// cancelAction cancels a scheduled post (or a job) as the clicker and
+// answers in the thread.
+func (b *Bot) cancelAction(ctx context.Context, a action) {
+	res, err := b.cancel(ctx, a.caller, a.id)
+	var say *sayError
+	switch {
+	case errors.As(err, &say):
+		b.ephemeral(ctx, a, say.words)
+	case err != nil:
+		b.ephemeralCard(ctx, a, b.failed(err))
+	default:
+		b.answer(ctx, a, res)
+	}
 }

@@ -69,7 +69,7 @@ func outcomeOf(p publish.PostView) (publish.Outcome, string, bool) {
 		}
 		o.Success = o.Success && t.Status == publish.StatusPublished
 		o.Results = append(o.Results, publish.Result{AccountID: t.AccountID, Platform: t.Platform, Status: t.Status,
-			PlatformPostID: t.PlatformPostID, URL: t.URL, Error: t.Error})
+			PlatformPostID: t.PlatformPostID, URL: t.URL, Error: t.Error, Failure: t.Failure})
 	}
 	return o, hex.EncodeToString(h.Sum(nil))[:16], len(o.Results) > 0
 }

@@ -157,7 +157,7 @@ func TestScheduledOutcomeToldInItsChannel(t *testing.T) {
 	w := newJobWorld(t)
 	b := w.door(t, nil)
 	out := slashRun(t, b, "U1", `schedule "Launch day is here" to twitter `+at(2*time.Second))
-	if !strings.Contains(out, "Scheduled for") {
+	if !strings.Contains(out, "Scheduled for") || !strings.Contains(out, "On X: “Launch day is here”") {
 		t.Fatalf("/mm schedule answered %q", out)
 	}
 	got := outcomes(t, 1, b)
@@ -188,7 +188,7 @@ func TestFailedOutcomeHasReasonAndRetry(t *testing.T) {
 		t.Fatalf("posts = %+v, %v", posts, err)
 	}
 	blocks := got[0].Args.Get("blocks")
-	for _, want := range []string{posts[0].Targets[0].Error, `"mm_retry"`, `"` + posts[0].ID + `"`} {
+	for _, want := range []string{"X refused the post: “You are not permitted to perform this action”", `"mm_retry"`, `"` + posts[0].ID + `"`} {
 		if !strings.Contains(blocks, want) {
 			t.Fatalf("failed outcome lacks %s: %s", want, blocks)
 		}
@@ -199,7 +199,7 @@ func TestFailedOutcomeHasReasonAndRetry(t *testing.T) {
 	b.signed(t, "/slack/interactivity", clickValue("U1", "mm_retry", posts[0].ID, got[0].TS()))
 	b.bot.Wait()
 	updates := b.fake.Calls("chat.update")
-	if len(updates) != 1 || !strings.Contains(updates[0].Args.Get("text"), "Retried by <@U1>") || !strings.Contains(updates[0].Args.Get("text"), "|published>") {
+	if len(updates) != 1 || !strings.Contains(updates[0].Args.Get("text"), "Retried by <@U1>") || !strings.Contains(updates[0].Args.Get("blocks"), "|View the post") {
 		t.Fatalf("updates = %+v", updates)
 	}
 	if p, err := w.svc.Get(context.Background(), identity.Caller{WorkspaceID: team, UserID: "U1", Role: identity.Viewer}, posts[0].ID); err != nil || p.Status != "published" {
@@ -221,8 +221,8 @@ func TestOneMessagePerPostAcrossDeliveriesAndReplicas(t *testing.T) {
 		t.Fatalf("told in %s, want the /mm channel %s", got[0].Args.Get("channel"), channel)
 	}
 	// X refuses the same text twice: one target is published, the other failed.
-	text := got[0].Args.Get("text")
-	if strings.Count(text, "twitter: ") != 2 || strings.Count(text, "|published>") != 1 || !strings.Contains(text, "duplicate") {
+	text := got[0].Args.Get("blocks")
+	if strings.Count(text, "• *X* ") != 2 || strings.Count(text, "|View the post") != 1 || !strings.Contains(text, "duplicate") {
 		t.Fatalf("outcome should name both targets, one published and one refused as a duplicate: %s", text)
 	}
 }
@@ -299,7 +299,7 @@ func TestApprovedPostOutcomeToldInTheThread(t *testing.T) {
 	b.signed(t, "/slack/interactivity", click("U1", "mm_approve", "1700000200.000100"))
 	b.bot.Wait()
 	got := outcomes(t, 1, b)
-	if got[0].Args.Get("channel") != channel || got[0].Args.Get("thread_ts") != askThread || !strings.Contains(got[0].Args.Get("text"), "|published>") {
+	if got[0].Args.Get("channel") != channel || got[0].Args.Get("thread_ts") != askThread || !strings.Contains(got[0].Args.Get("blocks"), "|View the post") {
 		t.Fatalf("told %+v, want a published outcome in thread %s of %s", got[0].Args, askThread, channel)
 	}
 }

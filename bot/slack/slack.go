@@ -21,6 +21,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/marketingminds/marketingminds/agents/intent"
+	"github.com/marketingminds/marketingminds/bot/present"
 	"github.com/marketingminds/marketingminds/integrations/oauth"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/settings"
@@ -121,6 +122,7 @@ type Bot struct {
 	handlers map[string]eventHandler
 	actions  map[string]actionHandler
 	slashes  map[intent.Kind]slashRunner
+	present  *present.Registry
 
 	mu      sync.Mutex
 	clients map[string]*slack.Client // bot token → client
@@ -184,7 +186,7 @@ func New(ctx context.Context, cfg Config, d Deps) (*Bot, error) {
 	}
 	b := &Bot{
 		cfg: cfg, d: d, log: d.Log, now: d.Now, base: ctx,
-		pace: newPacer(cfg.MessageGap, d.Now), clients: map[string]*slack.Client{},
+		pace: newPacer(cfg.MessageGap, d.Now), clients: map[string]*slack.Client{}, present: present.New(),
 		out: outcomes{asks: map[string]int{}, parked: map[string]map[string]bool{}}, owner: newOwner(),
 	}
 	b.work, b.sorry = newPool(cfg.Workers, cfg.Queue), newPool(1, 64)

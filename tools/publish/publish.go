@@ -167,7 +167,7 @@ var (
 	ErrDuplicate = errors.New("publish: duplicate post")
 	// ErrInvalid wraps bad arguments that are not content problems (a time
 	// in the past, a bad cursor).
-	ErrInvalid = errors.New("publish: invalid request")
+	ErrInvalid error = &kindError{kind: fk.Validation, err: errors.New("publish: invalid request")}
 	// ErrUnknownAccount is what an Accounts implementation returns for an
 	// account that is not in the workspace.
 	ErrUnknownAccount = errors.New("publish: unknown account")

@@ -385,7 +385,7 @@ func (s *Service) Schedule(ctx context.Context, c identity.Caller, req Request, 
 	}
 	at = at.UTC()
 	if !at.After(s.now()) {
-		return Scheduled{}, fmt.Errorf("%w: %s is in the past; pick a time from now on", ErrInvalid, at.Format(time.RFC3339))
+		return Scheduled{}, fmt.Errorf("%w: %s is in the past; pick a time from now on", ErrInvalid, at.Format("Mon 2 Jan 2006, 15:04 MST"))
 	}
 	pr, err := s.prepare(ctx, c, req, at, true)
 	if err != nil {
