@@ -57,7 +57,7 @@ func systemCaller(ws string) identity.Caller {
 // key of this final state (a retry that settles again is a new state) and
 // whether every delivery is final.
 func outcomeOf(p publish.PostView) (publish.Outcome, string, bool) {
-	o := publish.Outcome{PostID: p.ID, Success: true}
+	o := publish.Outcome{PostID: p.ID, Success: true, Text: p.Content.Text}
 	h := sha256.New()
 	for _, t := range p.Targets {
 		if !t.Status.Settled() {
