@@ -313,7 +313,7 @@ func (o *Orchestrator) complete(ctx context.Context, key ConversationKey, c iden
 	sctx, cancel := context.WithTimeout(ctx, o.cfg.StepTimeout)
 	defer cancel()
 	start := o.cfg.Now()
-	resp, err := o.cfg.Model.Stream(sctx, llm.Request{WorkspaceID: c.WorkspaceID, Messages: msgs, Tools: defs}, func(d llm.Delta) {
+	resp, err := o.cfg.Model.Stream(sctx, llm.Request{WorkspaceID: c.WorkspaceID, Role: string(c.Role), Messages: msgs, Tools: defs}, func(d llm.Delta) {
 		if d.Text != "" {
 			sink.Delta(d.Text)
 		}
