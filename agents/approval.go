@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/marketingminds/marketingminds/agents/llm"
 	"github.com/marketingminds/marketingminds/tools/fault"
@@ -124,8 +125,16 @@ func (o *Orchestrator) Approve(ctx context.Context, c identity.Caller, approvalI
 	return ApprovalResult{Approval: a, Result: res, Value: value, Text: text}, nil
 }
 
-// Reject drops a pending action, saying why, and tells the conversation.
+// MaxReasonChars is the longest reason a rejection keeps: it is stored,
+// shown in every door and told to the model.
+const MaxReasonChars = 1000
+
+// Reject drops a pending action, saying why (at most MaxReasonChars
+// characters, else ErrInvalid), and tells the conversation.
 func (o *Orchestrator) Reject(ctx context.Context, c identity.Caller, approvalID, reason string) (ApprovalResult, error) {
+	if n := utf8.RuneCountInString(reason); n > MaxReasonChars {
+		return ApprovalResult{}, fmt.Errorf("%w: the reason is %d characters long; say it in at most %d", ErrInvalid, n, MaxReasonChars)
+	}
 	if _, err := o.decider(ctx, c, approvalID); err != nil {
 		return ApprovalResult{}, err
 	}

@@ -33,13 +33,13 @@ func TestRunCarriesTypedResults(t *testing.T) {
 	t.Parallel()
 	count := NewTool("count", "Counts.", func(ctx context.Context, c identity.Caller, a countArgs) (counted, error) {
 		return counted{N: a.N}, nil
-	})
+	}, ReadOnly())
 	limited := NewTool("limited", "Is rate limited.", func(ctx context.Context, c identity.Caller, _ struct{}) (counted, error) {
 		return counted{}, fmt.Errorf("x: create post: %w", &platform.Error{Platform: platform.Twitter, Kind: platform.KindRateLimit, Message: "Too Many Requests"})
-	})
+	}, ReadOnly())
 	broken := NewTool("broken", "Breaks.", func(ctx context.Context, c identity.Caller, _ struct{}) (counted, error) {
 		return counted{}, errors.New("sql: database is locked")
-	})
+	}, ReadOnly())
 	var logs bytes.Buffer
 	m := &scripted{steps: []func(llm.Request) (llm.Response, error){call("count", `{"n":3}`, "limited", `{}`, "broken", `{}`), say("")}}
 	o, _ := newOrchestrator(t, m, []Tool{count, limited, broken}, func(c *Config) { c.Log = zerolog.New(&logs) })

@@ -130,7 +130,7 @@ func TestChatNumberedChoice(t *testing.T) {
 	var cancelled atomic.Value
 	jobs := agents.NewTool("list_jobs", "Lists jobs.", func(ctx context.Context, c identity.Caller, a jobsArgs) ([]agents.JobView, error) {
 		return []agents.JobView{{ID: "job_51ac", Type: "social.delivery", Status: schedule.StatusPending, RunAt: due}}, nil
-	})
+	}, agents.ReadOnly())
 	cancel := agents.NewTool("cancel_job", "Cancels a job.", func(ctx context.Context, c identity.Caller, a cancelArgs) (agents.CancelResult, error) {
 		cancelled.Store(a.ID)
 		return agents.CancelResult{Cancelled: "job", ID: a.ID, Status: schedule.StatusCancelled}, nil

@@ -57,8 +57,9 @@ type Server struct {
 
 // instructions tell an MCP client's model how the server behaves.
 const instructions = "Marketing Minds: publish, schedule and measure social media posts for one workspace. " +
-	"Tools that change things (publishing, scheduling, disconnecting, cancelling) do not act at once: they answer " +
-	"awaiting_approval with an approval_id, and a person approves them in Slack or the dashboard. Read-only tools answer directly."
+	"Tools that act in the team's name (publishing, scheduling, disconnecting, cancelling) do not act at once: they answer " +
+	"awaiting_approval with an approval_id, and a person approves them in Slack or the dashboard. Tools that only save a draft, " +
+	"a note or a connect link act at once; their annotations say they are not read-only. Read-only tools answer directly."
 
 // New builds the server; the HTTP side is built once and serves every caller.
 func New(cfg Config) (*Server, error) {
@@ -87,16 +88,23 @@ func (s *Server) build(caller who) *sdk.Server {
 			// Every list and resource depends on who asks (workspace, role).
 			SetCacheable: func(_ context.Context, _ sdk.Request, c *sdk.Cacheable) { c.CacheScope = "private" }})
 	for _, t := range s.tools {
-		destructive := t.SideEffect
 		srv.AddTool(&sdk.Tool{
-			Name: t.Name, Description: t.Description, InputSchema: t.Schema,
-			Annotations: &sdk.ToolAnnotations{ReadOnlyHint: !t.SideEffect, DestructiveHint: &destructive},
+			Name: t.Name, Description: t.Description, InputSchema: t.Schema, Annotations: annotations(t.Effects()),
 		}, s.toolHandler(t.Name, caller))
 	}
 	s.addResources(srv, caller)
 	s.addPrompts(srv, caller)
 	srv.AddReceivingMiddleware(readOnlyForViewers(caller))
 	return srv
+}
+
+// annotations are the MCP hints of what a tool declared it does.
+func annotations(e agents.Effects) *sdk.ToolAnnotations {
+	a := &sdk.ToolAnnotations{ReadOnlyHint: e.ReadOnly, IdempotentHint: e.Idempotent, OpenWorldHint: &e.OpenWorld}
+	if !e.ReadOnly {
+		a.DestructiveHint = &e.Destructive
+	}
+	return a
 }
 
 // toolHandler calls the tool through the registry's gate. Failures the

@@ -39,7 +39,7 @@ func newServer(t *testing.T) *Server {
 		return map[string]string{"text": a.Text, "by": c.UserID, "door": string(c.Door)}, nil
 	}
 	o, err := agents.New(agents.Config{Model: llm.Offline(), Store: agents.NewStore(storetest.Open(t, store.SQLite, agents.Schema)), Prompts: set,
-		Tools: []agents.Tool{agents.NewTool("note", "Notes the text.", note), agents.NewTool("send", "Sends the text.", note, agents.Mutating())},
+		Tools: []agents.Tool{agents.NewTool("note", "Notes the text.", note, agents.ReadOnly()), agents.NewTool("send", "Sends the text.", note, agents.Mutating())},
 		Log:   zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)

@@ -123,7 +123,12 @@ func (b *Bot) slash(ctx context.Context, c identity.Caller, env present.Env, cha
 	case errors.As(err, &ue):
 		return present.Slack{Text: fmt.Sprintf("%s\nUsage: `%s %s`", ue.Problem, Command, intent.Usage(ue.Kind))}
 	case err != nil:
-		return present.Slack{Text: "I do not know that command.\n" + helpText()}
+		var sb strings.Builder
+		sb.WriteString("I do not know that command. The closest:\n")
+		for _, s := range intent.ClosestCommands(text, 3) {
+			fmt.Fprintf(&sb, "• `%s %s`: %s\n", Command, s.Example, s.About)
+		}
+		return present.Slack{Text: sb.String() + "`" + Command + " help` lists them all."}
 	}
 	var out any
 	switch run := b.slashes[cmd.Kind]; {

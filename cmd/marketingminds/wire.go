@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -109,6 +110,22 @@ type adapters struct {
 		publish.Adapter
 	}
 	zoho *zoho.Client
+	// media fetches the media posts link to; publishing checks their hosts
+	// with it when a post is made.
+	media *safehttp.Client
+}
+
+// authorities is base's host:port ("" for none), the sandbox's own.
+func authorities(base string) []string {
+	u, err := url.Parse(base)
+	if base == "" || err != nil || u.Host == "" {
+		return nil
+	}
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	return []string{net.JoinHostPort(u.Hostname(), port)}
 }
 
 func newAdapters(cfg config, sandboxBase string) adapters {
@@ -117,9 +134,10 @@ func newAdapters(cfg config, sandboxBase string) adapters {
 	// The platforms speak HTTP/2, where calls to one host share a few
 	// connections (a custom DialContext turns it off unless forced); 64
 	// connections per host bound a fallback to HTTP/1.1. A sandbox is
-	// reached the same way: over h2c when it is an http:// one (the sandbox
-	// serves HTTP/1.1 and h2c), so what is measured against it is the
-	// platform's latency, not a connection cap.
+	// reached the same way: over h2c once an http:// one announced it (our
+	// sandbox serves HTTP/1.1 and h2c), so what is measured against it is
+	// the platform's latency, not a connection cap; anything else put at
+	// MM_SANDBOX_URL (a recording proxy, another mock) is spoken HTTP/1.1.
 	transport := &http.Transport{
 		Proxy:               http.ProxyFromEnvironment,
 		DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
@@ -130,13 +148,14 @@ func newAdapters(cfg config, sandboxBase string) adapters {
 		IdleConnTimeout:     90 * time.Second,
 		TLSHandshakeTimeout: 10 * time.Second,
 	}
-	if strings.HasPrefix(sandboxBase, "http://") {
-		transport.Protocols = sandbox.ClientProtocols()
-	}
 	httpClient := &http.Client{Timeout: 60 * time.Second, Transport: transport}
-	// Media people link to is fetched from the internet; only the sandbox
-	// serves it from a private address.
-	media := safehttp.New(safehttp.Options{AllowPrivate: sandboxed})
+	if strings.HasPrefix(sandboxBase, "http://") {
+		httpClient.Transport = sandbox.NewTransport(transport)
+	}
+	// Media people link to is fetched from the internet; in sandbox mode
+	// the sandbox serves it from its own address, the one private address
+	// allowed.
+	media := safehttp.New(safehttp.Options{Allow: authorities(sandboxBase)})
 	creds := func(id, secret, p string) (string, string, bool) {
 		if id != "" {
 			return id, secret, true
@@ -146,7 +165,7 @@ func newAdapters(cfg config, sandboxBase string) adapters {
 	a := adapters{social: map[platform.Name]interface {
 		accounts.Provider
 		publish.Adapter
-	}{}}
+	}{}, media: media}
 	if id, secret, ok := creds(cfg.FacebookAppID, cfg.FacebookAppSecret, "facebook"); ok {
 		a.social[platform.Facebook] = facebook.NewClient(httpClient, hosts, facebook.Config{ClientID: id, ClientSecret: secret})
 		a.social[platform.Instagram] = instagram.NewClient(httpClient, hosts, instagram.Config{ClientID: id, ClientSecret: secret})
@@ -228,7 +247,7 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	pub, err := publish.New(publish.Config{
 		Store: publish.NewStore(db), Accounts: publish.AccountsOf(acc), Adapters: publishers,
 		Jobs: publish.SchedulerJobs(sch), Log: log, UserLocation: userLocation,
-		Campaigns: campaignChecker{camp},
+		Campaigns: campaignChecker{camp}, MediaHosts: ad.media,
 		OnSettled: func(d publish.Delivery) {
 			feed.Settled(d)
 			if bot := door.Load(); bot != nil {
@@ -264,15 +283,14 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	if a.agents, err = a.agent(cfg, sandboxBase != "", log); err != nil {
 		return nil, err
 	}
-	if err := a.recurring(vault); err != nil {
+	if err := a.recurring(); err != nil {
 		return nil, err
 	}
 	return a, nil
 }
 
 // recurring registers the jobs that run once per tick across every replica.
-func (a *app) recurring(vault *oauth.Vault) error {
-	states := oauth.NewStates(a.db, vault, time.Now)
+func (a *app) recurring() error {
 	if err := a.scheduler.RegisterRecurring("token-refresh", refreshSpec, func(ctx context.Context) error {
 		_, err := a.accounts.RefreshAll(ctx, refreshWithin)
 		return err
@@ -291,14 +309,20 @@ func (a *app) recurring(vault *oauth.Vault) error {
 	}); err != nil {
 		return err
 	}
-	return a.scheduler.RegisterRecurring("cleanup", cleanupSpec, func(ctx context.Context) error {
-		now := time.Now()
-		_, serr := states.Purge(ctx, now)
-		_, kerr := a.publish.PurgeIdempotencyKeys(ctx)
-		_, lerr := a.sessions.Purge(ctx)
-		_, seenErr := slackbot.NewStore(a.db).PurgeSeen(ctx, now) // Slack deliveries remembered for dedupe, threads of posts, told outcomes
-		return errors.Join(serr, kerr, lerr, seenErr, a.scheduler.Cleanup(ctx))
-	})
+	return a.scheduler.RegisterRecurring("cleanup", cleanupSpec, a.cleanup)
+}
+
+// cleanup is the weekly cleanup job: expired OAuth states, idempotency
+// keys, sessions, Slack dedup records, conversations past each workspace's
+// retention, finished jobs and expired locks.
+func (a *app) cleanup(ctx context.Context) error {
+	now := time.Now()
+	_, serr := oauth.NewStates(a.db, a.vault, time.Now).Purge(ctx, now)
+	_, kerr := a.publish.PurgeIdempotencyKeys(ctx)
+	_, lerr := a.sessions.Purge(ctx)
+	_, seenErr := slackbot.NewStore(a.db).PurgeSeen(ctx, now) // Slack deliveries remembered for dedupe, threads of posts, told outcomes
+	_, cerr := a.agents.SweepConversations(ctx)               // each workspace's conversation_retention_days
+	return errors.Join(serr, kerr, lerr, seenErr, cerr, a.scheduler.Cleanup(ctx))
 }
 
 // httpDeps is what the HTTP sidecar needs of the app.

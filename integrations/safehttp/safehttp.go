@@ -15,15 +15,24 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strings"
 	"syscall"
 	"time"
 )
 
 // Options tune a client.
 type Options struct {
-	// AllowPrivate lets the client reach loopback and private addresses. Only
-	// the sandbox (which serves media from localhost) turns it on.
+	// AllowPrivate lets the client reach every loopback and private address
+	// (tests of the adapters).
 	AllowPrivate bool
+	// Allow are the only authorities ("host:port", as URLs spell them)
+	// the client may reach whatever they resolve to: in sandbox mode, the
+	// sandbox's own (it serves media from there), and no private address
+	// besides.
+	Allow []string
+	// Resolver resolves host names, for CheckHost and for every dial
+	// (default net.DefaultResolver); tests inject one.
+	Resolver Resolver
 	// Timeout bounds a whole fetch; default 60 s.
 	Timeout time.Duration
 	// MaxBytes bounds a body; default 512 MiB (the largest X video).
@@ -33,13 +42,22 @@ type Options struct {
 // ErrBlocked is returned for a URL the client refuses to fetch.
 var ErrBlocked = errors.New("address not allowed")
 
+// ErrUnresolved is returned for a host name that does not resolve.
+var ErrUnresolved = errors.New("host name does not resolve")
+
 // ErrTooLarge is returned when a body is larger than MaxBytes.
 var ErrTooLarge = errors.New("media too large")
+
+// Resolver resolves a host name (*net.Resolver).
+type Resolver interface {
+	LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error)
+}
 
 // Client fetches untrusted URLs.
 type Client struct {
 	http     *http.Client
 	maxBytes int64
+	guard    guard
 }
 
 // New returns a Client with opts.
@@ -50,25 +68,24 @@ func New(opts Options) *Client {
 	if opts.MaxBytes == 0 {
 		opts.MaxBytes = 512 << 20
 	}
-	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
-	if !opts.AllowPrivate {
-		dialer.Control = func(_, address string, _ syscall.RawConn) error {
-			host, _, err := net.SplitHostPort(address)
-			if err != nil {
-				return err
-			}
-			ip, err := netip.ParseAddr(host)
-			if err != nil {
-				return fmt.Errorf("%w: %s", ErrBlocked, host)
-			}
-			if !Public(ip) {
-				return fmt.Errorf("%w: %s is not a public address", ErrBlocked, ip)
-			}
-			return nil
+	if opts.Resolver == nil {
+		opts.Resolver = net.DefaultResolver
+	}
+	g := guard{allowPrivate: opts.AllowPrivate, resolver: opts.Resolver}
+	for _, a := range opts.Allow {
+		g.allow = append(g.allow, strings.ToLower(a))
+	}
+	open := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+	checked := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+	checked.Control = func(_, address string, _ syscall.RawConn) error {
+		ap, err := netip.ParseAddrPort(address)
+		if err != nil {
+			return fmt.Errorf("%w: %s", ErrBlocked, address)
 		}
+		return g.check(ap)
 	}
 	transport := &http.Transport{
-		DialContext:           dialer.DialContext,
+		DialContext:           g.dialContext(open, checked),
 		TLSHandshakeTimeout:   10 * time.Second,
 		ResponseHeaderTimeout: 30 * time.Second,
 		MaxIdleConnsPerHost:   4,
@@ -76,6 +93,7 @@ func New(opts Options) *Client {
 	}
 	return &Client{
 		maxBytes: opts.MaxBytes,
+		guard:    g,
 		http: &http.Client{
 			Transport: transport,
 			Timeout:   opts.Timeout,

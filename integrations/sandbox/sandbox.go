@@ -124,6 +124,7 @@ func (s *Sandbox) routes() {
 
 // ServeHTTP counts the call, applies any matching fault, then serves it.
 func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	announceH2C(w, r)
 	if !strings.HasPrefix(r.URL.Path, "/_sandbox/") {
 		s.mu.Lock()
 		s.calls[r.Method+" "+r.URL.Path]++

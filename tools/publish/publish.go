@@ -21,6 +21,7 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	fk "github.com/marketingminds/marketingminds/tools/fault"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/limit"
 )
 
 // Status is where a delivery (one post to one account) is.
@@ -184,22 +185,24 @@ type Problem struct {
 type ValidationError struct{ Problems []Problem }
 
 func (e *ValidationError) Error() string {
-	msgs := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
+	kept, more := limit.First(e.Problems)
+	msgs := make([]string, len(kept))
+	for i, p := range kept {
 		msgs[i] = p.Message
 	}
-	return "publish: invalid post: " + strings.Join(msgs, "; ")
+	return "publish: invalid post: " + limit.Join(msgs, more)
 }
 
 // DuplicateError names the targets that got the same text within 24 h.
 type DuplicateError struct{ Problems []Problem }
 
 func (e *DuplicateError) Error() string {
-	msgs := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
+	kept, more := limit.First(e.Problems)
+	msgs := make([]string, len(kept))
+	for i, p := range kept {
 		msgs[i] = p.Message
 	}
-	return "publish: " + strings.Join(msgs, "; ")
+	return "publish: " + limit.Join(msgs, more)
 }
 
 // FaultKind says a duplicate is a duplicate (tools/fault).
