@@ -152,14 +152,15 @@ func (p *parser) after(marks ...string) string {
 
 // timeSkip are the words of a request to reschedule that are not part of
 // the time.
-var timeSkip = setOf("we", "i", "us", "let", "there", "as", "well", "again", "it", "that", "this", "them", "last", "previous", "one", "post", "schedule", "queue", "send",
+var timeSkip = setOf("we", "i", "us", "let", "there", "as", "well", "again", "share", "tweet", "drop", "it", "that", "this", "them", "last", "previous", "one", "post", "schedule", "queue", "send",
 	"move", "push", "can", "you", "could", "would", "please", "actually", "instead", "let's", "lets", "do", "to", "the",
 	"for", "at", "on", "a", "and", ",", "then", "just", "ok", "okay", "email", "newsletter", "campaign", "mailing",
 	"our", "my", "make", "publish", "out", "put", "go", "live")
 
-// time reads the time of a reference ("schedule that for tomorrow at
-// 9am"): the words left once the rest is taken away.
-func (p *parser) time(skipID string) (string, error) {
+// leftover is the words of a reference ("schedule that for tomorrow at
+// 9am") once the reference, the verbs, the platforms and skipID are taken
+// away: its time, if it has one.
+func (p *parser) leftover(skipID string) []string {
 	var left []string
 	for _, t := range p.toks {
 		raw := strings.TrimRight(t.raw, ".!?,")
@@ -169,12 +170,23 @@ func (p *parser) time(skipID string) (string, error) {
 		}
 		left = append(left, raw)
 	}
-	w := strings.Join(left, " ")
+	return left
+}
+
+// time reads the time of a reference.
+func (p *parser) time(skipID string) (string, error) {
+	w := strings.Join(p.leftover(skipID), " ")
 	if w == "" {
 		return "", usageErr(p.kind, "say when (%s)", when.Forms)
 	}
-	if _, err := when.Parse(w, referenceNow, time.UTC); errors.Is(err, when.ErrFormat) {
+	if !readable(w) {
 		return "", usageErr(p.kind, "I can't read the time %q; write %s", w, when.Forms)
 	}
 	return w, nil
+}
+
+// readable says whether w is a time when.Parse reads.
+func readable(w string) bool {
+	_, err := when.Parse(w, referenceNow, time.UTC)
+	return !errors.Is(err, when.ErrFormat)
 }

@@ -144,15 +144,20 @@ var scheduleFillers = map[string]bool{
 func (p *parser) post() (Command, error) {
 	k := p.kind
 	if !p.w.quoted() && p.w.has(refWords...) {
-		// "schedule that for tomorrow 9am", "post it to linkedin too".
+		// "schedule that for tomorrow 9am", "post it to linkedin too": a
+		// reference and nothing else but platforms and a time (else "post
+		// Check this out to x" is a text).
 		c := Command{Kind: KindPost, Ref: RefLast, Platforms: p.w.platforms()}
-		if k == KindSchedule || hasTime(p.w) {
-			var err error
-			c.Kind = KindSchedule
-			c.When, err = p.time("")
-			return c, err
+		switch left := strings.Join(p.leftover(""), " "); {
+		case left == "":
+			if k == KindSchedule {
+				return Command{}, usageErr(k, "say when (%s)", when.Forms)
+			}
+			return c, nil
+		case readable(left):
+			c.Kind, c.When = KindSchedule, left
+			return c, nil
 		}
-		return c, nil
 	}
 	rest := p.rest()
 	text, textAt := "", -1

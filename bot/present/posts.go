@@ -77,7 +77,11 @@ func outcomeCard(env Env, o publish.Outcome) card {
 	default:
 		title = "The post is on its way."
 	}
-	return card{Title: title, Sections: []section{{Lines: lines}}, Choices: choices}
+	c := card{Title: title, Sections: []section{{Lines: lines}}, Choices: choices}
+	if o.Text != "" {
+		c.Sections = append([]section{{Text: quoted(o.Text, 80)}}, c.Sections...)
+	}
+	return c
 }
 
 func outcomeRenderer() Renderer[publish.Outcome] {

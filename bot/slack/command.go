@@ -32,7 +32,7 @@ func (b *Bot) command(cmd slack.SlashCommand) *slack.Msg {
 		return &slack.Msg{ResponseType: slack.ResponseTypeEphemeral, Text: "This command came without a team, user or response URL; Slack should not send that."}
 	}
 	text := strings.TrimSpace(cmd.Text)
-	b.later(func(ctx context.Context) {
+	taken := b.later(func(ctx context.Context) {
 		msg := b.runCommand(ctx, cmd, text)
 		msg.ResponseType = slack.ResponseTypeEphemeral
 		err := b.call(ctx, cmd.ChannelID, false, func() error {
@@ -42,6 +42,10 @@ func (b *Bot) command(cmd slack.SlashCommand) *slack.Msg {
 			b.log.Error().Err(err).Str("team", cmd.TeamID).Msg("slack: /mm response")
 		}
 	})
+	if !taken {
+		b.log.Warn().Str("team", cmd.TeamID).Int("queue", b.cfg.Queue).Msg("slack: too much work queued; /mm refused")
+		return &slack.Msg{ResponseType: slack.ResponseTypeEphemeral, Text: busyText}
+	}
 	ack := "Working on `" + Command + " " + text + "`…"
 	if text == "" {
 		ack = "Working on it…"

@@ -60,7 +60,7 @@ func (b *Bot) interact(ic slack.InteractionCallback) any {
 				continue
 			}
 			value := ba.Value
-			b.later(func(ctx context.Context) {
+			b.laterOrLog("button click", func(ctx context.Context) {
 				api, err := b.client(ctx, ic.Team.ID)
 				if err != nil {
 					b.log.Error().Err(err).Msg("slack: interaction")
@@ -83,7 +83,7 @@ func (b *Bot) interact(ic slack.InteractionCallback) any {
 		if problems != nil {
 			return slack.NewErrorsViewSubmissionResponse(problems)
 		}
-		b.later(func(ctx context.Context) {
+		b.laterOrLog("view submission", func(ctx context.Context) {
 			api, err := b.client(ctx, ic.Team.ID)
 			if err != nil {
 				b.log.Error().Err(err).Msg("slack: edit submission")

@@ -73,7 +73,7 @@ func (b *Bot) outcomeBlocks(o publish.Outcome) ([]slack.Block, string) {
 // with a Reconnect button (in the thread, else the notification channel).
 // It does not block.
 func (b *Bot) Publish(_ context.Context, e accounts.Event) {
-	b.later(func(ctx context.Context) {
+	b.laterOrLog("account event", func(ctx context.Context) {
 		if err := b.accountEvent(ctx, e); err != nil && !errors.Is(err, ErrNowhere) {
 			b.log.Error().Err(err).Str("kind", string(e.Kind)).Msg("slack: account event")
 		}

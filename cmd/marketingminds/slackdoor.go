@@ -153,8 +153,10 @@ func decision(r agents.ApprovalResult, err error) (slackbot.Decision, error) {
 }
 
 // runSlack starts what the door runs beside the HTTP routes until ctx ends:
-// Socket Mode when configured, and the account events it reports.
+// Socket Mode when configured, the outbox of job outcomes, and the account
+// events it reports.
 func (a *app) runSlack(ctx context.Context, bot *slackbot.Bot, log zerolog.Logger) {
+	go bot.RunOutbox(ctx)
 	if bot.SocketMode() {
 		go func() {
 			if err := bot.RunSocketMode(ctx); err != nil {

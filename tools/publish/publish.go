@@ -148,6 +148,9 @@ type Outcome struct {
 	Success bool     `json:"success"`
 	PostID  string   `json:"post_id"`
 	Results []Result `json:"results"`
+	// Text is the post's text, so a message about the outcome can say
+	// which post it was.
+	Text string `json:"text,omitempty"`
 }
 
 // Scheduled is what Schedule answers.

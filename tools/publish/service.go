@@ -452,7 +452,7 @@ func (s *Service) outcome(ctx context.Context, workspaceID, postID string, extra
 	if err != nil {
 		return Outcome{}, err
 	}
-	out := Outcome{Success: len(extra) == 0 && len(p.Targets) > 0, PostID: p.ID, Results: []Result{}}
+	out := Outcome{Success: len(extra) == 0 && len(p.Targets) > 0, PostID: p.ID, Results: []Result{}, Text: p.Content.Text}
 	for _, d := range p.Targets {
 		out.Results = append(out.Results, Result{AccountID: d.AccountID, Platform: d.Platform, Status: d.Status,
 			PlatformPostID: d.PlatformPostID, URL: d.URL, Error: d.LastError, Failure: d.Failure})
