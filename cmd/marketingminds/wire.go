@@ -42,7 +42,7 @@ import (
 func schemas() []store.Schema {
 	return []store.Schema{identity.Schema, identity.SessionSchema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, campaigns.Schema,
 		settings.Schema, library.Schema,
-		memory.Schema, agents.Schema, slackbot.Schema}
+		memory.Schema, agents.Schema, agents.TaskSchema, slackbot.Schema}
 }
 
 // openStore opens the configured backend with every schema applied (or, with
@@ -283,15 +283,14 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	if a.agents, err = a.agent(cfg, sandboxBase != "", log); err != nil {
 		return nil, err
 	}
-	if err := a.recurring(vault); err != nil {
+	if err := a.recurring(); err != nil {
 		return nil, err
 	}
 	return a, nil
 }
 
 // recurring registers the jobs that run once per tick across every replica.
-func (a *app) recurring(vault *oauth.Vault) error {
-	states := oauth.NewStates(a.db, vault, time.Now)
+func (a *app) recurring() error {
 	if err := a.scheduler.RegisterRecurring("token-refresh", refreshSpec, func(ctx context.Context) error {
 		_, err := a.accounts.RefreshAll(ctx, refreshWithin)
 		return err
@@ -310,15 +309,26 @@ func (a *app) recurring(vault *oauth.Vault) error {
 	}); err != nil {
 		return err
 	}
-	return a.scheduler.RegisterRecurring("cleanup", cleanupSpec, func(ctx context.Context) error {
-		now := time.Now()
-		_, serr := states.Purge(ctx, now)
-		_, kerr := a.publish.PurgeIdempotencyKeys(ctx)
-		_, lerr := a.sessions.Purge(ctx)
-		_, seenErr := slackbot.NewStore(a.db).PurgeSeen(ctx, now) // Slack deliveries remembered for dedupe, threads of posts, told outcomes
-		return errors.Join(serr, kerr, lerr, seenErr, a.scheduler.Cleanup(ctx))
-	})
+	return a.scheduler.RegisterRecurring("cleanup", cleanupSpec, a.cleanup)
 }
+
+// cleanup is the weekly cleanup job: expired OAuth states, idempotency
+// keys, sessions, Slack dedup records, conversations past each workspace's
+// retention, web chat turns, finished jobs and expired locks.
+func (a *app) cleanup(ctx context.Context) error {
+	now := time.Now()
+	_, serr := oauth.NewStates(a.db, a.vault, time.Now).Purge(ctx, now)
+	_, kerr := a.publish.PurgeIdempotencyKeys(ctx)
+	_, lerr := a.sessions.Purge(ctx)
+	_, seenErr := slackbot.NewStore(a.db).PurgeSeen(ctx, now) // Slack deliveries remembered for dedupe, threads of posts, told outcomes
+	_, cerr := a.agents.SweepConversations(ctx)               // each workspace's conversation_retention_days
+	// The web chat's turns.
+	_, terr := agents.NewTaskStore(a.db).PurgeTasks(ctx, now.Add(-webChatKept))
+	return errors.Join(serr, kerr, lerr, seenErr, cerr, terr, a.scheduler.Cleanup(ctx))
+}
+
+// webChatKept is how long the web chat keeps a turn after its last change.
+const webChatKept = 30 * 24 * time.Hour
 
 // httpDeps is what the HTTP sidecar needs of the app.
 func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Deps {
@@ -327,7 +337,7 @@ func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Dep
 		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics, Campaigns: a.campaigns,
 		CampaignAnalytics: campaignAnalytics{a.analytics}, Library: a.library, Settings: a.settings,
 		Sessions: a.sessions, PublicURL: a.publicURL, UserLocation: a.userLocation, Tokens: a.identity,
-		Approvals: a.agents, Agent: a.agents,
+		Approvals: a.agents, Agent: a.agents, Turns: agents.NewTaskStore(a.db),
 	}
 }
 

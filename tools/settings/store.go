@@ -28,8 +28,10 @@ type Record struct {
 	DefaultRole         string
 	DigestChannel       string
 	WeeklyDigest        string // "" (on), "on" or "off"
-	UpdatedBy           string
-	UpdatedAt           time.Time
+	// ConversationRetentionDays: 0 means the default.
+	ConversationRetentionDays int
+	UpdatedBy                 string
+	UpdatedAt                 time.Time
 }
 
 // Store is the settings' persistence, on SQLite and MongoDB.

@@ -26,13 +26,15 @@ type doc struct {
 	DefaultRole         string    `bson:"default_role"`
 	DigestChannel       string    `bson:"digest_channel"`
 	WeeklyDigest        string    `bson:"weekly_digest"`
+	RetentionDays       int       `bson:"conversation_retention_days"`
 	UpdatedBy           string    `bson:"updated_by"`
 	UpdatedAt           time.Time `bson:"updated_at"`
 }
 
 func (d doc) record() Record {
 	return Record{WorkspaceID: d.WorkspaceID, ApprovalPolicy: d.ApprovalPolicy, NotificationChannel: d.NotificationChannel,
-		TimeZone: d.TimeZone, DefaultRole: d.DefaultRole, DigestChannel: d.DigestChannel, WeeklyDigest: d.WeeklyDigest, UpdatedBy: d.UpdatedBy, UpdatedAt: store.Trunc(d.UpdatedAt)}
+		TimeZone: d.TimeZone, DefaultRole: d.DefaultRole, DigestChannel: d.DigestChannel, WeeklyDigest: d.WeeklyDigest,
+		ConversationRetentionDays: d.RetentionDays, UpdatedBy: d.UpdatedBy, UpdatedAt: store.Trunc(d.UpdatedAt)}
 }
 
 func byWorkspace(workspaceID string) bson.D {
@@ -68,6 +70,9 @@ func (s mongoStore) Apply(ctx context.Context, workspaceID string, p Patch, by s
 		if f.v != nil {
 			set = append(set, bson.E{Key: f.key, Value: *f.v})
 		}
+	}
+	if v := p.ConversationRetentionDays; v != nil {
+		set = append(set, bson.E{Key: "conversation_retention_days", Value: *v})
 	}
 	filter := byWorkspace(workspaceID)
 	update := bson.D{{Key: "$set", Value: set}}
