@@ -73,8 +73,11 @@ type Settings struct {
 	// TimeZone is an IANA name, UTC by default.
 	TimeZone    string        `json:"time_zone"`
 	DefaultRole identity.Role `json:"default_role"`
-	UpdatedBy   string        `json:"updated_by,omitempty"`
-	UpdatedAt   *time.Time    `json:"updated_at,omitempty"`
+	// DefaultAccounts maps a platform (linkedin, twitter, ...) to the
+	// account id posts go to when the platform matches several accounts.
+	DefaultAccounts map[string]string `json:"default_accounts"`
+	UpdatedBy       string            `json:"updated_by,omitempty"`
+	UpdatedAt       *time.Time        `json:"updated_at,omitempty"`
 }
 
 // Patch changes settings: a nil field stays as it is, "" resets a field to
@@ -155,7 +158,10 @@ func New(cfg Config) (*Service, error) {
 // settings applies the defaults to what is stored.
 func settingsOf(workspaceID string, r Record, found bool) Settings {
 	s := Settings{WorkspaceID: workspaceID, ApprovalPolicy: Policy(r.ApprovalPolicy), NotificationChannel: r.NotificationChannel,
-		TimeZone: r.TimeZone, DefaultRole: identity.Role(r.DefaultRole), UpdatedBy: r.UpdatedBy}
+		TimeZone: r.TimeZone, DefaultRole: identity.Role(r.DefaultRole), DefaultAccounts: map[string]string{}, UpdatedBy: r.UpdatedBy}
+	for k, v := range r.DefaultAccounts {
+		s.DefaultAccounts[k] = v
+	}
 	if s.ApprovalPolicy == "" {
 		s.ApprovalPolicy = DefaultPolicy
 	}

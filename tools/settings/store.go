@@ -26,8 +26,11 @@ type Record struct {
 	NotificationChannel string
 	TimeZone            string
 	DefaultRole         string
-	UpdatedBy           string
-	UpdatedAt           time.Time
+	// DefaultAccounts maps a platform to the account used when the platform
+	// matches several; nil or empty when none is set.
+	DefaultAccounts map[string]string
+	UpdatedBy       string
+	UpdatedAt       time.Time
 }
 
 // Store is the settings' persistence, on SQLite and MongoDB.
@@ -39,6 +42,10 @@ type Store interface {
 	// leaves the others as they are, in one write, creating the record when
 	// there is none; it returns the record as stored.
 	Apply(ctx context.Context, workspaceID string, p Patch, by string, at time.Time) (Record, error)
+	// SetDefaultAccount sets platform's default account ("" removes it),
+	// leaving every other field and platform as it is, creating the record
+	// when there is none; it returns the record as stored.
+	SetDefaultAccount(ctx context.Context, workspaceID, platform, accountID, by string, at time.Time) (Record, error)
 }
 
 // NewStore returns the Store of db's backend.
