@@ -83,16 +83,17 @@ func (o *Orchestrator) runTool(ctx context.Context, key ConversationKey, c ident
 		e.Outcome, e.Error = "invalid", err.Error()
 		return errorContent(err.Error() + ". Correct the arguments and call again."), nil
 	}
-	if t.SideEffect && policy != PolicyNever {
-		a, err := o.hold(ctx, key, c, t, raw)
+	if t.SideEffect {
+		a, err := o.gate(ctx, key, c, t, raw, policy)
 		if err != nil {
 			e.Outcome, e.Error = "error", err.Error()
 			return errorContent(o.modelMessage(ctx, t.Name, err)), nil
 		}
-		e.Outcome = "awaiting_approval"
-		sink.Approval(a)
-		b, _ := json.Marshal(map[string]string{"status": "awaiting_approval", "approval_id": a.ID, "summary": a.Preview})
-		return string(b), &a
+		if a != nil {
+			e.Outcome = "awaiting_approval"
+			sink.Approval(*a)
+			return heldContent(*a), a
+		}
 	}
 	sink.Progress(Progress{Tool: t.Name, Status: ProgressStarted, Text: progressText(t.Name)})
 	tctx, cancel := context.WithTimeout(ctx, o.cfg.ToolTimeout)
