@@ -21,6 +21,8 @@ func (b *Bot) actionHandlers() map[string]actionHandler {
 		actRetry:     b.retryAction,
 		actAnyway:    b.anywayAction,
 		actReconnect: b.reconnectAction,
+		actChoose:    func(ctx context.Context, a action) { b.chooseAction(ctx, a, false) },
+		actRemember:  func(ctx context.Context, a action) { b.chooseAction(ctx, a, true) },
 	}
 }
 

@@ -123,6 +123,22 @@ func (g *gate) Reject(_ context.Context, c identity.Caller, id, _ string) (slack
 	return g.decide(c, id, "rejected")
 }
 
+func (g *gate) Choose(_ context.Context, c identity.Caller, id, accountID string, remember bool) (slack.Decision, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if d, ok := g.decided[id]; ok {
+		return slack.Decision{Status: d, Text: d + " earlier", Already: true}, nil
+	}
+	g.decided[id] = "answered"
+	next := slack.Approval{ID: id + "-next", RequestedBy: c.UserID, Summary: "Publish now to " + accountID}
+	g.pending[next.ID] = next
+	text := "Going to " + accountID + "."
+	if remember {
+		text += " Remembered."
+	}
+	return slack.Decision{Status: "pending", Text: text, Next: &next}, nil
+}
+
 func (g *gate) runs(id string) int {
 	g.mu.Lock()
 	defer g.mu.Unlock()

@@ -74,10 +74,12 @@ const deliveryLookahead = 250 * time.Millisecond
 
 // app is every service of one serve process, wired.
 type app struct {
-	db        *store.DB
-	identity  *identity.Service
-	accounts  *accounts.Service
-	publish   *publish.Service
+	db       *store.DB
+	identity *identity.Service
+	accounts *accounts.Service
+	publish  *publish.Service
+	// targets says which accounts "to LinkedIn" means (defaults, groups).
+	targets   *publish.Resolver
 	scheduler *schedule.Scheduler
 	analytics *analytics.Service
 	// feed counts publications in the analytics rollups; serve runs it.
@@ -254,7 +256,7 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 		return nil, err
 	}
 	feed = an.NewFeed(time.Second)
-	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an, feed: feed, campaigns: camp,
+	a := &app{db: db, identity: ids, accounts: acc, publish: pub, targets: publish.NewResolver(acc, set, nil), scheduler: sch, analytics: an, feed: feed, campaigns: camp,
 		library: lib, settings: set,
 		sessions: identity.NewSessions(identity.NewSessionStore(db), ids, time.Now), publicURL: cfg.PublicURL, userLocation: userLocation,
 		memory: memory.New(memory.NewStore(db), time.Now), vault: vault, accountEvents: events, slack: door}
