@@ -112,6 +112,9 @@ func CoreTools(cp Capabilities) []Tool {
 	if cp.Accounts != nil && cp.Posts != nil && cp.Targets != nil {
 		out = append(out, postTools(cp)...)
 	}
+	if d, ok := cp.Targets.(DefaultAccounts); ok {
+		out = append(out, defaultTools(d)...)
+	}
 	if cp.Posts != nil && cp.Jobs != nil {
 		out = append(out, jobTools(cp)...)
 	}

@@ -145,6 +145,13 @@ func toolCall(c intent.Command) (string, map[string]any) {
 		return "retry_post", args
 	case intent.KindDashboard:
 		return "get_dashboard", args
+	case intent.KindDefault:
+		set("platform", c.Platform)
+		set("account", c.Account)
+		if c.ClearDefault {
+			args["clear"] = true
+		}
+		return "default_account", args
 	}
 	return "", nil
 }

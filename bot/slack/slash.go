@@ -50,6 +50,7 @@ func (b *Bot) slashRunners() map[intent.Kind]slashRunner {
 		intent.KindRetry:      b.slashRetry,
 		intent.KindToken:      b.slashToken,
 		intent.KindDashboard:  b.slashDashboard,
+		intent.KindDefault:    b.slashDefault,
 	}
 }
 
@@ -125,19 +126,28 @@ func (b *Bot) slash(ctx context.Context, c identity.Caller, channel, text string
 }
 
 // slashPost publishes now or schedules: a person's explicit command, so no
-// approval. Platforms become every connected account of those platforms.
+// approval. Platforms become accounts through tools/publish's resolver: a
+// platform's only account or its default; with several and no default, the
+// person is told the accounts and how to choose.
 func (b *Bot) slashPost(ctx context.Context, c identity.Caller, channel string, cmd intent.Command) (string, error) {
 	if err := c.Require(identity.Editor); err != nil {
 		return "", fmt.Errorf("%w (viewers cannot post)", err)
 	}
-	if b.d.Publisher == nil || b.d.Accounts == nil {
+	if b.d.Publisher == nil || b.d.Targets == nil {
 		return "", errors.New("posting is not available on this server")
 	}
-	ids, err := b.accountsOf(ctx, c, cmd.Platforms)
+	ts, err := b.d.Targets.Resolve(ctx, c, publish.Where{Platforms: cmd.Platforms})
+	var ce *publish.ChoiceError
+	if errors.As(err, &ce) {
+		return choiceText(ce), nil
+	}
 	if err != nil {
 		return "", err
 	}
-	req := publish.Request{Content: publish.Content{Text: cmd.Text, Link: cmd.Link, ImageURLs: cmd.ImageURLs, VideoURL: cmd.VideoURL}, AccountIDs: ids}
+	req := publish.Request{Content: publish.Content{Text: cmd.Text, Link: cmd.Link, ImageURLs: cmd.ImageURLs, VideoURL: cmd.VideoURL}}
+	for _, t := range ts {
+		req.AccountIDs = append(req.AccountIDs, t.AccountID)
+	}
 	ask := b.startAsk(c.WorkspaceID)
 	defer ask.end()
 	if cmd.Kind == intent.KindSchedule {
@@ -156,27 +166,6 @@ func (b *Bot) slashPost(ctx context.Context, c identity.Caller, channel string, 
 		ask.record(ctx, o.PostID, channel, "")
 	}
 	return outcomeText(o, err), nil
-}
-
-// accountsOf is every connected account of the platforms.
-func (b *Bot) accountsOf(ctx context.Context, c identity.Caller, platforms []string) ([]string, error) {
-	all, err := b.d.Accounts.List(ctx, c, "")
-	if err != nil {
-		return nil, err
-	}
-	var ids []string
-	for _, p := range platforms {
-		n := len(ids)
-		for _, a := range all {
-			if string(a.Platform) == p && a.Status == accounts.StatusConnected {
-				ids = append(ids, a.ID)
-			}
-		}
-		if len(ids) == n {
-			return nil, fmt.Errorf("no connected %s account; connect one with `%s connect %s`", p, Command, p)
-		}
-	}
-	return ids, nil
 }
 
 func (b *Bot) slashAccounts(ctx context.Context, c identity.Caller, _ string, cmd intent.Command) (string, error) {

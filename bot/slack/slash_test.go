@@ -66,7 +66,7 @@ func TestSlashCommands(t *testing.T) {
 		{"schedule", "U1", `schedule "Later" to linkedin 2030-01-02T09:00:00Z`, []string{"Scheduled for", "post P2"}},
 		{"schedule bad time", "U1", `schedule "Later" to linkedin someday`, []string{"someday", "Usage: `/mm schedule"}},
 		{"schedule past", "U1", `schedule "Later" to linkedin 2020-01-02T09:00:00Z`, []string{"did not work"}},
-		{"no account", "U1", `post "Hi" to instagram`, []string{"no connected instagram account", "/mm connect instagram"}},
+		{"no account", "U1", `post "Hi" to instagram`, []string{"no connected Instagram account", "connect one"}},
 		{"malformed", "U1", `post to x`, []string{"Usage: `/mm post \"text\" to x,linkedin`"}},
 		{"unknown", "U1", `dance`, []string{"I do not know that command", "/mm accounts"}},
 		{"help", "U1", `help`, []string{"/mm post", "/mm schedule"}},

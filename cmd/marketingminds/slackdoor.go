@@ -30,7 +30,7 @@ func (a *app) slackDoor(ctx context.Context, cfg config, log zerolog.Logger) (*s
 	}, slackbot.Deps{
 		Store: slackbot.NewStore(a.db), Users: a.identity, Tokens: a.identity,
 		Conversations: slackConversations{a.agents}, Approvals: slackApprovals{a: a},
-		Publisher: a.publish, Posts: a.publish, Accounts: a.accounts, Jobs: a.scheduler,
+		Publisher: a.publish, Posts: a.publish, Accounts: a.accounts, Targets: a.targets, Jobs: a.scheduler,
 		Settings: a.settings, SignIn: a.sessions, Vault: a.vault, States: oauth.NewStates(a.db, a.vault, nil), Log: log,
 	})
 	if err != nil {

@@ -324,3 +324,31 @@ func pick(list []connected.Account, p platform.Name, words string) (connected.Ac
 	}
 	return connected.Account{}, &ValidationError{Problems: []Problem{{Platform: p, Field: "account", Message: msg}}}
 }
+
+// DefaultAccount is a platform's default account; Account is nil when the
+// workspace has none (posts to the platform ask which, when it has several).
+type DefaultAccount struct {
+	Platform platform.Name `json:"platform"`
+	Account  *Target       `json:"account,omitempty"`
+}
+
+// Defaults lists the default account of every social platform, in the
+// platforms' order.
+func (r *Resolver) Defaults(ctx context.Context, c identity.Caller) ([]DefaultAccount, error) {
+	if err := c.Require(identity.Viewer); err != nil {
+		return nil, err
+	}
+	out := make([]DefaultAccount, 0, len(platform.Social))
+	for _, p := range platform.Social {
+		d := DefaultAccount{Platform: p}
+		t, ok, err := r.Default(ctx, c, p)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			d.Account = &t
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}

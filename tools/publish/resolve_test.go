@@ -108,6 +108,15 @@ func TestResolveAsksWhenAPlatformMatchesSeveral(t *testing.T) {
 	if def, ok, err := r.Default(ctx, editor, platform.LinkedIn); err != nil || !ok || def.Name != "Acme Outdoor" {
 		t.Fatalf("default = %+v %v %v", def, ok, err)
 	}
+	all, err := r.Defaults(ctx, editor)
+	if err != nil || len(all) != len(platform.Social) {
+		t.Fatalf("defaults = %+v, %v", all, err)
+	}
+	for _, d := range all {
+		if (d.Platform == platform.LinkedIn) != (d.Account != nil) {
+			t.Fatalf("defaults = %+v", all)
+		}
+	}
 
 	// A group: its connected accounts.
 	got, err = r.Resolve(ctx, editor, Where{Groups: []string{"acme outdoor"}})
