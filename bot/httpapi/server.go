@@ -73,6 +73,9 @@ type Deps struct {
 	Library Library
 	// Settings serves /api/settings when set (*settings.Service).
 	Settings Settings
+	// Defaults adds each platform's default account to the settings page
+	// when set (*publish.Resolver).
+	Defaults DefaultAccounts
 	// Agent answers the dashboard's web chat when set
 	// (*agents.Orchestrator); its approvals are decided through Approvals.
 	Agent Agent
