@@ -2,8 +2,8 @@
 // over a reader and a writer. It works the same whether stdin is a terminal
 // or a pipe: a line in is a message, the answer streams out, tool progress is
 // shown as it happens, and when an action waits for approval the next line
-// answers it (y approves, anything else rejects), so a session can be
-// scripted.
+// answers it (y approves, anything else rejects; a "which account?" is a
+// numbered choice), so a session can be scripted.
 package console
 
 import (
@@ -24,6 +24,7 @@ type Orchestrator interface {
 	Run(ctx context.Context, t agents.Turn, sink agents.Sink) (agents.Reply, error)
 	Approve(ctx context.Context, c identity.Caller, approvalID string) (agents.ApprovalResult, error)
 	Reject(ctx context.Context, c identity.Caller, approvalID, reason string) (agents.ApprovalResult, error)
+	Choose(ctx context.Context, c identity.Caller, approvalID, accountID string, remember bool) (agents.ApprovalResult, error)
 }
 
 // Chat is one terminal conversation.
@@ -46,7 +47,7 @@ func (c *Chat) Run(ctx context.Context) error {
 	var waiting []agents.Approval
 	for {
 		if len(waiting) > 0 {
-			fmt.Fprintf(c.Out, "Approve %q? [y/N] ", firstLine(waiting[0].Preview))
+			c.ask(waiting[0])
 		} else if c.Prompt != "" {
 			fmt.Fprint(c.Out, c.Prompt)
 		}
@@ -58,8 +59,15 @@ func (c *Chat) Run(ctx context.Context) error {
 		}
 		line := strings.TrimSpace(lines.Text())
 		if len(waiting) > 0 {
-			c.decide(ctx, waiting[0], line)
+			first := waiting[0]
 			waiting = waiting[1:]
+			if first.Status == agents.ApprovalAsking {
+				if next := c.choose(ctx, first, line); next != nil {
+					waiting = append([]agents.Approval{*next}, waiting...)
+				}
+				continue
+			}
+			c.decide(ctx, first, line)
 			continue
 		}
 		if line == "" {

@@ -75,7 +75,7 @@ func TestChatOffline(t *testing.T) {
 	}
 	for _, want := range []string{
 		"/oauth", // the connect link
-		"Approve \"Publish now to X @", "Approved by U1 and done: Publish now to X @",
+		"Approve \"Publish now to Acme Coffee (X profile)", "Approved by U1 and done: Publish now to Acme Coffee (X profile)",
 		"Approve \"Schedule for ", "Approved by U1 and done: Schedule for ",
 		"✓ get_analytics", "✓ list_jobs",
 	} {

@@ -246,3 +246,41 @@ func TestSlackAsksWhichAccountAndRemembers(t *testing.T) {
 		t.Fatalf("%d LinkedIn posts after post anyway, want 3", n)
 	}
 }
+
+// TestChatNumberedChoice: in the terminal, "post … to linkedin" with three
+// LinkedIn accounts is a numbered choice; "2r" picks the second and
+// remembers it; the approval names it; the next post asks nothing.
+func TestChatNumberedChoice(t *testing.T) {
+	t.Parallel()
+	sb := sandboxtest.Start(t, sandbox.Options{})
+	env := map[string]string{"MM_DATA_DIR": t.TempDir(), "MM_SANDBOX_URL": sb.URL}
+	editor := identity.Caller{WorkspaceID: "T1", UserID: "U1", Role: identity.Editor, Door: identity.DoorCLI}
+	withApp(t, env, func(a *app) {
+		ctx := context.Background()
+		u, err := a.accounts.Connect(ctx, editor, platform.LinkedIn, accounts.ReturnTo{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := sandboxtest.Consent(t, u)
+		if _, err := a.accounts.Callback(ctx, platform.LinkedIn, accounts.CallbackRequest{State: q.Get("state"), Code: q.Get("code")}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	script := strings.Join([]string{`post "Hello from the terminal" to linkedin`, "2r", "y", `post "Hello again" to linkedin`, "y"}, "\n") + "\n"
+	out, _, err := chatRun(t, env, script, "--workspace", "T1", "--user", "U1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Which LinkedIn account should this go to?", "  1) ", "  3) ", "Choose 1-3", "From now on, posts to LinkedIn go to",
+		`Approve "Publish now to `} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Count(out, "Choose 1-3") != 1 {
+		t.Fatalf("asked more than once:\n%s", out)
+	}
+	if n := sb.Calls("POST", liPostsPath); n != 2 {
+		t.Fatalf("%d LinkedIn posts, want 2:\n%s", n, out)
+	}
+}
