@@ -18,7 +18,7 @@ build: ## Build the binary into bin/ (pure Go: CGO_ENABLED=0 works)
 .PHONY: run
 run: ## Serve on embedded defaults: SQLite under ./data, sandbox platforms, http://localhost:8080
 	$(GO) build -o $(BIN) ./cmd/marketingminds
-	$(BIN) serve --sandbox
+	MM_LOG_FORMAT=$${MM_LOG_FORMAT:-console} $(BIN) serve --sandbox
 
 .PHONY: test
 test: ## gofmt check, go vet, and every test with the race detector (SQLite and MongoDB-over-the-wire)

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/marketingminds/marketingminds/agents/llm"
+	"github.com/marketingminds/marketingminds/tools/fault"
 	"github.com/marketingminds/marketingminds/tools/identity"
 )
 
@@ -22,8 +24,11 @@ var ErrInvalid = errors.New("agents: invalid request")
 // ApprovalResult is what deciding an approval did.
 type ApprovalResult struct {
 	Approval Approval
-	// Result is the action's result (approved and done).
+	// Result is the action's result (approved and done), as JSON.
 	Result json.RawMessage
+	// Value is the same result typed, or a fault.Failure when the action
+	// failed, for a door to render (bot/present).
+	Value any
 	// Text says what happened, for the door to show.
 	Text string
 }
@@ -92,10 +97,12 @@ func (o *Orchestrator) Approve(ctx context.Context, c identity.Caller, approvalI
 	start := o.cfg.Now()
 	e := Event{Kind: "tool", Tool: a.Tool, ArgsDigest: digest(string(a.Args)), Outcome: "ok"}
 	var res json.RawMessage
+	var value any
 	var failure string
 	t, known := o.tools[a.Tool]
 	if !known {
 		failure = fmt.Sprintf("the tool %s no longer exists", a.Tool)
+		value = fault.Failure{Kind: fault.Internal}
 	} else {
 		// Claimed, the action runs to its end even if the person who
 		// clicked goes away: a half-done publish helps nobody.
@@ -111,9 +118,10 @@ func (o *Orchestrator) Approve(ctx context.Context, c identity.Caller, approvalI
 		cancel()
 		if err == nil {
 			res, err = json.Marshal(out)
+			value = out
 		}
 		if err != nil {
-			failure = o.modelMessage(ctx, a.Tool, err)
+			failure, value = o.failure(ctx, a.Tool, err)
 		}
 	}
 	status, text := ApprovalDone, fmt.Sprintf("Approved by %s and done: %s", c.UserID, a.Preview)
@@ -132,11 +140,19 @@ func (o *Orchestrator) Approve(ctx context.Context, c identity.Caller, approvalI
 	}
 	o.appendNote(bg, key, approvalID, note)
 	a.Status, a.DecidedBy, a.Result, a.Error = status, c.UserID, res, failure
-	return ApprovalResult{Approval: a, Result: res, Text: text}, nil
+	return ApprovalResult{Approval: a, Result: res, Value: value, Text: text}, nil
 }
 
-// Reject drops a pending action, saying why, and tells the conversation.
+// MaxReasonChars is the longest reason a rejection keeps: it is stored,
+// shown in every door and told to the model.
+const MaxReasonChars = 1000
+
+// Reject drops a pending action, saying why (at most MaxReasonChars
+// characters, else ErrInvalid), and tells the conversation.
 func (o *Orchestrator) Reject(ctx context.Context, c identity.Caller, approvalID, reason string) (ApprovalResult, error) {
+	if n := utf8.RuneCountInString(reason); n > MaxReasonChars {
+		return ApprovalResult{}, fmt.Errorf("%w: the reason is %d characters long; say it in at most %d", ErrInvalid, n, MaxReasonChars)
+	}
 	if _, err := o.deciderOf(ctx, c, approvalID, ApprovalPending, ApprovalAsking); err != nil {
 		return ApprovalResult{}, err
 	}

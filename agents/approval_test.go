@@ -278,3 +278,21 @@ func TestSweepApprovals(t *testing.T) {
 		t.Fatalf("after the sweep: %+v, %v", got, err)
 	}
 }
+
+// A reason past MaxReasonChars is refused and the approval stays pending:
+// a 900 KB reason was once stored and echoed in full.
+func TestApprovalRejectReasonBounded(t *testing.T) {
+	t.Parallel()
+	var runs atomic.Int32
+	model := &scripted{}
+	o, _ := newOrchestrator(t, model, []Tool{actTool(&runs)}, nil)
+	ctx := context.Background()
+	a := pending(t, o, model, editor)
+	if _, err := o.Reject(ctx, admin, a.ID, strings.Repeat("no ", 300_000)); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("900 KB reason: %v, want ErrInvalid", err)
+	}
+	res, err := o.Reject(ctx, admin, a.ID, strings.Repeat("é", MaxReasonChars))
+	if err != nil || res.Approval.Status != ApprovalRejected {
+		t.Fatalf("a reason of exactly %d characters: %+v, %v", MaxReasonChars, res, err)
+	}
+}

@@ -74,6 +74,7 @@ type recorder struct {
 	mu        sync.Mutex
 	text      string
 	progress  []Progress
+	results   []Result
 	approvals []Approval
 }
 
@@ -81,6 +82,11 @@ func (r *recorder) Delta(t string) { r.mu.Lock(); r.text += t; r.mu.Unlock() }
 func (r *recorder) Progress(p Progress) {
 	r.mu.Lock()
 	r.progress = append(r.progress, p)
+	r.mu.Unlock()
+}
+func (r *recorder) Result(res Result) {
+	r.mu.Lock()
+	r.results = append(r.results, res)
 	r.mu.Unlock()
 }
 func (r *recorder) Approval(a Approval) {

@@ -24,6 +24,8 @@ type Invocation struct {
 	Tool   string          `json:"tool"`
 	Status string          `json:"status"` // InvocationDone or InvocationAwaitingApproval
 	Result json.RawMessage `json:"result,omitempty"`
+	// Value is the same result typed, for a door to render (bot/present).
+	Value any `json:"-"`
 	// Approval is the pending approval a side-effecting call waits for.
 	Approval *Approval `json:"approval,omitempty"`
 }
@@ -52,14 +54,14 @@ func (o *Orchestrator) Invoke(ctx context.Context, c identity.Caller, name strin
 	key := ConversationKey{WorkspaceID: c.WorkspaceID, Channel: string(c.Door), Thread: c.UserID}
 	watch := &invokeSink{tool: name}
 	call := llm.ToolCall{ID: newID(), Name: name, Arguments: string(orEmpty(args))}
-	content, held := o.runTool(ctx, key, c, o.policy(ctx, c.WorkspaceID), call, o.all, watch)
+	content, value, held := o.runTool(ctx, key, c, o.policy(ctx, c.WorkspaceID), call, o.all, watch)
 	inv := Invocation{Tool: name}
 	switch {
 	case held != nil:
 		inv.Status, inv.Approval = InvocationAwaitingApproval, held
 		return inv, nil
 	case watch.ended() == ProgressDone:
-		inv.Status, inv.Result = InvocationDone, json.RawMessage(content)
+		inv.Status, inv.Result, inv.Value = InvocationDone, json.RawMessage(content), value
 		return inv, nil
 	case !known:
 		return inv, fmt.Errorf("%w %q; the tools are: %s", ErrUnknownTool, name, strings.Join(o.all.names(), ", "))
@@ -104,6 +106,7 @@ type invokeSink struct {
 
 func (s *invokeSink) Delta(string)      {}
 func (s *invokeSink) Approval(Approval) {}
+func (s *invokeSink) Result(Result)     {}
 
 func (s *invokeSink) Progress(p Progress) {
 	if p.Tool != s.tool {

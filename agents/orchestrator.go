@@ -41,17 +41,32 @@ const (
 	ProgressFailed  = "failed"
 )
 
-// Sink is how a door watches a turn: streamed text, tool progress, approvals
-// to show as buttons. The orchestrator calls it from one goroutine at a time.
+// Sink is how a door watches a turn: streamed text, tool progress, each
+// tool's typed result as it comes, approvals to show as buttons. The
+// orchestrator calls it from one goroutine at a time.
 type Sink interface {
 	Delta(text string)
 	Progress(p Progress)
+	Result(r Result)
 	Approval(a Approval)
+}
+
+// Result is one tool call's answer in a turn, typed, for a door to render
+// (bot/present); the model was given the same value as compact JSON.
+type Result struct {
+	Tool string
+	// Value is what the tool returned ([]accounts.Account, publish.Outcome,
+	// analytics.BestTimes, ...), or a fault.Failure when the call failed.
+	Value any
 }
 
 // Reply is a turn's answer.
 type Reply struct {
+	// Text is what the model wrote. Empty when nobody wrote about the
+	// results (the offline planner): the door renders Results itself.
 	Text string
+	// Results are the turn's tool results, in the order they came.
+	Results []Result
 	// Approvals are the actions of this turn waiting for a person.
 	Approvals []Approval
 	// Steps is how many times the model was called.
@@ -278,6 +293,8 @@ func (o *Orchestrator) loop(ctx context.Context, key ConversationKey, c identity
 			msgs, said = append(msgs, r.msg), append(said, r.msg)
 			if r.approval != nil {
 				reply.Approvals = append(reply.Approvals, *r.approval)
+			} else {
+				reply.Results = append(reply.Results, r.result)
 			}
 		}
 		if err := ctx.Err(); err != nil {
@@ -445,6 +462,15 @@ func (l *lockedSink) Progress(p Progress) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.s.Progress(p)
+}
+
+func (l *lockedSink) Result(r Result) {
+	if l.s == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.s.Result(r)
 }
 
 func (l *lockedSink) Approval(a Approval) {

@@ -148,19 +148,19 @@ func TestScheduleListCancel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sched := res.(publish.Scheduled)
-	if !sched.Success || len(sched.JobIDs) != 1 {
+	sched := res.(publish.PostView) // schedule_post answers the scheduled post
+	if sched.Status != "scheduled" || len(sched.Targets) != 1 || sched.Targets[0].JobID == "" {
 		t.Fatalf("scheduled = %+v", sched)
 	}
 	jobs, err := run("list_jobs", `{"status":"pending"}`)
-	if err != nil || !strings.Contains(asJSON(t, jobs), sched.JobIDs[0]) {
+	if err != nil || !strings.Contains(asJSON(t, jobs), sched.Targets[0].JobID) {
 		t.Fatalf("jobs = %s, %v", asJSON(t, jobs), err)
 	}
 	posts, err := run("list_posts", `{"status":"scheduled"}`)
-	if err != nil || !strings.Contains(asJSON(t, posts), sched.PostID) {
+	if err != nil || !strings.Contains(asJSON(t, posts), sched.ID) {
 		t.Fatalf("posts = %s, %v", asJSON(t, posts), err)
 	}
-	cancelled, err := run("cancel_job", `{"id":"`+sched.PostID+`"}`)
+	cancelled, err := run("cancel_job", `{"id":"`+sched.ID+`"}`)
 	if err != nil || !strings.Contains(asJSON(t, cancelled), `"status":"cancelled"`) {
 		t.Fatalf("cancel = %s, %v", asJSON(t, cancelled), err)
 	}

@@ -51,7 +51,7 @@ type specialistArgs struct {
 	Context string `json:"context,omitempty" jsonschema:"description=Facts from the conversation that help (figures, earlier drafts)."`
 }
 
-type specialistResult struct {
+type SpecialistResult struct {
 	Answer string `json:"answer"`
 	// Problems are what the checks still found after the retries.
 	Problems []string `json:"problems,omitempty"`
@@ -76,28 +76,28 @@ func (o *Orchestrator) specialist(sp Specialist) (Tool, error) {
 	if _, err := o.cfg.Prompts.Specialist(sp.Name, prompts.System{Now: time.Unix(0, 0).UTC(), TimeZone: "UTC"}); err != nil {
 		return Tool{}, fmt.Errorf("agents: specialist %s: %w", sp.Name, err)
 	}
-	return NewTool(sp.Name, sp.Description, func(ctx context.Context, c identity.Caller, a specialistArgs) (specialistResult, error) {
+	return NewTool(sp.Name, sp.Description, func(ctx context.Context, c identity.Caller, a specialistArgs) (SpecialistResult, error) {
 		key, sink := conversationFrom(ctx, c)
 		policy := o.policy(ctx, c.WorkspaceID)
 		v, err := o.promptData(ctx, c, policy)
 		if err != nil {
-			return specialistResult{}, err
+			return SpecialistResult{}, err
 		}
 		system, err := o.cfg.Prompts.Specialist(sp.Name, v)
 		if err != nil {
-			return specialistResult{}, err
+			return SpecialistResult{}, err
 		}
 		task := a.Task
 		if a.Context != "" {
 			task += "\n\nContext:\n" + a.Context
 		}
 		msgs := []llm.Message{{Role: llm.RoleSystem, Content: system}, {Role: llm.RoleUser, Content: task}}
-		var res specialistResult
+		var res SpecialistResult
 		for try := 0; ; try++ {
 			said, reply, err := o.loop(ctx, key, c, policy, msgs, ts, progressOnly{sink})
 			res.Steps += reply.Steps
 			if err != nil {
-				return specialistResult{}, Say(err, "the %s could not finish: %s", strings.ReplaceAll(sp.Name, "_", " "), reply.Text)
+				return SpecialistResult{}, Say(err, "the %s could not finish: %s", strings.ReplaceAll(sp.Name, "_", " "), reply.Text)
 			}
 			msgs = append(msgs, said...)
 			res.Answer, res.Problems = reply.Text, nil
@@ -156,6 +156,10 @@ type progressOnly struct{ s Sink }
 func (p progressOnly) Delta(string)         {}
 func (p progressOnly) Progress(pr Progress) { p.s.Progress(pr) }
 func (p progressOnly) Approval(a Approval)  { p.s.Approval(a) }
+
+// Result keeps a specialist's tool results to itself: its answer speaks
+// for them.
+func (p progressOnly) Result(Result) {}
 
 type conversationKey struct{}
 

@@ -44,7 +44,7 @@ func TestContentWriterRetries(t *testing.T) {
 		t.Fatalf("retry message = %q", c)
 	}
 	final := model.reqs[3].Messages
-	var res specialistResult
+	var res SpecialistResult
 	if err := json.Unmarshal([]byte(final[len(final)-1].Content), &res); err != nil || res.Answer != good || len(res.Problems) != 0 || res.Steps != 2 {
 		t.Fatalf("specialist result = %s (%v)", final[len(final)-1].Content, err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/marketingminds/marketingminds/agents/llm"
 	"github.com/marketingminds/marketingminds/integrations/store"
+	"github.com/marketingminds/marketingminds/tools/fault"
 	"github.com/marketingminds/marketingminds/tools/identity"
 )
 
@@ -44,6 +45,7 @@ func digest(raw string) string {
 // toolResult is one call's answer to the model.
 type toolResult struct {
 	msg      llm.Message
+	result   Result
 	approval *Approval
 }
 
@@ -54,8 +56,9 @@ func (o *Orchestrator) runTools(ctx context.Context, key ConversationKey, c iden
 	var wg sync.WaitGroup
 	for i, call := range calls {
 		wg.Go(func() {
-			content, a := o.runTool(ctx, key, c, policy, call, ts, sink)
-			out[i] = toolResult{msg: llm.Message{Role: llm.RoleTool, ToolCallID: call.ID, Name: call.Name, Content: content}, approval: a}
+			content, v, a := o.runTool(ctx, key, c, policy, call, ts, sink)
+			out[i] = toolResult{msg: llm.Message{Role: llm.RoleTool, ToolCallID: call.ID, Name: call.Name, Content: content},
+				result: Result{Tool: call.Name, Value: v}, approval: a}
 		})
 	}
 	wg.Wait()
@@ -68,31 +71,41 @@ func errorContent(msg string) string {
 	return string(b)
 }
 
-// runTool runs one call, or holds it for approval, and records it.
-func (o *Orchestrator) runTool(ctx context.Context, key ConversationKey, c identity.Caller, policy string, call llm.ToolCall, ts *toolset, sink Sink) (string, *Approval) {
+// runTool runs one call, or holds it for approval, and records it. It
+// returns the model's JSON of the result, the typed result (a
+// fault.Failure when the call failed) and the approval that holds it.
+func (o *Orchestrator) runTool(ctx context.Context, key ConversationKey, c identity.Caller, policy string, call llm.ToolCall, ts *toolset, sink Sink) (string, any, *Approval) {
 	start := o.cfg.Now()
 	e := Event{Kind: "tool", Tool: call.Name, ArgsDigest: digest(call.Arguments)}
 	defer func() { o.record(ctx, key, c, e, start) }()
+	failed := func(err error) (string, any, *Approval) {
+		e.Outcome, e.Error = "error", err.Error()
+		msg, f := o.failure(ctx, call.Name, err)
+		sink.Result(Result{Tool: call.Name, Value: f})
+		return errorContent(msg), f, nil
+	}
 	t, ok := ts.byName[call.Name]
 	if !ok {
 		e.Outcome, e.Error = "unknown_tool", "unknown tool"
-		return errorContent(fmt.Sprintf("there is no tool %q; the tools are: %s", call.Name, strings.Join(ts.names(), ", "))), nil
+		f := fault.Failure{Kind: fault.Internal, Ref: fault.NewRef()}
+		o.cfg.Log.Warn().Str("tool", call.Name).Str("ref", f.Ref).Msg("agents: the model called an unknown tool")
+		return errorContent(fmt.Sprintf("there is no tool %q; the tools are: %s", call.Name, strings.Join(ts.names(), ", "))), f, nil
 	}
 	raw := json.RawMessage(call.Arguments)
 	if err := t.Validate(raw); err != nil {
-		e.Outcome, e.Error = "invalid", err.Error()
-		return errorContent(err.Error() + ". Correct the arguments and call again."), nil
+		content, f, _ := failed(err)
+		e.Outcome = "invalid"
+		return content, f, nil
 	}
 	if t.SideEffect {
 		a, err := o.gate(ctx, key, c, t, raw, policy)
 		if err != nil {
-			e.Outcome, e.Error = "error", err.Error()
-			return errorContent(o.modelMessage(ctx, t.Name, err)), nil
+			return failed(err)
 		}
 		if a != nil {
 			e.Outcome = "awaiting_approval"
 			sink.Approval(*a)
-			return heldContent(*a), a
+			return heldContent(*a), *a, a
 		}
 	}
 	sink.Progress(Progress{Tool: t.Name, Status: ProgressStarted, Text: progressText(t.Name)})
@@ -103,26 +116,65 @@ func (o *Orchestrator) runTool(ctx context.Context, key ConversationKey, c ident
 	if err != nil {
 		p.Status = ProgressFailed
 		sink.Progress(p)
-		e.Outcome, e.Error = "error", err.Error()
-		return errorContent(o.modelMessage(ctx, t.Name, err)), nil
+		return failed(err)
 	}
 	sink.Progress(p)
 	b, err := json.Marshal(res)
 	if err != nil {
-		e.Outcome, e.Error = "error", err.Error()
-		return errorContent(o.modelMessage(ctx, t.Name, err)), nil
+		return failed(err)
 	}
 	e.Outcome = "ok"
-	return string(b), nil
+	sink.Result(Result{Tool: t.Name, Value: res})
+	return string(b), res, nil
+}
+
+// progressWords are what a door shows while a tool runs.
+var progressWords = map[string]string{
+	"publish_post": "Publishing the post…", "schedule_post": "Scheduling the post…", "retry_post": "Sending the post again…",
+	"draft_post": "Checking the draft…", "list_posts": "Looking up your posts…", "list_accounts": "Looking up your accounts…",
+	"connect_account": "Preparing the link…", "disconnect_account": "Disconnecting the account…",
+	"list_jobs": "Looking at what is scheduled…", "cancel_job": "Cancelling…", "get_analytics": "Reading your figures…",
+	"best_time_to_post": "Working out the best times…", "get_dashboard": "Gathering the overview…",
+	"remember": "Noting that…", "recall": "Looking through the notes…",
 }
 
 // progressText is what a door shows while a tool runs.
 func progressText(name string) string {
-	return "Running " + strings.ReplaceAll(name, "_", " ") + "…"
+	if w, ok := progressWords[name]; ok {
+		return w
+	}
+	return "Working on " + strings.ReplaceAll(name, "_", " ") + "…"
+}
+
+// failure is a failed call as the model and a person see it: the model's
+// message (modelMessage) and the classified failure, whose Ref names the
+// log entry holding the detail.
+func (o *Orchestrator) failure(ctx context.Context, tool string, err error) (string, fault.Failure) {
+	f := fault.Of(err, o.cfg.Now())
+	var te *ToolError
+	var ae *ArgsError
+	switch {
+	case errors.As(err, &te) && (f.Kind == fault.Internal || f.Kind == ""):
+		f = fault.Failure{Kind: fault.Validation, Message: te.Message}
+	case errors.As(err, &ae):
+		f = fault.Failure{Kind: fault.Internal}
+	case errors.Is(err, identity.ErrForbidden):
+		f = fault.Failure{Kind: fault.Forbidden}
+	case errors.Is(err, context.DeadlineExceeded):
+		f = fault.Failure{Kind: fault.Temporary}
+	}
+	f.Ref = fault.NewRef()
+	msg := o.modelMessage(ctx, tool, err)
+	if f.Kind != fault.Internal {
+		o.cfg.Log.Info().Err(err).Str("tool", tool).Str("ref", f.Ref).Str("kind", string(f.Kind)).Msg("agents: tool failed")
+	} else {
+		o.cfg.Log.Error().Err(err).Str("tool", tool).Str("ref", f.Ref).Msg("agents: tool failed")
+	}
+	return msg, f
 }
 
 // modelMessage is what the model is told about a failure: the tool's own
-// words when it has them, a generic line (and a log entry) otherwise.
+// words when it has them, a generic line otherwise (failure logs it).
 func (o *Orchestrator) modelMessage(ctx context.Context, tool string, err error) string {
 	var te *ToolError
 	var ae *ArgsError
@@ -138,7 +190,6 @@ func (o *Orchestrator) modelMessage(ctx context.Context, tool string, err error)
 	case ctx.Err() != nil:
 		return "stopped: the conversation was cancelled"
 	}
-	o.cfg.Log.Error().Err(err).Str("tool", tool).Msg("agents: tool failed")
 	return tool + " failed because of an internal error; tell the person to try again shortly"
 }
 

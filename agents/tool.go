@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/invopop/jsonschema"
@@ -24,6 +25,9 @@ type Tool struct {
 	Description string
 	Schema      json.RawMessage
 	SideEffect  bool
+	// Result is the Go type of what the tool returns: every door has a
+	// renderer for it (bot/present).
+	Result reflect.Type
 
 	validate *validator.Schema
 	run      func(ctx context.Context, c identity.Caller, args json.RawMessage) (any, error)
@@ -91,7 +95,7 @@ func NewTool[Args, Result any](name, description string, fn func(ctx context.Con
 	if err != nil {
 		panic(fmt.Sprintf("agents: tool %s: schema: %v", name, err))
 	}
-	t := Tool{Name: name, Description: description, Schema: schema, validate: compiled}
+	t := Tool{Name: name, Description: description, Schema: schema, Result: reflect.TypeFor[Result](), validate: compiled}
 	t.run = func(ctx context.Context, c identity.Caller, raw json.RawMessage) (any, error) {
 		a, err := decodeArgs[Args](name, raw)
 		if err != nil {

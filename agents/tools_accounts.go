@@ -23,9 +23,12 @@ type accountIDArgs struct {
 	AccountID string `json:"account_id" jsonschema:"minLength=1"`
 }
 
-type connectResult struct {
-	AuthURL string `json:"auth_url"`
-	Message string `json:"message"`
+// ConnectResult is connect_account's answer: the link that connects an
+// account of Platform.
+type ConnectResult struct {
+	Platform platform.Name `json:"platform"`
+	AuthURL  string        `json:"auth_url"`
+	Message  string        `json:"message"`
 }
 
 func accountTools(cp Capabilities) []Tool {
@@ -42,16 +45,16 @@ func accountTools(cp Capabilities) []Tool {
 	}
 	return []Tool{
 		NewTool("connect_account", "Starts connecting a platform account: returns a link the person opens to grant access.",
-			func(ctx context.Context, c identity.Caller, a connectArgs) (connectResult, error) {
+			func(ctx context.Context, c identity.Caller, a connectArgs) (ConnectResult, error) {
 				p, err := platformOf(a.Platform)
 				if err != nil {
-					return connectResult{}, err
+					return ConnectResult{}, err
 				}
 				u, err := cp.Accounts.Connect(ctx, c, p, accounts.ReturnTo{})
 				if err != nil {
-					return connectResult{}, known(err)
+					return ConnectResult{}, known(err)
 				}
-				return connectResult{AuthURL: u, Message: fmt.Sprintf("Open this link to connect %s; the account appears once access is granted.", p.Label())}, nil
+				return ConnectResult{Platform: p, AuthURL: u, Message: fmt.Sprintf("Open this link to connect %s; the account appears once access is granted.", p.Label())}, nil
 			}),
 		NewTool("list_accounts", "Lists the workspace's connected accounts (of one platform when given), with their account_id and status.",
 			func(ctx context.Context, c identity.Caller, a listAccountsArgs) ([]accounts.Account, error) {
@@ -74,7 +77,7 @@ func accountTools(cp Capabilities) []Tool {
 				if err != nil {
 					return "", err
 				}
-				return fmt.Sprintf("Disconnect %s (account_id %s)", describeAccount(acc), acc.ID), nil
+				return fmt.Sprintf("Disconnect %s", describeAccount(acc)), nil
 			})),
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/marketingminds/marketingminds/tools/identity"
@@ -19,7 +20,7 @@ type listJobsArgs struct {
 	Limit  int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=50"`
 }
 
-type jobView struct {
+type JobView struct {
 	ID        string          `json:"id"`
 	Type      string          `json:"type"`
 	Status    schedule.Status `json:"status"`
@@ -32,7 +33,7 @@ type cancelArgs struct {
 	ID string `json:"id" jsonschema:"minLength=1,description=A job id (list_jobs) or a scheduled post id (list_posts)."`
 }
 
-type cancelResult struct {
+type CancelResult struct {
 	Cancelled string            `json:"cancelled"` // "post" or "job"
 	ID        string            `json:"id"`
 	Post      *publish.PostView `json:"post,omitempty"`
@@ -42,7 +43,7 @@ type cancelResult struct {
 func jobTools(cp Capabilities) []Tool {
 	return []Tool{
 		NewTool("list_jobs", "Lists the workspace's scheduled jobs (deliveries of scheduled posts and others), soonest first.",
-			func(ctx context.Context, c identity.Caller, a listJobsArgs) ([]jobView, error) {
+			func(ctx context.Context, c identity.Caller, a listJobsArgs) ([]JobView, error) {
 				if err := c.Require(identity.Viewer); err != nil {
 					return nil, known(err)
 				}
@@ -54,36 +55,36 @@ func jobTools(cp Capabilities) []Tool {
 				if err != nil {
 					return nil, known(err)
 				}
-				out := make([]jobView, 0, len(jobs))
+				out := make([]JobView, 0, len(jobs))
 				for _, j := range jobs {
-					out = append(out, jobView{ID: j.ID, Type: j.Kind, Status: j.Status, RunAt: j.RunAt, Attempts: j.Attempts, LastError: j.LastError})
+					out = append(out, JobView{ID: j.ID, Type: j.Kind, Status: j.Status, RunAt: j.RunAt, Attempts: j.Attempts, LastError: j.LastError})
 				}
 				return out, nil
 			}),
 		NewTool("cancel_job", "Cancels a scheduled post (its waiting targets) or a pending job. Needs approval.",
-			func(ctx context.Context, c identity.Caller, a cancelArgs) (cancelResult, error) {
+			func(ctx context.Context, c identity.Caller, a cancelArgs) (CancelResult, error) {
 				if err := c.Require(identity.Editor); err != nil {
-					return cancelResult{}, known(err)
+					return CancelResult{}, known(err)
 				}
 				if _, err := cp.Posts.Get(ctx, c, a.ID); err == nil {
 					p, err := cp.Posts.Cancel(ctx, c, a.ID)
 					if err != nil {
-						return cancelResult{}, known(err)
+						return CancelResult{}, known(err)
 					}
-					return cancelResult{Cancelled: "post", ID: a.ID, Post: &p}, nil
+					return CancelResult{Cancelled: "post", ID: a.ID, Post: &p}, nil
 				} else if !errors.Is(err, publish.ErrNotFound) {
-					return cancelResult{}, known(err)
+					return CancelResult{}, known(err)
 				}
 				if err := cp.Jobs.Cancel(ctx, c.WorkspaceID, a.ID); err != nil {
 					if errors.Is(err, schedule.ErrNotFound) {
-						return cancelResult{}, Say(errNoSuchJob, "no job or scheduled post %q in this workspace; list_jobs and list_posts give the ids", a.ID)
+						return CancelResult{}, Say(errNoSuchJob, "no job or scheduled post %q in this workspace; list_jobs and list_posts give the ids", a.ID)
 					}
-					return cancelResult{}, known(err)
+					return CancelResult{}, known(err)
 				}
-				return cancelResult{Cancelled: "job", ID: a.ID, Status: schedule.StatusCancelled}, nil
+				return CancelResult{Cancelled: "job", ID: a.ID, Status: schedule.StatusCancelled}, nil
 			}, Mutating(), WithPreview(func(ctx context.Context, c identity.Caller, a cancelArgs) (string, error) {
 				if p, err := cp.Posts.Get(ctx, c, a.ID); err == nil {
-					return fmt.Sprintf("Cancel the scheduled post %s:\n“%s”", p.ID, p.Content.Text), nil
+					return fmt.Sprintf("Cancel the scheduled post:\n“%s”", p.Content.Text), nil
 				}
 				j, err := cp.Jobs.Get(ctx, c.WorkspaceID, a.ID)
 				if errors.Is(err, schedule.ErrNotFound) {
@@ -92,7 +93,7 @@ func jobTools(cp Capabilities) []Tool {
 				if err != nil {
 					return "", known(err)
 				}
-				return fmt.Sprintf("Cancel the %s job %s due %s", j.Kind, j.ID, j.RunAt.Format(time.RFC3339)), nil
+				return fmt.Sprintf("Cancel the %s job due %s", strings.NewReplacer("_", " ", ".", " ").Replace(j.Kind), j.RunAt.Format(previewTime)), nil
 			})),
 	}
 }

@@ -120,6 +120,10 @@ type leadsArgs struct {
 	Limit int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=50"`
 }
 
+// CRMCounts is crm_summary's answer: how many records each Zoho CRM module
+// holds (Leads, Contacts, Deals, Campaigns).
+type CRMCounts map[string]int
+
 func campaignTools(cp Capabilities) []Tool {
 	return []Tool{
 		NewTool("list_mailing_lists", "Lists the Zoho Campaigns mailing lists, with the list_key an e-mail campaign is sent to.",
@@ -150,7 +154,7 @@ func campaignTools(cp Capabilities) []Tool {
 				if err != nil {
 					return "", known(err)
 				}
-				return fmt.Sprintf("Send the e-mail “%s” (subject “%s”) to %d list(s) at %s", e.Name, e.Subject, len(e.ListKeys), at.Format(time.RFC3339)), nil
+				return fmt.Sprintf("Send the e-mail “%s” (subject “%s”) to %d list(s) at %s", e.Name, e.Subject, len(e.ListKeys), at.Format(previewTime)), nil
 			})),
 		NewTool("email_report", "An e-mail campaign's report: sent, opens, clicks, bounces.",
 			func(ctx context.Context, c identity.Caller, a emailIDArgs) (campaigns.EmailCampaign, error) {
@@ -158,9 +162,9 @@ func campaignTools(cp Capabilities) []Tool {
 				return e, known(err)
 			}),
 		NewTool("crm_summary", "How many leads, contacts, deals and campaigns the workspace's Zoho CRM holds.",
-			func(ctx context.Context, c identity.Caller, _ struct{}) (map[string]int, error) {
+			func(ctx context.Context, c identity.Caller, _ struct{}) (CRMCounts, error) {
 				n, err := cp.Campaigns.CRMCounts(ctx, c)
-				return n, known(err)
+				return CRMCounts(n), known(err)
 			}),
 		NewTool("search_leads", "Finds Zoho CRM leads by name, e-mail, company or source.",
 			func(ctx context.Context, c identity.Caller, a leadsArgs) ([]campaigns.CRMRecord, error) {

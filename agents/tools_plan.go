@@ -29,8 +29,8 @@ type planPost struct {
 	Text     string `json:"text" jsonschema:"minLength=1"`
 }
 
-// planResult is what the plan became.
-type planResult struct {
+// PlanResult is what the plan became.
+type PlanResult struct {
 	Campaign campaigns.Campaign `json:"campaign"`
 	Drafts   []string           `json:"draft_ids"`
 	// CRM says whether a CRM Campaign record links it, or why not.
@@ -43,17 +43,17 @@ type planResult struct {
 func planTool(cp Capabilities) Tool {
 	return NewTool("create_campaign_plan",
 		"Turns an agreed content plan (from the planner) into a marketing campaign with its drafts in the library and, when Zoho is connected, a CRM Campaign record. Nothing is published. Needs approval.",
-		func(ctx context.Context, c identity.Caller, a planArgs) (planResult, error) {
+		func(ctx context.Context, c identity.Caller, a planArgs) (PlanResult, error) {
 			for i, p := range a.Posts { // every draft checked before anything is made
 				if _, err := platformOf(p.Platform); err != nil {
-					return planResult{}, Say(err, "post %d: %v", i+1, err)
+					return PlanResult{}, Say(err, "post %d: %v", i+1, err)
 				}
 			}
 			camp, err := cp.Campaigns.CreateCampaign(ctx, c, campaigns.NewCampaign{Name: a.Name, Goal: a.Goal, StartDate: a.StartDate, EndDate: a.EndDate, Tag: a.Tag})
 			if err != nil {
-				return planResult{}, known(err)
+				return PlanResult{}, known(err)
 			}
-			res := planResult{Campaign: camp, Drafts: []string{}}
+			res := PlanResult{Campaign: camp, Drafts: []string{}}
 			for i, p := range a.Posts {
 				name, _ := platformOf(p.Platform)
 				title := fmt.Sprintf("%s: week %d, %s", a.Name, max(p.Week, 1), name.Label())

@@ -32,13 +32,13 @@ func TestCampaignPlanTool(t *testing.T) {
 	}
 	args := `{"name":"Winter launch","goal":"200 sign-ups","start_date":"2026-12-07","end_date":"2026-12-20","tag":"winter",
 		"posts":[{"week":1,"platform":"x","when":"Tuesday 09:00","text":"Winter is here."},{"week":2,"platform":"linkedin","text":"Two weeks of winter."}]}`
-	call := func() planResult {
+	call := func() PlanResult {
 		t.Helper()
 		out, err := plan.Call(ctx, agent, json.RawMessage(args))
 		if err != nil {
 			t.Fatal(err)
 		}
-		return out.(planResult)
+		return out.(PlanResult)
 	}
 	res := call()
 	if res.Campaign.ID == "" || len(res.Drafts) != 2 || !strings.Contains(res.CRM, "Zoho is not connected") {

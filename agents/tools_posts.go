@@ -14,6 +14,10 @@ import (
 	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
+// previewTime is how an approval's preview writes a time: in the zone the
+// time was read in (the person's), in words.
+const previewTime = "Mon 2 Jan 2006, 15:04 MST"
+
 // postArgs is a post as the model writes it.
 type postArgs struct {
 	Text       string            `json:"text" jsonschema:"minLength=1,description=The post's text."`
@@ -65,8 +69,15 @@ func request(a postArgs, ts []publish.Target) (publish.Request, error) {
 	return req, nil
 }
 
-// draftReport is one platform's check of a draft.
-type draftReport struct {
+// DraftCheck is draft_post's answer: whether the draft passes everywhere,
+// and each platform's check.
+type DraftCheck struct {
+	OK        bool          `json:"ok"`
+	Platforms []DraftReport `json:"platforms"`
+}
+
+// DraftReport is one platform's check of a draft.
+type DraftReport struct {
 	Platform   string   `json:"platform"`
 	Characters int      `json:"characters"`
 	Limit      int      `json:"limit"`
@@ -75,14 +86,14 @@ type draftReport struct {
 }
 
 // check validates the post for each platform, as publishing will.
-func check(req publish.Request, platforms []platform.Name) []draftReport {
-	var out []draftReport
+func check(req publish.Request, platforms []platform.Name) []DraftReport {
+	var out []DraftReport
 	for _, p := range platforms {
 		body := platform.Post{Text: req.Text, Link: req.Link, ImageURLs: req.ImageURLs, VideoURL: req.VideoURL}
 		if v, ok := req.Variants[p]; ok && strings.TrimSpace(v) != "" {
 			body.Text = v
 		}
-		r := draftReport{Platform: p.Label(), Characters: len([]rune(body.Text)), OK: true}
+		r := DraftReport{Platform: p.Label(), Characters: len([]rune(body.Text)), OK: true}
 		switch p {
 		case platform.Twitter:
 			r.Characters, r.Limit = twitter.WeightedLength(body.Text), publish.DefaultLimits.XWeighted
@@ -162,18 +173,18 @@ type postIDArgs struct {
 func postTools(cp Capabilities) []Tool {
 	return []Tool{
 		NewTool("draft_post", "Checks a draft against each platform's rules (length, media) without sending anything; returns characters and problems per platform.",
-			func(ctx context.Context, c identity.Caller, a postArgs) (map[string]any, error) {
+			func(ctx context.Context, c identity.Caller, a postArgs) (DraftCheck, error) {
 				req, err := request(a, nil)
 				if err != nil {
-					return nil, err
+					return DraftCheck{}, err
 				}
 				ps, err := draftPlatforms(ctx, cp, c, a)
 				if err != nil {
-					return nil, err
+					return DraftCheck{}, err
 				}
 				reports := check(req, ps)
-				ok := !slices.ContainsFunc(reports, func(r draftReport) bool { return !r.OK })
-				return map[string]any{"ok": ok, "platforms": reports}, nil
+				ok := !slices.ContainsFunc(reports, func(r DraftReport) bool { return !r.OK })
+				return DraftCheck{OK: ok, Platforms: reports}, nil
 			}),
 		NewTool("publish_post", "Publishes a post now to the platforms or accounts given. Needs approval.",
 			func(ctx context.Context, c identity.Caller, a postArgs) (publish.Outcome, error) {
@@ -190,28 +201,32 @@ func postTools(cp Capabilities) []Tool {
 			}, Mutating(), WithCheck(func(ctx context.Context, c identity.Caller, a postArgs) (Check, error) {
 				return checkPost(ctx, cp, c, a, "Publish now", time.Time{})
 			})),
-		NewTool("schedule_post", "Schedules a post for a time to the platforms or accounts given. Needs approval.",
-			func(ctx context.Context, c identity.Caller, a scheduleArgs) (publish.Scheduled, error) {
+		NewTool("schedule_post", "Schedules a post for a time to the platforms or accounts given; answers the scheduled post. Needs approval.",
+			func(ctx context.Context, c identity.Caller, a scheduleArgs) (publish.PostView, error) {
 				at, err := cp.Posts.ParseTime(ctx, c, a.Time)
 				if err != nil {
-					return publish.Scheduled{}, known(err)
+					return publish.PostView{}, known(err)
 				}
 				ts, err := targets(ctx, cp, c, a.postArgs)
 				if err != nil {
-					return publish.Scheduled{}, known(err)
+					return publish.PostView{}, known(err)
 				}
 				req, err := request(a.postArgs, ts)
 				if err != nil {
-					return publish.Scheduled{}, err
+					return publish.PostView{}, err
 				}
 				out, err := cp.Posts.Schedule(ctx, c, req, at)
-				return out, known(err)
+				if err != nil {
+					return publish.PostView{}, known(err)
+				}
+				p, err := cp.Posts.Get(ctx, c, out.PostID)
+				return p, known(err)
 			}, Mutating(), WithCheck(func(ctx context.Context, c identity.Caller, a scheduleArgs) (Check, error) {
 				at, err := cp.Posts.ParseTime(ctx, c, a.Time)
 				if err != nil {
 					return Check{}, known(err)
 				}
-				return checkPost(ctx, cp, c, a.postArgs, "Schedule for "+at.Format(time.RFC3339), at)
+				return checkPost(ctx, cp, c, a.postArgs, "Schedule for "+at.Format(previewTime), at)
 			})),
 		NewTool("list_posts", "Lists the workspace's latest posts with each target's status.",
 			func(ctx context.Context, c identity.Caller, a listArgs) ([]publish.PostView, error) {
@@ -244,7 +259,7 @@ func postTools(cp Capabilities) []Tool {
 				if err != nil {
 					return "", known(err)
 				}
-				return fmt.Sprintf("Retry the failed targets of post %s:\n“%s”", p.ID, p.Content.Text), nil
+				return fmt.Sprintf("Send the post again where it failed:\n“%s”", p.Content.Text), nil
 			})),
 	}
 }

@@ -16,7 +16,7 @@ const OfflineName = "offline planner"
 // Planner is the Model used when no language model is configured. It reads
 // the last user message with the command grammar (agents/intent) and answers
 // with one tool call of the shared tool contract; given tool results, it
-// answers with a short text rendering them. It is deterministic: the same
+// writes nothing: the door renders the typed results (bot/present). It is deterministic: the same
 // request always gets the same answer.
 type Planner struct{}
 
@@ -48,7 +48,7 @@ func (p Planner) Complete(ctx context.Context, req Request) (Response, error) {
 	last := req.Messages[len(req.Messages)-1]
 	switch last.Role {
 	case RoleTool:
-		return text(renderResults(req.Messages)), nil
+		return text(""), nil
 	case RoleUser:
 		return plan(req, last.Content), nil
 	}

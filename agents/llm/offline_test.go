@@ -129,73 +129,16 @@ func afterTool(tool, content string) llm.Request {
 	}}
 }
 
-func TestPlannerRendersToolResults(t *testing.T) {
+// Given tool results, the planner writes nothing about them: the door
+// renders the typed results itself (bot/present), so each reads once.
+func TestPlannerLeavesResultsToTheDoor(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		tool, content, want string
-	}{
-		{"publish_post", `{"id":"p1","status":"published","targets":[
-			{"platform":"twitter","status":"published","url":"https://x.com/acme/status/1"},
-			{"platform":"linkedin","status":"published","url":""}]}`,
-			"Published to X (https://x.com/acme/status/1) and LinkedIn."},
-		{"publish_post", `{"posts":[{"targets":[{"platform":"facebook","status":"published","url":"https://fb.com/1"}]},
-			{"targets":[{"platform":"instagram","status":"failed","error":"Instagram needs an image or a video."}]}]}`,
-			"Published to Facebook (https://fb.com/1). Could not publish to Instagram (Instagram needs an image or a video)."},
-		{"schedule_post", `{"id":"p2","status":"scheduled","scheduled_at":"2026-12-01T09:00:00Z",
-			"targets":[{"platform":"linkedin","status":"pending","run_at":"2026-12-01T09:00:00Z"}]}`,
-			"Scheduled for Tue 1 Dec 09:00 UTC on LinkedIn."},
-		{"schedule_post", `{"post":{"scheduled_at":"2026-12-01T09:00:00+01:00","targets":[{"platform":"twitter","status":"pending"}]}}`,
-			"Scheduled for Tue 1 Dec 09:00 on X."},
-		{"retry_post", `{"id":"p3","targets":[{"platform":"twitter","status":"pending"}]}`, "Publishing to X now."},
-		{"publish_post", `{"status":"awaiting_approval","approval_id":"ap_1","summary":"Publish \"Hello\" to X and LinkedIn"}`,
-			`This needs approval: Publish "Hello" to X and LinkedIn. (approval ap_1)`},
-		{"publish_post", `{"error":"no connected twitter account"}`, "That didn't work: no connected twitter account."},
-		{"list_accounts", `{"accounts":[{"id":"a1","platform":"twitter","account_name":"Acme","handle":"acme_sandbox","status":"active"},
-			{"id":"a2","platform":"linkedin","account_name":"Acme Inc","status":"needs_reauth"}]}`,
-			"2 connected accounts:\n• X Acme (@acme_sandbox) · id a1\n• LinkedIn Acme Inc · id a2 · needs_reauth"},
-		{"list_accounts", `[]`, "No accounts connected yet. Say `connect instagram` (or facebook, x, linkedin) to add one."},
-		{"connect_account", `{"platform":"instagram","auth_url":"https://sandbox/oauth?state=s"}`,
-			"Open this link to connect Instagram: https://sandbox/oauth?state=s"},
-		{"disconnect_account", `{"account_id":"a1","account_name":"Acme"}`, "Disconnected Acme."},
-		{"cancel_job", `{"id":"j1","status":"cancelled"}`, "Cancelled j1."},
-		{"list_jobs", `{"jobs":[{"id":"j1","kind":"publish","status":"pending","run_at":"2026-12-01T09:00:00Z"}]}`,
-			"• j1 · publish · pending · Tue 1 Dec 09:00 UTC"},
-		{"list_jobs", `{"jobs":[]}`, "Nothing to show."},
-		{"get_analytics", `{"days":30,"summary":{"impressions":1200,"engagement_rate":0.0425},"platforms":["twitter","linkedin"]}`,
-			"Analytics:\n• days: 30\n• platforms: twitter, linkedin\n• summary: engagement rate 0.04, impressions 1200"},
-		{"best_time_to_post", `{"platform":"instagram","best_hours":[9,18],"based_on_posts":0}`,
-			"Best time to post:\n• based on posts: 0\n• best hours: 9, 18\n• platform: instagram"},
-		{"get_dashboard", `{}`, "Done."},
-		{"get_dashboard", `not json`, "not json"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.tool+" "+tt.want, func(t *testing.T) {
-			t.Parallel()
-			resp, err := llm.Offline().Complete(context.Background(), afterTool(tt.tool, tt.content))
-			if err != nil {
-				t.Fatalf("Complete: %v", err)
-			}
-			if resp.Message.Content != tt.want || len(resp.Message.ToolCalls) != 0 {
-				t.Errorf("answer = %q\nwant %q", resp.Message.Content, tt.want)
-			}
-		})
-	}
-}
-
-// With parallel results (the orchestrator may have run several calls), each
-// is rendered, named by the call it answers.
-func TestPlannerRendersSeveralResults(t *testing.T) {
-	t.Parallel()
-	req := llm.Request{Messages: []llm.Message{
-		{Role: llm.RoleUser, Content: "x"},
-		{Role: llm.RoleAssistant, ToolCalls: []llm.ToolCall{{ID: "a", Name: "cancel_job"}, {ID: "b", Name: "list_accounts"}}},
-		{Role: llm.RoleTool, ToolCallID: "a", Content: `{"id":"j1"}`},
-		{Role: llm.RoleTool, ToolCallID: "b", Content: `{"accounts":[]}`},
-	}}
-	resp, err := llm.Offline().Complete(context.Background(), req)
-	want := "Cancelled j1.\nNo accounts connected yet. Say `connect instagram` (or facebook, x, linkedin) to add one."
-	if err != nil || resp.Message.Content != want {
-		t.Errorf("answer = %q, %v; want %q", resp.Message.Content, err, want)
+	for _, content := range []string{`{"post_id":"p1","results":[]}`, `{"error":"no connected X account"}`, `not json`} {
+		var streamed strings.Builder
+		resp, err := llm.Offline().Stream(context.Background(), afterTool("publish_post", content), func(d llm.Delta) { streamed.WriteString(d.Text) })
+		if err != nil || resp.Message.Content != "" || len(resp.Message.ToolCalls) != 0 || resp.FinishReason != "stop" || streamed.Len() != 0 {
+			t.Errorf("after %s: answer %+v, streamed %q, %v; want an empty answer", content, resp, streamed.String(), err)
+		}
 	}
 }
 

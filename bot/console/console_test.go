@@ -74,12 +74,18 @@ func TestChat(t *testing.T) {
 		want   []string
 	}{
 		{"approve", editor, "ship v2\ny\nthanks\n", append(append([]llmtest.Turn{}, asks...), llmtest.Reply("You're welcome.")), 1,
-			[]string{"⏸ waiting for approval", "    Ship v2\n    to everyone", "Shipping v2 waits for your approval.", `Approve "Ship v2"? [y/N]`,
-				"Approved by U1 and done: Ship v2", `result: {"shipped":"v2"}`, "You're welcome."}},
-		{"reject", editor, "ship v2\nn\n", asks, 0, []string{"Rejected by U1: Ship v2", "declined in the terminal"}},
-		{"end of input while waiting", editor, "ship v2\n", asks, 0, []string{`Approve "Ship v2"? [y/N] ` + "\n"}},
+			[]string{"⏸ this needs your approval", "    Ship v2\n    to everyone", "Shipping v2 waits for your approval.", `Approve "Ship v2"? [y/n]`,
+				"Approved: Ship v2", "You're welcome."}},
+		{"reject", editor, "ship v2\nn\n", asks, 0, []string{"Rejected: Ship v2"}},
+		{"end of input while waiting", editor, "ship v2\n", asks, 0, []string{`Approve "Ship v2"? [y/n] ` + "\n"}},
 		{"viewer", identity.Caller{WorkspaceID: "T1", UserID: "U1", Role: identity.Viewer, Door: identity.DoorCLI}, "ship v2\ny\n", asks, 0,
-			[]string{"! you may not decide this"}},
+			[]string{"Your role in this workspace does not allow this."}},
+		// A line that is neither yes nor no is a new request: it is
+		// answered, the approval stays pending and is recalled, and a
+		// later yes still approves it.
+		{"new request while waiting", editor, "ship v2\nwhat time is it?\n\ny\n",
+			append(append([]llmtest.Turn{}, asks...), llmtest.Reply("It is 10 o'clock.")), 1,
+			[]string{"It is 10 o'clock.", "Still waiting for your answer: Ship v2", `Approve "Ship v2"? [y/n] Approved: Ship v2`}},
 		{"model failure", editor, "hello\n", []llmtest.Turn{{Status: 401}}, 0, []string{"I could not get an answer: the language model rejected our credentials"}},
 		{"blank lines", editor, "\n\n", nil, 0, nil},
 	}

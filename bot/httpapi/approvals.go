@@ -24,6 +24,8 @@ func approvalError(w http.ResponseWriter, r *http.Request, err error) {
 		writeError(w, http.StatusForbidden, "forbidden", err.Error())
 	case errors.Is(err, agents.ErrNotFound):
 		writeError(w, http.StatusNotFound, "not_found", "no such approval in your workspace")
+	case errors.Is(err, agents.ErrInvalid):
+		writeError(w, http.StatusBadRequest, "invalid_request", err.Error())
 	case errors.Is(err, agents.ErrDecided):
 		writeError(w, http.StatusConflict, "already_decided", err.Error())
 	default:
@@ -59,11 +61,14 @@ func (s *Server) approvalApprove(w http.ResponseWriter, r *http.Request, c ident
 	writeJSON(w, http.StatusOK, map[string]any{"success": res.Approval.Status == agents.ApprovalDone, "approval": res.Approval, "message": res.Text})
 }
 
+// rejectBody is what POST /api/approvals/{id}/reject takes, if anything.
+type rejectBody struct {
+	Reason string `json:"reason,omitempty" maxLength:"1000"` // agents.MaxReasonChars
+}
+
 // approvalReject: POST /api/approvals/{id}/reject {"reason": "..."}
 func (s *Server) approvalReject(w http.ResponseWriter, r *http.Request, c identity.Caller) {
-	var body struct {
-		Reason string `json:"reason"`
-	}
+	var body rejectBody
 	if r.ContentLength != 0 && !decodeJSON(w, r, &body) {
 		return
 	}

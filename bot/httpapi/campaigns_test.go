@@ -109,7 +109,7 @@ func campaignsSetup(t *testing.T, an CampaignAnalytics, posts Posts) *campaignsF
 	})
 	ids := identity.NewService(identity.NewStore(db), time.Now)
 	reg2 := prometheus.NewRegistry()
-	d := Deps{Log: zerolog.Nop(), Identity: ids, Store: db, Registry: reg2, Jobs: sch, Campaigns: svc, Now: clk.Now}
+	d := Deps{Log: zerolog.Nop(), Identity: ids, Store: db, Registry: reg2, Jobs: sch, Campaigns: svc, Accounts: acc, Now: clk.Now}
 	if an != nil {
 		d.CampaignAnalytics = an
 	}

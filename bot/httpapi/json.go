@@ -1,12 +1,16 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strings"
+
+	"github.com/marketingminds/marketingminds/tools/limit"
 )
 
 // maxBodyBytes bounds every request body.
@@ -38,22 +42,38 @@ func writeError(w http.ResponseWriter, status int, code, message string) {
 }
 
 // decodeJSON reads the request body into dst: bounded, one JSON value,
-// unknown fields rejected. On failure it writes a specific 400 (or 413, 415)
-// and returns false.
+// valid UTF-8, lists and texts within their caps (checkBody), unknown fields
+// rejected. A body sent as a form (curl -d's default type) is taken when it
+// is JSON. On failure it writes a specific 400 (or 413, 415) and returns
+// false.
 func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) bool {
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		writeError(w, http.StatusUnsupportedMediaType, "unsupported_media_type", "send the body as application/json")
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct != "" && ct != "application/json" && ct != formType {
+		writeError(w, http.StatusUnsupportedMediaType, "unsupported_media_type", contentTypeHint(ct))
 		return false
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBodyBytes))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
-		status, msg := http.StatusBadRequest, decodeMessage(err)
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			status, msg = http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is larger than %d bytes", tooBig.Limit)
+			writeError(w, http.StatusRequestEntityTooLarge, "invalid_json", fmt.Sprintf("the body is larger than %d bytes", tooBig.Limit))
+			return false
 		}
-		writeError(w, status, "invalid_json", msg)
+		writeError(w, http.StatusBadRequest, "invalid_json", "the body could not be read")
+		return false
+	}
+	if ct == formType && !json.Valid(data) {
+		writeError(w, http.StatusUnsupportedMediaType, "unsupported_media_type", contentTypeHint(ct))
+		return false
+	}
+	if msg := checkBody(data); msg != "" {
+		writeError(w, http.StatusBadRequest, "invalid_json", msg)
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		writeError(w, http.StatusBadRequest, "invalid_json", decodeMessage(err))
 		return false
 	}
 	if dec.More() {
@@ -67,6 +87,15 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) bool {
 	return true
 }
 
+// formType is what curl -d sends unless told otherwise.
+const formType = "application/x-www-form-urlencoded"
+
+// contentTypeHint says how to send a body that came with another type.
+func contentTypeHint(ct string) string {
+	return "the body must be JSON sent as application/json, not " + limit.Clip(ct) +
+		"; with curl add -H 'Content-Type: application/json'"
+}
+
 // decodeMessage says what is wrong with a body in words a client can act on.
 func decodeMessage(err error) string {
 	var syntax *json.SyntaxError
@@ -77,9 +106,9 @@ func decodeMessage(err error) string {
 	case errors.As(err, &syntax):
 		return fmt.Sprintf("malformed JSON at byte %d", syntax.Offset)
 	case errors.As(err, &typeErr):
-		return fmt.Sprintf("field %q must be %s", typeErr.Field, typeErr.Type)
+		return fmt.Sprintf("field %q must be %s", limit.Clip(typeErr.Field), typeErr.Type)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")
+		return "unknown field " + limit.Clip(strings.TrimPrefix(err.Error(), "json: unknown field "))
 	}
 	return "malformed JSON: " + err.Error()
 }

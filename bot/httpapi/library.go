@@ -10,6 +10,7 @@ import (
 
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/library"
+	"github.com/marketingminds/marketingminds/tools/limit"
 )
 
 // Library is what the library and template routes need of tools/library
@@ -148,9 +149,10 @@ func (s *Server) suggestHashtags(w http.ResponseWriter, r *http.Request, c ident
 
 // libraryProblems is the error shape with the list of problems.
 type libraryProblems struct {
-	Success  bool              `json:"success"`
-	Error    errorInfo         `json:"error"`
-	Problems []library.Problem `json:"problems"`
+	Success      bool              `json:"success"`
+	Error        errorInfo         `json:"error"`
+	Problems     []library.Problem `json:"problems"`
+	MoreProblems int               `json:"more_problems,omitempty"`
 }
 
 // libraryError maps the library's errors to statuses.
@@ -159,7 +161,8 @@ func libraryError(w http.ResponseWriter, r *http.Request, kind library.Kind, err
 	var me *library.MissingError
 	switch {
 	case errors.As(err, &ve):
-		writeJSON(w, http.StatusBadRequest, libraryProblems{Error: errorInfo{Code: "invalid_" + namesOf(kind).one, Message: ve.Error()}, Problems: ve.Problems})
+		kept, more := limit.First(ve.Problems)
+		writeJSON(w, http.StatusBadRequest, libraryProblems{Error: errorInfo{Code: "invalid_" + namesOf(kind).one, Message: ve.Error()}, Problems: kept, MoreProblems: more})
 	case errors.As(err, &me):
 		writeJSON(w, http.StatusBadRequest, map[string]any{"success": false,
 			"error": errorInfo{Code: "missing_variables", Message: me.Error()}, "missing": me.Names})

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"maps"
 	"net/http"
 	"reflect"
@@ -8,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/marketingminds/marketingminds/tools/limit"
+	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
 // openapiDoc builds GET /api/openapi.json: an OpenAPI 3.1 document of every
@@ -23,6 +27,9 @@ type apiOp struct {
 	Query map[string]string
 	// Request is a value of the JSON body's type (nil: no body).
 	Request any
+	// Optional: the body may be left out (the handler then takes its
+	// defaults); else a request without one is refused.
+	Optional bool
 	// Response is a value of the success body's type; Status its status
 	// (200 when 0). Nil with Status 0: the body is not JSON (text, HTML).
 	Response any
@@ -34,7 +41,7 @@ type apiOp struct {
 // apiOps lists every REST route, grouped as in routes.go.
 func apiOps() []apiOp {
 	var ops []apiOp
-	for _, group := range [][]apiOp{coreOps, accountOps, postOps, jobOps, analyticsOps, campaignOps, libraryOps, settingsOps} {
+	for _, group := range [][]apiOp{coreOps, accountOps, postOps, approvalOps, jobOps, analyticsOps, campaignOps, libraryOps, settingsOps} {
 		ops = append(ops, group...)
 	}
 	return ops
@@ -88,7 +95,7 @@ func openapiDocument(ops []apiOp) map[string]any {
 			o["description"] = "Needs an API token of role " + op.Auth + " or more."
 		}
 		if op.Request != nil {
-			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(op.Request), false)}}}
+			o["requestBody"] = map[string]any{"required": !op.Optional, "content": map[string]any{"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(op.Request), false)}}}
 		}
 		status := op.Status
 		if status == 0 {
@@ -112,9 +119,21 @@ func openapiDocument(ops []apiOp) map[string]any {
 		"paths": paths,
 		"components": map[string]any{
 			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
-			"schemas":         map[string]any{"Error": schemaOf(reflect.TypeOf(problemBody{}), true)},
+			"schemas":         map[string]any{"Error": errorSchema()},
 		},
 	}
+}
+
+// errorSchema is every error's shape: {"success": false, "error": {...}},
+// with the problems found (the first limit.Problems, more_problems counting
+// the rest) when a request was invalid in several ways.
+func errorSchema() map[string]any {
+	s := schemaOf(reflect.TypeOf(errorBody{}), true)
+	props := s["properties"].(map[string]any)
+	props["problems"] = schemaOf(reflect.TypeOf([]publish.Problem{}), true)
+	props["problems"].(map[string]any)["maxItems"] = limit.Problems
+	props["more_problems"] = map[string]any{"type": "integer", "minimum": 1}
+	return s
 }
 
 func operationID(op apiOp) string {
@@ -130,7 +149,10 @@ func operationID(op apiOp) string {
 	return b.String()
 }
 
-var timeType = reflect.TypeOf(time.Time{})
+var (
+	timeType = reflect.TypeOf(time.Time{})
+	rawType  = reflect.TypeOf(json.RawMessage{})
+)
 
 // valueSchema is the response schema of v: an object's keys, or v's type.
 func valueSchema(v any) map[string]any {
@@ -154,8 +176,13 @@ func valueSchema(v any) map[string]any {
 // slices and maps may be null (a nil one encodes so); a request (what the
 // server decodes, unknown fields refused) requires nothing.
 func schemaOf(t reflect.Type, response bool) map[string]any {
-	if t == timeType {
+	switch {
+	case t == timeType:
 		return map[string]any{"type": "string", "format": "date-time"}
+	case t == rawType:
+		return map[string]any{} // any JSON value
+	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8:
+		return map[string]any{"type": "string", "contentEncoding": "base64"}
 	}
 	nullable := func(s map[string]any) map[string]any {
 		if response {
@@ -171,6 +198,9 @@ func schemaOf(t reflect.Type, response bool) map[string]any {
 		}
 		return s
 	case reflect.String:
+		if !response {
+			return map[string]any{"type": "string", "maxLength": limit.TextChars}
+		}
 		return map[string]any{"type": "string"}
 	case reflect.Bool:
 		return map[string]any{"type": "boolean"}
@@ -179,7 +209,11 @@ func schemaOf(t reflect.Type, response bool) map[string]any {
 	case reflect.Float32, reflect.Float64:
 		return map[string]any{"type": "number"}
 	case reflect.Slice, reflect.Array:
-		return nullable(map[string]any{"type": "array", "items": schemaOf(t.Elem(), response)})
+		s := map[string]any{"type": "array", "items": schemaOf(t.Elem(), response)}
+		if !response {
+			s["maxItems"] = limit.ListItems
+		}
+		return nullable(s)
 	case reflect.Map:
 		return nullable(map[string]any{"type": "object", "additionalProperties": schemaOf(t.Elem(), response)})
 	case reflect.Struct:
@@ -216,7 +250,10 @@ func structFields(t reflect.Type, props map[string]any, required *[]any, respons
 			name = f.Name
 		}
 		props[name] = schemaOf(f.Type, response)
-		if response && !strings.Contains(opts, "omitempty") {
+		if n, err := strconv.Atoi(f.Tag.Get("maxLength")); err == nil && !response {
+			props[name].(map[string]any)["maxLength"] = n
+		}
+		if response && !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero") {
 			*required = append(*required, name)
 		}
 	}

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"github.com/marketingminds/marketingminds/agents"
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/publish"
@@ -33,7 +34,7 @@ var accountOps = []apiOp{
 	{Method: "POST", Path: "/api/tokens/refresh", Summary: "Refresh the tokens expiring within a window (default 6h)", Auth: "editor",
 		Request: struct {
 			Within string `json:"within,omitempty"`
-		}{},
+		}{}, Optional: true,
 		Response: struct {
 			Success bool                   `json:"success"`
 			Within  string                 `json:"within"`
@@ -83,8 +84,25 @@ var postOps = []apiOp{
 	{Method: "POST", Path: "/api/social/posts/{id}/publish-anyway", Summary: "Publish an unconfirmed target after checking it did not go out", Auth: "editor",
 		Request: struct {
 			AccountID string `json:"account_id,omitempty"`
-		}{}, Response: publish.Outcome{}},
+		}{}, Optional: true, Response: publish.Outcome{}},
 	{Method: "POST", Path: "/api/social/posts/{id}/cancel", Summary: "Cancel the targets still waiting", Auth: "editor", Response: postResponse{}},
+}
+
+var approvalOps = []apiOp{
+	{Method: "GET", Path: "/api/approvals", Summary: "The workspace's approvals, newest first", Auth: "viewer",
+		Query:    map[string]string{"status": "only those pending, running, done, failed or rejected"},
+		Response: object{"success": false, "approvals": []agents.Approval{}}},
+	{Method: "POST", Path: "/api/approvals/{id}/approve", Summary: "Approve a pending action: it runs once", Auth: "editor",
+		Response: approvalAnswer{}},
+	{Method: "POST", Path: "/api/approvals/{id}/reject", Summary: "Reject a pending action, optionally saying why", Auth: "editor",
+		Request: rejectBody{}, Optional: true, Response: approvalAnswer{}},
+}
+
+// approvalAnswer is what deciding an approval answers.
+type approvalAnswer struct {
+	Success  bool            `json:"success"`
+	Approval agents.Approval `json:"approval"`
+	Message  string          `json:"message"`
 }
 
 var jobOps = []apiOp{

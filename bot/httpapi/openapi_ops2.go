@@ -69,7 +69,7 @@ var campaignOps = []apiOp{
 	{Method: "POST", Path: "/api/email/campaigns/{id}/send", Summary: "Send an e-mail campaign now (never twice)", Auth: "editor",
 		Request: struct {
 			UserID string `json:"user_id,omitempty"`
-		}{}, Response: emailAnswer{}},
+		}{}, Optional: true, Response: emailAnswer{}},
 	{Method: "POST", Path: "/api/email/campaigns/{id}/schedule", Summary: "Send an e-mail campaign later, through the scheduler", Auth: "editor",
 		Request: struct {
 			ScheduledTime string `json:"scheduled_time"`

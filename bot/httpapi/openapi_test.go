@@ -17,6 +17,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/rs/zerolog"
 
+	"github.com/marketingminds/marketingminds/agents"
 	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/analytics"
 	"github.com/marketingminds/marketingminds/tools/campaigns"
@@ -35,7 +36,8 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	// Every optional area on: a typed nil registers the routes without a service.
 	s := New(Deps{Log: zerolog.Nop(), Accounts: (*accounts.Service)(nil), Posts: (*publish.Service)(nil),
 		Jobs: (*schedule.Scheduler)(nil), Sessions: (*identity.Sessions)(nil), Analytics: (*analytics.Service)(nil),
-		Campaigns: (*campaigns.Service)(nil), Library: (*library.Service)(nil), Settings: (*settings.Service)(nil)})
+		Campaigns: (*campaigns.Service)(nil), Library: (*library.Service)(nil), Settings: (*settings.Service)(nil),
+		Approvals: (*agents.Orchestrator)(nil)})
 	registered := map[string]bool{}
 	for _, p := range s.Routes() {
 		method, path, ok := strings.Cut(p, " ")

@@ -16,6 +16,7 @@ import (
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/limit"
 	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
@@ -207,6 +208,15 @@ type problemBody struct {
 	Success  bool              `json:"success"`
 	Error    errorInfo         `json:"error"`
 	Problems []publish.Problem `json:"problems"`
+	// MoreProblems counts the problems past the first limit.Problems.
+	MoreProblems int `json:"more_problems,omitempty"`
+}
+
+// problems is the error shape of a list of problems: the first
+// limit.Problems and a count of the rest.
+func problems(code, message string, list []publish.Problem) problemBody {
+	kept, more := limit.First(list)
+	return problemBody{Error: errorInfo{Code: code, Message: message}, Problems: kept, MoreProblems: more}
 }
 
 // postError maps the publishing errors to statuses.
@@ -215,9 +225,9 @@ func (s *Server) postError(w http.ResponseWriter, r *http.Request, err error) {
 	var de *publish.DuplicateError
 	switch {
 	case errors.As(err, &ve):
-		writeJSON(w, http.StatusBadRequest, problemBody{Error: errorInfo{Code: "invalid_post", Message: ve.Error()}, Problems: ve.Problems})
+		writeJSON(w, http.StatusBadRequest, problems("invalid_post", ve.Error(), ve.Problems))
 	case errors.As(err, &de):
-		writeJSON(w, http.StatusConflict, problemBody{Error: errorInfo{Code: "duplicate_post", Message: de.Error()}, Problems: de.Problems})
+		writeJSON(w, http.StatusConflict, problems("duplicate_post", de.Error(), de.Problems))
 	case errors.Is(err, identity.ErrForbidden):
 		writeError(w, http.StatusForbidden, "forbidden", err.Error())
 	case errors.Is(err, publish.ErrNotFound):

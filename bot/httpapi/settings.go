@@ -8,6 +8,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/limit"
 	"github.com/marketingminds/marketingminds/tools/settings"
 )
 
@@ -46,16 +47,18 @@ func (s *Server) settingsUpdate(w http.ResponseWriter, r *http.Request, c identi
 
 // settingsProblems is the error shape with the list of problems.
 type settingsProblems struct {
-	Success  bool               `json:"success"`
-	Error    errorInfo          `json:"error"`
-	Problems []settings.Problem `json:"problems"`
+	Success      bool               `json:"success"`
+	Error        errorInfo          `json:"error"`
+	Problems     []settings.Problem `json:"problems"`
+	MoreProblems int                `json:"more_problems,omitempty"`
 }
 
 func settingsError(w http.ResponseWriter, r *http.Request, err error) {
 	var ve *settings.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		writeJSON(w, http.StatusBadRequest, settingsProblems{Error: errorInfo{Code: "invalid_settings", Message: ve.Error()}, Problems: ve.Problems})
+		kept, more := limit.First(ve.Problems)
+		writeJSON(w, http.StatusBadRequest, settingsProblems{Error: errorInfo{Code: "invalid_settings", Message: ve.Error()}, Problems: kept, MoreProblems: more})
 	case errors.Is(err, identity.ErrForbidden):
 		writeError(w, http.StatusForbidden, "forbidden", err.Error())
 	default:

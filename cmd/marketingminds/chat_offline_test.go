@@ -75,9 +75,9 @@ func TestChatOffline(t *testing.T) {
 	}
 	for _, want := range []string{
 		"/oauth", // the connect link
-		"Approve \"Publish now to Acme Coffee (X profile)", "Approved by U1 and done: Publish now to Acme Coffee (X profile)",
-		"Approve \"Schedule for ", "Approved by U1 and done: Schedule for ",
-		"✓ get_analytics", "✓ list_jobs",
+		"Approve \"Publish now to Acme Coffee (X profile)", "Approved: Publish now to Acme Coffee (X profile)", "Published on X.",
+		"Approve \"Schedule for ", "Approved: Schedule for ",
+		"Published on X.", "Your figures for ", "X: scheduled for Mon 7 Dec", "Scheduled post: due ",
 	} {
 		if !strings.Contains(out, want) {
 			t.Fatalf("output lacks %q:\n%s", want, out)
@@ -85,6 +85,12 @@ func TestChatOffline(t *testing.T) {
 	}
 	if n := sb.Calls("POST", "/api.x.com/2/tweets"); n != 1 {
 		t.Fatalf("%d posts on X, want 1:\n%s", n, out)
+	}
+	// Nothing a marketer must not read: JSON, field counts, Go errors.
+	for _, bad := range []string{"{", "fields", "items", "publish:", "dial tcp", "agents:", "T09:00:00Z"} {
+		if strings.Contains(out, bad) {
+			t.Fatalf("output reads %q:\n%s", bad, out)
+		}
 	}
 
 	var scheduled string
@@ -103,7 +109,7 @@ func TestChatOffline(t *testing.T) {
 		t.Fatalf("no scheduled post:\n%s", out)
 	}
 	out, _, err = chatRun(t, env, "cancel "+scheduled+"\ny\n", "--workspace", "T1", "--user", "U1")
-	if err != nil || !strings.Contains(out, "Approved by U1 and done: Cancel the scheduled post "+scheduled) {
+	if err != nil || !strings.Contains(out, "Approved: Cancel the scheduled post") || strings.Contains(out, scheduled) {
 		t.Fatalf("cancel: %v\n%s", err, out)
 	}
 	withApp(t, env, func(a *app) {
@@ -126,7 +132,7 @@ func TestChatOffline(t *testing.T) {
 		}
 	})
 	out, _, err = chatRun(t, env, `post "No approval needed" to x`+"\n", "--workspace", "T1", "--user", "U1")
-	if err != nil || strings.Contains(out, "Approve") || !strings.Contains(out, "✓ publish_post") {
+	if err != nil || strings.Contains(out, "Approve") || !strings.Contains(out, "Published on X.") {
 		t.Fatalf("policy never: %v\n%s", err, out)
 	}
 	if n := sb.Calls("POST", "/api.x.com/2/tweets"); n != 2 {

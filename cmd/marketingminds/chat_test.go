@@ -42,7 +42,7 @@ func TestChatCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"… Running remember…", "✓ remember", "Noted: your brand voice is warm and plain.", "Hello again."} {
+	for _, want := range []string{"… Noting that…", "Noted: your brand voice is warm and plain.", "Hello again."} {
 		if !strings.Contains(out, want) {
 			t.Fatalf("output lacks %q:\n%s", want, out)
 		}

@@ -248,7 +248,7 @@ func TestSlackAsksWhichAccountAndRemembers(t *testing.T) {
 }
 
 // TestChatNumberedChoice: in the terminal, "post … to linkedin" with three
-// LinkedIn accounts is a numbered choice; "2r" picks the second and
+// LinkedIn accounts is a numbered choice; "2 remember" picks the second and
 // remembers it; the approval names it; the next post asks nothing.
 func TestChatNumberedChoice(t *testing.T) {
 	t.Parallel()
@@ -266,18 +266,18 @@ func TestChatNumberedChoice(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	script := strings.Join([]string{`post "Hello from the terminal" to linkedin`, "2r", "y", `post "Hello again" to linkedin`, "y"}, "\n") + "\n"
+	script := strings.Join([]string{`post "Hello from the terminal" to linkedin`, "2 remember", "y", `post "Hello again" to linkedin`, "y"}, "\n") + "\n"
 	out, _, err := chatRun(t, env, script, "--workspace", "T1", "--user", "U1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Which LinkedIn account should this go to?", "  1) ", "  3) ", "Choose 1-3", "From now on, posts to LinkedIn go to",
+	for _, want := range []string{"Which LinkedIn account should this go to?", "  1) ", "  3) ", "Type 1-3", "From now on, posts to LinkedIn go to",
 		`Approve "Publish now to `} {
 		if !strings.Contains(out, want) {
 			t.Fatalf("output lacks %q:\n%s", want, out)
 		}
 	}
-	if strings.Count(out, "Choose 1-3") != 1 {
+	if strings.Count(out, "Type 1-3") != 1 {
 		t.Fatalf("asked more than once:\n%s", out)
 	}
 	if n := sb.Calls("POST", liPostsPath); n != 2 {

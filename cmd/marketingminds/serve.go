@@ -40,7 +40,7 @@ func serveCommand(env envLoader, stdout, stderr io.Writer) *cobra.Command {
 				}
 				cfg.Sandbox = true
 			}
-			return serve(cmd.Context(), cfg, stderr)
+			return serve(cmd.Context(), cfg, stdout, stderr)
 		},
 	}
 	cmd.Flags().BoolVar(&sandboxFlag, "sandbox", false, "mount the platform sandbox in-process and point every adapter at it (same as MM_SANDBOX=1)")
@@ -49,8 +49,8 @@ func serveCommand(env envLoader, stdout, stderr io.Writer) *cobra.Command {
 
 // serve runs until ctx is cancelled (SIGINT/SIGTERM), then stops accepting,
 // drains in-flight requests for up to shutdownGrace, closes the store and
-// returns nil.
-func serve(ctx context.Context, cfg config, logOut io.Writer) error {
+// returns nil. Once it serves it writes a short start-up banner to out.
+func serve(ctx context.Context, cfg config, out, logOut io.Writer) error {
 	log := newLogger(logOut, cfg.LogFormat, cfg.LogLevel, cfg.secrets()...)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -117,6 +117,9 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info().Str("addr", ln.Addr().String()).Str("public_url", cfg.PublicURL).Str("store", string(db.Backend)).Msg("serving")
+	if err := banner(ctx, out, cfg, a, sandboxBase != ""); err != nil {
+		log.Warn().Err(err).Msg("start-up banner")
+	}
 
 	select {
 	case err := <-errc:

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -188,6 +189,7 @@ func TestServeLifecycle(t *testing.T) {
 	if _, body := get(t, p.url+"/api/health", ""); !strings.Contains(body, `"sandbox":true`) || !strings.Contains(body, `"agents":["assistant","content_writer"`) {
 		t.Errorf("/api/health does not say sandbox or name the agents: %s", body)
 	}
+	checkBanner(t, p)
 
 	token, stderr, code := runCLI(t, env, "token", "create", "--workspace", "T1", "--user", "U1", "--role", "admin")
 	if code != 0 {
@@ -323,5 +325,39 @@ func BenchmarkStartToReady(b *testing.B) {
 		b.ReportMetric(float64(time.Since(start).Milliseconds()), "ms-to-ready")
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		_ = cmd.Wait()
+	}
+}
+
+// checkBanner: start-up ends with a short block for people, not a wall of
+// log lines: the dashboard, a sign-in link that signs in, the terminal
+// chat and the sandbox's index, which answers.
+func checkBanner(t *testing.T, p *proc) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(p.logs.String(), "Stop        Ctrl-C") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no start-up banner:\n%s", p.logs)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	out := p.logs.String()
+	if strings.Contains(out, "migration applied") {
+		t.Errorf("start-up logs every migration at info:\n%s", out)
+	}
+	link := regexp.MustCompile(`Sign in     (\S+/dashboard/login\?code=\S+)`).FindStringSubmatch(out)
+	if link == nil || !strings.Contains(out, "Dashboard   "+p.url+"/dashboard") || !strings.Contains(out, "chat --workspace T0DEMO") {
+		t.Fatalf("banner lacks the dashboard, a sign-in link or the chat:\n%s", out)
+	}
+	// The link shows a sign-in button (a link preview must not spend it).
+	code := link[1][strings.Index(link[1], "code=")+len("code="):]
+	if status, body := get(t, link[1], ""); status != 200 || !strings.Contains(body, code) {
+		t.Fatalf("the banner's sign-in link answered %d without its code in the form:\n%s", status, body)
+	}
+	sb := regexp.MustCompile(`Sandbox     (\S+)`).FindStringSubmatch(out)
+	if sb == nil {
+		t.Fatalf("banner lacks the sandbox:\n%s", out)
+	}
+	if code, body := get(t, sb[1], ""); code != 200 || !strings.Contains(body, p.url+"/sandbox/api.x.com") {
+		t.Fatalf("sandbox index %s = %d:\n%s", sb[1], code, body)
 	}
 }

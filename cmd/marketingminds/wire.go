@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -57,7 +58,8 @@ func openStore(ctx context.Context, cfg config, log zerolog.Logger, reg promethe
 	}, schemas()...)
 }
 
-// The recurring jobs (DESIGN: token refresh every 6 h, analytics sync daily
+// The recurring jobs (DESIGN: token refresh every 6 h as a safety net
+// behind each token's own refresh job, analytics sync daily
 // 02:00, cleanup Sundays 03:00).
 const (
 	refreshSpec   = "0 */6 * * *"
@@ -110,6 +112,22 @@ type adapters struct {
 		publish.Adapter
 	}
 	zoho *zoho.Client
+	// media fetches the media posts link to; publishing checks their hosts
+	// with it when a post is made.
+	media *safehttp.Client
+}
+
+// authorities is base's host:port ("" for none), the sandbox's own.
+func authorities(base string) []string {
+	u, err := url.Parse(base)
+	if base == "" || err != nil || u.Host == "" {
+		return nil
+	}
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	return []string{net.JoinHostPort(u.Hostname(), port)}
 }
 
 func newAdapters(cfg config, sandboxBase string) adapters {
@@ -118,9 +136,10 @@ func newAdapters(cfg config, sandboxBase string) adapters {
 	// The platforms speak HTTP/2, where calls to one host share a few
 	// connections (a custom DialContext turns it off unless forced); 64
 	// connections per host bound a fallback to HTTP/1.1. A sandbox is
-	// reached the same way: over h2c when it is an http:// one (the sandbox
-	// serves HTTP/1.1 and h2c), so what is measured against it is the
-	// platform's latency, not a connection cap.
+	// reached the same way: over h2c once an http:// one announced it (our
+	// sandbox serves HTTP/1.1 and h2c), so what is measured against it is
+	// the platform's latency, not a connection cap; anything else put at
+	// MM_SANDBOX_URL (a recording proxy, another mock) is spoken HTTP/1.1.
 	transport := &http.Transport{
 		Proxy:               http.ProxyFromEnvironment,
 		DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
@@ -131,13 +150,14 @@ func newAdapters(cfg config, sandboxBase string) adapters {
 		IdleConnTimeout:     90 * time.Second,
 		TLSHandshakeTimeout: 10 * time.Second,
 	}
-	if strings.HasPrefix(sandboxBase, "http://") {
-		transport.Protocols = sandbox.ClientProtocols()
-	}
 	httpClient := &http.Client{Timeout: 60 * time.Second, Transport: transport}
-	// Media people link to is fetched from the internet; only the sandbox
-	// serves it from a private address.
-	media := safehttp.New(safehttp.Options{AllowPrivate: sandboxed})
+	if strings.HasPrefix(sandboxBase, "http://") {
+		httpClient.Transport = sandbox.NewTransport(transport)
+	}
+	// Media people link to is fetched from the internet; in sandbox mode
+	// the sandbox serves it from its own address, the one private address
+	// allowed.
+	media := safehttp.New(safehttp.Options{Allow: authorities(sandboxBase)})
 	creds := func(id, secret, p string) (string, string, bool) {
 		if id != "" {
 			return id, secret, true
@@ -147,7 +167,7 @@ func newAdapters(cfg config, sandboxBase string) adapters {
 	a := adapters{social: map[platform.Name]interface {
 		accounts.Provider
 		publish.Adapter
-	}{}}
+	}{}, media: media}
 	if id, secret, ok := creds(cfg.FacebookAppID, cfg.FacebookAppSecret, "facebook"); ok {
 		a.social[platform.Facebook] = facebook.NewClient(httpClient, hosts, facebook.Config{ClientID: id, ClientSecret: secret})
 		a.social[platform.Instagram] = instagram.NewClient(httpClient, hosts, instagram.Config{ClientID: id, ClientSecret: secret})
@@ -185,16 +205,6 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 			metrics[name] = m
 		}
 	}
-	events := accounts.NewChannel(256)
-	deps := accounts.Deps{DB: db, Vault: vault, Providers: providers, Audit: audit.New(db, time.Now), Events: events, Log: log}
-	if ad.zoho != nil {
-		deps.Zoho = ad.zoho
-	}
-	acc, err := accounts.New(accounts.Config{PublicURL: cfg.PublicURL, Sandbox: sandboxBase != ""}, deps)
-	if err != nil {
-		return nil, err
-	}
-
 	reg := schedule.NewRegistry()
 	sched.Log, sched.Location = log, cfg.CronTZ
 	if sched.Lookahead == 0 {
@@ -202,6 +212,18 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	}
 	sch, err := schedule.New(db, reg, sched)
 	if err != nil {
+		return nil, err
+	}
+	events := accounts.NewChannel(256)
+	deps := accounts.Deps{DB: db, Vault: vault, Providers: providers, Audit: audit.New(db, time.Now), Events: events, Jobs: sch, Log: log}
+	if ad.zoho != nil {
+		deps.Zoho = ad.zoho
+	}
+	acc, err := accounts.New(accounts.Config{PublicURL: cfg.PublicURL, Sandbox: sandboxBase != ""}, deps)
+	if err != nil {
+		return nil, err
+	}
+	if err := acc.Register(reg); err != nil {
 		return nil, err
 	}
 	ids := identity.NewService(identity.NewStore(db), time.Now)
@@ -227,7 +249,7 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	pub, err := publish.New(publish.Config{
 		Store: publish.NewStore(db), Accounts: publish.AccountsOf(acc), Adapters: publishers,
 		Jobs: publish.SchedulerJobs(sch), Log: log, UserLocation: userLocation,
-		Campaigns: campaignChecker{camp},
+		Campaigns: campaignChecker{camp}, MediaHosts: ad.media,
 		OnSettled: func(d publish.Delivery) {
 			feed.Settled(d)
 			if bot := door.Load(); bot != nil {
@@ -247,7 +269,7 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	}
 	anCfg := analytics.Config{Store: analytics.NewStore(db), Tokens: acc, Directory: analytics.AccountsDirectory(accounts.NewStore(db)),
 		Deliveries: pub, Accounts: acc, Jobs: sch, Adapters: metrics, Log: log, UserLocation: userLocation, Location: set.Location,
-		EmailCampaigns: sentEmails{camp}}
+		EmailCampaigns: sentEmails{camp}, Posts: pub}
 	if ad.zoho != nil {
 		anCfg.Zoho = ad.zoho
 	}

@@ -157,8 +157,10 @@ func permanent(op, msg string) *platform.Error {
 }
 
 // fetch downloads a media URL through the SSRF-safe client. Refused
-// addresses, oversize bodies and HTTP errors are permanent; network
-// failures are transient.
+// addresses, a host name that does not exist, oversize bodies and HTTP
+// errors are permanent; other network failures (a DNS server that did not
+// answer among them) are transient, retried within the delivery's bounded
+// attempts.
 func (c *Client) fetch(ctx context.Context, op, rawURL string) (safehttp.Media, error) {
 	if c.media == nil {
 		return safehttp.Media{}, permanent(op, "no media client configured")
@@ -172,7 +174,7 @@ func (c *Client) fetch(ctx context.Context, op, rawURL string) (safehttp.Media, 
 	}
 	kind := platform.KindPermanent
 	var ne net.Error
-	if !errors.Is(err, safehttp.ErrBlocked) && !errors.Is(err, safehttp.ErrTooLarge) && errors.As(err, &ne) {
+	if !errors.Is(err, safehttp.ErrBlocked) && !errors.Is(err, safehttp.ErrUnresolved) && !errors.Is(err, safehttp.ErrTooLarge) && errors.As(err, &ne) {
 		kind = platform.KindTransient
 	}
 	return safehttp.Media{}, &platform.Error{Platform: platform.LinkedIn, Op: op, Kind: kind, Message: err.Error(), Err: err}

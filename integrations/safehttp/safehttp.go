@@ -15,15 +15,24 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strings"
 	"syscall"
 	"time"
 )
 
 // Options tune a client.
 type Options struct {
-	// AllowPrivate lets the client reach loopback and private addresses. Only
-	// the sandbox (which serves media from localhost) turns it on.
+	// AllowPrivate lets the client reach every loopback and private address
+	// (tests of the adapters).
 	AllowPrivate bool
+	// Allow are the only authorities ("host:port", as URLs spell them)
+	// the client may reach whatever they resolve to: in sandbox mode, the
+	// sandbox's own (it serves media from there), and no private address
+	// besides.
+	Allow []string
+	// Resolver resolves host names, for CheckHost and for every dial
+	// (default net.DefaultResolver); tests inject one.
+	Resolver Resolver
 	// Timeout bounds a whole fetch; default 60 s.
 	Timeout time.Duration
 	// MaxBytes bounds a body; default 512 MiB (the largest X video).
@@ -33,13 +42,22 @@ type Options struct {
 // ErrBlocked is returned for a URL the client refuses to fetch.
 var ErrBlocked = errors.New("address not allowed")
 
+// ErrUnresolved is returned for a host name that does not resolve.
+var ErrUnresolved = errors.New("host name does not resolve")
+
 // ErrTooLarge is returned when a body is larger than MaxBytes.
 var ErrTooLarge = errors.New("media too large")
+
+// Resolver resolves a host name (*net.Resolver).
+type Resolver interface {
+	LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error)
+}
 
 // Client fetches untrusted URLs.
 type Client struct {
 	http     *http.Client
 	maxBytes int64
+	guard    guard
 }
 
 // New returns a Client with opts.
@@ -50,25 +68,24 @@ func New(opts Options) *Client {
 	if opts.MaxBytes == 0 {
 		opts.MaxBytes = 512 << 20
 	}
-	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
-	if !opts.AllowPrivate {
-		dialer.Control = func(_, address string, _ syscall.RawConn) error {
-			host, _, err := net.SplitHostPort(address)
-			if err != nil {
-				return err
-			}
-			ip, err := netip.ParseAddr(host)
-			if err != nil {
-				return fmt.Errorf("%w: %s", ErrBlocked, host)
-			}
-			if !Public(ip) {
-				return fmt.Errorf("%w: %s is not a public address", ErrBlocked, ip)
-			}
-			return nil
+	if opts.Resolver == nil {
+		opts.Resolver = net.DefaultResolver
+	}
+	g := guard{allowPrivate: opts.AllowPrivate, resolver: opts.Resolver}
+	for _, a := range opts.Allow {
+		g.allow = append(g.allow, strings.ToLower(a))
+	}
+	open := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+	checked := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+	checked.Control = func(_, address string, _ syscall.RawConn) error {
+		ap, err := netip.ParseAddrPort(address)
+		if err != nil {
+			return fmt.Errorf("%w: %s", ErrBlocked, address)
 		}
+		return g.check(ap)
 	}
 	transport := &http.Transport{
-		DialContext:           dialer.DialContext,
+		DialContext:           g.dialContext(open, checked),
 		TLSHandshakeTimeout:   10 * time.Second,
 		ResponseHeaderTimeout: 30 * time.Second,
 		MaxIdleConnsPerHost:   4,
@@ -76,6 +93,7 @@ func New(opts Options) *Client {
 	}
 	return &Client{
 		maxBytes: opts.MaxBytes,
+		guard:    g,
 		http: &http.Client{
 			Transport: transport,
 			Timeout:   opts.Timeout,
@@ -129,40 +147,91 @@ type Media struct {
 	ContentType string
 }
 
+// FetchError is a download that failed: the link is the person's, so the
+// message names it and says what it did.
+type FetchError struct {
+	URL    string // redacted of credentials
+	Status int    // the HTTP status answered, 0 when there was none
+	Err    error
+}
+
+func (e *FetchError) Error() string {
+	if e.Status != 0 {
+		return fmt.Sprintf("fetch media %s: HTTP %d", e.URL, e.Status)
+	}
+	if e.URL == "" {
+		return fmt.Sprintf("fetch media: %v", e.Err)
+	}
+	return fmt.Sprintf("fetch media %s: %v", e.URL, e.Err)
+}
+
+func (e *FetchError) Unwrap() error { return e.Err }
+
+// Reason says in plain words why the download failed ("the address does
+// not exist", "it answered HTTP 404").
+func (e *FetchError) Reason() string {
+	var dns *net.DNSError
+	var ne net.Error
+	switch {
+	case e.Status != 0:
+		return fmt.Sprintf("it answered HTTP %d %s", e.Status, http.StatusText(e.Status))
+	case errors.Is(e.Err, ErrBlocked):
+		return "it is not a public web address"
+	case errors.Is(e.Err, ErrTooLarge):
+		return "the file is larger than the platform accepts"
+	case errors.As(e.Err, &dns) && dns.IsNotFound:
+		return "the address does not exist"
+	case errors.As(e.Err, &ne) && ne.Timeout():
+		return "it did not answer in time"
+	case errors.As(e.Err, &dns), errors.As(e.Err, &ne):
+		return "it could not be reached"
+	}
+	return "it could not be downloaded"
+}
+
 // Fetch downloads rawURL.
 func (c *Client) Fetch(ctx context.Context, rawURL string) (Media, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return Media{}, fmt.Errorf("fetch media: %w", err)
+		return Media{}, &FetchError{URL: redact(rawURL), Err: err}
 	}
 	if err := checkScheme(u); err != nil {
-		return Media{}, fmt.Errorf("fetch media: %w", err)
+		return Media{}, &FetchError{URL: redact(rawURL), Err: err}
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return Media{}, fmt.Errorf("fetch media: %w", err)
+		return Media{}, &FetchError{URL: redact(rawURL), Err: err}
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return Media{}, fmt.Errorf("fetch media %s: %w", u.Redacted(), err)
+		return Media{}, &FetchError{URL: u.Redacted(), Err: err}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return Media{}, fmt.Errorf("fetch media %s: HTTP %d", u.Redacted(), resp.StatusCode)
+		return Media{}, &FetchError{URL: u.Redacted(), Status: resp.StatusCode}
 	}
 	if resp.ContentLength > c.maxBytes {
-		return Media{}, fmt.Errorf("fetch media %s: %w (%d bytes, limit %d)", u.Redacted(), ErrTooLarge, resp.ContentLength, c.maxBytes)
+		return Media{}, &FetchError{URL: u.Redacted(), Err: fmt.Errorf("%w (%d bytes, limit %d)", ErrTooLarge, resp.ContentLength, c.maxBytes)}
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBytes+1))
 	if err != nil {
-		return Media{}, fmt.Errorf("fetch media %s: %w", u.Redacted(), err)
+		return Media{}, &FetchError{URL: u.Redacted(), Err: err}
 	}
 	if int64(len(data)) > c.maxBytes {
-		return Media{}, fmt.Errorf("fetch media %s: %w (limit %d bytes)", u.Redacted(), ErrTooLarge, c.maxBytes)
+		return Media{}, &FetchError{URL: u.Redacted(), Err: fmt.Errorf("%w (limit %d bytes)", ErrTooLarge, c.maxBytes)}
 	}
 	ct := resp.Header.Get("Content-Type")
 	if ct == "" {
 		ct = http.DetectContentType(data)
 	}
 	return Media{Data: data, ContentType: ct}, nil
+}
+
+// redact is rawURL without its credentials, or "" when it does not parse.
+func redact(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return ""
+	}
+	return u.Redacted()
 }

@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -123,6 +124,7 @@ func (s *Sandbox) routes() {
 
 // ServeHTTP counts the call, applies any matching fault, then serves it.
 func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	announceH2C(w, r)
 	if !strings.HasPrefix(r.URL.Path, "/_sandbox/") {
 		s.mu.Lock()
 		s.calls[r.Method+" "+r.URL.Path]++
@@ -180,7 +182,22 @@ func (s *Sandbox) base(r *http.Request) string {
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	return scheme + "://" + r.Host
+	return scheme + "://" + r.Host + mountPrefix(r)
+}
+
+// mountPrefix is the path prefix the sandbox is mounted under when a
+// server strips one before handing requests over (serve mounts it at
+// /sandbox with http.StripPrefix): what RequestURI has before URL.Path.
+func mountPrefix(r *http.Request) string {
+	u, err := url.ParseRequestURI(r.RequestURI)
+	if err != nil {
+		return ""
+	}
+	prefix, ok := strings.CutSuffix(u.Path, r.URL.Path)
+	if !ok {
+		return ""
+	}
+	return strings.TrimSuffix(prefix, "/")
 }
 
 func hashSecret(v string) string {

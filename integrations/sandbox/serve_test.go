@@ -3,7 +3,9 @@ package sandbox_test
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/http/httptrace"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -18,7 +20,9 @@ func TestServesHTTP1AndH2C(t *testing.T) {
 	t.Parallel()
 	srv := sandboxtest.Start(t, sandbox.Options{})
 	h1 := &http.Client{Transport: &http.Transport{}}
-	h2c := &http.Client{Transport: &http.Transport{Protocols: sandbox.ClientProtocols()}}
+	var only http.Protocols
+	only.SetUnencryptedHTTP2(true)
+	h2c := &http.Client{Transport: &http.Transport{Protocols: &only}}
 	t.Cleanup(h1.CloseIdleConnections)
 	t.Cleanup(h2c.CloseIdleConnections)
 	var mu sync.Mutex
@@ -75,5 +79,54 @@ func TestServesHTTP1AndH2C(t *testing.T) {
 	wg.Wait()
 	if len(conns) != 1 {
 		t.Fatalf("50 h2c calls used %d connections (%v); want them to share one", len(conns), conns)
+	}
+}
+
+// TestTransportH2COnlyWhenAnnounced (issue 20, point 13): the transport
+// speaks HTTP/1.1 to a server that never announced h2c (a recording proxy,
+// another mock: h2c with prior knowledge would fail there with "http2:
+// frame too large"), and switches to h2c for a sandbox once it announced it.
+func TestTransportH2COnlyWhenAnnounced(t *testing.T) {
+	t.Parallel()
+	sb, err := sandbox.New(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := httptest.NewServer(sb) // HTTP/1.1 only: the sandbox does not announce h2c there
+	t.Cleanup(plain.Close)
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"data":{"id":"1"}}`)
+	}))
+	t.Cleanup(proxy.Close)
+	ours := sandboxtest.Start(t, sandbox.Options{})
+
+	tr := sandbox.NewTransport(&http.Transport{})
+	t.Cleanup(tr.CloseIdleConnections)
+	c := &http.Client{Transport: tr}
+	protos := func(base string, n int) []string {
+		var got []string
+		for range n {
+			resp, err := c.Get(base + "/api.x.com/2/users/me")
+			if err != nil {
+				t.Fatalf("%s: %v", base, err)
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			got = append(got, resp.Proto)
+		}
+		return got
+	}
+	for _, tc := range []struct {
+		name, base string
+		want       []string
+	}{
+		{"an HTTP/1.1 mock", proxy.URL, []string{"HTTP/1.1", "HTTP/1.1", "HTTP/1.1"}},
+		{"the sandbox on an HTTP/1.1-only server", plain.URL, []string{"HTTP/1.1", "HTTP/1.1", "HTTP/1.1"}},
+		{"the sandbox serving h2c", ours.URL, []string{"HTTP/1.1", "HTTP/2.0", "HTTP/2.0"}},
+	} {
+		if got := protos(tc.base, 3); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: answered over %v; want %v", tc.name, got, tc.want)
+		}
 	}
 }

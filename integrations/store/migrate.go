@@ -229,7 +229,7 @@ func (db *DB) migrate(ctx context.Context) error {
 			if err := db.applySQLite(ctx, s.Name, m); err != nil {
 				return err
 			}
-			db.log.Info().Str("package", s.Name).Int("version", m.Version).Str("name", m.Name).Msg("store: migration applied")
+			db.log.Debug().Str("package", s.Name).Int("version", m.Version).Str("name", m.Name).Msg("store: migration applied")
 		}
 	}
 	return nil

@@ -154,6 +154,11 @@ func (c *Client) RevokeAt(ctx context.Context, accountsServer, refreshToken stri
 	return nil
 }
 
+// ErrUnknownAccountsServer is the refusal of an accounts server that is not
+// one of Zoho's data centers: the caller's input (a callback's
+// accounts-server parameter), not Zoho's answer.
+var ErrUnknownAccountsServer = errors.New("zoho: not a known Zoho accounts server")
+
 // accountsDataCenter validates an accounts server; "" is the configured one.
 func (c *Client) accountsDataCenter(op, accountsServer string) (DataCenter, error) {
 	if accountsServer == "" {
@@ -161,7 +166,9 @@ func (c *Client) accountsDataCenter(op, accountsServer string) (DataCenter, erro
 	}
 	dc, ok := dataCenterByAccounts(accountsServer)
 	if !ok {
-		return DataCenter{}, permanent(op, fmt.Sprintf("accounts server %q is not a known Zoho accounts server", accountsServer))
+		e := permanent(op, fmt.Sprintf("accounts server %q is not a known Zoho accounts server", accountsServer))
+		e.Err = ErrUnknownAccountsServer
+		return DataCenter{}, e
 	}
 	return dc, nil
 }

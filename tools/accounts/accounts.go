@@ -80,8 +80,11 @@ type Deps struct {
 	Zoho      ZohoProvider // nil: Zoho is not offered
 	Audit     Auditor
 	Events    Events // nil: events are dropped
-	Log       zerolog.Logger
-	Now       func() time.Time
+	// Jobs plans each token's refresh before it expires (see Register);
+	// nil: tokens refresh on use and in the sweep only.
+	Jobs Jobs
+	Log  zerolog.Logger
+	Now  func() time.Time
 }
 
 // Service is the accounts capability.
@@ -95,6 +98,7 @@ type Service struct {
 	zoho      ZohoProvider
 	audit     Auditor
 	events    Events
+	jobs      Jobs
 	log       zerolog.Logger
 	now       func() time.Time
 
@@ -138,7 +142,7 @@ func New(cfg Config, d Deps) (*Service, error) {
 	return &Service{
 		cfg: cfg, store: NewStore(d.DB), vault: d.Vault, states: oauth.NewStates(d.DB, d.Vault, d.Now),
 		flight: oauth.NewFlight(d.DB, d.Now), providers: providers, zoho: d.Zoho, audit: d.Audit,
-		events: d.Events, log: d.Log, now: d.Now, cache: map[string]cacheEntry{},
+		events: d.Events, jobs: d.Jobs, log: d.Log, now: d.Now, cache: map[string]cacheEntry{},
 	}, nil
 }
 

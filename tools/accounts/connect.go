@@ -158,6 +158,7 @@ func (s *Service) Callback(ctx context.Context, p platform.Name, req CallbackReq
 			return fail(&CallbackError{Code: "internal", Status: http.StatusInternalServerError, Message: "Saving the connection failed; try again.", Err: err})
 		}
 		s.forget(stored.ID)
+		s.scheduleRefresh(ctx, coll, stored)
 		res.Accounts = append(res.Accounts, stored.account())
 		action := "account.connect"
 		if prev == StatusNeedsReauth {
@@ -242,6 +243,10 @@ func (s *Service) socialGrant(ctx context.Context, c identity.Caller, p platform
 
 func (s *Service) zohoGrant(ctx context.Context, c identity.Caller, st oauth.State, req CallbackRequest) ([]Record, error) {
 	tok, err := s.zoho.Exchange(ctx, req.Code, st.RedirectURI, req.AccountsServer)
+	if errors.Is(err, zoho.ErrUnknownAccountsServer) {
+		return nil, &CallbackError{Code: "invalid_accounts_server", Status: http.StatusBadRequest, Err: err,
+			Message: "The sign-in came back naming an accounts server that is not one of Zoho's, so nothing was connected. Start again from Marketing Minds (the Connect button, or /mm connect zoho)."}
+	}
 	if err != nil {
 		return nil, exchangeError(platform.Zoho, "sign-in", err)
 	}

@@ -142,13 +142,18 @@ func (s *Service) TokenStatus(ctx context.Context, c identity.Caller) ([]TokenSt
 				t := r.RefreshFailedAt
 				ts.LastFailure = &t
 			}
+			// A token that refreshes by itself needs nobody's attention
+			// however short its life; it does once a refresh failed since
+			// it was obtained, or when it cannot be refreshed at all.
+			failed := !r.RefreshFailedAt.IsZero() && !r.RefreshFailedAt.Before(r.Tokens.ObtainedAt)
+			attention := failed || r.Tokens.Refresh == ""
 			switch {
 			case r.Status == StatusNeedsReauth:
 				ts.Status, ts.Reason = "needs_reauth", r.StatusReason
-			case r.Tokens.Expiry.IsZero():
+			case r.Tokens.Expiry.IsZero() || !attention:
 			case !now.Before(r.Tokens.Expiry):
 				ts.Status = "expired"
-			case s.due(r.Tokens, now, s.cfg.ExpiringWindow):
+			case failed || s.due(r.Tokens, now, s.cfg.ExpiringWindow):
 				ts.Status = "expiring"
 			}
 			out = append(out, ts)

@@ -229,6 +229,9 @@ func (s *Service) doRefresh(ctx context.Context, c identity.Caller, coll Collect
 	}
 	if !ok {
 		s.log.Warn().Str("account", rec.ID).Msg("accounts: account changed during refresh (reconnected or disconnected); refreshed token dropped")
+	} else {
+		rec.Tokens = t
+		s.scheduleRefresh(context.WithoutCancel(ctx), coll, rec)
 	}
 	s.forget(rec.ID)
 	return nil

@@ -115,8 +115,13 @@ func (s *Service) History(ctx context.Context, c identity.Caller, p platform.Nam
 	if err != nil {
 		return History{}, err
 	}
-	rg := lastDays(s.now(), loc, days)
-	rows, err := s.store.Rollups(ctx, c.WorkspaceID, "", rg.From, rg.To)
+	return s.history(ctx, c.WorkspaceID, p, lastDays(s.now(), loc, days))
+}
+
+// history draws a workspace's days of rg per platform (only p when it is
+// not ""), plus e-mail and leads when p is "".
+func (s *Service) history(ctx context.Context, workspaceID string, p platform.Name, rg Range) (History, error) {
+	rows, err := s.store.Rollups(ctx, workspaceID, "", rg.From, rg.To)
 	if err != nil {
 		return History{}, fmt.Errorf("analytics: history: %w", err)
 	}

@@ -103,6 +103,8 @@ type Config struct {
 	// EmailCampaigns lists the e-mail campaigns sent through us
 	// (tools/campaigns); nil: the sync asks Zoho for its sent campaigns.
 	EmailCampaigns EmailCampaigns
+	// Posts lists posts for the weekly digest; nil: Digest is unavailable.
+	Posts Posts
 	// Location is a workspace's time zone (days and hours of records and
 	// rollups); nil: UTC.
 	Location func(ctx context.Context, workspaceID string) (*time.Location, error)

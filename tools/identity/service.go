@@ -34,6 +34,15 @@ var (
 // minute is precise enough and keeps authentication a read.
 const touchEvery = time.Minute
 
+// VerifiedTTL is how long a token found live is taken without asking the
+// store again. It bounds how long a revocation takes to reach every
+// replica (the replica that revokes forgets the token at once), and it
+// keeps authentication off the database for a busy client.
+const VerifiedTTL = 500 * time.Millisecond
+
+// maxVerified bounds the verified-token cache; past it, expired entries go.
+const maxVerified = 10_000
+
 // Service manages workspaces, users and API tokens.
 type Service struct {
 	store Store
@@ -41,6 +50,15 @@ type Service struct {
 
 	mu      sync.Mutex
 	touched map[string]time.Time // token id → last written last-used time
+
+	vmu      sync.RWMutex
+	verified map[string]verifiedToken // token hash → a live token, until
+}
+
+// verifiedToken is a token the store said is live, and until when that is believed.
+type verifiedToken struct {
+	token Token
+	until time.Time
 }
 
 // NewService returns a Service on st; now is the clock.
@@ -48,7 +66,7 @@ func NewService(st Store, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: st, now: now, touched: map[string]time.Time{}}
+	return &Service{store: st, now: now, touched: map[string]time.Time{}, verified: map[string]verifiedToken{}}
 }
 
 // CreatedToken is a new token: the only time the secret is shown.
@@ -93,18 +111,59 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Caller, error
 	if !tokenPattern.MatchString(token) {
 		return Caller{}, ErrMalformedToken
 	}
-	t, err := s.store.TokenByHash(ctx, hashToken(token))
-	if errors.Is(err, ErrNotFound) {
-		return Caller{}, ErrInvalidToken
-	}
-	if err != nil {
-		return Caller{}, err
-	}
-	if !t.RevokedAt.IsZero() {
-		return Caller{}, ErrInvalidToken
+	hash := hashToken(token)
+	t, ok := s.cached(hash)
+	if !ok {
+		var err error
+		t, err = s.store.TokenByHash(ctx, hash)
+		if errors.Is(err, ErrNotFound) {
+			return Caller{}, ErrInvalidToken
+		}
+		if err != nil {
+			return Caller{}, err
+		}
+		if !t.RevokedAt.IsZero() {
+			return Caller{}, ErrInvalidToken
+		}
+		s.remember(t)
 	}
 	s.touch(ctx, t)
 	return Caller{WorkspaceID: t.WorkspaceID, UserID: t.UserID, Role: t.Role, TokenID: t.ID}, nil
+}
+
+// cached is the live token of hash verified less than VerifiedTTL ago.
+func (s *Service) cached(hash string) (Token, bool) {
+	s.vmu.RLock()
+	v, ok := s.verified[hash]
+	s.vmu.RUnlock()
+	if !ok || !s.now().Before(v.until) {
+		return Token{}, false
+	}
+	return v.token, true
+}
+
+// remember believes t live for VerifiedTTL.
+func (s *Service) remember(t Token) {
+	now := s.now()
+	s.vmu.Lock()
+	defer s.vmu.Unlock()
+	if len(s.verified) >= maxVerified {
+		for h, v := range s.verified {
+			if !now.Before(v.until) {
+				delete(s.verified, h)
+			}
+		}
+	}
+	if len(s.verified) < maxVerified {
+		s.verified[t.Hash] = verifiedToken{token: t, until: now.Add(VerifiedTTL)}
+	}
+}
+
+// forget drops a token from the cache: this replica refuses it at once.
+func (s *Service) forget(hash string) {
+	s.vmu.Lock()
+	delete(s.verified, hash)
+	s.vmu.Unlock()
 }
 
 // touch records use of t at most once per touchEvery per process. A failed
@@ -131,9 +190,14 @@ func (s *Service) ListTokens(ctx context.Context, workspaceID string) ([]Token, 
 	return s.store.ListTokens(ctx, workspaceID)
 }
 
-// RevokeToken revokes a token by id; at once every later request with it is refused.
+// RevokeToken revokes a token by id: every later request with it is
+// refused at once by this replica and within VerifiedTTL by every other.
 func (s *Service) RevokeToken(ctx context.Context, id string) (Token, error) {
-	return s.store.RevokeToken(ctx, id, s.now())
+	t, err := s.store.RevokeToken(ctx, id, s.now())
+	if err == nil {
+		s.forget(t.Hash)
+	}
+	return t, err
 }
 
 // EnsureUser creates u's workspace and u (with u's role and profile) unless

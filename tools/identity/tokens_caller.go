@@ -56,7 +56,7 @@ func (s *Service) RevokeWorkspaceToken(ctx context.Context, c Caller, id string)
 	}
 	for _, t := range tokens {
 		if t.ID == id && t.RevokedAt.IsZero() {
-			return s.store.RevokeToken(ctx, id, s.now())
+			return s.RevokeToken(ctx, id)
 		}
 	}
 	return Token{}, fmt.Errorf("identity: revoke token %s: %w", id, ErrNotFound)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/limit"
 )
 
 // Hashtag is one suggestion.
@@ -52,6 +53,11 @@ var habits = map[platform.Name]habit{
 // recentItems is how much of the library informs suggestions.
 const recentItems = 200
 
+// MaxHashtagChars is the longest hashtag suggested (without the '#'): a
+// longer word or phrase is no tag anyone reads, and no answer grows with
+// the text.
+const MaxHashtagChars = 40
+
 var hashtagRe = regexp.MustCompile(`#([\p{L}\p{N}_]+)`)
 
 // SuggestHashtags suggests up to n hashtags (0: the platform's usual count)
@@ -70,11 +76,14 @@ func (s *Service) SuggestHashtags(ctx context.Context, c identity.Caller, text, 
 	if strings.TrimSpace(platformName) != "" {
 		var ok bool
 		if p, ok = parsePlatform(platformName); !ok {
-			return Suggestions{}, fmt.Errorf("%w: %q is not a platform: use facebook, instagram, twitter (or x) or linkedin", ErrInvalid, platformName)
+			return Suggestions{}, fmt.Errorf("%w: %s is not a platform: use facebook, instagram, twitter (or x) or linkedin", ErrInvalid, limit.Quote(platformName))
 		}
 	}
 	if strings.TrimSpace(text) == "" {
 		return Suggestions{}, fmt.Errorf("%w: give the text to suggest hashtags for", ErrInvalid)
+	}
+	if n := utf8.RuneCountInString(text); n > limit.TextChars {
+		return Suggestions{}, fmt.Errorf("%w: the text is %d characters long; at most %d are taken", ErrInvalid, n, limit.TextChars)
 	}
 	if n < 0 {
 		return Suggestions{}, fmt.Errorf("%w: n is how many hashtags to suggest: 0 for the platform's usual count, or more", ErrInvalid)
@@ -102,7 +111,9 @@ func (s *Service) SuggestHashtags(ctx context.Context, c identity.Caller, text, 
 		out.Note += fmt.Sprintf(": suggesting up to %d", out.Max)
 		want = out.Max
 	}
-	cands := candidates(toks, libraryTags(items), existing)
+	cands := slices.DeleteFunc(candidates(toks, libraryTags(items), existing), func(cd *candidate) bool {
+		return utf8.RuneCountInString(cd.display) > MaxHashtagChars
+	})
 	for _, cd := range cands {
 		if nm.longTag > 0 && utf8.RuneCountInString(cd.display) > nm.longTag {
 			cd.score -= nm.longTagPenalty

@@ -101,3 +101,28 @@ func TestCamel(t *testing.T) {
 		}
 	}
 }
+
+// No suggestion is longer than MaxHashtagChars, however long a word of the
+// text (a 60,000-letter word once came back as a 60,000-character
+// hashtag), and a text past limit.TextChars is refused.
+func TestSuggestHashtagsBounded(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	ctx := context.Background()
+	text := "Launch " + strings.Repeat("a", 60_000) + " Cloud Summit " + strings.Repeat("B", MaxHashtagChars+1)
+	got, err := e.svc.SuggestHashtags(ctx, e.viewer, text, "instagram", 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Hashtags) == 0 {
+		t.Fatal("no suggestion at all; want the short words")
+	}
+	for _, h := range got.Hashtags {
+		if n := len([]rune(h.Tag)) - 1; n > MaxHashtagChars {
+			t.Errorf("suggested a %d-character hashtag %.50q…", n, h.Tag)
+		}
+	}
+	if _, err := e.svc.SuggestHashtags(ctx, e.viewer, strings.Repeat("word ", 20_000), "", 0); !errors.Is(err, ErrInvalid) {
+		t.Errorf("a 100,000-character text: %v, want ErrInvalid", err)
+	}
+}

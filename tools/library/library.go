@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
+	"github.com/marketingminds/marketingminds/tools/limit"
 	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
@@ -131,11 +132,12 @@ type Problem struct {
 type ValidationError struct{ Problems []Problem }
 
 func (e *ValidationError) Error() string {
-	msgs := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
+	kept, more := limit.First(e.Problems)
+	msgs := make([]string, len(kept))
+	for i, p := range kept {
 		msgs[i] = p.Message
 	}
-	return "library: " + strings.Join(msgs, "; ")
+	return "library: " + limit.Join(msgs, more)
 }
 
 // MissingError names the variables a rendering lacks values for.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/store"
+	fk "github.com/marketingminds/marketingminds/tools/fault"
 )
 
 var newID = store.NewID
@@ -140,14 +141,14 @@ func (s *Service) target(ctx context.Context, d Delivery) (Adapter, platform.Tar
 		if why == "" {
 			why = "it was disconnected"
 		}
-		return nil, platform.Target{}, &PermanentError{Err: fmt.Errorf("the %s account %s needs to be reconnected: %s", d.Platform.Label(), accountLabel(acct), why)}
+		return nil, platform.Target{}, &PermanentError{Err: &kindError{kind: fk.Token, err: fmt.Errorf("the %s account %s needs to be reconnected: %s", d.Platform.Label(), accountLabel(acct), why)}}
 	}
 	tok, err := s.tokens.do(d.WorkspaceID+"/"+d.AccountID, func() (string, error) {
 		return s.cfg.Accounts.Token(ctx, d.WorkspaceID, d.AccountID)
 	})
 	if err != nil {
 		if platform.KindOf(err) == platform.KindAuth {
-			return nil, platform.Target{}, &PermanentError{Err: fmt.Errorf("the %s account's access has ended; reconnect the account (%s)", d.Platform.Label(), platform.Message(err))}
+			return nil, platform.Target{}, &PermanentError{Err: &kindError{kind: fk.Token, err: fmt.Errorf("the %s account's access has ended; reconnect the account (%s)", d.Platform.Label(), platform.Message(err))}}
 		}
 		return nil, platform.Target{}, err
 	}
@@ -199,6 +200,11 @@ func (s *Service) settleSetup(ctx context.Context, d Delivery, err error) error 
 	}
 	f := d
 	f.Status, f.LastError, f.UpdatedAt = StatusFailed, perm.Err.Error(), s.now()
+	fl := fk.Of(perm.Err, f.UpdatedAt)
+	if fl.Kind == fk.Token {
+		fl.Platform = d.Platform // the platform refused the account's access
+	}
+	f.Failure = &fl
 	if serr := s.saveOutcome(ctx, f); serr != nil {
 		return serr
 	}
@@ -227,7 +233,7 @@ func (s *Service) settle(ctx context.Context, m Delivery, pub platform.Published
 	label := m.Platform.Label()
 	switch kind := platform.KindOf(perr); {
 	case perr == nil || pub.ID != "":
-		c.Status, c.PlatformPostID, c.URL, c.PublishedAt, c.VerifySince, c.LastError = StatusPublished, pub.ID, pub.URL, now, time.Time{}, ""
+		c.Status, c.PlatformPostID, c.URL, c.PublishedAt, c.VerifySince, c.LastError, c.Failure = StatusPublished, pub.ID, pub.URL, now, time.Time{}, "", nil
 		if perr != nil {
 			// A thread whose later part failed: the post exists; sending
 			// again would duplicate it.
@@ -242,6 +248,7 @@ func (s *Service) settle(ctx context.Context, m Delivery, pub platform.Published
 		until := now.Add(wait)
 		c.Status, c.Attempts, c.WaitingUntil = StatusPending, max(m.Attempts-1, 0), until
 		c.LastError = fmt.Sprintf("waiting for %s rate limit until %s", label, until.Format("15:04 MST"))
+		c.Failure = &fk.Failure{Kind: fk.RateLimit, Platform: m.Platform, RetryAt: &until}
 		if err := s.saveOutcome(ctx, c); err != nil {
 			return err
 		}
@@ -249,6 +256,7 @@ func (s *Service) settle(ctx context.Context, m Delivery, pub platform.Published
 	case kind == platform.KindAuth:
 		c.Status = StatusFailed
 		c.LastError = fmt.Sprintf("%s refused the account's access even after a refresh; reconnect the account (%s said: %s)", label, label, platform.Message(perr))
+		c.Failure = &fk.Failure{Kind: fk.Token, Platform: m.Platform, Message: platform.Message(perr)}
 		if err := s.saveOutcome(ctx, c); err != nil {
 			return err
 		}
@@ -256,6 +264,8 @@ func (s *Service) settle(ctx context.Context, m Delivery, pub platform.Published
 	case kind == platform.KindPermanent:
 		c.Status = StatusFailed
 		c.LastError = fmt.Sprintf("%s rejected the post: %s", label, platform.Message(perr))
+		fl := fk.Of(perr, now)
+		c.Failure = &fl
 		if err := s.saveOutcome(ctx, c); err != nil {
 			return err
 		}
@@ -268,6 +278,7 @@ func (s *Service) settle(ctx context.Context, m Delivery, pub platform.Published
 			c.VerifySince = m.StartedAt
 		}
 		c.LastError = fmt.Sprintf("%s had a temporary problem (%s); trying again", label, platform.Message(perr))
+		c.Failure = &fk.Failure{Kind: fk.Temporary, Platform: m.Platform}
 		if m.Attempts >= s.cfg.MaxAttempts {
 			c.Status = StatusFailed
 			c.LastError = fmt.Sprintf("%s kept failing after %d attempts: %s", label, m.Attempts, platform.Message(perr))
@@ -388,7 +399,7 @@ func refusedToCheck(p platform.Name, tgt platform.Target, kind platform.Kind, er
 func (s *Service) saveFound(ctx context.Context, d Delivery, p platform.RecentPost) error {
 	c := d
 	now := s.now()
-	c.Status, c.PlatformPostID, c.URL, c.VerifySince, c.WaitingUntil, c.LastError, c.UpdatedAt = StatusPublished, p.ID, p.URL, time.Time{}, time.Time{}, "", now
+	c.Status, c.PlatformPostID, c.URL, c.VerifySince, c.WaitingUntil, c.LastError, c.Failure, c.UpdatedAt = StatusPublished, p.ID, p.URL, time.Time{}, time.Time{}, "", nil, now
 	c.PublishedAt = p.CreatedAt
 	if c.PublishedAt.IsZero() {
 		c.PublishedAt = now

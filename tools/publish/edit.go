@@ -80,6 +80,11 @@ func (s *Service) Update(ctx context.Context, c identity.Caller, id string, patc
 	if len(added) > 0 && !p.ScheduledAt.After(now) {
 		return PostView{}, fmt.Errorf("%w: accounts can only be added to a post scheduled for later; publish to them as a new post", ErrInvalid)
 	}
+	if patch.ImageURLs != nil || patch.VideoURL != nil {
+		if ps := s.checkMedia(ctx, p.Content); len(ps) > 0 {
+			return PostView{}, &ValidationError{Problems: ps}
+		}
+	}
 	var problems []Problem
 	for i, d := range pending {
 		body := bodyFor(p.Content, p.Variants, d.Platform)
@@ -87,7 +92,7 @@ func (s *Service) Update(ctx context.Context, c identity.Caller, id string, patc
 			pr.AccountID = d.AccountID
 			problems = append(problems, pr)
 		}
-		pending[i].Body, pending[i].TextHash, pending[i].LastError, pending[i].UpdatedAt = body, textHash(d.Platform, body), "", now
+		pending[i].Body, pending[i].TextHash, pending[i].LastError, pending[i].Failure, pending[i].UpdatedAt = body, textHash(d.Platform, body), "", nil, now
 		if patch.RunAt != nil {
 			pending[i].RunAt = p.ScheduledAt
 		}

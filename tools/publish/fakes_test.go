@@ -136,6 +136,7 @@ type fakeJobs struct {
 	mu        sync.Mutex
 	specs     map[string]JobSpec
 	cancelled map[string]bool
+	moves     map[string]int
 	n         int
 }
 
@@ -165,8 +166,14 @@ func (j *fakeJobs) MoveJob(ctx context.Context, ws, id string, at time.Time) err
 	s := j.specs[id]
 	s.RunAt = at
 	j.specs[id] = s
+	if j.moves == nil {
+		j.moves = map[string]int{}
+	}
+	j.moves[id]++
 	return nil
 }
+
+func (j *fakeJobs) moved(id string) int { j.mu.Lock(); defer j.mu.Unlock(); return j.moves[id] }
 
 func (j *fakeJobs) get(id string) JobSpec { j.mu.Lock(); defer j.mu.Unlock(); return j.specs[id] }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/store"
+	fk "github.com/marketingminds/marketingminds/tools/fault"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/when"
 )
@@ -37,6 +38,7 @@ type TargetView struct {
 	PlatformPostID string        `json:"platform_post_id"`
 	URL            string        `json:"url"`
 	Error          string        `json:"error"`
+	Failure        *fk.Failure   `json:"failure,omitempty"`
 	Attempts       int           `json:"attempts"`
 	JobID          string        `json:"job_id,omitempty"`
 	RunAt          time.Time     `json:"run_at"`
@@ -60,7 +62,7 @@ func (p Post) View() PostView {
 	for _, d := range p.Targets {
 		counts[d.Status]++
 		t := TargetView{AccountID: d.AccountID, Platform: d.Platform, Status: d.Status, PlatformPostID: d.PlatformPostID, URL: d.URL,
-			Error: d.LastError, Attempts: d.Attempts, JobID: d.JobID, RunAt: d.RunAt, PublishedAt: timePtr(d.PublishedAt), Actions: []string{}}
+			Error: d.LastError, Failure: d.Failure, Attempts: d.Attempts, JobID: d.JobID, RunAt: d.RunAt, PublishedAt: timePtr(d.PublishedAt), Actions: []string{}}
 		if d.Status == StatusPending && d.WaitingUntil.After(d.UpdatedAt) {
 			t.WaitingUntil = timePtr(d.WaitingUntil)
 		}
@@ -232,7 +234,7 @@ func (s *Service) again(ctx context.Context, c identity.Caller, id string, pick 
 			return Outcome{}, wrapf(err, "enqueue delivery")
 		}
 		r := d
-		r.Status, r.Attempts, r.Checks, r.LastError, r.RunAt, r.WaitingUntil, r.JobID, r.UpdatedAt = StatusPending, 0, 0, "", now, time.Time{}, ids[0], now
+		r.Status, r.Attempts, r.Checks, r.LastError, r.Failure, r.RunAt, r.WaitingUntil, r.JobID, r.UpdatedAt = StatusPending, 0, 0, "", nil, now, time.Time{}, ids[0], now
 		if forget {
 			r.VerifySince = time.Time{}
 		}

@@ -19,7 +19,9 @@ import (
 	"time"
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
+	fk "github.com/marketingminds/marketingminds/tools/fault"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/limit"
 )
 
 // Status is where a delivery (one post to one account) is.
@@ -94,8 +96,11 @@ type Delivery struct {
 	URL            string
 	// LastError is in words a marketer understands.
 	LastError string
-	JobID     string
-	RunAt     time.Time
+	// Failure classifies the last failure (tools/fault): whose fault it is,
+	// for the doors to say what to do next. Nil when there is none.
+	Failure *fk.Failure
+	JobID   string
+	RunAt   time.Time
 	// StartedAt is when the latest attempt was marked publishing.
 	StartedAt time.Time
 	// VerifySince, when set, says an earlier attempt since then may have
@@ -133,6 +138,8 @@ type Result struct {
 	PlatformPostID string        `json:"platform_post_id"`
 	URL            string        `json:"url"`
 	Error          string        `json:"error"`
+	// Failure says whose fault a failed target is and what to do next.
+	Failure *fk.Failure `json:"failure,omitempty"`
 }
 
 // Outcome is what PublishNow, Retry and PublishAnyway answer.
@@ -178,11 +185,12 @@ type Problem struct {
 type ValidationError struct{ Problems []Problem }
 
 func (e *ValidationError) Error() string {
-	msgs := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
+	kept, more := limit.First(e.Problems)
+	msgs := make([]string, len(kept))
+	for i, p := range kept {
 		msgs[i] = p.Message
 	}
-	return "publish: invalid post: " + strings.Join(msgs, "; ")
+	return "publish: invalid post: " + limit.Join(msgs, more)
 }
 
 // DuplicateError names the targets that got the same text within 24 h.
@@ -193,12 +201,38 @@ type DuplicateError struct {
 }
 
 func (e *DuplicateError) Error() string {
+	kept, more := limit.First(e.Problems)
+	msgs := make([]string, len(kept))
+	for i, p := range kept {
+		msgs[i] = p.Message
+	}
+	return "publish: " + limit.Join(msgs, more)
+}
+
+// FaultKind says a duplicate is a duplicate (tools/fault).
+func (e *DuplicateError) FaultKind() fk.Kind { return fk.Duplicate }
+
+// FaultKind says invalid content is our validation's finding (tools/fault).
+func (e *ValidationError) FaultKind() fk.Kind { return fk.Validation }
+
+// Words are the problems, for a person.
+func (e *ValidationError) Words() string {
 	msgs := make([]string, len(e.Problems))
 	for i, p := range e.Problems {
 		msgs[i] = p.Message
 	}
-	return "publish: " + strings.Join(msgs, "; ")
+	return strings.Join(msgs, "; ")
 }
+
+// kindError is a failure of ours whose kind is known where it is made.
+type kindError struct {
+	kind fk.Kind
+	err  error
+}
+
+func (e *kindError) Error() string      { return e.err.Error() }
+func (e *kindError) Unwrap() error      { return e.err }
+func (e *kindError) FaultKind() fk.Kind { return e.kind }
 
 // Is makes errors.Is(err, ErrDuplicate) true.
 func (e *DuplicateError) Is(target error) bool { return target == ErrDuplicate }

@@ -18,6 +18,7 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/integrations/store/storetest"
 	"github.com/marketingminds/marketingminds/integrations/twitter"
+	fk "github.com/marketingminds/marketingminds/tools/fault"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/schedule"
 )
@@ -190,6 +191,9 @@ func TestSandboxPermanentRejection(t *testing.T) {
 	d := b.settle(t, b.schedule(t, "Refused"), 10*time.Second)
 	if d.Status != StatusFailed || !strings.Contains(d.LastError, "The text of your post is not allowed.") || b.sb.Calls("POST", xPosts) != 1 {
 		t.Fatalf("delivery = %+v, %d calls; want failed with X's message, no retry", d, b.sb.Calls("POST", xPosts))
+	}
+	if f := d.Failure; f == nil || f.Kind != fk.Refused || f.Platform != platform.Twitter || f.Message != "The text of your post is not allowed." {
+		t.Fatalf("failure = %+v; want X's refusal in its own words", f)
 	}
 }
 

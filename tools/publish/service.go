@@ -12,6 +12,7 @@ import (
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/limit"
 )
 
 // Account is what publishing needs to know of a connected account.
@@ -107,9 +108,10 @@ type Config struct {
 	ReconcileTries int
 	// Backoff is the wait after the n-th failed send (default n² × 2 s).
 	Backoff func(n int) time.Duration
-	// Watchdog is how long after a publish-now its delivery job fires, to
-	// finish or reconcile what the request could not (default 10 min); it
-	// must exceed AttemptTimeout.
+	// Watchdog is how far ahead a publish-now (or retry) keeps each
+	// delivery's job while it sends inline, renewed every Watchdog/3, so the
+	// job fires within Watchdog of a crash to finish or reconcile what the
+	// request could not (default DefaultWatchdog, the scheduler's lease).
 	Watchdog time.Duration
 	// AttemptTimeout bounds one publish-now send (default 2 min).
 	AttemptTimeout time.Duration
@@ -124,6 +126,9 @@ type Config struct {
 	// Campaigns, when set, says whether a post's campaign_id names a
 	// marketing campaign of the caller's workspace.
 	Campaigns Campaigns
+	// MediaHosts checks media URLs' hosts when a post is made or edited
+	// (the media client); nil checks none.
+	MediaHosts MediaHosts
 }
 
 // Campaigns is the marketing campaigns a post may belong to.
@@ -186,8 +191,8 @@ func New(cfg Config) (*Service, error) {
 	if cfg.AttemptTimeout <= 0 {
 		cfg.AttemptTimeout = 2 * time.Minute
 	}
-	if cfg.Watchdog <= cfg.AttemptTimeout {
-		cfg.Watchdog = max(10*time.Minute, 2*cfg.AttemptTimeout)
+	if cfg.Watchdog <= 0 {
+		cfg.Watchdog = DefaultWatchdog
 	}
 	lim := DefaultLimits
 	if cfg.Limits != nil {
@@ -228,13 +233,16 @@ func (s *Service) prepare(ctx context.Context, c identity.Caller, req Request, r
 			return prepared{}, fmt.Errorf("publish: check campaign %s: %w", post.CampaignID, err)
 		}
 		if !ok {
-			return prepared{}, &ValidationError{Problems: []Problem{{Field: "campaign_id", Message: fmt.Sprintf("no marketing campaign %q in this workspace", post.CampaignID)}}}
+			return prepared{}, &ValidationError{Problems: []Problem{{Field: "campaign_id", Message: fmt.Sprintf("no marketing campaign %s in this workspace", limit.Quote(post.CampaignID))}}}
 		}
 	}
 	for name := range req.Variants {
 		if !isSocial(name) {
-			return prepared{}, &ValidationError{Problems: []Problem{{Field: "variants", Message: fmt.Sprintf("variants: unknown platform %q", name)}}}
+			return prepared{}, &ValidationError{Problems: []Problem{{Field: "variants", Message: fmt.Sprintf("variants: unknown platform %s", limit.Quote(string(name)))}}}
 		}
+	}
+	if ps := s.checkMedia(ctx, req.Content); len(ps) > 0 {
+		return prepared{}, &ValidationError{Problems: ps}
 	}
 	var problems []Problem
 	var invalid []Result
@@ -269,7 +277,7 @@ func (s *Service) newTarget(ctx context.Context, c identity.Caller, p Post, id s
 	var ps []Problem
 	switch {
 	case errors.Is(err, ErrUnknownAccount):
-		ps = []Problem{{Field: "account_ids", Message: fmt.Sprintf("account %s is not connected to this workspace", id)}}
+		ps = []Problem{{Field: "account_ids", Message: fmt.Sprintf("account %s is not connected to this workspace", limit.Clip(id))}}
 	case err != nil:
 		return Delivery{}, "", nil, wrapf(err, "look up account %s", id)
 	case !acct.Connected:
@@ -288,7 +296,7 @@ func (s *Service) newTarget(ctx context.Context, c identity.Caller, p Post, id s
 	}
 	if len(ps) > 0 {
 		for i := range ps {
-			ps[i].AccountID = id
+			ps[i].AccountID = limit.Clip(id) // a real id is short; a long one is not echoed
 			if ps[i].Platform == "" {
 				ps[i].Platform = acct.Platform
 			}
@@ -394,6 +402,8 @@ func (s *Service) Schedule(ctx context.Context, c identity.Caller, req Request, 
 // runNow sends ds concurrently (at most Concurrency at a time) and hands
 // whatever must wait to the deliveries' jobs.
 func (s *Service) runNow(ctx context.Context, ds []Delivery) {
+	k := s.keep(ctx, ds)
+	defer k.close()
 	sem := make(chan struct{}, s.cfg.Concurrency)
 	var wg sync.WaitGroup
 	for _, d := range ds {
@@ -405,6 +415,7 @@ func (s *Service) runNow(ctx context.Context, ds []Delivery) {
 			actx, cancel := context.WithTimeout(ctx, s.cfg.AttemptTimeout)
 			defer cancel()
 			err := s.Deliver(actx, d.WorkspaceID, d.ID, false)
+			k.release(d.ID)
 			s.handOver(context.WithoutCancel(ctx), d, err)
 		}(d)
 	}
@@ -445,7 +456,7 @@ func (s *Service) outcome(ctx context.Context, workspaceID, postID string, extra
 	out := Outcome{Success: len(extra) == 0 && len(p.Targets) > 0, PostID: p.ID, Results: []Result{}}
 	for _, d := range p.Targets {
 		out.Results = append(out.Results, Result{AccountID: d.AccountID, Platform: d.Platform, Status: d.Status,
-			PlatformPostID: d.PlatformPostID, URL: d.URL, Error: d.LastError})
+			PlatformPostID: d.PlatformPostID, URL: d.URL, Error: d.LastError, Failure: d.Failure})
 		if d.Status != StatusPublished {
 			out.Success = false
 		}

@@ -3,6 +3,7 @@ package publish
 import (
 	"context"
 	"embed"
+	"encoding/json"
 	"io/fs"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/store"
+	fk "github.com/marketingminds/marketingminds/tools/fault"
 )
 
 //go:embed migrations/*.sql
@@ -126,4 +128,29 @@ func NewStore(db *store.DB) Store {
 		return &mongoStore{db: db}
 	}
 	return newSQLiteStore(db)
+}
+
+// encodeFailure is a delivery's failure as stored: JSON, "" for none.
+func encodeFailure(f *fk.Failure) string {
+	if f == nil {
+		return ""
+	}
+	b, err := json.Marshal(f)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+// decodeFailure reads a stored failure; an unreadable one reads as none
+// (the words of LastError remain).
+func decodeFailure(s string) *fk.Failure {
+	if s == "" {
+		return nil
+	}
+	var f fk.Failure
+	if json.Unmarshal([]byte(s), &f) != nil {
+		return nil
+	}
+	return &f
 }

@@ -57,6 +57,7 @@ type deliveryDoc struct {
 	PlatformPostID string     `bson:"platform_post_id"`
 	URL            string     `bson:"url"`
 	LastError      string     `bson:"last_error"`
+	Failure        string     `bson:"failure"`
 	JobID          string     `bson:"job_id"`
 	RunAt          time.Time  `bson:"run_at"`
 	StartedAt      time.Time  `bson:"started_at"`
@@ -122,7 +123,7 @@ func toDeliveryDoc(d Delivery) deliveryDoc {
 	return deliveryDoc{ID: d.ID, WorkspaceID: d.WorkspaceID, PostID: d.PostID, AccountID: d.AccountID, Platform: string(d.Platform),
 		Body:     contentDoc{Text: b.Text, Link: b.Link, ImageURLs: b.ImageURLs, VideoURL: b.VideoURL, Thread: b.Thread},
 		TextHash: d.TextHash, Status: string(d.Status), Rev: d.Rev, Position: d.Position, Attempts: d.Attempts, PlatformPostID: d.PlatformPostID,
-		URL: d.URL, LastError: d.LastError, JobID: d.JobID, RunAt: mtime(d.RunAt), StartedAt: mtime(d.StartedAt),
+		URL: d.URL, LastError: d.LastError, Failure: encodeFailure(d.Failure), JobID: d.JobID, RunAt: mtime(d.RunAt), StartedAt: mtime(d.StartedAt),
 		VerifySince: mtime(d.VerifySince), Checks: d.Checks, WaitingUntil: mtime(d.WaitingUntil), PublishedAt: mtime(d.PublishedAt),
 		CreatedAt: mtime(d.CreatedAt), UpdatedAt: mtime(d.UpdatedAt)}
 }
@@ -132,7 +133,7 @@ func (d deliveryDoc) delivery() Delivery {
 	return Delivery{ID: d.ID, WorkspaceID: d.WorkspaceID, PostID: d.PostID, AccountID: d.AccountID, Platform: platform.Name(d.Platform),
 		Body:     platform.Post{Text: b.Text, Link: b.Link, ImageURLs: b.ImageURLs, VideoURL: b.VideoURL, Thread: b.Thread},
 		TextHash: d.TextHash, Status: Status(d.Status), Rev: d.Rev, Position: d.Position, Attempts: d.Attempts, PlatformPostID: d.PlatformPostID,
-		URL: d.URL, LastError: d.LastError, JobID: d.JobID, RunAt: utc(d.RunAt), StartedAt: utc(d.StartedAt),
+		URL: d.URL, LastError: d.LastError, Failure: decodeFailure(d.Failure), JobID: d.JobID, RunAt: utc(d.RunAt), StartedAt: utc(d.StartedAt),
 		VerifySince: utc(d.VerifySince), Checks: d.Checks, WaitingUntil: utc(d.WaitingUntil), PublishedAt: utc(d.PublishedAt),
 		CreatedAt: utc(d.CreatedAt), UpdatedAt: utc(d.UpdatedAt)}
 }
@@ -311,7 +312,7 @@ func (s *mongoStore) SaveDeliveries(ctx context.Context, ds []Delivery) ([]bool,
 				{Key: "$set", Value: bson.D{
 					{Key: "status", Value: string(d.Status)}, {Key: "attempts", Value: d.Attempts},
 					{Key: "platform_post_id", Value: d.PlatformPostID}, {Key: "url", Value: d.URL},
-					{Key: "last_error", Value: d.LastError}, {Key: "job_id", Value: d.JobID},
+					{Key: "last_error", Value: d.LastError}, {Key: "failure", Value: encodeFailure(d.Failure)}, {Key: "job_id", Value: d.JobID},
 					{Key: "run_at", Value: mtime(d.RunAt)}, {Key: "started_at", Value: mtime(d.StartedAt)},
 					{Key: "verify_since", Value: mtime(d.VerifySince)}, {Key: "checks", Value: d.Checks},
 					{Key: "waiting_until", Value: mtime(d.WaitingUntil)},
@@ -347,7 +348,8 @@ func (s *mongoStore) ReplacePost(ctx context.Context, p Post, ds []Delivery) err
 				{Key: "$set", Value: bson.D{
 					{Key: "body", Value: contentDoc{Text: b.Text, Link: b.Link, ImageURLs: b.ImageURLs, VideoURL: b.VideoURL, Thread: b.Thread}},
 					{Key: "text_hash", Value: d.TextHash}, {Key: "run_at", Value: mtime(d.RunAt)},
-					{Key: "last_error", Value: d.LastError}, {Key: "updated_at", Value: mtime(d.UpdatedAt)},
+					{Key: "last_error", Value: d.LastError}, {Key: "failure", Value: encodeFailure(d.Failure)},
+					{Key: "updated_at", Value: mtime(d.UpdatedAt)},
 				}},
 				{Key: "$inc", Value: bson.D{{Key: "rev", Value: 1}}},
 			})

@@ -31,18 +31,19 @@ func newSQLiteStore(db *store.DB) *sqliteStore {
 }
 
 const deliveryColumns = `id, workspace_id, post_id, account_id, platform, body, text_hash, status, rev, position, attempts,
-	platform_post_id, url, last_error, job_id, run_at, started_at, verify_since, waiting_until, published_at, created_at, updated_at, checks`
+	platform_post_id, url, last_error, job_id, run_at, started_at, verify_since, waiting_until, published_at, created_at, updated_at, checks, failure`
 
 func scanDelivery(row interface{ Scan(...any) error }) (Delivery, error) {
 	var d Delivery
-	var body string
+	var body, failure string
 	err := row.Scan(&d.ID, &d.WorkspaceID, &d.PostID, &d.AccountID, &d.Platform, &body, &d.TextHash, &d.Status, &d.Rev, &d.Position, &d.Attempts,
 		&d.PlatformPostID, &d.URL, &d.LastError, &d.JobID, store.ScanTime(&d.RunAt), store.ScanTime(&d.StartedAt),
 		store.ScanTime(&d.VerifySince), store.ScanTime(&d.WaitingUntil), store.ScanTime(&d.PublishedAt),
-		store.ScanTime(&d.CreatedAt), store.ScanTime(&d.UpdatedAt), &d.Checks)
+		store.ScanTime(&d.CreatedAt), store.ScanTime(&d.UpdatedAt), &d.Checks, &failure)
 	if err != nil {
 		return d, err
 	}
+	d.Failure = decodeFailure(failure)
 	if err := json.Unmarshal([]byte(body), &d.Body); err != nil {
 		return d, fmt.Errorf("decode delivery %s body: %w", d.ID, err)
 	}
@@ -76,7 +77,7 @@ func (s *sqliteStore) CreatePost(ctx context.Context, p Post) error {
 
 func insertDeliveries(ctx context.Context, tx *sql.Tx, ds []Delivery) error {
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO social_post_deliveries (`+deliveryColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return wrapf(err, "create deliveries")
 	}
@@ -89,7 +90,7 @@ func insertDeliveries(ctx context.Context, tx *sql.Tx, ds []Delivery) error {
 		if _, err := stmt.ExecContext(ctx, d.ID, d.WorkspaceID, d.PostID, d.AccountID, string(d.Platform), string(body), d.TextHash,
 			string(d.Status), d.Rev, d.Position, d.Attempts, d.PlatformPostID, d.URL, d.LastError, d.JobID, store.Millis(d.RunAt),
 			store.Millis(d.StartedAt), store.Millis(d.VerifySince), store.Millis(d.WaitingUntil), store.Millis(d.PublishedAt),
-			store.Millis(d.CreatedAt), store.Millis(d.UpdatedAt), d.Checks); err != nil {
+			store.Millis(d.CreatedAt), store.Millis(d.UpdatedAt), d.Checks, encodeFailure(d.Failure)); err != nil {
 			return wrapf(err, "create delivery")
 		}
 	}
@@ -287,7 +288,7 @@ func (s *sqliteStore) GetDelivery(ctx context.Context, workspaceID, id string) (
 
 const saveDelivery = `UPDATE social_post_deliveries SET status = ?, rev = rev + 1, attempts = ?, platform_post_id = ?, url = ?,
 	last_error = ?, job_id = ?, run_at = ?, started_at = ?, verify_since = ?, waiting_until = ?, published_at = ?, updated_at = ?,
-	checks = ? WHERE id = ? AND workspace_id = ? AND rev = ?`
+	checks = ?, failure = ? WHERE id = ? AND workspace_id = ? AND rev = ?`
 
 func (s *sqliteStore) SaveDeliveries(ctx context.Context, ds []Delivery) ([]bool, error) {
 	defer s.db.Observe("publish.save_deliveries")()
@@ -302,7 +303,7 @@ func (s *sqliteStore) SaveDeliveries(ctx context.Context, ds []Delivery) ([]bool
 	for i, d := range ds {
 		res, err := stmt.ExecContext(rowCtx, string(d.Status), d.Attempts, d.PlatformPostID, d.URL, d.LastError, d.JobID,
 			store.Millis(d.RunAt), store.Millis(d.StartedAt), store.Millis(d.VerifySince), store.Millis(d.WaitingUntil),
-			store.Millis(d.PublishedAt), store.Millis(d.UpdatedAt), d.Checks, d.ID, d.WorkspaceID, d.Rev)
+			store.Millis(d.PublishedAt), store.Millis(d.UpdatedAt), d.Checks, encodeFailure(d.Failure), d.ID, d.WorkspaceID, d.Rev)
 		if err != nil {
 			return nil, wrapf(err, "save delivery %s", d.ID)
 		}
@@ -343,8 +344,8 @@ func (s *sqliteStore) ReplacePost(ctx context.Context, p Post, ds []Delivery) er
 			return wrapf(err, "replace post")
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE social_post_deliveries SET body = ?, text_hash = ?, run_at = ?, last_error = ?,
-			updated_at = ?, rev = rev + 1 WHERE workspace_id = ? AND id = ? AND rev = ?`,
-			string(body), d.TextHash, store.Millis(d.RunAt), d.LastError, store.Millis(d.UpdatedAt), d.WorkspaceID, d.ID, d.Rev)
+			failure = ?, updated_at = ?, rev = rev + 1 WHERE workspace_id = ? AND id = ? AND rev = ?`,
+			string(body), d.TextHash, store.Millis(d.RunAt), d.LastError, encodeFailure(d.Failure), store.Millis(d.UpdatedAt), d.WorkspaceID, d.ID, d.Rev)
 		if err != nil {
 			return wrapf(err, "replace delivery %s", d.ID)
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/integrations/store/storetest"
+	fk "github.com/marketingminds/marketingminds/tools/fault"
 	"github.com/marketingminds/marketingminds/tools/identity"
 )
 
@@ -138,6 +139,19 @@ func TestStore(t *testing.T) {
 		}
 		if err := st.ReplacePost(ctx, Post{ID: "nope", WorkspaceID: "W1"}, nil); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("ReplacePost of a missing post: %v", err)
+		}
+
+		// A failure's kind survives the round trip.
+		fd := gq.Targets[0]
+		retryAt := t0.Add(4 * time.Hour)
+		fd.Status, fd.LastError = StatusFailed, "waiting for X"
+		fd.Failure = &fk.Failure{Kind: fk.RateLimit, Platform: platform.Twitter, RetryAt: &retryAt}
+		if ok, err := st.SaveDeliveries(ctx, []Delivery{fd}); err != nil || !ok[0] {
+			t.Fatal(ok, err)
+		}
+		back, err = st.GetDelivery(ctx, "W1", fd.ID)
+		if err != nil || back.Failure == nil || back.Failure.Kind != fk.RateLimit || back.Failure.Platform != platform.Twitter || !back.Failure.RetryAt.Equal(retryAt) {
+			t.Fatalf("failure read back = %+v, %v", back.Failure, err)
 		}
 	})
 }

@@ -59,3 +59,18 @@ func (s *Service) remember(st Settings) (cached, error) {
 	s.mu.Unlock()
 	return e, nil
 }
+
+// Digests lists the settings of every workspace whose weekly digest is on
+// and has a channel to go to (the digest job's round), for the system's
+// own use.
+func (s *Service) Digests(ctx context.Context) ([]Settings, error) {
+	rs, err := s.store.Digests(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("settings: digests: %w", err)
+	}
+	out := make([]Settings, len(rs))
+	for i, r := range rs {
+		out[i] = settingsOf(r.WorkspaceID, r, true)
+	}
+	return out, nil
+}

@@ -26,6 +26,7 @@ import (
 
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/limit"
 )
 
 // Policy says which publications wait for a person's approval in Slack.
@@ -73,11 +74,28 @@ type Settings struct {
 	// TimeZone is an IANA name, UTC by default.
 	TimeZone    string        `json:"time_zone"`
 	DefaultRole identity.Role `json:"default_role"`
+	// WeeklyDigest: last week's digest is posted on Mondays at 09:00 in
+	// TimeZone (on by default, once a channel is set), to DigestChannel
+	// or, when that is "", to NotificationChannel.
+	WeeklyDigest bool `json:"weekly_digest"`
 	// DefaultAccounts maps a platform (linkedin, twitter, ...) to the
 	// account id posts go to when the platform matches several accounts.
 	DefaultAccounts map[string]string `json:"default_accounts"`
+	DigestChannel   string            `json:"digest_channel"`
 	UpdatedBy       string            `json:"updated_by,omitempty"`
 	UpdatedAt       *time.Time        `json:"updated_at,omitempty"`
+}
+
+// DigestTo is the channel the weekly digest goes to, "" when it is off or
+// no channel is set.
+func (s Settings) DigestTo() string {
+	if !s.WeeklyDigest {
+		return ""
+	}
+	if s.DigestChannel != "" {
+		return s.DigestChannel
+	}
+	return s.NotificationChannel
 }
 
 // Patch changes settings: a nil field stays as it is, "" resets a field to
@@ -87,6 +105,20 @@ type Patch struct {
 	NotificationChannel *string `json:"notification_channel,omitempty"`
 	TimeZone            *string `json:"time_zone,omitempty"`
 	DefaultRole         *string `json:"default_role,omitempty"`
+	DigestChannel       *string `json:"digest_channel,omitempty"`
+	WeeklyDigest        *bool   `json:"weekly_digest,omitempty"`
+}
+
+// onOff stores a switch as "on" or "off" (nil stays nil).
+func onOff(v *bool) *string {
+	if v == nil {
+		return nil
+	}
+	s := "off"
+	if *v {
+		s = "on"
+	}
+	return &s
 }
 
 // Problem is one thing wrong with a patch.
@@ -99,11 +131,12 @@ type Problem struct {
 type ValidationError struct{ Problems []Problem }
 
 func (e *ValidationError) Error() string {
-	msgs := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
+	kept, more := limit.First(e.Problems)
+	msgs := make([]string, len(kept))
+	for i, p := range kept {
 		msgs[i] = p.Message
 	}
-	return "settings: " + strings.Join(msgs, "; ")
+	return "settings: " + limit.Join(msgs, more)
 }
 
 // Auditor records consequential acts (tools/audit.Log).
@@ -158,7 +191,8 @@ func New(cfg Config) (*Service, error) {
 // settings applies the defaults to what is stored.
 func settingsOf(workspaceID string, r Record, found bool) Settings {
 	s := Settings{WorkspaceID: workspaceID, ApprovalPolicy: Policy(r.ApprovalPolicy), NotificationChannel: r.NotificationChannel,
-		TimeZone: r.TimeZone, DefaultRole: identity.Role(r.DefaultRole), DefaultAccounts: map[string]string{}, UpdatedBy: r.UpdatedBy}
+		TimeZone: r.TimeZone, DefaultRole: identity.Role(r.DefaultRole), UpdatedBy: r.UpdatedBy,
+		WeeklyDigest: r.WeeklyDigest != "off", DigestChannel: r.DigestChannel, DefaultAccounts: map[string]string{}}
 	for k, v := range r.DefaultAccounts {
 		s.DefaultAccounts[k] = v
 	}
@@ -233,12 +267,13 @@ func validate(p Patch) (Patch, string, error) {
 		return &t
 	}
 	p.ApprovalPolicy, p.NotificationChannel, p.TimeZone, p.DefaultRole = trim(p.ApprovalPolicy), trim(p.NotificationChannel), trim(p.TimeZone), trim(p.DefaultRole)
+	p.DigestChannel = trim(p.DigestChannel)
 	if v := p.ApprovalPolicy; v != nil {
 		switch Policy(*v) {
 		case "", PolicyAgent, PolicyAlways, PolicyNever:
 			changed = append(changed, "approval_policy="+*v)
 		default:
-			bad("approval_policy", "%q is not a policy: use agent (what the agent publishes waits for approval), always or never", *v)
+			bad("approval_policy", "%s is not a policy: use agent (what the agent publishes waits for approval), always or never", limit.Quote(*v))
 		}
 	}
 	if v := p.NotificationChannel; v != nil {
@@ -246,14 +281,27 @@ func validate(p Patch) (Patch, string, error) {
 		case *v == "" || channelID.MatchString(*v):
 			changed = append(changed, "notification_channel="+*v)
 		case strings.HasPrefix(*v, "#"):
-			bad("notification_channel", "give the channel's id (like C0123ABCD: in Slack, the channel's details show it at the bottom), not its name %q", *v)
+			bad("notification_channel", "give the channel's id (like C0123ABCD: in Slack, the channel's details show it at the bottom), not its name %s", limit.Quote(*v))
 		default:
-			bad("notification_channel", "%q is not a Slack channel id (they look like C0123ABCD)", *v)
+			bad("notification_channel", "%s is not a Slack channel id (they look like C0123ABCD)", limit.Quote(*v))
 		}
+	}
+	if v := p.DigestChannel; v != nil {
+		switch {
+		case *v == "" || channelID.MatchString(*v):
+			changed = append(changed, "digest_channel="+*v)
+		case strings.HasPrefix(*v, "#"):
+			bad("digest_channel", "give the channel's id (like C0123ABCD: in Slack, the channel's details show it at the bottom), not its name")
+		default:
+			bad("digest_channel", "that is not a Slack channel id (they look like C0123ABCD)")
+		}
+	}
+	if v := p.WeeklyDigest; v != nil {
+		changed = append(changed, "weekly_digest="+*onOff(v))
 	}
 	if v := p.TimeZone; v != nil {
 		if _, err := time.LoadLocation(*v); err != nil || *v == "Local" {
-			bad("time_zone", "%q is not an IANA time zone (like Europe/Paris, America/New_York or UTC)", *v)
+			bad("time_zone", "%s is not an IANA time zone (like Europe/Paris, America/New_York or UTC)", limit.Quote(*v))
 		} else {
 			changed = append(changed, "time_zone="+*v)
 		}
@@ -265,14 +313,14 @@ func validate(p Patch) (Patch, string, error) {
 		case identity.Admin:
 			bad("default_role", "new users cannot become admins automatically; use editor or viewer and make admins one by one")
 		default:
-			bad("default_role", "%q is not a role for new users: use editor or viewer", *v)
+			bad("default_role", "%s is not a role for new users: use editor or viewer", limit.Quote(*v))
 		}
 	}
 	if len(problems) > 0 {
 		return Patch{}, "", &ValidationError{Problems: problems}
 	}
 	if len(changed) == 0 {
-		return Patch{}, "", &ValidationError{Problems: []Problem{{Field: "", Message: "nothing to change: give approval_policy, notification_channel, time_zone or default_role"}}}
+		return Patch{}, "", &ValidationError{Problems: []Problem{{Field: "", Message: "nothing to change: give approval_policy, notification_channel, time_zone, default_role, weekly_digest or digest_channel"}}}
 	}
 	return p, strings.Join(changed, " "), nil
 }

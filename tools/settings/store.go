@@ -26,6 +26,8 @@ type Record struct {
 	NotificationChannel string
 	TimeZone            string
 	DefaultRole         string
+	DigestChannel       string
+	WeeklyDigest        string // "" (on), "on" or "off"
 	// DefaultAccounts maps a platform to the account used when the platform
 	// matches several; nil or empty when none is set.
 	DefaultAccounts map[string]string
@@ -42,6 +44,10 @@ type Store interface {
 	// leaves the others as they are, in one write, creating the record when
 	// there is none; it returns the record as stored.
 	Apply(ctx context.Context, workspaceID string, p Patch, by string, at time.Time) (Record, error)
+	// Digests lists, across workspaces, the records whose weekly digest
+	// is not off and that name a channel for it (a digest or a
+	// notification channel), by workspace id.
+	Digests(ctx context.Context) ([]Record, error)
 	// SetDefaultAccount sets platform's default account ("" removes it),
 	// leaving every other field and platform as it is, creating the record
 	// when there is none; it returns the record as stored.

@@ -24,6 +24,8 @@ type doc struct {
 	NotificationChannel string            `bson:"notification_channel"`
 	TimeZone            string            `bson:"time_zone"`
 	DefaultRole         string            `bson:"default_role"`
+	DigestChannel       string            `bson:"digest_channel"`
+	WeeklyDigest        string            `bson:"weekly_digest"`
 	DefaultAccounts     map[string]string `bson:"default_accounts,omitempty"`
 	UpdatedBy           string            `bson:"updated_by"`
 	UpdatedAt           time.Time         `bson:"updated_at"`
@@ -31,7 +33,8 @@ type doc struct {
 
 func (d doc) record() Record {
 	return Record{WorkspaceID: d.WorkspaceID, ApprovalPolicy: d.ApprovalPolicy, NotificationChannel: d.NotificationChannel,
-		TimeZone: d.TimeZone, DefaultRole: d.DefaultRole, DefaultAccounts: nonEmpty(d.DefaultAccounts), UpdatedBy: d.UpdatedBy, UpdatedAt: store.Trunc(d.UpdatedAt)}
+		TimeZone: d.TimeZone, DefaultRole: d.DefaultRole, DigestChannel: d.DigestChannel, WeeklyDigest: d.WeeklyDigest,
+		DefaultAccounts: nonEmpty(d.DefaultAccounts), UpdatedBy: d.UpdatedBy, UpdatedAt: store.Trunc(d.UpdatedAt)}
 }
 
 func byWorkspace(workspaceID string) bson.D {
@@ -62,6 +65,7 @@ func (s mongoStore) Apply(ctx context.Context, workspaceID string, p Patch, by s
 	}{
 		{"approval_policy", p.ApprovalPolicy}, {"notification_channel", p.NotificationChannel},
 		{"time_zone", p.TimeZone}, {"default_role", p.DefaultRole},
+		{"digest_channel", p.DigestChannel}, {"weekly_digest", onOff(p.WeeklyDigest)},
 	} {
 		if f.v != nil {
 			set = append(set, bson.E{Key: f.key, Value: *f.v})
@@ -98,6 +102,26 @@ func (s mongoStore) upsert(ctx context.Context, workspaceID string, update bson.
 		return Record{}, err
 	}
 	return d.record(), nil
+}
+
+func (s mongoStore) Digests(ctx context.Context) ([]Record, error) {
+	defer s.db.Observe("settings.digests")()
+	cur, err := s.coll().Find(ctx, bson.D{{Key: "weekly_digest", Value: bson.D{{Key: "$ne", Value: "off"}}}},
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, err
+	}
+	var ds []doc
+	if err := cur.All(ctx, &ds); err != nil {
+		return nil, err
+	}
+	var out []Record
+	for _, d := range ds {
+		if d.DigestChannel != "" || d.NotificationChannel != "" {
+			out = append(out, d.record())
+		}
+	}
+	return out, nil
 }
 
 func nonEmpty(m map[string]string) map[string]string {

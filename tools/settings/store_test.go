@@ -83,3 +83,44 @@ func TestStoreConformance(t *testing.T) {
 		}
 	})
 }
+
+func TestStoreDigests(t *testing.T) {
+	storetest.Run(t, []store.Schema{Schema}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		st := NewStore(db)
+		at := store.Trunc(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+		on, off := true, false
+		for ws, p := range map[string]Patch{
+			"T1": {NotificationChannel: ptr("C0000001")},                                 // on by default, to the notifications
+			"T2": {DigestChannel: ptr("C0000002"), WeeklyDigest: &on},                    // its own channel
+			"T3": {NotificationChannel: ptr("C0000003"), WeeklyDigest: &off},             // switched off
+			"T4": {TimeZone: ptr("Europe/Paris")},                                        // nowhere to go
+			"T5": {DigestChannel: ptr("C0000005"), NotificationChannel: ptr("C0000006")}, // both
+		} {
+			if _, err := st.Apply(ctx, ws, p, "U1", at); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rs, err := st.Digests(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range rs {
+			got = append(got, r.WorkspaceID+":"+r.DigestChannel+":"+r.WeeklyDigest)
+		}
+		want := []string{"T1::", "T2:C0000002:on", "T5:C0000005:"}
+		if len(got) != len(want) {
+			t.Fatalf("digests = %v; want %v", got, want)
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("digests = %v; want %v", got, want)
+			}
+		}
+		// Switching it back on keeps the channel.
+		if r, err := st.Apply(ctx, "T3", Patch{WeeklyDigest: &on}, "U1", at); err != nil || r.WeeklyDigest != "on" || r.NotificationChannel != "C0000003" {
+			t.Fatalf("switch on = %+v, %v", r, err)
+		}
+	})
+}

@@ -1,0 +1,156 @@
+package chart_test
+
+import (
+	"bytes"
+	"flag"
+	"image/png"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/marketingminds/marketingminds/bot/present/chart"
+	"github.com/marketingminds/marketingminds/integrations/platform"
+	"github.com/marketingminds/marketingminds/tools/analytics"
+)
+
+var keep = flag.String("keep", "", "write the drawn charts into this directory, to look at")
+
+// history makes days of figures for the platforms, with a gap of unknown
+// days in the middle of the first platform.
+func history(days int, ps ...platform.Name) analytics.History {
+	r := rand.New(rand.NewPCG(1, 2))
+	end := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+	h := analytics.History{Platforms: map[platform.Name]analytics.Series{}}
+	for i := range days {
+		h.Total.Dates = append(h.Total.Dates, end.AddDate(0, 0, i-days+1).Format(time.DateOnly))
+	}
+	h.Range = analytics.Range{From: h.Total.Dates[0], To: h.Total.Dates[days-1]}
+	for k, p := range ps {
+		s := analytics.Series{Dates: h.Total.Dates}
+		for i := range days {
+			if k == 0 && i > days/2 && i < days/2+3 {
+				s.Impressions, s.Engagement = append(s.Impressions, nil), append(s.Engagement, nil)
+				continue
+			}
+			imp := int64(800 + 400*k + r.IntN(600) + 10*i)
+			eng := imp / int64(15+r.IntN(10))
+			s.Impressions, s.Engagement = append(s.Impressions, &imp), append(s.Engagement, &eng)
+		}
+		h.Platforms[p] = s
+	}
+	return h
+}
+
+func bestTimes() analytics.BestTimes {
+	r := rand.New(rand.NewPCG(3, 4))
+	bt := analytics.BestTimes{TimeZone: "Europe/Berlin", Platforms: map[platform.Name]analytics.PlatformBestTimes{}}
+	for _, p := range []platform.Name{platform.LinkedIn, platform.Twitter, platform.Instagram} {
+		pb := analytics.PlatformBestTimes{MeasuredPosts: 40, FromData: true}
+		for _, d := range []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"} {
+			for h := 7; h < 20; h += 1 + r.IntN(3) {
+				v := 1 + r.Float64()*6
+				pb.Grid = append(pb.Grid, analytics.Slot{Weekday: d, Hour: h, Posts: 1 + r.IntN(4), EngagementRate: &v})
+			}
+		}
+		pb.Best = []analytics.Slot{pb.Grid[3], pb.Grid[10]}
+		bt.Platforms[p] = pb
+	}
+	bt.Platforms[platform.Facebook] = analytics.PlatformBestTimes{Note: "too few posts"}
+	return bt
+}
+
+func TestCharts(t *testing.T) {
+	t.Parallel()
+	cases := map[string]func() ([]byte, error){
+		"daily-7":   func() ([]byte, error) { return chart.Daily(history(7, platform.LinkedIn, platform.Twitter)) },
+		"daily-90":  func() ([]byte, error) { return chart.Daily(history(90, platform.Social...)) },
+		"besttimes": func() ([]byte, error) { return chart.BestTimes(bestTimes()) },
+		"besttimes-one": func() ([]byte, error) {
+			bt := bestTimes()
+			delete(bt.Platforms, platform.Twitter)
+			delete(bt.Platforms, platform.Instagram)
+			return chart.BestTimes(bt)
+		},
+	}
+	for name, draw := range cases {
+		b, err := draw()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		img, err := png.Decode(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("%s: not a PNG: %v", name, err)
+		}
+		if w := img.Bounds().Dx(); w != 768 {
+			t.Errorf("%s: %d px wide, want 768", name, w)
+		}
+		if *keep != "" {
+			if err := os.WriteFile(filepath.Join(*keep, name+".png"), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+func TestNothingToDraw(t *testing.T) {
+	t.Parallel()
+	if _, err := chart.Daily(analytics.History{}); err == nil {
+		t.Error("Daily of no platform drew a chart")
+	}
+	if _, err := chart.BestTimes(analytics.BestTimes{Platforms: map[platform.Name]analytics.PlatformBestTimes{platform.Twitter: {}}}); err == nil {
+		t.Error("BestTimes without measured slots drew a chart")
+	}
+}
+
+func TestCount(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[float64]string{0: "0", 950: "950", 1000: "1k", 1250: "1.3k", 34000: "34k", 1_500_000: "1.5M", 250_000: "250k"} {
+		if got := chart.Count(in); got != want {
+			t.Errorf("Count(%v) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// BenchmarkDaily90x5 draws a 90-day chart of five platforms (issue 19's
+// measure: p99 ≤ 50 ms).
+func BenchmarkDaily90x5(b *testing.B) {
+	h := history(90, append(platform.Social, "youtube")...)
+	b.ReportAllocs()
+	var times []time.Duration
+	for b.Loop() {
+		start := time.Now()
+		if _, err := chart.Daily(h); err != nil {
+			b.Fatal(err)
+		}
+		times = append(times, time.Since(start))
+	}
+	reportP99(b, times)
+}
+
+func BenchmarkBestTimes(b *testing.B) {
+	bt := bestTimes()
+	var times []time.Duration
+	for b.Loop() {
+		start := time.Now()
+		if _, err := chart.BestTimes(bt); err != nil {
+			b.Fatal(err)
+		}
+		times = append(times, time.Since(start))
+	}
+	reportP99(b, times)
+}
+
+func reportP99(b *testing.B, times []time.Duration) {
+	if len(times) == 0 {
+		return
+	}
+	slices := append([]time.Duration(nil), times...)
+	for i := 1; i < len(slices); i++ {
+		for j := i; j > 0 && slices[j] < slices[j-1]; j-- {
+			slices[j], slices[j-1] = slices[j-1], slices[j]
+		}
+	}
+	b.ReportMetric(float64(slices[len(slices)*99/100].Microseconds())/1000, "p99-ms")
+}

@@ -1,0 +1,205 @@
+package present_test
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+	_ "time/tzdata"
+
+	"github.com/slack-go/slack"
+
+	"github.com/marketingminds/marketingminds/agents"
+	"github.com/marketingminds/marketingminds/bot/present"
+	"github.com/marketingminds/marketingminds/integrations/platform"
+	"github.com/marketingminds/marketingminds/tools/accounts"
+	"github.com/marketingminds/marketingminds/tools/analytics"
+	"github.com/marketingminds/marketingminds/tools/fault"
+	"github.com/marketingminds/marketingminds/tools/publish"
+	"github.com/marketingminds/marketingminds/tools/schedule"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata")
+
+// env is a person in Paris on Sunday 6 December 2026, 11:00 local time.
+func env(t *testing.T) present.Env {
+	t.Helper()
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return present.Env{Loc: paris, Now: time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC), PublicURL: "https://mm.example"}
+}
+
+// ids are the internal ids of the samples: none may reach a person.
+var ids = []string{"acc_x_7f3a9", "acc_li_member_2b", "acc_li_org_9c", "post_8d2e1f", "post_dup_4a", "job_51ac", "job_52bd", "job_53ce", "appr_6e0f", "del_77aa"}
+
+func i64(n int64) *int64      { return &n }
+func f64(f float64) *float64  { return &f }
+func at(s string) time.Time   { t, _ := time.Parse(time.RFC3339, s); return t }
+func atp(s string) *time.Time { t := at(s); return &t }
+
+// samples are the ten results every door must read well.
+func samples() []struct {
+	name  string
+	value any
+} {
+	return []struct {
+		name  string
+		value any
+	}{
+		{"accounts", []accounts.Account{
+			{ID: "acc_x_7f3a9", Platform: platform.Twitter, AccountName: "Acme Outdoor", Handle: "acme_outdoor", Status: accounts.StatusConnected},
+			{ID: "acc_li_member_2b", Platform: platform.LinkedIn, AccountName: "Dana Smith", Kind: "member", Status: accounts.StatusConnected},
+			{ID: "acc_li_org_9c", Platform: platform.LinkedIn, AccountName: "Acme Outdoor", Kind: "organization", Status: accounts.StatusNeedsReauth},
+		}},
+		{"post_outcome", publish.Outcome{PostID: "post_8d2e1f", Results: []publish.Result{
+			{AccountID: "acc_x_7f3a9", Platform: platform.Twitter, Status: publish.StatusPublished, URL: "https://x.com/acme_outdoor/status/1866"},
+			{AccountID: "acc_li_org_9c", Platform: platform.LinkedIn, Status: publish.StatusFailed, Error: "linkedin: create post: Content is a duplicate (HTTP 422)",
+				Failure: &fault.Failure{Kind: fault.Refused, Platform: platform.LinkedIn, Message: "Content is a duplicate of urn:li:share:123"}},
+		}}},
+		{"schedule", publish.PostView{ID: "post_8d2e1f", Status: "scheduled", Content: publish.Content{Text: "Winter sale starts tomorrow: 30% off every tent.\nSee you there!"},
+			ScheduledAt: atp("2026-12-07T08:00:00Z"), CreatedAt: at("2026-12-06T09:58:00Z"),
+			Targets: []publish.TargetView{
+				{AccountID: "acc_x_7f3a9", Platform: platform.Twitter, Status: publish.StatusPending, JobID: "job_51ac", RunAt: at("2026-12-07T08:00:00Z")},
+				{AccountID: "acc_li_org_9c", Platform: platform.LinkedIn, Status: publish.StatusPending, JobID: "job_52bd", RunAt: at("2026-12-07T08:00:00Z")},
+			}}},
+		{"analytics_week", analytics.Aggregate{Summary: analytics.Summary{
+			Range: analytics.Range{From: "2026-11-30", To: "2026-12-06"},
+			Platforms: map[platform.Name]analytics.Totals{
+				platform.LinkedIn: {PostsPublished: 4, Impressions: i64(12840), Engagement: i64(611), EngagementRate: f64(4.76)},
+				platform.Twitter:  {PostsPublished: 9, Impressions: i64(30211), Engagement: i64(902), EngagementRate: f64(2.99)},
+			},
+			Total: analytics.Totals{PostsPublished: 13, Impressions: i64(43051), Engagement: i64(1513), EngagementRate: f64(3.51), Followers: i64(5230), FollowerGrowth: i64(84)},
+			Leads: analytics.LeadTotals{New: i64(6)},
+		}, TopPosts: []analytics.TopPost{
+			{PostID: "post_8d2e1f", DeliveryID: "del_77aa", AccountID: "acc_li_org_9c", Platform: platform.LinkedIn, PublishedAt: at("2026-12-01T08:00:00Z"), Engagement: i64(311)},
+			{PostID: "post_dup_4a", AccountID: "acc_x_7f3a9", Platform: platform.Twitter, PublishedAt: at("2026-12-03T17:30:00Z"), Engagement: i64(1)},
+		}}},
+		{"best_times", analytics.BestTimes{TimeZone: "Europe/Paris", Platforms: map[platform.Name]analytics.PlatformBestTimes{
+			platform.LinkedIn: {MeasuredPosts: 3, Best: []analytics.Slot{{Weekday: "Tuesday", Hour: 8}, {Weekday: "Wednesday", Hour: 9}, {Weekday: "Thursday", Hour: 12}},
+				Note: "fewer than 10 measured posts"},
+			platform.Twitter: {MeasuredPosts: 41, FromData: true, Best: []analytics.Slot{{Weekday: "Tuesday", Hour: 9, Posts: 6, EngagementRate: f64(5.2)}, {Weekday: "Friday", Hour: 17, Posts: 4, EngagementRate: f64(4.1)}}},
+		}}},
+		{"jobs", []agents.JobView{
+			{ID: "job_51ac", Type: publish.JobKind, Status: schedule.StatusPending, RunAt: at("2026-12-07T08:00:00Z")},
+			{ID: "job_52bd", Type: publish.JobKind, Status: schedule.StatusPending, RunAt: at("2026-12-06T12:00:00Z")},
+			{ID: "job_53ce", Type: publish.JobKind, Status: schedule.StatusFailed, RunAt: at("2026-12-05T08:00:00Z"), Attempts: 5, LastError: "twitter: create post: 503"},
+		}},
+		{"approval", agents.Approval{ID: "appr_6e0f", RequestedBy: "U1", Tool: "publish_post", Status: agents.ApprovalPending,
+			Preview: "Publish now to X @acme_outdoor and LinkedIn Acme Outdoor:\n“Winter sale starts tomorrow: 30% off every tent.”"}},
+		{"duplicate_warning", fault.Failure{Kind: fault.Duplicate, Account: "LinkedIn Acme Outdoor", PostID: "post_dup_4a", AccountID: "acc_li_org_9c"}},
+		{"media_download_failure", fault.Failure{Kind: fault.Media, URL: "https://example.com/tent.jpg", Message: "the address does not exist", Ref: "7f3a2c"}},
+		{"rate_limit", fault.Failure{Kind: fault.RateLimit, Platform: platform.Twitter, RetryAt: atp("2026-12-06T10:15:00Z"), Ref: "b41d09"}},
+	}
+}
+
+// slackText is a Slack rendering as a person reads it: block by block.
+func slackText(s present.Slack) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "notification: %s\n", strings.ReplaceAll(s.Text, "\n", " / "))
+	for _, bl := range s.Blocks {
+		switch x := bl.(type) {
+		case *slack.SectionBlock:
+			if x.Text != nil {
+				fmt.Fprintf(&b, "[section]\n%s\n", x.Text.Text)
+			}
+			for _, f := range x.Fields {
+				fmt.Fprintf(&b, "[field] %s\n", strings.ReplaceAll(f.Text, "\n", " = "))
+			}
+		case *slack.ContextBlock:
+			for _, el := range x.ContextElements.Elements {
+				if t, ok := el.(*slack.TextBlockObject); ok {
+					fmt.Fprintf(&b, "[context] %s\n", t.Text)
+				}
+			}
+		case *slack.ActionBlock:
+			for _, el := range x.Elements.ElementSet {
+				if btn, ok := el.(*slack.ButtonBlockElement); ok {
+					fmt.Fprintf(&b, "[button %s] %s\n", orPlain(string(btn.Style)), btn.Text.Text)
+				}
+			}
+		default:
+			fmt.Fprintf(&b, "[%s]\n", bl.BlockType())
+		}
+	}
+	return b.String()
+}
+
+func orPlain(s string) string {
+	if s == "" {
+		return "plain"
+	}
+	return s
+}
+
+// terminalText is what the console prints: the text and the choices words
+// can make, numbered.
+func terminalText(t present.Terminal) string {
+	s := t.Text + "\n"
+	var worded []present.Choice
+	for _, c := range t.Choices {
+		if c.Words() != "" {
+			worded = append(worded, c)
+		}
+	}
+	if len(worded) > 0 {
+		s += present.ChoiceLines(1, worded) + "\n"
+	}
+	return s
+}
+
+var dataValue = regexp.MustCompile(` data-value="[^"]*"`)
+
+// Forbidden is what no person may read: JSON, field counts, Go error
+// prefixes and internal ids.
+func forbidden(t *testing.T, name, door, text string) {
+	t.Helper()
+	visible := dataValue.ReplaceAllString(text, "")
+	for _, bad := range []string{"{", "}", "fields", "items", "publish:", "dial tcp", "x:", "twitter:", "linkedin:", "fetch media", "agents:", "HTTP 4", "HTTP 5", "T10:", "Z\n"} {
+		if strings.Contains(visible, bad) {
+			t.Errorf("%s in %s reads %q:\n%s", name, door, bad, text)
+		}
+	}
+	for _, id := range ids {
+		if strings.Contains(visible, id) {
+			t.Errorf("%s in %s shows the id %s:\n%s", name, door, id, text)
+		}
+	}
+}
+
+// The ten results read well in every door: golden files reviewed by eye,
+// and nothing a person must not see.
+func TestGolden(t *testing.T) {
+	t.Parallel()
+	r := present.New()
+	e := env(t)
+	for _, s := range samples() {
+		outs := map[string]string{
+			"slack.txt":    slackText(r.Slack(e, s.value)),
+			"web.html":     string(r.Web(e, s.value)) + "\n",
+			"terminal.txt": terminalText(r.Terminal(e, s.value)),
+		}
+		for door, got := range outs {
+			forbidden(t, s.name, door, got)
+			path := filepath.Join("testdata", s.name+"."+door)
+			if *update {
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run with -update to write it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("%s differs from %s:\n--- got\n%s\n--- want\n%s", s.name, path, got, want)
+			}
+		}
+	}
+}

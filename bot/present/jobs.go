@@ -1,0 +1,88 @@
+package present
+
+import (
+	"strings"
+
+	"github.com/marketingminds/marketingminds/agents"
+	"github.com/marketingminds/marketingminds/tools/schedule"
+)
+
+var jobKinds = map[string]string{
+	"social.delivery":  "Scheduled post",
+	"email_campaign":   "E-mail campaign send",
+	"token_refresh":    "Account access refresh",
+	"analytics_sync":   "Analytics sync",
+	"weekly_digest":    "Weekly digest",
+	"cleanup":          "Clean-up",
+	"approvals_sweep":  "Approvals check",
+	"inbox_poll":       "Inbox check",
+	"analytics.sync":   "Analytics sync",
+	"tokens.refresh":   "Account access refresh",
+	"digest.weekly":    "Weekly digest",
+	"cleanup.weekly":   "Clean-up",
+	"campaigns.email":  "E-mail campaign send",
+	"publish.delivery": "Scheduled post",
+}
+
+func jobKind(k string) string {
+	if w, ok := jobKinds[k]; ok {
+		return w
+	}
+	return upperFirst(strings.NewReplacer("_", " ", ".", " ").Replace(k))
+}
+
+var jobStatusWords = map[schedule.Status]string{
+	schedule.StatusPending: "due", schedule.StatusProcessing: "running since", schedule.StatusCompleted: "done",
+	schedule.StatusFailed: "failed", schedule.StatusCancelled: "cancelled",
+}
+
+func jobsCard(env Env, jobs []agents.JobView) card {
+	if len(jobs) == 0 {
+		return card{Title: "Nothing is scheduled."}
+	}
+	var lines []line
+	var choices []Choice
+	for i, j := range jobs {
+		rest := jobStatusWords[j.Status]
+		if rest == "" {
+			rest = string(j.Status)
+		}
+		switch j.Status {
+		case schedule.StatusPending, schedule.StatusProcessing:
+			rest += " " + WhenRel(env, j.RunAt)
+		default:
+			rest += " on " + When(env, j.RunAt)
+		}
+		if j.Status == schedule.StatusFailed && j.Attempts > 0 {
+			rest += " after " + Count(j.Attempts, "attempt")
+		}
+		lines = append(lines, line{Lead: jobKind(j.Type), Rest: rest})
+		if j.Status == schedule.StatusPending {
+			choices = append(choices, Choice{Label: "Cancel the " + strings.ToLower(jobKind(j.Type)) + " due " + When(env, j.RunAt),
+				Action: ActCancel, Value: jobs[i].ID, Style: StyleDanger})
+		}
+	}
+	return card{Title: Count(len(jobs), "job"), Sections: []section{{Lines: lines}}, Choices: choices}
+}
+
+// approvalCard is an action waiting for a person: what it will do, and
+// the buttons (Slack, web) or y/N (terminal) that decide it.
+func approvalCard(_ Env, a agents.Approval) card {
+	return card{Title: "This needs your approval", Sections: []section{{Text: a.Preview}},
+		Choices: []Choice{
+			{Label: "Approve", Action: ActApprove, Value: a.ID, Style: StylePrimary},
+			{Label: "Reject", Action: ActReject, Value: a.ID, Style: StyleDanger},
+		}}
+}
+
+func approvalRenderer() Renderer[agents.Approval] {
+	r := fromCard(approvalCard)
+	// The terminal asks y/n itself.
+	r.Terminal = func(env Env, a agents.Approval) Terminal {
+		c := approvalCard(env, a)
+		c.Choices = nil
+		return terminalCard(c)
+	}
+	r.Actionable = func(agents.Approval) bool { return true }
+	return r
+}

@@ -1,0 +1,139 @@
+package present
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/marketingminds/marketingminds/agents"
+	"github.com/marketingminds/marketingminds/tools/campaigns"
+	"github.com/marketingminds/marketingminds/tools/library"
+	"github.com/marketingminds/marketingminds/tools/memory"
+)
+
+func mailingListsCard(_ Env, lists []campaigns.MailingList) card {
+	if len(lists) == 0 {
+		return card{Title: "No mailing lists in Zoho Campaigns yet."}
+	}
+	var lines []line
+	for _, l := range lists {
+		lines = append(lines, line{Lead: l.Name, Rest: Count(int(l.Contacts), "contact")})
+	}
+	return card{Title: Count(len(lists), "mailing list"), Sections: []section{{Lines: lines}}}
+}
+
+func emailCard(env Env, e campaigns.EmailCampaign) card {
+	c := card{Title: "E-mail “" + e.Name + "”"}
+	fs := []field{{"Subject", orWord(e.Subject, "none yet")}, {"Lists", Number(int64(len(e.ListKeys)))}}
+	switch e.Status {
+	case campaigns.EmailDraft:
+		fs = append(fs, field{"State", "draft: nothing is sent until it is scheduled"})
+	case campaigns.EmailScheduled:
+		fs = append(fs, field{"State", "scheduled for " + WhenRel(env, e.ScheduledAt)})
+	case campaigns.EmailSent:
+		fs = append(fs, field{"State", "sent " + When(env, e.SentAt)})
+	case campaigns.EmailFailed:
+		fs = append(fs, field{"State", "not sent"})
+	default:
+		fs = append(fs, field{"State", string(e.Status)})
+	}
+	c.Sections = append(c.Sections, section{Fields: fs})
+	if r := e.Report; r != nil {
+		c.Sections = append(c.Sections, section{Heading: "Report", Fields: []field{
+			{"Delivered", Number(r.Delivered)}, {"Opens", Number(r.Opens) + " (" + percent(&r.OpenRate) + ")"},
+			{"Clicks", Number(r.Clicks) + " (" + percent(&r.ClickRate) + ")"}, {"Bounces", Number(r.Bounces)},
+			{"Unsubscribes", Number(r.Unsubscribes)},
+		}})
+	}
+	return c
+}
+
+func crmCard(_ Env, n agents.CRMCounts) card {
+	var fs []field
+	for _, k := range slices.Sorted(maps.Keys(n)) {
+		fs = append(fs, field{k, Number(int64(n[k]))})
+	}
+	return card{Title: "Your CRM", Sections: []section{{Fields: fs}}}
+}
+
+func leadsCard(_ Env, leads []campaigns.CRMRecord) card {
+	if len(leads) == 0 {
+		return card{Title: "No leads match."}
+	}
+	var lines []line
+	for _, l := range leads {
+		var rest []string
+		for _, s := range []string{l.Company, l.Email} {
+			if s != "" {
+				rest = append(rest, s)
+			}
+		}
+		lines = append(lines, line{Lead: orWord(l.Name, "Unnamed lead"), Rest: strings.Join(rest, ", ")})
+	}
+	return card{Title: Count(len(leads), "lead"), Sections: []section{{Lines: lines}}}
+}
+
+func libraryItemCard(_ Env, it library.Item) card {
+	c := card{Title: "Saved to the library: “" + orWord(it.Title, "untitled") + "”"}
+	if len(it.Tags) > 0 {
+		c.Note = "Tags: " + strings.Join(it.Tags, ", ")
+	}
+	return c
+}
+
+func libraryCard(_ Env, items []library.Item) card {
+	if len(items) == 0 {
+		return card{Title: "Nothing in the library matches."}
+	}
+	var lines []line
+	for _, it := range items {
+		lines = append(lines, line{Lead: orWord(it.Title, "Untitled"), Rest: quoted(it.Body, 80)})
+	}
+	return card{Title: Count(len(items), "library item"), Sections: []section{{Lines: lines}}}
+}
+
+func hashtagsCard(_ Env, s library.Suggestions) card {
+	var tags []string
+	for _, h := range s.Hashtags {
+		tags = append(tags, h.Tag)
+	}
+	title := "Suggested hashtags"
+	if s.Platform != "" {
+		title += " for " + Platform(s.Platform)
+	}
+	c := card{Title: title, Sections: []section{{Text: orWord(strings.Join(tags, " "), "None fit this text.")}}}
+	c.Note = s.Note
+	return c
+}
+
+func memoryCard(_ Env, it memory.Item) card {
+	whose := "the team's"
+	if it.Scope == memory.User {
+		whose = "your"
+	}
+	return card{Title: "Noted in " + whose + " memory: " + strings.ReplaceAll(it.Key, "_", " ") + ".", Sections: []section{{Text: it.Value}}}
+}
+
+func memoriesCard(_ Env, items []memory.Item) card {
+	if len(items) == 0 {
+		return card{Title: "Nothing is remembered yet."}
+	}
+	var lines []line
+	for _, it := range items {
+		lines = append(lines, line{Lead: upperFirst(strings.ReplaceAll(it.Key, "_", " ")), Rest: it.Value})
+	}
+	return card{Title: Count(len(items), "note"), Sections: []section{{Lines: lines}}}
+}
+
+func planCard(_ Env, p agents.PlanResult) card {
+	return card{Title: "Campaign “" + p.Campaign.Name + "” is planned",
+		Sections: []section{{Text: Count(len(p.Drafts), "draft") + " saved to the library; nothing is published."}}}
+}
+
+func specialistCard(_ Env, s agents.SpecialistResult) card {
+	c := card{Sections: []section{{Text: s.Answer}}}
+	if len(s.Problems) > 0 {
+		c.Note = "Still to fix: " + strings.Join(s.Problems, "; ")
+	}
+	return c
+}
