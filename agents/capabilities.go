@@ -90,6 +90,7 @@ type Capabilities struct {
 	Accounts  Accounts
 	Posts     Posts
 	Targets   Targets
+	Groups    Groups
 	Jobs      Jobs
 	Analytics Analytics
 	Memory    Memories
@@ -114,6 +115,9 @@ func CoreTools(cp Capabilities) []Tool {
 	}
 	if d, ok := cp.Targets.(DefaultAccounts); ok {
 		out = append(out, defaultTools(d)...)
+	}
+	if cp.Groups != nil {
+		out = append(out, groupTools(cp.Groups)...)
 	}
 	if cp.Posts != nil && cp.Jobs != nil {
 		out = append(out, jobTools(cp)...)

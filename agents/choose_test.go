@@ -116,3 +116,44 @@ func TestPickOption(t *testing.T) {
 		}
 	}
 }
+
+// TestPostToAGroup: an account group made through the tool ("Acme
+// Outdoor" = its LinkedIn page and the X account) is a target of its own:
+// the approval names each account, nothing is asked, both get the post.
+func TestPostToAGroup(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	x := w.connect(t, editor, platform.Twitter)
+	var page string
+	for _, a := range w.connect(t, editor, platform.LinkedIn) {
+		if a.AccountName == "Acme Outdoor" {
+			page = a.ID
+		}
+	}
+	model := &scripted{steps: []func(llm.Request) (llm.Response, error){
+		call("save_account_group", `{"name":"Acme Outdoor","account_ids":["`+page+`","`+x[0].ID+`"]}`),
+		say("It waits for your approval."),
+		call("publish_post", `{"text":"Trail season is open","groups":["acme outdoor"]}`),
+		say("It waits for your approval."),
+	}}
+	o := w.orchestrator(t, model, nil)
+	ctx := context.Background()
+	reply, err := o.Run(ctx, turn("group my Acme Outdoor page and X as Acme Outdoor"), nil)
+	if err != nil || len(reply.Approvals) != 1 {
+		t.Fatalf("save = %+v, %v", reply, err)
+	}
+	if _, err := o.Approve(ctx, editor, reply.Approvals[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	reply, err = o.Run(ctx, turn("post 'Trail season is open' to Acme Outdoor"), nil)
+	if err != nil || len(reply.Approvals) != 1 || reply.Approvals[0].Status != ApprovalPending ||
+		!strings.Contains(reply.Approvals[0].Preview, "Acme Outdoor (LinkedIn page)") || !strings.Contains(reply.Approvals[0].Preview, "(X profile)") {
+		t.Fatalf("post = %+v, %v", reply, err)
+	}
+	if _, err := o.Approve(ctx, editor, reply.Approvals[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if xn, li := w.sb.Calls("POST", xPosts), w.sb.Calls("POST", liPosts); xn != 1 || li != 1 {
+		t.Fatalf("%d X and %d LinkedIn posts, want 1 and 1", xn, li)
+	}
+}

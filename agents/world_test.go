@@ -26,6 +26,7 @@ import (
 	"github.com/marketingminds/marketingminds/tools/analytics"
 	"github.com/marketingminds/marketingminds/tools/audit"
 	"github.com/marketingminds/marketingminds/tools/campaigns"
+	"github.com/marketingminds/marketingminds/tools/groups"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/library"
 	"github.com/marketingminds/marketingminds/tools/memory"
@@ -53,7 +54,7 @@ type world struct {
 func newWorld(t testing.TB) *world {
 	t.Helper()
 	srv := sandboxtest.Start(t, sandbox.Options{})
-	db := storetest.Open(t, store.SQLite, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, campaigns.Schema, library.Schema, memory.Schema, settings.Schema, Schema)
+	db := storetest.Open(t, store.SQLite, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, campaigns.Schema, library.Schema, memory.Schema, settings.Schema, groups.Schema, Schema)
 	hosts := platform.Hosts{Sandbox: srv.URL}
 	hc := &http.Client{Timeout: 10 * time.Second}
 	t.Cleanup(hc.CloseIdleConnections)
@@ -124,9 +125,10 @@ func newWorld(t testing.TB) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	targets := publish.NewResolver(acc, defaults, nil)
+	grp := groups.New(groups.NewStore(db), acc, nil)
+	targets := publish.NewResolver(acc, defaults, grp)
 	return &world{sb: srv.Sandbox, db: db, accounts: acc, posts: pub, jobs: sch, memory: mem, set: set, store: NewStore(db), targets: targets,
-		caps: Capabilities{Accounts: acc, Posts: pub, Targets: targets, Jobs: sch, Analytics: an, Memory: mem, Campaigns: camp, Library: lib}}
+		caps: Capabilities{Accounts: acc, Posts: pub, Targets: targets, Groups: grp, Jobs: sch, Analytics: an, Memory: mem, Campaigns: camp, Library: lib}}
 }
 
 // orchestrator builds an orchestrator of the world on model.

@@ -30,6 +30,7 @@ import (
 	"github.com/marketingminds/marketingminds/tools/analytics"
 	"github.com/marketingminds/marketingminds/tools/audit"
 	"github.com/marketingminds/marketingminds/tools/campaigns"
+	"github.com/marketingminds/marketingminds/tools/groups"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/library"
 	"github.com/marketingminds/marketingminds/tools/memory"
@@ -41,7 +42,7 @@ import (
 // schemas lists every package's part of the database.
 func schemas() []store.Schema {
 	return []store.Schema{identity.Schema, identity.SessionSchema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, campaigns.Schema,
-		settings.Schema, library.Schema,
+		settings.Schema, library.Schema, groups.Schema,
 		memory.Schema, agents.Schema, slackbot.Schema}
 }
 
@@ -82,6 +83,7 @@ type app struct {
 	publish  *publish.Service
 	// targets says which accounts "to LinkedIn" means (defaults, groups).
 	targets   *publish.Resolver
+	groups    *groups.Service
 	scheduler *schedule.Scheduler
 	analytics *analytics.Service
 	// feed counts publications in the analytics rollups; serve runs it.
@@ -278,10 +280,12 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 		return nil, err
 	}
 	feed = an.NewFeed(time.Second)
-	a := &app{db: db, identity: ids, accounts: acc, publish: pub, targets: publish.NewResolver(acc, set, nil), scheduler: sch, analytics: an, feed: feed, campaigns: camp,
+	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an, feed: feed, campaigns: camp,
 		library: lib, settings: set,
 		sessions: identity.NewSessions(identity.NewSessionStore(db), ids, time.Now), publicURL: cfg.PublicURL, userLocation: userLocation,
 		memory: memory.New(memory.NewStore(db), time.Now), vault: vault, accountEvents: events, slack: door}
+	a.groups = groups.New(groups.NewStore(db), acc, time.Now)
+	a.targets = publish.NewResolver(acc, set, a.groups)
 	if a.agents, err = a.agent(cfg, sandboxBase != "", log); err != nil {
 		return nil, err
 	}
