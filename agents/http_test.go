@@ -145,7 +145,7 @@ func TestHTTPParallelInvalidMaxSteps(t *testing.T) {
 		case <-ctx.Done():
 			return "", ctx.Err()
 		}
-	})
+	}, ReadOnly())
 	srv := llmtest.New(t,
 		llmtest.Calls(llmtest.Call("meet", `{"who":"a"}`), llmtest.Call("meet", `{"who":"b"}`)),
 		llmtest.Calls(llmtest.Call("meet", `{"who":""}`)),

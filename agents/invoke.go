@@ -35,7 +35,7 @@ type Invocation struct {
 // approval gate of the model's calls holds it (a side-effecting tool waits
 // as a pending approval under the workspace's policy, as in Run), read-only
 // tools run, and the call is recorded in agent_events. A viewer may call
-// read-only tools only. Approvals are filed under the conversation
+// only tools declared ReadOnly. Approvals are filed under the conversation
 // (c.Door, c.UserID), where their outcome is noted.
 //
 // Errors: ErrUnknownTool, *ArgsError, identity.ErrForbidden, or a
@@ -48,7 +48,7 @@ func (o *Orchestrator) Invoke(ctx context.Context, c identity.Caller, name strin
 		return Invocation{}, fmt.Errorf("agents: invoke: %w", err)
 	}
 	t, known := o.tools[name]
-	if known && t.SideEffect && !c.Role.AtLeast(identity.Editor) {
+	if known && !t.Effects().ReadOnly && !c.Role.AtLeast(identity.Editor) {
 		return Invocation{}, fmt.Errorf("%w: %s changes things and needs the editor role; a viewer can call read-only tools only", identity.ErrForbidden, name)
 	}
 	key := ConversationKey{WorkspaceID: c.WorkspaceID, Channel: string(c.Door), Thread: c.UserID}

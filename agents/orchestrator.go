@@ -121,12 +121,16 @@ type Config struct {
 	Sandbox bool
 	// MaxSteps bounds the model calls of one turn (default 8).
 	MaxSteps int
-	// StepTimeout bounds one model call (default 2 minutes); ToolTimeout
+	// StepTimeout bounds one model call, its retries included (default 6
+	// minutes: a reasoning model may think 2 before it streams); ToolTimeout
 	// one tool call (default 5 minutes).
 	StepTimeout time.Duration
 	ToolTimeout time.Duration
 	// Specialists are offered to the model as tools (see DefaultSpecialists).
 	Specialists []Specialist
+	// Retention reads how long a workspace keeps its conversations (the
+	// setting conversation_retention_days); nil: DefaultRetention.
+	Retention func(ctx context.Context, workspaceID string) (time.Duration, error)
 	// HistoryTokens is the budget of earlier messages sent to the model
 	// (default 6000, estimated at 4 characters a token).
 	HistoryTokens int
@@ -173,7 +177,7 @@ func New(cfg Config) (*Orchestrator, error) {
 		cfg.MaxSteps = 8
 	}
 	if cfg.StepTimeout <= 0 {
-		cfg.StepTimeout = 2 * time.Minute
+		cfg.StepTimeout = 6 * time.Minute
 	}
 	if cfg.ToolTimeout <= 0 {
 		cfg.ToolTimeout = 5 * time.Minute
@@ -305,7 +309,11 @@ func (o *Orchestrator) loop(ctx context.Context, key ConversationKey, c identity
 	reply.Text = fmt.Sprintf("I stopped after %d steps without finishing, to stay in bounds. "+
 		"Here is where things are; ask again with a narrower request if something is missing.", o.cfg.MaxSteps)
 	if len(reply.Approvals) > 0 {
-		reply.Text += fmt.Sprintf(" %d action(s) wait for approval.", len(reply.Approvals))
+		if n := len(reply.Approvals); n == 1 {
+			reply.Text += " 1 action waits for approval."
+		} else {
+			reply.Text += fmt.Sprintf(" %d actions wait for approval.", n)
+		}
 	}
 	said = append(said, llm.Message{Role: llm.RoleAssistant, Content: reply.Text})
 	return said, reply, ErrMaxSteps
@@ -317,7 +325,7 @@ func (o *Orchestrator) complete(ctx context.Context, key ConversationKey, c iden
 	sctx, cancel := context.WithTimeout(ctx, o.cfg.StepTimeout)
 	defer cancel()
 	start := o.cfg.Now()
-	resp, err := o.cfg.Model.Stream(sctx, llm.Request{WorkspaceID: c.WorkspaceID, Messages: msgs, Tools: defs}, func(d llm.Delta) {
+	resp, err := o.cfg.Model.Stream(sctx, llm.Request{WorkspaceID: c.WorkspaceID, Role: string(c.Role), Messages: msgs, Tools: defs}, func(d llm.Delta) {
 		if d.Text != "" {
 			sink.Delta(d.Text)
 		}

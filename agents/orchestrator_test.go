@@ -23,7 +23,7 @@ type echoArgs struct {
 func echoTool() Tool {
 	return NewTool("echo", "Repeats text.", func(ctx context.Context, c identity.Caller, a echoArgs) (map[string]string, error) {
 		return map[string]string{"echo": strings.Repeat(a.Text, max(a.Times, 1)), "by": c.UserID, "door": string(c.Door)}, nil
-	})
+	}, ReadOnly())
 }
 
 func turn(text string) Turn { return Turn{Caller: editor, Channel: "C1", Thread: "1.1", Text: text} }
@@ -178,7 +178,7 @@ func TestRunParallelToolCalls(t *testing.T) {
 		case <-ctx.Done():
 			return "", ctx.Err()
 		}
-	})
+	}, ReadOnly())
 	model := &scripted{steps: []func(llm.Request) (llm.Response, error){call("wait", `{"id":"1"}`, "wait", `{"id":"2"}`, "wait", `{"id":"3"}`), say("all three")}}
 	o, _ := newOrchestrator(t, model, []Tool{wait}, func(c *Config) { c.ToolTimeout = 10 * time.Second })
 	reply, err := o.Run(context.Background(), turn("go"), nil)
@@ -202,7 +202,7 @@ func TestRunCancelled(t *testing.T) {
 		cancel()
 		<-ctx.Done()
 		return "", ctx.Err()
-	})
+	}, ReadOnly())
 	model := &scripted{steps: []func(llm.Request) (llm.Response, error){call("block", `{}`), say("never")}}
 	o, st := newOrchestrator(t, model, []Tool{block}, nil)
 	reply, err := o.Run(ctx, turn("block"), nil)

@@ -62,13 +62,17 @@ type SpecialistResult struct {
 // its prompt and its tools, checked and retried.
 func (o *Orchestrator) specialist(sp Specialist) (Tool, error) {
 	var tools []Tool
+	opts := []ToolOption{ReadOnly()}
 	for _, n := range sp.Tools {
 		t, ok := o.tools[n]
 		if !ok {
 			continue
 		}
-		if t.SideEffect {
-			return Tool{}, fmt.Errorf("agents: specialist %s: %s has side effects; specialists only prepare", sp.Name, n)
+		if !t.effects.ReadOnly {
+			return Tool{}, fmt.Errorf("agents: specialist %s: %s has side effects (it is not read-only); specialists only prepare", sp.Name, n)
+		}
+		if t.effects.OpenWorld {
+			opts = append(opts, OpenWorld())
 		}
 		tools = append(tools, t)
 	}
@@ -110,7 +114,7 @@ func (o *Orchestrator) specialist(sp Specialist) (Tool, error) {
 			msgs = append(msgs, llm.Message{Role: llm.RoleUser, Content: "Your answer does not pass the checks: " +
 				strings.Join(res.Problems, "; ") + ". Fix it and answer again in the same format."})
 		}
-	}), nil
+	}, opts...), nil
 }
 
 // checkVariants is the content writer's check: the answer is the JSON the

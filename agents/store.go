@@ -23,6 +23,8 @@ var Schema = store.Schema{
 	Name:       "agents",
 	Migrations: store.Sub(migrations, "migrations"),
 	Indexes: []store.Index{
+		{Collection: "conversations", Keys: bson.D{{Key: "workspace_id", Value: 1}, {Key: "updated_at", Value: 1}}},
+		{Collection: "conversations", Keys: bson.D{{Key: "created_at", Value: 1}}},
 		{Collection: "agent_events", Keys: bson.D{{Key: "workspace_id", Value: 1}, {Key: "created_at", Value: 1}}},
 		{Collection: "approval_requests", Keys: bson.D{{Key: "workspace_id", Value: 1}, {Key: "status", Value: 1}, {Key: "created_at", Value: 1}}},
 	},
@@ -112,6 +114,13 @@ type Store interface {
 	// Messages returns the conversation's last limit messages (all when
 	// limit <= 0), in order; none for a conversation that does not exist.
 	Messages(ctx context.Context, k ConversationKey, limit int) ([]llm.Message, error)
+	// ConversationWorkspaces lists, across workspaces, those keeping a
+	// conversation message older than before (for the cleanup job).
+	ConversationWorkspaces(ctx context.Context, before time.Time) ([]string, error)
+	// ForgetConversations deletes the workspace's conversation messages
+	// older than before, and the conversations left without any; it
+	// returns how many conversations it deleted or shortened.
+	ForgetConversations(ctx context.Context, workspaceID string, before time.Time) (int64, error)
 
 	RecordEvent(ctx context.Context, e Event) error
 	// Events returns the workspace's latest events, newest first.

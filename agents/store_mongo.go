@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -29,11 +30,19 @@ type messageDoc struct {
 	ToolCalls  []toolCallDoc `bson:"tool_calls,omitempty"`
 	ToolCallID string        `bson:"tool_call_id,omitempty"`
 	Name       string        `bson:"name,omitempty"`
+	// At is when the message was appended (absent on messages stored
+	// before it was kept: they count as old as their conversation).
+	At time.Time `bson:"at,omitempty"`
 }
 
+// conversationDoc is a conversation: created_at is its oldest message's
+// time (moved forward when old messages are forgotten), updated_at its
+// newest's.
 type conversationDoc struct {
-	ID       string       `bson:"_id"`
-	Messages []messageDoc `bson:"messages"`
+	ID        string       `bson:"_id"`
+	Messages  []messageDoc `bson:"messages"`
+	CreatedAt time.Time    `bson:"created_at"`
+	UpdatedAt time.Time    `bson:"updated_at"`
 }
 
 func conversationID(k ConversationKey) string {
@@ -44,7 +53,7 @@ func (s *mongoStore) AppendMessages(ctx context.Context, k ConversationKey, msgs
 	defer s.db.Observe("agents.append_messages")()
 	docs := make(bson.A, 0, len(msgs))
 	for _, m := range msgs {
-		d := messageDoc{Role: string(m.Role), Content: m.Content, ToolCallID: m.ToolCallID, Name: m.Name}
+		d := messageDoc{Role: string(m.Role), Content: m.Content, ToolCallID: m.ToolCallID, Name: m.Name, At: store.Trunc(at)}
 		for _, tc := range m.ToolCalls {
 			d.ToolCalls = append(d.ToolCalls, toolCallDoc(tc))
 		}
@@ -311,4 +320,68 @@ func (s *mongoStore) AbandonApprovals(ctx context.Context, before time.Time, err
 		return 0, fmt.Errorf("agents: abandon approvals: %w", err)
 	}
 	return res.ModifiedCount, nil
+}
+
+func (s *mongoStore) ConversationWorkspaces(ctx context.Context, before time.Time) ([]string, error) {
+	defer s.db.Observe("agents.conversation_workspaces")()
+	// A find of the one field, not distinct: FerretDB's distinct answer
+	// does not decode with the v2 driver.
+	cur, err := s.db.Mongo.Collection("conversations").Find(ctx, bson.D{{Key: "created_at", Value: bson.D{{Key: "$lt", Value: store.Trunc(before)}}}},
+		options.Find().SetProjection(bson.D{{Key: "workspace_id", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("agents: conversation workspaces: %w", err)
+	}
+	var docs []struct {
+		WorkspaceID string `bson:"workspace_id"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("agents: conversation workspaces: %w", err)
+	}
+	out := make([]string, 0, len(docs))
+	for _, d := range docs {
+		out = append(out, d.WorkspaceID)
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// ForgetConversations deletes the conversations wholly older than before,
+// then rewrites those that began before it with their newer messages only;
+// one appended to meanwhile is left for the next run.
+func (s *mongoStore) ForgetConversations(ctx context.Context, workspaceID string, before time.Time) (int64, error) {
+	defer s.db.Observe("agents.forget_conversations")()
+	coll := s.db.Mongo.Collection("conversations")
+	cut := store.Trunc(before)
+	res, err := coll.DeleteMany(ctx, bson.D{{Key: "workspace_id", Value: workspaceID}, {Key: "updated_at", Value: bson.D{{Key: "$lt", Value: cut}}}})
+	if err != nil {
+		return 0, fmt.Errorf("agents: forget conversations: %w", err)
+	}
+	n := res.DeletedCount
+	cur, err := coll.Find(ctx, bson.D{{Key: "workspace_id", Value: workspaceID}, {Key: "created_at", Value: bson.D{{Key: "$lt", Value: cut}}}})
+	if err != nil {
+		return n, fmt.Errorf("agents: forget conversations: %w", err)
+	}
+	var docs []conversationDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return n, fmt.Errorf("agents: forget conversations: %w", err)
+	}
+	for _, d := range docs {
+		kept := make([]messageDoc, 0, len(d.Messages))
+		for _, m := range d.Messages {
+			if !m.At.IsZero() && !m.At.Before(cut) {
+				kept = append(kept, m)
+			}
+		}
+		oldest := d.UpdatedAt
+		if len(kept) > 0 {
+			oldest = kept[0].At
+		}
+		res, err := coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.ID}, {Key: "workspace_id", Value: workspaceID}, {Key: "updated_at", Value: d.UpdatedAt}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "messages", Value: kept}, {Key: "created_at", Value: oldest}}}})
+		if err != nil {
+			return n, fmt.Errorf("agents: forget conversations: %w", err)
+		}
+		n += res.MatchedCount
+	}
+	return n, nil
 }

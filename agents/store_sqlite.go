@@ -254,3 +254,49 @@ func (s *sqliteStore) AbandonApprovals(ctx context.Context, before time.Time, er
 	}
 	return res.RowsAffected()
 }
+
+func (s *sqliteStore) ConversationWorkspaces(ctx context.Context, before time.Time) ([]string, error) {
+	defer s.db.Observe("agents.conversation_workspaces")()
+	rows, err := s.db.SQLRead.QueryContext(ctx, `SELECT DISTINCT workspace_id FROM conversation_messages WHERE created_at < ? ORDER BY workspace_id`, store.Millis(before))
+	if err != nil {
+		return nil, fmt.Errorf("agents: conversation workspaces: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var ws string
+		if err := rows.Scan(&ws); err != nil {
+			return nil, fmt.Errorf("agents: conversation workspaces: %w", err)
+		}
+		out = append(out, ws)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("agents: conversation workspaces: %w", err)
+	}
+	return out, nil
+}
+
+func (s *sqliteStore) ForgetConversations(ctx context.Context, workspaceID string, before time.Time) (int64, error) {
+	defer s.db.Observe("agents.forget_conversations")()
+	tx, err := s.db.SQL.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("agents: forget conversations: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	ms := store.Millis(before)
+	var n int64
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT DISTINCT channel, thread FROM conversation_messages
+		WHERE workspace_id = ? AND created_at < ?)`, workspaceID, ms).Scan(&n); err != nil {
+		return 0, fmt.Errorf("agents: forget conversations: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM conversation_messages WHERE workspace_id = ? AND created_at < ?`, workspaceID, ms); err != nil {
+		return 0, fmt.Errorf("agents: forget conversations: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM conversations WHERE workspace_id = ? AND updated_at < ?`, workspaceID, ms); err != nil {
+		return 0, fmt.Errorf("agents: forget conversations: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("agents: forget conversations: %w", err)
+	}
+	return n, nil
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -54,6 +55,56 @@ func TestStore(t *testing.T) {
 				if got, err := st.Messages(ctx, other, 0); err != nil || len(got) != 0 {
 					t.Fatalf("messages of %+v = %+v, %v", other, got, err)
 				}
+			}
+		})
+
+		t.Run("conversation retention", func(t *testing.T) {
+			day := 24 * time.Hour
+			old, recent, cut := t0.Add(-100*day), t0.Add(-day), t0.Add(-90*day)
+			say := func(text string) []llm.Message { return []llm.Message{{Role: llm.RoleUser, Content: text}} }
+			gone := ConversationKey{WorkspaceID: "R1", Channel: "C", Thread: "gone"}
+			mixed := ConversationKey{WorkspaceID: "R1", Channel: "C", Thread: "mixed"}
+			fresh := ConversationKey{WorkspaceID: "R1", Channel: "D", Thread: "fresh"}
+			other := ConversationKey{WorkspaceID: "R2", Channel: "C", Thread: "gone"}
+			for _, a := range []struct {
+				k    ConversationKey
+				text string
+				at   time.Time
+			}{{gone, "g1", old}, {gone, "g2", old.Add(time.Hour)}, {mixed, "m1", old}, {mixed, "m2", recent}, {fresh, "f1", recent}, {other, "o1", old}} {
+				if err := st.AppendMessages(ctx, a.k, say(a.text), a.at); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if ws, err := st.ConversationWorkspaces(ctx, cut); err != nil || len(ws) != 2 || ws[0] != "R1" || ws[1] != "R2" {
+				t.Fatalf("workspaces with old messages = %v, %v", ws, err)
+			}
+			if n, err := st.ForgetConversations(ctx, "R1", cut); err != nil || n != 2 {
+				t.Fatalf("forget = %d, %v; want 2 (one deleted, one shortened)", n, err)
+			}
+			for _, tc := range []struct {
+				k    ConversationKey
+				want string
+			}{{gone, ""}, {mixed, "m2"}, {fresh, "f1"}, {other, "o1"}} {
+				got, err := st.Messages(ctx, tc.k, 0)
+				var texts []string
+				for _, m := range got {
+					texts = append(texts, m.Content)
+				}
+				if err != nil || strings.Join(texts, " ") != tc.want {
+					t.Fatalf("%s after forgetting = %v, %v; want %q", tc.k.Thread, texts, err, tc.want)
+				}
+			}
+			if ws, err := st.ConversationWorkspaces(ctx, cut); err != nil || len(ws) != 1 || ws[0] != "R2" {
+				t.Fatalf("workspaces with old messages after = %v, %v", ws, err)
+			}
+			if n, err := st.ForgetConversations(ctx, "R1", cut); err != nil || n != 0 {
+				t.Fatalf("forget again = %d, %v; want nothing left to forget", n, err)
+			}
+			if err := st.AppendMessages(ctx, gone, say("again"), t0); err != nil {
+				t.Fatal(err)
+			}
+			if got, err := st.Messages(ctx, gone, 0); err != nil || len(got) != 1 || got[0].Content != "again" {
+				t.Fatalf("a forgotten conversation begun again = %+v, %v", got, err)
 			}
 		})
 

@@ -17,18 +17,22 @@ import (
 )
 
 // Tool is one capability the model may call: its name, what it does, the
-// JSON schema of its arguments (generated from a typed Go struct), whether
-// it changes anything outside the conversation (then the approval gate holds
-// it), and the function that runs it. Build one with NewTool.
+// JSON schema of its arguments (generated from a typed Go struct), what it
+// changes (its Effects, declared when it is built; a Mutating one is held
+// by the approval gate), and the function that runs it. Build one with
+// NewTool.
 type Tool struct {
 	Name        string
 	Description string
 	Schema      json.RawMessage
-	SideEffect  bool
+	// SideEffect: the model's calls wait for a person's approval (Mutating).
+	SideEffect bool
 	// Result is the Go type of what the tool returns: every door has a
 	// renderer for it (bot/present).
 	Result reflect.Type
 
+	effects  Effects
+	declared int // how many of ReadOnly, Writes and Mutating were given
 	validate *validator.Schema
 	run      func(ctx context.Context, c identity.Caller, args json.RawMessage) (any, error)
 	preview  func(ctx context.Context, c identity.Caller, args json.RawMessage) (string, error)
@@ -38,9 +42,53 @@ type Tool struct {
 // ToolOption changes a tool built by NewTool.
 type ToolOption func(*Tool)
 
-// Mutating marks a tool as side-effecting: the model's calls wait for a
+// Effects is what a call does to the world, as its tool declared it: the
+// MCP door annotates each tool from it, viewers are offered only the
+// ReadOnly ones, and specialists may use only those.
+type Effects struct {
+	// ReadOnly: the call changes nothing.
+	ReadOnly bool
+	// Destructive: the call may remove, cancel or revoke something
+	// (meaningful only when it is not ReadOnly).
+	Destructive bool
+	// Idempotent: calling again with the same arguments changes nothing
+	// more (a ReadOnly tool always is).
+	Idempotent bool
+	// OpenWorld: the call reaches outside the workspace's own data: a
+	// platform's API or Zoho.
+	OpenWorld bool
+}
+
+// Every tool declares exactly one of ReadOnly, Writes and Mutating, and
+// may add Destructive, Idempotent and OpenWorld: NewTool panics otherwise,
+// so a new tool cannot be offered with the wrong effects by omission.
+
+// ReadOnly declares that the tool changes nothing.
+func ReadOnly() ToolOption {
+	return func(t *Tool) { t.declared++; t.effects.ReadOnly, t.effects.Idempotent = true, true }
+}
+
+// Writes declares that the tool changes the workspace's data (a draft, a
+// note, a link to connect) without acting in anyone's name: it runs at once.
+func Writes() ToolOption { return func(t *Tool) { t.declared++ } }
+
+// Mutating declares a side-effecting tool: the model's calls wait for a
 // person's approval (unless the workspace turned approval off).
-func Mutating() ToolOption { return func(t *Tool) { t.SideEffect = true } }
+func Mutating() ToolOption { return func(t *Tool) { t.declared++; t.SideEffect = true } }
+
+// Destructive adds to Writes or Mutating that a call may remove, cancel or
+// revoke something.
+func Destructive() ToolOption { return func(t *Tool) { t.effects.Destructive = true } }
+
+// Idempotent adds to Writes or Mutating that a repeated call changes
+// nothing more.
+func Idempotent() ToolOption { return func(t *Tool) { t.effects.Idempotent = true } }
+
+// OpenWorld declares that a call reaches a platform's API or Zoho.
+func OpenWorld() ToolOption { return func(t *Tool) { t.effects.OpenWorld = true } }
+
+// Effects is what a call does, as the tool declared it.
+func (t Tool) Effects() Effects { return t.effects }
 
 // WithPreview says, in words, what a call will do: the approval shows it.
 // Without one, the preview is the tool's name and its arguments.
@@ -73,8 +121,9 @@ func (e *ArgsError) Error() string {
 // NewTool builds a tool from a typed function: the schema is generated from
 // Args (json and jsonschema tags; a field without omitempty is required; no
 // field beyond Args' is accepted), and every call is validated against it
-// before fn runs. A schema that does not compile is a programming error:
-// NewTool panics, at start-up.
+// before fn runs. opts must declare the tool's effects (ReadOnly, Writes or
+// Mutating). A schema that does not compile or effects not declared are
+// programming errors: NewTool panics, at start-up.
 func NewTool[Args, Result any](name, description string, fn func(ctx context.Context, c identity.Caller, a Args) (Result, error), opts ...ToolOption) Tool {
 	r := jsonschema.Reflector{DoNotReference: true, ExpandedStruct: true}
 	s := r.Reflect(new(Args))
@@ -105,6 +154,12 @@ func NewTool[Args, Result any](name, description string, fn func(ctx context.Con
 	}
 	for _, o := range opts {
 		o(&t)
+	}
+	switch {
+	case t.declared != 1:
+		panic(fmt.Sprintf("agents: tool %s: declare exactly one of ReadOnly(), Writes() or Mutating()", name))
+	case t.effects.ReadOnly && t.effects.Destructive:
+		panic(fmt.Sprintf("agents: tool %s: a read-only tool cannot be destructive", name))
 	}
 	return t
 }

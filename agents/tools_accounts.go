@@ -55,7 +55,7 @@ func accountTools(cp Capabilities) []Tool {
 					return ConnectResult{}, known(err)
 				}
 				return ConnectResult{Platform: p, AuthURL: u, Message: fmt.Sprintf("Open this link to connect %s; the account appears once access is granted.", p.Label())}, nil
-			}),
+			}, Writes()),
 		NewTool("list_accounts", "Lists the workspace's connected accounts (of one platform when given), with their account_id and status.",
 			func(ctx context.Context, c identity.Caller, a listAccountsArgs) ([]accounts.Account, error) {
 				var p platform.Name
@@ -67,12 +67,12 @@ func accountTools(cp Capabilities) []Tool {
 				}
 				out, err := cp.Accounts.List(ctx, c, p)
 				return out, known(err)
-			}),
+			}, ReadOnly()),
 		NewTool("disconnect_account", "Disconnects an account: its tokens are revoked and scheduled posts to it will fail. Needs approval.",
 			func(ctx context.Context, c identity.Caller, a accountIDArgs) (accounts.Account, error) {
 				out, err := cp.Accounts.Disconnect(ctx, c, a.AccountID)
 				return out, known(err)
-			}, Mutating(), WithPreview(func(ctx context.Context, c identity.Caller, a accountIDArgs) (string, error) {
+			}, Mutating(), Destructive(), Idempotent(), OpenWorld(), WithPreview(func(ctx context.Context, c identity.Caller, a accountIDArgs) (string, error) {
 				acc, err := find(ctx, c, a.AccountID)
 				if err != nil {
 					return "", err
@@ -99,7 +99,7 @@ func memoryTools(cp Capabilities) []Tool {
 			func(ctx context.Context, c identity.Caller, a rememberArgs) (memory.Item, error) {
 				it, err := cp.Memory.Remember(ctx, c, memory.Note{Scope: memory.Scope(a.Scope), Key: a.Key, Value: a.Value})
 				return it, known(err)
-			}),
+			}, Writes(), Destructive(), Idempotent()), // the same key replaces the note
 		NewTool("recall", "Finds remembered notes whose topic or text contains query (all when empty).",
 			func(ctx context.Context, c identity.Caller, a recallArgs) ([]memory.Item, error) {
 				items, err := cp.Memory.Recall(ctx, c, memory.Scope(a.Scope), a.Query)
@@ -110,6 +110,6 @@ func memoryTools(cp Capabilities) []Tool {
 					items = []memory.Item{}
 				}
 				return items, nil
-			}),
+			}, ReadOnly()),
 	}
 }

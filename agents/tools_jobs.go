@@ -60,7 +60,7 @@ func jobTools(cp Capabilities) []Tool {
 					out = append(out, JobView{ID: j.ID, Type: j.Kind, Status: j.Status, RunAt: j.RunAt, Attempts: j.Attempts, LastError: j.LastError})
 				}
 				return out, nil
-			}),
+			}, ReadOnly()),
 		NewTool("cancel_job", "Cancels a scheduled post (its waiting targets) or a pending job. Needs approval.",
 			func(ctx context.Context, c identity.Caller, a cancelArgs) (CancelResult, error) {
 				if err := c.Require(identity.Editor); err != nil {
@@ -82,7 +82,7 @@ func jobTools(cp Capabilities) []Tool {
 					return CancelResult{}, known(err)
 				}
 				return CancelResult{Cancelled: "job", ID: a.ID, Status: schedule.StatusCancelled}, nil
-			}, Mutating(), WithPreview(func(ctx context.Context, c identity.Caller, a cancelArgs) (string, error) {
+			}, Mutating(), Destructive(), Idempotent(), WithPreview(func(ctx context.Context, c identity.Caller, a cancelArgs) (string, error) {
 				if p, err := cp.Posts.Get(ctx, c, a.ID); err == nil {
 					return fmt.Sprintf("Cancel the scheduled post:\n“%s”", p.Content.Text), nil
 				}

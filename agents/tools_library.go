@@ -48,7 +48,7 @@ func libraryTools(cp Capabilities) []Tool {
 				}
 				it, err := cp.Library.Create(ctx, c, library.KindContent, in)
 				return it, known(err)
-			}),
+			}, Writes()),
 		NewTool("search_library", "Finds content in the team's library by words, tag or campaign, newest first.",
 			func(ctx context.Context, c identity.Caller, a searchArgs) ([]library.Item, error) {
 				page, err := cp.Library.List(ctx, c, library.Filter{Kind: library.KindContent, Text: a.Query, Tag: a.Tag, CampaignID: a.CampaignID, Limit: a.Limit})
@@ -59,7 +59,7 @@ func libraryTools(cp Capabilities) []Tool {
 					page.Items = []library.Item{}
 				}
 				return page.Items, nil
-			}),
+			}, ReadOnly()),
 		NewTool("suggest_hashtags", "Suggests hashtags for a text: from its words, the team's own tags and the platform's norm.",
 			func(ctx context.Context, c identity.Caller, a hashtagArgs) (library.Suggestions, error) {
 				p := ""
@@ -72,6 +72,6 @@ func libraryTools(cp Capabilities) []Tool {
 				}
 				s, err := cp.Library.SuggestHashtags(ctx, c, a.Text, p, a.N)
 				return s, known(err)
-			}),
+			}, ReadOnly()),
 	}
 }

@@ -79,7 +79,7 @@ func analyticsTools(cp Capabilities) []Tool {
 					agg.TopPosts = top
 				}
 				return agg, nil
-			}),
+			}, ReadOnly()),
 		NewTool("best_time_to_post", "The best weekdays and hours to post on a platform, in the person's time zone (general defaults, said so, until there is enough data).",
 			func(ctx context.Context, c identity.Caller, a platformArgs) (analytics.BestTimes, error) {
 				p, err := platformOf(a.Platform)
@@ -88,12 +88,12 @@ func analyticsTools(cp Capabilities) []Tool {
 				}
 				bt, err := cp.Analytics.BestTimes(ctx, c, p)
 				return bt, known(err)
-			}),
+			}, ReadOnly()),
 		NewTool("get_dashboard", "The workspace at a glance: token health, connected accounts, pending jobs, the last 30 days' figures.",
 			func(ctx context.Context, c identity.Caller, _ struct{}) (analytics.Overview, error) {
 				ov, err := cp.Analytics.Overview(ctx, c)
 				return ov, known(err)
-			}),
+			}, ReadOnly()),
 	}
 }
 
@@ -130,13 +130,13 @@ func campaignTools(cp Capabilities) []Tool {
 			func(ctx context.Context, c identity.Caller, _ struct{}) ([]campaigns.MailingList, error) {
 				out, err := cp.Campaigns.MailingLists(ctx, c)
 				return out, known(err)
-			}),
+			}, ReadOnly(), OpenWorld()),
 		NewTool("create_email_campaign", "Creates an e-mail campaign draft in Zoho Campaigns (nothing is sent; schedule_email_campaign sends it).",
 			func(ctx context.Context, c identity.Caller, a emailArgs) (campaigns.EmailCampaign, error) {
 				e, err := cp.Campaigns.CreateEmail(ctx, c, campaigns.NewEmail{Name: a.Name, Subject: a.Subject, HTML: a.HTML, Text: a.Text,
 					ListKeys: a.ListKeys, CampaignID: a.CampaignID})
 				return e, known(err)
-			}),
+			}, Writes(), OpenWorld()),
 		NewTool("schedule_email_campaign", "Schedules an e-mail campaign to be sent at a time. Needs approval.",
 			func(ctx context.Context, c identity.Caller, a emailTimeArgs) (campaigns.EmailCampaign, error) {
 				at, err := cp.Campaigns.ParseTime(ctx, c, a.Time)
@@ -145,7 +145,7 @@ func campaignTools(cp Capabilities) []Tool {
 				}
 				e, err := cp.Campaigns.ScheduleEmail(ctx, c, a.ID, at)
 				return e, known(err)
-			}, Mutating(), WithPreview(func(ctx context.Context, c identity.Caller, a emailTimeArgs) (string, error) {
+			}, Mutating(), OpenWorld(), WithPreview(func(ctx context.Context, c identity.Caller, a emailTimeArgs) (string, error) {
 				at, err := cp.Campaigns.ParseTime(ctx, c, a.Time)
 				if err != nil {
 					return "", known(err)
@@ -154,18 +154,22 @@ func campaignTools(cp Capabilities) []Tool {
 				if err != nil {
 					return "", known(err)
 				}
-				return fmt.Sprintf("Send the e-mail “%s” (subject “%s”) to %d list(s) at %s", e.Name, e.Subject, len(e.ListKeys), at.Format(previewTime)), nil
+				lists := "1 list"
+				if n := len(e.ListKeys); n != 1 {
+					lists = fmt.Sprintf("%d lists", n)
+				}
+				return fmt.Sprintf("Send the e-mail “%s” (subject “%s”) to %s at %s", e.Name, e.Subject, lists, at.Format(previewTime)), nil
 			})),
 		NewTool("email_report", "An e-mail campaign's report: sent, opens, clicks, bounces.",
 			func(ctx context.Context, c identity.Caller, a emailIDArgs) (campaigns.EmailCampaign, error) {
 				e, err := cp.Campaigns.EmailReport(ctx, c, a.ID)
 				return e, known(err)
-			}),
+			}, ReadOnly(), OpenWorld()),
 		NewTool("crm_summary", "How many leads, contacts, deals and campaigns the workspace's Zoho CRM holds.",
 			func(ctx context.Context, c identity.Caller, _ struct{}) (CRMCounts, error) {
 				n, err := cp.Campaigns.CRMCounts(ctx, c)
 				return CRMCounts(n), known(err)
-			}),
+			}, ReadOnly(), OpenWorld()),
 		NewTool("search_leads", "Finds Zoho CRM leads by name, e-mail, company or source.",
 			func(ctx context.Context, c identity.Caller, a leadsArgs) ([]campaigns.CRMRecord, error) {
 				limit := a.Limit
@@ -177,6 +181,6 @@ func campaignTools(cp Capabilities) []Tool {
 					out = []campaigns.CRMRecord{}
 				}
 				return out, known(err)
-			}),
+			}, ReadOnly(), OpenWorld()),
 	}
 }

@@ -81,7 +81,7 @@ func planTool(cp Capabilities) Tool {
 				res.CRM = "the CRM Campaign record could not be made: " + err.Error()
 			}
 			return res, nil
-		}, Mutating(), WithPreview(func(_ context.Context, _ identity.Caller, a planArgs) (string, error) {
+		}, Mutating(), OpenWorld(), WithPreview(func(_ context.Context, _ identity.Caller, a planArgs) (string, error) {
 			var b strings.Builder
 			fmt.Fprintf(&b, "Create the marketing campaign %q (%s to %s) with %d drafts in the library:", a.Name, a.StartDate, a.EndDate, len(a.Posts))
 			for _, p := range a.Posts {

@@ -152,8 +152,11 @@ func checkPost(ctx context.Context, cp Capabilities, c identity.Caller, a postAr
 	if a.Link != "" {
 		fmt.Fprintf(&b, "\nLink: %s", a.Link)
 	}
-	if n := len(a.ImageURLs); n > 0 {
-		fmt.Fprintf(&b, "\n%d image(s)", n)
+	switch n := len(a.ImageURLs); {
+	case n == 1:
+		b.WriteString("\n1 image")
+	case n > 1:
+		fmt.Fprintf(&b, "\n%d images", n)
 	}
 	if a.VideoURL != "" {
 		fmt.Fprintf(&b, "\nVideo: %s", a.VideoURL)
@@ -162,8 +165,78 @@ func checkPost(ctx context.Context, cp Capabilities, c identity.Caller, a postAr
 }
 
 type listArgs struct {
-	Status string `json:"status,omitempty" jsonschema:"description=Only posts in this state (published scheduled pending failed partial cancelled unconfirmed)."`
-	Limit  int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=50"`
+	Status   string `json:"status,omitempty" jsonschema:"enum=published,enum=scheduled,enum=pending,enum=publishing,enum=failed,enum=partial,enum=cancelled,enum=unconfirmed,description=Only posts in this state."`
+	Platform string `json:"platform,omitempty" jsonschema:"enum=facebook,enum=instagram,enum=twitter,enum=x,enum=linkedin,description=Only posts with a target on this platform."`
+	DateFrom string `json:"date_from,omitempty" jsonschema:"pattern=^[0-9]{4}-[0-9]{2}-[0-9]{2}$,description=Only posts scheduled (or sent) on or after this day (UTC)."`
+	DateTo   string `json:"date_to,omitempty" jsonschema:"pattern=^[0-9]{4}-[0-9]{2}-[0-9]{2}$,description=Only posts scheduled (or sent) on or before this day (UTC)."`
+	Limit    int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=50"`
+}
+
+// targetStatus is the target status a post in an overall status has at
+// least one of: the store filters by it, list_posts checks the rest.
+var targetStatus = map[string]publish.Status{
+	"published": publish.StatusPublished, "partial": publish.StatusPublished, "scheduled": publish.StatusPending,
+	"pending": publish.StatusPending, "publishing": publish.StatusPublishing, "failed": publish.StatusFailed,
+	"cancelled": publish.StatusCancelled, "unconfirmed": publish.StatusUnconfirmed,
+}
+
+// listPages bounds the pages list_posts reads to fill its limit when the
+// overall status is narrower than the store's target-status filter.
+const listPages = 20
+
+// listPosts lists the newest posts the store's filters select (target
+// status, platform, window), paging on until limit posts in the overall
+// status asked for are found.
+func listPosts(ctx context.Context, cp Capabilities, c identity.Caller, a listArgs) ([]publish.PostView, error) {
+	limit := a.Limit
+	if limit == 0 {
+		limit = 10
+	}
+	opts := []publish.ListOption{publish.WithStatus(targetStatus[a.Status])}
+	if a.Platform != "" {
+		p, err := platformOf(a.Platform)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, publish.OnPlatform(p))
+	}
+	var from, to time.Time
+	for _, d := range []struct {
+		field, v string
+		into     *time.Time
+		days     int
+	}{{"date_from", a.DateFrom, &from, 0}, {"date_to", a.DateTo, &to, 1}} {
+		if d.v == "" {
+			continue
+		}
+		t, err := time.Parse(time.DateOnly, d.v)
+		if err != nil {
+			return nil, Say(err, "%s %q is not a date like 2026-12-01", d.field, d.v)
+		}
+		*d.into = t.AddDate(0, 0, d.days)
+	}
+	opts = append(opts, publish.Between(from, to))
+	out := []publish.PostView{}
+	cursor := ""
+	for range listPages {
+		posts, next, err := cp.Posts.List(ctx, c, limit, cursor, opts...)
+		if err != nil {
+			return nil, known(err)
+		}
+		for _, p := range posts {
+			if a.Status == "" || p.Status == a.Status {
+				out = append(out, p)
+			}
+			if len(out) == limit {
+				return out, nil
+			}
+		}
+		if next == "" {
+			break
+		}
+		cursor = next
+	}
+	return out, nil
 }
 
 type postIDArgs struct {
@@ -185,7 +258,7 @@ func postTools(cp Capabilities) []Tool {
 				reports := check(req, ps)
 				ok := !slices.ContainsFunc(reports, func(r DraftReport) bool { return !r.OK })
 				return DraftCheck{OK: ok, Platforms: reports}, nil
-			}),
+			}, ReadOnly()),
 		NewTool("publish_post", "Publishes a post now to the platforms or accounts given. Needs approval.",
 			func(ctx context.Context, c identity.Caller, a postArgs) (publish.Outcome, error) {
 				ts, err := targets(ctx, cp, c, a)
@@ -198,7 +271,7 @@ func postTools(cp Capabilities) []Tool {
 				}
 				out, err := cp.Posts.PublishNow(ctx, c, req)
 				return out, known(err)
-			}, Mutating(), WithCheck(func(ctx context.Context, c identity.Caller, a postArgs) (Check, error) {
+			}, Mutating(), OpenWorld(), WithCheck(func(ctx context.Context, c identity.Caller, a postArgs) (Check, error) {
 				return checkPost(ctx, cp, c, a, "Publish now", time.Time{})
 			})),
 		NewTool("schedule_post", "Schedules a post for a time to the platforms or accounts given; answers the scheduled post. Needs approval.",
@@ -221,40 +294,22 @@ func postTools(cp Capabilities) []Tool {
 				}
 				p, err := cp.Posts.Get(ctx, c, out.PostID)
 				return p, known(err)
-			}, Mutating(), WithCheck(func(ctx context.Context, c identity.Caller, a scheduleArgs) (Check, error) {
+			}, Mutating(), OpenWorld(), WithCheck(func(ctx context.Context, c identity.Caller, a scheduleArgs) (Check, error) {
 				at, err := cp.Posts.ParseTime(ctx, c, a.Time)
 				if err != nil {
 					return Check{}, known(err)
 				}
 				return checkPost(ctx, cp, c, a.postArgs, "Schedule for "+at.Format(previewTime), at)
 			})),
-		NewTool("list_posts", "Lists the workspace's latest posts with each target's status.",
+		NewTool("list_posts", "Lists the workspace's latest posts with each target's status, of a state, platform or days when given.",
 			func(ctx context.Context, c identity.Caller, a listArgs) ([]publish.PostView, error) {
-				limit := a.Limit
-				if limit == 0 {
-					limit = 10
-				}
-				fetch := limit
-				if a.Status != "" {
-					fetch = 100
-				}
-				posts, _, err := cp.Posts.List(ctx, c, fetch, "")
-				if err != nil {
-					return nil, known(err)
-				}
-				out := []publish.PostView{}
-				for _, p := range posts {
-					if (a.Status == "" || p.Status == a.Status) && len(out) < limit {
-						out = append(out, p)
-					}
-				}
-				return out, nil
-			}),
+				return listPosts(ctx, cp, c, a)
+			}, ReadOnly()),
 		NewTool("retry_post", "Sends a post's failed targets again. Needs approval.",
 			func(ctx context.Context, c identity.Caller, a postIDArgs) (publish.Outcome, error) {
 				out, err := cp.Posts.Retry(ctx, c, a.PostID)
 				return out, known(err)
-			}, Mutating(), WithPreview(func(ctx context.Context, c identity.Caller, a postIDArgs) (string, error) {
+			}, Mutating(), OpenWorld(), WithPreview(func(ctx context.Context, c identity.Caller, a postIDArgs) (string, error) {
 				p, err := cp.Posts.Get(ctx, c, a.PostID)
 				if err != nil {
 					return "", known(err)

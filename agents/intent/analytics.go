@@ -7,7 +7,8 @@ import (
 )
 
 // periodWords are the named periods, in days.
-var periodWords = map[string]int{"day": 1, "week": 7, "fortnight": 14, "month": 30, "quarter": 90, "year": 365}
+var periodWords = map[string]int{"day": 1, "week": 7, "fortnight": 14, "month": 30, "quarter": 90, "year": 365,
+	"yesterday": 1, "today": 1, "weekly": 7, "monthly": 30, "week's": 7, "month's": 30}
 
 var analyticsFillers = map[string]bool{
 	"last": true, "past": true, "previous": true, "days": true, "day": true, "from": true, "between": true,
@@ -66,7 +67,7 @@ func (p *parser) analytics() (Command, error) {
 				c.Platform = pl
 				continue
 			}
-			if !fillers[t.low] && !analyticsFillers[t.low] {
+			if !fillers[t.low] && !analyticsFillers[t.low] && !p.loose {
 				return Command{}, usageErr(KindAnalytics, "I can't read %q as a period or a platform", t.raw)
 			}
 		}

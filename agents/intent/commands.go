@@ -10,6 +10,7 @@ package intent
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -31,6 +32,35 @@ const (
 	KindToken      Kind = "token"
 	KindDashboard  Kind = "dashboard"
 	KindHelp       Kind = "help"
+	// The kinds read from sentences ("show my scheduled posts").
+	KindPosts         Kind = "posts"
+	KindDraft         Kind = "draft"
+	KindSave          Kind = "save"
+	KindLibrary       Kind = "library"
+	KindHashtags      Kind = "hashtags"
+	KindEmailDraft    Kind = "email_draft"
+	KindEmailLists    Kind = "email_lists"
+	KindEmailSchedule Kind = "email_schedule"
+	KindEmailReport   Kind = "email_report"
+	KindCRM           Kind = "crm"
+	KindLeads         Kind = "leads"
+	KindCampaignPlan  Kind = "campaign_plan"
+	KindWrite         Kind = "write"
+	KindRemember      Kind = "remember"
+	KindRecall        Kind = "recall"
+	// KindConfirm and KindDeny answer a question ("yes", "no").
+	KindConfirm Kind = "confirm"
+	KindDeny    Kind = "deny"
+)
+
+// The conversation references a command may carry instead of an ID or a
+// text.
+const (
+	// RefLast is "it", "that", "the last post": the post (or e-mail) the
+	// conversation last spoke of.
+	RefLast = "last"
+	// RefFailed is "the failed ones", "them" after a list of failures.
+	RefFailed = "failed"
 )
 
 // Command is a parsed command. Which fields are set depends on Kind.
@@ -59,8 +89,17 @@ type Command struct {
 	Days     int
 	DateFrom string
 	DateTo   string
-	// Status filters jobs ("pending", "failed" …).
+	// Status filters jobs ("pending", "failed" …) and posts ("scheduled",
+	// "failed", "published" …).
 	Status string
+	// Query is what to look for (library, leads, recall).
+	Query string
+	// Ref is a reference to the conversation (RefLast, RefFailed) where
+	// the command names no ID or text; only Read returns it.
+	Ref string
+	// Guesses are platforms read from words far from their names
+	// ("lnkdn"), to confirm before acting; only Read returns them.
+	Guesses []Guess
 	// Topic is the command help was asked about (help).
 	Topic Kind
 	// Account names an account in words ("Acme Outdoor") and ClearDefault
@@ -108,6 +147,30 @@ var usages = []struct {
 	{KindHelp, `help [command]`, "this list"},
 }
 
+// sentences are what the sentence kinds do, with an example: they are read
+// in conversation, not offered as slash commands.
+var sentences = []struct {
+	kind    Kind
+	example string
+	about   string
+}{
+	{KindPosts, "show my scheduled posts", "list posts by status or platform"},
+	{KindDraft, `check "text" for x`, "check a draft against each platform's rules"},
+	{KindSave, `save "text" to the library`, "keep a draft in the content library"},
+	{KindLibrary, "show my drafts", "find drafts and templates in the library"},
+	{KindHashtags, `hashtags for "text" on instagram`, "suggest hashtags"},
+	{KindEmailDraft, "draft an email campaign about the spring sale", "draft an e-mail campaign"},
+	{KindEmailLists, "show my mailing lists", "list the Zoho Campaigns mailing lists"},
+	{KindEmailSchedule, "send the email tomorrow at 9am", "schedule an e-mail campaign"},
+	{KindEmailReport, "how did the email do", "an e-mail campaign's opens and clicks"},
+	{KindCRM, "how many leads do we have", "Zoho CRM figures"},
+	{KindLeads, "find leads from acme", "search Zoho CRM leads"},
+	{KindCampaignPlan, "plan a campaign for the spring launch", "plan a marketing campaign"},
+	{KindWrite, "write a post about the spring sale", "write copy (with a language model)"},
+	{KindRemember, "remember that our brand voice is playful", "keep a note for later conversations"},
+	{KindRecall, "what do you remember", "read the notes kept"},
+}
+
 // Usage is the one-line usage of a command kind.
 func Usage(k Kind) string {
 	for _, u := range usages {
@@ -144,8 +207,40 @@ var verbs = map[string]Kind{
 	"help": KindHelp, "?": KindHelp, "commands": KindHelp,
 }
 
-// Parse reads one command.
+// Parse reads one command to run as it is (a slash command): a command
+// that refers to the conversation ("cancel it") or names a platform only
+// far from its name is a usage error saying what to write instead.
 func Parse(input string) (Command, error) {
+	c, err := Read(input)
+	if err != nil {
+		return c, err
+	}
+	if c.Ref != "" {
+		return Command{}, usageErr(c.Kind, "%s needs an ID here (\"it\" and \"that\" work when you talk to me in a conversation)", c.Kind)
+	}
+	if len(c.Guesses) > 0 {
+		g := c.Guesses[0]
+		return Command{}, usageErr(c.Kind, "did you mean %s? %q is not a platform", DisplayName(g.Meant), g.Wrote)
+	}
+	switch c.Kind {
+	case KindBestTime:
+		if c.Platform == "" {
+			return Command{}, usageErr(c.Kind, "name a platform: %s", platformList)
+		}
+	case KindEmailSchedule, KindEmailReport:
+		if c.ID == "" {
+			return Command{}, usageErr(c.Kind, "%s needs the e-mail campaign's ID", c.Kind)
+		}
+	}
+	return c, nil
+}
+
+// Read reads one request as said in a conversation: commands, and the
+// sentences people write ("what's scheduled this week", "cancel it"),
+// typos corrected. A command may carry a reference to the conversation
+// (Ref) or platform guesses to confirm (Guesses), for the caller to
+// resolve. Input that asks for nothing known is ErrUnknown.
+func Read(input string) (Command, error) {
 	s := strings.TrimSpace(input)
 	if rest, ok := strings.CutPrefix(s, "/mm"); ok && (rest == "" || rest[0] == ' ') {
 		s = strings.TrimSpace(rest)
@@ -157,12 +252,41 @@ func Parse(input string) (Command, error) {
 	if err != nil {
 		return Command{}, fmt.Errorf("%w: %v", ErrUnknown, err)
 	}
-	kind, at := findVerb(toks)
+	toks, guesses := normalize(toks)
+	w := newWords(toks)
+	kind, at := classify(w)
 	if kind == "" {
 		return Command{}, ErrUnknown
 	}
-	p := &parser{input: s, toks: toks, verb: at, kind: kind}
-	return p.parse()
+	// A command word written first, as it is, is a command (strict); any
+	// other request is a sentence.
+	strict := at == 0 && verbs[toks[0].low] == kind && strings.ToLower(strings.TrimRight(toks[0].raw, ".!?:")) == toks[0].low ||
+		kind == KindBestTime && at == 1 && toks[0].low == "best"
+	p := &parser{input: s, toks: toks, verb: at, kind: kind, loose: !strict, w: w}
+	c, err := p.parse()
+	if err != nil {
+		return Command{}, err
+	}
+	for _, g := range guesses {
+		if slices.Contains(c.Platforms, g.Meant) || c.Platform == g.Meant {
+			c.Guesses = append(c.Guesses, g)
+		}
+	}
+	return c, nil
+}
+
+// DisplayName is how a platform is written to a person.
+func DisplayName(p string) string {
+	switch p {
+	case "twitter":
+		return "X"
+	case "linkedin":
+		return "LinkedIn"
+	}
+	if p == "" {
+		return ""
+	}
+	return strings.ToUpper(p[:1]) + p[1:]
 }
 
 // findVerb finds the command the input names and where.

@@ -3,6 +3,7 @@ package intent_test
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -113,7 +114,7 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{`hello there`, "", ""},
 		{``, "", ""},
-		{`write me a poem about cats`, "", ""},
+		{`make me a logo with cats`, "", ""},
 		{`post "unclosed to x`, "", "no closing quote"},
 		{`post to x`, "post", `post needs the text to publish, in quotes; usage: post "text" to x,linkedin`},
 		{`post "Hi"`, "post", "needs the platforms to publish on (facebook, instagram, x, linkedin)"},
@@ -144,6 +145,11 @@ func TestParseErrors(t *testing.T) {
 		{`analytics yesterday-ish`, "analytics", `can't read "yesterday-ish"`},
 		{`analytics 7d 30d`, "analytics", "one period at a time"},
 		{`jobs banana`, "jobs", "not a job status"},
+		// A slash command cannot refer to the conversation, nor guess far.
+		{`cancel it`, "cancel", `cancel needs an ID here ("it" and "that" work when you talk to me in a conversation)`},
+		{`retry the failed ones`, "retry", "retry needs an ID here"},
+		{`post "Big news" to lnkdn`, "post", `did you mean LinkedIn? "lnkdn" is not a platform`},
+		{`best time to post`, "best_time", "name a platform"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -216,6 +222,69 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse(%q) cut a character: %q", s, c.Text)
 		}
 	})
+}
+
+// FuzzRead holds Read's promises on any input: an error is ErrUnknown or a
+// usage error; a reference stands only where an ID or a text is missing; a
+// guess names a platform the command uses.
+func FuzzRead(f *testing.F) {
+	for _, s := range []string{`what accounts do I have`, `show me failed posts and retry them`, `schedule that for tomorrow at 9am`,
+		`cancel it`, `pst "x" to linkdin`, `post "x" to lnkdn`, `draft an email campaign about the spring sale`, `fb+ig`,
+		`how'd we do last week`, `remember that we're playful`, `yes`, ``, `/mm`, "face book \xff", `tweet gm`, `find leads from acme`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := intent.Read(s)
+		if err != nil {
+			var ue *intent.UsageError
+			if !errors.Is(err, intent.ErrUnknown) && !errors.As(err, &ue) {
+				t.Fatalf("Read(%q): error %v is neither ErrUnknown nor a UsageError", s, err)
+			}
+			return
+		}
+		if c.Kind == "" {
+			t.Fatalf("Read(%q) = %+v without a kind", s, c)
+		}
+		if c.Ref != "" && c.ID != "" {
+			t.Fatalf("Read(%q) = %+v: both a reference and an ID", s, c)
+		}
+		for _, g := range c.Guesses {
+			if !slices.Contains(c.Platforms, g.Meant) && c.Platform != g.Meant {
+				t.Fatalf("Read(%q) = %+v: a guess the command does not use", s, c)
+			}
+		}
+		if utf8.ValidString(s) && (!utf8.ValidString(c.Text) || !utf8.ValidString(c.Query)) {
+			t.Fatalf("Read(%q) cut a character: %+v", s, c)
+		}
+	})
+}
+
+func TestClosestRanksBySimilarity(t *testing.T) {
+	t.Parallel()
+	tests := map[string]intent.Kind{
+		"undo":                     intent.KindCancel,
+		"trending keywords":        intent.KindHashtags,
+		"opens and clicks":         intent.KindEmailReport,
+		"brand voice preference":   intent.KindRemember,
+		"which audience is online": intent.KindBestTime,
+	}
+	for in, want := range tests {
+		got := intent.Closest(in, 3)
+		if len(got) != 3 || got[0].Kind != want {
+			t.Errorf("Closest(%q) = %+v, want %s first", in, got, want)
+		}
+	}
+	if a, b := intent.Closest("zzz", 3), intent.Closest("zzz", 3); !reflect.DeepEqual(a, b) || len(a) != 3 {
+		t.Errorf("Closest is not deterministic or short: %+v %+v", a, b)
+	}
+}
+
+func BenchmarkRead(b *testing.B) {
+	for b.Loop() {
+		if _, err := intent.Read(`can you schedule that for next Tuesday 10am on IG and the bird app instead`); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 func BenchmarkParse(b *testing.B) {

@@ -3,6 +3,7 @@ package intent
 import (
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,7 +14,7 @@ import (
 var platformAliases = map[string]string{
 	"facebook": "facebook", "fb": "facebook",
 	"instagram": "instagram", "ig": "instagram", "insta": "instagram",
-	"twitter": "twitter", "x": "twitter", "tweet": "twitter",
+	"twitter": "twitter", "x": "twitter", "tweet": "twitter", "tweets": "twitter",
 	"linkedin": "linkedin", "li": "linkedin",
 	"zoho": "zoho",
 }
@@ -40,7 +41,7 @@ var fillers = map[string]bool{
 
 // listFillers may sit between the platforms of a list.
 var listFillers = map[string]bool{
-	"and": true, ",": true, "&": true, "my": true, "our": true, "the": true, "both": true, "accounts": true,
+	"+": true, "and": true, ",": true, "&": true, "my": true, "our": true, "the": true, "both": true, "accounts": true,
 	"account": true, "page": true, "pages": true, "profile": true, "profiles": true, "feed": true, "handle": true,
 }
 
@@ -51,6 +52,10 @@ type parser struct {
 	toks  []token
 	verb  int
 	kind  Kind
+	// loose is a sentence rather than a command: words that are not
+	// arguments are passed over instead of refused.
+	loose bool
+	w     words
 }
 
 func (p *parser) rest() []token { return p.toks[p.verb+1:] }
@@ -66,11 +71,14 @@ func (p *parser) parse() (Command, error) {
 		plat, err := p.onePlatform(nil)
 		return Command{Kind: KindConnect, Platform: plat}, err
 	case KindBestTime:
+		if p.loose {
+			plat, err := p.optionalPlatform(map[string]bool{"zoho": true})
+			return Command{Kind: KindBestTime, Platform: plat}, err
+		}
 		plat, err := p.onePlatform(map[string]bool{"zoho": true})
 		return Command{Kind: KindBestTime, Platform: plat}, err
 	case KindDisconnect, KindCancel, KindRetry:
-		id, err := p.id()
-		return Command{Kind: p.kind, ID: id}, err
+		return p.target()
 	case KindAnalytics:
 		return p.analytics()
 	case KindJobs:
@@ -85,7 +93,7 @@ func (p *parser) parse() (Command, error) {
 		}
 		return c, nil
 	}
-	return Command{Kind: p.kind}, nil
+	return p.sentence()
 }
 
 // findList finds the last preposition followed by a platform list in toks
@@ -135,6 +143,22 @@ var scheduleFillers = map[string]bool{
 
 func (p *parser) post() (Command, error) {
 	k := p.kind
+	if !p.w.quoted() && p.w.has(refWords...) {
+		// "schedule that for tomorrow 9am", "post it to linkedin too": a
+		// reference and nothing else but platforms and a time (else "post
+		// Check this out to x" is a text).
+		c := Command{Kind: KindPost, Ref: RefLast, Platforms: p.w.platforms()}
+		switch left := strings.Join(p.leftover(""), " "); {
+		case left == "":
+			if k == KindSchedule {
+				return Command{}, usageErr(k, "say when (%s)", when.Forms)
+			}
+			return c, nil
+		case readable(left):
+			c.Kind, c.When = KindSchedule, left
+			return c, nil
+		}
+	}
 	rest := p.rest()
 	text, textAt := "", -1
 	for i, t := range rest {
@@ -151,6 +175,9 @@ func (p *parser) post() (Command, error) {
 		rest = rest[start:]
 		end -= start
 		start = 0
+	}
+	if text == "" && textAt < 0 && start < 0 && p.toks[p.verb].low == "tweet" && len(rest) > 0 {
+		text, rest = strings.TrimSpace(p.input[rest[0].start:]), nil
 	}
 	if text == "" {
 		return Command{}, usageErr(k, "%s needs the text to publish, in quotes", k)
@@ -186,13 +213,13 @@ func (p *parser) post() (Command, error) {
 			i++
 			continue
 		}
-		if k == KindPost && fillers[t.low] {
-			continue
-		}
-		if k == KindSchedule && scheduleFillers[t.low] {
+		if scheduleFillers[t.low] || symbol(t.low) || t.low == "+" {
 			continue
 		}
 		left = append(left, t.raw)
+	}
+	if k == KindPost && !slices.ContainsFunc(left, func(s string) bool { return !fillers[strings.ToLower(s)] }) {
+		left = nil
 	}
 	if len(left) == 0 {
 		if k == KindSchedule {
@@ -242,7 +269,7 @@ func (p *parser) optionalPlatform(refuse map[string]bool) (string, error) {
 			found = pl
 			continue
 		}
-		if fillers[t.low] || p.kind == KindBestTime && bestTimeWords[t.low] {
+		if fillers[t.low] || p.kind == KindBestTime && bestTimeWords[t.low] || platformWords[t.low] || p.loose || symbol(t.low) {
 			continue
 		}
 		return "", usageErr(p.kind, "%q is not a platform; platforms are %s", t.raw, platformList)
@@ -253,11 +280,66 @@ func (p *parser) optionalPlatform(refuse map[string]bool) (string, error) {
 var bestTimeWords = map[string]bool{"time": true, "times": true, "best": true, "when": true, "should": true,
 	"do": true, "publish": true, "post?": true, "day": true, "hour": true, "our": true, "audience": true}
 
+// platformWords may stand next to a platform's name.
+var platformWords = map[string]bool{"crm": true, "company": true, "business": true, "campaigns": true, "please": true}
+
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_:.\-]{0,127}$`)
 
 var idFillers = map[string]bool{"failed": true, "scheduled": true, "social": true, "email": true, "campaign": true}
 
-// id reads the one ID after the verb.
+// target reads what disconnect, cancel and retry act on: one ID, or a
+// reference to the conversation ("it", "the failed ones").
+func (p *parser) target() (Command, error) {
+	c := Command{Kind: p.kind}
+	var err error
+	if p.loose {
+		for _, t := range p.toks {
+			raw := strings.TrimPrefix(strings.TrimRight(t.raw, ".!?,"), "#")
+			if t.quoted || !looksLikeID(raw) {
+				continue
+			}
+			if c.ID != "" && c.ID != raw {
+				return Command{}, usageErr(p.kind, "%s takes one ID", p.kind)
+			}
+			c.ID = raw
+		}
+	} else if c.ID, err = p.id(); err != nil {
+		return Command{}, err
+	}
+	if c.ID != "" {
+		return c, nil
+	}
+	switch {
+	case p.kind == KindDisconnect:
+	case p.kind == KindRetry && p.loose && !p.w.has("failed", "fail", "them", "those", "ones", "everything", "all"):
+		c.Ref = RefLast
+		return c, nil
+	case p.kind == KindRetry && p.w.has("failed", "fail", "them", "those", "ones", "everything", "all"):
+		c.Ref = RefFailed
+		return c, nil
+	case p.w.has(refWords...) || p.w.has("post", "one", "scheduled"):
+		c.Ref = RefLast
+		return c, nil
+	}
+	return Command{}, usageErr(p.kind, "%s needs an ID", p.kind)
+}
+
+// looksLikeID says whether a word of a sentence is an ID: letters and
+// digits together, not a time or a date.
+func looksLikeID(raw string) bool {
+	low := strings.ToLower(raw)
+	if !strings.ContainsAny(low, "0123456789") || !idPattern.MatchString(raw) || isNumber(low) || isDate(low) {
+		return false
+	}
+	return !newWords([]token{{low: low}}).hasClock() && !(strings.HasSuffix(low, "d") && isNumber(strings.TrimSuffix(low, "d")))
+}
+
+// refSkip are the words of a reference that are not an ID.
+var refSkip = map[string]bool{"them": true, "those": true, "these": true, "last": true, "previous": true, "one": true,
+	"ones": true, "again": true, "everything": true, "retry": true, "another": true, "go": true, "actually": true,
+	"nah": true, "never": true, "mind": true, "hold": true}
+
+// id reads the one ID after the verb; "" when there is none.
 func (p *parser) id() (string, error) {
 	id := ""
 	for _, t := range p.rest() {
@@ -265,7 +347,7 @@ func (p *parser) id() (string, error) {
 		if t.quoted {
 			low = strings.ToLower(t.raw)
 		}
-		if fillers[low] || idFillers[low] || low == "" {
+		if fillers[low] || idFillers[low] || refSkip[low] || low == "" || symbol(low) {
 			continue
 		}
 		if _, ok := platform(low); ok && p.kind == KindDisconnect {
@@ -279,9 +361,6 @@ func (p *parser) id() (string, error) {
 			return "", usageErr(p.kind, "%q is not an ID", raw)
 		}
 		id = raw
-	}
-	if id == "" {
-		return "", usageErr(p.kind, "%s needs an ID", p.kind)
 	}
 	return id, nil
 }
@@ -304,9 +383,12 @@ func (p *parser) jobs() (Command, error) {
 			c.Status = st
 			continue
 		}
-		if !fillers[t.low] {
+		if !fillers[t.low] && !p.loose {
 			return Command{}, usageErr(KindJobs, "%q is not a job status (pending, processing, failed, completed, cancelled)", t.raw)
 		}
+	}
+	if c.Status == "" {
+		c.Status = jobStatuses[p.toks[p.verb].low]
 	}
 	// "show scheduled jobs": the word before the verb may be the status.
 	if c.Status == "" && p.verb > 0 {

@@ -15,6 +15,7 @@ var (
 	ErrUnavailable = errors.New("the language model is unavailable right now; try again in a few minutes")
 	ErrUnreachable = errors.New("the language model could not be reached; check OPENAI_BASE_URL and the network")
 	ErrTimeout     = errors.New("the language model took too long to answer; try again")
+	ErrNoStart     = errors.New("the language model did not start answering in time; try again")
 	ErrStalled     = errors.New("the language model stopped answering mid-reply; try again")
 	ErrCutOff      = errors.New("the language model's reply was cut off; try again")
 	ErrAuth        = errors.New("the language model rejected our credentials; check OPENAI_API_KEY")
@@ -59,7 +60,7 @@ func (e *Error) Unwrap() []error {
 // retryable says whether trying again may help.
 func (e *Error) retryable() bool {
 	switch e.Kind {
-	case ErrRateLimited, ErrUnavailable, ErrUnreachable, ErrStalled:
+	case ErrRateLimited, ErrUnavailable, ErrUnreachable, ErrNoStart, ErrStalled:
 		return true
 	}
 	return false

@@ -51,8 +51,11 @@ type ToolDef struct {
 type Request struct {
 	// WorkspaceID is whose usage this is.
 	WorkspaceID string
-	Messages    []Message
-	Tools       []ToolDef
+	// Role is the caller's role in the workspace ("admin", "editor",
+	// "viewer"): the offline planner tells admins how to configure a model.
+	Role     string
+	Messages []Message
+	Tools    []ToolDef
 }
 
 // Usage is what a completion cost in tokens.

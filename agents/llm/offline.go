@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/marketingminds/marketingminds/agents/intent"
 )
@@ -14,10 +13,14 @@ import (
 const OfflineName = "offline planner"
 
 // Planner is the Model used when no language model is configured. It reads
-// the last user message with the command grammar (agents/intent) and answers
-// with one tool call of the shared tool contract; given tool results, it
-// writes nothing: the door renders the typed results (bot/present). It is deterministic: the same
-// request always gets the same answer.
+// the last user message with the grammar of agents/intent, resolves what it
+// refers to ("cancel it", "retry the failed ones") from the conversation's
+// earlier tool calls and results, and answers with the tool calls of the
+// shared tool contract. Given tool results, it takes the next step a
+// request needs (retry what a list found) or asks what it needs to go on
+// (which mailing list); otherwise it writes nothing: the door renders the
+// typed results (bot/present). It is deterministic: the same conversation
+// always gets the same answer.
 type Planner struct{}
 
 var _ Model = Planner{}
@@ -43,150 +46,141 @@ func (p Planner) Complete(ctx context.Context, req Request) (Response, error) {
 		return Response{}, fmt.Errorf("llm: offline planner: %w", err)
 	}
 	if len(req.Messages) == 0 {
-		return text(offlineHelp("")), nil
+		return text(unknown(req, "")), nil
 	}
 	last := req.Messages[len(req.Messages)-1]
 	switch last.Role {
 	case RoleTool:
-		return text(""), nil
+		if next, ok := followUp(req); ok {
+			return next, nil
+		}
+		return text(question(req)), nil
 	case RoleUser:
 		return plan(req, last.Content), nil
 	}
-	return text(offlineHelp("")), nil
+	return text(unknown(req, "")), nil
 }
 
 func text(s string) Response {
 	return Response{Message: Message{Role: RoleAssistant, Content: s}, FinishReason: "stop"}
 }
 
-// plan turns a user's words into one tool call, or a text when the words
-// are not a command the tools can run.
+// calls answers with tool calls, each checked against what is offered.
+func calls(req Request, cs ...call) Response {
+	var tcs []ToolCall
+	for i, c := range cs {
+		def, ok := offered(req.Tools, c.name)
+		if !ok {
+			return text(fmt.Sprintf("I can't run %s here: this conversation does not offer that tool.", c.name))
+		}
+		b, _ := json.Marshal(fit(def, c.args))
+		tcs = append(tcs, ToolCall{ID: fmt.Sprintf("offline_%d_%d", len(req.Messages), i), Name: c.name, Arguments: string(b)})
+	}
+	return Response{Message: Message{Role: RoleAssistant, ToolCalls: tcs}, FinishReason: "tool_calls"}
+}
+
+// call is one tool call to make.
+type call struct {
+	name string
+	args map[string]any
+}
+
+func offered(tools []ToolDef, name string) (ToolDef, bool) {
+	for _, t := range tools {
+		if t.Name == name {
+			return t, true
+		}
+	}
+	return ToolDef{}, false
+}
+
+// fit drops the arguments a tool's schema does not declare (a filter the
+// tool does not offer yet), so the call stays valid.
+func fit(def ToolDef, args map[string]any) map[string]any {
+	var schema struct {
+		Properties map[string]json.RawMessage `json:"properties"`
+	}
+	if json.Unmarshal(def.Parameters, &schema) != nil || schema.Properties == nil {
+		return args
+	}
+	out := map[string]any{}
+	for k, v := range args {
+		if _, ok := schema.Properties[k]; ok {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// plan turns a user's words into tool calls, or a text when the words are
+// not something the tools can do or something is missing.
 func plan(req Request, words string) Response {
-	cmd, err := intent.Parse(words)
+	h := readHistory(req.Messages[:len(req.Messages)-1])
+	if c, ok := chooseList(h, words); ok {
+		return calls(req, c)
+	}
+	cmd, err := intent.Read(words)
 	var ue *intent.UsageError
 	switch {
 	case errors.As(err, &ue):
-		return text(fmt.Sprintf("I couldn't read that: %s.\nUsage: `%s`", ue.Problem, intent.Usage(ue.Kind)))
+		return text(fmt.Sprintf("I couldn't read that: %s.\nFor example: `%s`", ue.Problem, intent.Usage(ue.Kind)))
+	case err != nil && h.listAsked && h.draft != nil && len(h.lists) > 0:
+		return text(fmt.Sprintf("I don't see a mailing list called %q. %s", words, listNames(h.lists)))
 	case err != nil:
-		return text(offlineHelp(words))
+		return text(unknown(req, words))
 	}
-	name, args := toolCall(cmd)
-	if name == "" {
-		return text(commandText(cmd))
+	switch cmd.Kind {
+	case intent.KindConfirm, intent.KindDeny:
+		return answered(req, h, cmd.Kind)
 	}
-	if !offered(req.Tools, name) {
-		return text(fmt.Sprintf("I can't run %s here: this conversation does not offer that tool.", name))
+	if len(cmd.Guesses) > 0 {
+		g := cmd.Guesses[0]
+		return text(fmt.Sprintf("Did you mean %s? (%q is not a platform I know.) Say yes and I'll go ahead.", intent.DisplayName(g.Meant), g.Wrote))
 	}
-	b, _ := json.Marshal(args)
-	call := ToolCall{ID: fmt.Sprintf("offline_%d", len(req.Messages)), Name: name, Arguments: string(b)}
-	return Response{Message: Message{Role: RoleAssistant, ToolCalls: []ToolCall{call}}, FinishReason: "tool_calls"}
+	return run(req, h, cmd)
 }
 
-func offered(tools []ToolDef, name string) bool {
-	for _, t := range tools {
-		if t.Name == name {
-			return true
+// run maps a command, its references resolved, to tool calls.
+func run(req Request, h history, cmd intent.Command) Response {
+	if cmd.Ref != "" {
+		resolved, cs, problem := h.resolve(cmd)
+		if problem != "" {
+			return text(problem)
 		}
+		if len(cs) > 0 {
+			return calls(req, cs...)
+		}
+		cmd = resolved
 	}
-	return false
+	cs, answer := toolCalls(cmd, h)
+	if len(cs) == 0 {
+		if answer == "" {
+			answer = unknown(req, "")
+		}
+		if cmd.Kind == intent.KindHelp || cmd.Kind == intent.KindCampaignPlan || cmd.Kind == intent.KindWrite {
+			answer += adminNote(req)
+		}
+		return text(answer)
+	}
+	return calls(req, cs...)
 }
 
-// toolCall maps a command to the tool contract; "" for commands answered
-// in text (help, token).
-func toolCall(c intent.Command) (string, map[string]any) {
-	args := map[string]any{}
-	set := func(k, v string) {
-		if v != "" {
-			args[k] = v
+// answered reads a yes or a no to the question the planner asked last.
+func answered(req Request, h history, k intent.Kind) Response {
+	if h.asked == "" {
+		if k == intent.KindDeny {
+			return text("OK.")
 		}
+		return text("There is no question of mine waiting for a yes. Tell me what you'd like to do, for example: " +
+			"`show my scheduled posts`.")
 	}
-	switch c.Kind {
-	case intent.KindPost, intent.KindSchedule:
-		args["text"] = c.Text
-		args["platforms"] = c.Platforms
-		set("link", c.Link)
-		set("video_url", c.VideoURL)
-		if len(c.ImageURLs) > 0 {
-			args["image_urls"] = c.ImageURLs
-		}
-		if c.Kind == intent.KindPost {
-			return "publish_post", args
-		}
-		args["time"] = c.When
-		return "schedule_post", args
-	case intent.KindAccounts:
-		set("platform", c.Platform)
-		return "list_accounts", args
-	case intent.KindConnect:
-		set("platform", c.Platform)
-		return "connect_account", args
-	case intent.KindDisconnect:
-		set("account_id", c.ID)
-		return "disconnect_account", args
-	case intent.KindAnalytics:
-		if c.Days > 0 {
-			args["days"] = c.Days
-		}
-		set("date_from", c.DateFrom)
-		set("date_to", c.DateTo)
-		set("platform", c.Platform)
-		return "get_analytics", args
-	case intent.KindBestTime:
-		set("platform", c.Platform)
-		return "best_time_to_post", args
-	case intent.KindJobs:
-		set("status", c.Status)
-		return "list_jobs", args
-	case intent.KindCancel:
-		set("id", c.ID)
-		return "cancel_job", args
-	case intent.KindRetry:
-		set("post_id", c.ID)
-		return "retry_post", args
-	case intent.KindDashboard:
-		return "get_dashboard", args
-	case intent.KindDefault:
-		set("platform", c.Platform)
-		set("account", c.Account)
-		if c.ClearDefault {
-			args["clear"] = true
-		}
-		return "default_account", args
+	if k == intent.KindDeny {
+		return text("OK, I won't. Tell me what you meant, for example: `post \"text\" to linkedin`.")
 	}
-	return "", nil
-}
-
-// commandText answers the commands that need no tool.
-func commandText(c intent.Command) string {
-	switch {
-	case c.Kind == intent.KindToken:
-		return "API tokens for the REST API are created with `/mm token` in Slack (shown once), or on the server with " +
-			"`marketingminds token create --workspace T --user U --role editor`."
-	case c.Kind == intent.KindHelp && c.Topic != "":
-		return fmt.Sprintf("Usage: `%s`", intent.Usage(c.Topic))
+	cmd, err := intent.Read(h.asked)
+	if err != nil {
+		return text(unknown(req, h.asked))
 	}
-	return offlineHelp("")
-}
-
-// offlineHelp lists what works without a model and how to configure one;
-// words, when given, are what could not be understood.
-func offlineHelp(words string) string {
-	var b strings.Builder
-	if w := strings.TrimSpace(words); w != "" {
-		fmt.Fprintf(&b, "I couldn't match %q to a command. ", clip(w, 80))
-	}
-	b.WriteString("No language model is configured, so I understand these commands:\n")
-	b.WriteString(intent.Help())
-	b.WriteString("Times read in your time zone: \"tomorrow 9am\", \"in 2 hours\", \"next Monday 14:30\", \"2026-12-01 09:00\".\n")
-	b.WriteString("To talk freely, set OPENAI_API_KEY (OPENAI_BASE_URL for another OpenAI-compatible endpoint such as " +
-		"Azure, Ollama, vLLM or OpenRouter; OPENAI_MODEL to choose the model, default " + DefaultModel + ") and restart.")
-	return b.String()
-}
-
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
+	cmd.Guesses = nil
+	return run(req, h, cmd)
 }

@@ -15,7 +15,9 @@ import (
 var contract = func() []llm.ToolDef {
 	var defs []llm.ToolDef
 	for _, n := range []string{"connect_account", "list_accounts", "disconnect_account", "publish_post", "schedule_post",
-		"list_posts", "list_jobs", "cancel_job", "retry_post", "get_analytics", "best_time_to_post", "get_dashboard"} {
+		"list_posts", "list_jobs", "cancel_job", "retry_post", "get_analytics", "best_time_to_post", "get_dashboard",
+		"draft_post", "save_to_library", "search_library", "suggest_hashtags", "list_mailing_lists", "create_email_campaign",
+		"schedule_email_campaign", "email_report", "crm_summary", "search_leads", "remember", "recall"} {
 		defs = append(defs, llm.ToolDef{Name: n, Parameters: []byte(`{"type":"object"}`)})
 	}
 	return defs
@@ -83,19 +85,21 @@ func TestPlannerAnswersInText(t *testing.T) {
 		req   llm.Request
 		wants []string
 	}{
-		{"outside the grammar", userSays("write me a poem about autumn"), []string{
-			`I couldn't match "write me a poem about autumn" to a command.`, "No language model is configured",
-			`post "text" to x,linkedin`, `schedule "text" to linkedin tomorrow 9am`, "best time for instagram",
-			"OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "gpt-4o-mini"}},
-		{"help", userSays("help"), []string{"No language model is configured", "`cancel ID`", "OPENAI_API_KEY"}},
-		{"help on a command", userSays("help schedule"), []string{"Usage: `schedule \"text\" to linkedin tomorrow 9am`"}},
+		{"outside the grammar", userSays("what is the weather in Lisbon"), []string{
+			"I didn't catch that. The closest things I can do:", "• `"}},
+		{"help", userSays("help"), []string{"Without a language model I understand", "show my scheduled posts", "cancel it"}},
+		{"help on a command", userSays("help schedule"), []string{"For example: `schedule \"text\" to linkedin tomorrow 9am`"}},
 		{"a command written wrongly", userSays(`post "Hello"`), []string{
-			"I couldn't read that: post needs the platforms to publish on", "Usage: `post \"text\" to x,linkedin`"}},
+			"I couldn't read that: post needs the platforms to publish on", "For example: `post \"text\" to x,linkedin`"}},
 		{"an unreadable time", userSays(`schedule "Hi" to x whenever`), []string{`I can't read the time "whenever"`}},
-		{"token", userSays("token"), []string{"/mm token", "marketingminds token create"}},
+		{"token", userSays("token"), []string{"/mm token"}},
+		{"writing", userSays("write a caption for our new product"), []string{"Writing copy needs a language model"}},
+		{"best time with no platform", userSays("when should I post?"), []string{"Which platform"}},
+		{"a far typo", userSays(`post "Big news" to lnkdn`), []string{`Did you mean LinkedIn? ("lnkdn" is not a platform I know.)`}},
+		{"a reference with nothing to refer to", userSays("cancel it"), []string{"Which post should I cancel?"}},
 		{"a tool the conversation does not offer", llm.Request{Messages: []llm.Message{{Role: llm.RoleUser, Content: "dashboard"}},
 			Tools: []llm.ToolDef{{Name: "publish_post"}}}, []string{"I can't run get_dashboard here"}},
-		{"no messages", llm.Request{}, []string{"No language model is configured"}},
+		{"no messages", llm.Request{}, []string{"The closest things I can do"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

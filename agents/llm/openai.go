@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -30,16 +31,22 @@ type Config struct {
 	// Model is OPENAI_MODEL; empty: DefaultModel.
 	Model string
 	// HTTPClient sends the requests; nil: a new client. Its transport is
-	// wrapped, not changed.
+	// wrapped, not changed; without one, a transport that keeps
+	// IdleConnsPerHost connections to the endpoint for the next calls.
 	HTTPClient *http.Client
 	Log        zerolog.Logger
-	// Timeout bounds one attempt, a whole stream included (2 minutes).
+	// Timeout bounds one attempt, a whole stream included (FirstByteTimeout
+	// and 2 minutes more).
 	Timeout time.Duration
-	// StallTimeout ends a stream that sends nothing for this long (30 s).
+	// FirstByteTimeout is how long a stream may think before its first
+	// word (text or a tool call) arrives: reasoning models think long
+	// (DefaultFirstByteTimeout; OPENAI_FIRST_BYTE_TIMEOUT).
+	FirstByteTimeout time.Duration
+	// StallTimeout ends a stream silent this long between two chunks once
+	// its first word came (30 s).
 	StallTimeout time.Duration
 	// MaxRetries is how many times a 429, a 5xx, an unreachable endpoint or
-	// a stream stalled before its first word is tried again (3; negative:
-	// never).
+	// a stream that never started is tried again (3; negative: never).
 	MaxRetries int
 	// BackoffBase and BackoffMax bound the exponential backoff with jitter
 	// used when the endpoint gives no Retry-After (1 s and 30 s).
@@ -52,6 +59,10 @@ type Config struct {
 	// record the waits through it.
 	Sleep func(ctx context.Context, d time.Duration) error
 }
+
+// DefaultFirstByteTimeout is Config.FirstByteTimeout's default: long
+// enough for a reasoning model to think before it streams.
+const DefaultFirstByteTimeout = 2 * time.Minute
 
 // OpenAI is a Model on any OpenAI-compatible chat completions endpoint.
 type OpenAI struct {
@@ -82,7 +93,7 @@ func New(cfg Config) (*OpenAI, error) {
 	}
 	base := hc.Transport
 	if base == nil {
-		base = http.DefaultTransport
+		base = pooledTransport()
 	}
 	hc.Transport = captureTransport{base: base}
 	oc := openai.DefaultConfig(cfg.APIKey)
@@ -91,13 +102,29 @@ func New(cfg Config) (*OpenAI, error) {
 	return &OpenAI{cfg: cfg, client: openai.NewClientWithConfig(oc), now: time.Now}, nil
 }
 
+// IdleConnsPerHost is how many idle connections to the endpoint are kept:
+// as many as calls are in flight in a burst, so each call after the first
+// wave reuses one instead of a new TCP and TLS handshake (Go's default
+// keeps 2).
+const IdleConnsPerHost = 128
+
+// pooledTransport is Go's default transport with a pool sized for bursts
+// of model calls to one endpoint.
+func pooledTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 2 * IdleConnsPerHost
+	t.MaxIdleConnsPerHost = IdleConnsPerHost
+	return t
+}
+
 func defaults(cfg *Config) {
 	set := func(d *time.Duration, v time.Duration) {
 		if *d <= 0 {
 			*d = v
 		}
 	}
-	set(&cfg.Timeout, 2*time.Minute)
+	set(&cfg.FirstByteTimeout, DefaultFirstByteTimeout)
+	set(&cfg.Timeout, cfg.FirstByteTimeout+2*time.Minute)
 	set(&cfg.StallTimeout, 30*time.Second)
 	set(&cfg.BackoffBase, time.Second)
 	set(&cfg.BackoffMax, 30*time.Second)
@@ -143,8 +170,10 @@ func (m *OpenAI) Complete(ctx context.Context, req Request) (Response, error) {
 }
 
 // Stream calls onDelta with text as it arrives and returns the whole answer,
-// tool calls merged by index. A stream silent for StallTimeout ends with
-// ErrStalled; it is tried again only if nothing reached onDelta yet.
+// tool calls merged by index. A stream whose first word has not come after
+// FirstByteTimeout ends with ErrNoStart and is tried again; one silent for
+// StallTimeout after that ends with ErrStalled, tried again only if
+// nothing reached onDelta yet.
 func (m *OpenAI) Stream(ctx context.Context, req Request, onDelta func(Delta)) (Response, error) {
 	creq := m.request(req, true)
 	var out Response
@@ -166,11 +195,22 @@ func (m *OpenAI) Stream(ctx context.Context, req Request, onDelta func(Delta)) (
 func (m *OpenAI) streamOnce(ctx context.Context, creq openai.ChatCompletionRequest, onDelta func(Delta), emitted *bool) (Response, error) {
 	sctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	watchdog := time.AfterFunc(m.cfg.StallTimeout, func() { cancel(ErrStalled) })
+	// Until the first word the watchdog waits FirstByteTimeout from the
+	// request, whatever empty chunks come; then StallTimeout per chunk.
+	var started atomic.Bool
+	watchdog := time.AfterFunc(m.cfg.FirstByteTimeout, func() {
+		if started.Load() {
+			cancel(ErrStalled)
+		} else {
+			cancel(ErrNoStart)
+		}
+	})
 	defer watchdog.Stop()
 	stalled := func(err error) error {
-		if errors.Is(context.Cause(sctx), ErrStalled) {
-			return &Error{Kind: ErrStalled, Err: err}
+		for _, kind := range []error{ErrNoStart, ErrStalled} {
+			if errors.Is(context.Cause(sctx), kind) {
+				return &Error{Kind: kind, Err: err}
+			}
 		}
 		return err
 	}
@@ -188,13 +228,17 @@ func (m *OpenAI) streamOnce(ctx context.Context, creq openai.ChatCompletionReque
 		if err != nil {
 			return Response{}, stalled(err)
 		}
-		watchdog.Reset(m.cfg.StallTimeout)
-		acc.add(chunk, func(d Delta) {
+		if acc.add(chunk, func(d Delta) {
 			*emitted = true
 			if onDelta != nil {
 				onDelta(d)
 			}
-		})
+		}) {
+			started.Store(true)
+		}
+		if started.Load() {
+			watchdog.Reset(m.cfg.StallTimeout)
+		}
 	}
 	if acc.finish == "" {
 		return Response{}, &Error{Kind: ErrCutOff, Err: errors.New("the stream ended without a finish reason")}

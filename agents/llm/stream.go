@@ -14,7 +14,11 @@ type accumulator struct {
 	usage  Usage
 }
 
-func (a *accumulator) add(chunk openai.ChatCompletionStreamResponse, emit func(Delta)) {
+// add takes a chunk and says whether it carried any of the answer (text,
+// a piece of a tool call or the finish), as opposed to a role or usage
+// chunk.
+func (a *accumulator) add(chunk openai.ChatCompletionStreamResponse, emit func(Delta)) bool {
+	words := false
 	if chunk.Usage != nil {
 		a.usage = Usage{PromptTokens: chunk.Usage.PromptTokens, CompletionTokens: chunk.Usage.CompletionTokens}
 	}
@@ -25,14 +29,18 @@ func (a *accumulator) add(chunk openai.ChatCompletionStreamResponse, emit func(D
 		if d := choice.Delta.Content; d != "" {
 			a.text = append(a.text, d...)
 			emit(Delta{Text: d})
+			words = true
 		}
 		for _, tc := range choice.Delta.ToolCalls {
 			a.mergeCall(tc)
+			words = true
 		}
 		if choice.FinishReason != "" {
 			a.finish = string(choice.FinishReason)
+			words = true
 		}
 	}
+	return words
 }
 
 // mergeCall adds a piece of a tool call. A piece without an Index (some

@@ -15,6 +15,7 @@ func TestTimeoutsAndStalls(t *testing.T) {
 	t.Parallel()
 	short := func(c *llm.Config) {
 		c.Timeout = 300 * time.Millisecond
+		c.FirstByteTimeout = 100 * time.Millisecond
 		c.StallTimeout = 100 * time.Millisecond
 	}
 	tests := []struct {
@@ -77,6 +78,53 @@ func TestTimeoutsAndStalls(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A model that thinks longer than the stall timeout before its first word
+// answers; once it has started, a silence as long as the stall timeout
+// still ends the stream, and one that never starts ends after the
+// first-byte timeout, not before.
+func TestFirstByteTimeoutIsNotTheStall(t *testing.T) {
+	t.Parallel()
+	const stall, firstByte = 100 * time.Millisecond, 2 * time.Second
+	timeouts := func(c *llm.Config) {
+		c.StallTimeout, c.FirstByteTimeout, c.Timeout, c.MaxRetries = stall, firstByte, 10*time.Second, -1
+	}
+	t.Run("thinks before its first word", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t, timeouts, llmtest.Turn{Text: "Thought it over.", Delay: 4 * stall})
+		resp, streamed, err := call(context.Background(), b.model, true, ask("hi"))
+		if err != nil || resp.Message.Content != "Thought it over." || streamed != resp.Message.Content {
+			t.Fatalf("got %q (streamed %q), %v; want the answer after the delay", resp.Message.Content, streamed, err)
+		}
+		if n := len(b.srv.Requests()); n != 1 {
+			t.Fatalf("requests = %d, want 1", n)
+		}
+	})
+	t.Run("stalls between chunks", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t, timeouts, llmtest.Turn{Text: "Half a sen", Stall: true})
+		start := time.Now()
+		_, streamed, err := call(context.Background(), b.model, true, ask("hi"))
+		if !errors.Is(err, llm.ErrStalled) || streamed != "Half a sen" {
+			t.Fatalf("err = %v, streamed %q; want ErrStalled after the words", err, streamed)
+		}
+		if el := time.Since(start); el >= firstByte {
+			t.Fatalf("the stall ended the stream after %v, want the stall timeout, not the first-byte one", el)
+		}
+	})
+	t.Run("never starts", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t, func(c *llm.Config) { timeouts(c); c.FirstByteTimeout = 3 * stall }, llmtest.Turn{Stall: true})
+		start := time.Now()
+		_, _, err := call(context.Background(), b.model, true, ask("hi"))
+		if !errors.Is(err, llm.ErrNoStart) || llm.Plain(err) != llm.ErrNoStart.Error() {
+			t.Fatalf("err = %v, want ErrNoStart", err)
+		}
+		if el := time.Since(start); el < 3*stall {
+			t.Fatalf("ended after %v: the role chunk must not count as the first word", el)
+		}
+	})
 }
 
 // Chunks that keep coming reset the watchdog: a stream longer than the stall

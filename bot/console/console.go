@@ -47,6 +47,8 @@ type Chat struct {
 	// Loc is the person's time zone (nil: UTC); Now the clock (nil: time.Now).
 	Loc *time.Location
 	Now func() time.Time
+	// PublicURL is where the dashboard is served, for links ("" none).
+	PublicURL string
 	// Present renders results; nil: present.New().
 	Present *present.Registry
 	Log     zerolog.Logger
@@ -161,7 +163,7 @@ func (c *Chat) offer(cs []present.Choice, s *session) {
 }
 
 func (c *Chat) env() present.Env {
-	return present.Env{Loc: c.Loc, Now: c.Now()}
+	return present.Env{Loc: c.Loc, Now: c.Now(), PublicURL: c.PublicURL}
 }
 
 // decide approves or rejects one approval and shows what came of it.
@@ -190,7 +192,7 @@ func (c *Chat) decide(ctx context.Context, a agents.Approval, approve bool) {
 		fmt.Fprintln(c.Out, c.Present.Terminal(c.env(), f).Text)
 		return
 	}
-	fmt.Fprintf(c.Out, "%s: %s\n", verb, firstLine(a.Preview))
+	fmt.Fprintf(c.Out, "%s: %s\n", verb, strings.TrimSuffix(firstLine(a.Preview), ":"))
 	if res.Value != nil {
 		fmt.Fprintln(c.Out, c.Present.Terminal(c.env(), res.Value).Text)
 	}

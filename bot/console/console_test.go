@@ -17,6 +17,7 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/store/storetest"
 	"github.com/marketingminds/marketingminds/prompts"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/schedule"
 )
 
 func TestMain(m *testing.M) { storetest.Main(m) }
@@ -105,5 +106,57 @@ func TestChat(t *testing.T) {
 				t.Fatalf("output = %q", out)
 			}
 		})
+	}
+}
+
+type jobsArgs struct {
+	Status string `json:"status,omitempty"`
+	Limit  int    `json:"limit,omitempty"`
+}
+
+type cancelArgs struct {
+	ID string `json:"id"`
+}
+
+// With no model, results are rendered by the door; the choices they offer
+// are numbered, and typing a number makes the request it stands for.
+func TestChatNumberedChoice(t *testing.T) {
+	t.Parallel()
+	set, err := prompts.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	due := time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC)
+	var cancelled atomic.Value
+	jobs := agents.NewTool("list_jobs", "Lists jobs.", func(ctx context.Context, c identity.Caller, a jobsArgs) ([]agents.JobView, error) {
+		return []agents.JobView{{ID: "job_51ac", Type: "social.delivery", Status: schedule.StatusPending, RunAt: due}}, nil
+	}, agents.ReadOnly())
+	cancel := agents.NewTool("cancel_job", "Cancels a job.", func(ctx context.Context, c identity.Caller, a cancelArgs) (agents.CancelResult, error) {
+		cancelled.Store(a.ID)
+		return agents.CancelResult{Cancelled: "job", ID: a.ID, Status: schedule.StatusCancelled}, nil
+	}, agents.Mutating(), agents.WithPreview(func(ctx context.Context, c identity.Caller, a cancelArgs) (string, error) {
+		return "Cancel the scheduled post due Mon 7 Dec", nil
+	}))
+	o, err := agents.New(agents.Config{Model: llm.Offline(), Store: agents.NewStore(storetest.Open(t, store.SQLite, agents.Schema)), Prompts: set,
+		Tools: []agents.Tool{jobs, cancel}, Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	ctx, stop := context.WithTimeout(context.Background(), 30*time.Second)
+	defer stop()
+	ch := &Chat{Agent: o, Caller: editor, Session: "s1", In: strings.NewReader("jobs\n1\ny\n"), Out: &out,
+		Now: func() time.Time { return due.Add(-2 * time.Hour) }}
+	if err := ch.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"1 job", "Scheduled post: due Mon 7 Dec, 08:00 UTC (in 2 hours)", "reply 1 to cancel the scheduled post due Mon 7 Dec, 08:00 UTC",
+		`Approve "Cancel the scheduled post due Mon 7 Dec"? [y/n] Approved`, "Cancelled the job."} {
+		if !strings.Contains(out.String(), want) {
+			t.Fatalf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if got, _ := cancelled.Load().(string); got != "job_51ac" || strings.Contains(out.String(), "job_51ac") {
+		t.Fatalf("cancelled %q; output:\n%s", got, out.String())
 	}
 }

@@ -32,9 +32,11 @@ func (s *Server) auth(min identity.Role, h authedHandler) http.Handler {
 			writeError(w, http.StatusForbidden, "forbidden", err.Error())
 			return
 		}
-		log := zerolog.Ctx(r.Context()).With().Str("workspace", c.WorkspaceID).Str("user", c.UserID).Logger()
-		ctx := identity.WithCaller(log.WithContext(r.Context()), c)
-		h(w, r.WithContext(ctx), c)
+		// The request's own logger (the middleware's) learns who calls.
+		zerolog.Ctx(r.Context()).UpdateContext(func(l zerolog.Context) zerolog.Context {
+			return l.Str("workspace", c.WorkspaceID).Str("user", c.UserID)
+		})
+		h(w, r.WithContext(identity.WithCaller(r.Context(), c)), c)
 	})
 }
 

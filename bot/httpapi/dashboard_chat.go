@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"errors"
+	"html/template"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -10,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/marketingminds/marketingminds/agents"
+	"github.com/marketingminds/marketingminds/bot/present"
 	"github.com/marketingminds/marketingminds/tools/identity"
 )
 
@@ -23,8 +25,10 @@ const maxChatText = 4000
 
 // chatExchange is one message and the assistant's answer.
 type chatExchange struct {
-	You       string
-	Reply     string
+	You   string
+	Reply string
+	// Cards are the results nobody wrote about, rendered (bot/present).
+	Cards     []template.HTML
 	Approvals []agents.Approval
 	Error     string
 }
@@ -122,6 +126,10 @@ func (s *Server) chatSend(w http.ResponseWriter, r *http.Request, v *view) {
 		ex.Error, status = "The assistant could not answer; try again shortly.", http.StatusServiceUnavailable
 	} else {
 		ex.Reply, ex.Approvals = reply.Text, reply.Approvals
+		reg, env := present.New(), present.Env{Loc: v.Loc, Now: s.deps.Now()}
+		for _, v := range reg.Shown(reply) {
+			ex.Cards = append(ex.Cards, reg.Web(env, v))
+		}
 	}
 	if isHTMX(r) {
 		s.renderFragment(w, r, "exchange", chatFragment{CSRF: v.CSRF, Data: ex})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/rs/zerolog"
@@ -96,7 +97,7 @@ func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, v *view) {
 func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request, v *view) {
 	field := func(k string) *string { x := strings.TrimSpace(r.PostFormValue(k)); return &x }
 	p := settings.Patch{ApprovalPolicy: field("approval_policy"), NotificationChannel: field("notification_channel"),
-		TimeZone: field("time_zone"), DefaultRole: field("default_role")}
+		TimeZone: field("time_zone"), DefaultRole: field("default_role"), ConversationRetentionDays: days(r.PostFormValue("conversation_retention_days"))}
 	if _, err := s.deps.Settings.Update(r.Context(), v.Caller, p); err != nil {
 		var ve *settings.ValidationError
 		if !errors.As(err, &ve) {
@@ -109,7 +110,10 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request, v *view) {
 			return
 		}
 		d.Form = settings.Settings{ApprovalPolicy: settings.Policy(*p.ApprovalPolicy), NotificationChannel: *p.NotificationChannel,
-			TimeZone: *p.TimeZone, DefaultRole: identity.Role(*p.DefaultRole)}
+			TimeZone: *p.TimeZone, DefaultRole: identity.Role(*p.DefaultRole), ConversationRetentionDays: d.Form.ConversationRetentionDays}
+		if p.ConversationRetentionDays != nil {
+			d.Form.ConversationRetentionDays = *p.ConversationRetentionDays
+		}
 		for _, pr := range ve.Problems {
 			d.Errors[pr.Field] = append(d.Errors[pr.Field], pr.Message)
 		}
@@ -118,6 +122,21 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request, v *view) {
 		return
 	}
 	http.Redirect(w, r, "/dashboard/settings?saved=1", http.StatusSeeOther)
+}
+
+// days reads the form's number of days for settings.Update: empty is 0
+// (the default), anything but a whole number is -1, which Update refuses
+// with its own words.
+func days(v string) *int {
+	v = strings.TrimSpace(v)
+	n := 0
+	if v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil {
+			n = -1
+		}
+	}
+	return &n
 }
 
 // tokenCreate: POST /dashboard/settings/tokens shows the new token's

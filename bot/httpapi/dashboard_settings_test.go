@@ -32,8 +32,9 @@ func TestDashboardSettingsAndTokens(t *testing.T) {
 
 	// Bad settings: each problem next to its field, nothing saved.
 	resp, page := admin.do("POST", "/dashboard/settings", url.Values{"csrf": {csrf}, "approval_policy": {"always"},
-		"time_zone": {"Mars/Olympus"}, "default_role": {"editor"}, "notification_channel": {"#general"}}, nil)
-	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, `id="err-time_zone"`) || !strings.Contains(page, "Mars/Olympus") {
+		"time_zone": {"Mars/Olympus"}, "default_role": {"editor"}, "notification_channel": {"#general"}, "conversation_retention_days": {"forever"}}, nil)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, `id="err-time_zone"`) || !strings.Contains(page, "Mars/Olympus") ||
+		!strings.Contains(page, `id="err-conversation_retention_days"`) {
 		t.Fatalf("invalid settings = %d\n%s", resp.StatusCode, page)
 	}
 	t1 := identity.Caller{WorkspaceID: "T1", UserID: "U-a", Role: identity.Admin}
@@ -41,9 +42,9 @@ func TestDashboardSettingsAndTokens(t *testing.T) {
 		t.Fatalf("a refused form changed the settings: %+v", st)
 	}
 	resp, _ = admin.do("POST", "/dashboard/settings", url.Values{"csrf": {csrf}, "approval_policy": {"always"},
-		"time_zone": {"Europe/Berlin"}, "default_role": {"viewer"}, "notification_channel": {"C0999ZZZZ"}}, nil)
+		"time_zone": {"Europe/Berlin"}, "default_role": {"viewer"}, "notification_channel": {"C0999ZZZZ"}, "conversation_retention_days": {"30"}}, nil)
 	if st, _ := set.Get(context.Background(), t1); resp.StatusCode != http.StatusSeeOther || st.ApprovalPolicy != settings.PolicyAlways ||
-		st.TimeZone != "Europe/Berlin" || st.NotificationChannel != "C0999ZZZZ" || st.DefaultRole != identity.Viewer {
+		st.TimeZone != "Europe/Berlin" || st.NotificationChannel != "C0999ZZZZ" || st.DefaultRole != identity.Viewer || st.ConversationRetentionDays != 30 {
 		t.Fatalf("save = %d, settings %+v", resp.StatusCode, st)
 	}
 	editor := f.browser(t)

@@ -60,10 +60,17 @@ func (s *Server) apiHealth(w http.ResponseWriter, r *http.Request) {
 }
 
 // me tells a token's owner who they are.
+// meBody is GET /api/me's answer (a struct: it is on the hot path).
+type meBody struct {
+	Success     bool   `json:"success"`
+	WorkspaceID string `json:"workspace_id"`
+	UserID      string `json:"user_id"`
+	Role        string `json:"role"`
+	TokenID     string `json:"token_id"`
+}
+
 func (s *Server) me(w http.ResponseWriter, r *http.Request, c identity.Caller) {
-	writeJSON(w, http.StatusOK, map[string]any{
-		"success": true, "workspace_id": c.WorkspaceID, "user_id": c.UserID, "role": c.Role, "token_id": c.TokenID,
-	})
+	writeJSON(w, http.StatusOK, meBody{Success: true, WorkspaceID: c.WorkspaceID, UserID: c.UserID, Role: string(c.Role), TokenID: c.TokenID})
 }
 
 func (s *Server) metricsHandler() http.Handler {

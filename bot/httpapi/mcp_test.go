@@ -37,7 +37,7 @@ func mcpSetup(t testing.TB) *fixture {
 		return map[string]string{"text": a.Text}, nil
 	}
 	o, err := agents.New(agents.Config{Model: llm.Offline(), Store: agents.NewStore(storetest.Open(t, store.SQLite, agents.Schema)), Prompts: set,
-		Tools: []agents.Tool{agents.NewTool("echo", "Says the text back.", echo), agents.NewTool("shout", "Says the text loudly.", echo, agents.Mutating())},
+		Tools: []agents.Tool{agents.NewTool("echo", "Says the text back.", echo, agents.ReadOnly()), agents.NewTool("shout", "Says the text loudly.", echo, agents.Mutating())},
 		Log:   zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
@@ -103,7 +103,7 @@ func TestMCPEndpoint(t *testing.T) {
 		{"read-only call", "editor", `{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"echo","arguments":{"text":"hi"}}}`, 200, `"structuredContent":{"tool":"echo","status":"ok","result":{"text":"hi"}}`},
 		{"held call", "editor", `{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"shout","arguments":{"text":"hi"}}}`, 200, `"status":"awaiting_approval"`},
 		{"viewer's held call", "viewer", `{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"shout","arguments":{"text":"hi"}}}`, 200, "a viewer can call read-only tools only"},
-		{"viewer's list", "viewer", `{"jsonrpc":"2.0","id":6,"method":"tools/list"}`, 200, `"cacheScope":"private","tools":[{"annotations":{"destructiveHint":false`},
+		{"viewer's list", "viewer", `{"jsonrpc":"2.0","id":6,"method":"tools/list"}`, 200, `"cacheScope":"private","tools":[{"annotations":{"idempotentHint":true,"openWorldHint":false,"readOnlyHint":true}`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

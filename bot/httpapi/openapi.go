@@ -54,13 +54,7 @@ type object map[string]any
 
 var coreOps = []apiOp{
 	{Method: "GET", Path: "/api/health", Summary: "Service health: store, agents, sandbox", Response: healthBody{}},
-	{Method: "GET", Path: "/api/me", Summary: "Who the token belongs to", Auth: "viewer", Response: struct {
-		Success     bool   `json:"success"`
-		WorkspaceID string `json:"workspace_id"`
-		UserID      string `json:"user_id"`
-		Role        string `json:"role"`
-		TokenID     string `json:"token_id"`
-	}{}},
+	{Method: "GET", Path: "/api/me", Summary: "Who the token belongs to", Auth: "viewer", Response: meBody{}},
 	{Method: "GET", Path: "/api/openapi.json", Summary: "This document", Response: map[string]any{}},
 }
 

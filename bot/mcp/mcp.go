@@ -12,11 +12,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
+	"time"
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/rs/zerolog"
 
 	"github.com/marketingminds/marketingminds/agents"
+	"github.com/marketingminds/marketingminds/bot/present"
 	"github.com/marketingminds/marketingminds/tools/identity"
 )
 
@@ -46,15 +49,17 @@ type Config struct {
 
 // Server serves the registry over MCP.
 type Server struct {
-	cfg   Config
-	tools []agents.Tool
-	http  *sdk.Server
+	cfg     Config
+	tools   []agents.Tool
+	http    *sdk.Server
+	present *present.Registry
 }
 
 // instructions tell an MCP client's model how the server behaves.
 const instructions = "Marketing Minds: publish, schedule and measure social media posts for one workspace. " +
-	"Tools that change things (publishing, scheduling, disconnecting, cancelling) do not act at once: they answer " +
-	"awaiting_approval with an approval_id, and a person approves them in Slack or the dashboard. Read-only tools answer directly."
+	"Tools that act in the team's name (publishing, scheduling, disconnecting, cancelling) do not act at once: they answer " +
+	"awaiting_approval with an approval_id, and a person approves them in Slack or the dashboard. Tools that only save a draft, " +
+	"a note or a connect link act at once; their annotations say they are not read-only. Read-only tools answer directly."
 
 // New builds the server; the HTTP side is built once and serves every caller.
 func New(cfg Config) (*Server, error) {
@@ -64,7 +69,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Version == "" {
 		cfg.Version = "dev"
 	}
-	s := &Server{cfg: cfg, tools: cfg.Registry.Tools()}
+	s := &Server{cfg: cfg, tools: cfg.Registry.Tools(), present: present.New()}
 	s.http = s.build(fromToken)
 	return s, nil
 }
@@ -83,16 +88,23 @@ func (s *Server) build(caller who) *sdk.Server {
 			// Every list and resource depends on who asks (workspace, role).
 			SetCacheable: func(_ context.Context, _ sdk.Request, c *sdk.Cacheable) { c.CacheScope = "private" }})
 	for _, t := range s.tools {
-		destructive := t.SideEffect
 		srv.AddTool(&sdk.Tool{
-			Name: t.Name, Description: t.Description, InputSchema: t.Schema,
-			Annotations: &sdk.ToolAnnotations{ReadOnlyHint: !t.SideEffect, DestructiveHint: &destructive},
+			Name: t.Name, Description: t.Description, InputSchema: t.Schema, Annotations: annotations(t.Effects()),
 		}, s.toolHandler(t.Name, caller))
 	}
 	s.addResources(srv, caller)
 	s.addPrompts(srv, caller)
 	srv.AddReceivingMiddleware(readOnlyForViewers(caller))
 	return srv
+}
+
+// annotations are the MCP hints of what a tool declared it does.
+func annotations(e agents.Effects) *sdk.ToolAnnotations {
+	a := &sdk.ToolAnnotations{ReadOnlyHint: e.ReadOnly, IdempotentHint: e.Idempotent, OpenWorldHint: &e.OpenWorld}
+	if !e.ReadOnly {
+		a.DestructiveHint = &e.Destructive
+	}
+	return a
 }
 
 // toolHandler calls the tool through the registry's gate. Failures the
@@ -193,15 +205,22 @@ func (s *Server) result(inv agents.Invocation) *sdk.CallToolResult {
 			out.ApproveURL = s.cfg.ApprovalURL(a.ID)
 		}
 	}
-	return &sdk.CallToolResult{StructuredContent: out, Content: []sdk.Content{&sdk.TextContent{Text: summarize(out)}}}
+	head := ""
+	if inv.Value != nil && s.present.Covers(reflect.TypeOf(inv.Value)) {
+		// The result as the terminal reads it, for the person behind the
+		// client; the JSON follows for the client's model.
+		head = s.present.Terminal(present.Env{Loc: time.UTC, Now: time.Now()}, inv.Value).Text
+	}
+	return &sdk.CallToolResult{StructuredContent: out, Content: []sdk.Content{&sdk.TextContent{Text: summarize(out, head)}}}
 }
 
 // summaryJSON bounds the result JSON repeated in the text for clients
 // that read only text.
 const summaryJSON = 2000
 
-// summarize says in a line or two what a call did.
-func summarize(r callResult) string {
+// summarize says in a line or two what a call did (head, when given, is
+// the result in words), then gives the result's JSON.
+func summarize(r callResult, head string) string {
 	if r.Status == agents.InvocationAwaitingApproval {
 		text := fmt.Sprintf("Waiting for approval (approval_id %s); nothing was done yet.\n%s\nA person approves it in Slack or the dashboard", r.ApprovalID, r.Summary)
 		if r.ApproveURL != "" {
@@ -209,15 +228,17 @@ func summarize(r callResult) string {
 		}
 		return text + "."
 	}
-	var v any
-	_ = json.Unmarshal(r.Result, &v)
-	head := r.Tool + ": done."
-	switch x := v.(type) {
-	case []any:
-		head = fmt.Sprintf("%s: %d item(s).", r.Tool, len(x))
-	case map[string]any:
-		if msg, ok := x["message"].(string); ok && msg != "" {
-			head = r.Tool + ": " + msg
+	if head == "" {
+		head = r.Tool + ": done."
+		var v any
+		_ = json.Unmarshal(r.Result, &v)
+		switch x := v.(type) {
+		case []any:
+			head = fmt.Sprintf("%s: %d item(s).", r.Tool, len(x))
+		case map[string]any:
+			if msg, ok := x["message"].(string); ok && msg != "" {
+				head = r.Tool + ": " + msg
+			}
 		}
 	}
 	body := string(r.Result)

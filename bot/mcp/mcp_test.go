@@ -13,9 +13,11 @@ import (
 
 	"github.com/marketingminds/marketingminds/agents"
 	"github.com/marketingminds/marketingminds/agents/llm"
+	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/integrations/store/storetest"
 	"github.com/marketingminds/marketingminds/prompts"
+	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/identity"
 )
 
@@ -37,7 +39,7 @@ func newServer(t *testing.T) *Server {
 		return map[string]string{"text": a.Text, "by": c.UserID, "door": string(c.Door)}, nil
 	}
 	o, err := agents.New(agents.Config{Model: llm.Offline(), Store: agents.NewStore(storetest.Open(t, store.SQLite, agents.Schema)), Prompts: set,
-		Tools: []agents.Tool{agents.NewTool("note", "Notes the text.", note), agents.NewTool("send", "Sends the text.", note, agents.Mutating())},
+		Tools: []agents.Tool{agents.NewTool("note", "Notes the text.", note, agents.ReadOnly()), agents.NewTool("send", "Sends the text.", note, agents.Mutating())},
 		Log:   zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
@@ -139,7 +141,7 @@ func TestSummarize(t *testing.T) {
 		{"long", callResult{Tool: "draft_post", Status: "ok", Result: json.RawMessage(long)}, "draft_post: done.\n" + long[:summaryJSON] + "… (the whole result is in structuredContent)"},
 	}
 	for _, tc := range cases {
-		if got := summarize(tc.in); got != tc.want {
+		if got := summarize(tc.in, ""); got != tc.want {
 			t.Errorf("%s:\n got %q\nwant %q", tc.name, got, tc.want)
 		}
 	}
@@ -149,5 +151,19 @@ func TestNewNeedsARegistry(t *testing.T) {
 	t.Parallel()
 	if _, err := New(Config{}); err == nil || !strings.Contains(err.Error(), "registry is required") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// A typed result reads in words before its JSON: the person behind the
+// client sees what the terminal shows, the client's model the JSON.
+func TestResultInWords(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	accts := []accounts.Account{{ID: "a1", Platform: platform.LinkedIn, AccountName: "Acme", Status: accounts.StatusConnected}}
+	raw, _ := json.Marshal(accts)
+	res := s.result(agents.Invocation{Tool: "list_accounts", Status: agents.InvocationDone, Result: raw, Value: accts})
+	text := res.Content[0].(*sdk.TextContent).Text
+	if !strings.HasPrefix(text, "1 connected account\n  • LinkedIn: Acme\n") || !strings.Contains(text, `"id":"a1"`) {
+		t.Fatalf("text = %q", text)
 	}
 }

@@ -117,19 +117,31 @@ func slackCard(c card) Slack {
 	if b := buttons(c.Choices); b != nil {
 		blocks = append(blocks, b)
 	}
-	// The text is the notification's: the title, else the first part.
+	// The text is the notification's: the title and, when the card is
+	// only words, what follows it.
 	summary := esc(c.Title)
+	if s := c.Sections; len(s) > 0 && s[0].Heading == "" && s[0].Text != "" && len(s[0].Lines) == 0 && len(s[0].Fields) == 0 {
+		if summary != "" && !strings.HasSuffix(summary, ".") {
+			summary += "."
+		}
+		summary = strings.TrimSpace(summary + " " + esc(c.Sections[0].Text))
+	}
 	if summary == "" && len(text) > 0 {
 		summary = text[0]
 	}
 	return Slack{Text: summary, Blocks: blocks}
 }
 
+// maxButtons bounds the buttons under one result: a long list offers the
+// first few (Slack allows 25; a person reads fewer).
+const maxButtons = 5
+
 // buttons are choices as an actions block; nil for none.
 func buttons(cs []Choice) slack.Block {
 	if len(cs) == 0 {
 		return nil
 	}
+	cs = cs[:min(len(cs), maxButtons)]
 	var els []slack.BlockElement
 	for _, c := range cs {
 		b := slack.NewButtonBlockElement(c.Action, c.Value, plainText(c.Label))

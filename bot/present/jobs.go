@@ -4,24 +4,16 @@ import (
 	"strings"
 
 	"github.com/marketingminds/marketingminds/agents"
+	"github.com/marketingminds/marketingminds/tools/accounts"
+	"github.com/marketingminds/marketingminds/tools/campaigns"
+	"github.com/marketingminds/marketingminds/tools/publish"
 	"github.com/marketingminds/marketingminds/tools/schedule"
 )
 
 var jobKinds = map[string]string{
-	"social.delivery":  "Scheduled post",
-	"email_campaign":   "E-mail campaign send",
-	"token_refresh":    "Account access refresh",
-	"analytics_sync":   "Analytics sync",
-	"weekly_digest":    "Weekly digest",
-	"cleanup":          "Clean-up",
-	"approvals_sweep":  "Approvals check",
-	"inbox_poll":       "Inbox check",
-	"analytics.sync":   "Analytics sync",
-	"tokens.refresh":   "Account access refresh",
-	"digest.weekly":    "Weekly digest",
-	"cleanup.weekly":   "Clean-up",
-	"campaigns.email":  "E-mail campaign send",
-	"publish.delivery": "Scheduled post",
+	publish.JobKind:         "Scheduled post",
+	campaigns.JobKind:       "E-mail campaign send",
+	accounts.RefreshJobKind: "Account access refresh",
 }
 
 func jobKind(k string) string {
@@ -57,7 +49,9 @@ func jobsCard(env Env, jobs []agents.JobView) card {
 			rest += " after " + Count(j.Attempts, "attempt")
 		}
 		lines = append(lines, line{Lead: jobKind(j.Type), Rest: rest})
-		if j.Status == schedule.StatusPending {
+		// Only what a person scheduled is theirs to cancel; the
+		// housekeeping jobs keep the workspace running.
+		if j.Status == schedule.StatusPending && (j.Type == publish.JobKind || j.Type == campaigns.JobKind) {
 			choices = append(choices, Choice{Label: "Cancel the " + strings.ToLower(jobKind(j.Type)) + " due " + When(env, j.RunAt),
 				Action: ActCancel, Value: jobs[i].ID, Style: StyleDanger})
 		}

@@ -1,6 +1,7 @@
 package present
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/marketingminds/marketingminds/agents"
@@ -38,7 +39,11 @@ func outcomeCard(env Env, o publish.Outcome) card {
 			failed = append(failed, name)
 			f := targetFailure(r.Failure)
 			what, next := failureWords(env, f)
-			lines = append(lines, line{Lead: name, Rest: "not published. " + what + " " + next})
+			if r.Failure == nil && r.Error != "" {
+				// Recorded before failures had kinds: publishing's own words.
+				what, next = upperFirst(strings.TrimSuffix(r.Error, "."))+".", ""
+			}
+			lines = append(lines, line{Lead: name, Rest: strings.TrimSpace("not published. " + what + " " + next)})
 			if r.Status == publish.StatusFailed && f.Kind != fault.Validation && f.Kind != fault.Media {
 				retry = true
 			}
@@ -72,7 +77,11 @@ func outcomeCard(env Env, o publish.Outcome) card {
 	default:
 		title = "The post is on its way."
 	}
-	return card{Title: title, Sections: []section{{Lines: lines}}, Choices: choices}
+	c := card{Title: title, Sections: []section{{Lines: lines}}, Choices: choices}
+	if o.Text != "" {
+		c.Sections = append([]section{{Text: quoted(o.Text, 80)}}, c.Sections...)
+	}
+	return c
 }
 
 func outcomeRenderer() Renderer[publish.Outcome] {
@@ -94,7 +103,7 @@ func postLine(env Env, p publish.PostView) (line, []Choice) {
 	failedAny, waiting := false, false
 	for _, t := range p.Targets {
 		name := Platform(t.Platform)
-		if !containsStr(where, name) {
+		if !slices.Contains(where, name) {
 			where = append(where, name)
 		}
 		switch t.Status {
@@ -136,18 +145,14 @@ func statusWords(s string) string {
 	return strings.ReplaceAll(s, "_", " ")
 }
 
-func containsStr(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
+// postCard is one post: when it goes (or went) out, where, what it says.
 func postCard(env Env, p publish.PostView) card {
 	l, choices := postLine(env, p)
-	return card{Title: l.Lead + ": " + l.Rest, Choices: choices}
+	title := upperFirst(statusWords(p.Status)) + ", " + When(env, p.CreatedAt)
+	if p.ScheduledAt != nil && slices.ContainsFunc(p.Targets, func(t publish.TargetView) bool { return t.Status == publish.StatusPending }) {
+		title = "Scheduled for " + WhenRel(env, *p.ScheduledAt)
+	}
+	return card{Title: title, Sections: []section{{Text: "On " + l.Lead + ": " + quoted(p.Content.Text, 140)}}, Choices: choices}
 }
 
 func postsCard(env Env, list []publish.PostView) card {

@@ -10,6 +10,8 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/marketingminds/marketingminds/integrations/platform"
+	"github.com/marketingminds/marketingminds/tools/fault"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/publish"
 )
@@ -39,6 +41,9 @@ type Decision struct {
 	// PostID is the post the approved action made, if it made one: its
 	// job outcome is told in the approval's thread.
 	PostID string
+	// Value is what the approved action answered (a publish outcome, a
+	// scheduled post, a failure), shown below the approval (bot/present).
+	Value any
 	// Next is what waits after an answer: the approval, or the next question.
 	Next *Approval
 }
@@ -50,6 +55,7 @@ type Publisher interface {
 	PublishNow(ctx context.Context, c identity.Caller, req publish.Request) (publish.Outcome, error)
 	Schedule(ctx context.Context, c identity.Caller, req publish.Request, at time.Time) (publish.Scheduled, error)
 	List(ctx context.Context, c identity.Caller, limit int, cursor string, opts ...publish.ListOption) ([]publish.PostView, string, error)
+	Get(ctx context.Context, c identity.Caller, id string) (publish.PostView, error)
 	Retry(ctx context.Context, c identity.Caller, id string) (publish.Outcome, error)
 	PublishAnyway(ctx context.Context, c identity.Caller, id, accountID string) (publish.Outcome, error)
 	Cancel(ctx context.Context, c identity.Caller, id string) (publish.PostView, error)
@@ -88,9 +94,10 @@ func approvalBlocks(a Approval) []slack.Block {
 	for _, t := range a.Targets {
 		when := "now"
 		if !t.ScheduledAt.IsZero() {
-			when = fmt.Sprintf("<!date^%d^{date_short_pretty} {time}|%s>", t.ScheduledAt.Unix(), t.ScheduledAt.UTC().Format(time.RFC1123))
+			// Slack writes the date in each reader's own zone.
+			when = fmt.Sprintf("<!date^%d^{date_short_pretty} at {time}|%s>", t.ScheduledAt.Unix(), t.ScheduledAt.UTC().Format("Mon 2 Jan, 15:04 UTC"))
 		}
-		lines := []string{fmt.Sprintf("*%s* (%s), %s", t.Account, t.Platform, when), quote(t.Text)}
+		lines := []string{fmt.Sprintf("*%s* on %s, %s", t.Account, platform.Name(t.Platform).Label(), when), quote(t.Text)}
 		for _, m := range t.Media {
 			lines = append(lines, "media: "+m)
 		}
@@ -156,11 +163,12 @@ func (b *Bot) approvalAction(ctx context.Context, a action, approve bool) {
 	}
 	switch {
 	case errors.Is(err, identity.ErrForbidden):
-		b.ephemeral(ctx, a, "You cannot decide this approval: "+plain(err))
+		b.ephemeral(ctx, a, "You cannot decide this approval: only the person who asked, or a workspace admin, can.")
 		return
 	case err != nil:
-		b.log.Error().Err(err).Str("approval", a.id).Msg("slack: decide approval")
-		b.ephemeral(ctx, a, "That did not work: "+plain(err))
+		ref := fault.NewRef()
+		b.log.Error().Err(err).Str("approval", a.id).Str("ref", ref).Msg("slack: decide approval")
+		b.ephemeral(ctx, a, "That did not work on our side; try again shortly (ref "+ref+").")
 		return
 	case d.Already:
 		b.ephemeral(ctx, a, "This was already decided: "+d.Text)
@@ -170,7 +178,18 @@ func (b *Bot) approvalAction(ctx context.Context, a action, approve bool) {
 	if !approve {
 		verb = "Rejected"
 	}
-	b.settle(ctx, a, ap, fmt.Sprintf("%s by <@%s>. %s", verb, a.caller.UserID, d.Text))
+	b.settle(ctx, a, ap, fmt.Sprintf("%s by <@%s>.", verb, a.caller.UserID))
+	b.answer(ctx, a, d.Value)
+}
+
+// answer posts what an action answered in the thread of its message.
+func (b *Bot) answer(ctx context.Context, a action, v any) {
+	if v == nil {
+		return
+	}
+	if err := b.postCard(ctx, a.api, a.channel, threadOf(a), b.env(ctx, a.api, a.caller), v); err != nil {
+		b.log.Error().Err(err).Msg("slack: tell the outcome")
+	}
 }
 
 // mayDecide reads the approval and refuses (ephemerally) a caller who is
@@ -179,7 +198,7 @@ func (b *Bot) mayDecide(ctx context.Context, a action) (Approval, bool) {
 	ap, err := b.d.Approvals.Get(ctx, a.caller, a.id)
 	if err != nil {
 		b.log.Error().Err(err).Str("approval", a.id).Msg("slack: read approval")
-		b.ephemeral(ctx, a, "I cannot find this approval any more: "+plain(err))
+		b.ephemeral(ctx, a, "I cannot find this approval any more; it may have been removed.")
 		return Approval{}, false
 	}
 	if a.caller.UserID != ap.RequestedBy && a.caller.Role != identity.Admin {
@@ -219,6 +238,22 @@ func threadOf(a action) string {
 		return a.thread
 	}
 	return a.message
+}
+
+// ephemeralCard shows v, rendered, only to the clicking person.
+func (b *Bot) ephemeralCard(ctx context.Context, a action, v any) {
+	s := b.present.Slack(b.env(ctx, a.api, a.caller), v)
+	err := b.call(ctx, a.channel, false, func() error {
+		opts := []slack.MsgOption{slack.MsgOptionText(s.Text, false), slack.MsgOptionBlocks(s.Blocks...)}
+		if a.thread != "" {
+			opts = append(opts, slack.MsgOptionTS(a.thread))
+		}
+		_, err := a.api.PostEphemeralContext(ctx, a.channel, a.caller.UserID, opts...)
+		return err
+	})
+	if err != nil {
+		b.log.Error().Err(err).Msg("slack: ephemeral")
+	}
 }
 
 // ephemeral tells only the clicking person.
@@ -281,8 +316,9 @@ func (b *Bot) openEdit(ctx context.Context, a action, schedule bool) {
 		return err
 	})
 	if err != nil {
-		b.log.Error().Err(err).Msg("slack: open edit modal")
-		b.ephemeral(ctx, a, "I could not open the editor: "+plain(err))
+		ref := fault.NewRef()
+		b.log.Error().Err(err).Str("ref", ref).Msg("slack: open edit modal")
+		b.ephemeral(ctx, a, "I could not open the editor; click Edit again (ref "+ref+").")
 	}
 }
 
@@ -331,7 +367,9 @@ func (b *Bot) submitEdit(ctx context.Context, api *slack.Client, c identity.Call
 	d, err := b.d.Approvals.Reject(ctx, c, meta.Approval, "replaced by an edited post from "+c.UserID)
 	switch {
 	case err != nil:
-		b.ephemeral(ctx, a, "That did not work: "+plain(err))
+		ref := fault.NewRef()
+		b.log.Error().Err(err).Str("ref", ref).Msg("slack: replace an approval")
+		b.ephemeral(ctx, a, "That did not work on our side; try again shortly (ref "+ref+").")
 		return
 	case d.Already:
 		b.ephemeral(ctx, a, "This was already decided: "+d.Text)
@@ -342,47 +380,36 @@ func (b *Bot) submitEdit(ctx context.Context, api *slack.Client, c identity.Call
 		req.AccountIDs = append(req.AccountIDs, t.AccountID)
 		req.ImageURLs = append(req.ImageURLs, t.Media...)
 	}
-	var outcome string
 	ask := b.startAsk(c.WorkspaceID)
 	defer ask.end()
+	var result any
 	if meta.Schedule {
 		s, err := b.d.Publisher.Schedule(ctx, c, req, at)
-		outcome = scheduledText(s, at, err)
+		result = b.failed(err)
 		if err == nil {
 			ask.record(ctx, s.PostID, a.channel, threadOf(a))
+			result = b.scheduled(ctx, c, s)
 		}
 	} else {
 		o, err := b.d.Publisher.PublishNow(ctx, c, req)
-		outcome = outcomeText(o, err)
+		result = b.failed(err)
 		if err == nil {
 			ask.record(ctx, o.PostID, a.channel, threadOf(a))
+			result = o
 		}
 	}
-	b.settle(ctx, a, ap, fmt.Sprintf("Edited by <@%s>. %s", c.UserID, outcome))
+	b.settle(ctx, a, ap, fmt.Sprintf("Edited by <@%s>.", c.UserID))
+	b.answer(ctx, a, result)
 }
 
-// outcomeText says what PublishNow did, per target.
-func outcomeText(o publish.Outcome, err error) string {
-	if err != nil {
-		return "Not posted: " + plain(err)
+// failed is err as a person reads it, its detail logged under a
+// reference; nil for no error.
+func (b *Bot) failed(err error) any {
+	if err == nil {
+		return nil
 	}
-	var lines []string
-	for _, r := range o.Results {
-		switch {
-		case r.URL != "":
-			lines = append(lines, fmt.Sprintf("%s: %s <%s|view>", r.Platform, r.Status, r.URL))
-		case r.Error != "":
-			lines = append(lines, fmt.Sprintf("%s: %s (%s)", r.Platform, r.Status, r.Error))
-		default:
-			lines = append(lines, fmt.Sprintf("%s: %s", r.Platform, r.Status))
-		}
-	}
-	return strings.Join(lines, "\n")
-}
-
-func scheduledText(s publish.Scheduled, at time.Time, err error) string {
-	if err != nil {
-		return "Not scheduled: " + plain(err)
-	}
-	return fmt.Sprintf("Scheduled for <!date^%d^{date_short_pretty} {time}|%s> (post %s).", at.Unix(), at.Format(time.RFC1123), s.PostID)
+	f := fault.Of(err, b.now())
+	f.Ref = fault.NewRef()
+	b.log.Warn().Err(err).Str("ref", f.Ref).Msg("slack: action failed")
+	return f
 }

@@ -33,7 +33,7 @@ func askApproval(t *testing.T, b *bundle) string {
 			if c.Args.Get("thread_ts") != askThread {
 				t.Fatalf("approval posted outside the thread: %+v", c.Args)
 			}
-			for _, want := range []string{"Acme", "linkedin", "Launch day!", "https://img.example/1.png", "mm_edit", "mm_schedule", "mm_reject"} {
+			for _, want := range []string{"Acme", "LinkedIn", "Launch day!", "https://img.example/1.png", "mm_edit", "mm_schedule", "mm_reject"} {
 				if !strings.Contains(c.Args.Get("blocks"), want) {
 					t.Errorf("approval preview lacks %q", want)
 				}
@@ -170,8 +170,11 @@ func TestEditAndScheduleModals(t *testing.T) {
 		t.Fatal("the original approval ran as well")
 	}
 	updates := b.fake.Calls("chat.update")
-	if len(updates) != 1 || !strings.Contains(updates[0].Args.Get("text"), "Edited by <@U1>. Scheduled for") {
+	if len(updates) != 1 || updates[0].Args.Get("text") != "Edited by <@U1>." {
 		t.Fatalf("settled with %+v", updates)
+	}
+	if told := b.fake.Calls("chat.postMessage"); len(told) == 0 || !strings.Contains(told[len(told)-1].Args.Get("blocks"), "Scheduled for") {
+		t.Fatalf("the scheduled post was not told: %+v", told)
 	}
 
 	b.signed(t, "/slack/interactivity", submit("again", at)) // a second submit of the same form

@@ -32,7 +32,7 @@ func (b *Bot) command(cmd slack.SlashCommand) *slack.Msg {
 		return &slack.Msg{ResponseType: slack.ResponseTypeEphemeral, Text: "This command came without a team, user or response URL; Slack should not send that."}
 	}
 	text := strings.TrimSpace(cmd.Text)
-	b.later(func(ctx context.Context) {
+	taken := b.later(func(ctx context.Context) {
 		msg := b.runCommand(ctx, cmd, text)
 		msg.ResponseType = slack.ResponseTypeEphemeral
 		err := b.call(ctx, cmd.ChannelID, false, func() error {
@@ -42,6 +42,10 @@ func (b *Bot) command(cmd slack.SlashCommand) *slack.Msg {
 			b.log.Error().Err(err).Str("team", cmd.TeamID).Msg("slack: /mm response")
 		}
 	})
+	if !taken {
+		b.log.Warn().Str("team", cmd.TeamID).Int("queue", b.cfg.Queue).Msg("slack: too much work queued; /mm refused")
+		return &slack.Msg{ResponseType: slack.ResponseTypeEphemeral, Text: busyText}
+	}
 	ack := "Working on `" + Command + " " + text + "`…"
 	if text == "" {
 		ack = "Working on it…"
@@ -61,5 +65,10 @@ func (b *Bot) runCommand(ctx context.Context, cmd slack.SlashCommand, text strin
 		b.log.Error().Err(err).Msg("slack: /mm: who is asking")
 		return &slack.WebhookMessage{Text: "I could not tell who you are in this workspace; please try again."}
 	}
-	return &slack.WebhookMessage{Text: b.slash(ctx, c, cmd.ChannelID, text)}
+	out := b.slash(ctx, c, b.env(ctx, api, c), cmd.ChannelID, text)
+	msg := &slack.WebhookMessage{Text: out.Text}
+	if len(out.Blocks) > 0 {
+		msg.Blocks = &slack.Blocks{BlockSet: out.Blocks}
+	}
+	return msg
 }

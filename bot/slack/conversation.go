@@ -6,12 +6,14 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/marketingminds/marketingminds/tools/fault"
 	"github.com/marketingminds/marketingminds/tools/identity"
 )
 
 // Conversations is the orchestrator as the door sees it: one turn of the
 // conversation (channel, thread) with the caller, watched through sink. It
-// returns the reply's text (the streamed deltas, joined).
+// returns the reply's text (the streamed deltas, joined); the results
+// nobody wrote about reach sink.Card before it returns.
 type Conversations interface {
 	Run(ctx context.Context, c identity.Caller, channel, thread, text string, sink Sink) (string, error)
 }
@@ -21,6 +23,9 @@ type Sink interface {
 	Delta(text string)
 	Progress(p Progress)
 	Approval(a Approval)
+	// Card is a typed result to show as a card (bot/present) after the
+	// text: one nobody wrote about, or one with something to act on.
+	Card(v any)
 }
 
 // Progress is a tool's progress in a turn.
@@ -81,11 +86,20 @@ func (b *Bot) converse(ctx context.Context, teamID, userID, channel, thread, tex
 	}
 	b.status(ctx, api, channel, thread, thinking)
 	r := newReply(b, api, c, channel, thread)
+	r.env = b.env(ctx, api, c)
 	final, err := b.d.Conversations.Run(log.WithContext(ctx), c, channel, thread, text, r)
-	if err != nil {
-		log.Error().Err(err).Msg("slack: conversation turn")
-		r.Delta("\n\nSorry, that did not work: " + plain(err))
-	} else if !r.wrote() && final != "" {
+	switch {
+	case err != nil:
+		// The orchestrator's own words when it has them (the step limit,
+		// the model's failure), else ours; the detail stays in the log.
+		f := fault.Failure{Kind: fault.Internal, Ref: fault.NewRef()}
+		log.Error().Err(err).Str("ref", f.Ref).Msg("slack: conversation turn")
+		if final != "" {
+			r.Delta("\n\n" + final + " (ref " + f.Ref + ")")
+		} else {
+			r.Card(f)
+		}
+	case !r.wrote() && final != "":
 		r.Delta(final)
 	}
 	r.finish(ctx)

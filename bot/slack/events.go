@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/slack-go/slack"
 )
 
 // errBadPayload marks a request Slack would not send: a 400.
@@ -89,7 +91,7 @@ func (b *Bot) acceptCallback(env envelope) error {
 		b.log.Debug().Str("type", ev.Type).Msg("slack: event type not handled")
 		return nil
 	}
-	b.later(func(ctx context.Context) {
+	taken := b.later(func(ctx context.Context) {
 		first, err := b.firstDelivery(ctx, "event:"+env.EventID)
 		if err != nil { // better a possible second reply than a lost message
 			b.log.Error().Err(err).Str("event", env.EventID).Msg("slack: cannot check for a repeated delivery; handling it")
@@ -98,13 +100,43 @@ func (b *Bot) acceptCallback(env envelope) error {
 		}
 		h(ctx, env.TeamID, ev)
 	})
+	if !taken {
+		b.log.Warn().Str("team", env.TeamID).Str("event", env.EventID).Str("type", ev.Type).Int("queue", b.cfg.Queue).
+			Msg("slack: too much work queued; event refused")
+		b.notTaken(env.TeamID, ev)
+	}
 	return nil
 }
 
-// firstDelivery remembers key for SeenFor and reports whether it is new.
+// busyText tells a person their message was refused under load.
+const busyText = ":hourglass: I have too much to do right now and could not take this message. Please send it again in a minute."
+
+// notTaken tells the person who wrote ev that it was refused, when it was a
+// person's message, through one worker with a short queue of its own: past
+// that only the log says so.
+func (b *Bot) notTaken(teamID string, ev event) {
+	if !fromPerson(ev) || (ev.Type != "app_mention" && ev.ChannelType != "im") {
+		return
+	}
+	thread := ev.ThreadTS
+	if thread == "" {
+		thread = ev.TS
+	}
+	b.run(b.sorry, func(ctx context.Context) {
+		api, err := b.client(ctx, teamID)
+		if err == nil {
+			_, err = api.PostEphemeralContext(ctx, ev.Channel, ev.User, slack.MsgOptionText(busyText, false), slack.MsgOptionTS(thread))
+		}
+		if err != nil {
+			b.log.Warn().Err(err).Str("team", teamID).Msg("slack: tell a refused event")
+		}
+	})
+}
+
+// firstDelivery remembers key for SeenFor and reports whether it is new;
+// the keys of deliveries arriving together are committed together.
 func (b *Bot) firstDelivery(ctx context.Context, key string) (bool, error) {
-	now := b.now()
-	first, err := b.d.Store.Remember(ctx, key, now, now.Add(b.cfg.SeenFor))
+	first, err := b.seen.do(ctx, key)
 	if err != nil {
 		return false, err
 	}

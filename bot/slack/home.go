@@ -76,7 +76,7 @@ func (b *Bot) homeBlocks(ctx context.Context, c identity.Caller) ([]slack.Block,
 		lines = append(lines, "None connected yet: try `/mm connect linkedin`.")
 	}
 	for _, t := range tokens {
-		line := fmt.Sprintf("%s %s (%s): %s", tokenIcon[t.Status], t.AccountName, t.Platform, strings.ReplaceAll(t.Status, "_", " "))
+		line := fmt.Sprintf("%s %s on %s: %s", tokenIcon[t.Status], t.AccountName, platform.Name(t.Platform).Label(), strings.ReplaceAll(t.Status, "_", " "))
 		if t.Reason != "" {
 			line += " (" + t.Reason + ")"
 		}
@@ -109,10 +109,12 @@ func upcoming(posts []publish.PostView, now time.Time) string {
 	for _, p := range next[:min(5, len(next))] {
 		var where []string
 		for _, t := range p.Targets {
-			where = append(where, string(t.Platform))
+			if name := t.Platform.Label(); !slices.Contains(where, name) {
+				where = append(where, name)
+			}
 		}
-		lines = append(lines, fmt.Sprintf("<!date^%d^{date_short_pretty} {time}|%s> to %s: %s", p.ScheduledAt.Unix(),
-			p.ScheduledAt.UTC().Format(time.RFC1123), strings.Join(where, ", "), short(p.Content.Text, 80)))
+		lines = append(lines, fmt.Sprintf("<!date^%d^{date_short_pretty} at {time}|%s> on %s: %s", p.ScheduledAt.Unix(),
+			p.ScheduledAt.UTC().Format("Mon 2 Jan, 15:04 UTC"), strings.Join(where, ", "), short(p.Content.Text, 80)))
 	}
 	return strings.Join(lines, "\n")
 }

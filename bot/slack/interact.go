@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/slack-go/slack"
@@ -21,6 +22,7 @@ func (b *Bot) actionHandlers() map[string]actionHandler {
 		actRetry:     b.retryAction,
 		actAnyway:    b.anywayAction,
 		actReconnect: b.reconnectAction,
+		actCancel:    b.cancelAction,
 		actChoose:    func(ctx context.Context, a action) { b.chooseAction(ctx, a, false) },
 		actRemember:  func(ctx context.Context, a action) { b.chooseAction(ctx, a, true) },
 	}
@@ -60,7 +62,7 @@ func (b *Bot) interact(ic slack.InteractionCallback) any {
 				continue
 			}
 			value := ba.Value
-			b.later(func(ctx context.Context) {
+			b.laterOrLog("button click", func(ctx context.Context) {
 				api, err := b.client(ctx, ic.Team.ID)
 				if err != nil {
 					b.log.Error().Err(err).Msg("slack: interaction")
@@ -83,7 +85,7 @@ func (b *Bot) interact(ic slack.InteractionCallback) any {
 		if problems != nil {
 			return slack.NewErrorsViewSubmissionResponse(problems)
 		}
-		b.later(func(ctx context.Context) {
+		b.laterOrLog("view submission", func(ctx context.Context) {
 			api, err := b.client(ctx, ic.Team.ID)
 			if err != nil {
 				b.log.Error().Err(err).Msg("slack: edit submission")
@@ -98,4 +100,19 @@ func (b *Bot) interact(ic slack.InteractionCallback) any {
 		})
 	}
 	return nil
+}
+
+// cancelAction cancels a scheduled post (or a job) as the clicker and
+// answers in the thread.
+func (b *Bot) cancelAction(ctx context.Context, a action) {
+	res, err := b.cancel(ctx, a.caller, a.id)
+	var say *sayError
+	switch {
+	case errors.As(err, &say):
+		b.ephemeral(ctx, a, say.words)
+	case err != nil:
+		b.ephemeralCard(ctx, a, b.failed(err))
+	default:
+		b.answer(ctx, a, res)
+	}
 }

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
+	"github.com/marketingminds/marketingminds/bot/present"
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/publish"
@@ -18,6 +20,7 @@ const (
 	actRetry        = "mm_retry"
 	actAnyway       = "mm_publish_anyway"
 	actReconnect    = "mm_reconnect"
+	actCancel       = present.ActCancel
 	notifyResultsID = "outcome"
 )
 
@@ -50,49 +53,19 @@ func (b *Bot) NotifyOutcome(ctx context.Context, workspaceID, channel, thread st
 	if err != nil {
 		return err
 	}
-	blocks, summary := outcomeBlocks(o)
-	if _, err := b.post(ctx, api, channel, thread, slack.MsgOptionText(summary, false), slack.MsgOptionBlocks(blocks...)); err != nil {
+	blocks, summary := b.outcomeBlocks(o)
+	if _, err := b.post(ctx, api, channel, thread, slack.MsgOptionText("Post update: "+summary, false), slack.MsgOptionBlocks(blocks...)); err != nil {
 		return fmt.Errorf("slack: notify outcome of post %s: %w", o.PostID, err)
 	}
 	return nil
 }
 
-var statusIcon = map[publish.Status]string{publish.StatusPublished: ":white_check_mark:", publish.StatusFailed: ":x:", publish.StatusUnconfirmed: ":grey_question:"}
-
-// outcomeBlocks shows one line per target and the buttons its state offers.
-func outcomeBlocks(o publish.Outcome) ([]slack.Block, string) {
-	var lines []string
-	var buttons []slack.BlockElement
-	failed := false
-	for _, r := range o.Results {
-		icon := statusIcon[r.Status]
-		if icon == "" {
-			icon = ":hourglass:"
-		}
-		line := fmt.Sprintf("%s %s: %s", icon, r.Platform, r.Status)
-		switch r.Status {
-		case publish.StatusPublished:
-			if r.URL != "" {
-				line = fmt.Sprintf("%s %s: <%s|published>", icon, r.Platform, r.URL)
-			}
-		case publish.StatusFailed:
-			line += " (" + r.Error + ")"
-			failed = true
-		case publish.StatusUnconfirmed:
-			line += " (the platform did not confirm it; it may or may not be live)"
-			buttons = append(buttons, slack.NewButtonBlockElement(actAnyway, o.PostID+" "+r.AccountID, plainText("Publish anyway on "+string(r.Platform))))
-		}
-		lines = append(lines, line)
-	}
-	if failed {
-		buttons = append([]slack.BlockElement{slack.NewButtonBlockElement(actRetry, o.PostID, plainText("Retry")).WithStyle(slack.StylePrimary)}, buttons...)
-	}
-	summary := "Post " + o.PostID + ":\n" + strings.Join(lines, "\n")
-	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(summary), nil, nil)}
-	if len(buttons) > 0 {
-		blocks = append(blocks, slack.NewActionBlock(notifyResultsID, buttons...))
-	}
-	return blocks, summary
+// outcomeBlocks shows an outcome as bot/present words it: one line per
+// target and the buttons its state offers (times in UTC: a notification
+// has no reader yet).
+func (b *Bot) outcomeBlocks(o publish.Outcome) ([]slack.Block, string) {
+	s := b.present.Slack(present.Env{Loc: time.UTC, Now: b.now()}, o)
+	return s.Blocks, s.Text
 }
 
 // Publish implements accounts.Events: a connect started from Slack is
@@ -100,7 +73,7 @@ func outcomeBlocks(o publish.Outcome) ([]slack.Block, string) {
 // with a Reconnect button (in the thread, else the notification channel).
 // It does not block.
 func (b *Bot) Publish(_ context.Context, e accounts.Event) {
-	b.later(func(ctx context.Context) {
+	b.laterOrLog("account event", func(ctx context.Context) {
 		if err := b.accountEvent(ctx, e); err != nil && !errors.Is(err, ErrNowhere) {
 			b.log.Error().Err(err).Str("kind", string(e.Kind)).Msg("slack: account event")
 		}
@@ -190,11 +163,11 @@ func (b *Bot) anywayAction(ctx context.Context, a action) {
 // (a viewer, a post in another state) is told only to the clicker.
 func (b *Bot) settleOutcome(ctx context.Context, a action, verb string, o publish.Outcome, err error) {
 	if err != nil {
-		b.ephemeral(ctx, a, verb+": not done: "+plain(err))
+		b.ephemeralCard(ctx, a, b.failed(err))
 		return
 	}
-	blocks, summary := outcomeBlocks(o)
-	text := fmt.Sprintf("%s by <@%s>.\n%s", verb, a.caller.UserID, summary)
+	blocks, summary := b.outcomeBlocks(o)
+	text := fmt.Sprintf("%s by <@%s>. %s", verb, a.caller.UserID, summary)
 	blocks[0] = slack.NewSectionBlock(mrkdwn(text), nil, nil)
 	err = b.call(ctx, a.channel, false, func() error {
 		_, _, _, err := a.api.UpdateMessageContext(ctx, a.channel, a.message, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
@@ -214,8 +187,8 @@ func (b *Bot) reconnectAction(ctx context.Context, a action) {
 	}
 	u, err := b.d.Accounts.Connect(ctx, a.caller, platform.Name(a.id), accounts.ReturnTo{Kind: "slack", Channel: a.channel, ThreadTS: a.thread})
 	if err != nil {
-		b.ephemeral(ctx, a, "Cannot reconnect: "+plain(err))
+		b.ephemeralCard(ctx, a, b.failed(err))
 		return
 	}
-	b.ephemeral(ctx, a, fmt.Sprintf("<%s|Reconnect %s> (the link works once, for 10 minutes).", u, a.id))
+	b.ephemeral(ctx, a, fmt.Sprintf("<%s|Reconnect %s> (the link works once, for 10 minutes).", u, platform.Name(a.id).Label()))
 }

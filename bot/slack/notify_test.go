@@ -40,7 +40,7 @@ func TestNotifyOutcomeAndRetry(t *testing.T) {
 		t.Fatalf("posts = %+v", posts)
 	}
 	blocks := posts[0].Args.Get("blocks")
-	for _, want := range []string{"https://linkedin.example/p/9", "duplicate", `"mm_retry"`, `"P9 acc3"`, "Publish anyway on facebook"} {
+	for _, want := range []string{"https://linkedin.example/p/9", "duplicate", `"mm_retry"`, `"P9 acc3"`, "Publish anyway on Facebook"} {
 		if !strings.Contains(blocks, want) {
 			t.Errorf("outcome lacks %s: %s", want, blocks)
 		}
@@ -150,7 +150,7 @@ func TestAppHome(t *testing.T) {
 		t.Fatalf("views.publish = %+v", pubs)
 	}
 	view := pubs[0].Args.Get("view")
-	for _, want := range []string{"Acme (linkedin): valid", "needs reauth (revoked)", "1 published, 1 failed"} {
+	for _, want := range []string{"Acme on LinkedIn: valid", "needs reauth (revoked)", "1 published, 1 failed"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("home lacks %q: %s", want, view)
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"time"
 
@@ -17,91 +16,48 @@ type Posts interface {
 	Get(ctx context.Context, c identity.Caller, id string) (publish.PostView, error)
 }
 
-// notifiedFor is how long the claim of a told outcome is kept: far longer
-// than any replica takes to see the same settled delivery.
+// notifiedFor is how long a told outcome's record is kept: far longer than
+// any replica takes to see the same settled delivery.
 const notifiedFor = 24 * time.Hour
 
 // outcomes tracks the Slack requests that may publish right now: a post
 // settling while its request has not yet recorded where it was asked for
-// waits for it (parked) instead of going to the notification channel.
+// waits for it (parked) instead of going to the notification channel. It
+// also says whether this replica is sending the outbox.
 type outcomes struct {
-	slots  chan struct{} // bounds the outcomes being told at once
-	asks   map[string]int
-	parked map[string]map[string]bool // workspace → post ids
+	asks     map[string]int
+	parked   map[string]map[string]bool // workspace → post ids
+	draining bool                       // a drain of the outbox runs
+	again    bool                       // kicked while draining: drain once more
 }
 
 // Settled implements publish.Config.OnSettled: once every delivery of the
-// post is final, its outcome is told, once, in the thread that asked for it
-// or the notification channel. It never blocks: when too many outcomes are
-// being told already, this one is dropped (and logged).
+// post is final, its outcome is queued in the durable outbox and told from
+// there, once across replicas, in the thread that asked for it or the
+// notification channel. It waits only for that write, committed with the
+// outcomes settling at the same time.
 func (b *Bot) Settled(d publish.Delivery) {
 	if b.d.Posts == nil || !d.Status.Settled() || d.Status == publish.StatusCancelled {
 		return
 	}
-	b.tell(d.WorkspaceID, d.PostID)
-}
-
-// tell checks post postID of workspace ws after the caller's work.
-func (b *Bot) tell(ws, postID string) {
-	select {
-	case b.out.slots <- struct{}{}:
-	default:
-		b.log.Warn().Str("team", ws).Str("post", postID).Msg("slack: too many outcomes in flight; this one is not told")
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(b.base), 10*time.Second)
+	defer cancel()
+	if _, err := b.queued.do(ctx, PostRef{d.WorkspaceID, d.PostID}); err != nil {
+		b.log.Error().Err(err).Str("team", d.WorkspaceID).Str("post", d.PostID).Msg("slack: outcome not queued; it is not told")
 		return
 	}
-	b.later(func(ctx context.Context) {
-		defer func() { <-b.out.slots }()
-		if err := b.tellOutcome(ctx, ws, postID); err != nil && !errors.Is(err, ErrNowhere) {
-			b.log.Error().Err(err).Str("team", ws).Str("post", postID).Msg("slack: tell outcome")
-		}
-	})
+	b.kick()
 }
 
 func systemCaller(ws string) identity.Caller {
 	return identity.Caller{WorkspaceID: ws, UserID: "system", Role: identity.Viewer, Door: identity.DoorSystem}
 }
 
-// tellOutcome posts the outcome of a post whose deliveries are all final.
-func (b *Bot) tellOutcome(ctx context.Context, ws, postID string) error {
-	if b.park(ws, postID) {
-		return nil
-	}
-	p, err := b.d.Posts.Get(ctx, systemCaller(ws), postID)
-	if err != nil {
-		return fmt.Errorf("slack: outcome of post %s: %w", postID, err)
-	}
-	o, key, final := outcomeOf(p)
-	if !final {
-		return nil // the last delivery to settle tells it
-	}
-	now := b.now()
-	th, err := b.d.Store.Thread(ctx, ws, postID, now)
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return err
-	}
-	channel, thread, err := b.where(ctx, ws, th.Channel, th.ThreadTS)
-	if err != nil {
-		return err
-	}
-	first, err := b.claim(ctx, postID, key)
-	if err != nil || !first {
-		return err
-	}
-	return b.NotifyOutcome(ctx, ws, channel, thread, o)
-}
-
-// claim takes the telling of the post's final state key, once across
-// replicas: true for the one who tells it.
-func (b *Bot) claim(ctx context.Context, postID, key string) (bool, error) {
-	now := b.now()
-	return b.d.Store.Remember(ctx, "notified:"+postID+":"+key, now, now.Add(notifiedFor))
-}
-
 // outcomeOf is the post's outcome per target (cancelled ones left out), the
 // key of this final state (a retry that settles again is a new state) and
 // whether every delivery is final.
 func outcomeOf(p publish.PostView) (publish.Outcome, string, bool) {
-	o := publish.Outcome{PostID: p.ID, Success: true}
+	o := publish.Outcome{PostID: p.ID, Success: true, Text: p.Content.Text}
 	h := sha256.New()
 	for _, t := range p.Targets {
 		if !t.Status.Settled() {
@@ -113,7 +69,7 @@ func outcomeOf(p publish.PostView) (publish.Outcome, string, bool) {
 		}
 		o.Success = o.Success && t.Status == publish.StatusPublished
 		o.Results = append(o.Results, publish.Result{AccountID: t.AccountID, Platform: t.Platform, Status: t.Status,
-			PlatformPostID: t.PlatformPostID, URL: t.URL, Error: t.Error})
+			PlatformPostID: t.PlatformPostID, URL: t.URL, Error: t.Error, Failure: t.Failure})
 	}
 	return o, hex.EncodeToString(h.Sum(nil))[:16], len(o.Results) > 0
 }
@@ -152,15 +108,15 @@ func (a ask) end() {
 	b := a.b
 	b.mu.Lock()
 	b.out.asks[a.ws]--
-	var parked map[string]bool
+	parked := false
 	if b.out.asks[a.ws] == 0 {
 		delete(b.out.asks, a.ws)
-		parked = b.out.parked[a.ws]
+		parked = len(b.out.parked[a.ws]) > 0
 		delete(b.out.parked, a.ws)
 	}
 	b.mu.Unlock()
-	for id := range parked {
-		b.tell(a.ws, id)
+	if parked {
+		b.kick()
 	}
 }
 
@@ -177,7 +133,7 @@ func (a ask) told(ctx context.Context, postID string) {
 		return
 	}
 	if _, key, final := outcomeOf(p); final {
-		if _, err := b.claim(ctx, postID, key); err != nil {
+		if err := b.d.Store.MarkTold(ctx, a.ws, postID, key, b.now()); err != nil {
 			b.log.Error().Err(err).Str("post", postID).Msg("slack: mark a retried outcome told")
 		}
 	}

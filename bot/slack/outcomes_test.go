@@ -126,7 +126,7 @@ func outcomes(t *testing.T, want int, doors ...*bundle) []slackfake.Call {
 		var got []slackfake.Call
 		for _, d := range doors {
 			for _, c := range d.fake.Calls("chat.postMessage") {
-				if strings.HasPrefix(c.Args.Get("text"), "Post ") {
+				if strings.HasPrefix(c.Args.Get("text"), "Post ") && c.Result["ok"] == true {
 					got = append(got, c)
 				}
 			}
@@ -149,15 +149,16 @@ func outcomes(t *testing.T, want int, doors ...*bundle) []slackfake.Call {
 	return got
 }
 
-// at is a time just ahead, as /mm schedule takes it.
+// at is a time just ahead, as /mm schedule takes it: far enough ahead that
+// the command still finds it in the future on a busy machine.
 func at(d time.Duration) string { return time.Now().Add(d).UTC().Format(time.RFC3339Nano) }
 
 func TestScheduledOutcomeToldInItsChannel(t *testing.T) {
 	t.Parallel()
 	w := newJobWorld(t)
 	b := w.door(t, nil)
-	out := slashRun(t, b, "U1", `schedule "Launch day is here" to twitter `+at(300*time.Millisecond))
-	if !strings.Contains(out, "Scheduled for") {
+	out := slashRun(t, b, "U1", `schedule "Launch day is here" to twitter `+at(2*time.Second))
+	if !strings.Contains(out, "Scheduled for") || !strings.Contains(out, "On X: “Launch day is here”") {
 		t.Fatalf("/mm schedule answered %q", out)
 	}
 	got := outcomes(t, 1, b)
@@ -179,14 +180,16 @@ func TestFailedOutcomeHasReasonAndRetry(t *testing.T) {
 	w.sb.InjectFault(sandbox.Fault{Platform: "twitter", Method: http.MethodPost, Path: "/2/tweets", Status: http.StatusForbidden,
 		Body: `{"title":"Forbidden","detail":"You are not permitted to perform this action.","type":"about:blank","status":403}`, Times: 1})
 	b := w.door(t, nil)
-	slashRun(t, b, "U1", `schedule "Refused by X" to twitter `+at(300*time.Millisecond))
+	if out := slashRun(t, b, "U1", `schedule "Refused by X" to twitter `+at(2*time.Second)); !strings.Contains(out, "Scheduled for") {
+		t.Fatalf("/mm schedule answered %q", out)
+	}
 	got := outcomes(t, 1, b)
 	posts, _, err := w.svc.List(context.Background(), identity.Caller{WorkspaceID: team, UserID: "U1", Role: identity.Viewer}, 1, "")
 	if err != nil || len(posts) != 1 || posts[0].Targets[0].Status != publish.StatusFailed || posts[0].Targets[0].Error == "" {
 		t.Fatalf("posts = %+v, %v", posts, err)
 	}
 	blocks := got[0].Args.Get("blocks")
-	for _, want := range []string{posts[0].Targets[0].Error, `"mm_retry"`, `"` + posts[0].ID + `"`} {
+	for _, want := range []string{"X refused the post: “You are not permitted to perform this action”", `"mm_retry"`, `"` + posts[0].ID + `"`} {
 		if !strings.Contains(blocks, want) {
 			t.Fatalf("failed outcome lacks %s: %s", want, blocks)
 		}
@@ -197,7 +200,7 @@ func TestFailedOutcomeHasReasonAndRetry(t *testing.T) {
 	b.signed(t, "/slack/interactivity", clickValue("U1", "mm_retry", posts[0].ID, got[0].TS()))
 	b.bot.Wait()
 	updates := b.fake.Calls("chat.update")
-	if len(updates) != 1 || !strings.Contains(updates[0].Args.Get("text"), "Retried by <@U1>") || !strings.Contains(updates[0].Args.Get("text"), "|published>") {
+	if len(updates) != 1 || !strings.Contains(updates[0].Args.Get("text"), "Retried by <@U1>") || !strings.Contains(updates[0].Args.Get("blocks"), "|View the post") {
 		t.Fatalf("updates = %+v", updates)
 	}
 	if p, err := w.svc.Get(context.Background(), identity.Caller{WorkspaceID: team, UserID: "U1", Role: identity.Viewer}, posts[0].ID); err != nil || p.Status != "published" {
@@ -213,14 +216,14 @@ func TestOneMessagePerPostAcrossDeliveriesAndReplicas(t *testing.T) {
 	w := newJobWorld(t)
 	b := w.door(t, nil)
 	replica := w.door(t, b, func(c *slack.Config, _ *slack.Deps) { c.NotifyChannel = dm })
-	slashRun(t, b, "U1", `schedule "Everywhere at once" to twitter,linkedin `+at(300*time.Millisecond))
+	slashRun(t, b, "U1", `schedule "Everywhere at once" to twitter,linkedin `+at(2*time.Second))
 	got := outcomes(t, 1, b, replica)
 	if got[0].Args.Get("channel") != channel {
 		t.Fatalf("told in %s, want the /mm channel %s", got[0].Args.Get("channel"), channel)
 	}
 	// X refuses the same text twice: one target is published, the other failed.
-	text := got[0].Args.Get("text")
-	if strings.Count(text, "twitter: ") != 2 || strings.Count(text, "|published>") != 1 || !strings.Contains(text, "duplicate") {
+	text := got[0].Args.Get("blocks")
+	if strings.Count(text, "• *X* ") != 2 || strings.Count(text, "|View the post") != 1 || !strings.Contains(text, "duplicate") {
 		t.Fatalf("outcome should name both targets, one published and one refused as a duplicate: %s", text)
 	}
 }
@@ -241,20 +244,28 @@ func TestPublishNowOutcomeToldInItsChannel(t *testing.T) {
 }
 
 // A post asked for elsewhere goes to the notification channel when there is
-// one, else nowhere.
+// one, else nowhere (replicas of one deployment share its configuration).
 func TestOutcomeOfPostFromElsewhere(t *testing.T) {
 	t.Parallel()
-	w := newJobWorld(t)
-	withChannel := w.door(t, nil, func(c *slack.Config, _ *slack.Deps) { c.NotifyChannel = dm })
-	silent := w.door(t, withChannel)
 	api := identity.Caller{WorkspaceID: team, UserID: "U1", Role: identity.Editor, Door: identity.DoorAPI}
-	o, err := w.svc.PublishNow(context.Background(), api, publish.Request{Content: publish.Content{Text: "From the REST API"}, AccountIDs: []string{"acc2"}})
-	if err != nil || !o.Success {
-		t.Fatalf("publish = %+v, %v", o, err)
-	}
-	got := outcomes(t, 1, withChannel, silent)
-	if got[0].Args.Get("channel") != dm || got[0].Args.Get("thread_ts") != "" {
-		t.Fatalf("told in %+v, want the notification channel %s", got[0].Args, dm)
+	for _, notify := range []string{dm, ""} {
+		w := newJobWorld(t)
+		door := w.door(t, nil, func(c *slack.Config, _ *slack.Deps) { c.NotifyChannel = notify })
+		replica := w.door(t, door, func(c *slack.Config, _ *slack.Deps) { c.NotifyChannel = notify })
+		o, err := w.svc.PublishNow(context.Background(), api, publish.Request{Content: publish.Content{Text: "From the REST API"}, AccountIDs: []string{"acc2"}})
+		if err != nil || !o.Success {
+			t.Fatalf("publish = %+v, %v", o, err)
+		}
+		if notify == "" {
+			door.bot.Wait()
+			replica.bot.Wait()
+			outcomes(t, 0, door, replica)
+			continue
+		}
+		got := outcomes(t, 1, door, replica)
+		if got[0].Args.Get("channel") != dm || got[0].Args.Get("thread_ts") != "" {
+			t.Fatalf("told in %+v, want the notification channel %s", got[0].Args, dm)
+		}
 	}
 }
 
@@ -293,41 +304,7 @@ func TestApprovedPostOutcomeToldInTheThread(t *testing.T) {
 	b.signed(t, "/slack/interactivity", click("U1", "mm_approve", "1700000200.000100"))
 	b.bot.Wait()
 	got := outcomes(t, 1, b)
-	if got[0].Args.Get("channel") != channel || got[0].Args.Get("thread_ts") != askThread || !strings.Contains(got[0].Args.Get("text"), "|published>") {
+	if got[0].Args.Get("channel") != channel || got[0].Args.Get("thread_ts") != askThread || !strings.Contains(got[0].Args.Get("blocks"), "|View the post") {
 		t.Fatalf("told %+v, want a published outcome in thread %s of %s", got[0].Args, askThread, channel)
-	}
-}
-
-// stuckPosts is a post store that answers only when released.
-type stuckPosts struct {
-	mu      sync.Mutex
-	gets    int
-	release chan struct{}
-}
-
-func (p *stuckPosts) Get(ctx context.Context, _ identity.Caller, id string) (publish.PostView, error) {
-	p.mu.Lock()
-	p.gets++
-	p.mu.Unlock()
-	<-p.release
-	return publish.PostView{ID: id, Targets: []publish.TargetView{{AccountID: "acc2", Platform: "twitter", Status: publish.StatusPublished}}}, nil
-}
-
-// Settled never blocks publishing: beyond the bound, outcomes are dropped.
-func TestSettledNeverBlocks(t *testing.T) {
-	t.Parallel()
-	posts := &stuckPosts{release: make(chan struct{})}
-	b := setup(t, func(c *slack.Config, d *slack.Deps) { c.Outcomes, c.NotifyChannel, d.Posts = 2, channel, posts })
-	for _, id := range []string{"P1", "P2", "P3", "P4"} {
-		b.bot.Settled(publish.Delivery{WorkspaceID: team, PostID: id, Status: publish.StatusPublished})
-	}
-	b.bot.Settled(publish.Delivery{WorkspaceID: team, PostID: "P5", Status: publish.StatusPending}) // not final: ignored
-	close(posts.release)
-	b.bot.Wait()
-	if posts.gets != 2 {
-		t.Fatalf("%d posts read, want the 2 the bound allows", posts.gets)
-	}
-	if got := outcomes(t, 2, b); got[0].Args.Get("channel") != channel {
-		t.Fatalf("told in %+v", got[0].Args)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/marketingminds/marketingminds/bot/present"
 	"github.com/marketingminds/marketingminds/tools/identity"
 )
 
@@ -22,6 +23,7 @@ type reply struct {
 	ctx                              context.Context
 	team, user, channel, thread      string
 	caller                           identity.Caller
+	env                              present.Env
 	kick, stop, stopped              chan struct{}
 	flushMu                          sync.Mutex // one flush at a time
 	mu                               sync.Mutex
@@ -80,6 +82,21 @@ func (r *reply) Approval(a Approval) {
 	if err := r.b.postApproval(r.ctx, r.api, r.channel, r.thread, a); err != nil {
 		r.b.log.Error().Err(err).Str("approval", a.ID).Msg("slack: post approval")
 	}
+}
+
+// Card posts a result below what was written so far.
+func (r *reply) Card(v any) {
+	r.flush()
+	if err := r.b.postCard(r.ctx, r.api, r.channel, r.thread, r.env, v); err != nil {
+		r.b.log.Error().Err(err).Msg("slack: post a result")
+	}
+}
+
+// postCard posts v, rendered for Slack, in the thread.
+func (b *Bot) postCard(ctx context.Context, api *slack.Client, channel, thread string, env present.Env, v any) error {
+	s := b.present.Slack(env, v)
+	_, err := b.post(ctx, api, channel, thread, slack.MsgOptionText(s.Text, false), slack.MsgOptionBlocks(s.Blocks...))
+	return err
 }
 
 // wrote reports whether any text was given.

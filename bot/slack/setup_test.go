@@ -178,6 +178,22 @@ func (p *publisher) PublishAnyway(_ context.Context, c identity.Caller, id, acco
 	return publish.Outcome{Success: true, PostID: id, Results: []publish.Result{{AccountID: accountID, Platform: "twitter", Status: publish.StatusPublished}}}, nil
 }
 
+// Get serves the post Schedule made last (P2).
+func (p *publisher) Get(_ context.Context, _ identity.Caller, id string) (publish.PostView, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if id != "P2" || len(p.later) == 0 {
+		return publish.PostView{}, publish.ErrNotFound
+	}
+	at := p.later[len(p.later)-1]
+	req := p.now[len(p.now)-1]
+	v := publish.PostView{ID: id, Status: "scheduled", Content: req.Content, ScheduledAt: &at}
+	for _, acc := range req.AccountIDs {
+		v.Targets = append(v.Targets, publish.TargetView{AccountID: acc, Platform: "linkedin", Status: publish.StatusPending, RunAt: at})
+	}
+	return v, nil
+}
+
 func (p *publisher) Cancel(_ context.Context, c identity.Caller, id string) (publish.PostView, error) {
 	if id != "P-sched" {
 		return publish.PostView{}, publish.ErrNotFound

@@ -21,6 +21,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/marketingminds/marketingminds/agents/intent"
+	"github.com/marketingminds/marketingminds/bot/present"
 	"github.com/marketingminds/marketingminds/integrations/oauth"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/settings"
@@ -52,9 +53,13 @@ type Config struct {
 	// ThreadFor is how long after a post is due the thread that asked for
 	// it is remembered (default 7 days).
 	ThreadFor time.Duration
-	// Outcomes bounds the job outcomes being told at once; more are dropped
-	// (default 256).
-	Outcomes int
+	// Workers bounds the tasks run at once after acknowledgements (default
+	// 4096: most of a task waits on the model and Slack, not the CPU).
+	Workers int
+	// Queue bounds the tasks waiting for a worker (default 8192); past it
+	// a delivery is refused with a logged reason and, for a message, the
+	// person is told it was not taken.
+	Queue int
 	// SeenFor is how long a delivery is remembered (default 1 h).
 	SeenFor time.Duration
 	// MessageGap is the least time between two messages in a channel (default 1 s).
@@ -96,7 +101,7 @@ type Deps struct {
 	// states. Both are needed for the multi-workspace install.
 	Vault  *oauth.Vault
 	States *oauth.States
-	HTTP   *http.Client
+	HTTP   *http.Client // nil: NewHTTPClient, a pool sized for bursts
 	Log    zerolog.Logger
 	Now    func() time.Time
 }
@@ -108,16 +113,22 @@ type Bot struct {
 	log      zerolog.Logger
 	now      func() time.Time
 	base     context.Context
-	work     sync.WaitGroup
+	wait     sync.WaitGroup
+	work     *pool                     // the work after acknowledgements
+	sorry    *pool                     // telling people their message was not taken
+	seen     *batch[string, bool]      // event ids to remember
+	queued   *batch[PostRef, struct{}] // outcomes to queue in the outbox
 	pace     *pacer
 	users    *userCache
 	handlers map[string]eventHandler
 	actions  map[string]actionHandler
 	slashes  map[intent.Kind]slashRunner
+	present  *present.Registry
 
 	mu      sync.Mutex
 	clients map[string]*slack.Client // bot token → client
-	out     outcomes                 // guarded by mu, but for its slots
+	out     outcomes                 // guarded by mu
+	owner   string                   // this replica's name in the outbox's leases
 }
 
 // New returns the door. ctx bounds the work done after acknowledgements:
@@ -150,6 +161,12 @@ func New(ctx context.Context, cfg Config, d Deps) (*Bot, error) {
 	if cfg.SeenFor <= 0 {
 		cfg.SeenFor = time.Hour
 	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 4096
+	}
+	if cfg.Queue <= 0 {
+		cfg.Queue = 8192
+	}
 	if cfg.MessageGap <= 0 {
 		cfg.MessageGap = time.Second
 	}
@@ -162,20 +179,19 @@ func New(ctx context.Context, cfg Config, d Deps) (*Bot, error) {
 	if cfg.ThreadFor <= 0 {
 		cfg.ThreadFor = 7 * 24 * time.Hour
 	}
-	if cfg.Outcomes <= 0 {
-		cfg.Outcomes = 256
-	}
 	if d.HTTP == nil {
-		d.HTTP = &http.Client{Timeout: 30 * time.Second}
+		d.HTTP = NewHTTPClient()
 	}
 	if d.Now == nil {
 		d.Now = time.Now
 	}
 	b := &Bot{
 		cfg: cfg, d: d, log: d.Log, now: d.Now, base: ctx,
-		pace: newPacer(cfg.MessageGap, d.Now), clients: map[string]*slack.Client{},
-		out: outcomes{slots: make(chan struct{}, cfg.Outcomes), asks: map[string]int{}, parked: map[string]map[string]bool{}},
+		pace: newPacer(cfg.MessageGap, d.Now), clients: map[string]*slack.Client{}, present: present.New(),
+		out: outcomes{asks: map[string]int{}, parked: map[string]map[string]bool{}}, owner: newOwner(),
 	}
+	b.work, b.sorry = newPool(cfg.Workers, cfg.Queue), newPool(1, 64)
+	b.seen, b.queued = b.seenBatch(), b.queueBatch()
 	b.users = newUserCache(cfg.UserTTL, d.Now)
 	b.handlers = b.eventHandlers()
 	b.actions = b.actionHandlers()
@@ -184,21 +200,7 @@ func New(ctx context.Context, cfg Config, d Deps) (*Bot, error) {
 }
 
 // Wait blocks until the work started after acknowledgements has finished.
-func (b *Bot) Wait() { b.work.Wait() }
-
-// later runs fn after the ack, bounded by the door's context.
-func (b *Bot) later(fn func(ctx context.Context)) {
-	b.work.Add(1)
-	go func() {
-		defer b.work.Done()
-		defer func() {
-			if r := recover(); r != nil {
-				b.log.Error().Interface("panic", r).Msg("slack: work after ack panicked")
-			}
-		}()
-		fn(b.base)
-	}()
-}
+func (b *Bot) Wait() { b.wait.Wait() }
 
 // client returns the Web API client of team.
 func (b *Bot) client(ctx context.Context, teamID string) (*slack.Client, error) {

@@ -37,15 +37,19 @@ func choiceText(ce *publish.ChoiceError) string {
 }
 
 // slashDefault shows or sets a platform's default account.
-func (b *Bot) slashDefault(ctx context.Context, c identity.Caller, _ string, cmd intent.Command) (string, error) {
+func (b *Bot) slashDefault(ctx context.Context, c identity.Caller, _ string, cmd intent.Command) (any, error) {
 	if b.d.Targets == nil {
-		return "", errors.New("default accounts are not available on this server")
+		return "Default accounts are not available on this server.", nil
 	}
 	if cmd.Platform != "" && (cmd.Account != "" || cmd.ClearDefault) {
 		p := platform.Name(cmd.Platform)
 		t, err := b.d.Targets.SetDefault(ctx, c, p, cmd.Account)
+		var ve *publish.ValidationError
+		if errors.As(err, &ve) {
+			return nil, &sayError{words: upperFirst(joinProblems(ve.Problems)) + "."}
+		}
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		if cmd.ClearDefault {
 			return fmt.Sprintf("%s has no default account now: posts to it ask which account when there are several.", p.Label()), nil
@@ -54,7 +58,7 @@ func (b *Bot) slashDefault(ctx context.Context, c identity.Caller, _ string, cmd
 	}
 	all, err := b.d.Targets.Defaults(ctx, c)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	var lines []string
 	for _, d := range all {
@@ -68,4 +72,21 @@ func (b *Bot) slashDefault(ctx context.Context, c identity.Caller, _ string, cmd
 		lines = append(lines, fmt.Sprintf("• %s: %s", d.Platform.Label(), who))
 	}
 	return "*Default accounts*\n" + strings.Join(lines, "\n") + fmt.Sprintf("\nChange one with `%s %s`.", Command, intent.DefaultUsage), nil
+}
+
+// joinProblems is a refusal's problems in one sentence.
+func joinProblems(ps []publish.Problem) string {
+	msgs := make([]string, len(ps))
+	for i, p := range ps {
+		msgs[i] = p.Message
+	}
+	return strings.Join(msgs, "; ")
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	return strings.ToUpper(string(r[0])) + string(r[1:])
 }

@@ -28,7 +28,7 @@ func TestSlashDefaultAccount(t *testing.T) {
 	if got := slashRun(t, b, "U1", `default linkedin "acme outdoor"`); !strings.Contains(got, "Posts to LinkedIn now go to Acme Outdoor (LinkedIn page).") {
 		t.Fatalf("default told %q", got)
 	}
-	if got := slashRun(t, b, "U1", `post "Hi" to linkedin`); !strings.Contains(got, "linkedin: published") {
+	if got := slashRun(t, b, "U1", `post "Hi" to linkedin`); !strings.Contains(got, "Published on LinkedIn") {
 		t.Fatalf("post told %q", got)
 	}
 	if len(b.pub.now) != 1 || len(b.pub.now[0].AccountIDs) != 1 || b.pub.now[0].AccountIDs[0] != "acc3" {
@@ -37,7 +37,7 @@ func TestSlashDefaultAccount(t *testing.T) {
 	if got := slashRun(t, b, "U1", `default`); !strings.Contains(got, "LinkedIn: Acme Outdoor (LinkedIn page)") || !strings.Contains(got, "X: no default") {
 		t.Fatalf("defaults told %q", got)
 	}
-	if got := slashRun(t, b, "U1", `default linkedin "Acme Holdings"`); !strings.Contains(got, `no connected LinkedIn account is called "Acme Holdings"`) {
+	if got := slashRun(t, b, "U1", `default linkedin "Acme Holdings"`); !strings.Contains(got, `No connected LinkedIn account is called "Acme Holdings"`) {
 		t.Fatalf("unknown account told %q", got)
 	}
 	if got := slashRun(t, b, "U1", `default linkedin none`); !strings.Contains(got, "LinkedIn has no default account now") {

@@ -46,13 +46,39 @@ func slashRun(t *testing.T, b *bundle, user, text string) string {
 			if r.Message["response_type"] != "ephemeral" {
 				t.Errorf("%q: response type %v", text, r.Message["response_type"])
 			}
-			got = append(got, fmt.Sprint(r.Message["text"]))
+			got = append(got, strings.Join(texts(r.Message), "\n"))
 		}
 	}
 	if len(got) != 1 {
 		t.Fatalf("%q: %d responses, want exactly 1: %q", text, len(got), got)
 	}
 	return got[0]
+}
+
+// texts are the texts of a message as a person reads them: its text and
+// every text of its blocks, in order.
+func texts(v any) []string {
+	var out []string
+	switch x := v.(type) {
+	case map[string]any:
+		if s, ok := x["text"].(string); ok {
+			out = append(out, s)
+		}
+		for _, k := range []string{"text", "blocks", "fields", "elements"} {
+			if k == "text" {
+				if m, ok := x[k].(map[string]any); ok {
+					out = append(out, texts(m)...)
+				}
+				continue
+			}
+			out = append(out, texts(x[k])...)
+		}
+	case []any:
+		for _, it := range x {
+			out = append(out, texts(it)...)
+		}
+	}
+	return out
 }
 
 func TestSlashCommands(t *testing.T) {
@@ -62,22 +88,23 @@ func TestSlashCommands(t *testing.T) {
 		name, user, text string
 		want             []string
 	}{
-		{"post", "U1", `post "Launch day!" to x,linkedin with image https://img.example/a.png`, []string{"twitter: published", "linkedin: published"}},
-		{"schedule", "U1", `schedule "Later" to linkedin 2030-01-02T09:00:00Z`, []string{"Scheduled for", "post P2"}},
+		{"post", "U1", `post "Launch day!" to x,linkedin with image https://img.example/a.png`, []string{"Published on X and LinkedIn.", "<https://twitter.example/p/2|View the post>"}},
+		{"schedule", "U1", `schedule "Later" to linkedin 2030-01-02T09:00:00Z`, []string{"Scheduled for Wed 2 Jan 2030, 10:00 CET", "On LinkedIn: “Later”", "Cancel the LinkedIn post"}},
 		{"schedule bad time", "U1", `schedule "Later" to linkedin someday`, []string{"someday", "Usage: `/mm schedule"}},
-		{"schedule past", "U1", `schedule "Later" to linkedin 2020-01-02T09:00:00Z`, []string{"did not work"}},
-		{"no account", "U1", `post "Hi" to instagram`, []string{"no connected Instagram account", "connect one"}},
+		{"schedule past", "U1", `schedule "Later" to linkedin 2020-01-02T09:00:00Z`, []string{"is in the past.", "Change the request and try again."}},
+		{"no account", "U1", `post "Hi" to instagram`, []string{"No connected Instagram account", "connect one"}},
 		{"malformed", "U1", `post to x`, []string{"Usage: `/mm post \"text\" to x,linkedin`"}},
-		{"unknown", "U1", `dance`, []string{"I do not know that command", "/mm accounts"}},
+		{"unknown", "U1", `dance`, []string{"I do not know that command", "/mm help"}},
+		{"unknown, near a command", "U1", `undo my last thing`, []string{"I do not know that command. The closest:\n• `/mm cancel ID`"}},
 		{"help", "U1", `help`, []string{"/mm post", "/mm schedule"}},
-		{"accounts", "U1", `accounts`, []string{"`acc1` Acme (linkedin): connected"}},
-		{"connect", "U1", `connect linkedin`, []string{"<https://consent.example/linkedin?state=s1|Connect linkedin>"}},
-		{"disconnect", "U1", `disconnect acc1`, []string{"Disconnected Acme"}},
-		{"jobs", "U1", `jobs`, []string{"`J1` publish.delivery, pending"}},
-		{"cancel post", "U1", `cancel P-sched`, []string{"Cancelled the scheduled post `P-sched`"}},
-		{"cancel job", "U1", `cancel J1`, []string{"Cancelled job `J1`"}},
-		{"cancel nothing", "U1", `cancel J404`, []string{"no post or job J404"}},
-		{"retry", "U1", `retry P7`, []string{"linkedin: published"}},
+		{"accounts", "U1", `accounts`, []string{"*LinkedIn* Acme"}},
+		{"connect", "U1", `connect linkedin`, []string{"<https://consent.example/linkedin?state=s1|Connect LinkedIn>"}},
+		{"disconnect", "U1", `disconnect acc1`, []string{"Disconnected", "Acme"}},
+		{"jobs", "U1", `jobs`, []string{"1 job", "*Publish delivery* due"}},
+		{"cancel post", "U1", `cancel P-sched`, []string{"Cancelled the scheduled post."}},
+		{"cancel job", "U1", `cancel J1`, []string{"Cancelled the job."}},
+		{"cancel nothing", "U1", `cancel J404`, []string{"There is no scheduled post or job by that name", "/mm jobs"}},
+		{"retry", "U1", `retry P7`, []string{"Published on LinkedIn."}},
 		{"analytics through the agent", "U1", `analytics 30d`, []string{"Hello there."}},
 		{"dashboard", "U1", `dashboard`, []string{"<https://mm.example.com/dashboard/login?code=mml_", "valid 10 minutes"}},
 	}
@@ -86,6 +113,12 @@ func TestSlashCommands(t *testing.T) {
 		for _, w := range tc.want {
 			if !strings.Contains(got, w) {
 				t.Errorf("%s: %q lacks %q", tc.name, got, w)
+			}
+		}
+		// No id, Go error or JSON reaches the person.
+		for _, bad := range []string{"P1", "P2", "J1`", "acc1", "publish:", "{"} {
+			if strings.Contains(got, bad) && tc.name != "help" && tc.name != "dashboard" {
+				t.Errorf("%s: %q shows %q", tc.name, got, bad)
 			}
 		}
 	}
@@ -131,7 +164,7 @@ func TestSlashViewerCannotPost(t *testing.T) {
 	if len(b.pub.now) != 0 {
 		t.Fatal("a viewer posted")
 	}
-	if got := slashRun(t, b, "UADMIN", `post "Hi" to linkedin`); !strings.Contains(got, "linkedin: published") {
+	if got := slashRun(t, b, "UADMIN", `post "Hi" to linkedin`); !strings.Contains(got, "Published on LinkedIn.") {
 		t.Fatalf("admin told %q", got)
 	}
 }

@@ -90,7 +90,7 @@ func TestSocketMode(t *testing.T) {
 		t.Fatalf("slash command ack %s %s", ack.EnvelopeID, ack.Payload)
 	}
 	b.bot.Wait()
-	if rs := b.fake.Responses(); len(rs) != 1 || !strings.Contains(fmt.Sprint(rs[0].Message["text"]), "Acme") {
+	if rs := b.fake.Responses(); len(rs) != 1 || !strings.Contains(fmt.Sprint(texts(rs[0].Message)), "Acme") {
 		t.Fatalf("slash command responses = %+v", rs)
 	}
 }

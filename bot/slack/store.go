@@ -15,13 +15,17 @@ import (
 var migrations embed.FS
 
 // Schema is the Slack door's part of the database: slack_seen,
-// slack_installs, slack_threads.
+// slack_installs, slack_threads, slack_outbox (and, on MongoDB, the
+// outbox's claims in slack_outbox_claims).
 var Schema = store.Schema{
 	Name:       "slack",
 	Migrations: store.Sub(migrations, "migrations"),
 	Indexes: []store.Index{
 		{Collection: "slack_seen", Keys: bson.D{{Key: "expires_at", Value: 1}}},
 		{Collection: "slack_threads", Keys: bson.D{{Key: "expires_at", Value: 1}}},
+		{Collection: "slack_outbox", Keys: bson.D{{Key: "pending", Value: 1}, {Key: "next_at", Value: 1}}},
+		{Collection: "slack_outbox", Keys: bson.D{{Key: "expires_at", Value: 1}}},
+		{Collection: "slack_outbox_claims", Keys: bson.D{{Key: "expires_at", Value: 1}}},
 	},
 }
 
@@ -51,12 +55,17 @@ type Thread struct {
 
 // Store is what the Slack door keeps in the database.
 type Store interface {
+	Outbox
 	// Remember records key until expires and reports whether it was new: false
 	// when an unexpired record of key exists (a delivery already handled,
 	// on this replica or another). An expired record is replaced.
 	Remember(ctx context.Context, key string, now, expires time.Time) (bool, error)
-	// PurgeSeen deletes remembered keys and threads that expired before
-	// before (the cleanup job).
+	// RememberAll is Remember of every key in one transaction (one bulk
+	// write): first[i] is Remember's answer for keys[i]; a key repeated in
+	// keys is new at most once.
+	RememberAll(ctx context.Context, keys []string, now, expires time.Time) (first []bool, err error)
+	// PurgeSeen deletes remembered keys, threads and told outcomes that
+	// expired before before (the cleanup job).
 	PurgeSeen(ctx context.Context, before time.Time) (int64, error)
 	// SaveInstall creates or replaces a team's installation.
 	SaveInstall(ctx context.Context, in Install) error

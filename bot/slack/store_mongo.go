@@ -34,11 +34,48 @@ func (s *mongoStore) Remember(ctx context.Context, key string, now, expires time
 	return true, nil
 }
 
+// RememberAll clears the expired records of keys, then inserts them all,
+// unordered, in one bulk write: a duplicate key error names the keys seen
+// before (or repeated in keys).
+func (s *mongoStore) RememberAll(ctx context.Context, keys []string, now, expires time.Time) ([]bool, error) {
+	defer s.db.Observe("slack.remember_all")()
+	seen := s.db.Mongo.Collection("slack_seen")
+	_, err := seen.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: keys}}}, {Key: "expires_at", Value: bson.D{{Key: "$lte", Value: now.UTC()}}}})
+	if err != nil {
+		return nil, fmt.Errorf("slack: remember %d keys: %w", len(keys), err)
+	}
+	docs := make([]any, len(keys))
+	first := make([]bool, len(keys))
+	for i, key := range keys {
+		docs[i] = bson.D{{Key: "_id", Value: key}, {Key: "expires_at", Value: expires.UTC()}}
+		first[i] = true
+	}
+	_, err = seen.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	var bwe mongo.BulkWriteException
+	if errors.As(err, &bwe) && bwe.WriteConcernError == nil {
+		for _, we := range bwe.WriteErrors {
+			if !mongo.IsDuplicateKeyError(we) {
+				return nil, fmt.Errorf("slack: remember %s: %w", keys[we.Index], we)
+			}
+			first[we.Index] = false
+		}
+		return first, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("slack: remember %d keys: %w", len(keys), err)
+	}
+	return first, nil
+}
+
 func (s *mongoStore) PurgeSeen(ctx context.Context, before time.Time) (int64, error) {
 	defer s.db.Observe("slack.purge_seen")()
 	var total int64
-	for _, coll := range []string{"slack_seen", "slack_threads"} {
-		res, err := s.db.Mongo.Collection(coll).DeleteMany(ctx, bson.D{{Key: "expires_at", Value: bson.D{{Key: "$lt", Value: before.UTC()}}}})
+	for _, coll := range []string{"slack_seen", "slack_threads", "slack_outbox", "slack_outbox_claims"} {
+		filter := bson.D{{Key: "expires_at", Value: bson.D{{Key: "$lt", Value: before.UTC()}}}}
+		if coll == "slack_outbox" {
+			filter = append(filter, bson.E{Key: "pending", Value: false})
+		}
+		res, err := s.db.Mongo.Collection(coll).DeleteMany(ctx, filter)
 		if err != nil {
 			return total, fmt.Errorf("slack: purge %s: %w", coll, err)
 		}

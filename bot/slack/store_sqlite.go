@@ -12,9 +12,7 @@ type sqliteStore struct{ db *store.DB }
 
 func (s *sqliteStore) Remember(ctx context.Context, key string, now, expires time.Time) (bool, error) {
 	defer s.db.Observe("slack.remember")()
-	res, err := s.db.SQL.ExecContext(ctx, `INSERT INTO slack_seen (id, expires_at) VALUES (?, ?)
-		ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at WHERE slack_seen.expires_at <= ?`,
-		key, store.Millis(expires), store.Millis(now))
+	res, err := s.db.SQL.ExecContext(ctx, rememberSQL, key, store.Millis(expires), store.Millis(now))
 	if err != nil {
 		return false, fmt.Errorf("slack: remember %s: %w", key, err)
 	}
@@ -25,11 +23,44 @@ func (s *sqliteStore) Remember(ctx context.Context, key string, now, expires tim
 	return n == 1, nil
 }
 
+const rememberSQL = `INSERT INTO slack_seen (id, expires_at) VALUES (?, ?)
+	ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at WHERE slack_seen.expires_at <= ?`
+
+func (s *sqliteStore) RememberAll(ctx context.Context, keys []string, now, expires time.Time) ([]bool, error) {
+	defer s.db.Observe("slack.remember_all")()
+	tx, err := s.db.SQL.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("slack: remember %d keys: %w", len(keys), err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	stmt, err := tx.PrepareContext(ctx, rememberSQL)
+	if err != nil {
+		return nil, fmt.Errorf("slack: remember %d keys: %w", len(keys), err)
+	}
+	defer stmt.Close()
+	first := make([]bool, len(keys))
+	for i, key := range keys {
+		res, err := stmt.ExecContext(ctx, key, store.Millis(expires), store.Millis(now))
+		if err != nil {
+			return nil, fmt.Errorf("slack: remember %s: %w", key, err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return nil, fmt.Errorf("slack: remember %s: %w", key, err)
+		}
+		first[i] = n == 1
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("slack: remember %d keys: %w", len(keys), err)
+	}
+	return first, nil
+}
+
 func (s *sqliteStore) PurgeSeen(ctx context.Context, before time.Time) (int64, error) {
 	defer s.db.Observe("slack.purge_seen")()
 	var total int64
-	for _, table := range []string{"slack_seen", "slack_threads"} {
-		res, err := s.db.SQL.ExecContext(ctx, `DELETE FROM `+table+` WHERE expires_at < ?`, store.Millis(before))
+	for table, told := range map[string]string{"slack_seen": "", "slack_threads": "", "slack_outbox": " AND pending = 0"} {
+		res, err := s.db.SQL.ExecContext(ctx, `DELETE FROM `+table+` WHERE expires_at < ?`+told, store.Millis(before))
 		if err != nil {
 			return total, fmt.Errorf("slack: purge %s: %w", table, err)
 		}

@@ -3,6 +3,7 @@ package slack_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -66,6 +67,25 @@ func TestStoreConformance(t *testing.T) {
 			}
 		})
 
+		t.Run("remember all: one commit, each key's answer", func(t *testing.T) {
+			if first, err := st.Remember(ctx, "event:A-old", t0, t0.Add(time.Hour)); err != nil || !first {
+				t.Fatalf("first = %v, %v", first, err)
+			}
+			_, _ = st.Remember(ctx, "event:A-expired", t0, t0.Add(time.Minute))
+			now := t0.Add(2 * time.Minute)
+			got, err := slack.NewStore(storetest.Reopen(t, db)).RememberAll(ctx,
+				[]string{"event:A1", "event:A-old", "event:A2", "event:A1", "event:A-expired"}, now, now.Add(time.Hour))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := []bool{true, false, true, false, true}; !slices.Equal(got, want) {
+				t.Fatalf("RememberAll = %v, want %v", got, want)
+			}
+			if first, err := st.Remember(ctx, "event:A2", now, now.Add(time.Hour)); err != nil || first {
+				t.Fatalf("a key remembered in a batch is new again: %v, %v", first, err)
+			}
+		})
+
 		t.Run("purge deletes what expired only", func(t *testing.T) {
 			_, _ = st.Remember(ctx, "event:P-old", t0, t0.Add(time.Minute))
 			_, _ = st.Remember(ctx, "event:P-new", t0, t0.Add(3*time.Hour))
@@ -112,6 +132,8 @@ func TestStoreConformance(t *testing.T) {
 				t.Fatalf("purged thread still there: err = %v", err)
 			}
 		})
+
+		outboxCases(t, db, st, t0)
 
 		t.Run("installs", func(t *testing.T) {
 			if _, err := st.Install(ctx, "TX"); !errors.Is(err, slack.ErrNotFound) {

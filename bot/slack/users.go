@@ -8,6 +8,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/marketingminds/marketingminds/bot/present"
 	"github.com/marketingminds/marketingminds/tools/identity"
 )
 
@@ -64,7 +65,25 @@ func (c *userCache) get(key string, load func() (identity.User, error)) (identit
 // admins, others get the default role) and kept in tools/identity, whose
 // stored role wins.
 func (b *Bot) caller(ctx context.Context, api *slack.Client, teamID, userID string, door identity.Door) (identity.Caller, error) {
-	u, err := b.users.get(teamID+"/"+userID, func() (identity.User, error) {
+	u, err := b.user(ctx, api, teamID, userID)
+	if err != nil {
+		return identity.Caller{}, err
+	}
+	return identity.Caller{WorkspaceID: teamID, UserID: userID, Role: u.Role, Door: door}, nil
+}
+
+// env is how results read for c: in their time zone, now.
+func (b *Bot) env(ctx context.Context, api *slack.Client, c identity.Caller) present.Env {
+	e := present.Env{Loc: time.UTC, Now: b.now(), PublicURL: b.cfg.PublicURL}
+	if u, err := b.user(ctx, api, c.WorkspaceID, c.UserID); err == nil {
+		e.Loc = u.Location()
+	}
+	return e
+}
+
+// user is Slack user userID of team, through the cache.
+func (b *Bot) user(ctx context.Context, api *slack.Client, teamID, userID string) (identity.User, error) {
+	return b.users.get(teamID+"/"+userID, func() (identity.User, error) {
 		var info *slack.User
 		err := b.call(ctx, "users.info", false, func() error {
 			var err error
@@ -90,8 +109,4 @@ func (b *Bot) caller(ctx context.Context, api *slack.Client, teamID, userID stri
 		}
 		return b.d.Users.EnsureUser(ctx, identity.User{WorkspaceID: teamID, ID: userID, DisplayName: name, TimeZone: info.TZ, Role: role})
 	})
-	if err != nil {
-		return identity.Caller{}, err
-	}
-	return identity.Caller{WorkspaceID: teamID, UserID: userID, Role: u.Role, Door: door}, nil
 }

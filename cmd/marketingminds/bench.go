@@ -85,7 +85,7 @@ to show what the worker pool sustains when calls wait on the network.`,
 	f.StringVar(&o.logLevel, "log-level", "warn", "log level of the app instances (logs go to stderr)")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run (from the schedulers' start) to this file")
-	cmd.AddCommand(sched)
+	cmd.AddCommand(sched, benchSlackCommand(stdout, stderr))
 	return cmd
 }
 

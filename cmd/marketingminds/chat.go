@@ -22,7 +22,8 @@ import (
 // agent wires the orchestrator over the app's capabilities, on the
 // configured model or, with none, the offline planner.
 func (a *app) agent(cfg config, sandboxed bool, log zerolog.Logger) (*agents.Orchestrator, error) {
-	model, err := llm.Choose(llm.Config{APIKey: cfg.OpenAIKey, BaseURL: cfg.OpenAIBaseURL, Model: cfg.OpenAIModel, Log: log})
+	model, err := llm.Choose(llm.Config{APIKey: cfg.OpenAIKey, BaseURL: cfg.OpenAIBaseURL, Model: cfg.OpenAIModel,
+		FirstByteTimeout: cfg.OpenAIFirstByteTimeout, Log: log})
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +40,10 @@ func (a *app) agent(cfg config, sandboxed bool, log zerolog.Logger) (*agents.Orc
 			p, err := a.settings.ApprovalPolicy(ctx, workspaceID)
 			return string(p), err
 		},
-		Users: a.identity, Memory: a.memory, Accounts: a.accounts, Defaults: a.targets, Sandbox: sandboxed, Log: log,
+		Retention: a.settings.ConversationRetention,
+		Users:     a.identity, Memory: a.memory, Accounts: a.accounts, Defaults: a.targets, Sandbox: sandboxed, Log: log,
+		// A model call: the wait for its first word, its stream, a retry.
+		StepTimeout: max(cfg.OpenAIFirstByteTimeout, llm.DefaultFirstByteTimeout) + 4*time.Minute,
 	})
 }
 
@@ -81,7 +85,7 @@ func chatCommand(env envLoader, stdout, stderr io.Writer) *cobra.Command {
 			o := a.agents
 			in := cmd.InOrStdin()
 			ch := &console.Chat{Agent: o, Caller: identity.Caller{WorkspaceID: workspace, UserID: user, Role: u.Role, Door: identity.DoorCLI},
-				Session: session, In: in, Out: stdout, Loc: u.Location(), Log: log}
+				Session: session, In: in, Out: stdout, Loc: u.Location(), Log: log, PublicURL: cfg.PublicURL}
 			if terminal(in) {
 				ch.Prompt = "> "
 				fmt.Fprintf(stdout, "Marketing Minds — %s/%s. Ctrl-D ends.\n", workspace, user)

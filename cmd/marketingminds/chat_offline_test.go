@@ -68,6 +68,8 @@ func TestChatOffline(t *testing.T) {
 		"y",
 		"analytics 7d",
 		"jobs",
+		`post "With a picture" to x with image https://media.invalid/tent.jpg`,
+		"y",
 	}, "\n") + "\n"
 	out, _, err := chatRun(t, env, script, "--workspace", "T1", "--user", "U1")
 	if err != nil {
@@ -77,7 +79,9 @@ func TestChatOffline(t *testing.T) {
 		"/oauth", // the connect link
 		"Approve \"Publish now to Acme Coffee (X profile)", "Approved: Publish now to Acme Coffee (X profile)", "Published on X.",
 		"Approve \"Schedule for ", "Approved: Schedule for ",
-		"Published on X.", "Your figures for ", "X: scheduled for Mon 7 Dec", "Scheduled post: due ",
+		"Published on X.", "Your figures for ", "Scheduled for Mon 7 Dec, 09:00 UTC", "On X: “See you tomorrow”", "Scheduled post: due ",
+		// The picture cannot be downloaded: the link's fault, not X's.
+		"The media link https://media.invalid/tent.jpg could not be downloaded", "Fix the link",
 	} {
 		if !strings.Contains(out, want) {
 			t.Fatalf("output lacks %q:\n%s", want, out)
@@ -87,7 +91,7 @@ func TestChatOffline(t *testing.T) {
 		t.Fatalf("%d posts on X, want 1:\n%s", n, out)
 	}
 	// Nothing a marketer must not read: JSON, field counts, Go errors.
-	for _, bad := range []string{"{", "fields", "items", "publish:", "dial tcp", "agents:", "T09:00:00Z"} {
+	for _, bad := range []string{"{", "fields", "items", "publish:", "dial tcp", "agents:", "T09:00:00Z", "X rejected", "X refused"} {
 		if strings.Contains(out, bad) {
 			t.Fatalf("output reads %q:\n%s", bad, out)
 		}

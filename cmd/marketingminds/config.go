@@ -13,6 +13,8 @@ import (
 
 	"github.com/joho/godotenv"
 
+	"github.com/marketingminds/marketingminds/agents/llm"
+
 	"github.com/marketingminds/marketingminds/integrations/oauth"
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/integrations/zoho"
@@ -37,7 +39,10 @@ type config struct {
 	MongoDatabase         string
 	CronTZ                *time.Location
 
-	OpenAIKey, OpenAIBaseURL, OpenAIModel            string
+	OpenAIKey, OpenAIBaseURL, OpenAIModel string
+	// OpenAIFirstByteTimeout is how long the model may think before its
+	// first word (OPENAI_FIRST_BYTE_TIMEOUT).
+	OpenAIFirstByteTimeout                           time.Duration
 	SlackBotToken, SlackAppToken, SlackSigningSecret string
 	SlackAPIURL                                      string
 	// SlackClientID and SlackClientSecret enable the multi-workspace
@@ -192,6 +197,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if v := c.SlackAPIURL; v != "" && !strings.HasSuffix(v, "/") {
 		bad("SLACK_API_URL", "%q must end with / (slack-go appends the method name)", v)
 	}
+	fb := orDefault(get("OPENAI_FIRST_BYTE_TIMEOUT"), llm.DefaultFirstByteTimeout.String())
+	if d, err := time.ParseDuration(fb); err != nil || d < time.Second || d > 30*time.Minute {
+		bad("OPENAI_FIRST_BYTE_TIMEOUT", "%q is not a duration from 1s to 30m such as 120s", short(fb))
+	} else {
+		c.OpenAIFirstByteTimeout = d
+	}
 	if v := c.OpenAIBaseURL; v != "" {
 		if u, err := url.Parse(v); err != nil || u.Host == "" {
 			bad("OPENAI_BASE_URL", "%q is not an absolute URL", v)
@@ -211,6 +222,14 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return config{}, &configError{problems: problems}
 	}
 	return c, nil
+}
+
+// short is v cut to a length fit to repeat in an error.
+func short(v string) string {
+	if r := []rune(v); len(r) > 32 {
+		return string(r[:32]) + "…"
+	}
+	return v
 }
 
 func orDefault(v, def string) string {

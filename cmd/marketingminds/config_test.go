@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(kv map[string]string) func(string) string {
@@ -22,7 +23,8 @@ func TestLoadConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.HTTPAddr != ":8080" || c.DataDir != "data" || c.LogFormat != "json" || c.MongoURI != "" || c.Sandbox ||
-		c.EncryptionKey != nil || c.PublicURL != "" || c.ZohoDataCenter != "com" || c.CronTZ.String() != "UTC" || c.DefaultRole != "editor" {
+		c.EncryptionKey != nil || c.PublicURL != "" || c.ZohoDataCenter != "com" || c.CronTZ.String() != "UTC" || c.DefaultRole != "editor" ||
+		c.OpenAIFirstByteTimeout != 2*time.Minute {
 		t.Fatalf("defaults = %+v", c)
 	}
 }
@@ -34,12 +36,14 @@ func TestLoadConfigValues(t *testing.T) {
 		"MM_HTTP_ADDR": "127.0.0.1:9090", "MM_PUBLIC_URL": "https://mm.example.com/", "MM_ENCRYPTION_KEY": key,
 		"MM_SANDBOX": "true", "MM_LOG_FORMAT": "console", "MONGODB_URI": "mongodb://db1:27017,db2:27017/?replicaSet=rs0",
 		"ZOHO_DATA_CENTER": "eu", "MM_CRON_TZ": "Europe/Berlin", "TWITTER_CLIENT_ID": "id", "TWITTER_CLIENT_SECRET": "secret",
+		"OPENAI_FIRST_BYTE_TIMEOUT": "5m",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.HTTPAddr != "127.0.0.1:9090" || c.PublicURL != "https://mm.example.com" || len(c.EncryptionKey) != 32 || !c.Sandbox ||
-		c.LogFormat != "console" || c.ZohoDataCenter != "eu" || c.CronTZ.String() != "Europe/Berlin" || c.TwitterClientSecret != "secret" {
+		c.LogFormat != "console" || c.ZohoDataCenter != "eu" || c.CronTZ.String() != "Europe/Berlin" || c.TwitterClientSecret != "secret" ||
+		c.OpenAIFirstByteTimeout != 5*time.Minute {
 		t.Fatalf("config = %+v", c)
 	}
 }
@@ -65,6 +69,9 @@ func TestLoadConfigReportsEveryProblem(t *testing.T) {
 		{"half a credential", map[string]string{"FACEBOOK_APP_ID": "123"}, []string{"FACEBOOK_APP_ID: set together with FACEBOOK_APP_SECRET"}},
 		{"slack url", map[string]string{"SLACK_API_URL": "http://localhost:1/api"}, []string{"SLACK_API_URL"}},
 		{"default role", map[string]string{"MM_DEFAULT_ROLE": "owner"}, []string{"MM_DEFAULT_ROLE: unknown role"}},
+		{"first byte not a duration", map[string]string{"OPENAI_FIRST_BYTE_TIMEOUT": "120"}, []string{`OPENAI_FIRST_BYTE_TIMEOUT: "120" is not a duration`}},
+		{"first byte too short", map[string]string{"OPENAI_FIRST_BYTE_TIMEOUT": "10ms"}, []string{"OPENAI_FIRST_BYTE_TIMEOUT"}},
+		{"first byte too long", map[string]string{"OPENAI_FIRST_BYTE_TIMEOUT": "2h"}, []string{"OPENAI_FIRST_BYTE_TIMEOUT"}},
 		{"half a slack app", map[string]string{"SLACK_CLIENT_SECRET": "s"}, []string{"SLACK_CLIENT_ID: set together with SLACK_CLIENT_SECRET"}},
 		{"all at once", map[string]string{
 			"MM_ENCRYPTION_KEY": "!!", "MONGODB_URI": "nope", "MM_HTTP_ADDR": "x", "ZOHO_DATA_CENTER": "mars",

@@ -89,7 +89,7 @@ func TestMCPRefusals(t *testing.T) {
 	if !res.IsError || !strings.Contains(text(res), "no account") {
 		t.Fatalf("other workspace's disconnect = %s", text(res))
 	}
-	if res := callTool(t, other, "list_accounts", `{}`); res.IsError || !strings.HasPrefix(text(res), "list_accounts: 0 item(s).") {
+	if res := callTool(t, other, "list_accounts", `{}`); res.IsError || !strings.HasPrefix(text(res), "No accounts are connected yet.") {
 		t.Fatalf("other workspace's list = %s", text(res))
 	}
 	// Bad arguments and unknown tools.

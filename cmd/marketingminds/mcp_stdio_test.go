@@ -71,7 +71,7 @@ func TestMCPCommandStdio(t *testing.T) {
 		t.Fatalf("tools = %+v, %v", tools, err)
 	}
 	res, err := s.CallTool(ctx, &sdk.CallToolParams{Name: "list_accounts", Arguments: map[string]any{}})
-	if err != nil || res.IsError || !strings.HasPrefix(text(res), "list_accounts: 0 item(s).") {
+	if err != nil || res.IsError || !strings.HasPrefix(text(res), "No accounts are connected yet.") {
 		t.Fatalf("list_accounts = %+v, %v", res, err)
 	}
 	res, err = s.CallTool(ctx, &sdk.CallToolParams{Name: "publish_post", Arguments: map[string]any{"text": "hi", "platforms": []string{"x"}}})

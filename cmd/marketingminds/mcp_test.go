@@ -217,7 +217,7 @@ func TestMCPPublishWaitsForApproval(t *testing.T) {
 
 			res := callTool(t, s, "list_accounts", `{}`)
 			out := structured(t, res)
-			if res.IsError || out["status"] != "ok" || !strings.Contains(asString(t, out["result"]), w.account.ID) || !strings.HasPrefix(text(res), "list_accounts: 1 item(s).") {
+			if res.IsError || out["status"] != "ok" || !strings.Contains(asString(t, out["result"]), w.account.ID) || !strings.HasPrefix(text(res), "1 connected account") {
 				t.Fatalf("list_accounts = %s / %s", asString(t, out), text(res))
 			}
 

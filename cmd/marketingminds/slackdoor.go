@@ -10,6 +10,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/marketingminds/marketingminds/agents"
+	"github.com/marketingminds/marketingminds/bot/present"
 	slackbot "github.com/marketingminds/marketingminds/bot/slack"
 	"github.com/marketingminds/marketingminds/integrations/oauth"
 	"github.com/marketingminds/marketingminds/tools/accounts"
@@ -29,7 +30,7 @@ func (a *app) slackDoor(ctx context.Context, cfg config, log zerolog.Logger) (*s
 		DefaultRole: cfg.DefaultRole, NotifyChannel: cfg.SlackNotifyChannel,
 	}, slackbot.Deps{
 		Store: slackbot.NewStore(a.db), Users: a.identity, Tokens: a.identity,
-		Conversations: slackConversations{a.agents}, Approvals: slackApprovals{a: a},
+		Conversations: slackConversations{o: a.agents, present: present.New()}, Approvals: slackApprovals{a: a},
 		Publisher: a.publish, Posts: a.publish, Accounts: a.accounts, Targets: a.targets, Jobs: a.scheduler,
 		Settings: a.settings, SignIn: a.sessions, Vault: a.vault, States: oauth.NewStates(a.db, a.vault, nil), Log: log,
 	})
@@ -40,11 +41,19 @@ func (a *app) slackDoor(ctx context.Context, cfg config, log zerolog.Logger) (*s
 	return bot, nil
 }
 
-// slackConversations is the orchestrator as the Slack door sees it.
-type slackConversations struct{ o *agents.Orchestrator }
+// slackConversations is the orchestrator as the Slack door sees it: the
+// results nobody wrote about (and those with something to act on) become
+// cards after the text.
+type slackConversations struct {
+	o       *agents.Orchestrator
+	present *present.Registry
+}
 
 func (s slackConversations) Run(ctx context.Context, c identity.Caller, channel, thread, text string, sink slackbot.Sink) (string, error) {
 	r, err := s.o.Run(ctx, agents.Turn{Caller: c, Channel: channel, Thread: thread, Text: text}, agentSink{sink})
+	for _, v := range s.present.Shown(r) {
+		sink.Card(v)
+	}
 	return r.Text, err
 }
 
@@ -162,12 +171,14 @@ func decision(r agents.ApprovalResult, err error) (slackbot.Decision, error) {
 		PostID string `json:"post_id"`
 	}
 	_ = json.Unmarshal(r.Result, &made) // not a post: no post id, nothing to tell later
-	return slackbot.Decision{Status: string(r.Approval.Status), Text: r.Text, PostID: made.PostID}, nil
+	return slackbot.Decision{Status: string(r.Approval.Status), Text: r.Text, PostID: made.PostID, Value: r.Value}, nil
 }
 
 // runSlack starts what the door runs beside the HTTP routes until ctx ends:
-// Socket Mode when configured, and the account events it reports.
+// Socket Mode when configured, the outbox of job outcomes, and the account
+// events it reports.
 func (a *app) runSlack(ctx context.Context, bot *slackbot.Bot, log zerolog.Logger) {
+	go bot.RunOutbox(ctx)
 	if bot.SocketMode() {
 		go func() {
 			if err := bot.RunSocketMode(ctx); err != nil {

@@ -289,15 +289,14 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	if a.agents, err = a.agent(cfg, sandboxBase != "", log); err != nil {
 		return nil, err
 	}
-	if err := a.recurring(vault); err != nil {
+	if err := a.recurring(); err != nil {
 		return nil, err
 	}
 	return a, nil
 }
 
 // recurring registers the jobs that run once per tick across every replica.
-func (a *app) recurring(vault *oauth.Vault) error {
-	states := oauth.NewStates(a.db, vault, time.Now)
+func (a *app) recurring() error {
 	if err := a.scheduler.RegisterRecurring("token-refresh", refreshSpec, func(ctx context.Context) error {
 		_, err := a.accounts.RefreshAll(ctx, refreshWithin)
 		return err
@@ -316,14 +315,20 @@ func (a *app) recurring(vault *oauth.Vault) error {
 	}); err != nil {
 		return err
 	}
-	return a.scheduler.RegisterRecurring("cleanup", cleanupSpec, func(ctx context.Context) error {
-		now := time.Now()
-		_, serr := states.Purge(ctx, now)
-		_, kerr := a.publish.PurgeIdempotencyKeys(ctx)
-		_, lerr := a.sessions.Purge(ctx)
-		_, seenErr := slackbot.NewStore(a.db).PurgeSeen(ctx, now) // Slack deliveries remembered for dedupe, threads of posts, told outcomes
-		return errors.Join(serr, kerr, lerr, seenErr, a.scheduler.Cleanup(ctx))
-	})
+	return a.scheduler.RegisterRecurring("cleanup", cleanupSpec, a.cleanup)
+}
+
+// cleanup is the weekly cleanup job: expired OAuth states, idempotency
+// keys, sessions, Slack dedup records, conversations past each workspace's
+// retention, finished jobs and expired locks.
+func (a *app) cleanup(ctx context.Context) error {
+	now := time.Now()
+	_, serr := oauth.NewStates(a.db, a.vault, time.Now).Purge(ctx, now)
+	_, kerr := a.publish.PurgeIdempotencyKeys(ctx)
+	_, lerr := a.sessions.Purge(ctx)
+	_, seenErr := slackbot.NewStore(a.db).PurgeSeen(ctx, now) // Slack deliveries remembered for dedupe, threads of posts, told outcomes
+	_, cerr := a.agents.SweepConversations(ctx)               // each workspace's conversation_retention_days
+	return errors.Join(serr, kerr, lerr, seenErr, cerr, a.scheduler.Cleanup(ctx))
 }
 
 // httpDeps is what the HTTP sidecar needs of the app.

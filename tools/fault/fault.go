@@ -12,10 +12,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/safehttp"
+	"github.com/marketingminds/marketingminds/tools/identity"
 )
 
 // Kind is whose fault a failure is, which decides what to do next.
@@ -85,7 +87,7 @@ func Of(err error, now time.Time) Failure {
 	}
 	var k Kinded
 	if errors.As(err, &k) {
-		return Failure{Kind: k.FaultKind(), Message: words(err)}
+		return Failure{Kind: k.FaultKind(), Message: words(err, k)}
 	}
 	var fe *safehttp.FetchError
 	if errors.As(err, &fe) {
@@ -114,19 +116,25 @@ func Of(err error, now time.Time) Failure {
 	}
 	var ne net.Error
 	switch {
+	case errors.Is(err, identity.ErrForbidden):
+		return Failure{Kind: Forbidden}
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne):
 		return Failure{Kind: Temporary}
 	}
 	return Failure{Kind: Internal}
 }
 
-// words is an error's own message for the kinds whose message is written
-// for people.
-func words(err error) string {
+// words is what a kinded error says for people: its Words when it has
+// them, else what was said after it ("publish: invalid request: X" is X).
+func words(err error, k Kinded) string {
 	type worded interface{ Words() string }
 	var w worded
 	if errors.As(err, &w) {
 		return w.Words()
+	}
+	msg, head := err.Error(), k.Error()+": "
+	if i := strings.LastIndex(msg, head); i >= 0 && msg != k.Error() {
+		return msg[i+len(head):]
 	}
 	return ""
 }

@@ -53,6 +53,8 @@ func TestOf(t *testing.T) {
 			fault.Failure{Kind: fault.Validation, Message: "Instagram needs an image or a video; X allows 280 characters; this has 301"}},
 		{"duplicate", &publish.DuplicateError{Problems: []publish.Problem{{Message: "the same text goes to account a1 (post p1)"}}},
 			fault.Failure{Kind: fault.Duplicate}},
+		{"our check of a time", fmt.Errorf("slack: %w", fmt.Errorf("%w: Thu 2 Jan 2020, 09:00 UTC is in the past", publish.ErrInvalid)),
+			fault.Failure{Kind: fault.Validation, Message: "Thu 2 Jan 2020, 09:00 UTC is in the past"}},
 		{"deadline", context.DeadlineExceeded, fault.Failure{Kind: fault.Temporary}},
 		{"ours", errors.New("sql: database is locked"), fault.Failure{Kind: fault.Internal}},
 	}

@@ -139,6 +139,9 @@ func TestAuthenticate(t *testing.T) {
 			"no prefix":     "abc",
 			"short":         "mm_abc",
 			"bad character": "mm_" + strings.Repeat("!", 40),
+			"too long":      "mm_" + strings.Repeat("A", 41),
+			"not ASCII":     "mm_" + strings.Repeat("é", 20),
+			"other prefix":  "xx_" + strings.Repeat("A", 40),
 		} {
 			if _, err := svc.Authenticate(ctx, tok); !errors.Is(err, identity.ErrMalformedToken) {
 				t.Errorf("%s: err = %v, want ErrMalformedToken", name, err)

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/marketingminds/marketingminds/tools/limit"
 )
 
 // segment is a piece of a template text: literal text, or a variable.
@@ -50,8 +52,8 @@ func parseTemplate(s string) ([]segment, []string) {
 		case name == "":
 			errs = append(errs, fmt.Sprintf(`empty variable "{{}}" at character %d`, pos(open)))
 		case !varName.MatchString(name):
-			errs = append(errs, fmt.Sprintf(`%q at character %d is not a variable: names are letters, digits and _ (like {{first_name}}), up to 64`,
-				s[open:end+2], pos(open)))
+			errs = append(errs, fmt.Sprintf(`%s at character %d is not a variable: names are letters, digits and _ (like {{first_name}}), up to 64`,
+				limit.Quote(s[open:end+2]), pos(open)))
 		default:
 			segs = append(segs, segment{name: name})
 		}

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
+	"github.com/marketingminds/marketingminds/tools/limit"
 	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
@@ -55,10 +56,10 @@ func (s *Service) check(it *Item) []Problem {
 		name, ok := parsePlatform(string(p))
 		switch {
 		case !ok:
-			bad("variants."+string(p), "%q is not a platform: use facebook, instagram, twitter (or x) or linkedin", string(p))
+			bad("variants."+limit.Clip(string(p)), "%s is not a platform: use facebook, instagram, twitter (or x) or linkedin", limit.Quote(string(p)))
 		case strings.TrimSpace(v) == "":
 		case variants[name] != "":
-			bad("variants."+string(name), "given twice (as %q and another spelling)", string(p))
+			bad("variants."+limit.Clip(string(name)), "given twice (as %s and another spelling)", limit.Quote(string(p)))
 		default:
 			variants[name] = strings.TrimSpace(v)
 		}
@@ -96,7 +97,7 @@ func (s *Service) check(it *Item) []Problem {
 	}
 	out = append(out, checkTags(it)...)
 	if n := len(it.CampaignID); n > maxCampaignID || (n > 0 && !campaignID.MatchString(it.CampaignID)) {
-		bad("campaign_id", "%q is not a campaign id (letters, digits and _ . : -, up to %d)", it.CampaignID, maxCampaignID)
+		bad("campaign_id", "%s is not a campaign id (letters, digits and _ . : -, up to %d)", limit.Quote(it.CampaignID), maxCampaignID)
 	}
 
 	if it.Kind == KindTemplate {
@@ -162,9 +163,9 @@ func checkTags(it *Item) []Problem {
 		switch {
 		case tag == "":
 		case utf8.RuneCountInString(tag) > maxTagRunes:
-			out = append(out, Problem{Field: "tags", Message: fmt.Sprintf("tags: %q is longer than %d characters", tag, maxTagRunes)})
+			out = append(out, Problem{Field: "tags", Message: fmt.Sprintf("tags: %s is longer than %d characters", limit.Quote(tag), maxTagRunes)})
 		case strings.IndexFunc(tag, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' }) >= 0:
-			out = append(out, Problem{Field: "tags", Message: fmt.Sprintf("tags: %q may hold only letters, digits and _ (a tag doubles as a hashtag)", t)})
+			out = append(out, Problem{Field: "tags", Message: fmt.Sprintf("tags: %s may hold only letters, digits and _ (a tag doubles as a hashtag)", limit.Quote(t))})
 		case seen[tagKey(tag)]:
 		default:
 			seen[tagKey(tag)] = true
@@ -210,11 +211,11 @@ func checkURL(raw string) string {
 	case raw == "":
 		return "is empty"
 	case err != nil:
-		return fmt.Sprintf("is not a valid URL (%q)", raw)
+		return fmt.Sprintf("is not a valid URL (%s)", limit.Quote(raw))
 	case u.Scheme != "http" && u.Scheme != "https":
-		return fmt.Sprintf("must be an http or https URL (%q)", raw)
+		return fmt.Sprintf("must be an http or https URL (%s)", limit.Quote(raw))
 	case u.Host == "":
-		return fmt.Sprintf("has no host (%q)", raw)
+		return fmt.Sprintf("has no host (%s)", limit.Quote(raw))
 	}
 	return ""
 }

@@ -311,7 +311,7 @@ func (s *Service) ParseTime(ctx context.Context, c identity.Caller, v string) (t
 		return time.Time{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	if !t.After(now) {
-		return time.Time{}, fmt.Errorf("%w: %s is in the past (it is now %s)", ErrInvalid, t.In(loc).Format(time.RFC3339), now.In(loc).Format(time.RFC3339))
+		return time.Time{}, fmt.Errorf("%w: %s is in the past (it is now %s)", ErrInvalid, t.In(loc).Format("Mon 2 Jan 2006, 15:04 MST"), now.In(loc).Format("Mon 2 Jan 2006, 15:04 MST"))
 	}
 	return t, nil
 }

@@ -148,6 +148,9 @@ type Outcome struct {
 	Success bool     `json:"success"`
 	PostID  string   `json:"post_id"`
 	Results []Result `json:"results"`
+	// Text is the post's text, so a message about the outcome can say
+	// which post it was.
+	Text string `json:"text,omitempty"`
 }
 
 // Scheduled is what Schedule answers.
@@ -167,7 +170,7 @@ var (
 	ErrDuplicate = errors.New("publish: duplicate post")
 	// ErrInvalid wraps bad arguments that are not content problems (a time
 	// in the past, a bad cursor).
-	ErrInvalid = errors.New("publish: invalid request")
+	ErrInvalid error = &kindError{kind: fk.Validation, err: errors.New("publish: invalid request")}
 	// ErrUnknownAccount is what an Accounts implementation returns for an
 	// account that is not in the workspace.
 	ErrUnknownAccount = errors.New("publish: unknown account")

@@ -386,7 +386,7 @@ func (s *Service) Schedule(ctx context.Context, c identity.Caller, req Request, 
 	}
 	at = at.UTC()
 	if !at.After(s.now()) {
-		return Scheduled{}, fmt.Errorf("%w: %s is in the past; pick a time from now on", ErrInvalid, at.Format(time.RFC3339))
+		return Scheduled{}, fmt.Errorf("%w: %s is in the past; pick a time from now on", ErrInvalid, at.Format("Mon 2 Jan 2006, 15:04 MST"))
 	}
 	pr, err := s.prepare(ctx, c, req, at, true)
 	if err != nil {
@@ -453,7 +453,7 @@ func (s *Service) outcome(ctx context.Context, workspaceID, postID string, extra
 	if err != nil {
 		return Outcome{}, err
 	}
-	out := Outcome{Success: len(extra) == 0 && len(p.Targets) > 0, PostID: p.ID, Results: []Result{}}
+	out := Outcome{Success: len(extra) == 0 && len(p.Targets) > 0, PostID: p.ID, Results: []Result{}, Text: p.Content.Text}
 	for _, d := range p.Targets {
 		out.Results = append(out.Results, Result{AccountID: d.AccountID, Platform: d.Platform, Status: d.Status,
 			PlatformPostID: d.PlatformPostID, URL: d.URL, Error: d.LastError, Failure: d.Failure})

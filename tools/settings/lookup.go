@@ -31,6 +31,16 @@ func (s *Service) Location(ctx context.Context, workspaceID string) (*time.Locat
 	return e.loc, nil
 }
 
+// ConversationRetention is how long workspaceID keeps the assistant's
+// conversations (cached like Lookup).
+func (s *Service) ConversationRetention(ctx context.Context, workspaceID string) (time.Duration, error) {
+	e, err := s.entry(ctx, workspaceID)
+	if err != nil {
+		return 0, err
+	}
+	return time.Duration(e.s.ConversationRetentionDays) * 24 * time.Hour, nil
+}
+
 func (s *Service) entry(ctx context.Context, workspaceID string) (cached, error) {
 	now := s.now()
 	s.mu.Lock()

@@ -1,7 +1,8 @@
 // Package settings keeps each workspace's settings (the settings
 // collection, one record per workspace): the approval policy for what the
 // agent publishes, the Slack channel that hears about job outcomes, the
-// workspace's time zone and the role new Slack users get.
+// workspace's time zone, the role new Slack users get and how long the
+// assistant's conversations are kept.
 //
 // People read and change them through Get and Update (REST, slash commands
 // and the agent call the same two functions); the other packages ask the
@@ -62,6 +63,11 @@ const (
 	DefaultPolicy   = PolicyAgent
 	DefaultTimeZone = "UTC"
 	DefaultRole     = identity.Editor
+	// DefaultConversationRetentionDays is how long a conversation with the
+	// assistant is kept after its last message, unless set.
+	DefaultConversationRetentionDays = 90
+	// MaxConversationRetentionDays bounds the setting (ten years).
+	MaxConversationRetentionDays = 3650
 )
 
 // Settings are a workspace's settings, defaults applied.
@@ -77,11 +83,14 @@ type Settings struct {
 	// WeeklyDigest: last week's digest is posted on Mondays at 09:00 in
 	// TimeZone (on by default, once a channel is set), to DigestChannel
 	// or, when that is "", to NotificationChannel.
-	WeeklyDigest bool `json:"weekly_digest"`
+	WeeklyDigest  bool   `json:"weekly_digest"`
+	DigestChannel string `json:"digest_channel"`
+	// ConversationRetentionDays: the cleanup job forgets the messages of
+	// the assistant's conversations older than this many days.
+	ConversationRetentionDays int `json:"conversation_retention_days"`
 	// DefaultAccounts maps a platform (linkedin, twitter, ...) to the
 	// account id posts go to when the platform matches several accounts.
 	DefaultAccounts map[string]string `json:"default_accounts"`
-	DigestChannel   string            `json:"digest_channel"`
 	UpdatedBy       string            `json:"updated_by,omitempty"`
 	UpdatedAt       *time.Time        `json:"updated_at,omitempty"`
 }
@@ -98,8 +107,8 @@ func (s Settings) DigestTo() string {
 	return s.NotificationChannel
 }
 
-// Patch changes settings: a nil field stays as it is, "" resets a field to
-// its default (for the notification channel: none).
+// Patch changes settings: a nil field stays as it is, "" (0 for a number)
+// resets a field to its default (for the notification channel: none).
 type Patch struct {
 	ApprovalPolicy      *string `json:"approval_policy,omitempty"`
 	NotificationChannel *string `json:"notification_channel,omitempty"`
@@ -107,6 +116,8 @@ type Patch struct {
 	DefaultRole         *string `json:"default_role,omitempty"`
 	DigestChannel       *string `json:"digest_channel,omitempty"`
 	WeeklyDigest        *bool   `json:"weekly_digest,omitempty"`
+	// ConversationRetentionDays: 1 to MaxConversationRetentionDays.
+	ConversationRetentionDays *int `json:"conversation_retention_days,omitempty" jsonschema:"minimum=0,maximum=3650"`
 }
 
 // onOff stores a switch as "on" or "off" (nil stays nil).
@@ -192,7 +203,8 @@ func New(cfg Config) (*Service, error) {
 func settingsOf(workspaceID string, r Record, found bool) Settings {
 	s := Settings{WorkspaceID: workspaceID, ApprovalPolicy: Policy(r.ApprovalPolicy), NotificationChannel: r.NotificationChannel,
 		TimeZone: r.TimeZone, DefaultRole: identity.Role(r.DefaultRole), UpdatedBy: r.UpdatedBy,
-		WeeklyDigest: r.WeeklyDigest != "off", DigestChannel: r.DigestChannel, DefaultAccounts: map[string]string{}}
+		WeeklyDigest: r.WeeklyDigest != "off", DigestChannel: r.DigestChannel, ConversationRetentionDays: r.ConversationRetentionDays,
+		DefaultAccounts: map[string]string{}}
 	for k, v := range r.DefaultAccounts {
 		s.DefaultAccounts[k] = v
 	}
@@ -204,6 +216,9 @@ func settingsOf(workspaceID string, r Record, found bool) Settings {
 	}
 	if s.DefaultRole == "" {
 		s.DefaultRole = DefaultRole
+	}
+	if s.ConversationRetentionDays <= 0 {
+		s.ConversationRetentionDays = DefaultConversationRetentionDays
 	}
 	if found && !r.UpdatedAt.IsZero() {
 		at := r.UpdatedAt
@@ -316,11 +331,18 @@ func validate(p Patch) (Patch, string, error) {
 			bad("default_role", "%s is not a role for new users: use editor or viewer", limit.Quote(*v))
 		}
 	}
+	if v := p.ConversationRetentionDays; v != nil {
+		if *v < 0 || *v > MaxConversationRetentionDays {
+			bad("conversation_retention_days", "keep conversations from 1 to %d days (0: the default, %d)", MaxConversationRetentionDays, DefaultConversationRetentionDays)
+		} else {
+			changed = append(changed, fmt.Sprintf("conversation_retention_days=%d", *v))
+		}
+	}
 	if len(problems) > 0 {
 		return Patch{}, "", &ValidationError{Problems: problems}
 	}
 	if len(changed) == 0 {
-		return Patch{}, "", &ValidationError{Problems: []Problem{{Field: "", Message: "nothing to change: give approval_policy, notification_channel, time_zone, default_role, weekly_digest or digest_channel"}}}
+		return Patch{}, "", &ValidationError{Problems: []Problem{{Field: "", Message: "nothing to change: give approval_policy, notification_channel, time_zone, default_role, weekly_digest, digest_channel or conversation_retention_days"}}}
 	}
 	return p, strings.Join(changed, " "), nil
 }

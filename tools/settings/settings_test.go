@@ -65,7 +65,7 @@ func TestGetDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Settings{WorkspaceID: "T1", ApprovalPolicy: PolicyAgent, TimeZone: "UTC", DefaultRole: identity.Editor, WeeklyDigest: true,
-		DefaultAccounts: map[string]string{}}
+		ConversationRetentionDays: 90, DefaultAccounts: map[string]string{}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("defaults = %+v, want %+v", got, want)
 	}
@@ -116,6 +116,36 @@ func TestUpdate(t *testing.T) {
 	}
 }
 
+// The conversation retention is a setting like the others: 90 days until
+// an admin changes it, read cheaply by the cleanup job, 0 back to 90.
+func TestConversationRetention(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	ctx := context.Background()
+	if d, err := e.svc.ConversationRetention(ctx, "T1"); err != nil || d != 90*24*time.Hour {
+		t.Fatalf("default retention = %v, %v", d, err)
+	}
+	got, err := e.svc.Update(ctx, e.admin, Patch{ConversationRetentionDays: num(7)})
+	if err != nil || got.ConversationRetentionDays != 7 {
+		t.Fatalf("update = %+v, %v", got, err)
+	}
+	if d, err := e.svc.ConversationRetention(ctx, "T1"); err != nil || d != 7*24*time.Hour {
+		t.Fatalf("retention = %v, %v; want 7 days", d, err)
+	}
+	if d, _ := e.svc.ConversationRetention(ctx, "T2"); d != 90*24*time.Hour {
+		t.Fatalf("T2's retention = %v, want the default", d)
+	}
+	if got, err = e.svc.Update(ctx, e.admin, Patch{ConversationRetentionDays: num(0)}); err != nil || got.ConversationRetentionDays != 90 {
+		t.Fatalf("reset = %+v, %v", got, err)
+	}
+	entries, err := e.log.List(ctx, e.admin, audit.Filter{Action: "settings.update"})
+	if err != nil || len(entries) != 2 || !strings.Contains(entries[1].Detail, "conversation_retention_days=7") {
+		t.Fatalf("audit = %+v, %v", entries, err)
+	}
+}
+
+func num(n int) *int { return &n }
+
 // same compares settings by value, update time included.
 func same(a, b Settings) bool {
 	at, bt := a.UpdatedAt, b.UpdatedAt
@@ -142,6 +172,8 @@ func TestUpdateRejects(t *testing.T) {
 		{"zone", e.admin, Patch{TimeZone: ptr("Mars/Olympus")}, []string{"time_zone"}, "not an IANA time zone"},
 		{"local zone", e.admin, Patch{TimeZone: ptr("Local")}, []string{"time_zone"}, "not an IANA time zone"},
 		{"admin role", e.admin, Patch{DefaultRole: ptr("admin")}, []string{"default_role"}, "cannot become admins"},
+		{"retention too long", e.admin, Patch{ConversationRetentionDays: num(3651)}, []string{"conversation_retention_days"}, "from 1 to 3650 days"},
+		{"retention negative", e.admin, Patch{ConversationRetentionDays: num(-1)}, []string{"conversation_retention_days"}, "from 1 to 3650 days"},
 		{"every problem at once", e.admin, Patch{ApprovalPolicy: ptr("x"), NotificationChannel: ptr("general"), TimeZone: ptr("Nowhere"), DefaultRole: ptr("boss")},
 			[]string{"approval_policy", "notification_channel", "time_zone", "default_role"}, "use editor or viewer"},
 	} {

@@ -28,6 +28,8 @@ type Record struct {
 	DefaultRole         string
 	DigestChannel       string
 	WeeklyDigest        string // "" (on), "on" or "off"
+	// ConversationRetentionDays: 0 means the default.
+	ConversationRetentionDays int
 	// DefaultAccounts maps a platform to the account used when the platform
 	// matches several; nil or empty when none is set.
 	DefaultAccounts map[string]string

@@ -26,6 +26,7 @@ type doc struct {
 	DefaultRole         string            `bson:"default_role"`
 	DigestChannel       string            `bson:"digest_channel"`
 	WeeklyDigest        string            `bson:"weekly_digest"`
+	RetentionDays       int               `bson:"conversation_retention_days"`
 	DefaultAccounts     map[string]string `bson:"default_accounts,omitempty"`
 	UpdatedBy           string            `bson:"updated_by"`
 	UpdatedAt           time.Time         `bson:"updated_at"`
@@ -34,7 +35,7 @@ type doc struct {
 func (d doc) record() Record {
 	return Record{WorkspaceID: d.WorkspaceID, ApprovalPolicy: d.ApprovalPolicy, NotificationChannel: d.NotificationChannel,
 		TimeZone: d.TimeZone, DefaultRole: d.DefaultRole, DigestChannel: d.DigestChannel, WeeklyDigest: d.WeeklyDigest,
-		DefaultAccounts: nonEmpty(d.DefaultAccounts), UpdatedBy: d.UpdatedBy, UpdatedAt: store.Trunc(d.UpdatedAt)}
+		ConversationRetentionDays: d.RetentionDays, DefaultAccounts: nonEmpty(d.DefaultAccounts), UpdatedBy: d.UpdatedBy, UpdatedAt: store.Trunc(d.UpdatedAt)}
 }
 
 func byWorkspace(workspaceID string) bson.D {
@@ -70,6 +71,9 @@ func (s mongoStore) Apply(ctx context.Context, workspaceID string, p Patch, by s
 		if f.v != nil {
 			set = append(set, bson.E{Key: f.key, Value: *f.v})
 		}
+	}
+	if v := p.ConversationRetentionDays; v != nil {
+		set = append(set, bson.E{Key: "conversation_retention_days", Value: *v})
 	}
 	return s.upsert(ctx, workspaceID, bson.D{{Key: "$set", Value: set}})
 }

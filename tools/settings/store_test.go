@@ -41,6 +41,18 @@ func TestStoreConformance(t *testing.T) {
 		if r, err = st.Apply(ctx, "T1", Patch{NotificationChannel: ptr("")}, "U2", at.Add(2*time.Minute)); err != nil || r.NotificationChannel != "" || r.ApprovalPolicy != "never" {
 			t.Fatalf("reset channel = %+v, %v", r, err)
 		}
+		// The retention is kept apart from the other fields; 0 resets it.
+		days := 30
+		if r, err = st.Apply(ctx, "T1", Patch{ConversationRetentionDays: &days}, "U2", at.Add(3*time.Minute)); err != nil || r.ConversationRetentionDays != 30 || r.ApprovalPolicy != "never" {
+			t.Fatalf("retention = %+v, %v", r, err)
+		}
+		if r, err = st.Apply(ctx, "T1", Patch{TimeZone: ptr("UTC")}, "U2", at.Add(4*time.Minute)); err != nil || r.ConversationRetentionDays != 30 {
+			t.Fatalf("another field changed the retention: %+v, %v", r, err)
+		}
+		zero := 0
+		if r, err = st.Apply(ctx, "T1", Patch{ConversationRetentionDays: &zero}, "U2", at.Add(5*time.Minute)); err != nil || r.ConversationRetentionDays != 0 || r.TimeZone != "UTC" {
+			t.Fatalf("reset retention = %+v, %v", r, err)
+		}
 		got, found, err := st.Get(ctx, "T1")
 		if err != nil || !found || !reflect.DeepEqual(got, r) {
 			t.Fatalf("get = %+v found=%v %v; want %+v", got, found, err, r)

@@ -20,6 +20,7 @@ package llmtest
 import (
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -100,6 +101,7 @@ type Server struct {
 	requests []Request
 	calls    int
 	seq      int
+	conns    int
 	done     chan struct{}
 }
 
@@ -108,7 +110,15 @@ type Server struct {
 func New(t testing.TB, turns ...Turn) *Server {
 	t.Helper()
 	s := &Server{t: t, turns: turns, done: make(chan struct{})}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	s.srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.mu.Lock()
+			s.conns++
+			s.mu.Unlock()
+		}
+	}
+	s.srv.Start()
 	s.URL = s.srv.URL + "/v1"
 	t.Cleanup(s.srv.Close)
 	// Cleanups run last-in first-out: stalled and delayed answers give up
@@ -129,6 +139,13 @@ func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Request(nil), s.requests...)
+}
+
+// NewConns is how many connections clients have opened to the server.
+func (s *Server) NewConns() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conns
 }
 
 // Remaining is how many scripted turns have not been used.

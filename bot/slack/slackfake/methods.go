@@ -8,6 +8,9 @@ import (
 // methods are the Web API methods the fake answers, each checking its
 // required arguments as Slack does.
 var methods = map[string]func(f *Fake, a url.Values) map[string]any{
+	"auth.test": func(*Fake, url.Values) map[string]any {
+		return map[string]any{"ok": true, "url": "https://fake.slack.com/", "team": "Fake", "user": "mm", "team_id": "T1", "user_id": "UBOT", "bot_id": "BBOT"}
+	},
 	"chat.postMessage": func(f *Fake, a url.Values) map[string]any {
 		if r := f.needChannel(a.Get("channel")); r != nil {
 			return r

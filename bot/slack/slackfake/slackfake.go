@@ -11,11 +11,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -67,6 +69,7 @@ type Fake struct {
 	observers []chan Call
 	responses []Response
 	sock      socket
+	conns     atomic.Int64 // connections the server accepted
 }
 
 // Response is a message POSTed to a response_url.
@@ -84,9 +87,19 @@ func New(tokens ...string) *Fake {
 		f.tokens[t] = true
 	}
 	f.sock.init()
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+	f.srv = httptest.NewUnstartedServer(http.HandlerFunc(f.serve))
+	f.srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			f.conns.Add(1)
+		}
+	}
+	f.srv.Start()
 	return f
 }
+
+// NewConns is how many connections clients have opened to the fake so far
+// (each would be a TLS handshake with the real Slack).
+func (f *Fake) NewConns() int64 { return f.conns.Load() }
 
 // URL is the Web API base, with its trailing slash (SLACK_API_URL).
 func (f *Fake) URL() string { return f.srv.URL + "/api/" }

@@ -1,0 +1,88 @@
+package slack
+
+import (
+	"context"
+	"sync"
+)
+
+// maxBatch bounds the items written in one commit.
+const maxBatch = 512
+
+// batch group-commits writes: the first caller to find no commit running
+// commits every item waiting (its own included) in one transaction or bulk
+// write, then the items that arrived meanwhile, until none wait; the others
+// wait for their answer. With one waiting it commits at once: a lone write
+// never waits for a batch to fill.
+type batch[T, R any] struct {
+	commit func(ctx context.Context, items []T) ([]R, error)
+
+	mu      sync.Mutex
+	pending []*batchItem[T, R]
+	busy    bool
+}
+
+type batchItem[T, R any] struct {
+	in   T
+	out  R
+	err  error
+	done chan struct{}
+}
+
+// do writes in with the items waiting and returns its answer.
+func (b *batch[T, R]) do(ctx context.Context, in T) (R, error) {
+	it := &batchItem[T, R]{in: in, done: make(chan struct{})}
+	b.mu.Lock()
+	b.pending = append(b.pending, it)
+	if b.busy {
+		b.mu.Unlock()
+		select {
+		case <-it.done:
+			return it.out, it.err
+		case <-ctx.Done():
+			var zero R
+			return zero, ctx.Err()
+		}
+	}
+	b.busy = true
+	for len(b.pending) > 0 {
+		items := b.pending[:min(len(b.pending), maxBatch)]
+		b.pending = b.pending[len(items):]
+		b.mu.Unlock()
+		b.run(ctx, items)
+		b.mu.Lock()
+	}
+	b.pending = nil
+	b.busy = false
+	b.mu.Unlock()
+	return it.out, it.err
+}
+
+func (b *batch[T, R]) run(ctx context.Context, items []*batchItem[T, R]) {
+	in := make([]T, len(items))
+	for i, it := range items {
+		in[i] = it.in
+	}
+	out, err := b.commit(ctx, in)
+	for i, it := range items {
+		if err == nil {
+			it.out = out[i]
+		}
+		it.err = err
+		close(it.done)
+	}
+}
+
+// seenBatch group-commits the delivery keys to remember (Store.RememberAll).
+func (b *Bot) seenBatch() *batch[string, bool] {
+	return &batch[string, bool]{commit: func(ctx context.Context, keys []string) ([]bool, error) {
+		now := b.now()
+		return b.d.Store.RememberAll(ctx, keys, now, now.Add(b.cfg.SeenFor))
+	}}
+}
+
+// queueBatch group-commits the outcomes to queue (Store.QueueOutcomes).
+func (b *Bot) queueBatch() *batch[PostRef, struct{}] {
+	return &batch[PostRef, struct{}]{commit: func(ctx context.Context, refs []PostRef) ([]struct{}, error) {
+		return make([]struct{}, len(refs)), b.d.Store.QueueOutcomes(ctx, refs, b.now())
+	}}
+}

@@ -1,0 +1,291 @@
+package main
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime/pprof"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/marketingminds/marketingminds/bot/slack/slackfake"
+)
+
+const (
+	benchUsers  = 50 // the people writing in the burst
+	benchSecret = "bench-signing-secret"
+	benchToken  = "xoxb-bench"
+)
+
+type slackBenchOptions struct {
+	events, inFlight, rounds int
+	turn                     time.Duration
+	boltDir, node            string
+	skipBolt                 bool
+	cpuProfile               string
+}
+
+// benchSlackCommand is `bench slack`: the same signed event burst at this
+// door and at a Bolt for JavaScript app, alternately.
+func benchSlackCommand(stdout, stderr io.Writer) *cobra.Command {
+	var o slackBenchOptions
+	cmd := &cobra.Command{
+		Use:   "slack",
+		Short: "Fire a signed app_mention burst at this Slack door and at Bolt for JavaScript, alternately; report reply latency and ack p99",
+		Long: `Each round starts a fresh fake Slack Web API and, in turn, this service
+(serve, embedded SQLite in a temporary directory, a scripted model that
+answers after --turn) and the Bolt app in --bolt-dir (its handler waits
+--turn, then chat.postMessage), fires --events signed app_mention events
+(each in its own channel) with --in-flight at a time, and waits for every
+reply in the fake. Reply latency is an event's send → its reply's arrival
+in the fake; ack is the event's HTTP round trip. Run npm ci in --bolt-dir
+first.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.events < 1 || o.inFlight < 1 || o.rounds < 1 {
+				return usageError{errors.New("--events, --in-flight and --rounds must be at least 1")}
+			}
+			for r := range o.rounds {
+				targets := []string{"marketingminds", "bolt"}
+				if r%2 == 1 {
+					slices.Reverse(targets)
+				}
+				for _, target := range targets {
+					if target == "bolt" && o.skipBolt {
+						continue
+					}
+					res, err := benchSlackRound(cmd.Context(), o, target, stderr)
+					if err != nil {
+						return fmt.Errorf("bench slack: %s: %w", target, err)
+					}
+					fmt.Fprintf(stdout, "round %d %-14s events %d in flight %d: reply p50 %6.0f ms p99 %6.0f ms | ack p50 %5.1f ms p99 %5.1f ms | new Web API conns %d\n",
+						r+1, target, o.events, o.inFlight, ms(res.reply50), ms(res.reply99), ms(res.ack50), ms(res.ack99), res.conns)
+				}
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&o.events, "events", 2000, "app_mention events in the burst")
+	f.IntVar(&o.inFlight, "in-flight", 50, "events sent at once")
+	f.IntVar(&o.rounds, "rounds", 2, "rounds; each runs both, alternating which goes first")
+	f.DurationVar(&o.turn, "turn", 2*time.Second, "the scripted model's latency")
+	f.StringVar(&o.boltDir, "bolt-dir", filepath.Join("bench", "bolt"), "the Bolt app (npm ci done)")
+	f.StringVar(&o.node, "node", "node", "the node binary")
+	f.BoolVar(&o.skipBolt, "skip-bolt", false, "measure this service only")
+	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of this service's bursts (the last round's) to this file")
+	return cmd
+}
+
+type slackRound struct {
+	reply50, reply99, ack50, ack99 time.Duration
+	conns                          int64
+}
+
+func benchSlackRound(ctx context.Context, o slackBenchOptions, target string, logOut io.Writer) (slackRound, error) {
+	fake := slackfake.New(benchToken)
+	defer fake.Close()
+	for i := range o.events {
+		fake.AddChannels(benchChannel(i))
+	}
+	for u := range benchUsers {
+		fake.AddUser(slackfake.User{ID: fmt.Sprintf("UB%05d", u), Name: fmt.Sprintf("user%05d", u), TZ: "UTC"})
+	}
+	port, err := freePort()
+	if err != nil {
+		return slackRound{}, err
+	}
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var stop func() error
+	switch target {
+	case "bolt":
+		stop, err = startBolt(ctx, o, fake.URL(), port, logOut)
+	default:
+		stop, err = startOurs(ctx, o, fake.URL(), port, logOut)
+	}
+	if err != nil {
+		return slackRound{}, err
+	}
+	defer func() { _ = stop() }()
+	if err := waitListening(ctx, base); err != nil {
+		return slackRound{}, err
+	}
+	if o.cpuProfile != "" && target != "bolt" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return slackRound{}, fmt.Errorf("bench: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return slackRound{}, fmt.Errorf("bench: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	conns0 := fake.NewConns()
+	sent, acks, err := fireBurst(ctx, base+"/slack/events", o)
+	if err != nil {
+		return slackRound{}, err
+	}
+	replies, err := waitReplies(ctx, fake, o.events, 5*time.Minute)
+	if err != nil {
+		return slackRound{}, err
+	}
+	lat := make([]time.Duration, 0, o.events)
+	for i := range o.events {
+		lat = append(lat, replies[benchChannel(i)].Sub(sent[i]))
+	}
+	slices.Sort(lat)
+	slices.Sort(acks)
+	pct := func(d []time.Duration, p int) time.Duration { return d[min(len(d)-1, len(d)*p/100)] }
+	return slackRound{reply50: pct(lat, 50), reply99: pct(lat, 99), ack50: pct(acks, 50), ack99: pct(acks, 99), conns: fake.NewConns() - conns0}, nil
+}
+
+func benchChannel(i int) string { return fmt.Sprintf("CB%05d", i) }
+
+// fireBurst sends the signed events, inFlight at a time, and returns when
+// each was sent and each ack's round trip.
+func fireBurst(ctx context.Context, url string, o slackBenchOptions) ([]time.Time, []time.Duration, error) {
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: o.inFlight}, Timeout: 30 * time.Second}
+	defer client.CloseIdleConnections()
+	sent := make([]time.Time, o.events)
+	acks := make([]time.Duration, o.events)
+	next := make(chan int)
+	errc := make(chan error, o.inFlight)
+	var wg sync.WaitGroup
+	for range o.inFlight {
+		wg.Go(func() {
+			for i := range next {
+				body := fmt.Appendf(nil, `{"type":"event_callback","team_id":"T1","api_app_id":"A1","event_id":"EvBench%05d","event_time":%d,"event":{"type":"app_mention","user":"UB%05d","text":"<@UBOT> how did last week go? %d","ts":"1700002000.%06d","channel":"%s","event_ts":"1700002000.%06d"}}`,
+					i, time.Now().Unix(), i%benchUsers, i, i, benchChannel(i), i)
+				req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(string(body)))
+				if err != nil {
+					errc <- err
+					return
+				}
+				ts := fmt.Sprint(time.Now().Unix())
+				mac := hmac.New(sha256.New, []byte(benchSecret))
+				fmt.Fprintf(mac, "v0:%s:%s", ts, body)
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("X-Slack-Request-Timestamp", ts)
+				req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+				sent[i] = time.Now()
+				resp, err := client.Do(req)
+				if err != nil {
+					errc <- err
+					return
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				acks[i] = time.Since(sent[i])
+				if resp.StatusCode != http.StatusOK {
+					errc <- fmt.Errorf("event %d: status %d", i, resp.StatusCode)
+					return
+				}
+			}
+		})
+	}
+	go func() {
+		defer close(next)
+		for i := range o.events {
+			select {
+			case next <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	wg.Wait()
+	select {
+	case err := <-errc:
+		return nil, nil, err
+	default:
+	}
+	return sent, acks, nil
+}
+
+// waitReplies polls the fake until every channel holds its first reply (a
+// posted message or a started stream) and returns when each arrived.
+func waitReplies(ctx context.Context, fake *slackfake.Fake, n int, within time.Duration) (map[string]time.Time, error) {
+	deadline := time.Now().Add(within)
+	for {
+		got := map[string]time.Time{}
+		for _, c := range fake.Calls("chat.postMessage", "chat.startStream") {
+			if c.Result["ok"] != true {
+				continue
+			}
+			ch := c.Args.Get("channel")
+			if at, ok := got[ch]; !ok || c.At.Before(at) {
+				got[ch] = c.At
+			}
+		}
+		if len(got) >= n {
+			return got, nil
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("%d of %d replies after %v", len(got), n, within)
+		}
+		if err := sleepCtx(ctx, 100*time.Millisecond); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("free port: %w", err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// waitListening polls base until it answers HTTP.
+func waitListening(ctx context.Context, base string) error {
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get(base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s not listening: %w", base, err)
+		}
+		if err := sleepCtx(ctx, 50*time.Millisecond); err != nil {
+			return err
+		}
+	}
+}
+
+func startBolt(ctx context.Context, o slackBenchOptions, apiURL string, port int, logOut io.Writer) (func() error, error) {
+	if _, err := os.Stat(filepath.Join(o.boltDir, "node_modules", "@slack", "bolt")); err != nil {
+		return nil, fmt.Errorf("run npm ci in %s first: %w", o.boltDir, err)
+	}
+	cmd := exec.CommandContext(ctx, o.node, "app.js")
+	cmd.Dir = o.boltDir
+	cmd.Env = append(os.Environ(), "PORT="+fmt.Sprint(port), "SLACK_SIGNING_SECRET="+benchSecret, "SLACK_BOT_TOKEN="+benchToken,
+		"SLACK_API_URL="+apiURL, "TURN_MS="+fmt.Sprint(o.turn.Milliseconds()))
+	cmd.Stdout, cmd.Stderr = logOut, logOut
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start bolt: %w", err)
+	}
+	return func() error {
+		_ = cmd.Process.Signal(os.Interrupt)
+		return cmd.Wait()
+	}, nil
+}

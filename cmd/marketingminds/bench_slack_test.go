@@ -1,0 +1,33 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// TestBenchSlack runs `bench slack` small against this service only (no
+// node needed): every event is answered, after the scripted model's turn.
+func TestBenchSlack(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the whole service for a few seconds")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var out, errOut bytes.Buffer
+	err := run(ctx, []string{"bench", "slack", "--skip-bolt", "--rounds", "1", "--events", "40", "--in-flight", "10", "--turn", "300ms"},
+		func(string) string { return "" }, &out, &errOut)
+	if err != nil {
+		t.Fatalf("bench slack: %v\nstderr:\n%s", err, errOut.String())
+	}
+	m := regexp.MustCompile(`round 1 marketingminds +events 40 in flight 10: reply p50 +(\d+) ms p99 +(\d+) ms \| ack p50 +[\d.]+ ms p99 +[\d.]+ ms`).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("output %q", out.String())
+	}
+	if p50, _ := strconv.Atoi(m[1]); p50 < 300 {
+		t.Fatalf("reply p50 %d ms is shorter than the model's turn: %s", p50, out.String())
+	}
+}
