@@ -132,20 +132,17 @@ func TestPostToAGroup(t *testing.T) {
 	}
 	model := &scripted{steps: []func(llm.Request) (llm.Response, error){
 		call("save_account_group", `{"name":"Acme Outdoor","account_ids":["`+page+`","`+x[0].ID+`"]}`),
-		say("It waits for your approval."),
+		say("Saved."),
 		call("publish_post", `{"text":"Trail season is open","groups":["acme outdoor"]}`),
 		say("It waits for your approval."),
 	}}
 	o := w.orchestrator(t, model, nil)
 	ctx := context.Background()
-	reply, err := o.Run(ctx, turn("group my Acme Outdoor page and X as Acme Outdoor"), nil)
-	if err != nil || len(reply.Approvals) != 1 {
+	// Grouping accounts is the workspace's data, not an act in anyone's name: at once.
+	if reply, err := o.Run(ctx, turn("group my Acme Outdoor page and X as Acme Outdoor"), nil); err != nil || len(reply.Approvals) != 0 {
 		t.Fatalf("save = %+v, %v", reply, err)
 	}
-	if _, err := o.Approve(ctx, editor, reply.Approvals[0].ID); err != nil {
-		t.Fatal(err)
-	}
-	reply, err = o.Run(ctx, turn("post 'Trail season is open' to Acme Outdoor"), nil)
+	reply, err := o.Run(ctx, turn("post 'Trail season is open' to Acme Outdoor"), nil)
 	if err != nil || len(reply.Approvals) != 1 || reply.Approvals[0].Status != ApprovalPending ||
 		!strings.Contains(reply.Approvals[0].Preview, "Acme Outdoor (LinkedIn page)") || !strings.Contains(reply.Approvals[0].Preview, "(X profile)") {
 		t.Fatalf("post = %+v, %v", reply, err)

@@ -53,6 +53,6 @@ func defaultTools(d DefaultAccounts) []Tool {
 					}
 				}
 				return []publish.DefaultAccount{{Platform: p}}, nil
-			}),
+			}, Writes(), Idempotent()),
 	}
 }

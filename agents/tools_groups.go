@@ -37,18 +37,18 @@ func groupTools(g Groups) []Tool {
 			func(ctx context.Context, c identity.Caller, _ struct{}) ([]groups.Group, error) {
 				out, err := g.List(ctx, c)
 				return out, say(err)
-			}),
+			}, ReadOnly()),
 		NewTool("save_account_group", "Creates or replaces an account group: a name (a brand) and its accounts; posts may then go to the group by name.",
 			func(ctx context.Context, c identity.Caller, a groupArgs) (groups.Group, error) {
 				out, err := g.Save(ctx, c, a.Name, a.AccountIDs)
 				return out, say(err)
-			}, Mutating()),
+			}, Writes(), Idempotent()),
 		NewTool("delete_account_group", "Deletes an account group (the accounts stay connected).",
 			func(ctx context.Context, c identity.Caller, a groupNameArgs) (map[string]string, error) {
 				if err := g.Delete(ctx, c, a.Name); err != nil {
 					return nil, say(err)
 				}
 				return map[string]string{"deleted": a.Name}, nil
-			}, Mutating()),
+			}, Writes(), Destructive()),
 	}
 }
