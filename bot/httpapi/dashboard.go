@@ -140,7 +140,7 @@ func (s *Server) page(min identity.Role, nav string, h pageHandler) http.Handler
 		}
 		v := &view{Caller: c, CSRF: identity.CSRFToken(cookie.Value), Sandbox: s.deps.Sandbox != nil, Nav: nav,
 			CanEdit: c.Role.AtLeast(identity.Editor), Loc: s.location(r.Context(), c), HasEmail: s.deps.Campaigns != nil, HasLibrary: s.deps.Library != nil,
-			HasSettings: s.deps.Settings != nil, HasChat: s.deps.Agent != nil, session: sess.ID}
+			HasSettings: s.deps.Settings != nil, HasChat: s.deps.Agent != nil && s.deps.Turns != nil, session: sess.ID}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			if !s.sameOrigin(r) {
 				s.renderError(w, r, http.StatusForbidden, "This request came from another site and was refused.")

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"errors"
-	"html/template"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -11,7 +10,6 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/marketingminds/marketingminds/agents"
-	"github.com/marketingminds/marketingminds/bot/present"
 	"github.com/marketingminds/marketingminds/tools/identity"
 )
 
@@ -23,19 +21,13 @@ type Agent interface {
 // maxChatText bounds a chat message.
 const maxChatText = 4000
 
-// chatExchange is one message and the assistant's answer.
-type chatExchange struct {
-	You   string
-	Reply string
-	// Cards are the results nobody wrote about, rendered (bot/present).
-	Cards     []template.HTML
-	Approvals []agents.Approval
-	Error     string
-}
+// chatHistory is how many of the conversation's turns the page shows.
+const chatHistory = 50
 
 type chatData struct {
-	Exchanges []chatExchange
-	// Pending are this conversation's actions waiting for a decision.
+	Turns []chatTurn
+	// Pending are this conversation's actions waiting for a decision that
+	// no shown turn lists.
 	Pending []agents.Approval
 	Text    string
 	Errors  map[string][]string
@@ -80,12 +72,29 @@ func (s *Server) pendingHere(ctx context.Context, v *view) ([]agents.Approval, e
 	return out, nil
 }
 
-// chatPage: GET /dashboard/chat
+// chatPage: GET /dashboard/chat shows the session's conversation; a turn
+// still running picks up its stream where it is.
 func (s *Server) chatPage(w http.ResponseWriter, r *http.Request, v *view) {
+	tasks, err := s.deps.Turns.Tasks(r.Context(), agents.ConversationKey{WorkspaceID: v.Caller.WorkspaceID, Channel: chatChannel(v), Thread: v.session}, chatHistory)
+	if err != nil {
+		s.chatFailure(w, r, v, err)
+		return
+	}
 	pending, err := s.pendingHere(r.Context(), v)
 	if err != nil {
 		s.chatFailure(w, r, v, err)
 		return
+	}
+	turns, shown, err := s.chatTurns(r.Context(), v, tasks)
+	if err != nil {
+		s.chatFailure(w, r, v, err)
+		return
+	}
+	d := &chatData{Turns: turns, Errors: map[string][]string{}}
+	for _, a := range pending {
+		if !shown[a.ID] {
+			d.Pending = append(d.Pending, a)
+		}
 	}
 	switch r.URL.Query().Get("decided") {
 	case "approve":
@@ -93,13 +102,14 @@ func (s *Server) chatPage(w http.ResponseWriter, r *http.Request, v *view) {
 	case "reject":
 		v.Notice = "Rejected: nothing was done."
 	}
-	v.Title, v.Data = "Assistant", &chatData{Pending: pending, Errors: map[string][]string{}}
+	v.Title, v.Data = "Assistant", d
 	s.render(w, r, http.StatusOK, "chat", v)
 }
 
-// chatSend: POST /dashboard/chat with text runs one turn of the
-// orchestrator in the session's conversation; htmx gets the exchange as a
-// fragment, a plain form post the page with it.
+// chatSend: POST /dashboard/chat with text starts one turn of the
+// orchestrator in the session's conversation and answers at once: htmx gets
+// the running turn as a fragment that follows its progress, a plain form
+// post the page.
 func (s *Server) chatSend(w http.ResponseWriter, r *http.Request, v *view) {
 	text := strings.TrimSpace(r.PostFormValue("text"))
 	d := &chatData{Text: text, Errors: map[string][]string{}}
@@ -112,31 +122,28 @@ func (s *Server) chatSend(w http.ResponseWriter, r *http.Request, v *view) {
 	}
 	if len(d.Errors) > 0 {
 		if isHTMX(r) {
-			s.renderFragment(w, r, "exchange", chatFragment{CSRF: v.CSRF, Data: chatExchange{You: text, Error: d.Errors["text"][0]}})
+			s.renderFragment(w, r, "refused", chatFragment{Data: d.Errors["text"][0]})
 			return
 		}
 		s.render(w, r, http.StatusBadRequest, "chat", v)
 		return
 	}
-	ex := chatExchange{You: text}
-	reply, err := s.deps.Agent.Run(r.Context(), agents.Turn{Caller: v.Caller, Channel: chatChannel(v), Thread: v.session, Text: text}, nil)
-	status := http.StatusOK
+	t, err := s.startTurn(r.Context(), v, text)
 	if err != nil {
-		zerolog.Ctx(r.Context()).Error().Err(err).Msg("dashboard: chat")
-		ex.Error, status = "The assistant could not answer; try again shortly.", http.StatusServiceUnavailable
-	} else {
-		ex.Reply, ex.Approvals = reply.Text, reply.Approvals
-		reg, env := present.New(), present.Env{Loc: v.Loc, Now: s.deps.Now()}
-		for _, v := range reg.Shown(reply) {
-			ex.Cards = append(ex.Cards, reg.Web(env, v))
+		zerolog.Ctx(r.Context()).Error().Err(err).Msg("dashboard: chat: start a turn")
+		if isHTMX(r) {
+			s.renderFragment(w, r, "refused", chatFragment{Data: turnNoAnswer})
+			return
 		}
-	}
-	if isHTMX(r) {
-		s.renderFragment(w, r, "exchange", chatFragment{CSRF: v.CSRF, Data: ex})
+		d.Errors["text"] = []string{turnNoAnswer}
+		s.render(w, r, http.StatusServiceUnavailable, "chat", v)
 		return
 	}
-	d.Text, d.Exchanges = "", []chatExchange{ex}
-	s.render(w, r, status, "chat", v)
+	if !isHTMX(r) {
+		http.Redirect(w, r, "/dashboard/chat#turn-"+t.ID, http.StatusSeeOther)
+		return
+	}
+	s.renderTurn(w, r, v, t)
 }
 
 // chatDecide: POST /dashboard/chat/approvals/{id}/{decision} approves
@@ -201,11 +208,13 @@ func (s *Server) chatFailure(w http.ResponseWriter, r *http.Request, v *view, er
 }
 
 func (s *Server) chatRoutes(mux *routeMux) {
-	if s.deps.Agent == nil {
+	if s.deps.Agent == nil || s.deps.Turns == nil {
 		return
 	}
 	mux.Handle("GET /dashboard/chat", s.page(identity.Viewer, "chat", s.chatPage))
 	mux.Handle("POST /dashboard/chat", s.page(identity.Viewer, "chat", s.chatSend))
+	mux.Handle("GET /dashboard/chat/turns/{id}", s.page(identity.Viewer, "chat", s.chatTurn))
+	mux.Handle("POST /dashboard/chat/turns/{id}/stop", s.page(identity.Viewer, "chat", s.chatStop))
 	if s.deps.Approvals != nil {
 		mux.Handle("POST /dashboard/chat/approvals/{id}/{decision}", s.page(identity.Editor, "chat", s.chatDecide))
 	}

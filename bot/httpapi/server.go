@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
+	"github.com/marketingminds/marketingminds/bot/present"
 	"github.com/marketingminds/marketingminds/tools/identity"
 )
 
@@ -76,9 +77,13 @@ type Deps struct {
 	// Defaults adds each platform's default account to the settings page
 	// when set (*publish.Resolver).
 	Defaults DefaultAccounts
-	// Agent answers the dashboard's web chat when set
+	// Agent answers the dashboard's web chat when set with Turns
 	// (*agents.Orchestrator); its approvals are decided through Approvals.
 	Agent Agent
+	// Turns keeps the web chat's turns as they run (agents.TaskStore).
+	Turns ChatTurns
+	// Present renders the web chat's typed results; nil: present.New().
+	Present *present.Registry
 	// Tokens lets a dashboard admin create and revoke API tokens when set
 	// (*identity.Service).
 	Tokens TokenAdmin
@@ -91,6 +96,7 @@ type Server struct {
 	metrics  *httpMetrics
 	handler  http.Handler
 	patterns []string
+	chat     *chatRunner
 }
 
 // New builds the server and its routes.
@@ -101,7 +107,7 @@ func New(d Deps) *Server {
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
 	}
-	s := &Server{deps: d, log: d.Log, metrics: newHTTPMetrics(d.Registry)}
+	s := &Server{deps: d, log: d.Log, metrics: newHTTPMetrics(d.Registry), chat: newChatRunner(d.Present)}
 	mux := &routeMux{ServeMux: http.NewServeMux()}
 	s.routes(mux)
 	s.patterns = mux.patterns

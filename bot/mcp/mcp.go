@@ -84,7 +84,8 @@ var errNoCaller = errors.New("mcp: the request carries no authenticated caller")
 // build makes an SDK server whose handlers act as who says.
 func (s *Server) build(caller who) *sdk.Server {
 	srv := sdk.NewServer(&sdk.Implementation{Name: "marketingminds", Title: "Marketing Minds", Version: s.cfg.Version},
-		&sdk.ServerOptions{Instructions: instructions, HasTools: true, HasResources: true, HasPrompts: len(s.cfg.Prompts) > 0,
+		// The tools, resources and prompts added below are advertised.
+		&sdk.ServerOptions{Instructions: instructions,
 			// Every list and resource depends on who asks (workspace, role).
 			SetCacheable: func(_ context.Context, _ sdk.Request, c *sdk.Cacheable) { c.CacheScope = "private" }})
 	for _, t := range s.tools {

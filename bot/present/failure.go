@@ -43,6 +43,9 @@ func failureWords(env Env, f fault.Failure) (string, string) {
 		return "The same text already went to " + orWord(f.Account, "this account") + " in the last 24 hours.",
 			"Post it anyway, or cancel it."
 	case fault.Media:
+		if f.URL == "" && f.Message != "" { // our check named the media itself
+			return upperFirst(strings.TrimSuffix(f.Message, ".")) + ".", "Fix the link (a public address that serves the image or video itself), then send the post again."
+		}
 		link := "A media link"
 		if f.URL != "" {
 			link = "The media link " + f.URL

@@ -136,7 +136,7 @@ func (b *Bot) notTaken(teamID string, ev event) {
 // firstDelivery remembers key for SeenFor and reports whether it is new;
 // the keys of deliveries arriving together are committed together.
 func (b *Bot) firstDelivery(ctx context.Context, key string) (bool, error) {
-	first, err := b.seen.do(ctx, key)
+	first, err := b.seen.do(ctx, key, b.rememberAll)
 	if err != nil {
 		return false, err
 	}

@@ -9,18 +9,29 @@ import (
 	"time"
 
 	"github.com/marketingminds/marketingminds/bot/slack"
+	"github.com/marketingminds/marketingminds/bot/slack/slackfake"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
-// publishedPosts answers every post as published on X.
+// publishedPosts answers every post as published on X, at a permalink
+// naming the post.
 type publishedPosts struct{}
 
 func (publishedPosts) Get(_ context.Context, _ identity.Caller, id string) (publish.PostView, error) {
-	return publish.PostView{ID: id, Content: publish.Content{Text: "Post " + id}, Targets: []publish.TargetView{{AccountID: "acc2", Platform: "twitter", Status: publish.StatusPublished}}}, nil
+	return publish.PostView{ID: id, Targets: []publish.TargetView{{AccountID: "acc2", Platform: "twitter", Status: publish.StatusPublished,
+		URL: "https://x.example/status/" + id}}}, nil
 }
 
-var postOf = regexp.MustCompile(`“Post (\S+)”`)
+// postOf finds the post an outcome message tells, by its permalink.
+var postOf = regexp.MustCompile(`x\.example/status/(\w+)`)
+
+func toldPost(c slackfake.Call) string {
+	if m := postOf.FindStringSubmatch(c.Args.Get("blocks")); m != nil {
+		return m[1]
+	}
+	return ""
+}
 
 // A burst of 1,000 outcomes: every one is told, exactly once.
 func TestOutcomeBurstAllArriveOnce(t *testing.T) {
@@ -58,11 +69,11 @@ func burst(t *testing.T, n int, doors ...*bundle) {
 	t.Logf("settled after %v", time.Since(began))
 	told := map[string]int{}
 	for _, c := range outcomes(t, n, doors...) {
-		m := postOf.FindStringSubmatch(c.Args.Get("text"))
-		if m == nil || c.Args.Get("channel") != channel {
+		id := toldPost(c)
+		if id == "" || c.Args.Get("channel") != channel {
 			t.Fatalf("told %+v", c.Args)
 		}
-		told[m[1]]++
+		told[id]++
 	}
 	if len(told) != n {
 		t.Fatalf("%d posts told, want %d", len(told), n)
@@ -81,7 +92,7 @@ func TestOutcomeRateLimitedIsRetried(t *testing.T) {
 	b := setup(t, func(c *slack.Config, d *slack.Deps) { c.NotifyChannel, d.Posts = channel, publishedPosts{} })
 	b.fake.RateLimit("chat.postMessage", 4) // the first try and its 3 retries
 	b.bot.Settled(publish.Delivery{WorkspaceID: team, PostID: "PR1", Status: publish.StatusPublished})
-	if got := outcomes(t, 1, b); postOf.FindStringSubmatch(got[0].Args.Get("text"))[1] != "PR1" {
+	if got := outcomes(t, 1, b); toldPost(got[0]) != "PR1" {
 		t.Fatalf("told %+v", got[0].Args)
 	}
 }
@@ -133,7 +144,7 @@ func TestOutcomeOfCrashedReplicaIsTold(t *testing.T) {
 	done := make(chan struct{})
 	go func() { b.bot.RunOutbox(runCtx); close(done) }()
 	t.Cleanup(func() { stop(); <-done })
-	if got := outcomes(t, 1, b); postOf.FindStringSubmatch(got[0].Args.Get("text"))[1] != "PC1" {
+	if got := outcomes(t, 1, b); toldPost(got[0]) != "PC1" {
 		t.Fatalf("told %+v", got[0].Args)
 	}
 }

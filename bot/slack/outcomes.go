@@ -42,7 +42,7 @@ func (b *Bot) Settled(d publish.Delivery) {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(b.base), 10*time.Second)
 	defer cancel()
-	if _, err := b.queued.do(ctx, PostRef{d.WorkspaceID, d.PostID}); err != nil {
+	if _, err := b.queued.do(ctx, PostRef{d.WorkspaceID, d.PostID}, b.queueAll); err != nil {
 		b.log.Error().Err(err).Str("team", d.WorkspaceID).Str("post", d.PostID).Msg("slack: outcome not queued; it is not told")
 		return
 	}

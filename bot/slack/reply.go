@@ -204,12 +204,3 @@ func (r *reply) postFallback(ctx context.Context, text string) error {
 	r.ts = ts
 	return err
 }
-
-// plain is an error in words for a person.
-func plain(err error) string {
-	s := err.Error()
-	if len(s) > 300 {
-		s = s[:300] + "…"
-	}
-	return s
-}

@@ -13,9 +13,8 @@ const maxBatch = 512
 // write, then the items that arrived meanwhile, until none wait; the others
 // wait for their answer. With one waiting it commits at once: a lone write
 // never waits for a batch to fill.
+// Its zero value is ready; every caller passes the same commit.
 type batch[T, R any] struct {
-	commit func(ctx context.Context, items []T) ([]R, error)
-
 	mu      sync.Mutex
 	pending []*batchItem[T, R]
 	busy    bool
@@ -28,8 +27,9 @@ type batchItem[T, R any] struct {
 	done chan struct{}
 }
 
-// do writes in with the items waiting and returns its answer.
-func (b *batch[T, R]) do(ctx context.Context, in T) (R, error) {
+// do writes in with the items waiting (commit writes a batch) and returns
+// its answer.
+func (b *batch[T, R]) do(ctx context.Context, in T, commit func(ctx context.Context, items []T) ([]R, error)) (R, error) {
 	it := &batchItem[T, R]{in: in, done: make(chan struct{})}
 	b.mu.Lock()
 	b.pending = append(b.pending, it)
@@ -48,7 +48,7 @@ func (b *batch[T, R]) do(ctx context.Context, in T) (R, error) {
 		items := b.pending[:min(len(b.pending), maxBatch)]
 		b.pending = b.pending[len(items):]
 		b.mu.Unlock()
-		b.run(ctx, items)
+		b.run(ctx, items, commit)
 		b.mu.Lock()
 	}
 	b.pending = nil
@@ -57,12 +57,12 @@ func (b *batch[T, R]) do(ctx context.Context, in T) (R, error) {
 	return it.out, it.err
 }
 
-func (b *batch[T, R]) run(ctx context.Context, items []*batchItem[T, R]) {
+func (b *batch[T, R]) run(ctx context.Context, items []*batchItem[T, R], commit func(ctx context.Context, items []T) ([]R, error)) {
 	in := make([]T, len(items))
 	for i, it := range items {
 		in[i] = it.in
 	}
-	out, err := b.commit(ctx, in)
+	out, err := commit(ctx, in)
 	for i, it := range items {
 		if err == nil {
 			it.out = out[i]
@@ -72,17 +72,13 @@ func (b *batch[T, R]) run(ctx context.Context, items []*batchItem[T, R]) {
 	}
 }
 
-// seenBatch group-commits the delivery keys to remember (Store.RememberAll).
-func (b *Bot) seenBatch() *batch[string, bool] {
-	return &batch[string, bool]{commit: func(ctx context.Context, keys []string) ([]bool, error) {
-		now := b.now()
-		return b.d.Store.RememberAll(ctx, keys, now, now.Add(b.cfg.SeenFor))
-	}}
+// rememberAll commits delivery keys to remember (Store.RememberAll).
+func (b *Bot) rememberAll(ctx context.Context, keys []string) ([]bool, error) {
+	now := b.now()
+	return b.d.Store.RememberAll(ctx, keys, now, now.Add(b.cfg.SeenFor))
 }
 
-// queueBatch group-commits the outcomes to queue (Store.QueueOutcomes).
-func (b *Bot) queueBatch() *batch[PostRef, struct{}] {
-	return &batch[PostRef, struct{}]{commit: func(ctx context.Context, refs []PostRef) ([]struct{}, error) {
-		return make([]struct{}, len(refs)), b.d.Store.QueueOutcomes(ctx, refs, b.now())
-	}}
+// queueAll commits outcomes to queue (Store.QueueOutcomes).
+func (b *Bot) queueAll(ctx context.Context, refs []PostRef) ([]struct{}, error) {
+	return make([]struct{}, len(refs)), b.d.Store.QueueOutcomes(ctx, refs, b.now())
 }

@@ -39,14 +39,15 @@ func (s *batchStore) RememberAll(_ context.Context, keys []string, _, _ time.Tim
 func TestSeenGroupCommit(t *testing.T) {
 	t.Parallel()
 	st := &batchStore{entered: make(chan struct{}), release: make(chan struct{}), seen: map[string]bool{"event:E7": true}}
-	s := (&Bot{d: Deps{Store: st}, now: time.Now, cfg: Config{SeenFor: time.Hour}}).seenBatch()
+	bot := &Bot{d: Deps{Store: st}, now: time.Now, cfg: Config{SeenFor: time.Hour}}
+	s := &bot.seen
 	ctx := context.Background()
 	got := make([]bool, 100)
 	var wg sync.WaitGroup
-	wg.Go(func() { got[0], _ = s.do(ctx, "event:E0") })
+	wg.Go(func() { got[0], _ = s.do(ctx, "event:E0", bot.rememberAll) })
 	<-st.entered
 	for i := 1; i < 100; i++ {
-		wg.Go(func() { got[i], _ = s.do(ctx, fmt.Sprintf("event:E%d", i)) })
+		wg.Go(func() { got[i], _ = s.do(ctx, fmt.Sprintf("event:E%d", i), bot.rememberAll) })
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for {

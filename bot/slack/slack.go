@@ -114,10 +114,10 @@ type Bot struct {
 	now      func() time.Time
 	base     context.Context
 	wait     sync.WaitGroup
-	work     *pool                     // the work after acknowledgements
-	sorry    *pool                     // telling people their message was not taken
-	seen     *batch[string, bool]      // event ids to remember
-	queued   *batch[PostRef, struct{}] // outcomes to queue in the outbox
+	work     *pool                    // the work after acknowledgements
+	sorry    *pool                    // telling people their message was not taken
+	seen     batch[string, bool]      // event ids to remember
+	queued   batch[PostRef, struct{}] // outcomes to queue in the outbox
 	pace     *pacer
 	users    *userCache
 	handlers map[string]eventHandler
@@ -189,9 +189,8 @@ func New(ctx context.Context, cfg Config, d Deps) (*Bot, error) {
 		cfg: cfg, d: d, log: d.Log, now: d.Now, base: ctx,
 		pace: newPacer(cfg.MessageGap, d.Now), clients: map[string]*slack.Client{}, present: present.New(),
 		out: outcomes{asks: map[string]int{}, parked: map[string]map[string]bool{}}, owner: newOwner(),
+		work: newPool(cfg.Workers, cfg.Queue), sorry: newPool(1, 64),
 	}
-	b.work, b.sorry = newPool(cfg.Workers, cfg.Queue), newPool(1, 64)
-	b.seen, b.queued = b.seenBatch(), b.queueBatch()
 	b.users = newUserCache(cfg.UserTTL, d.Now)
 	b.handlers = b.eventHandlers()
 	b.actions = b.actionHandlers()

@@ -62,9 +62,16 @@ func checkPagesInBrowser(t *testing.T, b *browserRun, base, token string) {
 	before := len(allPosts(t, base, token))
 	b.do("chat", chromedp.Navigate(base+"/dashboard/chat"), chromedp.WaitVisible(chromedp.ID("chat-text")),
 		chromedp.SetValue(chromedp.ID("chat-text"), `post "Hello from the web chat" to x`), chromedp.Click(chromedp.ID("chat-send")),
-		chromedp.WaitVisible(chromedp.CSS("#chat-log button.approve")))
+		chromedp.WaitVisible(chromedp.CSS(`#chat-log .turn[data-status="done"] button.approve`)))
 	if v, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.getElementById("chat-text").value`)); v != "" {
 		t.Errorf("the message box kept %q after sending", v)
+	}
+	// The turn ran on its own and the page followed it; a reload shows it
+	// once, its approval card as the answer (not the same words twice).
+	b.do("chat reload", chromedp.Navigate(base+"/dashboard/chat"), chromedp.WaitVisible(chromedp.CSS("#chat-log button.approve")))
+	if n, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.getElementById("chat-log").innerText`)); err != nil ||
+		strings.Count(n, "Hello from the web chat") != 2 || strings.Count(n, "Approve") != 1 {
+		t.Errorf("after a reload the chat reads (%v):\n%s", err, n)
 	}
 	if n := len(allPosts(t, base, token)); n != before {
 		t.Fatalf("the agent published before the approval (%d posts, %d before)", n, before)
@@ -80,4 +87,12 @@ func checkPagesInBrowser(t *testing.T, b *browserRun, base, token string) {
 	if !found {
 		t.Fatal("the approved post is not among the posts")
 	}
+	// A typed result reads as a card (bot/present), once.
+	b.do("chat question", chromedp.SetValue(chromedp.ID("chat-text"), "accounts"), chromedp.Click(chromedp.ID("chat-send")),
+		chromedp.WaitVisible(chromedp.CSS(`#chat-log .turn:nth-child(2)[data-status="done"] .mm-card`)))
+	answer, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector("#chat-log .turn:nth-child(2)").innerText`))
+	if err != nil || !strings.Contains(answer, "@acme_sandbox") || strings.Count(answer, "@acme_sandbox") != 1 || strings.ContainsAny(answer, "`{") {
+		t.Errorf("the chat's answer: %q (%v)", answer, err)
+	}
+	b.shot("23b-chat-answer")
 }

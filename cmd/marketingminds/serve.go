@@ -101,7 +101,8 @@ func serve(ctx context.Context, cfg config, out, logOut io.Writer) error {
 	if sb != nil {
 		deps.Sandbox = sb
 	}
-	srv := httpapi.New(deps).HTTPServer(cfg.HTTPAddr)
+	api := httpapi.New(deps)
+	srv := api.HTTPServer(cfg.HTTPAddr)
 	if sb != nil {
 		// The adapters reach the mounted sandbox over h2c, as they reach
 		// the platforms over HTTP/2.
@@ -131,6 +132,9 @@ func serve(ctx context.Context, cfg config, out, logOut io.Writer) error {
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		log.Error().Err(err).Msg("shutdown: requests still running were cut off")
+	}
+	if err := api.StopTurns(shutdownCtx); err != nil {
+		log.Error().Err(err).Msg("shutdown: web chat turns still running were cut off")
 	}
 	if bot != nil {
 		bot.Wait() // its work was bound to ctx: conversations in flight end now

@@ -43,7 +43,7 @@ import (
 func schemas() []store.Schema {
 	return []store.Schema{identity.Schema, identity.SessionSchema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, campaigns.Schema,
 		settings.Schema, library.Schema, groups.Schema,
-		memory.Schema, agents.Schema, slackbot.Schema}
+		memory.Schema, agents.Schema, agents.TaskSchema, slackbot.Schema}
 }
 
 // openStore opens the configured backend with every schema applied (or, with
@@ -320,7 +320,7 @@ func (a *app) recurring() error {
 
 // cleanup is the weekly cleanup job: expired OAuth states, idempotency
 // keys, sessions, Slack dedup records, conversations past each workspace's
-// retention, finished jobs and expired locks.
+// retention, web chat turns, finished jobs and expired locks.
 func (a *app) cleanup(ctx context.Context) error {
 	now := time.Now()
 	_, serr := oauth.NewStates(a.db, a.vault, time.Now).Purge(ctx, now)
@@ -328,8 +328,13 @@ func (a *app) cleanup(ctx context.Context) error {
 	_, lerr := a.sessions.Purge(ctx)
 	_, seenErr := slackbot.NewStore(a.db).PurgeSeen(ctx, now) // Slack deliveries remembered for dedupe, threads of posts, told outcomes
 	_, cerr := a.agents.SweepConversations(ctx)               // each workspace's conversation_retention_days
-	return errors.Join(serr, kerr, lerr, seenErr, cerr, a.scheduler.Cleanup(ctx))
+	// The web chat's turns.
+	_, terr := agents.NewTaskStore(a.db).PurgeTasks(ctx, now.Add(-webChatKept))
+	return errors.Join(serr, kerr, lerr, seenErr, cerr, terr, a.scheduler.Cleanup(ctx))
 }
+
+// webChatKept is how long the web chat keeps a turn after its last change.
+const webChatKept = 30 * 24 * time.Hour
 
 // httpDeps is what the HTTP sidecar needs of the app.
 func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Deps {
@@ -338,7 +343,7 @@ func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Dep
 		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics, Campaigns: a.campaigns,
 		CampaignAnalytics: campaignAnalytics{a.analytics}, Library: a.library, Settings: a.settings,
 		Sessions: a.sessions, PublicURL: a.publicURL, UserLocation: a.userLocation, Tokens: a.identity,
-		Approvals: a.agents, Agent: a.agents, Defaults: a.targets,
+		Approvals: a.agents, Agent: a.agents, Turns: agents.NewTaskStore(a.db), Defaults: a.targets,
 	}
 }
 

@@ -82,7 +82,7 @@ func (s *Service) Update(ctx context.Context, c identity.Caller, id string, patc
 	}
 	if patch.ImageURLs != nil || patch.VideoURL != nil {
 		if ps := s.checkMedia(ctx, p.Content); len(ps) > 0 {
-			return PostView{}, &ValidationError{Problems: ps}
+			return PostView{}, mediaError(ps)
 		}
 	}
 	var problems []Problem

@@ -227,6 +227,12 @@ func (e *ValidationError) Words() string {
 	return strings.Join(msgs, "; ")
 }
 
+// mediaError is media that cannot be fetched: a validation error whose
+// fault is the link's (tools/fault Media).
+func mediaError(ps []Problem) error {
+	return &kindError{kind: fk.Media, err: &ValidationError{Problems: ps}}
+}
+
 // kindError is a failure of ours whose kind is known where it is made.
 type kindError struct {
 	kind fk.Kind

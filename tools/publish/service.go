@@ -242,7 +242,7 @@ func (s *Service) prepare(ctx context.Context, c identity.Caller, req Request, r
 		}
 	}
 	if ps := s.checkMedia(ctx, req.Content); len(ps) > 0 {
-		return prepared{}, &ValidationError{Problems: ps}
+		return prepared{}, mediaError(ps)
 	}
 	var problems []Problem
 	var invalid []Result

@@ -1,10 +1,49 @@
-// The web chat: after htmx added an exchange, empty the message box and
-// keep the newest exchange in view. Without JavaScript the form posts.
+// The web chat: after htmx added a turn, empty the message box; keep the
+// newest turn in view as it streams. Without JavaScript the form posts and
+// the page shows the conversation.
 document.body.addEventListener("htmx:afterRequest", function (e) {
   var form = document.getElementById("chat-form");
   if (e.detail.elt === form && e.detail.successful) {
     document.getElementById("chat-text").value = "";
-    var log = document.getElementById("chat-log");
-    if (log.lastElementChild) log.lastElementChild.scrollIntoView({block: "nearest"});
   }
+});
+document.body.addEventListener("htmx:afterSwap", function (e) {
+  var log = document.getElementById("chat-log");
+  var t = e.detail.target;
+  if (log && t && (t === log || /^turn-/.test(t.id)) && log.lastElementChild) {
+    log.lastElementChild.scrollIntoView({block: "nearest"});
+  }
+});
+
+// A result card's buttons (bot/present) name an action and what it acts
+// on; each posts to the dashboard route that does it, with the CSRF token.
+var actionRoutes = {
+  mm_approve: function (v) { return ["/dashboard/chat/approvals/" + v + "/approve", {}]; },
+  mm_reject: function (v) { return ["/dashboard/chat/approvals/" + v + "/reject", {}]; },
+  mm_retry: function (v) { return ["/dashboard/posts/" + v + "/retry", {}]; },
+  mm_cancel: function (v) { return ["/dashboard/posts/" + v + "/cancel", {}]; },
+  mm_reconnect: function (v) { return ["/dashboard/connect/" + v, {}]; },
+  mm_publish_anyway: function (v) {
+    var p = v.split(" ");
+    return ["/dashboard/posts/" + p[0] + "/publish-anyway", {account_id: p[1] || ""}];
+  }
+};
+document.body.addEventListener("click", function (e) {
+  var b = e.target.closest && e.target.closest("#chat-log button.mm-action");
+  var route = b && actionRoutes[b.dataset.action];
+  if (!route) return;
+  var r = route(encodeURIComponent(b.dataset.value || "").replace(/%20/g, " "));
+  var form = document.createElement("form");
+  form.method = "post";
+  form.action = r[0];
+  var fields = Object.assign({csrf: document.querySelector("#chat-form input[name=csrf]").value}, r[1]);
+  Object.keys(fields).forEach(function (k) {
+    var i = document.createElement("input");
+    i.type = "hidden";
+    i.name = k;
+    i.value = fields[k];
+    form.appendChild(i);
+  });
+  document.body.appendChild(form);
+  form.submit();
 });
