@@ -8,6 +8,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/marketingminds/marketingminds/tools/fault"
 	"github.com/marketingminds/marketingminds/tools/identity"
 )
 
@@ -71,11 +72,12 @@ func (b *Bot) chooseAction(ctx context.Context, a action, remember bool) {
 	d, err := b.d.Approvals.Choose(ctx, a.caller, id, account, remember)
 	switch {
 	case errors.Is(err, identity.ErrForbidden):
-		b.ephemeral(ctx, a, "You cannot answer this: "+plain(err))
+		b.ephemeral(ctx, a, "You cannot answer this: only the person who asked, or a workspace admin, can.")
 		return
 	case err != nil:
-		b.log.Error().Err(err).Str("approval", id).Msg("slack: choose")
-		b.ephemeral(ctx, a, "That did not work: "+plain(err))
+		ref := fault.NewRef()
+		b.log.Error().Err(err).Str("approval", id).Str("ref", ref).Msg("slack: choose")
+		b.ephemeral(ctx, a, "That did not work on our side; try again shortly (ref "+ref+").")
 		return
 	case d.Already:
 		b.ephemeral(ctx, a, "This was already answered: "+d.Text)
