@@ -29,6 +29,8 @@ type overviewData struct {
 	Upcoming  []publish.PostView
 	Attention []publish.PostView
 	Tokens    []accounts.TokenState // the ones not valid
+	// NoFigures is set when no sync has written a daily figure yet.
+	NoFigures bool
 	Window    int
 }
 
@@ -64,6 +66,7 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, v *view) {
 			return
 		}
 		d.Summary, d.Range, d.Chart = &ov.Analytics.Summary, ov.Analytics.Range, impressionsChart(h)
+		d.NoFigures = !hasSeries(h)
 		prevRange, err := previousRange(d.Range)
 		if err != nil {
 			s.analyticsPageError(w, r, v, err)
