@@ -32,7 +32,12 @@ func checkPagesInBrowser(t *testing.T, b *browserRun, base, token string) {
 
 	b.do("e-mail without Zoho", chromedp.Navigate(base+"/dashboard/email"), chromedp.WaitVisible(chromedp.ID("needs-zoho")))
 	b.shot("16-email-needs-zoho")
-	b.do("connect Zoho", chromedp.Click(chromedp.ID("connect-zoho")), chromedp.WaitVisible(chromedp.CSS("a[href^='/dashboard/accounts?connected=']")))
+	b.do("connect Zoho", chromedp.Click(chromedp.ID("connect-zoho")), chromedp.WaitVisible(chromedp.CSS("a[href^='/dashboard/email?connected=']")))
+	b.do("Zoho row", chromedp.Navigate(base+"/dashboard/accounts"), chromedp.WaitVisible(chromedp.ID("account-zoho")))
+	if row := b.text("#account-zoho"); !strings.Contains(row, "Zoho") || !strings.Contains(row, "connected") || !strings.Contains(row, "Disconnect") {
+		t.Errorf("the accounts table's Zoho row: %q", row)
+	}
+	b.shot("16b-accounts-zoho")
 	b.do("e-mail with Zoho", chromedp.Navigate(base+"/dashboard/email"), chromedp.WaitVisible(chromedp.ID("email-form")),
 		chromedp.SetValue(chromedp.ID("e-name"), "December news"), chromedp.SetValue(chromedp.ID("e-subject"), "What's new"),
 		chromedp.SetValue(chromedp.ID("e-html"), "<h1>News</h1>"), chromedp.Click(chromedp.CSS("input[name=list_keys]")),
