@@ -63,6 +63,16 @@ func checkPagesInBrowser(t *testing.T, b *browserRun, base, token string) {
 	b.do("settings", chromedp.Navigate(base+"/dashboard/settings"), chromedp.WaitVisible(chromedp.ID("settings-form")),
 		chromedp.SetValue(chromedp.ID("t-name"), "browser test"), chromedp.Click(chromedp.ID("token-create")), chromedp.WaitVisible(chromedp.ID("new-token")))
 	b.shot("21-settings-token")
+	roles, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#s-role option")].map(o => o.value)`))
+	if err != nil || strings.Join(roles, ",") != "viewer,editor" {
+		t.Errorf("new Slack users' role choices: %v (%v)", roles, err)
+	}
+	b.do("time zone", chromedp.SetValue(chromedp.ID("s-tz"), "Europe/London"), chromedp.Click(chromedp.ID("settings-save")), chromedp.WaitVisible(chromedp.CSS("p.notice")))
+	zones, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("#tz-list option").length`))
+	if tz, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.getElementById("s-tz").value`)); err != nil || zones < 400 || tz != "Europe/London" {
+		t.Errorf("time zone list: %d zones (%v), saved %q", zones, err, tz)
+	}
+	b.shot("21b-settings-choices")
 
 	before := len(allPosts(t, base, token))
 	b.do("chat", chromedp.Navigate(base+"/dashboard/chat"), chromedp.WaitVisible(chromedp.ID("chat-text")),
