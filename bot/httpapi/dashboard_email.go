@@ -41,6 +41,7 @@ type emailData struct {
 type emailDetail struct {
 	Email  campaigns.EmailCampaign
 	At     string // the schedule form's value
+	Lists  []string // the names of Email.ListKeys
 	Errors map[string][]string
 }
 
@@ -206,8 +207,10 @@ func (s *Server) dashEmailDetailPage(w http.ResponseWriter, r *http.Request, v *
 		v.Notice = "Scheduled."
 	case "report":
 		v.Notice = "Report read from Zoho."
+	case "sent":
+		v.Notice = "Sent."
 	}
-	v.Title, v.Data = e.Name, &emailDetail{Email: e, Errors: map[string][]string{}}
+	v.Title, v.Data = e.Name, &emailDetail{Email: e, Errors: map[string][]string{}, Lists: s.emailListNames(r, v, e.ListKeys)}
 	s.render(w, r, http.StatusOK, "email_detail", v)
 }
 
@@ -220,7 +223,7 @@ func (s *Server) dashEmailSchedule(w http.ResponseWriter, r *http.Request, v *vi
 		s.campaignsPageError(w, r, v, err)
 		return
 	}
-	d := &emailDetail{Email: e, At: at, Errors: map[string][]string{}}
+	d := &emailDetail{Email: e, At: at, Errors: map[string][]string{}, Lists: s.emailListNames(r, v, e.ListKeys)}
 	v.Title, v.Data = e.Name, d
 	when, err := s.deps.Campaigns.ParseTime(r.Context(), v.Caller, at)
 	if err == nil {
@@ -294,6 +297,7 @@ func (s *Server) campaignsRoutes(mux *routeMux) {
 	mux.Handle("POST /dashboard/email", s.page(identity.Editor, "email", s.dashEmailCreate))
 	mux.Handle("GET /dashboard/email/{id}", s.page(identity.Viewer, "email", s.dashEmailDetailPage))
 	mux.Handle("POST /dashboard/email/{id}/schedule", s.page(identity.Editor, "email", s.dashEmailSchedule))
+	mux.Handle("POST /dashboard/email/{id}/send", s.page(identity.Editor, "email", s.dashEmailSend))
 	mux.Handle("POST /dashboard/email/{id}/report", s.page(identity.Viewer, "email", s.dashEmailReport))
 	mux.Handle("GET /dashboard/crm", s.page(identity.Viewer, "crm", s.dashCrmPage))
 }
