@@ -40,7 +40,7 @@ type emailData struct {
 
 type emailDetail struct {
 	Email  campaigns.EmailCampaign
-	At     string // the schedule form's value
+	At     string   // the schedule form's value
 	Lists  []string // the names of Email.ListKeys
 	Errors map[string][]string
 }
