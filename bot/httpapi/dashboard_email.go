@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"strings"
 
@@ -14,8 +15,10 @@ import (
 
 // emailForm is the new e-mail campaign's fields, kept to show the form again.
 type emailForm struct {
-	Name, Subject, HTML, Text, FromEmail, FromName string
-	ListKeys                                       []string
+	// Markdown is the message as written; the HTML sent is rendered from it
+	// (campaigns.MarkdownHTML).
+	Name, Subject, Markdown, Text, FromEmail, FromName string
+	ListKeys                                           []string
 }
 
 func (f emailForm) Has(key string) bool {
@@ -36,6 +39,8 @@ type emailData struct {
 	Lists     []campaigns.MailingList
 	Form      emailForm
 	Errors    map[string][]string
+	// Preview is the message's HTML when the form asked for a preview.
+	Preview template.HTML
 }
 
 type emailDetail struct {
@@ -162,7 +167,7 @@ func (s *Server) dashEmailCreate(w http.ResponseWriter, r *http.Request, v *view
 		s.renderError(w, r, http.StatusBadRequest, "The form could not be read: "+err.Error())
 		return
 	}
-	f := emailForm{Name: r.PostFormValue("name"), Subject: r.PostFormValue("subject"), HTML: r.PostFormValue("html"),
+	f := emailForm{Name: r.PostFormValue("name"), Subject: r.PostFormValue("subject"), Markdown: r.PostFormValue("markdown"),
 		Text: r.PostFormValue("text"), FromEmail: strings.TrimSpace(r.PostFormValue("from_email")),
 		FromName: strings.TrimSpace(r.PostFormValue("from_name")), ListKeys: r.PostForm["list_keys"]}
 	d, err := s.dashEmailData(r, v, f)
@@ -171,8 +176,24 @@ func (s *Server) dashEmailCreate(w http.ResponseWriter, r *http.Request, v *view
 		return
 	}
 	v.Title, v.Data = "E-mail", d
-	e, err := s.deps.Campaigns.CreateEmail(r.Context(), v.Caller, campaigns.NewEmail{Name: f.Name, Subject: f.Subject, HTML: f.HTML,
-		Text: f.Text, ListKeys: f.ListKeys, FromEmail: f.FromEmail, FromName: f.FromName})
+	html, err := campaigns.MarkdownHTML(f.Markdown)
+	if err != nil {
+		_, msg := campaignsMessage(err)
+		d.Errors["content"], v.Error = []string{msg}, "Nothing was created: fix the fields marked below."
+		s.render(w, r, http.StatusUnprocessableEntity, "email", v)
+		return
+	}
+	if r.PostFormValue("action") == "preview" {
+		d.Preview = template.HTML(html) // goldmark's safe rendering: no raw HTML, no script links
+		s.render(w, r, http.StatusOK, "email", v)
+		return
+	}
+	text := f.Text
+	if strings.TrimSpace(text) == "" {
+		text = f.Markdown // Markdown reads well as the plain-text part
+	}
+	e, err := s.deps.Campaigns.CreateEmail(r.Context(), v.Caller, campaigns.NewEmail{Name: f.Name, Subject: f.Subject, HTML: html,
+		Text: text, ListKeys: f.ListKeys, FromEmail: f.FromEmail, FromName: f.FromName})
 	if err != nil {
 		if _, missing := zohoMissing(err); missing {
 			s.render(w, r, http.StatusConflict, "email", v)

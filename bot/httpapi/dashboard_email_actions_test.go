@@ -35,3 +35,36 @@ func TestDashboardEmailListNamesAndSendNow(t *testing.T) {
 		t.Fatalf("after Send now:\n%s", page)
 	}
 }
+
+// TestDashboardEmailMarkdownPreview: the message is written in Markdown;
+// Preview shows its rendered, sanitised HTML and creates nothing; Create
+// stores that HTML.
+func TestDashboardEmailMarkdownPreview(t *testing.T) {
+	svc := dashCampaigns(t)
+	f := dashSetup(t, "http://127.0.0.1", func(d *Deps) { d.Campaigns = svc })
+	ed := f.browser(t)
+	ed.signIn("T1", "U-e", identity.Editor)
+	form := url.Values{"csrf": {ed.csrf()}, "name": {"Dec"}, "subject": {"News"}, "list_keys": {zohoNewsletter},
+		"markdown": {"# Big news\n\nWe **launch** Monday.\n\n<script>alert(1)</script>"}, "action": {"preview"}}
+	resp, page := ed.do("POST", "/dashboard/email", form, nil)
+	if resp.StatusCode != 200 || !strings.Contains(page, `<div class="mail"><h1>Big news</h1>`) || !strings.Contains(page, "<strong>launch</strong>") ||
+		strings.Contains(page, "<script>alert") {
+		t.Fatalf("preview = %d\n%s", resp.StatusCode, page)
+	}
+	c := identity.Caller{WorkspaceID: "T1", UserID: "U-e", Role: identity.Editor}
+	if list, _ := svc.ListEmails(context.Background(), c, ""); len(list) != 0 {
+		t.Fatalf("preview created %d campaigns", len(list))
+	}
+	form.Del("action")
+	if resp, _ := ed.do("POST", "/dashboard/email", form, nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create = %d", resp.StatusCode)
+	}
+	list, _ := svc.ListEmails(context.Background(), c, "")
+	if len(list) != 1 {
+		t.Fatalf("%d campaigns", len(list))
+	}
+	html, text, err := svc.EmailContent(context.Background(), list[0].ContentKey)
+	if err != nil || !strings.Contains(html, "<h1>Big news</h1>") || strings.Contains(html, "<script") || !strings.Contains(text, "**launch**") {
+		t.Errorf("stored content: %v\n%s\n%s", err, html, text)
+	}
+}

@@ -100,7 +100,7 @@ func TestDashboardEmailAndCRM(t *testing.T) {
 	}
 
 	resp, _ = ed.do("POST", "/dashboard/email", url.Values{"csrf": {csrf}, "name": {"December news"}, "subject": {"What's new"},
-		"html": {"<h1>News</h1>"}, "list_keys": {zohoNewsletter}}, nil)
+		"markdown": {"# News"}, "list_keys": {zohoNewsletter}}, nil)
 	loc := resp.Header.Get("Location")
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/dashboard/email/") {
 		t.Fatalf("create = %d to %q", resp.StatusCode, loc)

@@ -40,10 +40,18 @@ func checkPagesInBrowser(t *testing.T, b *browserRun, base, token string) {
 	b.shot("16b-accounts-zoho")
 	b.do("e-mail with Zoho", chromedp.Navigate(base+"/dashboard/email"), chromedp.WaitVisible(chromedp.ID("email-form")),
 		chromedp.SetValue(chromedp.ID("e-name"), "December news"), chromedp.SetValue(chromedp.ID("e-subject"), "What's new"),
-		chromedp.SetValue(chromedp.ID("e-html"), "<h1>News</h1>"), chromedp.Click(chromedp.CSS("input[name=list_keys]")),
-		chromedp.Click(chromedp.ID("email-create")), chromedp.WaitVisible(chromedp.ID("email-status")))
+		chromedp.SetValue(chromedp.ID("e-body"), "# News\n\nWe **launch** on Monday."), chromedp.Click(chromedp.CSS("input[name=list_keys]")),
+		chromedp.Click(chromedp.ID("email-preview-btn")), chromedp.WaitVisible(chromedp.CSS("#email-preview .mail h1")))
+	if got, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector("#email-preview .mail").innerHTML`)); !strings.Contains(got, "<strong>launch</strong>") {
+		t.Errorf("e-mail preview: %q", got)
+	}
+	b.shot("17a-email-preview")
+	b.do("create the e-mail", chromedp.Click(chromedp.ID("email-create")), chromedp.WaitVisible(chromedp.ID("email-status")))
 	if st := b.text("#email-status"); st != "draft" {
 		t.Fatalf("new e-mail campaign is %q", st)
+	}
+	if lists := b.text("#email-lists"); strings.Contains(lists, "3z6a") || lists == "" {
+		t.Errorf("the campaign's lists read %q", lists)
 	}
 	b.shot("17-email-campaign")
 	b.do("CRM", chromedp.Navigate(base+"/dashboard/crm?q=zylker"), chromedp.WaitVisible(chromedp.ID("leads")))
