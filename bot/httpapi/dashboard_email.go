@@ -230,6 +230,8 @@ func (s *Server) dashEmailDetailPage(w http.ResponseWriter, r *http.Request, v *
 		v.Notice = "Report read from Zoho."
 	case "sent":
 		v.Notice = "Sent."
+	case "cancelled":
+		v.Notice = "Cancelled: it will not be sent."
 	}
 	v.Title, v.Data = e.Name, &emailDetail{Email: e, Errors: map[string][]string{}, Lists: s.emailListNames(r, v, e.ListKeys)}
 	s.render(w, r, http.StatusOK, "email_detail", v)
@@ -318,6 +320,7 @@ func (s *Server) campaignsRoutes(mux *routeMux) {
 	mux.Handle("POST /dashboard/email", s.page(identity.Editor, "email", s.dashEmailCreate))
 	mux.Handle("GET /dashboard/email/{id}", s.page(identity.Viewer, "email", s.dashEmailDetailPage))
 	mux.Handle("POST /dashboard/email/{id}/schedule", s.page(identity.Editor, "email", s.dashEmailSchedule))
+	mux.Handle("POST /dashboard/email/{id}/cancel", s.page(identity.Editor, "email", s.dashEmailCancel))
 	mux.Handle("POST /dashboard/email/{id}/send", s.page(identity.Editor, "email", s.dashEmailSend))
 	mux.Handle("POST /dashboard/email/{id}/report", s.page(identity.Viewer, "email", s.dashEmailReport))
 	mux.Handle("GET /dashboard/crm", s.page(identity.Viewer, "crm", s.dashCrmPage))

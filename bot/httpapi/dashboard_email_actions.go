@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/rs/zerolog"
+
+	"github.com/marketingminds/marketingminds/tools/campaigns"
 )
 
 // emailListNames are the names of the mailing lists keys name, in order;
@@ -37,4 +39,28 @@ func (s *Server) dashEmailSend(w http.ResponseWriter, r *http.Request, v *view) 
 		return
 	}
 	http.Redirect(w, r, "/dashboard/email/"+id+"?done=sent", http.StatusSeeOther)
+}
+
+// dashEmailCancel: POST /dashboard/email/{id}/cancel cancels a scheduled
+// campaign's send job (the scheduler's Cancel, as DELETE /api/jobs/{id});
+// the job's cancel hook in tools/campaigns marks the campaign cancelled.
+func (s *Server) dashEmailCancel(w http.ResponseWriter, r *http.Request, v *view) {
+	id := r.PathValue("id")
+	e, err := s.deps.Campaigns.GetEmail(r.Context(), v.Caller, id)
+	if err != nil {
+		s.campaignsPageError(w, r, v, err)
+		return
+	}
+	if e.Status != campaigns.EmailScheduled || e.JobID == "" || s.deps.Jobs == nil {
+		v.Title, v.Error, v.Data = e.Name, "Only a scheduled campaign can be cancelled; this one is "+string(e.Status)+".",
+			&emailDetail{Email: e, Errors: map[string][]string{}, Lists: s.emailListNames(r, v, e.ListKeys)}
+		s.render(w, r, http.StatusConflict, "email_detail", v)
+		return
+	}
+	if err := s.deps.Jobs.Cancel(r.Context(), v.Caller.WorkspaceID, e.JobID); err != nil {
+		zerolog.Ctx(r.Context()).Error().Err(err).Str("job", e.JobID).Msg("dashboard: cancel e-mail")
+		s.renderError(w, r, http.StatusInternalServerError, "Cancelling failed; try again shortly.")
+		return
+	}
+	http.Redirect(w, r, "/dashboard/email/"+id+"?done=cancelled", http.StatusSeeOther)
 }

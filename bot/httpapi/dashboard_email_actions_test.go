@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/marketingminds/marketingminds/tools/campaigns"
 	"github.com/marketingminds/marketingminds/tools/identity"
@@ -66,5 +67,35 @@ func TestDashboardEmailMarkdownPreview(t *testing.T) {
 	html, text, err := svc.EmailContent(context.Background(), list[0].ContentKey)
 	if err != nil || !strings.Contains(html, "<h1>Big news</h1>") || strings.Contains(html, "<script") || !strings.Contains(text, "**launch**") {
 		t.Errorf("stored content: %v\n%s\n%s", err, html, text)
+	}
+}
+
+// TestDashboardEmailCancel: a scheduled campaign is cancelled from its page
+// (its job cancelled, the campaign marked so); a draft cannot be.
+func TestDashboardEmailCancel(t *testing.T) {
+	svc, sch := dashCampaignsJobs(t)
+	f := dashSetup(t, "http://127.0.0.1", func(d *Deps) { d.Campaigns = svc; d.Jobs = sch })
+	ed := f.browser(t)
+	ed.signIn("T1", "U-e", identity.Editor)
+	ctx, c := context.Background(), identity.Caller{WorkspaceID: "T1", UserID: "U-e", Role: identity.Editor}
+	e, err := svc.CreateEmail(ctx, c, campaigns.NewEmail{Name: "Later", Subject: "Hello", Text: "Hi", ListKeys: []string{zohoNewsletter}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	csrf := ed.csrf()
+	if resp, _ := ed.do("POST", "/dashboard/email/"+e.ID+"/cancel", url.Values{"csrf": {csrf}}, nil); resp.StatusCode != http.StatusConflict {
+		t.Errorf("cancel a draft = %d, want 409", resp.StatusCode)
+	}
+	if _, err := svc.ScheduleEmail(ctx, c, e.ID, time.Now().Add(48*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, page := ed.do("GET", "/dashboard/email/"+e.ID, nil, nil); !strings.Contains(page, `id="email-cancel"`) {
+		t.Fatal("a scheduled campaign offers no cancel")
+	}
+	if resp, body := ed.do("POST", "/dashboard/email/"+e.ID+"/cancel", url.Values{"csrf": {csrf}}, nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("cancel = %d %s", resp.StatusCode, body)
+	}
+	if got, err := svc.GetEmail(ctx, c, e.ID); err != nil || got.Status != campaigns.EmailCancelled {
+		t.Fatalf("after cancel: %s, %v", got.Status, err)
 	}
 }

@@ -29,6 +29,13 @@ import (
 // e-mail stays scheduled).
 func dashCampaigns(t *testing.T) *campaigns.Service {
 	t.Helper()
+	svc, _ := dashCampaignsJobs(t)
+	return svc
+}
+
+// dashCampaignsJobs is dashCampaigns with its scheduler.
+func dashCampaignsJobs(t *testing.T) (*campaigns.Service, *schedule.Scheduler) {
+	t.Helper()
 	ctx := context.Background()
 	db := storetest.Open(t, store.SQLite, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, campaigns.Schema)
 	sb := sandboxtest.Start(t, sandbox.Options{})
@@ -64,7 +71,7 @@ func dashCampaigns(t *testing.T) *campaigns.Service {
 	if err := svc.Register(reg); err != nil {
 		t.Fatal(err)
 	}
-	return svc
+	return svc, sch
 }
 
 func TestDashboardEmailAndCRM(t *testing.T) {
