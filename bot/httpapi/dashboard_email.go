@@ -58,8 +58,13 @@ type crmData struct {
 	Query     string
 	Leads     []campaigns.CRMRecord
 	Searched  bool
-	Errors    map[string][]string
+	// Newest are the newest leads, shown when nothing is searched.
+	Newest []campaigns.CRMRecord
+	Errors map[string][]string
 }
+
+// newestLeads is how many of the newest leads the CRM page shows.
+const newestLeads = 10
 
 // zohoMissing says whether err means the workspace (or server) cannot use
 // Zoho, and what to tell the user.
@@ -307,6 +312,13 @@ func (s *Server) dashCrmPage(w http.ResponseWriter, r *http.Request, v *view) {
 			return
 		}
 		d.Leads, d.Searched = leads, true
+	} else {
+		newest, err := s.deps.Campaigns.CRMRecords(r.Context(), v.Caller, "Leads", newestLeads, false)
+		if err != nil {
+			s.campaignsPageError(w, r, v, err)
+			return
+		}
+		d.Newest = newest.Records
 	}
 	s.render(w, r, http.StatusOK, "crm", v)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -148,6 +149,11 @@ func TestDashboardEmailAndCRM(t *testing.T) {
 	_, page = viewer.do("GET", "/dashboard/crm", nil, nil)
 	if !strings.Contains(page, `<span class="kpi-v">230</span><span class="kpi-l">Leads</span>`) {
 		t.Fatalf("CRM counts:\n%s", page)
+	}
+	// The newest leads, their times humane (no raw RFC 3339).
+	if !strings.Contains(page, `<table id="newest-leads">`) || strings.Count(page, "<tr><td>") != newestLeads ||
+		regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d`).MatchString(page) || !regexp.MustCompile(`<td>\w{3} \d{1,2} \w{3} \d{4}, \d\d:\d\d</td>`).MatchString(page) {
+		t.Errorf("CRM newest leads:\n%s", page)
 	}
 	_, page = viewer.do("GET", "/dashboard/crm?q=zylker", nil, nil)
 	if !strings.Contains(page, `<table id="leads">`) || !strings.Contains(page, "<td>Zylker Corp</td>") || strings.Contains(page, "<td>Globex</td>") {
