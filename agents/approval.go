@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 	"unicode/utf8"
 
@@ -34,21 +35,31 @@ type ApprovalResult struct {
 
 // hold records a pending approval for a side-effecting call.
 func (o *Orchestrator) hold(ctx context.Context, key ConversationKey, c identity.Caller, t Tool, raw json.RawMessage) (Approval, error) {
-	preview, err := t.Preview(ctx, c, raw)
+	a, err := t.gateCheck(ctx, c, raw)
 	if err != nil {
 		return Approval{}, err
 	}
-	a := Approval{ID: newID(), WorkspaceID: key.WorkspaceID, Channel: key.Channel, Thread: key.Thread, RequestedBy: c.UserID,
-		Tool: t.Name, Args: raw, Preview: preview, Status: ApprovalPending, CreatedAt: o.cfg.Now().UTC()}
+	return o.file(ctx, key, c, t, raw, a)
+}
+
+// file stores a held call as approval a (its status, preview and checks set).
+func (o *Orchestrator) file(ctx context.Context, key ConversationKey, c identity.Caller, t Tool, raw json.RawMessage, a Approval) (Approval, error) {
+	a.ID, a.WorkspaceID, a.Channel, a.Thread, a.RequestedBy = newID(), key.WorkspaceID, key.Channel, key.Thread, c.UserID
+	a.Tool, a.Args, a.CreatedAt = t.Name, raw, o.cfg.Now().UTC()
 	if err := o.cfg.Store.CreateApproval(ctx, a); err != nil {
 		return Approval{}, err
 	}
 	return a, nil
 }
 
-// decider loads an approval of c's workspace and checks c may decide it:
-// the person who asked, or an admin; a viewer never.
+// decider loads a pending approval of c's workspace and checks c may
+// decide it: the person who asked, or an admin; a viewer never.
 func (o *Orchestrator) decider(ctx context.Context, c identity.Caller, id string) (Approval, error) {
+	return o.deciderOf(ctx, c, id, ApprovalPending)
+}
+
+// deciderOf is decider for an approval that must be in one of statuses.
+func (o *Orchestrator) deciderOf(ctx context.Context, c identity.Caller, id string, statuses ...ApprovalStatus) (Approval, error) {
 	if c.Role == identity.Viewer || !c.Role.AtLeast(identity.Viewer) {
 		return Approval{}, fmt.Errorf("%w: a viewer cannot decide approvals", identity.ErrForbidden)
 	}
@@ -59,7 +70,7 @@ func (o *Orchestrator) decider(ctx context.Context, c identity.Caller, id string
 	if a.RequestedBy != c.UserID && c.Role != identity.Admin {
 		return Approval{}, fmt.Errorf("%w: only the person who asked (%s) or an admin can decide this", identity.ErrForbidden, a.RequestedBy)
 	}
-	if a.Status != ApprovalPending {
+	if !slices.Contains(statuses, a.Status) {
 		return a, fmt.Errorf("%w: it is %s", ErrDecided, a.Status)
 	}
 	return a, nil
@@ -95,8 +106,15 @@ func (o *Orchestrator) Approve(ctx context.Context, c identity.Caller, approvalI
 	} else {
 		// Claimed, the action runs to its end even if the person who
 		// clicked goes away: a half-done publish helps nobody.
+		args := a.Args
+		if len(a.Checks.Duplicates) > 0 { // approving a warned post is "post anyway"
+			args, err = setArg(args, "allow_duplicate", true)
+		}
 		tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.cfg.ToolTimeout)
-		out, err := t.Call(tctx, runner, a.Args)
+		var out any
+		if err == nil {
+			out, err = t.Call(tctx, runner, args)
+		}
 		cancel()
 		if err == nil {
 			res, err = json.Marshal(out)
@@ -135,7 +153,7 @@ func (o *Orchestrator) Reject(ctx context.Context, c identity.Caller, approvalID
 	if n := utf8.RuneCountInString(reason); n > MaxReasonChars {
 		return ApprovalResult{}, fmt.Errorf("%w: the reason is %d characters long; say it in at most %d", ErrInvalid, n, MaxReasonChars)
 	}
-	if _, err := o.decider(ctx, c, approvalID); err != nil {
+	if _, err := o.deciderOf(ctx, c, approvalID, ApprovalPending, ApprovalAsking); err != nil {
 		return ApprovalResult{}, err
 	}
 	a, ok, err := o.cfg.Store.ClaimApproval(ctx, c.WorkspaceID, approvalID, ApprovalRejected, c.UserID, reason, o.cfg.Now().UTC())
@@ -162,16 +180,16 @@ func (o *Orchestrator) appendNote(ctx context.Context, key ConversationKey, appr
 }
 
 // Approvals lists the caller's workspace's approvals, newest first (with
-// status when set: pending, running, done, failed, rejected). Any role.
+// status when set: asking, pending, running, done, failed, rejected). Any role.
 func (o *Orchestrator) Approvals(ctx context.Context, c identity.Caller, status string) ([]Approval, error) {
 	if err := c.Require(identity.Viewer); err != nil {
 		return nil, err
 	}
 	switch st := ApprovalStatus(status); st {
-	case "", ApprovalPending, ApprovalRunning, ApprovalDone, ApprovalFailed, ApprovalRejected:
+	case "", ApprovalAsking, ApprovalPending, ApprovalRunning, ApprovalDone, ApprovalFailed, ApprovalRejected:
 		return o.cfg.Store.ListApprovals(ctx, c.WorkspaceID, st, 100)
 	}
-	return nil, fmt.Errorf("%w: unknown status %q (want pending, running, done, failed or rejected)", ErrInvalid, status)
+	return nil, fmt.Errorf("%w: unknown status %q (want asking, pending, running, done, failed or rejected)", ErrInvalid, status)
 }
 
 // interrupted is what an approval whose run a crash cut off says.

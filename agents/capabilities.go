@@ -34,6 +34,13 @@ type Posts interface {
 	Retry(ctx context.Context, c identity.Caller, id string) (publish.Outcome, error)
 	Cancel(ctx context.Context, c identity.Caller, id string) (publish.PostView, error)
 	ParseTime(ctx context.Context, c identity.Caller, v string) (time.Time, error)
+	// Preflight runs publishing's checks without storing or sending anything.
+	Preflight(ctx context.Context, c identity.Caller, req publish.Request, at time.Time) (publish.Checked, error)
+}
+
+// Targets says which accounts a post goes to (*publish.Resolver).
+type Targets interface {
+	Resolve(ctx context.Context, c identity.Caller, w publish.Where) ([]publish.Target, error)
 }
 
 // Jobs is the scheduler (*schedule.Scheduler).
@@ -82,6 +89,8 @@ type Library interface {
 type Capabilities struct {
 	Accounts  Accounts
 	Posts     Posts
+	Targets   Targets
+	Groups    Groups
 	Jobs      Jobs
 	Analytics Analytics
 	Memory    Memories
@@ -101,8 +110,14 @@ func CoreTools(cp Capabilities) []Tool {
 	if cp.Accounts != nil {
 		out = append(out, accountTools(cp)...)
 	}
-	if cp.Accounts != nil && cp.Posts != nil {
+	if cp.Accounts != nil && cp.Posts != nil && cp.Targets != nil {
 		out = append(out, postTools(cp)...)
+	}
+	if d, ok := cp.Targets.(DefaultAccounts); ok {
+		out = append(out, defaultTools(d)...)
+	}
+	if cp.Groups != nil {
+		out = append(out, groupTools(cp.Groups)...)
 	}
 	if cp.Posts != nil && cp.Jobs != nil {
 		out = append(out, jobTools(cp)...)

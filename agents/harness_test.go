@@ -13,6 +13,7 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/store/storetest"
 	"github.com/marketingminds/marketingminds/prompts"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
 // scripted is a hand-written llm.Model: each call answers with the next
@@ -118,4 +119,15 @@ func newOrchestrator(t testing.TB, model llm.Model, tools []Tool, edit func(*Con
 		t.Fatal(err)
 	}
 	return o, st
+}
+
+func publishWhere(platforms ...string) publish.Where { return publish.Where{Platforms: platforms} }
+
+func choiceOf(t *testing.T, err error) *publish.Choice {
+	t.Helper()
+	var ce *publish.ChoiceError
+	if !errors.As(err, &ce) {
+		t.Fatalf("want a choice, got %v", err)
+	}
+	return &ce.Choices[0]
 }

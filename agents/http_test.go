@@ -31,21 +31,23 @@ func openAI(t testing.TB, srv *llmtest.Server) llm.Model {
 	return m
 }
 
-// TestHTTPPostToXAndLinkedIn: over HTTP, "post X to my X and LinkedIn" →
-// publish_post → approval pending → approve → both posts exist, once.
+// TestHTTPPostToXAndLinkedIn: over HTTP, "post X to my X and LinkedIn"
+// with three LinkedIn accounts → publish_post → the model is told the
+// person is asked which → "the second" in words → the approval →
+// approve → both posts exist, once.
 func TestHTTPPostToXAndLinkedIn(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	w.connect(t, editor, platform.Twitter)
-	li := w.connect(t, editor, platform.LinkedIn)
+	w.connect(t, editor, platform.LinkedIn)
 	srv := llmtest.New(t,
 		llmtest.Calls(llmtest.Call("publish_post", `{"text":"Doors open at 9!","platforms":["x","linkedin"]}`)),
-		llmtest.Reply("The post is ready and waits for your approval."))
+		llmtest.Reply("Which LinkedIn account should it go to?"))
 	o := w.orchestrator(t, openAI(t, srv), nil)
 	ctx := context.Background()
 	sink := &recorder{}
 	reply, err := o.Run(ctx, turn("Post 'Doors open at 9!' to my X and LinkedIn accounts"), sink)
-	if err != nil || len(reply.Approvals) != 1 || reply.Text != "The post is ready and waits for your approval." || sink.text != reply.Text {
+	if err != nil || len(reply.Approvals) != 1 || reply.Text != "Which LinkedIn account should it go to?" || sink.text != reply.Text {
 		t.Fatalf("reply = %+v, %v (streamed %q)", reply, err, sink.text)
 	}
 	reqs := srv.Requests()
@@ -53,8 +55,15 @@ func TestHTTPPostToXAndLinkedIn(t *testing.T) {
 		t.Fatalf("%d model calls; first = %+v", len(reqs), reqs[0])
 	}
 	last := reqs[1].Messages[len(reqs[1].Messages)-1]
-	if last.Role != "tool" || !strings.Contains(last.Content, `"status":"awaiting_approval"`) {
+	if last.Role != "tool" || !strings.Contains(last.Content, `"status":"awaiting_choice"`) || !strings.Contains(last.Content, "Acme Outdoor (LinkedIn page)") {
 		t.Fatalf("the model was told %+v", last)
+	}
+	second := reply.Approvals[0].Checks.Choice.Options[1]
+	// The answer in words continues the same action, without the model.
+	reply, err = o.Run(ctx, turn("the second one"), sink)
+	if err != nil || len(reply.Approvals) != 1 || reply.Approvals[0].Status != ApprovalPending || len(srv.Requests()) != 2 ||
+		!strings.Contains(reply.Approvals[0].Preview, second.Label()) {
+		t.Fatalf("answer = %+v, %v after %d model calls", reply, err, len(srv.Requests()))
 	}
 	if n := w.sb.Calls("POST", xPosts) + w.sb.Calls("POST", liPosts); n != 0 {
 		t.Fatalf("%d posts before approval", n)
@@ -70,8 +79,8 @@ func TestHTTPPostToXAndLinkedIn(t *testing.T) {
 	if _, err := o.Approve(ctx, admin, reply.Approvals[0].ID); !errors.Is(err, ErrDecided) {
 		t.Fatalf("second approval: %v", err)
 	}
-	if x, l := w.sb.Calls("POST", xPosts), w.sb.Calls("POST", liPosts); x != 1 || l != len(li) {
-		t.Fatalf("sandbox got %d X and %d LinkedIn posts; want 1 and %d", x, l, len(li))
+	if x, l := w.sb.Calls("POST", xPosts), w.sb.Calls("POST", liPosts); x != 1 || l != 1 {
+		t.Fatalf("sandbox got %d X and %d LinkedIn posts; want 1 and 1", x, l)
 	}
 	// The next turn tells the model what came of it.
 	srv.Script(llmtest.Reply("Both are live."))
@@ -94,7 +103,11 @@ func TestHTTPThreePlatformsModelCalls(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	for _, p := range []platform.Name{platform.Twitter, platform.LinkedIn, platform.Facebook} {
-		w.connect(t, editor, p)
+		if accts := w.connect(t, editor, p); len(accts) > 1 { // the workspace's default answers "which one?"
+			if _, err := w.targets.SetDefault(context.Background(), editor, p, accts[0].ID); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	srv := llmtest.New(t,
 		llmtest.Calls(llmtest.Call("publish_post", `{"text":"Three at once","platforms":["x","linkedin","facebook"]}`)),

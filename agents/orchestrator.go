@@ -113,6 +113,9 @@ type Config struct {
 	Users    Users
 	Memory   Memory
 	Accounts AccountLister
+	// Defaults remembers the account chosen for a platform; nil: nothing
+	// is remembered.
+	Defaults DefaultSetter
 	// Policy reads a workspace's approval policy; nil means PolicyAgent.
 	Policy  func(ctx context.Context, workspaceID string) (string, error)
 	Sandbox bool
@@ -236,6 +239,15 @@ func (o *Orchestrator) Run(ctx context.Context, t Turn, sink Sink) (Reply, error
 	}
 	sink = &lockedSink{s: sink}
 	key := ConversationKey{WorkspaceID: t.Caller.WorkspaceID, Channel: t.Channel, Thread: t.Thread}
+	if reply, ok, err := o.answer(ctx, t, key); ok || err != nil {
+		if reply.Text != "" {
+			sink.Delta(reply.Text)
+		}
+		for _, a := range reply.Approvals {
+			sink.Approval(a)
+		}
+		return reply, err
+	}
 	history, err := o.cfg.Store.Messages(ctx, key, historyLoad)
 	if err != nil {
 		return Reply{}, err

@@ -29,17 +29,22 @@ func asJSON(t *testing.T, v any) string {
 	return string(b)
 }
 
-// TestPostToXAndLinkedIn is the issue's first "must hold": the model calls
-// publish_post, the action waits, a person approves, both posts exist on
-// the sandbox, once.
+// TestPostToXAndLinkedIn is the issue's first "must hold", with a member
+// profile and two company pages connected on LinkedIn: the model calls
+// publish_post to X and LinkedIn; the gate asks which LinkedIn account,
+// naming them (never posting to all three); the answer continues the same
+// action, whose approval names each account; approving publishes both
+// posts on the sandbox, once.
 func TestPostToXAndLinkedIn(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	w.connect(t, editor, platform.Twitter)
-	li := w.connect(t, editor, platform.LinkedIn)
+	if li := w.connect(t, editor, platform.LinkedIn); len(li) != 3 {
+		t.Fatalf("the sandbox's LinkedIn grant shows %d accounts, want a profile and two pages", len(li))
+	}
 	model := &scripted{steps: []func(llm.Request) (llm.Response, error){
 		call("publish_post", `{"text":"Our spring sale starts today!","platforms":["x","linkedin"]}`),
-		say("It is waiting for your approval."),
+		say("Which LinkedIn account?"),
 	}}
 	o := w.orchestrator(t, model, nil)
 	ctx := context.Background()
@@ -47,9 +52,36 @@ func TestPostToXAndLinkedIn(t *testing.T) {
 	if err != nil || len(reply.Approvals) != 1 || model.calls() != 2 {
 		t.Fatalf("reply = %+v, %v after %d model calls", reply, err, model.calls())
 	}
-	a := reply.Approvals[0]
-	if !strings.Contains(a.Preview, "Publish now to X @") || !strings.Contains(a.Preview, "LinkedIn") || !strings.Contains(a.Preview, "“Our spring sale starts today!”") {
-		t.Fatalf("preview = %q", a.Preview)
+	q := reply.Approvals[0]
+	if q.Status != ApprovalAsking || q.Checks.Choice == nil || len(q.Checks.Choice.Options) != 3 || q.Preview != "Which LinkedIn account should this go to?" {
+		t.Fatalf("question = %+v", q)
+	}
+	var outdoor string
+	for _, opt := range q.Checks.Choice.Options {
+		if opt.Name == "Acme Outdoor" {
+			outdoor = opt.AccountID
+		}
+	}
+	if _, err := o.Approve(ctx, editor, q.ID); !errors.Is(err, ErrDecided) {
+		t.Fatalf("a question was approved: %v", err)
+	}
+	if _, err := o.Choose(ctx, editor, q.ID, "acc-elsewhere", false); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("an account not offered: %v", err)
+	}
+	if _, err := o.Choose(ctx, viewer, q.ID, outdoor, false); err == nil {
+		t.Fatal("a viewer chose")
+	}
+	ch, err := o.Choose(ctx, editor, q.ID, outdoor, false)
+	if err != nil || ch.Approval.Status != ApprovalPending || !strings.Contains(ch.Text, "Acme Outdoor (LinkedIn page)") {
+		t.Fatalf("choose = %+v, %v", ch, err)
+	}
+	a := ch.Approval
+	if !strings.Contains(a.Preview, "Publish now to ") || !strings.Contains(a.Preview, "(X profile)") || !strings.Contains(a.Preview, "Acme Outdoor (LinkedIn page)") ||
+		strings.Contains(a.Preview, "Acme Coffee Co.") || !strings.Contains(a.Preview, "“Our spring sale starts today!”") || len(a.Checks.Targets) != 2 {
+		t.Fatalf("preview = %q, targets %+v", a.Preview, a.Checks.Targets)
+	}
+	if _, err := o.Choose(ctx, editor, q.ID, outdoor, false); !errors.Is(err, ErrDecided) {
+		t.Fatalf("answered twice: %v", err)
 	}
 	if n := w.sb.Calls("POST", xPosts) + w.sb.Calls("POST", liPosts); n != 0 {
 		t.Fatalf("%d posts before approval", n)
@@ -70,8 +102,8 @@ func TestPostToXAndLinkedIn(t *testing.T) {
 	if err := json.Unmarshal(res.Result, &out); err != nil {
 		t.Fatal(err)
 	}
-	if !out.Success || len(out.Results) != 1+len(li) {
-		t.Fatalf("outcome = %+v", out)
+	if !out.Success || len(out.Results) != 2 || w.sb.Calls("POST", xPosts) != 1 || w.sb.Calls("POST", liPosts) != 1 {
+		t.Fatalf("outcome = %+v; sandbox got %d X and %d LinkedIn posts", out, w.sb.Calls("POST", xPosts), w.sb.Calls("POST", liPosts))
 	}
 	for _, r := range out.Results {
 		if r.Status != publish.StatusPublished || r.PlatformPostID == "" {
@@ -81,8 +113,8 @@ func TestPostToXAndLinkedIn(t *testing.T) {
 	if _, err := o.Approve(ctx, editor, a.ID); !errors.Is(err, ErrDecided) {
 		t.Fatalf("second approval: %v", err)
 	}
-	if x, l := w.sb.Calls("POST", xPosts), w.sb.Calls("POST", liPosts); x != 1 || l != len(li) {
-		t.Fatalf("sandbox got %d X posts and %d LinkedIn posts; want 1 and %d", x, l, len(li))
+	if x, l := w.sb.Calls("POST", xPosts), w.sb.Calls("POST", liPosts); x != 1 || l != 1 {
+		t.Fatalf("sandbox got %d X posts and %d LinkedIn posts; want 1 and 1", x, l)
 	}
 	post, err := w.posts.Get(ctx, editor, out.PostID)
 	if err != nil || post.Door != "agent" || post.CreatedBy != "U1" || post.Status != "published" {
@@ -137,7 +169,7 @@ func TestScheduleListCancel(t *testing.T) {
 		{"schedule_post", `{"text":"x","platforms":["x"],"time":"2001-01-01 09:00"}`, "in the past"},
 		{"schedule_post", `{"text":"x","platforms":["x"],"time":"someday"}`, "not a time"},
 		{"publish_post", `{"text":"x","platforms":["linkedin"]}`, "no connected LinkedIn account"},
-		{"publish_post", `{"text":"x","platforms":["myspace"]}`, `unknown platform "myspace"`},
+		{"publish_post", `{"text":"x","platforms":["myspace"]}`, `"myspace" is not a platform`},
 		{"publish_post", `{"text":"x","account_ids":["acc-9"]}`, `no account "acc-9"`},
 		{"publish_post", `{"text":"x"}`, "say where to post"},
 		{"retry_post", `{"post_id":"nope"}`, "not found"},

@@ -97,15 +97,16 @@ func (o *Orchestrator) runTool(ctx context.Context, key ConversationKey, c ident
 		e.Outcome = "invalid"
 		return content, f, nil
 	}
-	if t.SideEffect && policy != PolicyNever {
-		a, err := o.hold(ctx, key, c, t, raw)
+	if t.SideEffect {
+		a, err := o.gate(ctx, key, c, t, raw, policy)
 		if err != nil {
 			return failed(err)
 		}
-		e.Outcome = "awaiting_approval"
-		sink.Approval(a)
-		b, _ := json.Marshal(map[string]string{"status": "awaiting_approval", "approval_id": a.ID, "summary": a.Preview})
-		return string(b), a, &a
+		if a != nil {
+			e.Outcome = "awaiting_approval"
+			sink.Approval(*a)
+			return heldContent(*a), *a, a
+		}
 	}
 	sink.Progress(Progress{Tool: t.Name, Status: ProgressStarted, Text: progressText(t.Name)})
 	tctx, cancel := context.WithTimeout(ctx, o.cfg.ToolTimeout)

@@ -47,6 +47,9 @@ type ApprovalStatus string
 // approval (the claim) while the action runs, done or failed after; or
 // rejected.
 const (
+	// ApprovalAsking: before it can be approved, a person must answer a
+	// question (Checks.Choice: which account?); see Choose.
+	ApprovalAsking   ApprovalStatus = "asking"
 	ApprovalPending  ApprovalStatus = "pending"
 	ApprovalRejected ApprovalStatus = "rejected"
 	ApprovalRunning  ApprovalStatus = "running"
@@ -70,9 +73,11 @@ type Approval struct {
 	Reason      string          `json:"reason,omitempty"`
 	Result      json.RawMessage `json:"result,omitempty"`
 	Error       string          `json:"error,omitempty"`
-	CreatedAt   time.Time       `json:"created_at"`
-	DecidedAt   time.Time       `json:"decided_at"`
-	FinishedAt  time.Time       `json:"finished_at"`
+	// Checks is what the checks before approval found.
+	Checks     Checks    `json:"checks"`
+	CreatedAt  time.Time `json:"created_at"`
+	DecidedAt  time.Time `json:"decided_at"`
+	FinishedAt time.Time `json:"finished_at"`
 }
 
 // Event is one call the orchestrator made: a tool (with a digest of its
@@ -130,9 +135,13 @@ type Store interface {
 	// newest first, at most limit.
 	ListApprovals(ctx context.Context, workspaceID string, status ApprovalStatus, limit int) ([]Approval, error)
 	// ClaimApproval moves a pending approval to status (running or
-	// rejected) for by, atomically across replicas: exactly one claimer gets
+	// rejected), or an asking one to rejected, for by, atomically across replicas: exactly one claimer gets
 	// true; the others get false and the approval as it is.
 	ClaimApproval(ctx context.Context, workspaceID, id string, status ApprovalStatus, by, reason string, at time.Time) (Approval, bool, error)
+	// AnswerApproval replaces an asking approval's args, preview, status
+	// (asking again, or pending) and checks, if it is still asking with
+	// args prev; false otherwise (someone answered first).
+	AnswerApproval(ctx context.Context, workspaceID, id string, prev json.RawMessage, next Approval) (bool, error)
 	// FinishApproval records a running approval's outcome (done or failed).
 	FinishApproval(ctx context.Context, workspaceID, id string, status ApprovalStatus, result json.RawMessage, errText string, at time.Time) error
 	// AbandonApprovals fails, in every workspace, the approvals still

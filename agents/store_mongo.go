@@ -183,12 +183,14 @@ type approvalDoc struct {
 	CreatedAt   time.Time `bson:"created_at"`
 	DecidedAt   time.Time `bson:"decided_at"`
 	FinishedAt  time.Time `bson:"finished_at"`
+	Checks      string    `bson:"checks,omitempty"`
 }
 
-func (d approvalDoc) approval() Approval {
-	return Approval{ID: d.ID, WorkspaceID: d.WorkspaceID, Channel: d.Channel, Thread: d.Thread, RequestedBy: d.RequestedBy, Tool: d.Tool,
+func (d approvalDoc) approval() (Approval, error) {
+	checks, err := decodeChecks(d.Checks)
+	return Approval{Checks: checks, ID: d.ID, WorkspaceID: d.WorkspaceID, Channel: d.Channel, Thread: d.Thread, RequestedBy: d.RequestedBy, Tool: d.Tool,
 		Args: rawJSON(d.Args), Preview: d.Preview, Status: ApprovalStatus(d.Status), DecidedBy: d.DecidedBy, Reason: d.Reason,
-		Result: rawJSON(d.Result), Error: d.Error, CreatedAt: utc(d.CreatedAt), DecidedAt: utc(d.DecidedAt), FinishedAt: utc(d.FinishedAt)}
+		Result: rawJSON(d.Result), Error: d.Error, CreatedAt: utc(d.CreatedAt), DecidedAt: utc(d.DecidedAt), FinishedAt: utc(d.FinishedAt)}, err
 }
 
 // utc normalises a decoded date; the zero time stays zero.
@@ -203,8 +205,13 @@ func (s *mongoStore) approvals() *mongo.Collection { return s.db.Mongo.Collectio
 
 func (s *mongoStore) CreateApproval(ctx context.Context, a Approval) error {
 	defer s.db.Observe("agents.create_approval")()
-	_, err := s.approvals().InsertOne(ctx, approvalDoc{ID: a.ID, WorkspaceID: a.WorkspaceID, Channel: a.Channel, Thread: a.Thread,
-		RequestedBy: a.RequestedBy, Tool: a.Tool, Args: string(a.Args), Preview: a.Preview, Status: string(a.Status), CreatedAt: store.Trunc(a.CreatedAt)})
+	checks, err := a.Checks.encode()
+	if err != nil {
+		return fmt.Errorf("agents: create approval: %w", err)
+	}
+	_, err = s.approvals().InsertOne(ctx, approvalDoc{ID: a.ID, WorkspaceID: a.WorkspaceID, Channel: a.Channel, Thread: a.Thread,
+		RequestedBy: a.RequestedBy, Tool: a.Tool, Args: string(a.Args), Preview: a.Preview, Status: string(a.Status), CreatedAt: store.Trunc(a.CreatedAt),
+		Checks: checks})
 	if err != nil {
 		return fmt.Errorf("agents: create approval: %w", err)
 	}
@@ -221,7 +228,7 @@ func (s *mongoStore) GetApproval(ctx context.Context, workspaceID, id string) (A
 	if err != nil {
 		return Approval{}, fmt.Errorf("agents: get approval %s: %w", id, err)
 	}
-	return d.approval(), nil
+	return d.approval()
 }
 
 func (s *mongoStore) ListApprovals(ctx context.Context, workspaceID string, status ApprovalStatus, limit int) ([]Approval, error) {
@@ -240,7 +247,11 @@ func (s *mongoStore) ListApprovals(ctx context.Context, workspaceID string, stat
 	}
 	out := make([]Approval, 0, len(docs))
 	for _, d := range docs {
-		out = append(out, d.approval())
+		a, err := d.approval()
+		if err != nil {
+			return nil, fmt.Errorf("agents: list approvals: %w", err)
+		}
+		out = append(out, a)
 	}
 	return out, nil
 }
@@ -251,7 +262,7 @@ func (s *mongoStore) ListApprovals(ctx context.Context, workspaceID string, stat
 func (s *mongoStore) ClaimApproval(ctx context.Context, workspaceID, id string, status ApprovalStatus, by, reason string, at time.Time) (Approval, bool, error) {
 	defer s.db.Observe("agents.claim_approval")()
 	cur, err := s.GetApproval(ctx, workspaceID, id)
-	if err != nil || cur.Status != ApprovalPending {
+	if err != nil || (cur.Status != ApprovalPending && (cur.Status != ApprovalAsking || status != ApprovalRejected)) {
 		return cur, false, err
 	}
 	_, err = s.db.Mongo.Collection("approval_claims").InsertOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "workspace_id", Value: workspaceID},
@@ -269,6 +280,22 @@ func (s *mongoStore) ClaimApproval(ctx context.Context, workspaceID, id string, 
 	}
 	cur.Status, cur.DecidedBy, cur.Reason, cur.DecidedAt = status, by, reason, store.Trunc(at)
 	return cur, true, nil
+}
+
+func (s *mongoStore) AnswerApproval(ctx context.Context, workspaceID, id string, prev json.RawMessage, next Approval) (bool, error) {
+	defer s.db.Observe("agents.answer_approval")()
+	checks, err := next.Checks.encode()
+	if err != nil {
+		return false, fmt.Errorf("agents: answer approval %s: %w", id, err)
+	}
+	res, err := s.approvals().UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "workspace_id", Value: workspaceID},
+		{Key: "status", Value: string(ApprovalAsking)}, {Key: "args", Value: string(prev)}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "args", Value: string(next.Args)}, {Key: "preview", Value: next.Preview},
+			{Key: "status", Value: string(next.Status)}, {Key: "checks", Value: checks}}}})
+	if err != nil {
+		return false, fmt.Errorf("agents: answer approval %s: %w", id, err)
+	}
+	return res.ModifiedCount == 1, nil
 }
 
 func (s *mongoStore) FinishApproval(ctx context.Context, workspaceID, id string, status ApprovalStatus, result json.RawMessage, errText string, at time.Time) error {

@@ -124,9 +124,13 @@ func (s *sqliteStore) Usage(ctx context.Context, workspaceID string, since time.
 
 func (s *sqliteStore) CreateApproval(ctx context.Context, a Approval) error {
 	defer s.db.Observe("agents.create_approval")()
-	_, err := s.db.SQL.ExecContext(ctx, `INSERT INTO approval_requests (id, workspace_id, channel, thread, requested_by, tool, args, preview, status, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.ID, a.WorkspaceID, a.Channel, a.Thread, a.RequestedBy, a.Tool, string(a.Args), a.Preview,
-		string(a.Status), store.Millis(a.CreatedAt))
+	checks, err := a.Checks.encode()
+	if err != nil {
+		return fmt.Errorf("agents: create approval: %w", err)
+	}
+	_, err = s.db.SQL.ExecContext(ctx, `INSERT INTO approval_requests (id, workspace_id, channel, thread, requested_by, tool, args, preview, status, created_at, checks)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.ID, a.WorkspaceID, a.Channel, a.Thread, a.RequestedBy, a.Tool, string(a.Args), a.Preview,
+		string(a.Status), store.Millis(a.CreatedAt), checks)
 	if err != nil {
 		return fmt.Errorf("agents: create approval: %w", err)
 	}
@@ -134,15 +138,19 @@ func (s *sqliteStore) CreateApproval(ctx context.Context, a Approval) error {
 }
 
 const approvalColumns = `id, workspace_id, channel, thread, requested_by, tool, args, preview, status, decided_by, reason, result, error,
-	created_at, decided_at, finished_at`
+	created_at, decided_at, finished_at, checks`
 
 func scanApproval(row interface{ Scan(...any) error }) (Approval, error) {
 	var a Approval
-	var args, result string
+	var args, result, checks string
 	err := row.Scan(&a.ID, &a.WorkspaceID, &a.Channel, &a.Thread, &a.RequestedBy, &a.Tool, &args, &a.Preview, &a.Status, &a.DecidedBy,
-		&a.Reason, &result, &a.Error, store.ScanTime(&a.CreatedAt), store.ScanTime(&a.DecidedAt), store.ScanTime(&a.FinishedAt))
+		&a.Reason, &result, &a.Error, store.ScanTime(&a.CreatedAt), store.ScanTime(&a.DecidedAt), store.ScanTime(&a.FinishedAt), &checks)
+	if err != nil {
+		return a, err
+	}
 	a.Args = rawJSON(args)
 	a.Result = rawJSON(result)
+	a.Checks, err = decodeChecks(checks)
 	return a, err
 }
 
@@ -195,8 +203,9 @@ func (s *sqliteStore) ListApprovals(ctx context.Context, workspaceID string, sta
 
 func (s *sqliteStore) ClaimApproval(ctx context.Context, workspaceID, id string, status ApprovalStatus, by, reason string, at time.Time) (Approval, bool, error) {
 	defer s.db.Observe("agents.claim_approval")()
-	a, err := scanApproval(s.db.SQL.QueryRowContext(ctx, `UPDATE approval_requests SET status = ?, decided_by = ?, reason = ?, decided_at = ?
-		WHERE workspace_id = ? AND id = ? AND status = 'pending' RETURNING `+approvalColumns, string(status), by, reason, store.Millis(at), workspaceID, id))
+	a, err := scanApproval(s.db.SQL.QueryRowContext(ctx, `UPDATE approval_requests SET status = ?1, decided_by = ?2, reason = ?3, decided_at = ?4
+		WHERE workspace_id = ?5 AND id = ?6 AND (status = 'pending' OR (status = 'asking' AND ?1 = 'rejected')) RETURNING `+approvalColumns,
+		string(status), by, reason, store.Millis(at), workspaceID, id))
 	if store.IsNoRows(err) {
 		cur, err := s.getApproval(ctx, s.db.SQL, workspaceID, id)
 		return cur, false, err
@@ -205,6 +214,22 @@ func (s *sqliteStore) ClaimApproval(ctx context.Context, workspaceID, id string,
 		return Approval{}, false, fmt.Errorf("agents: claim approval %s: %w", id, err)
 	}
 	return a, true, nil
+}
+
+func (s *sqliteStore) AnswerApproval(ctx context.Context, workspaceID, id string, prev json.RawMessage, next Approval) (bool, error) {
+	defer s.db.Observe("agents.answer_approval")()
+	checks, err := next.Checks.encode()
+	if err != nil {
+		return false, fmt.Errorf("agents: answer approval %s: %w", id, err)
+	}
+	res, err := s.db.SQL.ExecContext(ctx, `UPDATE approval_requests SET args = ?, preview = ?, status = ?, checks = ?
+		WHERE workspace_id = ? AND id = ? AND status = 'asking' AND args = ?`,
+		string(next.Args), next.Preview, string(next.Status), checks, workspaceID, id, string(prev))
+	if err != nil {
+		return false, fmt.Errorf("agents: answer approval %s: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 func (s *sqliteStore) FinishApproval(ctx context.Context, workspaceID, id string, status ApprovalStatus, result json.RawMessage, errText string, at time.Time) error {

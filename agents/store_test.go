@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"github.com/marketingminds/marketingminds/agents/llm"
+	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/integrations/store/storetest"
+	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
 func TestMain(m *testing.M) { storetest.Main(m) }
@@ -189,6 +191,55 @@ func TestStore(t *testing.T) {
 			onlyDone, err := st.ListApprovals(ctx, "T1", ApprovalDone, 10)
 			if err != nil || len(onlyDone) != 1 || onlyDone[0].ID != "a1" {
 				t.Fatalf("list done = %+v, %v", onlyDone, err)
+			}
+
+			// A question first (which account?): answered once, with its
+			// checks kept; an asking approval cannot be claimed to run, only
+			// rejected.
+			q := a
+			q.ID, q.Status, q.Preview = "q1", ApprovalAsking, "Which LinkedIn account should this go to?"
+			q.Checks = Checks{Choice: &publish.Choice{Platform: platform.LinkedIn, Options: []publish.Target{
+				{AccountID: "li1", Platform: platform.LinkedIn, Name: "Acme Outdoor", Kind: "organization"},
+				{AccountID: "li2", Platform: platform.LinkedIn, Name: "Sam", Kind: "member"}}}}
+			if err := st.CreateApproval(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+			if got, err := st.GetApproval(ctx, "T1", "q1"); err != nil || got.Status != ApprovalAsking || got.Checks.Choice == nil ||
+				len(got.Checks.Choice.Options) != 2 || got.Checks.Choice.Options[0].Name != "Acme Outdoor" {
+				t.Fatalf("asking = %+v, %v", got, err)
+			}
+			if _, ok, err := st.ClaimApproval(ctx, "T1", "q1", ApprovalRunning, "U1", "", t0); ok || err != nil {
+				t.Fatalf("an asking approval was claimed to run: %v, %v", ok, err)
+			}
+			next := q
+			next.Args, next.Status, next.Preview = json.RawMessage(`{"text":"hi","account_ids":["li1"]}`), ApprovalPending, "Publish now to Acme Outdoor"
+			next.Checks = Checks{Targets: q.Checks.Choice.Options[:1], Chosen: q.Checks.Choice.Options[:1],
+				Duplicates: []publish.Duplicate{{AccountID: "li1", Account: "Acme Outdoor", Platform: platform.LinkedIn, PostID: "p0", At: t0}}}
+			if ok, err := st.AnswerApproval(ctx, "T2", "q1", q.Args, next); ok || err != nil {
+				t.Fatalf("answered in another workspace: %v, %v", ok, err)
+			}
+			if ok, err := st.AnswerApproval(ctx, "T1", "q1", q.Args, next); !ok || err != nil {
+				t.Fatalf("answer = %v, %v", ok, err)
+			}
+			if ok, err := st.AnswerApproval(ctx, "T1", "q1", q.Args, next); ok || err != nil {
+				t.Fatalf("answered twice: %v, %v", ok, err)
+			}
+			got, err = st.GetApproval(ctx, "T1", "q1")
+			if err != nil || got.Status != ApprovalPending || string(got.Args) != string(next.Args) || got.Preview != next.Preview ||
+				got.Checks.Choice != nil || len(got.Checks.Chosen) != 1 || len(got.Checks.Duplicates) != 1 || !got.Checks.Duplicates[0].At.Equal(t0) {
+				t.Fatalf("answered = %+v, %v", got, err)
+			}
+			q.ID = "q2"
+			if err := st.CreateApproval(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+			if rej, ok, err := st.ClaimApproval(ctx, "T1", "q2", ApprovalRejected, "U1", "cancelled", t0); !ok || err != nil || rej.Status != ApprovalRejected {
+				t.Fatalf("reject a question = %+v, %v, %v", rej, ok, err)
+			}
+			for _, id := range []string{"q1", "q2"} { // out of the way of the counts below
+				if _, _, err := st.ClaimApproval(ctx, "T1", id, ApprovalRejected, "U1", "", t0); err != nil {
+					t.Fatal(err)
+				}
 			}
 
 			// A claim whose process died stays running until the sweep

@@ -36,6 +36,7 @@ type Tool struct {
 	validate *validator.Schema
 	run      func(ctx context.Context, c identity.Caller, args json.RawMessage) (any, error)
 	preview  func(ctx context.Context, c identity.Caller, args json.RawMessage) (string, error)
+	check    func(ctx context.Context, c identity.Caller, args json.RawMessage) (Check, error)
 }
 
 // ToolOption changes a tool built by NewTool.

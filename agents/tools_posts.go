@@ -2,6 +2,7 @@ package agents
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -9,7 +10,6 @@ import (
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/twitter"
-	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/publish"
 )
@@ -21,13 +21,16 @@ const previewTime = "Mon 2 Jan 2006, 15:04 MST"
 // postArgs is a post as the model writes it.
 type postArgs struct {
 	Text       string            `json:"text" jsonschema:"minLength=1,description=The post's text."`
-	Platforms  []string          `json:"platforms,omitempty" jsonschema:"description=Every connected account of these platforms: facebook instagram x linkedin."`
+	Platforms  []string          `json:"platforms,omitempty" jsonschema:"description=Platforms by name: facebook instagram x linkedin. A platform with several accounts goes to the workspace's default for it; without one the person is asked which."`
 	AccountIDs []string          `json:"account_ids,omitempty" jsonschema:"description=Exact accounts (account_id from list_accounts)."`
+	Groups     []string          `json:"groups,omitempty" jsonschema:"description=Account groups by name (list_account_groups): every account of the group."`
 	Link       string            `json:"link,omitempty" jsonschema:"format=uri"`
 	ImageURLs  []string          `json:"image_urls,omitempty"`
 	VideoURL   string            `json:"video_url,omitempty" jsonschema:"format=uri"`
 	Variants   map[string]string `json:"variants,omitempty" jsonschema:"description=Text per platform replacing text there (keys: facebook instagram x linkedin)."`
 	CampaignID string            `json:"campaign_id,omitempty"`
+	// AllowDuplicate is set by the approval gate when a person said "post anyway".
+	AllowDuplicate bool `json:"allow_duplicate,omitempty" jsonschema:"description=Send although the same text went to the same account within 24 hours; only when the person said post anyway."`
 }
 
 type scheduleArgs struct {
@@ -35,53 +38,23 @@ type scheduleArgs struct {
 	Time string `json:"time" jsonschema:"minLength=1,description=When: RFC 3339 or the person's local time such as 2026-12-01 09:00 or tomorrow 9am."`
 }
 
-// targets resolves a post's accounts: the ones named, or every connected
-// account of the platforms named.
-func targets(ctx context.Context, cp Capabilities, c identity.Caller, a postArgs) ([]accounts.Account, error) {
-	if len(a.Platforms) == 0 && len(a.AccountIDs) == 0 {
-		return nil, Say(nil, "say where to post: platforms (facebook, instagram, x, linkedin) or account_ids")
+// targets resolves a post's accounts through tools/publish: the ones
+// named, a group's, a platform's only account or its default; a platform
+// with several accounts and no default is a *publish.ChoiceError.
+func targets(ctx context.Context, cp Capabilities, c identity.Caller, a postArgs) ([]publish.Target, error) {
+	ts, err := cp.Targets.Resolve(ctx, c, publish.Where{Platforms: a.Platforms, AccountIDs: a.AccountIDs, Groups: a.Groups})
+	if errors.Is(err, publish.ErrChoose) {
+		return nil, err
 	}
-	all, err := cp.Accounts.List(ctx, c, "")
-	if err != nil {
-		return nil, known(err)
-	}
-	var out []accounts.Account
-	add := func(acc accounts.Account) {
-		if !slices.ContainsFunc(out, func(x accounts.Account) bool { return x.ID == acc.ID }) {
-			out = append(out, acc)
-		}
-	}
-	for _, name := range a.Platforms {
-		p, err := platformOf(name)
-		if err != nil {
-			return nil, err
-		}
-		n := 0
-		for _, acc := range all {
-			if acc.Platform == p && acc.Status == accounts.StatusConnected {
-				add(acc)
-				n++
-			}
-		}
-		if n == 0 {
-			return nil, Say(nil, "no connected %s account in this workspace; connect one with connect_account", p.Label())
-		}
-	}
-	for _, id := range a.AccountIDs {
-		i := slices.IndexFunc(all, func(x accounts.Account) bool { return x.ID == id })
-		if i < 0 {
-			return nil, Say(nil, "no account %q in this workspace; list_accounts gives the ids", id)
-		}
-		add(all[i])
-	}
-	return out, nil
+	return ts, known(err)
 }
 
-// request turns the model's post into a publishing request for accts.
-func request(a postArgs, accts []accounts.Account) (publish.Request, error) {
-	req := publish.Request{Content: publish.Content{Text: a.Text, Link: a.Link, ImageURLs: a.ImageURLs, VideoURL: a.VideoURL}, CampaignID: a.CampaignID}
-	for _, acc := range accts {
-		req.AccountIDs = append(req.AccountIDs, acc.ID)
+// request turns the model's post into a publishing request for ts.
+func request(a postArgs, ts []publish.Target) (publish.Request, error) {
+	req := publish.Request{Content: publish.Content{Text: a.Text, Link: a.Link, ImageURLs: a.ImageURLs, VideoURL: a.VideoURL}, CampaignID: a.CampaignID,
+		AllowDuplicate: a.AllowDuplicate}
+	for _, t := range ts {
+		req.AccountIDs = append(req.AccountIDs, t.AccountID)
 	}
 	for k, v := range a.Variants {
 		p, err := platformOf(k)
@@ -140,36 +113,36 @@ func check(req publish.Request, platforms []platform.Name) []DraftReport {
 	return out
 }
 
-func platformsOf(accts []accounts.Account) []platform.Name {
+func platformsOf(ts []publish.Target) []platform.Name {
 	var ps []platform.Name
-	for _, a := range accts {
-		if !slices.Contains(ps, a.Platform) {
-			ps = append(ps, a.Platform)
+	for _, t := range ts {
+		if !slices.Contains(ps, t.Platform) {
+			ps = append(ps, t.Platform)
 		}
 	}
 	return ps
 }
 
-// preview says what a post will do, or why it cannot be sent.
-func preview(ctx context.Context, cp Capabilities, c identity.Caller, a postArgs, when string) (string, error) {
-	accts, err := targets(ctx, cp, c, a)
+// checkPost runs publishing's checks (validation, duplicates) on a post
+// before a person is asked, and says what it will do, naming every account.
+func checkPost(ctx context.Context, cp Capabilities, c identity.Caller, a postArgs, when string, at time.Time) (Check, error) {
+	ts, err := targets(ctx, cp, c, a)
 	if err != nil {
-		return "", err
+		return Check{}, err
 	}
-	req, err := request(a, accts)
+	req, err := request(a, ts)
 	if err != nil {
-		return "", err
+		return Check{}, err
 	}
-	var problems []string
-	for _, r := range check(req, platformsOf(accts)) {
-		problems = append(problems, r.Problems...)
+	if _, err := cp.Posts.Preflight(ctx, c, req, at); err != nil {
+		if errors.Is(err, publish.ErrDuplicate) {
+			return Check{}, err
+		}
+		return Check{}, known(err)
 	}
-	if len(problems) > 0 {
-		return "", Say(nil, "the post cannot be sent as it is: %s", strings.Join(problems, "; "))
-	}
-	names := make([]string, len(accts))
-	for i, acc := range accts {
-		names[i] = describeAccount(acc)
+	names := make([]string, len(ts))
+	for i, t := range ts {
+		names[i] = t.Label()
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s to %s:\n“%s”", when, strings.Join(names, ", "), a.Text)
@@ -188,7 +161,7 @@ func preview(ctx context.Context, cp Capabilities, c identity.Caller, a postArgs
 	if a.VideoURL != "" {
 		fmt.Fprintf(&b, "\nVideo: %s", a.VideoURL)
 	}
-	return b.String(), nil
+	return Check{Preview: b.String(), Targets: ts}, nil
 }
 
 type listArgs struct {
@@ -274,19 +247,11 @@ func postTools(cp Capabilities) []Tool {
 	return []Tool{
 		NewTool("draft_post", "Checks a draft against each platform's rules (length, media) without sending anything; returns characters and problems per platform.",
 			func(ctx context.Context, c identity.Caller, a postArgs) (DraftCheck, error) {
-				var ps []platform.Name
-				var req publish.Request
-				var err error
-				if len(a.Platforms) == 0 && len(a.AccountIDs) == 0 {
-					ps = []platform.Name{platform.Facebook, platform.Instagram, platform.Twitter, platform.LinkedIn}
-					req, err = request(a, nil)
-				} else {
-					var accts []accounts.Account
-					if accts, err = targets(ctx, cp, c, a); err == nil {
-						ps = platformsOf(accts)
-						req, err = request(a, accts)
-					}
+				req, err := request(a, nil)
+				if err != nil {
+					return DraftCheck{}, err
 				}
+				ps, err := draftPlatforms(ctx, cp, c, a)
 				if err != nil {
 					return DraftCheck{}, err
 				}
@@ -296,18 +261,18 @@ func postTools(cp Capabilities) []Tool {
 			}, ReadOnly()),
 		NewTool("publish_post", "Publishes a post now to the platforms or accounts given. Needs approval.",
 			func(ctx context.Context, c identity.Caller, a postArgs) (publish.Outcome, error) {
-				accts, err := targets(ctx, cp, c, a)
+				ts, err := targets(ctx, cp, c, a)
 				if err != nil {
-					return publish.Outcome{}, err
+					return publish.Outcome{}, known(err)
 				}
-				req, err := request(a, accts)
+				req, err := request(a, ts)
 				if err != nil {
 					return publish.Outcome{}, err
 				}
 				out, err := cp.Posts.PublishNow(ctx, c, req)
 				return out, known(err)
-			}, Mutating(), OpenWorld(), WithPreview(func(ctx context.Context, c identity.Caller, a postArgs) (string, error) {
-				return preview(ctx, cp, c, a, "Publish now")
+			}, Mutating(), OpenWorld(), WithCheck(func(ctx context.Context, c identity.Caller, a postArgs) (Check, error) {
+				return checkPost(ctx, cp, c, a, "Publish now", time.Time{})
 			})),
 		NewTool("schedule_post", "Schedules a post for a time to the platforms or accounts given; answers the scheduled post. Needs approval.",
 			func(ctx context.Context, c identity.Caller, a scheduleArgs) (publish.PostView, error) {
@@ -315,11 +280,11 @@ func postTools(cp Capabilities) []Tool {
 				if err != nil {
 					return publish.PostView{}, known(err)
 				}
-				accts, err := targets(ctx, cp, c, a.postArgs)
+				ts, err := targets(ctx, cp, c, a.postArgs)
 				if err != nil {
-					return publish.PostView{}, err
+					return publish.PostView{}, known(err)
 				}
-				req, err := request(a.postArgs, accts)
+				req, err := request(a.postArgs, ts)
 				if err != nil {
 					return publish.PostView{}, err
 				}
@@ -329,12 +294,12 @@ func postTools(cp Capabilities) []Tool {
 				}
 				p, err := cp.Posts.Get(ctx, c, out.PostID)
 				return p, known(err)
-			}, Mutating(), OpenWorld(), WithPreview(func(ctx context.Context, c identity.Caller, a scheduleArgs) (string, error) {
+			}, Mutating(), OpenWorld(), WithCheck(func(ctx context.Context, c identity.Caller, a scheduleArgs) (Check, error) {
 				at, err := cp.Posts.ParseTime(ctx, c, a.Time)
 				if err != nil {
-					return "", known(err)
+					return Check{}, known(err)
 				}
-				return preview(ctx, cp, c, a.postArgs, "Schedule for "+at.Format(previewTime))
+				return checkPost(ctx, cp, c, a.postArgs, "Schedule for "+at.Format(previewTime), at)
 			})),
 		NewTool("list_posts", "Lists the workspace's latest posts with each target's status, of a state, platform or days when given.",
 			func(ctx context.Context, c identity.Caller, a listArgs) ([]publish.PostView, error) {
@@ -352,4 +317,34 @@ func postTools(cp Capabilities) []Tool {
 				return fmt.Sprintf("Send the post again where it failed:\n“%s”", p.Content.Text), nil
 			})),
 	}
+}
+
+// draftPlatforms is the platforms a draft is checked for: those named, and
+// those of the accounts and groups named; all four when none is named.
+func draftPlatforms(ctx context.Context, cp Capabilities, c identity.Caller, a postArgs) ([]platform.Name, error) {
+	if len(a.Platforms) == 0 && len(a.AccountIDs) == 0 && len(a.Groups) == 0 {
+		return []platform.Name{platform.Facebook, platform.Instagram, platform.Twitter, platform.LinkedIn}, nil
+	}
+	var ps []platform.Name
+	for _, name := range a.Platforms {
+		p, err := platformOf(name)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(ps, p) {
+			ps = append(ps, p)
+		}
+	}
+	if len(a.AccountIDs) > 0 || len(a.Groups) > 0 {
+		ts, err := targets(ctx, cp, c, postArgs{AccountIDs: a.AccountIDs, Groups: a.Groups})
+		if err != nil {
+			return nil, known(err)
+		}
+		for _, p := range platformsOf(ts) {
+			if !slices.Contains(ps, p) {
+				ps = append(ps, p)
+			}
+		}
+	}
+	return ps, nil
 }

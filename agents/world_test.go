@@ -26,11 +26,13 @@ import (
 	"github.com/marketingminds/marketingminds/tools/analytics"
 	"github.com/marketingminds/marketingminds/tools/audit"
 	"github.com/marketingminds/marketingminds/tools/campaigns"
+	"github.com/marketingminds/marketingminds/tools/groups"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/library"
 	"github.com/marketingminds/marketingminds/tools/memory"
 	"github.com/marketingminds/marketingminds/tools/publish"
 	"github.com/marketingminds/marketingminds/tools/schedule"
+	"github.com/marketingminds/marketingminds/tools/settings"
 )
 
 // world is the product wired as serve wires it, on a sandbox over HTTP and
@@ -45,13 +47,14 @@ type world struct {
 	memory   *memory.Service
 	set      *prompts.Set
 	store    Store
+	targets  *publish.Resolver
 	caps     Capabilities
 }
 
 func newWorld(t testing.TB) *world {
 	t.Helper()
 	srv := sandboxtest.Start(t, sandbox.Options{})
-	db := storetest.Open(t, store.SQLite, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, campaigns.Schema, library.Schema, memory.Schema, Schema)
+	db := storetest.Open(t, store.SQLite, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, campaigns.Schema, library.Schema, memory.Schema, settings.Schema, groups.Schema, Schema)
 	hosts := platform.Hosts{Sandbox: srv.URL}
 	hc := &http.Client{Timeout: 10 * time.Second}
 	t.Cleanup(hc.CloseIdleConnections)
@@ -118,14 +121,20 @@ func newWorld(t testing.TB) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &world{sb: srv.Sandbox, db: db, accounts: acc, posts: pub, jobs: sch, memory: mem, set: set, store: NewStore(db),
-		caps: Capabilities{Accounts: acc, Posts: pub, Jobs: sch, Analytics: an, Memory: mem, Campaigns: camp, Library: lib}}
+	defaults, err := settings.New(settings.Config{Store: settings.NewStore(db), Audit: audit.New(db, nil), Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	grp := groups.New(groups.NewStore(db), acc, nil)
+	targets := publish.NewResolver(acc, defaults, grp)
+	return &world{sb: srv.Sandbox, db: db, accounts: acc, posts: pub, jobs: sch, memory: mem, set: set, store: NewStore(db), targets: targets,
+		caps: Capabilities{Accounts: acc, Posts: pub, Targets: targets, Groups: grp, Jobs: sch, Analytics: an, Memory: mem, Campaigns: camp, Library: lib}}
 }
 
 // orchestrator builds an orchestrator of the world on model.
 func (w *world) orchestrator(t testing.TB, model llm.Model, edit func(*Config)) *Orchestrator {
 	t.Helper()
-	cfg := Config{Model: model, Store: w.store, Prompts: w.set, Tools: CoreTools(w.caps), Memory: w.memory, Accounts: w.accounts,
+	cfg := Config{Model: model, Store: w.store, Prompts: w.set, Tools: CoreTools(w.caps), Memory: w.memory, Accounts: w.accounts, Defaults: w.targets,
 		Sandbox: true, Log: zerolog.Nop()}
 	if edit != nil {
 		edit(&cfg)

@@ -102,6 +102,10 @@ type Command struct {
 	Guesses []Guess
 	// Topic is the command help was asked about (help).
 	Topic Kind
+	// Account names an account in words ("Acme Outdoor") and ClearDefault
+	// removes the platform's default (default).
+	Account      string
+	ClearDefault bool
 }
 
 // ErrUnknown is input that names no command at all.
@@ -137,6 +141,7 @@ var usages = []struct {
 	{KindJobs, `jobs [pending|failed|completed|cancelled]`, "scheduled and recent jobs"},
 	{KindCancel, `cancel ID`, "cancel a scheduled post or job"},
 	{KindRetry, `retry ID`, "publish a failed post again"},
+	{KindDefault, DefaultUsage, "the account a platform's posts go to when it has several (`none`: ask each time)"},
 	{KindToken, `token`, "an API token for the REST API"},
 	{KindDashboard, `dashboard`, "the overview"},
 	{KindHelp, `help [command]`, "this list"},
@@ -239,6 +244,9 @@ func Read(input string) (Command, error) {
 	s := strings.TrimSpace(input)
 	if rest, ok := strings.CutPrefix(s, "/mm"); ok && (rest == "" || rest[0] == ' ') {
 		s = strings.TrimSpace(rest)
+	}
+	if c, ok, err := parseDefault(s); ok {
+		return c, err
 	}
 	toks, err := lex(s)
 	if err != nil {

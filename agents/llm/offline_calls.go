@@ -65,6 +65,13 @@ func toolCalls(c intent.Command, h history) ([]call, string) {
 		return one("retry_post")
 	case intent.KindDashboard:
 		return one("get_dashboard")
+	case intent.KindDefault:
+		set("platform", c.Platform)
+		set("account", c.Account)
+		if c.ClearDefault {
+			args["clear"] = true
+		}
+		return one("default_account")
 	case intent.KindPosts:
 		set("status", c.Status)
 		set("platform", c.Platform)

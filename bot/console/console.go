@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -74,7 +75,7 @@ func (c *Chat) Run(ctx context.Context) error {
 	var s session
 	for {
 		if len(s.waiting) > 0 {
-			fmt.Fprintf(c.Out, "Approve %q? [y/n] ", firstLine(s.waiting[0].Preview))
+			c.ask(s.waiting[0])
 		} else if c.Prompt != "" {
 			fmt.Fprint(c.Out, c.Prompt)
 		}
@@ -88,6 +89,9 @@ func (c *Chat) Run(ctx context.Context) error {
 		switch answer := strings.ToLower(line); {
 		case line == "":
 			continue
+		case len(s.waiting) > 0 && s.waiting[0].Status == agents.ApprovalAsking && (answer == "y" || answer == "yes"):
+			fmt.Fprintln(c.Out, "Type the number of the account first.")
+			continue
 		case len(s.waiting) > 0 && (answer == "y" || answer == "yes"):
 			c.decide(ctx, s.waiting[0], true)
 			s.waiting = s.waiting[1:]
@@ -97,7 +101,8 @@ func (c *Chat) Run(ctx context.Context) error {
 			s.waiting = s.waiting[1:]
 			continue
 		}
-		if n, err := strconv.Atoi(line); err == nil && n >= 1 && n <= len(s.choices) {
+		asking := len(s.waiting) > 0 && s.waiting[0].Status == agents.ApprovalAsking
+		if n, err := strconv.Atoi(line); err == nil && n >= 1 && n <= len(s.choices) && !asking {
 			line = s.choices[n-1].Words()
 		}
 		s.choices = nil
@@ -129,7 +134,13 @@ func (c *Chat) show(reply agents.Reply, err error, s *session) {
 		c.offer(t.Choices, s)
 	}
 	older := len(s.waiting)
-	s.waiting = append(s.waiting, reply.Approvals...)
+	for _, a := range reply.Approvals {
+		if i := slices.IndexFunc(s.waiting, func(w agents.Approval) bool { return w.ID == a.ID }); i >= 0 {
+			s.waiting[i], older = a, older-1 // an answer moved it on (asked which account, now to approve)
+			continue
+		}
+		s.waiting = append(s.waiting, a)
+	}
 	if older > 0 {
 		fmt.Fprintf(c.Out, "Still waiting for your answer: %s\n", firstLine(s.waiting[0].Preview))
 	}
@@ -213,6 +224,9 @@ func (s *sink) Progress(p agents.Progress) {
 func (s *sink) Result(agents.Result) {}
 
 func (s *sink) Approval(a agents.Approval) {
+	if a.Status == agents.ApprovalAsking {
+		return // the question is asked as a numbered choice below
+	}
 	fmt.Fprintln(s.out, "  ⏸ this needs your approval:")
 	for _, l := range strings.Split(a.Preview, "\n") {
 		fmt.Fprintf(s.out, "    %s\n", l)

@@ -16,6 +16,9 @@ type Approvals interface {
 	Approvals(ctx context.Context, c identity.Caller, status string) ([]agents.Approval, error)
 	Approve(ctx context.Context, c identity.Caller, approvalID string) (agents.ApprovalResult, error)
 	Reject(ctx context.Context, c identity.Caller, approvalID, reason string) (agents.ApprovalResult, error)
+	// Choose answers a question ("which account?") with one of its
+	// accounts, and remembers it as the platform's default when asked.
+	Choose(ctx context.Context, c identity.Caller, approvalID, accountID string, remember bool) (agents.ApprovalResult, error)
 }
 
 func approvalError(w http.ResponseWriter, r *http.Request, err error) {

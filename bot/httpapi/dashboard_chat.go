@@ -147,7 +147,9 @@ func (s *Server) chatSend(w http.ResponseWriter, r *http.Request, v *view) {
 }
 
 // chatDecide: POST /dashboard/chat/approvals/{id}/{decision} approves
-// (runs the action once) or rejects through the orchestrator's gate.
+// (runs the action once) or rejects through the orchestrator's gate, or
+// answers its question with the form's account_id (choose; remember also
+// keeps it as the platform's default).
 func (s *Server) chatDecide(w http.ResponseWriter, r *http.Request, v *view) {
 	id, decision := r.PathValue("id"), r.PathValue("decision")
 	var res agents.ApprovalResult
@@ -157,12 +159,17 @@ func (s *Server) chatDecide(w http.ResponseWriter, r *http.Request, v *view) {
 		res, err = s.deps.Approvals.Approve(r.Context(), v.Caller, id)
 	case "reject":
 		res, err = s.deps.Approvals.Reject(r.Context(), v.Caller, id, strings.TrimSpace(r.PostFormValue("reason")))
+	case "choose", "remember":
+		res, err = s.deps.Approvals.Choose(r.Context(), v.Caller, id, r.PostFormValue("account_id"), decision == "remember")
 	default:
-		s.renderError(w, r, http.StatusNotFound, "An approval is approved or rejected.")
+		s.renderError(w, r, http.StatusNotFound, "An approval is approved, rejected or answered with an account.")
 		return
 	}
 	if err != nil {
 		status, msg := approvalMessage(err)
+		if errors.Is(err, agents.ErrInvalid) {
+			status, msg = http.StatusBadRequest, "That cannot be done with this approval: ask again in the chat."
+		}
 		if status >= 500 {
 			zerolog.Ctx(r.Context()).Error().Err(err).Msg("dashboard: decide approval")
 		}

@@ -117,6 +117,14 @@ func TestDashboardChat(t *testing.T) {
 	if resp, _ := stranger.do("POST", "/dashboard/chat/approvals/"+id+"/approve", url.Values{"csrf": {stranger.csrf()}}, nil); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("another workspace's approve = %d, want 404", resp.StatusCode)
 	}
+	// A question's account buttons answer through the same gate: a plain
+	// approval is no question (409), another workspace's is a 404.
+	if resp, _ := ed.do("POST", "/dashboard/chat/approvals/"+id+"/choose", url.Values{"csrf": {csrf}, "account_id": {"acc-x1"}}, nil); resp.StatusCode != http.StatusConflict {
+		t.Errorf("choose on an approval that asks nothing = %d, want 409", resp.StatusCode)
+	}
+	if resp, _ := stranger.do("POST", "/dashboard/chat/approvals/"+id+"/remember", url.Values{"csrf": {stranger.csrf()}, "account_id": {"acc-x1"}}, nil); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("another workspace's choose = %d, want 404", resp.StatusCode)
+	}
 	if runs.Load() != 0 {
 		t.Fatal("a refused approval ran the action")
 	}

@@ -36,6 +36,9 @@ type settingsData struct {
 	NewToken  *identity.CreatedToken
 	TokenName string
 	TokenRole identity.Role
+	// Defaults are the platforms with several accounts and their default.
+	Defaults  []defaultRow
+	CanChoose bool // editors and admins set default accounts
 }
 
 // settingsData reads the settings and, for an admin, the tokens.
@@ -52,6 +55,10 @@ func (s *Server) settingsData(r *http.Request, v *view) (*settingsData, error) {
 		if d.Tokens, err = s.deps.Tokens.WorkspaceTokens(r.Context(), v.Caller); err != nil {
 			return nil, err
 		}
+	}
+	d.CanChoose = v.Caller.Role.AtLeast(identity.Editor)
+	if d.Defaults, err = s.defaultRows(r.Context(), v.Caller); err != nil {
+		return nil, err
 	}
 	return d, nil
 }
@@ -177,6 +184,9 @@ func (s *Server) settingsRoutes(mux *routeMux) {
 	}
 	mux.Handle("GET /dashboard/settings", s.page(identity.Viewer, "settings", s.settingsPage))
 	mux.Handle("POST /dashboard/settings", s.page(identity.Admin, "settings", s.settingsSave))
+	if s.deps.Defaults != nil {
+		mux.Handle("POST /dashboard/settings/defaults", s.page(identity.Editor, "settings", s.defaultSave))
+	}
 	if s.deps.Tokens != nil {
 		mux.Handle("POST /dashboard/settings/tokens", s.page(identity.Admin, "settings", s.tokenCreate))
 		mux.Handle("POST /dashboard/settings/tokens/{id}/revoke", s.page(identity.Admin, "settings", s.tokenRevoke))

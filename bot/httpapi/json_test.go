@@ -35,6 +35,10 @@ func (u untouchedApprovals) Reject(ctx context.Context, c identity.Caller, id, r
 	return u.gate.Reject(ctx, c, id, reason)
 }
 
+func (u untouchedApprovals) Choose(ctx context.Context, c identity.Caller, id, accountID string, remember bool) (agents.ApprovalResult, error) {
+	return u.gate.Choose(ctx, c, id, accountID, remember)
+}
+
 func decodeSetup(t *testing.T) *fixture {
 	t.Helper()
 	return setup(t, nil, func(d *Deps) {

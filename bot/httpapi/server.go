@@ -74,6 +74,9 @@ type Deps struct {
 	Library Library
 	// Settings serves /api/settings when set (*settings.Service).
 	Settings Settings
+	// Defaults adds each platform's default account to the settings page
+	// when set (*publish.Resolver).
+	Defaults DefaultAccounts
 	// Agent answers the dashboard's web chat when set with Turns
 	// (*agents.Orchestrator); its approvals are decided through Approvals.
 	Agent Agent

@@ -16,6 +16,7 @@ import (
 	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/analytics"
 	"github.com/marketingminds/marketingminds/tools/campaigns"
+	"github.com/marketingminds/marketingminds/tools/groups"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/library"
 	"github.com/marketingminds/marketingminds/tools/memory"
@@ -32,7 +33,7 @@ func realServer(t *testing.T) (*Server, []agents.Tool) {
 		t.Fatal(err)
 	}
 	tools := agents.CoreTools(agents.Capabilities{Accounts: (*accounts.Service)(nil), Posts: (*publish.Service)(nil),
-		Jobs: (*schedule.Scheduler)(nil), Analytics: (*analytics.Service)(nil), Memory: (*memory.Service)(nil),
+		Targets: (*publish.Resolver)(nil), Groups: (*groups.Service)(nil), Jobs: (*schedule.Scheduler)(nil), Analytics: (*analytics.Service)(nil), Memory: (*memory.Service)(nil),
 		Campaigns: (*campaigns.Service)(nil), Library: (*library.Service)(nil)})
 	o, err := agents.New(agents.Config{Model: llm.Offline(), Store: agents.NewStore(storetest.Open(t, store.SQLite, agents.Schema)), Prompts: set,
 		Tools: tools, Specialists: agents.DefaultSpecialists(), Log: zerolog.Nop()})

@@ -61,7 +61,10 @@ func jobsCard(env Env, jobs []agents.JobView) card {
 
 // approvalCard is an action waiting for a person: what it will do, and
 // the buttons (Slack, web) or y/N (terminal) that decide it.
-func approvalCard(_ Env, a agents.Approval) card {
+func approvalCard(env Env, a agents.Approval) card {
+	if c, ok := questionCard(env, a); ok {
+		return c
+	}
 	return card{Title: "This needs your approval", Sections: []section{{Text: a.Preview}},
 		Choices: []Choice{
 			{Label: "Approve", Action: ActApprove, Value: a.ID, Style: StylePrimary},

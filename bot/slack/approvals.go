@@ -22,6 +22,10 @@ type Approvals interface {
 	Get(ctx context.Context, c identity.Caller, id string) (Approval, error)
 	Approve(ctx context.Context, c identity.Caller, id string) (Decision, error)
 	Reject(ctx context.Context, c identity.Caller, id, reason string) (Decision, error)
+	// Choose answers an approval's question with one of its options
+	// (remember: make it the workspace's default); Decision.Next is the
+	// same action's next step (another question, or the approval).
+	Choose(ctx context.Context, c identity.Caller, id, accountID string, remember bool) (Decision, error)
 }
 
 // Decision is what came of an approve or reject.
@@ -40,6 +44,8 @@ type Decision struct {
 	// Value is what the approved action answered (a publish outcome, a
 	// scheduled post, a failure), shown below the approval (bot/present).
 	Value any
+	// Next is what waits after an answer: the approval, or the next question.
+	Next *Approval
 }
 
 // Publisher is tools/publish as the door needs it: a person's explicit
@@ -81,6 +87,9 @@ func plainText(s string) *slack.TextBlockObject {
 // approvalBlocks is an approval's preview: one section per target (account,
 // text, media, time) and the buttons.
 func approvalBlocks(a Approval) []slack.Block {
+	if len(a.Options) > 0 {
+		return choiceBlocks(a)
+	}
 	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(fmt.Sprintf(":raised_hand: *Approval needed* (asked by <@%s>)\n%s", a.RequestedBy, a.Summary)), nil, nil)}
 	for _, t := range a.Targets {
 		when := "now"
@@ -93,6 +102,9 @@ func approvalBlocks(a Approval) []slack.Block {
 			lines = append(lines, "media: "+m)
 		}
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(strings.Join(lines, "\n")), nil, nil))
+	}
+	if len(a.Warnings) > 0 {
+		return append(blocks, warningBlocks(a)...)
 	}
 	blocks = append(blocks, slack.NewActionBlock("approval",
 		slack.NewButtonBlockElement(actApprove, a.ID, plainText("Approve")).WithStyle(slack.StylePrimary),
@@ -202,8 +214,14 @@ func (b *Bot) mayDecide(ctx context.Context, a action) (Approval, bool) {
 
 // settle replaces the approval's buttons with what was decided.
 func (b *Bot) settle(ctx context.Context, a action, ap Approval, outcome string) {
-	blocks := approvalBlocks(ap)
-	blocks = append(blocks[:len(blocks)-1], slack.NewContextBlock("outcome", mrkdwn(outcome)))
+	var blocks []slack.Block
+	for _, bl := range approvalBlocks(ap) {
+		if bl.BlockType() == slack.MBTAction || bl.ID() == "remember" {
+			continue // the buttons go, what was asked stays
+		}
+		blocks = append(blocks, bl)
+	}
+	blocks = append(blocks, slack.NewContextBlock("outcome", mrkdwn(outcome)))
 	err := b.call(ctx, a.channel, false, func() error {
 		_, _, _, err := a.api.UpdateMessageContext(ctx, a.channel, a.message, slack.MsgOptionText(outcome, false), slack.MsgOptionBlocks(blocks...))
 		return err

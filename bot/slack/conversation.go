@@ -41,6 +41,19 @@ type Approval struct {
 	RequestedBy string // Slack user id of the conversation's initiator
 	Summary     string
 	Targets     []Target
+	// Options, when set, make it a question to answer before anything can
+	// be approved (Summary asks it: which LinkedIn account?).
+	Options []Option
+	// Warnings are what the checks before approval found (the same text
+	// went to an account today): approving is "post anyway".
+	Warnings []string
+}
+
+// Option is one answer to an approval's question: an account, named.
+type Option struct {
+	AccountID string
+	Label     string // "Acme Outdoor (LinkedIn page)"
+	Name      string // "Acme Outdoor"
 }
 
 // Target is one account an approval would post to.

@@ -2,6 +2,7 @@ package slack_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"sync"
@@ -288,6 +289,10 @@ func (g postingGate) Approve(ctx context.Context, c identity.Caller, _ string) (
 
 func (g postingGate) Reject(context.Context, identity.Caller, string, string) (slack.Decision, error) {
 	return slack.Decision{Status: "rejected"}, nil
+}
+
+func (g postingGate) Choose(context.Context, identity.Caller, string, string, bool) (slack.Decision, error) {
+	return slack.Decision{}, errors.New("this approval asks nothing")
 }
 
 // An approval approved by a click in a thread: its post's outcome answers

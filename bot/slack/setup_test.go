@@ -26,6 +26,7 @@ import (
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/publish"
 	"github.com/marketingminds/marketingminds/tools/schedule"
+	"github.com/marketingminds/marketingminds/tools/settings"
 )
 
 func TestMain(m *testing.M) { storetest.Main(m) }
@@ -121,6 +122,22 @@ func (g *gate) Approve(_ context.Context, c identity.Caller, id string) (slack.D
 
 func (g *gate) Reject(_ context.Context, c identity.Caller, id, _ string) (slack.Decision, error) {
 	return g.decide(c, id, "rejected")
+}
+
+func (g *gate) Choose(_ context.Context, c identity.Caller, id, accountID string, remember bool) (slack.Decision, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if d, ok := g.decided[id]; ok {
+		return slack.Decision{Status: d, Text: d + " earlier", Already: true}, nil
+	}
+	g.decided[id] = "answered"
+	next := slack.Approval{ID: id + "-next", RequestedBy: c.UserID, Summary: "Publish now to " + accountID}
+	g.pending[next.ID] = next
+	text := "Going to " + accountID + "."
+	if remember {
+		text += " Remembered."
+	}
+	return slack.Decision{Status: "pending", Text: text, Next: &next}, nil
 }
 
 func (g *gate) runs(id string) int {
@@ -223,13 +240,16 @@ type accountsFake struct {
 	mu        sync.Mutex
 	tokens    []accounts.TokenState
 	connected []accounts.ReturnTo
+	more      []accounts.Account // besides acc1 and acc2
 }
 
 func (a *accountsFake) List(context.Context, identity.Caller, platform.Name) ([]accounts.Account, error) {
-	return []accounts.Account{
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]accounts.Account{
 		{ID: "acc1", Platform: "linkedin", AccountName: "Acme", Status: accounts.StatusConnected},
 		{ID: "acc2", Platform: "twitter", AccountName: "Acme X", Status: accounts.StatusConnected},
-	}, nil
+	}, a.more...), nil
 }
 
 func (a *accountsFake) TokenStatus(context.Context, identity.Caller) ([]accounts.TokenState, error) {
@@ -276,18 +296,42 @@ func (p *publisher) Schedule(_ context.Context, c identity.Caller, req publish.R
 	return publish.Scheduled{Success: true, PostID: "P2", JobIDs: []string{"J1"}}, nil
 }
 
+// defaultsFake keeps default accounts as tools/settings does.
+type defaultsFake struct {
+	mu sync.Mutex
+	m  map[platform.Name]string
+}
+
+func (d *defaultsFake) DefaultAccount(_ context.Context, _ string, p platform.Name) (string, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.m[p], nil
+}
+
+func (d *defaultsFake) SetDefaultAccount(_ context.Context, c identity.Caller, p platform.Name, id string) (settings.Settings, error) {
+	if err := c.Require(identity.Editor); err != nil {
+		return settings.Settings{}, err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.m[p] = id
+	return settings.Settings{}, nil
+}
+
 type bundle struct {
-	bot    *slack.Bot
-	fake   *slackfake.Fake
-	conv   *script
-	gate   *gate
-	pub    *publisher
-	acc    *accountsFake
-	jobs   *jobsFake
-	srv    *httptest.Server
-	db     *store.DB
-	ids    *identity.Service
-	cancel context.CancelFunc
+	bot  *slack.Bot
+	fake *slackfake.Fake
+	conv *script
+	gate *gate
+	pub  *publisher
+	acc  *accountsFake
+	jobs *jobsFake
+	// defaults are tools/settings' default accounts, in memory.
+	defaults *defaultsFake
+	srv      *httptest.Server
+	db       *store.DB
+	ids      *identity.Service
+	cancel   context.CancelFunc
 }
 
 type option func(*slack.Config, *slack.Deps)
@@ -315,8 +359,10 @@ func setupDB(t *testing.T, db *store.DB, opts ...option) *bundle {
 	b.ids = identity.NewService(identity.NewStore(db), nil)
 	cfg := slack.Config{SigningSecret: secret, BotToken: botToken, APIURL: fake.URL(), PublicURL: "https://mm.example.com",
 		MessageGap: time.Millisecond, UpdateGap: 5 * time.Millisecond}
+	b.defaults = &defaultsFake{m: map[platform.Name]string{}}
 	deps := slack.Deps{Store: slack.NewStore(db), Users: b.ids, Conversations: b.conv, Approvals: b.gate, Publisher: b.pub, Accounts: b.acc, Jobs: b.jobs, Tokens: b.ids,
-		SignIn: identity.NewSessions(identity.NewSessionStore(db), b.ids, nil), Log: zerolog.Nop()}
+		Targets: publish.NewResolver(b.acc, b.defaults, nil),
+		SignIn:  identity.NewSessions(identity.NewSessionStore(db), b.ids, nil), Log: zerolog.Nop()}
 	for _, o := range opts {
 		o(&cfg, &deps)
 	}

@@ -92,6 +92,7 @@ type Deps struct {
 	Publisher     Publisher // nil: edited approvals, /mm post and App Home are unavailable
 	Posts         Posts     // nil: job outcomes are not told
 	Accounts      Accounts  // nil: /mm accounts and App Home are unavailable
+	Targets       Targets   // nil: /mm post and /mm default are unavailable
 	Jobs          Jobs      // nil: /mm jobs is unavailable
 	Tokens        Tokens    // nil: /mm token is unavailable
 	Settings      Settings  // nil: the deployment's NotifyChannel and DefaultRole

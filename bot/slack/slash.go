@@ -57,6 +57,7 @@ func (b *Bot) slashRunners() map[intent.Kind]slashRunner {
 		intent.KindRetry:      b.slashRetry,
 		intent.KindToken:      b.slashToken,
 		intent.KindDashboard:  b.slashDashboard,
+		intent.KindDefault:    b.slashDefault,
 	}
 }
 
@@ -185,19 +186,31 @@ type sayError struct{ words string }
 func (e *sayError) Error() string { return e.words }
 
 // slashPost publishes now or schedules: a person's explicit command, so no
-// approval. Platforms become every connected account of those platforms.
+// approval. Platforms become accounts through tools/publish's resolver: a
+// platform's only account or its default; with several and no default, the
+// person is told the accounts and how to choose.
 func (b *Bot) slashPost(ctx context.Context, c identity.Caller, channel string, cmd intent.Command) (any, error) {
 	if err := c.Require(identity.Editor); err != nil {
 		return nil, fmt.Errorf("%w (viewers cannot post)", err)
 	}
-	if b.d.Publisher == nil || b.d.Accounts == nil {
+	if b.d.Publisher == nil || b.d.Targets == nil {
 		return "Posting is not available on this server.", nil
 	}
-	ids, err := b.accountsOf(ctx, c, cmd.Platforms)
-	if err != nil {
+	ts, err := b.d.Targets.Resolve(ctx, c, publish.Where{Platforms: cmd.Platforms})
+	var ce *publish.ChoiceError
+	var ve *publish.ValidationError
+	switch {
+	case errors.As(err, &ce):
+		return choiceText(ce), nil
+	case errors.As(err, &ve):
+		return nil, &sayError{words: upperFirst(joinProblems(ve.Problems)) + "."}
+	case err != nil:
 		return nil, err
 	}
-	req := publish.Request{Content: publish.Content{Text: cmd.Text, Link: cmd.Link, ImageURLs: cmd.ImageURLs, VideoURL: cmd.VideoURL}, AccountIDs: ids}
+	req := publish.Request{Content: publish.Content{Text: cmd.Text, Link: cmd.Link, ImageURLs: cmd.ImageURLs, VideoURL: cmd.VideoURL}}
+	for _, t := range ts {
+		req.AccountIDs = append(req.AccountIDs, t.AccountID)
+	}
 	ask := b.startAsk(c.WorkspaceID)
 	defer ask.end()
 	if cmd.Kind == intent.KindSchedule {
@@ -227,27 +240,6 @@ func (b *Bot) scheduled(ctx context.Context, c identity.Caller, s publish.Schedu
 		return p
 	}
 	return s
-}
-
-// accountsOf is every connected account of the platforms.
-func (b *Bot) accountsOf(ctx context.Context, c identity.Caller, platforms []string) ([]string, error) {
-	all, err := b.d.Accounts.List(ctx, c, "")
-	if err != nil {
-		return nil, err
-	}
-	var ids []string
-	for _, p := range platforms {
-		n := len(ids)
-		for _, a := range all {
-			if string(a.Platform) == p && a.Status == accounts.StatusConnected {
-				ids = append(ids, a.ID)
-			}
-		}
-		if len(ids) == n {
-			return nil, &sayError{words: fmt.Sprintf("There is no connected %s account; connect one with `%s connect %s`.", platform.Name(p).Label(), Command, p)}
-		}
-	}
-	return ids, nil
 }
 
 func (b *Bot) slashAccounts(ctx context.Context, c identity.Caller, _ string, cmd intent.Command) (any, error) {

@@ -92,7 +92,7 @@ func TestSlashCommands(t *testing.T) {
 		{"schedule", "U1", `schedule "Later" to linkedin 2030-01-02T09:00:00Z`, []string{"Scheduled for Wed 2 Jan 2030, 10:00 CET", "On LinkedIn: “Later”", "Cancel the LinkedIn post"}},
 		{"schedule bad time", "U1", `schedule "Later" to linkedin someday`, []string{"someday", "Usage: `/mm schedule"}},
 		{"schedule past", "U1", `schedule "Later" to linkedin 2020-01-02T09:00:00Z`, []string{"is in the past.", "Change the request and try again."}},
-		{"no account", "U1", `post "Hi" to instagram`, []string{"There is no connected Instagram account", "/mm connect instagram"}},
+		{"no account", "U1", `post "Hi" to instagram`, []string{"No connected Instagram account", "connect one"}},
 		{"malformed", "U1", `post to x`, []string{"Usage: `/mm post \"text\" to x,linkedin`"}},
 		{"unknown", "U1", `dance`, []string{"I do not know that command", "/mm help"}},
 		{"unknown, near a command", "U1", `undo my last thing`, []string{"I do not know that command. The closest:\n• `/mm cancel ID`"}},

@@ -33,7 +33,7 @@ func (a *app) agent(cfg config, sandboxed bool, log zerolog.Logger) (*agents.Orc
 	}
 	return agents.New(agents.Config{
 		Model: model, Store: agents.NewStore(a.db), Prompts: set,
-		Tools: agents.CoreTools(agents.Capabilities{Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics,
+		Tools: agents.CoreTools(agents.Capabilities{Accounts: a.accounts, Posts: a.publish, Targets: a.targets, Groups: a.groups, Jobs: a.scheduler, Analytics: a.analytics,
 			Memory: a.memory, Campaigns: a.campaigns, Library: a.library}),
 		Specialists: agents.DefaultSpecialists(),
 		Policy: func(ctx context.Context, workspaceID string) (string, error) {
@@ -41,7 +41,7 @@ func (a *app) agent(cfg config, sandboxed bool, log zerolog.Logger) (*agents.Orc
 			return string(p), err
 		},
 		Retention: a.settings.ConversationRetention,
-		Users:     a.identity, Memory: a.memory, Accounts: a.accounts, Sandbox: sandboxed, Log: log,
+		Users:     a.identity, Memory: a.memory, Accounts: a.accounts, Defaults: a.targets, Sandbox: sandboxed, Log: log,
 		// A model call: the wait for its first word, its stream, a retry.
 		StepTimeout: max(cfg.OpenAIFirstByteTimeout, llm.DefaultFirstByteTimeout) + 4*time.Minute,
 	})

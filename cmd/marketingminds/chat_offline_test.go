@@ -77,11 +77,12 @@ func TestChatOffline(t *testing.T) {
 	}
 	for _, want := range []string{
 		"/oauth", // the connect link
-		"Approve \"Publish now to X @", "Approved: Publish now to X @", "Published on X.",
+		"Approve \"Publish now to Acme Coffee (X profile)", "Approved: Publish now to Acme Coffee (X profile)", "Published on X.",
 		"Approve \"Schedule for ", "Approved: Schedule for ",
 		"Published on X.", "Your figures for ", "Scheduled for Mon 7 Dec, 09:00 UTC", "On X: “See you tomorrow”", "Scheduled post: due ",
-		// The picture cannot be downloaded: the link's fault, not X's.
-		"Image 1 is on a host name that does not exist; check the link.", "Fix the link",
+		// The picture cannot be downloaded: found before anyone is asked to
+		// approve, the link's fault, not X's.
+		"Image 1 is on a host name that does not exist; check the link.",
 	} {
 		if !strings.Contains(out, want) {
 			t.Fatalf("output lacks %q:\n%s", want, out)

@@ -31,7 +31,7 @@ func (a *app) slackDoor(ctx context.Context, cfg config, log zerolog.Logger) (*s
 	}, slackbot.Deps{
 		Store: slackbot.NewStore(a.db), Users: a.identity, Tokens: a.identity,
 		Conversations: slackConversations{o: a.agents, present: present.New()}, Approvals: slackApprovals{a: a},
-		Publisher: a.publish, Posts: a.publish, Accounts: a.accounts, Jobs: a.scheduler,
+		Publisher: a.publish, Posts: a.publish, Accounts: a.accounts, Targets: a.targets, Jobs: a.scheduler,
 		Settings: a.settings, SignIn: a.sessions, Vault: a.vault, States: oauth.NewStates(a.db, a.vault, nil), Log: log,
 	})
 	if err != nil {
@@ -94,9 +94,22 @@ func (s slackApprovals) Get(ctx context.Context, c identity.Caller, id string) (
 	}
 	ap := list[i]
 	out := slackbot.Approval{ID: ap.ID, RequestedBy: ap.RequestedBy, Summary: ap.Preview}
+	if ch := ap.Checks.Choice; ch != nil && ap.Status == agents.ApprovalAsking {
+		for _, o := range ch.Options {
+			out.Options = append(out.Options, slackbot.Option{AccountID: o.AccountID, Label: o.Label(), Name: o.Name})
+		}
+		return out, nil
+	}
+	for _, d := range ap.Checks.Duplicates {
+		out.Warnings = append(out.Warnings, d.Message())
+	}
 	var args postArgs
 	if json.Unmarshal(ap.Args, &args) != nil || args.Text == "" {
 		return out, nil // not a post: the preview says it all
+	}
+	named := map[string]bool{} // the accounts the checks before approval resolved
+	for _, t := range ap.Checks.Targets {
+		named[t.AccountID] = true
 	}
 	accs, err := s.a.accounts.List(ctx, c, "")
 	if err != nil {
@@ -104,9 +117,9 @@ func (s slackApprovals) Get(ctx context.Context, c identity.Caller, id string) (
 	}
 	requester := identity.Caller{WorkspaceID: c.WorkspaceID, UserID: ap.RequestedBy, Role: c.Role, Door: identity.DoorSlack}
 	for _, acc := range accs {
-		wanted := slices.Contains(args.AccountIDs, acc.ID) ||
+		wanted := named[acc.ID] || (len(named) == 0 && (slices.Contains(args.AccountIDs, acc.ID) ||
 			(acc.Status == accounts.StatusConnected && (slices.Contains(args.Platforms, string(acc.Platform)) ||
-				(acc.Platform == "twitter" && slices.Contains(args.Platforms, "x"))))
+				(acc.Platform == "twitter" && slices.Contains(args.Platforms, "x"))))))
 		if !wanted {
 			continue
 		}
@@ -130,6 +143,15 @@ func (s slackApprovals) Approve(ctx context.Context, c identity.Caller, id strin
 
 func (s slackApprovals) Reject(ctx context.Context, c identity.Caller, id, reason string) (slackbot.Decision, error) {
 	return decision(s.a.agents.Reject(ctx, c, id, reason))
+}
+
+func (s slackApprovals) Choose(ctx context.Context, c identity.Caller, id, accountID string, remember bool) (slackbot.Decision, error) {
+	r, err := s.a.agents.Choose(ctx, c, id, accountID, remember)
+	d, err := decision(r, err)
+	if err == nil && !d.Already && (r.Approval.Status == agents.ApprovalAsking || r.Approval.Status == agents.ApprovalPending) {
+		d.Next = &slackbot.Approval{ID: r.Approval.ID, RequestedBy: r.Approval.RequestedBy, Summary: r.Approval.Preview}
+	}
+	return d, err
 }
 
 // decision turns the gate's answer into the door's: an approval decided

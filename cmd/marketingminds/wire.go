@@ -30,6 +30,7 @@ import (
 	"github.com/marketingminds/marketingminds/tools/analytics"
 	"github.com/marketingminds/marketingminds/tools/audit"
 	"github.com/marketingminds/marketingminds/tools/campaigns"
+	"github.com/marketingminds/marketingminds/tools/groups"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/library"
 	"github.com/marketingminds/marketingminds/tools/memory"
@@ -41,7 +42,7 @@ import (
 // schemas lists every package's part of the database.
 func schemas() []store.Schema {
 	return []store.Schema{identity.Schema, identity.SessionSchema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, campaigns.Schema,
-		settings.Schema, library.Schema,
+		settings.Schema, library.Schema, groups.Schema,
 		memory.Schema, agents.Schema, agents.TaskSchema, slackbot.Schema}
 }
 
@@ -76,10 +77,13 @@ const deliveryLookahead = 250 * time.Millisecond
 
 // app is every service of one serve process, wired.
 type app struct {
-	db        *store.DB
-	identity  *identity.Service
-	accounts  *accounts.Service
-	publish   *publish.Service
+	db       *store.DB
+	identity *identity.Service
+	accounts *accounts.Service
+	publish  *publish.Service
+	// targets says which accounts "to LinkedIn" means (defaults, groups).
+	targets   *publish.Resolver
+	groups    *groups.Service
 	scheduler *schedule.Scheduler
 	analytics *analytics.Service
 	// feed counts publications in the analytics rollups; serve runs it.
@@ -280,6 +284,8 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 		library: lib, settings: set,
 		sessions: identity.NewSessions(identity.NewSessionStore(db), ids, time.Now), publicURL: cfg.PublicURL, userLocation: userLocation,
 		memory: memory.New(memory.NewStore(db), time.Now), vault: vault, accountEvents: events, slack: door}
+	a.groups = groups.New(groups.NewStore(db), acc, time.Now)
+	a.targets = publish.NewResolver(acc, set, a.groups)
 	if a.agents, err = a.agent(cfg, sandboxBase != "", log); err != nil {
 		return nil, err
 	}
@@ -337,7 +343,7 @@ func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Dep
 		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics, Campaigns: a.campaigns,
 		CampaignAnalytics: campaignAnalytics{a.analytics}, Library: a.library, Settings: a.settings,
 		Sessions: a.sessions, PublicURL: a.publicURL, UserLocation: a.userLocation, Tokens: a.identity,
-		Approvals: a.agents, Agent: a.agents, Turns: agents.NewTaskStore(a.db),
+		Approvals: a.agents, Agent: a.agents, Turns: agents.NewTaskStore(a.db), Defaults: a.targets,
 	}
 }
 

@@ -197,7 +197,11 @@ func (e *ValidationError) Error() string {
 }
 
 // DuplicateError names the targets that got the same text within 24 h.
-type DuplicateError struct{ Problems []Problem }
+type DuplicateError struct {
+	Problems []Problem
+	// Duplicates say, per target, which post already carries the text.
+	Duplicates []Duplicate
+}
 
 func (e *DuplicateError) Error() string {
 	kept, more := limit.First(e.Problems)

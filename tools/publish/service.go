@@ -313,19 +313,20 @@ const DuplicateWindow = 24 * time.Hour
 
 func (s *Service) duplicateGuard(ctx context.Context, ds []Delivery) error {
 	var problems []Problem
+	var dups []Duplicate
 	for _, d := range ds {
 		same, err := s.store.SameText(ctx, d.WorkspaceID, d.AccountID, d.TextHash, d.RunAt.Add(-DuplicateWindow), d.RunAt.Add(DuplicateWindow))
 		if err != nil {
 			return err
 		}
 		if len(same) > 0 {
-			problems = append(problems, Problem{AccountID: d.AccountID, Platform: d.Platform, Field: "text",
-				Message: fmt.Sprintf("%s: the same text goes to account %s at %s (post %s); set allow_duplicate to send it again",
-					d.Platform.Label(), d.AccountID, same[0].RunAt.Format("2006-01-02 15:04 MST"), same[0].PostID)})
+			dup := s.duplicate(ctx, d, same[0])
+			dups = append(dups, dup)
+			problems = append(problems, Problem{AccountID: d.AccountID, Platform: d.Platform, Field: "text", Message: dup.Message()})
 		}
 	}
 	if len(problems) > 0 {
-		return &DuplicateError{Problems: problems}
+		return &DuplicateError{Problems: problems, Duplicates: dups}
 	}
 	return nil
 }

@@ -88,9 +88,12 @@ type Settings struct {
 	DigestChannel string `json:"digest_channel"`
 	// ConversationRetentionDays: the cleanup job forgets the messages of
 	// the assistant's conversations older than this many days.
-	ConversationRetentionDays int        `json:"conversation_retention_days"`
-	UpdatedBy                 string     `json:"updated_by,omitempty"`
-	UpdatedAt                 *time.Time `json:"updated_at,omitempty"`
+	ConversationRetentionDays int `json:"conversation_retention_days"`
+	// DefaultAccounts maps a platform (linkedin, twitter, ...) to the
+	// account id posts go to when the platform matches several accounts.
+	DefaultAccounts map[string]string `json:"default_accounts"`
+	UpdatedBy       string            `json:"updated_by,omitempty"`
+	UpdatedAt       *time.Time        `json:"updated_at,omitempty"`
 }
 
 // DigestTo is the channel the weekly digest goes to, "" when it is off or
@@ -201,7 +204,11 @@ func New(cfg Config) (*Service, error) {
 func settingsOf(workspaceID string, r Record, found bool) Settings {
 	s := Settings{WorkspaceID: workspaceID, ApprovalPolicy: Policy(r.ApprovalPolicy), NotificationChannel: r.NotificationChannel,
 		TimeZone: r.TimeZone, DefaultRole: identity.Role(r.DefaultRole), UpdatedBy: r.UpdatedBy,
-		WeeklyDigest: r.WeeklyDigest != "off", DigestChannel: r.DigestChannel, ConversationRetentionDays: r.ConversationRetentionDays}
+		WeeklyDigest: r.WeeklyDigest != "off", DigestChannel: r.DigestChannel, ConversationRetentionDays: r.ConversationRetentionDays,
+		DefaultAccounts: map[string]string{}}
+	for k, v := range r.DefaultAccounts {
+		s.DefaultAccounts[k] = v
+	}
 	if s.ApprovalPolicy == "" {
 		s.ApprovalPolicy = DefaultPolicy
 	}

@@ -3,6 +3,7 @@ package settings
 import (
 	"context"
 	"errors"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -64,8 +65,8 @@ func TestGetDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Settings{WorkspaceID: "T1", ApprovalPolicy: PolicyAgent, TimeZone: "UTC", DefaultRole: identity.Editor, WeeklyDigest: true,
-		ConversationRetentionDays: 90}
-	if got != want {
+		ConversationRetentionDays: 90, DefaultAccounts: map[string]string{}}
+	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("defaults = %+v, want %+v", got, want)
 	}
 	if _, err := e.svc.Get(context.Background(), identity.Caller{WorkspaceID: "T1", UserID: "U1"}); !errors.Is(err, identity.ErrForbidden) {
@@ -149,7 +150,7 @@ func num(n int) *int { return &n }
 func same(a, b Settings) bool {
 	at, bt := a.UpdatedAt, b.UpdatedAt
 	a.UpdatedAt, b.UpdatedAt = nil, nil
-	return a == b && (at == nil) == (bt == nil) && (at == nil || at.Equal(*bt))
+	return reflect.DeepEqual(a, b) && (at == nil) == (bt == nil) && (at == nil || at.Equal(*bt))
 }
 
 func TestUpdateRejects(t *testing.T) {
@@ -285,6 +286,32 @@ func BenchmarkApprovalPolicy(b *testing.B) {
 			}
 		}
 	})
+}
+
+func TestSetDefaultAccount(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	ctx := context.Background()
+	editor := identity.Caller{WorkspaceID: "T1", UserID: "U1", Role: identity.Editor}
+	viewer := identity.Caller{WorkspaceID: "T1", UserID: "U2", Role: identity.Viewer}
+	if _, err := e.svc.SetDefaultAccount(ctx, viewer, "linkedin", "acc1"); !errors.Is(err, identity.ErrForbidden) {
+		t.Fatalf("viewer set a default: %v", err)
+	}
+	var ve *ValidationError
+	if _, err := e.svc.SetDefaultAccount(ctx, editor, "myspace", "acc1"); !errors.As(err, &ve) {
+		t.Fatalf("unknown platform: %v", err)
+	}
+	got, err := e.svc.SetDefaultAccount(ctx, editor, "linkedin", "acc1")
+	if err != nil || got.DefaultAccounts["linkedin"] != "acc1" {
+		t.Fatalf("set = %+v, %v", got, err)
+	}
+	// Another replica reads it through the store; this one from its cache.
+	if id, err := e.replica(t).DefaultAccount(ctx, "T1", "linkedin"); err != nil || id != "acc1" {
+		t.Fatalf("replica default = %q, %v", id, err)
+	}
+	if id, _ := e.svc.DefaultAccount(ctx, "T2", "linkedin"); id != "" {
+		t.Fatalf("T2 default = %q", id)
+	}
 }
 
 // The weekly digest is on by default and goes to the notification channel

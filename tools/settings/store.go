@@ -30,8 +30,11 @@ type Record struct {
 	WeeklyDigest        string // "" (on), "on" or "off"
 	// ConversationRetentionDays: 0 means the default.
 	ConversationRetentionDays int
-	UpdatedBy                 string
-	UpdatedAt                 time.Time
+	// DefaultAccounts maps a platform to the account used when the platform
+	// matches several; nil or empty when none is set.
+	DefaultAccounts map[string]string
+	UpdatedBy       string
+	UpdatedAt       time.Time
 }
 
 // Store is the settings' persistence, on SQLite and MongoDB.
@@ -47,6 +50,10 @@ type Store interface {
 	// is not off and that name a channel for it (a digest or a
 	// notification channel), by workspace id.
 	Digests(ctx context.Context) ([]Record, error)
+	// SetDefaultAccount sets platform's default account ("" removes it),
+	// leaving every other field and platform as it is, creating the record
+	// when there is none; it returns the record as stored.
+	SetDefaultAccount(ctx context.Context, workspaceID, platform, accountID, by string, at time.Time) (Record, error)
 }
 
 // NewStore returns the Store of db's backend.

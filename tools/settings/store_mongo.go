@@ -18,23 +18,24 @@ type mongoStore struct{ db *store.DB }
 // workspace_id repeats it, like every record's). A field never set is
 // absent and reads as "".
 type doc struct {
-	ID                  string    `bson:"_id"`
-	WorkspaceID         string    `bson:"workspace_id"`
-	ApprovalPolicy      string    `bson:"approval_policy"`
-	NotificationChannel string    `bson:"notification_channel"`
-	TimeZone            string    `bson:"time_zone"`
-	DefaultRole         string    `bson:"default_role"`
-	DigestChannel       string    `bson:"digest_channel"`
-	WeeklyDigest        string    `bson:"weekly_digest"`
-	RetentionDays       int       `bson:"conversation_retention_days"`
-	UpdatedBy           string    `bson:"updated_by"`
-	UpdatedAt           time.Time `bson:"updated_at"`
+	ID                  string            `bson:"_id"`
+	WorkspaceID         string            `bson:"workspace_id"`
+	ApprovalPolicy      string            `bson:"approval_policy"`
+	NotificationChannel string            `bson:"notification_channel"`
+	TimeZone            string            `bson:"time_zone"`
+	DefaultRole         string            `bson:"default_role"`
+	DigestChannel       string            `bson:"digest_channel"`
+	WeeklyDigest        string            `bson:"weekly_digest"`
+	RetentionDays       int               `bson:"conversation_retention_days"`
+	DefaultAccounts     map[string]string `bson:"default_accounts,omitempty"`
+	UpdatedBy           string            `bson:"updated_by"`
+	UpdatedAt           time.Time         `bson:"updated_at"`
 }
 
 func (d doc) record() Record {
 	return Record{WorkspaceID: d.WorkspaceID, ApprovalPolicy: d.ApprovalPolicy, NotificationChannel: d.NotificationChannel,
 		TimeZone: d.TimeZone, DefaultRole: d.DefaultRole, DigestChannel: d.DigestChannel, WeeklyDigest: d.WeeklyDigest,
-		ConversationRetentionDays: d.RetentionDays, UpdatedBy: d.UpdatedBy, UpdatedAt: store.Trunc(d.UpdatedAt)}
+		ConversationRetentionDays: d.RetentionDays, DefaultAccounts: nonEmpty(d.DefaultAccounts), UpdatedBy: d.UpdatedBy, UpdatedAt: store.Trunc(d.UpdatedAt)}
 }
 
 func byWorkspace(workspaceID string) bson.D {
@@ -74,8 +75,24 @@ func (s mongoStore) Apply(ctx context.Context, workspaceID string, p Patch, by s
 	if v := p.ConversationRetentionDays; v != nil {
 		set = append(set, bson.E{Key: "conversation_retention_days", Value: *v})
 	}
+	return s.upsert(ctx, workspaceID, bson.D{{Key: "$set", Value: set}})
+}
+
+func (s mongoStore) SetDefaultAccount(ctx context.Context, workspaceID, platform, accountID, by string, at time.Time) (Record, error) {
+	defer s.db.Observe("settings.set_default_account")()
+	key := "default_accounts." + platform
+	set := bson.D{{Key: "updated_by", Value: by}, {Key: "updated_at", Value: store.Trunc(at)}}
+	update := bson.D{{Key: "$set", Value: append(set, bson.E{Key: key, Value: accountID})}}
+	if accountID == "" {
+		update = bson.D{{Key: "$set", Value: set}, {Key: "$unset", Value: bson.D{{Key: key, Value: ""}}}}
+	}
+	return s.upsert(ctx, workspaceID, update)
+}
+
+// upsert applies update to workspaceID's record, creating it when there is
+// none, and reads it back.
+func (s mongoStore) upsert(ctx context.Context, workspaceID string, update bson.D) (Record, error) {
 	filter := byWorkspace(workspaceID)
-	update := bson.D{{Key: "$set", Value: set}}
 	_, err := s.coll().UpdateOne(ctx, filter, update, options.UpdateOne().SetUpsert(true))
 	if mongo.IsDuplicateKeyError(err) {
 		// Two first saves at once: one inserted, this one now updates.
@@ -109,4 +126,11 @@ func (s mongoStore) Digests(ctx context.Context) ([]Record, error) {
 		}
 	}
 	return out, nil
+}
+
+func nonEmpty(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	return m
 }

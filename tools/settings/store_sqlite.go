@@ -2,6 +2,8 @@ package settings
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/marketingminds/marketingminds/integrations/store"
@@ -9,14 +11,21 @@ import (
 
 type sqliteStore struct{ db *store.DB }
 
-const columns = `workspace_id, approval_policy, notification_channel, time_zone, default_role, digest_channel, weekly_digest, conversation_retention_days, updated_by, updated_at`
+const columns = `workspace_id, approval_policy, notification_channel, time_zone, default_role, digest_channel, weekly_digest, conversation_retention_days, updated_by, updated_at, default_accounts`
 
 func scan(sc interface{ Scan(...any) error }) (Record, error) {
 	var r Record
 	var at int64
+	var defaults string
 	if err := sc.Scan(&r.WorkspaceID, &r.ApprovalPolicy, &r.NotificationChannel, &r.TimeZone, &r.DefaultRole, &r.DigestChannel, &r.WeeklyDigest,
-		&r.ConversationRetentionDays, &r.UpdatedBy, &at); err != nil {
+		&r.ConversationRetentionDays, &r.UpdatedBy, &at, &defaults); err != nil {
 		return Record{}, err
+	}
+	if err := json.Unmarshal([]byte(defaults), &r.DefaultAccounts); err != nil {
+		return Record{}, fmt.Errorf("settings: default accounts of %s: %w", r.WorkspaceID, err)
+	}
+	if len(r.DefaultAccounts) == 0 {
+		r.DefaultAccounts = nil
 	}
 	r.UpdatedAt = store.FromMillis(at)
 	return r, nil
@@ -45,7 +54,7 @@ func nullable[T any](p *T) any {
 func (s sqliteStore) Apply(ctx context.Context, workspaceID string, p Patch, by string, at time.Time) (Record, error) {
 	defer s.db.Observe("settings.apply")()
 	return scan(s.db.SQL.QueryRowContext(ctx, `INSERT INTO settings (`+columns+`)
-		VALUES (?1, coalesce(?2, ''), coalesce(?3, ''), coalesce(?4, ''), coalesce(?5, ''), coalesce(?8, ''), coalesce(?9, ''), coalesce(?10, 0), ?6, ?7)
+		VALUES (?1, coalesce(?2, ''), coalesce(?3, ''), coalesce(?4, ''), coalesce(?5, ''), coalesce(?8, ''), coalesce(?9, ''), coalesce(?10, 0), ?6, ?7, '{}')
 		ON CONFLICT (workspace_id) DO UPDATE SET
 			approval_policy = coalesce(?2, approval_policy),
 			notification_channel = coalesce(?3, notification_channel),
@@ -77,4 +86,18 @@ func (s sqliteStore) Digests(ctx context.Context) ([]Record, error) {
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+func (s sqliteStore) SetDefaultAccount(ctx context.Context, workspaceID, platform, accountID, by string, at time.Time) (Record, error) {
+	defer s.db.Observe("settings.set_default_account")()
+	// ?2 is a JSON path member: the platform is one of a few fixed names,
+	// quoted so any name is safe.
+	path := fmt.Sprintf("$.%q", platform)
+	return scan(s.db.SQL.QueryRowContext(ctx, `INSERT INTO settings (`+columns+`)
+		VALUES (?1, '', '', '', '', '', '', 0, ?4, ?5, CASE WHEN ?3 = '' THEN '{}' ELSE json_set('{}', ?2, ?3) END)
+		ON CONFLICT (workspace_id) DO UPDATE SET
+			default_accounts = CASE WHEN ?3 = '' THEN json_remove(default_accounts, ?2) ELSE json_set(default_accounts, ?2, ?3) END,
+			updated_by = ?4, updated_at = ?5
+		RETURNING `+columns,
+		workspaceID, path, accountID, by, store.Millis(at)))
 }

@@ -2,6 +2,7 @@ package settings
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"time"
 
@@ -25,7 +26,7 @@ func TestStoreConformance(t *testing.T) {
 		// The first save creates the record with only what it sets.
 		r, err := st.Apply(ctx, "T1", Patch{TimeZone: ptr("Europe/Paris")}, "U1", at)
 		want := Record{WorkspaceID: "T1", TimeZone: "Europe/Paris", UpdatedBy: "U1", UpdatedAt: at}
-		if err != nil || r != want {
+		if err != nil || !reflect.DeepEqual(r, want) {
 			t.Fatalf("first apply = %+v, %v; want %+v", r, err, want)
 		}
 		// A later save changes only its fields.
@@ -33,7 +34,7 @@ func TestStoreConformance(t *testing.T) {
 			"U2", at.Add(time.Minute))
 		want = Record{WorkspaceID: "T1", ApprovalPolicy: "never", NotificationChannel: "C0123ABCD", TimeZone: "Europe/Paris",
 			DefaultRole: "viewer", UpdatedBy: "U2", UpdatedAt: at.Add(time.Minute)}
-		if err != nil || r != want {
+		if err != nil || !reflect.DeepEqual(r, want) {
 			t.Fatalf("second apply = %+v, %v; want %+v", r, err, want)
 		}
 		// "" resets a field.
@@ -53,7 +54,7 @@ func TestStoreConformance(t *testing.T) {
 			t.Fatalf("reset retention = %+v, %v", r, err)
 		}
 		got, found, err := st.Get(ctx, "T1")
-		if err != nil || !found || got != r {
+		if err != nil || !found || !reflect.DeepEqual(got, r) {
 			t.Fatalf("get = %+v found=%v %v; want %+v", got, found, err, r)
 		}
 		// Workspaces are apart.
@@ -65,6 +66,32 @@ func TestStoreConformance(t *testing.T) {
 		}
 		if got, _, _ := st.Get(ctx, "T1"); got.ApprovalPolicy != "never" {
 			t.Fatalf("T2's save changed T1: %+v", got)
+		}
+
+		// Default accounts: one platform at a time, the rest untouched.
+		if r, err = st.SetDefaultAccount(ctx, "T1", "linkedin", "acc-li-2", "U3", at.Add(3*time.Minute)); err != nil ||
+			!reflect.DeepEqual(r.DefaultAccounts, map[string]string{"linkedin": "acc-li-2"}) || r.ApprovalPolicy != "never" || r.UpdatedBy != "U3" {
+			t.Fatalf("set default = %+v, %v", r, err)
+		}
+		if r, err = st.SetDefaultAccount(ctx, "T1", "twitter", "acc-x", "U3", at.Add(4*time.Minute)); err != nil ||
+			!reflect.DeepEqual(r.DefaultAccounts, map[string]string{"linkedin": "acc-li-2", "twitter": "acc-x"}) {
+			t.Fatalf("second default = %+v, %v", r, err)
+		}
+		// A later Apply keeps them.
+		if r, err = st.Apply(ctx, "T1", Patch{TimeZone: ptr("UTC")}, "U3", at.Add(5*time.Minute)); err != nil || len(r.DefaultAccounts) != 2 {
+			t.Fatalf("apply after defaults = %+v, %v", r, err)
+		}
+		if r, err = st.SetDefaultAccount(ctx, "T1", "linkedin", "", "U3", at.Add(6*time.Minute)); err != nil ||
+			!reflect.DeepEqual(r.DefaultAccounts, map[string]string{"twitter": "acc-x"}) {
+			t.Fatalf("removed default = %+v, %v", r, err)
+		}
+		// A first write of a default creates the record; other workspaces see nothing.
+		if r, err = st.SetDefaultAccount(ctx, "T3", "facebook", "acc-fb", "U4", at); err != nil ||
+			!reflect.DeepEqual(r.DefaultAccounts, map[string]string{"facebook": "acc-fb"}) || r.WorkspaceID != "T3" {
+			t.Fatalf("first default = %+v, %v", r, err)
+		}
+		if got, _, _ := st.Get(ctx, "T2"); got.DefaultAccounts != nil {
+			t.Fatalf("T2 sees defaults: %+v", got)
 		}
 	})
 }

@@ -26,6 +26,14 @@ var actionRoutes = {
   mm_publish_anyway: function (v) {
     var p = v.split(" ");
     return ["/dashboard/posts/" + p[0] + "/publish-anyway", {account_id: p[1] || ""}];
+  },
+  mm_choose: function (v) {
+    var p = v.split("%7C");
+    return ["/dashboard/chat/approvals/" + p[0] + "/choose", {account_id: decodeURIComponent(p[1] || "")}];
+  },
+  mm_choose_remember: function (v) {
+    var p = v.split("%7C");
+    return ["/dashboard/chat/approvals/" + p[0] + "/remember", {account_id: decodeURIComponent(p[1] || "")}];
   }
 };
 document.body.addEventListener("click", function (e) {
