@@ -5,6 +5,7 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -89,7 +90,7 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 			page.Supported = append(page.Supported, string(n))
 		}
 	} else {
-		page.OK, page.Continue = true, res.Continue
+		page.OK, page.Continue, page.Where = true, res.Continue, pageWords(res.Continue)
 		for _, a := range res.Accounts {
 			name := a.AccountName
 			if a.Handle != "" && a.Handle != name {
@@ -114,6 +115,7 @@ type callbackPage struct {
 	Platform  string
 	Accounts  []string
 	Continue  string
+	Where     string // the Continue page in words
 	Code      string
 	Message   string
 	Supported []string
@@ -132,7 +134,7 @@ var callbackTmpl = template.Must(template.New("callback").Parse(`<!doctype html>
 <h1>{{.Platform}} connected</h1>
 <p>Marketing Minds can now post as:</p>
 <ul>{{range .Accounts}}<li>{{.}}</li>{{end}}</ul>
-<p><a href="{{.Continue}}">Continue to your settings</a> (you will be taken there in a moment).</p>
+<p><a href="{{.Continue}}">Continue to {{.Where}}</a> (you will be taken there in a moment).</p>
 {{else}}
 <h1 class="err">{{if eq .Code "unknown_platform"}}Unknown platform{{else}}Connecting {{.Platform}} failed{{end}}</h1>
 <p>{{.Message}}</p>
@@ -201,4 +203,22 @@ func (s *Server) tokenStatus(w http.ResponseWriter, r *http.Request, c identity.
 		st = []accounts.TokenState{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"success": true, "tokens": st})
+}
+
+// pageWords names the dashboard page a callback continues to.
+func pageWords(continueURL string) string {
+	path, _, _ := strings.Cut(continueURL, "?")
+	switch path {
+	case "/dashboard":
+		return "the overview"
+	case "/dashboard/accounts":
+		return "your accounts"
+	case "/dashboard/email":
+		return "e-mail campaigns"
+	case "/dashboard/crm":
+		return "the CRM"
+	case "/dashboard/settings":
+		return "your settings"
+	}
+	return "Marketing Minds"
 }

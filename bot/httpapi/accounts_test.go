@@ -189,6 +189,10 @@ func TestAccountsRESTEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The dashboard's accounts table lists the Zoho grant too.
+	if zl, err := f.svc.List(context.Background(), c, platform.Zoho); err != nil || len(zl) != 1 || zl[0].Status != accounts.StatusConnected {
+		t.Fatalf("List(zoho) = %+v, %v", zl, err)
+	}
 	secrets = append(secrets, zt.AccessToken)
 	files := 0
 	_ = filepath.WalkDir(f.dataDir, func(path string, d os.DirEntry, err error) error {

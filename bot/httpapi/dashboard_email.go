@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"strings"
 
@@ -14,8 +15,10 @@ import (
 
 // emailForm is the new e-mail campaign's fields, kept to show the form again.
 type emailForm struct {
-	Name, Subject, HTML, Text, FromEmail, FromName string
-	ListKeys                                       []string
+	// Markdown is the message as written; the HTML sent is rendered from it
+	// (campaigns.MarkdownHTML).
+	Name, Subject, Markdown, Text, FromEmail, FromName string
+	ListKeys                                           []string
 }
 
 func (f emailForm) Has(key string) bool {
@@ -36,11 +39,14 @@ type emailData struct {
 	Lists     []campaigns.MailingList
 	Form      emailForm
 	Errors    map[string][]string
+	// Preview is the message's HTML when the form asked for a preview.
+	Preview template.HTML
 }
 
 type emailDetail struct {
 	Email  campaigns.EmailCampaign
-	At     string // the schedule form's value
+	At     string   // the schedule form's value
+	Lists  []string // the names of Email.ListKeys
 	Errors map[string][]string
 }
 
@@ -52,8 +58,13 @@ type crmData struct {
 	Query     string
 	Leads     []campaigns.CRMRecord
 	Searched  bool
-	Errors    map[string][]string
+	// Newest are the newest leads, shown when nothing is searched.
+	Newest []campaigns.CRMRecord
+	Errors map[string][]string
 }
+
+// newestLeads is how many of the newest leads the CRM page shows.
+const newestLeads = 10
 
 // zohoMissing says whether err means the workspace (or server) cannot use
 // Zoho, and what to tell the user.
@@ -161,7 +172,7 @@ func (s *Server) dashEmailCreate(w http.ResponseWriter, r *http.Request, v *view
 		s.renderError(w, r, http.StatusBadRequest, "The form could not be read: "+err.Error())
 		return
 	}
-	f := emailForm{Name: r.PostFormValue("name"), Subject: r.PostFormValue("subject"), HTML: r.PostFormValue("html"),
+	f := emailForm{Name: r.PostFormValue("name"), Subject: r.PostFormValue("subject"), Markdown: r.PostFormValue("markdown"),
 		Text: r.PostFormValue("text"), FromEmail: strings.TrimSpace(r.PostFormValue("from_email")),
 		FromName: strings.TrimSpace(r.PostFormValue("from_name")), ListKeys: r.PostForm["list_keys"]}
 	d, err := s.dashEmailData(r, v, f)
@@ -170,8 +181,24 @@ func (s *Server) dashEmailCreate(w http.ResponseWriter, r *http.Request, v *view
 		return
 	}
 	v.Title, v.Data = "E-mail", d
-	e, err := s.deps.Campaigns.CreateEmail(r.Context(), v.Caller, campaigns.NewEmail{Name: f.Name, Subject: f.Subject, HTML: f.HTML,
-		Text: f.Text, ListKeys: f.ListKeys, FromEmail: f.FromEmail, FromName: f.FromName})
+	html, err := campaigns.MarkdownHTML(f.Markdown)
+	if err != nil {
+		_, msg := campaignsMessage(err)
+		d.Errors["content"], v.Error = []string{msg}, "Nothing was created: fix the fields marked below."
+		s.render(w, r, http.StatusUnprocessableEntity, "email", v)
+		return
+	}
+	if r.PostFormValue("action") == "preview" {
+		d.Preview = template.HTML(html) // goldmark's safe rendering: no raw HTML, no script links
+		s.render(w, r, http.StatusOK, "email", v)
+		return
+	}
+	text := f.Text
+	if strings.TrimSpace(text) == "" {
+		text = f.Markdown // Markdown reads well as the plain-text part
+	}
+	e, err := s.deps.Campaigns.CreateEmail(r.Context(), v.Caller, campaigns.NewEmail{Name: f.Name, Subject: f.Subject, HTML: html,
+		Text: text, ListKeys: f.ListKeys, FromEmail: f.FromEmail, FromName: f.FromName})
 	if err != nil {
 		if _, missing := zohoMissing(err); missing {
 			s.render(w, r, http.StatusConflict, "email", v)
@@ -206,8 +233,12 @@ func (s *Server) dashEmailDetailPage(w http.ResponseWriter, r *http.Request, v *
 		v.Notice = "Scheduled."
 	case "report":
 		v.Notice = "Report read from Zoho."
+	case "sent":
+		v.Notice = "Sent."
+	case "cancelled":
+		v.Notice = "Cancelled: it will not be sent."
 	}
-	v.Title, v.Data = e.Name, &emailDetail{Email: e, Errors: map[string][]string{}}
+	v.Title, v.Data = e.Name, &emailDetail{Email: e, Errors: map[string][]string{}, Lists: s.emailListNames(r, v, e.ListKeys)}
 	s.render(w, r, http.StatusOK, "email_detail", v)
 }
 
@@ -220,7 +251,7 @@ func (s *Server) dashEmailSchedule(w http.ResponseWriter, r *http.Request, v *vi
 		s.campaignsPageError(w, r, v, err)
 		return
 	}
-	d := &emailDetail{Email: e, At: at, Errors: map[string][]string{}}
+	d := &emailDetail{Email: e, At: at, Errors: map[string][]string{}, Lists: s.emailListNames(r, v, e.ListKeys)}
 	v.Title, v.Data = e.Name, d
 	when, err := s.deps.Campaigns.ParseTime(r.Context(), v.Caller, at)
 	if err == nil {
@@ -281,6 +312,13 @@ func (s *Server) dashCrmPage(w http.ResponseWriter, r *http.Request, v *view) {
 			return
 		}
 		d.Leads, d.Searched = leads, true
+	} else {
+		newest, err := s.deps.Campaigns.CRMRecords(r.Context(), v.Caller, "Leads", newestLeads, false)
+		if err != nil {
+			s.campaignsPageError(w, r, v, err)
+			return
+		}
+		d.Newest = newest.Records
 	}
 	s.render(w, r, http.StatusOK, "crm", v)
 }
@@ -294,6 +332,8 @@ func (s *Server) campaignsRoutes(mux *routeMux) {
 	mux.Handle("POST /dashboard/email", s.page(identity.Editor, "email", s.dashEmailCreate))
 	mux.Handle("GET /dashboard/email/{id}", s.page(identity.Viewer, "email", s.dashEmailDetailPage))
 	mux.Handle("POST /dashboard/email/{id}/schedule", s.page(identity.Editor, "email", s.dashEmailSchedule))
+	mux.Handle("POST /dashboard/email/{id}/cancel", s.page(identity.Editor, "email", s.dashEmailCancel))
+	mux.Handle("POST /dashboard/email/{id}/send", s.page(identity.Editor, "email", s.dashEmailSend))
 	mux.Handle("POST /dashboard/email/{id}/report", s.page(identity.Viewer, "email", s.dashEmailReport))
 	mux.Handle("GET /dashboard/crm", s.page(identity.Viewer, "crm", s.dashCrmPage))
 }

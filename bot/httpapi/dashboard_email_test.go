@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -28,6 +29,13 @@ import (
 // workspace T1 only, with a scheduler that is not started (a scheduled
 // e-mail stays scheduled).
 func dashCampaigns(t *testing.T) *campaigns.Service {
+	t.Helper()
+	svc, _ := dashCampaignsJobs(t)
+	return svc
+}
+
+// dashCampaignsJobs is dashCampaigns with its scheduler.
+func dashCampaignsJobs(t *testing.T) (*campaigns.Service, *schedule.Scheduler) {
 	t.Helper()
 	ctx := context.Background()
 	db := storetest.Open(t, store.SQLite, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, campaigns.Schema)
@@ -64,7 +72,7 @@ func dashCampaigns(t *testing.T) *campaigns.Service {
 	if err := svc.Register(reg); err != nil {
 		t.Fatal(err)
 	}
-	return svc
+	return svc, sch
 }
 
 func TestDashboardEmailAndCRM(t *testing.T) {
@@ -100,7 +108,7 @@ func TestDashboardEmailAndCRM(t *testing.T) {
 	}
 
 	resp, _ = ed.do("POST", "/dashboard/email", url.Values{"csrf": {csrf}, "name": {"December news"}, "subject": {"What's new"},
-		"html": {"<h1>News</h1>"}, "list_keys": {zohoNewsletter}}, nil)
+		"markdown": {"# News"}, "list_keys": {zohoNewsletter}}, nil)
 	loc := resp.Header.Get("Location")
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/dashboard/email/") {
 		t.Fatalf("create = %d to %q", resp.StatusCode, loc)
@@ -141,6 +149,11 @@ func TestDashboardEmailAndCRM(t *testing.T) {
 	_, page = viewer.do("GET", "/dashboard/crm", nil, nil)
 	if !strings.Contains(page, `<span class="kpi-v">230</span><span class="kpi-l">Leads</span>`) {
 		t.Fatalf("CRM counts:\n%s", page)
+	}
+	// The newest leads, their times humane (no raw RFC 3339).
+	if !strings.Contains(page, `<table id="newest-leads">`) || strings.Count(page, "<tr><td>") != newestLeads ||
+		regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d`).MatchString(page) || !regexp.MustCompile(`<td>\w{3} \d{1,2} \w{3} \d{4}, \d\d:\d\d</td>`).MatchString(page) {
+		t.Errorf("CRM newest leads:\n%s", page)
 	}
 	_, page = viewer.do("GET", "/dashboard/crm?q=zylker", nil, nil)
 	if !strings.Contains(page, `<table id="leads">`) || !strings.Contains(page, "<td>Zylker Corp</td>") || strings.Contains(page, "<td>Globex</td>") {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/marketingminds/marketingminds/tools/campaigns"
 	"github.com/marketingminds/marketingminds/tools/publish"
 	"github.com/marketingminds/marketingminds/tools/settings"
 )
@@ -81,6 +82,18 @@ var templateFuncs = template.FuncMap{
 	"chatFragment": func(csrf string, data any) chatFragment { return chatFragment{CSRF: csrf, Data: data} },
 	// zohoView bundles the page's view and a message for "needzoho".
 	"zohoView": func(v *view, msg string) zohoNotice { return zohoNotice{V: v, Msg: msg} },
+	"leadsView": func(v *view, id string, leads []campaigns.CRMRecord) leadsTable {
+		return leadsTable{V: v, ID: id, Leads: leads}
+	},
+	// whenText formats an RFC 3339 time Zoho wrote (as a string) like when;
+	// one that does not parse is shown as written.
+	"whenText": func(loc *time.Location, s string) string {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			return s
+		}
+		return t.In(loc).Format("Mon 2 Jan 2006, 15:04")
+	},
 	// errs bundles a field's messages for the "errs" template.
 	"errs": func(all map[string][]string, field string) fieldErrors {
 		return fieldErrors{Field: strings.ReplaceAll(field, ".", "-"), Msgs: all[field]}
@@ -95,4 +108,11 @@ type fieldErrors struct {
 type zohoNotice struct {
 	V   *view
 	Msg string
+}
+
+// leadsTable is what the CRM's "leads" template draws.
+type leadsTable struct {
+	V     *view
+	ID    string
+	Leads []campaigns.CRMRecord
 }

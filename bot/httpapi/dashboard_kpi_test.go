@@ -23,6 +23,7 @@ type dashAnalytics struct {
 	Analytics
 	mu     sync.Mutex
 	ranges []analytics.Range
+	synced []string // who ran SyncNow: workspace/user/door
 }
 
 var overviewRange = analytics.Range{From: "2026-11-04", To: "2026-12-03"}

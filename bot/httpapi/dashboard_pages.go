@@ -4,6 +4,7 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"slices"
 	"sort"
 	"time"
 
@@ -29,6 +30,8 @@ type overviewData struct {
 	Upcoming  []publish.PostView
 	Attention []publish.PostView
 	Tokens    []accounts.TokenState // the ones not valid
+	// NoFigures is set when no sync has written a daily figure yet.
+	NoFigures bool
 	Window    int
 }
 
@@ -64,6 +67,7 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, v *view) {
 			return
 		}
 		d.Summary, d.Range, d.Chart = &ov.Analytics.Summary, ov.Analytics.Range, impressionsChart(h)
+		d.NoFigures = !hasSeries(h)
 		prevRange, err := previousRange(d.Range)
 		if err != nil {
 			s.analyticsPageError(w, r, v, err)
@@ -114,6 +118,14 @@ func (s *Server) accountsPage(w http.ResponseWriter, r *http.Request, v *view) {
 		s.accountPageError(w, r, v, err)
 		return
 	}
+	if s.deps.Campaigns != nil { // Zoho's grant (e-mail and CRM) is listed too
+		z, err := s.deps.Accounts.List(r.Context(), v.Caller, platform.Zoho)
+		if err != nil {
+			s.accountPageError(w, r, v, err)
+			return
+		}
+		list = append(list, z...)
+	}
 	d := &accountsData{Accounts: list}
 	if pl, ok := s.deps.Accounts.(platformLister); ok {
 		d.Platforms = pl.Platforms()
@@ -129,18 +141,27 @@ func (s *Server) accountsPage(w http.ResponseWriter, r *http.Request, v *view) {
 	s.render(w, r, http.StatusOK, "accounts", v)
 }
 
-// accountConnect: POST /dashboard/connect/{platform} starts the
-// OAuth flow of the REST connect route; its callback ends back on the
-// accounts page with ?connected=<platform>.
+// accountConnect: POST /dashboard/connect/{platform} (back=<page>) starts
+// the OAuth flow of the REST connect route; its callback ends back on the
+// dashboard page the button was on (the accounts page when back is not one
+// of them) with ?connected=<platform>.
 func (s *Server) accountConnect(w http.ResponseWriter, r *http.Request, v *view) {
+	back := r.PostFormValue("back")
+	if !slices.Contains(connectPages, back) {
+		back = "/dashboard/accounts"
+	}
 	u, err := s.deps.Accounts.Connect(r.Context(), v.Caller, platform.Name(r.PathValue("platform")),
-		accounts.ReturnTo{Kind: "dashboard", Page: "/dashboard/accounts"})
+		accounts.ReturnTo{Kind: "dashboard", Page: back})
 	if err != nil {
 		s.accountPageError(w, r, v, err)
 		return
 	}
 	http.Redirect(w, r, u, http.StatusSeeOther)
 }
+
+// connectPages are the dashboard pages with a connect button, where its
+// callback returns.
+var connectPages = []string{"/dashboard", "/dashboard/accounts", "/dashboard/email", "/dashboard/crm"}
 
 // accountDisconnect: POST /dashboard/accounts/{id}/disconnect
 func (s *Server) accountDisconnect(w http.ResponseWriter, r *http.Request, v *view) {

@@ -27,7 +27,9 @@ type settingsData struct {
 	Form     settings.Settings
 	Errors   map[string][]string
 	Policies []settings.Policy
-	Roles    []identity.Role
+	Roles    []identity.Role // an API token's
+	NewRoles []identity.Role // new Slack users' (never admin)
+	Zones    []string        // the time zone list
 	IsAdmin  bool
 	Tokens   []identity.Token
 	// NewToken is a token just created: its secret, shown this once.
@@ -47,7 +49,8 @@ func (s *Server) settingsData(r *http.Request, v *view) (*settingsData, error) {
 	}
 	d := &settingsData{Settings: st, Form: st, Errors: map[string][]string{}, IsAdmin: v.Caller.Role.AtLeast(identity.Admin),
 		Policies: []settings.Policy{settings.PolicyAgent, settings.PolicyAlways, settings.PolicyNever},
-		Roles:    []identity.Role{identity.Viewer, identity.Editor, identity.Admin}, TokenRole: identity.Editor}
+		Roles:    []identity.Role{identity.Viewer, identity.Editor, identity.Admin}, TokenRole: identity.Editor,
+		NewRoles: settings.NewUserRoles(), Zones: settings.TimeZones()}
 	if d.IsAdmin && s.deps.Tokens != nil {
 		if d.Tokens, err = s.deps.Tokens.WorkspaceTokens(r.Context(), v.Caller); err != nil {
 			return nil, err

@@ -32,13 +32,26 @@ func checkPagesInBrowser(t *testing.T, b *browserRun, base, token string) {
 
 	b.do("e-mail without Zoho", chromedp.Navigate(base+"/dashboard/email"), chromedp.WaitVisible(chromedp.ID("needs-zoho")))
 	b.shot("16-email-needs-zoho")
-	b.do("connect Zoho", chromedp.Click(chromedp.ID("connect-zoho")), chromedp.WaitVisible(chromedp.CSS("a[href^='/dashboard/accounts?connected=']")))
+	b.do("connect Zoho", chromedp.Click(chromedp.ID("connect-zoho")), chromedp.WaitVisible(chromedp.CSS("a[href^='/dashboard/email?connected=']")))
+	b.do("Zoho row", chromedp.Navigate(base+"/dashboard/accounts"), chromedp.WaitVisible(chromedp.ID("account-zoho")))
+	if row := b.text("#account-zoho"); !strings.Contains(row, "Zoho") || !strings.Contains(row, "connected") || !strings.Contains(row, "Disconnect") {
+		t.Errorf("the accounts table's Zoho row: %q", row)
+	}
+	b.shot("16b-accounts-zoho")
 	b.do("e-mail with Zoho", chromedp.Navigate(base+"/dashboard/email"), chromedp.WaitVisible(chromedp.ID("email-form")),
 		chromedp.SetValue(chromedp.ID("e-name"), "December news"), chromedp.SetValue(chromedp.ID("e-subject"), "What's new"),
-		chromedp.SetValue(chromedp.ID("e-html"), "<h1>News</h1>"), chromedp.Click(chromedp.CSS("input[name=list_keys]")),
-		chromedp.Click(chromedp.ID("email-create")), chromedp.WaitVisible(chromedp.ID("email-status")))
+		chromedp.SetValue(chromedp.ID("e-body"), "# News\n\nWe **launch** on Monday."), chromedp.Click(chromedp.CSS("input[name=list_keys]")),
+		chromedp.Click(chromedp.ID("email-preview-btn")), chromedp.WaitVisible(chromedp.CSS("#email-preview .mail h1")))
+	if got, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector("#email-preview .mail").innerHTML`)); !strings.Contains(got, "<strong>launch</strong>") {
+		t.Errorf("e-mail preview: %q", got)
+	}
+	b.shot("17a-email-preview")
+	b.do("create the e-mail", chromedp.Click(chromedp.ID("email-create")), chromedp.WaitVisible(chromedp.ID("email-status")))
 	if st := b.text("#email-status"); st != "draft" {
 		t.Fatalf("new e-mail campaign is %q", st)
+	}
+	if lists := b.text("#email-lists"); strings.Contains(lists, "3z6a") || lists == "" {
+		t.Errorf("the campaign's lists read %q", lists)
 	}
 	b.shot("17-email-campaign")
 	b.do("CRM", chromedp.Navigate(base+"/dashboard/crm?q=zylker"), chromedp.WaitVisible(chromedp.ID("leads")))
@@ -58,6 +71,16 @@ func checkPagesInBrowser(t *testing.T, b *browserRun, base, token string) {
 	b.do("settings", chromedp.Navigate(base+"/dashboard/settings"), chromedp.WaitVisible(chromedp.ID("settings-form")),
 		chromedp.SetValue(chromedp.ID("t-name"), "browser test"), chromedp.Click(chromedp.ID("token-create")), chromedp.WaitVisible(chromedp.ID("new-token")))
 	b.shot("21-settings-token")
+	roles, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#s-role option")].map(o => o.value)`))
+	if err != nil || strings.Join(roles, ",") != "viewer,editor" {
+		t.Errorf("new Slack users' role choices: %v (%v)", roles, err)
+	}
+	b.do("time zone", chromedp.SetValue(chromedp.ID("s-tz"), "Europe/London"), chromedp.Click(chromedp.ID("settings-save")), chromedp.WaitVisible(chromedp.CSS("p.notice")))
+	zones, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("#tz-list option").length`))
+	if tz, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.getElementById("s-tz").value`)); err != nil || zones < 400 || tz != "Europe/London" {
+		t.Errorf("time zone list: %d zones (%v), saved %q", zones, err, tz)
+	}
+	b.shot("21b-settings-choices")
 
 	before := len(allPosts(t, base, token))
 	b.do("chat", chromedp.Navigate(base+"/dashboard/chat"), chromedp.WaitVisible(chromedp.ID("chat-text")),

@@ -258,11 +258,15 @@ func TestDashboardInBrowser(t *testing.T) {
 	}
 	b.shot("10-posts")
 
-	// The overview's chart after an analytics sync: points drawn from the
-	// sandbox's metrics of the post just published.
-	if code, raw := call(t, "POST", p.url+"/api/social/analytics/sync", token, nil, nil); code != 200 {
-		t.Fatalf("analytics sync: %d %s", code, raw)
+	// Sync now on the analytics page (htmx swaps the page's result in),
+	// then the overview's chart: points drawn from the sandbox's metrics of
+	// the post just published.
+	b.do("sync now", chromedp.Navigate(p.url+"/dashboard/analytics"), chromedp.Click(chromedp.ID("sync-now")),
+		chromedp.WaitVisible(chromedp.CSS("p.notice")))
+	if n := b.text("p.notice"); !strings.HasPrefix(n, "Sync finished: 1 post on 1 account") {
+		t.Fatalf("after Sync now the page says %q", n)
 	}
+	b.shot("10b-sync-now")
 	b.do("overview chart", chromedp.Navigate(p.url+"/dashboard"), chromedp.WaitVisible(chromedp.CSS("svg.chart")))
 	points, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("svg.chart circle.point[data-platform=twitter]").length`))
 	if err != nil || points == 0 {

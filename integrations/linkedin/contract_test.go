@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -239,8 +240,12 @@ func TestLinkedInPublishText(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.HasPrefix(pub.ID, "urn:li:share:") || pub.URL != "https://www.linkedin.com/feed/update/"+pub.ID {
+		// In sandbox mode the permalink opens the sandbox's page of the post.
+		if !strings.HasPrefix(pub.ID, "urn:li:share:") || pub.URL != b.sb.URL+"/www.linkedin.com/feed/update/"+pub.ID {
 			t.Fatalf("published %+v", pub)
+		}
+		if code, page := getPage(t, b, pub.URL); code != http.StatusOK || !strings.Contains(page, "#coffee") || !strings.Contains(page, "SANDBOX") {
+			t.Errorf("permalink page %s: %d\n%s", pub.URL, code, page)
 		}
 		got := getPost(t, b, pub.ID)
 		if got["author"] != tg.ExternalID || got["visibility"] != "PUBLIC" || got["lifecycleState"] != "PUBLISHED" {
@@ -464,4 +469,19 @@ func TestLinkedInUploadURLMustBeLinkedIn(t *testing.T) {
 	if v, ok := leaked.Load("auth"); ok {
 		t.Fatalf("token sent to a foreign host: %v", v)
 	}
+}
+
+// getPage reads a web page of the sandbox.
+func getPage(t *testing.T, b *bundle, u string) (int, string) {
+	t.Helper()
+	resp, err := b.sb.Client.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(body)
 }

@@ -153,5 +153,6 @@ func escURN(urn string) string { return url.QueryEscape(urn) }
 // isOrg reports whether urn is an organization's.
 func isOrg(urn string) bool { return strings.HasPrefix(urn, "urn:li:organization:") }
 
-// Permalink is where a post (by URN) is seen on linkedin.com.
-func Permalink(urn string) string { return "https://www.linkedin.com/feed/update/" + urn }
+// permalink is where a post (by URN) is seen on linkedin.com (or the
+// sandbox's stand-in for it).
+func (c *Client) permalink(urn string) string { return c.www + "/feed/update/" + urn }

@@ -124,7 +124,7 @@ func (c *Client) Publish(ctx context.Context, t platform.Target, p platform.Post
 		return platform.Published{}, &platform.Error{Platform: platform.LinkedIn, Op: op, Kind: platform.KindTransient, Status: resp.StatusCode,
 			Message: fmt.Sprintf("LinkedIn answered %d without a post id (x-restli-id %q): the post may or may not exist", resp.StatusCode, raw)}
 	}
-	return platform.Published{ID: urn, URL: Permalink(urn)}, nil
+	return platform.Published{ID: urn, URL: c.permalink(urn)}, nil
 }
 
 // checkPost refuses what LinkedIn would refuse, before anything is uploaded.

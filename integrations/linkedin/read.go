@@ -55,7 +55,7 @@ func (c *Client) RecentPosts(ctx context.Context, t platform.Target, since time.
 				older = true
 				continue
 			}
-			out = append(out, platform.RecentPost{ID: e.ID, Text: UnescapeLittleText(e.Commentary), URL: Permalink(e.ID), CreatedAt: created})
+			out = append(out, platform.RecentPost{ID: e.ID, Text: UnescapeLittleText(e.Commentary), URL: c.permalink(e.ID), CreatedAt: created})
 		}
 		if older || len(pp.Elements) < pageSize {
 			break

@@ -238,12 +238,17 @@ func (s *Service) Get(ctx context.Context, c identity.Caller, id string) (Accoun
 	return rec.account(), nil
 }
 
-// List returns the workspace's accounts (of platform p when set); any role.
+// List returns the workspace's social accounts (of platform p when set);
+// p zoho lists its Zoho grant instead. Any role.
 func (s *Service) List(ctx context.Context, c identity.Caller, p platform.Name) ([]Account, error) {
 	if err := c.Require(identity.Viewer); err != nil {
 		return nil, err
 	}
-	recs, err := s.store.List(ctx, Social, c.WorkspaceID, p)
+	coll := Social
+	if p == platform.Zoho {
+		coll = Zoho
+	}
+	recs, err := s.store.List(ctx, coll, c.WorkspaceID, p)
 	if err != nil {
 		return nil, fmt.Errorf("accounts: list: %w", err)
 	}

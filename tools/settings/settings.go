@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -322,10 +323,10 @@ func validate(p Patch) (Patch, string, error) {
 		}
 	}
 	if v := p.DefaultRole; v != nil {
-		switch identity.Role(*v) {
-		case "", identity.Editor, identity.Viewer:
+		switch r := identity.Role(*v); {
+		case r == "" || slices.Contains(NewUserRoles(), r):
 			changed = append(changed, "default_role="+*v)
-		case identity.Admin:
+		case r == identity.Admin:
 			bad("default_role", "new users cannot become admins automatically; use editor or viewer and make admins one by one")
 		default:
 			bad("default_role", "%s is not a role for new users: use editor or viewer", limit.Quote(*v))
