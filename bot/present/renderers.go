@@ -25,6 +25,7 @@ func New() *Registry {
 	Register(r, fromCard(aggregateCard))
 	Register(r, fromCard(bestTimesCard))
 	Register(r, fromCard(overviewCard))
+	Register(r, reviewRenderer())
 	// E-mail and CRM.
 	Register(r, fromCard(mailingListsCard))
 	Register(r, fromCard(emailCard))
