@@ -8,6 +8,7 @@ import (
 	"github.com/marketingminds/marketingminds/bot/present/chart"
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/tools/analytics"
+	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
 // Image is a picture a Slack message carries: the Slack door uploads it
@@ -110,4 +111,43 @@ func excerpt(s string) string {
 		return string(r[:59]) + "…"
 	}
 	return s
+}
+
+// digestRenderer draws a weekly Digest: the week's review and chart, the
+// posts that failed and what is scheduled next.
+func digestRenderer() Renderer[analytics.Digest] {
+	review := reviewRenderer()
+	return Renderer[analytics.Digest]{
+		Slack: func(env Env, d analytics.Digest) Slack {
+			s := review.Slack(env, d.Review)
+			s.Text = "Your week in review: " + s.Text
+			s.Blocks = slackCard(digestCard(env, d)).Blocks
+			return s
+		},
+		Web:      func(env Env, d analytics.Digest) template.HTML { return webCard(digestCard(env, d)) },
+		Terminal: func(env Env, d analytics.Digest) Terminal { return terminalCard(digestCard(env, d)) },
+	}
+}
+
+func digestCard(env Env, d analytics.Digest) card {
+	c := reviewCard(env, d.Review)
+	c.Title = "Your week in review, " + orWord(days(d.Range), "last week")
+	for _, part := range []struct {
+		heading string
+		posts   []publish.PostView
+		more    bool
+	}{{"Failed", d.Failed, d.FailedMore}, {"Coming up", d.Coming, d.ComingMore}} {
+		if len(part.posts) == 0 {
+			continue
+		}
+		s := section{Heading: part.heading}
+		for _, p := range part.posts {
+			s.Lines = append(s.Lines, line{Rest: "“" + excerpt(p.Content.Text) + "”"})
+		}
+		if part.more {
+			s.Lines = append(s.Lines, line{Rest: "and more"})
+		}
+		c.Sections = append(c.Sections, s)
+	}
+	return c
 }

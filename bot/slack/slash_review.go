@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -67,4 +68,18 @@ func (b *Bot) postWithImages(ctx context.Context, api *slack.Client, channel str
 		}
 	}
 	return ts, nil
+}
+
+// PostResult posts a result (a weekly digest) in a workspace's channel as
+// bot/present renders it for Slack, its images uploaded in the thread.
+func (b *Bot) PostResult(ctx context.Context, workspaceID, channel string, loc *time.Location, v any) error {
+	api, err := b.client(ctx, workspaceID)
+	if err != nil {
+		return err
+	}
+	msg := b.present.Slack(present.Env{Loc: loc, Now: b.now()}, v)
+	if _, err := b.postWithImages(ctx, api, channel, msg); err != nil {
+		return fmt.Errorf("slack: post result in %s: %w", workspaceID, err)
+	}
+	return nil
 }
