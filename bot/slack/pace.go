@@ -11,16 +11,48 @@ import (
 
 // pacer keeps Slack's per-channel limit: at most one new message per gap
 // in a channel, and a 429's Retry-After pushes the channel's next slot.
+// The gap counts from when Slack answered the previous message, so a
+// message slowed on its way cannot arrive right before the next one.
 type pacer struct {
 	gap time.Duration
 	now func() time.Time
 
 	mu   sync.Mutex
 	next map[string]time.Time
+	busy map[string]chan struct{} // a channel's message in flight
 }
 
 func newPacer(gap time.Duration, now func() time.Time) *pacer {
-	return &pacer{gap: gap, now: now, next: map[string]time.Time{}}
+	return &pacer{gap: gap, now: now, next: map[string]time.Time{}, busy: map[string]chan struct{}{}}
+}
+
+// take waits until no other message of the channel is in flight and marks
+// one; the returned func marks it answered and starts the next gap.
+func (p *pacer) take(ctx context.Context, channel string) (func(), error) {
+	for {
+		p.mu.Lock()
+		wait, held := p.busy[channel]
+		if !held {
+			done := make(chan struct{})
+			p.busy[channel] = done
+			p.mu.Unlock()
+			return func() {
+				p.mu.Lock()
+				delete(p.busy, channel)
+				if n := p.now().Add(p.gap); p.next[channel].Before(n) {
+					p.next[channel] = n
+				}
+				p.mu.Unlock()
+				close(done)
+			}, nil
+		}
+		p.mu.Unlock()
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
 }
 
 // slot reserves the channel's next slot and returns when it is.
@@ -75,12 +107,21 @@ const maxRateLimited = 3
 // (the channel's later messages too) and tries again.
 func (b *Bot) call(ctx context.Context, channel string, paced bool, fn func() error) error {
 	for attempt := 0; ; attempt++ {
+		var answered func()
 		if paced {
+			var err error
+			if answered, err = b.pace.take(ctx, channel); err != nil {
+				return err
+			}
 			if err := sleepUntil(ctx, b.now, b.pace.slot(channel)); err != nil {
+				answered()
 				return err
 			}
 		}
 		err := fn()
+		if answered != nil {
+			answered()
+		}
 		var rl *slack.RateLimitedError
 		if !errors.As(err, &rl) || attempt >= maxRateLimited {
 			return err
