@@ -3,6 +3,7 @@ package facebook_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -237,8 +238,20 @@ func TestPublishKinds(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
-		if pub.ID == "" || !strings.HasPrefix(pub.URL, "https://www.facebook.com/") {
+		// In sandbox mode the permalink points into the sandbox.
+		if pub.ID == "" || !strings.HasPrefix(pub.URL, b.sb.URL+"/www.facebook.com/") {
 			t.Errorf("%s: published %+v", tc.name, pub)
+		}
+		if tc.name == "text" {
+			resp, err := b.sb.Client.Get(pub.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			page, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || !strings.Contains(string(page), "SANDBOX") {
+				t.Errorf("permalink page %s: %d\n%s", pub.URL, resp.StatusCode, page)
+			}
 		}
 		if b.sb.Calls("POST", "/graph.facebook.com/v26.0/"+target.ExternalID+tc.path) <= before {
 			t.Errorf("%s: %s not called", tc.name, tc.path)

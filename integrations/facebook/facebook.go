@@ -39,6 +39,7 @@ type Config struct {
 type Client struct {
 	*OAuth
 	graph *Graph
+	web   string // origin of www.facebook.com (or the sandbox's stand-in)
 }
 
 // NewClient returns a Client calling the hosts' Graph API through httpClient.
@@ -46,6 +47,7 @@ func NewClient(httpClient *http.Client, hosts platform.Hosts, cfg Config) *Clien
 	return &Client{
 		OAuth: NewOAuth(httpClient, hosts, cfg.ClientID, cfg.ClientSecret, cfg.APIVersion, Scopes, platform.Facebook),
 		graph: NewGraph(httpClient, hosts, cfg.APIVersion, platform.Facebook),
+		web:   hosts.Origin(LoginOrigin),
 	}
 }
 
@@ -199,9 +201,9 @@ func (c *Client) permalink(ctx context.Context, t platform.Target, id string) st
 	}
 	q := url.Values{"fields": {"permalink_url"}}
 	if err := c.graph.Get(ctx, "read post", t.AccessToken, "/"+url.PathEscape(id), q, &resp); err != nil || resp.PermalinkURL == "" {
-		return "https://www.facebook.com/" + id
+		return c.web + "/" + id
 	}
-	return absolute(resp.PermalinkURL)
+	return c.absolute(resp.PermalinkURL)
 }
 
 // videoPublished reads a video's post id and permalink.
@@ -213,7 +215,7 @@ func (c *Client) videoPublished(ctx context.Context, t platform.Target, videoID 
 		PostID       string `json:"post_id"`
 	}
 	q := url.Values{"fields": {"permalink_url,post_id"}}
-	out := platform.Published{ID: videoID, URL: "https://www.facebook.com/" + videoID}
+	out := platform.Published{ID: videoID, URL: c.web + "/" + videoID}
 	if err := c.graph.Get(ctx, "read video", t.AccessToken, "/"+url.PathEscape(videoID), q, &resp); err != nil {
 		return out
 	}
@@ -221,15 +223,19 @@ func (c *Client) videoPublished(ctx context.Context, t platform.Target, videoID 
 		out.ID = resp.PostID
 	}
 	if resp.PermalinkURL != "" {
-		out.URL = absolute(resp.PermalinkURL)
+		out.URL = c.absolute(resp.PermalinkURL)
 	}
 	return out
 }
 
-// absolute makes Graph's site-relative permalinks ("/page/videos/1/") absolute.
-func absolute(u string) string {
+// absolute makes Graph's site-relative permalinks ("/page/videos/1/")
+// absolute, on www.facebook.com or, in sandbox mode, its sandbox stand-in.
+func (c *Client) absolute(u string) string {
 	if strings.HasPrefix(u, "/") {
-		return "https://www.facebook.com" + u
+		return c.web + u
+	}
+	if rest, ok := strings.CutPrefix(u, LoginOrigin+"/"); ok {
+		return c.web + "/" + rest // in sandbox mode, the sandbox's page
 	}
 	return u
 }
@@ -277,7 +283,7 @@ func (c *Client) RecentPosts(ctx context.Context, t platform.Target, since time.
 			if created.Before(since) {
 				continue
 			}
-			out = append(out, platform.RecentPost{ID: d.ID, Text: d.Message, URL: absolute(d.Permalink), CreatedAt: created})
+			out = append(out, platform.RecentPost{ID: d.ID, Text: d.Message, URL: c.absolute(d.Permalink), CreatedAt: created})
 		}
 		after, more := resp.Paging.nextCursor()
 		if !more {

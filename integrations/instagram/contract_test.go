@@ -3,6 +3,7 @@ package instagram_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -99,8 +100,13 @@ func TestPublishImageReelCarousel(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
-		if pub.ID == "" || !strings.Contains(pub.URL, "instagram.com"+tc.kind) {
+		// In sandbox mode the permalink opens the sandbox's page of the post.
+		if pub.ID == "" || !strings.HasPrefix(pub.URL, b.sb.URL+"/www.instagram.com"+tc.kind) {
 			t.Errorf("%s: published %+v", tc.name, pub)
+		} else if resp, err := b.sb.Client.Get(pub.URL); err != nil || resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: permalink page %s: %v %v", tc.name, pub.URL, resp, err)
+		} else {
+			resp.Body.Close()
 		}
 		// Each container was read IN_PROGRESS before FINISHED.
 		if n := b.sb.Calls("GET", "/graph.facebook.com/v26.0/179") - polls; n < 3 {

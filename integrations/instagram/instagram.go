@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -49,6 +50,7 @@ type Client struct {
 	graph    *facebook.Graph
 	interval time.Duration
 	timeout  time.Duration
+	web      string // origin of www.instagram.com (or the sandbox's stand-in)
 }
 
 // NewClient returns a Client calling the hosts' Graph API through httpClient.
@@ -61,6 +63,7 @@ func NewClient(httpClient *http.Client, hosts platform.Hosts, cfg Config) *Clien
 	}
 	return &Client{
 		OAuth:    facebook.NewOAuth(httpClient, hosts, cfg.ClientID, cfg.ClientSecret, cfg.APIVersion, Scopes, platform.Instagram),
+		web:      hosts.Origin(webOrigin),
 		graph:    facebook.NewGraph(httpClient, hosts, cfg.APIVersion, platform.Instagram),
 		interval: cfg.PollInterval,
 		timeout:  cfg.PollTimeout,
@@ -169,7 +172,7 @@ func (c *Client) RecentPosts(ctx context.Context, t platform.Target, since time.
 			if created.Before(since) {
 				continue
 			}
-			out = append(out, platform.RecentPost{ID: d.ID, Text: d.Caption, URL: d.Permalink, CreatedAt: created})
+			out = append(out, platform.RecentPost{ID: d.ID, Text: d.Caption, URL: c.site(d.Permalink), CreatedAt: created})
 		}
 		after, more := facebook.NextCursor(resp.Paging.Next, resp.Paging.Cursors.After)
 		if !more {
@@ -221,4 +224,16 @@ func (c *Client) AccountMetrics(ctx context.Context, t platform.Target) (platfor
 		return platform.Metrics{}, platform.Malformed(platform.Instagram, op, http.StatusOK, errors.New("missing followers_count"))
 	}
 	return platform.Metrics{Followers: resp.Followers}, nil
+}
+
+// webOrigin is where Instagram's permalinks live.
+const webOrigin = "https://www.instagram.com"
+
+// site points a permalink Graph gave at www.instagram.com or, in sandbox
+// mode, at the sandbox's stand-in.
+func (c *Client) site(permalink string) string {
+	if rest, ok := strings.CutPrefix(permalink, webOrigin+"/"); ok {
+		return c.web + "/" + rest
+	}
+	return permalink
 }

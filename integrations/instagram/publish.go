@@ -224,5 +224,5 @@ func (c *Client) permalink(ctx context.Context, t platform.Target, id string) st
 	if err := c.graph.Get(ctx, "read media", t.AccessToken, "/"+url.PathEscape(id), url.Values{"fields": {"permalink"}}, &resp); err != nil {
 		return ""
 	}
-	return resp.Permalink
+	return c.site(resp.Permalink)
 }

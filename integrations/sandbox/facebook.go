@@ -110,6 +110,7 @@ func (s *Sandbox) routesFacebook() {
 	s.mu.Unlock()
 	s.mux.HandleFunc("GET /www.facebook.com/{ver}/dialog/oauth", s.fbDialog)
 	s.mux.HandleFunc("GET /www.facebook.com/dialog/oauth", s.fbDialog)
+	s.mux.HandleFunc("GET /www.facebook.com/{page}/posts/{num}", s.fbPermalink)
 	s.mux.Handle("/graph.facebook.com/", http.HandlerFunc(s.graph))
 	s.mux.Handle("/graph-video.facebook.com/", http.HandlerFunc(s.graph))
 }

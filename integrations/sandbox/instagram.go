@@ -62,7 +62,10 @@ const igQuotaTotal = 50
 
 func (s *Sandbox) routesInstagram() {
 	// Instagram with Facebook Login is served by the Graph dispatcher
-	// registered in routesFacebook (same host, graph.facebook.com).
+	// registered in routesFacebook (same host, graph.facebook.com); here
+	// only the posts' web pages.
+	s.mux.HandleFunc("GET /www.instagram.com/p/{code}/", s.igPermalink)
+	s.mux.HandleFunc("GET /www.instagram.com/reel/{code}/", s.igPermalink)
 }
 
 // isInstagramGraphPath reports whether a graph.facebook.com path belongs to
