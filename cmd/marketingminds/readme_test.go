@@ -48,4 +48,10 @@ func TestReadmeExamples(t *testing.T) {
 	if err != nil {
 		t.Fatalf("README examples failed: %v\n--- script ---\n%s\n--- output ---\n%s\n--- server ---\n%s", err, text, out, p.logs)
 	}
+	// curl -sf fails only on an HTTP error; a 200 whose JSON says
+	// "success":false (a publish with a failed target) fails the test too.
+	if strings.Contains(string(out), `"success":false`) {
+		t.Fatalf("a README example answered success:false:\n%s", out)
+	}
+	t.Logf("README output:\n%s", out)
 }
