@@ -18,9 +18,11 @@ import (
 //	POST   /_sandbox/apps               {"platform","client_id","client_secret","redirect_uris":[]}
 //	POST   /_sandbox/consent            {"platform":"linkedin","approve":false}: the next consents deny
 //	POST   /_sandbox/tokens/expire      {"platform":"twitter"}: every access token expires now
+//	GET    /_sandbox/media/{name}.jpg   a generated sample image (.png too), for examples to publish
 //	POST   /_sandbox/x/users            {"username":"brand_two"}: X consents are given as that user from now on (created when new) → {"id"}
 func (s *Sandbox) routesAdmin() {
 	s.mux.HandleFunc("GET /_sandbox/{$}", s.adminIndex)
+	s.mux.HandleFunc("GET /_sandbox/media/{file}", s.serveMedia)
 	s.mux.HandleFunc("GET /_sandbox/faults", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"faults": s.Faults()})
 	})
