@@ -42,6 +42,8 @@ type Slack struct {
 	// whole message when Blocks is empty.
 	Text   string
 	Blocks []slack.Block
+	// Images are uploaded by the Slack door into the message's thread.
+	Images []Image
 }
 
 // Terminal is a result as terminal text. Choices are what the person can

@@ -25,6 +25,8 @@ func New() *Registry {
 	Register(r, fromCard(aggregateCard))
 	Register(r, fromCard(bestTimesCard))
 	Register(r, fromCard(overviewCard))
+	Register(r, reviewRenderer())
+	Register(r, digestRenderer())
 	// E-mail and CRM.
 	Register(r, fromCard(mailingListsCard))
 	Register(r, fromCard(emailCard))

@@ -66,6 +66,15 @@ func (b *Bot) runCommand(ctx context.Context, cmd slack.SlashCommand, text strin
 		return &slack.WebhookMessage{Text: "I could not tell who you are in this workspace; please try again."}
 	}
 	out := b.slash(ctx, c, b.env(ctx, api, c), cmd.ChannelID, text)
+	if len(out.Images) > 0 {
+		ts, err := b.postWithImages(ctx, api, cmd.ChannelID, out)
+		if err != nil {
+			b.log.Warn().Err(err).Str("team", cmd.TeamID).Msg("slack: /mm chart")
+		}
+		if ts != "" {
+			return &slack.WebhookMessage{Text: "Posted in this channel, with its chart in the thread."}
+		}
+	}
 	msg := &slack.WebhookMessage{Text: out.Text}
 	if len(out.Blocks) > 0 {
 		msg.Blocks = &slack.Blocks{BlockSet: out.Blocks}

@@ -97,6 +97,7 @@ type Deps struct {
 	Tokens        Tokens    // nil: /mm token is unavailable
 	Settings      Settings  // nil: the deployment's NotifyChannel and DefaultRole
 	SignIn        SignIn    // nil: /mm dashboard is unavailable
+	Analytics     Analytics // nil: /mm analytics goes to the conversation
 	// Vault seals installed bot tokens; States holds the install's OAuth
 	// states. Both are needed for the multi-workspace install.
 	Vault  *oauth.Vault

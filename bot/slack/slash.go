@@ -135,6 +135,8 @@ func (b *Bot) slash(ctx context.Context, c identity.Caller, env present.Env, cha
 	switch run := b.slashes[cmd.Kind]; {
 	case run != nil:
 		out, err = run(ctx, c, channel, cmd)
+	case cmd.Kind == intent.KindAnalytics && b.d.Analytics != nil && cmd.Platform == "":
+		out, err = b.slashReview(ctx, c, channel, cmd)
 	case cmd.Kind == intent.KindAnalytics || cmd.Kind == intent.KindBestTime:
 		out, err = b.slashAsk(ctx, c, channel, text)
 	default:

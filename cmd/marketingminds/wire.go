@@ -315,6 +315,11 @@ func (a *app) recurring() error {
 	}); err != nil {
 		return err
 	}
+	if err := a.scheduler.RegisterRecurring("weekly-digest", digestSpec, func(ctx context.Context) error {
+		return a.digester().run(ctx)
+	}); err != nil {
+		return err
+	}
 	return a.scheduler.RegisterRecurring("cleanup", cleanupSpec, a.cleanup)
 }
 

@@ -119,6 +119,8 @@ var methods = map[string]func(f *Fake, a url.Values) map[string]any{
 		}
 		return checkView(a.Get("view"), "modal")
 	},
+	"files.getUploadURLExternal":   getUploadURL,
+	"files.completeUploadExternal": completeUpload,
 	"views.publish": func(f *Fake, a url.Values) map[string]any {
 		if _, ok := f.users[a.Get("user_id")]; !ok {
 			return fail("user_not_found")

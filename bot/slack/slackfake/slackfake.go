@@ -70,6 +70,8 @@ type Fake struct {
 	responses []Response
 	sock      socket
 	conns     atomic.Int64 // connections the server accepted
+	files     map[string]*Upload
+	fileOrder []string
 }
 
 // Response is a message POSTed to a response_url.
@@ -82,7 +84,7 @@ type Response struct {
 // New starts a fake accepting tokens.
 func New(tokens ...string) *Fake {
 	f := &Fake{tokens: map[string]bool{}, channels: map[string]bool{}, users: map[string]User{},
-		messages: map[string]string{}, ts: 1_700_000_000_000_000, limited: map[string]int{}, codes: map[string]Install{}}
+		messages: map[string]string{}, ts: 1_700_000_000_000_000, limited: map[string]int{}, codes: map[string]Install{}, files: map[string]*Upload{}}
 	for _, t := range tokens {
 		f.tokens[t] = true
 	}
@@ -182,6 +184,10 @@ func contains(list []string, s string) bool {
 func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/ws" {
 		f.sock.serve(w, r)
+		return
+	}
+	if id, ok := strings.CutPrefix(r.URL.Path, "/upload/"); ok {
+		f.upload(w, r, id)
 		return
 	}
 	if id, ok := strings.CutPrefix(r.URL.Path, "/response/"); ok {

@@ -1,0 +1,77 @@
+package slack_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/marketingminds/marketingminds/bot/slack"
+	"github.com/marketingminds/marketingminds/integrations/platform"
+	"github.com/marketingminds/marketingminds/tools/analytics"
+	"github.com/marketingminds/marketingminds/tools/identity"
+)
+
+// reviewer answers Review with a fixed week and records the range asked.
+type reviewer struct{ asked []analytics.Range }
+
+func (r *reviewer) Review(_ context.Context, _ identity.Caller, rg analytics.Range) (analytics.Review, error) {
+	r.asked = append(r.asked, rg)
+	end := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+	s := analytics.Series{}
+	for i := range 7 {
+		imp, eng := int64(1000+100*i), int64(40+i)
+		s.Dates = append(s.Dates, end.AddDate(0, 0, i-6).Format(time.DateOnly))
+		s.Impressions, s.Engagement = append(s.Impressions, &imp), append(s.Engagement, &eng)
+	}
+	now, before := int64(12300), int64(10000)
+	rev := analytics.Review{Range: analytics.Range{From: s.Dates[0], To: s.Dates[6]},
+		This:     analytics.Summary{Total: analytics.Totals{Impressions: &now}, Platforms: map[platform.Name]analytics.Totals{platform.LinkedIn: {Impressions: &now}}},
+		Previous: analytics.Summary{Total: analytics.Totals{Impressions: &before}},
+		History:  analytics.History{Range: analytics.Range{From: s.Dates[0], To: s.Dates[6]}, Total: s, Platforms: map[platform.Name]analytics.Series{platform.LinkedIn: s}},
+	}
+	rate := 4.2
+	rev.Best, rev.BestOn = &analytics.Slot{Weekday: "Tuesday", Hour: 9, EngagementRate: &rate}, platform.LinkedIn
+	return rev, nil
+}
+
+// `/mm analytics 7d` answers with a Review, without the model: its summary
+// is posted in the channel and one PNG chart is uploaded through Slack's
+// external upload flow into that message's thread.
+func TestSlashAnalyticsUploadsChart(t *testing.T) {
+	t.Parallel()
+	rv := &reviewer{}
+	b := setup(t, func(_ *slack.Config, d *slack.Deps) { d.Analytics = rv })
+	got := slashRun(t, b, "U1", "analytics 7d")
+	if !strings.Contains(got, "Posted in this channel") {
+		t.Fatalf("response: %q", got)
+	}
+	if len(rv.asked) != 1 || rv.asked[0].From == "" || len(rv.asked[0].Days()) != 7 {
+		t.Fatalf("ranges asked: %+v", rv.asked)
+	}
+	if turns := b.conv.got(); len(turns) != 0 {
+		t.Fatalf("the conversation ran: %+v", turns)
+	}
+	posts := b.fake.Calls("chat.postMessage")
+	if len(posts) != 1 {
+		t.Fatalf("%d messages posted, want 1", len(posts))
+	}
+	msg := posts[0].Args.Get("text")
+	for _, want := range []string{"Impressions up 23% on the week before", "mostly LinkedIn", "best slot Tue 09:00"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("summary %q lacks %q", msg, want)
+		}
+	}
+	ups := b.fake.Uploads()
+	if len(ups) != 1 {
+		t.Fatalf("%d uploads, want 1", len(ups))
+	}
+	u := ups[0]
+	if u.Channel != channel || u.ThreadTS != posts[0].TS() || !bytes.HasPrefix(u.Data, []byte("\x89PNG\r\n\x1a\n")) {
+		t.Fatalf("upload in %s/%s (message %s), %d bytes", u.Channel, u.ThreadTS, posts[0].TS(), len(u.Data))
+	}
+	if n := len(b.fake.Calls("files.getUploadURLExternal", "files.completeUploadExternal")); n != 2 {
+		t.Fatalf("%d upload calls, want 2", n)
+	}
+}
