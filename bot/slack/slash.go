@@ -58,6 +58,7 @@ func (b *Bot) slashRunners() map[intent.Kind]slashRunner {
 		intent.KindToken:      b.slashToken,
 		intent.KindDashboard:  b.slashDashboard,
 		intent.KindDefault:    b.slashDefault,
+		intent.KindDigest:     b.slashDigest,
 	}
 }
 
