@@ -142,6 +142,7 @@ var usages = []struct {
 	{KindCancel, `cancel ID`, "cancel a scheduled post or job"},
 	{KindRetry, `retry ID`, "publish a failed post again"},
 	{KindDefault, DefaultUsage, "the account a platform's posts go to when it has several (`none`: ask each time)"},
+	{KindDigest, DigestUsage, "the weekly digest, Mondays 09:00: switch it, or send it to another channel"},
 	{KindToken, `token`, "an API token for the REST API"},
 	{KindDashboard, `dashboard`, "the overview"},
 	{KindHelp, `help [command]`, "this list"},
@@ -246,6 +247,9 @@ func Read(input string) (Command, error) {
 		s = strings.TrimSpace(rest)
 	}
 	if c, ok, err := parseDefault(s); ok {
+		return c, err
+	}
+	if c, ok, err := parseDigest(s); ok {
 		return c, err
 	}
 	toks, err := lex(s)

@@ -100,7 +100,10 @@ func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, v *view) {
 func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request, v *view) {
 	field := func(k string) *string { x := strings.TrimSpace(r.PostFormValue(k)); return &x }
 	p := settings.Patch{ApprovalPolicy: field("approval_policy"), NotificationChannel: field("notification_channel"),
-		TimeZone: field("time_zone"), DefaultRole: field("default_role"), ConversationRetentionDays: days(r.PostFormValue("conversation_retention_days"))}
+		TimeZone: field("time_zone"), DefaultRole: field("default_role"), ConversationRetentionDays: days(r.PostFormValue("conversation_retention_days")),
+		DigestChannel: field("digest_channel")}
+	digest := r.PostFormValue("weekly_digest") == "on"
+	p.WeeklyDigest = &digest
 	if _, err := s.deps.Settings.Update(r.Context(), v.Caller, p); err != nil {
 		var ve *settings.ValidationError
 		if !errors.As(err, &ve) {
@@ -113,7 +116,8 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request, v *view) {
 			return
 		}
 		d.Form = settings.Settings{ApprovalPolicy: settings.Policy(*p.ApprovalPolicy), NotificationChannel: *p.NotificationChannel,
-			TimeZone: *p.TimeZone, DefaultRole: identity.Role(*p.DefaultRole), ConversationRetentionDays: d.Form.ConversationRetentionDays}
+			TimeZone: *p.TimeZone, DefaultRole: identity.Role(*p.DefaultRole), ConversationRetentionDays: d.Form.ConversationRetentionDays,
+			WeeklyDigest: digest, DigestChannel: *p.DigestChannel}
 		if p.ConversationRetentionDays != nil {
 			d.Form.ConversationRetentionDays = *p.ConversationRetentionDays
 		}

@@ -47,6 +47,21 @@ func TestDashboardSettingsAndTokens(t *testing.T) {
 		st.TimeZone != "Europe/Berlin" || st.NotificationChannel != "C0999ZZZZ" || st.DefaultRole != identity.Viewer || st.ConversationRetentionDays != 30 {
 		t.Fatalf("save = %d, settings %+v", resp.StatusCode, st)
 	}
+	// The weekly digest (the form above left its box unticked: off): its
+	// own channel and on, then off again.
+	if _, page := admin.do("GET", "/dashboard/settings", nil, nil); !strings.Contains(page, `id="s-digest" name="weekly_digest" type="checkbox">`) {
+		t.Error("the settings page does not show the weekly digest's switch, off")
+	}
+	resp, _ = admin.do("POST", "/dashboard/settings", url.Values{"csrf": {csrf}, "approval_policy": {"always"}, "time_zone": {"Europe/Berlin"},
+		"default_role": {"viewer"}, "notification_channel": {"C0999ZZZZ"}, "digest_channel": {"C0DIGEST1"}, "weekly_digest": {"on"}}, nil)
+	if st, _ := set.Get(context.Background(), t1); resp.StatusCode != http.StatusSeeOther || st.DigestTo() != "C0DIGEST1" {
+		t.Fatalf("digest channel save = %d, settings %+v", resp.StatusCode, st)
+	}
+	resp, _ = admin.do("POST", "/dashboard/settings", url.Values{"csrf": {csrf}, "approval_policy": {"always"}, "time_zone": {"Europe/Berlin"},
+		"default_role": {"viewer"}, "notification_channel": {"C0999ZZZZ"}, "digest_channel": {"C0DIGEST1"}}, nil)
+	if st, _ := set.Get(context.Background(), t1); resp.StatusCode != http.StatusSeeOther || st.WeeklyDigest || st.DigestChannel != "C0DIGEST1" {
+		t.Fatalf("digest switched off = %d, settings %+v", resp.StatusCode, st)
+	}
 	editor := f.browser(t)
 	editor.signIn("T1", "U-e", identity.Editor)
 	et := editor.csrf()

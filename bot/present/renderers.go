@@ -23,7 +23,7 @@ func New() *Registry {
 	Register(r, fromCard(jobsCard))
 	// Analytics.
 	Register(r, fromCard(aggregateCard))
-	Register(r, fromCard(bestTimesCard))
+	Register(r, bestTimesRenderer())
 	Register(r, fromCard(overviewCard))
 	Register(r, reviewRenderer())
 	Register(r, digestRenderer())

@@ -151,3 +151,18 @@ func digestCard(env Env, d analytics.Digest) card {
 	}
 	return c
 }
+
+// bestTimesRenderer draws best times as a card in every door; in Slack it
+// also carries the weekday × hour heatmap of the platforms with data.
+func bestTimesRenderer() Renderer[analytics.BestTimes] {
+	r := fromCard(bestTimesCard)
+	card := r.Slack
+	r.Slack = func(env Env, b analytics.BestTimes) Slack {
+		s := card(env, b)
+		if png, err := chart.BestTimes(b); err == nil && len(png) > 0 {
+			s.Images = []Image{{Name: "best-times.png", Title: "Engagement rate by weekday and hour (" + orWord(b.TimeZone, "UTC") + ")", PNG: png}}
+		}
+		return s
+	}
+	return r
+}

@@ -14,7 +14,10 @@ import (
 )
 
 // reviewer answers Review with a fixed week and records the range asked.
-type reviewer struct{ asked []analytics.Range }
+type reviewer struct {
+	asked []analytics.Range
+	best  []platform.Name
+}
 
 func (r *reviewer) Review(_ context.Context, _ identity.Caller, rg analytics.Range) (analytics.Review, error) {
 	r.asked = append(r.asked, rg)
@@ -73,5 +76,39 @@ func TestSlashAnalyticsUploadsChart(t *testing.T) {
 	}
 	if n := len(b.fake.Calls("files.getUploadURLExternal", "files.completeUploadExternal")); n != 2 {
 		t.Fatalf("%d upload calls, want 2", n)
+	}
+}
+
+// BestTimes answers with LinkedIn's measured slots and records the
+// platform asked.
+func (r *reviewer) BestTimes(_ context.Context, _ identity.Caller, p platform.Name) (analytics.BestTimes, error) {
+	r.best = append(r.best, p)
+	rate := 5.1
+	pb := analytics.PlatformBestTimes{MeasuredPosts: 24, FromData: true,
+		Best: []analytics.Slot{{Weekday: "Tuesday", Hour: 9, Posts: 4, EngagementRate: &rate}},
+		Grid: []analytics.Slot{{Weekday: "Tuesday", Hour: 9, Posts: 4, EngagementRate: &rate}, {Weekday: "Friday", Hour: 15, Posts: 2, EngagementRate: &rate}}}
+	return analytics.BestTimes{TimeZone: "Europe/Paris", Platforms: map[platform.Name]analytics.PlatformBestTimes{platform.LinkedIn: pb}}, nil
+}
+
+// `/mm best for linkedin` answers without the model, with the weekday ×
+// hour heatmap uploaded into its message's thread.
+func TestSlashBestTimesUploadsHeatmap(t *testing.T) {
+	t.Parallel()
+	rv := &reviewer{}
+	b := setup(t, func(_ *slack.Config, d *slack.Deps) { d.Analytics = rv })
+	slashRun(t, b, "U1", "best time for linkedin")
+	if len(rv.best) != 1 || rv.best[0] != platform.LinkedIn {
+		t.Fatalf("platforms asked: %v", rv.best)
+	}
+	if turns := b.conv.got(); len(turns) != 0 {
+		t.Fatalf("the conversation ran: %+v", turns)
+	}
+	posts := b.fake.Calls("chat.postMessage")
+	if len(posts) != 1 || !strings.Contains(posts[0].Args.Get("blocks"), "Tuesday 09:00") {
+		t.Fatalf("messages %+v; want one naming Tuesday 09:00", posts)
+	}
+	ups := b.fake.Uploads()
+	if len(ups) != 1 || ups[0].ThreadTS != posts[0].TS() || !bytes.HasPrefix(ups[0].Data, []byte("\x89PNG\r\n\x1a\n")) {
+		t.Fatalf("uploads %+v; want the heatmap in the message's thread", len(ups))
 	}
 }

@@ -3,6 +3,7 @@ package slack_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,5 +58,33 @@ func TestWorkspaceSettingsWin(t *testing.T) {
 	b.bot.Wait()
 	if turns := b.conv.got(); len(turns) != 1 || turns[0].caller.Role != identity.Viewer {
 		t.Fatalf("a new user's role = %v", fmt.Sprint(turns))
+	}
+}
+
+// `/mm digest` says where the weekly digest goes; an admin switches it off
+// and on and gives it a channel; an editor may only read it.
+func TestSlashDigest(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, store.SQLite, identity.Schema, slack.Schema, settings.Schema, audit.Schema)
+	svc, err := settings.New(settings.Config{Store: settings.NewStore(db), Audit: audit.New(db, time.Now), Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := setupDB(t, db, func(_ *slack.Config, d *slack.Deps) { d.Settings = svc })
+	for _, c := range []struct{ user, text, want string }{
+		{"UADMIN", "digest", "has nowhere to go"},
+		{"UADMIN", "digest C0DIGEST1", "goes to <#C0DIGEST1> on Mondays at 09:00 (UTC)"},
+		{"UADMIN", "digest off", "The weekly digest is off."},
+		{"U1", "digest on", "needs more"},
+		{"UADMIN", "digest on", "goes to <#C0DIGEST1>"},
+		{"UADMIN", "digest #marketing", "the channel's id"},
+	} {
+		if got := slashRun(t, b, c.user, c.text); !strings.Contains(got, c.want) {
+			t.Errorf("%s: /mm %s told %q, want %q", c.user, c.text, got, c.want)
+		}
+	}
+	st, err := svc.Lookup(context.Background(), team)
+	if err != nil || st.DigestTo() != "C0DIGEST1" {
+		t.Fatalf("settings = %+v, %v; want the digest on, to C0DIGEST1", st, err)
 	}
 }

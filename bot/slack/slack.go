@@ -81,6 +81,7 @@ type Users interface {
 // notification channel and default role win over the deployment's.
 type Settings interface {
 	Lookup(ctx context.Context, workspaceID string) (settings.Settings, error)
+	Update(ctx context.Context, c identity.Caller, p settings.Patch) (settings.Settings, error)
 }
 
 // Deps are the door's collaborators.

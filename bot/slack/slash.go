@@ -58,6 +58,7 @@ func (b *Bot) slashRunners() map[intent.Kind]slashRunner {
 		intent.KindToken:      b.slashToken,
 		intent.KindDashboard:  b.slashDashboard,
 		intent.KindDefault:    b.slashDefault,
+		intent.KindDigest:     b.slashDigest,
 	}
 }
 
@@ -137,6 +138,8 @@ func (b *Bot) slash(ctx context.Context, c identity.Caller, env present.Env, cha
 		out, err = run(ctx, c, channel, cmd)
 	case cmd.Kind == intent.KindAnalytics && b.d.Analytics != nil && cmd.Platform == "":
 		out, err = b.slashReview(ctx, c, channel, cmd)
+	case cmd.Kind == intent.KindBestTime && b.d.Analytics != nil:
+		out, err = b.slashBest(ctx, c, channel, cmd)
 	case cmd.Kind == intent.KindAnalytics || cmd.Kind == intent.KindBestTime:
 		out, err = b.slashAsk(ctx, c, channel, text)
 	default:

@@ -10,6 +10,7 @@ import (
 
 	"github.com/marketingminds/marketingminds/agents/intent"
 	"github.com/marketingminds/marketingminds/bot/present"
+	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/tools/analytics"
 	"github.com/marketingminds/marketingminds/tools/identity"
 )
@@ -18,6 +19,17 @@ import (
 // beside the period before it.
 type Analytics interface {
 	Review(ctx context.Context, c identity.Caller, rg analytics.Range) (analytics.Review, error)
+	BestTimes(ctx context.Context, c identity.Caller, p platform.Name) (analytics.BestTimes, error)
+}
+
+// slashBest answers `/mm best [platform]` with the best times, without the
+// model: every platform, or the one named (its heatmap goes with it).
+func (b *Bot) slashBest(ctx context.Context, c identity.Caller, _ string, cmd intent.Command) (any, error) {
+	bt, err := b.d.Analytics.BestTimes(ctx, c, platform.Name(cmd.Platform))
+	if err != nil {
+		return nil, fmt.Errorf("slack: /mm best: %w", err)
+	}
+	return bt, nil
 }
 
 // slashReview answers `/mm analytics` with a Review, without the model: a
