@@ -1,7 +1,6 @@
 package slack
 
 import (
-	"net"
 	"net/http"
 	"time"
 )
@@ -16,16 +15,7 @@ const webAPIConns = 256
 // Go's default transport keeps 2 idle connections per host, so a burst of
 // calls opens a new connection for almost every one.
 func NewHTTPClient() *http.Client {
-	t := &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          webAPIConns,
-		MaxIdleConnsPerHost:   webAPIConns,
-		MaxConnsPerHost:       webAPIConns,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ExpectContinueTimeout: time.Second,
-	}
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns, t.MaxIdleConnsPerHost, t.MaxConnsPerHost = webAPIConns, webAPIConns, webAPIConns
 	return &http.Client{Transport: t, Timeout: 30 * time.Second}
 }

@@ -33,7 +33,7 @@ func (s *Service) Register(reg *schedule.Registry) error {
 		MaxAttempts: 6,
 		Timeout:     time.Minute,
 		// Within the margin before expiry: 15 s, 30 s, 1 min, 2 min, 4 min.
-		Backoff: func(attempt int) time.Duration { return 15 * time.Second << min(attempt-1, 4) },
+		Backoff: func(attempt int) time.Duration { return 15 * time.Second << min(max(attempt-1, 0), 4) },
 	})
 }
 
