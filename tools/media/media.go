@@ -67,7 +67,7 @@ type Media struct {
 	Bytes        int64         `json:"bytes"`
 	Width        int           `json:"width,omitempty"`
 	Height       int           `json:"height,omitempty"`
-	Duration     time.Duration `json:"duration,omitempty"`
+	Duration     time.Duration `json:"duration_ns,omitempty"`
 	// UsedBy names what uses it: "post:<id>", "library:<id>".
 	UsedBy    []string  `json:"used_by"`
 	CreatedAt time.Time `json:"created_at"`
