@@ -37,7 +37,7 @@ func noisePNG(t testing.TB, w, h int, alpha bool) []byte {
 
 func TestConvertAPNGForInstagram(t *testing.T) {
 	t.Parallel()
-	src := pngBytes(t, 1800, 1800)
+	src := pngBytes(t, 1480, 1480)
 	before, err := check.Probe(bytes.NewReader(src))
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +59,7 @@ func TestConvertAPNGForInstagram(t *testing.T) {
 
 func TestConvertShrinksA9MBImageForX(t *testing.T) {
 	t.Parallel()
-	src := noisePNG(t, 1800, 1700, false)
+	src := noisePNG(t, 1400, 1300, false)
 	before, err := check.Probe(bytes.NewReader(src))
 	if err != nil {
 		t.Fatal(err)
@@ -75,7 +75,7 @@ func TestConvertShrinksA9MBImageForX(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.Bytes > 5_000_000 || info.Container != "jpeg" || info.Width != 1800 {
+	if info.Bytes > 5_000_000 || info.Container != "jpeg" || info.Width != 1400 {
 		t.Errorf("converted = %+v, want a full-size JPEG up to 5 MB", info)
 	}
 }
