@@ -129,6 +129,9 @@ type Config struct {
 	// MediaHosts checks media URLs' hosts when a post is made or edited
 	// (the media client); nil checks none.
 	MediaHosts MediaHosts
+	// Media reads what the media are, for each platform's media limits
+	// when a post is made; nil checks none.
+	Media MediaInspector
 }
 
 // Campaigns is the marketing campaigns a post may belong to.
@@ -244,12 +247,18 @@ func (s *Service) prepare(ctx context.Context, c identity.Caller, req Request, r
 	if ps := s.checkMedia(ctx, req.Content); len(ps) > 0 {
 		return prepared{}, mediaError(ps)
 	}
-	var problems []Problem
+	media, problems := s.inspectMedia(ctx, c.WorkspaceID, req.Content)
+	if len(problems) > 0 {
+		return prepared{}, mediaError(problems)
+	}
 	var invalid []Result
 	for _, id := range ids {
 		d, name, ps, err := s.newTarget(ctx, c, post, id, runAt, now, len(post.Targets))
 		if err != nil {
 			return prepared{}, err
+		}
+		if len(ps) == 0 {
+			ps = mediaProblems(name, id, media)
 		}
 		if len(ps) > 0 {
 			problems = append(problems, ps...)
