@@ -19,9 +19,9 @@ import (
 
 const (
 	xMediaTTL        = 24 * time.Hour  // expires_after_secs 86400
-	xImageMax        = 5 << 20         // tweet_image
-	xGIFMax          = 15 << 20        // tweet_gif
-	xVideoMax        = 512 << 20       // tweet_video
+	xImageMax        = 5_000_000       // tweet_image: "5 MB" (platform-apis.md §9.5: decimal, the stricter reading)
+	xGIFMax          = 15_000_000      // tweet_gif
+	xVideoMax        = 512_000_000     // tweet_video: the media introduction's 512 MB, stricter than best practices' 8 GB
 	xSegmentMax      = 5 << 20         // one APPEND
 	xProcessPending  = 1 * time.Second // pending, then in_progress ...
 	xProcessDuration = 3 * time.Second // ... then succeeded
