@@ -19,6 +19,7 @@ import (
 	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/analytics"
 	"github.com/marketingminds/marketingminds/tools/fault"
+	"github.com/marketingminds/marketingminds/tools/media"
 	"github.com/marketingminds/marketingminds/tools/publish"
 	"github.com/marketingminds/marketingminds/tools/schedule"
 )
@@ -52,6 +53,10 @@ func samples() []struct {
 		name  string
 		value any
 	}{
+		{"media_list", agents.MediaList{Items: []media.Media{
+			{ID: "med_1", Name: "coffee.jpg", ContentType: "image/jpeg", Width: 1080, Height: 1350, Bytes: 245_760, Alt: "A cup of coffee on a wooden table"},
+			{ID: "med_2", Name: "launch.mp4", ContentType: "video/mp4", Width: 1920, Height: 1080, Bytes: 52_428_800},
+		}, More: true}},
 		{"accounts", []accounts.Account{
 			{ID: "acc_x_7f3a9", Platform: platform.Twitter, AccountName: "Acme Outdoor", Handle: "acme_outdoor", Status: accounts.StatusConnected},
 			{ID: "acc_li_member_2b", Platform: platform.LinkedIn, AccountName: "Dana Smith", Kind: "member", Status: accounts.StatusConnected},

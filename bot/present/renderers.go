@@ -40,5 +40,7 @@ func New() *Registry {
 	Register(r, fromCard(memoriesCard))
 	Register(r, fromCard(planCard))
 	Register(r, fromCard(specialistCard))
+	Register(r, fromCard(mediaListCard))
+	Register(r, fromCard(mediaCard))
 	return r
 }
