@@ -160,6 +160,9 @@ type Store interface {
 	ClaimUnannounced(ctx context.Context, now time.Time, owner string, lease time.Duration, limit int) ([]Item, error)
 	// MarkAnnounced records where the item was posted.
 	MarkAnnounced(ctx context.Context, workspaceID, id string, a Announce) error
+	// ByAnnouncement reads the item posted as Slack message ts in
+	// channel; ErrNotFound otherwise.
+	ByAnnouncement(ctx context.Context, workspaceID, channel, ts string) (Item, error)
 	// Count counts the workspace's items in state.
 	Count(ctx context.Context, workspaceID, state string) (int, error)
 	// Answered lists the items received in [since, until) that have a
