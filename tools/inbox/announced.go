@@ -50,3 +50,16 @@ func (s mongoStore) ByAnnouncement(ctx context.Context, workspaceID, channel, ts
 	}
 	return d.item(), nil
 }
+
+// Offer is what can be done to an item on its platform, for a door to
+// offer only those buttons.
+type Offer struct{ Reply, Like, Hide bool }
+
+// Offers says what the item's platform lets apps do to it.
+func (s *Service) Offers(it Item) Offer {
+	a := s.cfg.Adapters[it.Platform]
+	_, reply := a.(replier)
+	_, like := a.(liker)
+	_, hide := a.(hider)
+	return Offer{Reply: reply, Like: like, Hide: hide}
+}
