@@ -87,6 +87,13 @@ type Deps struct {
 	// Tokens lets a dashboard admin create and revoke API tokens when set
 	// (*identity.Service).
 	Tokens TokenAdmin
+	// Inbox serves the dashboard's inbox page, the overview's unanswered
+	// count and the response times on the analytics page when set
+	// (*inbox.Service).
+	Inbox Inbox
+	// Drafter drafts replies on the inbox page (the content writer); nil:
+	// the page says drafting is not served.
+	Drafter ReplyDrafter
 }
 
 // Server is the HTTP sidecar.
