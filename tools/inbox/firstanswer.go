@@ -41,6 +41,8 @@ func (s *Service) FirstAnswers(ctx context.Context, c identity.Caller, since, un
 		slices.Sort(ds)
 		out = append(out, FirstAnswer{Platform: p, Median: rank(ds, 50), Count: len(ds)})
 	}
-	slices.SortFunc(out, func(a, b FirstAnswer) int { return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Platform, b.Platform)) })
+	slices.SortFunc(out, func(a, b FirstAnswer) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Platform, b.Platform))
+	})
 	return out, nil
 }
