@@ -183,3 +183,39 @@ func TestDashboardInbox(t *testing.T) {
 		}
 	}
 }
+
+// TestDashboardResponseTimes: the analytics page shows how fast comments
+// got a first answer, per week and platform, in words.
+func TestDashboardResponseTimes(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, store.SQLite, inbox.Schema)
+	arrived := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC) // a Monday
+	var mu sync.Mutex
+	clock := arrived
+	svc := inbox.New(inbox.Config{Store: inbox.NewStore(db), Accounts: dashInboxAccounts{}, Log: zerolog.Nop(),
+		Now:      func() time.Time { mu.Lock(); defer mu.Unlock(); return clock },
+		Adapters: map[platform.Name]any{platform.Facebook: &dashEngagement{}}})
+	ctx := context.Background()
+	got, err := svc.Ingest(ctx, "T1", []inbox.Item{{AccountID: "x1", Platform: platform.Facebook, ExternalID: "fb1", Text: "Hi"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	clock = arrived.Add(2*time.Hour + 10*time.Minute)
+	mu.Unlock()
+	if _, err := svc.Reply(ctx, identity.Caller{WorkspaceID: "T1", UserID: "U-ed", Role: identity.Editor}, got[0].ID, "Hello!"); err != nil {
+		t.Fatal(err)
+	}
+	f := dashSetup(t, "http://127.0.0.1", func(d *Deps) { d.Analytics, d.Inbox = &dashAnalytics{}, svc })
+	b := f.browser(t)
+	b.signIn("T1", "U-v", identity.Viewer)
+	_, page := b.do("GET", "/dashboard/analytics?from=2026-11-29&to=2026-11-30", nil, nil)
+	if !strings.Contains(page, `<td>Mon 30 Nov 2026</td><th scope="row">Facebook</th><td>2 h 10 min</td><td>2 h 10 min</td><td>1</td>`) {
+		t.Errorf("the analytics page lacks the response time:\n%s", page)
+	}
+	b2 := f.browser(t)
+	b2.signIn("T2", "U-v", identity.Viewer)
+	if _, page := b2.do("GET", "/dashboard/analytics?from=2026-11-29&to=2026-11-30", nil, nil); !strings.Contains(page, "Nothing was answered in this range yet") {
+		t.Error("another workspace sees T1's response times")
+	}
+}
