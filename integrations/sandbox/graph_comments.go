@@ -229,7 +229,8 @@ func (c *gctx) igCommentValues(x *engComment) map[string]any {
 	}
 	var data []any
 	for _, r := range c.s.commentsOn(x.ID, true) {
-		data = append(data, map[string]any{"id": r.ID, "text": r.Text, "timestamp": graphTime(r.CreatedAt), "username": r.FromUsername})
+		data = append(data, map[string]any{"id": r.ID, "text": r.Text, "timestamp": graphTime(r.CreatedAt), "username": r.FromUsername,
+			"from": map[string]string{"id": r.FromID, "username": r.FromUsername}, "hidden": r.Hidden, "parent_id": x.ID})
 	}
 	if data != nil {
 		v["replies"] = map[string]any{"data": data}
