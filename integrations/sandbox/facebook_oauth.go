@@ -22,7 +22,7 @@ const (
 // fbPermissions are the permissions the dialog knows; others are refused.
 var fbPermissions = []string{
 	"public_profile", "email", "pages_show_list", "pages_read_engagement", "pages_manage_posts",
-	"pages_manage_engagement", "pages_read_user_engagement", "pages_manage_metadata", "read_insights",
+	"pages_manage_engagement", "pages_read_user_engagement", "pages_read_user_content", "pages_manage_metadata", "read_insights",
 	"publish_video", "business_management", "ads_management", "ads_read", "instagram_basic",
 	"instagram_content_publish", "instagram_manage_insights", "instagram_manage_comments", "instagram_manage_messages",
 }

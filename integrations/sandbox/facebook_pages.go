@@ -321,6 +321,8 @@ func (c *gctx) postNode(p *fbPost) gresp {
 			known["post_video_views"] = st.views / 2
 		}
 		return c.insights(p.PageID, p.ID, known)
+	case c.edge == "comments":
+		return c.fbPostComments(p)
 	}
 	return c.unsupported()
 }

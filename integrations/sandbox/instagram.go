@@ -250,6 +250,8 @@ func (c *gctx) igMediaNode(m *igMedia) gresp {
 		return c.selectFields(v, igMediaFields, "id")
 	case c.edge == "insights" && c.method == http.MethodGet:
 		return c.igInsights(m)
+	case c.edge == "comments":
+		return c.igMediaComments(m)
 	}
 	return c.unsupported()
 }

@@ -46,6 +46,9 @@ type Options struct {
 	// out (LinkedIn upload URLs); default derived from each request's Host.
 	BaseURL string
 	Logger  zerolog.Logger
+	// WebhookClient delivers webhooks (meta_webhook.go); default a client
+	// with a 20 s timeout.
+	WebhookClient *http.Client
 }
 
 // Sandbox is the emulator. It is safe for concurrent use.
@@ -75,6 +78,8 @@ type state struct {
 	X        *xState    `json:"x"`
 	LinkedIn *liState   `json:"linkedin"`
 	Zoho     *zohoState `json:"zoho"`
+	// Engagement is comments and webhooks (engagement.go).
+	Engagement *engState `json:"engagement,omitempty"`
 }
 
 // New returns a Sandbox, loading its state from opts.StatePath when the file

@@ -1,0 +1,347 @@
+package inbox
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+	"golang.org/x/oauth2"
+
+	"github.com/marketingminds/marketingminds/integrations/facebook"
+	"github.com/marketingminds/marketingminds/integrations/instagram"
+	"github.com/marketingminds/marketingminds/integrations/linkedin"
+	"github.com/marketingminds/marketingminds/integrations/platform"
+	"github.com/marketingminds/marketingminds/integrations/safehttp"
+	"github.com/marketingminds/marketingminds/integrations/sandbox"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/sandboxtest"
+	"github.com/marketingminds/marketingminds/integrations/store"
+	"github.com/marketingminds/marketingminds/integrations/store/storetest"
+	"github.com/marketingminds/marketingminds/integrations/twitter"
+	"github.com/marketingminds/marketingminds/tools/accounts"
+	"github.com/marketingminds/marketingminds/tools/identity"
+)
+
+// fakeAccounts is tools/accounts for the tests: connected accounts with
+// the sandbox tokens the consent flows gave.
+type fakeAccounts struct{ byID map[string]connected }
+
+type connected struct {
+	acc Account
+	t   platform.Target
+}
+
+func (f *fakeAccounts) Get(_ context.Context, c identity.Caller, id string) (accounts.Account, error) {
+	a, ok := f.byID[id]
+	if !ok || a.acc.WorkspaceID != c.WorkspaceID {
+		return accounts.Account{}, accounts.ErrNotFound
+	}
+	return accounts.Account{ID: id, Platform: a.acc.Platform, ExternalID: a.acc.ExternalID}, nil
+}
+
+func (f *fakeAccounts) ValidToken(_ context.Context, c identity.Caller, id string) (platform.Target, error) {
+	a, ok := f.byID[id]
+	if !ok || a.acc.WorkspaceID != c.WorkspaceID {
+		return platform.Target{}, accounts.ErrNotFound
+	}
+	return a.t, nil
+}
+
+func (f *fakeAccounts) Accounts(context.Context) ([]Account, error) {
+	var out []Account
+	for _, a := range f.byID {
+		out = append(out, a.acc)
+	}
+	return out, nil
+}
+
+const metaSecret = "app-secret-1"
+
+type world struct {
+	sb    *sandboxtest.Server
+	clock *sandboxtest.Clock
+	svc   *Service
+	st    Store
+	accs  *fakeAccounts
+	fb    *facebook.Client
+	li    *linkedin.Client
+	hook  *httptest.Server
+}
+
+// setupWorld connects the seeded Facebook Page, Instagram account, LinkedIn
+// organization and X user of a sandbox to workspace T1 and serves the
+// service's Meta webhook.
+func setupWorld(t *testing.T, backend store.Backend) *world {
+	t.Helper()
+	ctx := context.Background()
+	clk := sandboxtest.NewClock(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC), time.Millisecond)
+	sb := sandboxtest.Start(t, sandbox.Options{Now: clk.Now})
+	w := &world{sb: sb, clock: clk, accs: &fakeAccounts{byID: map[string]connected{}}}
+	const redirect = "https://app.example.com/callback"
+	code := func(authURL string) string {
+		c := sandboxtest.Consent(t, authURL).Get("code")
+		if c == "" {
+			t.Fatalf("no code from %s", authURL)
+		}
+		return c
+	}
+	add := func(id string, p platform.Name, a platform.Account, token string) {
+		if a.AccessToken != "" {
+			token = a.AccessToken
+		}
+		w.accs.byID[id] = connected{acc: Account{WorkspaceID: "T1", ID: id, Platform: p, ExternalID: a.ExternalID},
+			t: platform.Target{ExternalID: a.ExternalID, AccessToken: token}}
+	}
+	w.fb = facebook.NewClient(sb.Client, sb.Hosts, facebook.Config{ClientID: "app-1", ClientSecret: metaSecret})
+	tok, err := w.fb.Exchange(ctx, code(w.fb.AuthCodeURL("s", redirect, "")), redirect, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, err := w.fb.Accounts(ctx, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	add("acc-fb", platform.Facebook, pages[0], "")
+	ig := instagram.NewClient(sb.Client, sb.Hosts, instagram.Config{ClientID: "app-ig", ClientSecret: metaSecret})
+	if tok, err = ig.Exchange(ctx, code(ig.AuthCodeURL("s", redirect, "")), redirect, ""); err != nil {
+		t.Fatal(err)
+	}
+	igs, err := ig.Accounts(ctx, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	add("acc-ig", platform.Instagram, igs[0], "")
+	w.li = linkedin.NewClient(sb.Client, sb.Hosts, linkedin.Config{ClientID: "li", ClientSecret: "li-s", Now: clk.Now}, safehttp.New(safehttp.Options{AllowPrivate: true}))
+	if tok, err = w.li.Exchange(ctx, code(w.li.AuthCodeURL("s", redirect, "")), redirect, ""); err != nil {
+		t.Fatal(err)
+	}
+	lis, err := w.li.Accounts(ctx, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range lis {
+		if a.Kind == "organization" {
+			add("acc-li", platform.LinkedIn, a, tok.AccessToken)
+			break
+		}
+	}
+	x := twitter.NewClient(sb.Client, sb.Hosts, twitter.Config{ClientID: "x", ClientSecret: "x-s", Now: clk.Now}, safehttp.New(safehttp.Options{AllowPrivate: true}))
+	verifier := oauth2.GenerateVerifier()
+	if tok, err = x.Exchange(ctx, code(x.AuthCodeURL("s", redirect, verifier)), redirect, verifier); err != nil {
+		t.Fatal(err)
+	}
+	xs, err := x.Accounts(ctx, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	add("acc-x", platform.Twitter, xs[0], tok.AccessToken)
+
+	w.st = NewStore(storetest.Open(t, backend, Schema))
+	w.svc = New(Config{Store: w.st, Accounts: w.accs, Directory: w.accs, Log: zerolog.Nop(), Now: clk.Now,
+		Adapters:      map[platform.Name]any{platform.Facebook: w.fb, platform.Instagram: ig, platform.LinkedIn: w.li, platform.Twitter: x},
+		MetaAppSecret: metaSecret, MetaVerifyToken: "verify-me"})
+	w.hook = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			q := r.URL.Query()
+			if c, ok := w.svc.MetaHandshake(q.Get("hub.mode"), q.Get("hub.verify_token"), q.Get("hub.challenge")); ok {
+				_, _ = io.WriteString(rw, c)
+				return
+			}
+			rw.WriteHeader(http.StatusForbidden)
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		if _, err := w.svc.MetaWebhook(r.Context(), body, r.Header.Get("X-Hub-Signature-256")); err != nil {
+			rw.WriteHeader(http.StatusForbidden)
+		}
+	}))
+	t.Cleanup(w.hook.Close)
+	return w
+}
+
+var (
+	editor = identity.Caller{WorkspaceID: "T1", UserID: "U1", Role: identity.Editor}
+	viewer = identity.Caller{WorkspaceID: "T1", UserID: "U2", Role: identity.Viewer}
+)
+
+// TestEachPlatformIngestedOnce: a comment on a published Facebook post, on
+// an Instagram post, on a LinkedIn organization post and an X mention are
+// each stored once, though Meta's webhook and two polls all deliver them.
+func TestEachPlatformIngestedOnce(t *testing.T) {
+	w := setupWorld(t, store.SQLite)
+	ctx := context.Background()
+	for _, obj := range []string{"page", "instagram"} {
+		if err := w.sb.SubscribeMeta(ctx, obj, w.hook.URL, "verify-me", metaSecret); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.sb.SubscribeMeta(ctx, "page", w.hook.URL, "wrong token", metaSecret); err == nil {
+		t.Fatal("the handshake accepted a wrong verify token")
+	}
+	fbPost, err := w.fb.Publish(ctx, w.accs.byID["acc-fb"].t, platform.Post{Text: "Autumn blend"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	liPost, err := w.li.Publish(ctx, w.accs.byID["acc-li"].t, platform.Post{Text: "Roastery tour"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recent, err := w.svc.cfg.Adapters[platform.Instagram].(postLister).RecentPosts(ctx, w.accs.byID["acc-ig"].t, w.clock.Now().Add(-PostWindow))
+	if err != nil || len(recent) == 0 {
+		t.Fatalf("instagram media: %v %v", recent, err)
+	}
+	for _, sp := range []sandbox.CommentSpec{
+		{Platform: "facebook", PostID: fbPost.ID, Text: "Love it"},
+		{Platform: "instagram", PostID: recent[0].ID, Text: "Gorgeous"},
+		{Platform: "linkedin", PostID: liPost.ID, Text: "Count me in"},
+	} {
+		_, hooks, err := w.sb.AddComments(ctx, sp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range hooks {
+			if h.Status != http.StatusOK {
+				t.Fatalf("%s webhook answered %+v", sp.Platform, h)
+			}
+		}
+	}
+	if _, err := w.sb.AddMentions(w.accs.byID["acc-x"].acc.ExternalID, "", "best beans in town", 1); err != nil {
+		t.Fatal(err)
+	}
+	page, _ := w.svc.List(ctx, viewer, Filter{})
+	if len(page.Items) != 2 {
+		t.Fatalf("after the webhooks: %d items, want Facebook's and Instagram's", len(page.Items))
+	}
+	w.clock.Add(time.Minute)
+	for round, want := range []int{2, 0} {
+		rep, err := w.svc.Poll(ctx)
+		if err != nil || rep.Accounts != 4 || rep.Failed != 0 || rep.New != want {
+			t.Fatalf("poll %d = %+v, %v; want %d new", round, rep, err, want)
+		}
+	}
+	page, err = w.svc.List(ctx, viewer, Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	per := map[platform.Name]int{}
+	for _, it := range page.Items {
+		per[it.Platform]++
+		if it.State != StateNew || it.Text == "" || it.ExternalID == "" || it.CreatedAt.IsZero() {
+			t.Errorf("item %+v", it)
+		}
+	}
+	if len(page.Items) != 4 || per[platform.Facebook] != 1 || per[platform.Instagram] != 1 || per[platform.LinkedIn] != 1 || per[platform.Twitter] != 1 {
+		t.Fatalf("items per platform %v (%d items)", per, len(page.Items))
+	}
+	if n, _ := w.svc.Unanswered(ctx, viewer); n != 4 {
+		t.Fatalf("unanswered = %d", n)
+	}
+}
+
+// TestForgedMetaWebhookStoresNothing: a body signed with another secret,
+// or not signed, is refused before it is read.
+func TestForgedMetaWebhookStoresNothing(t *testing.T) {
+	t.Parallel()
+	st := NewStore(storetest.Open(t, store.SQLite, Schema))
+	accs := &fakeAccounts{byID: map[string]connected{"acc-fb": {acc: Account{WorkspaceID: "T1", ID: "acc-fb", Platform: platform.Facebook, ExternalID: "108"}}}}
+	svc := New(Config{Store: st, Accounts: accs, Directory: accs, MetaAppSecret: metaSecret, Log: zerolog.Nop()})
+	body := []byte(`{"object":"page","entry":[{"id":"108","time":1,"changes":[{"field":"feed","value":{"item":"comment","verb":"add","comment_id":"1_2","post_id":"108_1","parent_id":"108_1","message":"hi","from":{"id":"9","name":"Eve"},"created_time":1}}]}]}`)
+	for _, sig := range []string{"", "sha256=00", "sha1=abc", sign("other-secret", body)} {
+		if _, err := svc.MetaWebhook(context.Background(), body, sig); !errors.Is(err, ErrBadSignature) {
+			t.Fatalf("signature %q: %v", sig, err)
+		}
+	}
+	if p, _ := svc.List(context.Background(), viewer, Filter{}); len(p.Items) != 0 {
+		t.Fatalf("a forged webhook stored %+v", p.Items)
+	}
+	if n, err := svc.MetaWebhook(context.Background(), body, sign(metaSecret, body)); err != nil || n != 1 {
+		t.Fatalf("the genuine one = %d, %v", n, err)
+	}
+	if _, ok := svc.MetaHandshake("subscribe", "guess", "42"); ok {
+		t.Fatal("handshake with a wrong token")
+	}
+}
+
+func sign(secret string, body []byte) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write(body)
+	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+// TestReplyLikeHideDone: the actions reach the platform once, set the
+// state and who handled it; viewers only read; another workspace's id is
+// not found; hiding where the platform has no hiding says so.
+func TestReplyLikeHideDone(t *testing.T) {
+	w := setupWorld(t, store.SQLite)
+	ctx := context.Background()
+	fbPost, err := w.fb.Publish(ctx, w.accs.byID["acc-fb"].t, platform.Post{Text: "Latte art"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	liPost, err := w.li.Publish(ctx, w.accs.byID["acc-li"].t, platform.Post{Text: "Hiring baristas"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, _, _ := w.sb.AddComments(ctx, sandbox.CommentSpec{Platform: "facebook", PostID: fbPost.ID, Count: 2, Text: "When?"})
+	if _, _, err := w.sb.AddComments(ctx, sandbox.CommentSpec{Platform: "linkedin", PostID: liPost.ID, Text: "Applied"}); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.Add(time.Second)
+	if _, err := w.svc.Poll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	fbID, liID := ItemID("T1", platform.Facebook, ids[0]), ""
+	p, _ := w.svc.List(ctx, viewer, Filter{Platform: platform.LinkedIn})
+	if len(p.Items) != 1 {
+		t.Fatalf("linkedin items %+v", p.Items)
+	}
+	liID = p.Items[0].ID
+
+	if _, err := w.svc.Reply(ctx, viewer, fbID, "Saturday"); !errors.Is(err, identity.ErrForbidden) {
+		t.Fatalf("viewer replied: %v", err)
+	}
+	if _, err := w.svc.Get(ctx, identity.Caller{WorkspaceID: "T2", UserID: "U9", Role: identity.Admin}, fbID); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("another workspace reads it: %v", err)
+	}
+	answers := "/graph.facebook.com/v26.0/" + ids[0] + "/comments"
+	for range 2 {
+		it, err := w.svc.Reply(ctx, editor, fbID, "Saturday at 10")
+		if err != nil || it.State != StateAnswered || it.HandledBy != "U1" || len(it.Replies) != 1 || it.Replies[0].ExternalID == "" || it.AnsweredAt.IsZero() {
+			t.Fatalf("reply = %+v, %v", it, err)
+		}
+	}
+	if n := w.sb.Calls(http.MethodPost, answers); n != 1 {
+		t.Fatalf("the reply reached Facebook %d times, want once", n)
+	}
+	if it, err := w.svc.Like(ctx, editor, fbID); err != nil || it.HandledBy != "U1" {
+		t.Fatalf("like = %+v, %v", it, err)
+	}
+	second := ItemID("T1", platform.Facebook, ids[1])
+	if it, err := w.svc.Hide(ctx, editor, second); err != nil || it.State != StateHidden {
+		t.Fatalf("hide = %+v, %v", it, err)
+	}
+	if _, err := w.svc.Hide(ctx, editor, liID); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "LinkedIn") {
+		t.Fatalf("hide on LinkedIn: %v", err)
+	}
+	if it, err := w.svc.Reply(ctx, editor, liID, "Thanks, we will be in touch"); err != nil || it.State != StateAnswered {
+		t.Fatalf("linkedin reply = %+v, %v", it, err)
+	}
+	if it, err := w.svc.Done(ctx, editor, second); err != nil || it.State != StateDone {
+		t.Fatalf("done = %+v, %v", it, err)
+	}
+	if n, _ := w.svc.Unanswered(ctx, viewer); n != 0 {
+		t.Fatalf("unanswered = %d", n)
+	}
+	rts, err := w.svc.ResponseTimes(ctx, viewer, w.clock.Now().Add(-time.Hour), w.clock.Now().Add(time.Hour))
+	if err != nil || len(rts) != 2 || rts[0].Count != 1 {
+		t.Fatalf("response times = %+v, %v", rts, err)
+	}
+}
