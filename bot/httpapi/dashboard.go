@@ -89,7 +89,7 @@ func (s *Server) dashboardRoutes(mux *routeMux) {
 	s.libraryRoutes(mux)
 	s.settingsRoutes(mux)
 	s.chatRoutes(mux)
-	s.inboxRoutes(mux)
+	s.inboxPageRoutes(mux)
 }
 
 func (s *Server) assetHandler(assets fs.FS) http.Handler {

@@ -65,8 +65,8 @@ type inboxRow struct {
 
 type inboxReply struct{ By, Text, When string }
 
-// inboxRoutes are the dashboard's inbox page and its actions.
-func (s *Server) inboxRoutes(mux *routeMux) {
+// inboxPageRoutes are the dashboard's inbox page and its actions.
+func (s *Server) inboxPageRoutes(mux *routeMux) {
 	if s.deps.Inbox == nil {
 		return
 	}
