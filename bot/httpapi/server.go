@@ -87,6 +87,8 @@ type Deps struct {
 	// Tokens lets a dashboard admin create and revoke API tokens when set
 	// (*identity.Service).
 	Tokens TokenAdmin
+	// Inbox serves /api/inbox* and /api/webhooks/meta when set (*inbox.Service).
+	Inbox Inbox
 }
 
 // Server is the HTTP sidecar.
