@@ -59,7 +59,7 @@ var inboxOps = []apiOp{
 	{Method: "POST", Path: "/api/inbox/{id}/hide", Summary: "Hide it on the platform, where allowed", Auth: "editor", Response: inboxItem},
 	{Method: "POST", Path: "/api/inbox/{id}/done", Summary: "Close it without an answer", Auth: "editor", Response: inboxItem},
 	{Method: "GET", Path: "/api/webhooks/meta", Summary: "Meta's subscription handshake (hub.mode, hub.verify_token, hub.challenge)",
-		Query: map[string]string{"hub.mode": "subscribe", "hub.verify_token": "the configured verify token", "hub.challenge": "echoed back"},
+		Query:  map[string]string{"hub.mode": "subscribe", "hub.verify_token": "the configured verify token", "hub.challenge": "echoed back"},
 		Status: 200, Content: "text/plain"},
 	{Method: "POST", Path: "/api/webhooks/meta", Summary: "Meta's Page feed and Instagram comments webhooks, signed (X-Hub-Signature-256)",
 		Request: map[string]any{}, Response: object{"success": false, "new": 0}},
