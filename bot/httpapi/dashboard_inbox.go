@@ -16,20 +16,6 @@ import (
 	"github.com/marketingminds/marketingminds/tools/inbox"
 )
 
-// Inbox is tools/inbox as the dashboard needs it (*inbox.Service): the
-// same functions as REST, Slack and the agent.
-type Inbox interface {
-	List(ctx context.Context, c identity.Caller, f inbox.Filter) (inbox.Page, error)
-	Get(ctx context.Context, c identity.Caller, id string) (inbox.Item, error)
-	Reply(ctx context.Context, c identity.Caller, id, text string) (inbox.Item, error)
-	Like(ctx context.Context, c identity.Caller, id string) (inbox.Item, error)
-	Hide(ctx context.Context, c identity.Caller, id string) (inbox.Item, error)
-	Done(ctx context.Context, c identity.Caller, id string) (inbox.Item, error)
-	Offers(it inbox.Item) inbox.Offer
-	Unanswered(ctx context.Context, c identity.Caller) (int, error)
-	ResponseTimes(ctx context.Context, c identity.Caller, since, until time.Time) ([]inbox.ResponseTime, error)
-}
-
 // ReplyDrafter drafts an answer to an item in the brand's voice (the
 // content writer), for the person to edit and send.
 type ReplyDrafter interface {
@@ -71,7 +57,7 @@ func (s *Server) inboxPageRoutes(mux *routeMux) {
 		return
 	}
 	mux.Handle("GET /dashboard/inbox", s.page(identity.Viewer, "inbox", s.inboxPage))
-	mux.Handle("POST /dashboard/inbox/{id}/{action}", s.page(identity.Editor, "inbox", s.inboxAction))
+	mux.Handle("POST /dashboard/inbox/{id}/{action}", s.page(identity.Editor, "inbox", s.inboxPageAction))
 }
 
 // inboxPage: GET /dashboard/inbox[?state=&platform=&account=&from=&to=&cursor=]
@@ -218,10 +204,10 @@ func ago(now, t time.Time) string {
 	return fmt.Sprintf("%d days ago", int(d/(24*time.Hour)))
 }
 
-// inboxAction: POST /dashboard/inbox/{id}/{reply|draft|like|hide|done}
+// inboxPageAction: POST /dashboard/inbox/{id}/{reply|draft|like|hide|done}
 // through the same tools/inbox functions as REST and Slack; back (the
 // page's filters) is where the person returns.
-func (s *Server) inboxAction(w http.ResponseWriter, r *http.Request, v *view) {
+func (s *Server) inboxPageAction(w http.ResponseWriter, r *http.Request, v *view) {
 	id, action := r.PathValue("id"), r.PathValue("action")
 	back, _ := url.ParseQuery(r.PostFormValue("back"))
 	back = inboxBack(back)

@@ -108,6 +108,9 @@ func (s *Server) routes(mux *routeMux) {
 		mux.Handle("GET /api/social/analytics/{platform}/{account_id}", s.auth(identity.Viewer, s.analyticsAccount))
 		mux.Handle("GET /api/dashboard/overview", s.auth(identity.Viewer, s.dashboardOverview))
 	}
+	if s.deps.Inbox != nil { // comments and mentions, Meta webhooks (tools/inbox)
+		s.inboxRoutes(mux)
+	}
 	if s.deps.MCP != nil { // the Model Context Protocol (bot/mcp)
 		mux.HandleFunc("/mcp", s.mcp)
 	}

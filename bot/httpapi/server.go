@@ -87,9 +87,9 @@ type Deps struct {
 	// Tokens lets a dashboard admin create and revoke API tokens when set
 	// (*identity.Service).
 	Tokens TokenAdmin
-	// Inbox serves the dashboard's inbox page, the overview's unanswered
-	// count and the response times on the analytics page when set
-	// (*inbox.Service).
+	// Inbox serves /api/inbox* and /api/webhooks/meta, the dashboard's
+	// inbox page, the overview's unanswered count and the response times on
+	// the analytics page when set (*inbox.Service).
 	Inbox Inbox
 	// Drafter drafts replies on the inbox page (the content writer); nil:
 	// the page says drafting is not served.

@@ -170,23 +170,21 @@ func (s *Service) Reply(ctx context.Context, c identity.Caller, id, text string)
 
 // Like likes the item as the account; editors may, where the platform allows.
 func (s *Service) Like(ctx context.Context, c identity.Caller, id string) (Item, error) {
-	return s.act(ctx, c, id, "like", "", func(ctx context.Context, a any, t platform.Target, ref platform.CommentRef) (bool, error) {
-		l, ok := a.(liker)
-		if !ok {
-			return false, nil
+	return s.act(ctx, c, id, "like", "", func(a any) actFunc {
+		if l, ok := a.(liker); ok {
+			return l.LikeComment
 		}
-		return true, l.LikeComment(ctx, t, ref)
+		return nil
 	})
 }
 
 // Hide hides the item on the platform; editors may, where the platform allows.
 func (s *Service) Hide(ctx context.Context, c identity.Caller, id string) (Item, error) {
-	return s.act(ctx, c, id, "hide", StateHidden, func(ctx context.Context, a any, t platform.Target, ref platform.CommentRef) (bool, error) {
-		h, ok := a.(hider)
-		if !ok {
-			return false, nil
+	return s.act(ctx, c, id, "hide", StateHidden, func(a any) actFunc {
+		if h, ok := a.(hider); ok {
+			return h.HideComment
 		}
-		return true, h.HideComment(ctx, t, ref)
+		return nil
 	})
 }
 
@@ -198,10 +196,12 @@ func (s *Service) Done(ctx context.Context, c identity.Caller, id string) (Item,
 	return s.cfg.Store.SetState(ctx, c.WorkspaceID, id, StateDone, c.UserID)
 }
 
-// act does one platform action on the item and then sets its state (the
-// item's own when state is "").
-func (s *Service) act(ctx context.Context, c identity.Caller, id, what, state string,
-	do func(context.Context, any, platform.Target, platform.CommentRef) (bool, error)) (Item, error) {
+// actFunc is one platform action on a comment.
+type actFunc func(context.Context, platform.Target, platform.CommentRef) error
+
+// act does the action pick finds on the item's adapter (nil: the platform
+// does not offer it), then sets the item's state (its own when state is "").
+func (s *Service) act(ctx context.Context, c identity.Caller, id, what, state string, pick func(any) actFunc) (Item, error) {
 	if err := c.Require(identity.Editor); err != nil {
 		return Item{}, err
 	}
@@ -209,13 +209,13 @@ func (s *Service) act(ctx context.Context, c identity.Caller, id, what, state st
 	if err != nil {
 		return Item{}, err
 	}
-	t, ref, err := s.target(ctx, c, it)
-	if err != nil {
-		return Item{}, fmt.Errorf("inbox: %s %s: %w", what, id, err)
-	}
-	offered, err := do(ctx, s.cfg.Adapters[it.Platform], t, ref)
-	if !offered {
+	do := pick(s.cfg.Adapters[it.Platform])
+	if do == nil {
 		return Item{}, fmt.Errorf("%w: %s does not let apps %s this", ErrInvalid, it.Platform.Label(), what)
+	}
+	t, ref, err := s.target(ctx, c, it)
+	if err == nil {
+		err = do(ctx, t, ref)
 	}
 	if err != nil {
 		return Item{}, fmt.Errorf("inbox: %s %s: %w", what, id, err)
