@@ -32,6 +32,7 @@ import (
 	"github.com/marketingminds/marketingminds/tools/campaigns"
 	"github.com/marketingminds/marketingminds/tools/groups"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/inbox"
 	"github.com/marketingminds/marketingminds/tools/library"
 	"github.com/marketingminds/marketingminds/tools/memory"
 	"github.com/marketingminds/marketingminds/tools/publish"
@@ -42,7 +43,7 @@ import (
 // schemas lists every package's part of the database.
 func schemas() []store.Schema {
 	return []store.Schema{identity.Schema, identity.SessionSchema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, campaigns.Schema,
-		settings.Schema, library.Schema, groups.Schema,
+		settings.Schema, library.Schema, groups.Schema, inbox.Schema,
 		memory.Schema, agents.Schema, agents.TaskSchema, slackbot.Schema}
 }
 
@@ -91,6 +92,7 @@ type app struct {
 	campaigns *campaigns.Service
 	library   *library.Service
 	settings  *settings.Service
+	inbox     *inbox.Service
 	memory    *memory.Service
 	agents    *agents.Orchestrator
 	sessions  *identity.Sessions
@@ -269,9 +271,10 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	if err != nil {
 		return nil, err
 	}
+	ib := newInbox(cfg, db, acc, ad, log, door)
 	anCfg := analytics.Config{Store: analytics.NewStore(db), Tokens: acc, Directory: analytics.AccountsDirectory(accounts.NewStore(db)),
 		Deliveries: pub, Accounts: acc, Jobs: sch, Adapters: metrics, Log: log, UserLocation: userLocation, Location: set.Location,
-		EmailCampaigns: sentEmails{camp}, Posts: pub}
+		EmailCampaigns: sentEmails{camp}, Posts: pub, Inbox: ib}
 	if ad.zoho != nil {
 		anCfg.Zoho = ad.zoho
 	}
@@ -281,7 +284,7 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	}
 	feed = an.NewFeed(time.Second)
 	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an, feed: feed, campaigns: camp,
-		library: lib, settings: set,
+		library: lib, settings: set, inbox: ib,
 		sessions: identity.NewSessions(identity.NewSessionStore(db), ids, time.Now), publicURL: cfg.PublicURL, userLocation: userLocation,
 		memory: memory.New(memory.NewStore(db), time.Now), vault: vault, accountEvents: events, slack: door}
 	a.groups = groups.New(groups.NewStore(db), acc, time.Now)
@@ -349,6 +352,7 @@ func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Dep
 		CampaignAnalytics: campaignAnalytics{a.analytics}, Library: a.library, Settings: a.settings,
 		Sessions: a.sessions, PublicURL: a.publicURL, UserLocation: a.userLocation, Tokens: a.identity,
 		Approvals: a.agents, Agent: a.agents, Turns: agents.NewTaskStore(a.db), Defaults: a.targets,
+		Inbox: a.inbox, Drafter: replyDrafter{a.agents},
 	}
 }
 

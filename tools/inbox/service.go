@@ -51,6 +51,9 @@ type Config struct {
 	// MetaAppSecret signs Meta's webhooks; MetaVerifyToken answers their
 	// subscription handshake. Empty: the webhook is refused.
 	MetaAppSecret, MetaVerifyToken string
+	// OnNew, when set, is called after an ingest stored new items (the
+	// Slack door posts them at once instead of at its next look).
+	OnNew func()
 }
 
 // Service is the inbox capability.
@@ -276,6 +279,9 @@ func (s *Service) Ingest(ctx context.Context, workspaceID string, items []Item) 
 	out, err := s.cfg.Store.Insert(ctx, fresh)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: ingest: %w", err)
+	}
+	if len(out) > 0 && s.cfg.OnNew != nil {
+		s.cfg.OnNew()
 	}
 	return out, nil
 }
