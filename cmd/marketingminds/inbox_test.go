@@ -83,7 +83,9 @@ func newInboxWorld(t *testing.T) *inboxWorld {
 	mux.HandleFunc("POST /slack/interactivity", bot.Interactivity)
 	// Meta's webhook, as the REST route serves it: the sandbox signs with
 	// the app secret; the subscription's handshake is answered here.
-	mux.HandleFunc("GET /meta", func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, r.URL.Query().Get("hub.challenge")) })
+	mux.HandleFunc("GET /meta", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, r.URL.Query().Get("hub.challenge"))
+	})
 	mux.HandleFunc("POST /meta", func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		if _, err := a.inbox.MetaWebhook(r.Context(), body, r.Header.Get("X-Hub-Signature-256")); err != nil {
