@@ -32,6 +32,7 @@ import (
 	"github.com/marketingminds/marketingminds/tools/campaigns"
 	"github.com/marketingminds/marketingminds/tools/groups"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/inbox"
 	"github.com/marketingminds/marketingminds/tools/library"
 	"github.com/marketingminds/marketingminds/tools/memory"
 	"github.com/marketingminds/marketingminds/tools/publish"
@@ -42,7 +43,7 @@ import (
 // schemas lists every package's part of the database.
 func schemas() []store.Schema {
 	return []store.Schema{identity.Schema, identity.SessionSchema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, campaigns.Schema,
-		settings.Schema, library.Schema, groups.Schema,
+		settings.Schema, library.Schema, groups.Schema, inbox.Schema,
 		memory.Schema, agents.Schema, agents.TaskSchema, slackbot.Schema}
 }
 
@@ -84,6 +85,7 @@ type app struct {
 	// targets says which accounts "to LinkedIn" means (defaults, groups).
 	targets   *publish.Resolver
 	groups    *groups.Service
+	inbox     *inbox.Service
 	scheduler *schedule.Scheduler
 	analytics *analytics.Service
 	// feed counts publications in the analytics rollups; serve runs it.
@@ -285,6 +287,7 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 		sessions: identity.NewSessions(identity.NewSessionStore(db), ids, time.Now), publicURL: cfg.PublicURL, userLocation: userLocation,
 		memory: memory.New(memory.NewStore(db), time.Now), vault: vault, accountEvents: events, slack: door}
 	a.groups = groups.New(groups.NewStore(db), acc, time.Now)
+	a.inbox = newInbox(cfg, db, log, acc, ad, sandboxBase != "")
 	a.targets = publish.NewResolver(acc, set, a.groups)
 	if a.agents, err = a.agent(cfg, sandboxBase != "", log); err != nil {
 		return nil, err
@@ -320,6 +323,12 @@ func (a *app) recurring() error {
 	}); err != nil {
 		return err
 	}
+	if err := a.scheduler.RegisterRecurring("inbox-poll", inboxSpec, func(ctx context.Context) error {
+		_, err := a.inbox.Poll(ctx) // logs its summary; one account's failure is counted, not an error
+		return err
+	}); err != nil {
+		return err
+	}
 	return a.scheduler.RegisterRecurring("cleanup", cleanupSpec, a.cleanup)
 }
 
@@ -348,7 +357,7 @@ func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Dep
 		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics, Campaigns: a.campaigns,
 		CampaignAnalytics: campaignAnalytics{a.analytics}, Library: a.library, Settings: a.settings,
 		Sessions: a.sessions, PublicURL: a.publicURL, UserLocation: a.userLocation, Tokens: a.identity,
-		Approvals: a.agents, Agent: a.agents, Turns: agents.NewTaskStore(a.db), Defaults: a.targets,
+		Approvals: a.agents, Agent: a.agents, Turns: agents.NewTaskStore(a.db), Defaults: a.targets, Inbox: a.inbox,
 	}
 }
 
