@@ -43,9 +43,15 @@ func (f *fakeInbox) Reply(_ context.Context, c identity.Caller, id, text string)
 	return it, nil
 }
 
-func (f *fakeInbox) Like(context.Context, identity.Caller, string) (inbox.Item, error) { return inboxSample, nil }
-func (f *fakeInbox) Hide(context.Context, identity.Caller, string) (inbox.Item, error) { return inboxSample, nil }
-func (f *fakeInbox) Done(context.Context, identity.Caller, string) (inbox.Item, error) { return inboxSample, nil }
+func (f *fakeInbox) Like(context.Context, identity.Caller, string) (inbox.Item, error) {
+	return inboxSample, nil
+}
+func (f *fakeInbox) Hide(context.Context, identity.Caller, string) (inbox.Item, error) {
+	return inboxSample, nil
+}
+func (f *fakeInbox) Done(context.Context, identity.Caller, string) (inbox.Item, error) {
+	return inboxSample, nil
+}
 
 func (f *fakeInbox) sent() []string {
 	f.mu.Lock()
