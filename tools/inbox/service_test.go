@@ -79,7 +79,7 @@ type world struct {
 // setupWorld connects the seeded Facebook Page, Instagram account, LinkedIn
 // organization and X user of a sandbox to workspace T1 and serves the
 // service's Meta webhook.
-func setupWorld(t *testing.T, backend store.Backend) *world {
+func setupWorld(t testing.TB, backend store.Backend) *world {
 	t.Helper()
 	ctx := context.Background()
 	clk := sandboxtest.NewClock(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC), time.Millisecond)
