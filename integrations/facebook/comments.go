@@ -125,3 +125,12 @@ func (c *Client) success(ctx context.Context, op string, t platform.Target, path
 	}
 	return nil
 }
+
+// InstallWebhooks installs the app on the Page for its feed webhooks
+// (new comments); Meta delivers nothing for a Page that has not
+// (pages_manage_metadata).
+//
+// https://developers.facebook.com/docs/pages-api/webhooks-for-pages
+func (c *Client) InstallWebhooks(ctx context.Context, t platform.Target) error {
+	return c.success(ctx, "install webhooks", t, "/"+url.PathEscape(t.ExternalID)+"/subscribed_apps", url.Values{"subscribed_fields": {"feed"}})
+}

@@ -37,6 +37,9 @@ func BenchmarkIngestBurst(b *testing.B) {
 					if err := w.sb.SubscribeMeta(ctx, "page", w.hook.URL, "verify-me", metaSecret); err != nil {
 						b.Fatal(err)
 					}
+					if err := w.fb.InstallWebhooks(ctx, fb.t); err != nil {
+						b.Fatal(err)
+					}
 				}
 				b.StartTimer()
 				start := time.Now()

@@ -183,6 +183,10 @@ func TestEachPlatformIngestedOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The first poll installs the app on the Page: Meta delivers nothing before.
+	if rep, err := w.svc.Poll(ctx); err != nil || rep.Failed != 0 || rep.New != 0 {
+		t.Fatalf("first poll = %+v, %v", rep, err)
+	}
 	if err := w.sb.SubscribeMeta(ctx, "page", w.hook.URL, "wrong token", metaSecret); err == nil {
 		t.Fatal("the handshake accepted a wrong verify token")
 	}
