@@ -9,6 +9,7 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/inbox"
+	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
 // inboxSpec polls every account's comments and mentions every 5 minutes:
@@ -22,7 +23,7 @@ const sandboxMetaSecret = "sandbox-secret"
 
 // newInbox wires tools/inbox: every social adapter reads and answers what
 // it implements; Meta's webhooks are checked with the Facebook app secret.
-func newInbox(cfg config, db *store.DB, log zerolog.Logger, acc *accounts.Service, ad adapters, sandboxed bool) *inbox.Service {
+func newInbox(cfg config, db *store.DB, log zerolog.Logger, acc *accounts.Service, pub *publish.Service, ad adapters, sandboxed bool) *inbox.Service {
 	engagers := map[platform.Name]any{}
 	for name, c := range ad.social {
 		engagers[name] = c
@@ -32,6 +33,6 @@ func newInbox(cfg config, db *store.DB, log zerolog.Logger, acc *accounts.Servic
 		secret = sandboxMetaSecret
 	}
 	return inbox.New(inbox.Config{Store: inbox.NewStore(db), Accounts: acc, Adapters: engagers,
-		Directory: inbox.AccountsDirectory(accounts.NewStore(db)), Log: log, Now: time.Now,
+		Directory: inbox.AccountsDirectory(accounts.NewStore(db)), Published: pub, Log: log, Now: time.Now,
 		MetaAppSecret: secret, MetaVerifyToken: cfg.MetaVerifyToken})
 }

@@ -287,7 +287,7 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 		sessions: identity.NewSessions(identity.NewSessionStore(db), ids, time.Now), publicURL: cfg.PublicURL, userLocation: userLocation,
 		memory: memory.New(memory.NewStore(db), time.Now), vault: vault, accountEvents: events, slack: door}
 	a.groups = groups.New(groups.NewStore(db), acc, time.Now)
-	a.inbox = newInbox(cfg, db, log, acc, ad, sandboxBase != "")
+	a.inbox = newInbox(cfg, db, log, acc, pub, ad, sandboxBase != "")
 	a.targets = publish.NewResolver(acc, set, a.groups)
 	if a.agents, err = a.agent(cfg, sandboxBase != "", log); err != nil {
 		return nil, err
