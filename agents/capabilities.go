@@ -96,6 +96,7 @@ type Capabilities struct {
 	Memory    Memories
 	Campaigns Campaigns
 	Library   Library
+	Inbox     Inbox
 	// Now is the clock of relative ranges ("the last 7 days"); nil: time.Now.
 	Now func() time.Time
 }
@@ -130,6 +131,9 @@ func CoreTools(cp Capabilities) []Tool {
 	}
 	if cp.Library != nil {
 		out = append(out, libraryTools(cp)...)
+	}
+	if cp.Inbox != nil {
+		out = append(out, inboxTools(cp.Inbox)...)
 	}
 	if cp.Campaigns != nil && cp.Library != nil {
 		out = append(out, planTool(cp))

@@ -6,15 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync/atomic"
-
-	"github.com/rs/zerolog"
 
 	"github.com/marketingminds/marketingminds/agents"
-	slackbot "github.com/marketingminds/marketingminds/bot/slack"
-	"github.com/marketingminds/marketingminds/integrations/platform"
-	"github.com/marketingminds/marketingminds/integrations/store"
-	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/inbox"
 )
@@ -65,21 +58,4 @@ func orSomeone(name string) string {
 		return "someone"
 	}
 	return name
-}
-
-// newInbox wires tools/inbox: the adapters that read and answer comments
-// and mentions, tools/accounts' accounts and tokens, Meta's app secret for
-// its webhooks.
-func newInbox(cfg config, db *store.DB, acc *accounts.Service, ad adapters, log zerolog.Logger, door *atomic.Pointer[slackbot.Bot]) *inbox.Service {
-	engagement := map[platform.Name]any{}
-	for name, c := range ad.social {
-		engagement[name] = c
-	}
-	return inbox.New(inbox.Config{Store: inbox.NewStore(db), Accounts: acc, Adapters: engagement,
-		Directory: inbox.AccountsDirectory(accounts.NewStore(db)), Log: log, MetaAppSecret: cfg.FacebookAppSecret,
-		OnNew: func() {
-			if bot := door.Load(); bot != nil {
-				bot.KickInbox() // posted to Slack now, not at the door's next look
-			}
-		}})
 }

@@ -85,6 +85,7 @@ type app struct {
 	// targets says which accounts "to LinkedIn" means (defaults, groups).
 	targets   *publish.Resolver
 	groups    *groups.Service
+	inbox     *inbox.Service
 	scheduler *schedule.Scheduler
 	analytics *analytics.Service
 	// feed counts publications in the analytics rollups; serve runs it.
@@ -92,7 +93,6 @@ type app struct {
 	campaigns *campaigns.Service
 	library   *library.Service
 	settings  *settings.Service
-	inbox     *inbox.Service
 	memory    *memory.Service
 	agents    *agents.Orchestrator
 	sessions  *identity.Sessions
@@ -271,7 +271,7 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	if err != nil {
 		return nil, err
 	}
-	ib := newInbox(cfg, db, acc, ad, log, door)
+	ib := newInbox(cfg, db, log, acc, pub, ad, sandboxBase != "", door)
 	anCfg := analytics.Config{Store: analytics.NewStore(db), Tokens: acc, Directory: analytics.AccountsDirectory(accounts.NewStore(db)),
 		Deliveries: pub, Accounts: acc, Jobs: sch, Adapters: metrics, Log: log, UserLocation: userLocation, Location: set.Location,
 		EmailCampaigns: sentEmails{camp}, Posts: pub, Inbox: ib}
@@ -320,6 +320,12 @@ func (a *app) recurring() error {
 	}
 	if err := a.scheduler.RegisterRecurring("weekly-digest", digestSpec, func(ctx context.Context) error {
 		return a.digester().run(ctx)
+	}); err != nil {
+		return err
+	}
+	if err := a.scheduler.RegisterRecurring("inbox-poll", inboxSpec, func(ctx context.Context) error {
+		_, err := a.inbox.Poll(ctx) // logs its summary; one account's failure is counted, not an error
+		return err
 	}); err != nil {
 		return err
 	}

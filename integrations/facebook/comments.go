@@ -18,6 +18,10 @@ import (
 // https://developers.facebook.com/docs/graph-api/reference/object/comments
 // https://developers.facebook.com/docs/graph-api/reference/comment
 
+// maxCommentPages bounds ListComments: 20,000 comments since the last
+// poll on one post (newest first, so a cap would lose the oldest).
+const maxCommentPages = 200
+
 // commentFields are the comment fields read.
 const commentFields = "id,from{id,name},message,created_time,parent{id},permalink_url,is_hidden"
 
@@ -32,7 +36,7 @@ func (c *Client) ListComments(ctx context.Context, t platform.Target, postID str
 		q.Set("since", strconv.FormatInt(since.Unix(), 10))
 	}
 	var out []platform.Comment
-	for range maxPages {
+	for range maxCommentPages {
 		var resp struct {
 			Data []struct {
 				ID   string `json:"id"`
@@ -120,4 +124,13 @@ func (c *Client) success(ctx context.Context, op string, t platform.Target, path
 		return platform.Malformed(platform.Facebook, op, http.StatusOK, errors.New("success is not true"))
 	}
 	return nil
+}
+
+// InstallWebhooks installs the app on the Page for its feed webhooks
+// (new comments); Meta delivers nothing for a Page that has not
+// (pages_manage_metadata).
+//
+// https://developers.facebook.com/docs/pages-api/webhooks-for-pages
+func (c *Client) InstallWebhooks(ctx context.Context, t platform.Target) error {
+	return c.success(ctx, "install webhooks", t, "/"+url.PathEscape(t.ExternalID)+"/subscribed_apps", url.Values{"subscribed_fields": {"feed"}})
 }

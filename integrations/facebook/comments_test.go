@@ -2,6 +2,14 @@ package facebook_test
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -69,5 +77,58 @@ func TestCommentsReadAnswerLikeHide(t *testing.T) {
 	// A Page's answer cannot be hidden: Graph refuses.
 	if err := b.client.HideComment(ctx, page, platform.CommentRef{ExternalID: answer}); kindOf(t, err) != platform.KindPermanent {
 		t.Fatalf("hiding our own answer: %v", err)
+	}
+}
+
+// TestWebhooksOnlyAfterInstall: Meta's feed webhook reaches the app only
+// once the Page installed it, signed with the app secret over the bytes
+// sent, after the callback answered the handshake.
+func TestWebhooksOnlyAfterInstall(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	page := b.page(t, b.login(t), "Acme Coffee")
+	var mu sync.Mutex
+	var bodies [][]byte
+	var sigs []string
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			if r.URL.Query().Get("hub.verify_token") != "vt" {
+				w.WriteHeader(http.StatusForbidden)
+				return
+			}
+			_, _ = io.WriteString(w, r.URL.Query().Get("hub.challenge"))
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		bodies, sigs = append(bodies, body), append(sigs, r.Header.Get("X-Hub-Signature-256"))
+		mu.Unlock()
+	}))
+	defer hook.Close()
+	if err := b.sb.SubscribeMeta(ctx, "page", hook.URL, "vt", "secret-1"); err != nil {
+		t.Fatal(err)
+	}
+	posted, err := b.client.Publish(ctx, page, platform.Post{Text: "Café au lait"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, hooks, _ := b.sb.AddComments(ctx, sandbox.CommentSpec{Platform: "facebook", PostID: posted.ID, Text: "before"}); len(hooks) != 0 {
+		t.Fatalf("delivered before the Page installed the app: %+v", hooks)
+	}
+	if err := b.client.InstallWebhooks(ctx, page); err != nil {
+		t.Fatal(err)
+	}
+	ids, hooks, err := b.sb.AddComments(ctx, sandbox.CommentSpec{Platform: "facebook", PostID: posted.ID, Text: "très bon"})
+	if err != nil || len(hooks) != 1 || hooks[0].Status != http.StatusOK {
+		t.Fatalf("deliveries = %+v, %v", hooks, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	mac := hmac.New(sha256.New, []byte("secret-1"))
+	mac.Write(bodies[0])
+	if len(bodies) != 1 || sigs[0] != "sha256="+hex.EncodeToString(mac.Sum(nil)) || !strings.Contains(string(bodies[0]), `tr\u00e8s bon`) ||
+		!strings.Contains(string(bodies[0]), `"comment_id":"`+ids[0]+`"`) {
+		t.Fatalf("delivery %s signed %q", bodies, sigs)
 	}
 }

@@ -118,7 +118,7 @@ func (s *Sandbox) AddComments(ctx context.Context, sp CommentSpec) ([]string, []
 			_, num, _ := strings.Cut(post.ID, "_")
 			c.ID, c.FromID = num+"_"+s.fbID(), fmt.Sprintf("7%014d", n)
 			s.addComment(c)
-			if m := e.Meta["page"]; m != nil {
+			if m := e.Meta["page"]; m != nil && s.installed(post.PageID, "feed") {
 				sub = *m
 				changes = append(changes, s.fbFeedChange(c))
 			}

@@ -18,6 +18,9 @@ type engState struct {
 	ByObject map[string][]string `json:"by_object"`
 	// Meta is the app's webhook subscription per object ("page", "instagram").
 	Meta map[string]*metaSub `json:"meta"`
+	// Installed holds the webhook fields each Page installed the app for
+	// (POST /{page-id}/subscribed_apps): Meta delivers only for those.
+	Installed map[string][]string `json:"installed,omitempty"`
 	// XLikes holds "user/post" likes; XHidden the hidden replies on X.
 	XLikes  map[string]bool `json:"x_likes,omitempty"`
 	XHidden map[string]bool `json:"x_hidden,omitempty"`

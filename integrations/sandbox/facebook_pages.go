@@ -58,6 +58,8 @@ func (c *gctx) pageNode(pg *fbPage) gresp {
 		return c.pageFeed(pg)
 	case c.edge == "insights" && c.method == http.MethodGet:
 		return c.pageInsights(pg)
+	case c.edge == "subscribed_apps":
+		return c.subscribedApps(pg)
 	}
 	return c.unsupported()
 }

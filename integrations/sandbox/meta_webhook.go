@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -85,6 +86,48 @@ type metaChange struct {
 	entryID string
 	field   string
 	value   map[string]any
+}
+
+// subscribedApps serves /{page-id}/subscribed_apps: a Page installs the
+// app (Page token, pages_manage_metadata, subscribed_fields required) so
+// that its feed webhooks are delivered; GET lists the installed app.
+func (c *gctx) subscribedApps(pg *fbPage) gresp {
+	if c.pageID != pg.ID {
+		return fail(&graphError{Code: 210, Message: "(#210) A page access token is required to request this resource."})
+	}
+	if e := c.need("pages_manage_metadata", "pages_show_list"); e != nil {
+		return fail(e)
+	}
+	e := c.s.eng()
+	switch c.method {
+	case http.MethodGet:
+		data := []any{}
+		if fields, ok := e.Installed[pg.ID]; ok {
+			data = append(data, map[string]any{"id": c.tok.ClientID, "name": "Marketing Minds", "subscribed_fields": fields})
+		}
+		return ok(map[string]any{"data": data})
+	case http.MethodPost:
+		raw := c.p.Get("subscribed_fields")
+		if raw == "" {
+			return fail(&graphError{Code: 100, Message: "(#100) The parameter subscribed_fields is required"})
+		}
+		if e.Installed == nil {
+			e.Installed = map[string][]string{}
+		}
+		e.Installed[pg.ID] = strings.Split(raw, ",")
+		c.s.touch()
+		return ok(map[string]bool{"success": true})
+	case http.MethodDelete:
+		delete(e.Installed, pg.ID)
+		c.s.touch()
+		return ok(map[string]bool{"success": true})
+	}
+	return c.unsupported()
+}
+
+// installed reports whether the Page installed the app for field; callers hold s.mu.
+func (s *Sandbox) installed(pageID, field string) bool {
+	return slices.Contains(s.eng().Installed[pageID], field)
 }
 
 // fbFeedChange is the feed change Meta sends for a new Page comment.

@@ -22,6 +22,11 @@ type (
 	mentionReader interface {
 		Mentions(ctx context.Context, t platform.Target, sinceID string) ([]platform.Comment, string, error)
 	}
+	// webhookInstaller asks the platform to deliver the account's webhooks
+	// (a Facebook Page installs the app); done on the account's first poll.
+	webhookInstaller interface {
+		InstallWebhooks(ctx context.Context, t platform.Target) error
+	}
 )
 
 // Poll windows: comments are looked for under the posts of the last
@@ -87,6 +92,11 @@ func (s *Service) PollAccount(ctx context.Context, a Account) (int, error) {
 	cursor, err := s.cfg.Store.Cursor(ctx, a.WorkspaceID, a.ID)
 	if err != nil {
 		return 0, err
+	}
+	if in, ok := ad.(webhookInstaller); ok && cursor == "" {
+		if err := in.InstallWebhooks(ctx, t); err != nil {
+			s.cfg.Log.Warn().Err(err).Str("account", a.ID).Msg("inbox: webhooks not installed; polling only")
+		}
 	}
 	var found []platform.Comment
 	next := cursor

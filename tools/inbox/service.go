@@ -15,6 +15,7 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
 // Accounts is tools/accounts as the inbox needs it (*accounts.Service).
@@ -37,6 +38,11 @@ type (
 	}
 )
 
+// Published lists a workspace's published deliveries (*publish.Service).
+type Published interface {
+	PublishedSince(ctx context.Context, workspaceID string, since time.Time) ([]publish.PublishedDelivery, error)
+}
+
 // Config builds a Service.
 type Config struct {
 	Store    Store
@@ -48,6 +54,9 @@ type Config struct {
 	Directory Directory
 	Log       zerolog.Logger
 	Now       func() time.Time // nil: time.Now
+	// Published, when set, names our post an item is on (tools/publish's
+	// deliveries of the last PostWindow).
+	Published Published
 	// MetaAppSecret signs Meta's webhooks; MetaVerifyToken answers their
 	// subscription handshake. Empty: the webhook is refused.
 	MetaAppSecret, MetaVerifyToken string
@@ -276,6 +285,9 @@ func (s *Service) Ingest(ctx context.Context, workspaceID string, items []Item) 
 		it.CreatedAt = store.Trunc(it.CreatedAt.UTC())
 		fresh = append(fresh, it)
 	}
+	if err := s.linkPosts(ctx, workspaceID, fresh); err != nil {
+		return nil, err
+	}
 	out, err := s.cfg.Store.Insert(ctx, fresh)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: ingest: %w", err)
@@ -284,6 +296,27 @@ func (s *Service) Ingest(ctx context.Context, workspaceID string, items []Item) 
 		s.cfg.OnNew()
 	}
 	return out, nil
+}
+
+// linkPosts sets PostID on the items that are on one of our posts.
+func (s *Service) linkPosts(ctx context.Context, workspaceID string, items []Item) error {
+	if s.cfg.Published == nil {
+		return nil
+	}
+	ds, err := s.cfg.Published.PublishedSince(ctx, workspaceID, s.now().Add(-PostWindow))
+	if err != nil {
+		return fmt.Errorf("inbox: our posts: %w", err)
+	}
+	ours := make(map[string]string, len(ds))
+	for _, d := range ds {
+		ours[d.AccountID+"\x00"+d.PlatformPostID] = d.PostID
+	}
+	for i, it := range items {
+		if id, ok := ours[it.AccountID+"\x00"+it.PostExternalID]; ok && it.PostID == "" {
+			items[i].PostID = id
+		}
+	}
+	return nil
 }
 
 // ClaimUnannounced leases new items not yet posted to Slack to owner, so

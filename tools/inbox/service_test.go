@@ -28,6 +28,7 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/twitter"
 	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
 // fakeAccounts is tools/accounts for the tests: connected accounts with
@@ -79,7 +80,7 @@ type world struct {
 // setupWorld connects the seeded Facebook Page, Instagram account, LinkedIn
 // organization and X user of a sandbox to workspace T1 and serves the
 // service's Meta webhook.
-func setupWorld(t *testing.T, backend store.Backend) *world {
+func setupWorld(t testing.TB, backend store.Backend) *world {
 	t.Helper()
 	ctx := context.Background()
 	clk := sandboxtest.NewClock(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC), time.Millisecond)
@@ -182,6 +183,10 @@ func TestEachPlatformIngestedOnce(t *testing.T) {
 		if err := w.sb.SubscribeMeta(ctx, obj, w.hook.URL, "verify-me", metaSecret); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// The first poll installs the app on the Page: Meta delivers nothing before.
+	if rep, err := w.svc.Poll(ctx); err != nil || rep.Failed != 0 || rep.New != 0 {
+		t.Fatalf("first poll = %+v, %v", rep, err)
 	}
 	if err := w.sb.SubscribeMeta(ctx, "page", w.hook.URL, "wrong token", metaSecret); err == nil {
 		t.Fatal("the handshake accepted a wrong verify token")
@@ -343,5 +348,39 @@ func TestReplyLikeHideDone(t *testing.T) {
 	rts, err := w.svc.ResponseTimes(ctx, viewer, w.clock.Now().Add(-time.Hour), w.clock.Now().Add(time.Hour))
 	if err != nil || len(rts) != 2 || rts[0].Count != 1 {
 		t.Fatalf("response times = %+v, %v", rts, err)
+	}
+}
+
+type fakePublished []publish.PublishedDelivery
+
+func (f fakePublished) PublishedSince(_ context.Context, ws string, _ time.Time) ([]publish.PublishedDelivery, error) {
+	var out []publish.PublishedDelivery
+	for _, d := range f {
+		if d.WorkspaceID == ws {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// TestIngestNamesOurPost: an item on a post we published carries our
+// post's id; one on another account's post of the same platform id, or of
+// another workspace, does not.
+func TestIngestNamesOurPost(t *testing.T) {
+	t.Parallel()
+	svc := New(Config{Store: NewStore(storetest.Open(t, store.SQLite, Schema)), Log: zerolog.Nop(), Published: fakePublished{
+		{WorkspaceID: "T1", PostID: "post_1", AccountID: "acc-fb", Platform: platform.Facebook, PlatformPostID: "108_1"},
+		{WorkspaceID: "T2", PostID: "post_9", AccountID: "acc-fb", Platform: platform.Facebook, PlatformPostID: "108_2"},
+	}})
+	got, err := svc.Ingest(context.Background(), "T1", []Item{
+		{AccountID: "acc-fb", Platform: platform.Facebook, ExternalID: "1_1", PostExternalID: "108_1"},
+		{AccountID: "acc-other", Platform: platform.Facebook, ExternalID: "1_2", PostExternalID: "108_1"},
+		{AccountID: "acc-fb", Platform: platform.Facebook, ExternalID: "1_3", PostExternalID: "108_2"},
+	})
+	if err != nil || len(got) != 3 || got[0].PostID != "post_1" || got[1].PostID != "" || got[2].PostID != "" {
+		t.Fatalf("ingest = %+v, %v", got, err)
+	}
+	if it, _ := svc.Get(context.Background(), viewer, got[0].ID); it.PostID != "post_1" {
+		t.Fatalf("stored %+v", it)
 	}
 }
