@@ -11,12 +11,14 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/rs/zerolog"
 
+	"github.com/marketingminds/marketingminds/agents/llm/llmtest"
 	"github.com/marketingminds/marketingminds/bot/slack/slackfake"
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/sandbox"
@@ -45,6 +47,8 @@ type inboxWorld struct {
 	fake *slackfake.Fake
 	srv  *httptest.Server
 	acc  map[platform.Name]accounts.Account
+	// model is the language model, scripted per test (none: no call).
+	model *llmtest.Server
 }
 
 var inboxEditor = identity.Caller{WorkspaceID: "T1", UserID: "U1", Role: identity.Editor, Door: identity.DoorSlack}
@@ -52,13 +56,15 @@ var inboxEditor = identity.Caller{WorkspaceID: "T1", UserID: "U1", Role: identit
 func newInboxWorld(t *testing.T) *inboxWorld {
 	t.Helper()
 	sb := sandboxtest.Start(t, sandbox.Options{})
+	model := llmtest.New(t)
 	fake := slackfake.New("xoxb-inbox")
 	t.Cleanup(fake.Close)
 	fake.AddChannels(inboxChan)
 	fake.AddUser(slackfake.User{ID: "U1", Name: "ana", DisplayName: "Ana", TZ: "Europe/Berlin"})
 	cfg, err := loadConfig(func(k string) string {
 		return map[string]string{"MM_DATA_DIR": t.TempDir(), "SLACK_SIGNING_SECRET": inboxSecret, "SLACK_BOT_TOKEN": "xoxb-inbox",
-			"SLACK_API_URL": fake.URL(), "FACEBOOK_APP_ID": "fb-app", "FACEBOOK_APP_SECRET": metaAppSecret}[k]
+			"SLACK_API_URL": fake.URL(), "FACEBOOK_APP_ID": "fb-app", "FACEBOOK_APP_SECRET": metaAppSecret,
+			"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": model.URL}[k]
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -99,7 +105,7 @@ func newInboxWorld(t *testing.T) *inboxWorld {
 		bot.Wait()
 		db.Close(context.Background())
 	})
-	w := &inboxWorld{t: t, a: a, sb: sb, fake: fake, srv: srv, acc: map[platform.Name]accounts.Account{}}
+	w := &inboxWorld{t: t, a: a, sb: sb, fake: fake, srv: srv, acc: map[platform.Name]accounts.Account{}, model: model}
 	for _, p := range []platform.Name{platform.Facebook, platform.Instagram, platform.LinkedIn, platform.Twitter} {
 		u, err := a.accounts.Connect(ctx, inboxEditor, p, accounts.ReturnTo{})
 		if err != nil {
@@ -157,13 +163,31 @@ func (w *inboxWorld) until(what string, cond func() bool) {
 	}
 }
 
+// send posts a signed Events API body.
 func (w *inboxWorld) send(body []byte) {
+	w.t.Helper()
+	w.sendTo("/slack/events", "application/json", body)
+}
+
+// click presses a button of message ts in the inbox channel as U1.
+func (w *inboxWorld) click(actionID, value, ts, thread string) {
+	w.t.Helper()
+	payload, _ := json.Marshal(map[string]any{
+		"type": "block_actions", "team": map[string]string{"id": "T1"}, "user": map[string]string{"id": "U1"},
+		"channel": map[string]string{"id": inboxChan}, "trigger_id": "trigger-1",
+		"container": map[string]string{"type": "message", "message_ts": ts, "channel_id": inboxChan, "thread_ts": thread},
+		"actions":   []map[string]string{{"action_id": actionID, "block_id": "b", "value": value, "type": "button"}},
+	})
+	w.sendTo("/slack/interactivity", "application/x-www-form-urlencoded", []byte("payload="+url.QueryEscape(string(payload))))
+}
+
+func (w *inboxWorld) sendTo(path, ctype string, body []byte) {
 	w.t.Helper()
 	ts := fmt.Sprint(time.Now().Unix())
 	mac := hmac.New(sha256.New, []byte(inboxSecret))
 	fmt.Fprintf(mac, "v0:%s:%s", ts, body)
-	req, _ := http.NewRequest(http.MethodPost, w.srv.URL+"/slack/events", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
+	req, _ := http.NewRequest(http.MethodPost, w.srv.URL+path, bytes.NewReader(body))
+	req.Header.Set("Content-Type", ctype)
 	req.Header.Set("X-Slack-Request-Timestamp", ts)
 	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
 	resp, err := http.DefaultClient.Do(req)
@@ -172,7 +196,7 @@ func (w *inboxWorld) send(body []byte) {
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		w.t.Fatalf("event: status %d", resp.StatusCode)
+		w.t.Fatalf("%s: status %d", path, resp.StatusCode)
 	}
 }
 
@@ -305,4 +329,85 @@ func (w *inboxWorld) igMedia(ctx context.Context, t platform.Target) (string, er
 		return "", fmt.Errorf("instagram media: %d, %v", resp.StatusCode, err)
 	}
 	return page.Data[0].ID, nil
+}
+
+// TestInboxAgentReplyWaitsForApproval: asked in an item's thread, the
+// assistant drafts the answer with reply_to_comment, which waits for a
+// person's approval; approved (twice, on two clicks), it reaches Facebook
+// once. "Draft a reply" shows the content writer's draft in the modal.
+func TestInboxAgentReplyWaitsForApproval(t *testing.T) {
+	t.Parallel()
+	w := newInboxWorld(t)
+	ctx := context.Background()
+	o, err := w.a.publish.PublishNow(ctx, inboxEditor, publish.Request{Content: publish.Content{Text: "Autumn blend is here"}, AccountIDs: []string{w.acc[platform.Facebook].ID}})
+	if err != nil || !o.Success {
+		t.Fatalf("publish: %+v, %v", o, err)
+	}
+	if _, _, err := w.sb.AddComments(ctx, sandbox.CommentSpec{Platform: "facebook", PostID: o.Results[0].PlatformPostID, Text: "When does it ship?"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.a.inbox.Poll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var fb inbox.Item
+	w.until("the comment posted", func() bool {
+		items := w.items()
+		if len(items) == 1 {
+			fb = items[0]
+		}
+		return fb.Slack.TS != ""
+	})
+	answers := fmt.Sprintf("/graph.facebook.com/v26.0/%s/comments", fb.ExternalID)
+
+	w.model.Script(
+		llmtest.Calls(llmtest.Call("reply_to_comment", fmt.Sprintf(`{"item_id":%q,"text":"Thank you! It ships Monday."}`, fb.ID))),
+		llmtest.Reply("I wrote the answer; it waits for your approval."))
+	body, _ := json.Marshal(map[string]any{"type": "event_callback", "team_id": "T1", "event_id": "EvAsk", "event": map[string]string{
+		"type": "app_mention", "user": "U1", "text": "<@UBOT> thank her and say it ships Monday", "ts": "1700009100.000100", "thread_ts": fb.Slack.TS, "channel": inboxChan}})
+	w.send(body)
+	var approval, approvalTS string
+	w.until("the approval in the thread", func() bool {
+		for _, c := range w.fake.Calls("chat.postMessage") {
+			if c.Args.Get("thread_ts") == fb.Slack.TS && strings.Contains(c.Args.Get("blocks"), "mm_approve") {
+				var blocks []struct {
+					Elements []struct{ ActionID, Value string } `json:"elements"`
+				}
+				_ = json.Unmarshal([]byte(strings.ReplaceAll(c.Args.Get("blocks"), "action_id", "actionid")), &blocks)
+				for _, b := range blocks {
+					for _, e := range b.Elements {
+						if e.Value != "" {
+							approval, approvalTS = e.Value, c.TS()
+						}
+					}
+				}
+			}
+		}
+		return approval != ""
+	})
+	if reqs := w.model.Requests(); len(reqs) == 0 || !strings.Contains(fmt.Sprint(reqs[0]), fb.ID) {
+		t.Errorf("the model was not told which item the thread is about")
+	}
+	if n := w.sb.Calls(http.MethodPost, answers); n != 0 {
+		t.Fatalf("the model's reply reached Facebook before approval (%d)", n)
+	}
+	w.click("mm_approve", approval, approvalTS, fb.Slack.TS)
+	w.click("mm_approve", approval, approvalTS, fb.Slack.TS)
+	w.until("the approved reply sent", func() bool {
+		it, err := w.a.inbox.Get(ctx, inboxEditor, fb.ID)
+		return err == nil && it.State == inbox.StateAnswered
+	})
+	if n := w.sb.Calls(http.MethodPost, answers); n != 1 {
+		t.Fatalf("the approved reply reached Facebook %d times, want once", n)
+	}
+
+	w.model.Script(llmtest.Reply(`{"variants": {"facebook": "Thanks for asking! It ships Monday."}, "notes": "warm"}`))
+	w.click("mm_inbox_draft", fb.ID, fb.Slack.TS, "")
+	w.until("the draft in the modal", func() bool {
+		for _, c := range w.fake.Calls("views.update") {
+			if strings.Contains(c.Args.Get("view"), "Thanks for asking! It ships Monday.") {
+				return true
+			}
+		}
+		return false
+	})
 }
