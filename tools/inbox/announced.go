@@ -8,6 +8,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/tools/identity"
 )
@@ -55,11 +56,15 @@ func (s mongoStore) ByAnnouncement(ctx context.Context, workspaceID, channel, ts
 // offer only those buttons.
 type Offer struct{ Reply, Like, Hide bool }
 
-// Offers says what the item's platform lets apps do to it.
+// Offers says what the item's platform lets apps do to it. X hides only
+// the replies in a conversation the account started, not a mention.
 func (s *Service) Offers(it Item) Offer {
 	a := s.cfg.Adapters[it.Platform]
 	_, reply := a.(replier)
 	_, like := a.(liker)
 	_, hide := a.(hider)
+	if it.Platform == platform.Twitter && it.Kind == KindMention {
+		hide = false
+	}
 	return Offer{Reply: reply, Like: like, Hide: hide}
 }

@@ -35,3 +35,35 @@ func TestStoreByAnnouncement(t *testing.T) {
 		}
 	})
 }
+
+type replyLikeHide struct{}
+
+func (replyLikeHide) ReplyToComment(context.Context, platform.Target, platform.CommentRef, string) (string, error) {
+	return "", nil
+}
+func (replyLikeHide) LikeComment(context.Context, platform.Target, platform.CommentRef) error {
+	return nil
+}
+func (replyLikeHide) HideComment(context.Context, platform.Target, platform.CommentRef) error {
+	return nil
+}
+
+// TestOffers: what a door offers follows what the platform's adapter does;
+// X hides replies to the account's posts, not mentions.
+func TestOffers(t *testing.T) {
+	t.Parallel()
+	svc := New(Config{Adapters: map[platform.Name]any{platform.Twitter: replyLikeHide{}, platform.Facebook: replyLikeHide{}}})
+	for _, c := range []struct {
+		it   Item
+		want Offer
+	}{
+		{Item{Platform: platform.Facebook, Kind: KindComment}, Offer{true, true, true}},
+		{Item{Platform: platform.Twitter, Kind: KindReply}, Offer{true, true, true}},
+		{Item{Platform: platform.Twitter, Kind: KindMention}, Offer{Reply: true, Like: true}},
+		{Item{Platform: platform.LinkedIn, Kind: KindComment}, Offer{}},
+	} {
+		if got := svc.Offers(c.it); got != c.want {
+			t.Errorf("%s %s: %+v, want %+v", c.it.Platform, c.it.Kind, got, c.want)
+		}
+	}
+}
