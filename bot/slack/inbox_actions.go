@@ -20,12 +20,11 @@ func (b *Bot) inboxActionHandlers() map[string]actionHandler {
 			if b.clickedItem(ctx, a) == nil {
 				return
 			}
-			it, err := fn(b.d.Inbox)(ctx, a.caller, a.id)
-			if err != nil {
+			// Done, its message is updated through ItemChanged, as when
+			// it is done on the dashboard.
+			if _, err := fn(b.d.Inbox)(ctx, a.caller, a.id); err != nil {
 				b.inboxRefused(ctx, a, verb, err)
-				return
 			}
-			b.settleItem(ctx, a.api, it, a.channel, a.message)
 		}
 	}
 	return map[string]actionHandler{
@@ -76,23 +75,28 @@ func (b *Bot) inboxRefused(ctx context.Context, a action, verb string, err error
 	}
 }
 
-// settleItem shows the item's new state in its message (where the door
-// posted it, else the message clicked).
-func (b *Bot) settleItem(ctx context.Context, api *slack.Client, it inbox.Item, channel, ts string) {
-	if it.Slack.TS != "" {
-		channel, ts = it.Slack.Channel, it.Slack.TS
-	}
-	if ts == "" {
+// ItemChanged shows an item's new state (answered, hidden, done: by
+// whom and what) in the message the door posted for it, whichever door
+// changed it (tools/inbox's OnChanged). It does not block.
+func (b *Bot) ItemChanged(it inbox.Item) {
+	if it.Slack.TS == "" {
 		return
 	}
-	text, blocks := b.itemMessage(ctx, it)
-	err := b.call(ctx, channel, false, func() error {
-		_, _, _, err := api.UpdateMessageContext(ctx, channel, ts, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
-		return err
+	b.laterOrLog("inbox item update", func(ctx context.Context) {
+		api, err := b.client(ctx, it.WorkspaceID)
+		if err != nil {
+			b.log.Error().Err(err).Str("item", it.ID).Msg("slack: update an inbox item's message")
+			return
+		}
+		text, blocks := b.itemMessage(ctx, it)
+		err = b.call(ctx, it.Slack.Channel, false, func() error {
+			_, _, _, err := api.UpdateMessageContext(ctx, it.Slack.Channel, it.Slack.TS, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
+			return err
+		})
+		if err != nil {
+			b.log.Error().Err(err).Str("item", it.ID).Msg("slack: update an inbox item's message")
+		}
 	})
-	if err != nil {
-		b.log.Error().Err(err).Str("item", it.ID).Msg("slack: update an inbox item's message")
-	}
 }
 
 // replyMeta travels in the reply modal's private_metadata.
@@ -190,15 +194,12 @@ func replySubmission(ic slack.InteractionCallback) (replyMeta, string, map[strin
 }
 
 // submitReply sends a person's reply (typed, or a draft they edited and
-// sent: theirs either way) and shows it in the item's message.
+// sent: theirs either way); ItemChanged shows it in the item's message.
 func (b *Bot) submitReply(ctx context.Context, a action, meta replyMeta, text string) {
 	if b.d.Inbox == nil {
 		return
 	}
-	it, err := b.d.Inbox.Reply(ctx, a.caller, meta.Item, text)
-	if err != nil {
+	if _, err := b.d.Inbox.Reply(ctx, a.caller, meta.Item, text); err != nil {
 		b.inboxRefused(ctx, a, "answer", err)
-		return
 	}
-	b.settleItem(ctx, a.api, it, meta.Channel, meta.Message)
 }

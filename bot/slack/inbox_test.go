@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -110,12 +111,15 @@ func setupInbox(t *testing.T, db *store.DB, opts ...option) *inboxBundle {
 		t.Fatal(err)
 	}
 	plat := &engagement{}
+	var door atomic.Pointer[slack.Bot]
 	svc := inbox.New(inbox.Config{Store: inbox.NewStore(db), Accounts: inboxAccounts{}, Log: zerolog.Nop(),
-		Adapters: map[platform.Name]any{platform.Facebook: plat, platform.Instagram: plat, platform.Twitter: plat, platform.LinkedIn: replyOnly{plat}}})
+		Adapters:  map[platform.Name]any{platform.Facebook: plat, platform.Instagram: plat, platform.Twitter: plat, platform.LinkedIn: replyOnly{plat}},
+		OnChanged: func(it inbox.Item) { door.Load().ItemChanged(it) }})
 	b := setupDB(t, db, append([]option{func(c *slack.Config, d *slack.Deps) {
 		c.InboxEvery = 20 * time.Millisecond
 		d.Settings, d.Inbox, d.Drafter = set, svc, drafter{}
 	}}, opts...)...)
+	door.Store(b.bot)
 	b.fake.AddChannels(inboxChannel)
 	return &inboxBundle{bundle: b, svc: svc, plat: plat}
 }

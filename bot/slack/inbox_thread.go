@@ -63,12 +63,10 @@ func (b *Bot) inboxThread(ctx context.Context, teamID string, ev event, text str
 		return true
 	}
 	a := action{api: api, caller: c, channel: ev.Channel, message: ev.ThreadTS, thread: ev.ThreadTS}
-	sent, err := b.d.Inbox.Reply(ctx, c, it.ID, m[1])
-	if err != nil {
+	if _, err := b.d.Inbox.Reply(ctx, c, it.ID, m[1]); err != nil {
 		b.inboxRefused(ctx, a, "answer", err)
 		return true
 	}
-	b.settleItem(ctx, api, sent, ev.Channel, ev.ThreadTS)
 	if _, err := b.post(ctx, api, ev.Channel, ev.ThreadTS, slack.MsgOptionText(fmt.Sprintf(":white_check_mark: Sent on %s.", it.Platform.Label()), false)); err != nil {
 		log.Warn().Err(err).Msg("slack: confirm an inbox reply")
 	}

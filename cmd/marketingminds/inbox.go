@@ -43,5 +43,10 @@ func newInbox(cfg config, db *store.DB, log zerolog.Logger, acc *accounts.Servic
 			if bot := door.Load(); bot != nil {
 				bot.KickInbox()
 			}
+		},
+		OnChanged: func(it inbox.Item) {
+			if bot := door.Load(); bot != nil {
+				bot.ItemChanged(it) // its Slack message shows who answered and what
+			}
 		}})
 }

@@ -74,16 +74,19 @@ func TestInboxPageInBrowser(t *testing.T) {
 			t.Errorf("the inbox lacks %q:\n%s", want, list)
 		}
 	}
+	var mention, canada inbox.Item
+	for _, it := range items {
+		switch {
+		case strings.Contains(it.Text, "Canada"):
+			canada = it
+		case it.Platform == platform.Twitter:
+			mention = it
+		}
+	}
 	b.do("only Facebook", chromedp.SetValue(chromedp.ID("i-platform"), "facebook"), chromedp.Click(chromedp.CSS("#inbox-filters button")),
-		chromedp.WaitVisible(chromedp.ID("inbox-items")))
+		chromedp.WaitNotPresent(chromedp.ID("item-"+mention.ID)), chromedp.WaitVisible(chromedp.ID("inbox-items")))
 	if list := b.text("#inbox-items"); strings.Contains(list, "best beans") || !strings.Contains(list, "Canada") {
 		t.Fatalf("filtered by Facebook:\n%s", list)
-	}
-	var canada inbox.Item
-	for _, it := range items {
-		if strings.Contains(it.Text, "Canada") {
-			canada = it
-		}
 	}
 	w.model.Script(llmtest.Reply(`{"variants": {"facebook": "Yes! We ship to Canada from Monday."}, "notes": "warm"}`))
 	box := fmt.Sprintf("#r-%s", canada.ID)

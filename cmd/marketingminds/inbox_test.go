@@ -399,6 +399,14 @@ func TestInboxAgentReplyWaitsForApproval(t *testing.T) {
 	if n := w.sb.Calls(http.MethodPost, answers); n != 1 {
 		t.Fatalf("the approved reply reached Facebook %d times, want once", n)
 	}
+	w.until("the item's message showing the approved answer", func() bool {
+		for _, c := range w.fake.Calls("chat.update") {
+			if c.Args.Get("ts") == fb.Slack.TS && strings.Contains(c.Args.Get("blocks"), "Thank you! It ships Monday.") {
+				return true
+			}
+		}
+		return false
+	})
 
 	w.model.Script(llmtest.Reply(`{"variants": {"facebook": "Thanks for asking! It ships Monday."}, "notes": "warm"}`))
 	w.click("mm_inbox_draft", fb.ID, fb.Slack.TS, "")

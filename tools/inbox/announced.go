@@ -68,3 +68,11 @@ func (s *Service) Offers(it Item) Offer {
 	}
 	return Offer{Reply: reply, Like: like, Hide: hide}
 }
+
+// changed tells Config.OnChanged about it when the store took the change.
+func (s *Service) changed(it Item, err error) (Item, error) {
+	if err == nil && s.cfg.OnChanged != nil {
+		s.cfg.OnChanged(it)
+	}
+	return it, err
+}

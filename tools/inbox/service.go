@@ -63,6 +63,10 @@ type Config struct {
 	// OnNew, when set, is called after an ingest stored new items (the
 	// Slack door posts them at once instead of at its next look).
 	OnNew func()
+	// OnChanged, when set, is called with an item a person answered,
+	// liked, hid or closed, from whichever door (the Slack door updates the
+	// item's message). It must not block.
+	OnChanged func(it Item)
 }
 
 // Service is the inbox capability.
@@ -177,7 +181,7 @@ func (s *Service) Reply(ctx context.Context, c identity.Caller, id, text string)
 		}
 		return Item{}, fmt.Errorf("inbox: reply to %s: %w", id, err)
 	}
-	return s.cfg.Store.EndReply(ctx, c.WorkspaceID, id, key, extID, s.now())
+	return s.changed(s.cfg.Store.EndReply(ctx, c.WorkspaceID, id, key, extID, s.now()))
 }
 
 // Like likes the item as the account; editors may, where the platform allows.
@@ -205,7 +209,7 @@ func (s *Service) Done(ctx context.Context, c identity.Caller, id string) (Item,
 	if err := c.Require(identity.Editor); err != nil {
 		return Item{}, err
 	}
-	return s.cfg.Store.SetState(ctx, c.WorkspaceID, id, StateDone, c.UserID)
+	return s.changed(s.cfg.Store.SetState(ctx, c.WorkspaceID, id, StateDone, c.UserID))
 }
 
 // actFunc is one platform action on a comment.
@@ -235,7 +239,7 @@ func (s *Service) act(ctx context.Context, c identity.Caller, id, what, state st
 	if state == "" {
 		state = it.State
 	}
-	return s.cfg.Store.SetState(ctx, c.WorkspaceID, id, state, c.UserID)
+	return s.changed(s.cfg.Store.SetState(ctx, c.WorkspaceID, id, state, c.UserID))
 }
 
 // target is the account acting on the item and the item as its platform names it.
