@@ -95,7 +95,7 @@ type inboxBundle struct {
 
 // setupInbox is the door with a real inbox on SQLite whose workspace T1
 // posts its items to inboxChannel; more replicas share db when given.
-func setupInbox(t *testing.T, db *store.DB, opts ...option) *inboxBundle {
+func setupInbox(t testing.TB, db *store.DB, opts ...option) *inboxBundle {
 	t.Helper()
 	if db == nil {
 		db = storetest.Open(t, store.SQLite, identity.Schema, identity.SessionSchema, slack.Schema, settings.Schema, audit.Schema, inbox.Schema)
@@ -114,7 +114,12 @@ func setupInbox(t *testing.T, db *store.DB, opts ...option) *inboxBundle {
 	var door atomic.Pointer[slack.Bot]
 	svc := inbox.New(inbox.Config{Store: inbox.NewStore(db), Accounts: inboxAccounts{}, Log: zerolog.Nop(),
 		Adapters:  map[platform.Name]any{platform.Facebook: plat, platform.Instagram: plat, platform.Twitter: plat, platform.LinkedIn: replyOnly{plat}},
-		OnChanged: func(it inbox.Item) { door.Load().ItemChanged(it) }})
+		OnChanged: func(it inbox.Item) { door.Load().ItemChanged(it) },
+		OnNew: func() {
+			if b := door.Load(); b != nil {
+				b.KickInbox()
+			}
+		}})
 	b := setupDB(t, db, append([]option{func(c *slack.Config, d *slack.Deps) {
 		c.InboxEvery = 20 * time.Millisecond
 		d.Settings, d.Inbox, d.Drafter = set, svc, drafter{}
