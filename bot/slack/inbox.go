@@ -2,7 +2,6 @@ package slack
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -121,11 +120,10 @@ func (b *Bot) announce(ctx context.Context, it inbox.Item) {
 	}
 	text, blocks := b.itemMessage(ctx, it)
 	ts, err := b.post(ctx, api, ch, "", slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
-	var rl *slack.RateLimitedError
 	switch {
 	case err == nil:
 		mark(inbox.Announce{Channel: ch, TS: ts})
-	case permanent(err) && !errors.As(err, &rl):
+	case permanent(err):
 		log.Error().Err(err).Str("channel", ch).Msg("slack: inbox item not posted; Slack refuses it (is the app in the inbox channel?)")
 		mark(inbox.Announce{Channel: ch})
 	default:

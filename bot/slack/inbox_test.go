@@ -91,6 +91,7 @@ type inboxBundle struct {
 	*bundle
 	svc  *inbox.Service
 	plat *engagement
+	set  *settings.Service
 }
 
 // setupInbox is the door with a real inbox on SQLite whose workspace T1
@@ -126,7 +127,7 @@ func setupInbox(t testing.TB, db *store.DB, opts ...option) *inboxBundle {
 	}}, opts...)...)
 	door.Store(b.bot)
 	b.fake.AddChannels(inboxChannel)
-	return &inboxBundle{bundle: b, svc: svc, plat: plat}
+	return &inboxBundle{bundle: b, svc: svc, plat: plat, set: set}
 }
 
 func comment(p platform.Name, ext, author, text string) inbox.Item {
@@ -405,4 +406,44 @@ func TestInboxThreadReply(t *testing.T) {
 // written as they are.
 func blocksText(c slackfake.Call) string {
 	return strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&", `\n`, "\n").Replace(c.Args.Get("blocks"))
+}
+
+// TestInboxSlackRefusals: Slack's 429 is waited out and the item posted
+// once; a channel the app cannot post to is logged and the item not
+// posted again and again.
+func TestInboxSlackRefusals(t *testing.T) {
+	t.Parallel()
+	b := setupInbox(t, nil)
+	b.fake.RateLimit("chat.postMessage", 1)
+	it := b.inboxItem(t)
+	if posts := b.fake.Calls("chat.postMessage"); len(posts) != 2 || posts[0].Result["error"] != "ratelimited" || posts[1].TS() != it.Slack.TS {
+		t.Fatalf("posts = %+v; want a 429, then the message", posts)
+	}
+	gone := "C0GONE0001"
+	if _, err := b.set.Update(context.Background(), identity.Caller{WorkspaceID: team, UserID: "UADMIN", Role: identity.Admin}, settings.Patch{InboxChannel: &gone}); err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := b.svc.Ingest(context.Background(), team, []inbox.Item{comment(platform.Instagram, "ig9", "Bo", "Hi")})
+	if err != nil || len(fresh) != 1 {
+		t.Fatalf("ingest = %v, %v", fresh, err)
+	}
+	viewer := identity.Caller{WorkspaceID: team, UserID: "U1", Role: identity.Viewer}
+	pollUntil(t, "the refused item marked", func() bool {
+		got, err := b.svc.Get(context.Background(), viewer, fresh[0].ID)
+		return err == nil && got.Slack.Channel == gone
+	})
+	b.bot.KickInbox()
+	b.bot.KickInbox()
+	if got, _ := b.svc.Get(context.Background(), viewer, fresh[0].ID); got.Slack.TS != "" {
+		t.Fatalf("the refused item = %+v", got.Slack)
+	}
+	refused := 0
+	for _, c := range b.fake.Calls("chat.postMessage") {
+		if c.Args.Get("channel") == gone {
+			refused++
+		}
+	}
+	if refused != 1 {
+		t.Fatalf("posted to the unknown channel %d times, want once", refused)
+	}
 }
