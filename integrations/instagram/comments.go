@@ -136,3 +136,28 @@ func (c *Client) HideComment(ctx context.Context, t platform.Target, ref platfor
 	}
 	return nil
 }
+
+// MentionedComment reads a comment on someone else's media that mentions
+// the account (the id comes from the "mentions" webhook; there is no list).
+//
+// https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/mentioned_comment
+func (c *Client) MentionedComment(ctx context.Context, t platform.Target, commentID, mediaID string) (platform.Comment, error) {
+	const op = "read mention"
+	var resp struct {
+		Mentioned *wireComment `json:"mentioned_comment"`
+	}
+	q := url.Values{"fields": {"mentioned_comment.comment_id(" + commentID + "){id,text,timestamp,username}"}}
+	if err := c.graph.Get(ctx, op, t.AccessToken, "/"+url.PathEscape(t.ExternalID), q, &resp); err != nil {
+		return platform.Comment{}, err
+	}
+	w := resp.Mentioned
+	if w == nil || w.ID == "" {
+		return platform.Comment{}, platform.Malformed(platform.Instagram, op, http.StatusOK, errors.New("no mentioned_comment"))
+	}
+	created, err := facebook.ParseTime(w.Timestamp)
+	if err != nil {
+		return platform.Comment{}, platform.Malformed(platform.Instagram, op, http.StatusOK, err)
+	}
+	return platform.Comment{ExternalID: w.ID, Kind: platform.KindMention, PostExternalID: mediaID, AuthorName: w.Username,
+		AuthorHandle: w.Username, Text: w.Text, CreatedAt: created.UTC()}, nil
+}

@@ -384,3 +384,28 @@ func TestIngestNamesOurPost(t *testing.T) {
 		t.Fatalf("stored %+v", it)
 	}
 }
+
+// TestInstagramMentionFromWebhook: Meta's "mentions" change names a
+// comment on someone else's media; the inbox reads it and stores it once,
+// however often Meta delivers it.
+func TestInstagramMentionFromWebhook(t *testing.T) {
+	w := setupWorld(t, store.SQLite)
+	ctx := context.Background()
+	if err := w.sb.SubscribeMeta(ctx, "instagram", w.hook.URL, "verify-me", metaSecret); err != nil {
+		t.Fatal(err)
+	}
+	ig := w.accs.byID["acc-ig"].acc.ExternalID
+	ids, hooks, err := w.sb.AddIGMentions(ctx, ig, "your beans are the best", 2)
+	if err != nil || len(hooks) != 1 || hooks[0].Status != http.StatusOK {
+		t.Fatalf("mentions = %v %+v %v", ids, hooks, err)
+	}
+	p, _ := w.svc.List(ctx, viewer, Filter{Platform: platform.Instagram})
+	if len(p.Items) != 2 || p.Items[0].Kind != KindMention || !strings.HasSuffix(p.Items[0].Text, "your beans are the best") || p.Items[0].AuthorHandle == "" {
+		t.Fatalf("items = %+v", p.Items)
+	}
+	// Meta retries: the same mention is not stored twice.
+	body := []byte(`{"object":"instagram","entry":[{"id":"` + ig + `","time":1,"changes":[{"field":"mentions","value":{"comment_id":"` + ids[0] + `","media_id":"1"}}]}]}`)
+	if n, err := w.svc.MetaWebhook(ctx, body, sign(metaSecret, body)); err != nil || n != 0 {
+		t.Fatalf("redelivery = %d new, %v", n, err)
+	}
+}
