@@ -77,4 +77,3 @@ func (s *Sandbox) AddIGMentions(ctx context.Context, igUserID, text string, coun
 	}
 	return ids, s.deliverMeta(ctx, *sub, changes), nil
 }
-
