@@ -44,6 +44,26 @@ func (c *gctx) igMentionedComment(u *igUser) gresp {
 	return ok(map[string]any{"mentioned_comment": out, "id": u.ID})
 }
 
+// igAnswerMention serves POST /{ig-user-id}/mentions: media_id and message
+// required; with comment_id, an answer to that comment (which must mention
+// the account).
+func (c *gctx) igAnswerMention(u *igUser) gresp {
+	if e := c.igNeedComments(); e != nil {
+		return fail(e)
+	}
+	media, msg, cid := c.p.Get("media_id"), c.p.Get("message"), c.p.Get("comment_id")
+	if media == "" || strings.TrimSpace(msg) == "" {
+		return fail(&graphError{Code: 100, Message: "(#100) The parameters media_id and message are required"})
+	}
+	x := c.s.eng().Comments[cid]
+	if cid != "" && (x == nil || x.Platform != "instagram_mention" || x.PostID != media || !xMentions(x.Text, u.Username)) {
+		return fail(&graphError{Code: 100, Subcode: 2207032, Message: "(#100) The comment does not mention this account"})
+	}
+	a := c.s.addComment(&engComment{ID: c.s.igID(), Platform: "instagram_mention", PostID: media, ParentID: cid, FromID: u.ID,
+		FromUsername: u.Username, ByOwner: true, Text: msg, CreatedAt: c.s.now()})
+	return ok(map[string]string{"id": a.ID})
+}
+
 // AddIGMentions has count generated people mention the Instagram account
 // igUserID in comments on other accounts' media, and delivers Meta's
 // "mentions" webhook when the app subscribed to "instagram"; it returns

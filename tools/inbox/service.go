@@ -249,8 +249,8 @@ func (s *Service) target(ctx context.Context, c identity.Caller, it Item) (platf
 	if err != nil {
 		return platform.Target{}, platform.CommentRef{}, err
 	}
-	return t, platform.CommentRef{ExternalID: it.ExternalID, PostExternalID: it.PostExternalID,
-		ParentExternalID: it.ParentExternalID, AccountExternalID: acc.ExternalID}, nil
+	return t, platform.CommentRef{ExternalID: it.ExternalID, PostExternalID: it.PostExternalID, ParentExternalID: it.ParentExternalID,
+		Kind: it.Kind, AccountExternalID: acc.ExternalID}, nil
 }
 
 // Ingest stores the items of workspaceID not seen before (same platform

@@ -403,6 +403,12 @@ func TestInstagramMentionFromWebhook(t *testing.T) {
 	if len(p.Items) != 2 || p.Items[0].Kind != KindMention || !strings.HasSuffix(p.Items[0].Text, "your beans are the best") || p.Items[0].AuthorHandle == "" {
 		t.Fatalf("items = %+v", p.Items)
 	}
+	if it, err := w.svc.Reply(ctx, editor, p.Items[0].ID, "Thank you!"); err != nil || it.State != StateAnswered {
+		t.Fatalf("answer to the mention = %+v, %v", it, err)
+	}
+	if n := w.sb.Calls(http.MethodPost, "/graph.facebook.com/v26.0/"+ig+"/mentions"); n != 1 {
+		t.Fatalf("the answer went %d times through the mentions edge", n)
+	}
 	// Meta retries: the same mention is not stored twice.
 	body := []byte(`{"object":"instagram","entry":[{"id":"` + ig + `","time":1,"changes":[{"field":"mentions","value":{"comment_id":"` + ids[0] + `","media_id":"1"}}]}]}`)
 	if n, err := w.svc.MetaWebhook(ctx, body, sign(metaSecret, body)); err != nil || n != 0 {
