@@ -177,7 +177,13 @@ var (
 // an Instagram post, on a LinkedIn organization post and an X mention are
 // each stored once, though Meta's webhook and two polls all deliver them.
 func TestEachPlatformIngestedOnce(t *testing.T) {
-	w := setupWorld(t, store.SQLite)
+	for _, backend := range []store.Backend{store.SQLite, store.Mongo} {
+		t.Run(string(backend), func(t *testing.T) { ingestedOnce(t, backend) })
+	}
+}
+
+func ingestedOnce(t *testing.T, backend store.Backend) {
+	w := setupWorld(t, backend)
 	ctx := context.Background()
 	for _, obj := range []string{"page", "instagram"} {
 		if err := w.sb.SubscribeMeta(ctx, obj, w.hook.URL, "verify-me", metaSecret); err != nil {
