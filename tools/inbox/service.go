@@ -169,12 +169,13 @@ func (s *Service) Reply(ctx context.Context, c identity.Caller, id, text string)
 		extID, err = r.ReplyToComment(ctx, t, ref, text)
 	}
 	if err != nil {
-		if derr := s.cfg.Store.DropReply(ctx, c.WorkspaceID, id, key); derr != nil {
+		// Recorded even when the caller went away: a pending reply blocks its retries.
+		if derr := s.cfg.Store.DropReply(context.WithoutCancel(ctx), c.WorkspaceID, id, key); derr != nil {
 			s.cfg.Log.Error().Err(derr).Str("item", id).Msg("inbox: a failed reply stays pending")
 		}
 		return Item{}, fmt.Errorf("inbox: reply to %s: %w", id, err)
 	}
-	return s.cfg.Store.EndReply(ctx, c.WorkspaceID, id, key, extID, s.now())
+	return s.cfg.Store.EndReply(context.WithoutCancel(ctx), c.WorkspaceID, id, key, extID, s.now())
 }
 
 // Like likes the item as the account; editors may, where the platform allows.
