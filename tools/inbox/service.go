@@ -13,6 +13,7 @@ import (
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/store"
+	"github.com/marketingminds/marketingminds/integrations/twitter"
 	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/publish"
@@ -149,6 +150,9 @@ func (s *Service) Reply(ctx context.Context, c identity.Caller, id, text string)
 	r, ok := s.cfg.Adapters[it.Platform].(replier)
 	if !ok {
 		return Item{}, fmt.Errorf("%w: %s does not let apps answer here", ErrInvalid, it.Platform.Label())
+	}
+	if n := twitter.WeightedLength(text); it.Platform == platform.Twitter && n > twitter.MaxWeightedLength {
+		return Item{}, fmt.Errorf("%w: an answer on X has at most %d characters; this one counts %d", ErrInvalid, twitter.MaxWeightedLength, n)
 	}
 	key := replyKey(id, c.UserID, text)
 	it, began, err := s.cfg.Store.BeginReply(ctx, c.WorkspaceID, id, Reply{Text: text, By: c.UserID, At: s.now(), Key: key})

@@ -421,3 +421,29 @@ func TestInstagramMentionFromWebhook(t *testing.T) {
 		t.Fatalf("redelivery = %d new, %v", n, err)
 	}
 }
+
+// refusingReplier fails the test when a reply reaches it.
+type refusingReplier struct{ t *testing.T }
+
+func (r refusingReplier) ReplyToComment(context.Context, platform.Target, platform.CommentRef, string) (string, error) {
+	r.t.Error("the reply reached the platform")
+	return "", nil
+}
+
+// TestReplyTooLongForX: an answer X would refuse is refused here, before
+// anything is sent or recorded.
+func TestReplyTooLongForX(t *testing.T) {
+	t.Parallel()
+	svc := New(Config{Store: NewStore(storetest.Open(t, store.SQLite, Schema)), Log: zerolog.Nop(),
+		Adapters: map[platform.Name]any{platform.Twitter: refusingReplier{t}}})
+	got, err := svc.Ingest(context.Background(), "T1", []Item{{AccountID: "acc-x", Platform: platform.Twitter, ExternalID: "190", Text: "@acme hi"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Reply(context.Background(), editor, got[0].ID, strings.Repeat("long ", 60)); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "280") {
+		t.Fatalf("reply = %v", err)
+	}
+	if it, _ := svc.Get(context.Background(), viewer, got[0].ID); len(it.Replies) != 0 {
+		t.Fatalf("recorded %+v", it.Replies)
+	}
+}
