@@ -84,7 +84,7 @@ func setupWorld(t testing.TB, backend store.Backend) *world {
 	t.Helper()
 	ctx := context.Background()
 	clk := sandboxtest.NewClock(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC), time.Millisecond)
-	sb := sandboxtest.Start(t, sandbox.Options{Now: clk.Now})
+	sb := sandboxtest.Start(t, sandbox.Options{Now: clk.Now, AccessTokenTTL: 30 * 24 * time.Hour}) // tokens outlive the clock moves
 	w := &world{sb: sb, clock: clk, accs: &fakeAccounts{byID: map[string]connected{}}}
 	const redirect = "https://app.example.com/callback"
 	code := func(authURL string) string {
@@ -445,5 +445,39 @@ func TestReplyTooLongForX(t *testing.T) {
 	}
 	if it, _ := svc.Get(context.Background(), viewer, got[0].ID); len(it.Replies) != 0 {
 		t.Fatalf("recorded %+v", it.Replies)
+	}
+}
+
+// TestFirstPollSkipsHistory: connecting an account brings the last day's
+// comments and mentions into the inbox, not its whole history.
+func TestFirstPollSkipsHistory(t *testing.T) {
+	w := setupWorld(t, store.SQLite)
+	ctx := context.Background()
+	fbPost, err := w.fb.Publish(ctx, w.accs.byID["acc-fb"].t, platform.Post{Text: "Old news"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := w.sb.AddComments(ctx, sandbox.CommentSpec{Platform: "facebook", PostID: fbPost.ID, Count: 2, Text: "old"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.sb.AddMentions(w.accs.byID["acc-x"].acc.ExternalID, "", "old", 2); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.Add(2 * FirstLookback)
+	if _, _, err := w.sb.AddComments(ctx, sandbox.CommentSpec{Platform: "facebook", PostID: fbPost.ID, Text: "fresh"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.sb.AddMentions(w.accs.byID["acc-x"].acc.ExternalID, "", "fresh", 1); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.Add(time.Second)
+	if rep, err := w.svc.Poll(ctx); err != nil || rep.New != 2 {
+		t.Fatalf("first poll = %+v, %v; want the 2 fresh items", rep, err)
+	}
+	p, _ := w.svc.List(ctx, viewer, Filter{})
+	for _, it := range p.Items {
+		if !strings.HasSuffix(it.Text, "fresh") {
+			t.Errorf("history came in: %+v", it)
+		}
 	}
 }
