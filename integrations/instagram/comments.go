@@ -106,6 +106,9 @@ func (c *Client) ListComments(ctx context.Context, t platform.Target, mediaID st
 // top-level comment) and returns the answer's id.
 func (c *Client) ReplyToComment(ctx context.Context, t platform.Target, ref platform.CommentRef, text string) (string, error) {
 	const op = "reply to comment"
+	if ref.Kind == platform.KindMention {
+		return c.replyToMention(ctx, t, ref, text)
+	}
 	id := ref.ExternalID
 	if ref.ParentExternalID != "" {
 		id = ref.ParentExternalID
@@ -135,4 +138,46 @@ func (c *Client) HideComment(ctx context.Context, t platform.Target, ref platfor
 		return platform.Malformed(platform.Instagram, op, http.StatusOK, errors.New("success is not true"))
 	}
 	return nil
+}
+
+// MentionedComment reads a comment on someone else's media that mentions
+// the account (the id comes from the "mentions" webhook; there is no list).
+//
+// https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/mentioned_comment
+func (c *Client) MentionedComment(ctx context.Context, t platform.Target, commentID, mediaID string) (platform.Comment, error) {
+	const op = "read mention"
+	var resp struct {
+		Mentioned *wireComment `json:"mentioned_comment"`
+	}
+	q := url.Values{"fields": {"mentioned_comment.comment_id(" + commentID + "){id,text,timestamp,username}"}}
+	if err := c.graph.Get(ctx, op, t.AccessToken, "/"+url.PathEscape(t.ExternalID), q, &resp); err != nil {
+		return platform.Comment{}, err
+	}
+	w := resp.Mentioned
+	if w == nil || w.ID == "" {
+		return platform.Comment{}, platform.Malformed(platform.Instagram, op, http.StatusOK, errors.New("no mentioned_comment"))
+	}
+	created, err := facebook.ParseTime(w.Timestamp)
+	if err != nil {
+		return platform.Comment{}, platform.Malformed(platform.Instagram, op, http.StatusOK, err)
+	}
+	return platform.Comment{ExternalID: w.ID, Kind: platform.KindMention, PostExternalID: mediaID, AuthorName: w.Username,
+		AuthorHandle: w.Username, Text: w.Text, CreatedAt: created.UTC()}, nil
+}
+
+// replyToMention answers a comment that mentions the account, on someone
+// else's media: POST /{ig-user-id}/mentions with media_id and comment_id.
+func (c *Client) replyToMention(ctx context.Context, t platform.Target, ref platform.CommentRef, text string) (string, error) {
+	const op = "reply to mention"
+	var resp struct {
+		ID string `json:"id"`
+	}
+	form := url.Values{"media_id": {ref.PostExternalID}, "comment_id": {ref.ExternalID}, "message": {text}}
+	if err := c.graph.Post(ctx, op, t.AccessToken, "/"+url.PathEscape(t.ExternalID)+"/mentions", form, &resp); err != nil {
+		return "", err
+	}
+	if resp.ID == "" {
+		return "", platform.Malformed(platform.Instagram, op, http.StatusOK, errors.New("no id"))
+	}
+	return resp.ID, nil
 }

@@ -34,6 +34,9 @@ type CommentRef struct {
 	ExternalID       string
 	PostExternalID   string
 	ParentExternalID string
+	// Kind is the comment's kind (an Instagram mention is answered through
+	// the account's mentions edge).
+	Kind string
 	// AccountExternalID is the account acting (X: the user id that likes;
 	// LinkedIn: the organization URN that answers).
 	AccountExternalID string

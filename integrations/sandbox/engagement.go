@@ -16,8 +16,10 @@ type engState struct {
 	Comments map[string]*engComment `json:"comments"`
 	// ByObject lists the comment ids on a post, media or comment, oldest first.
 	ByObject map[string][]string `json:"by_object"`
-	// Meta is the app's webhook subscription per object ("page", "instagram").
-	Meta map[string]*metaSub `json:"meta"`
+	// Meta is the app's webhook subscription per object ("page",
+	// "instagram"). Not persisted: it holds the app secret, and the state
+	// file keeps no secret.
+	Meta map[string]*metaSub `json:"-"`
 	// Installed holds the webhook fields each Page installed the app for
 	// (POST /{page-id}/subscribed_apps): Meta delivers only for those.
 	Installed map[string][]string `json:"installed,omitempty"`

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
@@ -32,9 +33,12 @@ type (
 // Poll windows: comments are looked for under the posts of the last
 // PostWindow, from the previous poll's start less Overlap (late arrivals;
 // what is read twice is stored once).
+// An account's first poll looks back FirstLookback only, so connecting an
+// account does not flood the inbox with its history.
 const (
-	PostWindow = 14 * 24 * time.Hour
-	Overlap    = 2 * time.Minute
+	PostWindow    = 14 * 24 * time.Hour
+	Overlap       = 2 * time.Minute
+	FirstLookback = 24 * time.Hour
 )
 
 // PollReport sums up one poll of every account.
@@ -101,14 +105,17 @@ func (s *Service) PollAccount(ctx context.Context, a Account) (int, error) {
 	var found []platform.Comment
 	next := cursor
 	texts := map[string]string{}
+	start := s.now()
 	if isMentions {
 		if found, next, err = mentions.Mentions(ctx, t, cursor); err != nil {
 			return 0, fmt.Errorf("inbox: poll %s: %w", a.ID, err)
 		}
+		if cursor == "" {
+			found = slices.DeleteFunc(found, func(c platform.Comment) bool { return c.CreatedAt.Before(start.Add(-FirstLookback)) })
+		}
 	} else {
-		start := s.now()
-		since := start.Add(-PostWindow)
-		if prev, perr := time.Parse(time.RFC3339Nano, cursor); perr == nil && prev.After(since) {
+		since := start.Add(-FirstLookback)
+		if prev, perr := time.Parse(time.RFC3339Nano, cursor); perr == nil && prev.After(start.Add(-PostWindow)) {
 			since = prev.Add(-Overlap)
 		}
 		recent, err := posts.RecentPosts(ctx, t, start.Add(-PostWindow))

@@ -13,6 +13,7 @@ import (
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/store"
+	"github.com/marketingminds/marketingminds/integrations/twitter"
 	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/publish"
@@ -157,6 +158,9 @@ func (s *Service) Reply(ctx context.Context, c identity.Caller, id, text string)
 	if !ok {
 		return Item{}, fmt.Errorf("%w: %s does not let apps answer here", ErrInvalid, it.Platform.Label())
 	}
+	if n := twitter.WeightedLength(text); it.Platform == platform.Twitter && n > twitter.MaxWeightedLength {
+		return Item{}, fmt.Errorf("%w: an answer on X has at most %d characters; this one counts %d", ErrInvalid, twitter.MaxWeightedLength, n)
+	}
 	key := replyKey(id, c.UserID, text)
 	it, began, err := s.cfg.Store.BeginReply(ctx, c.WorkspaceID, id, Reply{Text: text, By: c.UserID, At: s.now(), Key: key})
 	if err != nil {
@@ -176,12 +180,13 @@ func (s *Service) Reply(ctx context.Context, c identity.Caller, id, text string)
 		extID, err = r.ReplyToComment(ctx, t, ref, text)
 	}
 	if err != nil {
-		if derr := s.cfg.Store.DropReply(ctx, c.WorkspaceID, id, key); derr != nil {
+		// Recorded even when the caller went away: a pending reply blocks its retries.
+		if derr := s.cfg.Store.DropReply(context.WithoutCancel(ctx), c.WorkspaceID, id, key); derr != nil {
 			s.cfg.Log.Error().Err(derr).Str("item", id).Msg("inbox: a failed reply stays pending")
 		}
 		return Item{}, fmt.Errorf("inbox: reply to %s: %w", id, err)
 	}
-	return s.changed(s.cfg.Store.EndReply(ctx, c.WorkspaceID, id, key, extID, s.now()))
+	return s.changed(s.cfg.Store.EndReply(context.WithoutCancel(ctx), c.WorkspaceID, id, key, extID, s.now()))
 }
 
 // Like likes the item as the account; editors may, where the platform allows.
@@ -256,8 +261,8 @@ func (s *Service) target(ctx context.Context, c identity.Caller, it Item) (platf
 	if err != nil {
 		return platform.Target{}, platform.CommentRef{}, err
 	}
-	return t, platform.CommentRef{ExternalID: it.ExternalID, PostExternalID: it.PostExternalID,
-		ParentExternalID: it.ParentExternalID, AccountExternalID: acc.ExternalID}, nil
+	return t, platform.CommentRef{ExternalID: it.ExternalID, PostExternalID: it.PostExternalID, ParentExternalID: it.ParentExternalID,
+		Kind: it.Kind, AccountExternalID: acc.ExternalID}, nil
 }
 
 // Ingest stores the items of workspaceID not seen before (same platform

@@ -84,7 +84,7 @@ func setupWorld(t testing.TB, backend store.Backend) *world {
 	t.Helper()
 	ctx := context.Background()
 	clk := sandboxtest.NewClock(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC), time.Millisecond)
-	sb := sandboxtest.Start(t, sandbox.Options{Now: clk.Now})
+	sb := sandboxtest.Start(t, sandbox.Options{Now: clk.Now, AccessTokenTTL: 30 * 24 * time.Hour}) // tokens outlive the clock moves
 	w := &world{sb: sb, clock: clk, accs: &fakeAccounts{byID: map[string]connected{}}}
 	const redirect = "https://app.example.com/callback"
 	code := func(authURL string) string {
@@ -177,7 +177,13 @@ var (
 // an Instagram post, on a LinkedIn organization post and an X mention are
 // each stored once, though Meta's webhook and two polls all deliver them.
 func TestEachPlatformIngestedOnce(t *testing.T) {
-	w := setupWorld(t, store.SQLite)
+	for _, backend := range []store.Backend{store.SQLite, store.Mongo} {
+		t.Run(string(backend), func(t *testing.T) { ingestedOnce(t, backend) })
+	}
+}
+
+func ingestedOnce(t *testing.T, backend store.Backend) {
+	w := setupWorld(t, backend)
 	ctx := context.Background()
 	for _, obj := range []string{"page", "instagram"} {
 		if err := w.sb.SubscribeMeta(ctx, obj, w.hook.URL, "verify-me", metaSecret); err != nil {
@@ -382,5 +388,96 @@ func TestIngestNamesOurPost(t *testing.T) {
 	}
 	if it, _ := svc.Get(context.Background(), viewer, got[0].ID); it.PostID != "post_1" {
 		t.Fatalf("stored %+v", it)
+	}
+}
+
+// TestInstagramMentionFromWebhook: Meta's "mentions" change names a
+// comment on someone else's media; the inbox reads it and stores it once,
+// however often Meta delivers it.
+func TestInstagramMentionFromWebhook(t *testing.T) {
+	w := setupWorld(t, store.SQLite)
+	ctx := context.Background()
+	if err := w.sb.SubscribeMeta(ctx, "instagram", w.hook.URL, "verify-me", metaSecret); err != nil {
+		t.Fatal(err)
+	}
+	ig := w.accs.byID["acc-ig"].acc.ExternalID
+	ids, hooks, err := w.sb.AddIGMentions(ctx, ig, "your beans are the best", 2)
+	if err != nil || len(hooks) != 1 || hooks[0].Status != http.StatusOK {
+		t.Fatalf("mentions = %v %+v %v", ids, hooks, err)
+	}
+	p, _ := w.svc.List(ctx, viewer, Filter{Platform: platform.Instagram})
+	if len(p.Items) != 2 || p.Items[0].Kind != KindMention || !strings.HasSuffix(p.Items[0].Text, "your beans are the best") || p.Items[0].AuthorHandle == "" {
+		t.Fatalf("items = %+v", p.Items)
+	}
+	if it, err := w.svc.Reply(ctx, editor, p.Items[0].ID, "Thank you!"); err != nil || it.State != StateAnswered {
+		t.Fatalf("answer to the mention = %+v, %v", it, err)
+	}
+	if n := w.sb.Calls(http.MethodPost, "/graph.facebook.com/v26.0/"+ig+"/mentions"); n != 1 {
+		t.Fatalf("the answer went %d times through the mentions edge", n)
+	}
+	// Meta retries: the same mention is not stored twice.
+	body := []byte(`{"object":"instagram","entry":[{"id":"` + ig + `","time":1,"changes":[{"field":"mentions","value":{"comment_id":"` + ids[0] + `","media_id":"1"}}]}]}`)
+	if n, err := w.svc.MetaWebhook(ctx, body, sign(metaSecret, body)); err != nil || n != 0 {
+		t.Fatalf("redelivery = %d new, %v", n, err)
+	}
+}
+
+// refusingReplier fails the test when a reply reaches it.
+type refusingReplier struct{ t *testing.T }
+
+func (r refusingReplier) ReplyToComment(context.Context, platform.Target, platform.CommentRef, string) (string, error) {
+	r.t.Error("the reply reached the platform")
+	return "", nil
+}
+
+// TestReplyTooLongForX: an answer X would refuse is refused here, before
+// anything is sent or recorded.
+func TestReplyTooLongForX(t *testing.T) {
+	t.Parallel()
+	svc := New(Config{Store: NewStore(storetest.Open(t, store.SQLite, Schema)), Log: zerolog.Nop(),
+		Adapters: map[platform.Name]any{platform.Twitter: refusingReplier{t}}})
+	got, err := svc.Ingest(context.Background(), "T1", []Item{{AccountID: "acc-x", Platform: platform.Twitter, ExternalID: "190", Text: "@acme hi"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Reply(context.Background(), editor, got[0].ID, strings.Repeat("long ", 60)); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "280") {
+		t.Fatalf("reply = %v", err)
+	}
+	if it, _ := svc.Get(context.Background(), viewer, got[0].ID); len(it.Replies) != 0 {
+		t.Fatalf("recorded %+v", it.Replies)
+	}
+}
+
+// TestFirstPollSkipsHistory: connecting an account brings the last day's
+// comments and mentions into the inbox, not its whole history.
+func TestFirstPollSkipsHistory(t *testing.T) {
+	w := setupWorld(t, store.SQLite)
+	ctx := context.Background()
+	fbPost, err := w.fb.Publish(ctx, w.accs.byID["acc-fb"].t, platform.Post{Text: "Old news"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := w.sb.AddComments(ctx, sandbox.CommentSpec{Platform: "facebook", PostID: fbPost.ID, Count: 2, Text: "old"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.sb.AddMentions(w.accs.byID["acc-x"].acc.ExternalID, "", "old", 2); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.Add(2 * FirstLookback)
+	if _, _, err := w.sb.AddComments(ctx, sandbox.CommentSpec{Platform: "facebook", PostID: fbPost.ID, Text: "fresh"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.sb.AddMentions(w.accs.byID["acc-x"].acc.ExternalID, "", "fresh", 1); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.Add(time.Second)
+	if rep, err := w.svc.Poll(ctx); err != nil || rep.New != 2 {
+		t.Fatalf("first poll = %+v, %v; want the 2 fresh items", rep, err)
+	}
+	p, _ := w.svc.List(ctx, viewer, Filter{})
+	for _, it := range p.Items {
+		if !strings.HasSuffix(it.Text, "fresh") {
+			t.Errorf("history came in: %+v", it)
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
+	"github.com/marketingminds/marketingminds/tools/identity"
 )
 
 // ErrBadSignature: a Meta webhook whose X-Hub-Signature-256 is missing or
@@ -118,6 +119,14 @@ func (s *Service) MetaWebhook(ctx context.Context, body []byte, signature string
 	byWorkspace := map[string][]Item{}
 	for _, e := range env.Entry {
 		for _, ch := range e.Changes {
+			if p == platform.Instagram && ch.Field == "mentions" {
+				for _, a := range owners[e.ID] {
+					if c, ok := s.fetchMention(ctx, a, ch.Value); ok {
+						byWorkspace[a.WorkspaceID] = append(byWorkspace[a.WorkspaceID], fromComment(a, c))
+					}
+				}
+				continue
+			}
 			c, ok := metaComment(e.ID, ch.Field, ch.Value, s.now())
 			if !ok {
 				continue
@@ -172,5 +181,34 @@ func metaComment(entryID, field string, raw json.RawMessage, now time.Time) (pla
 		}
 		return c, true
 	}
+	return platform.Comment{}, false
+}
+
+// mentionFetcher reads a comment that mentions the account (Instagram).
+type mentionFetcher interface {
+	MentionedComment(ctx context.Context, t platform.Target, commentID, mediaID string) (platform.Comment, error)
+}
+
+// fetchMention reads the comment an Instagram "mentions" change names
+// ({"comment_id","media_id"}; a caption mention has no comment and is
+// skipped). A failure is logged: the webhook is still answered.
+func (s *Service) fetchMention(ctx context.Context, a Account, raw json.RawMessage) (platform.Comment, bool) {
+	var v struct {
+		CommentID string `json:"comment_id"`
+		MediaID   string `json:"media_id"`
+	}
+	f, ok := s.cfg.Adapters[a.Platform].(mentionFetcher)
+	if json.Unmarshal(raw, &v) != nil || v.CommentID == "" || !ok {
+		return platform.Comment{}, false
+	}
+	sys := identity.Caller{WorkspaceID: a.WorkspaceID, UserID: "system", Role: identity.Admin, Door: identity.DoorSystem}
+	t, err := s.cfg.Accounts.ValidToken(ctx, sys, a.ID)
+	if err == nil {
+		var c platform.Comment
+		if c, err = f.MentionedComment(ctx, t, v.CommentID, v.MediaID); err == nil {
+			return c, true
+		}
+	}
+	s.cfg.Log.Warn().Err(err).Str("account", a.ID).Str("comment", v.CommentID).Msg("inbox: read an Instagram mention")
 	return platform.Comment{}, false
 }
