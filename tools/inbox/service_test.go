@@ -481,3 +481,36 @@ func TestFirstPollSkipsHistory(t *testing.T) {
 		}
 	}
 }
+
+// TestRemovedCommentIsClosed: Meta says a waiting comment was removed by
+// its author: the item is closed; an answered one stays answered.
+func TestRemovedCommentIsClosed(t *testing.T) {
+	t.Parallel()
+	accs := &fakeAccounts{byID: map[string]connected{"acc-fb": {acc: Account{WorkspaceID: "T1", ID: "acc-fb", Platform: platform.Facebook, ExternalID: "108"}}}}
+	svc := New(Config{Store: NewStore(storetest.Open(t, store.SQLite, Schema)), Accounts: accs, Directory: accs, MetaAppSecret: metaSecret, Log: zerolog.Nop()})
+	ctx := context.Background()
+	change := func(verb, id string) []byte {
+		return []byte(`{"object":"page","entry":[{"id":"108","time":1,"changes":[{"field":"feed","value":{"item":"comment","verb":"` + verb +
+			`","comment_id":"` + id + `","post_id":"108_1","parent_id":"108_1","message":"hm","from":{"id":"9","name":"Eve"},"created_time":1}}]}]}`)
+	}
+	for _, id := range []string{"1_1", "1_2"} {
+		b := change("add", id)
+		if _, err := svc.MetaWebhook(ctx, b, sign(metaSecret, b)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := svc.cfg.Store.SetState(ctx, "T1", ItemID("T1", platform.Facebook, "1_2"), StateAnswered, "U1"); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"1_1", "1_2", "1_3"} {
+		b := change("remove", id)
+		if n, err := svc.MetaWebhook(ctx, b, sign(metaSecret, b)); err != nil || n != 0 {
+			t.Fatalf("remove %s = %d, %v", id, n, err)
+		}
+	}
+	for id, want := range map[string]string{"1_1": StateDone, "1_2": StateAnswered} {
+		if it, _ := svc.Get(ctx, viewer, ItemID("T1", platform.Facebook, id)); it.State != want {
+			t.Errorf("%s is %s, want %s", id, it.State, want)
+		}
+	}
+}
