@@ -117,8 +117,15 @@ func (s *Service) MetaWebhook(ctx context.Context, body []byte, signature string
 		}
 	}
 	byWorkspace := map[string][]Item{}
+	removed := map[string][]string{} // workspace → item ids
 	for _, e := range env.Entry {
 		for _, ch := range e.Changes {
+			if id, ok := metaRemoval(ch.Field, ch.Value); ok {
+				for _, a := range owners[e.ID] {
+					removed[a.WorkspaceID] = append(removed[a.WorkspaceID], ItemID(a.WorkspaceID, p, id))
+				}
+				continue
+			}
 			if p == platform.Instagram && ch.Field == "mentions" {
 				for _, a := range owners[e.ID] {
 					if c, ok := s.fetchMention(ctx, a, ch.Value); ok {
@@ -144,7 +151,39 @@ func (s *Service) MetaWebhook(ctx context.Context, body []byte, signature string
 		}
 		n += len(fresh)
 	}
+	for ws, ids := range removed {
+		if err := s.closeRemoved(ctx, ws, ids); err != nil {
+			return n, err
+		}
+	}
 	return n, nil
+}
+
+// metaRemoval reads a Page feed change saying a comment was removed.
+func metaRemoval(field string, raw json.RawMessage) (string, bool) {
+	var v metaFeed
+	if field != "feed" || json.Unmarshal(raw, &v) != nil || v.Item != "comment" || v.Verb != "remove" || v.CommentID == "" {
+		return "", false
+	}
+	return v.CommentID, true
+}
+
+// closeRemoved closes the items still waiting for an answer whose comment
+// its author removed: there is nothing left to answer.
+func (s *Service) closeRemoved(ctx context.Context, workspaceID string, ids []string) error {
+	for _, id := range ids {
+		it, err := s.cfg.Store.Get(ctx, workspaceID, id)
+		if errors.Is(err, ErrNotFound) || (err == nil && it.State != StateNew) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := s.cfg.Store.SetState(ctx, workspaceID, id, StateDone, ""); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // metaComment reads one change: a new comment by someone other than the
