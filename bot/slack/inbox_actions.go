@@ -15,14 +15,14 @@ import (
 
 // inboxActionHandlers are the buttons of an inbox item's message.
 func (b *Bot) inboxActionHandlers() map[string]actionHandler {
-	act := func(verb string, fn func(Inbox) func(context.Context, identity.Caller, string) (inbox.Item, error)) actionHandler {
+	act := func(verb string, fn func(Inbox, context.Context, identity.Caller, string) (inbox.Item, error)) actionHandler {
 		return func(ctx context.Context, a action) {
 			if b.clickedItem(ctx, a) == nil {
 				return
 			}
-			// Done, its message is updated through ItemChanged, as when
-			// it is done on the dashboard.
-			if _, err := fn(b.d.Inbox)(ctx, a.caller, a.id); err != nil {
+			// Once done, the item's message is updated through
+			// ItemChanged, as when it is done on the dashboard.
+			if _, err := fn(b.d.Inbox, ctx, a.caller, a.id); err != nil {
 				b.inboxRefused(ctx, a, verb, err)
 			}
 		}
@@ -30,9 +30,9 @@ func (b *Bot) inboxActionHandlers() map[string]actionHandler {
 	return map[string]actionHandler{
 		actInboxReply: func(ctx context.Context, a action) { b.openReply(ctx, a, false) },
 		actInboxDraft: func(ctx context.Context, a action) { b.openReply(ctx, a, true) },
-		actInboxLike:  act("like", func(i Inbox) func(context.Context, identity.Caller, string) (inbox.Item, error) { return i.Like }),
-		actInboxHide:  act("hide", func(i Inbox) func(context.Context, identity.Caller, string) (inbox.Item, error) { return i.Hide }),
-		actInboxDone:  act("close", func(i Inbox) func(context.Context, identity.Caller, string) (inbox.Item, error) { return i.Done }),
+		actInboxLike:  act("like", Inbox.Like),
+		actInboxHide:  act("hide", Inbox.Hide),
+		actInboxDone:  act("close", Inbox.Done),
 	}
 }
 
