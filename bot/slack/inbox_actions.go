@@ -88,6 +88,11 @@ func (b *Bot) ItemChanged(it inbox.Item) {
 			b.log.Error().Err(err).Str("item", it.ID).Msg("slack: update an inbox item's message")
 			return
 		}
+		// Changes told close together may run in any order: each shows
+		// the item as it is now.
+		if now, err := b.d.Inbox.Get(ctx, systemCaller(it.WorkspaceID), it.ID); err == nil {
+			it = now
+		}
 		text, blocks := b.itemMessage(ctx, it)
 		err = b.call(ctx, it.Slack.Channel, false, func() error {
 			_, _, _, err := api.UpdateMessageContext(ctx, it.Slack.Channel, it.Slack.TS, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
