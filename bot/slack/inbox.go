@@ -43,6 +43,9 @@ const (
 	// inboxMargin is the part of the lease an item is not started in: it
 	// may be another replica's by the time Slack answers.
 	inboxMargin = time.Minute
+	// inboxGiveUp bounds the retries of an item Slack keeps failing (one
+	// per lease): past it, the item stays on the dashboard only.
+	inboxGiveUp = time.Hour
 )
 
 // RunInbox posts new inbox items to their workspace's inbox channel now,
@@ -96,7 +99,8 @@ func (b *Bot) announceDue(ctx context.Context) {
 // announce posts one item to its workspace's inbox channel and records
 // where. Without a channel it is recorded as not posted; a Slack refusal
 // that trying again does not change is logged and recorded the same way;
-// another failure leaves it to be claimed again when its lease ends.
+// another failure (Slack's own) leaves it to be claimed again when its
+// lease ends, for up to an hour after it arrived.
 func (b *Bot) announce(ctx context.Context, it inbox.Item) {
 	log := b.log.With().Str("team", it.WorkspaceID).Str("item", it.ID).Logger()
 	mark := func(a inbox.Announce) {
@@ -125,6 +129,9 @@ func (b *Bot) announce(ctx context.Context, it inbox.Item) {
 		mark(inbox.Announce{Channel: ch, TS: ts})
 	case permanent(err):
 		log.Error().Err(err).Str("channel", ch).Msg("slack: inbox item not posted; Slack refuses it (is the app in the inbox channel?)")
+		mark(inbox.Announce{Channel: ch})
+	case b.now().Sub(it.ReceivedAt) > inboxGiveUp:
+		log.Error().Err(err).Str("channel", ch).Msg("slack: inbox item not posted; giving up after an hour of failures")
 		mark(inbox.Announce{Channel: ch})
 	default:
 		log.Warn().Err(err).Msg("slack: inbox item not posted yet; tried again when its lease ends")

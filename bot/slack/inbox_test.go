@@ -447,3 +447,25 @@ func TestInboxSlackRefusals(t *testing.T) {
 		t.Fatalf("posted to the unknown channel %d times, want once", refused)
 	}
 }
+
+// TestInboxGivesUpAfterAnHour: an item Slack keeps failing (here, 429 past
+// the retries) is tried again each lease, and not at all once it is an
+// hour old: it stays on the dashboard.
+func TestInboxGivesUpAfterAnHour(t *testing.T) {
+	t.Parallel()
+	later := func() time.Time { return time.Now().Add(2 * time.Hour) } // the door's clock: the item arrived 2 h ago
+	b := setupInbox(t, nil, func(_ *slack.Config, d *slack.Deps) { d.Now = later })
+	b.fake.RateLimit("chat.postMessage", 100)
+	fresh, err := b.svc.Ingest(context.Background(), team, []inbox.Item{comment(platform.Facebook, "fb-old", "Ann", "Hello?")})
+	if err != nil || len(fresh) != 1 {
+		t.Fatalf("ingest = %v, %v", fresh, err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	go b.bot.RunInbox(ctx)
+	viewer := identity.Caller{WorkspaceID: team, UserID: "U1", Role: identity.Viewer}
+	pollUntil(t, "the item given up", func() bool {
+		got, err := b.svc.Get(context.Background(), viewer, fresh[0].ID)
+		return err == nil && got.Slack.Channel == inboxChannel && got.Slack.TS == ""
+	})
+}
