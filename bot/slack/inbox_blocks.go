@@ -103,7 +103,11 @@ func (b *Bot) itemMessage(ctx context.Context, it inbox.Item) (string, []slack.B
 		blocks = append(blocks, slack.NewContextBlock("state", mrkdwn(fmt.Sprintf(":see_no_evil: Hidden on %s by <@%s>.", it.Platform.Label(), it.HandledBy))))
 		return text, blocks
 	case inbox.StateDone:
-		blocks = append(blocks, slack.NewContextBlock("state", mrkdwn(fmt.Sprintf(":white_check_mark: Marked done by <@%s>.", it.HandledBy))))
+		done := fmt.Sprintf(":white_check_mark: Marked done by <@%s>.", it.HandledBy)
+		if it.HandledBy == "" {
+			done = ":wastebasket: Closed: its author removed it on " + it.Platform.Label() + "."
+		}
+		blocks = append(blocks, slack.NewContextBlock("state", mrkdwn(done)))
 		return text, blocks
 	}
 	return text, append(blocks, b.itemButtons(it))

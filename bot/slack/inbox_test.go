@@ -469,3 +469,21 @@ func TestInboxGivesUpAfterAnHour(t *testing.T) {
 		return err == nil && got.Slack.Channel == inboxChannel && got.Slack.TS == ""
 	})
 }
+
+// TestInboxRemovedByItsAuthor: an item closed because its author removed
+// the comment says so in its message, without buttons.
+func TestInboxRemovedByItsAuthor(t *testing.T) {
+	t.Parallel()
+	b := setupInbox(t, nil)
+	it := b.inboxItem(t)
+	closed, err := inbox.NewStore(b.db).SetState(context.Background(), team, it.ID, inbox.StateDone, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.bot.ItemChanged(closed)
+	b.bot.Wait()
+	ups := b.fake.Calls("chat.update")
+	if len(ups) != 1 || !strings.Contains(blocksText(ups[0]), "Closed: its author removed it on Facebook.") || strings.Contains(blocksText(ups[0]), "mm_inbox_") {
+		t.Fatalf("updates = %+v", ups)
+	}
+}

@@ -179,7 +179,7 @@ func (s *Service) closeRemoved(ctx context.Context, workspaceID string, ids []st
 		if err != nil {
 			return err
 		}
-		if _, err := s.cfg.Store.SetState(ctx, workspaceID, id, StateDone, ""); err != nil {
+		if _, err := s.changed(s.cfg.Store.SetState(ctx, workspaceID, id, StateDone, "")); err != nil {
 			return err
 		}
 	}
