@@ -1,0 +1,108 @@
+package check
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/marketingminds/marketingminds/integrations/platform"
+	"github.com/marketingminds/marketingminds/tools/fault"
+	"github.com/marketingminds/marketingminds/tools/identity"
+)
+
+// Store keeps converted media and gives a signed URL to preview and publish
+// them (tools/media.Service, connected by the wiring).
+type Store interface {
+	Save(ctx context.Context, c identity.Caller, name string, body io.Reader) (Stored, error)
+}
+
+// Stored is a converted file as the media store keeps it.
+type Stored struct {
+	ID  string `json:"id"`
+	URL string `json:"url"` // signed and expiring: the preview, and what a post carries instead of the original
+}
+
+// Service is the convert_media capability: the Convert button on a media
+// problem, the agent's tool, the MCP tool and REST all call ConvertMedia.
+type Service struct {
+	fetch Fetcher
+	store Store
+}
+
+// NewService returns the conversion capability over a media downloader and the media store.
+func NewService(f Fetcher, s Store) *Service { return &Service{fetch: f, store: s} }
+
+// ConvertRequest names the media to convert and the platform it must fit.
+type ConvertRequest struct {
+	MediaURL string        `json:"media_url" jsonschema:"description=The media link a problem's Convert offer names."`
+	Platform platform.Name `json:"platform" jsonschema:"enum=facebook,enum=instagram,enum=twitter,enum=linkedin,description=The platform the image must fit."`
+	// Reframe adds borders to reach the platform's aspect ratios: the
+	// result must be shown to the person before it replaces the original.
+	Reframe bool `json:"reframe,omitempty" jsonschema:"description=Add borders to fit the platform's aspect ratios (shown for approval; never cropped)."`
+}
+
+// Converted is a conversion's result: the new media, what the file was and
+// is now, and whether a person must look at it before it is used.
+type Converted struct {
+	Platform platform.Name `json:"platform"`
+	Media    Stored        `json:"media"`
+	Before   Info          `json:"before"`
+	After    Info          `json:"after"`
+	// Review: borders were added; show Media.URL and ask before using it.
+	Review bool `json:"review,omitempty"`
+	// Remaining are the problems no conversion mends (empty when it fits now).
+	Remaining []Problem `json:"remaining,omitempty"`
+}
+
+// ErrNotConvertible is a request no conversion answers (a video, an unknown platform).
+var ErrNotConvertible = errors.New("check: cannot convert")
+
+type convertError struct{ msg string }
+
+func (e convertError) Error() string         { return "check: convert: " + e.msg }
+func (e convertError) Words() string         { return e.msg }
+func (e convertError) Is(target error) bool  { return target == ErrNotConvertible }
+func (e convertError) FaultKind() fault.Kind { return fault.Validation }
+
+// ConvertMedia downloads the image at r.MediaURL, converts it to a JPEG that
+// fits r.Platform (padded, never cropped, when r.Reframe) and keeps it in
+// the media store. Editors may. Videos are not converted: the error says
+// how to export one that fits.
+func (s *Service) ConvertMedia(ctx context.Context, c identity.Caller, r ConvertRequest) (Converted, error) {
+	if err := c.Require(identity.Editor); err != nil {
+		return Converted{}, err
+	}
+	if _, ok := DefaultRules[r.Platform]; !ok {
+		return Converted{}, convertError{fmt.Sprintf("there are no media limits for %q; use facebook, instagram, twitter or linkedin", r.Platform)}
+	}
+	m, err := s.fetch.Fetch(ctx, strings.TrimSpace(r.MediaURL))
+	if err != nil {
+		return Converted{}, fmt.Errorf("check: convert media: %w", err)
+	}
+	before, err := Probe(bytes.NewReader(m.Data))
+	if errors.Is(err, ErrUnknownFormat) {
+		return Converted{}, convertError{"the link does not lead to an image we can read (JPEG, PNG, GIF or WebP)"}
+	}
+	if err != nil {
+		return Converted{}, err
+	}
+	if before.IsVideo() {
+		return Converted{}, convertError{"videos are not converted here; " + reexport}
+	}
+	out, after, err := Convert(ctx, bytes.NewReader(m.Data), TargetFor(r.Platform, r.Reframe))
+	if errors.Is(err, ErrCannotFit) {
+		return Converted{}, convertError{"the image cannot be made small enough for " + r.Platform.Label() + " without losing it; use a smaller image"}
+	}
+	if err != nil {
+		return Converted{}, err
+	}
+	st, err := s.store.Save(ctx, c, "converted-for-"+string(r.Platform)+".jpg", bytes.NewReader(out))
+	if err != nil {
+		return Converted{}, fmt.Errorf("check: convert media: store: %w", err)
+	}
+	return Converted{Platform: r.Platform, Media: st, Before: before, After: after, Review: r.Reframe,
+		Remaining: Check(r.Platform, []Info{after})}, nil
+}
