@@ -70,7 +70,7 @@ func TestConvertMedia(t *testing.T) {
 	editor := identity.Caller{WorkspaceID: "W1", UserID: "U1", Role: identity.Editor}
 	ctx := context.Background()
 
-	src := h.put("/launch.png", pngBytes(t, 1000, 2000))
+	src := h.put("/launch.png", pngBytes(t, 400, 800))
 	got, err := svc.ConvertMedia(ctx, editor, check.ConvertRequest{MediaURL: src, Platform: platform.Instagram, Reframe: true})
 	if err != nil {
 		t.Fatal(err)
