@@ -256,7 +256,7 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	pub, err := publish.New(publish.Config{
 		Store: publish.NewStore(db), Accounts: publish.AccountsOf(acc), Adapters: publishers,
 		Jobs: publish.SchedulerJobs(sch), Log: log, UserLocation: userLocation,
-		Campaigns: campaignChecker{camp}, MediaHosts: ad.media, Media: check.URLProber{Fetcher: ad.probe},
+		Campaigns: campaignChecker{camp}, MediaHosts: ad.media, Media: check.Prober{Fetcher: ad.probe},
 		OnSettled: func(d publish.Delivery) {
 			feed.Settled(d)
 			if bot := door.Load(); bot != nil {

@@ -2,10 +2,12 @@ package publish
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"image"
 	"image/jpeg"
 	"image/png"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,6 +17,9 @@ import (
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/safehttp"
+	"github.com/marketingminds/marketingminds/integrations/store"
+	"github.com/marketingminds/marketingminds/integrations/store/storetest"
+	"github.com/marketingminds/marketingminds/tools/media"
 	"github.com/marketingminds/marketingminds/tools/media/check"
 )
 
@@ -76,7 +81,7 @@ func encodeImage(t *testing.T, w, hgt int, asPNG bool) []byte {
 func TestMediaLimitsCheckedBeforeApproval(t *testing.T) {
 	t.Parallel()
 	host := newMediaHost(t)
-	prober := check.URLProber{Fetcher: safehttp.New(safehttp.Options{AllowPrivate: true})}
+	prober := check.Prober{Fetcher: safehttp.New(safehttp.Options{AllowPrivate: true})}
 	b := setup(t, func(c *Config) { c.Media = prober })
 
 	pngURL := host.put("/launch.png", encodeImage(t, 1080, 1080, true))
@@ -132,5 +137,42 @@ func TestMediaLimitsCheckedBeforeApproval(t *testing.T) {
 	_, err = b.svc.PublishNow(ctx, b.editor, Request{Content: Content{Text: "x", ImageURLs: []string{html}}, AccountIDs: []string{"x1"}})
 	if !errors.As(err, &ve) || !strings.HasPrefix(ve.Problems[0].Message, "image 1 is not an image or a video we can read") {
 		t.Fatalf("HTML behind a .jpg: %v", err)
+	}
+}
+
+// TestUploadedMediaLimitsCheckedBeforeApproval: media_ids are read from the
+// media store and checked like linked media; the offer names the media id.
+func TestUploadedMediaLimitsCheckedBeforeApproval(t *testing.T) {
+	t.Parallel()
+	mdb := storetest.Open(t, store.SQLite, media.Schema)
+	lib, err := media.New(media.Config{Store: media.NewStore(mdb), Blobs: media.NewFiles(t.TempDir()), SigningKey: bytes.Repeat([]byte("k"), 32), PublicURL: "http://mm.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	open := func(ctx context.Context, ws, id string) (io.ReadSeekCloser, error) {
+		b, _, err := lib.Open(ctx, ws, id)
+		return b, err
+	}
+	b := setup(t, func(c *Config) {
+		c.Uploaded = lib
+		c.Media = check.Prober{Fetcher: safehttp.New(safehttp.Options{AllowPrivate: true}), Open: open}
+	})
+	up, err := lib.Upload(ctx, b.editor, media.Upload{Name: "launch.png", Source: media.SourceAPI, Body: bytes.NewReader(encodeImage(t, 1000, 2000, true))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = b.svc.Preflight(ctx, b.editor, Request{Content: Content{Text: "hi", MediaIDs: []string{up.ID}}, AccountIDs: []string{"ig1"}}, time.Time{})
+	var ve *ValidationError
+	if !errors.As(err, &ve) || len(ve.Problems) != 2 {
+		t.Fatalf("an uploaded 1:2 PNG for Instagram: %v, want two problems", err)
+	}
+	want := []string{
+		"the image is a PNG; Instagram takes only JPEG images: we can convert it to a JPEG for you",
+		"the image is a tall 1:2 frame (1000 × 2000); Instagram takes images from 4:5 to 1.91:1: we can add borders to fit it; look at the preview before you accept it",
+	}
+	for i, p := range ve.Problems {
+		if p.Message != want[i] || p.Field != "media_ids" || p.Convert == nil || p.Convert.MediaID != up.ID || p.Convert.MediaURL != "" || p.Convert.Reframe != (i == 1) {
+			t.Errorf("problem %d = %+v (offer %+v)", i, p, p.Convert)
+		}
 	}
 }

@@ -28,16 +28,18 @@ type Stored struct {
 // Service is the convert_media capability: the Convert button on a media
 // problem, the agent's tool, the MCP tool and REST all call ConvertMedia.
 type Service struct {
-	fetch Fetcher
+	probe Prober
 	store Store
 }
 
-// NewService returns the conversion capability over a media downloader and the media store.
-func NewService(f Fetcher, s Store) *Service { return &Service{fetch: f, store: s} }
+// NewService returns the conversion capability: p reads the originals
+// (linked or uploaded), s keeps the converted files.
+func NewService(p Prober, s Store) *Service { return &Service{probe: p, store: s} }
 
 // ConvertRequest names the media to convert and the platform it must fit.
 type ConvertRequest struct {
-	MediaURL string        `json:"media_url" jsonschema:"description=The media link a problem's Convert offer names."`
+	MediaURL string        `json:"media_url,omitempty" jsonschema:"description=The media link a problem's Convert offer names."`
+	MediaID  string        `json:"media_id,omitempty" jsonschema:"description=Or the uploaded media a problem's Convert offer names."`
 	Platform platform.Name `json:"platform" jsonschema:"enum=facebook,enum=instagram,enum=twitter,enum=linkedin,description=The platform the image must fit."`
 	// Reframe adds borders to reach the platform's aspect ratios: the
 	// result must be shown to the person before it replaces the original.
@@ -78,11 +80,11 @@ func (s *Service) ConvertMedia(ctx context.Context, c identity.Caller, r Convert
 	if _, ok := DefaultRules[r.Platform]; !ok {
 		return Converted{}, convertError{fmt.Sprintf("there are no media limits for %q; use facebook, instagram, twitter or linkedin", r.Platform)}
 	}
-	m, err := s.fetch.Fetch(ctx, strings.TrimSpace(r.MediaURL))
+	data, err := s.original(ctx, c.WorkspaceID, r)
 	if err != nil {
-		return Converted{}, fmt.Errorf("check: convert media: %w", err)
+		return Converted{}, err
 	}
-	before, err := Probe(bytes.NewReader(m.Data))
+	before, err := Probe(bytes.NewReader(data))
 	if errors.Is(err, ErrUnknownFormat) {
 		return Converted{}, convertError{"the link does not lead to an image we can read (JPEG, PNG, GIF or WebP)"}
 	}
@@ -92,7 +94,7 @@ func (s *Service) ConvertMedia(ctx context.Context, c identity.Caller, r Convert
 	if before.IsVideo() {
 		return Converted{}, convertError{"videos are not converted here; " + reexport}
 	}
-	out, after, err := Convert(ctx, bytes.NewReader(m.Data), TargetFor(r.Platform, r.Reframe))
+	out, after, err := Convert(ctx, bytes.NewReader(data), TargetFor(r.Platform, r.Reframe))
 	if errors.Is(err, ErrCannotFit) {
 		return Converted{}, convertError{"the image cannot be made small enough for " + r.Platform.Label() + " without losing it; use a smaller image"}
 	}
@@ -105,4 +107,31 @@ func (s *Service) ConvertMedia(ctx context.Context, c identity.Caller, r Convert
 	}
 	return Converted{Platform: r.Platform, Media: st, Before: before, After: after, Review: r.Reframe,
 		Remaining: Check(r.Platform, []Info{after})}, nil
+}
+
+// original reads the bytes to convert: the uploaded media or the linked file.
+func (s *Service) original(ctx context.Context, workspaceID string, r ConvertRequest) ([]byte, error) {
+	id, u := strings.TrimSpace(r.MediaID), strings.TrimSpace(r.MediaURL)
+	switch {
+	case (id == "") == (u == ""):
+		return nil, convertError{"name the media to convert: its link or its uploaded media id, one of them"}
+	case u != "":
+		m, err := s.probe.Fetcher.Fetch(ctx, u)
+		if err != nil {
+			return nil, fmt.Errorf("check: convert media: %w", err)
+		}
+		return m.Data, nil
+	case s.probe.Open == nil:
+		return nil, convertError{"uploaded media cannot be converted here; give its link"}
+	}
+	f, err := s.probe.Open(ctx, workspaceID, id)
+	if err != nil {
+		return nil, fmt.Errorf("check: convert media %s: %w", id, err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxConvertBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("check: convert media %s: read: %w", id, err)
+	}
+	return b, nil
 }

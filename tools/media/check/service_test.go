@@ -63,10 +63,25 @@ func (h *host) Save(_ context.Context, c identity.Caller, name string, body io.R
 	return check.Stored{ID: id, URL: h.put("/media/"+id, b)}, nil
 }
 
+// open reads a saved file as the media store does for uploaded media.
+func (h *host) open(_ context.Context, _, id string) (io.ReadSeekCloser, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	b, ok := h.files["/media/"+id]
+	if !ok {
+		return nil, errors.New("no such media")
+	}
+	return nopCloser{bytes.NewReader(b)}, nil
+}
+
+type nopCloser struct{ *bytes.Reader }
+
+func (nopCloser) Close() error { return nil }
+
 func TestConvertMedia(t *testing.T) {
 	t.Parallel()
 	h := newHost(t)
-	svc := check.NewService(safehttp.New(safehttp.Options{AllowPrivate: true}), h)
+	svc := check.NewService(check.Prober{Fetcher: safehttp.New(safehttp.Options{AllowPrivate: true}), Open: h.open}, h)
 	editor := identity.Caller{WorkspaceID: "W1", UserID: "U1", Role: identity.Editor}
 	ctx := context.Background()
 
@@ -99,6 +114,12 @@ func TestConvertMedia(t *testing.T) {
 		t.Errorf("not reframed: %+v, %v", got.Remaining, err)
 	}
 
+	// Uploaded media are read from the store: the converted one again, for X.
+	again, err := svc.ConvertMedia(ctx, editor, check.ConvertRequest{MediaID: got.Media.ID, Platform: platform.Twitter})
+	if err != nil || again.Before.Container != "jpeg" || len(again.Remaining) > 0 {
+		t.Errorf("uploaded media: %+v, %v", again, err)
+	}
+
 	viewer := editor
 	viewer.Role = identity.Viewer
 	if _, err := svc.ConvertMedia(ctx, viewer, check.ConvertRequest{MediaURL: src, Platform: platform.Twitter}); !errors.Is(err, identity.ErrForbidden) {
@@ -109,13 +130,15 @@ func TestConvertMedia(t *testing.T) {
 		"a video":          {MediaURL: video, Platform: platform.Twitter},
 		"an HTML page":     {MediaURL: h.put("/page.jpg", []byte("<html>")), Platform: platform.Twitter},
 		"no such platform": {MediaURL: src, Platform: "myspace"},
+		"no media named":   {Platform: platform.Twitter},
+		"both named":       {MediaURL: src, MediaID: "m1", Platform: platform.Twitter},
 	} {
 		_, err := svc.ConvertMedia(ctx, editor, r)
 		if !errors.Is(err, check.ErrNotConvertible) || fault.Of(err, t0()).Kind != fault.Validation || fault.Of(err, t0()).Message == "" {
 			t.Errorf("%s: %v (%+v)", name, err, fault.Of(err, t0()))
 		}
 	}
-	if len(h.saved) != 2 {
+	if len(h.saved) != 3 {
 		t.Errorf("refusals stored files: %v", h.saved)
 	}
 }
