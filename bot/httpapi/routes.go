@@ -72,6 +72,9 @@ func (s *Server) routes(mux *routeMux) {
 	if s.deps.Media != nil { // uploaded images and videos, signed URLs (tools/media)
 		s.mediaRoutes(mux)
 	}
+	if s.deps.Converter != nil { // images converted to fit a platform (tools/media/check)
+		mux.Handle("POST /api/media/convert", s.auth(identity.Editor, s.mediaConvert))
+	}
 	if s.deps.Settings != nil { // workspace settings (tools/settings)
 		mux.Handle("GET /api/settings", s.auth(identity.Viewer, ownUser(s.settingsGet)))
 		mux.Handle("PATCH /api/settings", s.auth(identity.Admin, ownUser(s.settingsUpdate)))

@@ -75,6 +75,8 @@ type Deps struct {
 	// Media serves /api/media* and the signed URLs /media/{token} when
 	// set (*media.Service).
 	Media Media
+	// Converter serves POST /api/media/convert when set (*check.Service).
+	Converter Converter
 	// Settings serves /api/settings when set (*settings.Service).
 	Settings Settings
 	// Defaults adds each platform's default account to the settings page

@@ -2,12 +2,10 @@ package publish
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"image"
 	"image/jpeg"
 	"image/png"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -149,13 +147,9 @@ func TestUploadedMediaLimitsCheckedBeforeApproval(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	open := func(ctx context.Context, ws, id string) (io.ReadSeekCloser, error) {
-		b, _, err := lib.Open(ctx, ws, id)
-		return b, err
-	}
 	b := setup(t, func(c *Config) {
 		c.Uploaded = lib
-		c.Media = check.Prober{Fetcher: safehttp.New(safehttp.Options{AllowPrivate: true}), Open: open}
+		c.Media = check.Prober{Fetcher: safehttp.New(safehttp.Options{AllowPrivate: true}), Open: lib.OpenMedia}
 	})
 	up, err := lib.Upload(ctx, b.editor, media.Upload{Name: "launch.png", Source: media.SourceAPI, Body: bytes.NewReader(encodeImage(t, 1000, 2000, true))})
 	if err != nil {

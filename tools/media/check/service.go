@@ -85,11 +85,8 @@ func (s *Service) ConvertMedia(ctx context.Context, c identity.Caller, r Convert
 		return Converted{}, err
 	}
 	before, err := Probe(bytes.NewReader(data))
-	if errors.Is(err, ErrUnknownFormat) {
-		return Converted{}, convertError{"the link does not lead to an image we can read (JPEG, PNG, GIF or WebP)"}
-	}
-	if err != nil {
-		return Converted{}, err
+	if err != nil { // unknown bytes, or a damaged image or video: nothing to convert
+		return Converted{}, convertError{"the file is not an image we can read (JPEG, PNG, GIF or WebP); videos are not converted"}
 	}
 	if before.IsVideo() {
 		return Converted{}, convertError{"videos are not converted here; " + reexport}
