@@ -56,6 +56,8 @@ func samples() []struct {
 		{"media_converted", check.Converted{Platform: platform.Instagram, Media: check.Stored{ID: "med_3f9a", URL: "https://mm.example/media/tok3n"},
 			Before: check.Info{ContentType: "image/png", Container: "png", Width: 1000, Height: 2000, Bytes: 2_431_120},
 			After:  check.Info{ContentType: "image/jpeg", Container: "jpeg", Width: 1440, Height: 1800, Bytes: 412_300}, Review: true}},
+		{"media_refused", fault.Failure{Kind: fault.Validation, Message: "the image is a PNG; Instagram takes only JPEG images: we can convert it to a JPEG for you",
+			Convert: &fault.Offer{MediaID: "med_3f9a", Platform: platform.Instagram}}},
 		{"accounts", []accounts.Account{
 			{ID: "acc_x_7f3a9", Platform: platform.Twitter, AccountName: "Acme Outdoor", Handle: "acme_outdoor", Status: accounts.StatusConnected},
 			{ID: "acc_li_member_2b", Platform: platform.LinkedIn, AccountName: "Dana Smith", Kind: "member", Status: accounts.StatusConnected},

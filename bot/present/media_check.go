@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/marketingminds/marketingminds/integrations/platform"
+	"github.com/marketingminds/marketingminds/tools/fault"
 	"github.com/marketingminds/marketingminds/tools/media/check"
 )
 
@@ -43,4 +45,46 @@ func mediaWords(i check.Info) string {
 		parts = append(parts, fmt.Sprintf("%d KB", (i.Bytes+999)/1000))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// ActConvert converts a problem's media to fit a platform (convert_media);
+// its value is ConvertValue's.
+const ActConvert = "mm_convert"
+
+// ConvertValue is what a Convert button carries: "<platform> <pad|fit> <media>",
+// the media being "media:<id>" for an uploaded file or its link.
+func ConvertValue(o fault.Offer) string {
+	fit, ref := "fit", o.MediaURL
+	if o.Reframe {
+		fit = "pad"
+	}
+	if o.MediaID != "" {
+		ref = "media:" + o.MediaID
+	}
+	return string(o.Platform) + " " + fit + " " + ref
+}
+
+// ParseConvertValue reads a Convert button's value back into the request it
+// stands for; ok is false for a value no button of ours carries.
+func ParseConvertValue(v string) (check.ConvertRequest, bool) {
+	parts := strings.SplitN(v, " ", 3)
+	if len(parts) != 3 || (parts[1] != "fit" && parts[1] != "pad") || parts[2] == "" {
+		return check.ConvertRequest{}, false
+	}
+	r := check.ConvertRequest{Platform: platform.Name(parts[0]), Reframe: parts[1] == "pad"}
+	if id, ok := strings.CutPrefix(parts[2], "media:"); ok {
+		r.MediaID = id
+	} else {
+		r.MediaURL = parts[2]
+	}
+	return r, true
+}
+
+// convertChoice is the Convert button of a failure a conversion mends.
+func convertChoice(o fault.Offer) Choice {
+	label := "Convert for " + Platform(o.Platform)
+	if o.Reframe {
+		label += " (adds borders)"
+	}
+	return Choice{Label: label, Action: ActConvert, Value: ConvertValue(o), Style: StylePrimary}
 }

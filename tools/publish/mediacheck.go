@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
+	fk "github.com/marketingminds/marketingminds/tools/fault"
 	"github.com/marketingminds/marketingminds/tools/limit"
 	"github.com/marketingminds/marketingminds/tools/media/check"
 )
@@ -102,6 +103,32 @@ func mediaProblems(p platform.Name, id string, media []inspected) []Problem {
 			pr.Convert = &ConvertOffer{MediaURL: m.url, MediaID: m.id, Platform: p, Reframe: cp.Fix == check.FixReframe}
 		}
 		out = append(out, pr)
+	}
+	return out
+}
+
+// ConvertOffers are the conversions that mend some of the problems, once
+// per media and platform, for the doors' Convert actions (tools/fault).
+func (e *ValidationError) ConvertOffers() []fk.Offer {
+	var out []fk.Offer
+	seen := map[fk.Offer]bool{}
+	for _, p := range e.Problems {
+		if p.Convert == nil {
+			continue
+		}
+		o := fk.Offer{MediaURL: p.Convert.MediaURL, MediaID: p.Convert.MediaID, Platform: p.Convert.Platform}
+		if seen[o] {
+			continue
+		}
+		seen[o] = true
+		out = append(out, o)
+	}
+	for i := range out { // borders when any problem of that media needs them
+		for _, p := range e.Problems {
+			if p.Convert != nil && p.Convert.Reframe && p.Convert.MediaURL == out[i].MediaURL && p.Convert.MediaID == out[i].MediaID && p.Convert.Platform == out[i].Platform {
+				out[i].Reframe = true
+			}
+		}
 	}
 	return out
 }
