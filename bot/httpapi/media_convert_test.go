@@ -3,10 +3,15 @@ package httpapi
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/png"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -85,4 +90,63 @@ func specConvert(t *testing.T, seen *coverage) {
 	c.call(ed, "POST", "/api/media/convert", `{"media_url":"`+host.URL+`/clip.mp4","platform":"instagram"}`, 400)
 	c.call(ed, "POST", "/api/media/convert", `{"media_id":"med_nope","platform":"instagram"}`, 404)
 	c.call(ed, "POST", "/api/media/convert", `{"media_url":"`+host.URL+`/gone.png","platform":"instagram"}`, 400)
+}
+
+// TestDashboardConvertButton: the web chat's Convert button posts its value
+// to /dashboard/media/convert, which converts as the signed-in editor and
+// shows the result with its link; viewers and forged forms are refused.
+func TestDashboardConvertButton(t *testing.T) {
+	t.Parallel()
+	var pngFile bytes.Buffer
+	if err := png.Encode(&pngFile, image.NewRGBA(image.Rect(0, 0, 300, 300))); err != nil {
+		t.Fatal(err)
+	}
+	host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/logo.png" {
+			_, _ = w.Write(pngFile.Bytes())
+			return
+		}
+		_, _ = w.Write([]byte("<html>not media</html>"))
+	}))
+	t.Cleanup(host.Close)
+	store := &savedFiles{}
+	conv := check.NewService(check.Prober{Fetcher: safehttp.New(safehttp.Options{AllowPrivate: true})}, store)
+	f := dashSetup(t, "http://localhost", func(d *Deps) { d.Converter = conv })
+	ed := f.browser(t)
+	ed.signIn("T1", "U1", identity.Editor)
+	value := "instagram fit " + host.URL + "/logo.png"
+	resp, page := ed.do("POST", "/dashboard/media/convert", url.Values{"csrf": {ed.csrf()}, "value": {value}}, nil)
+	if resp.StatusCode != 200 || !strings.Contains(page, "Converted for Instagram: JPEG, 300 × 300") || !strings.Contains(page, `href="https://mm.example/media/1"`) {
+		t.Fatalf("convert = %d:\n%s", resp.StatusCode, page)
+	}
+	if resp, _ := ed.do("POST", "/dashboard/media/convert", url.Values{"csrf": {"forged"}, "value": {value}}, nil); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("forged form = %d", resp.StatusCode)
+	}
+	if resp, page := ed.do("POST", "/dashboard/media/convert", url.Values{"csrf": {ed.csrf()}, "value": {"instagram fit " + host.URL + "/page.html"}}, nil); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "not an image") {
+		t.Errorf("not an image = %d", resp.StatusCode)
+	}
+	vw := f.browser(t)
+	vw.signIn("T1", "U2", identity.Viewer)
+	if resp, _ := vw.do("POST", "/dashboard/media/convert", url.Values{"csrf": {vw.csrf()}, "value": {value}}, nil); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("viewer = %d", resp.StatusCode)
+	}
+	if store.n != 1 {
+		t.Errorf("stored %d files, want 1", store.n)
+	}
+}
+
+// savedFiles is a media store that counts what it keeps.
+type savedFiles struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (s *savedFiles) Save(_ context.Context, _ identity.Caller, _ string, body io.Reader) (check.Stored, error) {
+	if _, err := io.Copy(io.Discard, body); err != nil {
+		return check.Stored{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.n++
+	return check.Stored{ID: fmt.Sprint("med_", s.n), URL: fmt.Sprint("https://mm.example/media/", s.n)}, nil
 }

@@ -74,6 +74,7 @@ func (s *Server) routes(mux *routeMux) {
 	}
 	if s.deps.Converter != nil { // images converted to fit a platform (tools/media/check)
 		mux.Handle("POST /api/media/convert", s.auth(identity.Editor, s.mediaConvert))
+		mux.Handle("POST /dashboard/media/convert", s.page(identity.Editor, "chat", s.dashConvert))
 	}
 	if s.deps.Settings != nil { // workspace settings (tools/settings)
 		mux.Handle("GET /api/settings", s.auth(identity.Viewer, ownUser(s.settingsGet)))
