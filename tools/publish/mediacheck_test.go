@@ -170,3 +170,37 @@ func TestUploadedMediaLimitsCheckedBeforeApproval(t *testing.T) {
 		}
 	}
 }
+
+// TestMediaLimitsCheckedOnEdit: media changed on a scheduled post, or an
+// account added to it, are checked for every target's platform; nothing
+// changes when they break a limit.
+func TestMediaLimitsCheckedOnEdit(t *testing.T) {
+	t.Parallel()
+	host := newMediaHost(t)
+	b := setup(t, func(c *Config) { c.Media = check.Prober{Fetcher: safehttp.New(safehttp.Options{AllowPrivate: true})} })
+	jpegURL := host.put("/ok.jpg", encodeImage(t, 1080, 1080, false))
+	pngURL := host.put("/logo.png", encodeImage(t, 1080, 1080, true))
+	s, err := b.svc.Schedule(ctx, b.editor, Request{Content: Content{Text: "launch", ImageURLs: []string{jpegURL}}, AccountIDs: []string{"ig1"}}, t0.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ve *ValidationError
+	_, err = b.svc.Update(ctx, b.editor, s.PostID, Patch{ImageURLs: &[]string{pngURL}})
+	if !errors.As(err, &ve) || len(ve.Problems) != 1 || ve.Problems[0].AccountID != "ig1" || ve.Problems[0].Convert == nil || ve.Problems[0].Convert.MediaURL != pngURL {
+		t.Fatalf("a PNG edited into an Instagram post: %v", err)
+	}
+	// An account added is checked on the media already there: X takes the
+	// PNG, Instagram does not.
+	onX, err := b.svc.Schedule(ctx, b.editor, Request{Content: Content{Text: "logo", ImageURLs: []string{pngURL}}, AccountIDs: []string{"x1"}}, t0.Add(time.Hour))
+	if err != nil {
+		t.Fatalf("a PNG for X: %v", err)
+	}
+	_, err = b.svc.Update(ctx, b.editor, onX.PostID, Patch{AccountIDs: &[]string{"x1", "ig1"}})
+	if !errors.As(err, &ve) || len(ve.Problems) != 1 || ve.Problems[0].AccountID != "ig1" || ve.Problems[0].Convert == nil {
+		t.Fatalf("Instagram added to a PNG post: %v", err)
+	}
+	p, err := b.svc.Get(ctx, b.editor, s.PostID)
+	if err != nil || len(p.Content.ImageURLs) != 1 || p.Content.ImageURLs[0] != jpegURL {
+		t.Fatalf("the refused edit changed the post: %+v, %v", p.Content, err)
+	}
+}
