@@ -97,6 +97,7 @@ type Capabilities struct {
 	Campaigns Campaigns
 	Library   Library
 	Inbox     Inbox
+	Converter MediaConverter
 	// Now is the clock of relative ranges ("the last 7 days"); nil: time.Now.
 	Now func() time.Time
 }
@@ -140,6 +141,9 @@ func CoreTools(cp Capabilities) []Tool {
 	}
 	if cp.Memory != nil {
 		out = append(out, memoryTools(cp)...)
+	}
+	if cp.Converter != nil {
+		out = append(out, convertTool(cp.Converter))
 	}
 	return out
 }

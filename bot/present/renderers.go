@@ -43,5 +43,7 @@ func New() *Registry {
 	// The engagement inbox.
 	Register(r, fromCard(inboxItemCard))
 	Register(r, fromCard(inboxPageCard))
+	// Media.
+	Register(r, fromCard(convertedCard))
 	return r
 }

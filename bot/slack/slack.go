@@ -104,6 +104,7 @@ type Deps struct {
 	Analytics     Analytics // nil: /mm analytics goes to the conversation
 	Inbox         Inbox     // nil: no inbox in Slack
 	Drafter       Drafter   // nil: no "Draft a reply" button
+	Converter     Converter // nil: Convert buttons say they are out of date
 	// Vault seals installed bot tokens; States holds the install's OAuth
 	// states. Both are needed for the multi-workspace install.
 	Vault  *oauth.Vault

@@ -44,7 +44,7 @@ func TestInboxWired(t *testing.T) {
 	if rep, err := a.inbox.Poll(ctx); err != nil || rep.Accounts != 0 {
 		t.Fatalf("poll with no account = %+v, %v", rep, err)
 	}
-	ad := newAdapters(cfg, sb.URL)
+	ad := newAdapters(cfg, sb.URL, nil)
 	for _, p := range platform.Social {
 		if _, ok := ad.social[p].(interface {
 			ReplyToComment(context.Context, platform.Target, platform.CommentRef, string) (string, error)

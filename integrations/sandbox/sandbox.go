@@ -45,10 +45,14 @@ type Options struct {
 	// BaseURL is the sandbox's own public base URL, used in URLs it hands
 	// out (LinkedIn upload URLs); default derived from each request's Host.
 	BaseURL string
-	Logger  zerolog.Logger
 	// WebhookClient delivers webhooks (meta_webhook.go); default a client
 	// with a 20 s timeout.
 	WebhookClient *http.Client
+	// MediaClient, when set, downloads the media URLs Instagram and Facebook
+	// would fetch, so their bytes are checked as the platforms check them
+	// (format, size, aspect ratio); without it only the URL is looked at.
+	MediaClient *http.Client
+	Logger      zerolog.Logger
 }
 
 // Sandbox is the emulator. It is safe for concurrent use.

@@ -181,6 +181,7 @@ func (s *Sandbox) routesX() {
 		s.mux.HandleFunc("POST "+p+"/2/media/upload/{id}/append", s.xAPI("media", xScopesMedia, s.xMediaAppend))
 		s.mux.HandleFunc("POST "+p+"/2/media/upload/{id}/finalize", s.xAPI("media", xScopesMedia, s.xMediaFinalize))
 		s.routesXEngagement(p)
+		s.mux.HandleFunc("POST "+p+"/2/media/metadata", s.xAPI("media", xScopesMedia, s.xMediaMetadata))
 	}
 }
 
