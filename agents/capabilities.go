@@ -96,6 +96,7 @@ type Capabilities struct {
 	Memory    Memories
 	Campaigns Campaigns
 	Library   Library
+	Converter MediaConverter
 	// Now is the clock of relative ranges ("the last 7 days"); nil: time.Now.
 	Now func() time.Time
 }
@@ -136,6 +137,9 @@ func CoreTools(cp Capabilities) []Tool {
 	}
 	if cp.Memory != nil {
 		out = append(out, memoryTools(cp)...)
+	}
+	if cp.Converter != nil {
+		out = append(out, convertTool(cp.Converter))
 	}
 	return out
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/analytics"
 	"github.com/marketingminds/marketingminds/tools/fault"
+	"github.com/marketingminds/marketingminds/tools/media/check"
 	"github.com/marketingminds/marketingminds/tools/publish"
 	"github.com/marketingminds/marketingminds/tools/schedule"
 )
@@ -36,7 +37,7 @@ func env(t *testing.T) present.Env {
 }
 
 // ids are the internal ids of the samples: none may reach a person.
-var ids = []string{"acc_x_7f3a9", "acc_li_member_2b", "acc_li_org_9c", "post_8d2e1f", "post_dup_4a", "job_51ac", "job_52bd", "job_53ce", "appr_6e0f", "del_77aa"}
+var ids = []string{"acc_x_7f3a9", "acc_li_member_2b", "acc_li_org_9c", "post_8d2e1f", "post_dup_4a", "job_51ac", "job_52bd", "job_53ce", "appr_6e0f", "del_77aa", "med_3f9a"}
 
 func i64(n int64) *int64      { return &n }
 func f64(f float64) *float64  { return &f }
@@ -52,6 +53,11 @@ func samples() []struct {
 		name  string
 		value any
 	}{
+		{"media_converted", check.Converted{Platform: platform.Instagram, Media: check.Stored{ID: "med_3f9a", URL: "https://mm.example/media/tok3n"},
+			Before: check.Info{ContentType: "image/png", Container: "png", Width: 1000, Height: 2000, Bytes: 2_431_120},
+			After:  check.Info{ContentType: "image/jpeg", Container: "jpeg", Width: 1440, Height: 1800, Bytes: 412_300}, Review: true}},
+		{"media_refused", fault.Failure{Kind: fault.Validation, Message: "the image is a PNG; Instagram takes only JPEG images: we can convert it to a JPEG for you",
+			Convert: &fault.Offer{MediaID: "med_3f9a", Platform: platform.Instagram}}},
 		{"accounts", []accounts.Account{
 			{ID: "acc_x_7f3a9", Platform: platform.Twitter, AccountName: "Acme Outdoor", Handle: "acme_outdoor", Status: accounts.StatusConnected},
 			{ID: "acc_li_member_2b", Platform: platform.LinkedIn, AccountName: "Dana Smith", Kind: "member", Status: accounts.StatusConnected},

@@ -40,5 +40,7 @@ func New() *Registry {
 	Register(r, fromCard(memoriesCard))
 	Register(r, fromCard(planCard))
 	Register(r, fromCard(specialistCard))
+	// Media.
+	Register(r, fromCard(convertedCard))
 	return r
 }

@@ -23,6 +23,7 @@ func (b *Bot) actionHandlers() map[string]actionHandler {
 		actAnyway:    b.anywayAction,
 		actReconnect: b.reconnectAction,
 		actCancel:    b.cancelAction,
+		actConvert:   b.convertAction,
 		actChoose:    func(ctx context.Context, a action) { b.chooseAction(ctx, a, false) },
 		actRemember:  func(ctx context.Context, a action) { b.chooseAction(ctx, a, true) },
 	}

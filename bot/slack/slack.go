@@ -99,6 +99,7 @@ type Deps struct {
 	Settings      Settings  // nil: the deployment's NotifyChannel and DefaultRole
 	SignIn        SignIn    // nil: /mm dashboard is unavailable
 	Analytics     Analytics // nil: /mm analytics goes to the conversation
+	Converter     Converter // nil: Convert buttons say they are out of date
 	// Vault seals installed bot tokens; States holds the install's OAuth
 	// states. Both are needed for the multi-workspace install.
 	Vault  *oauth.Vault

@@ -32,7 +32,7 @@ func (a *app) slackDoor(ctx context.Context, cfg config, log zerolog.Logger) (*s
 		Store: slackbot.NewStore(a.db), Users: a.identity, Tokens: a.identity,
 		Conversations: slackConversations{o: a.agents, present: present.New()}, Approvals: slackApprovals{a: a},
 		Publisher: a.publish, Posts: a.publish, Accounts: a.accounts, Targets: a.targets, Jobs: a.scheduler,
-		Settings: a.settings, SignIn: a.sessions, Analytics: a.analytics, Vault: a.vault, States: oauth.NewStates(a.db, a.vault, nil), Log: log,
+		Settings: a.settings, SignIn: a.sessions, Analytics: a.analytics, Converter: a.convert, Vault: a.vault, States: oauth.NewStates(a.db, a.vault, nil), Log: log,
 	})
 	if err != nil {
 		return nil, err
