@@ -97,6 +97,8 @@ type Capabilities struct {
 	Campaigns Campaigns
 	Library   Library
 	Media     Media
+	Inbox     Inbox
+	Converter MediaConverter
 	// Now is the clock of relative ranges ("the last 7 days"); nil: time.Now.
 	Now func() time.Time
 }
@@ -132,6 +134,9 @@ func CoreTools(cp Capabilities) []Tool {
 	if cp.Library != nil {
 		out = append(out, libraryTools(cp)...)
 	}
+	if cp.Inbox != nil {
+		out = append(out, inboxTools(cp.Inbox)...)
+	}
 	if cp.Campaigns != nil && cp.Library != nil {
 		out = append(out, planTool(cp))
 	}
@@ -140,6 +145,9 @@ func CoreTools(cp Capabilities) []Tool {
 	}
 	if cp.Media != nil {
 		out = append(out, mediaTools(cp)...)
+	}
+	if cp.Converter != nil {
+		out = append(out, convertTool(cp.Converter))
 	}
 	return out
 }

@@ -42,5 +42,10 @@ func New() *Registry {
 	Register(r, fromCard(specialistCard))
 	Register(r, fromCard(mediaListCard))
 	Register(r, fromCard(mediaCard))
+	// The engagement inbox.
+	Register(r, fromCard(inboxItemCard))
+	Register(r, fromCard(inboxPageCard))
+	// Media.
+	Register(r, fromCard(convertedCard))
 	return r
 }
