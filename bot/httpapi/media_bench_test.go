@@ -80,4 +80,3 @@ func BenchmarkUpload200MB(b *testing.B) {
 		}
 	}
 }
-
