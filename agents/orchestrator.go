@@ -146,18 +146,21 @@ type Orchestrator struct {
 	all   *toolset
 }
 
-// toolset is the tools one loop may call, and their definitions.
+// toolset is the tools one loop may call, and their definitions, built
+// once (the model encodes them once too).
 type toolset struct {
 	byName map[string]Tool
-	defs   []llm.ToolDef
+	defs   *llm.Tools
 }
 
 func newToolset(tools []Tool) *toolset {
 	ts := &toolset{byName: map[string]Tool{}}
+	defs := make([]llm.ToolDef, 0, len(tools))
 	for _, t := range tools {
 		ts.byName[t.Name] = t
-		ts.defs = append(ts.defs, t.Def())
+		defs = append(defs, t.Def())
 	}
+	ts.defs = llm.NewTools(defs)
 	return ts
 }
 
@@ -321,7 +324,7 @@ func (o *Orchestrator) loop(ctx context.Context, key ConversationKey, c identity
 
 // complete calls the model once, streaming its text to sink, and records
 // the call with its token usage.
-func (o *Orchestrator) complete(ctx context.Context, key ConversationKey, c identity.Caller, msgs []llm.Message, defs []llm.ToolDef, sink Sink) (llm.Response, error) {
+func (o *Orchestrator) complete(ctx context.Context, key ConversationKey, c identity.Caller, msgs []llm.Message, defs *llm.Tools, sink Sink) (llm.Response, error) {
 	sctx, cancel := context.WithTimeout(ctx, o.cfg.StepTimeout)
 	defer cancel()
 	start := o.cfg.Now()
