@@ -114,6 +114,7 @@ func (o *Orchestrator) Approve(ctx context.Context, c identity.Caller, approvalI
 		var out any
 		if err == nil {
 			out, err = t.Call(tctx, runner, args)
+			o.changed(c.WorkspaceID, t)
 		}
 		cancel()
 		if err == nil {

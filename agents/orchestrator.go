@@ -134,16 +134,22 @@ type Config struct {
 	// HistoryTokens is the budget of earlier messages sent to the model
 	// (default 6000, estimated at 4 characters a token).
 	HistoryTokens int
-	Log           zerolog.Logger
-	Now           func() time.Time
+	// PromptTTL is how long what the system prompt says of a person
+	// (Users, Memory, Accounts, Policy) is kept for their next turns
+	// (DefaultPromptTTL; negative: read on every turn). The orchestrator's
+	// own changes show at once; others after at most PromptTTL.
+	PromptTTL time.Duration
+	Log       zerolog.Logger
+	Now       func() time.Time
 }
 
 // Orchestrator runs conversations: model, tools, approvals.
 type Orchestrator struct {
-	cfg   Config
-	tools map[string]Tool
-	order []Tool
-	all   *toolset
+	cfg     Config
+	tools   map[string]Tool
+	order   []Tool
+	all     *toolset
+	prompts *promptCache
 }
 
 // toolset is the tools one loop may call, and their definitions, built
@@ -191,7 +197,10 @@ func New(cfg Config) (*Orchestrator, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	o := &Orchestrator{cfg: cfg, tools: map[string]Tool{}}
+	if cfg.PromptTTL == 0 {
+		cfg.PromptTTL = DefaultPromptTTL
+	}
+	o := &Orchestrator{cfg: cfg, tools: map[string]Tool{}, prompts: newPromptCache(cfg.PromptTTL, cfg.Now)}
 	for _, t := range cfg.Tools {
 		if _, dup := o.tools[t.Name]; dup {
 			return nil, fmt.Errorf("agents: tool %s registered twice", t.Name)
@@ -255,8 +264,7 @@ func (o *Orchestrator) Run(ctx context.Context, t Turn, sink Sink) (Reply, error
 	if err != nil {
 		return Reply{}, err
 	}
-	policy := o.policy(ctx, t.Caller.WorkspaceID)
-	system, err := o.systemPrompt(ctx, t.Caller, policy)
+	system, err := o.systemPrompt(ctx, t.Caller)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -270,7 +278,7 @@ func (o *Orchestrator) Run(ctx context.Context, t Turn, sink Sink) (Reply, error
 	}()
 	agent := t.Caller
 	agent.Door = identity.DoorAgent
-	more, reply, err := o.loop(ctx, key, agent, policy, msgs, o.all, sink)
+	more, reply, err := o.loop(ctx, key, agent, msgs, o.all, sink)
 	said = append(said, more...)
 	return reply, err
 }
@@ -278,7 +286,7 @@ func (o *Orchestrator) Run(ctx context.Context, t Turn, sink Sink) (Reply, error
 // loop calls the model and the tools it asks for until the model answers in
 // words, the step bound is reached or ctx ends; it returns the messages it
 // added to msgs.
-func (o *Orchestrator) loop(ctx context.Context, key ConversationKey, c identity.Caller, policy string, msgs []llm.Message, ts *toolset, sink Sink) ([]llm.Message, Reply, error) {
+func (o *Orchestrator) loop(ctx context.Context, key ConversationKey, c identity.Caller, msgs []llm.Message, ts *toolset, sink Sink) ([]llm.Message, Reply, error) {
 	var said []llm.Message
 	var reply Reply
 	for reply.Steps < o.cfg.MaxSteps {
@@ -295,7 +303,7 @@ func (o *Orchestrator) loop(ctx context.Context, key ConversationKey, c identity
 			reply.Text = answer.Content
 			return said, reply, nil
 		}
-		results := o.runTools(ctx, key, c, policy, answer.ToolCalls, ts, sink)
+		results := o.runTools(ctx, key, c, answer.ToolCalls, ts, sink)
 		for _, r := range results {
 			msgs, said = append(msgs, r.msg), append(said, r.msg)
 			if r.approval != nil {
@@ -380,18 +388,29 @@ func (o *Orchestrator) policy(ctx context.Context, workspaceID string) string {
 }
 
 // systemPrompt renders the prompt with the workspace's context.
-func (o *Orchestrator) systemPrompt(ctx context.Context, c identity.Caller, policy string) (string, error) {
-	v, err := o.promptData(ctx, c, policy)
+func (o *Orchestrator) systemPrompt(ctx context.Context, c identity.Caller) (string, error) {
+	v, err := o.promptData(ctx, c)
 	if err != nil {
 		return "", err
 	}
 	return o.cfg.Prompts.System(v)
 }
 
-// promptData is the workspace's context for a prompt: the person's name,
-// time zone and local time, memory, accounts and the approval policy.
-func (o *Orchestrator) promptData(ctx context.Context, c identity.Caller, policy string) (prompts.System, error) {
-	v := prompts.System{Workspace: c.WorkspaceID, UserName: c.UserID, TimeZone: "UTC", Sandbox: o.cfg.Sandbox, Approval: policy}
+// promptData is the workspace's context for a prompt, as of now: the
+// person's name, time zone and local time, memory, accounts and the
+// approval policy, kept for PromptTTL (see promptCache).
+func (o *Orchestrator) promptData(ctx context.Context, c identity.Caller) (prompts.System, error) {
+	v, loc, err := o.prompts.get(c, func() (prompts.System, *time.Location, error) { return o.readPromptData(ctx, c) })
+	if err != nil {
+		return prompts.System{}, err
+	}
+	v.Now = o.cfg.Now().In(loc)
+	return v, nil
+}
+
+// readPromptData reads what promptData keeps, and the person's location.
+func (o *Orchestrator) readPromptData(ctx context.Context, c identity.Caller) (prompts.System, *time.Location, error) {
+	v := prompts.System{Workspace: c.WorkspaceID, UserName: c.UserID, TimeZone: "UTC", Sandbox: o.cfg.Sandbox, Approval: o.policy(ctx, c.WorkspaceID)}
 	loc := time.UTC
 	if o.cfg.Users != nil {
 		if u, err := o.cfg.Users.User(ctx, c.WorkspaceID, c.UserID); err == nil {
@@ -401,14 +420,13 @@ func (o *Orchestrator) promptData(ctx context.Context, c identity.Caller, policy
 				v.UserName = u.DisplayName
 			}
 		} else if !errors.Is(err, identity.ErrNotFound) {
-			return prompts.System{}, fmt.Errorf("agents: prompt: %w", err)
+			return prompts.System{}, nil, fmt.Errorf("agents: prompt: %w", err)
 		}
 	}
-	v.Now = o.cfg.Now().In(loc)
 	if o.cfg.Memory != nil {
 		items, err := o.cfg.Memory.Recall(ctx, c, "", "")
 		if err != nil {
-			return prompts.System{}, fmt.Errorf("agents: prompt: %w", err)
+			return prompts.System{}, nil, fmt.Errorf("agents: prompt: %w", err)
 		}
 		used, left := 0, 0
 		for _, it := range items {
@@ -431,7 +449,7 @@ func (o *Orchestrator) promptData(ctx context.Context, c identity.Caller, policy
 	if o.cfg.Accounts != nil {
 		accts, err := o.cfg.Accounts.List(ctx, c, "")
 		if err != nil {
-			return prompts.System{}, fmt.Errorf("agents: prompt: %w", err)
+			return prompts.System{}, nil, fmt.Errorf("agents: prompt: %w", err)
 		}
 		for _, a := range accts {
 			line := fmt.Sprintf("%s %s (account_id %s)", a.Platform, accountName(a), a.ID)
@@ -441,7 +459,7 @@ func (o *Orchestrator) promptData(ctx context.Context, c identity.Caller, policy
 			v.Accounts = append(v.Accounts, line)
 		}
 	}
-	return v, nil
+	return v, loc, nil
 }
 
 func accountName(a accounts.Account) string {
