@@ -71,8 +71,9 @@ first.`,
 					if err != nil {
 						return fmt.Errorf("bench slack: %s: %w", target, err)
 					}
-					fmt.Fprintf(stdout, "round %d %-14s events %d in flight %d: reply p50 %6.0f ms p99 %6.0f ms | ack p50 %5.1f ms p99 %5.1f ms | new Web API conns %d\n",
-						r+1, target, o.events, o.inFlight, ms(res.reply50), ms(res.reply99), ms(res.ack50), ms(res.ack99), res.conns)
+					fmt.Fprintf(stdout, "round %d %-14s events %d in flight %d: reply p50 %6.0f ms p99 %6.0f ms | ack p50 %5.1f ms p99 %5.1f ms | new Web API conns %d | Web API calls/event %.2f | cpu/event %4.0f µs\n",
+						r+1, target, o.events, o.inFlight, ms(res.reply50), ms(res.reply99), ms(res.ack50), ms(res.ack99), res.conns,
+						float64(res.calls)/float64(o.events), float64(res.cpu.Microseconds())/float64(o.events))
 				}
 			}
 			return nil
@@ -93,6 +94,11 @@ first.`,
 type slackRound struct {
 	reply50, reply99, ack50, ack99 time.Duration
 	conns                          int64
+	calls                          int // Web API calls the fake received during the burst
+	// cpu is the CPU time spent from the first event to the last reply by
+	// this process (the fake Web API, the sender and, for this service, the
+	// service and its scripted model) and by the Bolt app's process.
+	cpu time.Duration
 }
 
 func benchSlackRound(ctx context.Context, o slackBenchOptions, target string, logOut io.Writer) (slackRound, error) {
@@ -112,9 +118,12 @@ func benchSlackRound(ctx context.Context, o slackBenchOptions, target string, lo
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var stop func() error
+	appCPU := func() time.Duration { return 0 } // this service runs in this process
 	switch target {
 	case "bolt":
-		stop, err = startBolt(ctx, o, fake.URL(), port, logOut)
+		var pid int
+		stop, pid, err = startBolt(ctx, o, fake.URL(), port, logOut)
+		appCPU = func() time.Duration { return processCPU(pid) }
 	default:
 		stop, err = startOurs(ctx, o, fake.URL(), port, logOut)
 	}
@@ -136,7 +145,8 @@ func benchSlackRound(ctx context.Context, o slackBenchOptions, target string, lo
 		}
 		defer pprof.StopCPUProfile()
 	}
-	conns0 := fake.NewConns()
+	conns0, calls0 := fake.NewConns(), len(fake.Calls())
+	cpu0 := cpuTime() + appCPU()
 	sent, acks, err := fireBurst(ctx, base+"/slack/events", o)
 	if err != nil {
 		return slackRound{}, err
@@ -145,6 +155,7 @@ func benchSlackRound(ctx context.Context, o slackBenchOptions, target string, lo
 	if err != nil {
 		return slackRound{}, err
 	}
+	cpu := cpuTime() + appCPU() - cpu0
 	lat := make([]time.Duration, 0, o.events)
 	for i := range o.events {
 		lat = append(lat, replies[benchChannel(i)].Sub(sent[i]))
@@ -152,7 +163,8 @@ func benchSlackRound(ctx context.Context, o slackBenchOptions, target string, lo
 	slices.Sort(lat)
 	slices.Sort(acks)
 	pct := func(d []time.Duration, p int) time.Duration { return d[min(len(d)-1, len(d)*p/100)] }
-	return slackRound{reply50: pct(lat, 50), reply99: pct(lat, 99), ack50: pct(acks, 50), ack99: pct(acks, 99), conns: fake.NewConns() - conns0}, nil
+	return slackRound{reply50: pct(lat, 50), reply99: pct(lat, 99), ack50: pct(acks, 50), ack99: pct(acks, 99), conns: fake.NewConns() - conns0,
+		calls: len(fake.Calls()) - calls0, cpu: cpu}, nil
 }
 
 func benchChannel(i int) string { return fmt.Sprintf("CB%05d", i) }
@@ -272,9 +284,10 @@ func waitListening(ctx context.Context, base string) error {
 	}
 }
 
-func startBolt(ctx context.Context, o slackBenchOptions, apiURL string, port int, logOut io.Writer) (func() error, error) {
+// startBolt starts the Bolt app and returns how to stop it and its pid.
+func startBolt(ctx context.Context, o slackBenchOptions, apiURL string, port int, logOut io.Writer) (func() error, int, error) {
 	if _, err := os.Stat(filepath.Join(o.boltDir, "node_modules", "@slack", "bolt")); err != nil {
-		return nil, fmt.Errorf("run npm ci in %s first: %w", o.boltDir, err)
+		return nil, 0, fmt.Errorf("run npm ci in %s first: %w", o.boltDir, err)
 	}
 	cmd := exec.CommandContext(ctx, o.node, "app.js")
 	cmd.Dir = o.boltDir
@@ -282,10 +295,37 @@ func startBolt(ctx context.Context, o slackBenchOptions, apiURL string, port int
 		"SLACK_API_URL="+apiURL, "TURN_MS="+fmt.Sprint(o.turn.Milliseconds()))
 	cmd.Stdout, cmd.Stderr = logOut, logOut
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start bolt: %w", err)
+		return nil, 0, fmt.Errorf("start bolt: %w", err)
 	}
 	return func() error {
 		_ = cmd.Process.Signal(os.Interrupt)
 		return cmd.Wait()
-	}, nil
+	}, cmd.Process.Pid, nil
+}
+
+// processCPU is the CPU time (user and system) process pid has used, from
+// /proc (Linux; 0 elsewhere), in clock ticks of 10 ms.
+func processCPU(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name (which may hold spaces) in ")";
+	// utime and stime are the 14th and 15th of the whole line.
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	var utime, stime int64
+	if _, err := fmt.Sscan(f[11], &utime); err != nil {
+		return 0
+	}
+	if _, err := fmt.Sscan(f[12], &stime); err != nil {
+		return 0
+	}
+	return time.Duration(utime+stime) * 10 * time.Millisecond
 }
