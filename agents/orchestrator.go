@@ -51,6 +51,14 @@ type Sink interface {
 	Approval(a Approval)
 }
 
+// Answerer is a Sink that wants to hear, through Answered, that the model
+// has written its whole answer, before the turn is recorded and saved: a
+// door may send the answer then instead of after that bookkeeping. The
+// turn's Results and Approvals are final by then too.
+type Answerer interface {
+	Answered()
+}
+
 // Result is one tool call's answer in a turn, typed, for a door to render
 // (bot/present); the model was given the same value as compact JSON.
 type Result struct {
@@ -341,6 +349,9 @@ func (o *Orchestrator) complete(ctx context.Context, key ConversationKey, c iden
 			sink.Delta(d.Text)
 		}
 	})
+	if a, ok := sink.(Answerer); ok && err == nil && len(resp.Message.ToolCalls) == 0 {
+		a.Answered() // the record and the save below wait; the person need not
+	}
 	e := Event{Kind: "model", Outcome: "ok", PromptTokens: resp.Usage.PromptTokens, CompletionTokens: resp.Usage.CompletionTokens}
 	if err != nil {
 		e.Outcome, e.Error = "error", err.Error()
@@ -418,6 +429,17 @@ func (l *lockedSink) Result(r Result) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.s.Result(r)
+}
+
+// Answered passes the end of the answer on to a sink that wants it.
+func (l *lockedSink) Answered() {
+	a, ok := l.s.(Answerer)
+	if !ok {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	a.Answered()
 }
 
 func (l *lockedSink) Approval(a Approval) {

@@ -144,3 +144,38 @@ func TestGateReadsPolicyNow(t *testing.T) {
 		t.Fatalf("approvals %d, runs %d: the action must wait", len(reply.Approvals), w.runs.Load())
 	}
 }
+
+// answerWatch is a Sink that notes, when the answer is announced, how many
+// messages of the thread the store held.
+type answerWatch struct {
+	recorder
+	st      Store
+	key     ConversationKey
+	answers int
+	saved   int
+}
+
+func (a *answerWatch) Answered() {
+	a.answers++
+	msgs, _ := a.st.Messages(context.Background(), a.key, 100)
+	a.saved = len(msgs)
+}
+
+// TestAnsweredBeforeSave: a door hears that the answer is complete once,
+// after the tools and before the turn is saved, so it can send it first.
+func TestAnsweredBeforeSave(t *testing.T) {
+	t.Parallel()
+	model := &scripted{steps: []func(llm.Request) (llm.Response, error){call("echo", `{"text":"hi"}`), say("It said hi.")}}
+	o, st := newOrchestrator(t, model, []Tool{echoTool()}, nil)
+	sink := &answerWatch{st: st, key: ConversationKey{WorkspaceID: "T1", Channel: "C1", Thread: "1.1"}}
+	if _, err := o.Run(context.Background(), turn("echo hi"), sink); err != nil {
+		t.Fatal(err)
+	}
+	if sink.answers != 1 || sink.saved != 0 || sink.text != "It said hi." || len(sink.results) != 1 {
+		t.Fatalf("answered %d times with %d messages saved, text %q, %d results; want once, before the save, after the tool",
+			sink.answers, sink.saved, sink.text, len(sink.results))
+	}
+	if msgs, _ := st.Messages(context.Background(), sink.key, 100); len(msgs) != 4 {
+		t.Fatalf("%d messages saved after the turn, want 4", len(msgs))
+	}
+}

@@ -26,6 +26,9 @@ type Sink interface {
 	// Card is a typed result to show as a card (bot/present) after the
 	// text: one nobody wrote about, or one with something to act on.
 	Card(v any)
+	// Answered says the model has written its whole answer: the door
+	// sends it now, not after the turn's bookkeeping.
+	Answered()
 }
 
 // Progress is a tool's progress in a turn.

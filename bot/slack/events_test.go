@@ -182,6 +182,26 @@ func TestQuickAnswerIsOneCall(t *testing.T) {
 	}
 }
 
+// TestAnswerSentBeforeBookkeeping: the answer is posted when the model has
+// finished it, while the turn is still being recorded.
+func TestAnswerSentBeforeBookkeeping(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(c *slack.Config, _ *slack.Deps) { c.QuickReply = time.Hour })
+	seen := b.fake.Observe()
+	b.conv.fn = func(ctx context.Context, sink slack.Sink) (string, error) {
+		sink.Delta("All done.")
+		sink.Answered()
+		// The turn's save is still to come: the answer is in the thread.
+		return "All done.", await(ctx, seen, "chat.postMessage")
+	}
+	b.signed(t, "/slack/events", mention("EvEarly", "U1", "1700000005.000100", "", "do it"))
+	b.bot.Wait()
+	posts := b.fake.Calls("chat.postMessage")
+	if len(posts) != 1 || posts[0].Args.Get("markdown_text") != "All done." {
+		t.Fatalf("posts %+v", posts)
+	}
+}
+
 // TestSlowAnswerShowsStatusAndStreams: a turn slower than QuickReply shows
 // "thinking…" (which the reply then clears, as Slack does, with no call of
 // its own), and text that keeps coming longer than QuickReply is streamed.

@@ -220,6 +220,36 @@ func (r *reply) wait(at time.Time) bool {
 	}
 }
 
+// Answered posts the whole answer now when none of it was streamed.
+func (r *reply) Answered() {
+	r.out.Lock()
+	defer r.out.Unlock()
+	r.postWholeLocked(r.ctx)
+}
+
+// postWholeLocked posts the pending text as one message when nothing of
+// the reply was streamed yet; r.out is held.
+func (r *reply) postWholeLocked(ctx context.Context) {
+	if r.ts != "" || r.fallback {
+		return
+	}
+	r.mu.Lock()
+	text := r.pending.String()
+	whole := text != "" && len(text) <= quickMax
+	if whole {
+		r.pending.Reset()
+	}
+	r.mu.Unlock()
+	if !whole {
+		return
+	}
+	_, err := r.b.post(ctx, r.api, r.channel, r.thread, slack.MsgOptionMarkdownText(text))
+	r.postedLocked(err)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		r.b.log.Error().Err(err).Str("channel", r.channel).Msg("slack: reply")
+	}
+}
+
 // finish sends what is left, in one message when nothing was streamed,
 // ends the stream, and clears a status no message followed.
 func (r *reply) finish(ctx context.Context) {
@@ -229,22 +259,7 @@ func (r *reply) finish(ctx context.Context) {
 	r.out.Lock()
 	defer r.out.Unlock()
 	r.done = true
-	if r.ts == "" && !r.fallback {
-		r.mu.Lock()
-		text := r.pending.String()
-		quick := text != "" && len(text) <= quickMax
-		if quick {
-			r.pending.Reset()
-		}
-		r.mu.Unlock()
-		if quick {
-			_, err := r.b.post(ctx, r.api, r.channel, r.thread, slack.MsgOptionMarkdownText(text))
-			r.postedLocked(err)
-			if err != nil && !errors.Is(err, context.Canceled) {
-				r.b.log.Error().Err(err).Str("channel", r.channel).Msg("slack: reply")
-			}
-		}
-	}
+	r.postWholeLocked(ctx)
 	r.flushLocked()
 	if r.streaming && !r.streamEnded {
 		r.streamEnded = true
