@@ -15,8 +15,8 @@ import (
 // sqliteStore keeps the statements of every turn prepared: parsing the
 // SQL cost more than running it.
 type sqliteStore struct {
-	db                          *store.DB
-	messages, approvals, record *store.Stmt
+	db                                      *store.DB
+	messages, approvals, record, addMessage *store.Stmt
 }
 
 func newSQLiteStore(db *store.DB) *sqliteStore {
@@ -25,6 +25,7 @@ func newSQLiteStore(db *store.DB) *sqliteStore {
 		ORDER BY id DESC LIMIT ?`),
 		approvals: store.Prepared(db.SQLRead, `SELECT `+approvalColumns+` FROM approval_requests
 		WHERE workspace_id = ? AND (? = '' OR status = ?) ORDER BY created_at DESC, id DESC LIMIT ?`),
+		addMessage: store.Prepared(db.SQL, `INSERT INTO conversation_messages (workspace_id, channel, thread, message, created_at) VALUES (?, ?, ?, ?, ?)`),
 		record: store.Prepared(db.SQL, `INSERT INTO agent_events (id, workspace_id, channel, thread, user_id, kind, tool, args_digest, outcome, error,
 		duration_ms, prompt_tokens, completion_tokens, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 	}
@@ -32,7 +33,7 @@ func newSQLiteStore(db *store.DB) *sqliteStore {
 
 func (s *sqliteStore) AppendMessages(ctx context.Context, k ConversationKey, msgs []llm.Message, at time.Time) error {
 	defer s.db.Observe("agents.append_messages")()
-	tx, err := s.db.SQL.BeginTx(ctx, nil)
+	tx, insert, err := s.addMessage.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("agents: append messages: %w", err)
 	}
@@ -47,8 +48,7 @@ func (s *sqliteStore) AppendMessages(ctx context.Context, k ConversationKey, msg
 		if err != nil {
 			return fmt.Errorf("agents: append messages: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO conversation_messages (workspace_id, channel, thread, message, created_at) VALUES (?, ?, ?, ?, ?)`,
-			k.WorkspaceID, k.Channel, k.Thread, string(b), ms); err != nil {
+		if _, err := insert.ExecContext(ctx, k.WorkspaceID, k.Channel, k.Thread, string(b), ms); err != nil {
 			return fmt.Errorf("agents: append messages: %w", err)
 		}
 	}
