@@ -102,7 +102,8 @@ const DefaultPromptTTL = 5 * time.Second
 // promptCache keeps what a system prompt says of a person in a workspace
 // (name, time zone, memory, accounts, the approval policy) for a short
 // time, so a burst of turns reads it once, not once per turn: an entry is
-// the data of one (workspace, user, role) and never serves another. The
+// the data of one (workspace, user, role) and never serves another, and
+// turns that need an entry being read wait for that read. The
 // orchestrator's own calls of a tool that changes something drop their
 // workspace's entries at once (a note remembered is in the next turn's
 // prompt); a change made elsewhere (the dashboard, another replica) shows
@@ -113,7 +114,7 @@ type promptCache struct {
 	now func() time.Time
 
 	mu  sync.Mutex
-	m   map[promptKey]promptEntry
+	m   map[promptKey]*promptEntry
 	gen map[string]uint64 // workspace → how many times its entries were dropped
 }
 
@@ -122,15 +123,19 @@ type promptKey struct {
 	role            identity.Role
 }
 
+// promptEntry is one person's data; the fields after ready are set
+// before ready is closed.
 type promptEntry struct {
+	gen   uint64
+	ready chan struct{}
 	v     prompts.System // without Now
 	loc   *time.Location
+	err   error
 	until time.Time
-	gen   uint64
 }
 
 func newPromptCache(ttl time.Duration, now func() time.Time) *promptCache {
-	return &promptCache{ttl: ttl, now: now, m: map[promptKey]promptEntry{}, gen: map[string]uint64{}}
+	return &promptCache{ttl: ttl, now: now, m: map[promptKey]*promptEntry{}, gen: map[string]uint64{}}
 }
 
 // get returns c's prompt data, read with load when it is not kept (or
@@ -142,25 +147,40 @@ func (p *promptCache) get(c identity.Caller, load func() (prompts.System, *time.
 	k := promptKey{workspace: c.WorkspaceID, user: c.UserID, role: c.Role}
 	now := p.now()
 	p.mu.Lock()
-	e, ok := p.m[k]
 	gen := p.gen[k.workspace]
-	p.mu.Unlock()
-	if ok && e.gen == gen && now.Before(e.until) {
-		return e.v, e.loc, nil
-	}
-	v, loc, err := load()
-	if err != nil {
-		return v, loc, err
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.gen[k.workspace] == gen { // not dropped while it was read
-		if len(p.m) >= 4096 {
-			p.sweep(now)
+	if e := p.m[k]; e != nil && e.gen == gen {
+		select {
+		case <-e.ready:
+			if e.err == nil && now.Before(e.until) {
+				p.mu.Unlock()
+				return e.v, e.loc, nil
+			}
+		default: // being read for another turn
+			p.mu.Unlock()
+			<-e.ready
+			if e.err == nil {
+				return e.v, e.loc, nil
+			}
+			return load() // that read failed (its turn may have ended): read for this one
 		}
-		p.m[k] = promptEntry{v: v, loc: loc, until: now.Add(p.ttl), gen: gen}
 	}
-	return v, loc, nil
+	if len(p.m) >= 4096 {
+		p.sweep(now)
+	}
+	e := &promptEntry{gen: gen, ready: make(chan struct{})}
+	p.m[k] = e
+	p.mu.Unlock()
+	e.v, e.loc, e.err = load()
+	e.until = now.Add(p.ttl) // from before the read: never kept longer than ttl
+	close(e.ready)
+	if e.err != nil {
+		p.mu.Lock()
+		if p.m[k] == e {
+			delete(p.m, k)
+		}
+		p.mu.Unlock()
+	}
+	return e.v, e.loc, e.err
 }
 
 // forget drops the entries of workspace.
@@ -175,11 +195,15 @@ func (p *promptCache) forget(workspace string) {
 	}
 }
 
-// sweep drops the entries past their time; p.mu is held.
+// sweep drops the entries read and past their time; p.mu is held.
 func (p *promptCache) sweep(now time.Time) {
 	for k, e := range p.m {
-		if !now.Before(e.until) {
-			delete(p.m, k)
+		select {
+		case <-e.ready:
+			if !now.Before(e.until) {
+				delete(p.m, k)
+			}
+		default:
 		}
 	}
 }
