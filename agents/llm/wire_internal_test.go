@@ -45,7 +45,10 @@ func TestToolsEncodedOnce(t *testing.T) {
 	if n1 != 1 || n40 != 40 {
 		t.Fatalf("bodies carry %d and %d tools, want 1 and 40", n1, n40)
 	}
-	if forty > one {
+	// Encoding tools per call costs about ten allocations each (go-openai's
+	// took 345 for 30); a bigger body may take a couple more for its size
+	// (the race detector's accounting adds some).
+	if forty > one+5 {
 		t.Fatalf("a body with 40 tools makes %.0f allocations, with 1 tool %.0f: the tools are encoded per call", forty, one)
 	}
 }
