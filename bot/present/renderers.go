@@ -40,5 +40,10 @@ func New() *Registry {
 	Register(r, fromCard(memoriesCard))
 	Register(r, fromCard(planCard))
 	Register(r, fromCard(specialistCard))
+	// The engagement inbox.
+	Register(r, fromCard(inboxItemCard))
+	Register(r, fromCard(inboxPageCard))
+	// Media.
+	Register(r, fromCard(convertedCard))
 	return r
 }

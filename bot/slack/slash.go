@@ -59,6 +59,7 @@ func (b *Bot) slashRunners() map[intent.Kind]slashRunner {
 		intent.KindDashboard:  b.slashDashboard,
 		intent.KindDefault:    b.slashDefault,
 		intent.KindDigest:     b.slashDigest,
+		intent.KindInbox:      b.slashInbox,
 	}
 }
 

@@ -126,6 +126,12 @@ var methods = map[string]func(f *Fake, a url.Values) map[string]any{
 		}
 		return checkView(a.Get("view"), "modal")
 	},
+	"views.update": func(f *Fake, a url.Values) map[string]any {
+		if a.Get("view_id") == "" && a.Get("external_id") == "" {
+			return fail("invalid_arguments")
+		}
+		return checkView(a.Get("view"), "modal")
+	},
 	"files.getUploadURLExternal":   getUploadURL,
 	"files.completeUploadExternal": completeUpload,
 	"views.publish": func(f *Fake, a url.Values) map[string]any {
