@@ -66,6 +66,11 @@ type Config struct {
 	MessageGap time.Duration
 	// UpdateGap is the least time between two edits of a streaming message (default 1 s).
 	UpdateGap time.Duration
+	// QuickReply is how long a turn may take before the assistant status
+	// shows, and how long an answer's text may keep coming before it is
+	// streamed instead of posted whole (default 1 s): a quick answer is
+	// one chat.postMessage.
+	QuickReply time.Duration
 	// UserTTL bounds how long users.info answers are cached (default 1 h).
 	UserTTL time.Duration
 	// InboxEvery is how often new inbox items are looked for, besides
@@ -182,6 +187,9 @@ func New(ctx context.Context, cfg Config, d Deps) (*Bot, error) {
 	}
 	if cfg.UpdateGap <= 0 {
 		cfg.UpdateGap = time.Second
+	}
+	if cfg.QuickReply <= 0 {
+		cfg.QuickReply = time.Second
 	}
 	if cfg.UserTTL <= 0 {
 		cfg.UserTTL = time.Hour

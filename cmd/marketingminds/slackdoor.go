@@ -67,6 +67,7 @@ func (a agentSink) Progress(p agents.Progress) {
 	a.s.Progress(slackbot.Progress{Tool: p.Tool, Status: p.Status, Text: p.Text})
 }
 func (a agentSink) Result(agents.Result) {}
+func (a agentSink) Answered()            { a.s.Answered() }
 func (a agentSink) Approval(ap agents.Approval) {
 	a.s.Approval(slackbot.Approval{ID: ap.ID, RequestedBy: ap.RequestedBy, Summary: ap.Preview})
 }
