@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -70,8 +71,9 @@ type Target struct {
 const thinking = "thinking…"
 
 // converse runs one turn for user's message in (channel, thread) and
-// streams the reply into the thread.
-func (b *Bot) converse(ctx context.Context, teamID, userID, channel, thread, text string) {
+// streams the reply into the thread; the files shared with it become the
+// conversation's media first.
+func (b *Bot) converse(ctx context.Context, teamID, userID, channel, thread, text string, files []sharedFile) {
 	log := b.log.With().Str("team", teamID).Str("channel", channel).Str("thread", thread).Logger()
 	api, err := b.client(ctx, teamID)
 	if err != nil {
@@ -82,6 +84,18 @@ func (b *Bot) converse(ctx context.Context, teamID, userID, channel, thread, tex
 	if err != nil {
 		log.Error().Err(err).Msg("slack: conversation: who is asking")
 		_, _ = b.post(ctx, api, channel, thread, slack.MsgOptionText("Sorry, I could not tell who you are in this workspace; please try again.", false))
+		return
+	}
+	if len(files) > 0 && b.d.Media != nil {
+		kept, problems := b.takeFiles(ctx, api, teamID, c, channel, thread, files)
+		if text == "" {
+			problems = append(problems, filesNoted(kept))
+		}
+		if said := strings.TrimSpace(strings.Join(problems, "\n")); said != "" {
+			_, _ = b.post(ctx, api, channel, thread, slack.MsgOptionText(said, false))
+		}
+	}
+	if text == "" {
 		return
 	}
 	b.status(ctx, api, channel, thread, thinking)

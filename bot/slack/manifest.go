@@ -26,6 +26,7 @@ var BotScopes = []string{
 	"assistant:write",   // AI-app status and suggested prompts
 	"chat:write",        // replies, approvals, notifications
 	"commands",          // /mm
+	"files:read",        // files shared in threads and DMs: url_private_download
 	"files:write",       // charts uploaded in threads
 	"im:history",        // message.im
 	"im:read", "im:write",

@@ -68,6 +68,9 @@ type Config struct {
 	UpdateGap time.Duration
 	// UserTTL bounds how long users.info answers are cached (default 1 h).
 	UserTTL time.Duration
+	// MaxFileBytes bounds a file shared in Slack that the door keeps
+	// (default DefaultMaxFileBytes); a larger one is refused, the limit named.
+	MaxFileBytes int64
 }
 
 // Users is what the door needs of tools/identity.
@@ -99,6 +102,7 @@ type Deps struct {
 	Settings      Settings  // nil: the deployment's NotifyChannel and DefaultRole
 	SignIn        SignIn    // nil: /mm dashboard is unavailable
 	Analytics     Analytics // nil: /mm analytics goes to the conversation
+	Media         Media     // nil: files shared in Slack are not kept
 	// Vault seals installed bot tokens; States holds the install's OAuth
 	// states. Both are needed for the multi-workspace install.
 	Vault  *oauth.Vault
@@ -177,6 +181,9 @@ func New(ctx context.Context, cfg Config, d Deps) (*Bot, error) {
 	}
 	if cfg.UserTTL <= 0 {
 		cfg.UserTTL = time.Hour
+	}
+	if cfg.MaxFileBytes <= 0 {
+		cfg.MaxFileBytes = DefaultMaxFileBytes
 	}
 	if cfg.ThreadFor <= 0 {
 		cfg.ThreadFor = 7 * 24 * time.Hour

@@ -119,6 +119,7 @@ var methods = map[string]func(f *Fake, a url.Values) map[string]any{
 		}
 		return checkView(a.Get("view"), "modal")
 	},
+	"files.info":                   filesInfo,
 	"files.getUploadURLExternal":   getUploadURL,
 	"files.completeUploadExternal": completeUpload,
 	"views.publish": func(f *Fake, a url.Values) map[string]any {
