@@ -48,7 +48,13 @@ type Approval struct {
 	// Warnings are what the checks before approval found (the same text
 	// went to an account today): approving is "post anyway".
 	Warnings []string
+	// Thumbs are the post's stored media, shown as images: Slack fetches
+	// each URL (a signed one) itself.
+	Thumbs []Thumb
 }
+
+// Thumb is an image for Slack to fetch and show, with its alt text.
+type Thumb struct{ URL, Alt string }
 
 // Option is one answer to an approval's question: an account, named.
 type Option struct {
