@@ -25,6 +25,7 @@ func TestOpenAPIAgainstHandlers(t *testing.T) {
 		t.Run("campaigns, e-mail, CRM", func(t *testing.T) { t.Parallel(); specCampaigns(t, seen) })
 		t.Run("library, templates, settings", func(t *testing.T) { t.Parallel(); specContent(t, seen) })
 		t.Run("approvals", func(t *testing.T) { t.Parallel(); specApprovals(t, seen) })
+		t.Run("media", func(t *testing.T) { t.Parallel(); specMedia(t, seen) })
 	})
 	if t.Failed() {
 		return

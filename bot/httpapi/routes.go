@@ -69,6 +69,9 @@ func (s *Server) routes(mux *routeMux) {
 		mux.Handle("POST /api/templates/{id}/render", s.auth(identity.Viewer, ownUser(s.templateRender)))
 		mux.Handle("POST /api/hashtags/suggest", s.auth(identity.Viewer, ownUser(s.suggestHashtags)))
 	}
+	if s.deps.Media != nil { // uploaded images and videos, signed URLs (tools/media)
+		s.mediaRoutes(mux)
+	}
 	if s.deps.Settings != nil { // workspace settings (tools/settings)
 		mux.Handle("GET /api/settings", s.auth(identity.Viewer, ownUser(s.settingsGet)))
 		mux.Handle("PATCH /api/settings", s.auth(identity.Admin, ownUser(s.settingsUpdate)))

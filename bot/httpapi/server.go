@@ -72,6 +72,9 @@ type Deps struct {
 	// Library serves /api/library*, /api/templates* and
 	// /api/hashtags/suggest when set (*library.Service).
 	Library Library
+	// Media serves /api/media* and the signed URLs /media/{token} when
+	// set (*media.Service).
+	Media Media
 	// Settings serves /api/settings when set (*settings.Service).
 	Settings Settings
 	// Defaults adds each platform's default account to the settings page

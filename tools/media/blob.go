@@ -25,33 +25,36 @@ type Written struct {
 // GridFS bucket (MongoDB).
 type Blobs interface {
 	// Write streams r into a new blob of workspaceID while hashing it, at
-	// most MaxBytes (ErrTooLarge beyond, nothing kept); it is durable when
-	// Write returns.
-	Write(ctx context.Context, workspaceID string, r io.Reader) (Written, error)
+	// most limit bytes (ErrTooLarge beyond, nothing kept); it is durable
+	// when Write returns.
+	Write(ctx context.Context, workspaceID string, r io.Reader, limit int64) (Written, error)
 	// Open reads workspaceID's blob key.
 	Open(ctx context.Context, workspaceID, key string) (Blob, error)
 	// Delete removes workspaceID's blob key; a missing one is no error.
 	Delete(ctx context.Context, workspaceID, key string) error
 }
 
-// limited reads r up to MaxBytes and fails with ErrTooLarge past it,
+// limited reads r up to max bytes and fails with ErrTooLarge past it,
 // hashing what it reads.
 type limited struct {
 	r    io.Reader
 	n    int64
+	max  int64
 	hash interface {
 		io.Writer
 		Sum([]byte) []byte
 	}
 }
 
-func newLimited(r io.Reader) *limited { return &limited{r: r, hash: sha256.New()} }
+func newLimited(r io.Reader, limit int64) *limited {
+	return &limited{r: r, max: limit, hash: sha256.New()}
+}
 
 func (l *limited) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
 	l.n += int64(n)
 	_, _ = l.hash.Write(p[:n]) // a hash never fails
-	if l.n > MaxBytes {
+	if l.n > l.max {
 		return n, ErrTooLarge
 	}
 	return n, err
@@ -78,7 +81,7 @@ func (f *Files) path(workspaceID, key string) (string, error) {
 
 // Write writes r to a temporary file in the workspace's directory, syncs
 // it, and renames it to its SHA-256.
-func (f *Files) Write(ctx context.Context, workspaceID string, r io.Reader) (Written, error) {
+func (f *Files) Write(ctx context.Context, workspaceID string, r io.Reader, limit int64) (Written, error) {
 	dir, err := f.path(workspaceID, "tmp")
 	if err != nil {
 		return Written{}, err
@@ -92,7 +95,7 @@ func (f *Files) Write(ctx context.Context, workspaceID string, r io.Reader) (Wri
 		return Written{}, fmt.Errorf("media: blob: %w", err)
 	}
 	defer func() { _ = os.Remove(tmp.Name()) }() // after the rename, nothing is there
-	src := newLimited(ctxReader{ctx: ctx, r: r})
+	src := newLimited(ctxReader{ctx: ctx, r: r}, limit)
 	_, err = io.Copy(tmp, src)
 	if err == nil {
 		err = tmp.Sync()

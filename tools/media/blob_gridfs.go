@@ -37,14 +37,14 @@ type fileDoc struct {
 }
 
 // Write streams r into the bucket under a new id.
-func (g *GridFS) Write(ctx context.Context, workspaceID string, r io.Reader) (Written, error) {
+func (g *GridFS) Write(ctx context.Context, workspaceID string, r io.Reader, limit int64) (Written, error) {
 	key := store.NewID()
 	up, err := g.bucket.OpenUploadStreamWithID(ctx, key, workspaceID+"/"+key,
 		options.GridFSUpload().SetMetadata(bson.D{{Key: "workspace_id", Value: workspaceID}}))
 	if err != nil {
 		return Written{}, fmt.Errorf("media: gridfs upload: %w", err)
 	}
-	src := newLimited(ctxReader{ctx: ctx, r: r})
+	src := newLimited(ctxReader{ctx: ctx, r: r}, limit)
 	if _, err := io.Copy(up, src); err != nil {
 		_ = up.Abort() // removes the chunks written so far
 		return Written{}, fmt.Errorf("media: gridfs upload: %w", err)

@@ -67,7 +67,7 @@ type Media struct {
 	Bytes        int64         `json:"bytes"`
 	Width        int           `json:"width,omitempty"`
 	Height       int           `json:"height,omitempty"`
-	Duration     time.Duration `json:"duration,omitempty"`
+	Duration     time.Duration `json:"duration_ns,omitempty"`
 	// UsedBy names what uses it: "post:<id>", "library:<id>".
 	UsedBy    []string  `json:"used_by"`
 	CreatedAt time.Time `json:"created_at"`
@@ -116,8 +116,8 @@ var (
 	ErrNotFound = errors.New("media: no such media in this workspace")
 	// ErrInvalid: the upload or patch cannot be accepted.
 	ErrInvalid = errors.New("media: invalid")
-	// ErrTooLarge: the upload is above MaxBytes.
-	ErrTooLarge = fmt.Errorf("%w: the file is larger than %d MB", ErrInvalid, MaxBytes>>20)
+	// ErrTooLarge: the upload is above the service's limit (MaxBytes).
+	ErrTooLarge = fmt.Errorf("%w: the file is too large", ErrInvalid)
 	// ErrInUse: the media is attached to a scheduled post.
 	ErrInUse = errors.New("media: used by a scheduled post")
 )
@@ -149,7 +149,9 @@ type Config struct {
 	// PostState, when set, decides whether a post use blocks deletion;
 	// without it every post use does.
 	PostState PostState
-	Log       zerolog.Logger
+	// MaxBytes is the largest upload; 0 is MaxBytes.
+	MaxBytes int64
+	Log      zerolog.Logger
 	// Now is the clock; nil is time.Now.
 	Now func() time.Time
 }
@@ -161,6 +163,7 @@ type Service struct {
 	signer    signer
 	publicURL string
 	postState PostState
+	maxBytes  int64
 	log       zerolog.Logger
 	now       func() time.Time
 }
@@ -176,6 +179,9 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.MaxBytes <= 0 {
+		cfg.MaxBytes = MaxBytes
+	}
 	return &Service{store: cfg.Store, blobs: cfg.Blobs, signer: signer{key: cfg.SigningKey}, publicURL: cfg.PublicURL,
-		postState: cfg.PostState, log: cfg.Log, now: cfg.Now}, nil
+		postState: cfg.PostState, maxBytes: cfg.MaxBytes, log: cfg.Log, now: cfg.Now}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -34,9 +35,9 @@ func (s *Service) Upload(ctx context.Context, c identity.Caller, in Upload) (Med
 	if in.Body == nil {
 		return Media{}, invalid("no file")
 	}
-	w, err := s.blobs.Write(ctx, c.WorkspaceID, in.Body)
+	w, err := s.blobs.Write(ctx, c.WorkspaceID, in.Body, s.maxBytes)
 	if errors.Is(err, ErrTooLarge) {
-		return Media{}, kinded{ErrTooLarge, fault.Validation}
+		return Media{}, kinded{fmt.Errorf("%w: the largest file taken is %d MB", ErrTooLarge, s.maxBytes>>20), fault.Validation}
 	}
 	if err != nil {
 		return Media{}, fmt.Errorf("media: upload %q: %w", name, err)
@@ -88,6 +89,9 @@ func (s *Service) existing(ctx context.Context, c identity.Caller, old Record, w
 	}
 	if err := s.store.Link(ctx, c.WorkspaceID, old.ID, conversation); err != nil {
 		return Media{}, err
+	}
+	if conversation != "" && !slices.Contains(old.Conversations, conversation) {
+		old.Conversations = append(old.Conversations, conversation)
 	}
 	return view(old, conversation), nil
 }

@@ -173,13 +173,24 @@ func (s mongoStore) Delete(ctx context.Context, workspaceID, id string) (bool, e
 
 func (s mongoStore) UnusedWorkspaces(ctx context.Context, cutoff time.Time) ([]string, error) {
 	defer s.db.Observe("media.unused_workspaces")()
-	res := s.coll().Distinct(ctx, "workspace_id", bson.D{{Key: "used", Value: false}, {Key: "created_at", Value: bson.D{{Key: "$lt", Value: store.Trunc(cutoff)}}}})
-	var out []string
-	if err := res.Decode(&out); err != nil {
+	// A find of the one field, not distinct: FerretDB's distinct answer
+	// does not decode with the v2 driver.
+	cur, err := s.coll().Find(ctx, bson.D{{Key: "used", Value: false}, {Key: "created_at", Value: bson.D{{Key: "$lt", Value: store.Trunc(cutoff)}}}},
+		options.Find().SetProjection(bson.D{{Key: "workspace_id", Value: 1}}).SetSort(bson.D{{Key: "workspace_id", Value: 1}}))
+	if err != nil {
 		return nil, fmt.Errorf("media: unused workspaces: %w", err)
 	}
-	if out == nil {
-		out = []string{}
+	var docs []struct {
+		WorkspaceID string `bson:"workspace_id"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("media: unused workspaces: %w", err)
+	}
+	out := []string{}
+	for _, d := range docs {
+		if len(out) == 0 || out[len(out)-1] != d.WorkspaceID {
+			out = append(out, d.WorkspaceID)
+		}
 	}
 	return out, nil
 }

@@ -26,7 +26,7 @@ func BenchmarkDeliver(b *testing.B) {
 	ids := make([]string, b.N)
 	for i := range b.N {
 		p := Post{ID: newID(), WorkspaceID: "W1", Content: Content{Text: fmt.Sprintf("bench %d %s", i, newID())}, CreatedBy: "U1", CreatedAt: now, UpdatedAt: now}
-		body := bodyFor(p.Content, nil, platform.Twitter)
+		body := bodyFor(p.Content, nil, platform.Twitter, nil)
 		p.Targets = []Delivery{{ID: newID(), WorkspaceID: "W1", PostID: p.ID, AccountID: "x1", Platform: platform.Twitter, Body: body,
 			TextHash: textHash(platform.Twitter, body), Status: StatusPending, Rev: 1, RunAt: now, CreatedAt: now, UpdatedAt: now}}
 		if err := sb.st.CreatePost(ctx, p); err != nil {

@@ -87,7 +87,7 @@ func (s *Service) Update(ctx context.Context, c identity.Caller, id string, patc
 	}
 	var problems []Problem
 	for i, d := range pending {
-		body := bodyFor(p.Content, p.Variants, d.Platform)
+		body := bodyFor(p.Content, p.Variants, d.Platform, d.Body.Media)
 		for _, pr := range Validate(d.Platform, body, s.limits) {
 			pr.AccountID = d.AccountID
 			problems = append(problems, pr)
@@ -99,8 +99,12 @@ func (s *Service) Update(ctx context.Context, c identity.Caller, id string, patc
 	}
 	var newTargets []Delivery
 	next := len(p.Targets)
+	var refs []platform.MediaRef // the uploaded media every target carries
+	if len(p.Targets) > 0 {
+		refs = p.Targets[0].Body.Media
+	}
 	for _, acct := range added {
-		d, _, ps, err := s.newTarget(ctx, c, p, acct, p.ScheduledAt, now, next)
+		d, _, ps, err := s.newTarget(ctx, c, p, refs, acct, p.ScheduledAt, now, next)
 		if err != nil {
 			return PostView{}, err
 		}

@@ -54,6 +54,9 @@ type Content struct {
 	// Thread, when set, is a reply chain on X (Thread[0] replaces Text there)
 	// and is joined with blank lines elsewhere.
 	Thread []string `json:"thread,omitempty"`
+	// MediaIDs are uploaded media of the workspace (tools/media), sent
+	// after the image URLs, each at a fresh signed URL.
+	MediaIDs []string `json:"media_ids,omitempty"`
 }
 
 // Post is one piece of content sent to one or more accounts.
