@@ -33,6 +33,7 @@ import (
 	"github.com/marketingminds/marketingminds/tools/groups"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/library"
+	"github.com/marketingminds/marketingminds/tools/media/check"
 	"github.com/marketingminds/marketingminds/tools/memory"
 	"github.com/marketingminds/marketingminds/tools/publish"
 	"github.com/marketingminds/marketingminds/tools/schedule"
@@ -117,6 +118,10 @@ type adapters struct {
 	// media fetches the media posts link to; publishing checks their hosts
 	// with it when a post is made.
 	media *safehttp.Client
+	// probe downloads a post's media when it is made, for each platform's
+	// media limits (tools/media/check); bounded lower than media, so a long
+	// video is left to the platform's own check.
+	probe *safehttp.Client
 }
 
 // authorities is base's host:port ("" for none), the sandbox's own.
@@ -169,7 +174,7 @@ func newAdapters(cfg config, sandboxBase string) adapters {
 	a := adapters{social: map[platform.Name]interface {
 		accounts.Provider
 		publish.Adapter
-	}{}, media: media}
+	}{}, media: media, probe: safehttp.New(safehttp.Options{Allow: authorities(sandboxBase), MaxBytes: 64 << 20})}
 	if id, secret, ok := creds(cfg.FacebookAppID, cfg.FacebookAppSecret, "facebook"); ok {
 		a.social[platform.Facebook] = facebook.NewClient(httpClient, hosts, facebook.Config{ClientID: id, ClientSecret: secret})
 		a.social[platform.Instagram] = instagram.NewClient(httpClient, hosts, instagram.Config{ClientID: id, ClientSecret: secret})
@@ -251,7 +256,7 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	pub, err := publish.New(publish.Config{
 		Store: publish.NewStore(db), Accounts: publish.AccountsOf(acc), Adapters: publishers,
 		Jobs: publish.SchedulerJobs(sch), Log: log, UserLocation: userLocation,
-		Campaigns: campaignChecker{camp}, MediaHosts: ad.media,
+		Campaigns: campaignChecker{camp}, MediaHosts: ad.media, Media: check.URLProber{Fetcher: ad.probe},
 		OnSettled: func(d publish.Delivery) {
 			feed.Settled(d)
 			if bot := door.Load(); bot != nil {

@@ -108,6 +108,9 @@ func (c *Client) Publish(ctx context.Context, t platform.Target, p platform.Post
 			PostID string `json:"post_id"`
 		}
 		form := url.Values{"url": {p.ImageURLs[0]}, "caption": {withLink(text, p.Link)}}
+		if alt := p.Alt[p.ImageURLs[0]]; alt != "" {
+			form.Set("alt_text_custom", alt) // platform-apis.md: Page photos
+		}
 		if err := c.graph.Post(ctx, op, t.AccessToken, page+"/photos", form, &resp); err != nil {
 			return platform.Published{}, err
 		}
@@ -123,6 +126,9 @@ func (c *Client) Publish(ctx context.Context, t platform.Target, p platform.Post
 		for _, u := range p.ImageURLs {
 			var resp idResp
 			form := url.Values{"url": {u}, "published": {"false"}}
+			if alt := p.Alt[u]; alt != "" {
+				form.Set("alt_text_custom", alt)
+			}
 			if err := c.graph.Post(ctx, "upload photo", t.AccessToken, page+"/photos", form, &resp); err != nil {
 				return platform.Published{}, err
 			}

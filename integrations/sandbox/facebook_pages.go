@@ -160,6 +160,9 @@ func (c *gctx) pagePhoto(pg *fbPage) gresp {
 	if src != "" && !validURL(src) {
 		return fail(&graphError{Code: 100, Message: "(#100) url should represent a valid URL"})
 	}
+	if e := c.fbPhotoError(src); e != nil {
+		return fail(e)
+	}
 	caption := c.p.Get("caption")
 	if caption == "" {
 		caption = c.p.Get("message")

@@ -45,7 +45,11 @@ type Options struct {
 	// BaseURL is the sandbox's own public base URL, used in URLs it hands
 	// out (LinkedIn upload URLs); default derived from each request's Host.
 	BaseURL string
-	Logger  zerolog.Logger
+	// MediaClient, when set, downloads the media URLs Instagram and Facebook
+	// would fetch, so their bytes are checked as the platforms check them
+	// (format, size, aspect ratio); without it only the URL is looked at.
+	MediaClient *http.Client
+	Logger      zerolog.Logger
 }
 
 // Sandbox is the emulator. It is safe for concurrent use.

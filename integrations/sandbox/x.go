@@ -176,6 +176,7 @@ func (s *Sandbox) routesX() {
 		s.mux.HandleFunc("POST "+p+"/2/media/upload/initialize", s.xAPI("media", xScopesMedia, s.xMediaInit))
 		s.mux.HandleFunc("POST "+p+"/2/media/upload/{id}/append", s.xAPI("media", xScopesMedia, s.xMediaAppend))
 		s.mux.HandleFunc("POST "+p+"/2/media/upload/{id}/finalize", s.xAPI("media", xScopesMedia, s.xMediaFinalize))
+		s.mux.HandleFunc("POST "+p+"/2/media/metadata", s.xAPI("media", xScopesMedia, s.xMediaMetadata))
 	}
 }
 

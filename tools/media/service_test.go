@@ -336,3 +336,27 @@ func TestCleanupRemovesUnusedMediaPastTheRetention(t *testing.T) {
 		}
 	}
 }
+
+func TestReadURL(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t, storetest.Open(t, store.SQLite, Schema))
+	pic := jpegOf(t, 8, 8, 30)
+	m, err := b.svc.Upload(ctx, editor, Upload{Source: SourceAPI, Body: bytes.NewReader(pic)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := b.svc.URL("T1", m.ID, 0)
+	if data, ct, ok, err := b.svc.ReadURL(ctx, u, 1<<20); !ok || err != nil || !bytes.Equal(data, pic) || ct != "image/jpeg" {
+		t.Fatalf("read our URL: %d bytes %q %v %v", len(data), ct, ok, err)
+	}
+	if _, _, ok, err := b.svc.ReadURL(ctx, u, 10); !ok || !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("past the limit: %v %v", ok, err)
+	}
+	if _, _, ok, _ := b.svc.ReadURL(ctx, "https://elsewhere.example/media/"+strings.TrimPrefix(u, "https://mm.example.com/media/"), 1<<20); ok {
+		t.Fatal("another host's URL read as ours")
+	}
+	if _, _, ok, err := b.svc.ReadURL(ctx, "https://mm.example.com/media/forged", 1<<20); !ok || !errors.Is(err, ErrNotFound) {
+		t.Fatalf("forged: %v %v", ok, err)
+	}
+}

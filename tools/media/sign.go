@@ -7,6 +7,8 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
+	"fmt"
+	"io"
 	"strings"
 	"time"
 )
@@ -77,4 +79,28 @@ func (s *Service) OpenSigned(ctx context.Context, token string) (Blob, Media, er
 		return nil, Media{}, err
 	}
 	return b, m, nil
+}
+
+// ReadURL reads the file a signed URL of ours names, for the media fetcher
+// of the adapters that upload bytes (X, LinkedIn): our own files are read
+// from the store, never fetched over HTTP. ok is false for any URL not
+// under PublicURL/media/; past limit bytes it fails.
+func (s *Service) ReadURL(ctx context.Context, rawURL string, limit int64) (data []byte, contentType string, ok bool, err error) {
+	token, ok := strings.CutPrefix(rawURL, strings.TrimSuffix(s.publicURL, "/")+"/media/")
+	if !ok || s.publicURL == "" {
+		return nil, "", false, nil
+	}
+	b, m, err := s.OpenSigned(ctx, token)
+	if err != nil {
+		return nil, "", true, err
+	}
+	defer b.Close()
+	if m.Bytes > limit {
+		return nil, "", true, fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, m.Bytes, limit)
+	}
+	data, err = io.ReadAll(io.LimitReader(b, limit+1))
+	if err != nil {
+		return nil, "", true, fmt.Errorf("media: read %s: %w", m.ID, err)
+	}
+	return data, m.ContentType, true, nil
 }

@@ -185,6 +185,8 @@ type Problem struct {
 	Platform  platform.Name `json:"platform,omitempty"`
 	Field     string        `json:"field"`
 	Message   string        `json:"message"`
+	// Convert, on a media problem, is the conversion that mends it.
+	Convert *ConvertOffer `json:"convert,omitempty"`
 }
 
 // ValidationError lists every problem found, all at once.

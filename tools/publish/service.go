@@ -126,12 +126,15 @@ type Config struct {
 	// Campaigns, when set, says whether a post's campaign_id names a
 	// marketing campaign of the caller's workspace.
 	Campaigns Campaigns
-	// Media resolves media_ids (tools/media); without it a post naming
+	// Uploaded resolves media_ids (tools/media); without it a post naming
 	// uploaded media is refused.
-	Media MediaLibrary
+	Uploaded MediaLibrary
 	// MediaHosts checks media URLs' hosts when a post is made or edited
 	// (the media client); nil checks none.
 	MediaHosts MediaHosts
+	// Media reads what the media are, for each platform's media limits
+	// when a post is made; nil checks none.
+	Media MediaInspector
 }
 
 // Campaigns is the marketing campaigns a post may belong to.
@@ -251,12 +254,18 @@ func (s *Service) prepare(ctx context.Context, c identity.Caller, req Request, r
 	if err != nil {
 		return prepared{}, err
 	}
-	var problems []Problem
+	media, problems := s.inspectMedia(ctx, c.WorkspaceID, req.Content)
+	if len(problems) > 0 {
+		return prepared{}, mediaError(problems)
+	}
 	var invalid []Result
 	for _, id := range ids {
 		d, name, ps, err := s.newTarget(ctx, c, post, refs, id, runAt, now, len(post.Targets))
 		if err != nil {
 			return prepared{}, err
+		}
+		if len(ps) == 0 {
+			ps = mediaProblems(name, id, media)
 		}
 		if len(ps) > 0 {
 			problems = append(problems, ps...)

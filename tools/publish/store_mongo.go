@@ -63,30 +63,30 @@ type postDoc struct {
 }
 
 type deliveryDoc struct {
-	ID             string     `bson:"_id"`
-	WorkspaceID    string     `bson:"workspace_id"`
-	PostID         string     `bson:"post_id"`
-	AccountID      string     `bson:"account_id"`
-	Platform       string     `bson:"platform"`
-	Body           bodyDoc `bson:"body"`
-	TextHash       string     `bson:"text_hash"`
-	Status         string     `bson:"status"`
-	Rev            int        `bson:"rev"`
-	Position       int        `bson:"position"`
-	Attempts       int        `bson:"attempts"`
-	PlatformPostID string     `bson:"platform_post_id"`
-	URL            string     `bson:"url"`
-	LastError      string     `bson:"last_error"`
-	Failure        string     `bson:"failure"`
-	JobID          string     `bson:"job_id"`
-	RunAt          time.Time  `bson:"run_at"`
-	StartedAt      time.Time  `bson:"started_at"`
-	VerifySince    time.Time  `bson:"verify_since"`
-	Checks         int        `bson:"checks"`
-	WaitingUntil   time.Time  `bson:"waiting_until"`
-	PublishedAt    time.Time  `bson:"published_at"`
-	CreatedAt      time.Time  `bson:"created_at"`
-	UpdatedAt      time.Time  `bson:"updated_at"`
+	ID             string    `bson:"_id"`
+	WorkspaceID    string    `bson:"workspace_id"`
+	PostID         string    `bson:"post_id"`
+	AccountID      string    `bson:"account_id"`
+	Platform       string    `bson:"platform"`
+	Body           bodyDoc   `bson:"body"`
+	TextHash       string    `bson:"text_hash"`
+	Status         string    `bson:"status"`
+	Rev            int       `bson:"rev"`
+	Position       int       `bson:"position"`
+	Attempts       int       `bson:"attempts"`
+	PlatformPostID string    `bson:"platform_post_id"`
+	URL            string    `bson:"url"`
+	LastError      string    `bson:"last_error"`
+	Failure        string    `bson:"failure"`
+	JobID          string    `bson:"job_id"`
+	RunAt          time.Time `bson:"run_at"`
+	StartedAt      time.Time `bson:"started_at"`
+	VerifySince    time.Time `bson:"verify_since"`
+	Checks         int       `bson:"checks"`
+	WaitingUntil   time.Time `bson:"waiting_until"`
+	PublishedAt    time.Time `bson:"published_at"`
+	CreatedAt      time.Time `bson:"created_at"`
+	UpdatedAt      time.Time `bson:"updated_at"`
 }
 
 // mtime is how a time is stored: ms precision, UTC; the zero time stays the

@@ -27,10 +27,10 @@ func (s *Service) uploaded(ctx context.Context, c identity.Caller, ids []string)
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	if s.cfg.Media == nil {
+	if s.cfg.Uploaded == nil {
 		return nil, &ValidationError{Problems: []Problem{{Field: "media_ids", Message: "uploaded media cannot be posted here; give image_urls or video_url instead"}}}
 	}
-	ms, err := s.cfg.Media.Resolve(ctx, c, ids)
+	ms, err := s.cfg.Uploaded.Resolve(ctx, c, ids)
 	if errors.Is(err, media.ErrInvalid) {
 		msg := strings.TrimPrefix(err.Error(), media.ErrInvalid.Error()+": ")
 		return nil, &ValidationError{Problems: []Problem{{Field: "media_ids", Message: msg}}}
@@ -48,10 +48,10 @@ func (s *Service) uploaded(ctx context.Context, c identity.Caller, ids []string)
 // useMedia records that post p uses its media (they are then kept by the
 // cleanup and not deleted while p waits).
 func (s *Service) useMedia(ctx context.Context, c identity.Caller, p Post) error {
-	if len(p.Content.MediaIDs) == 0 || s.cfg.Media == nil {
+	if len(p.Content.MediaIDs) == 0 || s.cfg.Uploaded == nil {
 		return nil
 	}
-	if _, err := s.cfg.Media.Use(ctx, c, p.Content.MediaIDs, "post:"+p.ID); err != nil {
+	if _, err := s.cfg.Uploaded.Use(ctx, c, p.Content.MediaIDs, "post:"+p.ID); err != nil {
 		return wrapf(err, "record the media of post %s", p.ID)
 	}
 	return nil
@@ -60,13 +60,13 @@ func (s *Service) useMedia(ctx context.Context, c identity.Caller, p Post) error
 // withURLs gives b's uploaded media their signed URLs (fresh: a scheduled
 // post's are made when it is sent) after its linked ones, and their alt text.
 func (s *Service) withURLs(workspaceID string, b platform.Post) platform.Post {
-	if len(b.Media) == 0 || s.cfg.Media == nil {
+	if len(b.Media) == 0 || s.cfg.Uploaded == nil {
 		return b
 	}
 	b.ImageURLs = append([]string(nil), b.ImageURLs...)
 	b.Alt = map[string]string{}
 	for _, m := range b.Media {
-		u := s.cfg.Media.URL(workspaceID, m.ID, media.DefaultTTL)
+		u := s.cfg.Uploaded.URL(workspaceID, m.ID, media.DefaultTTL)
 		if m.IsVideo() {
 			b.VideoURL = u
 		} else {
