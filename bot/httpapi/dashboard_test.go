@@ -76,7 +76,7 @@ func dashSetupOn(t *testing.T, db *store.DB, publicURL string, lib publish.Media
 	ss := identity.NewSessions(identity.NewSessionStore(db), ids, time.Now)
 	x := &fakePlatform{}
 	svc, err := publish.New(publish.Config{Store: publish.NewStore(db), Accounts: fakeAccounts{}, Jobs: &fakeJobs{}, Log: zerolog.Nop(),
-		Adapters: map[platform.Name]publish.Adapter{platform.Twitter: x}, UserLocation: berlinForU, Media: lib})
+		Adapters: map[platform.Name]publish.Adapter{platform.Twitter: x}, UserLocation: berlinForU, Uploaded: lib})
 	if err != nil {
 		t.Fatal(err)
 	}
