@@ -33,6 +33,7 @@ import (
 	"github.com/marketingminds/marketingminds/tools/groups"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/library"
+	"github.com/marketingminds/marketingminds/tools/media"
 	"github.com/marketingminds/marketingminds/tools/media/check"
 	"github.com/marketingminds/marketingminds/tools/memory"
 	"github.com/marketingminds/marketingminds/tools/publish"
@@ -43,7 +44,7 @@ import (
 // schemas lists every package's part of the database.
 func schemas() []store.Schema {
 	return []store.Schema{identity.Schema, identity.SessionSchema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, campaigns.Schema,
-		settings.Schema, library.Schema, groups.Schema,
+		settings.Schema, library.Schema, groups.Schema, media.Schema,
 		memory.Schema, agents.Schema, agents.TaskSchema, slackbot.Schema}
 }
 
@@ -91,6 +92,7 @@ type app struct {
 	feed      *analytics.Feed
 	campaigns *campaigns.Service
 	library   *library.Service
+	media     *media.Service
 	settings  *settings.Service
 	memory    *memory.Service
 	agents    *agents.Orchestrator
@@ -137,7 +139,7 @@ func authorities(base string) []string {
 	return []string{net.JoinHostPort(u.Hostname(), port)}
 }
 
-func newAdapters(cfg config, sandboxBase string) adapters {
+func newAdapters(cfg config, sandboxBase string, local func(ctx context.Context, rawURL string) (safehttp.Media, bool, error)) adapters {
 	hosts := platform.Hosts{Sandbox: sandboxBase}
 	sandboxed := sandboxBase != ""
 	// The platforms speak HTTP/2, where calls to one host share a few
@@ -164,7 +166,8 @@ func newAdapters(cfg config, sandboxBase string) adapters {
 	// Media people link to is fetched from the internet; in sandbox mode
 	// the sandbox serves it from its own address, the one private address
 	// allowed.
-	media := safehttp.New(safehttp.Options{Allow: authorities(sandboxBase)})
+	// Our own uploaded media (signed URLs) are read from the store (local).
+	media := safehttp.New(safehttp.Options{Allow: authorities(sandboxBase), Local: local})
 	creds := func(id, secret, p string) (string, string, bool) {
 		if id != "" {
 			return id, secret, true
@@ -202,7 +205,11 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	if err != nil {
 		return nil, err
 	}
-	ad := newAdapters(cfg, sandboxBase)
+	med, err := newMedia(cfg, db, ring, log)
+	if err != nil {
+		return nil, err
+	}
+	ad := newAdapters(cfg, sandboxBase, localMedia(med, safehttp.DefaultMaxBytes))
 	providers := map[platform.Name]accounts.Provider{}
 	publishers := map[platform.Name]publish.Adapter{}
 	metrics := map[platform.Name]analytics.Adapter{}
@@ -256,7 +263,7 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	pub, err := publish.New(publish.Config{
 		Store: publish.NewStore(db), Accounts: publish.AccountsOf(acc), Adapters: publishers,
 		Jobs: publish.SchedulerJobs(sch), Log: log, UserLocation: userLocation,
-		Campaigns: campaignChecker{camp}, MediaHosts: ad.media, Media: check.URLProber{Fetcher: ad.probe},
+		Campaigns: campaignChecker{camp}, MediaHosts: ad.media, Uploaded: med, Media: check.URLProber{Fetcher: ad.probe},
 		OnSettled: func(d publish.Delivery) {
 			feed.Settled(d)
 			if bot := door.Load(); bot != nil {
@@ -286,7 +293,7 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	}
 	feed = an.NewFeed(time.Second)
 	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an, feed: feed, campaigns: camp,
-		library: lib, settings: set,
+		library: lib, media: med, settings: set,
 		sessions: identity.NewSessions(identity.NewSessionStore(db), ids, time.Now), publicURL: cfg.PublicURL, userLocation: userLocation,
 		memory: memory.New(memory.NewStore(db), time.Now), vault: vault, accountEvents: events, slack: door}
 	a.groups = groups.New(groups.NewStore(db), acc, time.Now)
@@ -330,7 +337,8 @@ func (a *app) recurring() error {
 
 // cleanup is the weekly cleanup job: expired OAuth states, idempotency
 // keys, sessions, Slack dedup records, conversations past each workspace's
-// retention, web chat turns, finished jobs and expired locks.
+// retention, web chat turns, unused media past their retention, finished
+// jobs and expired locks.
 func (a *app) cleanup(ctx context.Context) error {
 	now := time.Now()
 	_, serr := oauth.NewStates(a.db, a.vault, time.Now).Purge(ctx, now)
@@ -340,7 +348,8 @@ func (a *app) cleanup(ctx context.Context) error {
 	_, cerr := a.agents.SweepConversations(ctx)               // each workspace's conversation_retention_days
 	// The web chat's turns.
 	_, terr := agents.NewTaskStore(a.db).PurgeTasks(ctx, now.Add(-webChatKept))
-	return errors.Join(serr, kerr, lerr, seenErr, cerr, terr, a.scheduler.Cleanup(ctx))
+	_, merr := a.media.Cleanup(ctx) // media nothing uses, past media.Retention
+	return errors.Join(serr, kerr, lerr, seenErr, cerr, terr, merr, a.scheduler.Cleanup(ctx))
 }
 
 // webChatKept is how long the web chat keeps a turn after its last change.
@@ -351,7 +360,7 @@ func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Dep
 	return httpapi.Deps{
 		Log: log, Identity: a.identity, Store: a.db, Registry: reg, Agents: agentNames(),
 		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics, Campaigns: a.campaigns,
-		CampaignAnalytics: campaignAnalytics{a.analytics}, Library: a.library, Settings: a.settings,
+		CampaignAnalytics: campaignAnalytics{a.analytics}, Library: a.library, Settings: a.settings, Media: a.media,
 		Sessions: a.sessions, PublicURL: a.publicURL, UserLocation: a.userLocation, Tokens: a.identity,
 		Approvals: a.agents, Agent: a.agents, Turns: agents.NewTaskStore(a.db), Defaults: a.targets,
 	}

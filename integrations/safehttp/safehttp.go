@@ -43,6 +43,10 @@ type Options struct {
 	Local func(ctx context.Context, rawURL string) (m Media, ok bool, err error)
 }
 
+// DefaultMaxBytes bounds a body unless Options say otherwise: 512 MiB,
+// the largest X video.
+const DefaultMaxBytes = 512 << 20
+
 // ErrBlocked is returned for a URL the client refuses to fetch.
 var ErrBlocked = errors.New("address not allowed")
 
@@ -71,7 +75,7 @@ func New(opts Options) *Client {
 		opts.Timeout = 60 * time.Second
 	}
 	if opts.MaxBytes == 0 {
-		opts.MaxBytes = 512 << 20
+		opts.MaxBytes = DefaultMaxBytes
 	}
 	if opts.Resolver == nil {
 		opts.Resolver = net.DefaultResolver

@@ -2,6 +2,7 @@ package media
 
 import (
 	"context"
+	"crypto/hkdf"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -103,4 +104,14 @@ func (s *Service) ReadURL(ctx context.Context, rawURL string, limit int64) (data
 		return nil, "", true, fmt.Errorf("media: read %s: %w", m.ID, err)
 	}
 	return data, m.ContentType, true, nil
+}
+
+// SigningKey derives the key that signs media URLs from the encryption key
+// (MM_ENCRYPTION_KEY), so neither key can be learnt from the other.
+func SigningKey(encryptionKey []byte) ([]byte, error) {
+	k, err := hkdf.Key(sha256.New, encryptionKey, nil, "marketingminds media URL signing v1", 32)
+	if err != nil {
+		return nil, fmt.Errorf("media: derive the signing key: %w", err)
+	}
+	return k, nil
 }
