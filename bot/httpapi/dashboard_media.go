@@ -9,11 +9,13 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
 
+	"github.com/marketingminds/marketingminds/bot/present"
 	"github.com/marketingminds/marketingminds/tools/fault"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/media"
@@ -271,4 +273,14 @@ func (s *Server) attachMedia(r *http.Request, v *view, d *composeData) error {
 		return &publish.ValidationError{Problems: problems}
 	}
 	return nil
+}
+
+// webEnv is how results read on the dashboard: stored media are shown from
+// this origin (the CSP allows no other).
+func (s *Server) webEnv(v *view) present.Env {
+	env := present.Env{Loc: v.Loc, Now: s.deps.Now(), PublicURL: s.deps.PublicURL}
+	if s.deps.Media != nil {
+		env.MediaURL = func(id string) string { return "/dashboard/media/" + url.PathEscape(id) + "/file" }
+	}
+	return env
 }
