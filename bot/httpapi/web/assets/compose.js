@@ -16,7 +16,7 @@
   // attachedItems are the uploaded files attached to the post (upload.js).
   function attachedItems() {
     var box = document.getElementById("attached");
-    return box ? box.querySelectorAll(".media-item") : [];
+    return box ? box.querySelectorAll(".media-item:not(.pending)") : [];
   }
 
   // mediaLimit is how many media each platform shows in one post.

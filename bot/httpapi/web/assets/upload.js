@@ -25,6 +25,11 @@
     msg.className = "umsg";
     li.append(name, " ", bar, " ", msg);
     list.appendChild(li);
+    // A place kept in drop order: uploads finish in any order.
+    var slot = document.createElement("figure");
+    slot.className = "media-item pending";
+    slot.setAttribute("aria-label", "Uploading " + file.name);
+    if (zone.dataset.prepend) target.prepend(slot); else target.append(slot);
     var fd = new FormData();
     fd.append("file", file, file.name);
     var xhr = new XMLHttpRequest();
@@ -37,6 +42,7 @@
       if (xhr.status !== 201) {
         msg.textContent = xhr.responseText || "The upload failed.";
         li.classList.add("failed");
+        slot.remove();
         return;
       }
       bar.value = bar.max;
@@ -44,8 +50,7 @@
       li.classList.add("done");
       var tpl = document.createElement("template");
       tpl.innerHTML = xhr.responseText.trim();
-      var item = tpl.content.firstElementChild;
-      if (zone.dataset.prepend) target.prepend(item); else target.append(item);
+      slot.replaceWith(tpl.content.firstElementChild);
       var none = document.getElementById("no-media");
       if (none) none.remove();
       changed();
@@ -53,6 +58,7 @@
     xhr.addEventListener("error", function () {
       msg.textContent = "The upload failed: check the connection and try again.";
       li.classList.add("failed");
+      slot.remove();
     });
     xhr.send(fd);
   }
