@@ -121,7 +121,7 @@ func slackSharedImage(t *testing.T, backend store.Backend) {
 		"text": "<@UBOT> post this to Instagram and X tomorrow 9am"}})
 	slackSend(t, srv.URL+"/slack/events", "application/json", event)
 
-	approval := waitFor(t, 20*time.Second, "the approval in the thread", func() (string, bool) {
+	approval := waitFor(t, 90*time.Second, "the approval in the thread", func() (string, bool) {
 		for _, c := range fake.Calls("chat.postMessage") {
 			if b := c.Args.Get("blocks"); strings.Contains(b, `"mm_approve"`) {
 				return b + "\n" + c.TS(), true
