@@ -55,7 +55,7 @@ type Request struct {
 	// "viewer"): the offline planner tells admins how to configure a model.
 	Role     string
 	Messages []Message
-	Tools    []ToolDef
+	Tools    *Tools
 	// Media are the images and videos shared in the conversation, oldest
 	// first (the messages name them too): what "this" or "the second one"
 	// may refer to.

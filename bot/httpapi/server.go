@@ -75,6 +75,8 @@ type Deps struct {
 	// Media serves /api/media* and the signed URLs /media/{token} when
 	// set (*media.Service).
 	Media Media
+	// Converter serves POST /api/media/convert when set (*check.Service).
+	Converter Converter
 	// Settings serves /api/settings when set (*settings.Service).
 	Settings Settings
 	// Defaults adds each platform's default account to the settings page
@@ -90,6 +92,13 @@ type Deps struct {
 	// Tokens lets a dashboard admin create and revoke API tokens when set
 	// (*identity.Service).
 	Tokens TokenAdmin
+	// Inbox serves /api/inbox* and /api/webhooks/meta, the dashboard's
+	// inbox page, the overview's unanswered count and the response times on
+	// the analytics page when set (*inbox.Service).
+	Inbox Inbox
+	// Drafter drafts replies on the inbox page (the content writer); nil:
+	// the page says drafting is not served.
+	Drafter ReplyDrafter
 }
 
 // Server is the HTTP sidecar.

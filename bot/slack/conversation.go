@@ -27,6 +27,9 @@ type Sink interface {
 	// Card is a typed result to show as a card (bot/present) after the
 	// text: one nobody wrote about, or one with something to act on.
 	Card(v any)
+	// Answered says the model has written its whole answer: the door
+	// sends it now, not after the turn's bookkeeping.
+	Answered()
 }
 
 // Progress is a tool's progress in a turn.
@@ -77,8 +80,8 @@ type Target struct {
 const thinking = "thinking…"
 
 // converse runs one turn for user's message in (channel, thread) and
-// streams the reply into the thread; the files shared with it become the
-// conversation's media first.
+// writes the reply into the thread (see reply); the files shared with it
+// become the conversation's media first.
 func (b *Bot) converse(ctx context.Context, teamID, userID, channel, thread, text string, files []sharedFile) {
 	log := b.log.With().Str("team", teamID).Str("channel", channel).Str("thread", thread).Logger()
 	api, err := b.client(ctx, teamID)
@@ -104,7 +107,6 @@ func (b *Bot) converse(ctx context.Context, teamID, userID, channel, thread, tex
 	if text == "" {
 		return
 	}
-	b.status(ctx, api, channel, thread, thinking)
 	r := newReply(b, api, c, channel, thread)
 	r.env = b.env(ctx, api, c)
 	final, err := b.d.Conversations.Run(log.WithContext(ctx), c, channel, thread, text, r)
@@ -123,7 +125,6 @@ func (b *Bot) converse(ctx context.Context, teamID, userID, channel, thread, tex
 		r.Delta(final)
 	}
 	r.finish(ctx)
-	b.status(ctx, api, channel, thread, "")
 }
 
 // status sets (or with "" clears) the assistant thread's status. Outside

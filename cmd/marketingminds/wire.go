@@ -32,6 +32,7 @@ import (
 	"github.com/marketingminds/marketingminds/tools/campaigns"
 	"github.com/marketingminds/marketingminds/tools/groups"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/inbox"
 	"github.com/marketingminds/marketingminds/tools/library"
 	"github.com/marketingminds/marketingminds/tools/media"
 	"github.com/marketingminds/marketingminds/tools/media/check"
@@ -44,7 +45,7 @@ import (
 // schemas lists every package's part of the database.
 func schemas() []store.Schema {
 	return []store.Schema{identity.Schema, identity.SessionSchema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, campaigns.Schema,
-		settings.Schema, library.Schema, groups.Schema, media.Schema,
+		settings.Schema, library.Schema, groups.Schema, media.Schema, inbox.Schema,
 		memory.Schema, agents.Schema, agents.TaskSchema, slackbot.Schema}
 }
 
@@ -86,6 +87,7 @@ type app struct {
 	// targets says which accounts "to LinkedIn" means (defaults, groups).
 	targets   *publish.Resolver
 	groups    *groups.Service
+	inbox     *inbox.Service
 	scheduler *schedule.Scheduler
 	analytics *analytics.Service
 	// feed counts publications in the analytics rollups; serve runs it.
@@ -93,6 +95,8 @@ type app struct {
 	campaigns *campaigns.Service
 	library   *library.Service
 	media     *media.Service
+	// convert makes images fit a platform (convert_media; tools/media/check).
+	convert   *check.Service
 	settings  *settings.Service
 	memory    *memory.Service
 	agents    *agents.Orchestrator
@@ -177,7 +181,7 @@ func newAdapters(cfg config, sandboxBase string, local func(ctx context.Context,
 	a := adapters{social: map[platform.Name]interface {
 		accounts.Provider
 		publish.Adapter
-	}{}, media: media, probe: safehttp.New(safehttp.Options{Allow: authorities(sandboxBase), MaxBytes: 64 << 20})}
+	}{}, media: media, probe: safehttp.New(safehttp.Options{Allow: authorities(sandboxBase), MaxBytes: 64 << 20, Local: local})}
 	if id, secret, ok := creds(cfg.FacebookAppID, cfg.FacebookAppSecret, "facebook"); ok {
 		a.social[platform.Facebook] = facebook.NewClient(httpClient, hosts, facebook.Config{ClientID: id, ClientSecret: secret})
 		a.social[platform.Instagram] = instagram.NewClient(httpClient, hosts, instagram.Config{ClientID: id, ClientSecret: secret})
@@ -263,7 +267,7 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	pub, err := publish.New(publish.Config{
 		Store: publish.NewStore(db), Accounts: publish.AccountsOf(acc), Adapters: publishers,
 		Jobs: publish.SchedulerJobs(sch), Log: log, UserLocation: userLocation,
-		Campaigns: campaignChecker{camp}, MediaHosts: ad.media, Uploaded: med, Media: check.URLProber{Fetcher: ad.probe},
+		Campaigns: campaignChecker{camp}, MediaHosts: ad.media, Uploaded: med, Media: check.Prober{Fetcher: ad.probe, Open: med.OpenMedia},
 		OnSettled: func(d publish.Delivery) {
 			feed.Settled(d)
 			if bot := door.Load(); bot != nil {
@@ -281,9 +285,10 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	if err != nil {
 		return nil, err
 	}
+	ib := newInbox(cfg, db, log, acc, pub, ad, sandboxBase != "", door)
 	anCfg := analytics.Config{Store: analytics.NewStore(db), Tokens: acc, Directory: analytics.AccountsDirectory(accounts.NewStore(db)),
 		Deliveries: pub, Accounts: acc, Jobs: sch, Adapters: metrics, Log: log, UserLocation: userLocation, Location: set.Location,
-		EmailCampaigns: sentEmails{camp}, Posts: pub}
+		EmailCampaigns: sentEmails{camp}, Posts: pub, Inbox: ib}
 	if ad.zoho != nil {
 		anCfg.Zoho = ad.zoho
 	}
@@ -293,7 +298,7 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	}
 	feed = an.NewFeed(time.Second)
 	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an, feed: feed, campaigns: camp,
-		library: lib, media: med, settings: set,
+		library: lib, media: med, settings: set, convert: check.NewService(check.Prober{Fetcher: ad.probe, Open: med.OpenMedia}, med), inbox: ib,
 		sessions: identity.NewSessions(identity.NewSessionStore(db), ids, time.Now), publicURL: cfg.PublicURL, userLocation: userLocation,
 		memory: memory.New(memory.NewStore(db), time.Now), vault: vault, accountEvents: events, slack: door}
 	a.groups = groups.New(groups.NewStore(db), acc, time.Now)
@@ -332,6 +337,12 @@ func (a *app) recurring() error {
 	}); err != nil {
 		return err
 	}
+	if err := a.scheduler.RegisterRecurring("inbox-poll", inboxSpec, func(ctx context.Context) error {
+		_, err := a.inbox.Poll(ctx) // logs its summary; one account's failure is counted, not an error
+		return err
+	}); err != nil {
+		return err
+	}
 	return a.scheduler.RegisterRecurring("cleanup", cleanupSpec, a.cleanup)
 }
 
@@ -360,9 +371,10 @@ func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Dep
 	return httpapi.Deps{
 		Log: log, Identity: a.identity, Store: a.db, Registry: reg, Agents: agentNames(),
 		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics, Campaigns: a.campaigns,
-		CampaignAnalytics: campaignAnalytics{a.analytics}, Library: a.library, Settings: a.settings, Media: a.media,
+		CampaignAnalytics: campaignAnalytics{a.analytics}, Library: a.library, Settings: a.settings, Media: a.media, Converter: a.convert,
 		Sessions: a.sessions, PublicURL: a.publicURL, UserLocation: a.userLocation, Tokens: a.identity,
 		Approvals: a.agents, Agent: a.agents, Turns: agents.NewTaskStore(a.db), Defaults: a.targets,
+		Inbox: a.inbox, Drafter: replyDrafter{a.agents},
 	}
 }
 

@@ -22,8 +22,11 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/platform"
 )
 
-// Scopes are the permissions asked for at login.
-var Scopes = []string{"pages_show_list", "pages_read_engagement", "pages_manage_posts", "read_insights", "publish_video"}
+// Scopes are the permissions asked for at login: publishing and insights,
+// then reading, answering and moderating comments and receiving the Page's
+// feed webhooks (platform-apis.md 8.1, 8.3).
+var Scopes = []string{"pages_show_list", "pages_read_engagement", "pages_manage_posts", "read_insights", "publish_video",
+	"pages_read_user_content", "pages_manage_engagement", "pages_manage_metadata"}
 
 // MaxMessageRunes is the longest Page post message.
 const MaxMessageRunes = 63206

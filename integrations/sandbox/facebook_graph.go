@@ -175,6 +175,8 @@ func (c *gctx) route(segs []string) gresp {
 		return c.igContainerNode(fb.Containers[c.node])
 	case fb.Media[c.node] != nil:
 		return c.igMediaNode(fb.Media[c.node])
+	case c.s.eng().Comments[c.node] != nil:
+		return c.commentNode(c.s.eng().Comments[c.node])
 	}
 	return c.noObject()
 }

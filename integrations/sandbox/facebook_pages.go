@@ -58,6 +58,8 @@ func (c *gctx) pageNode(pg *fbPage) gresp {
 		return c.pageFeed(pg)
 	case c.edge == "insights" && c.method == http.MethodGet:
 		return c.pageInsights(pg)
+	case c.edge == "subscribed_apps":
+		return c.subscribedApps(pg)
 	}
 	return c.unsupported()
 }
@@ -324,6 +326,8 @@ func (c *gctx) postNode(p *fbPost) gresp {
 			known["post_video_views"] = st.views / 2
 		}
 		return c.insights(p.PageID, p.ID, known)
+	case c.edge == "comments":
+		return c.fbPostComments(p)
 	}
 	return c.unsupported()
 }

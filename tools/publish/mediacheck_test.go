@@ -15,6 +15,9 @@ import (
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/safehttp"
+	"github.com/marketingminds/marketingminds/integrations/store"
+	"github.com/marketingminds/marketingminds/integrations/store/storetest"
+	"github.com/marketingminds/marketingminds/tools/media"
 	"github.com/marketingminds/marketingminds/tools/media/check"
 )
 
@@ -76,7 +79,7 @@ func encodeImage(t *testing.T, w, hgt int, asPNG bool) []byte {
 func TestMediaLimitsCheckedBeforeApproval(t *testing.T) {
 	t.Parallel()
 	host := newMediaHost(t)
-	prober := check.URLProber{Fetcher: safehttp.New(safehttp.Options{AllowPrivate: true})}
+	prober := check.Prober{Fetcher: safehttp.New(safehttp.Options{AllowPrivate: true})}
 	b := setup(t, func(c *Config) { c.Media = prober })
 
 	pngURL := host.put("/launch.png", encodeImage(t, 1080, 1080, true))
@@ -132,5 +135,72 @@ func TestMediaLimitsCheckedBeforeApproval(t *testing.T) {
 	_, err = b.svc.PublishNow(ctx, b.editor, Request{Content: Content{Text: "x", ImageURLs: []string{html}}, AccountIDs: []string{"x1"}})
 	if !errors.As(err, &ve) || !strings.HasPrefix(ve.Problems[0].Message, "image 1 is not an image or a video we can read") {
 		t.Fatalf("HTML behind a .jpg: %v", err)
+	}
+}
+
+// TestUploadedMediaLimitsCheckedBeforeApproval: media_ids are read from the
+// media store and checked like linked media; the offer names the media id.
+func TestUploadedMediaLimitsCheckedBeforeApproval(t *testing.T) {
+	t.Parallel()
+	mdb := storetest.Open(t, store.SQLite, media.Schema)
+	lib, err := media.New(media.Config{Store: media.NewStore(mdb), Blobs: media.NewFiles(t.TempDir()), SigningKey: bytes.Repeat([]byte("k"), 32), PublicURL: "http://mm.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := setup(t, func(c *Config) {
+		c.Uploaded = lib
+		c.Media = check.Prober{Fetcher: safehttp.New(safehttp.Options{AllowPrivate: true}), Open: lib.OpenMedia}
+	})
+	up, err := lib.Upload(ctx, b.editor, media.Upload{Name: "launch.png", Source: media.SourceAPI, Body: bytes.NewReader(encodeImage(t, 1000, 2000, true))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = b.svc.Preflight(ctx, b.editor, Request{Content: Content{Text: "hi", MediaIDs: []string{up.ID}}, AccountIDs: []string{"ig1"}}, time.Time{})
+	var ve *ValidationError
+	if !errors.As(err, &ve) || len(ve.Problems) != 2 {
+		t.Fatalf("an uploaded 1:2 PNG for Instagram: %v, want two problems", err)
+	}
+	want := []string{
+		"the image is a PNG; Instagram takes only JPEG images: we can convert it to a JPEG for you",
+		"the image is a tall 1:2 frame (1000 × 2000); Instagram takes images from 4:5 to 1.91:1: we can add borders to fit it; look at the preview before you accept it",
+	}
+	for i, p := range ve.Problems {
+		if p.Message != want[i] || p.Field != "media_ids" || p.Convert == nil || p.Convert.MediaID != up.ID || p.Convert.MediaURL != "" || p.Convert.Reframe != (i == 1) {
+			t.Errorf("problem %d = %+v (offer %+v)", i, p, p.Convert)
+		}
+	}
+}
+
+// TestMediaLimitsCheckedOnEdit: media changed on a scheduled post, or an
+// account added to it, are checked for every target's platform; nothing
+// changes when they break a limit.
+func TestMediaLimitsCheckedOnEdit(t *testing.T) {
+	t.Parallel()
+	host := newMediaHost(t)
+	b := setup(t, func(c *Config) { c.Media = check.Prober{Fetcher: safehttp.New(safehttp.Options{AllowPrivate: true})} })
+	jpegURL := host.put("/ok.jpg", encodeImage(t, 1080, 1080, false))
+	pngURL := host.put("/logo.png", encodeImage(t, 1080, 1080, true))
+	s, err := b.svc.Schedule(ctx, b.editor, Request{Content: Content{Text: "launch", ImageURLs: []string{jpegURL}}, AccountIDs: []string{"ig1"}}, t0.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ve *ValidationError
+	_, err = b.svc.Update(ctx, b.editor, s.PostID, Patch{ImageURLs: &[]string{pngURL}})
+	if !errors.As(err, &ve) || len(ve.Problems) != 1 || ve.Problems[0].AccountID != "ig1" || ve.Problems[0].Convert == nil || ve.Problems[0].Convert.MediaURL != pngURL {
+		t.Fatalf("a PNG edited into an Instagram post: %v", err)
+	}
+	// An account added is checked on the media already there: X takes the
+	// PNG, Instagram does not.
+	onX, err := b.svc.Schedule(ctx, b.editor, Request{Content: Content{Text: "logo", ImageURLs: []string{pngURL}}, AccountIDs: []string{"x1"}}, t0.Add(time.Hour))
+	if err != nil {
+		t.Fatalf("a PNG for X: %v", err)
+	}
+	_, err = b.svc.Update(ctx, b.editor, onX.PostID, Patch{AccountIDs: &[]string{"x1", "ig1"}})
+	if !errors.As(err, &ve) || len(ve.Problems) != 1 || ve.Problems[0].AccountID != "ig1" || ve.Problems[0].Convert == nil {
+		t.Fatalf("Instagram added to a PNG post: %v", err)
+	}
+	p, err := b.svc.Get(ctx, b.editor, s.PostID)
+	if err != nil || len(p.Content.ImageURLs) != 1 || p.Content.ImageURLs[0] != jpegURL {
+		t.Fatalf("the refused edit changed the post: %+v, %v", p.Content, err)
 	}
 }

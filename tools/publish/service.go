@@ -254,7 +254,7 @@ func (s *Service) prepare(ctx context.Context, c identity.Caller, req Request, r
 	if err != nil {
 		return prepared{}, err
 	}
-	media, problems := s.inspectMedia(ctx, c.WorkspaceID, req.Content)
+	media, problems := s.inspectMedia(ctx, c.WorkspaceID, req.Content, refs)
 	if len(problems) > 0 {
 		return prepared{}, mediaError(problems)
 	}

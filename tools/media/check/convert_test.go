@@ -37,7 +37,7 @@ func noisePNG(t testing.TB, w, h int, alpha bool) []byte {
 
 func TestConvertAPNGForInstagram(t *testing.T) {
 	t.Parallel()
-	src := pngBytes(t, 1480, 1480)
+	src := pngBytes(t, 1460, 800)
 	before, err := check.Probe(bytes.NewReader(src))
 	if err != nil {
 		t.Fatal(err)
@@ -49,46 +49,45 @@ func TestConvertAPNGForInstagram(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.ContentType != "image/jpeg" || info.Width != 1440 || info.Height != 1440 || info.Bytes != int64(len(out)) {
-		t.Errorf("converted = %+v, want a 1440 × 1440 JPEG", info)
+	if info.ContentType != "image/jpeg" || info.Width != 1440 || info.Height != 789 || info.Bytes != int64(len(out)) {
+		t.Errorf("converted = %+v, want a 1440 × 789 JPEG", info)
 	}
 	if ps := check.Check(platform.Instagram, []check.Info{info}); len(ps) > 0 {
 		t.Errorf("after conversion: %+v", ps)
 	}
 }
 
-func TestConvertShrinksA9MBImageForX(t *testing.T) {
+func TestConvertShrinksA20MBImageForX(t *testing.T) {
 	t.Parallel()
-	src := noisePNG(t, 1400, 1300, false)
+	// A photo with 20 MB of trailing bytes: the same pixels, a file X refuses.
+	src := jpegBytes(t, 640, 480, 95)
+	src = append(src, make([]byte, 20_400_000-len(src))...)
 	before, err := check.Probe(bytes.NewReader(src))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if before.Bytes <= 5_000_000 {
-		t.Fatalf("fixture is only %d bytes", before.Bytes)
-	}
 	ps := check.Check(platform.Twitter, []check.Info{before})
-	if len(ps) != 1 || ps[0].Limit != "X takes images up to 5 MB" {
+	if len(ps) != 1 || ps[0].Limit != "X takes images up to 5 MB" || ps[0].Value != "is 20.4 MB" {
 		t.Fatalf("before: %+v", ps)
 	}
 	_, info, err := check.Convert(context.Background(), bytes.NewReader(src), check.TargetFor(platform.Twitter, false))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.Bytes > 5_000_000 || info.Container != "jpeg" || info.Width != 1400 {
+	if info.Bytes > 5_000_000 || info.Container != "jpeg" || info.Width != 640 || len(check.Check(platform.Twitter, []check.Info{info})) > 0 {
 		t.Errorf("converted = %+v, want a full-size JPEG up to 5 MB", info)
 	}
 }
 
 func TestConvertStepsQualityThenSize(t *testing.T) {
 	t.Parallel()
-	src := noisePNG(t, 660, 440, true)
-	_, info, err := check.Convert(context.Background(), bytes.NewReader(src), check.Target{MaxBytes: 80_000})
+	src := noisePNG(t, 480, 320, true)
+	_, info, err := check.Convert(context.Background(), bytes.NewReader(src), check.Target{MaxBytes: 40_000})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.Bytes > 80_000 || info.Width >= 660 || info.Width < 320 || info.Height*3 != info.Width*2 {
-		t.Errorf("converted = %+v, want ≤ 80 KB, scaled down in proportion", info)
+	if info.Bytes > 40_000 || info.Width >= 480 || info.Width < 320 || info.Height*3 != info.Width*2 {
+		t.Errorf("converted = %+v, want ≤ 40 KB, scaled down in proportion", info)
 	}
 	if _, _, err := check.Convert(context.Background(), bytes.NewReader(src), check.Target{MaxBytes: 1_000}); !errors.Is(err, check.ErrCannotFit) {
 		t.Errorf("1 KB target: err = %v, want ErrCannotFit", err)

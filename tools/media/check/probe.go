@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/gif"
+	_ "image/gif"  // registers the GIF decoder for image.DecodeConfig
 	_ "image/jpeg" // registers the JPEG decoder for image.DecodeConfig
 	_ "image/png"  // registers the PNG decoder for image.DecodeConfig
 	"io"
@@ -43,9 +43,6 @@ func (i Info) IsImage() bool {
 
 // ErrUnknownFormat is returned for bytes that are neither a supported image nor an MP4/MOV video.
 var ErrUnknownFormat = errors.New("check: not a JPEG, PNG, GIF, WebP, MP4 or MOV file")
-
-// maxGIFPixels bounds the frame size Probe agrees to decode when counting GIF frames.
-const maxGIFPixels = 50_000_000
 
 // Probe reads the format, pixel size, duration and codecs of r. It reads the bytes, not a name or a
 // declared content type, and leaves r at an unspecified offset.
@@ -91,19 +88,11 @@ func probeImage(r io.ReadSeeker) (Info, error) {
 	if format != "gif" {
 		return info, nil
 	}
-	if cfg.Width*cfg.Height > maxGIFPixels {
-		return Info{}, fmt.Errorf("check: probe gif: %d×%d pixels is too large to read", cfg.Width, cfg.Height)
-	}
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
 		return Info{}, fmt.Errorf("check: probe gif: rewind: %w", err)
 	}
-	all, err := gif.DecodeAll(r)
-	if err != nil {
-		return Info{}, fmt.Errorf("check: probe gif: %w", err)
-	}
-	info.Frames = len(all.Image)
-	for _, d := range all.Delay {
-		info.Duration += time.Duration(d) * 10 * time.Millisecond
+	if info.Frames, info.Duration, err = gifFrames(r); err != nil {
+		return Info{}, err
 	}
 	return info, nil
 }

@@ -10,6 +10,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -212,4 +213,30 @@ func mp4Bytes(t testing.TB, s mp4Spec) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestProbeCountsGIFFramesWithoutDecoding: a small file claiming a thousand
+// 20,000 × 20,000 frames is read from its blocks, not decoded (that would
+// need hundreds of gigabytes). Not parallel: it measures the allocations.
+func TestProbeCountsGIFFramesWithoutDecoding(t *testing.T) {
+	b := []byte("GIF89a\x20\x4e\x20\x4e\x00\x00\x00") // 20000 × 20000, no global color table
+	for range 1000 {
+		b = append(b, 0x21, 0xF9, 0x04, 0x00, 0x05, 0x00, 0x00, 0x00)                               // 50 ms
+		b = append(b, 0x2C, 0, 0, 0, 0, 0x20, 0x4e, 0x20, 0x4e, 0x00, 0x02, 0x02, 0x4c, 0x01, 0x00) // one frame
+	}
+	b = append(b, 0x3B)
+	var stats runtime.MemStats
+	runtime.ReadMemStats(&stats)
+	before := stats.TotalAlloc
+	got, err := check.Probe(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&stats)
+	if got.Frames != 1000 || got.Duration != 50*time.Second || got.Width != 20000 {
+		t.Errorf("Probe = %+v", got)
+	}
+	if alloc := stats.TotalAlloc - before; alloc > 10<<20 {
+		t.Errorf("Probe allocated %d bytes for a %d-byte GIF", alloc, len(b))
+	}
 }
