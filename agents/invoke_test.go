@@ -82,7 +82,7 @@ func TestInvokeRefusals(t *testing.T) {
 	}{
 		{"unknown tool", editor, "launch_rocket", `{}`, func(err error) bool { return errors.Is(err, ErrUnknownTool) }, "list_accounts"},
 		{"malformed JSON", editor, "list_accounts", `{"platform":`, func(err error) bool { var ae *ArgsError; return errors.As(err, &ae) }, "not valid JSON"},
-		{"schema violation", editor, "publish_post", `{"text":""}`, func(err error) bool { var ae *ArgsError; return errors.As(err, &ae) }, "/text"},
+		{"schema violation", editor, "publish_post", `{"text":5}`, func(err error) bool { var ae *ArgsError; return errors.As(err, &ae) }, "/text"},
 		{"viewer mutates", viewer, "publish_post", `{"text":"hi","platforms":["x"]}`, func(err error) bool { return errors.Is(err, identity.ErrForbidden) }, "read-only tools only"},
 		{"another workspace's account", other, "disconnect_account", `{"account_id":"` + accts[0].ID + `"}`, func(err error) bool { var te *ToolError; return errors.As(err, &te) }, "no account"},
 		{"no caller", identity.Caller{}, "list_accounts", `{}`, func(err error) bool { return err != nil }, "no workspace"},

@@ -121,6 +121,9 @@ type Config struct {
 	Users    Users
 	Memory   Memory
 	Accounts AccountLister
+	// Media lists the media shared in the conversation for the turn's
+	// context; nil: none are named.
+	Media MediaLister
 	// Defaults remembers the account chosen for a platform; nil: nothing
 	// is remembered.
 	Defaults DefaultSetter
@@ -276,8 +279,16 @@ func (o *Orchestrator) Run(ctx context.Context, t Turn, sink Sink) (Reply, error
 	if err != nil {
 		return Reply{}, err
 	}
+	shared, named, err := o.turnMedia(ctx, t.Caller, key)
+	if err != nil {
+		return Reply{}, err
+	}
 	user := llm.Message{Role: llm.RoleUser, Content: t.Text}
-	msgs := append(append([]llm.Message{{Role: llm.RoleSystem, Content: system}}, trimHistory(history, o.cfg.HistoryTokens)...), user)
+	msgs := append([]llm.Message{{Role: llm.RoleSystem, Content: system}}, trimHistory(history, o.cfg.HistoryTokens)...)
+	if named != nil { // fresh each turn, never saved with the conversation
+		msgs = append(msgs, *named)
+	}
+	msgs = append(msgs, user)
 	said := []llm.Message{user}
 	defer func() {
 		if err := o.cfg.Store.AppendMessages(context.WithoutCancel(ctx), key, said, o.cfg.Now()); err != nil {
@@ -286,7 +297,7 @@ func (o *Orchestrator) Run(ctx context.Context, t Turn, sink Sink) (Reply, error
 	}()
 	agent := t.Caller
 	agent.Door = identity.DoorAgent
-	more, reply, err := o.loop(ctx, key, agent, msgs, o.all, sink)
+	more, reply, err := o.loop(ctx, key, agent, msgs, shared, o.all, sink)
 	said = append(said, more...)
 	return reply, err
 }
@@ -294,12 +305,12 @@ func (o *Orchestrator) Run(ctx context.Context, t Turn, sink Sink) (Reply, error
 // loop calls the model and the tools it asks for until the model answers in
 // words, the step bound is reached or ctx ends; it returns the messages it
 // added to msgs.
-func (o *Orchestrator) loop(ctx context.Context, key ConversationKey, c identity.Caller, msgs []llm.Message, ts *toolset, sink Sink) ([]llm.Message, Reply, error) {
+func (o *Orchestrator) loop(ctx context.Context, key ConversationKey, c identity.Caller, msgs []llm.Message, shared []llm.Media, ts *toolset, sink Sink) ([]llm.Message, Reply, error) {
 	var said []llm.Message
 	var reply Reply
 	for reply.Steps < o.cfg.MaxSteps {
 		reply.Steps++
-		resp, err := o.complete(ctx, key, c, msgs, ts.defs, sink)
+		resp, err := o.complete(ctx, key, c, llm.Request{Messages: msgs, Tools: ts.defs, Media: shared}, sink)
 		if err != nil {
 			reply.Text = modelFailure(ctx, err)
 			return said, reply, fmt.Errorf("agents: model %s: %w", o.cfg.Model.Name(), err)
@@ -340,11 +351,12 @@ func (o *Orchestrator) loop(ctx context.Context, key ConversationKey, c identity
 
 // complete calls the model once, streaming its text to sink, and records
 // the call with its token usage.
-func (o *Orchestrator) complete(ctx context.Context, key ConversationKey, c identity.Caller, msgs []llm.Message, defs *llm.Tools, sink Sink) (llm.Response, error) {
+func (o *Orchestrator) complete(ctx context.Context, key ConversationKey, c identity.Caller, req llm.Request, sink Sink) (llm.Response, error) {
 	sctx, cancel := context.WithTimeout(ctx, o.cfg.StepTimeout)
 	defer cancel()
 	start := o.cfg.Now()
-	resp, err := o.cfg.Model.Stream(sctx, llm.Request{WorkspaceID: c.WorkspaceID, Role: string(c.Role), Messages: msgs, Tools: defs}, func(d llm.Delta) {
+	req.WorkspaceID, req.Role = c.WorkspaceID, string(c.Role)
+	resp, err := o.cfg.Model.Stream(sctx, req, func(d llm.Delta) {
 		if d.Text != "" {
 			sink.Delta(d.Text)
 		}

@@ -20,7 +20,7 @@ const previewTime = "Mon 2 Jan 2006, 15:04 MST"
 
 // postArgs is a post as the model writes it.
 type postArgs struct {
-	Text       string            `json:"text" jsonschema:"minLength=1,description=The post's text."`
+	Text       string            `json:"text" jsonschema:"description=The post's text; may be empty when the post has media (an image on Instagram or X)."`
 	Platforms  []string          `json:"platforms,omitempty" jsonschema:"description=Platforms by name: facebook instagram x linkedin. A platform with several accounts goes to the workspace's default for it; without one the person is asked which."`
 	AccountIDs []string          `json:"account_ids,omitempty" jsonschema:"description=Exact accounts (account_id from list_accounts)."`
 	Groups     []string          `json:"groups,omitempty" jsonschema:"description=Account groups by name (list_account_groups): every account of the group."`

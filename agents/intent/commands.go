@@ -97,6 +97,10 @@ type Command struct {
 	// Ref is a reference to the conversation (RefLast, RefFailed) where
 	// the command names no ID or text; only Read returns it.
 	Ref string
+	// Media picks media shared in the conversation for a post: MediaLast
+	// ("the image above"), MediaAll ("both") or a position from 1 ("the
+	// second one"); only Read returns it.
+	Media string
 	// Guesses are platforms read from words far from their names
 	// ("lnkdn"), to confirm before acting; only Read returns them.
 	Guesses []Guess
@@ -220,6 +224,9 @@ func Parse(input string) (Command, error) {
 	if c.Ref != "" {
 		return Command{}, usageErr(c.Kind, "%s needs an ID here (\"it\" and \"that\" work when you talk to me in a conversation)", c.Kind)
 	}
+	if c.Media != "" {
+		return Command{}, usageErr(c.Kind, "images shared in a conversation work when you talk to me there; here give an image URL")
+	}
 	if len(c.Guesses) > 0 {
 		g := c.Guesses[0]
 		return Command{}, usageErr(c.Kind, "did you mean %s? %q is not a platform", DisplayName(g.Meant), g.Wrote)
@@ -256,6 +263,20 @@ func Read(input string) (Command, error) {
 	if c, ok, err := parseInbox(s); ok {
 		return c, err
 	}
+	if rest, pick, ok := cutMedia(s); ok {
+		if onlyUse(rest) {
+			return Command{Kind: KindPost, Ref: RefLast, Media: pick}, nil
+		}
+		if c, err := read(rest); err == nil && (c.Kind == KindPost || c.Kind == KindSchedule) {
+			c.Media = pick
+			return c, nil
+		}
+	}
+	return read(s)
+}
+
+// read reads s, a request without a media reference cut out.
+func read(s string) (Command, error) {
 	toks, err := lex(s)
 	if err != nil {
 		return Command{}, fmt.Errorf("%w: %v", ErrUnknown, err)

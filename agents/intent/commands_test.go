@@ -149,6 +149,7 @@ func TestParseErrors(t *testing.T) {
 		{`cancel it`, "cancel", `cancel needs an ID here ("it" and "that" work when you talk to me in a conversation)`},
 		{`retry the failed ones`, "retry", "retry needs an ID here"},
 		{`post "Big news" to lnkdn`, "post", `did you mean LinkedIn? "lnkdn" is not a platform`},
+		{`post "Autumn is here" to instagram with the image above`, "post", "images shared in a conversation work when you talk to me there"},
 		{`best time to post`, "best_time", "name a platform"},
 	}
 	for _, tt := range tests {

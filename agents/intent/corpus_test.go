@@ -59,7 +59,7 @@ func mismatch(c intent.Command, l labelled) string {
 	got := map[string]string{
 		"platform": c.Platform, "platforms": strings.Join(c.Platforms, ","), "text": c.Text, "when": c.When,
 		"status": c.Status, "days": strconv.Itoa(c.Days), "from": c.DateFrom, "to": c.DateTo, "id": c.ID, "ref": c.Ref,
-		"query": strings.ToLower(c.Query),
+		"query": strings.ToLower(c.Query), "media": c.Media,
 	}
 	if len(c.Guesses) > 0 {
 		got["guess"] = c.Guesses[0].Meant

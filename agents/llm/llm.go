@@ -56,6 +56,10 @@ type Request struct {
 	Role     string
 	Messages []Message
 	Tools    *Tools
+	// Media are the images and videos shared in the conversation, oldest
+	// first (the messages name them too): what "this" or "the second one"
+	// may refer to.
+	Media []Media
 }
 
 // Usage is what a completion cost in tokens.

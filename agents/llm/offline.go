@@ -138,11 +138,17 @@ func plan(req Request, words string) Response {
 		g := cmd.Guesses[0]
 		return text(fmt.Sprintf("Did you mean %s? (%q is not a platform I know.) Say yes and I'll go ahead.", intent.DisplayName(g.Meant), g.Wrote))
 	}
+	h.media = req.Media
 	return run(req, h, cmd)
 }
 
 // run maps a command, its references resolved, to tool calls.
 func run(req Request, h history, cmd intent.Command) Response {
+	ids, problem := pickMedia(cmd, h.media)
+	if problem != "" {
+		return text(problem)
+	}
+	h.picked = ids
 	if cmd.Ref != "" {
 		resolved, cs, problem := h.resolve(cmd)
 		if problem != "" {
@@ -154,6 +160,7 @@ func run(req Request, h history, cmd intent.Command) Response {
 		cmd = resolved
 	}
 	cs, answer := toolCalls(cmd, h)
+	cs = withMedia(cs, ids)
 	if len(cs) == 0 {
 		if answer == "" {
 			answer = unknown(req, "")

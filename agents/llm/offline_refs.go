@@ -31,6 +31,10 @@ type history struct {
 	// thing it said asked for a mailing list.
 	asked     string
 	listAsked bool
+	// media are the conversation's media, oldest first; picked the ones
+	// the request being planned takes.
+	media  []Media
+	picked []string
 }
 
 type postRef struct {
@@ -203,6 +207,10 @@ func (h history) resolve(c intent.Command) (intent.Command, []call, string) {
 				"(`show my mailing lists`)."
 		default:
 			return c, nil, "Which e-mail campaign? I don't see one in this conversation."
+		}
+	case (c.Kind == intent.KindSchedule || c.Kind == intent.KindPost) && h.post.text == "" && len(h.picked) > 0:
+		if len(c.Platforms) == 0 { // "use the second one", nothing drafted
+			return c, nil, "Where should it go? For example: `post this to instagram tomorrow 9am`."
 		}
 	case c.Kind == intent.KindSchedule || c.Kind == intent.KindPost:
 		if h.post.text == "" || len(h.post.platforms) == 0 && len(c.Platforms) == 0 {

@@ -57,6 +57,8 @@ type view struct {
 	// HasEmail, HasLibrary: the e-mail and CRM pages, the library pages
 	// are served.
 	HasEmail, HasLibrary, HasSettings, HasChat, HasInbox bool
+	// HasMedia: the media page and the composer's uploads are served.
+	HasMedia bool
 	// session is the signed-in session's id (never its secret): the web
 	// chat's conversation.
 	session string
@@ -90,6 +92,7 @@ func (s *Server) dashboardRoutes(mux *routeMux) {
 	s.settingsRoutes(mux)
 	s.chatRoutes(mux)
 	s.inboxPageRoutes(mux)
+	s.mediaPageRoutes(mux)
 }
 
 func (s *Server) assetHandler(assets fs.FS) http.Handler {
@@ -142,7 +145,7 @@ func (s *Server) page(min identity.Role, nav string, h pageHandler) http.Handler
 		}
 		v := &view{Caller: c, CSRF: identity.CSRFToken(cookie.Value), Sandbox: s.deps.Sandbox != nil, Nav: nav,
 			CanEdit: c.Role.AtLeast(identity.Editor), Loc: s.location(r.Context(), c), HasEmail: s.deps.Campaigns != nil, HasLibrary: s.deps.Library != nil, HasInbox: s.deps.Inbox != nil,
-			HasSettings: s.deps.Settings != nil, HasChat: s.deps.Agent != nil && s.deps.Turns != nil, session: sess.ID}
+			HasSettings: s.deps.Settings != nil, HasChat: s.deps.Agent != nil && s.deps.Turns != nil, HasMedia: s.deps.Media != nil, session: sess.ID}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			if !s.sameOrigin(r) {
 				s.renderError(w, r, http.StatusForbidden, "This request came from another site and was refused.")

@@ -114,7 +114,7 @@ func (s *Server) startTurn(ctx context.Context, v *view, text string) (agents.Ta
 			s.chat.mu.Unlock()
 			cancel()
 		}()
-		s.runTurn(tctx, cancel, turn, t, present.Env{Loc: v.Loc, Now: s.deps.Now(), PublicURL: s.deps.PublicURL})
+		s.runTurn(tctx, cancel, turn, t, s.webEnv(v))
 	}()
 	return t, nil
 }

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"strings"
 
@@ -22,6 +23,10 @@ type composeForm struct {
 	Variants   map[platform.Name]string
 	When       string // "now" or "schedule"
 	At         string // datetime-local, in the user's zone
+	// MediaIDs are the uploaded files attached, in order; Alts their alt
+	// text as the form has it, by id.
+	MediaIDs []string
+	Alts     map[string]string
 }
 
 type composeData struct {
@@ -30,8 +35,11 @@ type composeData struct {
 	Platforms []platform.Name // of the connected accounts, in display order
 	Limits    map[platform.Name]int
 	// Errors are the server's problems by field ("text", "link",
-	// "image_urls", "video_url", "account_ids", "when", "variants.<p>").
+	// "image_urls", "video_url", "media_ids", "account_ids", "when",
+	// "variants.<p>").
 	Errors map[string][]string
+	// Attached are the attached files' items, shown again with the form.
+	Attached []template.HTML
 }
 
 func (f composeForm) Selected(id string) bool {
@@ -45,8 +53,8 @@ func (f composeForm) Selected(id string) bool {
 
 // request is the form as the publishing capability takes it.
 func (f composeForm) request() publish.Request {
-	req := publish.Request{Content: publish.Content{Text: f.Text, Link: strings.TrimSpace(f.Link), VideoURL: strings.TrimSpace(f.VideoURL)},
-		AccountIDs: f.AccountIDs, Variants: map[platform.Name]string{}}
+	req := publish.Request{Content: publish.Content{Text: f.Text, Link: strings.TrimSpace(f.Link), VideoURL: strings.TrimSpace(f.VideoURL),
+		MediaIDs: f.MediaIDs}, AccountIDs: f.AccountIDs, Variants: map[platform.Name]string{}}
 	for _, line := range strings.Split(f.ImageURLs, "\n") {
 		if u := strings.TrimSpace(line); u != "" {
 			req.ImageURLs = append(req.ImageURLs, u)
@@ -115,7 +123,10 @@ func (s *Server) composeSubmit(w http.ResponseWriter, r *http.Request, v *view) 
 	}
 	f := composeForm{AccountIDs: r.PostForm["account_ids"], Text: r.PostFormValue("text"), Link: r.PostFormValue("link"),
 		ImageURLs: r.PostFormValue("image_urls"), VideoURL: r.PostFormValue("video_url"), When: r.PostFormValue("when"),
-		At: r.PostFormValue("scheduled_time"), Variants: map[platform.Name]string{}}
+		At: r.PostFormValue("scheduled_time"), Variants: map[platform.Name]string{}, MediaIDs: r.PostForm["media_ids"], Alts: map[string]string{}}
+	for _, id := range f.MediaIDs {
+		f.Alts[id] = r.PostFormValue("alt_" + id)
+	}
 	for _, p := range platform.Social {
 		if t := r.PostFormValue("variant_" + string(p)); t != "" {
 			f.Variants[p] = t
@@ -148,6 +159,10 @@ func (s *Server) composeSubmit(w http.ResponseWriter, r *http.Request, v *view) 
 			v.Error = "Nothing was sent: fix the fields marked below."
 		}
 		s.render(w, r, status, "compose", v)
+	}
+	if err := s.attachMedia(r, v, d); err != nil {
+		fail(err)
+		return
 	}
 	req := f.request()
 	if f.When == "schedule" {

@@ -66,12 +66,17 @@ type dashFixture struct {
 // on a fresh SQLite store; publicURL decides the cookie's Secure flag.
 func dashSetup(t *testing.T, publicURL string, with ...func(*Deps)) *dashFixture {
 	t.Helper()
-	db := storetest.Open(t, store.SQLite, identity.Schema, identity.SessionSchema, publish.Schema)
+	return dashSetupOn(t, storetest.Open(t, store.SQLite, identity.Schema, identity.SessionSchema, publish.Schema), publicURL, nil, with...)
+}
+
+// dashSetupOn is dashSetup on db, publishing with media (nil: none).
+func dashSetupOn(t *testing.T, db *store.DB, publicURL string, lib publish.MediaLibrary, with ...func(*Deps)) *dashFixture {
+	t.Helper()
 	ids := identity.NewService(identity.NewStore(db), time.Now)
 	ss := identity.NewSessions(identity.NewSessionStore(db), ids, time.Now)
 	x := &fakePlatform{}
 	svc, err := publish.New(publish.Config{Store: publish.NewStore(db), Accounts: fakeAccounts{}, Jobs: &fakeJobs{}, Log: zerolog.Nop(),
-		Adapters: map[platform.Name]publish.Adapter{platform.Twitter: x}, UserLocation: berlinForU})
+		Adapters: map[platform.Name]publish.Adapter{platform.Twitter: x}, UserLocation: berlinForU, Uploaded: lib})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,6 +26,8 @@ type Media interface {
 	Update(ctx context.Context, c identity.Caller, id string, p media.Patch) (media.Media, error)
 	Delete(ctx context.Context, c identity.Caller, id string) error
 	OpenSigned(ctx context.Context, token string) (media.Blob, media.Media, error)
+	// Open serves the dashboard's previews (bot/httpapi/dashboard_media.go).
+	Open(ctx context.Context, workspaceID, id string) (media.Blob, media.Media, error)
 }
 
 // Uploads and downloads of media take longer than the server's default

@@ -14,9 +14,15 @@ import (
 type card struct {
 	Title    string
 	Sections []section
-	Note     string
-	Choices  []Choice
+	// Images are thumbnails shown after the sections (a post's media).
+	Images  []cardImage
+	Note    string
+	Choices []Choice
 }
+
+// cardImage is a thumbnail: where the door's reader fetches it (Slack: a
+// signed URL Slack fetches; the web: a same-origin route) and its alt text.
+type cardImage struct{ URL, Alt string }
 
 // section is a part of a card: a heading, a paragraph, figures (label and
 // value, two columns in Slack, aligned in the terminal) and lines.
@@ -111,6 +117,11 @@ func slackCard(c card) Slack {
 			blocks = append(blocks, slack.NewSectionBlock(top, fields, nil))
 		}
 	}
+	for _, im := range c.Images {
+		if im.URL != "" {
+			blocks = append(blocks, slack.NewImageBlock(im.URL, im.Alt, "", nil))
+		}
+	}
 	if c.Note != "" {
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(esc(c.Note))))
 	}
@@ -164,6 +175,7 @@ var webTemplates = template.Must(template.New("card").Parse(`<div class="mm-card
 {{- with .Fields}}<dl class="mm-figures">{{range .}}<div><dt>{{.Label}}</dt><dd>{{.Value}}</dd></div>{{end}}</dl>{{end}}
 {{- with .Lines}}<ul>{{range .}}<li>{{with .Lead}}<strong>{{.}}</strong> {{end}}{{.Rest}}{{with .Link}}{{if .URL}} <a href="{{.URL}}" target="_blank" rel="noopener">{{.Text}}</a>{{end}}{{end}}</li>{{end}}</ul>{{end}}
 </section>{{end}}
+{{- with .Images}}<div class="mm-thumbs">{{range .}}{{if .URL}}<img src="{{.URL}}" alt="{{.Alt}}" loading="lazy">{{else}}<span>{{.Alt}}</span>{{end}}{{end}}</div>{{end}}
 {{- with .Note}}<p class="mm-note">{{.}}</p>{{end}}
 {{- with .Choices}}<div class="mm-actions">{{range .}}<button type="button" class="mm-action{{with .Style}} mm-{{.}}{{end}}" data-action="{{.Action}}" data-value="{{.Value}}">{{.Label}}</button>{{end}}</div>{{end}}
 </div>`))
@@ -210,6 +222,9 @@ func terminalCard(c card) Terminal {
 			}
 			b.WriteString("  • " + text + "\n")
 		}
+	}
+	for _, im := range c.Images {
+		b.WriteString("  • " + im.Alt + "\n")
 	}
 	if c.Note != "" {
 		b.WriteString("  (" + c.Note + ")\n")

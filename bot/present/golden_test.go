@@ -1,6 +1,7 @@
 package present_test
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -35,11 +36,13 @@ func env(t *testing.T) present.Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return present.Env{Loc: paris, Now: time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC), PublicURL: "https://mm.example"}
+	signed := map[string]string{"med_1a": "https://mm.example/media/tok-4f9c", "med_2b": "https://mm.example/media/tok-81d2"}
+	return present.Env{Loc: paris, Now: time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC), PublicURL: "https://mm.example",
+		MediaURL: func(id string) string { return signed[id] }}
 }
 
 // ids are the internal ids of the samples: none may reach a person.
-var ids = []string{"acc_x_7f3a9", "acc_li_member_2b", "acc_li_org_9c", "post_8d2e1f", "post_dup_4a", "job_51ac", "job_52bd", "job_53ce", "appr_6e0f", "del_77aa", "in_5c1e2a", "in_7d3f4b", "acc_fb_3c", "med_3f9a"}
+var ids = []string{"acc_x_7f3a9", "acc_li_member_2b", "acc_li_org_9c", "post_8d2e1f", "post_dup_4a", "job_51ac", "job_52bd", "job_53ce", "appr_6e0f", "del_77aa", "in_5c1e2a", "in_7d3f4b", "acc_fb_3c", "med_3f9a", "med_1a", "med_2b"}
 
 func i64(n int64) *int64      { return &n }
 func f64(f float64) *float64  { return &f }
@@ -104,6 +107,9 @@ func samples() []struct {
 		}},
 		{"approval", agents.Approval{ID: "appr_6e0f", RequestedBy: "U1", Tool: "publish_post", Status: agents.ApprovalPending,
 			Preview: "Publish now to X @acme_outdoor and LinkedIn Acme Outdoor:\n“Winter sale starts tomorrow: 30% off every tent.”"}},
+		{"approval_media", agents.Approval{ID: "appr_6e0f", RequestedBy: "U1", Tool: "schedule_post", Status: agents.ApprovalPending,
+			Args:    json.RawMessage(`{"text":"","platforms":["instagram","twitter"],"media_ids":["med_1a","med_2b"],"time":"tomorrow 9am"}`),
+			Preview: "Schedule for Mon 7 Dec 2026, 09:00 CET to Instagram @acme_outdoor and X @acme_outdoor:\n(no text, 2 images)"}},
 		{"account_choice", agents.Approval{ID: "appr_6e0f", RequestedBy: "U1", Tool: "publish_post", Status: agents.ApprovalAsking,
 			Preview: "Which LinkedIn account should this go to?", Checks: agents.Checks{Choice: &publish.Choice{Platform: platform.LinkedIn, Options: []publish.Target{
 				{AccountID: "acc_li_member_2b", Platform: platform.LinkedIn, Name: "Sam Sandbox", Kind: "member"},
@@ -148,6 +154,8 @@ func slackText(s present.Slack) string {
 					fmt.Fprintf(&b, "[button %s] %s\n", orPlain(string(btn.Style)), btn.Text.Text)
 				}
 			}
+		case *slack.ImageBlock:
+			fmt.Fprintf(&b, "[image] %s <%s>\n", x.AltText, x.ImageURL)
 		default:
 			fmt.Fprintf(&b, "[%s]\n", bl.BlockType())
 		}

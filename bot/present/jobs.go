@@ -1,6 +1,8 @@
 package present
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/marketingminds/marketingminds/agents"
@@ -65,7 +67,7 @@ func approvalCard(env Env, a agents.Approval) card {
 	if c, ok := questionCard(env, a); ok {
 		return c
 	}
-	return card{Title: "This needs your approval", Sections: []section{{Text: a.Preview}},
+	return card{Title: "This needs your approval", Sections: []section{{Text: a.Preview}}, Images: postImages(env, a.Args),
 		Choices: []Choice{
 			{Label: "Approve", Action: ActApprove, Value: a.ID, Style: StylePrimary},
 			{Label: "Reject", Action: ActReject, Value: a.ID, Style: StyleDanger},
@@ -82,4 +84,25 @@ func approvalRenderer() Renderer[agents.Approval] {
 	}
 	r.Actionable = func(agents.Approval) bool { return true }
 	return r
+}
+
+// postImages are the thumbnails of the stored media a post's arguments
+// attach (media_ids), in order; without a MediaURL (the terminal) they
+// are named only.
+func postImages(env Env, args json.RawMessage) []cardImage {
+	var a struct {
+		MediaIDs []string `json:"media_ids"`
+	}
+	if json.Unmarshal(args, &a) != nil {
+		return nil
+	}
+	var out []cardImage
+	for i, id := range a.MediaIDs {
+		im := cardImage{Alt: fmt.Sprintf("Media %d of %d of the post", i+1, len(a.MediaIDs))}
+		if env.MediaURL != nil {
+			im.URL = env.MediaURL(id)
+		}
+		out = append(out, im)
+	}
+	return out
 }

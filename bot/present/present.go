@@ -27,6 +27,10 @@ type Env struct {
 	Now time.Time
 	// PublicURL is where the dashboard is served ("" when it is not).
 	PublicURL string
+	// MediaURL is where this door's reader fetches a stored media's
+	// thumbnail (Slack: a signed URL; the web: a same-origin route); nil:
+	// media are named, not shown.
+	MediaURL func(id string) string
 }
 
 func (e Env) loc() *time.Location {

@@ -103,6 +103,9 @@ func approvalBlocks(a Approval) []slack.Block {
 		}
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(strings.Join(lines, "\n")), nil, nil))
 	}
+	for _, th := range a.Thumbs {
+		blocks = append(blocks, slack.NewImageBlock(th.URL, th.Alt, "", nil))
+	}
 	if len(a.Warnings) > 0 {
 		return append(blocks, warningBlocks(a)...)
 	}

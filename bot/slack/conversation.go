@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -50,7 +51,13 @@ type Approval struct {
 	// Warnings are what the checks before approval found (the same text
 	// went to an account today): approving is "post anyway".
 	Warnings []string
+	// Thumbs are the post's stored media, shown as images: Slack fetches
+	// each URL (a signed one) itself.
+	Thumbs []Thumb
 }
+
+// Thumb is an image for Slack to fetch and show, with its alt text.
+type Thumb struct{ URL, Alt string }
 
 // Option is one answer to an approval's question: an account, named.
 type Option struct {
@@ -73,8 +80,9 @@ type Target struct {
 const thinking = "thinking…"
 
 // converse runs one turn for user's message in (channel, thread) and
-// writes the reply into the thread (see reply).
-func (b *Bot) converse(ctx context.Context, teamID, userID, channel, thread, text string) {
+// writes the reply into the thread (see reply); the files shared with it
+// become the conversation's media first.
+func (b *Bot) converse(ctx context.Context, teamID, userID, channel, thread, text string, files []sharedFile) {
 	log := b.log.With().Str("team", teamID).Str("channel", channel).Str("thread", thread).Logger()
 	api, err := b.client(ctx, teamID)
 	if err != nil {
@@ -85,6 +93,18 @@ func (b *Bot) converse(ctx context.Context, teamID, userID, channel, thread, tex
 	if err != nil {
 		log.Error().Err(err).Msg("slack: conversation: who is asking")
 		_, _ = b.post(ctx, api, channel, thread, slack.MsgOptionText("Sorry, I could not tell who you are in this workspace; please try again.", false))
+		return
+	}
+	if len(files) > 0 && b.d.Media != nil {
+		kept, problems := b.takeFiles(ctx, api, teamID, c, channel, thread, files)
+		if text == "" {
+			problems = append(problems, filesNoted(kept))
+		}
+		if said := strings.TrimSpace(strings.Join(problems, "\n")); said != "" {
+			_, _ = b.post(ctx, api, channel, thread, slack.MsgOptionText(said, false))
+		}
+	}
+	if text == "" {
 		return
 	}
 	r := newReply(b, api, c, channel, thread)

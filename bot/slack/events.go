@@ -25,16 +25,19 @@ type envelope struct {
 
 // event is the inner event: the fields of every type the door handles.
 type event struct {
-	Type            string `json:"type"`
-	Subtype         string `json:"subtype"`
-	User            string `json:"user"`
-	BotID           string `json:"bot_id"`
-	Text            string `json:"text"`
-	TS              string `json:"ts"`
-	ThreadTS        string `json:"thread_ts"`
-	Channel         string `json:"channel"`
-	ChannelType     string `json:"channel_type"`
-	Tab             string `json:"tab"`
+	Type        string `json:"type"`
+	Subtype     string `json:"subtype"`
+	User        string `json:"user"`
+	BotID       string `json:"bot_id"`
+	Text        string `json:"text"`
+	TS          string `json:"ts"`
+	ThreadTS    string `json:"thread_ts"`
+	Channel     string `json:"channel"`
+	ChannelType string `json:"channel_type"`
+	// Files are the files shared with the message (subtype file_share,
+	// or an app_mention with files).
+	Files           []sharedFile `json:"files"`
+	Tab             string       `json:"tab"`
 	AssistantThread struct {
 		UserID    string `json:"user_id"`
 		ChannelID string `json:"channel_id"`
@@ -151,9 +154,9 @@ func (b *Bot) firstDelivery(ctx context.Context, key string) (bool, error) {
 
 // fromPerson reports whether ev was written by a person: the door's own
 // messages and other bots' are ignored, and so are edits, joins and the
-// other message subtypes (no loops).
+// other message subtypes (no loops); a file share is a person's message.
 func fromPerson(ev event) bool {
-	return ev.User != "" && ev.BotID == "" && ev.Subtype == ""
+	return ev.User != "" && ev.BotID == "" && (ev.Subtype == "" || ev.Subtype == "file_share")
 }
 
 // mentionText drops the bot's mention from an app_mention's text.
@@ -182,7 +185,7 @@ func (b *Bot) onMention(ctx context.Context, teamID string, ev event) {
 	if thread == "" {
 		thread = ev.TS
 	}
-	b.converse(ctx, teamID, ev.User, ev.Channel, thread, mentionText(ev.Text))
+	b.converse(ctx, teamID, ev.User, ev.Channel, thread, mentionText(ev.Text), ev.Files)
 }
 
 // onMessage handles direct messages (message.im) and, in channels, the
@@ -200,5 +203,5 @@ func (b *Bot) onMessage(ctx context.Context, teamID string, ev event) {
 	if thread == "" {
 		thread = ev.TS
 	}
-	b.converse(ctx, teamID, ev.User, ev.Channel, thread, strings.TrimSpace(ev.Text))
+	b.converse(ctx, teamID, ev.User, ev.Channel, thread, strings.TrimSpace(ev.Text), ev.Files)
 }

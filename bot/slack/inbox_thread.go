@@ -54,7 +54,7 @@ func (b *Bot) inboxThread(ctx context.Context, teamID string, ev event, text str
 		return false
 	}
 	if m == nil {
-		b.converse(ctx, teamID, ev.User, ev.Channel, ev.ThreadTS, itemContext(it)+text)
+		b.converse(ctx, teamID, ev.User, ev.Channel, ev.ThreadTS, itemContext(it)+text, ev.Files)
 		return true
 	}
 	// The same message arrives as app_mention and as a channel message when

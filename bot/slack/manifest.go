@@ -27,6 +27,7 @@ var BotScopes = []string{
 	"channels:history",  // message.channels: "reply: …" in an inbox item's thread
 	"chat:write",        // replies, approvals, notifications
 	"commands",          // /mm
+	"files:read",        // files shared in threads and DMs: url_private_download
 	"files:write",       // charts uploaded in threads
 	"groups:history",    // message.groups: the same in a private inbox channel
 	"im:history",        // message.im

@@ -76,6 +76,9 @@ type Config struct {
 	// InboxEvery is how often new inbox items are looked for, besides
 	// KickInbox (default 10 s).
 	InboxEvery time.Duration
+	// MaxFileBytes bounds a file shared in Slack that the door keeps
+	// (default DefaultMaxFileBytes); a larger one is refused, the limit named.
+	MaxFileBytes int64
 }
 
 // Users is what the door needs of tools/identity.
@@ -110,6 +113,7 @@ type Deps struct {
 	Inbox         Inbox     // nil: no inbox in Slack
 	Drafter       Drafter   // nil: no "Draft a reply" button
 	Converter     Converter // nil: Convert buttons say they are out of date
+	Media         Media     // nil: files shared in Slack are not kept
 	// Vault seals installed bot tokens; States holds the install's OAuth
 	// states. Both are needed for the multi-workspace install.
 	Vault  *oauth.Vault
@@ -193,6 +197,9 @@ func New(ctx context.Context, cfg Config, d Deps) (*Bot, error) {
 	}
 	if cfg.UserTTL <= 0 {
 		cfg.UserTTL = time.Hour
+	}
+	if cfg.MaxFileBytes <= 0 {
+		cfg.MaxFileBytes = DefaultMaxFileBytes
 	}
 	if cfg.InboxEvery <= 0 {
 		cfg.InboxEvery = 10 * time.Second

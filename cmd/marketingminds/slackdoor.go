@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -33,7 +35,7 @@ func (a *app) slackDoor(ctx context.Context, cfg config, log zerolog.Logger) (*s
 		Conversations: slackConversations{o: a.agents, present: present.New()}, Approvals: slackApprovals{a: a},
 		Publisher: a.publish, Posts: a.publish, Accounts: a.accounts, Targets: a.targets, Jobs: a.scheduler,
 		Settings: a.settings, SignIn: a.sessions, Analytics: a.analytics, Converter: a.convert, Vault: a.vault, States: oauth.NewStates(a.db, a.vault, nil), Log: log,
-		Inbox: a.inbox, Drafter: replyDrafter{a.agents},
+		Inbox: a.inbox, Drafter: replyDrafter{a.agents}, Media: a.media,
 	})
 	if err != nil {
 		return nil, err
@@ -82,6 +84,7 @@ type postArgs struct {
 	AccountIDs []string `json:"account_ids"`
 	ImageURLs  []string `json:"image_urls"`
 	VideoURL   string   `json:"video_url"`
+	MediaIDs   []string `json:"media_ids"`
 	Time       string   `json:"time"`
 }
 
@@ -106,9 +109,10 @@ func (s slackApprovals) Get(ctx context.Context, c identity.Caller, id string) (
 		out.Warnings = append(out.Warnings, d.Message())
 	}
 	var args postArgs
-	if json.Unmarshal(ap.Args, &args) != nil || args.Text == "" {
+	if json.Unmarshal(ap.Args, &args) != nil || args.Text == "" && len(args.MediaIDs) == 0 {
 		return out, nil // not a post: the preview says it all
 	}
+	out.Thumbs = s.thumbs(ctx, c, args.MediaIDs)
 	named := map[string]bool{} // the accounts the checks before approval resolved
 	for _, t := range ap.Checks.Targets {
 		named[t.AccountID] = true
@@ -199,4 +203,27 @@ func (a *app) runSlack(ctx context.Context, bot *slackbot.Bot, log zerolog.Logge
 			}
 		}
 	}()
+}
+
+// thumbTTL is how long an approval's thumbnail URLs work: Slack fetches
+// them when the message is posted and again when a client shows it.
+const thumbTTL = 7 * 24 * time.Hour
+
+// thumbs are the approval's stored media for Slack to show, at signed URLs
+// under MM_PUBLIC_URL; a media gone since is left out (the checks before
+// approval name it).
+func (s slackApprovals) thumbs(ctx context.Context, c identity.Caller, ids []string) []slackbot.Thumb {
+	var out []slackbot.Thumb
+	for i, id := range ids {
+		m, err := s.a.media.Get(ctx, c, id)
+		if err != nil || !strings.HasPrefix(m.ContentType, "image/") {
+			continue
+		}
+		alt := m.Alt
+		if alt == "" {
+			alt = fmt.Sprintf("%s (image %d of the post)", m.Name, i+1)
+		}
+		out = append(out, slackbot.Thumb{URL: s.a.media.URL(c.WorkspaceID, id, thumbTTL), Alt: alt})
+	}
+	return out
 }

@@ -1,8 +1,13 @@
 package slackfake
 
 import (
+	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"net/url"
+	"strings"
+	"time"
 )
 
 // methods are the Web API methods the fake answers, each checking its
@@ -126,6 +131,7 @@ var methods = map[string]func(f *Fake, a url.Values) map[string]any{
 		}
 		return checkView(a.Get("view"), "modal")
 	},
+	"files.info": filesInfo,
 	"views.update": func(f *Fake, a url.Values) map[string]any {
 		if a.Get("view_id") == "" && a.Get("external_id") == "" {
 			return fail("invalid_arguments")
@@ -174,7 +180,11 @@ func (f *Fake) exists(channel, ts string) bool {
 var blockTypes = map[string]bool{"section": true, "actions": true, "context": true, "divider": true, "input": true, "header": true, "image": true, "markdown": true}
 
 // checkBlocks is Slack's invalid_blocks: the JSON must be an array of known
-// blocks, sections with at most 3,000 characters, actions with action ids.
+// blocks, sections with at most 3,000 characters, actions with action ids,
+// images with an image_url (at most 3,000 characters) and alt_text (at
+// most 2,000) that Slack can download: Slack fetches the image when the
+// message is posted and refuses it ("downloading image failed") when it
+// cannot.
 func checkBlocks(raw string) map[string]any {
 	if raw == "" {
 		return nil
@@ -182,6 +192,8 @@ func checkBlocks(raw string) map[string]any {
 	var blocks []struct {
 		Type     string                 `json:"type"`
 		Text     *struct{ Text string } `json:"text"`
+		ImageURL string                 `json:"image_url"`
+		AltText  string                 `json:"alt_text"`
 		Elements []struct {
 			Type     string `json:"type"`
 			ActionID string `json:"action_id"`
@@ -198,6 +210,9 @@ func checkBlocks(raw string) map[string]any {
 		if b.Type == "section" && (b.Text == nil || len(b.Text.Text) > 3000) {
 			return fail("invalid_blocks")
 		}
+		if b.Type == "image" && (b.ImageURL == "" || len(b.ImageURL) > 3000 || b.AltText == "" || len(b.AltText) > 2000 || !downloadable(b.ImageURL)) {
+			return fail("invalid_blocks")
+		}
 		if b.Type == "actions" {
 			if len(b.Elements) == 0 || len(b.Elements) > 25 {
 				return fail("invalid_blocks")
@@ -210,6 +225,24 @@ func checkBlocks(raw string) map[string]any {
 		}
 	}
 	return nil
+}
+
+// downloadable fetches an image block's URL as Slack does: it must answer
+// 200 with an image.
+func downloadable(u string) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return false
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode == http.StatusOK && strings.HasPrefix(resp.Header.Get("Content-Type"), "image/")
 }
 
 func checkView(raw, kind string) map[string]any {

@@ -73,6 +73,8 @@ type Fake struct {
 	conns     atomic.Int64 // connections the server accepted
 	files     map[string]*Upload
 	fileOrder []string
+	shared    map[string]*sharedFile // files people shared, by id
+	downloads map[string]int         // shared file id → downloads with a valid token
 }
 
 // Response is a message POSTed to a response_url.
@@ -85,7 +87,8 @@ type Response struct {
 // New starts a fake accepting tokens.
 func New(tokens ...string) *Fake {
 	f := &Fake{tokens: map[string]bool{}, channels: map[string]bool{}, users: map[string]User{},
-		messages: map[string]string{}, statuses: map[string]string{}, ts: 1_700_000_000_000_000, limited: map[string]int{}, codes: map[string]Install{}, files: map[string]*Upload{}}
+		messages: map[string]string{}, statuses: map[string]string{}, ts: 1_700_000_000_000_000, limited: map[string]int{}, codes: map[string]Install{}, files: map[string]*Upload{},
+		shared: map[string]*sharedFile{}, downloads: map[string]int{}}
 	for _, t := range tokens {
 		f.tokens[t] = true
 	}
@@ -197,6 +200,14 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	if id, ok := strings.CutPrefix(r.URL.Path, "/upload/"); ok {
 		f.upload(w, r, id)
+		return
+	}
+	if rest, ok := strings.CutPrefix(r.URL.Path, "/files-pri/"); ok {
+		f.serveFile(w, r, rest)
+		return
+	}
+	if r.URL.Path == "/signin" {
+		signIn(w)
 		return
 	}
 	if id, ok := strings.CutPrefix(r.URL.Path, "/response/"); ok {

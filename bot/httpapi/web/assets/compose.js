@@ -1,4 +1,5 @@
-// compose.js: the composer's live per-platform counters and previews. The
+// compose.js: the composer's live per-platform counters and previews, with
+// the uploaded media attached. The
 // text each platform gets follows tools/publish (sentTexts): a variant
 // replaces the text; X gets the link appended when the text lacks it, other
 // platforms only when the post has media (Instagram always). X is counted
@@ -12,10 +13,40 @@
 
   function val(name) { var el = form.elements[name]; return el ? el.value : ""; }
 
+  // attachedItems are the uploaded files attached to the post (upload.js).
+  function attachedItems() {
+    var box = document.getElementById("attached");
+    return box ? box.querySelectorAll(".media-item:not(.pending)") : [];
+  }
+
+  // mediaLimit is how many media each platform shows in one post.
+  var MEDIA_LIMIT = { twitter: 4, instagram: 10, facebook: 10, linkedin: 20 };
+
+  function previewMedia(el, p) {
+    var box = el.querySelector(".pmedia");
+    if (!box) return;
+    box.replaceChildren();
+    var items = attachedItems();
+    for (var i = 0; i < items.length && i < (MEDIA_LIMIT[p] || 4); i++) {
+      var src = items[i].querySelector("img, video");
+      var alt = items[i].querySelector("textarea");
+      var th = document.createElement(src.tagName === "VIDEO" ? "video" : "img");
+      th.src = src.src;
+      if (th.tagName === "IMG") th.alt = alt && alt.value ? alt.value : items[i].querySelector(".mname").textContent;
+      box.appendChild(th);
+    }
+    if (items.length > (MEDIA_LIMIT[p] || 4)) {
+      var more = document.createElement("p");
+      more.className = "pnote";
+      more.textContent = "Only the first " + MEDIA_LIMIT[p] + " fit on this platform.";
+      box.appendChild(more);
+    }
+  }
+
   function sentText(p) {
     var text = val("variant_" + p).trim() !== "" ? val("variant_" + p) : val("text");
     var link = val("link").trim();
-    var media = val("image_urls").trim() !== "" || val("video_url").trim() !== "";
+    var media = val("image_urls").trim() !== "" || val("video_url").trim() !== "" || attachedItems().length > 0;
     if (link !== "" && text.indexOf(link) < 0 && (p === "twitter" || p === "instagram" || media)) {
       text = (text + "\n\n" + link).trim();
     }
@@ -50,12 +81,14 @@
       var p = el.dataset.preview;
       el.hidden = !selected[p];
       el.querySelector(".ptext").textContent = sentText(p);
+      previewMedia(el, p);
     });
     var at = document.getElementById("scheduled_time");
     var sched = document.getElementById("when-schedule");
     if (at && sched) at.required = sched.checked;
   }
 
+  document.addEventListener("mm:media-changed", update);
   form.addEventListener("input", update);
   form.addEventListener("change", update);
   update();

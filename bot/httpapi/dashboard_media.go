@@ -1,0 +1,286 @@
+package httpapi
+
+import (
+	"bytes"
+	_ "embed" // the media item partial
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/marketingminds/marketingminds/bot/present"
+	"github.com/marketingminds/marketingminds/tools/fault"
+	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/media"
+	"github.com/marketingminds/marketingminds/tools/publish"
+)
+
+// The dashboard's media: the media page (upload by drag and drop or by
+// picking files, alt text, delete), the composer's uploads, and each file
+// served to the signed-in browser from this origin (the CSP allows nothing
+// else). Every route calls the same tools/media functions as /api/media.
+
+//go:embed web/partials/media_item.html
+var mediaItemHTML string
+
+// mediaItemTmpl is one uploaded file as the composer and the media page
+// show it: its preview, its alt text field and, in the composer, the
+// hidden media_ids field that attaches it to the post.
+var mediaItemTmpl = template.Must(template.New("media_item").Funcs(templateFuncs).Parse(mediaItemHTML))
+
+// mediaItem is the partial's data.
+type mediaItem struct {
+	media.Media
+	// Attach: in the composer, the item is attached to the post.
+	Attach bool
+	CSRF   string
+}
+
+func (m mediaItem) IsVideo() bool { return strings.HasPrefix(m.ContentType, "video/") }
+
+// Size is the file's size in words: "1.2 MB".
+func (m mediaItem) Size() string {
+	switch n := float64(m.Bytes); {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", n/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KB", n/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", m.Bytes)
+}
+
+func renderMediaItem(it mediaItem) (template.HTML, error) {
+	var b bytes.Buffer
+	if err := mediaItemTmpl.Execute(&b, it); err != nil {
+		return "", fmt.Errorf("dashboard: media item: %w", err)
+	}
+	return template.HTML(b.String()), nil //nolint:gosec // escaped by html/template
+}
+
+func (s *Server) mediaPageRoutes(mux *routeMux) {
+	if s.deps.Media == nil {
+		return
+	}
+	mux.Handle("GET /dashboard/media", s.page(identity.Viewer, "media", s.mediaPage))
+	mux.Handle("POST /dashboard/media/upload", s.page(identity.Editor, "media", s.mediaPageUpload))
+	mux.Handle("GET /dashboard/media/{id}/file", s.page(identity.Viewer, "media", s.mediaPageFile))
+	mux.Handle("POST /dashboard/media/{id}/alt", s.page(identity.Editor, "media", s.mediaPageAlt))
+	mux.Handle("POST /dashboard/media/{id}/delete", s.page(identity.Editor, "media", s.mediaPageDelete))
+}
+
+type mediaPageData struct {
+	Items []template.HTML
+	Next  string
+}
+
+// mediaPage: GET /dashboard/media[?cursor=]
+func (s *Server) mediaPage(w http.ResponseWriter, r *http.Request, v *view) {
+	page, err := s.deps.Media.List(r.Context(), v.Caller, media.Filter{Cursor: r.URL.Query().Get("cursor"), Limit: 30})
+	if err != nil {
+		s.dashboardError(w, r, v, err)
+		return
+	}
+	d := &mediaPageData{Next: page.Next}
+	for _, m := range page.Items {
+		h, err := renderMediaItem(mediaItem{Media: m, CSRF: v.CSRF})
+		if err != nil {
+			s.dashboardError(w, r, v, err)
+			return
+		}
+		d.Items = append(d.Items, h)
+	}
+	switch r.URL.Query().Get("done") {
+	case "deleted":
+		v.Notice = "Deleted."
+	case "alt":
+		v.Notice = "Alt text saved."
+	}
+	v.Title, v.Data = "Media", d
+	s.render(w, r, http.StatusOK, "media", v)
+}
+
+// mediaPageUpload: POST /dashboard/media/upload, one file per request (the
+// browser sends each with its own progress bar), multipart with an
+// optional "alt" part before the "file" part, the CSRF token in the
+// X-CSRF-Token header. It answers the file's item (HTML) for the page to
+// insert, or the problem in words with its status.
+func (s *Server) mediaPageUpload(w http.ResponseWriter, r *http.Request, v *view) {
+	refuse := func(status int, msg string) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, msg)
+	}
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "multipart/form-data" {
+		refuse(http.StatusUnsupportedMediaType, "Send the file from the page's upload field.")
+		return
+	}
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(mediaReadTimeout))
+	r.Body = http.MaxBytesReader(w, r.Body, media.MaxBytes+1<<20)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		refuse(http.StatusBadRequest, "The upload could not be read; try again.")
+		return
+	}
+	alt := ""
+	for {
+		part, err := mr.NextPart()
+		if err != nil {
+			refuse(http.StatusBadRequest, "No file arrived; try again.")
+			return
+		}
+		switch part.FormName() {
+		case "alt":
+			b, _ := io.ReadAll(io.LimitReader(part, 4*media.MaxAlt+1))
+			alt = string(b)
+			continue
+		case "file":
+		default:
+			continue
+		}
+		m, err := s.deps.Media.Upload(r.Context(), v.Caller, media.Upload{Name: part.FileName(), Alt: alt, Source: media.SourceDashboard, Body: part})
+		if err != nil {
+			status, msg := mediaWords(r, part.FileName(), err)
+			refuse(status, msg)
+			return
+		}
+		h, err := renderMediaItem(mediaItem{Media: m, Attach: r.URL.Query().Get("attach") == "1", CSRF: v.CSRF})
+		if err != nil {
+			refuse(http.StatusInternalServerError, "The file was kept but cannot be shown; reload the page.")
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusCreated)
+		_, _ = io.WriteString(w, string(h))
+		return
+	}
+}
+
+// mediaWords is an upload's failure in words for the person, with its status.
+func mediaWords(r *http.Request, name string, err error) (int, string) {
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.Is(err, media.ErrTooLarge) || errors.As(err, &mbe):
+		return http.StatusRequestEntityTooLarge, fmt.Sprintf("%s is too large: files of up to %d MB can be uploaded.", name, media.MaxBytes>>20)
+	case errors.Is(err, media.ErrInvalid):
+		return http.StatusBadRequest, fmt.Sprintf("%s cannot be used: only images (JPEG, PNG, GIF, WebP) and videos (MP4, MOV) can go into posts.", name)
+	case errors.Is(err, identity.ErrForbidden):
+		return http.StatusForbidden, "Your role cannot upload media; ask an admin for the editor role."
+	}
+	ref := fault.NewRef()
+	zerolog.Ctx(r.Context()).Error().Err(err).Str("ref", ref).Msg("dashboard: media upload")
+	return http.StatusInternalServerError, fmt.Sprintf("Something went wrong keeping %s (ref %s); try again.", name, ref)
+}
+
+// mediaPageFile: GET /dashboard/media/{id}/file, the file for previews
+// from this origin; another workspace's id is a 404.
+func (s *Server) mediaPageFile(w http.ResponseWriter, r *http.Request, v *view) {
+	blob, m, err := s.deps.Media.Open(r.Context(), v.Caller.WorkspaceID, r.PathValue("id"))
+	if err != nil {
+		if !errors.Is(err, media.ErrNotFound) {
+			zerolog.Ctx(r.Context()).Error().Err(err).Msg("dashboard: media file")
+		}
+		http.NotFound(w, r)
+		return
+	}
+	defer blob.Close()
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(mediaWriteTimeout))
+	h := w.Header()
+	h.Set("Content-Type", m.ContentType)
+	h.Set("Cache-Control", "private, max-age=3600")
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	h.Set("ETag", `"`+m.SHA256+`"`)
+	http.ServeContent(w, r, "", m.CreatedAt, blob)
+}
+
+// mediaPageAlt: POST /dashboard/media/{id}/alt {alt}
+func (s *Server) mediaPageAlt(w http.ResponseWriter, r *http.Request, v *view) {
+	alt := r.PostFormValue("alt")
+	if _, err := s.deps.Media.Update(r.Context(), v.Caller, r.PathValue("id"), media.Patch{Alt: &alt}); err != nil {
+		s.mediaPageError(w, r, v, err)
+		return
+	}
+	http.Redirect(w, r, "/dashboard/media?done=alt", http.StatusSeeOther)
+}
+
+// mediaPageDelete: POST /dashboard/media/{id}/delete
+func (s *Server) mediaPageDelete(w http.ResponseWriter, r *http.Request, v *view) {
+	if err := s.deps.Media.Delete(r.Context(), v.Caller, r.PathValue("id")); err != nil {
+		s.mediaPageError(w, r, v, err)
+		return
+	}
+	http.Redirect(w, r, "/dashboard/media?done=deleted", http.StatusSeeOther)
+}
+
+// mediaPageError renders a media failure as a page, in words.
+func (s *Server) mediaPageError(w http.ResponseWriter, r *http.Request, v *view, err error) {
+	switch {
+	case errors.Is(err, media.ErrNotFound):
+		v.Title, v.Error = "Not found", "No such file in this workspace."
+		s.render(w, r, http.StatusNotFound, "error", v)
+	case errors.Is(err, media.ErrInUse):
+		v.Title, v.Error = "In use", "This file is attached to a scheduled post: cancel or change the post first."
+		s.render(w, r, http.StatusConflict, "error", v)
+	case errors.Is(err, media.ErrInvalid):
+		v.Title, v.Error = "Not saved", "The alt text is too long (at most 1,000 characters)."
+		s.render(w, r, http.StatusBadRequest, "error", v)
+	default:
+		s.dashboardError(w, r, v, err)
+	}
+}
+
+// attachMedia reads the composer's attached files again (the form shows
+// them if it comes back) and saves the alt text written for each; a file
+// that is not the workspace's any more is a problem of the media field.
+func (s *Server) attachMedia(r *http.Request, v *view, d *composeData) error {
+	if len(d.Form.MediaIDs) == 0 || s.deps.Media == nil {
+		return nil
+	}
+	var problems []publish.Problem
+	for i, id := range d.Form.MediaIDs {
+		m, err := s.deps.Media.Get(r.Context(), v.Caller, id)
+		if errors.Is(err, media.ErrNotFound) {
+			problems = append(problems, publish.Problem{Field: "media_ids", Message: fmt.Sprintf("Attached file %d was deleted; remove it or upload it again.", i+1)})
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if alt := d.Form.Alts[id]; alt != m.Alt {
+			updated, err := s.deps.Media.Update(r.Context(), v.Caller, id, media.Patch{Alt: &alt})
+			if errors.Is(err, media.ErrInvalid) {
+				problems = append(problems, publish.Problem{Field: "media_ids", Message: fmt.Sprintf("The alt text of %s is too long (at most 1,000 characters).", m.Name)})
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			m = updated
+		}
+		h, err := renderMediaItem(mediaItem{Media: m, Attach: true, CSRF: v.CSRF})
+		if err != nil {
+			return err
+		}
+		d.Attached = append(d.Attached, h)
+	}
+	if len(problems) > 0 {
+		return &publish.ValidationError{Problems: problems}
+	}
+	return nil
+}
+
+// webEnv is how results read on the dashboard: stored media are shown from
+// this origin (the CSP allows no other).
+func (s *Server) webEnv(v *view) present.Env {
+	env := present.Env{Loc: v.Loc, Now: s.deps.Now(), PublicURL: s.deps.PublicURL}
+	if s.deps.Media != nil {
+		env.MediaURL = func(id string) string { return "/dashboard/media/" + url.PathEscape(id) + "/file" }
+	}
+	return env
+}
