@@ -5,10 +5,8 @@
 package chart
 
 import (
-	"bytes"
 	"fmt"
 	"image/color"
-	"image/png"
 	"math"
 	"slices"
 	"strconv"
@@ -75,7 +73,11 @@ func Daily(h analytics.History) ([]byte, error) {
 	canvases := plot.Align([][]*plot.Plot{{top}, {bottom}}, tiles, dc)
 	top.Draw(canvases[0][0])
 	bottom.Draw(canvases[1][0])
-	return encode(c)
+	var ink []color.RGBA
+	for i, name := range names {
+		ink = append(ink, colorOf(name, i))
+	}
+	return encode(c, inks(ink...))
 }
 
 // panel is one figure's plot: a line per platform over the dates.
@@ -243,15 +245,4 @@ func niceCeil(v float64) float64 {
 		}
 	}
 	return 10 * mag
-}
-
-func encode(c *vgimg.Canvas) ([]byte, error) {
-	var buf bytes.Buffer
-	// BestSpeed: a chart of flat colours compresses well at any level, and
-	// the default level spends two thirds of the drawing time here.
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(&buf, c.Image()); err != nil {
-		return nil, fmt.Errorf("chart: encode png: %w", err)
-	}
-	return buf.Bytes(), nil
 }

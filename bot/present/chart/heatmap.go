@@ -19,6 +19,9 @@ import (
 	"github.com/marketingminds/marketingminds/tools/analytics"
 )
 
+// best is the colour of the outline around a platform's best slots.
+var best = color.RGBA{R: 0xd5, G: 0x5e, B: 0x00, A: 0xff}
+
 // weekdays are the heatmap's rows, top to bottom.
 var weekdays = []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
 
@@ -66,7 +69,11 @@ func BestTimes(bt analytics.BestTimes) ([]byte, error) {
 			}
 		}
 	}
-	return encode(c)
+	ink := []color.RGBA{best}
+	for _, c := range pal.Colors() {
+		ink = append(ink, color.RGBAModel.Convert(c).(color.RGBA))
+	}
+	return encode(c, inks(ink...))
 }
 
 // heatPanel is one platform's weekday × hour grid.
@@ -156,7 +163,7 @@ func (g *grid) Max() float64       { return g.max }
 // outline marks one cell with a dark border.
 func outline(x, y float64) plot.Plotter {
 	l, _ := plotter.NewLine(plotter.XYs{{X: x - 0.5, Y: y - 0.5}, {X: x + 0.5, Y: y - 0.5}, {X: x + 0.5, Y: y + 0.5}, {X: x - 0.5, Y: y + 0.5}, {X: x - 0.5, Y: y - 0.5}})
-	l.Color = color.RGBA{R: 0xd5, G: 0x5e, B: 0x00, A: 0xff}
+	l.Color = best
 	l.Width = vg.Points(1.8)
 	return l
 }
