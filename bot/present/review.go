@@ -20,12 +20,12 @@ type Image struct {
 
 // reviewRenderer draws a Review as a card in every door; in Slack it also
 // carries the daily chart of impressions and engagement per platform.
-func reviewRenderer() Renderer[analytics.Review] {
+func reviewRenderer(pt *chart.Painter) Renderer[analytics.Review] {
 	return Renderer[analytics.Review]{
 		Slack: func(env Env, r analytics.Review) Slack {
 			s := slackCard(reviewCard(env, r))
 			s.Text = ReviewSummary(r)
-			if png, err := chart.Daily(r.History); err == nil && len(png) > 0 {
+			if png, err := pt.Daily(r.History); err == nil && len(png) > 0 {
 				s.Images = []Image{{Name: "review-" + r.Range.From + "-" + r.Range.To + ".png",
 					Title: "Daily impressions and engagement, " + days(r.Range), PNG: png}}
 			}
@@ -115,8 +115,8 @@ func excerpt(s string) string {
 
 // digestRenderer draws a weekly Digest: the week's review and chart, the
 // posts that failed and what is scheduled next.
-func digestRenderer() Renderer[analytics.Digest] {
-	review := reviewRenderer()
+func digestRenderer(pt *chart.Painter) Renderer[analytics.Digest] {
+	review := reviewRenderer(pt)
 	return Renderer[analytics.Digest]{
 		Slack: func(env Env, d analytics.Digest) Slack {
 			s := review.Slack(env, d.Review)
@@ -154,12 +154,12 @@ func digestCard(env Env, d analytics.Digest) card {
 
 // bestTimesRenderer draws best times as a card in every door; in Slack it
 // also carries the weekday × hour heatmap of the platforms with data.
-func bestTimesRenderer() Renderer[analytics.BestTimes] {
+func bestTimesRenderer(pt *chart.Painter) Renderer[analytics.BestTimes] {
 	r := fromCard(bestTimesCard)
 	card := r.Slack
 	r.Slack = func(env Env, b analytics.BestTimes) Slack {
 		s := card(env, b)
-		if png, err := chart.BestTimes(b); err == nil && len(png) > 0 {
+		if png, err := pt.BestTimes(b); err == nil && len(png) > 0 {
 			s.Images = []Image{{Name: "best-times.png", Title: "Engagement rate by weekday and hour (" + orWord(b.TimeZone, "UTC") + ")", PNG: png}}
 		}
 		return s

@@ -17,7 +17,6 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/tools/analytics"
@@ -50,7 +49,7 @@ var spare = []color.RGBA{
 // Daily draws h's daily impressions (top) and engagement (bottom), one
 // line per platform, as a PNG. A day without figures is a gap in the
 // line, never a zero.
-func Daily(h analytics.History) ([]byte, error) {
+func (pt *Painter) Daily(h analytics.History) ([]byte, error) {
 	names := order(h.Platforms)
 	if len(names) == 0 {
 		return nil, fmt.Errorf("chart: daily: no platform has figures in %s – %s", h.Range.From, h.Range.To)
@@ -67,7 +66,7 @@ func Daily(h analytics.History) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(dpi), vgimg.UseBackgroundColor(color.White))
+	c, img := pt.canvas(width, height)
 	dc := draw.New(c)
 	tiles := draw.Tiles{Rows: 2, Cols: 1, PadTop: vg.Points(6), PadBottom: vg.Points(6), PadLeft: vg.Points(6), PadRight: vg.Points(10), PadY: vg.Points(4)}
 	canvases := plot.Align([][]*plot.Plot{{top}, {bottom}}, tiles, dc)
@@ -77,12 +76,13 @@ func Daily(h analytics.History) ([]byte, error) {
 	for i, name := range names {
 		ink = append(ink, colorOf(name, i))
 	}
-	return encode(c, inks(ink...))
+	return pt.encode(img, inks(ink...))
 }
 
 // panel is one figure's plot: a line per platform over the dates.
 func panel(title string, dates []string, names []platform.Name, values func(platform.Name) []*int64, legend bool) (*plot.Plot, error) {
 	p := plot.New()
+	p.BackgroundColor = nil // the canvas is white already; filling it again is a fifth of the drawing
 	p.Title.Text = title
 	p.Title.TextStyle.Font.Size = vg.Points(11)
 	p.Title.TextStyle.Font.Weight = stdfont.WeightBold

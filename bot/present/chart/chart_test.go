@@ -3,6 +3,7 @@ package chart_test
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"image/png"
 	"math/rand/v2"
 	"os"
@@ -65,14 +66,16 @@ func bestTimes() analytics.BestTimes {
 func TestCharts(t *testing.T) {
 	t.Parallel()
 	cases := map[string]func() ([]byte, error){
-		"daily-7":   func() ([]byte, error) { return chart.Daily(history(7, platform.LinkedIn, platform.Twitter)) },
-		"daily-90":  func() ([]byte, error) { return chart.Daily(history(90, platform.Social...)) },
-		"besttimes": func() ([]byte, error) { return chart.BestTimes(bestTimes()) },
+		"daily-7": func() ([]byte, error) {
+			return new(chart.Painter).Daily(history(7, platform.LinkedIn, platform.Twitter))
+		},
+		"daily-90":  func() ([]byte, error) { return new(chart.Painter).Daily(history(90, platform.Social...)) },
+		"besttimes": func() ([]byte, error) { return new(chart.Painter).BestTimes(bestTimes()) },
 		"besttimes-one": func() ([]byte, error) {
 			bt := bestTimes()
 			delete(bt.Platforms, platform.Twitter)
 			delete(bt.Platforms, platform.Instagram)
-			return chart.BestTimes(bt)
+			return new(chart.Painter).BestTimes(bt)
 		},
 	}
 	for name, draw := range cases {
@@ -97,10 +100,10 @@ func TestCharts(t *testing.T) {
 
 func TestNothingToDraw(t *testing.T) {
 	t.Parallel()
-	if _, err := chart.Daily(analytics.History{}); err == nil {
+	if _, err := new(chart.Painter).Daily(analytics.History{}); err == nil {
 		t.Error("Daily of no platform drew a chart")
 	}
-	if _, err := chart.BestTimes(analytics.BestTimes{Platforms: map[platform.Name]analytics.PlatformBestTimes{platform.Twitter: {}}}); err == nil {
+	if _, err := new(chart.Painter).BestTimes(analytics.BestTimes{Platforms: map[platform.Name]analytics.PlatformBestTimes{platform.Twitter: {}}}); err == nil {
 		t.Error("BestTimes without measured slots drew a chart")
 	}
 }
@@ -119,10 +122,11 @@ func TestCount(t *testing.T) {
 func BenchmarkDaily90x5(b *testing.B) {
 	h := history(90, append(platform.Social, "youtube")...)
 	b.ReportAllocs()
+	var pt chart.Painter
 	var times []time.Duration
 	for b.Loop() {
 		start := time.Now()
-		if _, err := chart.Daily(h); err != nil {
+		if _, err := pt.Daily(h); err != nil {
 			b.Fatal(err)
 		}
 		times = append(times, time.Since(start))
@@ -132,10 +136,11 @@ func BenchmarkDaily90x5(b *testing.B) {
 
 func BenchmarkBestTimes(b *testing.B) {
 	bt := bestTimes()
+	var pt chart.Painter
 	var times []time.Duration
 	for b.Loop() {
 		start := time.Now()
-		if _, err := chart.BestTimes(bt); err != nil {
+		if _, err := pt.BestTimes(bt); err != nil {
 			b.Fatal(err)
 		}
 		times = append(times, time.Since(start))
@@ -152,4 +157,42 @@ func reportP99(b *testing.B, times []time.Duration) {
 	slices.Sort(times)
 	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(times[len(times)*99/100].Microseconds())/1000, "p99-ms")
+}
+
+// TestPainterReuse draws charts of both sizes many times at once with one
+// Painter: each comes out as a fresh Painter draws it, so nothing of one
+// chart shows through in another's reused buffers.
+func TestPainterReuse(t *testing.T) {
+	t.Parallel()
+	draws := []func(*chart.Painter) ([]byte, error){
+		func(p *chart.Painter) ([]byte, error) { return p.Daily(history(90, platform.Social...)) },
+		func(p *chart.Painter) ([]byte, error) { return p.Daily(history(7, platform.Twitter)) },
+		func(p *chart.Painter) ([]byte, error) { return p.BestTimes(bestTimes()) },
+	}
+	want := make([][]byte, len(draws))
+	for i, d := range draws {
+		b, err := d(new(chart.Painter))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = b
+	}
+	var shared chart.Painter
+	errs := make(chan error, 4*len(draws))
+	for range 4 {
+		for i, d := range draws {
+			go func() {
+				b, err := d(&shared)
+				if err == nil && !bytes.Equal(b, want[i]) {
+					err = fmt.Errorf("chart %d drawn with a used Painter differs from a fresh one", i)
+				}
+				errs <- err
+			}()
+		}
+	}
+	for range 4 * len(draws) {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
 }

@@ -13,7 +13,6 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/tools/analytics"
@@ -29,7 +28,7 @@ var weekdays = []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", 
 // platform of bt that has measured slots (at most four, two a row), in
 // bt's time zone. Slots without posts are left white; the best slots of a
 // platform are outlined.
-func BestTimes(bt analytics.BestTimes) ([]byte, error) {
+func (pt *Painter) BestTimes(bt analytics.BestTimes) ([]byte, error) {
 	var names []platform.Name
 	for _, p := range order(bt.Platforms) {
 		if len(bt.Platforms[p].Grid) > 0 {
@@ -59,7 +58,7 @@ func BestTimes(bt analytics.BestTimes) ([]byte, error) {
 	if rows == 1 {
 		h = height * 0.6
 	}
-	c := vgimg.NewWith(vgimg.UseWH(width, h), vgimg.UseDPI(dpi), vgimg.UseBackgroundColor(color.White))
+	c, img := pt.canvas(width, h)
 	tiles := draw.Tiles{Rows: rows, Cols: cols, PadTop: vg.Points(6), PadBottom: vg.Points(6), PadLeft: vg.Points(6), PadRight: vg.Points(10), PadX: vg.Points(12), PadY: vg.Points(8)}
 	canvases := plot.Align(plots, tiles, draw.New(c))
 	for r := range plots {
@@ -73,7 +72,7 @@ func BestTimes(bt analytics.BestTimes) ([]byte, error) {
 	for _, c := range pal.Colors() {
 		ink = append(ink, color.RGBAModel.Convert(c).(color.RGBA))
 	}
-	return encode(c, inks(ink...))
+	return pt.encode(img, inks(ink...))
 }
 
 // heatPanel is one platform's weekday × hour grid.
@@ -86,6 +85,7 @@ func heatPanel(p platform.Name, pb analytics.PlatformBestTimes, zone string, pal
 		hm.Max = hm.Min + 1
 	}
 	pl := plot.New()
+	pl.BackgroundColor = nil // the canvas is white already
 	pl.Title.Text = fmt.Sprintf("%s · engagement rate by hour (%s)", p.Label(), zone)
 	pl.Title.TextStyle.Font.Size = vg.Points(10)
 	pl.Title.TextStyle.Font.Weight = stdfont.WeightBold

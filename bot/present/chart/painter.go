@@ -6,6 +6,10 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"sync"
+
+	"git.sr.ht/~sbinet/gg"
+	"gonum.org/v1/plot/vg"
 
 	"gonum.org/v1/plot/vg/vgimg"
 )
@@ -35,31 +39,70 @@ func inks(cs ...color.RGBA) color.Palette {
 	return pal
 }
 
-// encode writes the canvas as a paletted PNG of pal's colours: one byte
-// a pixel instead of four, which PNG neither filters nor has to compress
-// as much, so it is faster to write and the file is smaller.
-func encode(c *vgimg.Canvas, pal color.Palette) ([]byte, error) {
-	rgba, ok := c.Image().(*image.RGBA)
-	if !ok {
-		return nil, fmt.Errorf("chart: encode png: canvas is a %T, not RGBA", c.Image())
+// Painter draws charts. It keeps its pixel buffers and the PNG encoder's
+// state from one chart to the next, which otherwise cost a few megabytes
+// a chart. Its zero value is ready to use; it is safe for concurrent use.
+type Painter struct {
+	images   sync.Pool // *image.RGBA: what a chart is drawn on
+	indexed  sync.Pool // *image.Paletted: what it is encoded from
+	encoders encoders
+}
+
+// canvas is a white canvas of w × h drawn on a reused image; give the
+// image back through encode.
+func (p *Painter) canvas(w, h vg.Length) (*vgimg.Canvas, *image.RGBA) {
+	r := image.Rect(0, 0, int(w/vg.Inch*dpi+0.5), int(h/vg.Inch*dpi+0.5))
+	img, _ := p.images.Get().(*image.RGBA)
+	if img == nil || img.Rect != r {
+		img = image.NewRGBA(r)
 	}
+	ctx := gg.NewContextForRGBA(img)
+	// As vgimg.NewWith sets up a context of its own.
+	ctx.SetLineCapButt()
+	ctx.InvertY()
+	return vgimg.NewWith(vgimg.UseImageWithContext(img, ctx), vgimg.UseDPI(dpi)), img
+}
+
+// encode writes img as a paletted PNG of pal's colours (one byte a pixel
+// instead of four, which PNG neither filters nor has to compress as much,
+// so it is faster to write and the file is smaller) and keeps img's
+// buffers for the next chart.
+func (p *Painter) encode(img *image.RGBA, pal color.Palette) ([]byte, error) {
+	defer p.images.Put(img)
+	out, _ := p.indexed.Get().(*image.Paletted)
+	if out == nil || out.Rect != img.Rect {
+		out = image.NewPaletted(img.Rect, nil)
+	}
+	defer p.indexed.Put(out)
+	out.Palette = pal
+	paletted(out, img)
 	var buf bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(&buf, paletted(rgba, pal)); err != nil {
+	enc := png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: &p.encoders}
+	if err := enc.Encode(&buf, out); err != nil {
 		return nil, fmt.Errorf("chart: encode png: %w", err)
 	}
 	return buf.Bytes(), nil
 }
 
-// paletted maps each pixel of an opaque img to its nearest colour in pal.
+// encoders keeps the PNG encoder's state (its compressor above all).
+type encoders struct{ pool sync.Pool }
+
+func (e *encoders) Get() *png.EncoderBuffer {
+	b, _ := e.pool.Get().(*png.EncoderBuffer)
+	return b // nil: the encoder makes its own
+}
+
+func (e *encoders) Put(b *png.EncoderBuffer) { e.pool.Put(b) }
+
+// paletted sets each pixel of out to the colour of its palette nearest
+// to the same pixel of the opaque img (of the same bounds).
 // A chart has long runs of one colour and few distinct ones: a run costs
 // one comparison a pixel, and the nearest colour is searched once per
 // colour (to 5 bits a channel, finer than the palette's steps).
-func paletted(img *image.RGBA, pal color.Palette) *image.Paletted {
+func paletted(out *image.Paletted, img *image.RGBA) {
 	b := img.Bounds()
-	out := image.NewPaletted(b, pal)
-	ink := make([]color.RGBA, len(pal))
-	for i, c := range pal {
+	ink := make([]color.RGBA, len(out.Palette))
+	for i, c := range out.Palette {
 		ink[i] = color.RGBAModel.Convert(c).(color.RGBA)
 	}
 	var near [1 << 15]uint16 // index+1 by 5-bit colour; 0 not yet searched
@@ -78,7 +121,6 @@ func paletted(img *image.RGBA, pal color.Palette) *image.Paletted {
 			dst[x] = lastIdx
 		}
 	}
-	return out
 }
 
 // nearest is the index of the colour of ink closest to (r, g, b).
