@@ -13,10 +13,18 @@ import (
 	"github.com/marketingminds/marketingminds/tools/identity"
 )
 
-// reviewer answers Review with a fixed week and records the range asked.
+// reviewer answers Review with a fixed week and records the range asked;
+// its workspace is in Kiritimati (UTC+14).
 type reviewer struct {
 	asked []analytics.Range
 	best  []platform.Name
+}
+
+// LastDays are the days up to a fixed now, 2026-12-06 20:00 UTC, which is
+// already 2026-12-07 in the workspace's zone.
+func (r *reviewer) LastDays(_ context.Context, _ identity.Caller, n int) (analytics.Range, error) {
+	today := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
+	return analytics.Range{From: today.AddDate(0, 0, 1-n).Format(time.DateOnly), To: today.Format(time.DateOnly)}, nil
 }
 
 func (r *reviewer) Review(_ context.Context, _ identity.Caller, rg analytics.Range) (analytics.Review, error) {
@@ -50,8 +58,10 @@ func TestSlashAnalyticsUploadsChart(t *testing.T) {
 	if !strings.Contains(got, "Posted in this channel") {
 		t.Fatalf("response: %q", got)
 	}
-	if len(rv.asked) != 1 || rv.asked[0].From == "" || len(rv.asked[0].Days()) != 7 {
-		t.Fatalf("ranges asked: %+v", rv.asked)
+	// The days are the workspace's (Kiritimati's), not UTC's, whatever the
+	// door's clock says.
+	if want := (analytics.Range{From: "2026-12-01", To: "2026-12-07"}); len(rv.asked) != 1 || rv.asked[0] != want {
+		t.Fatalf("ranges asked: %+v, want %v", rv.asked, want)
 	}
 	if turns := b.conv.got(); len(turns) != 0 {
 		t.Fatalf("the conversation ran: %+v", turns)

@@ -19,6 +19,7 @@ import (
 // beside the period before it.
 type Analytics interface {
 	Review(ctx context.Context, c identity.Caller, rg analytics.Range) (analytics.Review, error)
+	LastDays(ctx context.Context, c identity.Caller, n int) (analytics.Range, error)
 	BestTimes(ctx context.Context, c identity.Caller, p platform.Name) (analytics.BestTimes, error)
 }
 
@@ -33,15 +34,18 @@ func (b *Bot) slashBest(ctx context.Context, c identity.Caller, _ string, cmd in
 }
 
 // slashReview answers `/mm analytics` with a Review, without the model: a
-// range of days ending today (in UTC), dates, or the default.
-func (b *Bot) slashReview(ctx context.Context, c identity.Caller, channel string, cmd intent.Command) (any, error) {
+// range of days ending today (days as the workspace's time zone has them),
+// dates, or the default.
+func (b *Bot) slashReview(ctx context.Context, c identity.Caller, _ string, cmd intent.Command) (any, error) {
 	var rg analytics.Range
 	switch {
 	case cmd.DateFrom != "":
 		rg = analytics.Range{From: cmd.DateFrom, To: cmd.DateTo}
 	case cmd.Days > 0:
-		today := b.now().UTC()
-		rg = analytics.Range{From: today.AddDate(0, 0, 1-cmd.Days).Format(analytics.DayFormat), To: today.Format(analytics.DayFormat)}
+		var err error
+		if rg, err = b.d.Analytics.LastDays(ctx, c, cmd.Days); err != nil {
+			return nil, fmt.Errorf("slack: /mm analytics %dd: %w", cmd.Days, err)
+		}
 	}
 	r, err := b.d.Analytics.Review(ctx, c, rg)
 	if err != nil {
