@@ -122,3 +122,24 @@ func TestSlashBestTimesUploadsHeatmap(t *testing.T) {
 		t.Fatalf("uploads %+v; want the heatmap in the message's thread", len(ups))
 	}
 }
+
+// A review the conversation shows as a card (the offline planner's answer
+// to "analytics 7d") carries its chart, uploaded into the reply's thread.
+func TestReviewCardUploadsChart(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.conv.fn = func(ctx context.Context, sink slack.Sink) (string, error) {
+		rev, err := (&reviewer{}).Review(ctx, identity.Caller{}, analytics.Range{})
+		sink.Card(rev)
+		return "", err
+	}
+	body := mention("EvReview", "U1", "1700000000.000300", "", "analytics 7d")
+	if resp := b.send(t, "/slack/events", body, sign(secret, time.Now(), body)); resp.StatusCode != 200 {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	b.bot.Wait()
+	ups := b.fake.Uploads()
+	if len(ups) != 1 || ups[0].ThreadTS != "1700000000.000300" || !bytes.HasPrefix(ups[0].Data, []byte("\x89PNG\r\n\x1a\n")) {
+		t.Fatalf("%d uploads; want the chart in the mention's thread", len(ups))
+	}
+}
