@@ -46,32 +46,72 @@ var spare = []color.RGBA{
 	{R: 0x56, G: 0xb4, B: 0xe9, A: 0xff},
 }
 
-// Daily draws h's daily impressions (top) and engagement (bottom), one
-// line per platform, as a PNG. A day without figures is a gap in the
-// line, never a zero.
-func (pt *Painter) Daily(h analytics.History) ([]byte, error) {
+// Figure is a daily figure a chart can draw, a panel each.
+type Figure string
+
+// The figures a daily chart draws.
+const (
+	Impressions Figure = "impressions"
+	Engagement  Figure = "engagement"
+	Reach       Figure = "reach"
+)
+
+// title is the figure's panel title, and false for an unknown figure.
+func (f Figure) title() (string, bool) {
+	switch f {
+	case Impressions:
+		return "Impressions", true
+	case Engagement:
+		return "Engagement", true
+	case Reach:
+		return "Reach", true
+	}
+	return "", false
+}
+
+func (f Figure) of(s analytics.Series) []*int64 {
+	switch f {
+	case Engagement:
+		return s.Engagement
+	case Reach:
+		return s.Reach
+	}
+	return s.Impressions
+}
+
+// Daily draws figs of h (by default impressions above engagement), a
+// panel each with a line per platform, as a PNG. A day without figures is
+// a gap in the line, never a zero.
+func (pt *Painter) Daily(h analytics.History, figs ...Figure) ([]byte, error) {
 	names := order(h.Platforms)
 	if len(names) == 0 {
 		return nil, fmt.Errorf("chart: daily: no platform has figures in %s – %s", h.Range.From, h.Range.To)
+	}
+	if len(figs) == 0 {
+		figs = []Figure{Impressions, Engagement}
 	}
 	dates := h.Total.Dates
 	if len(dates) == 0 {
 		dates = h.Platforms[names[0]].Dates
 	}
-	top, err := panel("Impressions", dates, names, func(p platform.Name) []*int64 { return h.Platforms[p].Impressions }, true)
-	if err != nil {
-		return nil, err
+	rows := make([][]*plot.Plot, len(figs))
+	for i, f := range figs {
+		title, ok := f.title()
+		if !ok {
+			return nil, fmt.Errorf("chart: daily: no figure %q", f)
+		}
+		p, err := panel(title, dates, names, func(p platform.Name) []*int64 { return f.of(h.Platforms[p]) }, i == 0)
+		if err != nil {
+			return nil, err
+		}
+		rows[i] = []*plot.Plot{p}
 	}
-	bottom, err := panel("Engagement", dates, names, func(p platform.Name) []*int64 { return h.Platforms[p].Engagement }, false)
-	if err != nil {
-		return nil, err
+	c, img := pt.canvas(width, height*vg.Length(0.2+0.4*float64(len(figs))))
+	tiles := draw.Tiles{Rows: len(rows), Cols: 1, PadTop: vg.Points(6), PadBottom: vg.Points(6), PadLeft: vg.Points(6), PadRight: vg.Points(10), PadY: vg.Points(4)}
+	canvases := plot.Align(rows, tiles, draw.New(c))
+	for i := range rows {
+		rows[i][0].Draw(canvases[i][0])
 	}
-	c, img := pt.canvas(width, height)
-	dc := draw.New(c)
-	tiles := draw.Tiles{Rows: 2, Cols: 1, PadTop: vg.Points(6), PadBottom: vg.Points(6), PadLeft: vg.Points(6), PadRight: vg.Points(10), PadY: vg.Points(4)}
-	canvases := plot.Align([][]*plot.Plot{{top}, {bottom}}, tiles, dc)
-	top.Draw(canvases[0][0])
-	bottom.Draw(canvases[1][0])
 	var ink []color.RGBA
 	for i, name := range names {
 		ink = append(ink, colorOf(name, i))

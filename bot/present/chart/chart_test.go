@@ -33,12 +33,13 @@ func history(days int, ps ...platform.Name) analytics.History {
 		s := analytics.Series{Dates: h.Total.Dates}
 		for i := range days {
 			if k == 0 && i > days/2 && i < days/2+3 {
-				s.Impressions, s.Engagement = append(s.Impressions, nil), append(s.Engagement, nil)
+				s.Impressions, s.Engagement, s.Reach = append(s.Impressions, nil), append(s.Engagement, nil), append(s.Reach, nil)
 				continue
 			}
 			imp := int64(800 + 400*k + r.IntN(600) + 10*i)
 			eng := imp / int64(15+r.IntN(10))
-			s.Impressions, s.Engagement = append(s.Impressions, &imp), append(s.Engagement, &eng)
+			reach := imp * 7 / 10
+			s.Impressions, s.Engagement, s.Reach = append(s.Impressions, &imp), append(s.Engagement, &eng), append(s.Reach, &reach)
 		}
 		h.Platforms[p] = s
 	}
@@ -69,7 +70,10 @@ func TestCharts(t *testing.T) {
 		"daily-7": func() ([]byte, error) {
 			return new(chart.Painter).Daily(history(7, platform.LinkedIn, platform.Twitter))
 		},
-		"daily-90":  func() ([]byte, error) { return new(chart.Painter).Daily(history(90, platform.Social...)) },
+		"daily-90": func() ([]byte, error) { return new(chart.Painter).Daily(history(90, platform.Social...)) },
+		"daily-reach-30": func() ([]byte, error) {
+			return new(chart.Painter).Daily(history(30, platform.LinkedIn, platform.Facebook), chart.Reach)
+		},
 		"besttimes": func() ([]byte, error) { return new(chart.Painter).BestTimes(bestTimes()) },
 		"besttimes-one": func() ([]byte, error) {
 			bt := bestTimes()
@@ -102,6 +106,9 @@ func TestNothingToDraw(t *testing.T) {
 	t.Parallel()
 	if _, err := new(chart.Painter).Daily(analytics.History{}); err == nil {
 		t.Error("Daily of no platform drew a chart")
+	}
+	if _, err := new(chart.Painter).Daily(history(7, platform.Twitter), "followers"); err == nil {
+		t.Error("Daily drew an unknown figure")
 	}
 	if _, err := new(chart.Painter).BestTimes(analytics.BestTimes{Platforms: map[platform.Name]analytics.PlatformBestTimes{platform.Twitter: {}}}); err == nil {
 		t.Error("BestTimes without measured slots drew a chart")
