@@ -142,6 +142,14 @@ func panel(title string, dates []string, names []platform.Name, values func(plat
 			l.Color = col
 			l.Width = vg.Points(1.6)
 			p.Add(l)
+			if len(run) == 1 { // a day alone between gaps: a dot, or nothing shows
+				dot, err := plotter.NewScatter(run)
+				if err != nil {
+					return nil, fmt.Errorf("chart: %s dot of %s: %w", title, name, err)
+				}
+				dot.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}
+				p.Add(dot)
+			}
 			for _, xy := range run {
 				top = math.Max(top, xy.Y)
 			}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"image/color"
 	"image/png"
 	"math/rand/v2"
 	"os"
@@ -201,5 +202,39 @@ func TestPainterReuse(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// A day with figures between unknown days is drawn as a dot: a line of
+// one point would show nothing.
+func TestLonelyDayShows(t *testing.T) {
+	t.Parallel()
+	h := history(7, platform.LinkedIn)
+	s := h.Platforms[platform.LinkedIn]
+	for i := range s.Engagement {
+		if i != 3 {
+			s.Engagement[i] = nil
+		}
+	}
+	b, err := new(chart.Painter).Daily(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The engagement panel (the bottom half, without a legend) has
+	// LinkedIn's green only where the day is.
+	green, r := 0, img.Bounds()
+	for y := r.Dy() / 2; y < r.Dy(); y++ {
+		for x := range r.Dx() {
+			if c := color.RGBAModel.Convert(img.At(x, y)).(color.RGBA); c == (color.RGBA{R: 0x00, G: 0x9e, B: 0x73, A: 0xff}) {
+				green++
+			}
+		}
+	}
+	if green < 10 {
+		t.Fatalf("%d LinkedIn pixels in the engagement panel; the lone day is not drawn", green)
 	}
 }

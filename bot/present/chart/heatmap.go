@@ -18,6 +18,11 @@ import (
 	"github.com/marketingminds/marketingminds/tools/analytics"
 )
 
+// fixedPalette is a palette of given colours.
+type fixedPalette []color.Color
+
+func (p fixedPalette) Colors() []color.Color { return p }
+
 // best is the colour of the outline around a platform's best slots.
 var best = color.RGBA{R: 0xd5, G: 0x5e, B: 0x00, A: 0xff}
 
@@ -41,10 +46,12 @@ func (pt *Painter) BestTimes(bt analytics.BestTimes) ([]byte, error) {
 	if len(names) > 4 {
 		names = names[:4]
 	}
-	pal, err := brewer.GetPalette(brewer.TypeSequential, "YlGnBu", 9)
+	shades, err := brewer.GetPalette(brewer.TypeSequential, "YlGnBu", 9)
 	if err != nil {
 		return nil, fmt.Errorf("chart: best times palette: %w", err)
 	}
+	// Without the two palest shades, which read as empty cells on white.
+	pal := fixedPalette(shades.Colors()[2:])
 	cols := min(2, len(names))
 	rows := (len(names) + cols - 1) / cols
 	plots := make([][]*plot.Plot, rows)
