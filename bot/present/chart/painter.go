@@ -10,7 +10,6 @@ import (
 
 	"git.sr.ht/~sbinet/gg"
 	"gonum.org/v1/plot/vg"
-
 	"gonum.org/v1/plot/vg/vgimg"
 )
 
