@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -31,21 +32,24 @@ func (s *Server) chartRoutes(mux *routeMux) {
 	}
 }
 
-// dashChartDaily: GET /dashboard/charts/daily.png?from=&to=&metric= is the
-// caller's workspace's daily figure (impressions by default) per platform
-// over the range.
+// dashChartDaily: GET /dashboard/charts/daily.png?from=&to=[&metric=] is
+// the caller's workspace's daily figure per platform over the range; no
+// metric: impressions above engagement, the picture Slack gets.
 func (s *Server) dashChartDaily(w http.ResponseWriter, r *http.Request, v *view) {
 	q := r.URL.Query()
 	rg, err := analytics.NewRange(q.Get("from"), q.Get("to"))
-	fig := chart.Figure(q.Get("metric"))
-	if fig == "" {
-		fig = chart.Impressions
+	var figs []chart.Figure
+	if m := q.Get("metric"); m != "" {
+		figs = append(figs, chart.Figure(m))
+		if !slices.ContainsFunc(chartMetrics, func(c chartMetric) bool { return c.Key == m }) {
+			err = errors.New("unknown metric")
+		}
 	}
-	if err != nil || !slices.ContainsFunc(chartMetrics, func(m chartMetric) bool { return m.Key == string(fig) }) {
-		http.Error(w, "give from and to as dates like 2026-11-01 and metric as impressions, engagement or reach", http.StatusBadRequest)
+	if err != nil {
+		http.Error(w, "give from and to as dates like 2026-11-01 and metric (if any) as impressions, engagement or reach", http.StatusBadRequest)
 		return
 	}
-	s.dailyChart(w, r, v.Caller, rg, s.deps.Now().In(v.Loc), "private, no-cache", fig)
+	s.dailyChart(w, r, v.Caller, rg, s.deps.Now().In(v.Loc), "private, no-cache", figs...)
 }
 
 // dailyChart answers figs of c's workspace over rg as a PNG.

@@ -50,6 +50,12 @@ func TestDashboardChartImages(t *testing.T) {
 			t.Fatalf("T2 %s = %d, want 404 (no figures of its own)", path, resp.StatusCode)
 		}
 	}
+	// Without a metric: impressions above engagement, as in Slack (and the
+	// web chat's review card).
+	resp, body := b.do("GET", "/dashboard/charts/daily.png?from=2026-11-29&to=2026-11-30", nil, nil)
+	if img, err := png.Decode(strings.NewReader(body)); resp.StatusCode != 200 || err != nil || img.Bounds().Dy() != 432 {
+		t.Fatalf("the two-panel chart = %d, %v", resp.StatusCode, err)
+	}
 	for _, path := range []string{"/dashboard/charts/daily.png?from=2026-11-29&to=2026-11-30&metric=clicks",
 		"/dashboard/charts/daily.png?to=2026-11-30", "/dashboard/charts/best-times.png?platform=myspace"} {
 		if resp, _ := b.do("GET", path, nil, nil); resp.StatusCode != http.StatusBadRequest {

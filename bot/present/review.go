@@ -3,6 +3,7 @@ package present
 import (
 	"fmt"
 	"html/template"
+	"net/url"
 	"strings"
 
 	"github.com/marketingminds/marketingminds/bot/present/chart"
@@ -31,9 +32,20 @@ func reviewRenderer(pt *chart.Painter) Renderer[analytics.Review] {
 			}
 			return s
 		},
-		Web:      func(env Env, r analytics.Review) template.HTML { return webCard(reviewCard(env, r)) },
+		Web:      func(env Env, r analytics.Review) template.HTML { return webCard(reviewCard(env, r)) + webChart(r) },
 		Terminal: func(env Env, r analytics.Review) Terminal { return terminalCard(reviewCard(env, r)) },
 	}
+}
+
+// webChart is a review's daily chart on the dashboard: the same PNG Slack
+// gets, from the dashboard's chart route (the web chat is signed in).
+func webChart(r analytics.Review) template.HTML {
+	if len(r.History.Platforms) == 0 || r.Range.From == "" {
+		return ""
+	}
+	q := url.Values{"from": {r.Range.From}, "to": {r.Range.To}}
+	return template.HTML(`<img class="chart" width="768" src="/dashboard/charts/daily.png?` + esc(q.Encode()) +
+		`" alt="` + esc("Daily impressions and engagement, "+days(r.Range)) + `">`)
 }
 
 func reviewCard(_ Env, r analytics.Review) card {
