@@ -33,15 +33,6 @@ type ApprovalResult struct {
 	Text string
 }
 
-// hold records a pending approval for a side-effecting call.
-func (o *Orchestrator) hold(ctx context.Context, key ConversationKey, c identity.Caller, t Tool, raw json.RawMessage) (Approval, error) {
-	a, err := t.gateCheck(ctx, c, raw)
-	if err != nil {
-		return Approval{}, err
-	}
-	return o.file(ctx, key, c, t, raw, a)
-}
-
 // file stores a held call as approval a (its status, preview and checks set).
 func (o *Orchestrator) file(ctx context.Context, key ConversationKey, c identity.Caller, t Tool, raw json.RawMessage, a Approval) (Approval, error) {
 	a.ID, a.WorkspaceID, a.Channel, a.Thread, a.RequestedBy = newID(), key.WorkspaceID, key.Channel, key.Thread, c.UserID
@@ -114,6 +105,7 @@ func (o *Orchestrator) Approve(ctx context.Context, c identity.Caller, approvalI
 		var out any
 		if err == nil {
 			out, err = t.Call(tctx, runner, args)
+			o.changed(c.WorkspaceID, t)
 		}
 		cancel()
 		if err == nil {

@@ -18,15 +18,16 @@ type DefaultSetter interface {
 	SetDefault(ctx context.Context, c identity.Caller, p platform.Name, account string) (publish.Target, error)
 }
 
-// gate holds a side-effecting call: for approval under the policy, or,
-// when nothing waits (PolicyNever), only when a person must answer first
-// (which account?) or accept a duplicate. nil means: run it now.
-func (o *Orchestrator) gate(ctx context.Context, key ConversationKey, c identity.Caller, t Tool, raw json.RawMessage, policy string) (*Approval, error) {
+// gate holds a side-effecting call: for approval under the workspace's
+// policy (read now, never from a kept prompt), or, when nothing waits
+// (PolicyNever), only when a person must answer first (which account?) or
+// accept a duplicate. nil means: run it now.
+func (o *Orchestrator) gate(ctx context.Context, key ConversationKey, c identity.Caller, t Tool, raw json.RawMessage) (*Approval, error) {
 	a, err := t.gateCheck(ctx, c, raw)
 	if err != nil {
 		return nil, err
 	}
-	if policy == PolicyNever && a.Status == ApprovalPending && len(a.Checks.Duplicates) == 0 {
+	if a.Status == ApprovalPending && len(a.Checks.Duplicates) == 0 && o.policy(ctx, c.WorkspaceID) == PolicyNever {
 		return nil, nil
 	}
 	a, err = o.file(ctx, key, c, t, raw, a)

@@ -98,6 +98,9 @@ type Capabilities struct {
 	Memory    Memories
 	Campaigns Campaigns
 	Library   Library
+	Media     Media
+	Inbox     Inbox
+	Converter MediaConverter
 	// Now is the clock of relative ranges ("the last 7 days"); nil: time.Now.
 	Now func() time.Time
 }
@@ -133,11 +136,20 @@ func CoreTools(cp Capabilities) []Tool {
 	if cp.Library != nil {
 		out = append(out, libraryTools(cp)...)
 	}
+	if cp.Inbox != nil {
+		out = append(out, inboxTools(cp.Inbox)...)
+	}
 	if cp.Campaigns != nil && cp.Library != nil {
 		out = append(out, planTool(cp))
 	}
 	if cp.Memory != nil {
 		out = append(out, memoryTools(cp)...)
+	}
+	if cp.Media != nil {
+		out = append(out, mediaTools(cp)...)
+	}
+	if cp.Converter != nil {
+		out = append(out, convertTool(cp.Converter))
 	}
 	return out
 }

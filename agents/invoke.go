@@ -54,7 +54,7 @@ func (o *Orchestrator) Invoke(ctx context.Context, c identity.Caller, name strin
 	key := ConversationKey{WorkspaceID: c.WorkspaceID, Channel: string(c.Door), Thread: c.UserID}
 	watch := &invokeSink{tool: name}
 	call := llm.ToolCall{ID: newID(), Name: name, Arguments: string(orEmpty(args))}
-	content, value, held := o.runTool(ctx, key, c, o.policy(ctx, c.WorkspaceID), call, o.all, watch)
+	content, value, held := o.runTool(ctx, key, c, call, o.all, watch)
 	inv := Invocation{Tool: name}
 	switch {
 	case held != nil:
@@ -85,11 +85,10 @@ func (o *Orchestrator) Prompt(ctx context.Context, c identity.Caller, name strin
 	if err := c.Require(identity.Viewer); err != nil {
 		return "", fmt.Errorf("agents: prompt: %w", err)
 	}
-	policy := o.policy(ctx, c.WorkspaceID)
 	if name == "" {
-		return o.systemPrompt(ctx, c, policy)
+		return o.systemPrompt(ctx, c)
 	}
-	v, err := o.promptData(ctx, c, policy)
+	v, err := o.promptData(ctx, c)
 	if err != nil {
 		return "", err
 	}

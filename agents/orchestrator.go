@@ -51,6 +51,14 @@ type Sink interface {
 	Approval(a Approval)
 }
 
+// Answerer is a Sink that wants to hear, through Answered, that the model
+// has written its whole answer, before the turn is recorded and saved: a
+// door may send the answer then instead of after that bookkeeping. The
+// turn's Results and Approvals are final by then too.
+type Answerer interface {
+	Answered()
+}
+
 // Result is one tool call's answer in a turn, typed, for a door to render
 // (bot/present); the model was given the same value as compact JSON.
 type Result struct {
@@ -134,30 +142,39 @@ type Config struct {
 	// HistoryTokens is the budget of earlier messages sent to the model
 	// (default 6000, estimated at 4 characters a token).
 	HistoryTokens int
-	Log           zerolog.Logger
-	Now           func() time.Time
+	// PromptTTL is how long what the system prompt says of a person
+	// (Users, Memory, Accounts, Policy) is kept for their next turns
+	// (DefaultPromptTTL; negative: read on every turn). The orchestrator's
+	// own changes show at once; others after at most PromptTTL.
+	PromptTTL time.Duration
+	Log       zerolog.Logger
+	Now       func() time.Time
 }
 
 // Orchestrator runs conversations: model, tools, approvals.
 type Orchestrator struct {
-	cfg   Config
-	tools map[string]Tool
-	order []Tool
-	all   *toolset
+	cfg     Config
+	tools   map[string]Tool
+	order   []Tool
+	all     *toolset
+	prompts *promptCache
 }
 
-// toolset is the tools one loop may call, and their definitions.
+// toolset is the tools one loop may call, and their definitions, built
+// once (the model encodes them once too).
 type toolset struct {
 	byName map[string]Tool
-	defs   []llm.ToolDef
+	defs   *llm.Tools
 }
 
 func newToolset(tools []Tool) *toolset {
 	ts := &toolset{byName: map[string]Tool{}}
+	defs := make([]llm.ToolDef, 0, len(tools))
 	for _, t := range tools {
 		ts.byName[t.Name] = t
-		ts.defs = append(ts.defs, t.Def())
+		defs = append(defs, t.Def())
 	}
+	ts.defs = llm.NewTools(defs)
 	return ts
 }
 
@@ -188,7 +205,10 @@ func New(cfg Config) (*Orchestrator, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	o := &Orchestrator{cfg: cfg, tools: map[string]Tool{}}
+	if cfg.PromptTTL == 0 {
+		cfg.PromptTTL = DefaultPromptTTL
+	}
+	o := &Orchestrator{cfg: cfg, tools: map[string]Tool{}, prompts: newPromptCache(cfg.PromptTTL, cfg.Now)}
 	for _, t := range cfg.Tools {
 		if _, dup := o.tools[t.Name]; dup {
 			return nil, fmt.Errorf("agents: tool %s registered twice", t.Name)
@@ -252,8 +272,7 @@ func (o *Orchestrator) Run(ctx context.Context, t Turn, sink Sink) (Reply, error
 	if err != nil {
 		return Reply{}, err
 	}
-	policy := o.policy(ctx, t.Caller.WorkspaceID)
-	system, err := o.systemPrompt(ctx, t.Caller, policy)
+	system, err := o.systemPrompt(ctx, t.Caller)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -267,7 +286,7 @@ func (o *Orchestrator) Run(ctx context.Context, t Turn, sink Sink) (Reply, error
 	}()
 	agent := t.Caller
 	agent.Door = identity.DoorAgent
-	more, reply, err := o.loop(ctx, key, agent, policy, msgs, o.all, sink)
+	more, reply, err := o.loop(ctx, key, agent, msgs, o.all, sink)
 	said = append(said, more...)
 	return reply, err
 }
@@ -275,7 +294,7 @@ func (o *Orchestrator) Run(ctx context.Context, t Turn, sink Sink) (Reply, error
 // loop calls the model and the tools it asks for until the model answers in
 // words, the step bound is reached or ctx ends; it returns the messages it
 // added to msgs.
-func (o *Orchestrator) loop(ctx context.Context, key ConversationKey, c identity.Caller, policy string, msgs []llm.Message, ts *toolset, sink Sink) ([]llm.Message, Reply, error) {
+func (o *Orchestrator) loop(ctx context.Context, key ConversationKey, c identity.Caller, msgs []llm.Message, ts *toolset, sink Sink) ([]llm.Message, Reply, error) {
 	var said []llm.Message
 	var reply Reply
 	for reply.Steps < o.cfg.MaxSteps {
@@ -292,7 +311,7 @@ func (o *Orchestrator) loop(ctx context.Context, key ConversationKey, c identity
 			reply.Text = answer.Content
 			return said, reply, nil
 		}
-		results := o.runTools(ctx, key, c, policy, answer.ToolCalls, ts, sink)
+		results := o.runTools(ctx, key, c, answer.ToolCalls, ts, sink)
 		for _, r := range results {
 			msgs, said = append(msgs, r.msg), append(said, r.msg)
 			if r.approval != nil {
@@ -321,7 +340,7 @@ func (o *Orchestrator) loop(ctx context.Context, key ConversationKey, c identity
 
 // complete calls the model once, streaming its text to sink, and records
 // the call with its token usage.
-func (o *Orchestrator) complete(ctx context.Context, key ConversationKey, c identity.Caller, msgs []llm.Message, defs []llm.ToolDef, sink Sink) (llm.Response, error) {
+func (o *Orchestrator) complete(ctx context.Context, key ConversationKey, c identity.Caller, msgs []llm.Message, defs *llm.Tools, sink Sink) (llm.Response, error) {
 	sctx, cancel := context.WithTimeout(ctx, o.cfg.StepTimeout)
 	defer cancel()
 	start := o.cfg.Now()
@@ -330,6 +349,9 @@ func (o *Orchestrator) complete(ctx context.Context, key ConversationKey, c iden
 			sink.Delta(d.Text)
 		}
 	})
+	if a, ok := sink.(Answerer); ok && err == nil && len(resp.Message.ToolCalls) == 0 {
+		a.Answered() // the record and the save below wait; the person need not
+	}
 	e := Event{Kind: "model", Outcome: "ok", PromptTokens: resp.Usage.PromptTokens, CompletionTokens: resp.Usage.CompletionTokens}
 	if err != nil {
 		e.Outcome, e.Error = "error", err.Error()
@@ -376,78 +398,6 @@ func (o *Orchestrator) policy(ctx context.Context, workspaceID string) string {
 	return PolicyAgent
 }
 
-// systemPrompt renders the prompt with the workspace's context.
-func (o *Orchestrator) systemPrompt(ctx context.Context, c identity.Caller, policy string) (string, error) {
-	v, err := o.promptData(ctx, c, policy)
-	if err != nil {
-		return "", err
-	}
-	return o.cfg.Prompts.System(v)
-}
-
-// promptData is the workspace's context for a prompt: the person's name,
-// time zone and local time, memory, accounts and the approval policy.
-func (o *Orchestrator) promptData(ctx context.Context, c identity.Caller, policy string) (prompts.System, error) {
-	v := prompts.System{Workspace: c.WorkspaceID, UserName: c.UserID, TimeZone: "UTC", Sandbox: o.cfg.Sandbox, Approval: policy}
-	loc := time.UTC
-	if o.cfg.Users != nil {
-		if u, err := o.cfg.Users.User(ctx, c.WorkspaceID, c.UserID); err == nil {
-			loc = u.Location()
-			v.TimeZone = loc.String()
-			if u.DisplayName != "" {
-				v.UserName = u.DisplayName
-			}
-		} else if !errors.Is(err, identity.ErrNotFound) {
-			return prompts.System{}, fmt.Errorf("agents: prompt: %w", err)
-		}
-	}
-	v.Now = o.cfg.Now().In(loc)
-	if o.cfg.Memory != nil {
-		items, err := o.cfg.Memory.Recall(ctx, c, "", "")
-		if err != nil {
-			return prompts.System{}, fmt.Errorf("agents: prompt: %w", err)
-		}
-		used, left := 0, 0
-		for _, it := range items {
-			line := it.Key + ": " + it.Value
-			if used+len(line) > memoryBudget {
-				left++
-				continue
-			}
-			used += len(line)
-			if it.Scope == memory.User {
-				v.UserMemory = append(v.UserMemory, line)
-			} else {
-				v.Memory = append(v.Memory, line)
-			}
-		}
-		if left > 0 {
-			v.Memory = append(v.Memory, fmt.Sprintf("(%d more notes are kept: use recall to read them)", left))
-		}
-	}
-	if o.cfg.Accounts != nil {
-		accts, err := o.cfg.Accounts.List(ctx, c, "")
-		if err != nil {
-			return prompts.System{}, fmt.Errorf("agents: prompt: %w", err)
-		}
-		for _, a := range accts {
-			line := fmt.Sprintf("%s %s (account_id %s)", a.Platform, accountName(a), a.ID)
-			if a.Status != accounts.StatusConnected {
-				line += " — " + string(a.Status)
-			}
-			v.Accounts = append(v.Accounts, line)
-		}
-	}
-	return v, nil
-}
-
-func accountName(a accounts.Account) string {
-	if a.Handle != "" {
-		return "@" + strings.TrimPrefix(a.Handle, "@")
-	}
-	return a.AccountName
-}
-
 // lockedSink lets the concurrent tool calls of a step report one at a time.
 type lockedSink struct {
 	mu sync.Mutex
@@ -479,6 +429,17 @@ func (l *lockedSink) Result(r Result) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.s.Result(r)
+}
+
+// Answered passes the end of the answer on to a sink that wants it.
+func (l *lockedSink) Answered() {
+	a, ok := l.s.(Answerer)
+	if !ok {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	a.Answered()
 }
 
 func (l *lockedSink) Approval(a Approval) {

@@ -49,7 +49,7 @@ func TestRunToolThenAnswer(t *testing.T) {
 	if res.Role != llm.RoleTool || res.Content != `{"by":"U1","door":"agent","echo":"hihi"}` {
 		t.Fatalf("tool message = %+v", res)
 	}
-	if model.reqs[0].Messages[0].Role != llm.RoleSystem || len(model.reqs[0].Tools) != 1 || model.reqs[0].WorkspaceID != "T1" {
+	if model.reqs[0].Messages[0].Role != llm.RoleSystem || model.reqs[0].Tools.Len() != 1 || model.reqs[0].WorkspaceID != "T1" {
 		t.Fatalf("first request = %+v", model.reqs[0])
 	}
 	msgs, err := st.Messages(context.Background(), ConversationKey{WorkspaceID: "T1", Channel: "C1", Thread: "1.1"}, 0)

@@ -262,10 +262,12 @@ func TestAccountMemoryAnalyticsTools(t *testing.T) {
 	if sys := model.reqs[0].Messages[0].Content; !strings.Contains(sys, "brand_voice: Warm, never pushy") {
 		t.Fatalf("system prompt lacks memory:\n%s", sys)
 	}
-	// Memory beyond the prompt's budget is named, not sent.
+	// Memory beyond the prompt's budget is named, not sent. (Notes written
+	// outside the orchestrator, as here, reach its prompt within PromptTTL.)
 	for i := range 5 {
 		run("remember", fmt.Sprintf(`{"scope":"user","key":"long_%d","value":"%s"}`, i, strings.Repeat("x", 1900)))
 	}
+	o.prompts.forget(editor.WorkspaceID) // as PromptTTL passing does
 	model.steps = append(model.steps, say("ok"))
 	if _, err := o.Run(ctx, turn("hi again"), nil); err != nil {
 		t.Fatal(err)

@@ -82,8 +82,7 @@ func (o *Orchestrator) specialist(sp Specialist) (Tool, error) {
 	}
 	return NewTool(sp.Name, sp.Description, func(ctx context.Context, c identity.Caller, a specialistArgs) (SpecialistResult, error) {
 		key, sink := conversationFrom(ctx, c)
-		policy := o.policy(ctx, c.WorkspaceID)
-		v, err := o.promptData(ctx, c, policy)
+		v, err := o.promptData(ctx, c)
 		if err != nil {
 			return SpecialistResult{}, err
 		}
@@ -98,7 +97,7 @@ func (o *Orchestrator) specialist(sp Specialist) (Tool, error) {
 		msgs := []llm.Message{{Role: llm.RoleSystem, Content: system}, {Role: llm.RoleUser, Content: task}}
 		var res SpecialistResult
 		for try := 0; ; try++ {
-			said, reply, err := o.loop(ctx, key, c, policy, msgs, ts, progressOnly{sink})
+			said, reply, err := o.loop(ctx, key, c, msgs, ts, progressOnly{sink})
 			res.Steps += reply.Steps
 			if err != nil {
 				return SpecialistResult{}, Say(err, "the %s could not finish: %s", strings.ReplaceAll(sp.Name, "_", " "), reply.Text)

@@ -36,7 +36,7 @@ func TestContentWriterRetries(t *testing.T) {
 	}
 	sub := model.reqs[1]
 	if sub.Messages[0].Role != llm.RoleSystem || !strings.Contains(sub.Messages[0].Content, "content writer") ||
-		sub.Messages[1].Content != "Announce the spring sale on X and LinkedIn" || len(sub.Tools) != 1 || sub.Tools[0].Name != "echo" {
+		sub.Messages[1].Content != "Announce the spring sale on X and LinkedIn" || sub.Tools.Len() != 1 || sub.Tools.Defs()[0].Name != "echo" {
 		t.Fatalf("specialist request = %+v", sub)
 	}
 	retry := model.reqs[2].Messages

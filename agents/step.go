@@ -51,12 +51,12 @@ type toolResult struct {
 
 // runTools runs a step's calls concurrently and returns their answers in
 // the order the model asked for them.
-func (o *Orchestrator) runTools(ctx context.Context, key ConversationKey, c identity.Caller, policy string, calls []llm.ToolCall, ts *toolset, sink Sink) []toolResult {
+func (o *Orchestrator) runTools(ctx context.Context, key ConversationKey, c identity.Caller, calls []llm.ToolCall, ts *toolset, sink Sink) []toolResult {
 	out := make([]toolResult, len(calls))
 	var wg sync.WaitGroup
 	for i, call := range calls {
 		wg.Go(func() {
-			content, v, a := o.runTool(ctx, key, c, policy, call, ts, sink)
+			content, v, a := o.runTool(ctx, key, c, call, ts, sink)
 			out[i] = toolResult{msg: llm.Message{Role: llm.RoleTool, ToolCallID: call.ID, Name: call.Name, Content: content},
 				result: Result{Tool: call.Name, Value: v}, approval: a}
 		})
@@ -74,7 +74,7 @@ func errorContent(msg string) string {
 // runTool runs one call, or holds it for approval, and records it. It
 // returns the model's JSON of the result, the typed result (a
 // fault.Failure when the call failed) and the approval that holds it.
-func (o *Orchestrator) runTool(ctx context.Context, key ConversationKey, c identity.Caller, policy string, call llm.ToolCall, ts *toolset, sink Sink) (string, any, *Approval) {
+func (o *Orchestrator) runTool(ctx context.Context, key ConversationKey, c identity.Caller, call llm.ToolCall, ts *toolset, sink Sink) (string, any, *Approval) {
 	start := o.cfg.Now()
 	e := Event{Kind: "tool", Tool: call.Name, ArgsDigest: digest(call.Arguments)}
 	defer func() { o.record(ctx, key, c, e, start) }()
@@ -98,7 +98,7 @@ func (o *Orchestrator) runTool(ctx context.Context, key ConversationKey, c ident
 		return content, f, nil
 	}
 	if t.SideEffect {
-		a, err := o.gate(ctx, key, c, t, raw, policy)
+		a, err := o.gate(ctx, key, c, t, raw)
 		if err != nil {
 			return failed(err)
 		}
@@ -112,6 +112,7 @@ func (o *Orchestrator) runTool(ctx context.Context, key ConversationKey, c ident
 	tctx, cancel := context.WithTimeout(ctx, o.cfg.ToolTimeout)
 	defer cancel()
 	res, err := t.Call(withConversation(tctx, key, sink), c, raw)
+	o.changed(c.WorkspaceID, t)
 	p := Progress{Tool: t.Name, Status: ProgressDone, Text: progressText(t.Name), Duration: o.cfg.Now().Sub(start)}
 	if err != nil {
 		p.Status = ProgressFailed
@@ -126,6 +127,14 @@ func (o *Orchestrator) runTool(ctx context.Context, key ConversationKey, c ident
 	e.Outcome = "ok"
 	sink.Result(Result{Tool: t.Name, Value: res})
 	return string(b), res, nil
+}
+
+// changed notes that a call of t ran in workspaceID: one of a tool that
+// changes something drops the workspace's kept prompt data.
+func (o *Orchestrator) changed(workspaceID string, t Tool) {
+	if !t.effects.ReadOnly {
+		o.prompts.forget(workspaceID)
+	}
 }
 
 // progressWords are what a door shows while a tool runs.

@@ -154,5 +154,5 @@ func NewStore(db *store.DB) Store {
 	if db.Backend == store.Mongo {
 		return &mongoStore{db: db}
 	}
-	return &sqliteStore{db: db}
+	return newSQLiteStore(db)
 }

@@ -12,11 +12,28 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/store"
 )
 
-type sqliteStore struct{ db *store.DB }
+// sqliteStore keeps the statements of every turn prepared: parsing the
+// SQL cost more than running it.
+type sqliteStore struct {
+	db                                      *store.DB
+	messages, approvals, record, addMessage *store.Stmt
+}
+
+func newSQLiteStore(db *store.DB) *sqliteStore {
+	return &sqliteStore{db: db,
+		messages: store.Prepared(db.SQLRead, `SELECT message FROM conversation_messages WHERE workspace_id = ? AND channel = ? AND thread = ?
+		ORDER BY id DESC LIMIT ?`),
+		approvals: store.Prepared(db.SQLRead, `SELECT `+approvalColumns+` FROM approval_requests
+		WHERE workspace_id = ? AND (? = '' OR status = ?) ORDER BY created_at DESC, id DESC LIMIT ?`),
+		addMessage: store.Prepared(db.SQL, `INSERT INTO conversation_messages (workspace_id, channel, thread, message, created_at) VALUES (?, ?, ?, ?, ?)`),
+		record: store.Prepared(db.SQL, `INSERT INTO agent_events (id, workspace_id, channel, thread, user_id, kind, tool, args_digest, outcome, error,
+		duration_ms, prompt_tokens, completion_tokens, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+	}
+}
 
 func (s *sqliteStore) AppendMessages(ctx context.Context, k ConversationKey, msgs []llm.Message, at time.Time) error {
 	defer s.db.Observe("agents.append_messages")()
-	tx, err := s.db.SQL.BeginTx(ctx, nil)
+	tx, insert, err := s.addMessage.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("agents: append messages: %w", err)
 	}
@@ -31,8 +48,7 @@ func (s *sqliteStore) AppendMessages(ctx context.Context, k ConversationKey, msg
 		if err != nil {
 			return fmt.Errorf("agents: append messages: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO conversation_messages (workspace_id, channel, thread, message, created_at) VALUES (?, ?, ?, ?, ?)`,
-			k.WorkspaceID, k.Channel, k.Thread, string(b), ms); err != nil {
+		if _, err := insert.ExecContext(ctx, k.WorkspaceID, k.Channel, k.Thread, string(b), ms); err != nil {
 			return fmt.Errorf("agents: append messages: %w", err)
 		}
 	}
@@ -47,8 +63,7 @@ func (s *sqliteStore) Messages(ctx context.Context, k ConversationKey, limit int
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
-	rows, err := s.db.SQLRead.QueryContext(ctx, `SELECT message FROM conversation_messages WHERE workspace_id = ? AND channel = ? AND thread = ?
-		ORDER BY id DESC LIMIT ?`, k.WorkspaceID, k.Channel, k.Thread, limit)
+	rows, err := s.messages.Query(ctx, k.WorkspaceID, k.Channel, k.Thread, limit)
 	if err != nil {
 		return nil, fmt.Errorf("agents: messages: %w", err)
 	}
@@ -74,9 +89,7 @@ func (s *sqliteStore) Messages(ctx context.Context, k ConversationKey, limit int
 
 func (s *sqliteStore) RecordEvent(ctx context.Context, e Event) error {
 	defer s.db.Observe("agents.record_event")()
-	_, err := s.db.SQL.ExecContext(ctx, `INSERT INTO agent_events (id, workspace_id, channel, thread, user_id, kind, tool, args_digest, outcome, error,
-		duration_ms, prompt_tokens, completion_tokens, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.ID, e.WorkspaceID, e.Channel, e.Thread, e.UserID, e.Kind, e.Tool, e.ArgsDigest, e.Outcome, e.Error,
+	_, err := s.record.Exec(ctx, e.ID, e.WorkspaceID, e.Channel, e.Thread, e.UserID, e.Kind, e.Tool, e.ArgsDigest, e.Outcome, e.Error,
 		e.Duration.Milliseconds(), e.PromptTokens, e.CompletionTokens, store.Millis(e.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("agents: record event: %w", err)
@@ -181,8 +194,7 @@ func (s *sqliteStore) getApproval(ctx context.Context, q interface {
 
 func (s *sqliteStore) ListApprovals(ctx context.Context, workspaceID string, status ApprovalStatus, limit int) ([]Approval, error) {
 	defer s.db.Observe("agents.list_approvals")()
-	rows, err := s.db.SQLRead.QueryContext(ctx, `SELECT `+approvalColumns+` FROM approval_requests
-		WHERE workspace_id = ? AND (? = '' OR status = ?) ORDER BY created_at DESC, id DESC LIMIT ?`, workspaceID, string(status), string(status), limit)
+	rows, err := s.approvals.Query(ctx, workspaceID, string(status), string(status), limit)
 	if err != nil {
 		return nil, fmt.Errorf("agents: list approvals: %w", err)
 	}

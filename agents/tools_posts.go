@@ -27,6 +27,7 @@ type postArgs struct {
 	Link       string            `json:"link,omitempty" jsonschema:"format=uri"`
 	ImageURLs  []string          `json:"image_urls,omitempty"`
 	VideoURL   string            `json:"video_url,omitempty" jsonschema:"format=uri"`
+	MediaIDs   []string          `json:"media_ids,omitempty" jsonschema:"description=Uploaded images or a video by media_id (the media shared in this conversation or list_media); sent after image_urls."`
 	Variants   map[string]string `json:"variants,omitempty" jsonschema:"description=Text per platform replacing text there (keys: facebook instagram x linkedin)."`
 	CampaignID string            `json:"campaign_id,omitempty"`
 	// AllowDuplicate is set by the approval gate when a person said "post anyway".
@@ -51,7 +52,7 @@ func targets(ctx context.Context, cp Capabilities, c identity.Caller, a postArgs
 
 // request turns the model's post into a publishing request for ts.
 func request(a postArgs, ts []publish.Target) (publish.Request, error) {
-	req := publish.Request{Content: publish.Content{Text: a.Text, Link: a.Link, ImageURLs: a.ImageURLs, VideoURL: a.VideoURL}, CampaignID: a.CampaignID,
+	req := publish.Request{Content: publish.Content{Text: a.Text, Link: a.Link, ImageURLs: a.ImageURLs, VideoURL: a.VideoURL, MediaIDs: a.MediaIDs}, CampaignID: a.CampaignID,
 		AllowDuplicate: a.AllowDuplicate}
 	for _, t := range ts {
 		req.AccountIDs = append(req.AccountIDs, t.AccountID)

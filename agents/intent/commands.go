@@ -143,6 +143,7 @@ var usages = []struct {
 	{KindRetry, `retry ID`, "publish a failed post again"},
 	{KindDefault, DefaultUsage, "the account a platform's posts go to when it has several (`none`: ask each time)"},
 	{KindDigest, DigestUsage, "the weekly digest, Mondays 09:00: switch it, or send it to another channel"},
+	{KindInbox, InboxUsage, "where new comments and mentions are posted to be answered"},
 	{KindToken, `token`, "an API token for the REST API"},
 	{KindDashboard, `dashboard`, "the overview"},
 	{KindHelp, `help [command]`, "this list"},
@@ -250,6 +251,9 @@ func Read(input string) (Command, error) {
 		return c, err
 	}
 	if c, ok, err := parseDigest(s); ok {
+		return c, err
+	}
+	if c, ok, err := parseInbox(s); ok {
 		return c, err
 	}
 	toks, err := lex(s)

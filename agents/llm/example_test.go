@@ -11,7 +11,7 @@ func ExampleOffline() {
 	planner := llm.Offline()
 	resp, _ := planner.Complete(context.Background(), llm.Request{
 		Messages: []llm.Message{{Role: llm.RoleUser, Content: `post "Hello" to my X and LinkedIn accounts`}},
-		Tools:    []llm.ToolDef{{Name: "publish_post"}},
+		Tools:    llm.NewTools([]llm.ToolDef{{Name: "publish_post"}}),
 	})
 	call := resp.Message.ToolCalls[0]
 	fmt.Println(call.Name, call.Arguments)

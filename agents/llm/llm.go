@@ -55,7 +55,7 @@ type Request struct {
 	// "viewer"): the offline planner tells admins how to configure a model.
 	Role     string
 	Messages []Message
-	Tools    []ToolDef
+	Tools    *Tools
 }
 
 // Usage is what a completion cost in tokens.

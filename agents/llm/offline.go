@@ -68,8 +68,9 @@ func text(s string) Response {
 // calls answers with tool calls, each checked against what is offered.
 func calls(req Request, cs ...call) Response {
 	var tcs []ToolCall
+	defs := req.Tools.Defs()
 	for i, c := range cs {
-		def, ok := offered(req.Tools, c.name)
+		def, ok := offered(defs, c.name)
 		if !ok {
 			return text(fmt.Sprintf("I can't run %s here: this conversation does not offer that tool.", c.name))
 		}

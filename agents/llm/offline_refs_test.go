@@ -11,7 +11,7 @@ import (
 // conversation is a request whose messages are msgs, then the user's words.
 func conversation(words string, msgs ...llm.Message) llm.Request {
 	all := append([]llm.Message{{Role: llm.RoleSystem, Content: "system prompt"}}, msgs...)
-	return llm.Request{WorkspaceID: "T1", Role: "editor", Tools: contract, Messages: append(all, llm.Message{Role: llm.RoleUser, Content: words})}
+	return llm.Request{WorkspaceID: "T1", Role: "editor", Tools: llm.NewTools(contract), Messages: append(all, llm.Message{Role: llm.RoleUser, Content: words})}
 }
 
 func user(s string) llm.Message      { return llm.Message{Role: llm.RoleUser, Content: s} }

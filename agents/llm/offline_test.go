@@ -24,7 +24,7 @@ var contract = func() []llm.ToolDef {
 }()
 
 func userSays(words string) llm.Request {
-	return llm.Request{WorkspaceID: "T1", Tools: contract, Messages: []llm.Message{
+	return llm.Request{WorkspaceID: "T1", Tools: llm.NewTools(contract), Messages: []llm.Message{
 		{Role: llm.RoleSystem, Content: "system prompt"},
 		{Role: llm.RoleUser, Content: words},
 	}}
@@ -98,7 +98,7 @@ func TestPlannerAnswersInText(t *testing.T) {
 		{"a far typo", userSays(`post "Big news" to lnkdn`), []string{`Did you mean LinkedIn? ("lnkdn" is not a platform I know.)`}},
 		{"a reference with nothing to refer to", userSays("cancel it"), []string{"Which post should I cancel?"}},
 		{"a tool the conversation does not offer", llm.Request{Messages: []llm.Message{{Role: llm.RoleUser, Content: "dashboard"}},
-			Tools: []llm.ToolDef{{Name: "publish_post"}}}, []string{"I can't run get_dashboard here"}},
+			Tools: llm.NewTools([]llm.ToolDef{{Name: "publish_post"}})}, []string{"I can't run get_dashboard here"}},
 		{"no messages", llm.Request{}, []string{"The closest things I can do"}},
 	}
 	for _, tt := range tests {
@@ -126,7 +126,7 @@ func TestPlannerAnswersInText(t *testing.T) {
 
 // afterTool is a conversation whose last message is the result of a call.
 func afterTool(tool, content string) llm.Request {
-	return llm.Request{Tools: contract, Messages: []llm.Message{
+	return llm.Request{Tools: llm.NewTools(contract), Messages: []llm.Message{
 		{Role: llm.RoleUser, Content: "do it"},
 		{Role: llm.RoleAssistant, ToolCalls: []llm.ToolCall{{ID: "offline_1", Name: tool, Arguments: `{}`}}},
 		{Role: llm.RoleTool, ToolCallID: "offline_1", Content: content},

@@ -145,10 +145,13 @@ func (m *OpenAI) Name() string { return m.cfg.Model }
 
 // Complete answers in one piece.
 func (m *OpenAI) Complete(ctx context.Context, req Request) (Response, error) {
-	creq := m.request(req, false)
+	body, err := m.body(req, false)
+	if err != nil {
+		return Response{}, err
+	}
 	var out Response
-	err := m.retry(ctx, "complete", req.WorkspaceID, func(actx context.Context, _ *bool) error {
-		resp, err := m.client.CreateChatCompletion(actx, creq)
+	err = m.retry(ctx, "complete", req.WorkspaceID, func(actx context.Context, _ *bool) error {
+		resp, err := m.client.CreateChatCompletion(withBody(actx, body), m.stub(false))
 		if err != nil {
 			return err
 		}
@@ -175,10 +178,13 @@ func (m *OpenAI) Complete(ctx context.Context, req Request) (Response, error) {
 // StallTimeout after that ends with ErrStalled, tried again only if
 // nothing reached onDelta yet.
 func (m *OpenAI) Stream(ctx context.Context, req Request, onDelta func(Delta)) (Response, error) {
-	creq := m.request(req, true)
+	body, err := m.body(req, true)
+	if err != nil {
+		return Response{}, err
+	}
 	var out Response
-	err := m.retry(ctx, "stream", req.WorkspaceID, func(actx context.Context, emitted *bool) error {
-		resp, err := m.streamOnce(actx, creq, onDelta, emitted)
+	err = m.retry(ctx, "stream", req.WorkspaceID, func(actx context.Context, emitted *bool) error {
+		resp, err := m.streamOnce(withBody(actx, body), m.stub(true), onDelta, emitted)
 		if err != nil {
 			return err
 		}
@@ -253,40 +259,10 @@ func (m *OpenAI) logUsage(workspace, op string, r Response) {
 		Msg("llm: completion")
 }
 
-func (m *OpenAI) request(req Request, stream bool) openai.ChatCompletionRequest {
-	creq := openai.ChatCompletionRequest{Model: m.cfg.Model}
-	for _, msg := range req.Messages {
-		creq.Messages = append(creq.Messages, toWire(msg))
-	}
-	for _, t := range req.Tools {
-		params := t.Parameters
-		if len(params) == 0 {
-			params = []byte(`{"type":"object","properties":{}}`)
-		}
-		creq.Tools = append(creq.Tools, openai.Tool{Type: openai.ToolTypeFunction, Function: &openai.FunctionDefinition{
-			Name: t.Name, Description: t.Description, Parameters: params,
-		}})
-	}
-	if stream {
-		creq.Stream = true
-		creq.StreamOptions = &openai.StreamOptions{IncludeUsage: true}
-	}
-	return creq
-}
-
-// toWire converts a message. go-openai omits empty content, which OpenAI
-// refuses on a tool message and on an assistant message without tool
-// calls: those say that they are empty instead.
-func toWire(msg Message) openai.ChatCompletionMessage {
-	w := openai.ChatCompletionMessage{Role: string(msg.Role), Content: msg.Content, ToolCallID: msg.ToolCallID}
-	if w.Content == "" && (msg.Role == RoleTool || msg.Role == RoleAssistant && len(msg.ToolCalls) == 0) {
-		w.Content = "(empty)"
-	}
-	for _, c := range msg.ToolCalls {
-		w.ToolCalls = append(w.ToolCalls, openai.ToolCall{ID: c.ID, Type: openai.ToolTypeFunction,
-			Function: openai.FunctionCall{Name: c.Name, Arguments: c.Arguments}})
-	}
-	return w
+// stub is what go-openai is handed: it builds the HTTP request from it,
+// and the transport sends body instead of its JSON.
+func (m *OpenAI) stub(stream bool) openai.ChatCompletionRequest {
+	return openai.ChatCompletionRequest{Model: m.cfg.Model, Stream: stream}
 }
 
 func fromWire(w openai.ChatCompletionMessage) Message {

@@ -73,7 +73,7 @@ func ask(text string) llm.Request {
 			{Role: llm.RoleSystem, Content: "You are Marketing Minds."},
 			{Role: llm.RoleUser, Content: text},
 		},
-		Tools: []llm.ToolDef{publishTool},
+		Tools: llm.NewTools([]llm.ToolDef{publishTool}),
 	}
 }
 

@@ -148,7 +148,8 @@ func sleep(ctx context.Context, d time.Duration) error {
 
 // go-openai does not expose the headers of a failed response, so the
 // transport copies the retry headers into a slot the attempt put in the
-// request's context.
+// request's context. It also sends the body the model encoded (see body)
+// in place of go-openai's.
 type slotKey struct{}
 
 type headerSlot struct {
@@ -159,7 +160,7 @@ type headerSlot struct {
 type captureTransport struct{ base http.RoundTripper }
 
 func (t captureTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := t.base.RoundTrip(r)
+	resp, err := t.base.RoundTrip(swapBody(r))
 	if resp != nil {
 		if slot, ok := r.Context().Value(slotKey{}).(*headerSlot); ok {
 			slot.retryAfterMS = resp.Header.Get("Retry-After-Ms")

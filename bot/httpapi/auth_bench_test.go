@@ -58,11 +58,19 @@ func BenchmarkAPIMeVsBare(b *testing.B) {
 	b.ReportMetric(float64(bm.p99.Microseconds()), "bare-p99-µs")
 	b.ReportMetric(float64(mm.p99.Microseconds()), "me-p99-µs")
 	b.ReportMetric(float64(mm.p99)/float64(bm.p99), "me/bare-p99")
+	// CPU per request (this process: the generator and both servers) moves
+	// far less with the machine's load than throughput does: bare/me is
+	// what the throughput ratio is on an idle machine.
+	bc, mc := medianCPU(bareRuns), medianCPU(meRuns)
+	b.ReportMetric(float64(bc.Microseconds()), "bare-cpu-µs/req")
+	b.ReportMetric(float64(mc.Microseconds()), "me-cpu-µs/req")
+	b.ReportMetric(float64(bc)/float64(mc), "bare/me-cpu")
 }
 
 type loadResult struct {
 	rps float64
 	p99 time.Duration
+	cpu time.Duration // process CPU time (user and system) per request
 }
 
 // load sends GETs to url from conns goroutines for d and returns the
@@ -72,6 +80,7 @@ func load(b *testing.B, client *http.Client, url, auth string, conns int, d time
 	var all []time.Duration
 	var wg sync.WaitGroup
 	deadline := time.Now().Add(d)
+	cpu0 := processCPU()
 	for range conns {
 		wg.Add(1)
 		go func() {
@@ -102,11 +111,22 @@ func load(b *testing.B, client *http.Client, url, auth string, conns int, d time
 		}()
 	}
 	wg.Wait()
+	cpu := processCPU() - cpu0
 	if len(all) == 0 {
 		b.Fatal("no request answered")
 	}
 	slices.Sort(all)
-	return loadResult{rps: float64(len(all)) / d.Seconds(), p99: all[len(all)*99/100]}
+	return loadResult{rps: float64(len(all)) / d.Seconds(), p99: all[len(all)*99/100], cpu: cpu / time.Duration(len(all))}
+}
+
+// medianCPU is the median CPU time per request of runs.
+func medianCPU(runs []loadResult) time.Duration {
+	cpu := make([]time.Duration, len(runs))
+	for i, r := range runs {
+		cpu[i] = r.cpu
+	}
+	slices.Sort(cpu)
+	return cpu[len(cpu)/2]
 }
 
 // medianRun is the run of median throughput.
@@ -123,3 +143,43 @@ func medianRun(runs []loadResult) loadResult {
 	})
 	return s[len(s)/2]
 }
+
+// BenchmarkAPIMeHandler is GET /api/me's own cost, without the network: the
+// middleware, routing, authentication and the JSON answer, called in
+// process. cpu-ns/op (process CPU, the collector's share included) moves
+// little with the machine's load:
+//
+//	go test ./bot/httpapi/ -run '^$' -bench APIMeHandler -benchmem
+func BenchmarkAPIMeHandler(b *testing.B) {
+	db := storetest.Open(b, store.SQLite, identity.Schema)
+	ids := identity.NewService(identity.NewStore(db), time.Now)
+	tok, err := ids.CreateToken(context.Background(), "T1", "U1", identity.Editor, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := New(Deps{Log: zerolog.New(io.Discard).Level(zerolog.InfoLevel), Identity: ids, Store: db}).Handler()
+	req := httptest.NewRequest("GET", "/api/me", nil)
+	req.Header.Set("Authorization", "Bearer "+tok.Token)
+	w := &discardWriter{h: http.Header{}}
+	b.ReportAllocs()
+	cpu0 := processCPU()
+	for b.Loop() {
+		clear(w.h)
+		w.status = 0
+		h.ServeHTTP(w, req)
+		if w.status != http.StatusOK {
+			b.Fatalf("status %d", w.status)
+		}
+	}
+	b.ReportMetric(float64(processCPU()-cpu0)/float64(b.N), "cpu-ns/op")
+}
+
+// discardWriter is a ResponseWriter that keeps only the status.
+type discardWriter struct {
+	h      http.Header
+	status int
+}
+
+func (w *discardWriter) Header() http.Header         { return w.h }
+func (w *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (w *discardWriter) WriteHeader(code int)        { w.status = code }

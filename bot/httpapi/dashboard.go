@@ -56,7 +56,7 @@ type view struct {
 	CanEdit bool
 	// HasEmail, HasLibrary: the e-mail and CRM pages, the library pages
 	// are served.
-	HasEmail, HasLibrary, HasSettings, HasChat bool
+	HasEmail, HasLibrary, HasSettings, HasChat, HasInbox bool
 	// session is the signed-in session's id (never its secret): the web
 	// chat's conversation.
 	session string
@@ -92,6 +92,7 @@ func (s *Server) dashboardRoutes(mux *routeMux) {
 	s.libraryRoutes(mux)
 	s.settingsRoutes(mux)
 	s.chatRoutes(mux)
+	s.inboxPageRoutes(mux)
 }
 
 func (s *Server) assetHandler(assets fs.FS) http.Handler {
@@ -143,7 +144,7 @@ func (s *Server) page(min identity.Role, nav string, h pageHandler) http.Handler
 			return
 		}
 		v := &view{Caller: c, CSRF: identity.CSRFToken(cookie.Value), Sandbox: s.deps.Sandbox != nil, Nav: nav,
-			CanEdit: c.Role.AtLeast(identity.Editor), Loc: s.location(r.Context(), c), HasEmail: s.deps.Campaigns != nil, HasLibrary: s.deps.Library != nil,
+			CanEdit: c.Role.AtLeast(identity.Editor), Loc: s.location(r.Context(), c), HasEmail: s.deps.Campaigns != nil, HasLibrary: s.deps.Library != nil, HasInbox: s.deps.Inbox != nil,
 			HasSettings: s.deps.Settings != nil, HasChat: s.deps.Agent != nil && s.deps.Turns != nil, session: sess.ID}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			if !s.sameOrigin(r) {

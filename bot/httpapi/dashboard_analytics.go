@@ -46,6 +46,10 @@ type analyticsPageData struct {
 	Daily, Earlier bool
 	Best           analytics.PlatformBestTimes
 	TimeZone       string
+	// Responses are the first answers to comments and mentions, per week
+	// and platform (nil: no inbox).
+	Responses []responseRow
+	HasInbox  bool
 }
 
 // analyticsPage: GET /dashboard/analytics?from=&to=&metric=&platform=
@@ -127,6 +131,11 @@ func (s *Server) analyticsPage(w http.ResponseWriter, r *http.Request, v *view) 
 		return
 	}
 	d.Best, d.TimeZone = bt.Platforms[d.Form.Platform], bt.TimeZone
+	if d.Responses, err = s.responseTimes(r.Context(), v.Caller, agg.Range, v.Loc); err != nil {
+		s.analyticsPageError(w, r, v, err)
+		return
+	}
+	d.HasInbox = s.deps.Inbox != nil
 	s.render(w, r, http.StatusOK, "analytics", v)
 }
 

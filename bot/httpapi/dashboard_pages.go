@@ -32,6 +32,8 @@ type overviewData struct {
 	// NoFigures is set when no sync has written a daily figure yet.
 	NoFigures bool
 	Window    int
+	// Unanswered counts the inbox's new items (0: none, or no inbox).
+	Unanswered int
 }
 
 // overviewPage: GET /dashboard
@@ -90,6 +92,14 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, v *view) {
 				d.Tokens = append(d.Tokens, st)
 			}
 		}
+	}
+	if s.deps.Inbox != nil {
+		n, err := s.deps.Inbox.Unanswered(r.Context(), v.Caller)
+		if err != nil {
+			s.inboxFailure(w, r, v, err)
+			return
+		}
+		d.Unanswered = n
 	}
 	v.Title, v.Data = "Overview", d
 	s.render(w, r, http.StatusOK, "overview", v)

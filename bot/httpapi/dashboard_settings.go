@@ -101,7 +101,7 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request, v *view) {
 	field := func(k string) *string { x := strings.TrimSpace(r.PostFormValue(k)); return &x }
 	p := settings.Patch{ApprovalPolicy: field("approval_policy"), NotificationChannel: field("notification_channel"),
 		TimeZone: field("time_zone"), DefaultRole: field("default_role"), ConversationRetentionDays: days(r.PostFormValue("conversation_retention_days")),
-		DigestChannel: field("digest_channel")}
+		DigestChannel: field("digest_channel"), InboxChannel: field("inbox_channel")}
 	digest := r.PostFormValue("weekly_digest") == "on"
 	p.WeeklyDigest = &digest
 	if _, err := s.deps.Settings.Update(r.Context(), v.Caller, p); err != nil {
@@ -117,7 +117,7 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request, v *view) {
 		}
 		d.Form = settings.Settings{ApprovalPolicy: settings.Policy(*p.ApprovalPolicy), NotificationChannel: *p.NotificationChannel,
 			TimeZone: *p.TimeZone, DefaultRole: identity.Role(*p.DefaultRole), ConversationRetentionDays: d.Form.ConversationRetentionDays,
-			WeeklyDigest: digest, DigestChannel: *p.DigestChannel}
+			WeeklyDigest: digest, DigestChannel: *p.DigestChannel, InboxChannel: *p.InboxChannel}
 		if p.ConversationRetentionDays != nil {
 			d.Form.ConversationRetentionDays = *p.ConversationRetentionDays
 		}

@@ -62,6 +62,20 @@ func TestDashboardSettingsAndTokens(t *testing.T) {
 	if st, _ := set.Get(context.Background(), t1); resp.StatusCode != http.StatusSeeOther || st.WeeklyDigest || st.DigestChannel != "C0DIGEST1" {
 		t.Fatalf("digest switched off = %d, settings %+v", resp.StatusCode, st)
 	}
+	// The inbox channel: saved from the form, a name refused next to its field.
+	resp, _ = admin.do("POST", "/dashboard/settings", url.Values{"csrf": {csrf}, "approval_policy": {"always"}, "time_zone": {"Europe/Berlin"},
+		"default_role": {"viewer"}, "notification_channel": {"C0999ZZZZ"}, "inbox_channel": {"C0INBOX01"}}, nil)
+	if st, _ := set.Get(context.Background(), t1); resp.StatusCode != http.StatusSeeOther || st.InboxChannel != "C0INBOX01" {
+		t.Fatalf("inbox channel save = %d, settings %+v", resp.StatusCode, st)
+	}
+	if _, page := admin.do("GET", "/dashboard/settings", nil, nil); !strings.Contains(page, `name="inbox_channel" type="text" value="C0INBOX01"`) {
+		t.Error("the settings page does not show the inbox channel")
+	}
+	resp, page = admin.do("POST", "/dashboard/settings", url.Values{"csrf": {csrf}, "approval_policy": {"always"}, "time_zone": {"Europe/Berlin"},
+		"default_role": {"viewer"}, "notification_channel": {"C0999ZZZZ"}, "inbox_channel": {"#social"}}, nil)
+	if i := strings.Index(page, `id="err-inbox_channel"`); resp.StatusCode != http.StatusUnprocessableEntity || i < 0 {
+		t.Errorf("inbox channel name = %d, want 422 with the problem next to the field", resp.StatusCode)
+	}
 	editor := f.browser(t)
 	editor.signIn("T1", "U-e", identity.Editor)
 	et := editor.csrf()

@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"regexp"
 	"runtime/debug"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -18,6 +19,42 @@ import (
 type httpMetrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	// series keeps each route, method and status's pair of series, so a
+	// request costs two atomic adds instead of two label lookups; at most
+	// maxSeries pairs are kept (methods are whatever clients send).
+	series sync.Map // seriesKey → routeSeries
+	kept   atomic.Int64
+}
+
+type seriesKey struct {
+	route, method string
+	status        int
+}
+
+type routeSeries struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
+}
+
+const maxSeries = 1024
+
+// observe counts one request of route answered with status after d.
+func (m *httpMetrics) observe(route, method string, status int, d time.Duration) {
+	k := seriesKey{route, method, status}
+	v, ok := m.series.Load(k)
+	if !ok {
+		st := strconv.Itoa(status)
+		rs := routeSeries{m.requests.WithLabelValues(route, method, st), m.duration.WithLabelValues(route, st)}
+		if m.kept.Load() < maxSeries {
+			if _, loaded := m.series.LoadOrStore(k, rs); !loaded {
+				m.kept.Add(1)
+			}
+		}
+		v = rs
+	}
+	rs := v.(routeSeries)
+	rs.requests.Inc()
+	rs.duration.Observe(d.Seconds())
 }
 
 func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
@@ -62,7 +99,21 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-var validRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+// validRequestID says whether a client's X-Request-Id is sane to log and
+// echo: 1 to 64 of A-Z a-z 0-9 . _ -.
+func validRequestID(id string) bool {
+	if len(id) == 0 || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		switch c := id[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '.', c == '_', c == '-':
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // middleware adds, around every request: a request id (kept from
 // X-Request-Id when sane), panic recovery, metrics by route pattern and one
@@ -72,7 +123,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := r.Header.Get("X-Request-Id")
-		if !validRequestID.MatchString(id) {
+		if !validRequestID(id) {
 			id = newRequestID()
 		}
 		w.Header().Set("X-Request-Id", id)
@@ -93,9 +144,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			if route == "" {
 				route = "unmatched"
 			}
-			status := strconv.Itoa(sw.status)
-			s.metrics.requests.WithLabelValues(route, r.Method, status).Inc()
-			s.metrics.duration.WithLabelValues(route, status).Observe(time.Since(start).Seconds())
+			s.metrics.observe(route, r.Method, sw.status, time.Since(start))
 			level := zerolog.InfoLevel
 			switch {
 			case sw.status >= 500:

@@ -27,6 +27,9 @@ type apiOp struct {
 	Query map[string]string
 	// Request is a value of the JSON body's type (nil: no body).
 	Request any
+	// Form, instead of Request, is a multipart/form-data body: each part's
+	// name and the JSON Schema of its value(s).
+	Form map[string]any
 	// Optional: the body may be left out (the handler then takes its
 	// defaults); else a request without one is refused.
 	Optional bool
@@ -41,7 +44,7 @@ type apiOp struct {
 // apiOps lists every REST route, grouped as in routes.go.
 func apiOps() []apiOp {
 	var ops []apiOp
-	for _, group := range [][]apiOp{coreOps, accountOps, postOps, approvalOps, jobOps, analyticsOps, campaignOps, libraryOps, settingsOps} {
+	for _, group := range [][]apiOp{coreOps, accountOps, postOps, approvalOps, jobOps, analyticsOps, campaignOps, libraryOps, mediaOps, convertOps, settingsOps, inboxOps} {
 		ops = append(ops, group...)
 	}
 	return ops
@@ -90,6 +93,10 @@ func openapiDocument(ops []apiOp) map[string]any {
 		}
 		if op.Request != nil {
 			o["requestBody"] = map[string]any{"required": !op.Optional, "content": map[string]any{"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(op.Request), false)}}}
+		}
+		if op.Form != nil {
+			schema := map[string]any{"type": "object", "properties": op.Form}
+			o["requestBody"] = map[string]any{"required": !op.Optional, "content": map[string]any{"multipart/form-data": map[string]any{"schema": schema}}}
 		}
 		status := op.Status
 		if status == 0 {

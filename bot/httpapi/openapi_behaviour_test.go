@@ -25,6 +25,9 @@ func TestOpenAPIAgainstHandlers(t *testing.T) {
 		t.Run("campaigns, e-mail, CRM", func(t *testing.T) { t.Parallel(); specCampaigns(t, seen) })
 		t.Run("library, templates, settings", func(t *testing.T) { t.Parallel(); specContent(t, seen) })
 		t.Run("approvals", func(t *testing.T) { t.Parallel(); specApprovals(t, seen) })
+		t.Run("inbox, Meta webhooks", func(t *testing.T) { t.Parallel(); specInbox(t, seen) })
+		t.Run("media", func(t *testing.T) { t.Parallel(); specMedia(t, seen) })
+		t.Run("media conversion", func(t *testing.T) { t.Parallel(); specConvert(t, seen) })
 	})
 	if t.Failed() {
 		return

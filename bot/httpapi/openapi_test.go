@@ -22,7 +22,10 @@ import (
 	"github.com/marketingminds/marketingminds/tools/analytics"
 	"github.com/marketingminds/marketingminds/tools/campaigns"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/inbox"
 	"github.com/marketingminds/marketingminds/tools/library"
+	"github.com/marketingminds/marketingminds/tools/media"
+	"github.com/marketingminds/marketingminds/tools/media/check"
 	"github.com/marketingminds/marketingminds/tools/publish"
 	"github.com/marketingminds/marketingminds/tools/schedule"
 	"github.com/marketingminds/marketingminds/tools/settings"
@@ -37,7 +40,8 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	s := New(Deps{Log: zerolog.Nop(), Accounts: (*accounts.Service)(nil), Posts: (*publish.Service)(nil),
 		Jobs: (*schedule.Scheduler)(nil), Sessions: (*identity.Sessions)(nil), Analytics: (*analytics.Service)(nil),
 		Campaigns: (*campaigns.Service)(nil), Library: (*library.Service)(nil), Settings: (*settings.Service)(nil),
-		Approvals: (*agents.Orchestrator)(nil)})
+		Approvals: (*agents.Orchestrator)(nil), Media: (*media.Service)(nil),
+		Converter: (*check.Service)(nil), Inbox: (*inbox.Service)(nil)})
 	registered := map[string]bool{}
 	for _, p := range s.Routes() {
 		method, path, ok := strings.Cut(p, " ")

@@ -18,6 +18,8 @@ type contentBody struct {
 	VideoURL  string   `json:"video_url"`
 	Link      string   `json:"link"`
 	Thread    []string `json:"thread"`
+	// MediaIDs are uploaded media (POST /api/media), sent after the image URLs.
+	MediaIDs []string `json:"media_ids"`
 }
 
 // postBody is what the publish endpoints take: the brief's shape
@@ -37,6 +39,7 @@ type postBody struct {
 	ImageURLs      []string                 `json:"image_urls"`
 	VideoURL       string                   `json:"video_url"`
 	Thread         []string                 `json:"thread"`
+	MediaIDs       []string                 `json:"media_ids"`
 	Variants       map[platform.Name]string `json:"variants"`
 	CampaignID     string                   `json:"campaign_id"`
 	SkipInvalid    bool                     `json:"skip_invalid"`
@@ -117,6 +120,9 @@ func (b postBody) content() (publish.Content, *requestError) {
 		return publish.Content{}, bad
 	}
 	if out.Thread, bad = mergeList("thread", n.Thread, b.Thread); bad != nil {
+		return publish.Content{}, bad
+	}
+	if out.MediaIDs, bad = mergeList("media_ids", n.MediaIDs, b.MediaIDs); bad != nil {
 		return publish.Content{}, bad
 	}
 	if image != "" && !slices.Contains(out.ImageURLs, image) {

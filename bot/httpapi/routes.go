@@ -69,6 +69,13 @@ func (s *Server) routes(mux *routeMux) {
 		mux.Handle("POST /api/templates/{id}/render", s.auth(identity.Viewer, ownUser(s.templateRender)))
 		mux.Handle("POST /api/hashtags/suggest", s.auth(identity.Viewer, ownUser(s.suggestHashtags)))
 	}
+	if s.deps.Media != nil { // uploaded images and videos, signed URLs (tools/media)
+		s.mediaRoutes(mux)
+	}
+	if s.deps.Converter != nil { // images converted to fit a platform (tools/media/check)
+		mux.Handle("POST /api/media/convert", s.auth(identity.Editor, s.mediaConvert))
+		mux.Handle("POST /dashboard/media/convert", s.page(identity.Editor, "chat", s.dashConvert))
+	}
 	if s.deps.Settings != nil { // workspace settings (tools/settings)
 		mux.Handle("GET /api/settings", s.auth(identity.Viewer, ownUser(s.settingsGet)))
 		mux.Handle("PATCH /api/settings", s.auth(identity.Admin, ownUser(s.settingsUpdate)))
@@ -108,6 +115,9 @@ func (s *Server) routes(mux *routeMux) {
 		mux.Handle("GET /api/social/analytics/review", s.auth(identity.Viewer, s.analyticsReview))
 		mux.Handle("GET /api/social/analytics/{platform}/{account_id}", s.auth(identity.Viewer, s.analyticsAccount))
 		mux.Handle("GET /api/dashboard/overview", s.auth(identity.Viewer, s.dashboardOverview))
+	}
+	if s.deps.Inbox != nil { // comments and mentions, Meta webhooks (tools/inbox)
+		s.inboxRoutes(mux)
 	}
 	if s.deps.MCP != nil { // the Model Context Protocol (bot/mcp)
 		mux.HandleFunc("/mcp", s.mcp)

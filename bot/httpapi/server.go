@@ -73,6 +73,11 @@ type Deps struct {
 	// Library serves /api/library*, /api/templates* and
 	// /api/hashtags/suggest when set (*library.Service).
 	Library Library
+	// Media serves /api/media* and the signed URLs /media/{token} when
+	// set (*media.Service).
+	Media Media
+	// Converter serves POST /api/media/convert when set (*check.Service).
+	Converter Converter
 	// Settings serves /api/settings when set (*settings.Service).
 	Settings Settings
 	// Defaults adds each platform's default account to the settings page
@@ -91,6 +96,13 @@ type Deps struct {
 	// ChartKeys are the app's keys, current first: the charts put in
 	// e-mails are served at links signed with them. None: no e-mail charts.
 	ChartKeys [][]byte
+	// Inbox serves /api/inbox* and /api/webhooks/meta, the dashboard's
+	// inbox page, the overview's unanswered count and the response times on
+	// the analytics page when set (*inbox.Service).
+	Inbox Inbox
+	// Drafter drafts replies on the inbox page (the content writer); nil:
+	// the page says drafting is not served.
+	Drafter ReplyDrafter
 }
 
 // Server is the HTTP sidecar.

@@ -18,6 +18,7 @@ import (
 	"github.com/marketingminds/marketingminds/tools/campaigns"
 	"github.com/marketingminds/marketingminds/tools/groups"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/inbox"
 	"github.com/marketingminds/marketingminds/tools/library"
 	"github.com/marketingminds/marketingminds/tools/memory"
 	"github.com/marketingminds/marketingminds/tools/publish"
@@ -34,7 +35,7 @@ func realServer(t *testing.T) (*Server, []agents.Tool) {
 	}
 	tools := agents.CoreTools(agents.Capabilities{Accounts: (*accounts.Service)(nil), Posts: (*publish.Service)(nil),
 		Targets: (*publish.Resolver)(nil), Groups: (*groups.Service)(nil), Jobs: (*schedule.Scheduler)(nil), Analytics: (*analytics.Service)(nil), Memory: (*memory.Service)(nil),
-		Campaigns: (*campaigns.Service)(nil), Library: (*library.Service)(nil)})
+		Campaigns: (*campaigns.Service)(nil), Library: (*library.Service)(nil), Inbox: (*inbox.Service)(nil)})
 	o, err := agents.New(agents.Config{Model: llm.Offline(), Store: agents.NewStore(storetest.Open(t, store.SQLite, agents.Schema)), Prompts: set,
 		Tools: tools, Specialists: agents.DefaultSpecialists(), Log: zerolog.Nop()})
 	if err != nil {
@@ -66,7 +67,7 @@ func TestAnnotationsFollowEachToolsEffects(t *testing.T) {
 	for _, tl := range list.Tools {
 		offered[tl.Name] = tl
 	}
-	writers := []string{"save_to_library", "create_email_campaign", "connect_account", "remember"} // they write without approval
+	writers := []string{"save_to_library", "create_email_campaign", "connect_account", "remember", "like_comment", "close_inbox_item"} // they write without approval
 	var readOnly []string
 	for _, tool := range registry {
 		a := offered[tool.Name].Annotations
@@ -91,7 +92,7 @@ func TestAnnotationsFollowEachToolsEffects(t *testing.T) {
 			readOnly = append(readOnly, tool.Name)
 		}
 	}
-	for _, w := range append(writers, "publish_post", "disconnect_account", "cancel_job") {
+	for _, w := range append(writers, "publish_post", "disconnect_account", "cancel_job", "list_inbox", "reply_to_comment", "hide_comment") {
 		if offered[w] == nil {
 			t.Fatalf("%s is not in the registry", w)
 		}

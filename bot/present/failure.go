@@ -38,6 +38,9 @@ func failureWords(env Env, f fault.Failure) (string, string) {
 		if m := strings.TrimSuffix(strings.TrimSpace(f.Message), "."); m != "" {
 			msg = upperFirst(m)
 		}
+		if f.Convert != nil {
+			return msg + ".", "Convert it, then send the post again with the converted image in its place."
+		}
 		return msg + ".", "Change the request and try again."
 	case fault.Duplicate:
 		return "The same text already went to " + orWord(f.Account, "this account") + " in the last 24 hours.",
@@ -78,6 +81,8 @@ func failureChoices(f fault.Failure) []Choice {
 	switch {
 	case f.Kind == fault.Token && f.Platform != "":
 		return []Choice{{Label: "Reconnect " + Platform(f.Platform), Action: ActReconnect, Value: string(f.Platform), Style: StylePrimary}}
+	case f.Kind == fault.Validation && f.Convert != nil:
+		return []Choice{convertChoice(*f.Convert)}
 	case f.Kind == fault.Duplicate && f.PostID != "" && f.AccountID != "":
 		return []Choice{
 			{Label: "Post anyway", Action: ActAnyway, Value: f.PostID + " " + f.AccountID, Style: StylePrimary},

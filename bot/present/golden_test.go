@@ -19,6 +19,9 @@ import (
 	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/analytics"
 	"github.com/marketingminds/marketingminds/tools/fault"
+	"github.com/marketingminds/marketingminds/tools/inbox"
+	"github.com/marketingminds/marketingminds/tools/media"
+	"github.com/marketingminds/marketingminds/tools/media/check"
 	"github.com/marketingminds/marketingminds/tools/publish"
 	"github.com/marketingminds/marketingminds/tools/schedule"
 )
@@ -36,7 +39,7 @@ func env(t *testing.T) present.Env {
 }
 
 // ids are the internal ids of the samples: none may reach a person.
-var ids = []string{"acc_x_7f3a9", "acc_li_member_2b", "acc_li_org_9c", "post_8d2e1f", "post_dup_4a", "job_51ac", "job_52bd", "job_53ce", "appr_6e0f", "del_77aa"}
+var ids = []string{"acc_x_7f3a9", "acc_li_member_2b", "acc_li_org_9c", "post_8d2e1f", "post_dup_4a", "job_51ac", "job_52bd", "job_53ce", "appr_6e0f", "del_77aa", "in_5c1e2a", "in_7d3f4b", "acc_fb_3c", "med_3f9a"}
 
 func i64(n int64) *int64      { return &n }
 func f64(f float64) *float64  { return &f }
@@ -52,6 +55,15 @@ func samples() []struct {
 		name  string
 		value any
 	}{
+		{"media_list", agents.MediaList{Items: []media.Media{
+			{ID: "med_1", Name: "coffee.jpg", ContentType: "image/jpeg", Width: 1080, Height: 1350, Bytes: 245_760, Alt: "A cup of coffee on a wooden table"},
+			{ID: "med_2", Name: "launch.mp4", ContentType: "video/mp4", Width: 1920, Height: 1080, Bytes: 52_428_800},
+		}, More: true}},
+		{"media_converted", check.Converted{Platform: platform.Instagram, Media: check.Stored{ID: "med_3f9a", URL: "https://mm.example/media/tok3n"},
+			Before: check.Info{ContentType: "image/png", Container: "png", Width: 1000, Height: 2000, Bytes: 2_431_120},
+			After:  check.Info{ContentType: "image/jpeg", Container: "jpeg", Width: 1440, Height: 1800, Bytes: 412_300}, Review: true}},
+		{"media_refused", fault.Failure{Kind: fault.Validation, Message: "the image is a PNG; Instagram takes only JPEG images: we can convert it to a JPEG for you",
+			Convert: &fault.Offer{MediaID: "med_3f9a", Platform: platform.Instagram}}},
 		{"accounts", []accounts.Account{
 			{ID: "acc_x_7f3a9", Platform: platform.Twitter, AccountName: "Acme Outdoor", Handle: "acme_outdoor", Status: accounts.StatusConnected},
 			{ID: "acc_li_member_2b", Platform: platform.LinkedIn, AccountName: "Dana Smith", Kind: "member", Status: accounts.StatusConnected},
@@ -113,6 +125,10 @@ func samples() []struct {
 		{"duplicate_warning", fault.Failure{Kind: fault.Duplicate, Account: "LinkedIn Acme Outdoor", PostID: "post_dup_4a", AccountID: "acc_li_org_9c"}},
 		{"media_download_failure", fault.Failure{Kind: fault.Media, URL: "https://example.com/tent.jpg", Message: "the address does not exist", Ref: "7f3a2c"}},
 		{"rate_limit", fault.Failure{Kind: fault.RateLimit, Platform: platform.Twitter, RetryAt: atp("2026-12-06T10:15:00Z"), Ref: "b41d09"}},
+		{"inbox_item", inboxSample()},
+		{"inbox_page", inbox.Page{Items: []inbox.Item{inboxSample(), {ID: "in_7d3f4b", AccountID: "acc_x_7f3a9", Platform: platform.Twitter,
+			Kind: inbox.KindMention, State: inbox.StateNew, AuthorName: "Sam", AuthorHandle: "sam_hikes", Text: "@acme_outdoor any discount for clubs?",
+			Permalink: "https://x.com/i/web/status/1900000000000000042", CreatedAt: at("2026-12-06T08:30:00Z")}}, NextCursor: "MTc2NTAxMjAwMDAwMDppbl83ZDNmNGI"}},
 	}
 }
 
@@ -223,4 +239,13 @@ func TestGolden(t *testing.T) {
 			}
 		}
 	}
+}
+
+// inboxSample is an answered Facebook comment with its thread.
+func inboxSample() inbox.Item {
+	return inbox.Item{ID: "in_5c1e2a", AccountID: "acc_fb_3c", Platform: platform.Facebook, Kind: inbox.KindComment, State: inbox.StateAnswered,
+		AuthorName: "Ann Lee", Text: "Does the tent fit two people with backpacks?", PostText: "Our new 2-person tent is in store today.",
+		Permalink: "https://www.facebook.com/108000000000001/posts/42?comment_id=42_7", HandledBy: "U123",
+		CreatedAt: at("2026-12-05T17:05:00Z"), ReceivedAt: at("2026-12-05T17:06:00Z"), AnsweredAt: at("2026-12-05T18:00:00Z"),
+		Replies: []inbox.Reply{{Text: "Yes, with room for both packs in the vestibule.", By: "U123", At: at("2026-12-05T18:00:00Z"), ExternalID: "42_9"}}}
 }

@@ -10,7 +10,10 @@ import (
 	"github.com/marketingminds/marketingminds/tools/analytics"
 	"github.com/marketingminds/marketingminds/tools/campaigns"
 	"github.com/marketingminds/marketingminds/tools/fault"
+	"github.com/marketingminds/marketingminds/tools/inbox"
 	"github.com/marketingminds/marketingminds/tools/library"
+	"github.com/marketingminds/marketingminds/tools/media"
+	"github.com/marketingminds/marketingminds/tools/media/check"
 	"github.com/marketingminds/marketingminds/tools/memory"
 	"github.com/marketingminds/marketingminds/tools/publish"
 	"github.com/marketingminds/marketingminds/tools/schedule"
@@ -22,7 +25,8 @@ import (
 func TestEveryToolResultHasRenderers(t *testing.T) {
 	t.Parallel()
 	cp := agents.Capabilities{Accounts: (*accounts.Service)(nil), Posts: (*publish.Service)(nil), Jobs: (*schedule.Scheduler)(nil),
-		Analytics: (*analytics.Service)(nil), Memory: (*memory.Service)(nil), Campaigns: (*campaigns.Service)(nil), Library: (*library.Service)(nil)}
+		Analytics: (*analytics.Service)(nil), Memory: (*memory.Service)(nil), Campaigns: (*campaigns.Service)(nil), Library: (*library.Service)(nil),
+		Media: (*media.Service)(nil), Converter: (*check.Service)(nil), Inbox: (*inbox.Service)(nil)}
 	r := present.New()
 	tools := agents.CoreTools(cp)
 	if len(tools) < 20 {

@@ -45,5 +45,12 @@ func New() *Registry {
 	Register(r, fromCard(memoriesCard))
 	Register(r, fromCard(planCard))
 	Register(r, fromCard(specialistCard))
+	Register(r, fromCard(mediaListCard))
+	Register(r, fromCard(mediaCard))
+	// The engagement inbox.
+	Register(r, fromCard(inboxItemCard))
+	Register(r, fromCard(inboxPageCard))
+	// Media.
+	Register(r, fromCard(convertedCard))
 	return r
 }

@@ -144,6 +144,9 @@ func digestRenderer(pt *chart.Painter) Renderer[analytics.Digest] {
 func digestCard(env Env, d analytics.Digest) card {
 	c := reviewCard(env, d.Review)
 	c.Title = "Your week in review, " + orWord(days(d.Range), "last week")
+	if l := FirstAnswerLine(d.FirstAnswers); l != "" {
+		c.Sections = append(c.Sections, section{Heading: "Answers", Text: esc(l)})
+	}
 	for _, part := range []struct {
 		heading string
 		posts   []publish.PostView

@@ -26,6 +26,9 @@ type Sink interface {
 	// Card is a typed result to show as a card (bot/present) after the
 	// text: one nobody wrote about, or one with something to act on.
 	Card(v any)
+	// Answered says the model has written its whole answer: the door
+	// sends it now, not after the turn's bookkeeping.
+	Answered()
 }
 
 // Progress is a tool's progress in a turn.
@@ -70,7 +73,7 @@ type Target struct {
 const thinking = "thinking…"
 
 // converse runs one turn for user's message in (channel, thread) and
-// streams the reply into the thread.
+// writes the reply into the thread (see reply).
 func (b *Bot) converse(ctx context.Context, teamID, userID, channel, thread, text string) {
 	log := b.log.With().Str("team", teamID).Str("channel", channel).Str("thread", thread).Logger()
 	api, err := b.client(ctx, teamID)
@@ -84,7 +87,6 @@ func (b *Bot) converse(ctx context.Context, teamID, userID, channel, thread, tex
 		_, _ = b.post(ctx, api, channel, thread, slack.MsgOptionText("Sorry, I could not tell who you are in this workspace; please try again.", false))
 		return
 	}
-	b.status(ctx, api, channel, thread, thinking)
 	r := newReply(b, api, c, channel, thread)
 	r.env = b.env(ctx, api, c)
 	final, err := b.d.Conversations.Run(log.WithContext(ctx), c, channel, thread, text, r)
@@ -103,7 +105,6 @@ func (b *Bot) converse(ctx context.Context, teamID, userID, channel, thread, tex
 		r.Delta(final)
 	}
 	r.finish(ctx)
-	b.status(ctx, api, channel, thread, "")
 }
 
 // status sets (or with "" clears) the assistant thread's status. Outside

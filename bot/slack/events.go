@@ -91,6 +91,9 @@ func (b *Bot) acceptCallback(env envelope) error {
 		b.log.Debug().Str("type", ev.Type).Msg("slack: event type not handled")
 		return nil
 	}
+	if ev.Type == "message" && ev.ChannelType != "im" && !inboxCandidate(ev) {
+		return nil // a channel message is only ever an answer in an inbox item's thread
+	}
 	taken := b.later(func(ctx context.Context) {
 		first, err := b.firstDelivery(ctx, "event:"+env.EventID)
 		if err != nil { // better a possible second reply than a lost message
@@ -172,6 +175,9 @@ func (b *Bot) onMention(ctx context.Context, teamID string, ev event) {
 	if !fromPerson(ev) {
 		return
 	}
+	if b.inboxThread(ctx, teamID, ev, mentionText(ev.Text), true) {
+		return
+	}
 	thread := ev.ThreadTS
 	if thread == "" {
 		thread = ev.TS
@@ -179,10 +185,15 @@ func (b *Bot) onMention(ctx context.Context, teamID string, ev event) {
 	b.converse(ctx, teamID, ev.User, ev.Channel, thread, mentionText(ev.Text))
 }
 
-// onMessage handles direct messages (message.im); channel messages reach
+// onMessage handles direct messages (message.im) and, in channels, the
+// answers written in an inbox item's thread; other channel messages reach
 // the door as app_mention.
 func (b *Bot) onMessage(ctx context.Context, teamID string, ev event) {
-	if !fromPerson(ev) || ev.ChannelType != "im" {
+	if !fromPerson(ev) {
+		return
+	}
+	if ev.ChannelType != "im" {
+		b.inboxThread(ctx, teamID, ev, ev.Text, false)
 		return
 	}
 	thread := ev.ThreadTS

@@ -20,6 +20,6 @@ func ExampleManifest() {
 	// Output:
 	// /mm https://mm.example.com/slack/commands
 	// https://mm.example.com/slack/events
-	// [app_mention message.im assistant_thread_started app_home_opened]
+	// [app_mention message.im message.channels message.groups assistant_thread_started app_home_opened]
 	// https://mm.example.com/slack/oauth/callback
 }

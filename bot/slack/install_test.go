@@ -85,7 +85,7 @@ func TestInstallThenConverseWithTheTeamsToken(t *testing.T) {
 
 	b.signed(t, "/slack/events", mention("EvInst", "U1", "1700000700.000100", "", "hi"))
 	b.bot.Wait()
-	starts := b.fake.Calls("chat.startStream")
+	starts := b.fake.Calls("chat.postMessage", "chat.startStream")
 	if len(starts) != 1 || starts[0].Token != "xoxb-installed" {
 		t.Fatalf("reply with the installed token: %+v", starts)
 	}

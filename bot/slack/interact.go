@@ -14,7 +14,7 @@ import (
 type actionHandler func(ctx context.Context, a action)
 
 func (b *Bot) actionHandlers() map[string]actionHandler {
-	return map[string]actionHandler{
+	h := map[string]actionHandler{
 		actApprove:   func(ctx context.Context, a action) { b.approvalAction(ctx, a, true) },
 		actReject:    func(ctx context.Context, a action) { b.approvalAction(ctx, a, false) },
 		actEdit:      func(ctx context.Context, a action) { b.openEdit(ctx, a, false) },
@@ -23,9 +23,14 @@ func (b *Bot) actionHandlers() map[string]actionHandler {
 		actAnyway:    b.anywayAction,
 		actReconnect: b.reconnectAction,
 		actCancel:    b.cancelAction,
+		actConvert:   b.convertAction,
 		actChoose:    func(ctx context.Context, a action) { b.chooseAction(ctx, a, false) },
 		actRemember:  func(ctx context.Context, a action) { b.chooseAction(ctx, a, true) },
 	}
+	for id, fn := range b.inboxActionHandlers() {
+		h[id] = fn
+	}
+	return h
 }
 
 // Interactivity serves POST /slack/interactivity: the payload is parsed
@@ -78,6 +83,9 @@ func (b *Bot) interact(ic slack.InteractionCallback) any {
 			})
 		}
 	case slack.InteractionTypeViewSubmission:
+		if ic.View.CallbackID == viewInboxReply {
+			return b.replySubmitted(ic)
+		}
 		if ic.View.CallbackID != viewEdit {
 			return nil
 		}
@@ -115,4 +123,27 @@ func (b *Bot) cancelAction(ctx context.Context, a action) {
 	default:
 		b.answer(ctx, a, res)
 	}
+}
+
+// replySubmitted takes the inbox reply modal: a problem is shown in it,
+// else it closes and the reply is sent after the ack.
+func (b *Bot) replySubmitted(ic slack.InteractionCallback) any {
+	meta, text, problems := replySubmission(ic)
+	if problems != nil {
+		return slack.NewErrorsViewSubmissionResponse(problems)
+	}
+	b.laterOrLog("reply submission", func(ctx context.Context) {
+		api, err := b.client(ctx, ic.Team.ID)
+		if err != nil {
+			b.log.Error().Err(err).Msg("slack: reply submission")
+			return
+		}
+		c, err := b.caller(ctx, api, ic.Team.ID, ic.User.ID, identity.DoorSlack)
+		if err != nil {
+			b.log.Error().Err(err).Msg("slack: reply submission: who submitted")
+			return
+		}
+		b.submitReply(ctx, action{api: api, caller: c, ic: ic, id: meta.Item, channel: meta.Channel, message: meta.Message}, meta, text)
+	})
+	return nil
 }

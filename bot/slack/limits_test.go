@@ -24,8 +24,8 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 	if gap := posts[1].At.Sub(posts[0].At); gap < time.Second {
 		t.Fatalf("retried after %v, before Retry-After (1 s)", gap)
 	}
-	if posts[1].Args.Get("text") != "Hello there." {
-		t.Fatalf("posted %q", posts[1].Args.Get("text"))
+	if posts[1].Args.Get("markdown_text") != "Hello there." {
+		t.Fatalf("posted %q", posts[1].Args.Get("markdown_text"))
 	}
 }
 

@@ -24,16 +24,18 @@ const Command = "/mm"
 var BotScopes = []string{
 	"app_mentions:read", // app_mention
 	"assistant:write",   // AI-app status and suggested prompts
+	"channels:history",  // message.channels: "reply: …" in an inbox item's thread
 	"chat:write",        // replies, approvals, notifications
 	"commands",          // /mm
 	"files:write",       // charts uploaded in threads
+	"groups:history",    // message.groups: the same in a private inbox channel
 	"im:history",        // message.im
 	"im:read", "im:write",
 	"users:read", // users.info: display name, time zone, admin
 }
 
 // BotEvents are the events the door subscribes to.
-var BotEvents = []string{"app_mention", "message.im", "assistant_thread_started", "app_home_opened"}
+var BotEvents = []string{"app_mention", "message.im", "message.channels", "message.groups", "assistant_thread_started", "app_home_opened"}
 
 // Manifest is the app manifest a person pastes into Slack's "create an
 // app from a manifest": the scopes, events, /mm, interactivity, App Home and

@@ -88,3 +88,30 @@ func TestSlashDigest(t *testing.T) {
 		t.Fatalf("settings = %+v, %v; want the digest on, to C0DIGEST1", st, err)
 	}
 }
+
+// `/mm inbox here` makes the channel the command is typed in the inbox
+// channel; off stops it; an editor may only read it; a name is refused.
+func TestSlashInbox(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, store.SQLite, identity.Schema, slack.Schema, settings.Schema, audit.Schema)
+	svc, err := settings.New(settings.Config{Store: settings.NewStore(db), Audit: audit.New(db, time.Now), Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := setupDB(t, db, func(_ *slack.Config, d *slack.Deps) { d.Settings = svc })
+	for _, c := range []struct{ user, text, want string }{
+		{"UADMIN", "inbox", "are not posted in Slack"},
+		{"UADMIN", "inbox here", "posted to <#C0INBOX01>"},
+		{"U1", "inbox off", "needs more"},
+		{"UADMIN", "inbox #social", "inbox here"},
+		{"UADMIN", "inbox off", "are not posted in Slack"},
+		{"UADMIN", "inbox <#C0SOCIAL01|social>", "posted to <#C0SOCIAL01>"},
+	} {
+		if got := slashRunIn(t, b, "C0INBOX01", c.user, c.text); !strings.Contains(got, c.want) {
+			t.Errorf("%s: /mm %s told %q, want %q", c.user, c.text, got, c.want)
+		}
+	}
+	if st, err := svc.Lookup(context.Background(), team); err != nil || st.InboxChannel != "C0SOCIAL01" {
+		t.Fatalf("settings = %+v, %v; want the inbox in C0SOCIAL01", st, err)
+	}
+}

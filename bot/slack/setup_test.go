@@ -347,7 +347,7 @@ func setupOn(t *testing.T, other *bundle, opts ...option) *bundle {
 	return setupDB(t, storetest.Reopen(t, other.db), opts...)
 }
 
-func setupDB(t *testing.T, db *store.DB, opts ...option) *bundle {
+func setupDB(t testing.TB, db *store.DB, opts ...option) *bundle {
 	t.Helper()
 	fake := slackfake.New(botToken, "xapp-test-app")
 	t.Cleanup(fake.Close)

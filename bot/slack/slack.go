@@ -66,8 +66,16 @@ type Config struct {
 	MessageGap time.Duration
 	// UpdateGap is the least time between two edits of a streaming message (default 1 s).
 	UpdateGap time.Duration
+	// QuickReply is how long a turn may take before the assistant status
+	// shows, and how long an answer's text may keep coming before it is
+	// streamed instead of posted whole (default 1 s): a quick answer is
+	// one chat.postMessage.
+	QuickReply time.Duration
 	// UserTTL bounds how long users.info answers are cached (default 1 h).
 	UserTTL time.Duration
+	// InboxEvery is how often new inbox items are looked for, besides
+	// KickInbox (default 10 s).
+	InboxEvery time.Duration
 }
 
 // Users is what the door needs of tools/identity.
@@ -99,6 +107,9 @@ type Deps struct {
 	Settings      Settings  // nil: the deployment's NotifyChannel and DefaultRole
 	SignIn        SignIn    // nil: /mm dashboard is unavailable
 	Analytics     Analytics // nil: /mm analytics goes to the conversation
+	Inbox         Inbox     // nil: no inbox in Slack
+	Drafter       Drafter   // nil: no "Draft a reply" button
+	Converter     Converter // nil: Convert buttons say they are out of date
 	// Vault seals installed bot tokens; States holds the install's OAuth
 	// states. Both are needed for the multi-workspace install.
 	Vault  *oauth.Vault
@@ -131,6 +142,8 @@ type Bot struct {
 	clients map[string]*slack.Client // bot token → client
 	out     outcomes                 // guarded by mu
 	owner   string                   // this replica's name in the outbox's leases
+
+	inboxKick chan struct{} // KickInbox's signal to RunInbox
 }
 
 // New returns the door. ctx bounds the work done after acknowledgements:
@@ -175,8 +188,14 @@ func New(ctx context.Context, cfg Config, d Deps) (*Bot, error) {
 	if cfg.UpdateGap <= 0 {
 		cfg.UpdateGap = time.Second
 	}
+	if cfg.QuickReply <= 0 {
+		cfg.QuickReply = time.Second
+	}
 	if cfg.UserTTL <= 0 {
 		cfg.UserTTL = time.Hour
+	}
+	if cfg.InboxEvery <= 0 {
+		cfg.InboxEvery = 10 * time.Second
 	}
 	if cfg.ThreadFor <= 0 {
 		cfg.ThreadFor = 7 * 24 * time.Hour
@@ -191,7 +210,7 @@ func New(ctx context.Context, cfg Config, d Deps) (*Bot, error) {
 		cfg: cfg, d: d, log: d.Log, now: d.Now, base: ctx,
 		pace: newPacer(cfg.MessageGap, d.Now), clients: map[string]*slack.Client{}, present: present.New(),
 		out: outcomes{asks: map[string]int{}, parked: map[string]map[string]bool{}}, owner: newOwner(),
-		work: newPool(cfg.Workers, cfg.Queue), sorry: newPool(1, 64),
+		work: newPool(cfg.Workers, cfg.Queue), sorry: newPool(1, 64), inboxKick: make(chan struct{}, 1),
 	}
 	b.users = newUserCache(cfg.UserTTL, d.Now)
 	b.handlers = b.eventHandlers()

@@ -59,6 +59,7 @@ func (b *Bot) slashRunners() map[intent.Kind]slashRunner {
 		intent.KindDashboard:  b.slashDashboard,
 		intent.KindDefault:    b.slashDefault,
 		intent.KindDigest:     b.slashDigest,
+		intent.KindInbox:      b.slashInbox,
 	}
 }
 
@@ -76,6 +77,9 @@ type collected struct {
 func (s *collected) Delta(t string)    { s.text.WriteString(t) }
 func (s *collected) Progress(Progress) {}
 func (s *collected) Card(v any)        { s.cards = append(s.cards, v) }
+
+// Answered: the one response carries the text and the cards, after both.
+func (s *collected) Answered() {}
 func (s *collected) Approval(a Approval) {
 	api, err := s.b.client(s.ctx, s.workspace)
 	if err == nil {

@@ -16,8 +16,13 @@ import (
 
 // slashBody is a /mm form as Slack sends it.
 func slashBody(b *bundle, user, text, responseID string) []byte {
+	return slashBodyIn(b, channel, user, text, responseID)
+}
+
+// slashBodyIn is slashBody typed in channel ch.
+func slashBodyIn(b *bundle, ch, user, text, responseID string) []byte {
 	return []byte(url.Values{
-		"token": {"deprecated"}, "team_id": {team}, "team_domain": {"acme"}, "channel_id": {channel}, "channel_name": {"marketing"},
+		"token": {"deprecated"}, "team_id": {team}, "team_domain": {"acme"}, "channel_id": {ch}, "channel_name": {"marketing"},
 		"user_id": {user}, "user_name": {"someone"}, "command": {"/mm"}, "text": {text},
 		"response_url": {b.fake.ResponseURL(responseID)}, "trigger_id": {"t1"}, "api_app_id": {"A1"},
 	}.Encode())
@@ -26,9 +31,15 @@ func slashBody(b *bundle, user, text, responseID string) []byte {
 // slashRun sends /mm text as user and returns the one response it got.
 func slashRun(t *testing.T, b *bundle, user, text string) string {
 	t.Helper()
+	return slashRunIn(t, b, channel, user, text)
+}
+
+// slashRunIn is slashRun typed in channel ch.
+func slashRunIn(t *testing.T, b *bundle, ch, user, text string) string {
+	t.Helper()
 	id := fmt.Sprintf("r%d", time.Now().UnixNano())
 	t0 := time.Now()
-	resp := b.signed(t, "/slack/commands", slashBody(b, user, text, id))
+	resp := b.signed(t, "/slack/commands", slashBodyIn(b, ch, user, text, id))
 	var ack struct {
 		ResponseType string `json:"response_type"`
 		Text         string `json:"text"`

@@ -66,7 +66,7 @@ func TestSocketMode(t *testing.T) {
 		t.Fatalf("%d turns after reconnecting, want 2", len(turns))
 	}
 
-	ts := b.fake.Calls("chat.startStream")[0].TS()
+	ts := b.fake.Calls("chat.postMessage", "chat.startStream")[0].TS() // the reply
 	interactive, _ := json.Marshal(map[string]any{
 		"type": "block_actions", "team": map[string]string{"id": team}, "user": map[string]string{"id": "U1"},
 		"channel": map[string]string{"id": channel}, "container": map[string]string{"message_ts": ts, "channel_id": channel},

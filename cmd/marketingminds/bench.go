@@ -85,6 +85,7 @@ to show what the worker pool sustains when calls wait on the network.`,
 	f.StringVar(&o.logLevel, "log-level", "warn", "log level of the app instances (logs go to stderr)")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run (from the schedulers' start) to this file")
+	f.StringVar(&o.protocol, "sandbox-protocol", "h2c", "what the sandbox's server speaks: h2c (HTTP/2 as the platforms, the app follows its announcement) or http1 (as before h2c, for side-by-side runs with older builds)")
 	cmd.AddCommand(sched, benchSlackCommand(stdout, stderr))
 	return cmd
 }
@@ -95,6 +96,7 @@ type benchOptions struct {
 	lead, latency                  time.Duration
 	logLevel                       string
 	cpuProfile                     string
+	protocol                       string
 }
 
 // benchResult is the report; its JSON keys are the issue's.
@@ -133,6 +135,9 @@ var benchCaller = identity.Caller{WorkspaceID: benchWorkspace, UserID: "Ubench",
 
 // benchScheduler runs one benchmark; logs go to logOut.
 func benchScheduler(ctx context.Context, getenv func(string) string, o benchOptions, logOut io.Writer) (benchResult, error) {
+	if o.protocol != "h2c" && o.protocol != "http1" {
+		return benchResult{}, usageError{fmt.Errorf("--sandbox-protocol %q: want h2c or http1", o.protocol)}
+	}
 	dir, err := os.MkdirTemp("", "mm-bench-")
 	if err != nil {
 		return benchResult{}, fmt.Errorf("bench: %w", err)
@@ -165,7 +170,10 @@ func benchScheduler(ctx context.Context, getenv func(string) string, o benchOpti
 	if err != nil {
 		return benchResult{}, fmt.Errorf("bench: sandbox listener: %w", err)
 	}
-	srv := &http.Server{Handler: sb, ReadHeaderTimeout: 10 * time.Second, Protocols: sandbox.Protocols()}
+	srv := &http.Server{Handler: sb, ReadHeaderTimeout: 10 * time.Second}
+	if o.protocol == "h2c" {
+		srv.Protocols = sandbox.Protocols()
+	}
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
 	base := "http://" + ln.Addr().String()

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +22,9 @@ func TestBenchScheduler(t *testing.T) {
 	defer cancel()
 	var out, errOut bytes.Buffer
 	getenv := func(string) string { return "" }
+	if err := run(ctx, []string{"bench", "scheduler", "--sandbox-protocol", "spdy"}, getenv, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "want h2c or http1") {
+		t.Errorf("--sandbox-protocol spdy: err = %v, want the two choices named", err)
+	}
 	err := run(ctx, []string{"bench", "scheduler", "--deliveries", "200", "--accounts", "4", "--replicas", "2", "--lead", "10s", "--json"},
 		getenv, &out, &errOut)
 	if err != nil {

@@ -34,7 +34,7 @@ func (a *app) agent(cfg config, sandboxed bool, log zerolog.Logger) (*agents.Orc
 	return agents.New(agents.Config{
 		Model: model, Store: agents.NewStore(a.db), Prompts: set,
 		Tools: agents.CoreTools(agents.Capabilities{Accounts: a.accounts, Posts: a.publish, Targets: a.targets, Groups: a.groups, Jobs: a.scheduler, Analytics: a.analytics,
-			Memory: a.memory, Campaigns: a.campaigns, Library: a.library}),
+			Memory: a.memory, Campaigns: a.campaigns, Library: a.library, Media: a.media, Converter: a.convert, Inbox: a.inbox}),
 		Specialists: agents.DefaultSpecialists(),
 		Policy: func(ctx context.Context, workspaceID string) (string, error) {
 			p, err := a.settings.ApprovalPolicy(ctx, workspaceID)

@@ -52,7 +52,10 @@ type config struct {
 	// admin or owner (MM_DEFAULT_ROLE).
 	DefaultRole identity.Role
 
-	FacebookAppID, FacebookAppSecret       string
+	FacebookAppID, FacebookAppSecret string
+	// MetaVerifyToken answers Meta's webhook handshake
+	// (META_WEBHOOK_VERIFY_TOKEN); empty: GET /api/webhooks/meta refuses.
+	MetaVerifyToken                        string
 	TwitterClientID, TwitterClientSecret   string
 	LinkedInClientID, LinkedInClientSecret string
 	ZohoClientID, ZohoClientSecret         string
@@ -103,7 +106,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		SlackBotToken: get("SLACK_BOT_TOKEN"), SlackAppToken: get("SLACK_APP_TOKEN"), SlackSigningSecret: get("SLACK_SIGNING_SECRET"),
 		SlackAPIURL:   get("SLACK_API_URL"),
 		SlackClientID: get("SLACK_CLIENT_ID"), SlackClientSecret: get("SLACK_CLIENT_SECRET"), SlackNotifyChannel: get("MM_SLACK_NOTIFY_CHANNEL"),
-		FacebookAppID: get("FACEBOOK_APP_ID"), FacebookAppSecret: get("FACEBOOK_APP_SECRET"),
+		FacebookAppID: get("FACEBOOK_APP_ID"), FacebookAppSecret: get("FACEBOOK_APP_SECRET"), MetaVerifyToken: get("META_WEBHOOK_VERIFY_TOKEN"),
 		TwitterClientID: get("TWITTER_CLIENT_ID"), TwitterClientSecret: get("TWITTER_CLIENT_SECRET"),
 		LinkedInClientID: get("LINKEDIN_CLIENT_ID"), LinkedInClientSecret: get("LINKEDIN_CLIENT_SECRET"),
 		ZohoClientID: get("ZOHO_CLIENT_ID"), ZohoClientSecret: get("ZOHO_CLIENT_SECRET"),

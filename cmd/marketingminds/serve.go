@@ -65,7 +65,8 @@ func serve(ctx context.Context, cfg config, out, logOut io.Writer) error {
 	var sb *sandbox.Sandbox
 	sandboxBase := cfg.SandboxURL
 	if cfg.Sandbox {
-		sb, err = sandbox.New(sandbox.Options{StatePath: filepath.Join(cfg.DataDir, "sandbox.json"), Logger: log})
+		// The sandbox downloads the media Instagram and Facebook would fetch, to check it as they do.
+		sb, err = sandbox.New(sandbox.Options{StatePath: filepath.Join(cfg.DataDir, "sandbox.json"), Logger: log, MediaClient: &http.Client{Timeout: time.Minute}})
 		if err != nil {
 			return err
 		}

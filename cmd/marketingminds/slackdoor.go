@@ -32,7 +32,8 @@ func (a *app) slackDoor(ctx context.Context, cfg config, log zerolog.Logger) (*s
 		Store: slackbot.NewStore(a.db), Users: a.identity, Tokens: a.identity,
 		Conversations: slackConversations{o: a.agents, present: present.New()}, Approvals: slackApprovals{a: a},
 		Publisher: a.publish, Posts: a.publish, Accounts: a.accounts, Targets: a.targets, Jobs: a.scheduler,
-		Settings: a.settings, SignIn: a.sessions, Analytics: a.analytics, Vault: a.vault, States: oauth.NewStates(a.db, a.vault, nil), Log: log,
+		Settings: a.settings, SignIn: a.sessions, Analytics: a.analytics, Converter: a.convert, Vault: a.vault, States: oauth.NewStates(a.db, a.vault, nil), Log: log,
+		Inbox: a.inbox, Drafter: replyDrafter{a.agents},
 	})
 	if err != nil {
 		return nil, err
@@ -66,6 +67,7 @@ func (a agentSink) Progress(p agents.Progress) {
 	a.s.Progress(slackbot.Progress{Tool: p.Tool, Status: p.Status, Text: p.Text})
 }
 func (a agentSink) Result(agents.Result) {}
+func (a agentSink) Answered()            { a.s.Answered() }
 func (a agentSink) Approval(ap agents.Approval) {
 	a.s.Approval(slackbot.Approval{ID: ap.ID, RequestedBy: ap.RequestedBy, Summary: ap.Preview})
 }
@@ -175,10 +177,11 @@ func decision(r agents.ApprovalResult, err error) (slackbot.Decision, error) {
 }
 
 // runSlack starts what the door runs beside the HTTP routes until ctx ends:
-// Socket Mode when configured, the outbox of job outcomes, and the account
-// events it reports.
+// Socket Mode when configured, the outbox of job outcomes, the inbox's new
+// items, and the account events it reports.
 func (a *app) runSlack(ctx context.Context, bot *slackbot.Bot, log zerolog.Logger) {
 	go bot.RunOutbox(ctx)
+	go bot.RunInbox(ctx)
 	if bot.SocketMode() {
 		go func() {
 			if err := bot.RunSocketMode(ctx); err != nil {

@@ -32,7 +32,10 @@ import (
 	"github.com/marketingminds/marketingminds/tools/campaigns"
 	"github.com/marketingminds/marketingminds/tools/groups"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/inbox"
 	"github.com/marketingminds/marketingminds/tools/library"
+	"github.com/marketingminds/marketingminds/tools/media"
+	"github.com/marketingminds/marketingminds/tools/media/check"
 	"github.com/marketingminds/marketingminds/tools/memory"
 	"github.com/marketingminds/marketingminds/tools/publish"
 	"github.com/marketingminds/marketingminds/tools/schedule"
@@ -42,7 +45,7 @@ import (
 // schemas lists every package's part of the database.
 func schemas() []store.Schema {
 	return []store.Schema{identity.Schema, identity.SessionSchema, oauth.Schema, audit.Schema, accounts.Schema, schedule.Schema, publish.Schema, analytics.Schema, campaigns.Schema,
-		settings.Schema, library.Schema, groups.Schema,
+		settings.Schema, library.Schema, groups.Schema, media.Schema, inbox.Schema,
 		memory.Schema, agents.Schema, agents.TaskSchema, slackbot.Schema}
 }
 
@@ -84,12 +87,16 @@ type app struct {
 	// targets says which accounts "to LinkedIn" means (defaults, groups).
 	targets   *publish.Resolver
 	groups    *groups.Service
+	inbox     *inbox.Service
 	scheduler *schedule.Scheduler
 	analytics *analytics.Service
 	// feed counts publications in the analytics rollups; serve runs it.
 	feed      *analytics.Feed
 	campaigns *campaigns.Service
 	library   *library.Service
+	media     *media.Service
+	// convert makes images fit a platform (convert_media; tools/media/check).
+	convert   *check.Service
 	settings  *settings.Service
 	memory    *memory.Service
 	agents    *agents.Orchestrator
@@ -120,6 +127,10 @@ type adapters struct {
 	// media fetches the media posts link to; publishing checks their hosts
 	// with it when a post is made.
 	media *safehttp.Client
+	// probe downloads a post's media when it is made, for each platform's
+	// media limits (tools/media/check); bounded lower than media, so a long
+	// video is left to the platform's own check.
+	probe *safehttp.Client
 }
 
 // authorities is base's host:port ("" for none), the sandbox's own.
@@ -135,7 +146,7 @@ func authorities(base string) []string {
 	return []string{net.JoinHostPort(u.Hostname(), port)}
 }
 
-func newAdapters(cfg config, sandboxBase string) adapters {
+func newAdapters(cfg config, sandboxBase string, local func(ctx context.Context, rawURL string) (safehttp.Media, bool, error)) adapters {
 	hosts := platform.Hosts{Sandbox: sandboxBase}
 	sandboxed := sandboxBase != ""
 	// The platforms speak HTTP/2, where calls to one host share a few
@@ -162,7 +173,8 @@ func newAdapters(cfg config, sandboxBase string) adapters {
 	// Media people link to is fetched from the internet; in sandbox mode
 	// the sandbox serves it from its own address, the one private address
 	// allowed.
-	media := safehttp.New(safehttp.Options{Allow: authorities(sandboxBase)})
+	// Our own uploaded media (signed URLs) are read from the store (local).
+	media := safehttp.New(safehttp.Options{Allow: authorities(sandboxBase), Local: local})
 	creds := func(id, secret, p string) (string, string, bool) {
 		if id != "" {
 			return id, secret, true
@@ -172,7 +184,7 @@ func newAdapters(cfg config, sandboxBase string) adapters {
 	a := adapters{social: map[platform.Name]interface {
 		accounts.Provider
 		publish.Adapter
-	}{}, media: media}
+	}{}, media: media, probe: safehttp.New(safehttp.Options{Allow: authorities(sandboxBase), MaxBytes: 64 << 20, Local: local})}
 	if id, secret, ok := creds(cfg.FacebookAppID, cfg.FacebookAppSecret, "facebook"); ok {
 		a.social[platform.Facebook] = facebook.NewClient(httpClient, hosts, facebook.Config{ClientID: id, ClientSecret: secret})
 		a.social[platform.Instagram] = instagram.NewClient(httpClient, hosts, instagram.Config{ClientID: id, ClientSecret: secret})
@@ -200,7 +212,11 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	if err != nil {
 		return nil, err
 	}
-	ad := newAdapters(cfg, sandboxBase)
+	med, err := newMedia(cfg, db, ring, log)
+	if err != nil {
+		return nil, err
+	}
+	ad := newAdapters(cfg, sandboxBase, localMedia(med, safehttp.DefaultMaxBytes))
 	providers := map[platform.Name]accounts.Provider{}
 	publishers := map[platform.Name]publish.Adapter{}
 	metrics := map[platform.Name]analytics.Adapter{}
@@ -254,7 +270,7 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	pub, err := publish.New(publish.Config{
 		Store: publish.NewStore(db), Accounts: publish.AccountsOf(acc), Adapters: publishers,
 		Jobs: publish.SchedulerJobs(sch), Log: log, UserLocation: userLocation,
-		Campaigns: campaignChecker{camp}, MediaHosts: ad.media,
+		Campaigns: campaignChecker{camp}, MediaHosts: ad.media, Uploaded: med, Media: check.Prober{Fetcher: ad.probe, Open: med.OpenMedia},
 		OnSettled: func(d publish.Delivery) {
 			feed.Settled(d)
 			if bot := door.Load(); bot != nil {
@@ -272,9 +288,10 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	if err != nil {
 		return nil, err
 	}
+	ib := newInbox(cfg, db, log, acc, pub, ad, sandboxBase != "", door)
 	anCfg := analytics.Config{Store: analytics.NewStore(db), Tokens: acc, Directory: analytics.AccountsDirectory(accounts.NewStore(db)),
 		Deliveries: pub, Accounts: acc, Jobs: sch, Adapters: metrics, Log: log, UserLocation: userLocation, Location: set.Location,
-		EmailCampaigns: sentEmails{camp}, Posts: pub}
+		EmailCampaigns: sentEmails{camp}, Posts: pub, Inbox: ib}
 	if ad.zoho != nil {
 		anCfg.Zoho = ad.zoho
 	}
@@ -284,7 +301,7 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	}
 	feed = an.NewFeed(time.Second)
 	a := &app{db: db, identity: ids, accounts: acc, publish: pub, scheduler: sch, analytics: an, feed: feed, campaigns: camp,
-		library: lib, settings: set,
+		library: lib, media: med, settings: set, convert: check.NewService(check.Prober{Fetcher: ad.probe, Open: med.OpenMedia}, med), inbox: ib,
 		sessions: identity.NewSessions(identity.NewSessionStore(db), ids, time.Now), publicURL: cfg.PublicURL, userLocation: userLocation,
 		memory: memory.New(memory.NewStore(db), time.Now), vault: vault, accountEvents: events, slack: door}
 	for _, k := range ring.Keys() {
@@ -326,12 +343,19 @@ func (a *app) recurring() error {
 	}); err != nil {
 		return err
 	}
+	if err := a.scheduler.RegisterRecurring("inbox-poll", inboxSpec, func(ctx context.Context) error {
+		_, err := a.inbox.Poll(ctx) // logs its summary; one account's failure is counted, not an error
+		return err
+	}); err != nil {
+		return err
+	}
 	return a.scheduler.RegisterRecurring("cleanup", cleanupSpec, a.cleanup)
 }
 
 // cleanup is the weekly cleanup job: expired OAuth states, idempotency
 // keys, sessions, Slack dedup records, conversations past each workspace's
-// retention, web chat turns, finished jobs and expired locks.
+// retention, web chat turns, unused media past their retention, finished
+// jobs and expired locks.
 func (a *app) cleanup(ctx context.Context) error {
 	now := time.Now()
 	_, serr := oauth.NewStates(a.db, a.vault, time.Now).Purge(ctx, now)
@@ -341,7 +365,8 @@ func (a *app) cleanup(ctx context.Context) error {
 	_, cerr := a.agents.SweepConversations(ctx)               // each workspace's conversation_retention_days
 	// The web chat's turns.
 	_, terr := agents.NewTaskStore(a.db).PurgeTasks(ctx, now.Add(-webChatKept))
-	return errors.Join(serr, kerr, lerr, seenErr, cerr, terr, a.scheduler.Cleanup(ctx))
+	_, merr := a.media.Cleanup(ctx) // media nothing uses, past media.Retention
+	return errors.Join(serr, kerr, lerr, seenErr, cerr, terr, merr, a.scheduler.Cleanup(ctx))
 }
 
 // webChatKept is how long the web chat keeps a turn after its last change.
@@ -352,9 +377,10 @@ func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Dep
 	return httpapi.Deps{
 		Log: log, Identity: a.identity, Store: a.db, Registry: reg, Agents: agentNames(),
 		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics, Campaigns: a.campaigns,
-		CampaignAnalytics: campaignAnalytics{a.analytics}, Library: a.library, Settings: a.settings,
+		CampaignAnalytics: campaignAnalytics{a.analytics}, Library: a.library, Settings: a.settings, Media: a.media, Converter: a.convert,
 		Sessions: a.sessions, PublicURL: a.publicURL, UserLocation: a.userLocation, Tokens: a.identity,
 		Approvals: a.agents, Agent: a.agents, Turns: agents.NewTaskStore(a.db), Defaults: a.targets, ChartKeys: a.appKeys,
+		Inbox: a.inbox, Drafter: replyDrafter{a.agents},
 	}
 }
 

@@ -24,7 +24,7 @@ func TestAdaptersSpeakHTTP1ToAPlainSandboxURL(t *testing.T) {
 	}
 	srv := httptest.NewServer(sb)
 	t.Cleanup(srv.Close)
-	ad := newAdapters(config{}, srv.URL)
+	ad := newAdapters(config{}, srv.URL, nil)
 	_, err = ad.social[platform.Twitter].Publish(context.Background(), platform.Target{ExternalID: "1", AccessToken: "not-a-token"}, platform.Post{Text: "hello"})
 	if platform.KindOf(err) != platform.KindAuth {
 		t.Fatalf("publish through a plain HTTP/1.1 sandbox URL: %v (kind %v); want X's 401", err, platform.KindOf(err))
@@ -40,7 +40,7 @@ func TestAdaptersSpeakHTTP1ToAPlainSandboxURL(t *testing.T) {
 func TestSandboxMediaAllowsOnlyTheSandbox(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	sandboxed := newAdapters(config{}, "http://127.0.0.1:5555/sandbox")
+	sandboxed := newAdapters(config{}, "http://127.0.0.1:5555/sandbox", nil)
 	if err := sandboxed.media.CheckHost(ctx, "http://127.0.0.1:5555/sandbox/pbs.twimg.com/media/a.jpg"); err != nil {
 		t.Fatalf("the sandbox's own media: %v", err)
 	}
@@ -49,7 +49,7 @@ func TestSandboxMediaAllowsOnlyTheSandbox(t *testing.T) {
 			t.Errorf("sandbox mode, %s: %v; want blocked", u, err)
 		}
 	}
-	real := newAdapters(config{}, "")
+	real := newAdapters(config{}, "", nil)
 	if err := real.media.CheckHost(ctx, "http://127.0.0.1:5555/a.jpg"); !errors.Is(err, safehttp.ErrBlocked) {
 		t.Errorf("outside the sandbox, loopback: %v; want blocked", err)
 	}

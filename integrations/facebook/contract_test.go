@@ -107,7 +107,7 @@ func TestAuthCodeURL(t *testing.T) {
 		t.Errorf("path %s", u.Path)
 	}
 	q := u.Query()
-	if got := q.Get("scope"); got != "pages_show_list,pages_read_engagement,pages_manage_posts,read_insights,publish_video" {
+	if got := q.Get("scope"); got != "pages_show_list,pages_read_engagement,pages_manage_posts,read_insights,publish_video,pages_read_user_content,pages_manage_engagement,pages_manage_metadata" {
 		t.Errorf("scope %q", got)
 	}
 	if q.Get("client_id") != "app-1" || q.Get("redirect_uri") != redirect || q.Get("state") != "xyz" || q.Get("response_type") != "code" {

@@ -22,8 +22,11 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/platform"
 )
 
-// Scopes are the permissions asked for at login.
-var Scopes = []string{"pages_show_list", "pages_read_engagement", "pages_manage_posts", "read_insights", "publish_video"}
+// Scopes are the permissions asked for at login: publishing and insights,
+// then reading, answering and moderating comments and receiving the Page's
+// feed webhooks (platform-apis.md 8.1, 8.3).
+var Scopes = []string{"pages_show_list", "pages_read_engagement", "pages_manage_posts", "read_insights", "publish_video",
+	"pages_read_user_content", "pages_manage_engagement", "pages_manage_metadata"}
 
 // MaxMessageRunes is the longest Page post message.
 const MaxMessageRunes = 63206
@@ -108,6 +111,9 @@ func (c *Client) Publish(ctx context.Context, t platform.Target, p platform.Post
 			PostID string `json:"post_id"`
 		}
 		form := url.Values{"url": {p.ImageURLs[0]}, "caption": {withLink(text, p.Link)}}
+		if alt := p.Alt[p.ImageURLs[0]]; alt != "" {
+			form.Set("alt_text_custom", alt) // platform-apis.md: Page photos
+		}
 		if err := c.graph.Post(ctx, op, t.AccessToken, page+"/photos", form, &resp); err != nil {
 			return platform.Published{}, err
 		}
@@ -123,6 +129,9 @@ func (c *Client) Publish(ctx context.Context, t platform.Target, p platform.Post
 		for _, u := range p.ImageURLs {
 			var resp idResp
 			form := url.Values{"url": {u}, "published": {"false"}}
+			if alt := p.Alt[u]; alt != "" {
+				form.Set("alt_text_custom", alt)
+			}
 			if err := c.graph.Post(ctx, "upload photo", t.AccessToken, page+"/photos", form, &resp); err != nil {
 				return platform.Published{}, err
 			}

@@ -75,7 +75,7 @@ func TestAuthCodeURLScopes(t *testing.T) {
 	if u.Host != "www.facebook.com" || u.Path != "/v26.0/dialog/oauth" {
 		t.Errorf("auth url %s", u)
 	}
-	if got := u.Query().Get("scope"); got != "instagram_basic,instagram_content_publish,instagram_manage_insights,pages_show_list,pages_read_engagement" {
+	if got := u.Query().Get("scope"); got != "instagram_basic,instagram_content_publish,instagram_manage_insights,pages_show_list,pages_read_engagement,instagram_manage_comments,pages_manage_metadata" {
 		t.Errorf("scope %q", got)
 	}
 }

@@ -23,8 +23,10 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/platform"
 )
 
-// Scopes are the permissions asked for at login.
-var Scopes = []string{"instagram_basic", "instagram_content_publish", "instagram_manage_insights", "pages_show_list", "pages_read_engagement"}
+// Scopes are the permissions asked for at login: publishing and insights,
+// then comments and their webhooks (platform-apis.md 8.2, 8.3).
+var Scopes = []string{"instagram_basic", "instagram_content_publish", "instagram_manage_insights", "pages_show_list", "pages_read_engagement",
+	"instagram_manage_comments", "pages_manage_metadata"}
 
 // Limits checked before anything is sent.
 const (

@@ -45,7 +45,7 @@ func (c *Client) Publish(ctx context.Context, t platform.Target, p platform.Post
 	case p.VideoURL != "":
 		creation, err = c.container(ctx, t, user, url.Values{"media_type": {"REELS"}, "video_url": {p.VideoURL}, "caption": {caption}})
 	default:
-		creation, err = c.container(ctx, t, user, url.Values{"image_url": {p.ImageURLs[0]}, "caption": {caption}})
+		creation, err = c.container(ctx, t, user, withAlt(url.Values{"image_url": {p.ImageURLs[0]}, "caption": {caption}}, p.Alt[p.ImageURLs[0]]))
 	}
 	if err != nil {
 		return platform.Published{}, err
@@ -122,7 +122,7 @@ func (c *Client) container(ctx context.Context, t platform.Target, user string, 
 func (c *Client) carousel(ctx context.Context, t platform.Target, user, caption string, p platform.Post) (string, error) {
 	var children []string
 	for _, img := range p.ImageURLs {
-		id, err := c.container(ctx, t, user, url.Values{"is_carousel_item": {"true"}, "image_url": {img}})
+		id, err := c.container(ctx, t, user, withAlt(url.Values{"is_carousel_item": {"true"}, "image_url": {img}}, p.Alt[img]))
 		if err != nil {
 			return "", err
 		}
@@ -225,4 +225,13 @@ func (c *Client) permalink(ctx context.Context, t platform.Target, id string) st
 		return ""
 	}
 	return c.site(resp.Permalink)
+}
+
+// withAlt adds an image container's alt_text (image containers only, not
+// Reels or Stories; platform-apis.md §9.1).
+func withAlt(form url.Values, alt string) url.Values {
+	if alt != "" {
+		form.Set("alt_text", alt)
+	}
+	return form
 }

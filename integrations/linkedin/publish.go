@@ -49,7 +49,8 @@ type article struct {
 }
 
 type media struct {
-	ID string `json:"id"`
+	ID      string `json:"id"`
+	AltText string `json:"altText,omitempty"`
 }
 
 type multiImage struct {
@@ -100,11 +101,11 @@ func (c *Client) Publish(ctx context.Context, t platform.Target, p platform.Post
 			return platform.Published{}, err
 		}
 		if len(urns) == 1 {
-			body.Content = &postContent{Media: &media{ID: urns[0]}}
+			body.Content = &postContent{Media: &media{ID: urns[0], AltText: p.Alt[p.ImageURLs[0]]}}
 		} else {
 			imgs := make([]media, len(urns))
 			for i, u := range urns {
-				imgs[i] = media{ID: u}
+				imgs[i] = media{ID: u, AltText: p.Alt[p.ImageURLs[i]]}
 			}
 			body.Content = &postContent{MultiImage: &multiImage{Images: imgs}}
 		}

@@ -36,6 +36,38 @@ type Post struct {
 	// Thread, when it has more than one part, is published as a reply chain
 	// where the platform supports it (X); Thread[0] replaces Text.
 	Thread []string `json:"thread,omitempty"`
+	// Media are files of our own media store (uploaded, not linked). Just
+	// before sending, publishing gives each a fresh signed URL, appended to
+	// ImageURLs or set as VideoURL, so adapters see only URLs.
+	Media []MediaRef `json:"media,omitempty"`
+	// Alt is the alt text of media by URL, sent where the platform takes it.
+	Alt map[string]string `json:"alt,omitempty"`
+}
+
+// MediaRef is one uploaded file a post carries.
+type MediaRef struct {
+	ID          string `json:"id"`
+	ContentType string `json:"content_type"`
+	Alt         string `json:"alt,omitempty"`
+}
+
+// IsVideo tells whether the file is a video.
+func (m MediaRef) IsVideo() bool { return strings.HasPrefix(m.ContentType, "video/") }
+
+// Counts are how many images and videos b carries, linked and uploaded.
+func (b Post) Counts() (images, videos int) {
+	images = len(b.ImageURLs)
+	if b.VideoURL != "" {
+		videos++
+	}
+	for _, m := range b.Media {
+		if m.IsVideo() {
+			videos++
+		} else {
+			images++
+		}
+	}
+	return images, videos
 }
 
 // Published is what the platform answered for an accepted post.

@@ -125,3 +125,46 @@ func TestFetchLimits(t *testing.T) {
 		t.Errorf("missing: err = %v, want one naming HTTP 404", err)
 	}
 }
+
+// Our own media URLs are read from the store by Local, with no HTTP
+// request (a loopback address would be refused anyway); other URLs are
+// fetched as before, and Local's refusal is a FetchError.
+func TestLocalReadsOurMediaWithoutHTTP(t *testing.T) {
+	t.Parallel()
+	hits := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits++
+		_, _ = w.Write([]byte("remote"))
+	}))
+	defer srv.Close()
+	ours := srv.URL + "/media/"
+	c := New(Options{AllowPrivate: true, MaxBytes: 8, Local: func(_ context.Context, raw string) (Media, bool, error) {
+		tok, ok := strings.CutPrefix(raw, ours)
+		switch {
+		case !ok:
+			return Media{}, false, nil
+		case tok == "gone":
+			return Media{}, true, errors.New("no such media")
+		case tok == "big":
+			return Media{Data: make([]byte, 9)}, true, nil
+		}
+		return Media{Data: []byte("local"), ContentType: "image/jpeg"}, true, nil
+	}})
+	ctx := context.Background()
+	if m, err := c.Fetch(ctx, ours+"tok"); err != nil || string(m.Data) != "local" || m.ContentType != "image/jpeg" {
+		t.Fatalf("ours = %q %v", m.Data, err)
+	}
+	var fe *FetchError
+	if _, err := c.Fetch(ctx, ours+"gone"); !errors.As(err, &fe) {
+		t.Fatalf("gone = %v", err)
+	}
+	if _, err := c.Fetch(ctx, ours+"big"); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("big = %v", err)
+	}
+	if hits != 0 {
+		t.Fatalf("%d HTTP requests for our own media", hits)
+	}
+	if m, err := c.Fetch(ctx, srv.URL+"/elsewhere.jpg"); err != nil || string(m.Data) != "remote" || hits != 1 {
+		t.Fatalf("elsewhere = %q %v, %d hits", m.Data, err, hits)
+	}
+}

@@ -74,6 +74,7 @@ func (s *Sandbox) routesAdmin() {
 	})
 	s.mux.HandleFunc("POST /_sandbox/x/users", s.adminXUser)
 	s.mux.HandleFunc("GET /_sandbox/posts", s.adminPosts)
+	s.routesAdminEngagement()
 }
 
 func (s *Sandbox) adminAddFault(w http.ResponseWriter, r *http.Request) {
@@ -156,5 +157,5 @@ func (s *Sandbox) adminIndex(w http.ResponseWriter, r *http.Request) {
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "\nAdmin API: GET|POST|DELETE /_sandbox/faults, GET /_sandbox/calls, POST /_sandbox/apps, POST /_sandbox/consent, POST /_sandbox/tokens/expire, POST /_sandbox/x/users, GET /_sandbox/posts\n")
+	fmt.Fprintf(w, "\nAdmin API: GET|POST|DELETE /_sandbox/faults, GET /_sandbox/calls, POST /_sandbox/apps, POST /_sandbox/consent, POST /_sandbox/tokens/expire, POST /_sandbox/x/users, GET /_sandbox/posts, POST /_sandbox/webhooks/meta, POST /_sandbox/comments, POST /_sandbox/x/mentions\n")
 }

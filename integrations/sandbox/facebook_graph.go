@@ -28,6 +28,8 @@ type gctx struct {
 	pageID string // the Page of a Page token
 	// bucObject is the business object the usage header reports on.
 	bucObject string
+	// media are the downloads of the request's media URLs (prefetch), nil without a media client.
+	media map[string]*fetchedMedia
 }
 
 // gresp is a Graph answer, written after s.mu is released.
@@ -55,8 +57,9 @@ func (s *Sandbox) graph(w http.ResponseWriter, r *http.Request) {
 	if len(segs) > 0 && graphVersion.MatchString(segs[0]) {
 		segs = segs[1:]
 	}
+	media := s.prefetch(r.Context(), r.Method, params)
 	s.mu.Lock()
-	c := &gctx{s: s, r: r, method: r.Method, p: params, upload: upload}
+	c := &gctx{s: s, r: r, method: r.Method, p: params, upload: upload, media: media}
 	var resp gresp
 	if perr != nil {
 		resp = fail(&graphError{Code: 100, Message: "(#100) Could not parse the request body: " + perr.Error()})
@@ -172,6 +175,8 @@ func (c *gctx) route(segs []string) gresp {
 		return c.igContainerNode(fb.Containers[c.node])
 	case fb.Media[c.node] != nil:
 		return c.igMediaNode(fb.Media[c.node])
+	case c.s.eng().Comments[c.node] != nil:
+		return c.commentNode(c.s.eng().Comments[c.node])
 	}
 	return c.noObject()
 }

@@ -22,7 +22,7 @@ const (
 // fbPermissions are the permissions the dialog knows; others are refused.
 var fbPermissions = []string{
 	"public_profile", "email", "pages_show_list", "pages_read_engagement", "pages_manage_posts",
-	"pages_manage_engagement", "pages_read_user_engagement", "pages_manage_metadata", "read_insights",
+	"pages_manage_engagement", "pages_read_user_engagement", "pages_read_user_content", "pages_manage_metadata", "read_insights",
 	"publish_video", "business_management", "ads_management", "ads_read", "instagram_basic",
 	"instagram_content_publish", "instagram_manage_insights", "instagram_manage_comments", "instagram_manage_messages",
 }
@@ -147,7 +147,20 @@ func (s *Sandbox) fbAccessToken(c *gctx) gresp {
 	default:
 		return fail(&graphError{Code: 100, Subcode: 36007, Message: "Invalid verification code format."})
 	}
-	s.st.Facebook.Grants[ac.Subject+"/"+clientID] = &fbGrant{Scopes: ac.Scopes}
+	// Permissions are granted once per app and person: a later login that
+	// asks for others adds them (Facebook Login, "Permissions with Facebook
+	// Login"); only a revocation takes one away.
+	key := ac.Subject + "/" + clientID
+	g := s.st.Facebook.Grants[key]
+	if g == nil {
+		g = &fbGrant{}
+		s.st.Facebook.Grants[key] = g
+	}
+	for _, sc := range ac.Scopes {
+		if !slices.Contains(g.Scopes, sc) {
+			g.Scopes = append(g.Scopes, sc)
+		}
+	}
 	return s.fbIssueUserToken(clientID, ac.Subject, fbShortTTL)
 }
 

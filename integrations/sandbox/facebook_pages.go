@@ -58,6 +58,8 @@ func (c *gctx) pageNode(pg *fbPage) gresp {
 		return c.pageFeed(pg)
 	case c.edge == "insights" && c.method == http.MethodGet:
 		return c.pageInsights(pg)
+	case c.edge == "subscribed_apps":
+		return c.subscribedApps(pg)
 	}
 	return c.unsupported()
 }
@@ -159,6 +161,9 @@ func (c *gctx) pagePhoto(pg *fbPage) gresp {
 	}
 	if src != "" && !validURL(src) {
 		return fail(&graphError{Code: 100, Message: "(#100) url should represent a valid URL"})
+	}
+	if e := c.fbPhotoError(src); e != nil {
+		return fail(e)
 	}
 	caption := c.p.Get("caption")
 	if caption == "" {
@@ -321,6 +326,8 @@ func (c *gctx) postNode(p *fbPost) gresp {
 			known["post_video_views"] = st.views / 2
 		}
 		return c.insights(p.PageID, p.ID, known)
+	case c.edge == "comments":
+		return c.fbPostComments(p)
 	}
 	return c.unsupported()
 }

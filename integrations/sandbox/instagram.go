@@ -119,6 +119,10 @@ func (c *gctx) igUserNode(u *igUser) gresp {
 		return fail(e)
 	}
 	switch {
+	case c.edge == "" && c.method == http.MethodGet && strings.HasPrefix(c.p.Get("fields"), "mentioned_comment."):
+		return c.igMentionedComment(u)
+	case c.edge == "mentions" && c.method == http.MethodPost:
+		return c.igAnswerMention(u)
 	case c.edge == "" && c.method == http.MethodGet:
 		return c.selectFields(c.igUserValues(u), igUserFields, "id")
 	case c.edge == "media" && c.method == http.MethodPost:
@@ -250,6 +254,8 @@ func (c *gctx) igMediaNode(m *igMedia) gresp {
 		return c.selectFields(v, igMediaFields, "id")
 	case c.edge == "insights" && c.method == http.MethodGet:
 		return c.igInsights(m)
+	case c.edge == "comments":
+		return c.igMediaComments(m)
 	}
 	return c.unsupported()
 }

@@ -74,24 +74,74 @@ func igFetchError(u string) *graphError {
 		UserTitle: "Media download has failed.", UserMsg: "The media could not be fetched from this URI: " + u + ". Please check the URI and try again."}
 }
 
-// igImageError checks an image URL: fetchable (http/https) and JPEG. Without
-// downloading anything, the format is read from the path's extension; a path
-// without one is taken as JPEG.
-func igImageError(u string) *graphError {
+// Instagram's image limits (platform-apis.md §9.1, §9.5): JPEG only, 8 MB,
+// feed and carousel images from 4:5 to 1.91:1. The error for size says
+// "less than 8 MiB" while the image specification says 8 MB: the stricter
+// decimal value is kept, so the sandbox never takes what Instagram may refuse.
+const (
+	igImageMax      = 8_000_000
+	igMinAspect     = 4.0 / 5
+	igMaxAspect     = 1.91
+	igAspectEpsilon = 1e-3
+)
+
+// igImageError checks an image URL as Instagram does when a container is
+// made: it must download, be a JPEG of at most 8 MB and, in the feed or a
+// carousel, have an aspect ratio from 4:5 to 1.91:1. Without a download
+// (no media client) the format is read from the path's extension, and a
+// path without one is taken as JPEG.
+func (c *gctx) igImageError(u string, feed bool) *graphError {
 	if !validURL(u) {
 		return igFetchError(u)
 	}
-	ext := strings.ToLower(path.Ext(strings.SplitN(u, "?", 2)[0]))
-	if ext == "" || ext == ".jpg" || ext == ".jpeg" || len(ext) > 5 {
-		return nil
+	f := c.media[u]
+	if f == nil {
+		ext := strings.ToLower(path.Ext(strings.SplitN(u, "?", 2)[0]))
+		if ext == "" || ext == ".jpg" || ext == ".jpeg" || len(ext) > 5 {
+			return nil
+		}
+		return igFormatError(strings.TrimPrefix(ext, "."))
 	}
+	switch {
+	case f.failed:
+		return igFetchError(u)
+	case f.size > igImageMax:
+		return &graphError{Code: 36000, Subcode: 2207004, Message: "The image size is too large.", UserTitle: "Image size too large",
+			UserMsg: "The image is too large to download. It should be less than 8 MiB."}
+	case f.format != "jpeg":
+		name := f.format
+		if name == "" {
+			name = "unknown"
+		}
+		return igFormatError(name)
+	case feed && f.height > 0:
+		a := float64(f.width) / float64(f.height)
+		if a < igMinAspect-igAspectEpsilon || a > igMaxAspect+igAspectEpsilon {
+			return &graphError{Code: 36003, Subcode: 2207009, Message: "The aspect ratio is not supported.", UserTitle: "Unsupported aspect ratio",
+				UserMsg: fmt.Sprintf("The submitted image with aspect ratio ('%d/%d') cannot be published. Please submit an image with a valid aspect ratio.", f.width, f.height)}
+		}
+	}
+	return nil
+}
+
+func igFormatError(format string) *graphError {
 	return &graphError{Code: 36001, Subcode: 2207005, Message: "The image format is not supported.", UserTitle: "Unsupported format",
-		UserMsg: fmt.Sprintf("The image format %s is not supported. Please refer to our dev doc for more media specification requirements: https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/media#creating", strings.TrimPrefix(ext, "."))}
+		UserMsg: fmt.Sprintf("The image format %s is not supported. Please refer to our dev doc for more media specification requirements: https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/media#creating", format)}
 }
 
 // igVideoStatus is the ERROR status a video will end in (MP4 and MOV are
-// accepted), or "".
-func igVideoStatus(u string) string {
+// accepted, read from the bytes when they were downloaded, else from the
+// extension), or "".
+func (c *gctx) igVideoStatus(u string) string {
+	if f := c.media[u]; f != nil {
+		switch {
+		case f.failed:
+			return "Error: Media upload has failed with error code 2207052"
+		case f.format == "mp4" || f.format == "mov":
+			return ""
+		}
+		return "Error: Media upload has failed with error code 2207026"
+	}
 	ext := strings.ToLower(path.Ext(strings.SplitN(u, "?", 2)[0]))
 	if ext == "" || ext == ".mp4" || ext == ".mov" || len(ext) > 5 {
 		return ""
@@ -120,7 +170,7 @@ func (c *gctx) igCreateContainer(u *igUser) gresp {
 		if p.Get("image_url") == "" {
 			return fail(&graphError{Code: 100, Message: "(#100) The parameter image_url is required."})
 		}
-		if e := igImageError(p.Get("image_url")); e != nil {
+		if e := c.igImageError(p.Get("image_url"), true); e != nil {
 			return fail(e)
 		}
 		k.MediaType, k.ImageURL = "IMAGE", p.Get("image_url")
@@ -129,7 +179,7 @@ func (c *gctx) igCreateContainer(u *igUser) gresp {
 			return fail(&graphError{Code: 100, Message: "(#100) The VIDEO media type is only supported for carousel items; publish single videos as REELS."})
 		}
 		if mt == "STORIES" && p.Get("image_url") != "" {
-			if e := igImageError(p.Get("image_url")); e != nil {
+			if e := c.igImageError(p.Get("image_url"), false); e != nil {
 				return fail(e)
 			}
 			k.MediaType, k.ImageURL = mt, p.Get("image_url")
@@ -141,7 +191,7 @@ func (c *gctx) igCreateContainer(u *igUser) gresp {
 		if !validURL(p.Get("video_url")) {
 			return fail(igFetchError(p.Get("video_url")))
 		}
-		k.MediaType, k.VideoURL, k.ErrorStatus = mt, p.Get("video_url"), igVideoStatus(p.Get("video_url"))
+		k.MediaType, k.VideoURL, k.ErrorStatus = mt, p.Get("video_url"), c.igVideoStatus(p.Get("video_url"))
 	case "CAROUSEL":
 		children := strings.Split(p.Get("children"), ",")
 		if p.Get("children") == "" || len(children) < 2 || len(children) > igMaxChildren {

@@ -122,7 +122,11 @@ func TestInstagramRejects(t *testing.T) {
 	}
 	// A code redeemed by another app is refused.
 	e.call(t, "GET", "/oauth/access_token?"+url.Values{"client_id": {"app2"}, "client_secret": {"s"}, "redirect_uri": {"https://app.example/cb"}, "code": {code}}.Encode(), "", nil, 400, nil)
-	e.call(t, "GET", "/oauth/access_token?"+url.Values{"client_id": {"app"}, "client_secret": {"s"}, "redirect_uri": {"https://app.example/cb"}, "code": {e.dialogCode(t, "pages_show_list")}}.Encode(), "", nil, 200, &tok)
+	// (Another app: the same person's permissions granted to "app" stay
+	// granted to it, however it asks again.)
+	resp := e.dialog(t, url.Values{"client_id": {"app2"}, "redirect_uri": {"https://app.example/cb"}, "state": {"s1"}, "scope": {"pages_show_list"}, "response_type": {"code"}})
+	loc, _ := url.Parse(resp.Header.Get("Location"))
+	e.call(t, "GET", "/oauth/access_token?"+url.Values{"client_id": {"app2"}, "client_secret": {"s"}, "redirect_uri": {"https://app.example/cb"}, "code": {loc.Query().Get("code")}}.Encode(), "", nil, 200, &tok)
 	if ge := e.call(t, "GET", "/v26.0/"+igSeedUser+"?fields=username", tok.AccessToken, nil, 400, nil); ge.Code != 10 {
 		t.Errorf("token without instagram_basic: %+v", ge)
 	}

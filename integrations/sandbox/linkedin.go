@@ -101,6 +101,7 @@ func newLIState() *liState {
 }
 
 func (s *Sandbox) routesLinkedIn() {
+	s.routesLinkedInComments()
 	s.mux.HandleFunc("GET /www.linkedin.com/oauth/v2/authorization", s.liAuthorize)
 	s.mux.HandleFunc("GET /www.linkedin.com/feed/update/{urn}", s.liPermalink)
 	s.mux.HandleFunc("POST /www.linkedin.com/oauth/v2/accessToken", s.liHandle(s.liAccessToken))

@@ -178,11 +178,13 @@ type liPostIn struct {
 			Title  string `json:"title"`
 		} `json:"article"`
 		Media *struct {
-			ID string `json:"id"`
+			ID      string `json:"id"`
+			AltText string `json:"altText,omitempty"`
 		} `json:"media"`
 		MultiImage *struct {
 			Images []struct {
-				ID string `json:"id"`
+				ID      string `json:"id"`
+				AltText string `json:"altText,omitempty"`
 			} `json:"images"`
 		} `json:"multiImage"`
 	} `json:"content"`

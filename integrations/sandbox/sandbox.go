@@ -45,7 +45,14 @@ type Options struct {
 	// BaseURL is the sandbox's own public base URL, used in URLs it hands
 	// out (LinkedIn upload URLs); default derived from each request's Host.
 	BaseURL string
-	Logger  zerolog.Logger
+	// WebhookClient delivers webhooks (meta_webhook.go); default a client
+	// with a 20 s timeout.
+	WebhookClient *http.Client
+	// MediaClient, when set, downloads the media URLs Instagram and Facebook
+	// would fetch, so their bytes are checked as the platforms check them
+	// (format, size, aspect ratio); without it only the URL is looked at.
+	MediaClient *http.Client
+	Logger      zerolog.Logger
 }
 
 // Sandbox is the emulator. It is safe for concurrent use.
@@ -75,6 +82,8 @@ type state struct {
 	X        *xState    `json:"x"`
 	LinkedIn *liState   `json:"linkedin"`
 	Zoho     *zohoState `json:"zoho"`
+	// Engagement is comments and webhooks (engagement.go).
+	Engagement *engState `json:"engagement,omitempty"`
 }
 
 // New returns a Sandbox, loading its state from opts.StatePath when the file

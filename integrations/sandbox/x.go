@@ -47,7 +47,11 @@ var xLimits = map[string]int{
 	"GET /2/users/me":         75,
 	"GET /2/users/:id":        900,
 	"GET /2/users/:id/tweets": 900,
-	"media":                   500,
+	// Engagement (platform-apis.md 8.5), per user.
+	"GET /2/users/:id/mentions": 300,
+	"POST /2/users/:id/likes":   50,
+	"PUT /2/tweets/:id/hidden":  50,
+	"media":                     500,
 }
 
 type xState struct {
@@ -176,6 +180,8 @@ func (s *Sandbox) routesX() {
 		s.mux.HandleFunc("POST "+p+"/2/media/upload/initialize", s.xAPI("media", xScopesMedia, s.xMediaInit))
 		s.mux.HandleFunc("POST "+p+"/2/media/upload/{id}/append", s.xAPI("media", xScopesMedia, s.xMediaAppend))
 		s.mux.HandleFunc("POST "+p+"/2/media/upload/{id}/finalize", s.xAPI("media", xScopesMedia, s.xMediaFinalize))
+		s.routesXEngagement(p)
+		s.mux.HandleFunc("POST "+p+"/2/media/metadata", s.xAPI("media", xScopesMedia, s.xMediaMetadata))
 	}
 }
 

@@ -137,3 +137,27 @@ func BenchmarkXCreatePost(b *testing.B) {
 		}
 	})
 }
+
+// TestXMediaSizeLimits: an image over 5 MB is refused at upload in X's
+// invalid-request problem shape, one-shot or chunked; 5 MB passes.
+func TestXMediaSizeLimits(t *testing.T) {
+	e := xSetup(t, Options{})
+	tok, _ := e.xGrant(t, xAllScopes)
+	jpegOf := func(n int) []byte { return append([]byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00"), make([]byte, n-11)...) }
+	body, ct := multipartMedia(t, map[string]string{"media_category": "tweet_image"}, jpegOf(5_000_001))
+	r := e.do(t, "POST", "/api.x.com/2/media/upload", tok, ct, body)
+	doc := r.json(t)
+	errs, _ := doc["errors"].([]any)
+	if r.status != 400 || doc["title"] != "Invalid Request" || !strings.HasSuffix(doc["type"].(string), "/invalid-request") || len(errs) != 1 ||
+		!strings.Contains(errs[0].(map[string]any)["message"].(string), "tweet_image") {
+		t.Fatalf("5,000,001-byte image: %d %s", r.status, r.body)
+	}
+	if r := e.do(t, "POST", "/api.x.com/2/media/upload/initialize", tok, "application/json",
+		[]byte(`{"media_type":"image/jpeg","total_bytes":5000001,"media_category":"tweet_image"}`)); r.status != 400 {
+		t.Fatalf("chunked 5,000,001-byte image: %d %s", r.status, r.body)
+	}
+	body, ct = multipartMedia(t, map[string]string{"media_category": "tweet_image"}, jpegOf(5_000_000))
+	if r := e.do(t, "POST", "/api.x.com/2/media/upload", tok, ct, body); r.status != 200 {
+		t.Fatalf("5 MB image: %d %s", r.status, r.body)
+	}
+}

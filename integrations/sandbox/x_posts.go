@@ -385,6 +385,11 @@ func (s *Sandbox) xCreatePost(w http.ResponseWriter, r *http.Request, c xCaller)
 			xForbidden(w, "You attempted to reply to a Tweet that is deleted or not visible to you.")
 			return
 		}
+		if parent.AuthorID != c.user.ID && !xMentions(parent.Text, c.user.Username) {
+			// Since 2026-02-23 a reply needs the author to have summoned us (8.5).
+			xForbidden(w, "Reply to this conversation is not allowed because you have not been mentioned or otherwise engaged by the author of the post you are replying to.")
+			return
+		}
 	}
 	if req.QuoteTweetID != nil {
 		if q := st.Posts[*req.QuoteTweetID]; q == nil || q.Deleted {

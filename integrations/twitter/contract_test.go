@@ -123,7 +123,7 @@ func TestContractOAuthAndAccounts(t *testing.T) {
 	u, _ := url.Parse(e.client.AuthCodeURL("s", redirectURL, oauth2.GenerateVerifier()))
 	q := u.Query()
 	if !strings.HasSuffix(u.Path, "/x.com/i/oauth2/authorize") || q.Get("code_challenge_method") != "S256" ||
-		q.Get("scope") != "tweet.read tweet.write users.read offline.access media.write" || q.Get("response_type") != "code" {
+		q.Get("scope") != "tweet.read tweet.write users.read offline.access media.write like.write tweet.moderate.write" || q.Get("response_type") != "code" {
 		t.Fatalf("authorize URL %s", u)
 	}
 

@@ -109,6 +109,11 @@ func (c *Client) uploadAll(ctx context.Context, t platform.Target, p platform.Po
 		if err != nil {
 			return nil, err
 		}
+		if alt := p.Alt[u]; alt != "" {
+			if err := c.setAlt(ctx, t, id, alt); err != nil {
+				return nil, err
+			}
+		}
 		ids = append(ids, id)
 	}
 	if p.VideoURL != "" {
@@ -193,6 +198,23 @@ func (c *Client) uploadImage(ctx context.Context, t platform.Target, rawURL stri
 		return "", err
 	}
 	return out.Data.ID, nil
+}
+
+// setAlt gives an uploaded image its alt text (POST /2/media/metadata).
+//
+// https://docs.x.com/x-api/media/metadata-create
+func (c *Client) setAlt(ctx context.Context, t platform.Target, mediaID, alt string) error {
+	type altText struct {
+		Text string `json:"text"`
+	}
+	body := struct {
+		ID       string `json:"id"`
+		Metadata struct {
+			AltText altText `json:"alt_text"`
+		} `json:"metadata"`
+	}{ID: mediaID}
+	body.Metadata.AltText.Text = alt
+	return c.call(ctx, "set alt text", http.MethodPost, "/2/media/metadata", t.AccessToken, body, http.StatusOK, nil)
 }
 
 // uploadVideo sends a video in chunks: initialize, append each segment,

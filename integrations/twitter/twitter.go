@@ -32,7 +32,7 @@ const (
 
 // Scopes are the OAuth 2.0 scopes the adapter asks for: read and write posts,
 // read the user, upload media, and offline.access for a refresh token.
-var Scopes = []string{"tweet.read", "tweet.write", "users.read", "offline.access", "media.write"}
+var Scopes = []string{"tweet.read", "tweet.write", "users.read", "offline.access", "media.write", "like.write", "tweet.moderate.write"}
 
 // Config is the X app's credentials and the adapter's tuning.
 type Config struct {

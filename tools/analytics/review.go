@@ -9,6 +9,7 @@ import (
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/inbox"
 	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
@@ -55,6 +56,14 @@ type Digest struct {
 	// first; ComingMore says there are more.
 	Coming     []publish.PostView `json:"coming"`
 	ComingMore bool               `json:"coming_more,omitempty"`
+	// FirstAnswers is how fast the week's comments and mentions got a
+	// first answer, per platform, the busiest first.
+	FirstAnswers []inbox.FirstAnswer `json:"first_answers,omitempty"`
+}
+
+// FirstAnswers is tools/inbox's first-answer times (*inbox.Service).
+type FirstAnswers interface {
+	FirstAnswers(ctx context.Context, c identity.Caller, since, until time.Time) ([]inbox.FirstAnswer, error)
 }
 
 // Limits of a review and a digest.
@@ -176,6 +185,11 @@ func (s *Service) Digest(ctx context.Context, c identity.Caller) (Digest, error)
 	}
 	slices.SortStableFunc(coming, func(a, b publish.PostView) int { return postTime(a).Compare(postTime(b)) })
 	d.Coming, d.ComingMore = coming[:min(DigestListed, len(coming))], next != "" || len(coming) > DigestListed
+	if s.cfg.Inbox != nil {
+		if d.FirstAnswers, err = s.cfg.Inbox.FirstAnswers(ctx, c, from, end); err != nil {
+			return Digest{}, fmt.Errorf("analytics: digest: first answers: %w", err)
+		}
+	}
 	return d, nil
 }
 

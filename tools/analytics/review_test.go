@@ -8,6 +8,8 @@ import (
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/sandbox"
+	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/inbox"
 	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
@@ -41,6 +43,8 @@ func TestDigest(t *testing.T) {
 	monday := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
 	e := newEnv(t, Config{})
 	e.svc.cfg.Posts = e.pub
+	answers := &firstAnswers{}
+	e.svc.cfg.Inbox = answers
 
 	e.clock.Set(monday.AddDate(0, 0, -5)) // Wednesday of last week
 	e.sbClock.Set(e.clock.Now())
@@ -92,6 +96,18 @@ func TestDigest(t *testing.T) {
 	if d.History.Platforms[platform.Twitter].Impressions == nil {
 		t.Fatal("no daily X figures")
 	}
+	if len(d.FirstAnswers) != 1 || d.FirstAnswers[0].Median != 130*time.Minute ||
+		!answers.since.Equal(time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)) || !answers.until.Equal(time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)) {
+		t.Fatalf("first answers %+v asked for %s – %s; want the week's", d.FirstAnswers, answers.since, answers.until)
+	}
+}
+
+// firstAnswers is tools/inbox's first-answer times, recording the period asked.
+type firstAnswers struct{ since, until time.Time }
+
+func (f *firstAnswers) FirstAnswers(_ context.Context, _ identity.Caller, since, until time.Time) ([]inbox.FirstAnswer, error) {
+	f.since, f.until = since, until
+	return []inbox.FirstAnswer{{Platform: platform.Facebook, Median: 130 * time.Minute, Count: 4}}, nil
 }
 
 // The last n days are the workspace's: in Tokyo, 20:00 UTC on Sunday is

@@ -105,6 +105,9 @@ type Config struct {
 	EmailCampaigns EmailCampaigns
 	// Posts lists posts for the weekly digest; nil: Digest is unavailable.
 	Posts Posts
+	// Inbox gives the weekly digest its first-answer times (tools/inbox);
+	// nil: the digest has none.
+	Inbox FirstAnswers
 	// Location is a workspace's time zone (days and hours of records and
 	// rollups); nil: UTC.
 	Location func(ctx context.Context, workspaceID string) (*time.Location, error)

@@ -70,6 +70,32 @@ type Failure struct {
 	AccountID string `json:"account_id,omitempty"`
 	// Ref names the log entry holding the technical detail.
 	Ref string `json:"ref,omitempty"`
+	// Convert is a media conversion that mends (part of) a Validation
+	// failure (tools/media/check): each door offers it as a Convert action;
+	// once done, the post tried again shows the next, if any.
+	Convert *Offer `json:"convert,omitempty"`
+}
+
+// Offer is one media conversion a failure can be mended by: the media (a
+// link or an uploaded media id) and the platform it must fit; Reframe adds
+// borders, shown before use.
+type Offer struct {
+	MediaURL string        `json:"media_url,omitempty"`
+	MediaID  string        `json:"media_id,omitempty"`
+	Platform platform.Name `json:"platform"`
+	Reframe  bool          `json:"reframe,omitempty"`
+}
+
+// offering is an error that carries conversions mending it (tools/publish's
+// validation error).
+type offering interface{ ConvertOffers() []Offer }
+
+// first is the first of offers, nil for none.
+func first(offers []Offer) *Offer {
+	if len(offers) == 0 {
+		return nil
+	}
+	return &offers[0]
 }
 
 // Kinded is an error that knows its kind (tools/publish's validation and
@@ -87,7 +113,12 @@ func Of(err error, now time.Time) Failure {
 	}
 	var k Kinded
 	if errors.As(err, &k) {
-		return Failure{Kind: k.FaultKind(), Message: words(err, k)}
+		f := Failure{Kind: k.FaultKind(), Message: words(err, k)}
+		var o offering
+		if errors.As(err, &o) {
+			f.Convert = first(o.ConvertOffers())
+		}
+		return f
 	}
 	var fe *safehttp.FetchError
 	if errors.As(err, &fe) {

@@ -142,6 +142,12 @@ func TestAuthenticate(t *testing.T) {
 			"too long":      "mm_" + strings.Repeat("A", 41),
 			"not ASCII":     "mm_" + strings.Repeat("é", 20),
 			"other prefix":  "xx_" + strings.Repeat("A", 40),
+			"slash":         "mm_" + strings.Repeat("A", 39) + "/",
+			"colon":         "mm_" + strings.Repeat("A", 39) + ":",
+			"at":            "mm_" + strings.Repeat("A", 39) + "@",
+			"bracket":       "mm_" + strings.Repeat("A", 39) + "[",
+			"backquote":     "mm_" + strings.Repeat("A", 39) + "`",
+			"brace":         "mm_" + strings.Repeat("A", 39) + "{",
 		} {
 			if _, err := svc.Authenticate(ctx, tok); !errors.Is(err, identity.ErrMalformedToken) {
 				t.Errorf("%s: err = %v, want ErrMalformedToken", name, err)

@@ -29,7 +29,8 @@ type batcher[I, O any] struct {
 	timeout  time.Duration
 
 	mu      sync.Mutex
-	queue   []*batchCall[I, O]
+	ins     []I // the queued inputs, in order (a delivery is large: kept once)
+	calls   []*batchCall[O]
 	running bool
 }
 
@@ -38,16 +39,16 @@ type result[O any] struct {
 	err error
 }
 
-type batchCall[I, O any] struct {
-	in   I
+type batchCall[O any] struct {
 	out  result[O]
 	done chan struct{}
 }
 
 func (b *batcher[I, O]) do(ctx context.Context, in I) (O, error) {
-	c := &batchCall[I, O]{in: in, done: make(chan struct{})}
+	c := &batchCall[O]{done: make(chan struct{})}
 	b.mu.Lock()
-	b.queue = append(b.queue, c)
+	b.ins = append(b.ins, in)
+	b.calls = append(b.calls, c)
 	if !b.running {
 		b.running = true
 		b.mu.Unlock()
@@ -63,27 +64,27 @@ func (b *batcher[I, O]) drain(ctx context.Context) {
 	for {
 		runtime.Gosched()
 		b.mu.Lock()
-		n := min(len(b.queue), b.maxBatch)
+		n := min(len(b.calls), b.maxBatch)
 		if n == 0 {
 			b.running = false
+			b.ins, b.calls = b.ins[:0], b.calls[:0] // reuse the arrays
 			b.mu.Unlock()
 			return
 		}
-		batch := b.queue[:n:n]
-		b.queue = b.queue[n:]
+		// Capped at n: what is queued meanwhile is appended past them.
+		in, calls := b.ins[:n:n], b.calls[:n:n]
+		b.ins, b.calls = b.ins[n:], b.calls[n:]
 		b.mu.Unlock()
 
-		in := make([]I, len(batch))
-		for i, c := range batch {
-			in[i] = c.in
-		}
 		tctx, cancel := context.WithTimeout(ctx, b.timeout)
 		out := b.run(tctx, in)
 		cancel()
-		for i, c := range batch {
+		for i, c := range calls {
 			c.out = out[i]
 			close(c.done)
 		}
+		clear(in) // the arrays may be reused: keep nothing of a done batch alive
+		clear(calls)
 	}
 }
 

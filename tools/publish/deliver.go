@@ -213,6 +213,7 @@ func (s *Service) settleSetup(ctx context.Context, d Delivery, err error) error 
 
 // send publishes, refreshing the token once if the platform refused it.
 func (s *Service) send(ctx context.Context, ad Adapter, tgt *platform.Target, d Delivery) (platform.Published, error) {
+	d.Body = s.withURLs(d.WorkspaceID, d.Body)
 	pub, err := ad.Publish(ctx, *tgt, d.Body)
 	if err == nil || !errors.Is(err, platform.ErrTokenExpired) || pub.ID != "" {
 		return pub, err

@@ -80,17 +80,32 @@ func (s *Service) Update(ctx context.Context, c identity.Caller, id string, patc
 	if len(added) > 0 && !p.ScheduledAt.After(now) {
 		return PostView{}, fmt.Errorf("%w: accounts can only be added to a post scheduled for later; publish to them as a new post", ErrInvalid)
 	}
-	if patch.ImageURLs != nil || patch.VideoURL != nil {
+	var refs []platform.MediaRef // the uploaded media every target carries
+	if len(p.Targets) > 0 {
+		refs = p.Targets[0].Body.Media
+	}
+	mediaChanged := patch.ImageURLs != nil || patch.VideoURL != nil
+	if mediaChanged {
 		if ps := s.checkMedia(ctx, p.Content); len(ps) > 0 {
+			return PostView{}, mediaError(ps)
+		}
+	}
+	var media []inspected // the media as each platform will see them, when they changed or targets are added
+	if mediaChanged || len(added) > 0 {
+		var ps []Problem
+		if media, ps = s.inspectMedia(ctx, c.WorkspaceID, p.Content, refs); len(ps) > 0 {
 			return PostView{}, mediaError(ps)
 		}
 	}
 	var problems []Problem
 	for i, d := range pending {
-		body := bodyFor(p.Content, p.Variants, d.Platform)
+		body := bodyFor(p.Content, p.Variants, d.Platform, d.Body.Media)
 		for _, pr := range Validate(d.Platform, body, s.limits) {
 			pr.AccountID = d.AccountID
 			problems = append(problems, pr)
+		}
+		if mediaChanged {
+			problems = append(problems, mediaProblems(d.Platform, d.AccountID, media)...)
 		}
 		pending[i].Body, pending[i].TextHash, pending[i].LastError, pending[i].Failure, pending[i].UpdatedAt = body, textHash(d.Platform, body), "", nil, now
 		if patch.RunAt != nil {
@@ -100,9 +115,12 @@ func (s *Service) Update(ctx context.Context, c identity.Caller, id string, patc
 	var newTargets []Delivery
 	next := len(p.Targets)
 	for _, acct := range added {
-		d, _, ps, err := s.newTarget(ctx, c, p, acct, p.ScheduledAt, now, next)
+		d, name, ps, err := s.newTarget(ctx, c, p, refs, acct, p.ScheduledAt, now, next)
 		if err != nil {
 			return PostView{}, err
+		}
+		if len(ps) == 0 {
+			ps = mediaProblems(name, acct, media)
 		}
 		problems = append(problems, ps...)
 		newTargets = append(newTargets, d)

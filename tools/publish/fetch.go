@@ -17,28 +17,28 @@ type batchReader interface {
 
 // fetcher coalesces delivery reads (a batcher of GetDeliveries): a burst of
 // deliveries claimed together reads its rows in a few queries instead of one
-// each.
+// each. Each caller gets a pointer into the batch's rows and copies its own.
 type fetcher struct {
-	b batcher[deliveryKey, Delivery]
+	b batcher[deliveryKey, *Delivery]
 }
 
 type deliveryKey struct{ workspaceID, id string }
 
 func newFetcher(st batchReader, maxBatch int) *fetcher {
-	run := func(ctx context.Context, keys []deliveryKey) []result[Delivery] {
+	run := func(ctx context.Context, keys []deliveryKey) []result[*Delivery] {
 		ids := make([]string, len(keys))
 		for i, k := range keys {
 			ids[i] = k.id
 		}
 		ds, err := st.GetDeliveries(ctx, ids)
 		if err != nil {
-			return fill[Delivery](len(keys), err)
+			return fill[*Delivery](len(keys), err)
 		}
-		byID := make(map[string]Delivery, len(ds))
-		for _, d := range ds {
-			byID[d.ID] = d
+		byID := make(map[string]*Delivery, len(ds))
+		for i := range ds {
+			byID[ds[i].ID] = &ds[i]
 		}
-		out := make([]result[Delivery], len(keys))
+		out := make([]result[*Delivery], len(keys))
 		for i, k := range keys {
 			// The batch query is by id; the workspace is checked here.
 			if d, ok := byID[k.id]; ok && d.WorkspaceID == k.workspaceID {
@@ -49,11 +49,15 @@ func newFetcher(st batchReader, maxBatch int) *fetcher {
 		}
 		return out
 	}
-	return &fetcher{b: batcher[deliveryKey, Delivery]{run: run, maxBatch: maxBatch, timeout: 30 * time.Second}}
+	return &fetcher{b: batcher[deliveryKey, *Delivery]{run: run, maxBatch: maxBatch, timeout: 30 * time.Second}}
 }
 
 func (f *fetcher) get(ctx context.Context, workspaceID, id string) (Delivery, error) {
-	return f.b.do(ctx, deliveryKey{workspaceID, id})
+	d, err := f.b.do(ctx, deliveryKey{workspaceID, id})
+	if err != nil {
+		return Delivery{}, err
+	}
+	return *d, nil
 }
 
 // getDelivery reads one delivery, through the fetcher when the store reads

@@ -28,7 +28,7 @@ func TestStoreListFilters(t *testing.T) {
 			p := testPost(ws, created)
 			p.ScheduledAt = scheduled
 			for i, tg := range targets {
-				b := bodyFor(p.Content, p.Variants, tg.p)
+				b := bodyFor(p.Content, p.Variants, tg.p, nil)
 				p.Targets = append(p.Targets, Delivery{ID: newID(), WorkspaceID: ws, PostID: p.ID, AccountID: string(tg.p), Platform: tg.p,
 					Body: b, TextHash: textHash(tg.p, b), Status: tg.st, Rev: 1, Position: i, RunAt: created, CreatedAt: created, UpdatedAt: created})
 			}

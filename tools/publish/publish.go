@@ -54,6 +54,9 @@ type Content struct {
 	// Thread, when set, is a reply chain on X (Thread[0] replaces Text there)
 	// and is joined with blank lines elsewhere.
 	Thread []string `json:"thread,omitempty"`
+	// MediaIDs are uploaded media of the workspace (tools/media), sent
+	// after the image URLs, each at a fresh signed URL.
+	MediaIDs []string `json:"media_ids,omitempty"`
 }
 
 // Post is one piece of content sent to one or more accounts.
@@ -182,6 +185,8 @@ type Problem struct {
 	Platform  platform.Name `json:"platform,omitempty"`
 	Field     string        `json:"field"`
 	Message   string        `json:"message"`
+	// Convert, on a media problem, is the conversion that mends it.
+	Convert *ConvertOffer `json:"convert,omitempty"`
 }
 
 // ValidationError lists every problem found, all at once.

@@ -126,9 +126,15 @@ type Config struct {
 	// Campaigns, when set, says whether a post's campaign_id names a
 	// marketing campaign of the caller's workspace.
 	Campaigns Campaigns
+	// Uploaded resolves media_ids (tools/media); without it a post naming
+	// uploaded media is refused.
+	Uploaded MediaLibrary
 	// MediaHosts checks media URLs' hosts when a post is made or edited
 	// (the media client); nil checks none.
 	MediaHosts MediaHosts
+	// Media reads what the media are, for each platform's media limits
+	// when a post is made; nil checks none.
+	Media MediaInspector
 }
 
 // Campaigns is the marketing campaigns a post may belong to.
@@ -244,12 +250,22 @@ func (s *Service) prepare(ctx context.Context, c identity.Caller, req Request, r
 	if ps := s.checkMedia(ctx, req.Content); len(ps) > 0 {
 		return prepared{}, mediaError(ps)
 	}
-	var problems []Problem
+	refs, err := s.uploaded(ctx, c, req.Content.MediaIDs)
+	if err != nil {
+		return prepared{}, err
+	}
+	media, problems := s.inspectMedia(ctx, c.WorkspaceID, req.Content, refs)
+	if len(problems) > 0 {
+		return prepared{}, mediaError(problems)
+	}
 	var invalid []Result
 	for _, id := range ids {
-		d, name, ps, err := s.newTarget(ctx, c, post, id, runAt, now, len(post.Targets))
+		d, name, ps, err := s.newTarget(ctx, c, post, refs, id, runAt, now, len(post.Targets))
 		if err != nil {
 			return prepared{}, err
+		}
+		if len(ps) == 0 {
+			ps = mediaProblems(name, id, media)
 		}
 		if len(ps) > 0 {
 			problems = append(problems, ps...)
@@ -272,7 +288,7 @@ func (s *Service) prepare(ctx context.Context, c identity.Caller, req Request, r
 // newTarget checks account id as a target of p (connected, publishable,
 // p's content valid there) and returns its pending delivery, due at runAt,
 // or the problems that keep it out (each naming the account).
-func (s *Service) newTarget(ctx context.Context, c identity.Caller, p Post, id string, runAt, now time.Time, position int) (Delivery, platform.Name, []Problem, error) {
+func (s *Service) newTarget(ctx context.Context, c identity.Caller, p Post, refs []platform.MediaRef, id string, runAt, now time.Time, position int) (Delivery, platform.Name, []Problem, error) {
 	acct, err := s.cfg.Accounts.Account(ctx, c.WorkspaceID, id)
 	var ps []Problem
 	switch {
@@ -291,7 +307,7 @@ func (s *Service) newTarget(ctx context.Context, c identity.Caller, p Post, id s
 	}
 	var body platform.Post
 	if len(ps) == 0 {
-		body = bodyFor(p.Content, p.Variants, acct.Platform)
+		body = bodyFor(p.Content, p.Variants, acct.Platform, refs)
 		ps = Validate(acct.Platform, body, s.limits)
 	}
 	if len(ps) > 0 {
@@ -353,6 +369,9 @@ func (s *Service) create(ctx context.Context, c identity.Caller, p *Post, jobAt 
 		for _, id := range jobIDs {
 			_ = s.cfg.Jobs.CancelJob(context.WithoutCancel(ctx), c.WorkspaceID, id)
 		}
+		return nil, err
+	}
+	if err := s.useMedia(ctx, c, *p); err != nil {
 		return nil, err
 	}
 	return jobIDs, nil

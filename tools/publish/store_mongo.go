@@ -27,6 +27,26 @@ type contentDoc struct {
 	ImageURLs []string `bson:"image_urls,omitempty"`
 	VideoURL  string   `bson:"video_url,omitempty"`
 	Thread    []string `bson:"thread,omitempty"`
+	MediaIDs  []string `bson:"media_ids,omitempty"`
+}
+
+// bodyDoc is a delivery's body: the content and the uploaded media it
+// carries (their URLs and alt text are given at sending, not stored).
+type bodyDoc struct {
+	Text      string              `bson:"text,omitempty"`
+	Link      string              `bson:"link,omitempty"`
+	ImageURLs []string            `bson:"image_urls,omitempty"`
+	VideoURL  string              `bson:"video_url,omitempty"`
+	Thread    []string            `bson:"thread,omitempty"`
+	Media     []platform.MediaRef `bson:"media,omitempty"`
+}
+
+func toBodyDoc(b platform.Post) bodyDoc {
+	return bodyDoc{Text: b.Text, Link: b.Link, ImageURLs: b.ImageURLs, VideoURL: b.VideoURL, Thread: b.Thread, Media: b.Media}
+}
+
+func (b bodyDoc) post() platform.Post {
+	return platform.Post{Text: b.Text, Link: b.Link, ImageURLs: b.ImageURLs, VideoURL: b.VideoURL, Thread: b.Thread, Media: b.Media}
 }
 
 type postDoc struct {
@@ -43,30 +63,30 @@ type postDoc struct {
 }
 
 type deliveryDoc struct {
-	ID             string     `bson:"_id"`
-	WorkspaceID    string     `bson:"workspace_id"`
-	PostID         string     `bson:"post_id"`
-	AccountID      string     `bson:"account_id"`
-	Platform       string     `bson:"platform"`
-	Body           contentDoc `bson:"body"`
-	TextHash       string     `bson:"text_hash"`
-	Status         string     `bson:"status"`
-	Rev            int        `bson:"rev"`
-	Position       int        `bson:"position"`
-	Attempts       int        `bson:"attempts"`
-	PlatformPostID string     `bson:"platform_post_id"`
-	URL            string     `bson:"url"`
-	LastError      string     `bson:"last_error"`
-	Failure        string     `bson:"failure"`
-	JobID          string     `bson:"job_id"`
-	RunAt          time.Time  `bson:"run_at"`
-	StartedAt      time.Time  `bson:"started_at"`
-	VerifySince    time.Time  `bson:"verify_since"`
-	Checks         int        `bson:"checks"`
-	WaitingUntil   time.Time  `bson:"waiting_until"`
-	PublishedAt    time.Time  `bson:"published_at"`
-	CreatedAt      time.Time  `bson:"created_at"`
-	UpdatedAt      time.Time  `bson:"updated_at"`
+	ID             string    `bson:"_id"`
+	WorkspaceID    string    `bson:"workspace_id"`
+	PostID         string    `bson:"post_id"`
+	AccountID      string    `bson:"account_id"`
+	Platform       string    `bson:"platform"`
+	Body           bodyDoc   `bson:"body"`
+	TextHash       string    `bson:"text_hash"`
+	Status         string    `bson:"status"`
+	Rev            int       `bson:"rev"`
+	Position       int       `bson:"position"`
+	Attempts       int       `bson:"attempts"`
+	PlatformPostID string    `bson:"platform_post_id"`
+	URL            string    `bson:"url"`
+	LastError      string    `bson:"last_error"`
+	Failure        string    `bson:"failure"`
+	JobID          string    `bson:"job_id"`
+	RunAt          time.Time `bson:"run_at"`
+	StartedAt      time.Time `bson:"started_at"`
+	VerifySince    time.Time `bson:"verify_since"`
+	Checks         int       `bson:"checks"`
+	WaitingUntil   time.Time `bson:"waiting_until"`
+	PublishedAt    time.Time `bson:"published_at"`
+	CreatedAt      time.Time `bson:"created_at"`
+	UpdatedAt      time.Time `bson:"updated_at"`
 }
 
 // mtime is how a time is stored: ms precision, UTC; the zero time stays the
@@ -121,7 +141,7 @@ func (d postDoc) post() Post {
 func toDeliveryDoc(d Delivery) deliveryDoc {
 	b := d.Body
 	return deliveryDoc{ID: d.ID, WorkspaceID: d.WorkspaceID, PostID: d.PostID, AccountID: d.AccountID, Platform: string(d.Platform),
-		Body:     contentDoc{Text: b.Text, Link: b.Link, ImageURLs: b.ImageURLs, VideoURL: b.VideoURL, Thread: b.Thread},
+		Body:     toBodyDoc(b),
 		TextHash: d.TextHash, Status: string(d.Status), Rev: d.Rev, Position: d.Position, Attempts: d.Attempts, PlatformPostID: d.PlatformPostID,
 		URL: d.URL, LastError: d.LastError, Failure: encodeFailure(d.Failure), JobID: d.JobID, RunAt: mtime(d.RunAt), StartedAt: mtime(d.StartedAt),
 		VerifySince: mtime(d.VerifySince), Checks: d.Checks, WaitingUntil: mtime(d.WaitingUntil), PublishedAt: mtime(d.PublishedAt),
@@ -131,7 +151,7 @@ func toDeliveryDoc(d Delivery) deliveryDoc {
 func (d deliveryDoc) delivery() Delivery {
 	b := d.Body
 	return Delivery{ID: d.ID, WorkspaceID: d.WorkspaceID, PostID: d.PostID, AccountID: d.AccountID, Platform: platform.Name(d.Platform),
-		Body:     platform.Post{Text: b.Text, Link: b.Link, ImageURLs: b.ImageURLs, VideoURL: b.VideoURL, Thread: b.Thread},
+		Body:     b.post(),
 		TextHash: d.TextHash, Status: Status(d.Status), Rev: d.Rev, Position: d.Position, Attempts: d.Attempts, PlatformPostID: d.PlatformPostID,
 		URL: d.URL, LastError: d.LastError, Failure: decodeFailure(d.Failure), JobID: d.JobID, RunAt: utc(d.RunAt), StartedAt: utc(d.StartedAt),
 		VerifySince: utc(d.VerifySince), Checks: d.Checks, WaitingUntil: utc(d.WaitingUntil), PublishedAt: utc(d.PublishedAt),
@@ -346,7 +366,7 @@ func (s *mongoStore) ReplacePost(ctx context.Context, p Post, ds []Delivery) err
 			bson.D{{Key: "_id", Value: d.ID}, {Key: "workspace_id", Value: d.WorkspaceID}, {Key: "rev", Value: d.Rev}},
 			bson.D{
 				{Key: "$set", Value: bson.D{
-					{Key: "body", Value: contentDoc{Text: b.Text, Link: b.Link, ImageURLs: b.ImageURLs, VideoURL: b.VideoURL, Thread: b.Thread}},
+					{Key: "body", Value: toBodyDoc(b)},
 					{Key: "text_hash", Value: d.TextHash}, {Key: "run_at", Value: mtime(d.RunAt)},
 					{Key: "last_error", Value: d.LastError}, {Key: "failure", Value: encodeFailure(d.Failure)},
 					{Key: "updated_at", Value: mtime(d.UpdatedAt)},

@@ -20,11 +20,11 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 var t0 = time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 
 func testPost(ws string, at time.Time, accounts ...string) Post {
-	p := Post{ID: newID(), WorkspaceID: ws, Content: Content{Text: "hello", ImageURLs: []string{"https://img.example/a.png"}},
+	p := Post{ID: newID(), WorkspaceID: ws, Content: Content{Text: "hello", ImageURLs: []string{"https://img.example/a.png"}, MediaIDs: []string{"m1"}},
 		Variants: map[platform.Name]string{platform.Twitter: "hi X"}, CreatedBy: "U1", Door: identity.DoorAPI,
 		ScheduledAt: at, CreatedAt: at, UpdatedAt: at}
 	for _, a := range accounts {
-		b := bodyFor(p.Content, p.Variants, platform.Twitter)
+		b := bodyFor(p.Content, p.Variants, platform.Twitter, []platform.MediaRef{{ID: "m1", ContentType: "image/jpeg", Alt: "a dog"}})
 		p.Targets = append(p.Targets, Delivery{ID: newID(), WorkspaceID: ws, PostID: p.ID, AccountID: a, Platform: platform.Twitter,
 			Body: b, TextHash: textHash(platform.Twitter, b), Status: StatusPending, Rev: 1, Position: len(p.Targets), RunAt: at, JobID: "job-" + a,
 			CreatedAt: at, UpdatedAt: at})

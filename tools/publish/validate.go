@@ -50,9 +50,9 @@ var DefaultLimits = Limits{
 }
 
 // bodyFor is what platform p is sent: the variant replaces the text (and the
-// thread) when there is one.
-func bodyFor(c Content, variants map[platform.Name]string, p platform.Name) platform.Post {
-	b := platform.Post{Text: c.Text, Link: c.Link, ImageURLs: c.ImageURLs, VideoURL: c.VideoURL, Thread: c.Thread}
+// thread) when there is one; media are c.MediaIDs' files.
+func bodyFor(c Content, variants map[platform.Name]string, p platform.Name, media []platform.MediaRef) platform.Post {
+	b := platform.Post{Text: c.Text, Link: c.Link, ImageURLs: c.ImageURLs, VideoURL: c.VideoURL, Thread: c.Thread, Media: media}
 	if v, ok := variants[p]; ok && strings.TrimSpace(v) != "" {
 		b.Text, b.Thread = v, nil
 	}
@@ -79,7 +79,7 @@ func sentTexts(p platform.Name, b platform.Post) []string {
 	if len(b.Thread) > 0 {
 		text = strings.Join(b.Thread, "\n\n")
 	}
-	hasMedia := b.VideoURL != "" || len(b.ImageURLs) > 0
+	hasMedia := b.VideoURL != "" || len(b.ImageURLs) > 0 || len(b.Media) > 0
 	switch {
 	case b.Link == "" || strings.Contains(text, b.Link):
 	case p == platform.Instagram, hasMedia:
@@ -111,7 +111,8 @@ func Validate(p platform.Name, b platform.Post, lim Limits) []Problem {
 	for _, t := range b.Thread {
 		hasText = hasText || strings.TrimSpace(t) != ""
 	}
-	hasMedia := len(b.ImageURLs) > 0 || b.VideoURL != ""
+	images, videos := b.Counts()
+	hasMedia := images+videos > 0
 	if !hasText && !hasMedia && b.Link == "" {
 		add("text", "the post is empty: give it text, a link, an image or a video")
 	}
@@ -145,7 +146,10 @@ func Validate(p platform.Name, b platform.Post, lim Limits) []Problem {
 			add("video_url", "the video %s", msg)
 		}
 	}
-	if len(b.ImageURLs) > lim.MaxImagesPerPost {
+	if videos > 1 {
+		add("media_ids", "a post carries one video at most, this one has %d", videos)
+	}
+	if images > lim.MaxImagesPerPost {
 		add("image_urls", "at most %d images per post", lim.MaxImagesPerPost)
 	}
 	texts := sentTexts(p, b)
@@ -160,21 +164,21 @@ func Validate(p platform.Name, b platform.Post, lim Limits) []Problem {
 				add("text", "%s is %d characters as X counts them (links count 23, emoji and CJK count 2); X allows %d", where, n, lim.XWeighted)
 			}
 		}
-		if len(b.ImageURLs) > 0 && b.VideoURL != "" {
+		if images > 0 && videos > 0 {
 			add("image_urls", "a post carries images or one video, not both")
 		}
-		if len(b.ImageURLs) > lim.XImages {
-			add("image_urls", "a post carries at most %d images, this one has %d", lim.XImages, len(b.ImageURLs))
+		if images > lim.XImages {
+			add("image_urls", "a post carries at most %d images, this one has %d", lim.XImages, images)
 		}
 	case platform.LinkedIn:
 		if n := utf8.RuneCountInString(linkedin.EscapeLittleText(texts[0])); n > lim.LinkedInChars {
 			add("text", "the text is %d characters (special characters count twice, escaped); LinkedIn allows %d", n, lim.LinkedInChars)
 		}
-		if len(b.ImageURLs) > 0 && b.VideoURL != "" {
+		if images > 0 && videos > 0 {
 			add("image_urls", "a post carries images or one video, not both")
 		}
-		if len(b.ImageURLs) > lim.LinkedInImages {
-			add("image_urls", "a post carries at most %d images, this one has %d", lim.LinkedInImages, len(b.ImageURLs))
+		if images > lim.LinkedInImages {
+			add("image_urls", "a post carries at most %d images, this one has %d", lim.LinkedInImages, images)
 		}
 	case platform.Instagram:
 		if n := utf8.RuneCountInString(texts[0]); n > lim.InstagramChars {
@@ -186,14 +190,14 @@ func Validate(p platform.Name, b platform.Post, lim Limits) []Problem {
 		if n := instagram.CountHashtags(texts[0]); n > lim.InstagramHashtags {
 			add("text", "the caption has %d hashtags; at most %d are allowed", n, lim.InstagramHashtags)
 		}
-		if items := len(b.ImageURLs) + boolInt(b.VideoURL != ""); items > lim.InstagramCarousel {
+		if items := images + videos; items > lim.InstagramCarousel {
 			add("image_urls", "a carousel has at most %d items, this one has %d", lim.InstagramCarousel, items)
 		}
 	case platform.Facebook:
 		if n := utf8.RuneCountInString(texts[0]); n > lim.FacebookChars {
 			add("text", "the text is %d characters; Facebook allows %d", n, lim.FacebookChars)
 		}
-		if len(b.ImageURLs) > 0 && b.VideoURL != "" {
+		if images > 0 && videos > 0 {
 			add("image_urls", "a post carries images or one video, not both")
 		}
 	default:
@@ -214,11 +218,4 @@ func checkURL(raw string) string {
 		return fmt.Sprintf("has no host (%q)", raw)
 	}
 	return ""
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }

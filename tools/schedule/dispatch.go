@@ -33,6 +33,7 @@ func (s *Scheduler) Start(ctx context.Context) error {
 	s.runCtx, s.runCancel = context.WithCancel(context.WithoutCancel(ctx))
 	s.slots = make(chan struct{}, s.o.Workers)
 	s.freed = make(chan struct{}, 1)
+	s.work = make(chan Job)
 	s.commit = newCommitter(s)
 	s.loopDone = make(chan struct{})
 	s.renewDone = make(chan struct{})
@@ -198,28 +199,61 @@ func (s *Scheduler) waitFor(ctx context.Context, c <-chan struct{}, d time.Durat
 	}
 }
 
-// run starts a claimed job's handler on a free slot.
+// run starts a claimed job's handler on a free slot: an idle worker takes
+// it, or a new one starts.
 func (s *Scheduler) run(j Job) {
 	s.slots <- struct{}{}
 	s.mu.Lock()
 	s.inflight[j.ID] = &running{seq: j.seq}
 	s.mu.Unlock()
 	s.handlers.Add(1)
-	go func() {
-		defer s.handlers.Done()
-		started := s.clock.Now()
-		err := s.call(&j)
-		res := s.result(&j, err, started)
-		s.commit.add(res)
-		s.mu.Lock()
-		delete(s.inflight, j.ID)
-		s.mu.Unlock()
-		<-s.slots
+	select {
+	case s.work <- j:
+	default:
+		go s.worker(s.runCtx, s.work, j)
+	}
+}
+
+// workerIdle is how long a worker with nothing to do waits for another job
+// before it ends.
+const workerIdle = time.Second
+
+// worker runs j, then every job handed to it until it has been idle for
+// workerIdle or ctx ends. Workers outlive their jobs so that a burst does
+// not pay, for every job, a new goroutine and the growth of its stack to
+// the depth of a handler (a delivery's HTTP call: 5 % of its CPU in bench
+// scheduler).
+func (s *Scheduler) worker(ctx context.Context, work <-chan Job, j Job) {
+	idle := time.NewTimer(workerIdle)
+	defer idle.Stop()
+	for {
+		s.handle(&j)
+		idle.Reset(workerIdle)
 		select {
-		case s.freed <- struct{}{}:
-		default:
+		case j = <-work:
+		case <-idle.C:
+			return
+		case <-ctx.Done():
+			return
 		}
-	}()
+	}
+}
+
+// handle runs a job's handler, queues its outcome and frees its slot.
+func (s *Scheduler) handle(j *Job) {
+	defer s.handlers.Done()
+	started := s.clock.Now()
+	err := s.call(j)
+	res := s.result(j, err, started)
+	s.commit.add(res)
+	s.mu.Lock()
+	delete(s.inflight, j.ID)
+	s.mu.Unlock()
+	<-s.slots
+	select {
+	case s.freed <- struct{}{}:
+	default:
+	}
 }
 
 // call runs the job's handler under its kind's timeout, turning a panic

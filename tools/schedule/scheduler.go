@@ -77,6 +77,7 @@ type Scheduler struct {
 	inflight  map[string]*running
 	slots     chan struct{}
 	freed     chan struct{} // a slot freed up
+	work      chan Job      // hands a job to an idle worker
 	renewDone chan struct{}
 	handlers  sync.WaitGroup
 	commit    *committer

@@ -86,6 +86,9 @@ type Settings struct {
 	// or, when that is "", to NotificationChannel.
 	WeeklyDigest  bool   `json:"weekly_digest"`
 	DigestChannel string `json:"digest_channel"`
+	// InboxChannel is the Slack channel id new inbox items (comments and
+	// mentions) are posted to; "" when none is set (the dashboard only).
+	InboxChannel string `json:"inbox_channel"`
 	// ConversationRetentionDays: the cleanup job forgets the messages of
 	// the assistant's conversations older than this many days.
 	ConversationRetentionDays int `json:"conversation_retention_days"`
@@ -117,6 +120,7 @@ type Patch struct {
 	DefaultRole         *string `json:"default_role,omitempty"`
 	DigestChannel       *string `json:"digest_channel,omitempty"`
 	WeeklyDigest        *bool   `json:"weekly_digest,omitempty"`
+	InboxChannel        *string `json:"inbox_channel,omitempty"`
 	// ConversationRetentionDays: 1 to MaxConversationRetentionDays.
 	ConversationRetentionDays *int `json:"conversation_retention_days,omitempty" jsonschema:"minimum=0,maximum=3650"`
 }
@@ -204,7 +208,7 @@ func New(cfg Config) (*Service, error) {
 func settingsOf(workspaceID string, r Record, found bool) Settings {
 	s := Settings{WorkspaceID: workspaceID, ApprovalPolicy: Policy(r.ApprovalPolicy), NotificationChannel: r.NotificationChannel,
 		TimeZone: r.TimeZone, DefaultRole: identity.Role(r.DefaultRole), UpdatedBy: r.UpdatedBy,
-		WeeklyDigest: r.WeeklyDigest != "off", DigestChannel: r.DigestChannel, ConversationRetentionDays: r.ConversationRetentionDays,
+		WeeklyDigest: r.WeeklyDigest != "off", DigestChannel: r.DigestChannel, InboxChannel: r.InboxChannel, ConversationRetentionDays: r.ConversationRetentionDays,
 		DefaultAccounts: map[string]string{}}
 	for k, v := range r.DefaultAccounts {
 		s.DefaultAccounts[k] = v
@@ -283,7 +287,7 @@ func validate(p Patch) (Patch, string, error) {
 		return &t
 	}
 	p.ApprovalPolicy, p.NotificationChannel, p.TimeZone, p.DefaultRole = trim(p.ApprovalPolicy), trim(p.NotificationChannel), trim(p.TimeZone), trim(p.DefaultRole)
-	p.DigestChannel = trim(p.DigestChannel)
+	p.DigestChannel, p.InboxChannel = trim(p.DigestChannel), trim(p.InboxChannel)
 	if v := p.ApprovalPolicy; v != nil {
 		switch Policy(*v) {
 		case "", PolicyAgent, PolicyAlways, PolicyNever:
@@ -302,14 +306,18 @@ func validate(p Patch) (Patch, string, error) {
 			bad("notification_channel", "%s is not a Slack channel id (they look like C0123ABCD)", limit.Quote(*v))
 		}
 	}
-	if v := p.DigestChannel; v != nil {
-		switch {
+	for _, f := range []struct {
+		name string
+		v    *string
+	}{{"digest_channel", p.DigestChannel}, {"inbox_channel", p.InboxChannel}} {
+		switch v := f.v; {
+		case v == nil:
 		case *v == "" || channelID.MatchString(*v):
-			changed = append(changed, "digest_channel="+*v)
+			changed = append(changed, f.name+"="+*v)
 		case strings.HasPrefix(*v, "#"):
-			bad("digest_channel", "give the channel's id (like C0123ABCD: in Slack, the channel's details show it at the bottom), not its name")
+			bad(f.name, "give the channel's id (like C0123ABCD: in Slack, the channel's details show it at the bottom), not its name")
 		default:
-			bad("digest_channel", "that is not a Slack channel id (they look like C0123ABCD)")
+			bad(f.name, "that is not a Slack channel id (they look like C0123ABCD)")
 		}
 	}
 	if v := p.WeeklyDigest; v != nil {
@@ -343,7 +351,7 @@ func validate(p Patch) (Patch, string, error) {
 		return Patch{}, "", &ValidationError{Problems: problems}
 	}
 	if len(changed) == 0 {
-		return Patch{}, "", &ValidationError{Problems: []Problem{{Field: "", Message: "nothing to change: give approval_policy, notification_channel, time_zone, default_role, weekly_digest, digest_channel or conversation_retention_days"}}}
+		return Patch{}, "", &ValidationError{Problems: []Problem{{Field: "", Message: "nothing to change: give approval_policy, notification_channel, time_zone, default_role, weekly_digest, digest_channel, inbox_channel or conversation_retention_days"}}}
 	}
 	return p, strings.Join(changed, " "), nil
 }

@@ -339,3 +339,25 @@ func TestWeeklyDigestSettings(t *testing.T) {
 		t.Fatalf("a channel name = %v; want a problem on digest_channel", err)
 	}
 }
+
+// The inbox channel is a channel id, set and cleared by an admin; a name is
+// refused with the field named.
+func TestInboxChannelSetting(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	ctx := context.Background()
+	got, err := e.svc.Update(ctx, e.admin, Patch{InboxChannel: ptr(" C0INBOX01 ")})
+	if err != nil || got.InboxChannel != "C0INBOX01" {
+		t.Fatalf("set = %+v, %v", got, err)
+	}
+	if got, err = e.svc.Lookup(ctx, "T1"); err != nil || got.InboxChannel != "C0INBOX01" {
+		t.Fatalf("lookup = %+v, %v", got, err)
+	}
+	var ve *ValidationError
+	if _, err := e.svc.Update(ctx, e.admin, Patch{InboxChannel: ptr("#social")}); !errors.As(err, &ve) || ve.Problems[0].Field != "inbox_channel" {
+		t.Fatalf("a channel name = %v; want a problem on inbox_channel", err)
+	}
+	if got, err = e.svc.Update(ctx, e.admin, Patch{InboxChannel: ptr("")}); err != nil || got.InboxChannel != "" {
+		t.Fatalf("cleared = %+v, %v", got, err)
+	}
+}

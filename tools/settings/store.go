@@ -28,6 +28,7 @@ type Record struct {
 	DefaultRole         string
 	DigestChannel       string
 	WeeklyDigest        string // "" (on), "on" or "off"
+	InboxChannel        string
 	// ConversationRetentionDays: 0 means the default.
 	ConversationRetentionDays int
 	// DefaultAccounts maps a platform to the account used when the platform

@@ -26,6 +26,7 @@ type doc struct {
 	DefaultRole         string            `bson:"default_role"`
 	DigestChannel       string            `bson:"digest_channel"`
 	WeeklyDigest        string            `bson:"weekly_digest"`
+	InboxChannel        string            `bson:"inbox_channel"`
 	RetentionDays       int               `bson:"conversation_retention_days"`
 	DefaultAccounts     map[string]string `bson:"default_accounts,omitempty"`
 	UpdatedBy           string            `bson:"updated_by"`
@@ -34,7 +35,7 @@ type doc struct {
 
 func (d doc) record() Record {
 	return Record{WorkspaceID: d.WorkspaceID, ApprovalPolicy: d.ApprovalPolicy, NotificationChannel: d.NotificationChannel,
-		TimeZone: d.TimeZone, DefaultRole: d.DefaultRole, DigestChannel: d.DigestChannel, WeeklyDigest: d.WeeklyDigest,
+		TimeZone: d.TimeZone, DefaultRole: d.DefaultRole, DigestChannel: d.DigestChannel, WeeklyDigest: d.WeeklyDigest, InboxChannel: d.InboxChannel,
 		ConversationRetentionDays: d.RetentionDays, DefaultAccounts: nonEmpty(d.DefaultAccounts), UpdatedBy: d.UpdatedBy, UpdatedAt: store.Trunc(d.UpdatedAt)}
 }
 
@@ -66,7 +67,7 @@ func (s mongoStore) Apply(ctx context.Context, workspaceID string, p Patch, by s
 	}{
 		{"approval_policy", p.ApprovalPolicy}, {"notification_channel", p.NotificationChannel},
 		{"time_zone", p.TimeZone}, {"default_role", p.DefaultRole},
-		{"digest_channel", p.DigestChannel}, {"weekly_digest", onOff(p.WeeklyDigest)},
+		{"digest_channel", p.DigestChannel}, {"weekly_digest", onOff(p.WeeklyDigest)}, {"inbox_channel", p.InboxChannel},
 	} {
 		if f.v != nil {
 			set = append(set, bson.E{Key: f.key, Value: *f.v})

@@ -53,6 +53,16 @@ func TestStoreConformance(t *testing.T) {
 		if r, err = st.Apply(ctx, "T1", Patch{ConversationRetentionDays: &zero}, "U2", at.Add(5*time.Minute)); err != nil || r.ConversationRetentionDays != 0 || r.TimeZone != "UTC" {
 			t.Fatalf("reset retention = %+v, %v", r, err)
 		}
+		// The inbox channel is kept apart from the others too; "" clears it.
+		if r, err = st.Apply(ctx, "T1", Patch{InboxChannel: ptr("C0INBOX01")}, "U2", at.Add(6*time.Minute)); err != nil || r.InboxChannel != "C0INBOX01" || r.TimeZone != "UTC" {
+			t.Fatalf("inbox channel = %+v, %v", r, err)
+		}
+		if r, err = st.Apply(ctx, "T1", Patch{ApprovalPolicy: ptr("never")}, "U2", at.Add(7*time.Minute)); err != nil || r.InboxChannel != "C0INBOX01" {
+			t.Fatalf("another field changed the inbox channel: %+v, %v", r, err)
+		}
+		if r, err = st.Apply(ctx, "T1", Patch{InboxChannel: ptr("")}, "U2", at.Add(8*time.Minute)); err != nil || r.InboxChannel != "" || r.ApprovalPolicy != "never" {
+			t.Fatalf("cleared inbox channel = %+v, %v", r, err)
+		}
 		got, found, err := st.Get(ctx, "T1")
 		if err != nil || !found || !reflect.DeepEqual(got, r) {
 			t.Fatalf("get = %+v found=%v %v; want %+v", got, found, err, r)

@@ -15,8 +15,12 @@ var methods = map[string]func(f *Fake, a url.Values) map[string]any{
 		if r := f.needChannel(a.Get("channel")); r != nil {
 			return r
 		}
-		if a.Get("text") == "" && a.Get("blocks") == "" {
+		md := a.Get("markdown_text")
+		if a.Get("text") == "" && a.Get("blocks") == "" && md == "" {
 			return fail("no_text")
+		}
+		if md != "" && (a.Get("text") != "" || a.Get("blocks") != "") {
+			return fail("invalid_arguments") // markdown_text goes alone
 		}
 		if r := checkBlocks(a.Get("blocks")); r != nil {
 			return r
@@ -25,7 +29,8 @@ var methods = map[string]func(f *Fake, a url.Values) map[string]any{
 			return fail("thread_not_found")
 		}
 		ts := f.nextTS()
-		f.messages[a.Get("channel")+"/"+ts] = a.Get("text")
+		f.messages[a.Get("channel")+"/"+ts] = a.Get("text") + md
+		f.replied(a.Get("channel"), a.Get("thread_ts"))
 		return map[string]any{"ok": true, "channel": a.Get("channel"), "ts": ts}
 	},
 	"chat.update": func(f *Fake, a url.Values) map[string]any {
@@ -65,6 +70,7 @@ var methods = map[string]func(f *Fake, a url.Values) map[string]any{
 		}
 		ts := f.nextTS()
 		f.messages[a.Get("channel")+"/"+ts] = a.Get("markdown_text")
+		f.replied(a.Get("channel"), a.Get("thread_ts"))
 		return map[string]any{"ok": true, "channel": a.Get("channel"), "ts": ts}
 	},
 	"chat.appendStream": func(f *Fake, a url.Values) map[string]any {
@@ -93,6 +99,7 @@ var methods = map[string]func(f *Fake, a url.Values) map[string]any{
 		if a.Get("thread_ts") == "" {
 			return fail("invalid_arguments")
 		}
+		f.statuses[a.Get("channel_id")+"/"+a.Get("thread_ts")] = a.Get("status")
 		return map[string]any{"ok": true}
 	},
 	"assistant.threads.setSuggestedPrompts": func(f *Fake, a url.Values) map[string]any {
@@ -119,6 +126,12 @@ var methods = map[string]func(f *Fake, a url.Values) map[string]any{
 		}
 		return checkView(a.Get("view"), "modal")
 	},
+	"views.update": func(f *Fake, a url.Values) map[string]any {
+		if a.Get("view_id") == "" && a.Get("external_id") == "" {
+			return fail("invalid_arguments")
+		}
+		return checkView(a.Get("view"), "modal")
+	},
 	"files.getUploadURLExternal":   getUploadURL,
 	"files.completeUploadExternal": completeUpload,
 	"views.publish": func(f *Fake, a url.Values) map[string]any {
@@ -127,6 +140,14 @@ var methods = map[string]func(f *Fake, a url.Values) map[string]any{
 		}
 		return checkView(a.Get("view"), "home")
 	},
+}
+
+// replied removes the assistant status of a thread the app just wrote
+// in, as Slack does.
+func (f *Fake) replied(channel, thread string) {
+	if thread != "" {
+		delete(f.statuses, channel+"/"+thread)
+	}
 }
 
 func (f *Fake) needChannel(id string) map[string]any {

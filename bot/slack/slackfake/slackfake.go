@@ -60,6 +60,7 @@ type Fake struct {
 	channels  map[string]bool
 	users     map[string]User
 	messages  map[string]string // channel/ts → text
+	statuses  map[string]string // channel/thread_ts → assistant status
 	ts        int64
 	noStream  bool
 	limited   map[string]int // method → how many next calls answer 429
@@ -84,7 +85,7 @@ type Response struct {
 // New starts a fake accepting tokens.
 func New(tokens ...string) *Fake {
 	f := &Fake{tokens: map[string]bool{}, channels: map[string]bool{}, users: map[string]User{},
-		messages: map[string]string{}, ts: 1_700_000_000_000_000, limited: map[string]int{}, codes: map[string]Install{}, files: map[string]*Upload{}}
+		messages: map[string]string{}, statuses: map[string]string{}, ts: 1_700_000_000_000_000, limited: map[string]int{}, codes: map[string]Install{}, files: map[string]*Upload{}}
 	for _, t := range tokens {
 		f.tokens[t] = true
 	}
@@ -169,6 +170,14 @@ func (f *Fake) Message(channel, ts string) (string, bool) {
 	defer f.mu.Unlock()
 	t, ok := f.messages[channel+"/"+ts]
 	return t, ok
+}
+
+// Status is the assistant status shown in a thread: the last one set,
+// until the app writes in the thread (which removes it, as in Slack).
+func (f *Fake) Status(channel, thread string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.statuses[channel+"/"+thread]
 }
 
 func contains(list []string, s string) bool {

@@ -23,6 +23,7 @@ var actionRoutes = {
   mm_retry: function (v) { return ["/dashboard/posts/" + v + "/retry", {}]; },
   mm_cancel: function (v) { return ["/dashboard/posts/" + v + "/cancel", {}]; },
   mm_reconnect: function (v) { return ["/dashboard/connect/" + v, {}]; },
+  mm_convert: function (v) { return ["/dashboard/media/convert", {value: decodeURIComponent(v)}]; },
   mm_publish_anyway: function (v) {
     var p = v.split(" ");
     return ["/dashboard/posts/" + p[0] + "/publish-anyway", {account_id: p[1] || ""}];

@@ -1,0 +1,64 @@
+package agents
+
+import (
+	"context"
+	"errors"
+
+	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/media"
+)
+
+// Media is the media store as the tools call it (*media.Service).
+type Media interface {
+	List(ctx context.Context, c identity.Caller, f media.Filter) (media.Page, error)
+	Update(ctx context.Context, c identity.Caller, id string, p media.Patch) (media.Media, error)
+}
+
+type listMediaArgs struct {
+	Unused bool `json:"unused,omitempty" jsonschema:"description=Only media no post or library item uses yet."`
+	Limit  int  `json:"limit,omitempty" jsonschema:"minimum=1,maximum=50"`
+}
+
+type mediaAltArgs struct {
+	MediaID string `json:"media_id" jsonschema:"minLength=1,description=The media_id from list_media or the media shared in this conversation."`
+	Alt     string `json:"alt" jsonschema:"maxLength=1000,description=Alt text describing the image for people who cannot see it."`
+}
+
+// MediaList is list_media's answer: the workspace's media, newest first.
+type MediaList struct {
+	Items []media.Media `json:"items"`
+	// More says there are older media than these.
+	More bool `json:"more,omitempty"`
+}
+
+func mediaTools(cp Capabilities) []Tool {
+	return []Tool{
+		NewTool("list_media", "Lists the images and videos uploaded to the workspace (from Slack, the dashboard or the API), newest first, "+
+			"with their media_id, name, alt text, type, pixel size and bytes. Attach one to a post with media_ids.",
+			func(ctx context.Context, c identity.Caller, a listMediaArgs) (MediaList, error) {
+				if a.Limit <= 0 || a.Limit > 50 {
+					a.Limit = 20
+				}
+				page, err := cp.Media.List(ctx, c, media.Filter{Unused: a.Unused, Limit: a.Limit})
+				if err != nil {
+					return MediaList{}, mediaKnown(err)
+				}
+				return MediaList{Items: page.Items, More: page.Next != ""}, nil
+			}, ReadOnly()),
+		NewTool("set_media_alt", "Sets the alt text of an uploaded image or video; it is sent with every post that carries it where the platform takes alt text.",
+			func(ctx context.Context, c identity.Caller, a mediaAltArgs) (media.Media, error) {
+				m, err := cp.Media.Update(ctx, c, a.MediaID, media.Patch{Alt: &a.Alt})
+				return m, mediaKnown(err)
+			}, Writes()),
+	}
+}
+
+// mediaKnown is known for the media store's errors.
+func mediaKnown(err error) error {
+	for _, k := range []error{media.ErrNotFound, media.ErrInvalid, media.ErrInUse} {
+		if errors.Is(err, k) {
+			return Say(err, "%s", err.Error())
+		}
+	}
+	return known(err)
+}

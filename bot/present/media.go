@@ -1,0 +1,55 @@
+package present
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/marketingminds/marketingminds/agents"
+	"github.com/marketingminds/marketingminds/tools/media"
+)
+
+// mediaLine is one media for a person: its name, then kind, size and alt.
+func mediaLine(m media.Media) line {
+	kind := strings.ToUpper(strings.TrimPrefix(strings.TrimPrefix(m.ContentType, "image/"), "video/"))
+	parts := []string{kind}
+	if m.Width > 0 && m.Height > 0 {
+		parts = append(parts, fmt.Sprintf("%d×%d", m.Width, m.Height))
+	}
+	parts = append(parts, sizeWords(m.Bytes))
+	if m.Alt != "" {
+		parts = append(parts, "alt: "+quoted(m.Alt, 60))
+	} else {
+		parts = append(parts, "no alt text")
+	}
+	return line{Lead: orWord(m.Name, "Untitled"), Rest: strings.Join(parts, ", ")}
+}
+
+// sizeWords is a byte count as people read it.
+func sizeWords(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+func mediaListCard(_ Env, l agents.MediaList) card {
+	if len(l.Items) == 0 {
+		return card{Title: "No media uploaded yet.", Note: "Share an image in Slack or upload one on the dashboard."}
+	}
+	var lines []line
+	for _, m := range l.Items {
+		lines = append(lines, mediaLine(m))
+	}
+	c := card{Title: Count(len(l.Items), "media file"), Sections: []section{{Lines: lines}}}
+	if l.More {
+		c.Note = "Older media are on the dashboard's media page."
+	}
+	return c
+}
+
+func mediaCard(_ Env, m media.Media) card {
+	return card{Title: "Alt text saved", Sections: []section{{Lines: []line{mediaLine(m)}}}}
+}
