@@ -53,6 +53,8 @@ type Jobs interface {
 // Analytics is the analytics capability (*analytics.Service).
 type Analytics interface {
 	Aggregate(ctx context.Context, c identity.Caller, rg analytics.Range) (analytics.Aggregate, error)
+	Review(ctx context.Context, c identity.Caller, rg analytics.Range) (analytics.Review, error)
+	LastDays(ctx context.Context, c identity.Caller, n int) (analytics.Range, error)
 	BestTimes(ctx context.Context, c identity.Caller, p platform.Name) (analytics.BestTimes, error)
 	Overview(ctx context.Context, c identity.Caller) (analytics.Overview, error)
 }

@@ -225,6 +225,14 @@ func TestAccountMemoryAnalyticsTools(t *testing.T) {
 			t.Fatalf("range %s: %v", args, err)
 		}
 	}
+	// The review the offline planner answers `analytics 7d` with: seven
+	// days beside the seven before, the daily series to chart.
+	if got := run("review_analytics", `{"days":7}`); !strings.Contains(got, `"previous_period"`) || !strings.Contains(got, `"history"`) {
+		t.Fatalf("review = %s", got)
+	}
+	if got := run("review_analytics", `{"date_from":"2026-11-01","date_to":"2026-11-07"}`); !strings.Contains(got, `"date_from":"2026-11-01","date_to":"2026-11-07"`) {
+		t.Fatalf("review of a range = %s", got)
+	}
 	if got := run("best_time_to_post", `{"platform":"x"}`); !strings.Contains(got, `"time_zone"`) || !strings.Contains(got, `"twitter"`) {
 		t.Fatalf("best time = %s", got)
 	}

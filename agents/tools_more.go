@@ -18,6 +18,12 @@ type analyticsArgs struct {
 	Platform string `json:"platform,omitempty" jsonschema:"enum=facebook,enum=instagram,enum=twitter,enum=x,enum=linkedin"`
 }
 
+type reviewArgs struct {
+	Days     int    `json:"days,omitempty" jsonschema:"minimum=1,maximum=366,description=The last N days ending today in the workspace's time zone (default 30)."`
+	DateFrom string `json:"date_from,omitempty" jsonschema:"pattern=^[0-9]{4}-[0-9]{2}-[0-9]{2}$,description=With date_to instead of days."`
+	DateTo   string `json:"date_to,omitempty" jsonschema:"pattern=^[0-9]{4}-[0-9]{2}-[0-9]{2}$"`
+}
+
 type platformArgs struct {
 	Platform string `json:"platform" jsonschema:"enum=facebook,enum=instagram,enum=twitter,enum=x,enum=linkedin"`
 }
@@ -79,6 +85,22 @@ func analyticsTools(cp Capabilities) []Tool {
 					agg.TopPosts = top
 				}
 				return agg, nil
+			}, ReadOnly()),
+		NewTool("review_analytics", "A review of a range of days beside the period before it, as a person would write it: the change in impressions and where it came from, the best posts, the best slot, with the daily chart.",
+			func(ctx context.Context, c identity.Caller, a reviewArgs) (analytics.Review, error) {
+				var rg analytics.Range
+				var err error
+				switch {
+				case a.DateFrom != "" || a.DateTo != "":
+					rg, err = analytics.NewRange(a.DateFrom, a.DateTo)
+				case a.Days > 0:
+					rg, err = cp.Analytics.LastDays(ctx, c, a.Days)
+				}
+				if err != nil {
+					return analytics.Review{}, known(err)
+				}
+				r, err := cp.Analytics.Review(ctx, c, rg)
+				return r, known(err)
 			}, ReadOnly()),
 		NewTool("best_time_to_post", "The best weekdays and hours to post on a platform, in the person's time zone (general defaults, said so, until there is enough data).",
 			func(ctx context.Context, c identity.Caller, a platformArgs) (analytics.BestTimes, error) {

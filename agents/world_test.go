@@ -108,7 +108,7 @@ func newWorld(t testing.TB) *world {
 		t.Fatal(err)
 	}
 	an, err := analytics.New(analytics.Config{Store: analytics.NewStore(db), Tokens: acc, Directory: analytics.AccountsDirectory(accounts.NewStore(db)),
-		Deliveries: pub, Accounts: acc, Jobs: sch, Log: zerolog.Nop()})
+		Deliveries: pub, Accounts: acc, Jobs: sch, Posts: pub, Log: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,7 +46,10 @@ func toolCalls(c intent.Command, h history) ([]call, string) {
 		}
 		set("date_from", c.DateFrom)
 		set("date_to", c.DateTo)
-		set("platform", c.Platform)
+		if c.Platform == "" { // the review `/mm analytics` gives, its chart with it
+			return one("review_analytics")
+		}
+		set("platform", c.Platform) // one platform's figures
 		return one("get_analytics")
 	case intent.KindBestTime:
 		if c.Platform == "" {

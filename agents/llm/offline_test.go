@@ -15,7 +15,7 @@ import (
 var contract = func() []llm.ToolDef {
 	var defs []llm.ToolDef
 	for _, n := range []string{"connect_account", "list_accounts", "disconnect_account", "publish_post", "schedule_post",
-		"list_posts", "list_jobs", "cancel_job", "retry_post", "get_analytics", "best_time_to_post", "get_dashboard",
+		"list_posts", "list_jobs", "cancel_job", "retry_post", "get_analytics", "review_analytics", "best_time_to_post", "get_dashboard",
 		"draft_post", "save_to_library", "search_library", "suggest_hashtags", "list_mailing_lists", "create_email_campaign",
 		"schedule_email_campaign", "email_report", "crm_summary", "search_leads", "remember", "recall"} {
 		defs = append(defs, llm.ToolDef{Name: n, Parameters: []byte(`{"type":"object"}`)})
@@ -45,8 +45,8 @@ func TestPlannerCallsTheRightTool(t *testing.T) {
 		{`list my instagram accounts`, "list_accounts", `{"platform":"instagram"}`},
 		{`connect instagram`, "connect_account", `{"platform":"instagram"}`},
 		{`disconnect acc_1`, "disconnect_account", `{"account_id":"acc_1"}`},
-		{`analytics 7d`, "get_analytics", `{"days":7}`},
-		{`show analytics for the last 30 days`, "get_analytics", `{"days":30}`},
+		{`analytics 7d`, "review_analytics", `{"days":7}`},
+		{`show analytics for the last 30 days`, "review_analytics", `{"days":30}`},
 		{`analytics 2026-11-01..2026-11-30 linkedin`, "get_analytics", `{"date_from":"2026-11-01","date_to":"2026-11-30","platform":"linkedin"}`},
 		{`what's the best time to post on instagram`, "best_time_to_post", `{"platform":"instagram"}`},
 		{`jobs`, "list_jobs", `{}`},

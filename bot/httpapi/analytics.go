@@ -21,6 +21,8 @@ import (
 type Analytics interface {
 	SyncNow(ctx context.Context, c identity.Caller, accountID string) (analytics.Report, error)
 	Aggregate(ctx context.Context, c identity.Caller, rg analytics.Range) (analytics.Aggregate, error)
+	Review(ctx context.Context, c identity.Caller, rg analytics.Range) (analytics.Review, error)
+	LastDays(ctx context.Context, c identity.Caller, n int) (analytics.Range, error)
 	AccountAnalytics(ctx context.Context, c identity.Caller, p platform.Name, accountID string, rg analytics.Range) (analytics.AccountReport, error)
 	History(ctx context.Context, c identity.Caller, p platform.Name, days int) (analytics.History, error)
 	BestTimes(ctx context.Context, c identity.Caller, p platform.Name) (analytics.BestTimes, error)
@@ -116,6 +118,36 @@ func (s *Server) analyticsAggregate(w http.ResponseWriter, r *http.Request, c id
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"success": true, "date_from": agg.Range.From, "date_to": agg.Range.To,
 		"platforms": agg.Platforms, "total": agg.Total, "email": agg.Email, "leads": agg.Leads, "top_posts": agg.TopPosts})
+}
+
+// analyticsReview: GET /api/social/analytics/review?date_from=&date_to= or
+// ?days= is the range beside the period before it, as /mm analytics and
+// the review_analytics tool answer (days in the workspace's time zone).
+func (s *Server) analyticsReview(w http.ResponseWriter, r *http.Request, c identity.Caller) {
+	if foreignUser(w, r, c) {
+		return
+	}
+	rg, ok := dateRange(w, r)
+	if !ok {
+		return
+	}
+	if raw := r.URL.Query().Get("days"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || rg != (analytics.Range{}) {
+			writeError(w, http.StatusBadRequest, "invalid_request", "give days (a whole number from 1 to 366) or date_from and date_to, not both")
+			return
+		}
+		if rg, err = s.deps.Analytics.LastDays(r.Context(), c, n); err != nil {
+			analyticsError(w, r, err)
+			return
+		}
+	}
+	rev, err := s.deps.Analytics.Review(r.Context(), c, rg)
+	if err != nil {
+		analyticsError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"success": true, "review": rev})
 }
 
 // analyticsAccount: GET /api/social/analytics/{platform}/{account_id}?date_from=&date_to=

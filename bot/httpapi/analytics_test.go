@@ -77,7 +77,7 @@ func analyticsSetup(t testing.TB) *analyticsFixture {
 	}
 	an, err := analytics.New(analytics.Config{Store: analytics.NewStore(db), Tokens: acc, Directory: analytics.AccountsDirectory(accounts.NewStore(db)),
 		Deliveries: pub, Accounts: acc, Jobs: sch, Adapters: map[platform.Name]analytics.Adapter{platform.Twitter: tw, platform.LinkedIn: li},
-		Log: zerolog.Nop()})
+		Posts: pub, Log: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,6 +190,16 @@ func TestAnalyticsREST(t *testing.T) {
 		t.Fatalf("top posts %v; want the one post", tops)
 	}
 
+	// The review /mm analytics gives: this week's figures beside last
+	// week's, the same totals as the aggregate's.
+	st, rev := f.get(t, "GET", "/api/social/analytics/review?days=7", viewer)
+	if st != http.StatusOK || num(t, rev, "review", "this_period", "total", "impressions") != imp || num(t, rev, "review", "previous_period") == nil {
+		t.Fatalf("review: %d %v", st, rev)
+	}
+	if _, other := f.get(t, "GET", "/api/social/analytics/review?days=7", f.other); num(t, other, "review", "this_period", "total", "impressions") != nil {
+		t.Fatalf("T2's review shows T1's figures: %v", other)
+	}
+
 	// Per account: the series has every day of the range, unknown as null.
 	today := time.Now().UTC()
 	from := today.AddDate(0, 0, -6).Format("2006-01-02")
@@ -231,6 +241,8 @@ func TestAnalyticsREST(t *testing.T) {
 		{"history too many days", "GET", "/api/social/analytics/history?days=400", viewer, 400, "invalid_request"},
 		{"history unknown platform", "GET", "/api/social/analytics/history?platform=myspace", viewer, 400, "unknown_platform"},
 		{"best times unknown platform", "GET", "/api/social/analytics/best-times?platform=myspace", viewer, 400, "unknown_platform"},
+		{"review days and dates", "GET", "/api/social/analytics/review?days=7&date_from=2026-11-01&date_to=2026-11-07", viewer, 400, "invalid_request"},
+		{"review too many days", "GET", "/api/social/analytics/review?days=400", viewer, 400, "invalid_request"},
 		{"no token", "GET", "/api/dashboard/overview", "", 401, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -79,6 +79,9 @@ func (s *Server) dashboardRoutes(mux *routeMux) {
 	mux.Handle("GET /dashboard/accounts", s.page(identity.Viewer, "accounts", s.accountsPage))
 	mux.Handle("GET /dashboard/analytics", s.page(identity.Viewer, "analytics", s.analyticsPage))
 	mux.Handle("POST /dashboard/analytics/sync", s.page(identity.Editor, "analytics", s.analyticsSyncNow))
+	if s.deps.Analytics != nil {
+		s.chartRoutes(mux)
+	}
 	mux.Handle("POST /dashboard/connect/{platform}", s.page(identity.Editor, "accounts", s.accountConnect))
 	mux.Handle("POST /dashboard/accounts/{id}/disconnect", s.page(identity.Editor, "accounts", s.accountDisconnect))
 	mux.Handle("GET /dashboard/compose", s.page(identity.Viewer, "compose", s.composePage))

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"errors"
-	"html/template"
 	"net/http"
 	"slices"
 	"strings"
@@ -21,17 +20,11 @@ type analyticsForm struct {
 }
 
 // chartMetric is a daily figure the analytics page can draw.
-type chartMetric struct {
-	Key, Label string
-	read       func(analytics.Series) []*int64
-}
+type chartMetric struct{ Key, Label string }
 
-// chartMetrics are the figures the analytics page can draw, in menu order.
-var chartMetrics = []chartMetric{
-	{"impressions", "Impressions", func(s analytics.Series) []*int64 { return s.Impressions }},
-	{"engagement", "Engagement", func(s analytics.Series) []*int64 { return s.Engagement }},
-	{"reach", "Reach", func(s analytics.Series) []*int64 { return s.Reach }},
-}
+// chartMetrics are the figures the analytics page can draw
+// (bot/present/chart's), in menu order.
+var chartMetrics = []chartMetric{{"impressions", "Impressions"}, {"engagement", "Engagement"}, {"reach", "Reach"}}
 
 type platformTotals struct {
 	Platform platform.Name
@@ -48,10 +41,11 @@ type analyticsPageData struct {
 	Total     analytics.Totals
 	ByPlat    []platformTotals
 	TopPosts  []analytics.TopPost
-	Chart     template.HTML
-	Heatmap   template.HTML
-	Best      analytics.PlatformBestTimes
-	TimeZone  string
+	// Daily: the daily chart has figures to draw; Earlier: the range
+	// starts before the daily series reach.
+	Daily, Earlier bool
+	Best           analytics.PlatformBestTimes
+	TimeZone       string
 	// Responses are the first answers to comments and mentions, per week
 	// and platform (nil: no inbox).
 	Responses []responseRow
@@ -78,8 +72,7 @@ func (s *Server) analyticsPage(w http.ResponseWriter, r *http.Request, v *view) 
 	if f.Metric == "" {
 		d.Form.Metric = chartMetrics[0].Key
 	}
-	metric := slices.IndexFunc(chartMetrics, func(m chartMetric) bool { return m.Key == d.Form.Metric })
-	if metric < 0 {
+	if !slices.ContainsFunc(chartMetrics, func(m chartMetric) bool { return m.Key == d.Form.Metric }) {
 		d.Errors["metric"] = append(d.Errors["metric"], "metric is one of impressions, engagement, reach")
 	}
 	if f.Platform != "" && !slices.Contains(platform.Social, f.Platform) {
@@ -120,17 +113,12 @@ func (s *Server) analyticsPage(w http.ResponseWriter, r *http.Request, v *view) 
 			d.ByPlat = append(d.ByPlat, platformTotals{Platform: p, Totals: t})
 		}
 	}
-	if days, ok := historyDays(agg.Range, s.deps.Now().In(v.Loc)); ok {
-		h, err := s.deps.Analytics.History(r.Context(), v.Caller, "", days)
-		if err != nil {
-			s.analyticsFailure(w, r, v, err)
-			return
-		}
-		m := chartMetrics[metric]
-		d.Chart = seriesChart(trimHistory(h, agg.Range), m.Label, m.read)
-	} else {
-		d.Chart = template.HTML(`<p class="hint">The daily series reach back 366 days from today; this range starts earlier, so only its totals are shown.</p>`)
+	h, ok, err := s.rangeHistory(r.Context(), v.Caller, agg.Range, s.deps.Now().In(v.Loc))
+	if err != nil {
+		s.analyticsFailure(w, r, v, err)
+		return
 	}
+	d.Daily, d.Earlier = len(h.Platforms) > 0, !ok
 	if d.Form.Platform == "" {
 		d.Form.Platform = platform.Twitter
 		if len(d.ByPlat) > 0 {
@@ -143,7 +131,6 @@ func (s *Server) analyticsPage(w http.ResponseWriter, r *http.Request, v *view) 
 		return
 	}
 	d.Best, d.TimeZone = bt.Platforms[d.Form.Platform], bt.TimeZone
-	d.Heatmap = bestTimesHeatmap(d.Form.Platform, d.Best)
 	if d.Responses, err = s.responseTimes(r.Context(), v.Caller, agg.Range, v.Loc); err != nil {
 		s.analyticsPageError(w, r, v, err)
 		return

@@ -19,6 +19,9 @@ type emailForm struct {
 	// (campaigns.MarkdownHTML).
 	Name, Subject, Markdown, Text, FromEmail, FromName string
 	ListKeys                                           []string
+	// ChartFrom, ChartTo: the range of the chart Insert chart puts in
+	// (empty: last week).
+	ChartFrom, ChartTo string
 }
 
 func (f emailForm) Has(key string) bool {
@@ -174,7 +177,13 @@ func (s *Server) dashEmailCreate(w http.ResponseWriter, r *http.Request, v *view
 	}
 	f := emailForm{Name: r.PostFormValue("name"), Subject: r.PostFormValue("subject"), Markdown: r.PostFormValue("markdown"),
 		Text: r.PostFormValue("text"), FromEmail: strings.TrimSpace(r.PostFormValue("from_email")),
-		FromName: strings.TrimSpace(r.PostFormValue("from_name")), ListKeys: r.PostForm["list_keys"]}
+		FromName: strings.TrimSpace(r.PostFormValue("from_name")), ListKeys: r.PostForm["list_keys"],
+		ChartFrom: strings.TrimSpace(r.PostFormValue("chart_from")), ChartTo: strings.TrimSpace(r.PostFormValue("chart_to"))}
+	action := r.PostFormValue("action")
+	var chartErr string
+	if action == "insert-chart" {
+		f.Markdown, chartErr = s.insertChart(r, v, f)
+	}
 	d, err := s.dashEmailData(r, v, f)
 	if err != nil {
 		s.campaignsPageError(w, r, v, err)
@@ -188,7 +197,12 @@ func (s *Server) dashEmailCreate(w http.ResponseWriter, r *http.Request, v *view
 		s.render(w, r, http.StatusUnprocessableEntity, "email", v)
 		return
 	}
-	if r.PostFormValue("action") == "preview" {
+	if chartErr != "" {
+		d.Errors["chart"], v.Error = []string{chartErr}, "No chart was inserted: fix the fields marked below."
+		s.render(w, r, http.StatusUnprocessableEntity, "email", v)
+		return
+	}
+	if action == "preview" || action == "insert-chart" {
 		d.Preview = template.HTML(html) // goldmark's safe rendering: no raw HTML, no script links
 		s.render(w, r, http.StatusOK, "email", v)
 		return

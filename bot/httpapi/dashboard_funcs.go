@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"fmt"
 	"html/template"
 	"strconv"
 	"strings"
@@ -115,4 +116,15 @@ type leadsTable struct {
 	V     *view
 	ID    string
 	Leads []campaigns.CRMRecord
+}
+
+// compact writes 12000 as 12k and 3400000 as 3.4M.
+func compact(v int64) string {
+	switch {
+	case v >= 1_000_000:
+		return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(v)/1e6), ".0") + "M"
+	case v >= 1000:
+		return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(v)/1e3), ".0") + "k"
+	}
+	return fmt.Sprint(v)
 }

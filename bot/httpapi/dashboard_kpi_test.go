@@ -16,6 +16,17 @@ import (
 
 func fptr(v float64) *float64 { return &v }
 
+func ptr(v int64) *int64 { return &v }
+
+func TestCompact(t *testing.T) {
+	t.Parallel()
+	for v, want := range map[int64]string{999: "999", 1000: "1k", 12500: "12.5k", 3_400_000: "3.4M"} {
+		if got := compact(v); got != want {
+			t.Errorf("compact(%d) = %q, want %q", v, got, want)
+		}
+	}
+}
+
 // dashAnalytics answers the dashboard's analytics questions for workspace
 // T1 with fixed figures (every other workspace has none) and records the
 // ranges Aggregate was asked for.

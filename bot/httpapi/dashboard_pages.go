@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"errors"
-	"html/template"
 	"net/http"
 	"slices"
 	"sort"
@@ -21,10 +20,10 @@ import (
 const overviewWindow = 100
 
 type overviewData struct {
-	// Summary and Chart come from tools/analytics when it is served.
+	// Summary and the chart's Range come from tools/analytics when it is
+	// served.
 	Summary *analytics.OverviewSummary
 	Range   analytics.Range
-	Chart   template.HTML
 	// Deltas are the cards' changes against the previous period.
 	Deltas    map[string]kpiDelta
 	Upcoming  []publish.PostView
@@ -68,7 +67,7 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, v *view) {
 			s.analyticsPageError(w, r, v, err)
 			return
 		}
-		d.Summary, d.Range, d.Chart = &ov.Analytics.Summary, ov.Analytics.Range, impressionsChart(h)
+		d.Summary, d.Range = &ov.Analytics.Summary, ov.Analytics.Range
 		d.NoFigures = !hasSeries(h)
 		prevRange, err := previousRange(d.Range)
 		if err != nil {

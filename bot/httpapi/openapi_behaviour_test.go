@@ -91,6 +91,7 @@ func specPosts(t *testing.T, seen *coverage) {
 	c.call(vw, "GET", "/api/social/analytics/aggregate", "", 200)
 	c.call(vw, "GET", "/api/social/analytics/history", "", 200)
 	c.call(vw, "GET", "/api/social/analytics/best-times", "", 200)
+	c.call(vw, "GET", "/api/social/analytics/review?days=7", "", 200)
 	c.call(vw, "GET", "/api/social/analytics/twitter/"+x, "", 200)
 	c.call(vw, "GET", "/api/dashboard/overview", "", 200)
 	c.call(ed, "DELETE", "/api/social/accounts/"+x, "", 200)

@@ -112,6 +112,7 @@ func (s *Server) routes(mux *routeMux) {
 		mux.Handle("GET /api/social/analytics/aggregate", s.auth(identity.Viewer, s.analyticsAggregate))
 		mux.Handle("GET /api/social/analytics/history", s.auth(identity.Viewer, s.analyticsHistory))
 		mux.Handle("GET /api/social/analytics/best-times", s.auth(identity.Viewer, s.analyticsBestTimes))
+		mux.Handle("GET /api/social/analytics/review", s.auth(identity.Viewer, s.analyticsReview))
 		mux.Handle("GET /api/social/analytics/{platform}/{account_id}", s.auth(identity.Viewer, s.analyticsAccount))
 		mux.Handle("GET /api/dashboard/overview", s.auth(identity.Viewer, s.dashboardOverview))
 	}

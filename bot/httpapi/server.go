@@ -6,6 +6,7 @@ package httpapi
 
 import (
 	"context"
+	"github.com/marketingminds/marketingminds/bot/present/chart"
 	"net/http"
 	"time"
 
@@ -92,6 +93,9 @@ type Deps struct {
 	// Tokens lets a dashboard admin create and revoke API tokens when set
 	// (*identity.Service).
 	Tokens TokenAdmin
+	// ChartKeys are the app's keys, current first: the charts put in
+	// e-mails are served at links signed with them. None: no e-mail charts.
+	ChartKeys [][]byte
 	// Inbox serves /api/inbox* and /api/webhooks/meta, the dashboard's
 	// inbox page, the overview's unanswered count and the response times on
 	// the analytics page when set (*inbox.Service).
@@ -109,6 +113,8 @@ type Server struct {
 	handler  http.Handler
 	patterns []string
 	chat     *chatRunner
+	charts   *chart.Painter
+	links    *chartLinks // nil: no e-mail charts
 }
 
 // New builds the server and its routes.
@@ -119,7 +125,8 @@ func New(d Deps) *Server {
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
 	}
-	s := &Server{deps: d, log: d.Log, metrics: newHTTPMetrics(d.Registry), chat: newChatRunner(d.Present)}
+	s := &Server{deps: d, log: d.Log, metrics: newHTTPMetrics(d.Registry), chat: newChatRunner(d.Present),
+		charts: new(chart.Painter), links: newChartLinks(d.ChartKeys)}
 	mux := &routeMux{ServeMux: http.NewServeMux()}
 	s.routes(mux)
 	s.patterns = mux.patterns

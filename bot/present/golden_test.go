@@ -95,6 +95,15 @@ func samples() []struct {
 			{PostID: "post_8d2e1f", DeliveryID: "del_77aa", AccountID: "acc_li_org_9c", Platform: platform.LinkedIn, PublishedAt: at("2026-12-01T08:00:00Z"), Engagement: i64(311)},
 			{PostID: "post_dup_4a", AccountID: "acc_x_7f3a9", Platform: platform.Twitter, PublishedAt: at("2026-12-03T17:30:00Z"), Engagement: i64(1)},
 		}}},
+		{"review_week", analytics.Review{Range: analytics.Range{From: "2026-11-30", To: "2026-12-06"}, TimeZone: "Europe/Paris",
+			This: analytics.Summary{Total: analytics.Totals{PostsPublished: 13, Impressions: i64(43051), Engagement: i64(1513), EngagementRate: f64(3.51)},
+				Platforms: map[platform.Name]analytics.Totals{platform.LinkedIn: {Impressions: i64(12840)}, platform.Twitter: {Impressions: i64(30211)}}},
+			Previous: analytics.Summary{Total: analytics.Totals{Impressions: i64(35000)}},
+			History: analytics.History{Range: analytics.Range{From: "2026-12-05", To: "2026-12-06"}, Platforms: map[platform.Name]analytics.Series{
+				platform.Twitter: {Dates: []string{"2026-12-05", "2026-12-06"}, Impressions: []*int64{i64(4100), i64(5200)}, Engagement: []*int64{i64(120), i64(160)}}}},
+			TopPosts: []analytics.ReviewPost{{TopPost: analytics.TopPost{PostID: "post_8d2e1f", Platform: platform.LinkedIn, Engagement: i64(311)},
+				Text: "Winter sale starts tomorrow: 30% off every tent.", URL: "https://www.linkedin.com/feed/update/urn:li:share:1"}},
+			Best: &analytics.Slot{Weekday: "Tuesday", Hour: 9, Posts: 6, EngagementRate: f64(5.2)}, BestOn: platform.Twitter}},
 		{"best_times", analytics.BestTimes{TimeZone: "Europe/Paris", Platforms: map[platform.Name]analytics.PlatformBestTimes{
 			platform.LinkedIn: {MeasuredPosts: 3, Best: []analytics.Slot{{Weekday: "Tuesday", Hour: 8}, {Weekday: "Wednesday", Hour: 9}, {Weekday: "Thursday", Hour: 12}},
 				Note: "fewer than 10 measured posts"},
@@ -159,6 +168,9 @@ func slackText(s present.Slack) string {
 		default:
 			fmt.Fprintf(&b, "[%s]\n", bl.BlockType())
 		}
+	}
+	for _, img := range s.Images {
+		fmt.Fprintf(&b, "[image %s] %s\n", img.Name, img.Title)
 	}
 	return b.String()
 }

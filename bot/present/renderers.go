@@ -1,11 +1,16 @@
 package present
 
-import "reflect"
+import (
+	"reflect"
+
+	"github.com/marketingminds/marketingminds/bot/present/chart"
+)
 
 // New is the registry of every result type's renderers: the one place a
 // result type is given its look in each door.
 func New() *Registry {
 	r := &Registry{byType: map[reflect.Type]entry{}}
+	charts := new(chart.Painter) // one for the charts of every door
 	// Failures and approvals.
 	Register(r, failureRenderer())
 	Register(r, approvalRenderer())
@@ -23,10 +28,10 @@ func New() *Registry {
 	Register(r, fromCard(jobsCard))
 	// Analytics.
 	Register(r, fromCard(aggregateCard))
-	Register(r, bestTimesRenderer())
+	Register(r, bestTimesRenderer(charts))
 	Register(r, fromCard(overviewCard))
-	Register(r, reviewRenderer())
-	Register(r, digestRenderer())
+	Register(r, reviewRenderer(charts))
+	Register(r, digestRenderer(charts))
 	// E-mail and CRM.
 	Register(r, fromCard(mailingListsCard))
 	Register(r, fromCard(emailCard))

@@ -3,6 +3,7 @@ package present
 import (
 	"fmt"
 	"html/template"
+	"net/url"
 	"strings"
 
 	"github.com/marketingminds/marketingminds/bot/present/chart"
@@ -20,20 +21,31 @@ type Image struct {
 
 // reviewRenderer draws a Review as a card in every door; in Slack it also
 // carries the daily chart of impressions and engagement per platform.
-func reviewRenderer() Renderer[analytics.Review] {
+func reviewRenderer(pt *chart.Painter) Renderer[analytics.Review] {
 	return Renderer[analytics.Review]{
 		Slack: func(env Env, r analytics.Review) Slack {
 			s := slackCard(reviewCard(env, r))
 			s.Text = ReviewSummary(r)
-			if png, err := chart.Daily(r.History); err == nil && len(png) > 0 {
+			if png, err := pt.Daily(r.History); err == nil && len(png) > 0 {
 				s.Images = []Image{{Name: "review-" + r.Range.From + "-" + r.Range.To + ".png",
 					Title: "Daily impressions and engagement, " + days(r.Range), PNG: png}}
 			}
 			return s
 		},
-		Web:      func(env Env, r analytics.Review) template.HTML { return webCard(reviewCard(env, r)) },
+		Web:      func(env Env, r analytics.Review) template.HTML { return webCard(reviewCard(env, r)) + webChart(r) },
 		Terminal: func(env Env, r analytics.Review) Terminal { return terminalCard(reviewCard(env, r)) },
 	}
+}
+
+// webChart is a review's daily chart on the dashboard: the same PNG Slack
+// gets, from the dashboard's chart route (the web chat is signed in).
+func webChart(r analytics.Review) template.HTML {
+	if len(r.History.Platforms) == 0 || r.Range.From == "" {
+		return ""
+	}
+	q := url.Values{"from": {r.Range.From}, "to": {r.Range.To}}
+	return template.HTML(`<img class="chart" width="768" src="/dashboard/charts/daily.png?` + esc(q.Encode()) +
+		`" alt="` + esc("Daily impressions and engagement, "+days(r.Range)) + `">`)
 }
 
 func reviewCard(_ Env, r analytics.Review) card {
@@ -115,8 +127,8 @@ func excerpt(s string) string {
 
 // digestRenderer draws a weekly Digest: the week's review and chart, the
 // posts that failed and what is scheduled next.
-func digestRenderer() Renderer[analytics.Digest] {
-	review := reviewRenderer()
+func digestRenderer(pt *chart.Painter) Renderer[analytics.Digest] {
+	review := reviewRenderer(pt)
 	return Renderer[analytics.Digest]{
 		Slack: func(env Env, d analytics.Digest) Slack {
 			s := review.Slack(env, d.Review)
@@ -157,12 +169,12 @@ func digestCard(env Env, d analytics.Digest) card {
 
 // bestTimesRenderer draws best times as a card in every door; in Slack it
 // also carries the weekday × hour heatmap of the platforms with data.
-func bestTimesRenderer() Renderer[analytics.BestTimes] {
+func bestTimesRenderer(pt *chart.Painter) Renderer[analytics.BestTimes] {
 	r := fromCard(bestTimesCard)
 	card := r.Slack
 	r.Slack = func(env Env, b analytics.BestTimes) Slack {
 		s := card(env, b)
-		if png, err := chart.BestTimes(b); err == nil && len(png) > 0 {
+		if png, err := pt.BestTimes(b); err == nil && len(png) > 0 {
 			s.Images = []Image{{Name: "best-times.png", Title: "Engagement rate by weekday and hour (" + orWord(b.TimeZone, "UTC") + ")", PNG: png}}
 		}
 		return s

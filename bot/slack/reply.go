@@ -159,11 +159,18 @@ func (r *reply) postedLocked(err error) {
 	}
 }
 
-// postCard posts v, rendered for Slack, in the thread.
+// postCard posts v, rendered for Slack, in the thread, its images (a
+// review's chart) uploaded below it.
 func (b *Bot) postCard(ctx context.Context, api *slack.Client, channel, thread string, env present.Env, v any) error {
 	s := b.present.Slack(env, v)
-	_, err := b.post(ctx, api, channel, thread, slack.MsgOptionText(s.Text, false), slack.MsgOptionBlocks(s.Blocks...))
-	return err
+	ts, err := b.post(ctx, api, channel, thread, slack.MsgOptionText(s.Text, false), slack.MsgOptionBlocks(s.Blocks...))
+	if err != nil || len(s.Images) == 0 {
+		return err
+	}
+	if thread == "" {
+		thread = ts
+	}
+	return b.uploadImages(ctx, api, channel, thread, s.Images)
 }
 
 // wrote reports whether any text was given.

@@ -13,10 +13,18 @@ import (
 	"github.com/marketingminds/marketingminds/tools/identity"
 )
 
-// reviewer answers Review with a fixed week and records the range asked.
+// reviewer answers Review with a fixed week and records the range asked;
+// its workspace is in Kiritimati (UTC+14).
 type reviewer struct {
 	asked []analytics.Range
 	best  []platform.Name
+}
+
+// LastDays are the days up to a fixed now, 2026-12-06 20:00 UTC, which is
+// already 2026-12-07 in the workspace's zone.
+func (r *reviewer) LastDays(_ context.Context, _ identity.Caller, n int) (analytics.Range, error) {
+	today := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
+	return analytics.Range{From: today.AddDate(0, 0, 1-n).Format(time.DateOnly), To: today.Format(time.DateOnly)}, nil
 }
 
 func (r *reviewer) Review(_ context.Context, _ identity.Caller, rg analytics.Range) (analytics.Review, error) {
@@ -50,8 +58,10 @@ func TestSlashAnalyticsUploadsChart(t *testing.T) {
 	if !strings.Contains(got, "Posted in this channel") {
 		t.Fatalf("response: %q", got)
 	}
-	if len(rv.asked) != 1 || rv.asked[0].From == "" || len(rv.asked[0].Days()) != 7 {
-		t.Fatalf("ranges asked: %+v", rv.asked)
+	// The days are the workspace's (Kiritimati's), not UTC's, whatever the
+	// door's clock says.
+	if want := (analytics.Range{From: "2026-12-01", To: "2026-12-07"}); len(rv.asked) != 1 || rv.asked[0] != want {
+		t.Fatalf("ranges asked: %+v, want %v", rv.asked, want)
 	}
 	if turns := b.conv.got(); len(turns) != 0 {
 		t.Fatalf("the conversation ran: %+v", turns)
@@ -110,5 +120,26 @@ func TestSlashBestTimesUploadsHeatmap(t *testing.T) {
 	ups := b.fake.Uploads()
 	if len(ups) != 1 || ups[0].ThreadTS != posts[0].TS() || !bytes.HasPrefix(ups[0].Data, []byte("\x89PNG\r\n\x1a\n")) {
 		t.Fatalf("uploads %+v; want the heatmap in the message's thread", len(ups))
+	}
+}
+
+// A review the conversation shows as a card (the offline planner's answer
+// to "analytics 7d") carries its chart, uploaded into the reply's thread.
+func TestReviewCardUploadsChart(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.conv.fn = func(ctx context.Context, sink slack.Sink) (string, error) {
+		rev, err := (&reviewer{}).Review(ctx, identity.Caller{}, analytics.Range{})
+		sink.Card(rev)
+		return "", err
+	}
+	body := mention("EvReview", "U1", "1700000000.000300", "", "analytics 7d")
+	if resp := b.send(t, "/slack/events", body, sign(secret, time.Now(), body)); resp.StatusCode != 200 {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	b.bot.Wait()
+	ups := b.fake.Uploads()
+	if len(ups) != 1 || ups[0].ThreadTS != "1700000000.000300" || !bytes.HasPrefix(ups[0].Data, []byte("\x89PNG\r\n\x1a\n")) {
+		t.Fatalf("%d uploads; want the chart in the mention's thread", len(ups))
 	}
 }

@@ -19,6 +19,7 @@ import (
 // beside the period before it.
 type Analytics interface {
 	Review(ctx context.Context, c identity.Caller, rg analytics.Range) (analytics.Review, error)
+	LastDays(ctx context.Context, c identity.Caller, n int) (analytics.Range, error)
 	BestTimes(ctx context.Context, c identity.Caller, p platform.Name) (analytics.BestTimes, error)
 }
 
@@ -33,15 +34,18 @@ func (b *Bot) slashBest(ctx context.Context, c identity.Caller, _ string, cmd in
 }
 
 // slashReview answers `/mm analytics` with a Review, without the model: a
-// range of days ending today (in UTC), dates, or the default.
-func (b *Bot) slashReview(ctx context.Context, c identity.Caller, channel string, cmd intent.Command) (any, error) {
+// range of days ending today (days as the workspace's time zone has them),
+// dates, or the default.
+func (b *Bot) slashReview(ctx context.Context, c identity.Caller, _ string, cmd intent.Command) (any, error) {
 	var rg analytics.Range
 	switch {
 	case cmd.DateFrom != "":
 		rg = analytics.Range{From: cmd.DateFrom, To: cmd.DateTo}
 	case cmd.Days > 0:
-		today := b.now().UTC()
-		rg = analytics.Range{From: today.AddDate(0, 0, 1-cmd.Days).Format(analytics.DayFormat), To: today.Format(analytics.DayFormat)}
+		var err error
+		if rg, err = b.d.Analytics.LastDays(ctx, c, cmd.Days); err != nil {
+			return nil, fmt.Errorf("slack: /mm analytics %dd: %w", cmd.Days, err)
+		}
 	}
 	r, err := b.d.Analytics.Review(ctx, c, rg)
 	if err != nil {
@@ -67,30 +71,44 @@ func (b *Bot) postWithImages(ctx context.Context, api *slack.Client, channel str
 	if err != nil {
 		return "", fmt.Errorf("slack: post %s: %w", channel, err)
 	}
-	for _, img := range msg.Images {
+	return ts, b.uploadImages(ctx, api, channel, ts, msg.Images)
+}
+
+// uploadImages uploads images into a message's thread through Slack's
+// external upload flow.
+func (b *Bot) uploadImages(ctx context.Context, api *slack.Client, channel, thread string, images []present.Image) error {
+	for _, img := range images {
 		err := b.call(ctx, channel, false, func() error {
 			_, err := api.UploadFileContext(ctx, slack.UploadFileParameters{
 				Filename: img.Name, Title: img.Title, AltTxt: img.Title, FileSize: len(img.PNG),
-				Reader: bytes.NewReader(img.PNG), Channel: channel, ThreadTimestamp: ts,
+				Reader: bytes.NewReader(img.PNG), Channel: channel, ThreadTimestamp: thread,
 			})
 			return err
 		})
 		if err != nil {
-			return ts, fmt.Errorf("slack: upload %s to %s: %w", img.Name, channel, err)
+			return fmt.Errorf("slack: upload %s to %s: %w", img.Name, channel, err)
 		}
 	}
-	return ts, nil
+	return nil
 }
 
 // PostResult posts a result (a weekly digest) in a workspace's channel as
-// bot/present renders it for Slack, its images uploaded in the thread.
+// bot/present renders it for Slack, its images uploaded in the thread. It
+// fails only when the message did not go out.
 func (b *Bot) PostResult(ctx context.Context, workspaceID, channel string, loc *time.Location, v any) error {
 	api, err := b.client(ctx, workspaceID)
 	if err != nil {
 		return err
 	}
 	msg := b.present.Slack(present.Env{Loc: loc, Now: b.now()}, v)
-	if _, err := b.postWithImages(ctx, api, channel, msg); err != nil {
+	ts, err := b.postWithImages(ctx, api, channel, msg)
+	if err != nil && ts != "" {
+		// The message is out: an error means nothing was posted, so the
+		// caller may try again without posting it twice.
+		b.log.Warn().Err(err).Str("team", workspaceID).Msg("slack: result posted without its images")
+		return nil
+	}
+	if err != nil {
 		return fmt.Errorf("slack: post result in %s: %w", workspaceID, err)
 	}
 	return nil

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -14,17 +16,14 @@ import (
 // whose approval click publishes the post.
 func checkPagesInBrowser(t *testing.T, b *browserRun, base, token string) {
 	t.Helper()
-	b.do("analytics", chromedp.Navigate(base+"/dashboard/analytics?platform=twitter"), chromedp.WaitVisible(chromedp.CSS("#series svg.chart")))
-	points, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("#series circle.point[data-platform=twitter]").length`))
-	if err != nil || points == 0 {
-		t.Fatalf("the analytics chart has %d X points (%v)", points, err)
-	}
+	b.do("analytics", chromedp.Navigate(base+"/dashboard/analytics?platform=twitter"), chromedp.WaitVisible(chromedp.ID("daily-chart")))
 	if rows := b.text("#top-posts tbody"); !strings.Contains(rows, "X") {
 		t.Errorf("top posts: %q", rows)
 	}
-	cells, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("svg.heatmap rect.slot").length`))
-	if err != nil || cells == 0 {
-		t.Errorf("the best-time heatmap has %d measured slots (%v)", cells, err)
+	// The daily chart and the heatmap are the PNGs Slack gets, drawn from
+	// the synced X post and served behind the session.
+	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](pngsLoaded("#daily-chart", "#heatmap"))); err != nil {
+		t.Fatalf("the analytics page's charts did not load: %v", err)
 	}
 	b.shot("14-analytics")
 	b.do("analytics range error", chromedp.Navigate(base+"/dashboard/analytics?from=2026-12-31&to=2026-01-01"), chromedp.WaitVisible(chromedp.ID("err-to")))
@@ -46,6 +45,17 @@ func checkPagesInBrowser(t *testing.T, b *browserRun, base, token string) {
 		t.Errorf("e-mail preview: %q", got)
 	}
 	b.shot("17a-email-preview")
+	// Insert chart: today's chart at its signed public link, in the preview.
+	today := time.Now().UTC().Format(time.DateOnly)
+	b.do("insert a chart", chromedp.SetValue(chromedp.ID("e-chart-from"), today), chromedp.SetValue(chromedp.ID("e-chart-to"), today),
+		chromedp.Click(chromedp.ID("email-insert-chart")), chromedp.WaitVisible(chromedp.CSS("#email-preview .mail img")))
+	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](pngsLoaded("#email-preview .mail img"))); err != nil {
+		t.Fatalf("the e-mail's chart did not load: %v", err)
+	}
+	if src, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector("#email-preview .mail img").src`)); !strings.Contains(src, "/charts/e/") {
+		t.Errorf("the e-mail's chart is at %q, not a signed public link", src)
+	}
+	b.shot("17b-email-chart")
 	b.do("create the e-mail", chromedp.Click(chromedp.ID("email-create")), chromedp.WaitVisible(chromedp.ID("email-status")))
 	if st := b.text("#email-status"); st != "draft" {
 		t.Fatalf("new e-mail campaign is %q", st)
@@ -118,4 +128,11 @@ func checkPagesInBrowser(t *testing.T, b *browserRun, base, token string) {
 		t.Errorf("the chat's answer: %q (%v)", answer, err)
 	}
 	b.shot("23b-chat-answer")
+}
+
+// pngsLoaded is a script that is true once each selector's image has
+// loaded as a 768 px wide picture.
+func pngsLoaded(selectors ...string) string {
+	q, _ := json.Marshal(selectors)
+	return string(q) + `.every(s => { const i = document.querySelector(s); return i && i.complete && i.naturalWidth === 768 })`
 }

@@ -259,18 +259,17 @@ func TestDashboardInBrowser(t *testing.T) {
 	b.shot("10-posts")
 
 	// Sync now on the analytics page (htmx swaps the page's result in),
-	// then the overview's chart: points drawn from the sandbox's metrics of
-	// the post just published.
+	// then the overview's chart, drawn from the sandbox's metrics of the
+	// post just published.
 	b.do("sync now", chromedp.Navigate(p.url+"/dashboard/analytics"), chromedp.Click(chromedp.ID("sync-now")),
 		chromedp.WaitVisible(chromedp.CSS("p.notice")))
 	if n := b.text("p.notice"); !strings.HasPrefix(n, "Sync finished: 1 post on 1 account") {
 		t.Fatalf("after Sync now the page says %q", n)
 	}
 	b.shot("10b-sync-now")
-	b.do("overview chart", chromedp.Navigate(p.url+"/dashboard"), chromedp.WaitVisible(chromedp.CSS("svg.chart")))
-	points, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("svg.chart circle.point[data-platform=twitter]").length`))
-	if err != nil || points == 0 {
-		t.Fatalf("the overview chart has %d X points (%v)", points, err)
+	b.do("overview chart", chromedp.Navigate(p.url+"/dashboard"), chromedp.WaitVisible(chromedp.ID("overview-chart")))
+	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](pngsLoaded("#overview-chart"))); err != nil {
+		t.Fatalf("the overview chart did not load: %v", err)
 	}
 	if kpi := b.text("#kpi-impressions"); kpi == "—" || kpi == "0" {
 		t.Errorf("impressions card shows %q after a sync", kpi)
@@ -283,7 +282,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	b.shot("12-narrow-calendar")
 	b.do("narrow compose", chromedp.Navigate(p.url+"/dashboard/compose"), chromedp.WaitVisible(chromedp.ID("text")))
 	b.shot("13-narrow-compose")
-	b.do("narrow analytics", chromedp.Navigate(p.url+"/dashboard/analytics"), chromedp.WaitVisible(chromedp.CSS("svg.chart")))
+	b.do("narrow analytics", chromedp.Navigate(p.url+"/dashboard/analytics"), chromedp.WaitVisible(chromedp.ID("daily-chart")))
 	b.shot("24-narrow-analytics")
 	b.do("narrow chat", chromedp.Navigate(p.url+"/dashboard/chat"), chromedp.WaitVisible(chromedp.ID("chat-text")))
 	b.shot("25-narrow-chat")

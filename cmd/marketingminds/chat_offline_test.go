@@ -79,7 +79,7 @@ func TestChatOffline(t *testing.T) {
 		"/oauth", // the connect link
 		"Approve \"Publish now to Acme Coffee (X profile)", "Approved: Publish now to Acme Coffee (X profile)", "Published on X.",
 		"Approve \"Schedule for ", "Approved: Schedule for ",
-		"Published on X.", "Your figures for ", "Scheduled for Mon 7 Dec, 09:00 UTC", "On X: “See you tomorrow”", "Scheduled post: due ",
+		"Published on X.", "Your review of ", "Scheduled for Mon 7 Dec, 09:00 UTC", "On X: “See you tomorrow”", "Scheduled post: due ",
 		// The picture cannot be downloaded: found before anyone is asked to
 		// approve, the link's fault, not X's.
 		"Image 1 is on a host name that does not exist; check the link.",

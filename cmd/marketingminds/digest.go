@@ -20,6 +20,14 @@ const digestSpec = "0 * * * *"
 // digestLease keeps a sent week's lock past the week: no second send.
 const digestLease = 8 * 24 * time.Hour
 
+// digestTry is the lock's lease while a digest is being sent: should the
+// process die sending, the lock is free again by the next hourly tick.
+const digestTry = 45 * time.Minute
+
+// digestTries is how many hourly ticks of a workspace's Monday morning may
+// send its digest: 09:xx and, after failures, the two hours after.
+const digestTries = 3
+
 // digester sends last week's Digest to each workspace that asked for one,
 // once per workspace and week across replicas and restarts.
 type digester struct {
@@ -31,6 +39,7 @@ type digester struct {
 	}
 	locks interface {
 		Acquire(ctx context.Context, name, owner string, now time.Time, ttl time.Duration) (bool, error)
+		Release(ctx context.Context, name, owner string) error
 	}
 	post func(ctx context.Context, workspaceID, channel string, loc *time.Location, d analytics.Digest) error
 	now  func() time.Time
@@ -68,31 +77,49 @@ func (d digester) run(ctx context.Context) error {
 			continue
 		}
 		local := now.In(loc)
-		if local.Weekday() != time.Monday || local.Hour() != 9 {
+		if local.Weekday() != time.Monday || local.Hour() < 9 || local.Hour() >= 9+digestTries {
 			continue
 		}
-		week := analytics.DigestWeek(now, loc)
-		// A fresh owner: the lock is taken once, whoever asks again
-		// (another replica, this one after a restart) is refused.
-		ok, err := d.locks.Acquire(ctx, "digest:"+s.WorkspaceID+":"+week.From, rand.Text(), now, digestLease)
-		if err != nil {
-			log.Error().Err(err).Str("workspace", s.WorkspaceID).Msg("digest: lock")
-			continue
+		if d.send(ctx, s.WorkspaceID, to, loc, now) {
+			sent++
 		}
-		if !ok {
-			continue
-		}
-		c := identity.Caller{WorkspaceID: s.WorkspaceID, UserID: "system", Role: identity.Viewer, Door: identity.DoorSystem}
-		dg, err := d.analytics.Digest(ctx, c)
-		if err == nil {
-			err = d.post(ctx, s.WorkspaceID, to, loc, dg)
-		}
-		if err != nil {
-			log.Error().Err(err).Str("workspace", s.WorkspaceID).Msg("digest: not sent")
-			continue
-		}
-		sent++
 	}
 	log.Info().Int("sent", sent).Msg("digest")
 	return nil
+}
+
+// send sends a workspace's digest of last week unless it went out already
+// (or another replica is sending it). A failed send gives the week's lock
+// back, so the next hourly tick of the Monday morning tries again; a sent
+// one keeps it past the week.
+func (d digester) send(ctx context.Context, workspaceID, to string, loc *time.Location, now time.Time) bool {
+	log := zerolog.Ctx(ctx).With().Str("workspace", workspaceID).Logger()
+	week := analytics.DigestWeek(now, loc)
+	// A fresh owner: the lock is taken once, whoever asks again (another
+	// replica, this one after a restart) is refused while it is held.
+	name, owner := "digest:"+workspaceID+":"+week.From, rand.Text()
+	ok, err := d.locks.Acquire(ctx, name, owner, now, digestTry)
+	if err != nil {
+		log.Error().Err(err).Msg("digest: lock")
+		return false
+	}
+	if !ok {
+		return false
+	}
+	c := identity.Caller{WorkspaceID: workspaceID, UserID: "system", Role: identity.Viewer, Door: identity.DoorSystem}
+	dg, err := d.analytics.Digest(ctx, c)
+	if err == nil {
+		err = d.post(ctx, workspaceID, to, loc, dg)
+	}
+	if err != nil {
+		log.Error().Err(err).Msg("digest: not sent; the next hourly tick of the morning tries again")
+		if err := d.locks.Release(ctx, name, owner); err != nil {
+			log.Error().Err(err).Msg("digest: release the lock")
+		}
+		return false
+	}
+	if _, err := d.locks.Acquire(ctx, name, owner, now, digestLease); err != nil {
+		log.Error().Err(err).Msg("digest: sent, but its lock was not kept for the week")
+	}
+	return true
 }

@@ -103,6 +103,9 @@ type app struct {
 	sessions  *identity.Sessions
 	publicURL string
 	vault     *oauth.Vault
+	// appKeys are the encryption keys, current first: the charts put in
+	// e-mails are served at links signed with keys derived from them.
+	appKeys [][]byte
 	// accountEvents carries account events (connected, needs
 	// re-authorization) to the Slack door; full, it drops them.
 	accountEvents *accounts.Channel
@@ -301,6 +304,9 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 		library: lib, media: med, settings: set, convert: check.NewService(check.Prober{Fetcher: ad.probe, Open: med.OpenMedia}, med), inbox: ib,
 		sessions: identity.NewSessions(identity.NewSessionStore(db), ids, time.Now), publicURL: cfg.PublicURL, userLocation: userLocation,
 		memory: memory.New(memory.NewStore(db), time.Now), vault: vault, accountEvents: events, slack: door}
+	for _, k := range ring.Keys() {
+		a.appKeys = append(a.appKeys, k[:])
+	}
 	a.groups = groups.New(groups.NewStore(db), acc, time.Now)
 	a.targets = publish.NewResolver(acc, set, a.groups)
 	if a.agents, err = a.agent(cfg, sandboxBase != "", log); err != nil {
@@ -373,7 +379,7 @@ func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Dep
 		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics, Campaigns: a.campaigns,
 		CampaignAnalytics: campaignAnalytics{a.analytics}, Library: a.library, Settings: a.settings, Media: a.media, Converter: a.convert,
 		Sessions: a.sessions, PublicURL: a.publicURL, UserLocation: a.userLocation, Tokens: a.identity,
-		Approvals: a.agents, Agent: a.agents, Turns: agents.NewTaskStore(a.db), Defaults: a.targets,
+		Approvals: a.agents, Agent: a.agents, Turns: agents.NewTaskStore(a.db), Defaults: a.targets, ChartKeys: a.appKeys,
 		Inbox: a.inbox, Drafter: replyDrafter{a.agents},
 	}
 }

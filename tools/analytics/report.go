@@ -66,6 +66,23 @@ func (s *Service) resolve(ctx context.Context, workspaceID string, rg Range) (Ra
 	return lastDays(s.now(), loc, OverviewDays), nil
 }
 
+// LastDays is the n days (1 to MaxRangeDays) up to today in the caller's
+// workspace's time zone: "the last 7 days" as the workspace reads them,
+// each day from its local midnight. Any role.
+func (s *Service) LastDays(ctx context.Context, c identity.Caller, n int) (Range, error) {
+	if err := c.Require(identity.Viewer); err != nil {
+		return Range{}, err
+	}
+	if n < 1 || n > MaxRangeDays {
+		return Range{}, fmt.Errorf("%w: days %d is not between 1 and %d", ErrInvalid, n, MaxRangeDays)
+	}
+	loc, err := s.location(ctx, c.WorkspaceID)
+	if err != nil {
+		return Range{}, err
+	}
+	return lastDays(s.now(), loc, n), nil
+}
+
 // lastDays is the n days up to today in loc.
 func lastDays(now time.Time, loc *time.Location, n int) Range {
 	today := now.In(loc)

@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -107,4 +108,23 @@ type firstAnswers struct{ since, until time.Time }
 func (f *firstAnswers) FirstAnswers(_ context.Context, _ identity.Caller, since, until time.Time) ([]inbox.FirstAnswer, error) {
 	f.since, f.until = since, until
 	return []inbox.FirstAnswer{{Platform: platform.Facebook, Median: 130 * time.Minute, Count: 4}}, nil
+}
+
+// The last n days are the workspace's: in Tokyo, 20:00 UTC on Sunday is
+// already Monday, so "the last 7 days" end on Monday there.
+func TestLastDaysInTheWorkspaceZone(t *testing.T) {
+	t.Parallel()
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, Config{Location: func(context.Context, string) (*time.Location, error) { return tokyo, nil }})
+	e.clock.Set(time.Date(2026, 12, 6, 20, 0, 0, 0, time.UTC))
+	got, err := e.svc.LastDays(context.Background(), e.viewer, 7)
+	if want := (Range{From: "2026-12-01", To: "2026-12-07"}); err != nil || got != want {
+		t.Fatalf("LastDays(7) = %v, %v; want %v", got, err, want)
+	}
+	if _, err := e.svc.LastDays(context.Background(), e.viewer, 0); !errors.Is(err, ErrInvalid) {
+		t.Errorf("LastDays(0) = %v, want ErrInvalid", err)
+	}
 }

@@ -5,10 +5,8 @@
 package chart
 
 import (
-	"bytes"
 	"fmt"
 	"image/color"
-	"image/png"
 	"math"
 	"slices"
 	"strconv"
@@ -19,7 +17,6 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/tools/analytics"
@@ -49,38 +46,83 @@ var spare = []color.RGBA{
 	{R: 0x56, G: 0xb4, B: 0xe9, A: 0xff},
 }
 
-// Daily draws h's daily impressions (top) and engagement (bottom), one
-// line per platform, as a PNG. A day without figures is a gap in the
-// line, never a zero.
-func Daily(h analytics.History) ([]byte, error) {
+// Figure is a daily figure a chart can draw, a panel each.
+type Figure string
+
+// The figures a daily chart draws.
+const (
+	Impressions Figure = "impressions"
+	Engagement  Figure = "engagement"
+	Reach       Figure = "reach"
+)
+
+// title is the figure's panel title, and false for an unknown figure.
+func (f Figure) title() (string, bool) {
+	switch f {
+	case Impressions:
+		return "Impressions", true
+	case Engagement:
+		return "Engagement", true
+	case Reach:
+		return "Reach", true
+	}
+	return "", false
+}
+
+func (f Figure) of(s analytics.Series) []*int64 {
+	switch f {
+	case Engagement:
+		return s.Engagement
+	case Reach:
+		return s.Reach
+	}
+	return s.Impressions
+}
+
+// Daily draws figs of h (by default impressions above engagement), a
+// panel each with a line per platform, as a PNG. A day without figures is
+// a gap in the line, never a zero.
+func (pt *Painter) Daily(h analytics.History, figs ...Figure) ([]byte, error) {
 	names := order(h.Platforms)
 	if len(names) == 0 {
 		return nil, fmt.Errorf("chart: daily: no platform has figures in %s – %s", h.Range.From, h.Range.To)
+	}
+	if len(figs) == 0 {
+		figs = []Figure{Impressions, Engagement}
 	}
 	dates := h.Total.Dates
 	if len(dates) == 0 {
 		dates = h.Platforms[names[0]].Dates
 	}
-	top, err := panel("Impressions", dates, names, func(p platform.Name) []*int64 { return h.Platforms[p].Impressions }, true)
-	if err != nil {
-		return nil, err
+	rows := make([][]*plot.Plot, len(figs))
+	for i, f := range figs {
+		title, ok := f.title()
+		if !ok {
+			return nil, fmt.Errorf("chart: daily: no figure %q", f)
+		}
+		p, err := panel(title, dates, names, func(p platform.Name) []*int64 { return f.of(h.Platforms[p]) }, i == 0)
+		if err != nil {
+			return nil, err
+		}
+		rows[i] = []*plot.Plot{p}
 	}
-	bottom, err := panel("Engagement", dates, names, func(p platform.Name) []*int64 { return h.Platforms[p].Engagement }, false)
-	if err != nil {
-		return nil, err
+	c, img := pt.canvas(width, height*vg.Length(0.2+0.4*float64(len(figs))))
+	tiles := draw.Tiles{Rows: len(rows), Cols: 1, PadTop: vg.Points(6), PadBottom: vg.Points(6), PadLeft: vg.Points(6), PadRight: vg.Points(10), PadY: vg.Points(4)}
+	canvases := plot.Align(rows, tiles, draw.New(c))
+	for i := range rows {
+		rows[i][0].Draw(canvases[i][0])
 	}
-	c := vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(dpi), vgimg.UseBackgroundColor(color.White))
-	dc := draw.New(c)
-	tiles := draw.Tiles{Rows: 2, Cols: 1, PadTop: vg.Points(6), PadBottom: vg.Points(6), PadLeft: vg.Points(6), PadRight: vg.Points(10), PadY: vg.Points(4)}
-	canvases := plot.Align([][]*plot.Plot{{top}, {bottom}}, tiles, dc)
-	top.Draw(canvases[0][0])
-	bottom.Draw(canvases[1][0])
-	return encode(c)
+	var ink []color.RGBA
+	for i, name := range names {
+		ink = append(ink, colorOf(name, i))
+	}
+	return pt.encode(img, inks(ink...))
 }
 
 // panel is one figure's plot: a line per platform over the dates.
 func panel(title string, dates []string, names []platform.Name, values func(platform.Name) []*int64, legend bool) (*plot.Plot, error) {
 	p := plot.New()
+	p.BackgroundColor = nil // the canvas is white already; filling it again is a fifth of the drawing
 	p.Title.Text = title
 	p.Title.TextStyle.Font.Size = vg.Points(11)
 	p.Title.TextStyle.Font.Weight = stdfont.WeightBold
@@ -100,6 +142,14 @@ func panel(title string, dates []string, names []platform.Name, values func(plat
 			l.Color = col
 			l.Width = vg.Points(1.6)
 			p.Add(l)
+			if len(run) == 1 { // a day alone between gaps: a dot, or nothing shows
+				dot, err := plotter.NewScatter(run)
+				if err != nil {
+					return nil, fmt.Errorf("chart: %s dot of %s: %w", title, name, err)
+				}
+				dot.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}
+				p.Add(dot)
+			}
 			for _, xy := range run {
 				top = math.Max(top, xy.Y)
 			}
@@ -243,15 +293,4 @@ func niceCeil(v float64) float64 {
 		}
 	}
 	return 10 * mag
-}
-
-func encode(c *vgimg.Canvas) ([]byte, error) {
-	var buf bytes.Buffer
-	// BestSpeed: a chart of flat colours compresses well at any level, and
-	// the default level spends two thirds of the drawing time here.
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(&buf, c.Image()); err != nil {
-		return nil, fmt.Errorf("chart: encode png: %w", err)
-	}
-	return buf.Bytes(), nil
 }

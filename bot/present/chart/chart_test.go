@@ -3,10 +3,13 @@ package chart_test
 import (
 	"bytes"
 	"flag"
+	"fmt"
+	"image/color"
 	"image/png"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -31,12 +34,13 @@ func history(days int, ps ...platform.Name) analytics.History {
 		s := analytics.Series{Dates: h.Total.Dates}
 		for i := range days {
 			if k == 0 && i > days/2 && i < days/2+3 {
-				s.Impressions, s.Engagement = append(s.Impressions, nil), append(s.Engagement, nil)
+				s.Impressions, s.Engagement, s.Reach = append(s.Impressions, nil), append(s.Engagement, nil), append(s.Reach, nil)
 				continue
 			}
 			imp := int64(800 + 400*k + r.IntN(600) + 10*i)
 			eng := imp / int64(15+r.IntN(10))
-			s.Impressions, s.Engagement = append(s.Impressions, &imp), append(s.Engagement, &eng)
+			reach := imp * 7 / 10
+			s.Impressions, s.Engagement, s.Reach = append(s.Impressions, &imp), append(s.Engagement, &eng), append(s.Reach, &reach)
 		}
 		h.Platforms[p] = s
 	}
@@ -64,14 +68,19 @@ func bestTimes() analytics.BestTimes {
 func TestCharts(t *testing.T) {
 	t.Parallel()
 	cases := map[string]func() ([]byte, error){
-		"daily-7":   func() ([]byte, error) { return chart.Daily(history(7, platform.LinkedIn, platform.Twitter)) },
-		"daily-90":  func() ([]byte, error) { return chart.Daily(history(90, platform.Social...)) },
-		"besttimes": func() ([]byte, error) { return chart.BestTimes(bestTimes()) },
+		"daily-7": func() ([]byte, error) {
+			return new(chart.Painter).Daily(history(7, platform.LinkedIn, platform.Twitter))
+		},
+		"daily-90": func() ([]byte, error) { return new(chart.Painter).Daily(history(90, platform.Social...)) },
+		"daily-reach-30": func() ([]byte, error) {
+			return new(chart.Painter).Daily(history(30, platform.LinkedIn, platform.Facebook), chart.Reach)
+		},
+		"besttimes": func() ([]byte, error) { return new(chart.Painter).BestTimes(bestTimes()) },
 		"besttimes-one": func() ([]byte, error) {
 			bt := bestTimes()
 			delete(bt.Platforms, platform.Twitter)
 			delete(bt.Platforms, platform.Instagram)
-			return chart.BestTimes(bt)
+			return new(chart.Painter).BestTimes(bt)
 		},
 	}
 	for name, draw := range cases {
@@ -96,10 +105,13 @@ func TestCharts(t *testing.T) {
 
 func TestNothingToDraw(t *testing.T) {
 	t.Parallel()
-	if _, err := chart.Daily(analytics.History{}); err == nil {
+	if _, err := new(chart.Painter).Daily(analytics.History{}); err == nil {
 		t.Error("Daily of no platform drew a chart")
 	}
-	if _, err := chart.BestTimes(analytics.BestTimes{Platforms: map[platform.Name]analytics.PlatformBestTimes{platform.Twitter: {}}}); err == nil {
+	if _, err := new(chart.Painter).Daily(history(7, platform.Twitter), "followers"); err == nil {
+		t.Error("Daily drew an unknown figure")
+	}
+	if _, err := new(chart.Painter).BestTimes(analytics.BestTimes{Platforms: map[platform.Name]analytics.PlatformBestTimes{platform.Twitter: {}}}); err == nil {
 		t.Error("BestTimes without measured slots drew a chart")
 	}
 }
@@ -118,10 +130,11 @@ func TestCount(t *testing.T) {
 func BenchmarkDaily90x5(b *testing.B) {
 	h := history(90, append(platform.Social, "youtube")...)
 	b.ReportAllocs()
+	var pt chart.Painter
 	var times []time.Duration
 	for b.Loop() {
 		start := time.Now()
-		if _, err := chart.Daily(h); err != nil {
+		if _, err := pt.Daily(h); err != nil {
 			b.Fatal(err)
 		}
 		times = append(times, time.Since(start))
@@ -131,10 +144,11 @@ func BenchmarkDaily90x5(b *testing.B) {
 
 func BenchmarkBestTimes(b *testing.B) {
 	bt := bestTimes()
+	var pt chart.Painter
 	var times []time.Duration
 	for b.Loop() {
 		start := time.Now()
-		if _, err := chart.BestTimes(bt); err != nil {
+		if _, err := pt.BestTimes(bt); err != nil {
 			b.Fatal(err)
 		}
 		times = append(times, time.Since(start))
@@ -142,15 +156,85 @@ func BenchmarkBestTimes(b *testing.B) {
 	reportP99(b, times)
 }
 
+// reportP99 reports the median and 99th percentile of the per-op
+// durations: the mean hides the slow draws a person waits for.
 func reportP99(b *testing.B, times []time.Duration) {
 	if len(times) == 0 {
 		return
 	}
-	slices := append([]time.Duration(nil), times...)
-	for i := 1; i < len(slices); i++ {
-		for j := i; j > 0 && slices[j] < slices[j-1]; j-- {
-			slices[j], slices[j-1] = slices[j-1], slices[j]
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(times[len(times)*99/100].Microseconds())/1000, "p99-ms")
+}
+
+// TestPainterReuse draws charts of both sizes many times at once with one
+// Painter: each comes out as a fresh Painter draws it, so nothing of one
+// chart shows through in another's reused buffers.
+func TestPainterReuse(t *testing.T) {
+	t.Parallel()
+	draws := []func(*chart.Painter) ([]byte, error){
+		func(p *chart.Painter) ([]byte, error) { return p.Daily(history(90, platform.Social...)) },
+		func(p *chart.Painter) ([]byte, error) { return p.Daily(history(7, platform.Twitter)) },
+		func(p *chart.Painter) ([]byte, error) { return p.BestTimes(bestTimes()) },
+	}
+	want := make([][]byte, len(draws))
+	for i, d := range draws {
+		b, err := d(new(chart.Painter))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = b
+	}
+	var shared chart.Painter
+	errs := make(chan error, 4*len(draws))
+	for range 4 {
+		for i, d := range draws {
+			go func() {
+				b, err := d(&shared)
+				if err == nil && !bytes.Equal(b, want[i]) {
+					err = fmt.Errorf("chart %d drawn with a used Painter differs from a fresh one", i)
+				}
+				errs <- err
+			}()
 		}
 	}
-	b.ReportMetric(float64(slices[len(slices)*99/100].Microseconds())/1000, "p99-ms")
+	for range 4 * len(draws) {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// A day with figures between unknown days is drawn as a dot: a line of
+// one point would show nothing.
+func TestLonelyDayShows(t *testing.T) {
+	t.Parallel()
+	h := history(7, platform.LinkedIn)
+	s := h.Platforms[platform.LinkedIn]
+	for i := range s.Engagement {
+		if i != 3 {
+			s.Engagement[i] = nil
+		}
+	}
+	b, err := new(chart.Painter).Daily(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The engagement panel (the bottom half, without a legend) has
+	// LinkedIn's green only where the day is.
+	green, r := 0, img.Bounds()
+	for y := r.Dy() / 2; y < r.Dy(); y++ {
+		for x := range r.Dx() {
+			if c := color.RGBAModel.Convert(img.At(x, y)).(color.RGBA); c == (color.RGBA{R: 0x00, G: 0x9e, B: 0x73, A: 0xff}) {
+				green++
+			}
+		}
+	}
+	if green < 10 {
+		t.Fatalf("%d LinkedIn pixels in the engagement panel; the lone day is not drawn", green)
+	}
 }

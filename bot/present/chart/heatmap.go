@@ -13,11 +13,18 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/tools/analytics"
 )
+
+// fixedPalette is a palette of given colours.
+type fixedPalette []color.Color
+
+func (p fixedPalette) Colors() []color.Color { return p }
+
+// best is the colour of the outline around a platform's best slots.
+var best = color.RGBA{R: 0xd5, G: 0x5e, B: 0x00, A: 0xff}
 
 // weekdays are the heatmap's rows, top to bottom.
 var weekdays = []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
@@ -26,7 +33,7 @@ var weekdays = []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", 
 // platform of bt that has measured slots (at most four, two a row), in
 // bt's time zone. Slots without posts are left white; the best slots of a
 // platform are outlined.
-func BestTimes(bt analytics.BestTimes) ([]byte, error) {
+func (pt *Painter) BestTimes(bt analytics.BestTimes) ([]byte, error) {
 	var names []platform.Name
 	for _, p := range order(bt.Platforms) {
 		if len(bt.Platforms[p].Grid) > 0 {
@@ -39,10 +46,12 @@ func BestTimes(bt analytics.BestTimes) ([]byte, error) {
 	if len(names) > 4 {
 		names = names[:4]
 	}
-	pal, err := brewer.GetPalette(brewer.TypeSequential, "YlGnBu", 9)
+	shades, err := brewer.GetPalette(brewer.TypeSequential, "YlGnBu", 9)
 	if err != nil {
 		return nil, fmt.Errorf("chart: best times palette: %w", err)
 	}
+	// Without the two palest shades, which read as empty cells on white.
+	pal := fixedPalette(shades.Colors()[2:])
 	cols := min(2, len(names))
 	rows := (len(names) + cols - 1) / cols
 	plots := make([][]*plot.Plot, rows)
@@ -56,7 +65,7 @@ func BestTimes(bt analytics.BestTimes) ([]byte, error) {
 	if rows == 1 {
 		h = height * 0.6
 	}
-	c := vgimg.NewWith(vgimg.UseWH(width, h), vgimg.UseDPI(dpi), vgimg.UseBackgroundColor(color.White))
+	c, img := pt.canvas(width, h)
 	tiles := draw.Tiles{Rows: rows, Cols: cols, PadTop: vg.Points(6), PadBottom: vg.Points(6), PadLeft: vg.Points(6), PadRight: vg.Points(10), PadX: vg.Points(12), PadY: vg.Points(8)}
 	canvases := plot.Align(plots, tiles, draw.New(c))
 	for r := range plots {
@@ -66,7 +75,11 @@ func BestTimes(bt analytics.BestTimes) ([]byte, error) {
 			}
 		}
 	}
-	return encode(c)
+	ink := []color.RGBA{best}
+	for _, c := range pal.Colors() {
+		ink = append(ink, color.RGBAModel.Convert(c).(color.RGBA))
+	}
+	return pt.encode(img, inks(ink...))
 }
 
 // heatPanel is one platform's weekday × hour grid.
@@ -79,6 +92,7 @@ func heatPanel(p platform.Name, pb analytics.PlatformBestTimes, zone string, pal
 		hm.Max = hm.Min + 1
 	}
 	pl := plot.New()
+	pl.BackgroundColor = nil // the canvas is white already
 	pl.Title.Text = fmt.Sprintf("%s · engagement rate by hour (%s)", p.Label(), zone)
 	pl.Title.TextStyle.Font.Size = vg.Points(10)
 	pl.Title.TextStyle.Font.Weight = stdfont.WeightBold
@@ -156,7 +170,7 @@ func (g *grid) Max() float64       { return g.max }
 // outline marks one cell with a dark border.
 func outline(x, y float64) plot.Plotter {
 	l, _ := plotter.NewLine(plotter.XYs{{X: x - 0.5, Y: y - 0.5}, {X: x + 0.5, Y: y - 0.5}, {X: x + 0.5, Y: y + 0.5}, {X: x - 0.5, Y: y + 0.5}, {X: x - 0.5, Y: y - 0.5}})
-	l.Color = color.RGBA{R: 0xd5, G: 0x5e, B: 0x00, A: 0xff}
+	l.Color = best
 	l.Width = vg.Points(1.8)
 	return l
 }
