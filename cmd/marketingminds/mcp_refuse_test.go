@@ -97,7 +97,7 @@ func TestMCPRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res := callTool(t, editor, "publish_post", `{"text":""}`); !res.IsError || !strings.Contains(text(res), "invalid arguments for publish_post") {
+	if res := callTool(t, editor, "publish_post", `{"text":5}`); !res.IsError || !strings.Contains(text(res), "invalid arguments for publish_post") {
 		t.Fatalf("bad arguments = %s", text(res))
 	}
 	if _, err := editor.CallTool(t.Context(), &sdk.CallToolParams{Name: "launch_rocket", Arguments: map[string]any{}}); err == nil || !strings.Contains(err.Error(), "launch_rocket") {
