@@ -148,7 +148,8 @@ type Store interface {
 	// SetState sets the state and who handled it; ErrNotFound otherwise.
 	SetState(ctx context.Context, workspaceID, id, state, by string) (Item, error)
 	// BeginReply appends r (r.ExternalID empty) unless a reply with r.Key
-	// is there already; began is false then, and the item is as stored.
+	// is there already, sent or begun less than ReplyLease before r.At;
+	// began is false then, and the item is as stored.
 	BeginReply(ctx context.Context, workspaceID, id string, r Reply) (it Item, began bool, err error)
 	// EndReply records the sent reply key's platform id, marks the item
 	// answered by r.By and sets AnsweredAt if it was unset.

@@ -8,11 +8,24 @@ import (
 // The reply bookkeeping both stores share: they read the item, apply one
 // of these and write it back when it says so.
 
+// ReplyLease is how long a reply being sent holds off the same reply. A
+// send takes at most the adapters' timeout; a reply still pending after
+// this was cut off (a crash mid-send) and may be sent again. The platforms
+// take no idempotency key for comments, so a reply the platform received
+// just before the crash can then appear twice: rarer than a reply that can
+// never be retried.
+const ReplyLease = 2 * time.Minute
+
 func beginReply(it *Item, r Reply) bool {
-	if slices.ContainsFunc(it.Replies, func(x Reply) bool { return x.Key == r.Key }) {
+	i := slices.IndexFunc(it.Replies, func(x Reply) bool { return x.Key == r.Key })
+	switch {
+	case i < 0:
+		it.Replies = append(it.Replies, r)
+	case it.Replies[i].ExternalID == "" && r.At.Sub(it.Replies[i].At) >= ReplyLease:
+		it.Replies[i] = r
+	default:
 		return false
 	}
-	it.Replies = append(it.Replies, r)
 	return true
 }
 

@@ -80,6 +80,17 @@ func TestStoreConformance(t *testing.T) {
 		if _, _, err := st.BeginReply(ctx, "T1", a.ID, Reply{Text: "More", By: "U2", At: t0, Key: "k2"}); err != nil {
 			t.Fatal(err)
 		}
+		// A reply cut off mid-send (never ended nor dropped) holds off its
+		// retries for ReplyLease, then gives way; a sent one never does.
+		if _, began, err := st.BeginReply(ctx, "T1", a.ID, Reply{Text: "More", By: "U2", At: t0.Add(ReplyLease - time.Second), Key: "k2"}); err != nil || began {
+			t.Fatalf("retry within the lease = %v %v", began, err)
+		}
+		if it, began, err := st.BeginReply(ctx, "T1", a.ID, Reply{Text: "More", By: "U2", At: t0.Add(ReplyLease), Key: "k2"}); err != nil || !began || len(it.Replies) != 2 || !it.Replies[1].At.Equal(t0.Add(ReplyLease)) {
+			t.Fatalf("retry after the lease = %+v %v %v", it.Replies, began, err)
+		}
+		if _, began, err := st.BeginReply(ctx, "T1", a.ID, Reply{Text: "Thanks!", By: "U1", At: t0.Add(time.Hour), Key: "k1"}); err != nil || began {
+			t.Fatalf("a sent reply begun again = %v %v", began, err)
+		}
 		if err := st.DropReply(ctx, "T1", a.ID, "k2"); err != nil {
 			t.Fatal(err)
 		}
