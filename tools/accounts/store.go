@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"errors"
+	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -119,4 +120,24 @@ func NewStore(db *store.DB) Store {
 		return &mongoStore{db: db}
 	}
 	return &sqliteStore{db: db}
+}
+
+// Each calls fn with every record of coll in every workspace, by id, reading
+// the store a page at a time (for jobs that go over all workspaces).
+func Each(ctx context.Context, st Store, coll Collection, fn func(Record)) error {
+	const pageSize = 500
+	after := ""
+	for {
+		page, err := st.Page(ctx, coll, after, pageSize)
+		if err != nil {
+			return fmt.Errorf("accounts: list %s: %w", coll, err)
+		}
+		for _, r := range page {
+			after = r.ID
+			fn(r)
+		}
+		if len(page) < pageSize {
+			return nil
+		}
+	}
 }

@@ -26,24 +26,15 @@ func AccountsDirectory(st accounts.Store) Directory { return accountsDirectory{s
 
 type accountsDirectory struct{ st accounts.Store }
 
-const directoryPage = 500
-
 func (d accountsDirectory) Accounts(ctx context.Context) ([]Account, error) {
 	var out []Account
-	after := ""
-	for {
-		page, err := d.st.Page(ctx, accounts.Social, after, directoryPage)
-		if err != nil {
-			return nil, fmt.Errorf("inbox: list accounts: %w", err)
+	err := accounts.Each(ctx, d.st, accounts.Social, func(r accounts.Record) {
+		if r.Status == accounts.StatusConnected {
+			out = append(out, Account{WorkspaceID: r.WorkspaceID, ID: r.ID, Platform: r.Platform, ExternalID: r.ExternalID})
 		}
-		for _, r := range page {
-			after = r.ID
-			if r.Status == accounts.StatusConnected {
-				out = append(out, Account{WorkspaceID: r.WorkspaceID, ID: r.ID, Platform: r.Platform, ExternalID: r.ExternalID})
-			}
-		}
-		if len(page) < directoryPage {
-			return out, nil
-		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("inbox: %w", err)
 	}
+	return out, nil
 }
