@@ -95,3 +95,8 @@ func (c *Client) ReplyToComment(ctx context.Context, t platform.Target, ref plat
 	}
 	return "", platform.Malformed(platform.LinkedIn, op, resp.StatusCode, errors.New("no comment URN"))
 }
+
+// ReadsEngagement says whether the inbox can read t's comments: an
+// organization's, yes; a member's own posts need r_member_social, which
+// LinkedIn grants to approved partners only (platform-apis.md §8).
+func (c *Client) ReadsEngagement(t platform.Target) bool { return isOrg(t.ExternalID) }

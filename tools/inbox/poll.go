@@ -28,6 +28,11 @@ type (
 	webhookInstaller interface {
 		InstallWebhooks(ctx context.Context, t platform.Target) error
 	}
+	// readChecker says whether the account's engagement can be read at all
+	// (a LinkedIn member profile's cannot: it takes a partner-only scope).
+	readChecker interface {
+		ReadsEngagement(t platform.Target) bool
+	}
 )
 
 // Poll windows: comments are looked for under the posts of the last
@@ -86,6 +91,9 @@ func (s *Service) PollAccount(ctx context.Context, a Account) (int, error) {
 	lister, isLister := ad.(commentLister)
 	posts, hasPosts := ad.(postLister)
 	if !isMentions && !(isLister && hasPosts) {
+		return 0, errNotReadable
+	}
+	if rc, ok := ad.(readChecker); ok && !rc.ReadsEngagement(platform.Target{ExternalID: a.ExternalID}) {
 		return 0, errNotReadable
 	}
 	sys := identity.Caller{WorkspaceID: a.WorkspaceID, UserID: "system", Role: identity.Admin, Door: identity.DoorSystem}

@@ -123,9 +123,13 @@ func setupWorld(t testing.TB, backend store.Backend) *world {
 		t.Fatal(err)
 	}
 	for _, a := range lis {
-		if a.Kind == "organization" {
-			add("acc-li", platform.LinkedIn, a, tok.AccessToken)
-			break
+		switch a.Kind {
+		case "organization":
+			if _, ok := w.accs.byID["acc-li"]; !ok {
+				add("acc-li", platform.LinkedIn, a, tok.AccessToken)
+			}
+		default: // the member's own profile: its comments cannot be read
+			add("acc-li-member", platform.LinkedIn, a, tok.AccessToken)
 		}
 	}
 	x := twitter.NewClient(sb.Client, sb.Hosts, twitter.Config{ClientID: "x", ClientSecret: "x-s", Now: clk.Now}, safehttp.New(safehttp.Options{AllowPrivate: true}))
