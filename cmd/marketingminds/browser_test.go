@@ -63,6 +63,12 @@ func startBrowser(t *testing.T, base string) *browserRun {
 	ctx, cancelCtx := chromedp.NewContext(alloc)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	// Start the browser and its tab now: chromedp starts them on the
+	// context's first use, which must not be two goroutines at once (a
+	// page's steps and watchConsole's listener).
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("starting Chromium: %v", err)
+	}
 	return &browserRun{t: t, ctx: ctx, base: base, shots: shots}
 }
 
