@@ -154,17 +154,7 @@ func (s *Sandbox) xMentions(w http.ResponseWriter, r *http.Request, c xCaller) {
 		}
 		oldest = p.ID
 	}
-	meta := map[string]any{"result_count": len(data)}
-	if len(data) > 0 {
-		meta["newest_id"], meta["oldest_id"] = newest, oldest
-	}
-	if next != "" {
-		meta["next_token"] = next
-	}
-	out := map[string]any{"meta": meta}
-	if len(data) > 0 {
-		out["data"] = data
-	}
+	out := xPageBody(data, newest, oldest, next)
 	if len(users) > 0 {
 		out["includes"] = map[string]any{"users": users}
 	}

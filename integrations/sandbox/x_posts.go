@@ -239,17 +239,7 @@ func (s *Sandbox) xUserPosts(w http.ResponseWriter, r *http.Request, c xCaller) 
 		}
 		oldest = p.ID
 	}
-	meta := map[string]any{"result_count": len(data)}
-	if len(data) > 0 {
-		meta["newest_id"], meta["oldest_id"] = newest, oldest
-	}
-	if next != "" {
-		meta["next_token"] = next
-	}
-	out := map[string]any{"meta": meta}
-	if len(data) > 0 {
-		out["data"] = data
-	}
+	out := xPageBody(data, newest, oldest, next)
 	if len(errs) > 0 {
 		out["errors"] = errs
 	}
@@ -433,4 +423,22 @@ type xCreatedPost struct {
 	Text                string   `json:"text"`
 	EditHistoryTweetIDs []string `json:"edit_history_tweet_ids"`
 	EditHistoryPostIDs  []string `json:"edit_history_post_ids"`
+}
+
+// xPageBody is a timeline answer (a user's posts, their mentions): the
+// page's posts with the meta X gives, newest and oldest id and the next
+// page's token; no data key at all when the page is empty.
+func xPageBody(data []any, newest, oldest, next string) map[string]any {
+	meta := map[string]any{"result_count": len(data)}
+	if len(data) > 0 {
+		meta["newest_id"], meta["oldest_id"] = newest, oldest
+	}
+	if next != "" {
+		meta["next_token"] = next
+	}
+	out := map[string]any{"meta": meta}
+	if len(data) > 0 {
+		out["data"] = data
+	}
+	return out
 }
