@@ -310,6 +310,13 @@ func (s *Service) Use(ctx context.Context, c identity.Caller, ids []string, user
 	return out, s.store.Use(ctx, c.WorkspaceID, ids, user)
 }
 
+// Release records that user ("library:<id>", "approval:<id>") no longer
+// uses any media of workspaceID; media nothing else uses are then removed
+// by the cleanup once past the retention.
+func (s *Service) Release(ctx context.Context, workspaceID, user string) error {
+	return s.store.Release(ctx, workspaceID, user)
+}
+
 // Resolve reads the media ids of the caller's workspace, in order; a
 // missing one is a validation error naming its position.
 func (s *Service) Resolve(ctx context.Context, c identity.Caller, ids []string) ([]Media, error) {

@@ -62,6 +62,9 @@ type Store interface {
 	// Use adds user ("post:<id>") to the records' UsedBy; missing ids are
 	// ignored (the caller checked them).
 	Use(ctx context.Context, workspaceID string, ids []string, user string) error
+	// Release removes user from the UsedBy of every record of workspaceID
+	// holding it (a library item deleted or edited, an approval decided).
+	Release(ctx context.Context, workspaceID, user string) error
 	// List reads a page, newest first (created_at, then id, descending).
 	List(ctx context.Context, workspaceID string, q Query) ([]Record, error)
 	// Delete removes the record; false when there was none.

@@ -115,6 +115,20 @@ func (s mongoStore) Use(ctx context.Context, workspaceID string, ids []string, u
 	return nil
 }
 
+func (s mongoStore) Release(ctx context.Context, workspaceID, user string) error {
+	defer s.db.Observe("media.release")()
+	ws := bson.E{Key: "workspace_id", Value: workspaceID}
+	if _, err := s.coll().UpdateMany(ctx, bson.D{ws, {Key: "used_by", Value: user}},
+		bson.D{{Key: "$pull", Value: bson.D{{Key: "used_by", Value: user}}}}); err != nil {
+		return fmt.Errorf("media: release from %s: %w", user, err)
+	}
+	if _, err := s.coll().UpdateMany(ctx, bson.D{ws, {Key: "used", Value: true}, {Key: "used_by", Value: bson.D{{Key: "$size", Value: 0}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "used", Value: false}}}}); err != nil {
+		return fmt.Errorf("media: release from %s: %w", user, err)
+	}
+	return nil
+}
+
 func (s mongoStore) Update(ctx context.Context, workspaceID, id, name, alt string) error {
 	defer s.db.Observe("media.update")()
 	res, err := s.coll().UpdateOne(ctx, byID(workspaceID, id), bson.D{{Key: "$set", Value: bson.D{{Key: "name", Value: name}, {Key: "alt", Value: alt}}}})

@@ -139,6 +139,16 @@ func (s sqliteStore) Use(ctx context.Context, workspaceID string, ids []string, 
 	return nil
 }
 
+func (s sqliteStore) Release(ctx context.Context, workspaceID, user string) error {
+	defer s.db.Observe("media.release")()
+	_, err := s.db.SQL.ExecContext(ctx, `UPDATE media SET used_by = (SELECT json_group_array(value) FROM json_each(media.used_by) WHERE value != ?)
+		WHERE workspace_id = ? AND EXISTS (SELECT 1 FROM json_each(media.used_by) WHERE value = ?)`, user, workspaceID, user)
+	if err != nil {
+		return fmt.Errorf("media: release from %s: %w", user, err)
+	}
+	return nil
+}
+
 func (s sqliteStore) Update(ctx context.Context, workspaceID, id, name, alt string) error {
 	defer s.db.Observe("media.update")()
 	res, err := s.db.SQL.ExecContext(ctx, `UPDATE media SET name = ?, alt = ? WHERE workspace_id = ? AND id = ?`, name, alt, workspaceID, id)

@@ -114,6 +114,25 @@ func TestStoreConformance(t *testing.T) {
 		if got, err := st.UnusedWorkspaces(ctx, t0); err != nil || len(got) != 0 {
 			t.Fatalf("unused workspaces before anything = %#v, %v", got, err)
 		}
+		// Release takes one user off, in its workspace only; c, used by
+		// nothing else then, is listed as unused.
+		if err := st.Use(ctx, "T1", []string{"c", "d"}, "library:l1"); err != nil {
+			t.Fatal(err)
+		}
+		for _, ws := range []string{"T2", "T1"} {
+			if err := st.Release(ctx, ws, "post:p1"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if c, _ := st.Get(ctx, "T1", "c"); !reflect.DeepEqual(c.UsedBy, []string{"library:l1"}) {
+			t.Fatalf("c used by %v after releasing post:p1", c.UsedBy)
+		}
+		if err := st.Release(ctx, "T1", "library:l1"); err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(st.List(ctx, "T1", Query{Limit: 10, Unused: true})); got != "d,c,b,a" {
+			t.Fatalf("unused after release = %s", got)
+		}
 		if ok, err := st.Delete(ctx, "T2", "b"); ok || err != nil {
 			t.Fatalf("deleted across workspaces: %v %v", ok, err)
 		}
