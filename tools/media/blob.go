@@ -28,6 +28,11 @@ type Blobs interface {
 	// most limit bytes (ErrTooLarge beyond, nothing kept); it is durable
 	// when Write returns.
 	Write(ctx context.Context, workspaceID string, r io.Reader, limit int64) (Written, error)
+	// Put stores r as workspaceID's blob called name (a file made from
+	// another blob, named after its key: a thumbnail), at most limit bytes,
+	// in place of any blob of that name; concurrent Puts of one name leave
+	// one whole blob. Open and Delete take name as the key.
+	Put(ctx context.Context, workspaceID, name string, r io.Reader, limit int64) (Written, error)
 	// Open reads workspaceID's blob key.
 	Open(ctx context.Context, workspaceID, key string) (Blob, error)
 	// Delete removes workspaceID's blob key; a missing one is no error.
@@ -82,6 +87,21 @@ func (f *Files) path(workspaceID, key string) (string, error) {
 // Write writes r to a temporary file in the workspace's directory, syncs
 // it, and renames it to its SHA-256.
 func (f *Files) Write(ctx context.Context, workspaceID string, r io.Reader, limit int64) (Written, error) {
+	return f.write(ctx, workspaceID, "", r, limit)
+}
+
+// Put writes r to a temporary file and renames it to name, replacing any
+// file of that name at once.
+func (f *Files) Put(ctx context.Context, workspaceID, name string, r io.Reader, limit int64) (Written, error) {
+	if _, err := f.path(workspaceID, name); err != nil {
+		return Written{}, err
+	}
+	return f.write(ctx, workspaceID, name, r, limit)
+}
+
+// write streams r into the workspace's directory under name, or under its
+// SHA-256 when name is "".
+func (f *Files) write(ctx context.Context, workspaceID, name string, r io.Reader, limit int64) (Written, error) {
 	dir, err := f.path(workspaceID, "tmp")
 	if err != nil {
 		return Written{}, err
@@ -106,7 +126,10 @@ func (f *Files) Write(ctx context.Context, workspaceID string, r io.Reader, limi
 	if err != nil {
 		return Written{}, fmt.Errorf("media: write blob: %w", err)
 	}
-	w := Written{Key: src.sum(), SHA256: src.sum(), Bytes: src.n}
+	w := Written{Key: name, SHA256: src.sum(), Bytes: src.n}
+	if w.Key == "" {
+		w.Key = w.SHA256
+	}
 	if err := os.Rename(tmp.Name(), filepath.Join(dir, w.Key)); err != nil {
 		return Written{}, fmt.Errorf("media: write blob: %w", err)
 	}

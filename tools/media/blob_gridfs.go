@@ -32,14 +32,31 @@ func NewGridFS(db *mongo.Database) *GridFS {
 
 // fileDoc is a GridFS files document, as far as reading needs it.
 type fileDoc struct {
-	Length    int64 `bson:"length"`
-	ChunkSize int64 `bson:"chunkSize"`
+	ID        string `bson:"_id"`
+	Length    int64  `bson:"length"`
+	ChunkSize int64  `bson:"chunkSize"`
 }
 
-// Write streams r into the bucket under a new id.
+// Write streams r into the bucket under a new id, which is its key.
 func (g *GridFS) Write(ctx context.Context, workspaceID string, r io.Reader, limit int64) (Written, error) {
 	key := store.NewID()
-	up, err := g.bucket.OpenUploadStreamWithID(ctx, key, workspaceID+"/"+key,
+	return g.upload(ctx, workspaceID, key, key, r, limit)
+}
+
+// Put streams r into the bucket under a new id and the file name
+// <workspace>/<name>; Open reads the newest file of a name, so a Put
+// racing another (two replicas making one thumbnail) never mixes their
+// chunks, and Delete removes them all.
+func (g *GridFS) Put(ctx context.Context, workspaceID, name string, r io.Reader, limit int64) (Written, error) {
+	w, err := g.upload(ctx, workspaceID, store.NewID(), name, r, limit)
+	w.Key = name
+	return w, err
+}
+
+// upload writes r as the file id named <workspace>/<key>: Open and Delete
+// find blobs by that name (a written blob's key is its id).
+func (g *GridFS) upload(ctx context.Context, workspaceID, id, key string, r io.Reader, limit int64) (Written, error) {
+	up, err := g.bucket.OpenUploadStreamWithID(ctx, id, workspaceID+"/"+key,
 		options.GridFSUpload().SetMetadata(bson.D{{Key: "workspace_id", Value: workspaceID}}))
 	if err != nil {
 		return Written{}, fmt.Errorf("media: gridfs upload: %w", err)
@@ -55,9 +72,17 @@ func (g *GridFS) Write(ctx context.Context, workspaceID string, r io.Reader, lim
 	return Written{Key: key, SHA256: src.sum(), Bytes: src.n}, nil
 }
 
+// named is the filter of workspaceID's files called key (the index on
+// filename and uploadDate serves it).
+func named(workspaceID, key string) bson.D {
+	return bson.D{{Key: "filename", Value: workspaceID + "/" + key}, {Key: "metadata.workspace_id", Value: workspaceID}}
+}
+
+// file is the newest file called key.
 func (g *GridFS) file(ctx context.Context, workspaceID, key string) (fileDoc, error) {
 	var f fileDoc
-	err := g.bucket.GetFilesCollection().FindOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "metadata.workspace_id", Value: workspaceID}}).Decode(&f)
+	err := g.bucket.GetFilesCollection().FindOne(ctx, named(workspaceID, key),
+		options.FindOne().SetSort(bson.D{{Key: "uploadDate", Value: -1}})).Decode(&f)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return fileDoc{}, fmt.Errorf("%w: blob %s", ErrNotFound, key)
 	}
@@ -76,19 +101,23 @@ func (g *GridFS) Open(ctx context.Context, workspaceID, key string) (Blob, error
 	if f.Length > 0 && f.ChunkSize <= 0 {
 		return nil, fmt.Errorf("media: gridfs blob %s has no chunk size", key)
 	}
-	return &chunkReader{ctx: ctx, chunks: g.bucket.GetChunksCollection(), key: key, file: f}, nil
+	return &chunkReader{ctx: ctx, chunks: g.bucket.GetChunksCollection(), key: f.ID, file: f}, nil
 }
 
-// Delete removes the blob's file and chunks.
+// Delete removes every file called key, with its chunks.
 func (g *GridFS) Delete(ctx context.Context, workspaceID, key string) error {
-	if _, err := g.file(ctx, workspaceID, key); err != nil {
-		if errors.Is(err, ErrNotFound) {
-			return nil
-		}
-		return err
-	}
-	if err := g.bucket.Delete(ctx, key); err != nil && !errors.Is(err, mongo.ErrFileNotFound) {
+	cur, err := g.bucket.GetFilesCollection().Find(ctx, named(workspaceID, key), options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
 		return fmt.Errorf("media: gridfs delete: %w", err)
+	}
+	var files []fileDoc
+	if err := cur.All(ctx, &files); err != nil {
+		return fmt.Errorf("media: gridfs delete: %w", err)
+	}
+	for _, f := range files {
+		if err := g.bucket.Delete(ctx, f.ID); err != nil && !errors.Is(err, mongo.ErrFileNotFound) {
+			return fmt.Errorf("media: gridfs delete: %w", err)
+		}
 	}
 	return nil
 }

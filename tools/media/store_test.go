@@ -230,3 +230,66 @@ func TestBlobTooLargeKeepsNothing(t *testing.T) {
 		}
 	})
 }
+
+// TestBlobPutConformance: a blob put under a name is read and deleted by
+// that name, a second Put of the name replaces it, and another workspace
+// neither reads nor deletes it; on files and GridFS.
+func TestBlobPutConformance(t *testing.T) {
+	storetest.Run(t, []store.Schema{Schema}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		bs := newBlobs(t, db)
+		read := func(ws, key string) (string, error) {
+			t.Helper()
+			b, err := bs.Open(ctx, ws, key)
+			if err != nil {
+				return "", err
+			}
+			defer b.Close()
+			got, err := io.ReadAll(b)
+			return string(got), err
+		}
+		orig, err := bs.Write(ctx, "T1", strings.NewReader("the original"), MaxBytes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := orig.Key + "-thumb"
+		for _, body := range []string{"first thumbnail", "second thumbnail"} {
+			w, err := bs.Put(ctx, "T1", name, strings.NewReader(body), MaxBytes)
+			if err != nil || w.Key != name || w.Bytes != int64(len(body)) || w.SHA256 != sha([]byte(body)) {
+				t.Fatalf("put = %+v, %v", w, err)
+			}
+		}
+		if got, err := read("T1", name); err != nil || got != "second thumbnail" {
+			t.Fatalf("read %q, %v; want the second thumbnail", got, err)
+		}
+		if got, err := read("T1", orig.Key); err != nil || got != "the original" {
+			t.Fatalf("the original reads %q, %v", got, err)
+		}
+		if _, err := read("T2", name); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("another workspace reads it: %v", err)
+		}
+		if _, err := bs.Put(ctx, "T1", "x", strings.NewReader(strings.Repeat("x", 100)), 10); !errors.Is(err, ErrTooLarge) {
+			t.Fatalf("put past the limit: %v", err)
+		}
+		if _, err := read("T1", "x"); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("a refused put is kept: %v", err)
+		}
+		if err := bs.Delete(ctx, "T2", name); err != nil {
+			t.Fatal(err)
+		}
+		if err := bs.Delete(ctx, "T1", name); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := read("T1", name); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("deleted put blob opens: %v", err)
+		}
+		if got, err := read("T1", orig.Key); err != nil || got != "the original" {
+			t.Fatalf("deleting the thumbnail took the original: %q, %v", got, err)
+		}
+		if db.Backend == store.Mongo { // both puts' files are gone, the original's stays
+			if n, err := db.Mongo.Collection("media.files").CountDocuments(ctx, bson.D{}); err != nil || n != 1 {
+				t.Fatalf("media.files holds %d, %v; want 1", n, err)
+			}
+		}
+	})
+}
