@@ -3,6 +3,7 @@ module github.com/marketingminds/marketingminds
 go 1.26.8
 
 require (
+	codeberg.org/go-fonts/liberation v0.5.0
 	git.sr.ht/~sbinet/gg v0.7.0
 	github.com/FerretDB/FerretDB v1.24.2
 	github.com/abema/go-mp4 v1.4.1
@@ -29,7 +30,6 @@ require (
 )
 
 require (
-	codeberg.org/go-fonts/liberation v0.5.0 // indirect
 	codeberg.org/go-latex/latex v0.2.0 // indirect
 	codeberg.org/go-pdf/fpdf v0.11.1 // indirect
 	filippo.io/edwards25519 v1.1.0 // indirect

@@ -166,6 +166,9 @@ type Service struct {
 	maxBytes  int64
 	log       zerolog.Logger
 	now       func() time.Time
+
+	// thumbSigner signs thumbnail URLs (ThumbURL) with a key of its own.
+	thumbSigner signer
 }
 
 // New returns the service.
@@ -182,6 +185,7 @@ func New(cfg Config) (*Service, error) {
 	if cfg.MaxBytes <= 0 {
 		cfg.MaxBytes = MaxBytes
 	}
-	return &Service{store: cfg.Store, blobs: cfg.Blobs, signer: signer{key: cfg.SigningKey}, publicURL: cfg.PublicURL,
+	sig := signer{key: cfg.SigningKey}
+	return &Service{store: cfg.Store, blobs: cfg.Blobs, signer: sig, thumbSigner: sig.derive("marketingminds media thumbnail URL v1"), publicURL: cfg.PublicURL,
 		postState: cfg.PostState, maxBytes: cfg.MaxBytes, log: cfg.Log, now: cfg.Now}, nil
 }

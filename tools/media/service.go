@@ -268,8 +268,9 @@ func (s *Service) pendingUse(ctx context.Context, r Record) (bool, error) {
 	return false, nil
 }
 
-// remove deletes the metadata, then the blob (a blob without metadata is
-// harmless; metadata without its blob would be listed but not served).
+// remove deletes the metadata, then the blob and its thumbnail (a blob
+// without metadata is harmless; metadata without its blob would be listed
+// but not served).
 func (s *Service) remove(ctx context.Context, r Record) error {
 	ok, err := s.store.Delete(ctx, r.WorkspaceID, r.ID)
 	if err != nil {
@@ -278,8 +279,10 @@ func (s *Service) remove(ctx context.Context, r Record) error {
 	if !ok {
 		return ErrNotFound
 	}
-	if err := s.blobs.Delete(ctx, r.WorkspaceID, r.BlobKey); err != nil {
-		return fmt.Errorf("media: delete %s: %w", r.ID, err)
+	for _, key := range []string{r.BlobKey, thumbKey(r.BlobKey)} {
+		if err := s.blobs.Delete(ctx, r.WorkspaceID, key); err != nil {
+			return fmt.Errorf("media: delete %s: %w", r.ID, err)
+		}
 	}
 	return nil
 }

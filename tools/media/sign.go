@@ -65,6 +65,28 @@ func (s *Service) URL(workspaceID, id string, ttl time.Duration) string {
 	return strings.TrimSuffix(s.publicURL, "/") + "/media/" + s.signer.token(workspaceID, id, s.now().Add(ttl))
 }
 
+// ThumbURL is the signed URL of a media's thumbnail (Thumbnail), working
+// for ttl (DefaultTTL when 0): <PublicURL>/media/thumb/<token>. Its token
+// is signed with a key of its own, so it opens the thumbnail only, and a
+// file's token never opens a thumbnail.
+func (s *Service) ThumbURL(workspaceID, id string, ttl time.Duration) string {
+	if ttl <= 0 {
+		ttl = DefaultTTL
+	}
+	return strings.TrimSuffix(s.publicURL, "/") + "/media/thumb/" + s.thumbSigner.token(workspaceID, id, s.now().Add(ttl))
+}
+
+// OpenThumbSigned reads the thumbnail a signed thumbnail URL's token
+// names; a forged, expired or otherwise wrong token (a file's among them),
+// and media since deleted, are ErrNotFound alike.
+func (s *Service) OpenThumbSigned(ctx context.Context, token string) (Blob, Thumb, error) {
+	ws, id, ok := s.thumbSigner.open(token, s.now())
+	if !ok {
+		return nil, Thumb{}, ErrNotFound
+	}
+	return s.Thumbnail(ctx, ws, id)
+}
+
 // OpenSigned reads the media a signed URL's token names; a forged, expired
 // or otherwise wrong token, and media since deleted, are ErrNotFound alike.
 func (s *Service) OpenSigned(ctx context.Context, token string) (Blob, Media, error) {
@@ -104,6 +126,12 @@ func (s *Service) ReadURL(ctx context.Context, rawURL string, limit int64) (data
 		return nil, "", true, fmt.Errorf("media: read %s: %w", m.ID, err)
 	}
 	return data, m.ContentType, true, nil
+}
+
+// derive is the signer of another kind of URL: its key is an HMAC of
+// purpose under s's, so neither signer's tokens open with the other.
+func (s signer) derive(purpose string) signer {
+	return signer{key: s.mac([]byte(purpose))}
 }
 
 // SigningKey derives the key that signs media URLs from the encryption key
