@@ -349,3 +349,48 @@ func BenchmarkThumbnail4000x3000(b *testing.B) {
 		}
 	})
 }
+
+// TestShrink: the box shrink averages each block (the last column and row
+// of blocks take what is left: nothing is cut off), in premultiplied
+// colour, and declines the kinds of image it does not read.
+func TestShrink(t *testing.T) {
+	t.Parallel()
+	half := image.NewNRGBA(image.Rect(0, 0, 10, 7)) // opaque red left, transparent right
+	for y := range 7 {
+		for x := range 5 {
+			half.SetNRGBA(x, y, color.NRGBA{R: 0xff, A: 0xff})
+		}
+		for x := 5; x < 10; x++ {
+			half.SetNRGBA(x, y, color.NRGBA{G: 0xff, A: 0})
+		}
+	}
+	out, ok := shrink(half, 3)
+	if !ok || out.Bounds() != image.Rect(0, 0, 4, 3) {
+		t.Fatalf("shrink(10×7, 3) = %v, %v; want 4×3", out.Bounds(), ok)
+	}
+	for _, tc := range []struct {
+		x, y int
+		want color.RGBA
+	}{
+		{0, 0, color.RGBA{R: 0xff, A: 0xff}},
+		{1, 2, color.RGBA{R: 0xff * 2 / 3, A: 0xff * 2 / 3}}, // columns 3-5: two red, one transparent; row 6 alone
+		{3, 2, color.RGBA{}},                                 // column 9 and row 6: what is left, transparent
+	} {
+		if got := out.RGBAAt(tc.x, tc.y); got != tc.want {
+			t.Errorf("(%d,%d) = %v, want %v", tc.x, tc.y, got, tc.want)
+		}
+	}
+	ycc := image.NewYCbCr(image.Rect(0, 0, 8, 8), image.YCbCrSubsampleRatio420)
+	for i := range ycc.Y {
+		ycc.Y[i] = 200
+	}
+	for i := range ycc.Cb {
+		ycc.Cb[i], ycc.Cr[i] = 128, 128
+	}
+	if out, ok := shrink(ycc, 4); !ok || out.Bounds().Dx() != 2 || out.RGBAAt(1, 1) != (color.RGBA{R: 200, G: 200, B: 200, A: 0xff}) {
+		t.Fatalf("shrink(YCbCr) = %v %v", out, ok)
+	}
+	if _, ok := shrink(image.NewPaletted(image.Rect(0, 0, 8, 8), color.Palette{color.White}), 2); ok {
+		t.Fatal("a paletted image was shrunk")
+	}
+}
