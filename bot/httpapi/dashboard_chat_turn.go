@@ -114,7 +114,7 @@ func (s *Server) startTurn(ctx context.Context, v *view, text string) (agents.Ta
 			s.chat.mu.Unlock()
 			cancel()
 		}()
-		s.runTurn(tctx, cancel, turn, t, s.webEnv(v))
+		s.runTurn(tctx, cancel, turn, t, s.webEnv(tctx, v))
 	}()
 	return t, nil
 }

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	_ "embed" // the media item partial
 	"errors"
 	"fmt"
@@ -71,6 +72,7 @@ func (s *Server) mediaPageRoutes(mux *routeMux) {
 	mux.Handle("GET /dashboard/media", s.page(identity.Viewer, "media", s.mediaPage))
 	mux.Handle("POST /dashboard/media/upload", s.page(identity.Editor, "media", s.mediaPageUpload))
 	mux.Handle("GET /dashboard/media/{id}/file", s.page(identity.Viewer, "media", s.mediaPageFile))
+	mux.Handle("GET /dashboard/media/{id}/thumb", s.page(identity.Viewer, "media", s.mediaPageThumb))
 	mux.Handle("POST /dashboard/media/{id}/alt", s.page(identity.Editor, "media", s.mediaPageAlt))
 	mux.Handle("POST /dashboard/media/{id}/delete", s.page(identity.Editor, "media", s.mediaPageDelete))
 }
@@ -199,6 +201,21 @@ func (s *Server) mediaPageFile(w http.ResponseWriter, r *http.Request, v *view) 
 	http.ServeContent(w, r, "", m.CreatedAt, blob)
 }
 
+// mediaPageThumb: GET /dashboard/media/{id}/thumb, the thumbnail the
+// media page, the composer and the chat's cards show (a video's poster);
+// another workspace's id is a 404.
+func (s *Server) mediaPageThumb(w http.ResponseWriter, r *http.Request, v *view) {
+	blob, th, err := s.deps.Media.Thumbnail(r.Context(), v.Caller.WorkspaceID, r.PathValue("id"))
+	if err != nil {
+		if !errors.Is(err, media.ErrNotFound) {
+			zerolog.Ctx(r.Context()).Error().Err(err).Msg("dashboard: media thumbnail")
+		}
+		http.NotFound(w, r)
+		return
+	}
+	serveThumb(w, r, blob, th)
+}
+
 // mediaPageAlt: POST /dashboard/media/{id}/alt {alt}
 func (s *Server) mediaPageAlt(w http.ResponseWriter, r *http.Request, v *view) {
 	alt := r.PostFormValue("alt")
@@ -275,12 +292,21 @@ func (s *Server) attachMedia(r *http.Request, v *view, d *composeData) error {
 	return nil
 }
 
-// webEnv is how results read on the dashboard: stored media are shown from
-// this origin (the CSP allows no other).
-func (s *Server) webEnv(v *view) present.Env {
+// webEnv is how results read on the dashboard: stored media are shown as
+// thumbnails from this origin (the CSP allows no other), with their alt
+// text read for v's caller under ctx (the turn's, which outlives the
+// request).
+func (s *Server) webEnv(ctx context.Context, v *view) present.Env {
 	env := present.Env{Loc: v.Loc, Now: s.deps.Now(), PublicURL: s.deps.PublicURL}
 	if s.deps.Media != nil {
-		env.MediaURL = func(id string) string { return "/dashboard/media/" + url.PathEscape(id) + "/file" }
+		env.MediaURL = func(id string) string { return "/dashboard/media/" + url.PathEscape(id) + "/thumb" }
+		env.Media = func(id string) (media.Media, bool) {
+			m, err := s.deps.Media.Get(ctx, v.Caller, id)
+			if err != nil && !errors.Is(err, media.ErrNotFound) {
+				zerolog.Ctx(ctx).Warn().Err(err).Msg("dashboard: a card's media; its image is described by its place")
+			}
+			return m, err == nil
+		}
 	}
 	return env
 }

@@ -26,8 +26,12 @@ type Media interface {
 	Update(ctx context.Context, c identity.Caller, id string, p media.Patch) (media.Media, error)
 	Delete(ctx context.Context, c identity.Caller, id string) error
 	OpenSigned(ctx context.Context, token string) (media.Blob, media.Media, error)
-	// Open serves the dashboard's previews (bot/httpapi/dashboard_media.go).
+	// Open serves the dashboard's full-size files (bot/httpapi/dashboard_media.go).
 	Open(ctx context.Context, workspaceID, id string) (media.Blob, media.Media, error)
+	// Thumbnail serves the dashboard's previews; OpenThumbSigned the signed
+	// thumbnail URLs of Slack's approval cards.
+	Thumbnail(ctx context.Context, workspaceID, id string) (media.Blob, media.Thumb, error)
+	OpenThumbSigned(ctx context.Context, token string) (media.Blob, media.Thumb, error)
 }
 
 // Uploads and downloads of media take longer than the server's default
@@ -45,7 +49,8 @@ func (s *Server) mediaRoutes(mux *routeMux) {
 	mux.Handle("GET /api/media/{id}", s.auth(identity.Viewer, s.mediaGet))
 	mux.Handle("PATCH /api/media/{id}", s.auth(identity.Editor, s.mediaUpdate))
 	mux.Handle("DELETE /api/media/{id}", s.auth(identity.Editor, s.mediaDelete))
-	mux.HandleFunc("GET /media/{token}", s.mediaServe) // public: the signature is the credential
+	mux.HandleFunc("GET /media/{token}", s.mediaServe)            // public: the signature is the credential
+	mux.HandleFunc("GET /media/thumb/{token}", s.mediaThumbServe) // public, as above
 }
 
 // mediaUpload: POST /api/media, multipart/form-data: one or more "file"
@@ -199,6 +204,34 @@ func (s *Server) mediaServe(w http.ResponseWriter, r *http.Request) {
 	// ETag from the bytes' hash: ServeContent answers If-None-Match and If-Range.
 	h.Set("ETag", `"`+m.SHA256+`"`)
 	http.ServeContent(w, r, "", m.CreatedAt, blob)
+}
+
+// mediaThumbServe: GET /media/thumb/{token}, a thumbnail's signed URL
+// (what Slack fetches to show an approval card's images); anything bad is
+// the same plain 404 as a file's.
+func (s *Server) mediaThumbServe(w http.ResponseWriter, r *http.Request) {
+	blob, th, err := s.deps.Media.OpenThumbSigned(r.Context(), r.PathValue("token"))
+	if err != nil {
+		if !errors.Is(err, media.ErrNotFound) {
+			zerolog.Ctx(r.Context()).Error().Err(err).Msg("http: media thumbnail")
+		}
+		http.Error(w, "404 page not found", http.StatusNotFound)
+		return
+	}
+	serveThumb(w, r, blob, th)
+}
+
+// serveThumb writes a thumbnail with its type and length. Its bytes never
+// change for a media, so it may be kept for as long as a URL lasts.
+func serveThumb(w http.ResponseWriter, r *http.Request, blob media.Blob, th media.Thumb) {
+	defer blob.Close()
+	h := w.Header()
+	h.Set("Content-Type", th.ContentType)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", fmt.Sprintf("private, max-age=%d, immutable", int(media.DefaultTTL.Seconds())))
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	h.Set("ETag", `"`+th.ETag+`"`)
+	http.ServeContent(w, r, "", th.ModTime, blob)
 }
 
 // mediaError maps the media errors to statuses; at prefixes a validation

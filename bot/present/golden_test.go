@@ -36,9 +36,15 @@ func env(t *testing.T) present.Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	signed := map[string]string{"med_1a": "https://mm.example/media/tok-4f9c", "med_2b": "https://mm.example/media/tok-81d2"}
+	signed := map[string]string{"med_1a": "https://mm.example/media/thumb/tok-4f9c", "med_2b": "https://mm.example/media/thumb/tok-81d2"}
+	// med_1a has alt text, med_2b none.
+	stored := map[string]media.Media{
+		"med_1a": {ID: "med_1a", Name: "tent.jpg", ContentType: "image/jpeg", Alt: "A green tent pitched by a lake at dawn"},
+		"med_2b": {ID: "med_2b", Name: "sale.png", ContentType: "image/png"},
+	}
 	return present.Env{Loc: paris, Now: time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC), PublicURL: "https://mm.example",
-		MediaURL: func(id string) string { return signed[id] }}
+		MediaURL: func(id string) string { return signed[id] },
+		Media:    func(id string) (media.Media, bool) { m, ok := stored[id]; return m, ok }}
 }
 
 // ids are the internal ids of the samples: none may reach a person.

@@ -87,7 +87,8 @@ func approvalRenderer() Renderer[agents.Approval] {
 }
 
 // postImages are the thumbnails of the stored media a post's arguments
-// attach (media_ids), in order; without a MediaURL (the terminal) they
+// attach (media_ids), in order, each with its stored alt text (MediaAlt)
+// when the door reads the media; without a MediaURL (the terminal) they
 // are named only.
 func postImages(env Env, args json.RawMessage) []cardImage {
 	var a struct {
@@ -99,6 +100,11 @@ func postImages(env Env, args json.RawMessage) []cardImage {
 	var out []cardImage
 	for i, id := range a.MediaIDs {
 		im := cardImage{Alt: fmt.Sprintf("Media %d of %d of the post", i+1, len(a.MediaIDs))}
+		if env.Media != nil {
+			if m, ok := env.Media(id); ok {
+				im.Alt = MediaAlt(m, i, len(a.MediaIDs))
+			}
+		}
 		if env.MediaURL != nil {
 			im.URL = env.MediaURL(id)
 		}

@@ -24,6 +24,19 @@ func mediaLine(m media.Media) line {
 	return line{Lead: orWord(m.Name, "Untitled"), Rest: strings.Join(parts, ", ")}
 }
 
+// MediaAlt is the alt text of media m shown as item i (from 0) of n of a
+// post: its stored alt text, else what it is ("photo.jpg, image 1 of 2").
+func MediaAlt(m media.Media, i, n int) string {
+	if m.Alt != "" {
+		return m.Alt
+	}
+	kind := "image"
+	if strings.HasPrefix(m.ContentType, "video/") {
+		kind = "video"
+	}
+	return fmt.Sprintf("%s, %s %d of %d", orWord(m.Name, "Untitled"), kind, i+1, n)
+}
+
 // sizeWords is a byte count as people read it.
 func sizeWords(n int64) string {
 	switch {

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/marketingminds/marketingminds/tools/media"
 )
 
 // Env is what every renderer needs to know about the person reading.
@@ -31,6 +33,10 @@ type Env struct {
 	// thumbnail (Slack: a signed URL; the web: a same-origin route); nil:
 	// media are named, not shown.
 	MediaURL func(id string) string
+	// Media reads a stored media's metadata (its alt text, name, kind) for
+	// the alt text of its image; nil, or false for a media it cannot read:
+	// an image is described by its place in the post.
+	Media func(id string) (media.Media, bool)
 }
 
 func (e Env) loc() *time.Location {

@@ -28,11 +28,12 @@
     box.replaceChildren();
     var items = attachedItems();
     for (var i = 0; i < items.length && i < (MEDIA_LIMIT[p] || 4); i++) {
-      var src = items[i].querySelector("img, video");
+      // The item's thumbnail (a video's poster card).
+      var src = items[i].querySelector("img");
       var alt = items[i].querySelector("textarea");
-      var th = document.createElement(src.tagName === "VIDEO" ? "video" : "img");
+      var th = document.createElement("img");
       th.src = src.src;
-      if (th.tagName === "IMG") th.alt = alt && alt.value ? alt.value : items[i].querySelector(".mname").textContent;
+      th.alt = alt && alt.value ? alt.value : src.alt;
       box.appendChild(th);
     }
     if (items.length > (MEDIA_LIMIT[p] || 4)) {
