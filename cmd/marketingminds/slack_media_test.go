@@ -130,8 +130,8 @@ func slackSharedImage(t *testing.T, backend store.Backend) {
 		return "", false
 	}, fake)
 	blocks, msgTS, _ := strings.Cut(approval, "\n")
-	if !strings.Contains(blocks, `"type":"image"`) || !strings.Contains(blocks, srv.URL+"/media/") {
-		t.Fatalf("the approval shows no thumbnail at our signed URL: %s", blocks)
+	if !strings.Contains(blocks, `"type":"image"`) || !strings.Contains(blocks, srv.URL+"/media/thumb/") || !strings.Contains(blocks, "launch.jpg, image 1 of 1") {
+		t.Fatalf("the approval shows no thumbnail at our signed thumbnail URL: %s", blocks)
 	}
 	if n := fake.Downloads(file["id"].(string)); n != 1 {
 		t.Fatalf("the shared file was downloaded %d times", n)

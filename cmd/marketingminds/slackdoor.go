@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -209,21 +208,19 @@ func (a *app) runSlack(ctx context.Context, bot *slackbot.Bot, log zerolog.Logge
 // them when the message is posted and again when a client shows it.
 const thumbTTL = 7 * 24 * time.Hour
 
-// thumbs are the approval's stored media for Slack to show, at signed URLs
-// under MM_PUBLIC_URL; a media gone since is left out (the checks before
-// approval name it).
+// thumbs are the approval's stored media for Slack to show: each one's
+// thumbnail (a video's poster card) at a signed URL under MM_PUBLIC_URL,
+// with its stored alt text or, without one, what it is ("photo.jpg, image
+// 1 of 2"); a media gone since is left out (the checks before approval
+// name it).
 func (s slackApprovals) thumbs(ctx context.Context, c identity.Caller, ids []string) []slackbot.Thumb {
 	var out []slackbot.Thumb
 	for i, id := range ids {
 		m, err := s.a.media.Get(ctx, c, id)
-		if err != nil || !strings.HasPrefix(m.ContentType, "image/") {
+		if err != nil {
 			continue
 		}
-		alt := m.Alt
-		if alt == "" {
-			alt = fmt.Sprintf("%s (image %d of the post)", m.Name, i+1)
-		}
-		out = append(out, slackbot.Thumb{URL: s.a.media.URL(c.WorkspaceID, id, thumbTTL), Alt: alt})
+		out = append(out, slackbot.Thumb{URL: s.a.media.ThumbURL(c.WorkspaceID, id, thumbTTL), Alt: present.MediaAlt(m, i, len(ids))})
 	}
 	return out
 }
