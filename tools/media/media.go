@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -169,6 +170,9 @@ type Service struct {
 
 	// thumbSigner signs thumbnail URLs (ThumbURL) with a key of its own.
 	thumbSigner signer
+	// thumbSlots bounds the thumbnails made at once (one per CPU): each
+	// holds its decoded image, tens of megabytes for a photo.
+	thumbSlots chan struct{}
 }
 
 // New returns the service.
@@ -187,5 +191,5 @@ func New(cfg Config) (*Service, error) {
 	}
 	sig := signer{key: cfg.SigningKey}
 	return &Service{store: cfg.Store, blobs: cfg.Blobs, signer: sig, thumbSigner: sig.derive("marketingminds media thumbnail URL v1"), publicURL: cfg.PublicURL,
-		postState: cfg.PostState, maxBytes: cfg.MaxBytes, log: cfg.Log, now: cfg.Now}, nil
+		postState: cfg.PostState, maxBytes: cfg.MaxBytes, log: cfg.Log, now: cfg.Now, thumbSlots: make(chan struct{}, runtime.GOMAXPROCS(0))}, nil
 }

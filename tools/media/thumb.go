@@ -106,9 +106,19 @@ func thumbBounds(m Media) (int, int) {
 	return w, h
 }
 
-// makeThumb draws r's thumbnail and keeps it. A media deleted meanwhile
-// loses the thumbnail just kept.
+// makeThumb draws r's thumbnail and keeps it, when it waited its turn and
+// no other request made it meanwhile. A media deleted meanwhile loses the
+// thumbnail just kept.
 func (s *Service) makeThumb(ctx context.Context, r Record, w, h int) error {
+	select {
+	case s.thumbSlots <- struct{}{}:
+		defer func() { <-s.thumbSlots }()
+	case <-ctx.Done():
+		return fmt.Errorf("media: thumbnail of %s: %w", r.ID, ctx.Err())
+	}
+	if b, err := s.blobs.Open(ctx, r.WorkspaceID, thumbKey(r.BlobKey)); err == nil {
+		return b.Close()
+	}
 	start := s.now()
 	img, err := s.thumbImage(ctx, r, w, h)
 	if err != nil {

@@ -171,6 +171,43 @@ func blobKeyOf(t *testing.T, b *bundle, id string) string {
 	return r.BlobKey
 }
 
+// TestThumbnailMadeOnceUnderConcurrentRequests: requests for one media's
+// thumbnail at once wait their turn (one slot here) and the later ones
+// find it made: it is encoded and stored once.
+func TestThumbnailMadeOnceUnderConcurrentRequests(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t, storetest.Open(t, store.SQLite, Schema))
+	counted := &countingBlobs{Blobs: b.svc.blobs, opens: map[string]int{}}
+	b.svc.blobs, b.svc.thumbSlots = counted, make(chan struct{}, 1)
+	m, err := b.svc.Upload(ctx, editor, Upload{Source: SourceAPI, Body: bytes.NewReader(encoded(t, banded(600, 300, 0xff), "jpeg"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for range 4 {
+		wg.Go(func() {
+			blob, _, err := b.svc.Thumbnail(ctx, "T1", m.ID)
+			if err == nil {
+				_, err = io.Copy(io.Discard, blob)
+				blob.Close()
+			}
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if counted.puts != 1 {
+		t.Fatalf("the thumbnail was stored %d times, want once", counted.puts)
+	}
+}
+
 // TestSmallImageIsItsOwnThumbnail: a JPEG within ThumbSize is served as
 // it is, and nothing is stored for it.
 func TestSmallImageIsItsOwnThumbnail(t *testing.T) {
@@ -327,6 +364,9 @@ func BenchmarkThumbnail4000x3000(b *testing.B) {
 	b.Run("make", func(b *testing.B) {
 		var took []time.Duration
 		for b.Loop() {
+			if err := bd.svc.blobs.Delete(ctx, "T1", thumbKey(r.BlobKey)); err != nil {
+				b.Fatal(err)
+			}
 			start := time.Now()
 			if err := bd.svc.makeThumb(ctx, r, 480, 360); err != nil {
 				b.Fatal(err)
