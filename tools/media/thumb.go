@@ -10,6 +10,7 @@ import (
 	_ "image/gif" // registers the GIF decoder: a GIF's thumbnail is its first frame
 	"image/jpeg"
 	_ "image/png" // registers the PNG decoder
+	"io"
 	"math"
 	"strings"
 	"time"
@@ -39,8 +40,7 @@ const (
 
 // Thumb is what serving a thumbnail needs besides its bytes.
 type Thumb struct {
-	ContentType   string
-	Width, Height int
+	ContentType string
 	// ETag names the bytes: they never change for a media.
 	ETag    string
 	ModTime time.Time
@@ -65,13 +65,12 @@ func (s *Service) Thumbnail(ctx context.Context, workspaceID, id string) (Blob, 
 		if err != nil {
 			return nil, Thumb{}, err
 		}
-		return b, Thumb{ContentType: r.ContentType, Width: r.Width, Height: r.Height, ETag: r.SHA256, ModTime: r.CreatedAt}, nil
+		return b, Thumb{ContentType: r.ContentType, ETag: r.SHA256, ModTime: r.CreatedAt}, nil
 	}
-	w, h := thumbBounds(r.Media)
-	t := Thumb{ContentType: "image/jpeg", Width: w, Height: h, ETag: thumbKey(r.SHA256), ModTime: r.CreatedAt}
+	t := Thumb{ContentType: "image/jpeg", ETag: thumbKey(r.SHA256), ModTime: r.CreatedAt}
 	b, err := s.blobs.Open(ctx, workspaceID, thumbKey(r.BlobKey))
 	if errors.Is(err, ErrNotFound) {
-		if err := s.makeThumb(ctx, r, w, h); err != nil {
+		if err := s.makeThumb(ctx, r); err != nil {
 			return nil, Thumb{}, err
 		}
 		b, err = s.blobs.Open(ctx, workspaceID, thumbKey(r.BlobKey))
@@ -109,7 +108,7 @@ func thumbBounds(m Media) (int, int) {
 // makeThumb draws r's thumbnail and keeps it, when it waited its turn and
 // no other request made it meanwhile. A media deleted meanwhile loses the
 // thumbnail just kept.
-func (s *Service) makeThumb(ctx context.Context, r Record, w, h int) error {
+func (s *Service) makeThumb(ctx context.Context, r Record) error {
 	select {
 	case s.thumbSlots <- struct{}{}:
 		defer func() { <-s.thumbSlots }()
@@ -120,7 +119,7 @@ func (s *Service) makeThumb(ctx context.Context, r Record, w, h int) error {
 		return b.Close()
 	}
 	start := s.now()
-	img, err := s.thumbImage(ctx, r, w, h)
+	img, err := s.thumbImage(ctx, r)
 	if err != nil {
 		return err
 	}
@@ -139,9 +138,11 @@ func (s *Service) makeThumb(ctx context.Context, r Record, w, h int) error {
 	return nil
 }
 
-// thumbImage is r's thumbnail before encoding: the image scaled, or a
-// poster card for a video and for an image too large to decode safely.
-func (s *Service) thumbImage(ctx context.Context, r Record, w, h int) (image.Image, error) {
+// thumbImage is r's thumbnail before encoding: the image scaled (and
+// turned as its EXIF orientation says), or a poster card for a video and
+// for an image too large to decode safely.
+func (s *Service) thumbImage(ctx context.Context, r Record) (image.Image, error) {
+	w, h := thumbBounds(r.Media)
 	if !strings.HasPrefix(r.ContentType, "image/") || r.Bytes > maxThumbSourceBytes ||
 		int64(r.Width)*int64(r.Height) > maxThumbSourcePixels {
 		return poster(w, h, r.Media)
@@ -151,6 +152,13 @@ func (s *Service) thumbImage(ctx context.Context, r Record, w, h int) (image.Ima
 		return nil, err
 	}
 	defer b.Close()
+	orientation := 1
+	if r.ContentType == "image/jpeg" {
+		orientation = jpegOrientation(b)
+		if _, err := b.Seek(0, io.SeekStart); err != nil {
+			return nil, fmt.Errorf("media: thumbnail of %s: %w", r.ID, err)
+		}
+	}
 	src, _, err := image.Decode(ctxReader{ctx: ctx, r: b})
 	if err != nil {
 		if ctx.Err() != nil {
@@ -169,7 +177,7 @@ func (s *Service) thumbImage(ctx context.Context, r Record, w, h int) (image.Ima
 	// Transparency shows on white, as the platforms show it.
 	draw.Draw(dst, dst.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
 	draw.CatmullRom.Scale(dst, dst.Bounds(), src, src.Bounds(), draw.Over, nil)
-	return dst, nil
+	return orient(dst, orientation), nil
 }
 
 // Poster colours: a dark frame, light ink.
@@ -234,12 +242,12 @@ func posterLabel(m Media) string {
 	if !strings.HasPrefix(m.ContentType, "video/") {
 		return strings.ToUpper(strings.TrimPrefix(m.ContentType, "image/"))
 	}
-	return Clock(m.Duration)
+	return playTime(m.Duration)
 }
 
-// Clock is a duration as a player shows it: "0:32", "12:05", "1:02:03";
+// playTime is a duration as a player shows it: "0:32", "12:05", "1:02:03";
 // "" for none.
-func Clock(d time.Duration) string {
+func playTime(d time.Duration) string {
 	if d <= 0 {
 		return ""
 	}
