@@ -10,6 +10,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/marketingminds/marketingminds/agents"
+	"github.com/marketingminds/marketingminds/bot/present"
 	"github.com/marketingminds/marketingminds/tools/identity"
 )
 
@@ -28,7 +29,7 @@ type chatData struct {
 	Turns []chatTurn
 	// Pending are this conversation's actions waiting for a decision that
 	// no shown turn lists.
-	Pending []agents.Approval
+	Pending []chatApproval
 	Text    string
 	Errors  map[string][]string
 }
@@ -91,9 +92,10 @@ func (s *Server) chatPage(w http.ResponseWriter, r *http.Request, v *view) {
 		return
 	}
 	d := &chatData{Turns: turns, Errors: map[string][]string{}}
+	env := s.webEnv(r.Context(), v)
 	for _, a := range pending {
 		if !shown[a.ID] {
-			d.Pending = append(d.Pending, a)
+			d.Pending = append(d.Pending, chatApproval{ID: a.ID, Preview: a.Preview, Status: string(a.Status), Images: present.PostThumbs(env, a.Args)})
 		}
 	}
 	switch r.URL.Query().Get("decided") {

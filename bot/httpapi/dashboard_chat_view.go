@@ -14,6 +14,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/marketingminds/marketingminds/agents"
+	"github.com/marketingminds/marketingminds/bot/present"
 )
 
 // chatTurn is one turn as the page shows it.
@@ -37,6 +38,8 @@ type chatTurn struct {
 type chatApproval struct {
 	ID, Preview, Status, Text string
 	Failed                    bool
+	// Images are the thumbnails of a pending post's media.
+	Images []present.Thumb
 }
 
 // chatStep is a tool's progress line: "Publishing the post… 1.2 s".
@@ -69,6 +72,7 @@ func (s *Server) chatTurns(ctx context.Context, v *view, tasks []agents.Task) ([
 		}
 	}
 	shown := map[string]bool{}
+	env := s.webEnv(ctx, v)
 	out := make([]chatTurn, 0, len(tasks))
 	now := s.deps.Now()
 	for _, t := range tasks {
@@ -106,7 +110,9 @@ func (s *Server) chatTurns(ctx context.Context, v *view, tasks []agents.Task) ([
 		for _, a := range t.Approvals {
 			shown[a.ID] = true
 			ca := chatApproval{ID: a.ID, Preview: a.Preview, Status: string(agents.ApprovalPending)}
-			if d, ok := decided[a.ID]; ok {
+			if d, ok := decided[a.ID]; ok && d.Status == agents.ApprovalPending {
+				ca.Images = present.PostThumbs(env, d.Args)
+			} else if ok {
 				ca.Status, ca.Text, ca.Failed = string(d.Status), a.Preview, d.Status == agents.ApprovalFailed
 				if d.Error != "" {
 					ca.Text += ": " + d.Error

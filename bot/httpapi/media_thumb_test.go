@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	_ "image/jpeg" // decodes the thumbnails served
@@ -91,8 +92,9 @@ func TestSignedThumbURL(t *testing.T) {
 // TestDashboardThumbnailsAndCards: the media page shows each file's
 // thumbnail from this origin (linking the full file); the thumbnail route
 // serves a JPEG within media.ThumbSize, a 404 for another workspace; the
-// web chat's cards show a post's media at that route with the stored alt
-// text, and a describing one without.
+// web chat's approval card (in its turn and on the page) and the web cards
+// show a post's media at that route with the stored alt text, and a
+// describing one without.
 func TestDashboardThumbnailsAndCards(t *testing.T) {
 	t.Parallel()
 	db := storetest.Open(t, store.SQLite, identity.Schema, identity.SessionSchema, publish.Schema, media.Schema)
@@ -131,14 +133,60 @@ func TestDashboardThumbnailsAndCards(t *testing.T) {
 		t.Fatalf("another workspace's thumbnail: %d", resp.StatusCode)
 	}
 
-	env := New(Deps{Log: zerolog.Nop(), Media: svc}).webEnv(ctx, &view{Caller: editor})
+	// The web chat's approval card, as the turn shows it and again on the
+	// page: the thumbnails of the post's media with their alt text.
 	args, _ := json.Marshal(map[string]any{"text": "Tonight", "platforms": []string{"instagram"}, "media_ids": []string{big.ID, plain.ID}})
-	card := string(present.New().Web(env, agents.Approval{ID: "ap1", RequestedBy: "U1", Tool: "publish_post", Status: agents.ApprovalPending,
-		Preview: "Publish now to Instagram", Args: args}))
+	ap := agents.Approval{ID: "ap1", RequestedBy: "U1", Tool: "publish_post", Status: agents.ApprovalPending, Preview: "Publish now to Instagram", Args: args}
+	chat := dashSetupOn(t, db, "https://mm.example.com", svc, func(d *Deps) {
+		d.Media, d.Agent, d.Approvals = svc, approvingAgent{ap}, pendingGate{ap}
+		d.Turns = agents.NewTaskStore(storetest.Open(t, store.SQLite, agents.TaskSchema))
+	})
+	ed := chat.browser(t)
+	ed.signIn("T1", "U1", identity.Editor)
+	frag := ed.turn(ed.send(ed.csrf(), "post both to Instagram"))
+	_, chatPage := ed.do("GET", "/dashboard/chat", nil, nil)
+	for name, html := range map[string]string{"turn": frag, "page": chatPage} {
+		for _, want := range []string{`<img src="/dashboard/media/` + big.ID + `/thumb" alt="A lighthouse at night"`,
+			`<img src="/dashboard/media/` + plain.ID + `/thumb" alt="dot.jpg, image 2 of 2"`, `action="/dashboard/chat/approvals/ap1/approve"`} {
+			if !strings.Contains(html, want) {
+				t.Errorf("the chat's %s lacks %s:\n%s", name, want, html)
+			}
+		}
+	}
+
+	env := New(Deps{Log: zerolog.Nop(), Media: svc}).webEnv(ctx, &view{Caller: editor})
+	card := string(present.New().Web(env, ap))
 	for _, want := range []string{`<img src="/dashboard/media/` + big.ID + `/thumb" alt="A lighthouse at night"`,
 		`<img src="/dashboard/media/` + plain.ID + `/thumb" alt="dot.jpg, image 2 of 2"`} {
 		if !strings.Contains(card, want) {
 			t.Errorf("the card lacks %s:\n%s", want, card)
 		}
 	}
+}
+
+// approvingAgent answers every turn by asking for ap's approval.
+type approvingAgent struct{ ap agents.Approval }
+
+func (a approvingAgent) Run(_ context.Context, _ agents.Turn, sink agents.Sink) (agents.Reply, error) {
+	sink.Approval(a.ap)
+	return agents.Reply{Approvals: []agents.Approval{a.ap}}, nil
+}
+
+// pendingGate holds ap, pending, in every conversation; nothing is decided.
+type pendingGate struct{ ap agents.Approval }
+
+func (g pendingGate) Approvals(context.Context, identity.Caller, string) ([]agents.Approval, error) {
+	return []agents.Approval{g.ap}, nil
+}
+
+func (g pendingGate) Approve(context.Context, identity.Caller, string) (agents.ApprovalResult, error) {
+	return agents.ApprovalResult{}, errors.New("pendingGate decides nothing")
+}
+
+func (g pendingGate) Reject(context.Context, identity.Caller, string, string) (agents.ApprovalResult, error) {
+	return agents.ApprovalResult{}, errors.New("pendingGate decides nothing")
+}
+
+func (g pendingGate) Choose(context.Context, identity.Caller, string, string, bool) (agents.ApprovalResult, error) {
+	return agents.ApprovalResult{}, errors.New("pendingGate decides nothing")
 }

@@ -20,9 +20,12 @@ type card struct {
 	Choices []Choice
 }
 
-// cardImage is a thumbnail: where the door's reader fetches it (Slack: a
+// Thumb is a thumbnail: where the door's reader fetches it (Slack: a
 // signed URL Slack fetches; the web: a same-origin route) and its alt text.
-type cardImage struct{ URL, Alt string }
+type Thumb struct{ URL, Alt string }
+
+// cardImage is a card's thumbnail.
+type cardImage = Thumb
 
 // section is a part of a card: a heading, a paragraph, figures (label and
 // value, two columns in Slack, aligned in the terminal) and lines.

@@ -86,6 +86,11 @@ func approvalRenderer() Renderer[agents.Approval] {
 	return r
 }
 
+// PostThumbs are the thumbnails of the media a post's arguments attach,
+// as postImages gives them to a card, for a door that draws an approval
+// its own way (the web chat's, with its forms).
+func PostThumbs(env Env, args json.RawMessage) []Thumb { return postImages(env, args) }
+
 // postImages are the thumbnails of the stored media a post's arguments
 // attach (media_ids), in order, each with its stored alt text (MediaAlt)
 // when the door reads the media; without a MediaURL (the terminal) they
