@@ -26,28 +26,7 @@ func shrink(src image.Image, k int) (_ *image.RGBA, ok bool) {
 	var px func(x, y int) (r, g, b, a uint32) // 8-bit premultiplied components
 	switch s := src.(type) {
 	case *image.YCbCr:
-		// Averaging Y, Cb and Cr and converting once is averaging the
-		// colours: the conversion is affine.
-		out := image.NewRGBA(image.Rect(0, 0, w, h))
-		for oy := range h {
-			for ox := range w {
-				r := block(ox, oy)
-				n := uint32(r.Dx() * r.Dy())
-				var sy, scb, scr uint32
-				for y := r.Min.Y; y < r.Max.Y; y++ {
-					for x := r.Min.X; x < r.Max.X; x++ {
-						sy += uint32(s.Y[s.YOffset(x, y)])
-						ci := s.COffset(x, y)
-						scb += uint32(s.Cb[ci])
-						scr += uint32(s.Cr[ci])
-					}
-				}
-				cr, cg, cb := color.YCbCrToRGB(uint8((sy+n/2)/n), uint8((scb+n/2)/n), uint8((scr+n/2)/n))
-				i := out.PixOffset(ox, oy)
-				out.Pix[i], out.Pix[i+1], out.Pix[i+2], out.Pix[i+3] = cr, cg, cb, 0xff
-			}
-		}
-		return out, true
+		return shrinkYCbCr(s, k, w, h), true
 	case *image.RGBA:
 		px = func(x, y int) (uint32, uint32, uint32, uint32) {
 			i := s.PixOffset(x, y)
@@ -79,4 +58,54 @@ func shrink(src image.Image, k int) (_ *image.RGBA, ok bool) {
 		}
 	}
 	return out, true
+}
+
+// chromaStep is how many pixels of a row share a chroma sample.
+func chromaStep(r image.YCbCrSubsampleRatio) int {
+	switch r {
+	case image.YCbCrSubsampleRatio422, image.YCbCrSubsampleRatio420:
+		return 2
+	case image.YCbCrSubsampleRatio411, image.YCbCrSubsampleRatio410:
+		return 4
+	}
+	return 1
+}
+
+// shrinkYCbCr is shrink of a YCbCr image (JPEG, lossy WebP) into a w×h
+// image, a row of blocks at a time reading the planes in order. Averaging
+// Y, Cb and Cr and converting once is averaging the colours: the
+// conversion is affine.
+func shrinkYCbCr(s *image.YCbCr, k, w, h int) *image.RGBA {
+	b := s.Rect
+	out := image.NewRGBA(image.Rect(0, 0, w, h))
+	step := chromaStep(s.SubsampleRatio)
+	sums := make([]uint32, 3*w) // Y, Cb, Cr of each block of the row
+	for oy := range h {
+		y0, y1 := b.Min.Y+oy*k, min(b.Min.Y+oy*k+k, b.Max.Y)
+		clear(sums)
+		for y := y0; y < y1; y++ {
+			yRow := s.Y[s.YOffset(b.Min.X, y):]
+			c0 := s.COffset(b.Min.X, y) - b.Min.X/step // the chroma offset of x is c0 + x/step
+			for ox := range w {
+				x0, x1 := b.Min.X+ox*k, min(b.Min.X+ox*k+k, b.Max.X)
+				var sy, scb, scr uint32
+				for x := x0; x < x1; x++ {
+					ci := c0 + x/step
+					sy += uint32(yRow[x-b.Min.X])
+					scb += uint32(s.Cb[ci])
+					scr += uint32(s.Cr[ci])
+				}
+				sums[3*ox] += sy
+				sums[3*ox+1] += scb
+				sums[3*ox+2] += scr
+			}
+		}
+		for ox := range w {
+			n := uint32((min(b.Min.X+ox*k+k, b.Max.X) - (b.Min.X + ox*k)) * (y1 - y0))
+			r, g, bl := color.YCbCrToRGB(uint8((sums[3*ox]+n/2)/n), uint8((sums[3*ox+1]+n/2)/n), uint8((sums[3*ox+2]+n/2)/n))
+			i := out.PixOffset(ox, oy)
+			out.Pix[i], out.Pix[i+1], out.Pix[i+2], out.Pix[i+3] = r, g, bl, 0xff
+		}
+	}
+	return out
 }

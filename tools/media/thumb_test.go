@@ -433,3 +433,43 @@ func TestShrink(t *testing.T) {
 		t.Fatal("a paletted image was shrunk")
 	}
 }
+
+// TestShrinkYCbCrMatchesPixelByPixel: the plane-reading shrink of YCbCr
+// images gives what averaging each pixel's YCbCrAt gives, for each chroma
+// subsampling, odd sizes and an origin off zero.
+func TestShrinkYCbCrMatchesPixelByPixel(t *testing.T) {
+	t.Parallel()
+	for _, ratio := range []image.YCbCrSubsampleRatio{image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422,
+		image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio440, image.YCbCrSubsampleRatio411, image.YCbCrSubsampleRatio410} {
+		full := image.NewYCbCr(image.Rect(0, 0, 61, 47), ratio)
+		for i := range full.Y {
+			full.Y[i] = uint8(i * 7)
+		}
+		for i := range full.Cb {
+			full.Cb[i], full.Cr[i] = uint8(i*13), uint8(255-i*5)
+		}
+		src := full.SubImage(image.Rect(3, 5, 61, 47)).(*image.YCbCr)
+		const k = 4
+		got, ok := shrink(src, k)
+		if !ok {
+			t.Fatalf("%v: declined", ratio)
+		}
+		b := src.Bounds()
+		for oy := range got.Bounds().Dy() {
+			for ox := range got.Bounds().Dx() {
+				r := image.Rect(b.Min.X+ox*k, b.Min.Y+oy*k, b.Min.X+ox*k+k, b.Min.Y+oy*k+k).Intersect(b)
+				var sy, scb, scr, n uint32
+				for y := r.Min.Y; y < r.Max.Y; y++ {
+					for x := r.Min.X; x < r.Max.X; x++ {
+						c := src.YCbCrAt(x, y)
+						sy, scb, scr, n = sy+uint32(c.Y), scb+uint32(c.Cb), scr+uint32(c.Cr), n+1
+					}
+				}
+				cr, cg, cb := color.YCbCrToRGB(uint8((sy+n/2)/n), uint8((scb+n/2)/n), uint8((scr+n/2)/n))
+				if want := (color.RGBA{R: cr, G: cg, B: cb, A: 0xff}); got.RGBAAt(ox, oy) != want {
+					t.Fatalf("%v: (%d,%d) = %v, want %v", ratio, ox, oy, got.RGBAAt(ox, oy), want)
+				}
+			}
+		}
+	}
+}
