@@ -16,11 +16,12 @@ import (
 // Media upload v2: one-shot POST /2/media/upload (images, GIFs, subtitles),
 // chunked initialize / append / finalize, and STATUS polling while a video
 // is processed (https://docs.x.com/x-api/media/quickstart/media-upload-chunked).
-// Only sizes are kept, never the bytes.
+// Sizes are kept; of a video only the first and last segments, for the
+// movie header its processing reads (x_video.go).
 
 const (
 	xMediaTTL        = 24 * time.Hour  // expires_after_secs 86400
-	xImageMax        = 5_000_000       // tweet_image: "5 MB" (platform-apis.md §9.5: decimal, the stricter reading)
+	xImageMax        = 5_000_000       // tweet_image: "5 MB" (docs/reference/media-limits.md: decimal, the stricter reading)
 	xGIFMax          = 15_000_000      // tweet_gif
 	xVideoMax        = 512_000_000     // tweet_video: the media introduction's 512 MB, stricter than best practices' 8 GB
 	xSegmentMax      = 5 << 20         // one APPEND
@@ -45,6 +46,11 @@ type xMedia struct {
 	CreatedAt   time.Time     `json:"created_at"`
 	Used        bool          `json:"used,omitempty"`
 	AltText     string        `json:"alt_text,omitempty"`
+	// Failure is the processing_info.error a video's processing ends in
+	// (x_video.go); nil when it succeeds.
+	Failure *xProcessingError `json:"failure,omitempty"`
+
+	kept map[int][]byte // a video's first and last segments, until finalize; not persisted
 }
 
 func (m *xMedia) isVideo() bool {
@@ -88,6 +94,8 @@ func (m *xMedia) processingAt(now time.Time) map[string]any {
 		return map[string]any{"state": "pending", "check_after_secs": 1}
 	case age < xProcessDuration:
 		return map[string]any{"state": "in_progress", "check_after_secs": 1, "progress_percent": int(100 * age / xProcessDuration)}
+	case m.Failure != nil:
+		return map[string]any{"state": "failed", "progress_percent": 100, "error": m.Failure}
 	}
 	return map[string]any{"state": "succeeded", "progress_percent": 100}
 }
@@ -333,6 +341,12 @@ func (s *Sandbox) xMediaAppend(w http.ResponseWriter, r *http.Request, c xCaller
 		return
 	}
 	m.Segments[seg] = int64(len(f.media))
+	if m.isVideo() {
+		if m.kept == nil {
+			m.kept = map[int][]byte{}
+		}
+		keepChunk(m.kept, seg, f.media)
+	}
 	if seg == 0 {
 		m.Sniffed = strings.Split(http.DetectContentType(f.media), ";")[0]
 	}
@@ -368,6 +382,10 @@ func (s *Sandbox) xMediaFinalize(w http.ResponseWriter, r *http.Request, c xCall
 	if m.isVideo() && (strings.HasPrefix(m.Sniffed, "text/") || strings.HasPrefix(m.Sniffed, "image/")) {
 		xInvalid(w, "media type unrecognized.", nil)
 		return
+	}
+	if m.isVideo() {
+		m.Failure = xVideoFailure(probeChunks(m.Segments, m.kept))
+		m.kept = nil
 	}
 	m.Finalized, m.FinalizedAt = true, s.now()
 	s.touch()

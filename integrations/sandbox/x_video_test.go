@@ -1,0 +1,75 @@
+package sandbox
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/marketingminds/marketingminds/integrations/sandbox/testmedia"
+)
+
+// xUploadVideo uploads video in segments of at most seg bytes and returns
+// the processing_info STATUS reports once processing is over.
+func xUploadVideo(t *testing.T, e *xEnv, tok string, video []byte, seg int) map[string]any {
+	t.Helper()
+	r := e.do(t, "POST", "/api.x.com/2/media/upload/initialize", tok, "application/json",
+		[]byte(`{"media_type":"video/mp4","total_bytes":`+strconv.Itoa(len(video))+`,"media_category":"tweet_video"}`))
+	id := r.json(t)["data"].(map[string]any)["id"].(string)
+	for i, off := 0, 0; off < len(video); i, off = i+1, off+seg {
+		b, ct := multipartMedia(t, map[string]string{"segment_index": strconv.Itoa(i)}, video[off:min(off+seg, len(video))])
+		if r := e.do(t, "POST", "/api.x.com/2/media/upload/"+id+"/append", tok, ct, b); r.status != 200 {
+			t.Fatalf("append %d: %d %s", i, r.status, r.body)
+		}
+	}
+	if r := e.do(t, "POST", "/api.x.com/2/media/upload/"+id+"/finalize", tok, "", nil); r.status != 200 {
+		t.Fatalf("finalize: %d %s", r.status, r.body)
+	}
+	e.clock.Advance(xProcessDuration)
+	r = e.do(t, "GET", "/api.x.com/2/media/upload?command=STATUS&media_id="+id, tok, "", nil)
+	pi := r.json(t)["data"].(map[string]any)["processing_info"].(map[string]any)
+	pi["id"] = id
+	return pi
+}
+
+// TestXVideoProcessing: X's processing reads the video's own header, even
+// from a file in many segments, and fails a video outside 0.5 s–140 s, of
+// another codec, or unreadable, with the error object X gives; a failed
+// video cannot be posted.
+func TestXVideoProcessing(t *testing.T) {
+	e := xSetup(t, Options{})
+	tok, _ := e.xGrant(t, xAllScopes)
+	cases := []struct {
+		name      string
+		video     []byte
+		state     string
+		code      float64
+		errSubstr string
+	}{
+		{"140 s in five segments", testmedia.MP4(t, testmedia.Video{Seconds: 140, AAC: true, Bytes: 5 << 10}), "succeeded", 0, ""},
+		{"half a second", testmedia.MP4(t, testmedia.Video{Seconds: 0.5}), "succeeded", 0, ""},
+		{"141 s", testmedia.MP4(t, testmedia.Video{Seconds: 141, Bytes: 5 << 10}), "failed", 3, "exceeds max duration of 2.minutes+20.seconds"},
+		{"0.4 s", testmedia.MP4(t, testmedia.Video{Seconds: 0.4}), "failed", 3, "below min duration of 500.milliseconds"},
+		{"HEVC", testmedia.MP4(t, testmedia.Video{Codec: "hvc1", Seconds: 10}), "failed", 1, "Unsupported video codec hevc"},
+		{"not a video", make([]byte, 3000), "failed", 1, "could not be read"},
+	}
+	for _, c := range cases {
+		pi := xUploadVideo(t, e, tok, c.video, 1024)
+		if pi["state"] != c.state {
+			t.Errorf("%s: processing_info %v, want state %s", c.name, pi, c.state)
+			continue
+		}
+		if c.state == "succeeded" {
+			continue
+		}
+		perr, _ := pi["error"].(map[string]any)
+		if perr["code"] != c.code || !strings.Contains(perr["message"].(string), c.errSubstr) {
+			t.Errorf("%s: error %v, want code %v and %q", c.name, perr, c.code, c.errSubstr)
+		}
+		body := []byte(`{"text":"` + c.name + `","media":{"media_ids":["` + pi["id"].(string) + `"]}}`)
+		if r := e.do(t, "POST", "/api.x.com/2/tweets", tok, "application/json", body); r.status != 400 {
+			t.Errorf("%s: post with the failed video: %d %s", c.name, r.status, r.body)
+		}
+		e.clock.Advance(time.Second)
+	}
+}
