@@ -74,7 +74,7 @@ func igFetchError(u string) *graphError {
 		UserTitle: "Media download has failed.", UserMsg: "The media could not be fetched from this URI: " + u + ". Please check the URI and try again."}
 }
 
-// Instagram's image limits (platform-apis.md §9.1, §9.5): JPEG only, 8 MB,
+// Instagram's image limits (docs/reference/media-limits.md): JPEG only, 8 MB,
 // feed and carousel images from 4:5 to 1.91:1. The error for size says
 // "less than 8 MiB" while the image specification says 8 MB: the stricter
 // decimal value is kept, so the sandbox never takes what Instagram may refuse.
@@ -129,24 +129,46 @@ func igFormatError(format string) *graphError {
 		UserMsg: fmt.Sprintf("The image format %s is not supported. Please refer to our dev doc for more media specification requirements: https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/media#creating", format)}
 }
 
-// igVideoStatus is the ERROR status a video will end in (MP4 and MOV are
-// accepted, read from the bytes when they were downloaded, else from the
-// extension), or "".
-func (c *gctx) igVideoStatus(u string) string {
-	if f := c.media[u]; f != nil {
-		switch {
-		case f.failed:
-			return "Error: Media upload has failed with error code 2207052"
-		case f.format == "mp4" || f.format == "mov":
+// Instagram's video limits (docs/reference/media-limits.md): MOV or MP4
+// with the moov atom first, H.264 or HEVC video, AAC sound, at most 300 MB;
+// Reels and carousel videos last 3 s to 15 min, Stories 3 s to 60 s.
+const (
+	igVideoMax         = 300_000_000
+	igVideoMinDuration = 3 * time.Second
+	igReelMaxDuration  = 15 * time.Minute
+	igStoryMaxDuration = 60 * time.Second
+)
+
+// igVideoStatus is the status a video container of media type mt ends in
+// when Instagram cannot take the video ("" when it can). Meta documents
+// 2207026 for a format it does not support; a video outside the size or
+// duration limits is reported as 2207085 (processing failed), as seen by
+// clients. Without a download the format is judged by the extension.
+func (c *gctx) igVideoStatus(u, mt string) string {
+	status := func(sub int) string { return fmt.Sprintf("Error: Media upload has failed with error code %d", sub) }
+	f := c.media[u]
+	if f == nil {
+		ext := strings.ToLower(path.Ext(strings.SplitN(u, "?", 2)[0]))
+		if ext == "" || ext == ".mp4" || ext == ".mov" || len(ext) > 5 {
 			return ""
 		}
-		return "Error: Media upload has failed with error code 2207026"
+		return status(2207026)
 	}
-	ext := strings.ToLower(path.Ext(strings.SplitN(u, "?", 2)[0]))
-	if ext == "" || ext == ".mp4" || ext == ".mov" || len(ext) > 5 {
-		return ""
+	v := f.video
+	maxDuration := igReelMaxDuration
+	if mt == "STORIES" {
+		maxDuration = igStoryMaxDuration
 	}
-	return "Error: Media upload has failed with error code 2207026"
+	switch {
+	case f.failed:
+		return status(2207052)
+	case f.format != "mp4" && f.format != "mov", f.videoErr != nil,
+		v.video != "h264" && v.video != "hevc", v.audio != "" && v.audio != "aac":
+		return status(2207026)
+	case f.size > igVideoMax, v.duration < igVideoMinDuration, v.duration > maxDuration:
+		return status(2207085)
+	}
+	return ""
 }
 
 func (c *gctx) igCreateContainer(u *igUser) gresp {
@@ -191,7 +213,7 @@ func (c *gctx) igCreateContainer(u *igUser) gresp {
 		if !validURL(p.Get("video_url")) {
 			return fail(igFetchError(p.Get("video_url")))
 		}
-		k.MediaType, k.VideoURL, k.ErrorStatus = mt, p.Get("video_url"), c.igVideoStatus(p.Get("video_url"))
+		k.MediaType, k.VideoURL, k.ErrorStatus = mt, p.Get("video_url"), c.igVideoStatus(p.Get("video_url"), mt)
 	case "CAROUSEL":
 		children := strings.Split(p.Get("children"), ",")
 		if p.Get("children") == "" || len(children) < 2 || len(children) > igMaxChildren {
