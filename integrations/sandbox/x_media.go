@@ -46,9 +46,10 @@ type xMedia struct {
 	CreatedAt   time.Time     `json:"created_at"`
 	Used        bool          `json:"used,omitempty"`
 	AltText     string        `json:"alt_text,omitempty"`
-	// Failure is the processing_info.error a video's processing ends in
-	// (x_video.go); nil when it succeeds.
-	Failure *xProcessingError `json:"failure,omitempty"`
+	// Unprocessable: the video's processing ends "failed" (x_video.go).
+	Unprocessable bool `json:"unprocessable,omitempty"`
+	// Duration is a video's, read from its header at finalize.
+	Duration time.Duration `json:"duration,omitempty"`
 
 	kept map[int][]byte // a video's first and last segments, until finalize; not persisted
 }
@@ -94,8 +95,8 @@ func (m *xMedia) processingAt(now time.Time) map[string]any {
 		return map[string]any{"state": "pending", "check_after_secs": 1}
 	case age < xProcessDuration:
 		return map[string]any{"state": "in_progress", "check_after_secs": 1, "progress_percent": int(100 * age / xProcessDuration)}
-	case m.Failure != nil:
-		return map[string]any{"state": "failed", "progress_percent": 100, "error": m.Failure}
+	case m.Unprocessable:
+		return map[string]any{"state": "failed", "progress_percent": 100}
 	}
 	return map[string]any{"state": "succeeded", "progress_percent": 100}
 }
@@ -384,8 +385,8 @@ func (s *Sandbox) xMediaFinalize(w http.ResponseWriter, r *http.Request, c xCall
 		return
 	}
 	if m.isVideo() {
-		m.Failure = xVideoFailure(probeChunks(m.Segments, m.kept))
-		m.kept = nil
+		v, err := probeChunks(m.Segments, m.kept)
+		m.Unprocessable, m.Duration, m.kept = !xProcessable(v, err), v.duration, nil
 	}
 	m.Finalized, m.FinalizedAt = true, s.now()
 	s.touch()

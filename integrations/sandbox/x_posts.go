@@ -330,6 +330,10 @@ func (s *Sandbox) xCreatePost(w http.ResponseWriter, r *http.Request, c xCaller)
 			if md.isVideo() {
 				videos++
 			}
+			if detail := xVideoTooLong(md); detail != "" {
+				xForbidden(w, detail)
+				return
+			}
 		}
 		if videos > 0 && len(mediaIDs) > 1 {
 			xInvalid(w, "Your media IDs are invalid.", map[string][]string{"media.media_ids": mediaIDs})
