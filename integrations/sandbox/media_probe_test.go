@@ -34,3 +34,15 @@ func TestProbeVideo(t *testing.T) {
 		}
 	}
 }
+
+// FuzzProbeVideo: any bytes an upload or a download brings are read
+// without a panic, whole or as the kept chunks of a chunked upload.
+func FuzzProbeVideo(f *testing.F) {
+	f.Add(testmedia.MP4(f, testmedia.Video{Seconds: 3, AAC: true}))
+	f.Add([]byte("\x00\x00\x00\x10ftypisom\x00\x00\x00\x00\x00\x00\x00\x08moov"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_, _ = probeVideo(bytes.NewReader(b))
+		half := len(b) / 2
+		_, _ = probeChunks(map[int]int64{0: int64(half), 1: int64(len(b) - half)}, map[int][]byte{0: b[:half]})
+	})
+}
