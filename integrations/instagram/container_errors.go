@@ -14,7 +14,7 @@ var containerCode = regexp.MustCompile(`error code (\d+)`)
 // when a container ends in ERROR: its status carries only a subcode.
 var containerWords = map[string]string{
 	"2207026": "Instagram could not use the video's format: it takes MOV or MP4 videos with H.264 or HEVC video and AAC sound, the moov atom first",
-	"2207085": "Instagram could not process the video: Reels last 3 seconds to 15 minutes (Stories up to 60 seconds) and are up to 300 MB",
+	"2207085": "Instagram could not process the video: Reels last 3 seconds to 15 minutes (Stories up to 60 seconds), are up to 300 MB and 1920 pixels wide",
 	"2207052": "Instagram could not download the media from its link",
 	"2207003": "Instagram took too long to download the media from its link",
 }

@@ -20,7 +20,7 @@ const (
 // LinkedIn), said when it fails an upload: its status answer names no cause.
 const (
 	imageLimits = "LinkedIn takes JPEG, PNG or GIF images under 36,152,320 pixels and up to 5 MB"
-	videoLimits = "LinkedIn takes MP4 videos of 3 seconds to 30 minutes and 75 KB to 200 MB"
+	videoLimits = "LinkedIn takes MP4 videos of 3 seconds to 30 minutes and 75 KB to 200 MB, framed from 1:2.4 to 2.4:1"
 )
 
 // awaitMedia polls an uploaded image or video (GET /rest/images/{urn},

@@ -130,10 +130,14 @@ func igFormatError(format string) *graphError {
 }
 
 // Instagram's video limits (docs/reference/media-limits.md): MOV or MP4
-// with the moov atom first, H.264 or HEVC video, AAC sound, at most 300 MB;
-// Reels and carousel videos last 3 s to 15 min, Stories 3 s to 60 s.
+// with the moov atom first, H.264 or HEVC video, AAC sound, at most 300 MB
+// and 1920 pixels wide, from 0.01:1 to 10:1; Reels and carousel videos
+// last 3 s to 15 min, Stories 3 s to 60 s.
 const (
 	igVideoMax         = 300_000_000
+	igVideoMaxWidth    = 1920
+	igVideoMinAspect   = 0.01
+	igVideoMaxAspect   = 10
 	igVideoMinDuration = 3 * time.Second
 	igReelMaxDuration  = 15 * time.Minute
 	igStoryMaxDuration = 60 * time.Second
@@ -141,9 +145,9 @@ const (
 
 // igVideoStatus is the status a video container of media type mt ends in
 // when Instagram cannot take the video ("" when it can). Meta documents
-// 2207026 for a format it does not support; a video outside the size or
-// duration limits is reported as 2207085 (processing failed), as seen by
-// clients. Without a download the format is judged by the extension.
+// 2207026 for a format it does not support; a video outside the size,
+// duration or dimension limits is reported as 2207085 (processing failed),
+// as seen by clients. Without a download the format is judged by the extension.
 func (c *gctx) igVideoStatus(u, mt string) string {
 	status := func(sub int) string { return fmt.Sprintf("Error: Media upload has failed with error code %d", sub) }
 	f := c.media[u]
@@ -165,7 +169,8 @@ func (c *gctx) igVideoStatus(u, mt string) string {
 	case f.format != "mp4" && f.format != "mov", f.videoErr != nil,
 		v.video != "h264" && v.video != "hevc", v.audio != "" && v.audio != "aac":
 		return status(2207026)
-	case f.size > igVideoMax, v.duration < igVideoMinDuration, v.duration > maxDuration:
+	case f.size > igVideoMax, v.duration < igVideoMinDuration, v.duration > maxDuration,
+		v.width > igVideoMaxWidth, !v.aspectWithin(igVideoMinAspect, igVideoMaxAspect):
 		return status(2207085)
 	}
 	return ""

@@ -15,7 +15,8 @@ import (
 // Images: JPEG, PNG or GIF under 36,152,320 pixels (Images API). LinkedIn
 // documents no byte limit for images; 5 MB, quoted by schedulers, is kept
 // as the stricter value. Videos: MP4, 75 KB to 500 MB per the Videos API's
-// specification (200 MB, quoted by others, is kept), 3 s to 30 min.
+// specification (200 MB, quoted by others, is kept), 3 s to 30 min, a
+// frame from 1:2.4 to 2.4:1 (quoted by schedulers).
 const (
 	liImageMaxPixels   = 36_152_320
 	liImageMax         = 5_000_000
@@ -47,7 +48,8 @@ func liVideoStatus(vid *liVideo) string {
 		sizes[i] = min(int64(i+1)*liVideoPart, vid.Size) - int64(i)*liVideoPart
 	}
 	v, err := probeChunks(sizes, vid.kept)
-	if err != nil || v.container != "mp4" || v.duration < liVideoMinDuration || v.duration > liVideoMaxDuration {
+	if err != nil || v.container != "mp4" || v.duration < liVideoMinDuration || v.duration > liVideoMaxDuration ||
+		!v.aspectWithin(1/2.4, 2.4) {
 		return "PROCESSING_FAILED"
 	}
 	return "AVAILABLE"

@@ -64,8 +64,9 @@ func (e *liEnv) liUploadVideo(t *testing.T, org string, video []byte) string {
 
 // TestLinkedInMediaLimits: LinkedIn takes every upload, then its processing
 // fails what breaks its limits: images not JPEG, PNG or GIF, of 36,152,320
-// pixels or more, or over 5 MB; videos not MP4, under 75 KB, or outside
-// 3 s–30 min (read from the parts, the movie header in the first or last).
+// pixels or more, or over 5 MB; videos not MP4, under 75 KB, outside
+// 3 s–30 min or 1:2.4–2.4:1 (read from the parts, the movie header in the
+// first or last).
 func TestLinkedInMediaLimits(t *testing.T) {
 	t.Parallel()
 	e := liSetup(t)
@@ -100,6 +101,7 @@ func TestLinkedInMediaLimits(t *testing.T) {
 		{"30 min 1 s", testmedia.MP4(t, testmedia.Video{Seconds: 1801, Bytes: 80_000}), "PROCESSING_FAILED"},
 		{"under 75 KB", testmedia.MP4(t, testmedia.Video{Seconds: 10, Bytes: 74_999}), "PROCESSING_FAILED"},
 		{"a MOV", testmedia.MP4(t, testmedia.Video{Brand: "qt  ", Seconds: 10, Bytes: 80_000}), "PROCESSING_FAILED"},
+		{"a 1:3 frame", testmedia.MP4(t, testmedia.Video{Seconds: 10, Width: 360, Height: 1080, Bytes: 80_000}), "PROCESSING_FAILED"},
 		{"not a video", make([]byte, 80_000), "PROCESSING_FAILED"},
 	}
 	for _, c := range videos {

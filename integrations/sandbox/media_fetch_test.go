@@ -38,6 +38,7 @@ func mediaHost(t *testing.T) *httptest.Server {
 		"/short.mp4":    testmedia.MP4(t, testmedia.Video{Seconds: 2.9}),
 		"/vp9.mp4":      testmedia.MP4(t, testmedia.Video{Codec: "vp09", Seconds: 10}),
 		"/hevc.mov":     testmedia.MP4(t, testmedia.Video{Brand: "qt  ", Codec: "hvc1", Seconds: 15 * 60}),
+		"/wide.mp4":     testmedia.MP4(t, testmedia.Video{Seconds: 10, Width: 2560, Height: 1440}),
 		"/notvideo.mp4": []byte("<html>not a video</html>"),
 		"/big.png":      enc(100, 100, true, 10_000_001),
 	}
@@ -78,7 +79,7 @@ func TestInstagramChecksTheBytesItFetches(t *testing.T) {
 	igNewContainer(t, e, url.Values{"media_type": {"STORIES"}, "image_url": {host.URL + "/tall.jpg"}})
 	igNewContainer(t, e, url.Values{"image_url": {host.URL + "/square.jpg"}, "caption": {"ok"}})
 	// Videos are judged by their bytes, not their names: the container, the
-	// codecs and the duration (Reels 3 s–15 min, Stories up to 60 s).
+	// codecs, the width and the duration (Reels 3 s–15 min, Stories up to 60 s).
 	for _, tc := range []struct {
 		mediaType, file, status string
 	}{
@@ -89,6 +90,7 @@ func TestInstagramChecksTheBytesItFetches(t *testing.T) {
 		{"REELS", "/long.mp4", "2207085"},
 		{"REELS", "/short.mp4", "2207085"},
 		{"STORIES", "/clip.mp4", "2207085"},
+		{"REELS", "/wide.mp4", "2207085"},
 	} {
 		id := igNewContainer(t, e, url.Values{"media_type": {tc.mediaType}, "video_url": {host.URL + tc.file}})
 		*e.now = e.now.Add(2 * time.Second)

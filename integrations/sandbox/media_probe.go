@@ -11,7 +11,8 @@ import (
 )
 
 // videoInfo is what the platforms' video processing reads from a file's
-// ISO BMFF boxes: the container, the movie's duration and the codecs. The
+// ISO BMFF boxes: the container, the movie's duration, the codecs and the
+// video track's display size. The
 // sandbox reads it the way tools/media/check does (go-mp4, ftyp and
 // moov/mvhd, each track's sample entry) but in its own small reader, since
 // integrations never import tools (DESIGN.md).
@@ -20,6 +21,8 @@ type videoInfo struct {
 	duration  time.Duration
 	video     string // h264, hevc, av1, vp9, other sample entry codes as they are
 	audio     string // aac (any mp4a), or the sample entry code; "" without sound
+	width     int    // of the video track (its tkhd), 0 when unknown
+	height    int
 }
 
 var videoCodecs = map[string]string{"avc1": "h264", "avc3": "h264", "hvc1": "hevc", "hev1": "hevc", "av01": "av1", "vp09": "vp9", "vp08": "vp8"}
@@ -31,6 +34,7 @@ var errNoMovie = errors.New("no movie header (moov/mvhd)")
 func probeVideo(r io.ReadSeeker) (videoInfo, error) {
 	var v videoInfo
 	var mvhd *mp4.Mvhd
+	var trackW, trackH int // the current track's header
 	stsd := mp4.BoxPath{mp4.BoxTypeMoov(), mp4.BoxTypeTrak(), mp4.BoxTypeMdia(), mp4.BoxTypeMinf(), mp4.BoxTypeStbl(), mp4.BoxTypeStsd()}
 	_, err := mp4.ReadBoxStructure(r, func(h *mp4.ReadHandle) (any, error) {
 		path := h.Path
@@ -50,14 +54,25 @@ func probeVideo(r io.ReadSeeker) (videoInfo, error) {
 				return nil, err
 			}
 			mvhd, _ = box.(*mp4.Mvhd)
+		case len(path) == 3 && samePath(path, mp4.BoxPath{mp4.BoxTypeMoov(), mp4.BoxTypeTrak(), mp4.BoxTypeTkhd()}):
+			box, _, err := h.ReadPayload()
+			if err != nil {
+				return nil, err
+			}
+			if tkhd, ok := box.(*mp4.Tkhd); ok {
+				trackW, trackH = int(tkhd.Width>>16), int(tkhd.Height>>16)
+			}
 		case len(path) == len(stsd)+1 && samePath(path[:len(stsd)], stsd):
 			code := h.BoxInfo.Type.String()
-			if c, ok := videoCodecs[code]; ok && v.video == "" {
-				v.video = c
-			} else if h.BoxInfo.Type == mp4.BoxTypeMp4a() && v.audio == "" {
+			c, known := videoCodecs[code]
+			switch {
+			case v.video == "" && (known || isVisual(code)):
+				if !known {
+					c = code
+				}
+				v.video, v.width, v.height = c, trackW, trackH
+			case h.BoxInfo.Type == mp4.BoxTypeMp4a() && v.audio == "":
 				v.audio = "aac"
-			} else if v.video == "" && isVisual(code) {
-				v.video = code
 			}
 		case len(path) <= len(stsd) && samePath(path, stsd[:len(path)]) && h.BoxInfo.IsSupportedType():
 			return h.Expand()
@@ -170,4 +185,14 @@ func probeChunks(sizes map[int]int64, kept map[int][]byte) (videoInfo, error) {
 		f.size += sizes[i]
 	}
 	return probeVideo(f)
+}
+
+// aspectWithin tells whether the video's width ÷ height is from lo to hi,
+// with tools/media/check's tolerance; an unknown size passes, as there.
+func (v videoInfo) aspectWithin(lo, hi float64) bool {
+	if v.height == 0 {
+		return true
+	}
+	a := float64(v.width) / float64(v.height)
+	return a >= lo-igAspectEpsilon && a <= hi+igAspectEpsilon
 }

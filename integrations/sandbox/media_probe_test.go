@@ -15,12 +15,12 @@ func TestProbeVideo(t *testing.T) {
 		file []byte
 		want videoInfo
 	}{
-		{"mp4 with sound", testmedia.MP4(t, testmedia.Video{Seconds: 12.5, AAC: true}), videoInfo{"mp4", 12500 * time.Millisecond, "h264", "aac"}},
-		{"quicktime hevc", testmedia.MP4(t, testmedia.Video{Brand: "qt  ", Codec: "hvc1", Seconds: 4}), videoInfo{"mov", 4 * time.Second, "hevc", ""}},
-		{"vp9", testmedia.MP4(t, testmedia.Video{Codec: "vp09", Seconds: 1}), videoInfo{"mp4", time.Second, "vp9", ""}},
+		{"mp4 with sound", testmedia.MP4(t, testmedia.Video{Seconds: 12.5, AAC: true}), videoInfo{"mp4", 12500 * time.Millisecond, "h264", "aac", 640, 360}},
+		{"quicktime hevc", testmedia.MP4(t, testmedia.Video{Brand: "qt  ", Codec: "hvc1", Seconds: 4, Width: 1080, Height: 1920}), videoInfo{"mov", 4 * time.Second, "hevc", "", 1080, 1920}},
+		{"vp9", testmedia.MP4(t, testmedia.Video{Codec: "vp09", Seconds: 1}), videoInfo{"mp4", time.Second, "vp9", "", 640, 360}},
 		// Only the head of a long file (moov first, then media data) is
 		// enough, as with Meta's download of a file with its moov atom first.
-		{"head of a padded file", testmedia.MP4(t, testmedia.Video{Seconds: 900, Bytes: 3 << 20})[:64<<10], videoInfo{"mp4", 900 * time.Second, "h264", ""}},
+		{"head of a padded file", testmedia.MP4(t, testmedia.Video{Seconds: 900, Bytes: 3 << 20})[:64<<10], videoInfo{"mp4", 900 * time.Second, "h264", "", 640, 360}},
 	}
 	for _, c := range cases {
 		got, err := probeVideo(bytes.NewReader(c.file))

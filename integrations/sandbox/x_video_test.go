@@ -50,6 +50,7 @@ func TestXVideoProcessing(t *testing.T) {
 		{"141 s", testmedia.MP4(t, testmedia.Video{Seconds: 141, Bytes: 5 << 10}), "succeeded", 403},
 		{"0.4 s", testmedia.MP4(t, testmedia.Video{Seconds: 0.4}), "failed", 400},
 		{"HEVC", testmedia.MP4(t, testmedia.Video{Codec: "hvc1", Seconds: 10}), "failed", 400},
+		{"1:4 frame", testmedia.MP4(t, testmedia.Video{Seconds: 10, Width: 270, Height: 1080}), "failed", 400},
 		{"not a video", make([]byte, 3000), "failed", 400},
 	}
 	for _, c := range cases {

@@ -10,7 +10,7 @@ import (
 
 // What X's processing takes (docs/reference/media-limits.md, X), said with
 // its own reason when it fails a video or GIF.
-const videoLimits = "X takes MP4 or MOV videos with H.264 video and AAC sound, from 0.5 seconds to 2 minutes 20 seconds long"
+const videoLimits = "X takes MP4 or MOV videos with H.264 video and AAC sound, from 0.5 seconds to 2 minutes 20 seconds long, framed from 1:3 to 3:1"
 
 // xDurationPart is one unit of X's durations ("2.minutes+29.seconds").
 var xDurationPart = regexp.MustCompile(`(\d+)\.(minutes|seconds|milliseconds)\+?`)

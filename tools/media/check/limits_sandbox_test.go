@@ -34,7 +34,7 @@ type publisher interface {
 // enforces, a file just inside it passes both Check and the platform's
 // adapter publishing to the sandbox, and a file just over it is refused by
 // both (docs/reference/media-limits.md). Sizes are tested on images, where
-// files stay small; videos on their duration and container.
+// files stay small; videos on their duration, container, codec and frame.
 func TestRulesAgreeWithTheSandbox(t *testing.T) {
 	mb := func(n int) int { return n * 1_000_000 }
 	mp4 := func(v testmedia.Video) []byte {
@@ -61,6 +61,8 @@ func TestRulesAgreeWithTheSandbox(t *testing.T) {
 		{platform.Instagram, "HEVC MOV Reel of 15 min", mp4(testmedia.Video{Brand: "qt  ", Codec: "hvc1", Seconds: 15 * 60}), true},
 		{platform.Instagram, "Reel of 15 min 1 s", mp4(testmedia.Video{Seconds: 15*60 + 1}), false},
 		{platform.Instagram, "VP9 Reel", mp4(testmedia.Video{Codec: "vp09", Seconds: 30}), false},
+		{platform.Instagram, "Reel 1920 wide", mp4(testmedia.Video{Seconds: 30, Width: 1920, Height: 1080}), true},
+		{platform.Instagram, "Reel 1921 wide", mp4(testmedia.Video{Seconds: 30, Width: 1921, Height: 1080}), false},
 
 		{platform.Twitter, "PNG of 5 MB", testmedia.Image(t, "png", 64, 64, mb(5)), true},
 		{platform.Twitter, "PNG over 5 MB", testmedia.Image(t, "png", 64, 64, mb(5)+1), false},
@@ -69,6 +71,8 @@ func TestRulesAgreeWithTheSandbox(t *testing.T) {
 		{platform.Twitter, "video of 140 s", mp4(testmedia.Video{Seconds: 140, AAC: true}), true},
 		{platform.Twitter, "video of 141 s", mp4(testmedia.Video{Seconds: 141}), false},
 		{platform.Twitter, "HEVC video", mp4(testmedia.Video{Codec: "hvc1", Seconds: 30}), false},
+		{platform.Twitter, "video at 1:3", mp4(testmedia.Video{Seconds: 30, Width: 300, Height: 900}), true},
+		{platform.Twitter, "video taller than 1:3", mp4(testmedia.Video{Seconds: 30, Width: 300, Height: 931}), false},
 
 		{platform.LinkedIn, "PNG under 36,152,320 pixels", testmedia.PNGHeader(7360, 4911), true},
 		{platform.LinkedIn, "PNG of 36,152,320 pixels", testmedia.PNGHeader(7360, 4912), false},
@@ -79,6 +83,8 @@ func TestRulesAgreeWithTheSandbox(t *testing.T) {
 		{platform.LinkedIn, "video of 30 min", mp4(testmedia.Video{Seconds: 30 * 60}), true},
 		{platform.LinkedIn, "video of 30 min 1 s", mp4(testmedia.Video{Seconds: 30*60 + 1}), false},
 		{platform.LinkedIn, "MOV", mp4(testmedia.Video{Brand: "qt  ", Seconds: 30}), false},
+		{platform.LinkedIn, "video at 2.4:1", mp4(testmedia.Video{Seconds: 30, Width: 1200, Height: 500}), true},
+		{platform.LinkedIn, "video wider than 2.4:1", mp4(testmedia.Video{Seconds: 30, Width: 1260, Height: 500}), false},
 	}
 
 	type file struct {
