@@ -9,6 +9,7 @@ import (
 
 	"github.com/marketingminds/marketingminds/integrations/linkedin"
 	"github.com/marketingminds/marketingminds/integrations/platform"
+	"github.com/marketingminds/marketingminds/integrations/sandbox"
 	"github.com/marketingminds/marketingminds/integrations/sandbox/testmedia"
 )
 
@@ -52,5 +53,22 @@ func TestLinkedInMediaRefusalsNameTheLimit(t *testing.T) {
 	}
 	if n := b.sb.Calls(http.MethodPost, "/api.linkedin.com/rest/posts"); n != 0 {
 		t.Errorf("%d posts created with refused media", n)
+	}
+}
+
+// TestLinkedInMediaStatusUnreadable: a token LinkedIn lets upload but not
+// read media (403 on the status) still publishes; the post decides.
+func TestLinkedInMediaStatusUnreadable(t *testing.T) {
+	t.Parallel()
+	b := setup(t, linkedin.Config{})
+	b.sb.InjectFault(sandbox.Fault{Platform: "linkedin", Method: http.MethodGet, Path: "/rest/images/", Status: http.StatusForbidden,
+		Body: `{"status":403,"serviceErrorCode":100,"code":"ACCESS_DENIED","message":"Not enough permissions to access: images.GET"}`})
+	img := b.sb.URL + "/media.licdn.com/dms/image/sample"
+	before := b.sb.Calls(http.MethodGet, "/api.linkedin.com/rest/images/") // the logos read while connecting
+	if _, err := b.client.Publish(context.Background(), b.member, platform.Post{Text: "member image", ImageURLs: []string{img}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := b.sb.Calls(http.MethodGet, "/api.linkedin.com/rest/images/") - before; n != 1 {
+		t.Errorf("%d status reads, want 1", n)
 	}
 }

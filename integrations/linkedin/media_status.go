@@ -2,6 +2,7 @@ package linkedin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -26,7 +27,10 @@ const (
 // awaitMedia polls an uploaded image or video (GET /rest/images/{urn},
 // /rest/videos/{urn}) until LinkedIn has processed it: AVAILABLE is done,
 // PROCESSING_FAILED is a permanent error naming LinkedIn's limits, and a
-// video still processing after Config.MaxProcessingWait is transient.
+// video still processing after Config.MaxProcessingWait is transient. A
+// token that may upload but not read media (member apps with only
+// w_member_social, as some clients report) gets 403: then the post itself
+// is left to say whether the media is usable.
 // https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/videos-api
 func (c *Client) awaitMedia(ctx context.Context, t platform.Target, op, urn string) error {
 	path, what, limits := "/rest/images/", "the image", imageLimits
@@ -39,6 +43,10 @@ func (c *Client) awaitMedia(ctx context.Context, t platform.Target, op, urn stri
 			Status string `json:"status"`
 		}
 		if _, err := c.call(ctx, op, http.MethodGet, path+escURN(urn), t.AccessToken, nil, &st, nil); err != nil {
+			var pe *platform.Error
+			if errors.As(err, &pe) && pe.Status == http.StatusForbidden {
+				return nil
+			}
 			return err
 		}
 		switch st.Status {
