@@ -69,3 +69,31 @@ func TestXVideoProcessing(t *testing.T) {
 		e.clock.Advance(time.Second)
 	}
 }
+
+// TestXGIFGoesAlone: a post carries up to 4 images, or one animated GIF,
+// or one video; a GIF with an image is refused.
+func TestXGIFGoesAlone(t *testing.T) {
+	e := xSetup(t, Options{})
+	tok, _ := e.xGrant(t, xAllScopes)
+	upload := func(cat string, data []byte) string {
+		body, ct := multipartMedia(t, map[string]string{"media_category": cat}, data)
+		r := e.do(t, "POST", "/api.x.com/2/media/upload", tok, ct, body)
+		if r.status != 200 {
+			t.Fatalf("upload %s: %d %s", cat, r.status, r.body)
+		}
+		return r.json(t)["data"].(map[string]any)["id"].(string)
+	}
+	gif := upload("tweet_gif", testmedia.Image(t, "gif", 32, 32, 0))
+	png := upload("tweet_image", testmedia.Image(t, "png", 32, 32, 0))
+	e.clock.Advance(xProcessDuration)
+	post := func(text string, ids ...string) int {
+		return e.do(t, "POST", "/api.x.com/2/tweets", tok, "application/json",
+			[]byte(`{"text":"`+text+`","media":{"media_ids":["`+strings.Join(ids, `","`)+`"]}}`)).status
+	}
+	if s := post("gif and image", gif, png); s != 400 {
+		t.Errorf("a GIF with an image: %d, want 400", s)
+	}
+	if s := post("gif alone", gif); s != 201 {
+		t.Errorf("a GIF alone: %d, want 201", s)
+	}
+}
