@@ -215,6 +215,10 @@ func xReadForm(w http.ResponseWriter, r *http.Request, allowed ...string) (xForm
 	return f, true
 }
 
+// xImageTypes are the image formats X takes: JPEG, PNG, GIF, WebP
+// (docs/reference/media-limits.md, X); a BMP or an icon is not one.
+var xImageTypes = map[string]bool{"image/jpeg": true, "image/png": true, "image/gif": true, "image/webp": true}
+
 var xMediaCategories = map[string]bool{"tweet_image": true, "tweet_gif": true, "tweet_video": true, "dm_image": true,
 	"dm_gif": true, "dm_video": true, "subtitles": true, "amplify_video": true}
 
@@ -241,7 +245,7 @@ func (s *Sandbox) xMediaUpload(w http.ResponseWriter, r *http.Request, c xCaller
 		xInvalid(w, "Videos are uploaded with initialize, append and finalize.", map[string][]string{"media_category": {cat}})
 		return
 	case cat == "subtitles":
-	case !strings.HasPrefix(sniffed, "image/"):
+	case !xImageTypes[sniffed]:
 		xInvalid(w, "media type unrecognized.", nil)
 		return
 	case strings.HasSuffix(cat, "_gif") && len(f.media) > xGIFMax, !strings.HasSuffix(cat, "_gif") && len(f.media) > xImageMax:

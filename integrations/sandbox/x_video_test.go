@@ -71,7 +71,8 @@ func TestXVideoProcessing(t *testing.T) {
 }
 
 // TestXGIFGoesAlone: a post carries up to 4 images, or one animated GIF,
-// or one video; a GIF with an image is refused.
+// or one video; a GIF with an image is refused, and so is a BMP (X takes
+// JPEG, PNG, GIF and WebP).
 func TestXGIFGoesAlone(t *testing.T) {
 	e := xSetup(t, Options{})
 	tok, _ := e.xGrant(t, xAllScopes)
@@ -95,5 +96,10 @@ func TestXGIFGoesAlone(t *testing.T) {
 	}
 	if s := post("gif alone", gif); s != 201 {
 		t.Errorf("a GIF alone: %d, want 201", s)
+	}
+	bmp := append([]byte("BM"), make([]byte, 64)...)
+	body, ct := multipartMedia(t, map[string]string{"media_category": "tweet_image"}, bmp)
+	if r := e.do(t, "POST", "/api.x.com/2/media/upload", tok, ct, body); r.status != 400 {
+		t.Errorf("a BMP: %d %s, want 400", r.status, r.body)
 	}
 }
