@@ -82,7 +82,7 @@ const (
 	igImageMax      = 8_000_000
 	igMinAspect     = 4.0 / 5
 	igMaxAspect     = 1.91
-	igAspectEpsilon = 1e-3
+	aspectEpsilon = 1e-3
 )
 
 // igImageError checks an image URL as Instagram does when a container is
@@ -116,7 +116,7 @@ func (c *gctx) igImageError(u string, feed bool) *graphError {
 		return igFormatError(name)
 	case feed && f.height > 0:
 		a := float64(f.width) / float64(f.height)
-		if a < igMinAspect-igAspectEpsilon || a > igMaxAspect+igAspectEpsilon {
+		if a < igMinAspect-aspectEpsilon || a > igMaxAspect+aspectEpsilon {
 			return &graphError{Code: 36003, Subcode: 2207009, Message: "The aspect ratio is not supported.", UserTitle: "Unsupported aspect ratio",
 				UserMsg: fmt.Sprintf("The submitted image with aspect ratio ('%d/%d') cannot be published. Please submit an image with a valid aspect ratio.", f.width, f.height)}
 		}

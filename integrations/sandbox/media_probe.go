@@ -194,5 +194,5 @@ func (v videoInfo) aspectWithin(lo, hi float64) bool {
 		return true
 	}
 	a := float64(v.width) / float64(v.height)
-	return a >= lo-igAspectEpsilon && a <= hi+igAspectEpsilon
+	return a >= lo-aspectEpsilon && a <= hi+aspectEpsilon
 }
