@@ -79,9 +79,9 @@ func igFetchError(u string) *graphError {
 // "less than 8 MiB" while the image specification says 8 MB: the stricter
 // decimal value is kept, so the sandbox never takes what Instagram may refuse.
 const (
-	igImageMax      = 8_000_000
-	igMinAspect     = 4.0 / 5
-	igMaxAspect     = 1.91
+	igImageMax    = 8_000_000
+	igMinAspect   = 4.0 / 5
+	igMaxAspect   = 1.91
 	aspectEpsilon = 1e-3
 )
 
