@@ -82,6 +82,8 @@ func TestRulesAgreeWithTheSandbox(t *testing.T) {
 		{platform.LinkedIn, "video of 2.9 s", mp4(testmedia.Video{Seconds: 2.9}), false},
 		{platform.LinkedIn, "video of 30 min", mp4(testmedia.Video{Seconds: 30 * 60}), true},
 		{platform.LinkedIn, "video of 30 min 1 s", mp4(testmedia.Video{Seconds: 30*60 + 1}), false},
+		{platform.LinkedIn, "video of 75 KB", mp4(testmedia.Video{Seconds: 30, Bytes: 75_000}), true},
+		{platform.LinkedIn, "video under 75 KB", mp4(testmedia.Video{Seconds: 30, Bytes: 74_999}), false},
 		{platform.LinkedIn, "MOV", mp4(testmedia.Video{Brand: "qt  ", Seconds: 30}), false},
 		{platform.LinkedIn, "video at 2.4:1", mp4(testmedia.Video{Seconds: 30, Width: 1200, Height: 500}), true},
 		{platform.LinkedIn, "video wider than 2.4:1", mp4(testmedia.Video{Seconds: 30, Width: 1260, Height: 500}), false},

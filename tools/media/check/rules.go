@@ -35,6 +35,7 @@ type VideoRule struct {
 	VideoCodecs []string // h264, hevc
 	AudioCodecs []string // aac; a silent video passes
 	MaxBytes    int64
+	MinBytes    int64 // smaller files are refused (LinkedIn: 75 KB)
 	MinDuration time.Duration
 	MaxDuration time.Duration
 	MinAspect   float64
@@ -67,7 +68,7 @@ var DefaultRules = map[platform.Name]Rules{
 	},
 	platform.LinkedIn: {
 		Image: ImageRule{Formats: []string{"jpeg", "png", "gif"}, MaxBytes: 5 * mb, MaxPixels: 36_152_320},
-		Video: VideoRule{Containers: []string{"mp4"}, MaxBytes: 200 * mb, MinDuration: 3 * time.Second, MaxDuration: 30 * time.Minute,
+		Video: VideoRule{Containers: []string{"mp4"}, MaxBytes: 200 * mb, MinBytes: 75_000, MinDuration: 3 * time.Second, MaxDuration: 30 * time.Minute,
 			MinAspect: 1 / 2.4, MaxAspect: 2.4},
 	},
 }
