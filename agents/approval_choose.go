@@ -97,6 +97,7 @@ func (o *Orchestrator) Choose(ctx context.Context, c identity.Caller, approvalID
 			return ApprovalResult{}, rerr
 		}
 		a.Status, a.Reason = ApprovalRejected, msg
+		o.release(ctx, a)
 		text := fmt.Sprintf("%s cannot take this post: %s", chosen.Label(), msg)
 		o.appendNote(context.WithoutCancel(ctx), key, approvalID, text)
 		return ApprovalResult{Approval: a, Text: text}, nil
