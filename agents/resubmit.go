@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/marketingminds/marketingminds/agents/llm"
-	"github.com/marketingminds/marketingminds/tools/fault"
 	"github.com/marketingminds/marketingminds/tools/identity"
 )
 
@@ -57,20 +56,16 @@ func (o *Orchestrator) Resubmit(ctx context.Context, c identity.Caller, key Conv
 		return Reply{}, err
 	}
 	sink = &lockedSink{s: sink}
+	reply := Reply{Text: "Converted. Here is the post again with the converted media in place of the original."}
+	sink.Delta(reply.Text)
 	agent := c
 	agent.Door = identity.DoorAgent
 	call := llm.ToolCall{ID: "resubmit_" + newID(), Name: refused.Name, Arguments: string(args)}
 	content, v, held := o.runTool(ctx, key, agent, call, o.all, sink)
-	reply := Reply{}
 	if held != nil {
-		reply.Text = "Converted. Here is the post again with the converted media in place of the original; it waits for approval."
 		reply.Approvals = []Approval{*held}
 	} else {
-		reply.Results = []Result{{Tool: call.Name, Value: v}}
-		reply.Text = "Converted, and sent again with the converted media in place of the original."
-		if _, failed := v.(fault.Failure); failed {
-			reply.Text = "Converted, but the post still cannot go as it is."
-		}
+		reply.Results = []Result{{Tool: call.Name, Value: v}} // the new refusal, or what ran (no approval needed)
 	}
 	said := []llm.Message{
 		{Role: llm.RoleAssistant, Content: "The person converted the media with the Convert button; proposing the refused " +
@@ -80,7 +75,6 @@ func (o *Orchestrator) Resubmit(ctx context.Context, c identity.Caller, key Conv
 	if err := o.cfg.Store.AppendMessages(context.WithoutCancel(ctx), key, said, o.cfg.Now()); err != nil {
 		o.cfg.Log.Error().Err(err).Str("workspace", key.WorkspaceID).Msg("agents: save the call proposed again")
 	}
-	sink.Delta(reply.Text)
 	return reply, nil
 }
 

@@ -13,11 +13,22 @@ type Converter interface {
 	ConvertMedia(ctx context.Context, c identity.Caller, r check.ConvertRequest) (check.Converted, error)
 }
 
+// Resubmitter proposes the conversation's refused post again with the
+// converted media in place of the original (the orchestrator's Resubmit),
+// writing what to show into sink: the approval, or the new refusal. ok is
+// false when nothing in the conversation (channel, thread) was refused for
+// that media.
+type Resubmitter interface {
+	Resubmit(ctx context.Context, c identity.Caller, channel, thread string, original check.ConvertRequest, converted check.Stored, sink Sink) (ok bool, err error)
+}
+
 const actConvert = present.ActConvert
 
 // convertAction answers a Convert button: the media is converted as the
-// clicker (editors may) and the result, with its link to look at, is posted
-// where the button was; a refusal is told to the clicker only.
+// clicker (editors may); in a conversation's thread the refused post is
+// then proposed again with the converted media (a new approval card),
+// elsewhere the result, with its link to look at, is posted where the
+// button was; a refusal is told to the clicker only.
 func (b *Bot) convertAction(ctx context.Context, a action) {
 	req, ok := present.ParseConvertValue(a.id)
 	if !ok || b.d.Converter == nil {
@@ -29,6 +40,9 @@ func (b *Bot) convertAction(ctx context.Context, a action) {
 		b.ephemeralCard(ctx, a, b.failed(err))
 		return
 	}
+	if a.thread != "" && b.d.Resubmitter != nil && b.resubmit(ctx, a, req, out) {
+		return
+	}
 	thread := a.thread
 	if thread == "" {
 		thread = a.message
@@ -36,4 +50,22 @@ func (b *Bot) convertAction(ctx context.Context, a action) {
 	if err := b.postCard(ctx, a.api, a.channel, thread, b.env(ctx, a.api, a.caller), out); err != nil {
 		b.log.Error().Err(err).Msg("slack: post the converted media")
 	}
+}
+
+// resubmit proposes the thread's refused post again with the converted
+// media, answering in the thread as a turn does; false when the thread
+// refused nothing with that media. Borders added are shown first.
+func (b *Bot) resubmit(ctx context.Context, a action, req check.ConvertRequest, out check.Converted) bool {
+	r := newReply(b, a.api, a.caller, a.channel, a.thread)
+	r.env = b.env(ctx, a.api, a.caller)
+	defer r.finish(ctx)
+	if out.Review {
+		r.Card(out)
+	}
+	ok, err := b.d.Resubmitter.Resubmit(ctx, a.caller, a.channel, a.thread, req, out.Media, r)
+	if err != nil {
+		r.Card(b.failed(err))
+		return true
+	}
+	return ok || out.Review
 }

@@ -113,7 +113,10 @@ type Deps struct {
 	Inbox         Inbox     // nil: no inbox in Slack
 	Drafter       Drafter   // nil: no "Draft a reply" button
 	Converter     Converter // nil: Convert buttons say they are out of date
-	Media         Media     // nil: files shared in Slack are not kept
+	// Resubmitter, when set, proposes a thread's refused post again once
+	// its Convert button converted the media.
+	Resubmitter Resubmitter
+	Media       Media // nil: files shared in Slack are not kept
 	// Vault seals installed bot tokens; States holds the install's OAuth
 	// states. Both are needed for the multi-workspace install.
 	Vault  *oauth.Vault

@@ -17,6 +17,7 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/oauth"
 	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/media/check"
 )
 
 // slackDoor builds the Slack door when Slack is configured (a signing
@@ -26,15 +27,16 @@ func (a *app) slackDoor(ctx context.Context, cfg config, log zerolog.Logger) (*s
 	if cfg.SlackSigningSecret == "" && cfg.SlackAppToken == "" {
 		return nil, nil
 	}
+	conversations := slackConversations{o: a.agents, present: present.New()}
 	bot, err := slackbot.New(ctx, slackbot.Config{
 		SigningSecret: cfg.SlackSigningSecret, BotToken: cfg.SlackBotToken, AppToken: cfg.SlackAppToken, APIURL: cfg.SlackAPIURL,
 		ClientID: cfg.SlackClientID, ClientSecret: cfg.SlackClientSecret, PublicURL: cfg.PublicURL,
 		DefaultRole: cfg.DefaultRole, NotifyChannel: cfg.SlackNotifyChannel,
 	}, slackbot.Deps{
 		Store: slackbot.NewStore(a.db), Users: a.identity, Tokens: a.identity,
-		Conversations: slackConversations{o: a.agents, present: present.New()}, Approvals: slackApprovals{a: a},
+		Conversations: conversations, Approvals: slackApprovals{a: a},
 		Publisher: a.publish, Posts: a.publish, Accounts: a.accounts, Targets: a.targets, Jobs: a.scheduler,
-		Settings: a.settings, SignIn: a.sessions, Analytics: a.analytics, Converter: a.convert, Vault: a.vault, States: oauth.NewStates(a.db, a.vault, nil), Log: log,
+		Settings: a.settings, SignIn: a.sessions, Analytics: a.analytics, Converter: a.convert, Resubmitter: conversations, Vault: a.vault, States: oauth.NewStates(a.db, a.vault, nil), Log: log,
 		Inbox: a.inbox, Drafter: replyDrafter{a.agents}, Media: a.media,
 	})
 	if err != nil {
@@ -58,6 +60,24 @@ func (s slackConversations) Run(ctx context.Context, c identity.Caller, channel,
 		sink.Card(v)
 	}
 	return r.Text, err
+}
+
+// Resubmit proposes the thread's refused post again with the converted
+// media; every result of it (the new refusal) is shown as a card.
+func (s slackConversations) Resubmit(ctx context.Context, c identity.Caller, channel, thread string, original check.ConvertRequest, converted check.Stored, sink slackbot.Sink) (bool, error) {
+	key := agents.ConversationKey{WorkspaceID: c.WorkspaceID, Channel: channel, Thread: thread}
+	swap := agents.MediaSwap{OldID: original.MediaID, OldURL: original.MediaURL, NewID: converted.ID, NewURL: converted.URL}
+	r, err := s.o.Resubmit(ctx, c, key, swap, agentSink{sink})
+	if errors.Is(err, agents.ErrNoRefusal) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	for _, res := range r.Results {
+		sink.Card(res.Value)
+	}
+	return true, nil
 }
 
 // agentSink hands the orchestrator's stream to the door's sink; approvals
