@@ -20,10 +20,10 @@ var ErrNoRefusal = errors.New("agents: no refused post in this conversation uses
 
 // MediaSwap is a conversion to put in a refused post: the original, as the
 // Convert offer named it (an uploaded media's id, or a link), and the
-// converted copy (tools/media/check's Stored).
+// converted copy's media id (tools/media/check's Stored).
 type MediaSwap struct {
 	OldID, OldURL string
-	NewID, NewURL string
+	NewID         string
 }
 
 // Resubmit proposes again the conversation's latest refused call that

@@ -69,7 +69,7 @@ func TestResubmitSwapsTheRefusedCall(t *testing.T) {
 		t.Fatalf("a viewer: %v, want forbidden", err)
 	}
 	sink := &recorder{}
-	reply, err := o.Resubmit(ctx, editor, key, MediaSwap{OldID: "m-png", NewID: "m-new", NewURL: "https://mm.example/media/tok"}, sink)
+	reply, err := o.Resubmit(ctx, editor, key, MediaSwap{OldID: "m-png", NewID: "m-new"}, sink)
 	if err != nil || len(reply.Approvals) != 1 || len(sink.approvals) != 1 || !strings.Contains(sink.text, "in place of the original") {
 		t.Fatalf("resubmit = %+v, %v; sink %+v", reply, err, sink)
 	}

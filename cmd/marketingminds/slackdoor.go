@@ -66,7 +66,7 @@ func (s slackConversations) Run(ctx context.Context, c identity.Caller, channel,
 // media; every result of it (the new refusal) is shown as a card.
 func (s slackConversations) Resubmit(ctx context.Context, c identity.Caller, channel, thread string, original check.ConvertRequest, converted check.Stored, sink slackbot.Sink) (bool, error) {
 	key := agents.ConversationKey{WorkspaceID: c.WorkspaceID, Channel: channel, Thread: thread}
-	swap := agents.MediaSwap{OldID: original.MediaID, OldURL: original.MediaURL, NewID: converted.ID, NewURL: converted.URL}
+	swap := agents.MediaSwap{OldID: original.MediaID, OldURL: original.MediaURL, NewID: converted.ID}
 	r, err := s.o.Resubmit(ctx, c, key, swap, agentSink{sink})
 	if errors.Is(err, agents.ErrNoRefusal) {
 		return false, nil
