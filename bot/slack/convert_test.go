@@ -2,6 +2,7 @@ package slack_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"sync"
 	"testing"
@@ -58,5 +59,64 @@ func TestConvertButton(t *testing.T) {
 	}
 	if got := ephemeralsTo(viewers, "U2"); len(got) != 1 || !strings.Contains(got[0], "editor role") {
 		t.Fatalf("viewer told %q", got)
+	}
+}
+
+// resubmitterFake proposes nothing, or says it did (ok), and keeps what
+// it was asked.
+type resubmitterFake struct {
+	mu    sync.Mutex
+	ok    bool
+	asked []string // "channel thread original converted"
+}
+
+func (f *resubmitterFake) Resubmit(_ context.Context, c identity.Caller, channel, thread string, original check.ConvertRequest, converted check.Stored, sink slack.Sink) (bool, error) {
+	f.mu.Lock()
+	f.asked = append(f.asked, channel+" "+thread+" "+original.MediaURL+original.MediaID+" "+converted.ID)
+	f.mu.Unlock()
+	if f.ok {
+		sink.Delta("Converted. Here is the post again with the converted media in place of the original.")
+	}
+	return f.ok, nil
+}
+
+// clickInThread is a click on a button of a message in a thread.
+func clickInThread(user, actionID, value, messageTS, thread string) []byte {
+	raw, _ := json.Marshal(map[string]any{
+		"type": "block_actions", "team": map[string]string{"id": team}, "user": map[string]string{"id": user},
+		"channel": map[string]string{"id": channel}, "trigger_id": "trigger-3",
+		"container": map[string]string{"type": "message", "message_ts": messageTS, "channel_id": channel, "thread_ts": thread},
+		"actions":   []map[string]string{{"action_id": actionID, "block_id": "failure", "value": value, "type": "button"}},
+	})
+	return interaction(string(raw))
+}
+
+// TestConvertButtonInAThreadProposesAgain: a Convert button in a
+// conversation's thread, once the media is converted, has the thread's
+// refused post proposed again (the answer goes in the thread, not the
+// conversion card); when the thread refused nothing with that media, the
+// conversion is shown as before.
+func TestConvertButtonInAThreadProposesAgain(t *testing.T) {
+	t.Parallel()
+	conv, rs := &converterFake{}, &resubmitterFake{ok: true}
+	b := setup(t, func(_ *slack.Config, d *slack.Deps) { d.Converter, d.Resubmitter = conv, rs })
+	b.signed(t, "/slack/interactivity", clickInThread("U1", "mm_convert", "instagram fit media:med_png", "1700000950.000200", "1700000950.000100"))
+	b.bot.Wait()
+	if len(rs.asked) != 1 || rs.asked[0] != channel+" 1700000950.000100 med_png med_1" {
+		t.Fatalf("resubmit asked %q", rs.asked)
+	}
+	posts := b.fake.Calls("chat.postMessage", "chat.startStream")
+	if len(posts) != 1 || posts[0].Args.Get("thread_ts") != "1700000950.000100" ||
+		!strings.Contains(posts[0].Args.Get("markdown_text")+posts[0].Args.Get("text"), "post again with the converted media") {
+		t.Fatalf("posts = %+v", posts)
+	}
+
+	rs.ok = false
+	b.signed(t, "/slack/interactivity", clickInThread("U1", "mm_convert", "instagram fit media:med_png", "1700000950.000200", "1700000950.000100"))
+	b.bot.Wait()
+	posts = b.fake.Calls("chat.postMessage")
+	if len(rs.asked) != 2 || len(posts) != 2 || !strings.Contains(posts[1].Args.Get("blocks"), "Converted for Instagram") ||
+		posts[1].Args.Get("thread_ts") != "1700000950.000100" {
+		t.Fatalf("nothing refused here: posts = %+v", posts)
 	}
 }
