@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"image"
 	"image/png"
 	"net/http"
@@ -25,6 +26,7 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/sandbox/sandboxtest"
 	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/media"
 	"github.com/marketingminds/marketingminds/tools/publish"
 	"github.com/marketingminds/marketingminds/tools/schedule"
 )
@@ -36,8 +38,9 @@ var convertValue = regexp.MustCompile(`"action_id":"mm_convert"[^}]*"value":"([^
 // no model). The post is refused before approval with a Convert button;
 // the click (a signed interaction) converts it and proposes the same post
 // again with the converted JPEG in place of the PNG: a new approval card
-// showing it, with no retyping. Approved, Instagram's container is made
-// from the converted JPEG, fetched by the sandbox at our signed URL.
+// showing it, with no retyping; while it waits the JPEG cannot be deleted.
+// Approved, Instagram's container is made from the converted JPEG, fetched
+// by the sandbox at our signed URL, and the post alone holds the media.
 func TestSlackConvertProposesThePostAgain(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the whole app")
@@ -159,6 +162,10 @@ func TestSlackConvertProposesThePostAgain(t *testing.T) {
 	if converted.Name == "square.png" || !strings.Contains(strings.Join(converted.UsedBy, ","), "approval:"+pending[0].ID) {
 		t.Fatalf("the converted media = %+v, want a copy held by the approval", converted)
 	}
+	// Held by the approval: it cannot be deleted from under it.
+	if err := a.media.Delete(ctx, editor, converted.ID); !errors.Is(err, media.ErrAwaitingApproval) {
+		t.Fatalf("delete the media of the pending approval: %v, want refused", err)
+	}
 
 	id := approveValue.FindStringSubmatch(blocks)
 	if id == nil || id[1] != pending[0].ID {
@@ -176,6 +183,9 @@ func TestSlackConvertProposesThePostAgain(t *testing.T) {
 	p, err := a.publish.Get(ctx, viewer, post)
 	if err != nil || len(p.Content.MediaIDs) != 1 || p.Content.MediaIDs[0] != converted.ID || p.Targets[0].Status != publish.StatusPublished {
 		t.Fatalf("post = %+v, %v; want it published with the converted media", p, err)
+	}
+	if after, err := a.media.Get(ctx, editor, converted.ID); err != nil || strings.Join(after.UsedBy, ",") != "post:"+p.ID {
+		t.Fatalf("after the approval the media is used by %v (%v), want the post only", after.UsedBy, err)
 	}
 	if n := fetcher.n.Load(); n < 1 {
 		t.Errorf("the sandbox fetched our signed URL %d times, want Instagram's container made from it", n)
