@@ -132,7 +132,7 @@ func (s slackApprovals) Get(ctx context.Context, c identity.Caller, id string) (
 	if json.Unmarshal(ap.Args, &args) != nil || args.Text == "" && len(args.MediaIDs) == 0 {
 		return out, nil // not a post: the preview says it all
 	}
-	out.Thumbs = s.thumbs(ctx, c, args.MediaIDs)
+	out.Thumbs, out.MediaIDs = s.thumbs(ctx, c, args.MediaIDs), args.MediaIDs
 	named := map[string]bool{} // the accounts the checks before approval resolved
 	for _, t := range ap.Checks.Targets {
 		named[t.AccountID] = true
