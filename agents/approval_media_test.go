@@ -11,12 +11,14 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/marketingminds/marketingminds/agents/llm"
+	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/integrations/store/storetest"
 	"github.com/marketingminds/marketingminds/prompts"
 	"github.com/marketingminds/marketingminds/tools/fault"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/media"
+	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
 type mediaPostArgs struct {
@@ -35,11 +37,36 @@ func mediaPostTool(svc *media.Service) Tool {
 	}))
 }
 
+type askingArgs struct {
+	Text       string   `json:"text"`
+	MediaIDs   []string `json:"media_ids,omitempty"`
+	AccountIDs []string `json:"account_ids,omitempty"`
+}
+
+// askingTool asks which of two Instagram accounts first; the second one
+// refuses the post.
+func askingTool(svc *media.Service) Tool {
+	options := []publish.Target{{AccountID: "ig1", Platform: platform.Instagram, Name: "Roastery"}, {AccountID: "ig2", Platform: platform.Instagram, Name: "Outlet"}}
+	return NewTool("post_asking", "Posts with media to an account asked for. Needs approval.", func(ctx context.Context, c identity.Caller, a askingArgs) (map[string]string, error) {
+		_, err := svc.Use(ctx, c, a.MediaIDs, "post:p2")
+		return map[string]string{"post_id": "p2"}, err
+	}, Mutating(), WithCheck(func(ctx context.Context, c identity.Caller, a askingArgs) (Check, error) {
+		switch {
+		case len(a.AccountIDs) == 0:
+			return Check{}, &publish.ChoiceError{Choices: []publish.Choice{{Platform: platform.Instagram, Options: options}}}
+		case slices.Contains(a.AccountIDs, "ig2"):
+			return Check{}, Say(nil, "Outlet cannot take this image")
+		}
+		return Check{Preview: "Post “" + a.Text + "” to Roastery", Targets: options[:1]}, nil
+	}))
+}
+
 // TestApprovalHoldsItsMedia: an approval whose post names media_ids holds
 // them ("approval:<id>") from the moment it is filed; rejecting, approving
 // (the post then holds them itself) and the sweep of a cut-off run each
 // release them; a media id of no media of the workspace is the call's
-// refusal, and nothing is filed. On both stores.
+// refusal, and nothing is filed. An approval that asks which account
+// first holds them too, until an answer the account refuses. On both stores.
 func TestApprovalHoldsItsMedia(t *testing.T) {
 	storetest.Run(t, []store.Schema{Schema, media.Schema}, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -62,7 +89,7 @@ func TestApprovalHoldsItsMedia(t *testing.T) {
 		now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 		model := &scripted{}
 		st := NewStore(db)
-		o, err := New(Config{Model: model, Store: st, Prompts: set, Tools: []Tool{mediaPostTool(svc)}, Holder: svc, Log: zerolog.Nop(),
+		o, err := New(Config{Model: model, Store: st, Prompts: set, Tools: []Tool{mediaPostTool(svc), askingTool(svc)}, Holder: svc, Log: zerolog.Nop(),
 			Now: func() time.Time { return now }})
 		if err != nil {
 			t.Fatal(err)
@@ -75,14 +102,18 @@ func TestApprovalHoldsItsMedia(t *testing.T) {
 			}
 			return got.UsedBy
 		}
-		propose := func(ids string) Reply {
+		proposeWith := func(tool, ids string) Reply {
 			t.Helper()
-			model.steps = append(model.steps, call("post_media", `{"text":"Launch day","media_ids":[`+ids+`]}`), say("waiting"))
+			model.steps = append(model.steps, call(tool, `{"text":"Launch day","media_ids":[`+ids+`]}`), say("waiting"))
 			reply, err := o.Run(ctx, Turn{Caller: editor, Channel: "C1", Thread: "1.1", Text: "post this"}, &recorder{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			return reply
+		}
+		propose := func(ids string) Reply {
+			t.Helper()
+			return proposeWith("post_media", ids)
 		}
 		held := func() Approval {
 			t.Helper()
@@ -141,6 +172,40 @@ func TestApprovalHoldsItsMedia(t *testing.T) {
 		}
 		if last := msgs[len(msgs)-2]; last.Role != llm.RoleTool || !bytes.Contains([]byte(last.Content), []byte("media_ids[1]")) {
 			t.Fatalf("the model was told %+v, want the position of the unknown media", last)
+		}
+
+		// A question first (which account?) holds the media as well; an
+		// answer the account refuses releases them, one it takes keeps them.
+		asking := func() Approval {
+			t.Helper()
+			reply := proposeWith("post_asking", `"`+m.ID+`"`)
+			if len(reply.Approvals) != 1 || reply.Approvals[0].Status != ApprovalAsking {
+				t.Fatalf("reply = %+v, want a question", reply)
+			}
+			if u := usedBy(); !slices.Contains(u, "approval:"+reply.Approvals[0].ID) {
+				t.Fatalf("asking: used by %v", u)
+			}
+			return reply.Approvals[0]
+		}
+		a = asking()
+		if res, err := o.Choose(ctx, editor, a.ID, "ig2", false); err != nil || res.Approval.Status != ApprovalRejected {
+			t.Fatalf("choose the refusing account = %+v, %v", res, err)
+		}
+		if u := usedBy(); slices.Contains(u, "approval:"+a.ID) {
+			t.Fatalf("refused answer: still used by %v", u)
+		}
+		a = asking()
+		if res, err := o.Choose(ctx, editor, a.ID, "ig1", false); err != nil || res.Approval.Status != ApprovalPending {
+			t.Fatalf("choose = %+v, %v", res, err)
+		}
+		if u := usedBy(); !slices.Contains(u, "approval:"+a.ID) {
+			t.Fatalf("answered: used by %v, want still held", u)
+		}
+		if _, err := o.Approve(ctx, editor, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		if u := usedBy(); !slices.Equal(u, []string{"post:p1", "post:p2"}) {
+			t.Fatalf("approved after the answer: used by %v", u)
 		}
 	})
 }
