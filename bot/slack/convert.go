@@ -2,6 +2,9 @@ package slack
 
 import (
 	"context"
+	"fmt"
+
+	"github.com/slack-go/slack"
 
 	"github.com/marketingminds/marketingminds/bot/present"
 	"github.com/marketingminds/marketingminds/tools/identity"
@@ -67,5 +70,28 @@ func (b *Bot) resubmit(ctx context.Context, a action, req check.ConvertRequest, 
 		r.Card(b.failed(err))
 		return true
 	}
+	if ok {
+		b.settleConvert(ctx, a)
+	}
 	return ok || out.Review
+}
+
+// settleConvert takes the Convert button off the refusal whose post was
+// proposed again, and says so there: a second click would only convert.
+func (b *Bot) settleConvert(ctx context.Context, a action) {
+	note := fmt.Sprintf("Converted by <@%s>; the post is proposed again below.", a.caller.UserID)
+	var blocks []slack.Block
+	for _, bl := range a.ic.Message.Blocks.BlockSet {
+		if bl.BlockType() != slack.MBTAction {
+			blocks = append(blocks, bl)
+		}
+	}
+	blocks = append(blocks, slack.NewContextBlock("outcome", mrkdwn(note)))
+	err := b.call(ctx, a.channel, false, func() error {
+		_, _, _, err := a.api.UpdateMessageContext(ctx, a.channel, a.message, slack.MsgOptionText(note, false), slack.MsgOptionBlocks(blocks...))
+		return err
+	})
+	if err != nil {
+		b.log.Error().Err(err).Msg("slack: settle a Convert")
+	}
 }

@@ -87,6 +87,11 @@ func clickInThread(user, actionID, value, messageTS, thread string) []byte {
 		"channel": map[string]string{"id": channel}, "trigger_id": "trigger-3",
 		"container": map[string]string{"type": "message", "message_ts": messageTS, "channel_id": channel, "thread_ts": thread},
 		"actions":   []map[string]string{{"action_id": actionID, "block_id": "failure", "value": value, "type": "button"}},
+		"message": map[string]any{"ts": messageTS, "text": "The image is a PNG", "blocks": []any{
+			map[string]any{"type": "section", "block_id": "what", "text": map[string]any{"type": "mrkdwn", "text": "The image is a PNG; Instagram takes only JPEG images."}},
+			map[string]any{"type": "actions", "block_id": "failure", "elements": []any{map[string]any{"type": "button", "action_id": actionID,
+				"text": map[string]any{"type": "plain_text", "text": "Convert for Instagram"}, "value": value}}},
+		}},
 	})
 	return interaction(string(raw))
 }
@@ -111,12 +116,19 @@ func TestConvertButtonInAThreadProposesAgain(t *testing.T) {
 		t.Fatalf("posts = %+v", posts)
 	}
 
+	updates := b.fake.Calls("chat.update")
+	if len(updates) != 1 || updates[0].Args.Get("ts") != "1700000950.000200" || !strings.Contains(updates[0].Args.Get("blocks"), "proposed again below") ||
+		!strings.Contains(updates[0].Args.Get("blocks"), "Instagram takes only JPEG images") ||
+		strings.Contains(updates[0].Args.Get("blocks"), "mm_convert") {
+		t.Fatalf("the refusal was not settled: %+v", updates)
+	}
+
 	rs.ok = false
 	b.signed(t, "/slack/interactivity", clickInThread("U1", "mm_convert", "instagram fit media:med_png", "1700000950.000200", "1700000950.000100"))
 	b.bot.Wait()
 	posts = b.fake.Calls("chat.postMessage")
 	if len(rs.asked) != 2 || len(posts) != 2 || !strings.Contains(posts[1].Args.Get("blocks"), "Converted for Instagram") ||
-		posts[1].Args.Get("thread_ts") != "1700000950.000100" {
+		posts[1].Args.Get("thread_ts") != "1700000950.000100" || len(b.fake.Calls("chat.update")) != 1 {
 		t.Fatalf("nothing refused here: posts = %+v", posts)
 	}
 }
