@@ -144,6 +144,14 @@ func TestSlackConvertProposesThePostAgain(t *testing.T) {
 	if !strings.Contains(blocks, `"type":"image"`) || !strings.Contains(blocks, srv.URL+"/") {
 		t.Fatalf("the approval shows no thumbnail at our URL: %s", blocks)
 	}
+	waitFor(t, 30*time.Second, "the refusal without its Convert button", func() (string, bool) {
+		for _, c := range fake.Calls("chat.update") {
+			if strings.Contains(c.Args.Get("blocks"), "proposed again below") {
+				return "", true
+			}
+		}
+		return "", false
+	}, fake)
 	pending, err := a.agents.Approvals(ctx, editor, string(agents.ApprovalPending))
 	if err != nil || len(pending) != 1 {
 		t.Fatalf("pending approvals = %+v, %v", pending, err)
