@@ -177,6 +177,19 @@ func (o *Orchestrator) appendNote(ctx context.Context, key ConversationKey, appr
 	}
 }
 
+// appendRefused adds to the conversation an answered question whose
+// account refused the post: the call as it would have run, and its
+// refusal, so the model knows and a Convert can propose it again.
+func (o *Orchestrator) appendRefused(ctx context.Context, key ConversationKey, approvalID, text string, call llm.ToolCall, msg string) {
+	msgs := []llm.Message{
+		{Role: llm.RoleAssistant, Content: "[approval " + approvalID + "] " + text, ToolCalls: []llm.ToolCall{call}},
+		{Role: llm.RoleTool, ToolCallID: call.ID, Name: call.Name, Content: errorContent(msg)},
+	}
+	if err := o.cfg.Store.AppendMessages(ctx, key, msgs, o.cfg.Now()); err != nil {
+		o.cfg.Log.Error().Err(err).Str("approval", approvalID).Msg("agents: append a refused answer")
+	}
+}
+
 // Approvals lists the caller's workspace's approvals, newest first (with
 // status when set: asking, pending, running, done, failed, rejected). Any role.
 func (o *Orchestrator) Approvals(ctx context.Context, c identity.Caller, status string) ([]Approval, error) {

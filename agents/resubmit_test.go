@@ -9,8 +9,10 @@ import (
 	"testing"
 
 	"github.com/marketingminds/marketingminds/agents/llm"
+	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/tools/fault"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
 type pickyArgs struct {
@@ -116,5 +118,61 @@ func TestResubmitSwapsTheRefusedCall(t *testing.T) {
 	reply, err = o.Resubmit(ctx, editor, key, MediaSwap{OldID: "m-png2", NewID: "m-new4"}, &recorder{})
 	if err != nil || len(reply.Approvals) != 1 || string(reply.Approvals[0].Args) != `{"media_ids":["m-new3","m-new4"],"text":"Two"}` {
 		t.Fatalf("the second conversion = %+v, %v", reply, err)
+	}
+}
+
+type igArgs struct {
+	Text       string   `json:"text"`
+	MediaIDs   []string `json:"media_ids,omitempty"`
+	AccountIDs []string `json:"account_ids,omitempty"`
+}
+
+// igTool asks which Instagram account first, then refuses a PNG with an
+// offer to convert it, as publishing's checks do.
+func igTool() Tool {
+	options := []publish.Target{{AccountID: "ig1", Platform: platform.Instagram, Name: "Roastery"}, {AccountID: "ig2", Platform: platform.Instagram, Name: "Outlet"}}
+	return NewTool("post_ig", "Posts to Instagram. Needs approval.", func(ctx context.Context, c identity.Caller, a igArgs) (map[string]string, error) {
+		return map[string]string{"post_id": "p1"}, nil
+	}, Mutating(), WithCheck(func(ctx context.Context, c identity.Caller, a igArgs) (Check, error) {
+		if len(a.AccountIDs) == 0 {
+			return Check{}, &publish.ChoiceError{Choices: []publish.Choice{{Platform: platform.Instagram, Options: options}}}
+		}
+		for _, id := range a.MediaIDs {
+			if strings.Contains(id, "png") {
+				ve := &publish.ValidationError{Problems: []publish.Problem{{Platform: platform.Instagram, Field: "media_ids",
+					Message: "the image is a PNG; Instagram takes only JPEG images", Convert: &publish.ConvertOffer{MediaID: id, Platform: platform.Instagram}}}}
+				return Check{}, Say(ve, "%s", ve.Error())
+			}
+		}
+		return Check{Preview: "Post “" + a.Text + "”", Targets: options[1:]}, nil
+	}))
+}
+
+// TestResubmitAfterARefusedChoice: a post that asked which account first,
+// refused by the account chosen (a PNG for Instagram), answers with the
+// refusal and its Convert offer; the Convert proposes the same post to the
+// same account again, with the converted copy.
+func TestResubmitAfterARefusedChoice(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	model := &scripted{steps: []func(llm.Request) (llm.Response, error){call("post_ig", `{"text":"Hi","media_ids":["m-png"]}`), say("Which account?")}}
+	o, _ := newOrchestrator(t, model, []Tool{igTool()}, nil)
+	key := ConversationKey{WorkspaceID: "T1", Channel: "C1", Thread: "1.1"}
+	reply, err := o.Run(ctx, Turn{Caller: editor, Channel: key.Channel, Thread: key.Thread, Text: "post this to Instagram"}, &recorder{})
+	if err != nil || len(reply.Approvals) != 1 || reply.Approvals[0].Status != ApprovalAsking {
+		t.Fatalf("reply = %+v, %v", reply, err)
+	}
+	// Answered in words: the reply carries the refusal, with its offer.
+	answered, err := o.Run(ctx, Turn{Caller: editor, Channel: key.Channel, Thread: key.Thread, Text: "Outlet"}, &recorder{})
+	if err != nil || len(answered.Results) != 1 {
+		t.Fatalf("answer = %+v, %v", answered, err)
+	}
+	if f, ok := answered.Results[0].Value.(fault.Failure); !ok || f.Convert == nil || f.Convert.MediaID != "m-png" {
+		t.Fatalf("the refusal = %+v, want a Convert offer", answered.Results[0].Value)
+	}
+	again, err := o.Resubmit(ctx, editor, key, MediaSwap{OldID: "m-png", NewID: "m-jpg"}, &recorder{})
+	if err != nil || len(again.Approvals) != 1 || again.Approvals[0].Status != ApprovalPending ||
+		string(again.Approvals[0].Args) != `{"account_ids":["ig2"],"media_ids":["m-jpg"],"text":"Hi"}` {
+		t.Fatalf("resubmit = %+v, %v", again, err)
 	}
 }

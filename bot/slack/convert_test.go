@@ -9,6 +9,7 @@ import (
 
 	"github.com/marketingminds/marketingminds/bot/slack"
 	"github.com/marketingminds/marketingminds/integrations/platform"
+	"github.com/marketingminds/marketingminds/tools/fault"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/media/check"
 )
@@ -130,5 +131,34 @@ func TestConvertButtonInAThreadProposesAgain(t *testing.T) {
 	if len(rs.asked) != 2 || len(posts) != 2 || !strings.Contains(posts[1].Args.Get("blocks"), "Converted for Instagram") ||
 		posts[1].Args.Get("thread_ts") != "1700000950.000100" || len(b.fake.Calls("chat.update")) != 1 {
 		t.Fatalf("nothing refused here: posts = %+v", posts)
+	}
+}
+
+// refusingGate answers every question with the account chosen refusing the
+// post, with an offer to convert its image.
+type refusingGate struct{ *gate }
+
+func (g refusingGate) Choose(context.Context, identity.Caller, string, string, bool) (slack.Decision, error) {
+	return slack.Decision{Status: "rejected", Text: "Outlet cannot take this post: the image is a PNG",
+		Value: fault.Failure{Kind: fault.Validation, Message: "the image is a PNG; Instagram takes only JPEG images",
+			Convert: &fault.Offer{MediaID: "med_png", Platform: platform.Instagram}}}, nil
+}
+
+// TestChosenAccountRefusalOffersConvert: when the account chosen for a
+// post refuses it with a conversion on offer, the thread gets the refusal
+// with its Convert button, not only the words.
+func TestChosenAccountRefusalOffersConvert(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(_ *slack.Config, d *slack.Deps) { d.Approvals = refusingGate{newGate(launch)} })
+	b.signed(t, "/slack/interactivity", clickInThread("U1", "mm_choose", launch.ID+"|acc-outlet", "1700000960.000200", "1700000960.000100"))
+	b.bot.Wait()
+	var cards []string
+	for _, c := range b.fake.Calls("chat.postMessage") {
+		if c.Args.Get("thread_ts") == "1700000960.000100" {
+			cards = append(cards, c.Args.Get("blocks"))
+		}
+	}
+	if len(cards) != 1 || !strings.Contains(cards[0], `"mm_convert"`) || !strings.Contains(cards[0], "media:med_png") {
+		t.Fatalf("the thread got %q, want the refusal with a Convert button", cards)
 	}
 }
