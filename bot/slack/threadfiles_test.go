@@ -3,6 +3,8 @@ package slack_test
 import (
 	"context"
 	"encoding/json"
+	"maps"
+	"os"
 	"strings"
 	"testing"
 
@@ -87,7 +89,14 @@ func TestThreadShareJoinsConversation(t *testing.T) {
 	// A plain message (no subtype) may carry files too.
 	plain := b.fake.ShareFile("U2", "second.jpg", "image/jpeg", jpegBytes(t, 50, 40))
 	b.signed(t, "/slack/events", threadEvent(t, "EvT4", "", "U2", "and this", "1700000500.000400", root, plain))
+	// Another app's file in the thread is not a person's: left alone.
+	botFile := b.fake.ShareFile("UOTHER", "chart.jpg", "image/jpeg", jpegBytes(t, 30, 20))
+	fromBot := strings.Replace(string(threadEvent(t, "EvT6", "bot_message", "UOTHER", "", "1700000500.000450", root, botFile)), `"user"`, `"bot_id":"B9","user"`, 1)
+	b.signed(t, "/slack/events", []byte(fromBot))
 	b.bot.Wait()
+	if n := b.fake.Downloads(botFile["id"].(string)); n != 0 {
+		t.Fatalf("another app's file was downloaded %d times", n)
+	}
 
 	if n := b.fake.Downloads(stray["id"].(string)); n != 0 {
 		t.Fatalf("a file in a thread the app is not part of was downloaded %d times", n)
@@ -194,6 +203,7 @@ func TestFirstMentionTakesEarlierFiles(t *testing.T) {
 	if len(reads) != 1 || reads[0].Args.Get("ts") != root || reads[0].Args.Get("channel") != channel || reads[0].Args.Get("limit") != "200" {
 		t.Fatalf("conversations.replies calls = %+v", reads)
 	}
+	checkAgainstSpec(t, append(reads, b.fake.Calls("auth.test")...))
 	got := conversationMedia(t, svc, root)
 	if len(got) != 1 || got[0].Name != "parent.jpg" || got[0].Width != 80 {
 		t.Fatalf("media of the conversation = %+v", got)
@@ -214,6 +224,35 @@ func TestFirstMentionTakesEarlierFiles(t *testing.T) {
 	}
 	if n := b.fake.Downloads(parent["id"].(string)); n != 1 {
 		t.Fatalf("the parent's image was downloaded %d times, want once", n)
+	}
+}
+
+// checkAgainstSpec checks calls' arguments against Slack's published spec
+// (testdata), as TestCallsMatchSlackSpec does; include_all_metadata, which
+// slack-go sends to conversations.replies, came with message metadata
+// (2022), after the spec's last version (2021).
+func checkAgainstSpec(t *testing.T, calls []slackfake.Call) {
+	t.Helper()
+	raw, err := os.ReadFile("testdata/slack-web-api-methods.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var spec struct {
+		Paths map[string][]specParam `json:"paths"`
+	}
+	if err := json.Unmarshal(raw, &spec); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range calls {
+		params, ok := spec.Paths["/"+c.Method]
+		if !ok {
+			t.Fatalf("%s is not in testdata/slack-web-api-methods.json", c.Method)
+		}
+		c.Args = maps.Clone(c.Args)
+		if c.Method == "conversations.replies" {
+			c.Args.Del("include_all_metadata")
+		}
+		checkCall(t, c, params)
 	}
 }
 
