@@ -3,6 +3,7 @@ package slack_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"os"
 	"strings"
@@ -194,6 +195,7 @@ func TestFirstMentionTakesEarlierFiles(t *testing.T) {
 	later := b.fake.ShareFile("U2", "later.jpg", "image/jpeg", jpegBytes(t, 70, 70))
 	root := b.fake.Say(channel, slackfake.Said{User: "U2", Text: "new banner", Files: []map[string]any{parent}})
 	b.fake.Say(channel, slackfake.Said{User: "U2", Text: "and the copy", ThreadTS: root, Files: []map[string]any{notes}})
+	b.fake.Say(channel, slackfake.Said{User: "U2", Text: "the banner again", ThreadTS: root, Files: []map[string]any{parent}})
 	at := b.fake.Say(channel, slackfake.Said{User: "U1", Text: "<@UBOT> post this to Instagram", ThreadTS: root})
 	b.fake.Say(channel, slackfake.Said{User: "U2", Text: "one more", ThreadTS: root, Files: []map[string]any{later}})
 
@@ -366,6 +368,34 @@ func TestFakeConversationRepliesLikeSlack(t *testing.T) {
 	} {
 		if err := replies(channel, tc.ts, tc.cursor); err == nil || err.Error() != tc.want {
 			t.Errorf("replies(%s, %q): %v, want %s", tc.ts, tc.cursor, err, tc.want)
+		}
+	}
+}
+
+// TestFirstMentionTakesAtMost20: of the images shared before a first
+// mention, the newest 20 are kept; older ones are not downloaded.
+func TestFirstMentionTakesAtMost20(t *testing.T) {
+	t.Parallel()
+	b, svc, _ := setupThreads(t)
+	root := b.fake.Say(channel, slackfake.Said{User: "U2", Text: "options for the banner"})
+	var shared []map[string]any
+	for i := range 22 {
+		f := b.fake.ShareFile("U2", fmt.Sprintf("option%d.jpg", i+1), "image/jpeg", jpegBytes(t, 16+i, 16))
+		shared = append(shared, f)
+		b.fake.Say(channel, slackfake.Said{User: "U2", ThreadTS: root, Files: []map[string]any{f}})
+	}
+	b.signed(t, "/slack/events", mention("EvB1", "U1", b.fake.Say(channel, slackfake.Said{User: "U1", ThreadTS: root}), root, "use the last one"))
+	b.bot.Wait()
+	if got := conversationMedia(t, svc, root); len(got) != 20 {
+		t.Fatalf("%d media kept, want 20", len(got))
+	}
+	for i, f := range shared {
+		want := 1
+		if i < 2 {
+			want = 0
+		}
+		if n := b.fake.Downloads(f["id"].(string)); n != want {
+			t.Fatalf("%s downloaded %d times, want %d", f["name"], n, want)
 		}
 	}
 }

@@ -96,7 +96,9 @@ const maxReplies = 1000
 
 // replies is conversations.replies: the parent message at ts and its
 // replies, oldest first, a page of limit at a time with Slack's
-// next_cursor; thread_not_found for a ts the channel does not hold.
+// next_cursor; thread_not_found for a ts the channel does not hold. The
+// time window (oldest, latest) is not emulated: it is refused rather than
+// ignored, so no test leans on a guess.
 func replies(f *Fake, a url.Values) map[string]any {
 	ch := a.Get("channel")
 	if r := f.needChannel(ch); r != nil {
@@ -109,7 +111,7 @@ func replies(f *Fake, a url.Values) map[string]any {
 		return r
 	}
 	ts := a.Get("ts")
-	if ts == "" {
+	if ts == "" || a.Get("oldest") != "" || a.Get("latest") != "" {
 		return fail("invalid_arguments")
 	}
 	limit := maxReplies
