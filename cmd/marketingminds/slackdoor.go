@@ -57,11 +57,17 @@ type slackThreads struct {
 func (s slackThreads) Participates(ctx context.Context, workspaceID, channel, thread string) (bool, error) {
 	key := agents.ConversationKey{WorkspaceID: workspaceID, Channel: channel, Thread: thread}
 	msgs, err := s.conversations.Messages(ctx, key, 1)
-	if err != nil || len(msgs) > 0 {
-		return len(msgs) > 0, err
+	if err != nil {
+		return false, fmt.Errorf("slack thread %s: %w", key, err)
+	}
+	if len(msgs) > 0 {
+		return true, nil
 	}
 	kept, err := s.media.List(ctx, workspaceID, media.Query{Conversation: key.String(), Limit: 1})
-	return len(kept) > 0, err
+	if err != nil {
+		return false, fmt.Errorf("slack thread %s: %w", key, err)
+	}
+	return len(kept) > 0, nil
 }
 
 // slackConversations is the orchestrator as the Slack door sees it: the
