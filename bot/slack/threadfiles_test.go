@@ -135,6 +135,7 @@ func TestThreadShareJoinsConversation(t *testing.T) {
 	if !told {
 		t.Fatalf("told %+v, want %q", eph, want)
 	}
+	checkAgainstSpec(t, append(eph, b.fake.Calls("auth.test")...))
 	for _, c := range b.fake.Calls("chat.postMessage") {
 		if c.Args.Get("thread_ts") == other || strings.Contains(c.Args.Get("text"), "launch.jpg") {
 			t.Fatalf("chatter in the channel: %v", c.Args)
