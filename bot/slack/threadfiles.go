@@ -161,9 +161,10 @@ func (b *Bot) earlierFiles(ctx context.Context, teamID string, ev event) []share
 		return nil
 	}
 	var msgs []slack.Message
+	var more bool
 	err = b.call(ctx, "conversations.replies", false, func() error {
 		var err error
-		msgs, _, _, err = api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+		msgs, more, _, err = api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
 			ChannelID: ev.Channel, Timestamp: ev.ThreadTS, Limit: maxThreadReplies})
 		return err
 	})
@@ -172,6 +173,9 @@ func (b *Bot) earlierFiles(ctx context.Context, teamID string, ev event) []share
 		// not_in_channel, thread_not_found: nothing to read.
 		log.Warn().Err(err).Msg("slack: earlier files: conversations.replies")
 		return nil
+	}
+	if more {
+		log.Debug().Int("replies", len(msgs)).Msg("slack: earlier files: a long thread; only its first page is read")
 	}
 	seen := map[string]bool{}
 	for _, f := range ev.Files {
