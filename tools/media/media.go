@@ -119,9 +119,25 @@ var (
 	ErrInvalid = errors.New("media: invalid")
 	// ErrTooLarge: the upload is above the service's limit (MaxBytes).
 	ErrTooLarge = fmt.Errorf("%w: the file is too large", ErrInvalid)
-	// ErrInUse: the media is attached to a scheduled post.
+	// ErrInUse: the media is attached to a scheduled post, or to a post
+	// waiting for approval.
 	ErrInUse = errors.New("media: used by a scheduled post")
+	// ErrAwaitingApproval: the media is in a post waiting for approval (an
+	// approval request holds it); it is an ErrInUse.
+	ErrAwaitingApproval error = awaitingApproval{}
 )
+
+type awaitingApproval struct{}
+
+func (awaitingApproval) Error() string {
+	return "media: it is in a post waiting for approval; approve or reject it first"
+}
+func (awaitingApproval) Is(target error) bool { return target == ErrInUse }
+
+// Words is the refusal as a person reads it (tools/fault).
+func (awaitingApproval) Words() string {
+	return "it is in a post waiting for approval; approve or reject it first"
+}
 
 type kinded struct {
 	error
@@ -139,6 +155,11 @@ func invalid(format string, a ...any) error {
 // scheduled or awaiting approval): media it uses cannot be deleted.
 type PostState func(ctx context.Context, workspaceID, postID string) (pending bool, err error)
 
+// ApprovalState says whether an approval request still waits for a person
+// (asking, pending, or running its action): the media of the post it
+// proposes cannot be deleted.
+type ApprovalState func(ctx context.Context, workspaceID, approvalID string) (pending bool, err error)
+
 // Config is what the service needs.
 type Config struct {
 	Store Store
@@ -150,6 +171,9 @@ type Config struct {
 	// PostState, when set, decides whether a post use blocks deletion;
 	// without it every post use does.
 	PostState PostState
+	// ApprovalState, when set, decides whether an approval use
+	// ("approval:<id>") blocks deletion; without it every approval use does.
+	ApprovalState ApprovalState
 	// MaxBytes is the largest upload; 0 is MaxBytes.
 	MaxBytes int64
 	Log      zerolog.Logger
@@ -164,6 +188,7 @@ type Service struct {
 	signer    signer
 	publicURL string
 	postState PostState
+	approvals ApprovalState
 	maxBytes  int64
 	log       zerolog.Logger
 	now       func() time.Time
@@ -191,5 +216,6 @@ func New(cfg Config) (*Service, error) {
 	}
 	sig := signer{key: cfg.SigningKey}
 	return &Service{store: cfg.Store, blobs: cfg.Blobs, signer: sig, thumbSigner: sig.derive("marketingminds media thumbnail URL v1"), publicURL: cfg.PublicURL,
-		postState: cfg.PostState, maxBytes: cfg.MaxBytes, log: cfg.Log, now: cfg.Now, thumbSlots: make(chan struct{}, runtime.GOMAXPROCS(0))}, nil
+		postState: cfg.PostState, approvals: cfg.ApprovalState, maxBytes: cfg.MaxBytes, log: cfg.Log, now: cfg.Now,
+		thumbSlots: make(chan struct{}, runtime.GOMAXPROCS(0))}, nil
 }

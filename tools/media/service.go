@@ -230,7 +230,8 @@ func (s *Service) Update(ctx context.Context, c identity.Caller, id string, p Pa
 }
 
 // Delete removes a media, blob and metadata; refused while a post that
-// still waits to be published uses it. Editors may.
+// still waits to be published, or an approval request still waiting for a
+// person, uses it. Editors may.
 func (s *Service) Delete(ctx context.Context, c identity.Caller, id string) error {
 	if err := c.Require(identity.Editor); err != nil {
 		return err
@@ -243,6 +244,11 @@ func (s *Service) Delete(ctx context.Context, c identity.Caller, id string) erro
 		return err
 	} else if busy {
 		return kinded{fmt.Errorf("%w: cancel or publish the post first", ErrInUse), fault.Validation}
+	}
+	if held, err := s.heldForApproval(ctx, r); err != nil {
+		return err
+	} else if held {
+		return kinded{ErrAwaitingApproval, fault.Validation}
 	}
 	return s.remove(ctx, r)
 }
@@ -260,6 +266,28 @@ func (s *Service) pendingUse(ctx context.Context, r Record) (bool, error) {
 		pending, err := s.postState(ctx, r.WorkspaceID, postID)
 		if err != nil {
 			return false, fmt.Errorf("media: is post %s pending: %w", postID, err)
+		}
+		if pending {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// heldForApproval tells whether an approval request still waiting for a
+// person holds r (the post it proposes would fail without it).
+func (s *Service) heldForApproval(ctx context.Context, r Record) (bool, error) {
+	for _, u := range r.UsedBy {
+		id, ok := strings.CutPrefix(u, "approval:")
+		if !ok {
+			continue
+		}
+		if s.approvals == nil {
+			return true, nil
+		}
+		pending, err := s.approvals(ctx, r.WorkspaceID, id)
+		if err != nil {
+			return false, fmt.Errorf("media: is approval %s pending: %w", id, err)
 		}
 		if pending {
 			return true, nil
