@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -191,6 +192,9 @@ type Service struct {
 	maxBytes  int64
 	log       zerolog.Logger
 	now       func() time.Time
+
+	stampMu   sync.Mutex
+	lastStamp time.Time
 }
 
 // New returns the service.
