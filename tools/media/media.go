@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -192,6 +193,9 @@ type Service struct {
 	maxBytes  int64
 	log       zerolog.Logger
 	now       func() time.Time
+
+	stampMu   sync.Mutex
+	lastStamp time.Time
 
 	// thumbSigner signs thumbnail URLs (ThumbURL) with a key of its own.
 	thumbSigner signer
