@@ -95,6 +95,7 @@ func (s *Service) check(it *Item) []Problem {
 	if len(it.MediaURLs) > s.limits.MaxImagesPerPost {
 		bad("media_urls", "at most %d media per item, this one has %d", s.limits.MaxImagesPerPost, len(it.MediaURLs))
 	}
+	out = append(out, mediaCounts(*it)...)
 	out = append(out, checkTags(it)...)
 	if n := len(it.CampaignID); n > maxCampaignID || (n > 0 && !campaignID.MatchString(it.CampaignID)) {
 		bad("campaign_id", "%s is not a campaign id (letters, digits and _ . : -, up to %d)", limit.Quote(it.CampaignID), maxCampaignID)
