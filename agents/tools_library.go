@@ -51,7 +51,7 @@ func libraryTools(cp Capabilities) []Tool {
 				it, err := cp.Library.Create(ctx, c, library.KindContent, in)
 				return it, known(err)
 			}, Writes()),
-		NewTool("search_library", "Finds content in the team's library by words, tag or campaign, newest first.",
+		NewTool("search_library", "Finds content in the team's library by words, tag or campaign, newest first; an item's media_ids go into a post as they are.",
 			func(ctx context.Context, c identity.Caller, a searchArgs) ([]library.Item, error) {
 				page, err := cp.Library.List(ctx, c, library.Filter{Kind: library.KindContent, Text: a.Query, Tag: a.Tag, CampaignID: a.CampaignID, Limit: a.Limit})
 				if err != nil {

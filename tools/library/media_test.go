@@ -15,6 +15,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/integrations/store/storetest"
 	"github.com/marketingminds/marketingminds/tools/identity"
@@ -211,4 +212,31 @@ func TestCleanupKeepsAnItemsMediaUntilItGoes(t *testing.T) {
 			t.Fatalf("after the deletion cleanup removed %d (%v): b %v; want it gone", n, err, exists(b.ID))
 		}
 	})
+}
+
+// A variant is checked with the uploaded media too: X takes 4 images, and
+// images or one video, not both.
+func TestVariantsCountUploadedMedia(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, store.SQLite, Schema, media.Schema)
+	e := setupMedia(t, db)
+	ctx := context.Background()
+	var five []string
+	for i := range 5 {
+		five = append(five, e.upload(t, e.editor, uint8(i+1)).ID)
+	}
+	x := map[platform.Name]string{platform.Twitter: "Autumn blend is here", platform.Instagram: "Autumn blend #coffee"}
+	_, err := e.svc.Create(ctx, e.editor, KindContent, Input{Body: "Autumn", Variants: x, MediaIDs: five})
+	if ps := problemsOf(t, err); len(ps) != 1 || ps[0].Field != "variants.twitter" || !strings.Contains(ps[0].Message, "at most 4 images, this one has 5") {
+		t.Fatalf("five images for X = %+v", ps)
+	}
+	mixed := []string{e.video(t, e.editor, "v1"), five[0]}
+	_, err = e.svc.Create(ctx, e.editor, KindContent, Input{Body: "Autumn", Variants: x, MediaIDs: mixed})
+	if ps := problemsOf(t, err); len(ps) != 1 || ps[0].Field != "variants.twitter" || !strings.Contains(ps[0].Message, "images or one video, not both") {
+		t.Fatalf("a video and an image for X = %+v", ps)
+	}
+	// Four images suit both; Instagram's need for media is met by them.
+	if _, err := e.svc.Create(ctx, e.editor, KindContent, Input{Body: "Autumn", Variants: x, MediaIDs: five[:4]}); err != nil {
+		t.Fatal(err)
+	}
 }

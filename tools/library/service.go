@@ -279,7 +279,7 @@ func (s *Service) Render(ctx context.Context, c identity.Caller, id string, valu
 	slices.Sort(out.Unused)
 	for _, p := range platform.Social {
 		if v, ok := out.Variants[p]; ok {
-			out.Problems = append(out.Problems, s.platformProblems(p, v, t.Link, t.MediaURLs, true)...)
+			out.Problems = append(out.Problems, s.platformProblems(p, v, t, true)...)
 		}
 	}
 	return out, nil
