@@ -145,6 +145,17 @@ var progressWords = map[string]string{
 	"list_jobs": "Looking at what is scheduled…", "cancel_job": "Cancelling…", "get_analytics": "Reading your figures…",
 	"best_time_to_post": "Working out the best times…", "get_dashboard": "Gathering the overview…",
 	"remember": "Noting that…", "recall": "Looking through the notes…",
+	"review_analytics": "Reviewing your figures…", "save_to_library": "Saving it to the library…",
+	"search_library": "Looking through the library…", "suggest_hashtags": "Finding hashtags…",
+	"list_media": "Looking at your images and videos…", "set_media_alt": "Saving the alt text…",
+	"convert_media": "Converting the image…", "list_mailing_lists": "Looking up your mailing lists…",
+	"create_email_campaign": "Preparing the e-mail campaign…", "schedule_email_campaign": "Scheduling the e-mail…",
+	"email_report": "Reading the e-mail's figures…", "crm_summary": "Reading the CRM…", "search_leads": "Searching the leads…",
+	"create_campaign_plan": "Setting up the campaign…", "default_account": "Setting the default account…",
+	"list_account_groups": "Looking up your account groups…", "save_account_group": "Saving the account group…",
+	"delete_account_group": "Deleting the account group…", "list_inbox": "Looking through the inbox…",
+	"reply_to_comment": "Sending the reply…", "like_comment": "Liking it…", "hide_comment": "Hiding the comment…",
+	"close_inbox_item": "Marking it done…",
 }
 
 // progressText is what a door shows while a tool runs.

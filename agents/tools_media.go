@@ -11,6 +11,7 @@ import (
 // Media is the media store as the tools call it (*media.Service).
 type Media interface {
 	List(ctx context.Context, c identity.Caller, f media.Filter) (media.Page, error)
+	Get(ctx context.Context, c identity.Caller, id string) (media.Media, error)
 	Update(ctx context.Context, c identity.Caller, id string, p media.Patch) (media.Media, error)
 }
 

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/marketingminds/marketingminds/agents/llm"
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/twitter"
 	"github.com/marketingminds/marketingminds/tools/identity"
@@ -146,23 +148,58 @@ func checkPost(ctx context.Context, cp Capabilities, c identity.Caller, a postAr
 		names[i] = t.Label()
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s to %s:\n“%s”", when, strings.Join(names, ", "), a.Text)
-	for p, v := range req.Variants {
-		fmt.Fprintf(&b, "\nOn %s: “%s”", p.Label(), v)
+	fmt.Fprintf(&b, "%s to %s:\n", when, strings.Join(names, ", "))
+	if strings.TrimSpace(a.Text) == "" {
+		b.WriteString("(no text)")
+	} else {
+		fmt.Fprintf(&b, "“%s”", a.Text)
+	}
+	for _, p := range slices.Sorted(maps.Keys(req.Variants)) {
+		fmt.Fprintf(&b, "\nOn %s: “%s”", p.Label(), req.Variants[p])
 	}
 	if a.Link != "" {
 		fmt.Fprintf(&b, "\nLink: %s", a.Link)
 	}
 	switch n := len(a.ImageURLs); {
 	case n == 1:
-		b.WriteString("\n1 image")
+		b.WriteString("\n1 linked image")
 	case n > 1:
-		fmt.Fprintf(&b, "\n%d images", n)
+		fmt.Fprintf(&b, "\n%d linked images", n)
 	}
 	if a.VideoURL != "" {
 		fmt.Fprintf(&b, "\nVideo: %s", a.VideoURL)
 	}
+	if len(a.MediaIDs) > 0 {
+		b.WriteString("\n" + attachedWords(ctx, cp, c, a.MediaIDs))
+	}
 	return Check{Preview: b.String(), Targets: ts}, nil
+}
+
+// attachedWords names a post's uploaded media for its preview: "Attached:
+// launch.jpg (image, 1080×1350, alt text: “…”)"; a file the person cannot
+// read (it was checked before) is counted, not named.
+func attachedWords(ctx context.Context, cp Capabilities, c identity.Caller, ids []string) string {
+	var names []string
+	for _, id := range ids {
+		if cp.Media == nil {
+			break
+		}
+		m, err := cp.Media.Get(ctx, c, id)
+		if err != nil {
+			break
+		}
+		d := llm.Media{Name: m.Name, ContentType: m.ContentType, Width: m.Width, Height: m.Height, Duration: m.Duration}.Describe()
+		if m.Alt != "" {
+			d += ", alt text “" + m.Alt + "”"
+		} else if strings.HasPrefix(m.ContentType, "image/") {
+			d += ", no alt text"
+		}
+		names = append(names, d)
+	}
+	if len(names) < len(ids) {
+		return fmt.Sprintf("Attached: %d uploaded files", len(ids))
+	}
+	return "Attached: " + strings.Join(names, "; ")
 }
 
 type listArgs struct {

@@ -21,6 +21,9 @@ var postStatuses = []struct {
 	{[]string{"published", "went", "live"}, "published"},
 }
 
+// StatusUnused asks for the media nothing uses yet ("show my unused images").
+const StatusUnused = "unused"
+
 // sentence reads the arguments of the kinds said in sentences.
 func (p *parser) sentence() (Command, error) {
 	c := Command{Kind: p.kind}
@@ -45,6 +48,10 @@ func (p *parser) sentence() (Command, error) {
 		}
 	case KindLibrary, KindLeads:
 		c.Query = p.query(queryNoise)
+	case KindMedia:
+		if w.has("unused", "unattached") || w.phrase("not", "used") {
+			c.Status = StatusUnused
+		}
 	case KindRecall:
 		if i, ok := w.at("about"); ok {
 			c.Query = p.query(queryNoise, i)

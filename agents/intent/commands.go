@@ -37,6 +37,7 @@ const (
 	KindDraft         Kind = "draft"
 	KindSave          Kind = "save"
 	KindLibrary       Kind = "library"
+	KindMedia         Kind = "media"
 	KindHashtags      Kind = "hashtags"
 	KindEmailDraft    Kind = "email_draft"
 	KindEmailLists    Kind = "email_lists"
@@ -164,6 +165,7 @@ var sentences = []struct {
 	{KindDraft, `check "text" for x`, "check a draft against each platform's rules"},
 	{KindSave, `save "text" to the library`, "keep a draft in the content library"},
 	{KindLibrary, "show my drafts", "find drafts and templates in the library"},
+	{KindMedia, "show my images", "the images and videos uploaded: share one in Slack or drop it on the dashboard's Media page, then say \"post this to Instagram\""},
 	{KindHashtags, `hashtags for "text" on instagram`, "suggest hashtags"},
 	{KindEmailDraft, "draft an email campaign about the spring sale", "draft an e-mail campaign"},
 	{KindEmailLists, "show my mailing lists", "list the Zoho Campaigns mailing lists"},

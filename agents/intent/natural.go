@@ -25,18 +25,20 @@ var (
 
 // The words that name a kind in a sentence.
 var (
-	emailWords    = []string{"email", "newsletter", "mailing", "mailshot"}
-	leadWords     = []string{"leads", "lead"}
-	crmWords      = []string{"crm", "contacts", "deals", "zoho"}
-	hashtagWords  = []string{"hashtags", "hashtag", "tags"}
-	libraryWords  = []string{"library", "drafts", "templates", "template", "saved"}
-	dashWords     = []string{"dashboard", "dash", "overview", "summary", "everything"}
-	postingVerbs  = []string{"post", "publish", "share", "tweet", "put", "send", "drop", "schedule", "queue"}
-	cancelVerbs   = []string{"cancel", "unschedule", "scrap", "kill", "pull", "delete", "stop", "withdraw", "abort"}
-	retryVerbs    = []string{"retry", "resend", "repost", "redo"}
-	connectVerbs  = []string{"connect", "link", "hook", "add", "plug", "set", "authorize", "authorise", "integrate"}
-	accountWords  = []string{"accounts", "account", "connected", "hooked", "linked", "channels", "profiles", "pages", "handles", "socials"}
-	analyticWords = []string{"analytics", "stats", "statistics", "metrics", "performance", "performing", "numbers",
+	emailWords      = []string{"email", "newsletter", "mailing", "mailshot"}
+	leadWords       = []string{"leads", "lead"}
+	crmWords        = []string{"crm", "contacts", "deals", "zoho"}
+	hashtagWords    = []string{"hashtags", "hashtag", "tags"}
+	libraryWords    = []string{"library", "drafts", "templates", "template", "saved"}
+	mediaWordsAsked = []string{"images", "image", "photos", "photo", "pictures", "picture", "pics", "videos", "video", "media", "uploads", "files"}
+	askingWords     = []string{"show", "list", "what", "which", "any", "see", "find", "uploaded", "browse", "view", "do", "have"}
+	dashWords       = []string{"dashboard", "dash", "overview", "summary", "everything"}
+	postingVerbs    = []string{"post", "publish", "share", "tweet", "put", "send", "drop", "schedule", "queue"}
+	cancelVerbs     = []string{"cancel", "unschedule", "scrap", "kill", "pull", "delete", "stop", "withdraw", "abort"}
+	retryVerbs      = []string{"retry", "resend", "repost", "redo"}
+	connectVerbs    = []string{"connect", "link", "hook", "add", "plug", "set", "authorize", "authorise", "integrate"}
+	accountWords    = []string{"accounts", "account", "connected", "hooked", "linked", "channels", "profiles", "pages", "handles", "socials"}
+	analyticWords   = []string{"analytics", "stats", "statistics", "metrics", "performance", "performing", "numbers",
 		"reach", "impressions", "engagement", "likes", "followers", "report", "results", "insights", "kpis", "growth",
 		"clicks", "views", "weekly", "monthly", "figures"}
 	scheduledWords = []string{"scheduled", "upcoming", "coming", "planned", "lined", "pipeline", "queued", "calendar"}
@@ -94,6 +96,9 @@ func classify(w words) (Kind, int) {
 		return KindWrite, 0
 	case (w.has("plan", "campaign") || w.has("calendar") && w.has("make", "create", "build", "draft")) && !w.quoted():
 		return KindCampaignPlan, 0
+	case w.has(mediaWordsAsked...) && w.has(askingWords...) && !w.quoted() && !w.has(postingVerbs...) && !w.has(analyticWords...) &&
+		!w.has(refWords...) && !bestTime(w):
+		return KindMedia, 0
 	case w.has(libraryWords...) && !w.quoted() || w.has("draft") && !w.quoted() && !w.has(postingVerbs...):
 		return KindLibrary, 0
 	case w.has("token"):

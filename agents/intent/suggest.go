@@ -32,6 +32,7 @@ var related = map[Kind]string{
 	KindDraft:         "check fit length limit characters validate",
 	KindSave:          "keep store later idea",
 	KindLibrary:       "drafts templates saved content ideas find",
+	KindMedia:         "images photos pictures videos media uploads files",
 	KindHashtags:      "tags trending keywords",
 	KindEmailDraft:    "email newsletter mailing write draft blast",
 	KindEmailLists:    "subscribers audience contacts lists",

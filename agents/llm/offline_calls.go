@@ -105,6 +105,11 @@ func moreCalls(c intent.Command, h history, args map[string]any) ([]call, string
 	case intent.KindLibrary:
 		set("query", c.Query)
 		return one("search_library")
+	case intent.KindMedia:
+		if c.Status == intent.StatusUnused {
+			args["unused"] = true
+		}
+		return one("list_media")
 	case intent.KindHashtags:
 		args["text"] = c.Text
 		set("platform", c.Platform)

@@ -17,7 +17,7 @@ var contract = func() []llm.ToolDef {
 	for _, n := range []string{"connect_account", "list_accounts", "disconnect_account", "publish_post", "schedule_post",
 		"list_posts", "list_jobs", "cancel_job", "retry_post", "get_analytics", "review_analytics", "best_time_to_post", "get_dashboard",
 		"draft_post", "save_to_library", "search_library", "suggest_hashtags", "list_mailing_lists", "create_email_campaign",
-		"schedule_email_campaign", "email_report", "crm_summary", "search_leads", "remember", "recall"} {
+		"schedule_email_campaign", "email_report", "crm_summary", "search_leads", "remember", "recall", "list_media"} {
 		defs = append(defs, llm.ToolDef{Name: n, Parameters: []byte(`{"type":"object"}`)})
 	}
 	return defs
@@ -43,6 +43,8 @@ func TestPlannerCallsTheRightTool(t *testing.T) {
 		{`schedule "Read" to linkedin in 2 hours link https://acme.com/b`, "schedule_post", `{"link":"https://acme.com/b","platforms":["linkedin"],"text":"Read","time":"in 2 hours"}`},
 		{`accounts`, "list_accounts", `{}`},
 		{`list my instagram accounts`, "list_accounts", `{"platform":"instagram"}`},
+		{`what images do we have?`, "list_media", `{}`},
+		{`show unused images`, "list_media", `{"unused":true}`},
 		{`connect instagram`, "connect_account", `{"platform":"instagram"}`},
 		{`disconnect acc_1`, "disconnect_account", `{"account_id":"acc_1"}`},
 		{`analytics 7d`, "review_analytics", `{"days":7}`},

@@ -78,6 +78,11 @@ func samples() []struct {
 			{AccountID: "acc_li_org_9c", Platform: platform.LinkedIn, Status: publish.StatusFailed, Error: "linkedin: create post: Content is a duplicate (HTTP 422)",
 				Failure: &fault.Failure{Kind: fault.Refused, Platform: platform.LinkedIn, Message: "Content is a duplicate of urn:li:share:123"}},
 		}}},
+		{"schedule_image_only", publish.PostView{ID: "post_9e3f20", Status: "scheduled", Content: publish.Content{MediaIDs: []string{"med_1"}},
+			ScheduledAt: atp("2026-12-07T08:00:00Z"), CreatedAt: at("2026-12-06T09:58:00Z"),
+			Targets: []publish.TargetView{
+				{AccountID: "acc_ig_1", Platform: platform.Instagram, Status: publish.StatusPending, JobID: "job_61ac", RunAt: at("2026-12-07T08:00:00Z")},
+			}}},
 		{"schedule", publish.PostView{ID: "post_8d2e1f", Status: "scheduled", Content: publish.Content{Text: "Winter sale starts tomorrow: 30% off every tent.\nSee you there!"},
 			ScheduledAt: atp("2026-12-07T08:00:00Z"), CreatedAt: at("2026-12-06T09:58:00Z"),
 			Targets: []publish.TargetView{

@@ -121,9 +121,12 @@ func postLine(env Env, p publish.PostView) (line, []Choice) {
 	default:
 		rest = append(rest, statusWords(p.Status)+", "+When(env, p.CreatedAt))
 	}
-	rest = append(rest, quoted(p.Content.Text, 60))
+	rest = append(rest, postQuote(p.Content, 60))
 	var choices []Choice
-	label := lead + " post " + quoted(p.Content.Text, 24)
+	label := lead + " post"
+	if strings.TrimSpace(p.Content.Text) != "" {
+		label += " " + quoted(p.Content.Text, 24)
+	}
 	if failedAny {
 		choices = append(choices, Choice{Label: "Retry the " + label, Action: ActRetry, Value: p.ID})
 	}
@@ -152,7 +155,7 @@ func postCard(env Env, p publish.PostView) card {
 	if p.ScheduledAt != nil && slices.ContainsFunc(p.Targets, func(t publish.TargetView) bool { return t.Status == publish.StatusPending }) {
 		title = "Scheduled for " + WhenRel(env, *p.ScheduledAt)
 	}
-	return card{Title: title, Sections: []section{{Text: "On " + l.Lead + ": " + quoted(p.Content.Text, 140)}}, Choices: choices}
+	return card{Title: title, Sections: []section{{Text: "On " + l.Lead + ": " + postQuote(p.Content, 140)}}, Choices: choices}
 }
 
 func postsCard(env Env, list []publish.PostView) card {
@@ -189,7 +192,7 @@ func draftCard(_ Env, d agents.DraftCheck) card {
 func cancelCard(env Env, c agents.CancelResult) card {
 	if c.Post != nil {
 		l, _ := postLine(env, *c.Post)
-		return card{Title: "Cancelled the scheduled post.", Sections: []section{{Lines: []line{{Lead: l.Lead, Rest: quoted(c.Post.Content.Text, 80)}}}}}
+		return card{Title: "Cancelled the scheduled post.", Sections: []section{{Lines: []line{{Lead: l.Lead, Rest: postQuote(c.Post.Content, 80)}}}}}
 	}
 	return card{Title: "Cancelled the job."}
 }

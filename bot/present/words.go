@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
+	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
 // When is a time in the person's zone, in words: "Mon 7 Dec, 09:00 CET",
@@ -134,6 +135,28 @@ func quoted(s string, n int) string {
 		s = strings.TrimRight(cut, " ,.;:") + "…"
 	}
 	return "“" + s + "”"
+}
+
+// postQuote is a post's text for a line, as quoted clips it; a post with
+// no text (an image on Instagram or X) says what it carries instead.
+func postQuote(c publish.Content, n int) string {
+	if strings.TrimSpace(c.Text) != "" {
+		return quoted(c.Text, n)
+	}
+	var has []string
+	if k := len(c.ImageURLs); k > 0 {
+		has = append(has, Count(k, "image"))
+	}
+	if c.VideoURL != "" {
+		has = append(has, "a video")
+	}
+	if k := len(c.MediaIDs); k > 0 {
+		has = append(has, Count(k, "attached file"))
+	}
+	if len(has) == 0 {
+		return "(no text)"
+	}
+	return "(no text, " + List(has) + ")"
 }
 
 // hour is an hour of the day: "09:00".

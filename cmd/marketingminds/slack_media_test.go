@@ -133,6 +133,18 @@ func slackSharedImage(t *testing.T, backend store.Backend) {
 	if !strings.Contains(blocks, `"type":"image"`) || !strings.Contains(blocks, srv.URL+"/media/") {
 		t.Fatalf("the approval shows no thumbnail at our signed URL: %s", blocks)
 	}
+	// The preview reads as Ana does: her zone, no empty quotes, the file named.
+	if !inBerlin.MatchString(blocks) {
+		t.Errorf("the approval does not give Ana's time: %s", blocks)
+	}
+	for _, want := range []string{"(no text)", "Attached: launch.jpg, image 1080×1350, no alt text"} {
+		if !strings.Contains(blocks, want) {
+			t.Errorf("the approval does not say %q: %s", want, blocks)
+		}
+	}
+	if strings.Contains(blocks, "“”") {
+		t.Errorf("the approval quotes an empty text: %s", blocks)
+	}
 	if n := fake.Downloads(file["id"].(string)); n != 1 {
 		t.Fatalf("the shared file was downloaded %d times", n)
 	}
@@ -190,6 +202,8 @@ func slackSharedImage(t *testing.T, backend store.Backend) {
 		t.Errorf("X media uploads = %d, want 1", n)
 	}
 }
+
+var inBerlin = regexp.MustCompile(`Schedule for \w{3} \d+ \w{3} \d{4}, 09:00 CES?T to `)
 
 var approveValue = regexp.MustCompile(`"action_id":"mm_approve"[^}]*"value":"([^"]+)"`)
 

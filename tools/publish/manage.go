@@ -296,8 +296,9 @@ func (s *Service) Cancel(ctx context.Context, c identity.Caller, id string) (Pos
 
 // ParseTime reads a schedule time in the caller's time zone: RFC 3339, a
 // local date and time ("2026-12-01 09:00") or a person's words ("tomorrow
-// 9am", "in 2 hours", "next Monday 14:30"; see tools/when). A time in the
-// past is ErrInvalid, saying so.
+// 9am", "in 2 hours", "next Monday 14:30"; see tools/when), returned in
+// that zone so what says it reads as the person does. A time in the past is
+// ErrInvalid, saying so.
 func (s *Service) ParseTime(ctx context.Context, c identity.Caller, v string) (time.Time, error) {
 	loc := time.UTC
 	if s.cfg.UserLocation != nil {
@@ -313,5 +314,5 @@ func (s *Service) ParseTime(ctx context.Context, c identity.Caller, v string) (t
 	if !t.After(now) {
 		return time.Time{}, fmt.Errorf("%w: %s is in the past (it is now %s)", ErrInvalid, t.In(loc).Format("Mon 2 Jan 2006, 15:04 MST"), now.In(loc).Format("Mon 2 Jan 2006, 15:04 MST"))
 	}
-	return t, nil
+	return t.In(loc), nil
 }
