@@ -86,6 +86,9 @@ func TestDashboardLibraryAttachesMedia(t *testing.T) {
 	if it, err := lib.Get(ctx, t1, library.KindContent, id); err != nil || !slices.Equal(it.MediaIDs, []string{b, a}) {
 		t.Fatalf("saved media = %v, %v", it.MediaIDs, err)
 	}
+	if _, page := ed.do("GET", "/dashboard/library/content", nil, nil); !strings.Contains(page, "· 2 attached files") {
+		t.Errorf("the list does not say the item carries 2 files")
+	}
 	_, page = ed.do("GET", item, nil, nil)
 	shown := attachedThumbs.FindStringSubmatch(page)
 	if shown == nil || !strings.Contains(shown[1], thumb(b)) || strings.Index(shown[1], thumb(b)) > strings.Index(shown[1], thumb(a)) {
