@@ -118,8 +118,13 @@ func TestItemMediaIDsAreTheWorkspaces(t *testing.T) {
 	if page, _ := e.svc.List(ctx, e.viewer, Filter{}); len(page.Items) != 0 {
 		t.Fatalf("an invalid item was saved: %+v", page.Items)
 	}
-	if got, _ := e.media.Get(ctx, e.stranger, theirs.ID); len(got.UsedBy) != 0 {
-		t.Fatalf("another workspace's media was marked used: %v", got.UsedBy)
+	for _, tc := range []struct {
+		who identity.Caller
+		id  string
+	}{{e.editor, mine.ID}, {e.stranger, theirs.ID}} {
+		if got, _ := e.media.Get(ctx, tc.who, tc.id); len(got.UsedBy) != 0 {
+			t.Fatalf("media of a refused item was marked used: %v", got.UsedBy)
+		}
 	}
 
 	v1, v2 := e.video(t, e.editor, "v1"), e.video(t, e.editor, "v2")
