@@ -31,10 +31,17 @@ const redirect = "https://app.example.com/api/social/callback/instagram"
 // IN_PROGRESS for delay of sandbox time, which moves 1 ms per clock reading.
 func setup(t *testing.T, delay time.Duration, cfg instagram.Config) *bundle {
 	t.Helper()
+	return setupWith(t, sandbox.Options{ContainerDelay: delay}, cfg)
+}
+
+// setupWith is setup with more sandbox options (a media client).
+func setupWith(t *testing.T, opts sandbox.Options, cfg instagram.Config) *bundle {
+	t.Helper()
 	// Sandbox time moves 1 ms per reading: containers finish after a known
 	// number of status reads, without the test sleeping.
 	clk := sandboxtest.NewClock(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC), time.Millisecond)
-	sb := sandboxtest.Start(t, sandbox.Options{Now: clk.Now, ContainerDelay: delay})
+	opts.Now = clk.Now
+	sb := sandboxtest.Start(t, opts)
 	cfg.ClientID, cfg.ClientSecret = "app-ig", "secret"
 	c := instagram.NewClient(sb.Client, sb.Hosts, cfg)
 	b := &bundle{sb: sb, client: c, clock: clk}
@@ -151,7 +158,8 @@ func TestContainerFailures(t *testing.T) {
 	b := setup(t, 5*time.Millisecond, instagram.Config{PollInterval: time.Millisecond, PollTimeout: 5 * time.Second})
 	ctx := context.Background()
 	_, err := b.client.Publish(ctx, b.target, platform.Post{VideoURL: "https://example.com/clip.avi"})
-	if kindOf(t, err) != platform.KindPermanent || !strings.Contains(err.Error(), "2207026") {
+	var pe *platform.Error
+	if kindOf(t, err) != platform.KindPermanent || !errors.As(err, &pe) || pe.Code != "ERROR/2207026" || !strings.Contains(pe.Message, "takes MOV or MP4 videos") {
 		t.Errorf("video ending in ERROR: %v", err)
 	}
 	_, err = b.client.Publish(ctx, b.target, platform.Post{ImageURLs: []string{"https://example.com/a.png"}})

@@ -144,7 +144,7 @@ func (c *Client) carousel(ctx context.Context, t platform.Target, user, caption 
 }
 
 // wait polls the container's status_code until FINISHED, at most c.timeout.
-// ERROR and EXPIRED are permanent failures carrying the container's status.
+// ERROR and EXPIRED are permanent failures saying why (container_errors.go).
 //
 // https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-container
 func (c *Client) wait(ctx context.Context, t platform.Target, id string) error {
@@ -163,11 +163,7 @@ func (c *Client) wait(ctx context.Context, t platform.Target, id string) error {
 		case "FINISHED":
 			return nil
 		case "ERROR", "EXPIRED", "PUBLISHED":
-			msg := resp.Status
-			if msg == "" {
-				msg = "media container " + id + " is " + resp.StatusCode
-			}
-			return &platform.Error{Platform: platform.Instagram, Op: op, Kind: platform.KindPermanent, Code: resp.StatusCode, Message: msg}
+			return containerError(op, id, resp.StatusCode, resp.Status)
 		case "IN_PROGRESS":
 		default:
 			return platform.Malformed(platform.Instagram, op, http.StatusOK, fmt.Errorf("unknown status_code %q", resp.StatusCode))

@@ -20,6 +20,7 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/safehttp"
 	"github.com/marketingminds/marketingminds/integrations/sandbox"
 	"github.com/marketingminds/marketingminds/integrations/sandbox/sandboxtest"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/testmedia"
 )
 
 const redirectURI = "https://app.example.com/api/social/callback/linkedin"
@@ -309,7 +310,7 @@ func TestLinkedInPublishMedia(t *testing.T) {
 		t.Errorf("article %v", art)
 	}
 
-	video := make([]byte, 4<<20+1234) // two parts
+	video := testmedia.MP4(t, testmedia.Video{Seconds: 10, AAC: true, Bytes: 4<<20 + 1234}) // two parts
 	vsrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "video/mp4")
 		_, _ = w.Write(video)

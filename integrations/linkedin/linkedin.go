@@ -54,6 +54,11 @@ type Config struct {
 	Scopes []string
 	// Now is the clock used to compute rate-limit waits; default time.Now.
 	Now func() time.Time
+	// ProcessingPoll is how often an uploaded image or video's status is
+	// read while LinkedIn processes it; default 2 s.
+	ProcessingPoll time.Duration
+	// MaxProcessingWait bounds that wait; default 5 min.
+	MaxProcessingWait time.Duration
 }
 
 // Client calls LinkedIn. It is safe for concurrent use.
@@ -80,6 +85,12 @@ func NewClient(httpClient *http.Client, hosts platform.Hosts, cfg Config, media 
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.ProcessingPoll <= 0 {
+		cfg.ProcessingPoll = defaultProcessingPoll
+	}
+	if cfg.MaxProcessingWait <= 0 {
+		cfg.MaxProcessingWait = defaultMaxProcessingWait
 	}
 	www := hosts.Origin(wwwOrigin)
 	return &Client{

@@ -197,7 +197,7 @@ type initUploadAnswer struct {
 
 // uploadImages fetches every image first (so a bad URL costs no upload),
 // then registers and uploads each: initializeUpload with the author as
-// owner, then PUT of the bytes to uploadUrl.
+// owner, PUT of the bytes to uploadUrl, then its status until processed.
 // https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/images-api
 func (c *Client) uploadImages(ctx context.Context, t platform.Target, urls []string) ([]string, error) {
 	const op = "upload image"
@@ -223,6 +223,9 @@ func (c *Client) uploadImages(ctx context.Context, t platform.Target, urls []str
 			return nil, platform.Malformed(platform.LinkedIn, op, http.StatusOK, errors.New("initializeUpload without uploadUrl or image"))
 		}
 		if _, err := c.put(ctx, op, ans.Value.UploadURL, t.AccessToken, m.ContentType, m.Data); err != nil {
+			return nil, err
+		}
+		if err := c.awaitMedia(ctx, t, op, ans.Value.Image); err != nil {
 			return nil, err
 		}
 		urns[i] = ans.Value.Image

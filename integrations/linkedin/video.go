@@ -12,9 +12,8 @@ import (
 
 // uploadVideo fetches the video, registers it (initializeUpload with its
 // size), PUTs each part LinkedIn asks for (byte ranges of uploadInstructions)
-// keeping the ETag of each, then finalizes with those ETags. LinkedIn then
-// processes the video; the post may be created right away and shows the
-// video once processing is done.
+// keeping the ETag of each, then finalizes with those ETags and waits until
+// LinkedIn has processed the video (a post may only use an AVAILABLE one).
 // https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/videos-api
 func (c *Client) uploadVideo(ctx context.Context, t platform.Target, rawURL string) (string, error) {
 	const op = "upload video"
@@ -56,6 +55,9 @@ func (c *Client) uploadVideo(ctx context.Context, t platform.Target, rawURL stri
 		"video": v.Video, "uploadToken": v.UploadToken, "uploadedPartIds": etags,
 	}}
 	if _, err := c.call(ctx, op, http.MethodPost, "/rest/videos?action=finalizeUpload", t.AccessToken, fin, nil, nil); err != nil {
+		return "", err
+	}
+	if err := c.awaitMedia(ctx, t, op, v.Video); err != nil {
 		return "", err
 	}
 	return v.Video, nil

@@ -74,15 +74,15 @@ func igFetchError(u string) *graphError {
 		UserTitle: "Media download has failed.", UserMsg: "The media could not be fetched from this URI: " + u + ". Please check the URI and try again."}
 }
 
-// Instagram's image limits (platform-apis.md §9.1, §9.5): JPEG only, 8 MB,
+// Instagram's image limits (docs/reference/media-limits.md): JPEG only, 8 MB,
 // feed and carousel images from 4:5 to 1.91:1. The error for size says
 // "less than 8 MiB" while the image specification says 8 MB: the stricter
 // decimal value is kept, so the sandbox never takes what Instagram may refuse.
 const (
-	igImageMax      = 8_000_000
-	igMinAspect     = 4.0 / 5
-	igMaxAspect     = 1.91
-	igAspectEpsilon = 1e-3
+	igImageMax    = 8_000_000
+	igMinAspect   = 4.0 / 5
+	igMaxAspect   = 1.91
+	aspectEpsilon = 1e-3
 )
 
 // igImageError checks an image URL as Instagram does when a container is
@@ -116,7 +116,7 @@ func (c *gctx) igImageError(u string, feed bool) *graphError {
 		return igFormatError(name)
 	case feed && f.height > 0:
 		a := float64(f.width) / float64(f.height)
-		if a < igMinAspect-igAspectEpsilon || a > igMaxAspect+igAspectEpsilon {
+		if a < igMinAspect-aspectEpsilon || a > igMaxAspect+aspectEpsilon {
 			return &graphError{Code: 36003, Subcode: 2207009, Message: "The aspect ratio is not supported.", UserTitle: "Unsupported aspect ratio",
 				UserMsg: fmt.Sprintf("The submitted image with aspect ratio ('%d/%d') cannot be published. Please submit an image with a valid aspect ratio.", f.width, f.height)}
 		}
@@ -129,24 +129,51 @@ func igFormatError(format string) *graphError {
 		UserMsg: fmt.Sprintf("The image format %s is not supported. Please refer to our dev doc for more media specification requirements: https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/media#creating", format)}
 }
 
-// igVideoStatus is the ERROR status a video will end in (MP4 and MOV are
-// accepted, read from the bytes when they were downloaded, else from the
-// extension), or "".
-func (c *gctx) igVideoStatus(u string) string {
-	if f := c.media[u]; f != nil {
-		switch {
-		case f.failed:
-			return "Error: Media upload has failed with error code 2207052"
-		case f.format == "mp4" || f.format == "mov":
+// Instagram's video limits (docs/reference/media-limits.md): MOV or MP4
+// with the moov atom first, H.264 or HEVC video, AAC sound, at most 300 MB
+// and 1920 pixels wide, from 0.01:1 to 10:1; Reels and carousel videos
+// last 3 s to 15 min, Stories 3 s to 60 s.
+const (
+	igVideoMax         = 300_000_000
+	igVideoMaxWidth    = 1920
+	igVideoMinAspect   = 0.01
+	igVideoMaxAspect   = 10
+	igVideoMinDuration = 3 * time.Second
+	igReelMaxDuration  = 15 * time.Minute
+	igStoryMaxDuration = 60 * time.Second
+)
+
+// igVideoStatus is the status a video container of media type mt ends in
+// when Instagram cannot take the video ("" when it can). Meta documents
+// 2207026 for a format it does not support; a video outside the size,
+// duration or dimension limits is reported as 2207085 (processing failed),
+// as seen by clients. Without a download the format is judged by the extension.
+func (c *gctx) igVideoStatus(u, mt string) string {
+	status := func(sub int) string { return fmt.Sprintf("Error: Media upload has failed with error code %d", sub) }
+	f := c.media[u]
+	if f == nil {
+		ext := strings.ToLower(path.Ext(strings.SplitN(u, "?", 2)[0]))
+		if ext == "" || ext == ".mp4" || ext == ".mov" || len(ext) > 5 {
 			return ""
 		}
-		return "Error: Media upload has failed with error code 2207026"
+		return status(2207026)
 	}
-	ext := strings.ToLower(path.Ext(strings.SplitN(u, "?", 2)[0]))
-	if ext == "" || ext == ".mp4" || ext == ".mov" || len(ext) > 5 {
-		return ""
+	v := f.video
+	maxDuration := igReelMaxDuration
+	if mt == "STORIES" {
+		maxDuration = igStoryMaxDuration
 	}
-	return "Error: Media upload has failed with error code 2207026"
+	switch {
+	case f.failed:
+		return status(2207052)
+	case f.format != "mp4" && f.format != "mov", f.videoErr != nil,
+		v.video != "h264" && v.video != "hevc", v.audio != "" && v.audio != "aac":
+		return status(2207026)
+	case f.size > igVideoMax, v.duration < igVideoMinDuration, v.duration > maxDuration,
+		v.width > igVideoMaxWidth, !v.aspectWithin(igVideoMinAspect, igVideoMaxAspect):
+		return status(2207085)
+	}
+	return ""
 }
 
 func (c *gctx) igCreateContainer(u *igUser) gresp {
@@ -191,7 +218,7 @@ func (c *gctx) igCreateContainer(u *igUser) gresp {
 		if !validURL(p.Get("video_url")) {
 			return fail(igFetchError(p.Get("video_url")))
 		}
-		k.MediaType, k.VideoURL, k.ErrorStatus = mt, p.Get("video_url"), c.igVideoStatus(p.Get("video_url"))
+		k.MediaType, k.VideoURL, k.ErrorStatus = mt, p.Get("video_url"), c.igVideoStatus(p.Get("video_url"), mt)
 	case "CAROUSEL":
 		children := strings.Split(p.Get("children"), ",")
 		if p.Get("children") == "" || len(children) < 2 || len(children) > igMaxChildren {

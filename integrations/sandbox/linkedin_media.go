@@ -21,15 +21,17 @@ import (
 type liImage struct {
 	URN    string `json:"urn"`
 	Owner  string `json:"owner"`
-	Status string `json:"status"` // WAITING_UPLOAD, AVAILABLE
+	Status string `json:"status"` // WAITING_UPLOAD, AVAILABLE, PROCESSING_FAILED (linkedin_limits.go)
 }
 
 type liVideo struct {
 	URN    string   `json:"urn"`
 	Owner  string   `json:"owner"`
 	Size   int64    `json:"size"`
-	Status string   `json:"status"` // WAITING_UPLOAD, AVAILABLE
+	Status string   `json:"status"` // WAITING_UPLOAD, AVAILABLE, PROCESSING_FAILED (linkedin_limits.go)
 	ETags  []string `json:"etags"`  // per part; "" until uploaded
+
+	kept map[int][]byte // the first and last parts, for the movie header; not persisted
 }
 
 // liVideoPart is the size of each part LinkedIn asks for (4 MiB).
@@ -151,8 +153,10 @@ func (s *Sandbox) liVideoAction(r *http.Request, body []byte) liAnswer {
 				return liJSON(400, liErr(400, 0, "ILLEGAL_ARGUMENT", fmt.Sprintf("Part %d was not uploaded or its id does not match", i)))
 			}
 		}
-		// Processing is instant in the sandbox.
-		vid.Status = "AVAILABLE"
+		// Processing is instant in the sandbox: the video is AVAILABLE, or
+		// PROCESSING_FAILED when it breaks LinkedIn's limits.
+		vid.Status = liVideoStatus(vid)
+		vid.kept = nil
 		s.touch()
 		return liAnswer{status: http.StatusOK}
 	}
@@ -171,11 +175,17 @@ func (s *Sandbox) liGetVideo(r *http.Request, _ []byte) liAnswer {
 	return liJSON(200, map[string]any{"id": vid.URN, "owner": vid.Owner, "status": vid.Status})
 }
 
-// liUpload receives the bytes of an image or of one video part. The body is
-// counted, not kept. It answers 201; a video part also gets its ETag.
+// liUpload receives the bytes of an image or of one video part. Of the
+// body only the head is kept (an image's header; a whole video part) and the
+// rest counted. It answers 201; a video part also gets its ETag.
 func (s *Sandbox) liUpload(w http.ResponseWriter, r *http.Request) {
-	n, err := io.Copy(io.Discard, io.LimitReader(r.Body, 200<<20+1))
-	if err != nil || n > 200<<20 {
+	head, err := io.ReadAll(io.LimitReader(r.Body, mediaHeadBytes))
+	var rest int64
+	if err == nil {
+		rest, err = io.Copy(io.Discard, io.LimitReader(r.Body, liUploadMax+1-int64(len(head))))
+	}
+	n := int64(len(head)) + rest
+	if err != nil || n > liUploadMax {
 		writeJSON(w, http.StatusBadRequest, liErr(400, 0, "ILLEGAL_ARGUMENT", "upload body unreadable or too large"))
 		return
 	}
@@ -194,7 +204,7 @@ func (s *Sandbox) liUpload(w http.ResponseWriter, r *http.Request) {
 			if n == 0 {
 				return liJSON(400, liErr(400, 0, "ILLEGAL_ARGUMENT", "empty upload"))
 			}
-			st.Images[pend.Image].Status = "AVAILABLE"
+			st.Images[pend.Image].Status = liImageStatus(head, n)
 			delete(st.Uploads, r.PathValue("id"))
 			s.touch()
 			return liAnswer{status: http.StatusCreated}
@@ -206,6 +216,10 @@ func (s *Sandbox) liUpload(w http.ResponseWriter, r *http.Request) {
 		}
 		etag := "/ambry-video/signedId/" + randomToken(12)
 		vid.ETags[pend.Part] = etag
+		if vid.kept == nil {
+			vid.kept = map[int][]byte{}
+		}
+		keepChunk(vid.kept, pend.Part, head)
 		delete(st.Uploads, r.PathValue("id"))
 		s.touch()
 		return liAnswer{status: http.StatusOK, header: http.Header{"Etag": {etag}}}

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/marketingminds/marketingminds/integrations/sandbox/testmedia"
 )
 
 type liEnv struct {
@@ -324,7 +327,7 @@ func TestLinkedInImageUploadLikeTheDocs(t *testing.T) {
 		t.Errorf("post before upload: %d %v", status, out)
 	}
 	put := func(token string) int {
-		req, _ := http.NewRequest("PUT", upload, strings.NewReader("\x89PNG fake bytes"))
+		req, _ := http.NewRequest("PUT", upload, bytes.NewReader(testmedia.Image(t, "png", 120, 80, 0)))
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
 		}

@@ -18,8 +18,9 @@ import (
 // Meta downloads the media a container (image_url, video_url) or a Page
 // photo or video (url, file_url) names. With Options.MediaClient the sandbox
 // does the same, before it takes its lock, and checks the bytes it got as the
-// platform does (shared/reference/platform-apis.md §9.5); without one it
-// cannot see them and judges by the URL's extension.
+// platform does; without one it
+// cannot see them and judges by the URL's extension. The limits and how
+// each platform refuses are in docs/reference/media-limits.md.
 
 // fetchedMedia is what one download showed.
 type fetchedMedia struct {
@@ -27,10 +28,12 @@ type fetchedMedia struct {
 	size          int64  // bytes, counted up to mediaCountCap+1
 	format        string // jpeg, png, gif, webp (image.DecodeConfig), mp4 or mov (an ISO BMFF ftyp box), "" otherwise
 	width, height int
+	video         videoInfo // a video's container, duration and codecs, read from the head
+	videoErr      error     // the head holds no readable movie header
 }
 
 const (
-	mediaHeadBytes = 1 << 20          // kept to read the format and pixel size
+	mediaHeadBytes = 4 << 20          // kept to read the format and pixel size, and a video's header (Meta wants it first)
 	mediaCountCap  = 1 << 30          // bytes counted beyond the head before giving up
 	mediaFetchTime = 30 * time.Second // Meta times a slow download out (2207003)
 )
@@ -85,6 +88,7 @@ func (s *Sandbox) fetchMedia(ctx context.Context, u string) *fetchedMedia {
 		if string(head[8:12]) == "qt  " {
 			f.format = "mov"
 		}
+		f.video, f.videoErr = probeVideo(bytes.NewReader(head))
 		return f
 	}
 	if cfg, format, err := image.DecodeConfig(bytes.NewReader(head)); err == nil {
@@ -94,7 +98,7 @@ func (s *Sandbox) fetchMedia(ctx context.Context, u string) *fetchedMedia {
 }
 
 // Facebook Page photos: JPEG, PNG, GIF, BMP or TIFF (no WebP) up to 10 MB
-// (platform-apis.md §9.2). Graph documents no error code for a photo it
+// (docs/reference/media-limits.md, Facebook). Graph documents no error code for a photo it
 // cannot use; the sandbox answers with #324, the code Graph gives for a
 // missing or unreadable image file.
 const fbPhotoMax = 10_000_000

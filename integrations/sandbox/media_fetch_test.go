@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/marketingminds/marketingminds/integrations/sandbox/testmedia"
 )
 
 // mediaHost serves generated files the way a media host does.
@@ -31,7 +33,12 @@ func mediaHost(t *testing.T) *httptest.Server {
 		"/photo.jpg":    enc(1080, 1080, true, 0), // a PNG behind a .jpg name
 		"/tall.jpg":     enc(500, 1000, false, 0),
 		"/huge.jpg":     enc(1080, 1080, false, 8_000_001),
-		"/clip.mp4":     append([]byte("\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"), make([]byte, 100)...),
+		"/clip.mp4":     testmedia.MP4(t, testmedia.Video{Brand: "mp42", Seconds: 61, AAC: true, Bytes: 100 << 10}),
+		"/long.mp4":     testmedia.MP4(t, testmedia.Video{Seconds: 15*60 + 1}),
+		"/short.mp4":    testmedia.MP4(t, testmedia.Video{Seconds: 2.9}),
+		"/vp9.mp4":      testmedia.MP4(t, testmedia.Video{Codec: "vp09", Seconds: 10}),
+		"/hevc.mov":     testmedia.MP4(t, testmedia.Video{Brand: "qt  ", Codec: "hvc1", Seconds: 15 * 60}),
+		"/wide.mp4":     testmedia.MP4(t, testmedia.Video{Seconds: 10, Width: 2560, Height: 1440}),
 		"/notvideo.mp4": []byte("<html>not a video</html>"),
 		"/big.png":      enc(100, 100, true, 10_000_001),
 	}
@@ -71,21 +78,33 @@ func TestInstagramChecksTheBytesItFetches(t *testing.T) {
 	// A 1:2 image is fine in a story (no ratio there); a square JPEG in the feed.
 	igNewContainer(t, e, url.Values{"media_type": {"STORIES"}, "image_url": {host.URL + "/tall.jpg"}})
 	igNewContainer(t, e, url.Values{"image_url": {host.URL + "/square.jpg"}, "caption": {"ok"}})
-	// Videos are judged by their bytes, not their names.
-	ok := igNewContainer(t, e, url.Values{"media_type": {"REELS"}, "video_url": {host.URL + "/clip.mp4"}})
-	bad := igNewContainer(t, e, url.Values{"media_type": {"REELS"}, "video_url": {host.URL + "/notvideo.mp4"}})
-	*e.now = e.now.Add(2 * time.Second)
-	var st struct {
-		StatusCode string `json:"status_code"`
-		Status     string `json:"status"`
-	}
-	e.call(t, "GET", "/v26.0/"+ok+"?fields=status_code,status", e.page, nil, 200, &st)
-	if st.StatusCode != "FINISHED" {
-		t.Errorf("an MP4 reel: %+v", st)
-	}
-	e.call(t, "GET", "/v26.0/"+bad+"?fields=status_code,status", e.page, nil, 200, &st)
-	if st.StatusCode != "ERROR" || !strings.Contains(st.Status, "2207026") {
-		t.Errorf("HTML named .mp4: %+v", st)
+	// Videos are judged by their bytes, not their names: the container, the
+	// codecs, the width and the duration (Reels 3 s–15 min, Stories up to 60 s).
+	for _, tc := range []struct {
+		mediaType, file, status string
+	}{
+		{"REELS", "/clip.mp4", ""},
+		{"REELS", "/hevc.mov", ""},
+		{"REELS", "/notvideo.mp4", "2207026"},
+		{"REELS", "/vp9.mp4", "2207026"},
+		{"REELS", "/long.mp4", "2207085"},
+		{"REELS", "/short.mp4", "2207085"},
+		{"STORIES", "/clip.mp4", "2207085"},
+		{"REELS", "/wide.mp4", "2207085"},
+	} {
+		id := igNewContainer(t, e, url.Values{"media_type": {tc.mediaType}, "video_url": {host.URL + tc.file}})
+		*e.now = e.now.Add(2 * time.Second)
+		var st struct {
+			StatusCode string `json:"status_code"`
+			Status     string `json:"status"`
+		}
+		e.call(t, "GET", "/v26.0/"+id+"?fields=status_code,status", e.page, nil, 200, &st)
+		switch {
+		case tc.status == "" && st.StatusCode != "FINISHED":
+			t.Errorf("%s %s: %+v, want FINISHED", tc.mediaType, tc.file, st)
+		case tc.status != "" && (st.StatusCode != "ERROR" || !strings.Contains(st.Status, tc.status)):
+			t.Errorf("%s %s: %+v, want ERROR with %s", tc.mediaType, tc.file, st, tc.status)
+		}
 	}
 }
 

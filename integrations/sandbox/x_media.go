@@ -16,11 +16,12 @@ import (
 // Media upload v2: one-shot POST /2/media/upload (images, GIFs, subtitles),
 // chunked initialize / append / finalize, and STATUS polling while a video
 // is processed (https://docs.x.com/x-api/media/quickstart/media-upload-chunked).
-// Only sizes are kept, never the bytes.
+// Sizes are kept; of a video only the first and last segments, for the
+// movie header its processing reads (x_video.go).
 
 const (
 	xMediaTTL        = 24 * time.Hour  // expires_after_secs 86400
-	xImageMax        = 5_000_000       // tweet_image: "5 MB" (platform-apis.md §9.5: decimal, the stricter reading)
+	xImageMax        = 5_000_000       // tweet_image: "5 MB" (docs/reference/media-limits.md: decimal, the stricter reading)
 	xGIFMax          = 15_000_000      // tweet_gif
 	xVideoMax        = 512_000_000     // tweet_video: the media introduction's 512 MB, stricter than best practices' 8 GB
 	xSegmentMax      = 5 << 20         // one APPEND
@@ -45,6 +46,12 @@ type xMedia struct {
 	CreatedAt   time.Time     `json:"created_at"`
 	Used        bool          `json:"used,omitempty"`
 	AltText     string        `json:"alt_text,omitempty"`
+	// Unprocessable: the video's processing ends "failed" (x_video.go).
+	Unprocessable bool `json:"unprocessable,omitempty"`
+	// Duration is a video's, read from its header at finalize.
+	Duration time.Duration `json:"duration,omitempty"`
+
+	kept map[int][]byte // a video's first and last segments, until finalize; not persisted
 }
 
 func (m *xMedia) isVideo() bool {
@@ -88,6 +95,8 @@ func (m *xMedia) processingAt(now time.Time) map[string]any {
 		return map[string]any{"state": "pending", "check_after_secs": 1}
 	case age < xProcessDuration:
 		return map[string]any{"state": "in_progress", "check_after_secs": 1, "progress_percent": int(100 * age / xProcessDuration)}
+	case m.Unprocessable:
+		return map[string]any{"state": "failed", "progress_percent": 100}
 	}
 	return map[string]any{"state": "succeeded", "progress_percent": 100}
 }
@@ -206,6 +215,10 @@ func xReadForm(w http.ResponseWriter, r *http.Request, allowed ...string) (xForm
 	return f, true
 }
 
+// xImageTypes are the image formats X takes: JPEG, PNG, GIF, WebP
+// (docs/reference/media-limits.md, X); a BMP or an icon is not one.
+var xImageTypes = map[string]bool{"image/jpeg": true, "image/png": true, "image/gif": true, "image/webp": true}
+
 var xMediaCategories = map[string]bool{"tweet_image": true, "tweet_gif": true, "tweet_video": true, "dm_image": true,
 	"dm_gif": true, "dm_video": true, "subtitles": true, "amplify_video": true}
 
@@ -232,7 +245,7 @@ func (s *Sandbox) xMediaUpload(w http.ResponseWriter, r *http.Request, c xCaller
 		xInvalid(w, "Videos are uploaded with initialize, append and finalize.", map[string][]string{"media_category": {cat}})
 		return
 	case cat == "subtitles":
-	case !strings.HasPrefix(sniffed, "image/"):
+	case !xImageTypes[sniffed]:
 		xInvalid(w, "media type unrecognized.", nil)
 		return
 	case strings.HasSuffix(cat, "_gif") && len(f.media) > xGIFMax, !strings.HasSuffix(cat, "_gif") && len(f.media) > xImageMax:
@@ -333,6 +346,12 @@ func (s *Sandbox) xMediaAppend(w http.ResponseWriter, r *http.Request, c xCaller
 		return
 	}
 	m.Segments[seg] = int64(len(f.media))
+	if m.isVideo() {
+		if m.kept == nil {
+			m.kept = map[int][]byte{}
+		}
+		keepChunk(m.kept, seg, f.media)
+	}
 	if seg == 0 {
 		m.Sniffed = strings.Split(http.DetectContentType(f.media), ";")[0]
 	}
@@ -368,6 +387,10 @@ func (s *Sandbox) xMediaFinalize(w http.ResponseWriter, r *http.Request, c xCall
 	if m.isVideo() && (strings.HasPrefix(m.Sniffed, "text/") || strings.HasPrefix(m.Sniffed, "image/")) {
 		xInvalid(w, "media type unrecognized.", nil)
 		return
+	}
+	if m.isVideo() {
+		v, err := probeChunks(m.Segments, m.kept)
+		m.Unprocessable, m.Duration, m.kept = !xProcessable(v, err), v.duration, nil
 	}
 	m.Finalized, m.FinalizedAt = true, s.now()
 	s.touch()

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/marketingminds/marketingminds/integrations/sandbox/testmedia"
 )
 
 func multipartMedia(t *testing.T, fields map[string]string, media []byte) ([]byte, string) {
@@ -49,7 +51,7 @@ func TestXMediaUpload(t *testing.T) {
 	}
 
 	// Chunked video: initialize, append, finalize, STATUS until succeeded.
-	video := append([]byte("\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"), make([]byte, 1000)...)
+	video := testmedia.MP4(t, testmedia.Video{Brand: "mp42", Seconds: 10, AAC: true, Bytes: 2000})
 	r = e.do(t, "POST", "/api.x.com/2/media/upload/initialize", tok, "application/json",
 		[]byte(`{"media_type":"video/mp4","total_bytes":`+strconv.Itoa(len(video))+`,"media_category":"tweet_video"}`))
 	vid := r.json(t)["data"].(map[string]any)["id"].(string)

@@ -320,18 +320,22 @@ func (s *Sandbox) xCreatePost(w http.ResponseWriter, r *http.Request, c xCaller)
 			xInvalid(w, "$.media.media_ids: must have between 1 and 4 items", map[string][]string{"media.media_ids": mediaIDs})
 			return
 		}
-		videos := 0
+		alone := 0
 		for _, id := range mediaIDs {
 			md := st.Media[id]
 			if md == nil || !md.usableBy(c.user.ID, s.now()) {
 				xInvalid(w, "Your media IDs are invalid.", map[string][]string{"media.media_ids": mediaIDs})
 				return
 			}
-			if md.isVideo() {
-				videos++
+			if md.isVideo() || strings.HasSuffix(md.Category, "_gif") {
+				alone++ // a video or an animated GIF goes on its own
+			}
+			if detail := xVideoTooLong(md); detail != "" {
+				xForbidden(w, detail)
+				return
 			}
 		}
-		if videos > 0 && len(mediaIDs) > 1 {
+		if alone > 0 && len(mediaIDs) > 1 {
 			xInvalid(w, "Your media IDs are invalid.", map[string][]string{"media.media_ids": mediaIDs})
 			return
 		}

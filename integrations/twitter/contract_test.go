@@ -17,6 +17,7 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/safehttp"
 	"github.com/marketingminds/marketingminds/integrations/sandbox"
 	"github.com/marketingminds/marketingminds/integrations/sandbox/sandboxtest"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/testmedia"
 	"github.com/marketingminds/marketingminds/integrations/twitter"
 )
 
@@ -32,12 +33,11 @@ type env struct {
 	cfg    twitter.Config
 }
 
-// Media the tests publish: bytes whose sniffed types are image/png,
-// image/jpeg and video/mp4.
+// Media the tests publish: bytes whose sniffed types are image/png and
+// image/jpeg; videos are real MP4 headers (testmedia), as X reads them.
 var (
 	pngBytes = append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{7}, 2048)...)
 	jpgBytes = append([]byte("\xff\xd8\xff\xe0"), bytes.Repeat([]byte{9}, 4096)...)
-	mp4Bytes = append([]byte("\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"), bytes.Repeat([]byte{1}, 200_000)...)
 )
 
 func setup(t *testing.T) *env {
@@ -53,7 +53,9 @@ func setup(t *testing.T) *env {
 	}
 	serve("/photo.png", "image/png", pngBytes)
 	serve("/photo.jpg", "image/jpeg", jpgBytes)
-	serve("/clip.mp4", "application/octet-stream", mp4Bytes)
+	serve("/clip.mp4", "application/octet-stream", testmedia.MP4(t, testmedia.Video{Brand: "mp42", Seconds: 30, AAC: true, Bytes: 200_000}))
+	serve("/long.mp4", "video/mp4", testmedia.MP4(t, testmedia.Video{Seconds: 141, AAC: true, Bytes: 100_000}))
+	serve("/hevc.mp4", "video/mp4", testmedia.MP4(t, testmedia.Video{Codec: "hvc1", Seconds: 30, Bytes: 100_000}))
 	media := httptest.NewServer(mux)
 	t.Cleanup(media.Close)
 
@@ -389,6 +391,26 @@ func TestContractPublishVideo(t *testing.T) {
 	_, err = short.Publish(ctx, target, platform.Post{Text: "Roastery tour, take 2", VideoURL: e.media.URL + "/clip.mp4"})
 	if pe := wantKind(t, err, platform.KindTransient); pe.Code != "processing_timeout" {
 		t.Fatalf("processing timeout: %v", pe)
+	}
+}
+
+// TestContractVideoRefusalsNameTheLimit: a video X's processing fails
+// (another codec) and one POST /2/tweets refuses for its duration (403)
+// are permanent errors whose message names X's limit.
+func TestContractVideoRefusalsNameTheLimit(t *testing.T) {
+	e := setup(t)
+	_, target := e.connect(t)
+	for _, c := range []struct {
+		file, code, want string
+	}{
+		{"/hevc.mp4", "processing_failed", "X takes MP4 or MOV videos with H.264 video and AAC sound, from 0.5 seconds to 2 minutes 20 seconds long"},
+		{"/long.mp4", "", "not allowed to post a video longer than 2 minutes 20 seconds"},
+	} {
+		_, err := e.client.Publish(context.Background(), target, platform.Post{Text: "tour " + c.file, VideoURL: e.media.URL + c.file})
+		pe := wantKind(t, err, platform.KindPermanent)
+		if (c.code != "" && pe.Code != c.code) || !strings.Contains(pe.Message, c.want) {
+			t.Errorf("%s: %v (code %q), want code %q and a message naming %q", c.file, err, pe.Code, c.code, c.want)
+		}
 	}
 }
 

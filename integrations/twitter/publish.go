@@ -161,6 +161,8 @@ type processingInfo struct {
 	State          string `json:"state"`
 	CheckAfterSecs int    `json:"check_after_secs"`
 	Error          *struct {
+		Code    int    `json:"code"`
+		Name    string `json:"name"`
 		Message string `json:"message"`
 	} `json:"error"`
 }
@@ -283,11 +285,7 @@ func (c *Client) awaitProcessing(ctx context.Context, t platform.Target, op stri
 		}
 		switch pi.State {
 		case "failed":
-			msg := "media processing failed"
-			if pi.Error != nil && pi.Error.Message != "" {
-				msg = pi.Error.Message
-			}
-			return &platform.Error{Platform: platform.Twitter, Op: op, Kind: platform.KindPermanent, Code: "processing_failed", Message: msg}
+			return processingFailed(op, pi)
 		case "pending", "in_progress":
 		default:
 			return platform.Malformed(platform.Twitter, op, http.StatusOK, fmt.Errorf("unknown processing state %q", pi.State))

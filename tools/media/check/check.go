@@ -123,6 +123,9 @@ func checkVideo(p platform.Name, r VideoRule, it Info, add report) {
 	if r.MaxBytes > 0 && it.Bytes > r.MaxBytes {
 		add("is "+megabytes(it.Bytes), fmt.Sprintf("%s takes videos up to %s", label, megabytes(r.MaxBytes)), FixNone, "export a smaller or shorter video and upload it again")
 	}
+	if r.MinBytes > 0 && it.Bytes < r.MinBytes {
+		add("is only "+megabytes(it.Bytes), fmt.Sprintf("%s takes videos of at least %s", label, megabytes(r.MinBytes)), FixNone, "export it at a higher quality and upload it again")
+	}
 	if r.MaxDuration > 0 && it.Duration > r.MaxDuration {
 		add("lasts "+duration(it.Duration), fmt.Sprintf("%s takes videos up to %s", label, duration(r.MaxDuration)), FixNone, "cut it shorter and upload it again")
 	}

@@ -6,9 +6,11 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/platform"
 )
 
-// Rules are one platform's documented media limits. The sources, and where
-// they disagree, are in shared/reference/platform-apis.md §9.5; where they
-// disagree the stricter value is kept, so nothing we pass is refused later.
+// Rules are one platform's documented media limits. Each value, its source,
+// where sources disagree and how the platform refuses a file that breaks it
+// are in docs/reference/media-limits.md; where sources disagree the
+// stricter value is kept, so nothing we pass is refused later. The sandbox
+// (integrations/sandbox) enforces the same values.
 type Rules struct {
 	Image ImageRule
 	Video VideoRule
@@ -33,6 +35,7 @@ type VideoRule struct {
 	VideoCodecs []string // h264, hevc
 	AudioCodecs []string // aac; a silent video passes
 	MaxBytes    int64
+	MinBytes    int64 // smaller files are refused (LinkedIn: 75 KB)
 	MinDuration time.Duration
 	MaxDuration time.Duration
 	MinAspect   float64
@@ -42,7 +45,12 @@ type VideoRule struct {
 
 const mb = 1_000_000
 
-// DefaultRules are the documented limits per platform (platform-apis.md §9.5).
+// DefaultRules are the documented limits per platform
+// (docs/reference/media-limits.md). Kept stricter than a source: Instagram
+// and X image bytes in decimal MB (Meta's error says MiB); X video 140 s
+// and 512 MB (X's best practices: 20 min and 8 GB for a default account's
+// post); LinkedIn image 5 MB (LinkedIn documents none) and video 200 MB
+// (the Videos API says 500 MB).
 var DefaultRules = map[platform.Name]Rules{
 	platform.Instagram: {
 		Image: ImageRule{Formats: []string{"jpeg"}, MaxBytes: 8 * mb, MinAspect: 4.0 / 5, MaxAspect: 1.91, MaxWidth: 1440},
@@ -60,7 +68,7 @@ var DefaultRules = map[platform.Name]Rules{
 	},
 	platform.LinkedIn: {
 		Image: ImageRule{Formats: []string{"jpeg", "png", "gif"}, MaxBytes: 5 * mb, MaxPixels: 36_152_320},
-		Video: VideoRule{Containers: []string{"mp4"}, MaxBytes: 200 * mb, MinDuration: 3 * time.Second, MaxDuration: 30 * time.Minute,
+		Video: VideoRule{Containers: []string{"mp4"}, MaxBytes: 200 * mb, MinBytes: 75_000, MinDuration: 3 * time.Second, MaxDuration: 30 * time.Minute,
 			MinAspect: 1 / 2.4, MaxAspect: 2.4},
 	},
 }
