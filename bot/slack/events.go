@@ -94,8 +94,8 @@ func (b *Bot) acceptCallback(env envelope) error {
 		b.log.Debug().Str("type", ev.Type).Msg("slack: event type not handled")
 		return nil
 	}
-	if ev.Type == "message" && ev.ChannelType != "im" && !inboxCandidate(ev) {
-		return nil // a channel message is only ever an answer in an inbox item's thread
+	if ev.Type == "message" && ev.ChannelType != "im" && !inboxCandidate(ev) && !b.threadShare(ev) {
+		return nil // a channel message is only an answer in an inbox item's thread, or files shared in a thread
 	}
 	taken := b.later(func(ctx context.Context) {
 		first, err := b.firstDelivery(ctx, "event:"+env.EventID)
@@ -185,18 +185,21 @@ func (b *Bot) onMention(ctx context.Context, teamID string, ev event) {
 	if thread == "" {
 		thread = ev.TS
 	}
-	b.converse(ctx, teamID, ev.User, ev.Channel, thread, mentionText(ev.Text), ev.Files)
+	files := append(b.earlierFiles(ctx, teamID, ev), ev.Files...)
+	b.converse(ctx, teamID, ev.User, ev.Channel, thread, mentionText(ev.Text), files)
 }
 
 // onMessage handles direct messages (message.im) and, in channels, the
-// answers written in an inbox item's thread; other channel messages reach
-// the door as app_mention.
+// answers written in an inbox item's thread and the files shared in a
+// thread; other channel messages reach the door as app_mention.
 func (b *Bot) onMessage(ctx context.Context, teamID string, ev event) {
 	if !fromPerson(ev) {
 		return
 	}
 	if ev.ChannelType != "im" {
-		b.inboxThread(ctx, teamID, ev, ev.Text, false)
+		if !b.inboxThread(ctx, teamID, ev, ev.Text, false) && b.threadShare(ev) {
+			b.onThreadShare(ctx, teamID, ev)
+		}
 		return
 	}
 	thread := ev.ThreadTS

@@ -24,12 +24,12 @@ const Command = "/mm"
 var BotScopes = []string{
 	"app_mentions:read", // app_mention
 	"assistant:write",   // AI-app status and suggested prompts
-	"channels:history",  // message.channels: "reply: …" in an inbox item's thread
+	"channels:history",  // message.channels: "reply: …" in an inbox item's thread, files shared in a thread; conversations.replies
 	"chat:write",        // replies, approvals, notifications
 	"commands",          // /mm
 	"files:read",        // files shared in threads and DMs: url_private_download
 	"files:write",       // charts uploaded in threads
-	"groups:history",    // message.groups: the same in a private inbox channel
+	"groups:history",    // message.groups and conversations.replies: the same in a private channel
 	"im:history",        // message.im
 	"im:read", "im:write",
 	"users:read", // users.info: display name, time zone, admin

@@ -114,6 +114,10 @@ type Deps struct {
 	Drafter       Drafter   // nil: no "Draft a reply" button
 	Converter     Converter // nil: Convert buttons say they are out of date
 	Media         Media     // nil: files shared in Slack are not kept
+	// Participation tells the channel threads the app is part of; nil:
+	// files shared there without a mention are not kept, and a first
+	// mention in a thread does not read the files shared before it.
+	Participation Participation
 	// Vault seals installed bot tokens; States holds the install's OAuth
 	// states. Both are needed for the multi-workspace install.
 	Vault  *oauth.Vault
@@ -144,6 +148,7 @@ type Bot struct {
 
 	mu      sync.Mutex
 	clients map[string]*slack.Client // bot token → client
+	selves  map[string]string        // team → the app's user id there (auth.test)
 	out     outcomes                 // guarded by mu
 	owner   string                   // this replica's name in the outbox's leases
 
@@ -215,7 +220,7 @@ func New(ctx context.Context, cfg Config, d Deps) (*Bot, error) {
 	}
 	b := &Bot{
 		cfg: cfg, d: d, log: d.Log, now: d.Now, base: ctx,
-		pace: newPacer(cfg.MessageGap, d.Now), clients: map[string]*slack.Client{}, present: present.New(),
+		pace: newPacer(cfg.MessageGap, d.Now), clients: map[string]*slack.Client{}, selves: map[string]string{}, present: present.New(),
 		out: outcomes{asks: map[string]int{}, parked: map[string]map[string]bool{}}, owner: newOwner(),
 		work: newPool(cfg.Workers, cfg.Queue), sorry: newPool(1, 64), inboxKick: make(chan struct{}, 1),
 	}

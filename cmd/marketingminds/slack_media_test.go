@@ -100,7 +100,13 @@ func slackSharedImage(t *testing.T, backend store.Backend) {
 	if err := a.scheduler.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cancel(); bot.Wait(); _ = db.Close(context.Background()) })
+	t.Cleanup(func() {
+		cancel()
+		// The scheduler's last commits log through t: they end before the test does.
+		_ = a.scheduler.Stop(context.Background())
+		bot.Wait()
+		_ = db.Close(context.Background())
+	})
 
 	editor := identity.Caller{WorkspaceID: "T1", UserID: "U1", Role: identity.Editor, Door: identity.DoorAPI}
 	for _, p := range []platform.Name{platform.Instagram, platform.Twitter} {

@@ -17,6 +17,7 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/oauth"
 	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/media"
 )
 
 // slackDoor builds the Slack door when Slack is configured (a signing
@@ -36,12 +37,37 @@ func (a *app) slackDoor(ctx context.Context, cfg config, log zerolog.Logger) (*s
 		Publisher: a.publish, Posts: a.publish, Accounts: a.accounts, Targets: a.targets, Jobs: a.scheduler,
 		Settings: a.settings, SignIn: a.sessions, Analytics: a.analytics, Converter: a.convert, Vault: a.vault, States: oauth.NewStates(a.db, a.vault, nil), Log: log,
 		Inbox: a.inbox, Drafter: replyDrafter{a.agents}, Media: a.media,
+		Participation: slackThreads{conversations: agents.NewStore(a.db), media: media.NewStore(a.db)},
 	})
 	if err != nil {
 		return nil, err
 	}
 	a.slack.Store(bot)
 	return bot, nil
+}
+
+// slackThreads tells the Slack door the threads it takes part in: those
+// with a conversation with the orchestrator, or with media the door kept
+// (files shared with a mention and no words run no turn).
+type slackThreads struct {
+	conversations agents.Store
+	media         media.Store
+}
+
+func (s slackThreads) Participates(ctx context.Context, workspaceID, channel, thread string) (bool, error) {
+	key := agents.ConversationKey{WorkspaceID: workspaceID, Channel: channel, Thread: thread}
+	msgs, err := s.conversations.Messages(ctx, key, 1)
+	if err != nil {
+		return false, fmt.Errorf("slack thread %s: %w", key, err)
+	}
+	if len(msgs) > 0 {
+		return true, nil
+	}
+	kept, err := s.media.List(ctx, workspaceID, media.Query{Conversation: key.String(), Limit: 1})
+	if err != nil {
+		return false, fmt.Errorf("slack thread %s: %w", key, err)
+	}
+	return len(kept) > 0, nil
 }
 
 // slackConversations is the orchestrator as the Slack door sees it: the

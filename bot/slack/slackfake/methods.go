@@ -20,6 +20,9 @@ var methods = map[string]func(f *Fake, a url.Values) map[string]any{
 		if r := f.needChannel(a.Get("channel")); r != nil {
 			return r
 		}
+		if r := f.member(a.Get("channel")); r != nil {
+			return r
+		}
 		md := a.Get("markdown_text")
 		if a.Get("text") == "" && a.Get("blocks") == "" && md == "" {
 			return fail("no_text")
@@ -35,6 +38,7 @@ var methods = map[string]func(f *Fake, a url.Values) map[string]any{
 		}
 		ts := f.nextTS()
 		f.messages[a.Get("channel")+"/"+ts] = a.Get("text") + md
+		f.wrote(a.Get("channel"), ts, a.Get("thread_ts"))
 		f.replied(a.Get("channel"), a.Get("thread_ts"))
 		return map[string]any{"ok": true, "channel": a.Get("channel"), "ts": ts}
 	},
@@ -53,6 +57,9 @@ var methods = map[string]func(f *Fake, a url.Values) map[string]any{
 	},
 	"chat.postEphemeral": func(f *Fake, a url.Values) map[string]any {
 		if r := f.needChannel(a.Get("channel")); r != nil {
+			return r
+		}
+		if r := f.member(a.Get("channel")); r != nil {
 			return r
 		}
 		if _, ok := f.users[a.Get("user")]; !ok {
@@ -75,6 +82,7 @@ var methods = map[string]func(f *Fake, a url.Values) map[string]any{
 		}
 		ts := f.nextTS()
 		f.messages[a.Get("channel")+"/"+ts] = a.Get("markdown_text")
+		f.wrote(a.Get("channel"), ts, a.Get("thread_ts"))
 		f.replied(a.Get("channel"), a.Get("thread_ts"))
 		return map[string]any{"ok": true, "channel": a.Get("channel"), "ts": ts}
 	},
@@ -131,7 +139,8 @@ var methods = map[string]func(f *Fake, a url.Values) map[string]any{
 		}
 		return checkView(a.Get("view"), "modal")
 	},
-	"files.info": filesInfo,
+	"files.info":            filesInfo,
+	"conversations.replies": replies,
 	"views.update": func(f *Fake, a url.Values) map[string]any {
 		if a.Get("view_id") == "" && a.Get("external_id") == "" {
 			return fail("invalid_arguments")

@@ -1,7 +1,10 @@
 // Package slackfake is an httptest fake of the Slack Web API for tests: it
 // records every call and checks the token and the required arguments the
 // way Slack does (not_authed, invalid_auth, channel_not_found,
-// invalid_blocks, ...). It also serves Socket Mode: apps.connections.open
+// invalid_blocks, not_in_channel, missing_scope, ...). It keeps each
+// channel's history (the messages tests Say and the app's own) for
+// conversations.replies, and the files people share (ShareFile) at their
+// url_private_download. It also serves Socket Mode: apps.connections.open
 // hands out its WebSocket, over which a test pushes envelopes and reads
 // the acknowledgements.
 package slackfake
@@ -75,6 +78,9 @@ type Fake struct {
 	fileOrder []string
 	shared    map[string]*sharedFile // files people shared, by id
 	downloads map[string]int         // shared file id → downloads with a valid token
+	history   map[string][]posted    // channel → its messages (Say, and the app's)
+	outside   map[string]bool        // channels the app is not in (Leave)
+	revoked   map[string]bool        // scopes the bot token lacks (Revoke)
 }
 
 // Response is a message POSTed to a response_url.
@@ -88,7 +94,7 @@ type Response struct {
 func New(tokens ...string) *Fake {
 	f := &Fake{tokens: map[string]bool{}, channels: map[string]bool{}, users: map[string]User{},
 		messages: map[string]string{}, statuses: map[string]string{}, ts: 1_700_000_000_000_000, limited: map[string]int{}, codes: map[string]Install{}, files: map[string]*Upload{},
-		shared: map[string]*sharedFile{}, downloads: map[string]int{}}
+		shared: map[string]*sharedFile{}, downloads: map[string]int{}, history: map[string][]posted{}, outside: map[string]bool{}, revoked: map[string]bool{}}
 	for _, t := range tokens {
 		f.tokens[t] = true
 	}
