@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/marketingminds/marketingminds/agents/llm"
+	"github.com/marketingminds/marketingminds/tools/fault"
 	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
@@ -57,6 +58,9 @@ func (o *Orchestrator) answer(ctx context.Context, t Turn, key ConversationKey) 
 		return Reply{Text: "That did not work: " + o.modelMessage(ctx, held.Tool, err)}, true, nil
 	}
 	reply := Reply{Text: res.Text}
+	if f, failed := res.Value.(fault.Failure); failed { // a refusal with something to act on (Convert) reaches the door
+		reply.Results = []Result{{Tool: held.Tool, Value: f}}
+	}
 	if a := res.Approval; a.Status == ApprovalAsking || a.Status == ApprovalPending {
 		reply.Approvals = []Approval{a}
 	}

@@ -37,7 +37,11 @@ type ApprovalResult struct {
 func (o *Orchestrator) file(ctx context.Context, key ConversationKey, c identity.Caller, t Tool, raw json.RawMessage, a Approval) (Approval, error) {
 	a.ID, a.WorkspaceID, a.Channel, a.Thread, a.RequestedBy = newID(), key.WorkspaceID, key.Channel, key.Thread, c.UserID
 	a.Tool, a.Args, a.CreatedAt = t.Name, raw, o.cfg.Now().UTC()
+	if err := o.hold(ctx, c, a.ID, raw); err != nil {
+		return Approval{}, err
+	}
 	if err := o.cfg.Store.CreateApproval(ctx, a); err != nil {
+		o.release(ctx, a)
 		return Approval{}, err
 	}
 	return a, nil
@@ -123,6 +127,7 @@ func (o *Orchestrator) Approve(ctx context.Context, c identity.Caller, approvalI
 	}
 	bg := context.WithoutCancel(ctx)
 	o.record(bg, key, runner, e, start)
+	o.release(bg, a) // the post made, if any, holds its media now
 	if err := o.cfg.Store.FinishApproval(bg, c.WorkspaceID, approvalID, status, res, failure, o.cfg.Now().UTC()); err != nil {
 		return ApprovalResult{}, err
 	}
@@ -155,6 +160,7 @@ func (o *Orchestrator) Reject(ctx context.Context, c identity.Caller, approvalID
 	if !ok {
 		return ApprovalResult{Approval: a}, fmt.Errorf("%w: it is %s", ErrDecided, a.Status)
 	}
+	o.release(ctx, a)
 	text := fmt.Sprintf("Rejected by %s: %s", c.UserID, a.Preview)
 	if reason != "" {
 		text += " (reason: " + reason + ")"
@@ -168,6 +174,19 @@ func (o *Orchestrator) appendNote(ctx context.Context, key ConversationKey, appr
 	msg := llm.Message{Role: llm.RoleAssistant, Content: "[approval " + approvalID + "] " + text}
 	if err := o.cfg.Store.AppendMessages(ctx, key, []llm.Message{msg}, o.cfg.Now()); err != nil {
 		o.cfg.Log.Error().Err(err).Str("approval", approvalID).Msg("agents: append approval outcome")
+	}
+}
+
+// appendRefused adds to the conversation an answered question whose
+// account refused the post: the call as it would have run, and its
+// refusal, so the model knows and a Convert can propose it again.
+func (o *Orchestrator) appendRefused(ctx context.Context, key ConversationKey, approvalID, text string, call llm.ToolCall, msg string) {
+	msgs := []llm.Message{
+		{Role: llm.RoleAssistant, Content: "[approval " + approvalID + "] " + text, ToolCalls: []llm.ToolCall{call}},
+		{Role: llm.RoleTool, ToolCallID: call.ID, Name: call.Name, Content: errorContent(msg)},
+	}
+	if err := o.cfg.Store.AppendMessages(ctx, key, msgs, o.cfg.Now()); err != nil {
+		o.cfg.Log.Error().Err(err).Str("approval", approvalID).Msg("agents: append a refused answer")
 	}
 }
 
@@ -189,8 +208,13 @@ const interrupted = "the action was interrupted (the server stopped while it ran
 
 // SweepApprovals fails the approvals whose run was cut off by a crash:
 // still running well past the tool timeout (four times it, and at least
-// 30 minutes), so no live run is taken for dead. A recurring job calls it.
+// 30 minutes), so no live run is taken for dead; their media are released.
+// A recurring job calls it.
 func (o *Orchestrator) SweepApprovals(ctx context.Context) (int64, error) {
 	now := o.cfg.Now().UTC()
-	return o.cfg.Store.AbandonApprovals(ctx, now.Add(-max(4*o.cfg.ToolTimeout, 30*time.Minute)), interrupted, now)
+	cut, err := o.cfg.Store.AbandonApprovals(ctx, now.Add(-max(4*o.cfg.ToolTimeout, 30*time.Minute)), interrupted, now)
+	for _, a := range cut {
+		o.release(ctx, a)
+	}
+	return int64(len(cut)), err
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/marketingminds/marketingminds/agents/llm"
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/publish"
@@ -92,14 +93,15 @@ func (o *Orchestrator) Choose(ctx context.Context, c identity.Caller, approvalID
 	key := ConversationKey{WorkspaceID: a.WorkspaceID, Channel: a.Channel, Thread: a.Thread}
 	next, err := t.gateCheck(ctx, runner, args)
 	if err != nil { // the post cannot go to the account chosen: say why, ask nothing more
-		msg := o.modelMessage(ctx, a.Tool, err)
+		msg, f := o.failure(ctx, a.Tool, err)
 		if _, _, rerr := o.cfg.Store.ClaimApproval(ctx, c.WorkspaceID, approvalID, ApprovalRejected, c.UserID, msg, o.cfg.Now().UTC()); rerr != nil {
 			return ApprovalResult{}, rerr
 		}
 		a.Status, a.Reason = ApprovalRejected, msg
+		o.release(ctx, a)
 		text := fmt.Sprintf("%s cannot take this post: %s", chosen.Label(), msg)
-		o.appendNote(context.WithoutCancel(ctx), key, approvalID, text)
-		return ApprovalResult{Approval: a, Text: text}, nil
+		o.appendRefused(context.WithoutCancel(ctx), key, approvalID, text, llm.ToolCall{ID: "choose_" + newID(), Name: a.Tool, Arguments: string(args)}, msg)
+		return ApprovalResult{Approval: a, Text: text, Value: f}, nil
 	}
 	next.Args, next.Checks.Chosen = args, append(a.Checks.Chosen, chosen)
 	ok, err := o.cfg.Store.AnswerApproval(ctx, c.WorkspaceID, approvalID, a.Args, next)

@@ -124,6 +124,9 @@ type Config struct {
 	// Media lists the media shared in the conversation for the turn's
 	// context; nil: none are named.
 	Media MediaLister
+	// Holder records the media a held post uses while its approval waits;
+	// nil: none are recorded.
+	Holder MediaHolder
 	// Defaults remembers the account chosen for a platform; nil: nothing
 	// is remembered.
 	Defaults DefaultSetter

@@ -145,8 +145,9 @@ type Store interface {
 	// FinishApproval records a running approval's outcome (done or failed).
 	FinishApproval(ctx context.Context, workspaceID, id string, status ApprovalStatus, result json.RawMessage, errText string, at time.Time) error
 	// AbandonApprovals fails, in every workspace, the approvals still
-	// running that were claimed before before: their process died midway.
-	AbandonApprovals(ctx context.Context, before time.Time, errText string, at time.Time) (int64, error)
+	// running that were claimed before before (their process died midway)
+	// and returns them, with their workspace, id and args only.
+	AbandonApprovals(ctx context.Context, before time.Time, errText string, at time.Time) ([]Approval, error)
 }
 
 // NewStore returns db's implementation of Store.

@@ -312,14 +312,31 @@ func (s *mongoStore) FinishApproval(ctx context.Context, workspaceID, id string,
 	return nil
 }
 
-func (s *mongoStore) AbandonApprovals(ctx context.Context, before time.Time, errText string, at time.Time) (int64, error) {
+// AbandonApprovals finds the cut-off claims, then fails each one still
+// running: of two replicas sweeping at once, each approval goes to one.
+func (s *mongoStore) AbandonApprovals(ctx context.Context, before time.Time, errText string, at time.Time) ([]Approval, error) {
 	defer s.db.Observe("agents.abandon_approvals")()
-	res, err := s.approvals().UpdateMany(ctx, bson.D{{Key: "status", Value: string(ApprovalRunning)}, {Key: "decided_at", Value: bson.D{{Key: "$lt", Value: store.Trunc(before)}}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: string(ApprovalFailed)}, {Key: "error", Value: errText}, {Key: "finished_at", Value: store.Trunc(at)}}}})
+	running := bson.D{{Key: "status", Value: string(ApprovalRunning)}, {Key: "decided_at", Value: bson.D{{Key: "$lt", Value: store.Trunc(before)}}}}
+	cur, err := s.approvals().Find(ctx, running, options.Find().SetProjection(bson.D{{Key: "workspace_id", Value: 1}, {Key: "args", Value: 1}}))
 	if err != nil {
-		return 0, fmt.Errorf("agents: abandon approvals: %w", err)
+		return nil, fmt.Errorf("agents: abandon approvals: %w", err)
 	}
-	return res.ModifiedCount, nil
+	var docs []approvalDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("agents: abandon approvals: %w", err)
+	}
+	var out []Approval
+	for _, d := range docs {
+		res, err := s.approvals().UpdateOne(ctx, append(bson.D{{Key: "_id", Value: d.ID}, {Key: "workspace_id", Value: d.WorkspaceID}}, running...),
+			bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: string(ApprovalFailed)}, {Key: "error", Value: errText}, {Key: "finished_at", Value: store.Trunc(at)}}}})
+		if err != nil {
+			return out, fmt.Errorf("agents: abandon approval %s: %w", d.ID, err)
+		}
+		if res.ModifiedCount == 1 {
+			out = append(out, Approval{ID: d.ID, WorkspaceID: d.WorkspaceID, Args: rawJSON(d.Args)})
+		}
+	}
+	return out, nil
 }
 
 func (s *mongoStore) ConversationWorkspaces(ctx context.Context, before time.Time) ([]string, error) {

@@ -257,14 +257,28 @@ func (s *sqliteStore) FinishApproval(ctx context.Context, workspaceID, id string
 	return nil
 }
 
-func (s *sqliteStore) AbandonApprovals(ctx context.Context, before time.Time, errText string, at time.Time) (int64, error) {
+func (s *sqliteStore) AbandonApprovals(ctx context.Context, before time.Time, errText string, at time.Time) ([]Approval, error) {
 	defer s.db.Observe("agents.abandon_approvals")()
-	res, err := s.db.SQL.ExecContext(ctx, `UPDATE approval_requests SET status = 'failed', error = ?, finished_at = ?
-		WHERE status = 'running' AND decided_at < ?`, errText, store.Millis(at), store.Millis(before))
+	rows, err := s.db.SQL.QueryContext(ctx, `UPDATE approval_requests SET status = 'failed', error = ?, finished_at = ?
+		WHERE status = 'running' AND decided_at < ? RETURNING workspace_id, id, args`, errText, store.Millis(at), store.Millis(before))
 	if err != nil {
-		return 0, fmt.Errorf("agents: abandon approvals: %w", err)
+		return nil, fmt.Errorf("agents: abandon approvals: %w", err)
 	}
-	return res.RowsAffected()
+	defer rows.Close()
+	var out []Approval
+	for rows.Next() {
+		var a Approval
+		var args string
+		if err := rows.Scan(&a.WorkspaceID, &a.ID, &args); err != nil {
+			return nil, fmt.Errorf("agents: abandon approvals: %w", err)
+		}
+		a.Args = rawJSON(args)
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("agents: abandon approvals: %w", err)
+	}
+	return out, nil
 }
 
 func (s *sqliteStore) ConversationWorkspaces(ctx context.Context, before time.Time) ([]string, error) {

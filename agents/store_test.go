@@ -257,9 +257,12 @@ func TestStore(t *testing.T) {
 			if _, _, err := st.ClaimApproval(ctx, "T1", "new", ApprovalRunning, "U1", "", t0.Add(time.Hour)); err != nil {
 				t.Fatal(err)
 			}
-			n, err := st.AbandonApprovals(ctx, t0.Add(30*time.Minute), "interrupted", t0.Add(time.Hour))
-			if err != nil || n != 1 {
-				t.Fatalf("abandon = %d, %v; want the old claim only", n, err)
+			cut, err := st.AbandonApprovals(ctx, t0.Add(30*time.Minute), "interrupted", t0.Add(time.Hour))
+			if err != nil || len(cut) != 1 || cut[0].ID != "old" || cut[0].WorkspaceID != "T1" || string(cut[0].Args) != string(a.Args) {
+				t.Fatalf("abandon = %+v, %v; want the old claim only, with its workspace and args", cut, err)
+			}
+			if again, err := st.AbandonApprovals(ctx, t0.Add(30*time.Minute), "interrupted", t0.Add(time.Hour)); err != nil || len(again) != 0 {
+				t.Fatalf("abandon again = %+v, %v; want none", again, err)
 			}
 			old, _ := st.GetApproval(ctx, "T1", "old")
 			fresh, _ := st.GetApproval(ctx, "T1", "new")

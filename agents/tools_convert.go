@@ -21,10 +21,11 @@ type convertArgs struct {
 
 // convertTool is convert_media: when publishing refuses an image with an
 // offer to convert it, this makes the converted copy; the post is then
-// proposed again with the copy's link in place of the original.
+// proposed again with the copy's media_id in place of the original (its
+// link expires; the id does not, and the approval card shows it).
 func convertTool(cv MediaConverter) Tool {
 	return NewTool("convert_media",
-		"Converts an image a platform refused (wrong format, too large, out of its frame) into a JPEG that fits, keeps it in the media library and returns its link; propose the post again with that link in place of the original.",
+		"Converts an image a platform refused (wrong format, too large, out of its frame) into a JPEG that fits, keeps it in the media library and returns its media id and link; propose the post again with that media id in media_ids in place of the original (a refused link comes out of image_urls).",
 		func(ctx context.Context, c identity.Caller, a convertArgs) (mediacheck.Converted, error) {
 			p, err := platformOf(a.Platform)
 			if err != nil {

@@ -102,6 +102,9 @@ func (s *Server) chatPage(w http.ResponseWriter, r *http.Request, v *view) {
 	case "reject":
 		v.Notice = "Rejected: nothing was done."
 	}
+	if r.URL.Query().Get("converted") != "" {
+		v.Notice = "Converted: the post is proposed again with the converted media in place of the original; approve it below."
+	}
 	v.Title, v.Data = "Assistant", d
 	s.render(w, r, http.StatusOK, "chat", v)
 }

@@ -224,6 +224,9 @@ func (s *Server) mediaPageError(w http.ResponseWriter, r *http.Request, v *view,
 	case errors.Is(err, media.ErrNotFound):
 		v.Title, v.Error = "Not found", "No such file in this workspace."
 		s.render(w, r, http.StatusNotFound, "error", v)
+	case errors.Is(err, media.ErrAwaitingApproval):
+		v.Title, v.Error = "In use", "This file is in a post waiting for approval: approve or reject it first."
+		s.render(w, r, http.StatusConflict, "error", v)
 	case errors.Is(err, media.ErrInUse):
 		v.Title, v.Error = "In use", "This file is attached to a scheduled post: cancel or change the post first."
 		s.render(w, r, http.StatusConflict, "error", v)

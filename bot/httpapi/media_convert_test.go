@@ -17,9 +17,11 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/marketingminds/marketingminds/agents"
 	"github.com/marketingminds/marketingminds/integrations/safehttp"
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/integrations/store/storetest"
+	"github.com/marketingminds/marketingminds/tools/fault"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/media"
 	"github.com/marketingminds/marketingminds/tools/media/check"
@@ -149,4 +151,63 @@ func (s *savedFiles) Save(_ context.Context, _ identity.Caller, _ string, body i
 	defer s.mu.Unlock()
 	s.n++
 	return check.Stored{ID: fmt.Sprint("med_", s.n), URL: fmt.Sprint("https://mm.example/media/", s.n)}, nil
+}
+
+// resubmitter is a hand-written Resubmitter: it answers reply (or err) and
+// keeps what it was asked.
+type resubmitter struct {
+	mu    sync.Mutex
+	keys  []agents.ConversationKey
+	swaps []agents.MediaSwap
+	reply agents.Reply
+	err   error
+}
+
+func (f *resubmitter) Resubmit(_ context.Context, c identity.Caller, key agents.ConversationKey, swap agents.MediaSwap, _ agents.Sink) (agents.Reply, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.keys, f.swaps = append(f.keys, key), append(f.swaps, swap)
+	return f.reply, f.err
+}
+
+// TestDashboardConvertProposesAgain: in the web chat, a Convert button
+// whose media the chat's conversation refused proposes that post again
+// with the converted media (the chat then shows its approval); a new
+// refusal is shown with the conversion; with nothing refused here the
+// conversion alone is shown, as before.
+func TestDashboardConvertProposesAgain(t *testing.T) {
+	t.Parallel()
+	var pngFile bytes.Buffer
+	if err := png.Encode(&pngFile, image.NewRGBA(image.Rect(0, 0, 300, 300))); err != nil {
+		t.Fatal(err)
+	}
+	host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(pngFile.Bytes()) }))
+	t.Cleanup(host.Close)
+	conv := check.NewService(check.Prober{Fetcher: safehttp.New(safehttp.Options{AllowPrivate: true})}, &savedFiles{})
+	rs := &resubmitter{reply: agents.Reply{Approvals: []agents.Approval{{ID: "ap1", Status: agents.ApprovalPending}}}}
+	f := dashSetup(t, "http://localhost", func(d *Deps) { d.Converter, d.Resubmitter = conv, rs })
+	ed := f.browser(t)
+	ed.signIn("T1", "U1", identity.Editor)
+	value := "instagram fit " + host.URL + "/logo.png"
+
+	resp, _ := ed.do("POST", "/dashboard/media/convert", url.Values{"csrf": {ed.csrf()}, "value": {value}}, nil)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/dashboard/chat?converted=1" {
+		t.Fatalf("convert in a conversation = %d to %q, want the chat", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if len(rs.keys) != 1 || rs.keys[0].WorkspaceID != "T1" || !strings.HasPrefix(rs.keys[0].Channel, "web:") || rs.keys[0].Channel != "web:"+rs.keys[0].Thread ||
+		rs.swaps[0] != (agents.MediaSwap{OldURL: host.URL + "/logo.png", NewID: "med_1"}) {
+		t.Fatalf("resubmitted %+v %+v, want the session's conversation and the swap", rs.keys, rs.swaps)
+	}
+
+	rs.reply = agents.Reply{Results: []agents.Result{{Tool: "publish_post", Value: fault.Failure{Kind: fault.Validation, Message: "the image is 9000 pixels wide"}}}}
+	resp, page := ed.do("POST", "/dashboard/media/convert", url.Values{"csrf": {ed.csrf()}, "value": {value}}, nil)
+	if resp.StatusCode != 200 || !strings.Contains(page, "Converted for Instagram") || !strings.Contains(page, "The image is 9000 pixels wide") {
+		t.Fatalf("refused again = %d:\n%s", resp.StatusCode, page)
+	}
+
+	rs.reply, rs.err = agents.Reply{}, agents.ErrNoRefusal
+	resp, page = ed.do("POST", "/dashboard/media/convert", url.Values{"csrf": {ed.csrf()}, "value": {value}}, nil)
+	if resp.StatusCode != 200 || !strings.Contains(page, "Converted for Instagram: JPEG, 300 × 300") {
+		t.Fatalf("nothing refused here = %d:\n%s", resp.StatusCode, page)
+	}
 }

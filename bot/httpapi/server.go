@@ -78,6 +78,9 @@ type Deps struct {
 	Media Media
 	// Converter serves POST /api/media/convert when set (*check.Service).
 	Converter Converter
+	// Resubmitter, when set, proposes the web chat's refused post again
+	// once its Convert button converted the media (*agents.Orchestrator).
+	Resubmitter Resubmitter
 	// Settings serves /api/settings when set (*settings.Service).
 	Settings Settings
 	// Defaults adds each platform's default account to the settings page

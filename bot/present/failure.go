@@ -39,7 +39,7 @@ func failureWords(env Env, f fault.Failure) (string, string) {
 			msg = upperFirst(m)
 		}
 		if f.Convert != nil {
-			return msg + ".", "Convert it, then send the post again with the converted image in its place."
+			return msg + ".", "Convert it to fit: you see the converted image before anything is posted."
 		}
 		return msg + ".", "Change the request and try again."
 	case fault.Duplicate:

@@ -378,7 +378,7 @@ func (b *Bot) submitEdit(ctx context.Context, api *slack.Client, c identity.Call
 		b.ephemeral(ctx, a, "This was already decided: "+d.Text)
 		return
 	}
-	req := publish.Request{Content: publish.Content{Text: text}}
+	req := publish.Request{Content: publish.Content{Text: text, MediaIDs: ap.MediaIDs}}
 	for _, t := range ap.Targets {
 		req.AccountIDs = append(req.AccountIDs, t.AccountID)
 		req.ImageURLs = append(req.ImageURLs, t.Media...)

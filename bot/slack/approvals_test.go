@@ -13,7 +13,8 @@ import (
 )
 
 var launch = slack.Approval{ID: "AP1", RequestedBy: "U1", Summary: "Post the launch to LinkedIn",
-	Targets: []slack.Target{{AccountID: "acc1", Platform: "linkedin", Account: "Acme", Text: "Launch day!", Media: []string{"https://img.example/1.png"}}}}
+	Targets:  []slack.Target{{AccountID: "acc1", Platform: "linkedin", Account: "Acme", Text: "Launch day!", Media: []string{"https://img.example/1.png"}}},
+	MediaIDs: []string{"med_launch"}}
 
 const askThread = "1700000100.000100"
 
@@ -163,7 +164,8 @@ func TestEditAndScheduleModals(t *testing.T) {
 		t.Fatalf("good submission: %d %q, want an empty 200 that closes the modal", resp.StatusCode, body)
 	}
 	b.bot.Wait()
-	if len(b.pub.now) != 1 || b.pub.now[0].Text != "Launch day, edited" || b.pub.now[0].AccountIDs[0] != "acc1" || !b.pub.later[0].Equal(at) {
+	if len(b.pub.now) != 1 || b.pub.now[0].Text != "Launch day, edited" || b.pub.now[0].AccountIDs[0] != "acc1" || !b.pub.later[0].Equal(at) ||
+		len(b.pub.now[0].MediaIDs) != 1 || b.pub.now[0].MediaIDs[0] != "med_launch" {
 		t.Fatalf("scheduled %+v at %v", b.pub.now, b.pub.later)
 	}
 	if b.gate.runs(launch.ID) != 0 {

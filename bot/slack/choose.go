@@ -84,6 +84,11 @@ func (b *Bot) chooseAction(ctx context.Context, a action, remember bool) {
 		return
 	}
 	b.settle(ctx, a, ap, fmt.Sprintf("<@%s>: %s", a.caller.UserID, d.Text))
+	if f, refused := d.Value.(fault.Failure); refused { // the account chosen refused the post: what to do about it (Convert)
+		if err := b.postCard(ctx, a.api, a.channel, threadOf(a), b.env(ctx, a.api, a.caller), f); err != nil {
+			b.log.Error().Err(err).Str("approval", id).Msg("slack: post the refusal of the account chosen")
+		}
+	}
 	if d.Next == nil {
 		return
 	}

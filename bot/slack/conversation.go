@@ -54,6 +54,8 @@ type Approval struct {
 	// Thumbs are the post's stored media, shown as images: Slack fetches
 	// each URL (a signed one) itself.
 	Thumbs []Thumb
+	// MediaIDs are the post's stored media, which an edited post keeps.
+	MediaIDs []string
 }
 
 // Thumb is an image for Slack to fetch and show, with its alt text.

@@ -114,6 +114,9 @@ type Deps struct {
 	Drafter       Drafter   // nil: no "Draft a reply" button
 	Converter     Converter // nil: Convert buttons say they are out of date
 	Media         Media     // nil: files shared in Slack are not kept
+	// Resubmitter, when set, proposes a thread's refused post again once
+	// its Convert button converted the media.
+	Resubmitter Resubmitter
 	// Participation tells the channel threads the app is part of; nil:
 	// files shared there without a mention are not kept, and a first
 	// mention in a thread does not read the files shared before it.

@@ -41,7 +41,7 @@ func (a *app) agent(cfg config, sandboxed bool, log zerolog.Logger) (*agents.Orc
 			return string(p), err
 		},
 		Retention: a.settings.ConversationRetention,
-		Users:     a.identity, Memory: a.memory, Accounts: a.accounts, Defaults: a.targets, Media: a.media, Sandbox: sandboxed, Log: log,
+		Users:     a.identity, Memory: a.memory, Accounts: a.accounts, Defaults: a.targets, Media: a.media, Holder: a.media, Sandbox: sandboxed, Log: log,
 		// A model call: the wait for its first word, its stream, a retry.
 		StepTimeout: max(cfg.OpenAIFirstByteTimeout, llm.DefaultFirstByteTimeout) + 4*time.Minute,
 	})

@@ -18,6 +18,7 @@ import (
 	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/media"
+	"github.com/marketingminds/marketingminds/tools/media/check"
 )
 
 // slackDoor builds the Slack door when Slack is configured (a signing
@@ -27,15 +28,16 @@ func (a *app) slackDoor(ctx context.Context, cfg config, log zerolog.Logger) (*s
 	if cfg.SlackSigningSecret == "" && cfg.SlackAppToken == "" {
 		return nil, nil
 	}
+	conversations := slackConversations{o: a.agents, present: present.New()}
 	bot, err := slackbot.New(ctx, slackbot.Config{
 		SigningSecret: cfg.SlackSigningSecret, BotToken: cfg.SlackBotToken, AppToken: cfg.SlackAppToken, APIURL: cfg.SlackAPIURL,
 		ClientID: cfg.SlackClientID, ClientSecret: cfg.SlackClientSecret, PublicURL: cfg.PublicURL,
 		DefaultRole: cfg.DefaultRole, NotifyChannel: cfg.SlackNotifyChannel,
 	}, slackbot.Deps{
 		Store: slackbot.NewStore(a.db), Users: a.identity, Tokens: a.identity,
-		Conversations: slackConversations{o: a.agents, present: present.New()}, Approvals: slackApprovals{a: a},
+		Conversations: conversations, Approvals: slackApprovals{a: a},
 		Publisher: a.publish, Posts: a.publish, Accounts: a.accounts, Targets: a.targets, Jobs: a.scheduler,
-		Settings: a.settings, SignIn: a.sessions, Analytics: a.analytics, Converter: a.convert, Vault: a.vault, States: oauth.NewStates(a.db, a.vault, nil), Log: log,
+		Settings: a.settings, SignIn: a.sessions, Analytics: a.analytics, Converter: a.convert, Resubmitter: conversations, Vault: a.vault, States: oauth.NewStates(a.db, a.vault, nil), Log: log,
 		Inbox: a.inbox, Drafter: replyDrafter{a.agents}, Media: a.media,
 		Participation: slackThreads{conversations: agents.NewStore(a.db), media: media.NewStore(a.db)},
 	})
@@ -84,6 +86,24 @@ func (s slackConversations) Run(ctx context.Context, c identity.Caller, channel,
 		sink.Card(v)
 	}
 	return r.Text, err
+}
+
+// Resubmit proposes the thread's refused post again with the converted
+// media; every result of it (the new refusal) is shown as a card.
+func (s slackConversations) Resubmit(ctx context.Context, c identity.Caller, channel, thread string, original check.ConvertRequest, converted check.Stored, sink slackbot.Sink) (bool, error) {
+	key := agents.ConversationKey{WorkspaceID: c.WorkspaceID, Channel: channel, Thread: thread}
+	swap := agents.MediaSwap{OldID: original.MediaID, OldURL: original.MediaURL, NewID: converted.ID}
+	r, err := s.o.Resubmit(ctx, c, key, swap, agentSink{sink})
+	if errors.Is(err, agents.ErrNoRefusal) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	for _, res := range r.Results {
+		sink.Card(res.Value)
+	}
+	return true, nil
 }
 
 // agentSink hands the orchestrator's stream to the door's sink; approvals
@@ -138,7 +158,7 @@ func (s slackApprovals) Get(ctx context.Context, c identity.Caller, id string) (
 	if json.Unmarshal(ap.Args, &args) != nil || args.Text == "" && len(args.MediaIDs) == 0 {
 		return out, nil // not a post: the preview says it all
 	}
-	out.Thumbs = s.thumbs(ctx, c, args.MediaIDs)
+	out.Thumbs, out.MediaIDs = s.thumbs(ctx, c, args.MediaIDs), args.MediaIDs
 	named := map[string]bool{} // the accounts the checks before approval resolved
 	for _, t := range ap.Checks.Targets {
 		named[t.AccountID] = true

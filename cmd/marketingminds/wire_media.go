@@ -7,6 +7,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/marketingminds/marketingminds/agents"
 	"github.com/marketingminds/marketingminds/integrations/oauth"
 	"github.com/marketingminds/marketingminds/integrations/safehttp"
 	"github.com/marketingminds/marketingminds/integrations/store"
@@ -17,7 +18,8 @@ import (
 // newMedia wires tools/media: blobs as files under MM_DATA_DIR/media with
 // SQLite, in GridFS with MongoDB (every replica serves every file); URLs
 // signed with a key derived from the encryption key. A media that a post
-// still waiting to be published uses cannot be deleted.
+// still waiting to be published, or an approval request still waiting for
+// a person, uses cannot be deleted.
 func newMedia(cfg config, db *store.DB, ring oauth.Keyring, log zerolog.Logger) (*media.Service, error) {
 	var blobs media.Blobs = media.NewFiles(filepath.Join(dataDir(cfg), "media"))
 	if db.Backend == store.Mongo {
@@ -27,8 +29,22 @@ func newMedia(cfg config, db *store.DB, ring oauth.Keyring, log zerolog.Logger) 
 	if err != nil {
 		return nil, err
 	}
-	posts := publish.NewStore(db)
+	posts, approvals := publish.NewStore(db), agents.NewStore(db)
 	return media.New(media.Config{Store: media.NewStore(db), Blobs: blobs, SigningKey: key, PublicURL: cfg.PublicURL, Log: log,
+		ApprovalState: func(ctx context.Context, workspaceID, id string) (bool, error) {
+			a, err := approvals.GetApproval(ctx, workspaceID, id)
+			if errors.Is(err, agents.ErrNotFound) {
+				return false, nil
+			}
+			if err != nil {
+				return false, err
+			}
+			switch a.Status {
+			case agents.ApprovalAsking, agents.ApprovalPending, agents.ApprovalRunning:
+				return true, nil
+			}
+			return false, nil
+		},
 		PostState: func(ctx context.Context, workspaceID, postID string) (bool, error) {
 			p, err := posts.GetPost(ctx, workspaceID, postID)
 			if errors.Is(err, publish.ErrNotFound) {

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -118,9 +119,25 @@ var (
 	ErrInvalid = errors.New("media: invalid")
 	// ErrTooLarge: the upload is above the service's limit (MaxBytes).
 	ErrTooLarge = fmt.Errorf("%w: the file is too large", ErrInvalid)
-	// ErrInUse: the media is attached to a scheduled post.
+	// ErrInUse: the media is attached to a scheduled post, or to a post
+	// waiting for approval.
 	ErrInUse = errors.New("media: used by a scheduled post")
+	// ErrAwaitingApproval: the media is in a post waiting for approval (an
+	// approval request holds it); it is an ErrInUse.
+	ErrAwaitingApproval error = awaitingApproval{}
 )
+
+type awaitingApproval struct{}
+
+func (awaitingApproval) Error() string {
+	return "media: it is in a post waiting for approval; approve or reject it first"
+}
+func (awaitingApproval) Is(target error) bool { return target == ErrInUse }
+
+// Words is the refusal as a person reads it (tools/fault).
+func (awaitingApproval) Words() string {
+	return "it is in a post waiting for approval; approve or reject it first"
+}
 
 type kinded struct {
 	error
@@ -138,6 +155,11 @@ func invalid(format string, a ...any) error {
 // scheduled or awaiting approval): media it uses cannot be deleted.
 type PostState func(ctx context.Context, workspaceID, postID string) (pending bool, err error)
 
+// ApprovalState says whether an approval request still waits for a person
+// (asking, pending, or running its action): the media of the post it
+// proposes cannot be deleted.
+type ApprovalState func(ctx context.Context, workspaceID, approvalID string) (pending bool, err error)
+
 // Config is what the service needs.
 type Config struct {
 	Store Store
@@ -149,6 +171,9 @@ type Config struct {
 	// PostState, when set, decides whether a post use blocks deletion;
 	// without it every post use does.
 	PostState PostState
+	// ApprovalState, when set, decides whether an approval use
+	// ("approval:<id>") blocks deletion; without it every approval use does.
+	ApprovalState ApprovalState
 	// MaxBytes is the largest upload; 0 is MaxBytes.
 	MaxBytes int64
 	Log      zerolog.Logger
@@ -163,9 +188,13 @@ type Service struct {
 	signer    signer
 	publicURL string
 	postState PostState
+	approvals ApprovalState
 	maxBytes  int64
 	log       zerolog.Logger
 	now       func() time.Time
+
+	stampMu   sync.Mutex
+	lastStamp time.Time
 }
 
 // New returns the service.
@@ -183,5 +212,5 @@ func New(cfg Config) (*Service, error) {
 		cfg.MaxBytes = MaxBytes
 	}
 	return &Service{store: cfg.Store, blobs: cfg.Blobs, signer: signer{key: cfg.SigningKey}, publicURL: cfg.PublicURL,
-		postState: cfg.PostState, maxBytes: cfg.MaxBytes, log: cfg.Log, now: cfg.Now}, nil
+		postState: cfg.PostState, approvals: cfg.ApprovalState, maxBytes: cfg.MaxBytes, log: cfg.Log, now: cfg.Now}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/marketingminds/marketingminds/integrations/store"
@@ -59,7 +60,8 @@ func (s *Service) Upload(ctx context.Context, c identity.Caller, in Upload) (Med
 	}
 	r := Record{BlobKey: w.Key, Media: Media{ID: store.NewID(), WorkspaceID: c.WorkspaceID, UploadedBy: c.UserID, Name: name,
 		ContentType: info.ContentType, Alt: alt, SHA256: w.SHA256, Source: in.Source, Bytes: w.Bytes,
-		Width: info.Width, Height: info.Height, Duration: info.Duration, CreatedAt: store.Trunc(s.now())}}
+		Width: info.Width, Height: info.Height, Duration: info.Duration, CreatedAt: s.stamp()}}
+	r.SharedAt = r.CreatedAt
 	if in.Conversation != "" {
 		r.Conversations = []string{in.Conversation}
 	}
@@ -79,6 +81,20 @@ func (s *Service) Upload(ctx context.Context, c identity.Caller, in Upload) (Med
 	return view(filled(r), in.Conversation), nil
 }
 
+// stamp is the time of an upload or a share, to the millisecond the stores
+// keep, always after the one before: files shared in one message, a
+// millisecond apart or less, keep the order they were shared in.
+func (s *Service) stamp() time.Time {
+	s.stampMu.Lock()
+	defer s.stampMu.Unlock()
+	t := store.Trunc(s.now())
+	if !t.After(s.lastStamp) {
+		t = s.lastStamp.Add(time.Millisecond)
+	}
+	s.lastStamp = t
+	return t
+}
+
 // existing links old to conversation and drops the blob just written when
 // it is not old's (GridFS writes each upload under a new key).
 func (s *Service) existing(ctx context.Context, c identity.Caller, old Record, w Written, conversation string) (Media, error) {
@@ -87,7 +103,7 @@ func (s *Service) existing(ctx context.Context, c identity.Caller, old Record, w
 			s.log.Warn().Err(err).Str("workspace", c.WorkspaceID).Msg("media: a duplicate upload's blob stays")
 		}
 	}
-	if err := s.store.Link(ctx, c.WorkspaceID, old.ID, conversation); err != nil {
+	if err := s.store.Link(ctx, c.WorkspaceID, old.ID, conversation, s.stamp()); err != nil {
 		return Media{}, err
 	}
 	if conversation != "" && !slices.Contains(old.Conversations, conversation) {
@@ -194,7 +210,11 @@ func (s *Service) List(ctx context.Context, c identity.Caller, f Filter) (Page, 
 	for i, r := range rs {
 		if i == f.Limit {
 			last := rs[i-1]
-			p.Next = store.Cursor{CreatedAt: last.CreatedAt, ID: last.ID}.String()
+			at := last.CreatedAt
+			if f.Conversation != "" {
+				at = last.SharedAt
+			}
+			p.Next = store.Cursor{CreatedAt: at, ID: last.ID}.String()
 			break
 		}
 		p.Items = append(p.Items, view(r, f.Conversation))
@@ -230,7 +250,8 @@ func (s *Service) Update(ctx context.Context, c identity.Caller, id string, p Pa
 }
 
 // Delete removes a media, blob and metadata; refused while a post that
-// still waits to be published uses it. Editors may.
+// still waits to be published, or an approval request still waiting for a
+// person, uses it. Editors may.
 func (s *Service) Delete(ctx context.Context, c identity.Caller, id string) error {
 	if err := c.Require(identity.Editor); err != nil {
 		return err
@@ -243,6 +264,11 @@ func (s *Service) Delete(ctx context.Context, c identity.Caller, id string) erro
 		return err
 	} else if busy {
 		return kinded{fmt.Errorf("%w: cancel or publish the post first", ErrInUse), fault.Validation}
+	}
+	if held, err := s.heldForApproval(ctx, r); err != nil {
+		return err
+	} else if held {
+		return kinded{ErrAwaitingApproval, fault.Validation}
 	}
 	return s.remove(ctx, r)
 }
@@ -260,6 +286,28 @@ func (s *Service) pendingUse(ctx context.Context, r Record) (bool, error) {
 		pending, err := s.postState(ctx, r.WorkspaceID, postID)
 		if err != nil {
 			return false, fmt.Errorf("media: is post %s pending: %w", postID, err)
+		}
+		if pending {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// heldForApproval tells whether an approval request still waiting for a
+// person holds r (the post it proposes would fail without it).
+func (s *Service) heldForApproval(ctx context.Context, r Record) (bool, error) {
+	for _, u := range r.UsedBy {
+		id, ok := strings.CutPrefix(u, "approval:")
+		if !ok {
+			continue
+		}
+		if s.approvals == nil {
+			return true, nil
+		}
+		pending, err := s.approvals(ctx, r.WorkspaceID, id)
+		if err != nil {
+			return false, fmt.Errorf("media: is approval %s pending: %w", id, err)
 		}
 		if pending {
 			return true, nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -118,6 +119,51 @@ func TestUploadStoresIdenticalBytesOnce(t *testing.T) {
 			if n, _ := db.Mongo.Collection("media.files").CountDocuments(ctx, map[string]any{}); n != 2 {
 				t.Fatalf("%d GridFS files, want 2", n)
 			}
+		}
+	})
+}
+
+// "This" is the image shared last in a conversation: three files shared in
+// one message within the same millisecond keep their order, and old bytes
+// shared again come last, though uploaded first.
+func TestConversationMediaInTheOrderShared(t *testing.T) {
+	storetest.Run(t, []store.Schema{Schema}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		b := setup(t, db)
+		old, err := b.svc.Upload(ctx, editor, Upload{Name: "logo.jpg", Source: SourceDashboard, Body: bytes.NewReader(jpegOf(t, 8, 8, 9))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.clock.add(24 * time.Hour)
+		var want []string
+		for i := range 3 { // the clock stands still
+			m, err := b.svc.Upload(ctx, editor, Upload{Name: fmt.Sprintf("p%d.jpg", i), Source: SourceSlack, Conversation: "C1:1.0",
+				Body: bytes.NewReader(jpegOf(t, 8, 8, uint8(i)))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = append([]string{m.ID}, want...)
+		}
+		if _, err := b.svc.Upload(ctx, editor, Upload{Name: "logo.jpg", Source: SourceSlack, Conversation: "C1:1.0",
+			Body: bytes.NewReader(jpegOf(t, 8, 8, 9))}); err != nil {
+			t.Fatal(err)
+		}
+		want = append([]string{old.ID}, want...)
+		var got []string
+		for cursor := ""; ; {
+			p, err := b.svc.List(ctx, viewer, Filter{Conversation: "C1:1.0", Limit: 3, Cursor: cursor})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range p.Items {
+				got = append(got, m.ID)
+			}
+			if cursor = p.Next; cursor == "" {
+				break
+			}
+		}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Fatalf("the conversation lists %v, want %v (last shared first)", got, want)
 		}
 	})
 }

@@ -22,6 +22,7 @@ var Schema = store.Schema{
 	Indexes: []store.Index{
 		{Collection: "media", Keys: bson.D{{Key: "workspace_id", Value: 1}, {Key: "sha256", Value: 1}}, Unique: true},
 		{Collection: "media", Keys: bson.D{{Key: "workspace_id", Value: 1}, {Key: "created_at", Value: -1}, {Key: "_id", Value: -1}}},
+		{Collection: "media", Keys: bson.D{{Key: "workspace_id", Value: 1}, {Key: "conversations", Value: 1}, {Key: "shared_at", Value: -1}, {Key: "id", Value: -1}}},
 		{Collection: "media.files", Keys: bson.D{{Key: "filename", Value: 1}, {Key: "uploadDate", Value: 1}}},
 		{Collection: "media.chunks", Keys: bson.D{{Key: "files_id", Value: 1}, {Key: "n", Value: 1}}, Unique: true},
 	},
@@ -34,6 +35,9 @@ type Record struct {
 	BlobKey string
 	// Conversations are every conversation the bytes were shared in.
 	Conversations []string
+	// SharedAt is when the bytes were last shared: uploaded, or shared
+	// again into a conversation. A conversation's listing is in its order.
+	SharedAt time.Time
 }
 
 // Query is a store listing: Filter with its cursor parsed.
@@ -55,8 +59,9 @@ type Store interface {
 	Get(ctx context.Context, workspaceID, id string) (Record, error)
 	// BySHA reads workspaceID's record of those bytes; ErrNotFound otherwise.
 	BySHA(ctx context.Context, workspaceID, sha string) (Record, error)
-	// Link adds conversation (when not "") to the record's conversations.
-	Link(ctx context.Context, workspaceID, id, conversation string) error
+	// Link adds conversation (when not "") to the record's conversations
+	// and sets its SharedAt to at.
+	Link(ctx context.Context, workspaceID, id, conversation string, at time.Time) error
 	// Update sets the record's name and alt text.
 	Update(ctx context.Context, workspaceID, id, name, alt string) error
 	// Use adds user ("post:<id>") to the records' UsedBy; missing ids are
@@ -65,7 +70,9 @@ type Store interface {
 	// Release removes user from the UsedBy of every record of workspaceID
 	// holding it (a library item deleted or edited, an approval decided).
 	Release(ctx context.Context, workspaceID, user string) error
-	// List reads a page, newest first (created_at, then id, descending).
+	// List reads a page, newest first (created_at, then id, descending);
+	// with a Conversation, last shared first (shared_at, then id), After's
+	// CreatedAt then being a SharedAt.
 	List(ctx context.Context, workspaceID string, q Query) ([]Record, error)
 	// Delete removes the record; false when there was none.
 	Delete(ctx context.Context, workspaceID, id string) (bool, error)

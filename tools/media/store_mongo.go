@@ -35,13 +35,14 @@ type doc struct {
 	UsedBy        []string  `bson:"used_by"`
 	Used          bool      `bson:"used"`
 	CreatedAt     time.Time `bson:"created_at"`
+	SharedAt      time.Time `bson:"shared_at"`
 }
 
 func (d doc) record() Record {
 	r := Record{BlobKey: d.BlobKey, Conversations: d.Conversations, Media: Media{
 		ID: d.ID, WorkspaceID: d.WorkspaceID, UploadedBy: d.UploadedBy, Name: d.Name, ContentType: d.ContentType, Alt: d.Alt,
 		SHA256: d.SHA256, Source: d.Source, Bytes: d.Bytes, Width: d.Width, Height: d.Height,
-		Duration: time.Duration(d.DurationMS) * time.Millisecond, UsedBy: d.UsedBy, CreatedAt: store.Trunc(d.CreatedAt)}}
+		Duration: time.Duration(d.DurationMS) * time.Millisecond, UsedBy: d.UsedBy, CreatedAt: store.Trunc(d.CreatedAt)}, SharedAt: store.Trunc(d.SharedAt)}
 	return filled(r)
 }
 
@@ -57,7 +58,7 @@ func (s mongoStore) Insert(ctx context.Context, r Record) error {
 	d := doc{Key: r.WorkspaceID + "/" + r.ID, WorkspaceID: r.WorkspaceID, ID: r.ID, SHA256: r.SHA256, BlobKey: r.BlobKey,
 		UploadedBy: r.UploadedBy, Name: r.Name, ContentType: r.ContentType, Alt: r.Alt, Source: r.Source,
 		Conversations: r.Conversations, Bytes: r.Bytes, Width: r.Width, Height: r.Height, DurationMS: r.Duration.Milliseconds(),
-		UsedBy: r.UsedBy, Used: len(r.UsedBy) > 0, CreatedAt: store.Trunc(r.CreatedAt)}
+		UsedBy: r.UsedBy, Used: len(r.UsedBy) > 0, CreatedAt: store.Trunc(r.CreatedAt), SharedAt: store.Trunc(r.SharedAt)}
 	_, err := s.coll().InsertOne(ctx, d)
 	if mongo.IsDuplicateKeyError(err) {
 		return fmt.Errorf("media: insert %s: %w", r.SHA256, ErrDuplicate)
@@ -90,13 +91,13 @@ func (s mongoStore) BySHA(ctx context.Context, workspaceID, sha string) (Record,
 	return s.getWhere(ctx, bson.D{{Key: "workspace_id", Value: workspaceID}, {Key: "sha256", Value: sha}})
 }
 
-func (s mongoStore) Link(ctx context.Context, workspaceID, id, conversation string) error {
+func (s mongoStore) Link(ctx context.Context, workspaceID, id, conversation string, at time.Time) error {
 	defer s.db.Observe("media.link")()
-	if conversation == "" {
-		return nil
+	update := bson.D{{Key: "$set", Value: bson.D{{Key: "shared_at", Value: store.Trunc(at)}}}}
+	if conversation != "" {
+		update = append(update, bson.E{Key: "$addToSet", Value: bson.D{{Key: "conversations", Value: conversation}}})
 	}
-	_, err := s.coll().UpdateOne(ctx, append(byID(workspaceID, id), bson.E{Key: "conversations", Value: bson.D{{Key: "$ne", Value: conversation}}}),
-		bson.D{{Key: "$push", Value: bson.D{{Key: "conversations", Value: conversation}}}})
+	_, err := s.coll().UpdateOne(ctx, byID(workspaceID, id), update)
 	if err != nil {
 		return fmt.Errorf("media: link %s: %w", id, err)
 	}
@@ -153,14 +154,18 @@ func (s mongoStore) List(ctx context.Context, workspaceID string, q Query) ([]Re
 	if !q.CreatedBefore.IsZero() {
 		filter = append(filter, bson.E{Key: "created_at", Value: bson.D{{Key: "$lt", Value: store.Trunc(q.CreatedBefore)}}})
 	}
+	order := "created_at"
+	if q.Conversation != "" {
+		order = "shared_at"
+	}
 	if q.After.ID != "" {
 		at := store.Trunc(q.After.CreatedAt)
 		filter = append(filter, bson.E{Key: "$or", Value: bson.A{
-			bson.D{{Key: "created_at", Value: bson.D{{Key: "$lt", Value: at}}}},
-			bson.D{{Key: "created_at", Value: at}, {Key: "id", Value: bson.D{{Key: "$lt", Value: q.After.ID}}}},
+			bson.D{{Key: order, Value: bson.D{{Key: "$lt", Value: at}}}},
+			bson.D{{Key: order, Value: at}, {Key: "id", Value: bson.D{{Key: "$lt", Value: q.After.ID}}}},
 		}})
 	}
-	opts := options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}, {Key: "id", Value: -1}}).SetLimit(int64(q.Limit))
+	opts := options.Find().SetSort(bson.D{{Key: order, Value: -1}, {Key: "id", Value: -1}}).SetLimit(int64(q.Limit))
 	cur, err := s.coll().Find(ctx, filter, opts)
 	if err != nil {
 		return nil, fmt.Errorf("media: list: %w", err)

@@ -14,14 +14,14 @@ import (
 type sqliteStore struct{ db *store.DB }
 
 const columns = `workspace_id, id, sha256, blob_key, uploaded_by, name, content_type, alt, source, conversations,
-	bytes, width, height, duration_ms, used_by, created_at`
+	bytes, width, height, duration_ms, used_by, created_at, shared_at`
 
 func scanRecord(sc interface{ Scan(...any) error }) (Record, error) {
 	var r Record
 	var convs, used string
-	var dur, created int64
+	var dur, created, shared int64
 	if err := sc.Scan(&r.WorkspaceID, &r.ID, &r.SHA256, &r.BlobKey, &r.UploadedBy, &r.Name, &r.ContentType, &r.Alt, &r.Source, &convs,
-		&r.Bytes, &r.Width, &r.Height, &dur, &used, &created); err != nil {
+		&r.Bytes, &r.Width, &r.Height, &dur, &used, &created, &shared); err != nil {
 		return Record{}, err
 	}
 	if err := json.Unmarshal([]byte(convs), &r.Conversations); err != nil {
@@ -30,7 +30,7 @@ func scanRecord(sc interface{ Scan(...any) error }) (Record, error) {
 	if err := json.Unmarshal([]byte(used), &r.UsedBy); err != nil {
 		return Record{}, fmt.Errorf("media %s: used_by: %w", r.ID, err)
 	}
-	r.Duration, r.CreatedAt = time.Duration(dur)*time.Millisecond, store.FromMillis(created)
+	r.Duration, r.CreatedAt, r.SharedAt = time.Duration(dur)*time.Millisecond, store.FromMillis(created), store.FromMillis(shared)
 	return filled(r), nil
 }
 
@@ -55,10 +55,10 @@ func jsonList(l []string) string {
 
 func (s sqliteStore) Insert(ctx context.Context, r Record) error {
 	defer s.db.Observe("media.insert")()
-	res, err := s.db.SQL.ExecContext(ctx, `INSERT INTO media (`+columns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	res, err := s.db.SQL.ExecContext(ctx, `INSERT INTO media (`+columns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (workspace_id, sha256) DO NOTHING`,
 		r.WorkspaceID, r.ID, r.SHA256, r.BlobKey, r.UploadedBy, r.Name, r.ContentType, r.Alt, r.Source, jsonList(r.Conversations),
-		r.Bytes, r.Width, r.Height, r.Duration.Milliseconds(), jsonList(r.UsedBy), store.Millis(r.CreatedAt))
+		r.Bytes, r.Width, r.Height, r.Duration.Milliseconds(), jsonList(r.UsedBy), store.Millis(r.CreatedAt), store.Millis(r.SharedAt))
 	if err != nil {
 		return fmt.Errorf("media: insert: %w", err)
 	}
@@ -120,8 +120,12 @@ func (s sqliteStore) addTo(ctx context.Context, col, workspaceID string, ids []s
 	return tx.Commit()
 }
 
-func (s sqliteStore) Link(ctx context.Context, workspaceID, id, conversation string) error {
+func (s sqliteStore) Link(ctx context.Context, workspaceID, id, conversation string, at time.Time) error {
 	defer s.db.Observe("media.link")()
+	if _, err := s.db.SQL.ExecContext(ctx, `UPDATE media SET shared_at = ? WHERE workspace_id = ? AND id = ?`,
+		store.Millis(at), workspaceID, id); err != nil {
+		return fmt.Errorf("media: link %s: %w", id, err)
+	}
 	if conversation == "" {
 		return nil
 	}
@@ -175,13 +179,17 @@ func (s sqliteStore) List(ctx context.Context, workspaceID string, q Query) ([]R
 		where = append(where, "created_at < ?")
 		args = append(args, store.Millis(q.CreatedBefore))
 	}
+	order := "created_at"
+	if q.Conversation != "" {
+		order = "shared_at"
+	}
 	if q.After.ID != "" {
 		at := store.Millis(q.After.CreatedAt)
-		where = append(where, "(created_at < ? OR (created_at = ? AND id < ?))")
+		where = append(where, "("+order+" < ? OR ("+order+" = ? AND id < ?))")
 		args = append(args, at, at, q.After.ID)
 	}
 	return s.query(ctx, `SELECT `+columns+` FROM media WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY created_at DESC, id DESC LIMIT ?`, append(args, q.Limit)...)
+		` ORDER BY `+order+` DESC, id DESC LIMIT ?`, append(args, q.Limit)...)
 }
 
 func (s sqliteStore) query(ctx context.Context, q string, args ...any) ([]Record, error) {

@@ -25,7 +25,7 @@ var t0 = time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
 func rec(ws, id, sha string, at time.Time) Record {
 	return Record{BlobKey: "k" + sha, Conversations: []string{}, Media: Media{ID: id, WorkspaceID: ws, UploadedBy: "U1", Name: id + ".jpg",
 		ContentType: "image/jpeg", SHA256: sha, Source: SourceAPI, Bytes: 10, Width: 4, Height: 3, Duration: 1500 * time.Millisecond,
-		UsedBy: []string{}, CreatedAt: at}}
+		UsedBy: []string{}, CreatedAt: at}, SharedAt: at}
 }
 
 func TestStoreConformance(t *testing.T) {
@@ -62,14 +62,14 @@ func TestStoreConformance(t *testing.T) {
 		}
 		// Links and uses are sets.
 		for range 2 {
-			if err := st.Link(ctx, "T1", "b", "C1:1.0"); err != nil {
+			if err := st.Link(ctx, "T1", "b", "C1:1.0", t0.Add(time.Hour)); err != nil {
 				t.Fatal(err)
 			}
 			if err := st.Use(ctx, "T1", []string{"c", "missing"}, "post:p1"); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if err := st.Link(ctx, "T2", "b", "C9:9.0"); err != nil { // none there: nothing happens
+		if err := st.Link(ctx, "T2", "b", "C9:9.0", t0); err != nil { // none there: nothing happens
 			t.Fatal(err)
 		}
 		if err := st.Update(ctx, "T1", "b", "b2.jpg", "a dog"); err != nil {
@@ -104,6 +104,26 @@ func TestStoreConformance(t *testing.T) {
 		}
 		if got := ids(st.List(ctx, "T1", Query{Limit: 10, Conversation: "C1:1.0"})); got != "b" {
 			t.Fatalf("list of the conversation = %s", got)
+		}
+		// A conversation lists its media last shared first: d, uploaded
+		// after b, shared into it after b was; then b again, last.
+		if err := st.Link(ctx, "T1", "d", "C1:1.0", t0.Add(2*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(st.List(ctx, "T1", Query{Limit: 10, Conversation: "C1:1.0"})); got != "d,b" {
+			t.Fatalf("list of the conversation = %s, want d,b", got)
+		}
+		if got := ids(st.List(ctx, "T1", Query{Limit: 10, Conversation: "C1:1.0", After: store.Cursor{CreatedAt: t0.Add(2 * time.Hour), ID: "d"}})); got != "b" {
+			t.Fatalf("the conversation's list after d = %s", got)
+		}
+		if err := st.Link(ctx, "T1", "b", "C1:1.0", t0.Add(3*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(st.List(ctx, "T1", Query{Limit: 10, Conversation: "C1:1.0"})); got != "b,d" {
+			t.Fatalf("list of the conversation after b is shared again = %s, want b,d", got)
+		}
+		if got := ids(st.List(ctx, "T1", Query{Limit: 10})); got != "d,c,b,a" {
+			t.Fatalf("the workspace's list is by upload: %s", got)
 		}
 		if got := ids(st.List(ctx, "T1", Query{Limit: 10, Unused: true, CreatedBefore: t0.Add(2 * time.Minute)})); got != "b,a" {
 			t.Fatalf("unused before = %s", got)
