@@ -180,6 +180,10 @@ func known(err error) error {
 	if errors.As(err, &ve) {
 		return Say(err, "%s", ve.Error())
 	}
+	var le *library.ValidationError
+	if errors.As(err, &le) {
+		return Say(err, "%s", le.Error())
+	}
 	return err
 }
 

@@ -12,7 +12,8 @@ type saveArgs struct {
 	Title      string            `json:"title" jsonschema:"minLength=1"`
 	Body       string            `json:"body" jsonschema:"minLength=1"`
 	Variants   map[string]string `json:"variants,omitempty" jsonschema:"description=Text per platform (facebook instagram x linkedin)."`
-	MediaURLs  []string          `json:"media_urls,omitempty"`
+	MediaURLs  []string          `json:"media_urls,omitempty" jsonschema:"description=Images or a video by public URL."`
+	MediaIDs   []string          `json:"media_ids,omitempty" jsonschema:"description=Uploaded images or a video by media_id (the media shared in this conversation or list_media); at most 10 and one video."`
 	Link       string            `json:"link,omitempty"`
 	Tags       []string          `json:"tags,omitempty"`
 	CampaignID string            `json:"campaign_id,omitempty"`
@@ -33,9 +34,10 @@ type hashtagArgs struct {
 
 func libraryTools(cp Capabilities) []Tool {
 	return []Tool{
-		NewTool("save_to_library", "Saves content (a draft, per-platform variants, tags) to the team's content library.",
+		NewTool("save_to_library", "Saves content (a draft, per-platform variants, tags, images or a video: media_ids of the media shared in this conversation or from list_media) to the team's content library.",
 			func(ctx context.Context, c identity.Caller, a saveArgs) (library.Item, error) {
-				in := library.Input{Title: a.Title, Body: a.Body, MediaURLs: a.MediaURLs, Link: a.Link, Tags: a.Tags, CampaignID: a.CampaignID}
+				in := library.Input{Title: a.Title, Body: a.Body, MediaURLs: a.MediaURLs, MediaIDs: a.MediaIDs, Link: a.Link, Tags: a.Tags,
+					CampaignID: a.CampaignID}
 				for k, v := range a.Variants {
 					p, err := platformOf(k)
 					if err != nil {
@@ -49,7 +51,7 @@ func libraryTools(cp Capabilities) []Tool {
 				it, err := cp.Library.Create(ctx, c, library.KindContent, in)
 				return it, known(err)
 			}, Writes()),
-		NewTool("search_library", "Finds content in the team's library by words, tag or campaign, newest first.",
+		NewTool("search_library", "Finds content in the team's library by words, tag or campaign, newest first; an item's media_ids go into a post as they are.",
 			func(ctx context.Context, c identity.Caller, a searchArgs) ([]library.Item, error) {
 				page, err := cp.Library.List(ctx, c, library.Filter{Kind: library.KindContent, Text: a.Query, Tag: a.Tag, CampaignID: a.CampaignID, Limit: a.Limit})
 				if err != nil {

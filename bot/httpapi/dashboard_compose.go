@@ -101,9 +101,14 @@ func (s *Server) composeData(r *http.Request, v *view, f composeForm) (*composeD
 	return d, nil
 }
 
-// composePage: GET /dashboard/compose
+// composePage: GET /dashboard/compose[?text=&link=&image_urls=&media_ids=]
+// (a library item's "Post this" fills them).
 func (s *Server) composePage(w http.ResponseWriter, r *http.Request, v *view) {
-	d, err := s.composeData(r, v, composeForm{When: "now", Text: r.URL.Query().Get("text")})
+	q := r.URL.Query()
+	d, err := s.composeData(r, v, composeForm{When: "now", Text: q.Get("text"), Link: q.Get("link"), ImageURLs: strings.Join(q["image_urls"], "\n")})
+	if err == nil {
+		err = s.prefillMedia(r, v, d, q["media_ids"])
+	}
 	if err != nil {
 		s.dashboardError(w, r, v, err)
 		return

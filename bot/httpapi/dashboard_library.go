@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -17,15 +18,21 @@ type libraryForm struct {
 	Title, Body, Link string
 	Tags              string // comma separated
 	MediaURLs         string // one per line
+	// MediaIDs are the uploaded files ticked; Picker: the form offered
+	// them (without it a change leaves the item's files as they are).
+	MediaIDs []string
+	Picker   bool
 }
 
 func formOf(it library.Item) libraryForm {
-	return libraryForm{Title: it.Title, Body: it.Body, Link: it.Link, Tags: strings.Join(it.Tags, ", "), MediaURLs: strings.Join(it.MediaURLs, "\n")}
+	return libraryForm{Title: it.Title, Body: it.Body, Link: it.Link, Tags: strings.Join(it.Tags, ", "), MediaURLs: strings.Join(it.MediaURLs, "\n"),
+		MediaIDs: it.MediaIDs}
 }
 
 func readLibraryForm(r *http.Request) libraryForm {
 	return libraryForm{Title: r.PostFormValue("title"), Body: r.PostFormValue("body"), Link: strings.TrimSpace(r.PostFormValue("link")),
-		Tags: r.PostFormValue("tags"), MediaURLs: r.PostFormValue("media_urls")}
+		Tags: r.PostFormValue("tags"), MediaURLs: r.PostFormValue("media_urls"), MediaIDs: r.PostForm["media_ids"],
+		Picker: r.PostFormValue("media_picker") != ""}
 }
 
 func splitList(s string, seps string) []string {
@@ -39,12 +46,18 @@ func splitList(s string, seps string) []string {
 }
 
 func (f libraryForm) input() library.Input {
-	return library.Input{Title: f.Title, Body: f.Body, Link: f.Link, Tags: splitList(f.Tags, ","), MediaURLs: splitList(f.MediaURLs, "\n")}
+	return library.Input{Title: f.Title, Body: f.Body, Link: f.Link, Tags: splitList(f.Tags, ","), MediaURLs: splitList(f.MediaURLs, "\n"),
+		MediaIDs: f.MediaIDs}
 }
 
 func (f libraryForm) patch() library.Patch {
 	tags, media := splitList(f.Tags, ","), splitList(f.MediaURLs, "\n")
-	return library.Patch{Title: &f.Title, Body: &f.Body, Link: &f.Link, Tags: &tags, MediaURLs: &media}
+	p := library.Patch{Title: &f.Title, Body: &f.Body, Link: &f.Link, Tags: &tags, MediaURLs: &media}
+	if f.Picker {
+		ids := append([]string{}, f.MediaIDs...)
+		p.MediaIDs = &ids
+	}
+	return p
 }
 
 type libraryData struct {
@@ -56,6 +69,8 @@ type libraryData struct {
 	NextHref string
 	Form     libraryForm
 	Errors   map[string][]string
+	// Picker offers the workspace's media to the new item's form.
+	Picker template.HTML
 }
 
 type libraryItemData struct {
@@ -66,6 +81,8 @@ type libraryItemData struct {
 	Errors   map[string][]string
 	Values   map[string]string
 	Rendered *library.Rendered
+	// Media are the item's thumbnails; Picker the form's choice of files.
+	Media, Picker template.HTML
 }
 
 // libraryKind reads {kind} (content or template); false: a 404 was sent.
@@ -148,6 +165,9 @@ func (s *Server) dashLibraryPage(w http.ResponseWriter, r *http.Request, v *view
 	}
 	d := newLibraryData(kind)
 	status, err := s.dashLibraryListData(r, v, d)
+	if err == nil && v.CanEdit {
+		d.Picker, err = s.libraryMediaView(r, v, d.Noun, nil, true)
+	}
 	if err != nil {
 		s.dashLibraryFailure(w, r, v, err)
 		return
@@ -178,7 +198,11 @@ func (s *Server) dashLibraryCreate(w http.ResponseWriter, r *http.Request, v *vi
 		d := newLibraryData(kind)
 		d.Form = f
 		status, msg := libraryMessage(err, d.Errors)
-		if _, lerr := s.dashLibraryListData(r, v, d); lerr != nil {
+		_, lerr := s.dashLibraryListData(r, v, d)
+		if lerr == nil {
+			d.Picker, lerr = s.libraryMediaView(r, v, d.Noun, f.MediaIDs, true)
+		}
+		if lerr != nil {
 			s.dashLibraryFailure(w, r, v, lerr)
 			return
 		}
@@ -206,7 +230,12 @@ func (s *Server) dashLibraryItemPage(w http.ResponseWriter, r *http.Request, v *
 	case "updated":
 		v.Notice = "Changes saved."
 	}
-	v.Title, v.Data = it.Title, &libraryItemData{Kind: kind, Noun: namesOf(kind).noun, Item: it, Form: formOf(it), Errors: map[string][]string{}, Values: map[string]string{}}
+	d := &libraryItemData{Kind: kind, Noun: namesOf(kind).noun, Item: it, Form: formOf(it), Errors: map[string][]string{}, Values: map[string]string{}}
+	if err := s.withMedia(r, v, d); err != nil {
+		s.dashLibraryFailure(w, r, v, err)
+		return
+	}
+	v.Title, v.Data = it.Title, d
 	s.render(w, r, http.StatusOK, "library_item", v)
 }
 
@@ -224,6 +253,13 @@ func (s *Server) dashLibraryUpdate(w http.ResponseWriter, r *http.Request, v *vi
 			return
 		}
 		d := &libraryItemData{Kind: kind, Noun: namesOf(kind).noun, Item: it, Form: f, Errors: map[string][]string{}, Values: map[string]string{}}
+		if !f.Picker {
+			d.Form.MediaIDs = it.MediaIDs
+		}
+		if merr := s.withMedia(r, v, d); merr != nil {
+			s.dashLibraryFailure(w, r, v, merr)
+			return
+		}
 		status, msg := libraryMessage(err, d.Errors)
 		v.Title, v.Data, v.Error = it.Title, d, msg
 		s.render(w, r, status, "library_item", v)
@@ -259,6 +295,10 @@ func (s *Server) dashTemplateRender(w http.ResponseWriter, r *http.Request, v *v
 		return
 	}
 	d := &libraryItemData{Kind: library.KindTemplate, Noun: "template", Item: it, Form: formOf(it), Errors: map[string][]string{}, Values: map[string]string{}}
+	if err := s.withMedia(r, v, d); err != nil {
+		s.dashLibraryFailure(w, r, v, err)
+		return
+	}
 	v.Title, v.Data = it.Title, d
 	for _, name := range it.Variables {
 		if vals, ok := r.PostForm["var."+name]; ok && strings.TrimSpace(vals[0]) != "" {

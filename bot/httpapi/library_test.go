@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/marketingminds/marketingminds/tools/audit"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/library"
+	"github.com/marketingminds/marketingminds/tools/media"
 	"github.com/marketingminds/marketingminds/tools/settings"
 )
 
@@ -26,13 +28,20 @@ import (
 type contentFixture struct {
 	srv    *httptest.Server
 	tokens map[string]string
+	// media holds the uploads library items attach.
+	media *media.Service
 }
 
 func contentSetup(t *testing.T) *contentFixture {
 	t.Helper()
-	db := storetest.Open(t, store.SQLite, identity.Schema, audit.Schema, settings.Schema, library.Schema)
+	db := storetest.Open(t, store.SQLite, identity.Schema, audit.Schema, settings.Schema, library.Schema, media.Schema)
 	ids := identity.NewService(identity.NewStore(db), time.Now)
-	lib, err := library.New(library.Config{Store: library.NewStore(db)})
+	med, err := media.New(media.Config{Store: media.NewStore(db), Blobs: media.NewFiles(t.TempDir()), SigningKey: bytes.Repeat([]byte{5}, 32),
+		PublicURL: "https://mm.example.com", Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := library.New(library.Config{Store: library.NewStore(db), Media: med})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +51,7 @@ func contentSetup(t *testing.T) *contentFixture {
 	}
 	srv := httptest.NewServer(New(Deps{Log: zerolog.Nop(), Identity: ids, Store: db, Library: lib, Settings: set}).Handler())
 	t.Cleanup(srv.Close)
-	f := &contentFixture{srv: srv, tokens: map[string]string{}}
+	f := &contentFixture{srv: srv, tokens: map[string]string{}, media: med}
 	for name, who := range map[string]struct {
 		ws   string
 		role identity.Role
@@ -170,6 +179,47 @@ func TestLibraryREST(t *testing.T) {
 	}
 	if status, _ := f.call(t, "viewer", "GET", "/api/library/"+id, nil); status != 404 {
 		t.Fatalf("get after delete = %d", status)
+	}
+}
+
+// upload stores a JPEG (distinct per seed) in ws, as its editor.
+func (f *contentFixture) upload(t *testing.T, ws string, seed uint8) string {
+	t.Helper()
+	c := identity.Caller{WorkspaceID: ws, UserID: "U-editor", Role: identity.Editor, Door: identity.DoorAPI}
+	m, err := f.media.Upload(context.Background(), c, media.Upload{Name: "pic.jpg", Source: media.SourceAPI, Body: bytes.NewReader(testJPEG(t, 16, 8, seed))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.ID
+}
+
+// Library items and templates take uploaded media by id and give them
+// back; another workspace's id is a 400 naming its position, never the id.
+func TestLibraryMediaIDsREST(t *testing.T) {
+	t.Parallel()
+	f := contentSetup(t)
+	a, b, theirs := f.upload(t, "T1", 1), f.upload(t, "T1", 2), f.upload(t, "T2", 3)
+	for _, kind := range []struct{ base, one string }{{"/api/library", "item"}, {"/api/templates", "template"}} {
+		status, body := f.call(t, "editor", "POST", kind.base, map[string]any{"body": "Autumn blend", "media_ids": []string{a, b}})
+		it, _ := body[kind.one].(map[string]any)
+		if status != 201 || fmt.Sprint(it["media_ids"]) != fmt.Sprint([]any{a, b}) {
+			t.Fatalf("%s create = %d %v", kind.base, status, body)
+		}
+		id := it["id"].(string)
+		if _, body := f.call(t, "viewer", "GET", kind.base+"/"+id, nil); fmt.Sprint(body[kind.one].(map[string]any)["media_ids"]) != fmt.Sprint([]any{a, b}) {
+			t.Fatalf("%s get = %v", kind.base, body)
+		}
+		status, body = f.call(t, "editor", "PATCH", kind.base+"/"+id, map[string]any{"media_ids": []string{b, theirs}})
+		probs, _ := body["problems"].([]any)
+		raw, _ := json.Marshal(body)
+		if status != 400 || len(probs) != 1 || probs[0].(map[string]any)["field"] != "media_ids" || !strings.Contains(messages(body), "media_ids[1]") ||
+			strings.Contains(string(raw), theirs) {
+			t.Fatalf("%s patch with another workspace's media = %d %s", kind.base, status, raw)
+		}
+		status, body = f.call(t, "editor", "PATCH", kind.base+"/"+id, map[string]any{"media_ids": []string{b}})
+		if it, _ := body[kind.one].(map[string]any); status != 200 || fmt.Sprint(it["media_ids"]) != fmt.Sprint([]any{b}) {
+			t.Fatalf("%s patch = %d %v", kind.base, status, body)
+		}
 	}
 }
 

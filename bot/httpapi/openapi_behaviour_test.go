@@ -142,8 +142,9 @@ func specContent(t *testing.T, seen *coverage) {
 	f := contentSetup(t)
 	c := newSpecCheck(t, f.srv.URL, seen)
 	ad, ed, vw := f.tokens["admin"], f.tokens["editor"], f.tokens["viewer"]
+	pic := f.upload(t, "T1", 9)
 	for _, base := range []string{"/api/library", "/api/templates"} {
-		it := c.call(ed, "POST", base, `{"title":"Spec","body":"Hello {{name}}, summer sale #SummerSale","tags":["Sale"]}`, 201)
+		it := c.call(ed, "POST", base, `{"title":"Spec","body":"Hello {{name}}, summer sale #SummerSale","tags":["Sale"],"media_ids":["`+pic+`"]}`, 201)
 		var id string
 		for _, v := range it {
 			if m, ok := v.(map[string]any); ok {
@@ -163,6 +164,11 @@ func specContent(t *testing.T, seen *coverage) {
 			c.bodies(vw, "POST", base+"/"+id+"/render")
 		}
 		c.call(ed, "DELETE", base+"/"+id, "", 200)
+	}
+	// media_ids are documented on every body that takes them or answers them.
+	doc, _ := json.Marshal(openapiDocument(libraryOps))
+	if n := strings.Count(string(doc), `"media_ids":{"items":{`); n != 13 {
+		t.Errorf("media_ids documented %d times, want 13 (create and patch bodies, and every item and rendering answered)", n)
 	}
 	c.call(vw, "POST", "/api/hashtags/suggest", `{"text":"Summer sale at Acme Cloud","platform":"instagram"}`, 200)
 	c.bodies(vw, "POST", "/api/hashtags/suggest")

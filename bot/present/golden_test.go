@@ -21,6 +21,7 @@ import (
 	"github.com/marketingminds/marketingminds/tools/analytics"
 	"github.com/marketingminds/marketingminds/tools/fault"
 	"github.com/marketingminds/marketingminds/tools/inbox"
+	"github.com/marketingminds/marketingminds/tools/library"
 	"github.com/marketingminds/marketingminds/tools/media"
 	"github.com/marketingminds/marketingminds/tools/media/check"
 	"github.com/marketingminds/marketingminds/tools/publish"
@@ -48,7 +49,7 @@ func env(t *testing.T) present.Env {
 }
 
 // ids are the internal ids of the samples: none may reach a person.
-var ids = []string{"acc_x_7f3a9", "acc_li_member_2b", "acc_li_org_9c", "post_8d2e1f", "post_dup_4a", "job_51ac", "job_52bd", "job_53ce", "appr_6e0f", "del_77aa", "in_5c1e2a", "in_7d3f4b", "acc_fb_3c", "med_3f9a", "med_1a", "med_2b"}
+var ids = []string{"acc_x_7f3a9", "acc_li_member_2b", "acc_li_org_9c", "post_8d2e1f", "post_dup_4a", "job_51ac", "job_52bd", "job_53ce", "appr_6e0f", "del_77aa", "in_5c1e2a", "in_7d3f4b", "acc_fb_3c", "med_3f9a", "med_1a", "med_2b", "lib_9e2d", "lib_1f0c"}
 
 func i64(n int64) *int64      { return &n }
 func f64(f float64) *float64  { return &f }
@@ -142,6 +143,12 @@ func samples() []struct {
 		{"duplicate_warning", fault.Failure{Kind: fault.Duplicate, Account: "LinkedIn Acme Outdoor", PostID: "post_dup_4a", AccountID: "acc_li_org_9c"}},
 		{"media_download_failure", fault.Failure{Kind: fault.Media, URL: "https://example.com/tent.jpg", Message: "the address does not exist", Ref: "7f3a2c"}},
 		{"rate_limit", fault.Failure{Kind: fault.RateLimit, Platform: platform.Twitter, RetryAt: atp("2026-12-06T10:15:00Z"), Ref: "b41d09"}},
+		{"library_item_media", library.Item{ID: "lib_9e2d", Kind: library.KindContent, Title: "Autumn blend launch", Body: "Our autumn blend is here.",
+			MediaIDs: []string{"med_1a", "med_2b"}, MediaURLs: []string{"https://cdn.example.com/beans.jpg"}, Tags: []string{"Autumn", "Coffee"}}},
+		{"library_list", []library.Item{
+			{ID: "lib_9e2d", Kind: library.KindContent, Title: "Autumn blend launch", Body: "Our autumn blend is here.", MediaIDs: []string{"med_1a", "med_2b"}, MediaVideos: 1},
+			{ID: "lib_1f0c", Kind: library.KindContent, Title: "Opening hours", Body: "Open every day from 8 to 6."},
+		}},
 		{"inbox_item", inboxSample()},
 		{"inbox_page", inbox.Page{Items: []inbox.Item{inboxSample(), {ID: "in_7d3f4b", AccountID: "acc_x_7f3a9", Platform: platform.Twitter,
 			Kind: inbox.KindMention, State: inbox.StateNew, AuthorName: "Sam", AuthorHandle: "sam_hikes", Text: "@acme_outdoor any discount for clubs?",

@@ -1,6 +1,7 @@
 package present
 
 import (
+	"encoding/json"
 	"maps"
 	"slices"
 	"strings"
@@ -73,12 +74,38 @@ func leadsCard(_ Env, leads []campaigns.CRMRecord) card {
 	return card{Title: Count(len(leads), "lead"), Sections: []section{{Lines: lines}}}
 }
 
-func libraryItemCard(_ Env, it library.Item) card {
+func libraryItemCard(env Env, it library.Item) card {
 	c := card{Title: "Saved to the library: “" + orWord(it.Title, "untitled") + "”"}
+	if words := itemMediaWords(it); words != "" {
+		c.Sections = []section{{Text: "With " + words + "."}}
+	}
+	if len(it.MediaIDs) > 0 {
+		// The thumbnails the approval cards show, drawn the same way.
+		args, _ := json.Marshal(struct {
+			MediaIDs []string `json:"media_ids"`
+		}{it.MediaIDs})
+		c.Images = postImages(env, args)
+	}
 	if len(it.Tags) > 0 {
 		c.Note = "Tags: " + strings.Join(it.Tags, ", ")
 	}
 	return c
+}
+
+// itemMediaWords says what media a library item carries: "2 images",
+// "1 video and 1 image", "1 media link"; "" for none.
+func itemMediaWords(it library.Item) string {
+	var parts []string
+	images := len(it.MediaIDs) - it.MediaVideos
+	for _, n := range []struct {
+		n    int
+		noun string
+	}{{it.MediaVideos, "video"}, {images, "image"}, {len(it.MediaURLs), "media link"}} {
+		if n.n > 0 {
+			parts = append(parts, Count(n.n, n.noun))
+		}
+	}
+	return List(parts)
 }
 
 func libraryCard(_ Env, items []library.Item) card {
@@ -87,9 +114,13 @@ func libraryCard(_ Env, items []library.Item) card {
 	}
 	var lines []line
 	for _, it := range items {
-		lines = append(lines, line{Lead: orWord(it.Title, "Untitled"), Rest: quoted(it.Body, 80)})
+		rest := quoted(it.Body, 80)
+		if words := itemMediaWords(it); words != "" {
+			rest += " (" + words + ")"
+		}
+		lines = append(lines, line{Lead: orWord(it.Title, "Untitled"), Rest: rest})
 	}
-	return card{Title: Count(len(items), "library item"), Sections: []section{{Lines: lines}}}
+	return card{Title: Count(len(items), "match") + " in the library", Sections: []section{{Lines: lines}}}
 }
 
 func hashtagsCard(_ Env, s library.Suggestions) card {

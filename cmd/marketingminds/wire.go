@@ -284,7 +284,7 @@ func newApp(cfg config, db *store.DB, log zerolog.Logger, sandboxBase string, sc
 	if err := pub.Register(reg); err != nil {
 		return nil, err
 	}
-	lib, err := library.New(library.Config{Store: library.NewStore(db)})
+	lib, err := library.New(library.Config{Store: library.NewStore(db), Media: med})
 	if err != nil {
 		return nil, err
 	}

@@ -45,9 +45,14 @@ type Item struct {
 	Body        string                   `json:"body"`
 	Variants    map[platform.Name]string `json:"variants"`
 	MediaURLs   []string                 `json:"media_urls"`
-	Link        string                   `json:"link"`
-	Tags        []string                 `json:"tags"`
-	CampaignID  string                   `json:"campaign_id"`
+	// MediaIDs are uploaded media of the workspace (tools/media), in order.
+	MediaIDs []string `json:"media_ids"`
+	// MediaVideos is how many of MediaIDs are videos (0 or 1), as the media
+	// library said when they were attached.
+	MediaVideos int      `json:"media_videos"`
+	Link        string   `json:"link"`
+	Tags        []string `json:"tags"`
+	CampaignID  string   `json:"campaign_id"`
 	// Variables are a template's {{names}}, in order of first use (title,
 	// body, then variants by platform).
 	Variables []string  `json:"variables,omitempty"`
@@ -66,6 +71,7 @@ type Input struct {
 	Body       string                   `json:"body"`
 	Variants   map[platform.Name]string `json:"variants,omitempty"`
 	MediaURLs  []string                 `json:"media_urls,omitempty"`
+	MediaIDs   []string                 `json:"media_ids,omitempty"`
 	Link       string                   `json:"link,omitempty"`
 	Tags       []string                 `json:"tags,omitempty"`
 	CampaignID string                   `json:"campaign_id,omitempty"`
@@ -78,13 +84,14 @@ type Patch struct {
 	Body       *string                   `json:"body,omitempty"`
 	Variants   *map[platform.Name]string `json:"variants,omitempty"`
 	MediaURLs  *[]string                 `json:"media_urls,omitempty"`
+	MediaIDs   *[]string                 `json:"media_ids,omitempty"`
 	Link       *string                   `json:"link,omitempty"`
 	Tags       *[]string                 `json:"tags,omitempty"`
 	CampaignID *string                   `json:"campaign_id,omitempty"`
 }
 
 func (p Patch) empty() bool {
-	return p.Title == nil && p.Body == nil && p.Variants == nil && p.MediaURLs == nil && p.Link == nil && p.Tags == nil && p.CampaignID == nil
+	return p.Title == nil && p.Body == nil && p.Variants == nil && p.MediaURLs == nil && p.MediaIDs == nil && p.Link == nil && p.Tags == nil && p.CampaignID == nil
 }
 
 // Filter narrows List. Text matches items having every one of its words
@@ -154,6 +161,9 @@ type Config struct {
 	// Limits are the platform rules variants are checked against (default
 	// publish.DefaultLimits).
 	Limits *publish.Limits
+	// Media checks and records the uploaded media items attach (media_ids);
+	// nil: items cannot take uploaded media.
+	Media MediaLibrary
 }
 
 // Service is the library capability.
@@ -161,6 +171,7 @@ type Service struct {
 	store  Store
 	now    func() time.Time
 	limits publish.Limits
+	media  MediaLibrary
 }
 
 // New returns the service.
@@ -175,5 +186,5 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Limits != nil {
 		lim = *cfg.Limits
 	}
-	return &Service{store: cfg.Store, now: cfg.Now, limits: lim}, nil
+	return &Service{store: cfg.Store, now: cfg.Now, limits: lim, media: cfg.Media}, nil
 }

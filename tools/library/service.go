@@ -48,12 +48,24 @@ func (s *Service) Create(ctx context.Context, c identity.Caller, kind Kind, in I
 	}
 	now := store.Trunc(s.now())
 	it := Item{ID: store.NewID(), WorkspaceID: c.WorkspaceID, Kind: kind, Title: in.Title, Body: in.Body,
-		Variants: maps.Clone(in.Variants), MediaURLs: slices.Clone(in.MediaURLs), Link: in.Link, Tags: slices.Clone(in.Tags),
-		CampaignID: in.CampaignID, CreatedBy: c.UserID, CreatedAt: now, UpdatedBy: c.UserID, UpdatedAt: now, Rev: 1}
-	if problems := s.check(&it); len(problems) > 0 {
+		Variants: maps.Clone(in.Variants), MediaURLs: slices.Clone(in.MediaURLs), MediaIDs: slices.Clone(in.MediaIDs), Link: in.Link,
+		Tags: slices.Clone(in.Tags), CampaignID: in.CampaignID, CreatedBy: c.UserID, CreatedAt: now, UpdatedBy: c.UserID, UpdatedAt: now, Rev: 1}
+	mediaProblems, err := s.resolveMedia(ctx, c, &it)
+	if err != nil {
+		return Item{}, err
+	}
+	if problems := append(mediaProblems, s.check(&it)...); len(problems) > 0 {
 		return Item{}, &ValidationError{Problems: problems}
 	}
+	// The media are marked used before the item exists, so the cleanup
+	// never sees them unused while it does.
+	if err := s.useMedia(ctx, c, it.ID, it.MediaIDs); err != nil {
+		return Item{}, err
+	}
 	if err := s.store.Insert(ctx, it); err != nil {
+		if rerr := s.releaseMedia(ctx, c.WorkspaceID, it.ID); rerr != nil {
+			return Item{}, errors.Join(err, rerr)
+		}
 		return Item{}, err
 	}
 	return withVariables(filled(it)), nil
@@ -85,7 +97,7 @@ func (s *Service) Update(ctx context.Context, c identity.Caller, kind Kind, id s
 		return Item{}, err
 	}
 	if p.empty() {
-		return Item{}, &ValidationError{Problems: []Problem{{Message: "nothing to change: give title, body, variants, media_urls, link, tags or campaign_id"}}}
+		return Item{}, &ValidationError{Problems: []Problem{{Message: "nothing to change: give title, body, variants, media_urls, media_ids, link, tags or campaign_id"}}}
 	}
 	for attempt := 0; ; attempt++ {
 		it, err := s.store.Get(ctx, c.WorkspaceID, kind, id)
@@ -94,7 +106,13 @@ func (s *Service) Update(ctx context.Context, c identity.Caller, kind Kind, id s
 		}
 		rev := it.Rev
 		apply(&it, p)
-		if problems := s.check(&it); len(problems) > 0 {
+		var mediaProblems []Problem
+		if p.MediaIDs != nil {
+			if mediaProblems, err = s.resolveMedia(ctx, c, &it); err != nil {
+				return Item{}, err
+			}
+		}
+		if problems := append(mediaProblems, s.check(&it)...); len(problems) > 0 {
 			return Item{}, &ValidationError{Problems: problems}
 		}
 		it.UpdatedBy, it.UpdatedAt, it.Rev = c.UserID, store.Trunc(s.now()), rev+1
@@ -104,6 +122,14 @@ func (s *Service) Update(ctx context.Context, c identity.Caller, kind Kind, id s
 		}
 		if err != nil {
 			return Item{}, err
+		}
+		if p.MediaIDs != nil {
+			if err := s.releaseMedia(ctx, c.WorkspaceID, it.ID); err != nil {
+				return Item{}, err
+			}
+			if err := s.useMedia(ctx, c, it.ID, it.MediaIDs); err != nil {
+				return Item{}, err
+			}
 		}
 		return withVariables(filled(it)), nil
 	}
@@ -121,6 +147,9 @@ func apply(it *Item, p Patch) {
 	}
 	if p.MediaURLs != nil {
 		it.MediaURLs = slices.Clone(*p.MediaURLs)
+	}
+	if p.MediaIDs != nil {
+		it.MediaIDs = slices.Clone(*p.MediaIDs)
 	}
 	if p.Link != nil {
 		it.Link = *p.Link
@@ -141,7 +170,11 @@ func (s *Service) Delete(ctx context.Context, c identity.Caller, kind Kind, id s
 	if err := checkKind(kind); err != nil {
 		return err
 	}
-	return s.store.Delete(ctx, c.WorkspaceID, kind, id)
+	if err := s.store.Delete(ctx, c.WorkspaceID, kind, id); err != nil {
+		return err
+	}
+	// Its media are free for the cleanup once nothing else uses them.
+	return s.releaseMedia(ctx, c.WorkspaceID, id)
 }
 
 // List pages through the workspace's items of f.Kind (content by default),
@@ -204,6 +237,7 @@ type Rendered struct {
 	Body       string                   `json:"body"`
 	Variants   map[platform.Name]string `json:"variants"`
 	MediaURLs  []string                 `json:"media_urls"`
+	MediaIDs   []string                 `json:"media_ids"`
 	Link       string                   `json:"link"`
 	Tags       []string                 `json:"tags"`
 	CampaignID string                   `json:"campaign_id"`
@@ -224,7 +258,7 @@ func (s *Service) Render(ctx context.Context, c identity.Caller, id string, valu
 	}
 	missing := map[string]bool{}
 	out := Rendered{TemplateID: t.ID, Title: fill(t.Title, values, missing), Body: fill(t.Body, values, missing),
-		Variants: map[platform.Name]string{}, MediaURLs: t.MediaURLs, Link: t.Link, Tags: t.Tags, CampaignID: t.CampaignID}
+		Variants: map[platform.Name]string{}, MediaURLs: t.MediaURLs, MediaIDs: t.MediaIDs, Link: t.Link, Tags: t.Tags, CampaignID: t.CampaignID}
 	for p, v := range t.Variants {
 		out.Variants[p] = fill(v, values, missing)
 	}
@@ -245,7 +279,7 @@ func (s *Service) Render(ctx context.Context, c identity.Caller, id string, valu
 	slices.Sort(out.Unused)
 	for _, p := range platform.Social {
 		if v, ok := out.Variants[p]; ok {
-			out.Problems = append(out.Problems, s.platformProblems(p, v, t.Link, t.MediaURLs, true)...)
+			out.Problems = append(out.Problems, s.platformProblems(p, v, t, true)...)
 		}
 	}
 	return out, nil

@@ -40,6 +40,11 @@ func setup(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return envOf(svc)
+}
+
+// envOf is the callers of the test workspaces around svc.
+func envOf(svc *Service) *env {
 	caller := func(ws, user string, r identity.Role) identity.Caller {
 		return identity.Caller{WorkspaceID: ws, UserID: user, Role: r, Door: identity.DoorAPI}
 	}

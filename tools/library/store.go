@@ -74,6 +74,9 @@ func filled(it Item) Item {
 	if it.MediaURLs == nil {
 		it.MediaURLs = []string{}
 	}
+	if it.MediaIDs == nil {
+		it.MediaIDs = []string{}
+	}
 	if it.Tags == nil {
 		it.Tags = []string{}
 	}

@@ -24,6 +24,8 @@ type doc struct {
 	Body        string            `bson:"body"`
 	Variants    map[string]string `bson:"variants"`
 	MediaURLs   []string          `bson:"media_urls"`
+	MediaIDs    []string          `bson:"media_ids"`
+	MediaVideos int               `bson:"media_videos"`
 	Link        string            `bson:"link"`
 	Tags        []string          `bson:"tags"`
 	TagKeys     []string          `bson:"tag_keys"`
@@ -43,7 +45,7 @@ func docOf(it Item) doc {
 		variants[string(p)] = v
 	}
 	return doc{ID: it.ID, WorkspaceID: it.WorkspaceID, Kind: string(it.Kind), Title: it.Title, Body: it.Body, Variants: variants,
-		MediaURLs: it.MediaURLs, Link: it.Link, Tags: it.Tags, TagKeys: tagKeysOf(it.Tags), SearchKeys: searchKeys(it),
+		MediaURLs: it.MediaURLs, MediaIDs: it.MediaIDs, MediaVideos: it.MediaVideos, Link: it.Link, Tags: it.Tags, TagKeys: tagKeysOf(it.Tags), SearchKeys: searchKeys(it),
 		CampaignID: it.CampaignID, CreatedBy: it.CreatedBy, CreatedAt: store.Trunc(it.CreatedAt), UpdatedBy: it.UpdatedBy,
 		UpdatedAt: store.Trunc(it.UpdatedAt), Rev: it.Rev}
 }
@@ -54,7 +56,7 @@ func (d doc) item() Item {
 		variants[platform.Name(p)] = v
 	}
 	return filled(Item{ID: d.ID, WorkspaceID: d.WorkspaceID, Kind: Kind(d.Kind), Title: d.Title, Body: d.Body, Variants: variants,
-		MediaURLs: d.MediaURLs, Link: d.Link, Tags: d.Tags, CampaignID: d.CampaignID, CreatedBy: d.CreatedBy,
+		MediaURLs: d.MediaURLs, MediaIDs: d.MediaIDs, MediaVideos: d.MediaVideos, Link: d.Link, Tags: d.Tags, CampaignID: d.CampaignID, CreatedBy: d.CreatedBy,
 		CreatedAt: store.Trunc(d.CreatedAt), UpdatedBy: d.UpdatedBy, UpdatedAt: store.Trunc(d.UpdatedAt), Rev: d.Rev})
 }
 
@@ -95,7 +97,8 @@ func (s mongoStore) Replace(ctx context.Context, it Item, rev int64) error {
 	filter := append(key(it.WorkspaceID, it.Kind, it.ID), bson.E{Key: "rev", Value: rev})
 	res, err := s.coll().UpdateOne(ctx, filter, bson.D{{Key: "$set", Value: bson.D{
 		{Key: "title", Value: d.Title}, {Key: "body", Value: d.Body}, {Key: "variants", Value: d.Variants},
-		{Key: "media_urls", Value: d.MediaURLs}, {Key: "link", Value: d.Link}, {Key: "tags", Value: d.Tags},
+		{Key: "media_urls", Value: d.MediaURLs}, {Key: "media_ids", Value: d.MediaIDs}, {Key: "media_videos", Value: d.MediaVideos},
+		{Key: "link", Value: d.Link}, {Key: "tags", Value: d.Tags},
 		{Key: "tag_keys", Value: d.TagKeys}, {Key: "search_keys", Value: d.SearchKeys}, {Key: "campaign_id", Value: d.CampaignID},
 		{Key: "updated_by", Value: d.UpdatedBy}, {Key: "updated_at", Value: d.UpdatedAt}, {Key: "rev", Value: d.Rev},
 	}}})

@@ -11,14 +11,14 @@ import (
 
 type sqliteStore struct{ db *store.DB }
 
-const columns = `id, workspace_id, kind, title, body, variants, media_urls, link, tags, campaign_id,
+const columns = `id, workspace_id, kind, title, body, variants, media_urls, media_ids, media_videos, link, tags, campaign_id,
 	created_by, created_at, updated_by, updated_at, rev`
 
 func scanItem(sc interface{ Scan(...any) error }) (Item, error) {
 	var it Item
-	var kind, variants, media, tags string
+	var kind, variants, media, mediaIDs, tags string
 	var created, updated int64
-	if err := sc.Scan(&it.ID, &it.WorkspaceID, &kind, &it.Title, &it.Body, &variants, &media, &it.Link, &tags, &it.CampaignID,
+	if err := sc.Scan(&it.ID, &it.WorkspaceID, &kind, &it.Title, &it.Body, &variants, &media, &mediaIDs, &it.MediaVideos, &it.Link, &tags, &it.CampaignID,
 		&it.CreatedBy, &created, &it.UpdatedBy, &updated, &it.Rev); err != nil {
 		return Item{}, err
 	}
@@ -26,7 +26,7 @@ func scanItem(sc interface{ Scan(...any) error }) (Item, error) {
 	for _, f := range []struct {
 		raw string
 		dst any
-	}{{variants, &it.Variants}, {media, &it.MediaURLs}, {tags, &it.Tags}} {
+	}{{variants, &it.Variants}, {media, &it.MediaURLs}, {mediaIDs, &it.MediaIDs}, {tags, &it.Tags}} {
 		if err := json.Unmarshal([]byte(f.raw), f.dst); err != nil {
 			return Item{}, fmt.Errorf("item %s: %w", it.ID, err)
 		}
@@ -34,28 +34,32 @@ func scanItem(sc interface{ Scan(...any) error }) (Item, error) {
 	return filled(it), nil
 }
 
-// encoded is an item's JSON columns and derived keys.
-func encoded(it Item) (variants, media, tags, tagKeys, keys string, err error) {
+// jsonColumns are an item's JSON columns and derived keys.
+type jsonColumns struct{ variants, media, mediaIDs, tags, tagKeys, keys string }
+
+func encoded(it Item) (jsonColumns, error) {
 	it = filled(it)
-	var out [5][]byte
-	for i, v := range []any{it.Variants, it.MediaURLs, it.Tags, tagKeysOf(it.Tags), searchKeys(it)} {
-		if out[i], err = json.Marshal(v); err != nil {
-			return "", "", "", "", "", err
+	var out [6]string
+	for i, v := range []any{it.Variants, it.MediaURLs, it.MediaIDs, it.Tags, tagKeysOf(it.Tags), searchKeys(it)} {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return jsonColumns{}, err
 		}
+		out[i] = string(b)
 	}
-	return string(out[0]), string(out[1]), string(out[2]), string(out[3]), string(out[4]), nil
+	return jsonColumns{out[0], out[1], out[2], out[3], out[4], out[5]}, nil
 }
 
 func (s sqliteStore) Insert(ctx context.Context, it Item) error {
 	defer s.db.Observe("library.insert")()
-	variants, media, tags, tagKeys, keys, err := encoded(it)
+	j, err := encoded(it)
 	if err != nil {
 		return fmt.Errorf("library: insert: %w", err)
 	}
 	_, err = s.db.SQL.ExecContext(ctx, `INSERT INTO content_library (`+columns+`, tag_keys, search_keys)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		it.ID, it.WorkspaceID, string(it.Kind), it.Title, it.Body, variants, media, it.Link, tags, it.CampaignID,
-		it.CreatedBy, store.Millis(it.CreatedAt), it.UpdatedBy, store.Millis(it.UpdatedAt), it.Rev, tagKeys, keys)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		it.ID, it.WorkspaceID, string(it.Kind), it.Title, it.Body, j.variants, j.media, j.mediaIDs, it.MediaVideos, it.Link, j.tags, it.CampaignID,
+		it.CreatedBy, store.Millis(it.CreatedAt), it.UpdatedBy, store.Millis(it.UpdatedAt), it.Rev, j.tagKeys, j.keys)
 	if err != nil {
 		return fmt.Errorf("library: insert: %w", err)
 	}
@@ -77,14 +81,15 @@ func (s sqliteStore) Get(ctx context.Context, workspaceID string, kind Kind, id 
 
 func (s sqliteStore) Replace(ctx context.Context, it Item, rev int64) error {
 	defer s.db.Observe("library.replace")()
-	variants, media, tags, tagKeys, keys, err := encoded(it)
+	j, err := encoded(it)
 	if err != nil {
 		return fmt.Errorf("library: replace: %w", err)
 	}
-	res, err := s.db.SQL.ExecContext(ctx, `UPDATE content_library SET title = ?, body = ?, variants = ?, media_urls = ?, link = ?,
-		tags = ?, tag_keys = ?, search_keys = ?, campaign_id = ?, updated_by = ?, updated_at = ?, rev = ?
+	res, err := s.db.SQL.ExecContext(ctx, `UPDATE content_library SET title = ?, body = ?, variants = ?, media_urls = ?, media_ids = ?,
+		media_videos = ?, link = ?, tags = ?, tag_keys = ?, search_keys = ?, campaign_id = ?, updated_by = ?, updated_at = ?, rev = ?
 		WHERE id = ? AND workspace_id = ? AND kind = ? AND rev = ?`,
-		it.Title, it.Body, variants, media, it.Link, tags, tagKeys, keys, it.CampaignID, it.UpdatedBy, store.Millis(it.UpdatedAt), it.Rev,
+		it.Title, it.Body, j.variants, j.media, j.mediaIDs, it.MediaVideos, it.Link, j.tags, j.tagKeys, j.keys, it.CampaignID, it.UpdatedBy,
+		store.Millis(it.UpdatedAt), it.Rev,
 		it.ID, it.WorkspaceID, string(it.Kind), rev)
 	if err != nil {
 		return fmt.Errorf("library: replace: %w", err)

@@ -35,6 +35,7 @@ func TestStoreConformance(t *testing.T) {
 		full := mk("i1", "T1", KindContent, 0, "Summer sale", "Our Summer Sale starts Friday: café deals!", "SummerSale", "Deals")
 		full.Variants = map[platform.Name]string{platform.Twitter: "Sale on X", platform.LinkedIn: "Sale on LinkedIn"}
 		full.MediaURLs = []string{"https://cdn.example/a.png", "https://cdn.example/b.png"}
+		full.MediaIDs, full.MediaVideos = []string{"m-video", "m-image"}, 1
 		full.Link, full.CampaignID = "https://acme.example/sale", "camp-1"
 		items := []Item{
 			full,
@@ -54,7 +55,7 @@ func TestStoreConformance(t *testing.T) {
 		}
 		// Empty collections read back empty, not nil, on both backends.
 		got, _ = st.Get(ctx, "T1", KindContent, "i2")
-		if got.Variants == nil || got.MediaURLs == nil || len(got.Tags) != 1 {
+		if got.Variants == nil || got.MediaURLs == nil || got.MediaIDs == nil || got.MediaVideos != 0 || len(got.Tags) != 1 {
 			t.Fatalf("sparse item = %+v", got)
 		}
 		for _, tc := range []struct {
@@ -99,13 +100,15 @@ func TestStoreConformance(t *testing.T) {
 				t.Errorf("%s: got %v, want %v", tc.name, g, tc.want)
 			}
 		}
-		if list, _ := st.List(ctx, "T1", Query{Keys: []string{"summer"}, Limit: 10}); len(list) != 2 || list[1].Link != full.Link {
+		if list, _ := st.List(ctx, "T1", Query{Keys: []string{"summer"}, Limit: 10}); len(list) != 2 || list[1].Link != full.Link ||
+			!reflect.DeepEqual(list[1].MediaIDs, full.MediaIDs) || list[1].MediaVideos != 1 {
 			t.Fatalf("a listed item is not whole: %+v", list)
 		}
 
 		// Replace is a compare-and-swap on rev, within workspace and kind.
 		upd := full
 		upd.Title, upd.Body, upd.Tags, upd.Variants = "Autumn sale", "Autumn deals", []string{"Autumn"}, nil
+		upd.MediaIDs, upd.MediaVideos = []string{"m-image", "m-other"}, 0
 		upd.UpdatedBy, upd.UpdatedAt, upd.Rev = "U2", at.Add(time.Hour), 2
 		if err := st.Replace(ctx, upd, 1); err != nil {
 			t.Fatal(err)

@@ -95,6 +95,7 @@ func (s *Service) check(it *Item) []Problem {
 	if len(it.MediaURLs) > s.limits.MaxImagesPerPost {
 		bad("media_urls", "at most %d media per item, this one has %d", s.limits.MaxImagesPerPost, len(it.MediaURLs))
 	}
+	out = append(out, mediaCounts(*it)...)
 	out = append(out, checkTags(it)...)
 	if n := len(it.CampaignID); n > maxCampaignID || (n > 0 && !campaignID.MatchString(it.CampaignID)) {
 		bad("campaign_id", "%s is not a campaign id (letters, digits and _ . : -, up to %d)", limit.Quote(it.CampaignID), maxCampaignID)
@@ -130,26 +131,43 @@ func (s *Service) check(it *Item) []Problem {
 				continue
 			}
 		}
-		out = append(out, s.platformProblems(p, text, it.Link, it.MediaURLs, mediaOK)...)
+		out = append(out, s.platformProblems(p, text, *it, mediaOK)...)
 	}
 	return out
 }
 
 // platformProblems checks one variant against its platform's limits with
-// publish.Validate. The link and the media URLs are checked once for the
-// item, not again per platform; and media may still be added when the
-// content is published, so a variant is not refused for lacking it.
-func (s *Service) platformProblems(p platform.Name, text, link string, media []string, mediaOK bool) []Problem {
+// publish.Validate, with the item's link and media (the URLs and the uploaded
+// ones). The link and the media URLs are checked once for the item, not
+// again per platform, and so is the number of videos; and media may still
+// be added when the content is published, so a variant is not refused for
+// lacking it.
+func (s *Service) platformProblems(p platform.Name, text string, it Item, mediaOK bool) []Problem {
 	var out []Problem
-	for _, pr := range publish.Validate(p, platform.Post{Text: text, Link: link, ImageURLs: media}, s.limits) {
+	post := platform.Post{Text: text, Link: it.Link, ImageURLs: it.MediaURLs, Media: uploadedRefs(it)}
+	none := len(it.MediaURLs)+len(it.MediaIDs) == 0
+	for _, pr := range publish.Validate(p, post, s.limits) {
 		switch {
-		case pr.Field == "link":
-		case pr.Field == "image_urls" && (len(media) == 0 || !mediaOK):
+		case pr.Field == "link", pr.Field == "media_ids":
+		case pr.Field == "image_urls" && (none || !mediaOK):
 		default:
 			out = append(out, Problem{Field: "variants." + string(p), Message: "variants." + string(p) + ": " + pr.Message})
 		}
 	}
 	return out
+}
+
+// uploadedRefs are the item's uploaded media as publish counts them: its videos
+// (MediaVideos of them), then images; only their kind is read.
+func uploadedRefs(it Item) []platform.MediaRef {
+	refs := make([]platform.MediaRef, len(it.MediaIDs))
+	for i, id := range it.MediaIDs {
+		refs[i] = platform.MediaRef{ID: id, ContentType: "image/"}
+		if i < it.MediaVideos {
+			refs[i].ContentType = "video/"
+		}
+	}
+	return refs
 }
 
 // checkTags normalizes it.Tags (no '#', no blanks, the first spelling of
