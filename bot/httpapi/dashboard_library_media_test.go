@@ -54,7 +54,7 @@ func TestDashboardLibraryAttachesMedia(t *testing.T) {
 	}
 	a, b := upload(t1, "beans.jpg", "Roasted beans", 1), upload(t1, "cup.jpg", "", 2)
 	theirs := upload(identity.Caller{WorkspaceID: "T2", UserID: "U-o", Role: identity.Editor}, "secret.jpg", "", 3)
-	thumb := func(id string) string { return `src="/dashboard/media/` + id + `/file"` }
+	thumb := func(id string) string { return `src="/dashboard/media/` + id + `/thumb"` }
 	box := func(id string, checked bool) string {
 		s := `<input type="checkbox" name="media_ids" value="` + id + `"`
 		if checked {
