@@ -54,7 +54,7 @@ func TestDashboardLibraryAttachesMedia(t *testing.T) {
 	}
 	a, b := upload(t1, "beans.jpg", "Roasted beans", 1), upload(t1, "cup.jpg", "", 2)
 	theirs := upload(identity.Caller{WorkspaceID: "T2", UserID: "U-o", Role: identity.Editor}, "secret.jpg", "", 3)
-	thumb := func(id string) string { return `src="/dashboard/media/` + id + `/file"` }
+	thumb := func(id string) string { return `src="/dashboard/media/` + id + `/thumb"` }
 	box := func(id string, checked bool) string {
 		s := `<input type="checkbox" name="media_ids" value="` + id + `"`
 		if checked {
@@ -74,6 +74,9 @@ func TestDashboardLibraryAttachesMedia(t *testing.T) {
 	}
 	if strings.Contains(page, theirs) {
 		t.Fatal("the form offers another workspace's file")
+	}
+	if resp, _ := ed.do("GET", "/dashboard/media/"+a+"/thumb", nil, nil); resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "image/") {
+		t.Fatalf("the offered thumbnail = %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 
 	resp, _ := ed.do("POST", "/dashboard/library/content", url.Values{"csrf": {csrf}, "body": {"Autumn blend is here"}, "link": {"https://acme.example/autumn"},
