@@ -11,8 +11,10 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/marketingminds/marketingminds/bot/present"
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/media"
 	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
@@ -147,6 +149,38 @@ func parseDay(v string, loc *time.Location) (time.Time, error) {
 	return time.ParseInLocation("2006-01-02", v, loc)
 }
 
+// postPageData is a post with its uploaded media, as the post page shows it.
+type postPageData struct {
+	publish.PostView
+	// Media are the post's uploaded files in order, each with the alt text
+	// shown for it; one deleted since (a published post's) is left out.
+	Media []postMedia
+}
+
+type postMedia struct {
+	media.Media
+	AltShown string
+}
+
+// postData reads what the post page shows of p.
+func (s *Server) postData(ctx context.Context, c identity.Caller, p publish.PostView) postPageData {
+	d := postPageData{PostView: p}
+	for i, id := range p.Content.MediaIDs {
+		if s.deps.Media == nil {
+			break
+		}
+		m, err := s.deps.Media.Get(ctx, c, id)
+		if err != nil {
+			if !errors.Is(err, media.ErrNotFound) {
+				zerolog.Ctx(ctx).Warn().Err(err).Msg("dashboard: a post's media")
+			}
+			continue
+		}
+		d.Media = append(d.Media, postMedia{Media: m, AltShown: present.MediaAlt(m, i, len(p.Content.MediaIDs))})
+	}
+	return d
+}
+
 // postPage: GET /dashboard/posts/{id}
 func (s *Server) postPage(w http.ResponseWriter, r *http.Request, v *view) {
 	p, err := s.deps.Posts.Get(r.Context(), v.Caller, r.PathValue("id"))
@@ -156,7 +190,7 @@ func (s *Server) postPage(w http.ResponseWriter, r *http.Request, v *view) {
 	}
 	v.Title = "Post"
 	v.Notice = postNotices[r.URL.Query().Get("done")]
-	v.Data = p
+	v.Data = s.postData(r.Context(), v.Caller, p)
 	s.render(w, r, http.StatusOK, "post", v)
 }
 
@@ -200,7 +234,7 @@ func (s *Server) postAction(w http.ResponseWriter, r *http.Request, v *view) {
 		if status >= 500 {
 			zerolog.Ctx(ctx).Error().Err(err).Str("action", action).Msg("dashboard: post action")
 		}
-		v.Title, v.Error, v.Data = "Post", msg, p
+		v.Title, v.Error, v.Data = "Post", msg, s.postData(ctx, c, p)
 		s.render(w, r, status, "post", v)
 		return
 	}

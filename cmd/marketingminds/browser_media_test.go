@@ -114,6 +114,10 @@ func TestComposerMediaInBrowser(t *testing.T) {
 	if st := b.text("#post-status"); st != "scheduled" {
 		t.Fatalf("after scheduling the post is %q", st)
 	}
+	shown, _ := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#post-media img")).filter(i => i.complete && i.naturalWidth > 0).map(i => i.alt)`))
+	if strings.Join(shown, ",") != "A red square,A green square" {
+		t.Errorf("the post page shows its media as %q", shown)
+	}
 	b.shot("31-scheduled-with-media")
 	var posts struct {
 		Posts []struct {
