@@ -16,7 +16,8 @@ import (
 // The library's media on the dashboard: an item's attached files shown as
 // thumbnails, and the form's picker (the attached files ticked, in order,
 // then the workspace's most recent others) with a link to the media page
-// to upload more. Files are served from this origin like the media page's.
+// to upload more. Thumbnails (a video's poster) are served from this
+// origin like the media page's.
 
 //go:embed web/partials/library_media.html
 var libraryMediaHTML string

@@ -75,6 +75,9 @@ func TestDashboardLibraryAttachesMedia(t *testing.T) {
 	if strings.Contains(page, theirs) {
 		t.Fatal("the form offers another workspace's file")
 	}
+	if resp, _ := ed.do("GET", "/dashboard/media/"+a+"/thumb", nil, nil); resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "image/") {
+		t.Fatalf("the offered thumbnail = %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
 
 	resp, _ := ed.do("POST", "/dashboard/library/content", url.Values{"csrf": {csrf}, "body": {"Autumn blend is here"}, "link": {"https://acme.example/autumn"},
 		"media_picker": {"1"}, "media_ids": {b, a}}, nil)

@@ -118,6 +118,9 @@ func TestComposerMediaInBrowser(t *testing.T) {
 	if strings.Join(shown, ",") != "A red square,A green square" {
 		t.Errorf("the post page shows its media as %q", shown)
 	}
+	if acts := b.text("#act-h"); acts != "Actions" {
+		t.Errorf("the scheduled post's page has no actions (%q): the page stopped rendering", acts)
+	}
 	b.shot("31-scheduled-with-media")
 	var posts struct {
 		Posts []struct {
