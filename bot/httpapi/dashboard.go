@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"crypto/subtle"
 	"embed"
@@ -304,11 +305,21 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if v.Loc == nil {
 		v.Loc = time.UTC
 	}
+	// The page is made whole before anything is sent: one that fails half
+	// way is an error page, never half a page.
+	var b bytes.Buffer
+	if err := t.ExecuteTemplate(&b, "layout", v); err != nil {
+		zerolog.Ctx(r.Context()).Error().Err(err).Str("page", name).Msg("dashboard: render")
+		if name != "error" {
+			s.renderError(w, r, http.StatusInternalServerError, "This page could not be shown; that failed on our side. Try again shortly.")
+		} else {
+			http.Error(w, "This page could not be shown.", http.StatusInternalServerError)
+		}
+		return
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	if err := t.ExecuteTemplate(w, "layout", v); err != nil {
-		zerolog.Ctx(r.Context()).Error().Err(err).Str("page", name).Msg("dashboard: render")
-	}
+	_, _ = w.Write(b.Bytes())
 }
 
 // pages are the parsed templates: the layout plus one page each.
