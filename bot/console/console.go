@@ -25,6 +25,7 @@ import (
 	"github.com/marketingminds/marketingminds/bot/present"
 	"github.com/marketingminds/marketingminds/tools/fault"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/media"
 )
 
 // Orchestrator is what the console needs of agents.Orchestrator.
@@ -49,6 +50,11 @@ type Chat struct {
 	Now func() time.Time
 	// PublicURL is where the dashboard is served, for links ("" none).
 	PublicURL string
+	// Media, when set, reads the stored media a result names, for their
+	// alt text and names (*media.Service).
+	Media interface {
+		Get(ctx context.Context, c identity.Caller, id string) (media.Media, error)
+	}
 	// Present renders results; nil: present.New().
 	Present *present.Registry
 	Log     zerolog.Logger
@@ -110,14 +116,14 @@ func (c *Chat) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		c.show(reply, err, &s)
+		c.show(ctx, reply, err, &s)
 	}
 }
 
 // show writes a turn's end: its failure, the results nobody wrote about,
 // the numbered choices, the new approvals and a reminder of older ones.
-func (c *Chat) show(reply agents.Reply, err error, s *session) {
-	env := c.env()
+func (c *Chat) show(ctx context.Context, reply agents.Reply, err error, s *session) {
+	env := c.env(ctx)
 	switch {
 	case err != nil && reply.Text == "":
 		f := fault.Failure{Kind: fault.Internal, Ref: fault.NewRef()}
@@ -162,8 +168,15 @@ func (c *Chat) offer(cs []present.Choice, s *session) {
 	s.choices = append(s.choices, usable...)
 }
 
-func (c *Chat) env() present.Env {
-	return present.Env{Loc: c.Loc, Now: c.Now(), PublicURL: c.PublicURL}
+func (c *Chat) env(ctx context.Context) present.Env {
+	env := present.Env{Loc: c.Loc, Now: c.Now(), PublicURL: c.PublicURL}
+	if c.Media != nil {
+		env.Media = func(id string) (media.Media, bool) {
+			m, err := c.Media.Get(ctx, c.Caller, id)
+			return m, err == nil
+		}
+	}
+	return env
 }
 
 // decide approves or rejects one approval and shows what came of it.
@@ -189,12 +202,12 @@ func (c *Chat) decide(ctx context.Context, a agents.Approval, approve bool) {
 		c.Log.Error().Err(err).Str("ref", f.Ref).Str("approval", a.ID).Msg("console: decide")
 	}
 	if f.Kind != "" {
-		fmt.Fprintln(c.Out, c.Present.Terminal(c.env(), f).Text)
+		fmt.Fprintln(c.Out, c.Present.Terminal(c.env(ctx), f).Text)
 		return
 	}
 	fmt.Fprintf(c.Out, "%s: %s\n", verb, strings.TrimSuffix(firstLine(a.Preview), ":"))
 	if res.Value != nil {
-		fmt.Fprintln(c.Out, c.Present.Terminal(c.env(), res.Value).Text)
+		fmt.Fprintln(c.Out, c.Present.Terminal(c.env(ctx), res.Value).Text)
 	}
 }
 

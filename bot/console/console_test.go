@@ -13,10 +13,13 @@ import (
 	"github.com/marketingminds/marketingminds/agents"
 	"github.com/marketingminds/marketingminds/agents/llm"
 	"github.com/marketingminds/marketingminds/agents/llm/llmtest"
+	"github.com/marketingminds/marketingminds/bot/present"
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/integrations/store/storetest"
 	"github.com/marketingminds/marketingminds/prompts"
 	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/library"
+	"github.com/marketingminds/marketingminds/tools/media"
 	"github.com/marketingminds/marketingminds/tools/schedule"
 )
 
@@ -24,6 +27,16 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 
 type shipArgs struct {
 	What string `json:"what"`
+}
+
+// storedMedia reads media from a map, as *media.Service does from its store.
+type storedMedia map[string]media.Media
+
+func (s storedMedia) Get(_ context.Context, _ identity.Caller, id string) (media.Media, error) {
+	if m, ok := s[id]; ok {
+		return m, nil
+	}
+	return media.Media{}, media.ErrNotFound
 }
 
 // chat runs a scripted session: the model over HTTP, a real orchestrator
@@ -106,6 +119,22 @@ func TestChat(t *testing.T) {
 				t.Fatalf("output = %q", out)
 			}
 		})
+	}
+}
+
+// Results name their media as they are stored: the alt text, or what the
+// file is; never "Media 1 of 2".
+func TestChatNamesStoredMedia(t *testing.T) {
+	t.Parallel()
+	ch := &Chat{Caller: editor, Now: time.Now, Media: storedMedia{
+		"m1": {ID: "m1", Name: "tent.jpg", ContentType: "image/jpeg", Alt: "A green tent by a lake"},
+		"m2": {ID: "m2", Name: "clip.mp4", ContentType: "video/mp4"},
+	}}
+	out := present.New().Terminal(ch.env(context.Background()), library.Item{Title: "Autumn", Body: "Soon.", MediaIDs: []string{"m1", "m2"}}).Text
+	for _, want := range []string{"A green tent by a lake", "clip.mp4, video 2 of 2"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
 	}
 }
 

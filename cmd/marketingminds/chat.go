@@ -85,7 +85,7 @@ func chatCommand(env envLoader, stdout, stderr io.Writer) *cobra.Command {
 			o := a.agents
 			in := cmd.InOrStdin()
 			ch := &console.Chat{Agent: o, Caller: identity.Caller{WorkspaceID: workspace, UserID: user, Role: u.Role, Door: identity.DoorCLI},
-				Session: session, In: in, Out: stdout, Loc: u.Location(), Log: log, PublicURL: cfg.PublicURL}
+				Session: session, In: in, Out: stdout, Loc: u.Location(), Log: log, PublicURL: cfg.PublicURL, Media: a.media}
 			if terminal(in) {
 				ch.Prompt = "> "
 				fmt.Fprintf(stdout, "Marketing Minds — %s/%s. Ctrl-D ends.\n", workspace, user)
