@@ -7,28 +7,18 @@ import (
 	"errors"
 	"image"
 	"image/png"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/rs/zerolog"
-
 	"github.com/marketingminds/marketingminds/agents"
-	"github.com/marketingminds/marketingminds/bot/httpapi"
-	"github.com/marketingminds/marketingminds/bot/slack/slackfake"
 	"github.com/marketingminds/marketingminds/integrations/platform"
-	"github.com/marketingminds/marketingminds/integrations/sandbox"
-	"github.com/marketingminds/marketingminds/integrations/sandbox/sandboxtest"
-	"github.com/marketingminds/marketingminds/tools/accounts"
+	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/media"
 	"github.com/marketingminds/marketingminds/tools/publish"
-	"github.com/marketingminds/marketingminds/tools/schedule"
 )
 
 var convertValue = regexp.MustCompile(`"action_id":"mm_convert"[^}]*"value":"([^"]+)"`)
@@ -46,50 +36,10 @@ func TestSlackConvertProposesThePostAgain(t *testing.T) {
 		t.Skip("the whole app")
 	}
 	t.Parallel()
-	ctx, cancel := context.WithCancel(context.Background())
-	fetcher := &countingTransport{}
-	sb := sandboxtest.Start(t, sandbox.Options{MediaClient: &http.Client{Transport: fetcher}})
-	fake := slackfake.New(e2eToken)
-	t.Cleanup(fake.Close)
-	fake.AddChannels("C1")
-	fake.AddUser(slackfake.User{ID: "U1", Name: "ana", DisplayName: "Ana", TZ: "Europe/Berlin"})
-	srv := httptest.NewUnstartedServer(nil)
-	srv.Start()
-	t.Cleanup(srv.Close)
-	env := map[string]string{"MM_DATA_DIR": t.TempDir(), "MM_SANDBOX_URL": sb.URL, "SLACK_SIGNING_SECRET": e2eSecret,
-		"SLACK_BOT_TOKEN": e2eToken, "SLACK_API_URL": fake.URL()}
-	cfg, err := loadConfig(func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.PublicURL = srv.URL
-	db, err := openStore(ctx, cfg, zerolog.Nop(), nil, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := zerolog.Nop() // no test writer: the app's goroutines may log after the test ended
-	a, err := newApp(cfg, db, log, sb.URL, schedule.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	deps := a.httpDeps(zerolog.Nop(), prometheus.NewRegistry())
-	bot, err := a.slackDoor(ctx, cfg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	deps.Slack = bot
-	srv.Config.Handler = httpapi.New(deps).Handler()
-	t.Cleanup(func() { cancel(); bot.Wait(); _ = db.Close(context.Background()) })
-
+	ctx := context.Background()
+	x := startSlackApp(t, store.SQLite, platform.Instagram)
+	a, fake, fetcher := x.a, x.fake, x.fetched
 	editor := identity.Caller{WorkspaceID: "T1", UserID: "U1", Role: identity.Editor, Door: identity.DoorAPI}
-	u, err := a.accounts.Connect(ctx, editor, platform.Instagram, accounts.ReturnTo{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := sandboxtest.Consent(t, u)
-	if _, err := a.accounts.Callback(ctx, platform.Instagram, accounts.CallbackRequest{State: q.Get("state"), Code: q.Get("code")}); err != nil {
-		t.Fatal(err)
-	}
 
 	const thread = "1700004000.000100"
 	var pngFile bytes.Buffer
@@ -100,7 +50,7 @@ func TestSlackConvertProposesThePostAgain(t *testing.T) {
 	event, _ := json.Marshal(map[string]any{"type": "event_callback", "team_id": "T1", "event_id": "EvConvert1", "event": map[string]any{
 		"type": "app_mention", "user": "U1", "channel": "C1", "ts": thread, "files": []any{file},
 		"text": "<@UBOT> post this to Instagram"}})
-	slackSend(t, srv.URL+"/slack/events", "application/json", event)
+	slackSend(t, x.url+"/slack/events", "application/json", event)
 
 	// Refused before approval, with a Convert button in the thread.
 	refusal := waitFor(t, 60*time.Second, "the refusal with a Convert button", func() (string, bool) {
@@ -127,7 +77,7 @@ func TestSlackConvertProposesThePostAgain(t *testing.T) {
 			"container": map[string]string{"type": "message", "message_ts": ts, "channel_id": "C1", "thread_ts": thread},
 			"actions":   []map[string]string{{"action_id": action, "block_id": "b1", "value": v, "type": "button"}},
 		})
-		slackSend(t, srv.URL+"/slack/interactivity", "application/x-www-form-urlencoded", []byte("payload="+url.QueryEscape(string(body))))
+		slackSend(t, x.url+"/slack/interactivity", "application/x-www-form-urlencoded", []byte("payload="+url.QueryEscape(string(body))))
 	}
 	click("mm_convert", value[1], msgTS)
 
@@ -141,7 +91,7 @@ func TestSlackConvertProposesThePostAgain(t *testing.T) {
 		return "", false
 	}, fake)
 	blocks, msgTS, _ = strings.Cut(approval, "\n")
-	if !strings.Contains(blocks, `"type":"image"`) || !strings.Contains(blocks, srv.URL+"/") {
+	if !strings.Contains(blocks, `"type":"image"`) || !strings.Contains(blocks, x.url+"/") {
 		t.Fatalf("the approval shows no thumbnail at our URL: %s", blocks)
 	}
 	waitFor(t, 30*time.Second, "the refusal without its Convert button", func() (string, bool) {

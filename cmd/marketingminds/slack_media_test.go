@@ -9,27 +9,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/rs/zerolog"
-
-	"github.com/marketingminds/marketingminds/bot/httpapi"
 	"github.com/marketingminds/marketingminds/bot/slack/slackfake"
 	"github.com/marketingminds/marketingminds/integrations/platform"
-	"github.com/marketingminds/marketingminds/integrations/sandbox"
-	"github.com/marketingminds/marketingminds/integrations/sandbox/sandboxtest"
 	"github.com/marketingminds/marketingminds/integrations/store"
-	"github.com/marketingminds/marketingminds/integrations/store/storetest"
-	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/publish"
-	"github.com/marketingminds/marketingminds/tools/schedule"
 )
 
 // TestSlackSharedImagePublished (issue 21's must-hold): in a Slack thread a
@@ -60,72 +50,17 @@ const (
 )
 
 func slackSharedImage(t *testing.T, backend store.Backend) {
-	ctx, cancel := context.WithCancel(context.Background())
-	fetcher := &countingTransport{}
-	sb := sandboxtest.Start(t, sandbox.Options{MediaClient: &http.Client{Transport: fetcher}})
-	fake := slackfake.New(e2eToken)
-	t.Cleanup(fake.Close)
-	fake.AddChannels("C1")
-	fake.AddUser(slackfake.User{ID: "U1", Name: "ana", DisplayName: "Ana", TZ: "Europe/Berlin"})
-	srv := httptest.NewUnstartedServer(nil)
-	srv.Start()
-	t.Cleanup(srv.Close)
-
-	env := map[string]string{"MM_DATA_DIR": t.TempDir(), "MM_SANDBOX_URL": sb.URL, "SLACK_SIGNING_SECRET": e2eSecret,
-		"SLACK_BOT_TOKEN": e2eToken, "SLACK_API_URL": fake.URL()}
-	if backend == store.Mongo {
-		mc := storetest.Config(t, storetest.Open(t, store.Mongo))
-		env["MONGODB_URI"], env["MONGODB_DATABASE"] = mc.MongoURI, mc.MongoDatabase
-	}
-	cfg, err := loadConfig(func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.PublicURL = srv.URL
-	db, err := openStore(ctx, cfg, zerolog.Nop(), nil, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := newApp(cfg, db, zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel), sb.URL, schedule.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	deps := a.httpDeps(zerolog.Nop(), prometheus.NewRegistry())
-	bot, err := a.slackDoor(ctx, cfg, zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	deps.Slack = bot
-	srv.Config.Handler = httpapi.New(deps).Handler()
-	if err := a.scheduler.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		// The scheduler's last commits log through t: they end before the test does.
-		_ = a.scheduler.Stop(context.Background())
-		bot.Wait()
-		_ = db.Close(context.Background())
-	})
-
+	ctx := context.Background()
+	x := startSlackApp(t, backend, platform.Instagram, platform.Twitter)
+	a, sb, fake, fetcher := x.a, x.sb, x.fake, x.fetched
 	editor := identity.Caller{WorkspaceID: "T1", UserID: "U1", Role: identity.Editor, Door: identity.DoorAPI}
-	for _, p := range []platform.Name{platform.Instagram, platform.Twitter} {
-		u, err := a.accounts.Connect(ctx, editor, p, accounts.ReturnTo{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		q := sandboxtest.Consent(t, u)
-		if _, err := a.accounts.Callback(ctx, p, accounts.CallbackRequest{State: q.Get("state"), Code: q.Get("code")}); err != nil {
-			t.Fatal(err)
-		}
-	}
 
 	const thread = "1700003000.000100"
 	file := fake.ShareFile("U1", "launch.jpg", "image/jpeg", photo(t, 1080, 1350))
 	event, _ := json.Marshal(map[string]any{"type": "event_callback", "team_id": "T1", "event_id": "EvMedia1", "event": map[string]any{
 		"type": "app_mention", "user": "U1", "channel": "C1", "ts": thread, "files": []any{file},
 		"text": "<@UBOT> post this to Instagram and X tomorrow 9am"}})
-	slackSend(t, srv.URL+"/slack/events", "application/json", event)
+	slackSend(t, x.url+"/slack/events", "application/json", event)
 
 	approval := waitFor(t, 90*time.Second, "the approval in the thread", func() (string, bool) {
 		for _, c := range fake.Calls("chat.postMessage") {
@@ -136,7 +71,7 @@ func slackSharedImage(t *testing.T, backend store.Backend) {
 		return "", false
 	}, fake)
 	blocks, msgTS, _ := strings.Cut(approval, "\n")
-	if !strings.Contains(blocks, `"type":"image"`) || !strings.Contains(blocks, srv.URL+"/media/thumb/") || !strings.Contains(blocks, "launch.jpg, image 1 of 1") {
+	if !strings.Contains(blocks, `"type":"image"`) || !strings.Contains(blocks, x.url+"/media/thumb/") || !strings.Contains(blocks, "launch.jpg, image 1 of 1") {
 		t.Fatalf("the approval shows no thumbnail at our signed thumbnail URL: %s", blocks)
 	}
 	// The preview reads as Ana does: her zone, no empty quotes, the file named.
@@ -164,7 +99,7 @@ func slackSharedImage(t *testing.T, backend store.Backend) {
 		"container": map[string]string{"type": "message", "message_ts": msgTS, "channel_id": "C1", "thread_ts": thread},
 		"actions":   []map[string]string{{"action_id": "mm_approve", "block_id": "approval", "value": id[1], "type": "button"}},
 	})
-	slackSend(t, srv.URL+"/slack/interactivity", "application/x-www-form-urlencoded", []byte("payload="+url.QueryEscape(string(click))))
+	slackSend(t, x.url+"/slack/interactivity", "application/x-www-form-urlencoded", []byte("payload="+url.QueryEscape(string(click))))
 
 	viewer := identity.Caller{WorkspaceID: "T1", UserID: "U1", Role: identity.Viewer, Door: identity.DoorAPI}
 	postID := waitFor(t, 60*time.Second, "the scheduled post", func() (string, bool) {

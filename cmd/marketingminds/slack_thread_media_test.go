@@ -1,29 +1,17 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/rs/zerolog"
-
-	"github.com/marketingminds/marketingminds/bot/httpapi"
 	"github.com/marketingminds/marketingminds/bot/slack/slackfake"
 	"github.com/marketingminds/marketingminds/integrations/platform"
-	"github.com/marketingminds/marketingminds/integrations/sandbox"
-	"github.com/marketingminds/marketingminds/integrations/sandbox/sandboxtest"
 	"github.com/marketingminds/marketingminds/integrations/store"
-	"github.com/marketingminds/marketingminds/integrations/store/storetest"
-	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/publish"
-	"github.com/marketingminds/marketingminds/tools/schedule"
 )
 
 // TestSlackThreadFilesPublished (issue 21, files in channel threads): in a
@@ -47,78 +35,8 @@ func TestSlackThreadFilesPublished(t *testing.T) {
 	}
 }
 
-// threadApp is the whole app with the Slack door over the fake and the
-// sandbox, and an Instagram account connected.
-type threadApp struct {
-	a       *app
-	fake    *slackfake.Fake
-	url     string
-	fetched *countingTransport
-}
-
-func startThreadApp(t *testing.T, backend store.Backend) threadApp {
-	ctx, cancel := context.WithCancel(context.Background())
-	fetched := &countingTransport{}
-	sb := sandboxtest.Start(t, sandbox.Options{MediaClient: &http.Client{Transport: fetched}})
-	fake := slackfake.New(e2eToken)
-	t.Cleanup(fake.Close)
-	fake.AddChannels("C1")
-	fake.AddUser(slackfake.User{ID: "U1", Name: "ana", DisplayName: "Ana", TZ: "Europe/Berlin"})
-	fake.AddUser(slackfake.User{ID: "U2", Name: "bo", DisplayName: "Bo", TZ: "Europe/Berlin"})
-	srv := httptest.NewUnstartedServer(nil)
-	srv.Start()
-	t.Cleanup(srv.Close)
-	env := map[string]string{"MM_DATA_DIR": t.TempDir(), "MM_SANDBOX_URL": sb.URL, "SLACK_SIGNING_SECRET": e2eSecret,
-		"SLACK_BOT_TOKEN": e2eToken, "SLACK_API_URL": fake.URL()}
-	if backend == store.Mongo {
-		mc := storetest.Config(t, storetest.Open(t, store.Mongo))
-		env["MONGODB_URI"], env["MONGODB_DATABASE"] = mc.MongoURI, mc.MongoDatabase
-	}
-	cfg, err := loadConfig(func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.PublicURL = srv.URL
-	db, err := openStore(ctx, cfg, zerolog.Nop(), nil, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
-	a, err := newApp(cfg, db, log, sb.URL, schedule.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	deps := a.httpDeps(zerolog.Nop(), prometheus.NewRegistry())
-	bot, err := a.slackDoor(ctx, cfg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	deps.Slack = bot
-	srv.Config.Handler = httpapi.New(deps).Handler()
-	if err := a.scheduler.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		// The scheduler's last commits log through t: they end before the test does.
-		_ = a.scheduler.Stop(context.Background())
-		bot.Wait()
-		_ = db.Close(context.Background())
-	})
-	editor := identity.Caller{WorkspaceID: "T1", UserID: "U1", Role: identity.Editor, Door: identity.DoorAPI}
-	u, err := a.accounts.Connect(ctx, editor, platform.Instagram, accounts.ReturnTo{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := sandboxtest.Consent(t, u)
-	if _, err := a.accounts.Callback(ctx, platform.Instagram, accounts.CallbackRequest{State: q.Get("state"), Code: q.Get("code")}); err != nil {
-		t.Fatal(err)
-	}
-	return threadApp{a: a, fake: fake, url: srv.URL, fetched: fetched}
-}
-
 // event delivers a signed message or app_mention event in channel C1.
-func (x threadApp) event(t *testing.T, id string, ev map[string]any) {
+func (x slackApp) event(t *testing.T, id string, ev map[string]any) {
 	t.Helper()
 	ev["channel"] = "C1"
 	if ev["type"] == "message" {
@@ -133,7 +51,7 @@ func (x threadApp) event(t *testing.T, id string, ev map[string]any) {
 
 // approval waits for the approval card in thread and returns its blocks
 // and ts.
-func (x threadApp) approval(t *testing.T, thread string) (string, string) {
+func (x slackApp) approval(t *testing.T, thread string) (string, string) {
 	t.Helper()
 	got := waitFor(t, 90*time.Second, "the approval in thread "+thread, func() (string, bool) {
 		for _, c := range x.fake.Calls("chat.postMessage") {
@@ -151,7 +69,7 @@ func (x threadApp) approval(t *testing.T, thread string) (string, string) {
 }
 
 func slackThreadFiles(t *testing.T, backend store.Backend) {
-	x := startThreadApp(t, backend)
+	x := startSlackApp(t, backend, platform.Instagram)
 	ctx := t.Context()
 
 	// The app answers in a thread; later a person shares a photo there
