@@ -22,7 +22,7 @@ import (
 func TestMediaRefusalsNameTheLimit(t *testing.T) {
 	files := map[string][]byte{
 		"/heavy.jpg": testmedia.Image(t, "jpeg", 1080, 1080, 8_000_001),
-		"/long.mp4":  testmedia.MP4(t, testmedia.Video{Seconds: 15*60 + 1, AAC: true, Bytes: 100_000}),
+		"/long.mp4":  testmedia.MP4(t, testmedia.Video{Seconds: 15*60 + 1, Audio: testmedia.AAC, Bytes: 100_000}),
 		"/short.mp4": testmedia.MP4(t, testmedia.Video{Seconds: 2, Bytes: 100_000}),
 		"/vp9.mp4":   testmedia.MP4(t, testmedia.Video{Codec: "vp09", Seconds: 20, Bytes: 100_000}),
 	}

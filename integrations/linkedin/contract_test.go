@@ -310,7 +310,7 @@ func TestLinkedInPublishMedia(t *testing.T) {
 		t.Errorf("article %v", art)
 	}
 
-	video := testmedia.MP4(t, testmedia.Video{Seconds: 10, AAC: true, Bytes: 4<<20 + 1234}) // two parts
+	video := testmedia.MP4(t, testmedia.Video{Seconds: 10, Audio: testmedia.AAC, Bytes: 4<<20 + 1234}) // two parts
 	vsrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "video/mp4")
 		_, _ = w.Write(video)

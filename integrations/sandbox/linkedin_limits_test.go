@@ -94,7 +94,7 @@ func TestLinkedInMediaLimits(t *testing.T) {
 		video []byte
 		want  string
 	}{
-		{"10 s MP4 in three parts", testmedia.MP4(t, testmedia.Video{Seconds: 10, AAC: true, Bytes: 9 << 20}), "AVAILABLE"},
+		{"10 s MP4 in three parts", testmedia.MP4(t, testmedia.Video{Seconds: 10, Audio: testmedia.AAC, Bytes: 9 << 20}), "AVAILABLE"},
 		{"3 s", testmedia.MP4(t, testmedia.Video{Seconds: 3, Bytes: 80_000}), "AVAILABLE"},
 		{"30 min", testmedia.MP4(t, testmedia.Video{Seconds: 1800, Bytes: 80_000}), "AVAILABLE"},
 		{"2.9 s", testmedia.MP4(t, testmedia.Video{Seconds: 2.9, Bytes: 80_000}), "PROCESSING_FAILED"},

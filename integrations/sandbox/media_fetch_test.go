@@ -33,7 +33,7 @@ func mediaHost(t *testing.T) *httptest.Server {
 		"/photo.jpg":    enc(1080, 1080, true, 0), // a PNG behind a .jpg name
 		"/tall.jpg":     enc(500, 1000, false, 0),
 		"/huge.jpg":     enc(1080, 1080, false, 8_000_001),
-		"/clip.mp4":     testmedia.MP4(t, testmedia.Video{Brand: "mp42", Seconds: 61, AAC: true, Bytes: 100 << 10}),
+		"/clip.mp4":     testmedia.MP4(t, testmedia.Video{Brand: "mp42", Seconds: 61, Audio: testmedia.AAC, Bytes: 100 << 10}),
 		"/long.mp4":     testmedia.MP4(t, testmedia.Video{Seconds: 15*60 + 1}),
 		"/short.mp4":    testmedia.MP4(t, testmedia.Video{Seconds: 2.9}),
 		"/vp9.mp4":      testmedia.MP4(t, testmedia.Video{Codec: "vp09", Seconds: 10}),

@@ -15,7 +15,7 @@ func TestProbeVideo(t *testing.T) {
 		file []byte
 		want videoInfo
 	}{
-		{"mp4 with sound", testmedia.MP4(t, testmedia.Video{Seconds: 12.5, AAC: true}), videoInfo{"mp4", 12500 * time.Millisecond, "h264", "aac", 640, 360}},
+		{"mp4 with sound", testmedia.MP4(t, testmedia.Video{Seconds: 12.5, Audio: testmedia.AAC}), videoInfo{"mp4", 12500 * time.Millisecond, "h264", "aac", 640, 360}},
 		{"quicktime hevc", testmedia.MP4(t, testmedia.Video{Brand: "qt  ", Codec: "hvc1", Seconds: 4, Width: 1080, Height: 1920}), videoInfo{"mov", 4 * time.Second, "hevc", "", 1080, 1920}},
 		{"vp9", testmedia.MP4(t, testmedia.Video{Codec: "vp09", Seconds: 1}), videoInfo{"mp4", time.Second, "vp9", "", 640, 360}},
 		// Only the head of a long file (moov first, then media data) is
@@ -38,7 +38,7 @@ func TestProbeVideo(t *testing.T) {
 // FuzzProbeVideo: any bytes an upload or a download brings are read
 // without a panic, whole or as the kept chunks of a chunked upload.
 func FuzzProbeVideo(f *testing.F) {
-	f.Add(testmedia.MP4(f, testmedia.Video{Seconds: 3, AAC: true}))
+	f.Add(testmedia.MP4(f, testmedia.Video{Seconds: 3, Audio: testmedia.AAC}))
 	f.Add([]byte("\x00\x00\x00\x10ftypisom\x00\x00\x00\x00\x00\x00\x00\x08moov"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		_, _ = probeVideo(bytes.NewReader(b))

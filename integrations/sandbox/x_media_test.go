@@ -51,7 +51,7 @@ func TestXMediaUpload(t *testing.T) {
 	}
 
 	// Chunked video: initialize, append, finalize, STATUS until succeeded.
-	video := testmedia.MP4(t, testmedia.Video{Brand: "mp42", Seconds: 10, AAC: true, Bytes: 2000})
+	video := testmedia.MP4(t, testmedia.Video{Brand: "mp42", Seconds: 10, Audio: testmedia.AAC, Bytes: 2000})
 	r = e.do(t, "POST", "/api.x.com/2/media/upload/initialize", tok, "application/json",
 		[]byte(`{"media_type":"video/mp4","total_bytes":`+strconv.Itoa(len(video))+`,"media_category":"tweet_video"}`))
 	vid := r.json(t)["data"].(map[string]any)["id"].(string)

@@ -45,7 +45,7 @@ func TestXVideoProcessing(t *testing.T) {
 		state  string
 		status int // of POST /2/tweets with it
 	}{
-		{"140 s in five segments", testmedia.MP4(t, testmedia.Video{Seconds: 140, AAC: true, Bytes: 5 << 10}), "succeeded", 201},
+		{"140 s in five segments", testmedia.MP4(t, testmedia.Video{Seconds: 140, Audio: testmedia.AAC, Bytes: 5 << 10}), "succeeded", 201},
 		{"half a second", testmedia.MP4(t, testmedia.Video{Seconds: 0.5}), "succeeded", 201},
 		{"141 s", testmedia.MP4(t, testmedia.Video{Seconds: 141, Bytes: 5 << 10}), "succeeded", 403},
 		{"0.4 s", testmedia.MP4(t, testmedia.Video{Seconds: 0.4}), "failed", 400},

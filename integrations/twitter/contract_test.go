@@ -53,8 +53,8 @@ func setup(t *testing.T) *env {
 	}
 	serve("/photo.png", "image/png", pngBytes)
 	serve("/photo.jpg", "image/jpeg", jpgBytes)
-	serve("/clip.mp4", "application/octet-stream", testmedia.MP4(t, testmedia.Video{Brand: "mp42", Seconds: 30, AAC: true, Bytes: 200_000}))
-	serve("/long.mp4", "video/mp4", testmedia.MP4(t, testmedia.Video{Seconds: 141, AAC: true, Bytes: 100_000}))
+	serve("/clip.mp4", "application/octet-stream", testmedia.MP4(t, testmedia.Video{Brand: "mp42", Seconds: 30, Audio: testmedia.AAC, Bytes: 200_000}))
+	serve("/long.mp4", "video/mp4", testmedia.MP4(t, testmedia.Video{Seconds: 141, Audio: testmedia.AAC, Bytes: 100_000}))
 	serve("/hevc.mp4", "video/mp4", testmedia.MP4(t, testmedia.Video{Codec: "hvc1", Seconds: 30, Bytes: 100_000}))
 	media := httptest.NewServer(mux)
 	t.Cleanup(media.Close)

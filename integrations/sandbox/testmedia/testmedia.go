@@ -13,6 +13,12 @@ import (
 )
 
 // Video describes a video file to make.
+// The audio object types Video.Audio takes.
+const (
+	AAC byte = 0x40
+	MP3 byte = 0x6B
+)
+
 type Video struct {
 	// Brand is the ftyp major brand: "isom" or "mp42" (MP4), "qt  " (MOV); default "isom".
 	Brand string
@@ -22,8 +28,9 @@ type Video struct {
 	Width, Height int
 	// Seconds is the movie's duration.
 	Seconds float64
-	// AAC adds an AAC audio track.
-	AAC bool
+	// Audio, when not 0, adds an audio track of that MPEG-4 object type:
+	// AAC or MP3.
+	Audio byte
 	// Bytes, when larger than the boxes, pads the file with an mdat box to that size.
 	Bytes int
 }
@@ -80,13 +87,13 @@ func MP4(t testing.TB, v Video) []byte {
 		vse := &mp4.VisualSampleEntry{SampleEntry: mp4.SampleEntry{AnyTypeBox: mp4.AnyTypeBox{Type: entry}, DataReferenceIndex: 1},
 			Width: uint16(v.Width), Height: uint16(v.Height), Horizresolution: 0x480000, Vertresolution: 0x480000, FrameCount: 1, Depth: 0x18, PreDefined3: -1}
 		track(1, entry, vse, uint32(v.Width), uint32(v.Height), nil)
-		if v.AAC {
+		if v.Audio != 0 {
 			ase := &mp4.AudioSampleEntry{SampleEntry: mp4.SampleEntry{AnyTypeBox: mp4.AnyTypeBox{Type: mp4.BoxTypeMp4a()}, DataReferenceIndex: 1},
 				ChannelCount: 2, SampleSize: 16, SampleRate: 48000 << 16}
 			track(2, mp4.BoxTypeMp4a(), ase, 0, 0, func() {
 				box(mp4.BoxTypeEsds(), &mp4.Esds{Descriptors: []mp4.Descriptor{
 					{Tag: mp4.ESDescrTag, Size: 3, ESDescriptor: &mp4.ESDescriptor{ESID: 2}},
-					{Tag: mp4.DecoderConfigDescrTag, Size: 13, DecoderConfigDescriptor: &mp4.DecoderConfigDescriptor{ObjectTypeIndication: 0x40, StreamType: 5}},
+					{Tag: mp4.DecoderConfigDescrTag, Size: 13, DecoderConfigDescriptor: &mp4.DecoderConfigDescriptor{ObjectTypeIndication: v.Audio, StreamType: 5}},
 				}}, nil)
 			})
 		}

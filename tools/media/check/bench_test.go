@@ -3,6 +3,7 @@ package check_test
 import (
 	"bytes"
 	"context"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/testmedia"
 	"testing"
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
@@ -26,7 +27,7 @@ func BenchmarkConvertPhotoForInstagram(b *testing.B) {
 
 // BenchmarkProbeMP4 reads a video's container, codecs, size and duration.
 func BenchmarkProbeMP4(b *testing.B) {
-	src := mp4Bytes(b, mp4Spec{brand: "isom", video: "avc1", width: 1080, height: 1920, seconds: 30, audioOTI: 0x40})
+	src := testmedia.MP4(b, testmedia.Video{Brand: "isom", Codec: "avc1", Width: 1080, Height: 1920, Seconds: 30, Audio: testmedia.AAC})
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := check.Probe(bytes.NewReader(src)); err != nil {

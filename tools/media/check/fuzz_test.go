@@ -2,6 +2,7 @@ package check_test
 
 import (
 	"bytes"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/testmedia"
 	"testing"
 
 	"github.com/marketingminds/marketingminds/tools/media/check"
@@ -15,7 +16,7 @@ func FuzzProbe(f *testing.F) {
 	f.Add(pngBytes(f, 4, 4))
 	f.Add(gifBytes(f, 2))
 	f.Add(webpHeader(16, 9))
-	f.Add(mp4Bytes(f, mp4Spec{brand: "isom", video: "avc1", width: 64, height: 36, seconds: 1, audioOTI: 0x40}))
+	f.Add(testmedia.MP4(f, testmedia.Video{Brand: "isom", Codec: "avc1", Width: 64, Height: 36, Seconds: 1, Audio: testmedia.AAC}))
 	f.Add([]byte("\x00\x00\x00\x18ftypqt  \x00\x00\x00\x00qt  "))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		info, err := check.Probe(bytes.NewReader(b))

@@ -3,6 +3,7 @@ package check_test
 import (
 	"bytes"
 	"errors"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/testmedia"
 	"image"
 	"image/color"
 	"image/gif"
@@ -13,8 +14,6 @@ import (
 	"runtime"
 	"testing"
 	"time"
-
-	"github.com/abema/go-mp4"
 
 	"github.com/marketingminds/marketingminds/tools/media/check"
 )
@@ -30,11 +29,11 @@ func TestProbe(t *testing.T) {
 		{"png", pngBytes(t, 30, 40), check.Info{ContentType: "image/png", Container: "png", Width: 30, Height: 40}},
 		{"animated gif", gifBytes(t, 3), check.Info{ContentType: "image/gif", Container: "gif", Width: 8, Height: 6, Frames: 3, Duration: 300 * time.Millisecond}},
 		{"webp", webpHeader(300, 200), check.Info{ContentType: "image/webp", Container: "webp", Width: 300, Height: 200}},
-		{"mp4 h264 aac", mp4Bytes(t, mp4Spec{brand: "isom", video: "avc1", width: 1080, height: 1920, seconds: 12.5, audioOTI: 0x40}),
+		{"mp4 h264 aac", testmedia.MP4(t, testmedia.Video{Brand: "isom", Codec: "avc1", Width: 1080, Height: 1920, Seconds: 12.5, Audio: testmedia.AAC}),
 			check.Info{ContentType: "video/mp4", Container: "mp4", Width: 1080, Height: 1920, Duration: 12500 * time.Millisecond, VideoCodec: "h264", AudioCodec: "aac"}},
-		{"mov hevc silent", mp4Bytes(t, mp4Spec{brand: "qt  ", video: "hvc1", width: 1920, height: 1080, seconds: 200}),
+		{"mov hevc silent", testmedia.MP4(t, testmedia.Video{Brand: "qt  ", Codec: "hvc1", Width: 1920, Height: 1080, Seconds: 200}),
 			check.Info{ContentType: "video/quicktime", Container: "mov", Width: 1920, Height: 1080, Duration: 200 * time.Second, VideoCodec: "hevc"}},
-		{"mp4 with mp3 audio", mp4Bytes(t, mp4Spec{brand: "mp42", video: "avc1", width: 640, height: 360, seconds: 1, audioOTI: 0x6B}),
+		{"mp4 with mp3 audio", testmedia.MP4(t, testmedia.Video{Brand: "mp42", Codec: "avc1", Width: 640, Height: 360, Seconds: 1, Audio: testmedia.MP3}),
 			check.Info{ContentType: "video/mp4", Container: "mp4", Width: 640, Height: 360, Duration: time.Second, VideoCodec: "h264", AudioCodec: "mp3"}},
 	}
 	for _, tc := range cases {
@@ -139,80 +138,6 @@ func webpHeader(w, h int) []byte {
 	riff = append(riff, vp8l...)
 	n := len(riff)
 	return append([]byte{'R', 'I', 'F', 'F', byte(n), byte(n >> 8), 0, 0}, riff...)
-}
-
-type mp4Spec struct {
-	brand         string
-	video         string // sample entry: avc1, hvc1…
-	width, height int
-	seconds       float64
-	audioOTI      byte // 0: no audio track
-}
-
-// mp4Bytes writes the boxes Probe reads (ftyp, moov/mvhd, one trak per stream) with go-mp4's writer.
-func mp4Bytes(t testing.TB, s mp4Spec) []byte {
-	t.Helper()
-	f, err := os.CreateTemp(t.TempDir(), "*.mp4")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	w := mp4.NewWriter(f)
-	box := func(typ mp4.BoxType, payload mp4.IImmutableBox, children func()) {
-		if _, err := w.StartBox(&mp4.BoxInfo{Type: typ}); err != nil {
-			t.Fatal(err)
-		}
-		if payload != nil {
-			if _, err := mp4.Marshal(w, payload, mp4.Context{}); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if children != nil {
-			children()
-		}
-		if _, err := w.EndBox(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var brand [4]byte
-	copy(brand[:], s.brand)
-	const timescale = 1000
-	box(mp4.BoxTypeFtyp(), &mp4.Ftyp{MajorBrand: brand, CompatibleBrands: []mp4.CompatibleBrandElem{{CompatibleBrand: brand}}}, nil)
-	track := func(entry mp4.BoxType, sample mp4.IImmutableBox, w16, h16 uint32, extra func()) {
-		box(mp4.BoxTypeTrak(), nil, func() {
-			box(mp4.BoxTypeTkhd(), &mp4.Tkhd{TrackID: 1, Width: w16 << 16, Height: h16 << 16}, nil)
-			box(mp4.BoxTypeMdia(), nil, func() {
-				box(mp4.BoxTypeMinf(), nil, func() {
-					box(mp4.BoxTypeStbl(), nil, func() {
-						box(mp4.BoxTypeStsd(), &mp4.Stsd{EntryCount: 1}, func() {
-							box(entry, sample, extra)
-						})
-					})
-				})
-			})
-		})
-	}
-	box(mp4.BoxTypeMoov(), nil, func() {
-		box(mp4.BoxTypeMvhd(), &mp4.Mvhd{Timescale: timescale, DurationV0: uint32(s.seconds * timescale), Rate: 0x10000, Volume: 0x100, NextTrackID: 3}, nil)
-		vse := &mp4.VisualSampleEntry{SampleEntry: mp4.SampleEntry{AnyTypeBox: mp4.AnyTypeBox{Type: mp4.StrToBoxType(s.video)}, DataReferenceIndex: 1},
-			Width: uint16(s.width), Height: uint16(s.height), Horizresolution: 0x480000, Vertresolution: 0x480000, FrameCount: 1, Depth: 0x18, PreDefined3: -1}
-		track(mp4.StrToBoxType(s.video), vse, uint32(s.width), uint32(s.height), nil)
-		if s.audioOTI != 0 {
-			ase := &mp4.AudioSampleEntry{SampleEntry: mp4.SampleEntry{AnyTypeBox: mp4.AnyTypeBox{Type: mp4.BoxTypeMp4a()}, DataReferenceIndex: 1},
-				ChannelCount: 2, SampleSize: 16, SampleRate: 48000 << 16}
-			track(mp4.BoxTypeMp4a(), ase, 0, 0, func() {
-				box(mp4.BoxTypeEsds(), &mp4.Esds{Descriptors: []mp4.Descriptor{
-					{Tag: mp4.ESDescrTag, Size: 3, ESDescriptor: &mp4.ESDescriptor{ESID: 2}},
-					{Tag: mp4.DecoderConfigDescrTag, Size: 13, DecoderConfigDescriptor: &mp4.DecoderConfigDescriptor{ObjectTypeIndication: s.audioOTI, StreamType: 5}},
-				}}, nil)
-			})
-		}
-	})
-	b, err := os.ReadFile(f.Name())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 // TestProbeCountsGIFFramesWithoutDecoding: a small file claiming a thousand

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/testmedia"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -125,7 +126,7 @@ func TestConvertMedia(t *testing.T) {
 	if _, err := svc.ConvertMedia(ctx, viewer, check.ConvertRequest{MediaURL: src, Platform: platform.Twitter}); !errors.Is(err, identity.ErrForbidden) {
 		t.Errorf("viewer: %v", err)
 	}
-	video := h.put("/clip.mp4", mp4Bytes(t, mp4Spec{brand: "isom", video: "hvc1", width: 640, height: 360, seconds: 5}))
+	video := h.put("/clip.mp4", testmedia.MP4(t, testmedia.Video{Brand: "isom", Codec: "hvc1", Width: 640, Height: 360, Seconds: 5}))
 	for name, r := range map[string]check.ConvertRequest{
 		"a video":          {MediaURL: video, Platform: platform.Twitter},
 		"an HTML page":     {MediaURL: h.put("/page.jpg", []byte("<html>")), Platform: platform.Twitter},
