@@ -10,7 +10,6 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/sandbox"
 	"github.com/marketingminds/marketingminds/integrations/sandbox/sandboxtest"
-	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/schedule"
 	"github.com/marketingminds/marketingminds/tools/settings"
@@ -48,15 +47,7 @@ func TestChatOffline(t *testing.T) {
 	editor := identity.Caller{WorkspaceID: "T1", UserID: "U1", Role: identity.Editor, Door: identity.DoorCLI}
 	// Connecting ends in a browser and serve's callback: done here directly.
 	withApp(t, env, func(a *app) {
-		ctx := context.Background()
-		u, err := a.accounts.Connect(ctx, editor, platform.Twitter, accounts.ReturnTo{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		q := sandboxtest.Consent(t, u)
-		if _, err := a.accounts.Callback(ctx, platform.Twitter, accounts.CallbackRequest{State: q.Get("state"), Code: q.Get("code")}); err != nil {
-			t.Fatal(err)
-		}
+		connectInSandbox(t, context.Background(), a, editor, platform.Twitter)
 	})
 
 	script := strings.Join([]string{

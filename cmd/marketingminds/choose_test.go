@@ -21,7 +21,6 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/sandbox"
 	"github.com/marketingminds/marketingminds/integrations/sandbox/sandboxtest"
-	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/schedule"
 )
@@ -80,14 +79,8 @@ func newSlackThread(t *testing.T) *slackThread {
 	// LinkedIn's consent in the sandbox reveals Sam's profile and the two
 	// company pages Sam administers: three LinkedIn accounts.
 	editor := identity.Caller{WorkspaceID: "T1", UserID: "U1", Role: identity.Editor, Door: identity.DoorSlack}
-	u, err := a.accounts.Connect(ctx, editor, platform.LinkedIn, accounts.ReturnTo{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := sandboxtest.Consent(t, u)
-	res, err := a.accounts.Callback(ctx, platform.LinkedIn, accounts.CallbackRequest{State: q.Get("state"), Code: q.Get("code")})
-	if err != nil || len(res.Accounts) != 3 {
-		t.Fatalf("connect LinkedIn: %d accounts, %v", len(res.Accounts), err)
+	if got := connectInSandbox(t, ctx, a, editor, platform.LinkedIn); len(got) != 3 {
+		t.Fatalf("connect LinkedIn: %d accounts", len(got))
 	}
 	return &slackThread{t: t, fake: fake, sb: sb.Sandbox, srv: srv, wait: bot.Wait}
 }
@@ -256,15 +249,7 @@ func TestChatNumberedChoice(t *testing.T) {
 	env := map[string]string{"MM_DATA_DIR": t.TempDir(), "MM_SANDBOX_URL": sb.URL}
 	editor := identity.Caller{WorkspaceID: "T1", UserID: "U1", Role: identity.Editor, Door: identity.DoorCLI}
 	withApp(t, env, func(a *app) {
-		ctx := context.Background()
-		u, err := a.accounts.Connect(ctx, editor, platform.LinkedIn, accounts.ReturnTo{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		q := sandboxtest.Consent(t, u)
-		if _, err := a.accounts.Callback(ctx, platform.LinkedIn, accounts.CallbackRequest{State: q.Get("state"), Code: q.Get("code")}); err != nil {
-			t.Fatal(err)
-		}
+		connectInSandbox(t, context.Background(), a, editor, platform.LinkedIn)
 	})
 	script := strings.Join([]string{`post "Hello from the terminal" to linkedin`, "2 remember", "y", `post "Hello again" to linkedin`, "y"}, "\n") + "\n"
 	out, _, err := chatRun(t, env, script, "--workspace", "T1", "--user", "U1")

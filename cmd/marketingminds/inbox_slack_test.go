@@ -107,16 +107,7 @@ func newInboxWorld(t *testing.T) *inboxWorld {
 	})
 	w := &inboxWorld{t: t, a: a, sb: sb, fake: fake, srv: srv, acc: map[platform.Name]accounts.Account{}, model: model}
 	for _, p := range []platform.Name{platform.Facebook, platform.Instagram, platform.LinkedIn, platform.Twitter} {
-		u, err := a.accounts.Connect(ctx, inboxEditor, p, accounts.ReturnTo{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		q := sandboxtest.Consent(t, u)
-		res, err := a.accounts.Callback(ctx, p, accounts.CallbackRequest{State: q.Get("state"), Code: q.Get("code")})
-		if err != nil || len(res.Accounts) == 0 {
-			t.Fatalf("connect %s: %+v, %v", p, res, err)
-		}
-		for _, acc := range res.Accounts {
+		for _, acc := range connectInSandbox(t, ctx, a, inboxEditor, p) {
 			if p != platform.LinkedIn || acc.Kind == "organization" {
 				w.acc[p] = acc
 				break

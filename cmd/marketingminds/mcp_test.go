@@ -73,16 +73,11 @@ func newMCPWorld(t *testing.T) *mcpWorld {
 		w.tokens[name] = tok
 	}
 	editor := identity.Caller{WorkspaceID: "T1", UserID: "U1", Role: identity.Editor, Door: identity.DoorAPI}
-	u, err := a.accounts.Connect(ctx, editor, platform.Twitter, accounts.ReturnTo{})
-	if err != nil {
-		t.Fatal(err)
+	got := connectInSandbox(t, ctx, a, editor, platform.Twitter)
+	if len(got) != 1 {
+		t.Fatalf("connect X: %+v", got)
 	}
-	q := sandboxtest.Consent(t, u)
-	res, err := a.accounts.Callback(ctx, platform.Twitter, accounts.CallbackRequest{State: q.Get("state"), Code: q.Get("code")})
-	if err != nil || len(res.Accounts) != 1 {
-		t.Fatalf("connect X: %+v, %v", res, err)
-	}
-	w.account = res.Accounts[0]
+	w.account = got[0]
 	w.mcp, err = mcpServer(a.agents, cfg.PublicURL, log)
 	if err != nil {
 		t.Fatal(err)

@@ -19,7 +19,6 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/sandbox"
 	"github.com/marketingminds/marketingminds/integrations/sandbox/sandboxtest"
-	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/schedule"
 )
@@ -56,19 +55,7 @@ func TestConvertOfferedThenPublished(t *testing.T) {
 	editor := identity.Caller{WorkspaceID: "T1", UserID: "U1", Role: identity.Editor, Door: identity.DoorAPI}
 	ids := map[platform.Name]string{}
 	for _, p := range []platform.Name{platform.Instagram, platform.Twitter} {
-		u, err := a.accounts.Connect(ctx, editor, p, accounts.ReturnTo{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		q := sandboxtest.Consent(t, u)
-		if _, err := a.accounts.Callback(ctx, p, accounts.CallbackRequest{State: q.Get("state"), Code: q.Get("code")}); err != nil {
-			t.Fatal(err)
-		}
-		list, err := a.accounts.List(ctx, editor, p)
-		if err != nil || len(list) == 0 {
-			t.Fatalf("%s accounts: %v %v", p, list, err)
-		}
-		ids[p] = list[0].ID
+		ids[p] = connectInSandbox(t, ctx, a, editor, p)[0].ID
 	}
 	tok, err := a.identity.CreateToken(ctx, "T1", "U1", identity.Editor, "")
 	if err != nil {

@@ -16,7 +16,6 @@ import (
 	"github.com/marketingminds/marketingminds/integrations/sandbox/sandboxtest"
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/integrations/store/storetest"
-	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/schedule"
 )
@@ -83,14 +82,7 @@ func startSlackApp(t *testing.T, backend store.Backend, platforms ...platform.Na
 	})
 	editor := identity.Caller{WorkspaceID: "T1", UserID: "U1", Role: identity.Editor, Door: identity.DoorAPI}
 	for _, p := range platforms {
-		u, err := a.accounts.Connect(ctx, editor, p, accounts.ReturnTo{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		q := sandboxtest.Consent(t, u)
-		if _, err := a.accounts.Callback(ctx, p, accounts.CallbackRequest{State: q.Get("state"), Code: q.Get("code")}); err != nil {
-			t.Fatal(err)
-		}
+		connectInSandbox(t, ctx, a, editor, p)
 	}
 	return slackApp{a: a, sb: sb, fake: fake, url: srv.URL, fetched: fetched}
 }
