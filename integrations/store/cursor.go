@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // Cursor is a position in a list ordered newest first by creation time,
@@ -38,4 +40,15 @@ func ParseCursor(s string) (Cursor, error) {
 		return Cursor{}, ErrBadCursor
 	}
 	return Cursor{CreatedAt: FromMillis(n), ID: id}, nil
+}
+
+// MongoBefore is the filter element selecting, in a MongoDB list ordered by
+// timeField then idField descending, what comes after c: an earlier time,
+// or the same time and a smaller id.
+func (c Cursor) MongoBefore(timeField, idField string) bson.E {
+	at := Trunc(c.CreatedAt)
+	return bson.E{Key: "$or", Value: bson.A{
+		bson.D{{Key: timeField, Value: bson.D{{Key: "$lt", Value: at}}}},
+		bson.D{{Key: timeField, Value: at}, {Key: idField, Value: bson.D{{Key: "$lt", Value: c.ID}}}},
+	}}
 }

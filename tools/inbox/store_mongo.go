@@ -184,11 +184,7 @@ func (s mongoStore) List(ctx context.Context, workspaceID string, f Filter, afte
 		filter = append(filter, bson.E{Key: "received_at", Value: received})
 	}
 	if after.ID != "" {
-		at := store.Trunc(after.CreatedAt)
-		filter = append(filter, bson.E{Key: "$or", Value: bson.A{
-			bson.D{{Key: "received_at", Value: bson.D{{Key: "$lt", Value: at}}}},
-			bson.D{{Key: "received_at", Value: at}, {Key: "_id", Value: bson.D{{Key: "$lt", Value: after.ID}}}},
-		}})
+		filter = append(filter, after.MongoBefore("received_at", "_id"))
 	}
 	out, err := s.find(ctx, filter, options.Find().SetSort(bson.D{{Key: "received_at", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit)))
 	if err != nil {

@@ -142,11 +142,7 @@ func (s mongoStore) List(ctx context.Context, workspaceID string, q Query) ([]It
 		filter = append(filter, bson.E{Key: "search_keys", Value: bson.D{{Key: "$all", Value: q.Keys}}})
 	}
 	if q.After.ID != "" {
-		at := store.Trunc(q.After.CreatedAt)
-		filter = append(filter, bson.E{Key: "$or", Value: bson.A{
-			bson.D{{Key: "created_at", Value: bson.D{{Key: "$lt", Value: at}}}},
-			bson.D{{Key: "created_at", Value: at}, {Key: "_id", Value: bson.D{{Key: "$lt", Value: q.After.ID}}}},
-		}})
+		filter = append(filter, q.After.MongoBefore("created_at", "_id"))
 	}
 	opts := options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(q.Limit)).
 		SetProjection(derived)

@@ -159,11 +159,7 @@ func (s mongoStore) List(ctx context.Context, workspaceID string, q Query) ([]Re
 		order = "shared_at"
 	}
 	if q.After.ID != "" {
-		at := store.Trunc(q.After.CreatedAt)
-		filter = append(filter, bson.E{Key: "$or", Value: bson.A{
-			bson.D{{Key: order, Value: bson.D{{Key: "$lt", Value: at}}}},
-			bson.D{{Key: order, Value: at}, {Key: "id", Value: bson.D{{Key: "$lt", Value: q.After.ID}}}},
-		}})
+		filter = append(filter, q.After.MongoBefore(order, "id"))
 	}
 	opts := options.Find().SetSort(bson.D{{Key: order, Value: -1}, {Key: "id", Value: -1}}).SetLimit(int64(q.Limit))
 	cur, err := s.coll().Find(ctx, filter, opts)

@@ -280,11 +280,7 @@ func (s *mongoStore) ListPosts(ctx context.Context, workspaceID string, f PostFi
 		}}})
 	}
 	if after.ID != "" {
-		at := mtime(after.CreatedAt)
-		and = append(and, bson.D{{Key: "$or", Value: bson.A{
-			bson.D{{Key: "created_at", Value: bson.D{{Key: "$lt", Value: at}}}},
-			bson.D{{Key: "created_at", Value: at}, {Key: "_id", Value: bson.D{{Key: "$lt", Value: after.ID}}}},
-		}}})
+		and = append(and, bson.D{after.MongoBefore("created_at", "_id")})
 	}
 	if len(and) > 0 {
 		filter = append(filter, bson.E{Key: "$and", Value: and})
