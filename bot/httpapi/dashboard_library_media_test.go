@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"context"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/testmedia"
 	"html"
 	"net/http"
 	"net/url"
@@ -46,7 +47,7 @@ func TestDashboardLibraryAttachesMedia(t *testing.T) {
 	ctx := context.Background()
 	t1 := identity.Caller{WorkspaceID: "T1", UserID: "U-e", Role: identity.Editor}
 	upload := func(c identity.Caller, name, alt string, seed uint8) string {
-		m, err := med.Upload(ctx, c, media.Upload{Name: name, Alt: alt, Source: media.SourceDashboard, Body: bytes.NewReader(testJPEG(t, 16, 8, seed))})
+		m, err := med.Upload(ctx, c, media.Upload{Name: name, Alt: alt, Source: media.SourceDashboard, Body: bytes.NewReader(testmedia.Photo(t, 16, 8, seed))})
 		if err != nil {
 			t.Fatal(err)
 		}

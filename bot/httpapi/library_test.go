@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/testmedia"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -186,7 +187,7 @@ func TestLibraryREST(t *testing.T) {
 func (f *contentFixture) upload(t *testing.T, ws string, seed uint8) string {
 	t.Helper()
 	c := identity.Caller{WorkspaceID: ws, UserID: "U-editor", Role: identity.Editor, Door: identity.DoorAPI}
-	m, err := f.media.Upload(context.Background(), c, media.Upload{Name: "pic.jpg", Source: media.SourceAPI, Body: bytes.NewReader(testJPEG(t, 16, 8, seed))})
+	m, err := f.media.Upload(context.Background(), c, media.Upload{Name: "pic.jpg", Source: media.SourceAPI, Body: bytes.NewReader(testmedia.Photo(t, 16, 8, seed))})
 	if err != nil {
 		t.Fatal(err)
 	}

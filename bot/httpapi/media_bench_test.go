@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"context"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/testmedia"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -17,7 +18,7 @@ import (
 // real HTTP: token check, metadata read, file open, ServeContent.
 func BenchmarkSignedMediaURL(b *testing.B) {
 	f := mediaSetup(b)
-	pic := append(testJPEG(b, 64, 64, 1), make([]byte, 100<<10)...)
+	pic := append(testmedia.Photo(b, 64, 64, 1), make([]byte, 100<<10)...)
 	m, err := f.svc.Upload(context.Background(), identity.Caller{WorkspaceID: "T1", UserID: "U", Role: identity.Editor},
 		media.Upload{Source: media.SourceAPI, Body: bytes.NewReader(pic)})
 	if err != nil {
@@ -50,7 +51,7 @@ func BenchmarkSignedMediaURL(b *testing.B) {
 func BenchmarkUpload200MB(b *testing.B) {
 	const size = 200 << 20
 	f := mediaSetup(b)
-	head := testJPEG(b, 64, 64, 2)
+	head := testmedia.Photo(b, 64, 64, 2)
 	b.SetBytes(size)
 	for i := 0; i < b.N; i++ {
 		pr, pw := io.Pipe()

@@ -5,9 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"image"
-	"image/color"
-	"image/jpeg"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/testmedia"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -58,21 +56,6 @@ func mediaSetup(t testing.TB) *mediaFixture {
 		f.tokens[name] = tok.Token
 	}
 	return f
-}
-
-func testJPEG(t testing.TB, w, h int, seed uint8) []byte {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for y := range h {
-		for x := range w {
-			img.Set(x, y, color.RGBA{uint8(x*16) + seed*37, uint8(y * 16), seed * 91, 255})
-		}
-	}
-	var b bytes.Buffer
-	if err := jpeg.Encode(&b, img, nil); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
 }
 
 // part is one multipart part: a file when name is "file".
@@ -139,8 +122,8 @@ func specMedia(t *testing.T, seen *coverage) {
 	f := mediaSetup(t)
 	c := newSpecCheck(t, f.srv.URL, seen)
 	ed, vw, other := f.tokens["editor"], f.tokens["viewer"], f.tokens["other"]
-	ct, body := multipartBody(t, part{"alt", "", "a red square"}, part{"file", "a.jpg", string(testJPEG(t, 16, 16, 1))},
-		part{"file", "b.jpg", string(testJPEG(t, 16, 8, 2))})
+	ct, body := multipartBody(t, part{"alt", "", "a red square"}, part{"file", "a.jpg", string(testmedia.Photo(t, 16, 16, 1))},
+		part{"file", "b.jpg", string(testmedia.Photo(t, 16, 8, 2))})
 	up := c.upload(ed, ct, body, 201)
 	list, _ := up["media"].([]any)
 	if len(list) != 2 {
@@ -155,7 +138,7 @@ func specMedia(t *testing.T, seen *coverage) {
 	if got := c.upload(ed, ct, body, 400); !strings.Contains(fmt.Sprint(got), "files[0]") {
 		t.Errorf("not an image answered %v", got)
 	}
-	ct, body = multipartBody(t, part{"file", "a.jpg", string(testJPEG(t, 4, 4, 3))})
+	ct, body = multipartBody(t, part{"file", "a.jpg", string(testmedia.Photo(t, 4, 4, 3))})
 	c.upload(vw, ct, body, 403)
 	c.call(vw, "GET", "/api/media?limit=10", "", 200)
 	c.call(vw, "GET", "/api/media/"+id, "", 200)
@@ -171,7 +154,7 @@ func TestSignedMediaURL(t *testing.T) {
 	t.Parallel()
 	f := mediaSetup(t)
 	ctx := context.Background()
-	pic := testJPEG(t, 32, 32, 9)
+	pic := testmedia.Photo(t, 32, 32, 9)
 	editor := identity.Caller{WorkspaceID: "T1", UserID: "U-editor", Role: identity.Editor}
 	m, err := f.svc.Upload(ctx, editor, media.Upload{Name: "p.jpg", Source: media.SourceAPI, Body: bytes.NewReader(pic)})
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/testmedia"
 	"image"
 	_ "image/jpeg" // decodes the thumbnails served
 	"io"
@@ -35,7 +36,7 @@ func TestSignedThumbURL(t *testing.T) {
 	f := mediaSetup(t)
 	ctx := context.Background()
 	editor := identity.Caller{WorkspaceID: "T1", UserID: "U-editor", Role: identity.Editor}
-	m, err := f.svc.Upload(ctx, editor, media.Upload{Name: "wide.jpg", Source: media.SourceAPI, Body: bytes.NewReader(testJPEG(t, 1000, 500, 3))})
+	m, err := f.svc.Upload(ctx, editor, media.Upload{Name: "wide.jpg", Source: media.SourceAPI, Body: bytes.NewReader(testmedia.Photo(t, 1000, 500, 3))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,11 +108,11 @@ func TestDashboardThumbnailsAndCards(t *testing.T) {
 	ctx := context.Background()
 	editor := identity.Caller{WorkspaceID: "T1", UserID: "U1", Role: identity.Editor}
 	big, err := svc.Upload(ctx, editor, media.Upload{Name: "tall.jpg", Alt: "A lighthouse at night", Source: media.SourceDashboard,
-		Body: bytes.NewReader(testJPEG(t, 300, 900, 5))})
+		Body: bytes.NewReader(testmedia.Photo(t, 300, 900, 5))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain, err := svc.Upload(ctx, editor, media.Upload{Name: "dot.jpg", Source: media.SourceDashboard, Body: bytes.NewReader(testJPEG(t, 16, 16, 6))})
+	plain, err := svc.Upload(ctx, editor, media.Upload{Name: "dot.jpg", Source: media.SourceDashboard, Body: bytes.NewReader(testmedia.Photo(t, 16, 16, 6))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,11 +1,8 @@
 package slack_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"image"
-	"image/color"
-	"image/jpeg"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/testmedia"
 	"net/http"
 	"strings"
 	"testing"
@@ -19,20 +16,6 @@ import (
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/media"
 )
-
-// jpegBytes is a small real JPEG of w×h pixels.
-func jpegBytes(t *testing.T, w, h int) []byte {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for x := range w {
-		img.Set(x, x%h, color.RGBA{R: 200, G: uint8(x), B: 40, A: 255})
-	}
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, img, nil); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
 
 // withMedia gives the door a real media store on the bundle's database.
 func withMedia(t *testing.T, db *store.DB) (*media.Service, option) {
@@ -80,7 +63,7 @@ func fileEvent(t *testing.T, id, typ, subtype, text, ts, thread string, files ..
 func TestFileShareBecomesConversationMedia(t *testing.T) {
 	t.Parallel()
 	b, svc := setupMedia(t)
-	file := b.fake.ShareFile("U1", "launch.jpg", "image/jpeg", jpegBytes(t, 120, 150))
+	file := b.fake.ShareFile("U1", "launch.jpg", "image/jpeg", testmedia.Photo(t, 120, 150, 0))
 	b.signed(t, "/slack/events", fileEvent(t, "EvF1", "message", "file_share", "post this to Instagram", "1700000300.000100", "", file))
 	b.bot.Wait()
 	turns := b.conv.got()
@@ -104,8 +87,8 @@ func TestFileShareBecomesConversationMedia(t *testing.T) {
 	}
 
 	// Two files without words, in an app_mention's thread: kept, named in order.
-	one := b.fake.ShareFile("U1", "a.jpg", "image/jpeg", jpegBytes(t, 30, 30))
-	two := b.fake.ShareFile("U1", "b.jpg", "image/jpeg", jpegBytes(t, 40, 30))
+	one := b.fake.ShareFile("U1", "a.jpg", "image/jpeg", testmedia.Photo(t, 30, 30, 0))
+	two := b.fake.ShareFile("U1", "b.jpg", "image/jpeg", testmedia.Photo(t, 40, 30, 0))
 	b.signed(t, "/slack/events", fileEvent(t, "EvF2", "app_mention", "", "<@UBOT>", "1700000301.000200", "1700000301.000100", one, two))
 	b.bot.Wait()
 	if n := len(b.conv.got()); n != 1 {
@@ -136,7 +119,7 @@ func TestFileShareBecomesConversationMedia(t *testing.T) {
 func TestFileShareRefusals(t *testing.T) {
 	t.Parallel()
 	b, svc := setupMedia(t, func(c *slack.Config, _ *slack.Deps) { c.MaxFileBytes = 2048 })
-	big := b.fake.ShareFile("U1", "huge.jpg", "image/jpeg", jpegBytes(t, 400, 400))
+	big := b.fake.ShareFile("U1", "huge.jpg", "image/jpeg", testmedia.Photo(t, 400, 400, 0))
 	text := b.fake.ShareFile("U1", "notes.txt", "text/plain", []byte("just words, not an image"))
 	// A file URL off Slack's file host never gets the bot token.
 	elsewhere := map[string]any{"id": "FX", "name": "x.jpg", "size": 10, "url_private_download": "https://files.example.com/x.jpg"}

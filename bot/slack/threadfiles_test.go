@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/testmedia"
 	"maps"
 	"os"
 	"strings"
@@ -83,15 +84,15 @@ func TestThreadShareJoinsConversation(t *testing.T) {
 	b.signed(t, "/slack/events", mention("EvT1", "U1", "1700000500.000200", root, "let's plan a launch post"))
 	b.bot.Wait()
 
-	photo := b.fake.ShareFile("U2", "launch.jpg", "image/jpeg", jpegBytes(t, 120, 150))
-	stray := b.fake.ShareFile("U2", "stray.jpg", "image/jpeg", jpegBytes(t, 60, 60))
+	photo := b.fake.ShareFile("U2", "launch.jpg", "image/jpeg", testmedia.Photo(t, 120, 150, 0))
+	stray := b.fake.ShareFile("U2", "stray.jpg", "image/jpeg", testmedia.Photo(t, 60, 60, 0))
 	b.signed(t, "/slack/events", threadEvent(t, "EvT2", "file_share", "U2", "here it is", "1700000500.000300", root, photo))
 	b.signed(t, "/slack/events", threadEvent(t, "EvT3", "file_share", "U2", "", "1700000600.000200", other, stray))
 	// A plain message (no subtype) may carry files too.
-	plain := b.fake.ShareFile("U2", "second.jpg", "image/jpeg", jpegBytes(t, 50, 40))
+	plain := b.fake.ShareFile("U2", "second.jpg", "image/jpeg", testmedia.Photo(t, 50, 40, 0))
 	b.signed(t, "/slack/events", threadEvent(t, "EvT4", "", "U2", "and this", "1700000500.000400", root, plain))
 	// Another app's file in the thread is not a person's: left alone.
-	botFile := b.fake.ShareFile("UOTHER", "chart.jpg", "image/jpeg", jpegBytes(t, 30, 20))
+	botFile := b.fake.ShareFile("UOTHER", "chart.jpg", "image/jpeg", testmedia.Photo(t, 30, 20, 0))
 	fromBot := strings.Replace(string(threadEvent(t, "EvT6", "bot_message", "UOTHER", "", "1700000500.000450", root, botFile)), `"user"`, `"bot_id":"B9","user"`, 1)
 	b.signed(t, "/slack/events", []byte(fromBot))
 	b.bot.Wait()
@@ -159,7 +160,7 @@ func TestThreadShareMentionTakenOnce(t *testing.T) {
 	const root, ts = "1700000700.000100", "1700000700.000200"
 	b.signed(t, "/slack/events", mention("EvM0", "U1", "1700000700.000150", root, "hello"))
 	b.bot.Wait()
-	file := b.fake.ShareFile("U1", "both.jpg", "image/jpeg", jpegBytes(t, 64, 64))
+	file := b.fake.ShareFile("U1", "both.jpg", "image/jpeg", testmedia.Photo(t, 64, 64, 0))
 	asMention, err := json.Marshal(map[string]any{"type": "event_callback", "team_id": team, "event_id": "EvM1", "event": map[string]any{
 		"type": "app_mention", "user": "U1", "channel": channel, "ts": ts, "thread_ts": root, "text": "<@UBOT> post this to X", "files": []any{file}}})
 	if err != nil {
@@ -191,9 +192,9 @@ func TestThreadShareMentionTakenOnce(t *testing.T) {
 func TestFirstMentionTakesEarlierFiles(t *testing.T) {
 	t.Parallel()
 	b, svc, _ := setupThreads(t)
-	parent := b.fake.ShareFile("U2", "parent.jpg", "image/jpeg", jpegBytes(t, 80, 100))
+	parent := b.fake.ShareFile("U2", "parent.jpg", "image/jpeg", testmedia.Photo(t, 80, 100, 0))
 	notes := b.fake.ShareFile("U2", "notes.txt", "text/plain", []byte("not media"))
-	later := b.fake.ShareFile("U2", "later.jpg", "image/jpeg", jpegBytes(t, 70, 70))
+	later := b.fake.ShareFile("U2", "later.jpg", "image/jpeg", testmedia.Photo(t, 70, 70, 0))
 	root := b.fake.Say(channel, slackfake.Said{User: "U2", Text: "new banner", Files: []map[string]any{parent}})
 	b.fake.Say(channel, slackfake.Said{User: "U2", Text: "and the copy", ThreadTS: root, Files: []map[string]any{notes}})
 	b.fake.Say(channel, slackfake.Said{User: "U2", Text: "the banner again", ThreadTS: root, Files: []map[string]any{parent}})
@@ -265,7 +266,7 @@ func checkAgainstSpec(t *testing.T, calls []slackfake.Call) {
 func TestFirstMentionUnreadableThread(t *testing.T) {
 	t.Parallel()
 	b, svc, _ := setupThreads(t)
-	img := b.fake.ShareFile("U2", "parent.jpg", "image/jpeg", jpegBytes(t, 40, 40))
+	img := b.fake.ShareFile("U2", "parent.jpg", "image/jpeg", testmedia.Photo(t, 40, 40, 0))
 	root := b.fake.Say(channel, slackfake.Said{User: "U2", Text: "banner", Files: []map[string]any{img}})
 	b.fake.Revoke("channels:history")
 	b.signed(t, "/slack/events", mention("EvU1", "U1", b.fake.Say(channel, slackfake.Said{User: "U1", ThreadTS: root}), root, "post this"))
@@ -381,7 +382,7 @@ func TestFirstMentionTakesAtMost20(t *testing.T) {
 	root := b.fake.Say(channel, slackfake.Said{User: "U2", Text: "options for the banner"})
 	var shared []map[string]any
 	for i := range 22 {
-		f := b.fake.ShareFile("U2", fmt.Sprintf("option%d.jpg", i+1), "image/jpeg", jpegBytes(t, 16+i, 16))
+		f := b.fake.ShareFile("U2", fmt.Sprintf("option%d.jpg", i+1), "image/jpeg", testmedia.Photo(t, 16+i, 16, 0))
 		shared = append(shared, f)
 		b.fake.Say(channel, slackfake.Said{User: "U2", ThreadTS: root, Files: []map[string]any{f}})
 	}

@@ -2,6 +2,7 @@ package slack_test
 
 import (
 	"context"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/testmedia"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -18,7 +19,7 @@ import (
 func TestApprovalShowsThumbnails(t *testing.T) {
 	t.Parallel()
 	var fetched atomic.Int32
-	img := jpegBytes(t, 32, 40)
+	img := testmedia.Photo(t, 32, 40, 0)
 	media := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/media/signed-token" {
 			http.NotFound(w, r)

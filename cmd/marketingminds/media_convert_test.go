@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/testmedia"
 	"image"
 	"image/png"
 	"mime/multipart"
@@ -110,7 +111,7 @@ func TestConvertOfferedThenPublished(t *testing.T) {
 	}
 
 	// 20 MB for X: refused before anything is sent, naming X's 5 MB.
-	huge := photo(t, 320, 240)
+	huge := testmedia.Photo(t, 320, 240, 0)
 	huge = append(huge, make([]byte, 20_400_000-len(huge))...)
 	var big answer
 	if code := post(ids[platform.Twitter], upload("huge.jpg", huge), &big); code != 400 || len(big.Problems) != 1 ||

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"image"
-	"image/color"
-	"image/jpeg"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/testmedia"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -91,7 +89,7 @@ func TestUploadedMediaPublished(t *testing.T) {
 	mw := multipart.NewWriter(&body)
 	_ = mw.WriteField("alt", "A cup of coffee on a wooden table")
 	fw, _ := mw.CreateFormFile("file", "coffee.jpg")
-	_, _ = fw.Write(photo(t, 640, 480))
+	_, _ = fw.Write(testmedia.Photo(t, 640, 480, 0))
 	_ = mw.Close()
 	var up struct {
 		Media []struct {
@@ -145,22 +143,6 @@ func TestUploadedMediaPublished(t *testing.T) {
 	if code := apiCall(t, "POST", srv.URL+"/api/social/post/multiple", other.Token, "application/json", post, &refused); code != 400 {
 		t.Fatalf("another workspace posted our media: %d %v", code, refused)
 	}
-}
-
-// photo is a w×h JPEG.
-func photo(t testing.TB, w, h int) []byte {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for y := range h {
-		for x := range w {
-			img.Set(x, y, color.RGBA{uint8(x), uint8(y), 90, 255})
-		}
-	}
-	var b bytes.Buffer
-	if err := jpeg.Encode(&b, img, nil); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
 }
 
 // apiCall sends body with token and decodes the answer into out.

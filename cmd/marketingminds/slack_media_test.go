@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/testmedia"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -56,7 +57,7 @@ func slackSharedImage(t *testing.T, backend store.Backend) {
 	editor := identity.Caller{WorkspaceID: "T1", UserID: "U1", Role: identity.Editor, Door: identity.DoorAPI}
 
 	const thread = "1700003000.000100"
-	file := fake.ShareFile("U1", "launch.jpg", "image/jpeg", photo(t, 1080, 1350))
+	file := fake.ShareFile("U1", "launch.jpg", "image/jpeg", testmedia.Photo(t, 1080, 1350, 0))
 	event, _ := json.Marshal(map[string]any{"type": "event_callback", "team_id": "T1", "event_id": "EvMedia1", "event": map[string]any{
 		"type": "app_mention", "user": "U1", "channel": "C1", "ts": thread, "files": []any{file},
 		"text": "<@UBOT> post this to Instagram and X tomorrow 9am"}})

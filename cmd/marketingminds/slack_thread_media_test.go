@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/testmedia"
 	"net/url"
 	"strings"
 	"testing"
@@ -84,7 +85,7 @@ func slackThreadFiles(t *testing.T, backend store.Backend) {
 		}
 		return "", false
 	}, x.fake)
-	file := x.fake.ShareFile("U2", "launch.jpg", "image/jpeg", photo(t, 1080, 1080))
+	file := x.fake.ShareFile("U2", "launch.jpg", "image/jpeg", testmedia.Photo(t, 1080, 1080, 0))
 	x.event(t, "EvThr2", map[string]any{"type": "message", "subtype": "file_share", "user": "U2", "ts": "1700004000.000200",
 		"thread_ts": root, "text": "here is the photo", "files": []any{file}, "upload": true})
 	told := waitFor(t, 60*time.Second, "the note to the sharer", func() (string, bool) {
@@ -134,7 +135,7 @@ func slackThreadFiles(t *testing.T, backend store.Backend) {
 	}
 
 	// Another thread: the app's first mention under a message with an image.
-	banner := x.fake.ShareFile("U2", "banner.jpg", "image/jpeg", photo(t, 1080, 1350))
+	banner := x.fake.ShareFile("U2", "banner.jpg", "image/jpeg", testmedia.Photo(t, 1080, 1350, 0))
 	parent := x.fake.Say("C1", slackfake.Said{User: "U2", Text: "new banner for the launch", Files: []map[string]any{banner}})
 	at := x.fake.Say("C1", slackfake.Said{User: "U1", ThreadTS: parent, Text: "<@UBOT> post the image above to Instagram"})
 	x.event(t, "EvThr4", map[string]any{"type": "app_mention", "user": "U1", "ts": at, "thread_ts": parent,

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/testmedia"
 	"image"
 	_ "image/jpeg" // decodes the thumbnails Slack would fetch
 	"io"
@@ -40,7 +41,7 @@ func TestSlackApprovalThumbs(t *testing.T) {
 	}
 	srv.Config.Handler = httpapi.New(httpapi.Deps{Log: zerolog.Nop(), Media: svc}).Handler()
 	editor := identity.Caller{WorkspaceID: "T1", UserID: "U1", Role: identity.Editor, Door: identity.DoorSlack}
-	big, err := svc.Upload(ctx, editor, media.Upload{Name: "launch.jpg", Alt: "A tent at dawn", Source: media.SourceSlack, Body: bytes.NewReader(photo(t, 1080, 1350))})
+	big, err := svc.Upload(ctx, editor, media.Upload{Name: "launch.jpg", Alt: "A tent at dawn", Source: media.SourceSlack, Body: bytes.NewReader(testmedia.Photo(t, 1080, 1350, 0))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/testmedia"
 	"sync"
 	"testing"
 
@@ -33,7 +34,7 @@ func TestDeleteRefusedWhileApprovalPending(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m, err := svc.Upload(ctx, editor, Upload{Source: SourceAPI, Body: bytes.NewReader(jpegOf(t, 8, 8, 7))})
+		m, err := svc.Upload(ctx, editor, Upload{Source: SourceAPI, Body: bytes.NewReader(testmedia.Photo(t, 8, 8, 7))})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,7 +78,7 @@ func TestDeleteApprovalUseWithoutState(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m, err := svc.Upload(ctx, editor, Upload{Source: SourceAPI, Body: bytes.NewReader(jpegOf(t, 8, 8, uint8(20+i)))})
+		m, err := svc.Upload(ctx, editor, Upload{Source: SourceAPI, Body: bytes.NewReader(testmedia.Photo(t, 8, 8, uint8(20+i)))})
 		if err != nil {
 			t.Fatal(err)
 		}

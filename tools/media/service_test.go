@@ -5,9 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
-	"image/color"
-	"image/jpeg"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/testmedia"
 	"io"
 	"strings"
 	"sync"
@@ -27,23 +25,6 @@ var (
 	viewer = identity.Caller{WorkspaceID: "T1", UserID: "U2", Role: identity.Viewer, Door: identity.DoorAPI}
 	other  = identity.Caller{WorkspaceID: "T2", UserID: "U9", Role: identity.Admin, Door: identity.DoorAPI}
 )
-
-// jpegOf is a w×h JPEG whose pixels depend on seed (different seeds,
-// different bytes).
-func jpegOf(t testing.TB, w, h int, seed uint8) []byte {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for y := range h {
-		for x := range w {
-			img.Set(x, y, color.RGBA{uint8(x*16) + seed*37, uint8(y * 16), seed * 91, 255})
-		}
-	}
-	var b bytes.Buffer
-	if err := jpeg.Encode(&b, img, nil); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
 
 type clock struct {
 	mu sync.Mutex
@@ -82,7 +63,7 @@ func TestUploadStoresIdenticalBytesOnce(t *testing.T) {
 	storetest.Run(t, []store.Schema{Schema}, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		b := setup(t, db)
-		pic := jpegOf(t, 64, 48, 1)
+		pic := testmedia.Photo(t, 64, 48, 1)
 		m, err := b.svc.Upload(ctx, editor, Upload{Name: "../../dog.png", Alt: " a dog ", Source: SourceSlack, Conversation: "C1:1.0", Body: bytes.NewReader(pic)})
 		if err != nil {
 			t.Fatal(err)
@@ -130,7 +111,7 @@ func TestConversationMediaInTheOrderShared(t *testing.T) {
 	storetest.Run(t, []store.Schema{Schema}, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		b := setup(t, db)
-		old, err := b.svc.Upload(ctx, editor, Upload{Name: "logo.jpg", Source: SourceDashboard, Body: bytes.NewReader(jpegOf(t, 8, 8, 9))})
+		old, err := b.svc.Upload(ctx, editor, Upload{Name: "logo.jpg", Source: SourceDashboard, Body: bytes.NewReader(testmedia.Photo(t, 8, 8, 9))})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -138,14 +119,14 @@ func TestConversationMediaInTheOrderShared(t *testing.T) {
 		var want []string
 		for i := range 3 { // the clock stands still
 			m, err := b.svc.Upload(ctx, editor, Upload{Name: fmt.Sprintf("p%d.jpg", i), Source: SourceSlack, Conversation: "C1:1.0",
-				Body: bytes.NewReader(jpegOf(t, 8, 8, uint8(i)))})
+				Body: bytes.NewReader(testmedia.Photo(t, 8, 8, uint8(i)))})
 			if err != nil {
 				t.Fatal(err)
 			}
 			want = append([]string{m.ID}, want...)
 		}
 		if _, err := b.svc.Upload(ctx, editor, Upload{Name: "logo.jpg", Source: SourceSlack, Conversation: "C1:1.0",
-			Body: bytes.NewReader(jpegOf(t, 8, 8, 9))}); err != nil {
+			Body: bytes.NewReader(testmedia.Photo(t, 8, 8, 9))}); err != nil {
 			t.Fatal(err)
 		}
 		want = append([]string{old.ID}, want...)
@@ -172,7 +153,7 @@ func TestUploadRefusals(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	b := setup(t, storetest.Open(t, store.SQLite, Schema))
-	pic := jpegOf(t, 8, 8, 2)
+	pic := testmedia.Photo(t, 8, 8, 2)
 	for _, tc := range []struct {
 		name string
 		c    identity.Caller
@@ -204,7 +185,7 @@ func TestAnotherWorkspacesMediaIsNotFound(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	b := setup(t, storetest.Open(t, store.SQLite, Schema))
-	m, err := b.svc.Upload(ctx, editor, Upload{Source: SourceAPI, Body: bytes.NewReader(jpegOf(t, 8, 8, 3))})
+	m, err := b.svc.Upload(ctx, editor, Upload{Source: SourceAPI, Body: bytes.NewReader(testmedia.Photo(t, 8, 8, 3))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +215,7 @@ func TestSignedURL(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	b := setup(t, storetest.Open(t, store.SQLite, Schema))
-	pic := jpegOf(t, 8, 8, 4)
+	pic := testmedia.Photo(t, 8, 8, 4)
 	m, err := b.svc.Upload(ctx, editor, Upload{Source: SourceAPI, Body: bytes.NewReader(pic)})
 	if err != nil {
 		t.Fatal(err)
@@ -284,7 +265,7 @@ func TestDeleteRefusedWhilePostPending(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	b := setup(t, storetest.Open(t, store.SQLite, Schema))
-	m, err := b.svc.Upload(ctx, editor, Upload{Source: SourceAPI, Body: bytes.NewReader(jpegOf(t, 8, 8, 5))})
+	m, err := b.svc.Upload(ctx, editor, Upload{Source: SourceAPI, Body: bytes.NewReader(testmedia.Photo(t, 8, 8, 5))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,7 +294,7 @@ func TestUpdateAndPages(t *testing.T) {
 	b := setup(t, storetest.Open(t, store.SQLite, Schema))
 	var ids []string
 	for i := range 5 {
-		m, err := b.svc.Upload(ctx, editor, Upload{Source: SourceAPI, Body: bytes.NewReader(jpegOf(t, 8, 8, uint8(10+i)))})
+		m, err := b.svc.Upload(ctx, editor, Upload{Source: SourceAPI, Body: bytes.NewReader(testmedia.Photo(t, 8, 8, uint8(10+i)))})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -358,13 +339,13 @@ func TestCleanupRemovesUnusedMediaPastTheRetention(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	b := setup(t, storetest.Open(t, store.SQLite, Schema))
-	old, _ := b.svc.Upload(ctx, editor, Upload{Source: SourceAPI, Body: bytes.NewReader(jpegOf(t, 8, 8, 20))})
-	used, _ := b.svc.Upload(ctx, editor, Upload{Source: SourceAPI, Body: bytes.NewReader(jpegOf(t, 8, 8, 21))})
+	old, _ := b.svc.Upload(ctx, editor, Upload{Source: SourceAPI, Body: bytes.NewReader(testmedia.Photo(t, 8, 8, 20))})
+	used, _ := b.svc.Upload(ctx, editor, Upload{Source: SourceAPI, Body: bytes.NewReader(testmedia.Photo(t, 8, 8, 21))})
 	if _, err := b.svc.Use(ctx, editor, []string{used.ID}, "library:i1"); err != nil {
 		t.Fatal(err)
 	}
 	b.clock.add(Retention - time.Hour)
-	fresh, _ := b.svc.Upload(ctx, editor, Upload{Source: SourceAPI, Body: bytes.NewReader(jpegOf(t, 8, 8, 22))})
+	fresh, _ := b.svc.Upload(ctx, editor, Upload{Source: SourceAPI, Body: bytes.NewReader(testmedia.Photo(t, 8, 8, 22))})
 	b.clock.add(2 * time.Hour)
 	n, err := b.svc.Cleanup(ctx)
 	if err != nil || n != 1 {
@@ -387,7 +368,7 @@ func TestReadURL(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	b := setup(t, storetest.Open(t, store.SQLite, Schema))
-	pic := jpegOf(t, 8, 8, 30)
+	pic := testmedia.Photo(t, 8, 8, 30)
 	m, err := b.svc.Upload(ctx, editor, Upload{Source: SourceAPI, Body: bytes.NewReader(pic)})
 	if err != nil {
 		t.Fatal(err)

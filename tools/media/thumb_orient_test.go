@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/testmedia"
 	"image"
 	"image/color"
 	"testing"
@@ -37,7 +38,7 @@ func withOrientation(jpg []byte, o int, order binary.AppendByteOrder) []byte {
 
 func TestJPEGOrientation(t *testing.T) {
 	t.Parallel()
-	pic := jpegOf(t, 8, 8, 1)
+	pic := testmedia.Photo(t, 8, 8, 1)
 	if got := jpegOrientation(bytes.NewReader(pic)); got != 1 {
 		t.Errorf("no EXIF: %d", got)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/marketingminds/marketingminds/integrations/sandbox/testmedia"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -215,7 +216,7 @@ func TestSmallImageIsItsOwnThumbnail(t *testing.T) {
 	b := setup(t, storetest.Open(t, store.SQLite, Schema))
 	counted := &countingBlobs{Blobs: b.svc.blobs, opens: map[string]int{}}
 	b.svc.blobs = counted
-	pic := jpegOf(t, 320, 200, 7)
+	pic := testmedia.Photo(t, 320, 200, 7)
 	m, err := b.svc.Upload(ctx, editor, Upload{Source: SourceAPI, Body: bytes.NewReader(pic)})
 	if err != nil {
 		t.Fatal(err)
@@ -319,7 +320,7 @@ func TestSignedThumbURL(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	b := setup(t, storetest.Open(t, store.SQLite, Schema))
-	m, err := b.svc.Upload(ctx, editor, Upload{Source: SourceAPI, Body: bytes.NewReader(jpegOf(t, 8, 8, 40))})
+	m, err := b.svc.Upload(ctx, editor, Upload{Source: SourceAPI, Body: bytes.NewReader(testmedia.Photo(t, 8, 8, 40))})
 	if err != nil {
 		t.Fatal(err)
 	}

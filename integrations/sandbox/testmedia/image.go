@@ -57,3 +57,20 @@ func PNGHeader(w, h int) []byte {
 	out = append(out, chunk...)
 	return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(chunk))
 }
+
+// Photo is a w × h JPEG with a gradient whose colours depend on seed:
+// different seeds give different bytes (media are stored once per bytes).
+func Photo(t testing.TB, w, h int, seed uint8) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			img.Set(x, y, color.RGBA{uint8(x*16) + seed*37, uint8(y * 16), seed * 91, 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
