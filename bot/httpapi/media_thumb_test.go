@@ -65,29 +65,17 @@ func TestSignedThumbURL(t *testing.T) {
 		t.Fatalf("revalidation = %v, %v", resp, err)
 	}
 
-	notFound := func(name, url string) {
-		t.Helper()
-		resp, err := http.Get(url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 404 || string(body) != "404 page not found\n" {
-			t.Errorf("%s: %d %q", name, resp.StatusCode, body)
-		}
-	}
 	token := strings.TrimPrefix(u, f.srv.URL+"/media/thumb/")
 	fileToken := strings.TrimPrefix(f.svc.URL("T1", m.ID, time.Hour), f.srv.URL+"/media/")
 	forged := []byte(token)
 	forged[len(forged)-2] ^= 0x01
-	notFound("forged", f.srv.URL+"/media/thumb/"+string(forged))
-	notFound("a file's token", f.srv.URL+"/media/thumb/"+fileToken)
-	notFound("a thumbnail's token at the file route", f.srv.URL+"/media/"+token)
-	notFound("another workspace's id", f.svc.ThumbURL("T2", m.ID, time.Hour))
-	notFound("nothing", f.srv.URL+"/media/thumb/")
+	plainNotFound(t, "forged", f.srv.URL+"/media/thumb/"+string(forged))
+	plainNotFound(t, "a file's token", f.srv.URL+"/media/thumb/"+fileToken)
+	plainNotFound(t, "a thumbnail's token at the file route", f.srv.URL+"/media/"+token)
+	plainNotFound(t, "another workspace's id", f.svc.ThumbURL("T2", m.ID, time.Hour))
+	plainNotFound(t, "nothing", f.srv.URL+"/media/thumb/")
 	f.now = f.now.Add(2 * time.Hour)
-	notFound("expired", u)
+	plainNotFound(t, "expired", u)
 }
 
 // TestDashboardThumbnailsAndCards: the media page shows each file's
