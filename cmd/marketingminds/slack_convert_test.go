@@ -142,9 +142,12 @@ func TestSlackConvertProposesThePostAgain(t *testing.T) {
 	if err != nil || len(p.Content.MediaIDs) != 1 || p.Content.MediaIDs[0] != converted.ID || p.Targets[0].Status != publish.StatusPublished {
 		t.Fatalf("post = %+v, %v; want it published with the converted media", p, err)
 	}
-	if after, err := a.media.Get(ctx, editor, converted.ID); err != nil || strings.Join(after.UsedBy, ",") != "post:"+p.ID {
-		t.Fatalf("after the approval the media is used by %v (%v), want the post only", after.UsedBy, err)
-	}
+	// The approval lets go of its media once the publish it ran returns,
+	// a moment after the post reads published.
+	waitFor(t, 10*time.Second, "the media used by the post only", func() (string, bool) {
+		after, err := a.media.Get(ctx, editor, converted.ID)
+		return "", err == nil && strings.Join(after.UsedBy, ",") == "post:"+p.ID
+	}, fake)
 	if n := fetcher.n.Load(); n < 1 {
 		t.Errorf("the sandbox fetched our signed URL %d times, want Instagram's container made from it", n)
 	}
