@@ -49,7 +49,7 @@ func (p *parser) sentence() (Command, error) {
 	case KindLibrary, KindLeads:
 		c.Query = p.query(queryNoise)
 	case KindMedia:
-		if w.has("unused", "unattached") || w.phrase("not", "used") {
+		if w.has("unused", "unattached") || w.has("used") && w.has("not", "aren't", "isn't", "never") {
 			c.Status = StatusUnused
 		}
 	case KindRecall:

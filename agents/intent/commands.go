@@ -49,6 +49,12 @@ const (
 	KindWrite         Kind = "write"
 	KindRemember      Kind = "remember"
 	KindRecall        Kind = "recall"
+	// KindMediaAlt sets shared media's alt text (Text); KindMediaDelete
+	// asks to delete media. Both pick the media with Media.
+	KindMediaAlt    Kind = "media_alt"
+	KindMediaDelete Kind = "media_delete"
+	// KindWhoAmI asks who the person is here: their role and what it allows.
+	KindWhoAmI Kind = "whoami"
 	// KindConfirm and KindDeny answer a question ("yes", "no").
 	KindConfirm Kind = "confirm"
 	KindDeny    Kind = "deny"
@@ -98,9 +104,10 @@ type Command struct {
 	// Ref is a reference to the conversation (RefLast, RefFailed) where
 	// the command names no ID or text; only Read returns it.
 	Ref string
-	// Media picks media shared in the conversation for a post: MediaLast
-	// ("the image above"), MediaAll ("both") or a position from 1 ("the
-	// second one"); only Read returns it.
+	// Media picks media shared in the conversation for a post, a library
+	// item (save), alt text or deleting: MediaLast ("the image above"),
+	// MediaAll ("both") or a position from 1 ("the second one"); only Read
+	// returns it.
 	Media string
 	// Guesses are platforms read from words far from their names
 	// ("lnkdn"), to confirm before acting; only Read returns them.
@@ -166,6 +173,9 @@ var sentences = []struct {
 	{KindSave, `save "text" to the library`, "keep a draft in the content library"},
 	{KindLibrary, "show my drafts", "find drafts and templates in the library"},
 	{KindMedia, "show my images", "the images and videos uploaded: share one in Slack or drop it on the dashboard's Media page, then say \"post this to Instagram\""},
+	{KindSave, "save this image to the library", "keep an image shared here in the library, with a caption in quotes if you like"},
+	{KindMediaAlt, `add alt text "A red shoe" to the image`, "describe an image shared here for people who cannot see it"},
+	{KindWhoAmI, "who am I?", "your role here and what it lets you do"},
 	{KindHashtags, `hashtags for "text" on instagram`, "suggest hashtags"},
 	{KindEmailDraft, "draft an email campaign about the spring sale", "draft an e-mail campaign"},
 	{KindEmailLists, "show my mailing lists", "list the Zoho Campaigns mailing lists"},
@@ -184,6 +194,11 @@ func Usage(k Kind) string {
 	for _, u := range usages {
 		if u.kind == k {
 			return u.usage
+		}
+	}
+	for _, s := range sentences {
+		if s.kind == k {
+			return s.example
 		}
 	}
 	return "help"
@@ -263,6 +278,9 @@ func Read(input string) (Command, error) {
 		return c, err
 	}
 	if c, ok, err := parseInbox(s); ok {
+		return c, err
+	}
+	if c, ok, err := readMediaAsk(s); ok {
 		return c, err
 	}
 	if rest, pick, ok := cutMedia(s); ok {

@@ -61,6 +61,9 @@ func classify(w words) (Kind, int) {
 		(t.low == "post" || t.low == "publish" || t.low == "tweet" || !w.has(emailWords...)) {
 		return verbs[t.low], 0
 	}
+	if whoAmI(w) {
+		return KindWhoAmI, 0
+	}
 	if i, ok := w.at("help", "?", "commands"); ok && i == w.first() && !w.has("connect", "plan", "me") {
 		return KindHelp, i
 	}
@@ -97,7 +100,7 @@ func classify(w words) (Kind, int) {
 	case (w.has("plan", "campaign") || w.has("calendar") && w.has("make", "create", "build", "draft")) && !w.quoted():
 		return KindCampaignPlan, 0
 	case w.has(mediaWordsAsked...) && w.has(askingWords...) && !w.quoted() && !w.has(postingVerbs...) && !w.has(analyticWords...) &&
-		!w.has(refWords...) && !bestTime(w):
+		!w.has(refWords...) && !bestTime(w) && !w.phrase("social", "media"):
 		return KindMedia, 0
 	case w.has(libraryWords...) && !w.quoted() || w.has("draft") && !w.quoted() && !w.has(postingVerbs...):
 		return KindLibrary, 0
@@ -109,6 +112,17 @@ func classify(w words) (Kind, int) {
 		return k, i
 	}
 	return findVerb(w.toks)
+}
+
+// whoAmI says whether the request asks who the person is here: "who am
+// I?", "what's my role", "what can I do", "am I an admin". "Who am I
+// posting as" asks for the accounts.
+func whoAmI(w words) bool {
+	n := len(w.toks)
+	return w.phrase("who", "am", "i") && n <= 4 && !w.has("posting", "post", "as") || w.has("whoami") ||
+		w.phrase("my", "role") || w.phrase("my", "permissions") || w.phrase("my", "access") ||
+		w.phrase("what", "can", "i", "do") && n <= 5 || w.phrase("am", "i", "an", "admin") || w.phrase("am", "i", "admin") ||
+		w.phrase("am", "i", "an", "editor") || w.phrase("what", "am", "i", "allowed")
 }
 
 // answer reads a yes or a no on its own.
