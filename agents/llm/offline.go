@@ -138,7 +138,14 @@ func plan(req Request, words string) Response {
 		g := cmd.Guesses[0]
 		return text(fmt.Sprintf("Did you mean %s? (%q is not a platform I know.) Say yes and I'll go ahead.", intent.DisplayName(g.Meant), g.Wrote))
 	}
-	h.media = req.Media
+	if cmd.Kind == intent.KindWhoAmI {
+		return text(whoAmI(req.Role))
+	}
+	if h.media = req.Media; len(h.media) == 0 && pickable(cmd.Media, h.mediaListed) {
+		h.media = h.mediaListed // "the second one" of the images just listed
+	} else if len(h.media) == 0 && cmd.Media == intent.MediaLast && len(h.mediaListed) > 1 {
+		return text(fmt.Sprintf("Which one? The list above shows %s. Say for example \"the second one\".", mediaNames(h.mediaListed)))
+	}
 	return run(req, h, cmd)
 }
 

@@ -98,7 +98,10 @@ func moreCalls(c intent.Command, h history, args map[string]any) ([]call, string
 			args["platforms"] = c.Platforms
 		}
 		return one("draft_post")
-	case intent.KindSave:
+	case intent.KindSave, intent.KindMediaAlt, intent.KindMediaDelete:
+		if c.Media != "" || c.Kind != intent.KindSave {
+			return mediaCalls(c, h)
+		}
 		args["title"] = title(c.Text)
 		args["body"] = c.Text
 		return one("save_to_library")

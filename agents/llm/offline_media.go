@@ -7,23 +7,27 @@ import (
 	"github.com/marketingminds/marketingminds/agents/intent"
 )
 
-// pickMedia reads which of the conversation's media (oldest first) a post
-// takes: the ones its words pick ("the second one", "both", "the image
-// above"), or for "post this" the last one shared; none when nothing was
-// shared. problem says in words why the pick cannot be made.
+// pickMedia reads which of the conversation's media (oldest first) a post,
+// a library item, alt text or a deletion takes: the ones its words pick
+// ("the second one", "both", "the image above"), or for "post this" the
+// last one shared; none when nothing was shared. problem says in words why
+// the pick cannot be made.
 func pickMedia(c intent.Command, shared []Media) (ids []string, problem string) {
-	if c.Kind != intent.KindPost && c.Kind != intent.KindSchedule {
-		return nil, ""
-	}
 	pick := c.Media
-	if pick == "" && c.Ref == intent.RefLast && len(shared) > 0 {
-		pick = intent.MediaLast
+	switch c.Kind {
+	case intent.KindPost, intent.KindSchedule:
+		if pick == "" && c.Ref == intent.RefLast && len(shared) > 0 {
+			pick = intent.MediaLast
+		}
+	case intent.KindSave, intent.KindMediaAlt, intent.KindMediaDelete:
+	default:
+		return nil, ""
 	}
 	if pick == "" {
 		return nil, ""
 	}
 	if len(shared) == 0 {
-		return nil, "I don't see an image or a video in this conversation. Share one here (drop the file in this thread), then tell me where to post it."
+		return nil, noMedia(c.Kind)
 	}
 	switch pick {
 	case intent.MediaLast:
@@ -69,7 +73,7 @@ func withMedia(cs []call, ids []string) []call {
 		return cs
 	}
 	for i := range cs {
-		if cs[i].name == "publish_post" || cs[i].name == "schedule_post" {
+		if cs[i].name == "publish_post" || cs[i].name == "schedule_post" || cs[i].name == "save_to_library" {
 			cs[i].args["media_ids"] = ids
 		}
 	}

@@ -35,6 +35,8 @@ type history struct {
 	// the request being planned takes.
 	media  []Media
 	picked []string
+	// mediaListed are the media list_media answered last, as listed.
+	mediaListed []Media
 }
 
 type postRef struct {
@@ -126,6 +128,8 @@ func (h *history) result(name string, args map[string]any, content string) {
 		}
 	case "list_posts":
 		h.posts(content)
+	case "list_media":
+		h.mediaListed = listedMedia(content)
 	case "create_email_campaign", "schedule_email_campaign", "email_report":
 		if id, _ := obj["id"].(string); id != "" {
 			h.email = id

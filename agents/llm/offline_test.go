@@ -17,7 +17,7 @@ var contract = func() []llm.ToolDef {
 	for _, n := range []string{"connect_account", "list_accounts", "disconnect_account", "publish_post", "schedule_post",
 		"list_posts", "list_jobs", "cancel_job", "retry_post", "get_analytics", "review_analytics", "best_time_to_post", "get_dashboard",
 		"draft_post", "save_to_library", "search_library", "suggest_hashtags", "list_mailing_lists", "create_email_campaign",
-		"schedule_email_campaign", "email_report", "crm_summary", "search_leads", "remember", "recall", "list_media"} {
+		"schedule_email_campaign", "email_report", "crm_summary", "search_leads", "remember", "recall", "list_media", "set_media_alt"} {
 		defs = append(defs, llm.ToolDef{Name: n, Parameters: []byte(`{"type":"object"}`)})
 	}
 	return defs
@@ -32,35 +32,50 @@ func userSays(words string) llm.Request {
 
 func TestPlannerCallsTheRightTool(t *testing.T) {
 	t.Parallel()
+	one := []llm.Media{{ID: "m1", Name: "launch.jpg", ContentType: "image/jpeg"}}
+	two := append(one, llm.Media{ID: "m2", Name: "shoe.png", ContentType: "image/png"})
 	tests := []struct {
 		words, tool, args string
+		shared            []llm.Media // media shared in the conversation, oldest first
 	}{
-		{`post "Hello" to x,linkedin`, "publish_post", `{"platforms":["twitter","linkedin"],"text":"Hello"}`},
-		{`Post 'Hello world' to my X and LinkedIn accounts`, "publish_post", `{"platforms":["twitter","linkedin"],"text":"Hello world"}`},
-		{`schedule "text" to linkedin tomorrow 9am`, "schedule_post", `{"platforms":["linkedin"],"text":"text","time":"tomorrow 9am"}`},
-		{`schedule 'launch day' on linkedin next Monday 14:30`, "schedule_post", `{"platforms":["linkedin"],"text":"launch day","time":"next Monday 14:30"}`},
-		{`post "New menu" to instagram with image https://cdn.acme.com/m.jpg`, "publish_post", `{"image_urls":["https://cdn.acme.com/m.jpg"],"platforms":["instagram"],"text":"New menu"}`},
-		{`schedule "Read" to linkedin in 2 hours link https://acme.com/b`, "schedule_post", `{"link":"https://acme.com/b","platforms":["linkedin"],"text":"Read","time":"in 2 hours"}`},
-		{`accounts`, "list_accounts", `{}`},
-		{`list my instagram accounts`, "list_accounts", `{"platform":"instagram"}`},
-		{`what images do we have?`, "list_media", `{}`},
-		{`show unused images`, "list_media", `{"unused":true}`},
-		{`connect instagram`, "connect_account", `{"platform":"instagram"}`},
-		{`disconnect acc_1`, "disconnect_account", `{"account_id":"acc_1"}`},
-		{`analytics 7d`, "review_analytics", `{"days":7}`},
-		{`show analytics for the last 30 days`, "review_analytics", `{"days":30}`},
-		{`analytics 2026-11-01..2026-11-30 linkedin`, "get_analytics", `{"date_from":"2026-11-01","date_to":"2026-11-30","platform":"linkedin"}`},
-		{`what's the best time to post on instagram`, "best_time_to_post", `{"platform":"instagram"}`},
-		{`jobs`, "list_jobs", `{}`},
-		{`jobs failed`, "list_jobs", `{"status":"failed"}`},
-		{`cancel job j_7`, "cancel_job", `{"id":"j_7"}`},
-		{`retry p_3`, "retry_post", `{"post_id":"p_3"}`},
-		{`dashboard`, "get_dashboard", `{}`},
+		{`post "Hello" to x,linkedin`, "publish_post", `{"platforms":["twitter","linkedin"],"text":"Hello"}`, nil},
+		{`Post 'Hello world' to my X and LinkedIn accounts`, "publish_post", `{"platforms":["twitter","linkedin"],"text":"Hello world"}`, nil},
+		{`schedule "text" to linkedin tomorrow 9am`, "schedule_post", `{"platforms":["linkedin"],"text":"text","time":"tomorrow 9am"}`, nil},
+		{`schedule 'launch day' on linkedin next Monday 14:30`, "schedule_post", `{"platforms":["linkedin"],"text":"launch day","time":"next Monday 14:30"}`, nil},
+		{`post "New menu" to instagram with image https://cdn.acme.com/m.jpg`, "publish_post", `{"image_urls":["https://cdn.acme.com/m.jpg"],"platforms":["instagram"],"text":"New menu"}`, nil},
+		{`schedule "Read" to linkedin in 2 hours link https://acme.com/b`, "schedule_post", `{"link":"https://acme.com/b","platforms":["linkedin"],"text":"Read","time":"in 2 hours"}`, nil},
+		{`accounts`, "list_accounts", `{}`, nil},
+		{`list my instagram accounts`, "list_accounts", `{"platform":"instagram"}`, nil},
+		{`what images do we have?`, "list_media", `{}`, nil},
+		{`show unused images`, "list_media", `{"unused":true}`, nil},
+		{`connect instagram`, "connect_account", `{"platform":"instagram"}`, nil},
+		{`disconnect acc_1`, "disconnect_account", `{"account_id":"acc_1"}`, nil},
+		{`analytics 7d`, "review_analytics", `{"days":7}`, nil},
+		{`show analytics for the last 30 days`, "review_analytics", `{"days":30}`, nil},
+		{`analytics 2026-11-01..2026-11-30 linkedin`, "get_analytics", `{"date_from":"2026-11-01","date_to":"2026-11-30","platform":"linkedin"}`, nil},
+		{`what's the best time to post on instagram`, "best_time_to_post", `{"platform":"instagram"}`, nil},
+		{`jobs`, "list_jobs", `{}`, nil},
+		{`jobs failed`, "list_jobs", `{"status":"failed"}`, nil},
+		{`cancel job j_7`, "cancel_job", `{"id":"j_7"}`, nil},
+		{`retry p_3`, "retry_post", `{"post_id":"p_3"}`, nil},
+		{`dashboard`, "get_dashboard", `{}`, nil},
+		{`show my library`, "search_library", `{}`, nil},
+		{`what's in the library`, "search_library", `{}`, nil},
+		{`find drafts about spring sale`, "search_library", `{"query":"spring sale"}`, nil},
+		{`save this image to the library`, "save_to_library", `{"body":"launch.jpg","media_ids":["m1"],"title":"launch.jpg"}`, one},
+		{`save the second photo to the library as "Red shoe"`, "save_to_library", `{"body":"Red shoe","media_ids":["m2"],"title":"Red shoe"}`, two},
+		{`keep both pictures in the library`, "save_to_library", `{"body":"launch.jpg and shoe.png","media_ids":["m1","m2"],"title":"launch.jpg and shoe.png"}`, two},
+		{`add alt text "A red shoe" to the image`, "set_media_alt", `{"alt":"A red shoe","media_id":"m2"}`, two},
+		{`describe the first photo as two mugs on a table`, "set_media_alt", `{"alt":"two mugs on a table","media_id":"m1"}`, two},
+		{`alt text: a red shoe`, "set_media_alt", `{"alt":"a red shoe","media_id":"m1"}`, one},
+		{`post the last image to instagram tomorrow 9am`, "schedule_post", `{"media_ids":["m2"],"platforms":["instagram"],"text":"","time":"tomorrow 9am"}`, two},
+		{`which images aren't used yet`, "list_media", `{"unused":true}`, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.words, func(t *testing.T) {
 			t.Parallel()
 			req := userSays(tt.words)
+			req.Media = tt.shared
 			resp, err := llm.Offline().Complete(context.Background(), req)
 			if err != nil {
 				t.Fatalf("Complete: %v", err)

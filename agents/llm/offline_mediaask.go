@@ -1,0 +1,146 @@
+package llm
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/marketingminds/marketingminds/agents/intent"
+)
+
+// listedMedia reads list_media's answer: the media as the person saw them
+// listed, newest first.
+func listedMedia(content string) []Media {
+	var l struct {
+		Items []struct {
+			ID          string `json:"id"`
+			Name        string `json:"name"`
+			ContentType string `json:"content_type"`
+		} `json:"items"`
+	}
+	if json.Unmarshal([]byte(content), &l) != nil {
+		return nil
+	}
+	out := make([]Media, 0, len(l.Items))
+	for _, m := range l.Items {
+		out = append(out, Media{ID: m.ID, Name: m.Name, ContentType: m.ContentType})
+	}
+	return out
+}
+
+// pickable says whether pick names one of the listed media plainly: a
+// position, all of them, or "this image" when the list holds only one.
+func pickable(pick string, listed []Media) bool {
+	switch pick {
+	case "":
+		return false
+	case intent.MediaLast:
+		return len(listed) == 1
+	}
+	return len(listed) > 0
+}
+
+// noMedia says what to do when a request picks media and none was shared
+// in the conversation (or listed in it).
+func noMedia(k intent.Kind) string {
+	switch k {
+	case intent.KindSave:
+		return "I don't see an image or a video in this conversation to save. Share one here (drop the file in this thread), " +
+			"then say `save this image to the library`. `show my images` lists the ones uploaded already."
+	case intent.KindMediaAlt:
+		return "I don't see an image or a video in this conversation to describe. Share one here (drop the file in this thread), " +
+			"then say `add alt text \"A red shoe\" to the image`; `show my images` lists the ones uploaded already."
+	case intent.KindMediaDelete:
+		return deleteAnswer(nil)
+	}
+	return "I don't see an image or a video in this conversation. Share one here (drop the file in this thread), then tell me where to post it."
+}
+
+// mediaCalls maps the requests about media that are not posts: keeping
+// them in the library and their alt text; deleting is answered in words.
+func mediaCalls(c intent.Command, h history) ([]call, string) {
+	picked := pickedMedia(h)
+	switch c.Kind {
+	case intent.KindSave:
+		name := mediaTitle(picked)
+		args := map[string]any{"title": name, "body": name, "media_ids": h.picked}
+		if c.Text != "" {
+			args["title"], args["body"] = title(c.Text), c.Text
+		}
+		return []call{{"save_to_library", args}}, ""
+	case intent.KindMediaAlt:
+		if len(picked) != 1 {
+			return nil, fmt.Sprintf("Which one should have that alt text? There are %d: %s. For example: `add alt text \"%s\" to the second image`.",
+				len(h.media), mediaNames(h.media), c.Text)
+		}
+		return []call{{"set_media_alt", map[string]any{"media_id": picked[0].ID, "alt": c.Text}}}, ""
+	case intent.KindMediaDelete:
+		return nil, deleteAnswer(picked)
+	}
+	return nil, ""
+}
+
+// pickedMedia are the media of h.picked, in the order picked.
+func pickedMedia(h history) []Media {
+	var out []Media
+	for _, id := range h.picked {
+		for _, m := range h.media {
+			if m.ID == id {
+				out = append(out, m)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// mediaTitle names media for a library item without words of its own:
+// "launch.jpg", "a.jpg and b.jpg".
+func mediaTitle(ms []Media) string {
+	var names []string
+	for _, m := range ms {
+		if m.Name != "" {
+			names = append(names, m.Name)
+		}
+	}
+	switch {
+	case len(names) == 0 && len(ms) == 1:
+		return "Untitled " + ms[0].Kind()
+	case len(names) == 0:
+		return fmt.Sprintf("%d media files", len(ms))
+	case len(names) == 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// deleteAnswer says where media is deleted: no tool deletes it from a
+// conversation, the dashboard's Media page does, and says what keeps a
+// file from being deleted.
+func deleteAnswer(picked []Media) string {
+	what := "an image or a video"
+	if n := mediaTitle(picked); len(picked) > 0 {
+		what = n
+	}
+	return "I can't delete files from a conversation. Delete " + what + " on the dashboard's Media page, which shows where each file is used. " +
+		"A file that a scheduled post or a post waiting for approval uses stays until that post is out or cancelled, " +
+		"and files nothing uses are cleaned up on their own."
+}
+
+// whoAmI says what the person's role lets them do here.
+func whoAmI(role string) string {
+	switch role {
+	case "admin":
+		return "You're an admin in this workspace: you can post and schedule, connect and disconnect accounts, keep drafts and media " +
+			"in the library, approve or reject anyone's waiting posts, change the workspace's settings and create API tokens. " +
+			"Say `help` for what I understand."
+	case "editor":
+		return "You're an editor in this workspace: you can post and schedule (publishing waits for an approval unless the workspace " +
+			"turned that off), connect and disconnect accounts, and keep drafts and media in the library; you decide the approvals " +
+			"you asked for. Admins also decide anyone's approvals and change the settings. Say `help` for what I understand."
+	case "viewer":
+		return "You're a viewer in this workspace: you can see the accounts, posts, analytics, the library and the media, but not " +
+			"post, schedule or change anything. An admin can make you an editor. Say `help` for what I understand."
+	}
+	return "I don't know your role in this workspace, so I can only show things, not change them. Say `help` for what I understand."
+}
