@@ -389,7 +389,7 @@ func TestLibraryTools(t *testing.T) {
 	if err != nil || !strings.Contains(found, "Spring sale") {
 		t.Fatalf("found = %s, %v", found, err)
 	}
-	if none, err := run("search_library", `{"tag":"nothing-here"}`); err != nil || none != "[]" {
+	if none, err := run("search_library", `{"tag":"nothing-here"}`); err != nil || none != `{"tag":"nothing-here","items":[]}` {
 		t.Fatalf("search for nothing = %s, %v", none, err)
 	}
 	tags, err := run("suggest_hashtags", `{"text":"Our spring sale on coffee beans starts today","platform":"instagram","n":3}`)

@@ -2,6 +2,7 @@ package agents
 
 import (
 	"context"
+	"strings"
 
 	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/tools/identity"
@@ -32,6 +33,17 @@ type hashtagArgs struct {
 	N        int    `json:"n,omitempty" jsonschema:"minimum=1,maximum=30"`
 }
 
+// LibraryFound is search_library's answer: what was looked for (all empty:
+// the whole library) and the items found, newest first.
+type LibraryFound struct {
+	Query      string         `json:"query,omitempty"`
+	Tag        string         `json:"tag,omitempty"`
+	CampaignID string         `json:"campaign_id,omitempty"`
+	Items      []library.Item `json:"items"`
+	// More says there are older items than these.
+	More bool `json:"more,omitempty"`
+}
+
 func libraryTools(cp Capabilities) []Tool {
 	return []Tool{
 		NewTool("save_to_library", "Saves content (a draft, per-platform variants, tags, images or a video: media_ids of the media shared in this conversation or from list_media) to the team's content library.",
@@ -52,15 +64,17 @@ func libraryTools(cp Capabilities) []Tool {
 				return it, known(err)
 			}, Writes()),
 		NewTool("search_library", "Finds content in the team's library by words, tag or campaign, newest first; an item's media_ids go into a post as they are.",
-			func(ctx context.Context, c identity.Caller, a searchArgs) ([]library.Item, error) {
+			func(ctx context.Context, c identity.Caller, a searchArgs) (LibraryFound, error) {
 				page, err := cp.Library.List(ctx, c, library.Filter{Kind: library.KindContent, Text: a.Query, Tag: a.Tag, CampaignID: a.CampaignID, Limit: a.Limit})
 				if err != nil {
-					return nil, known(err)
+					return LibraryFound{}, known(err)
 				}
-				if page.Items == nil {
-					page.Items = []library.Item{}
+				found := LibraryFound{Query: strings.TrimSpace(a.Query), Tag: strings.TrimSpace(a.Tag), CampaignID: strings.TrimSpace(a.CampaignID),
+					Items: page.Items, More: page.NextCursor != ""}
+				if found.Items == nil {
+					found.Items = []library.Item{}
 				}
-				return page.Items, nil
+				return found, nil
 			}, ReadOnly()),
 		NewTool("suggest_hashtags", "Suggests hashtags for a text: from its words, the team's own tags and the platform's norm.",
 			func(ctx context.Context, c identity.Caller, a hashtagArgs) (library.Suggestions, error) {

@@ -30,6 +30,8 @@ type MediaList struct {
 	Items []media.Media `json:"items"`
 	// More says there are older media than these.
 	More bool `json:"more,omitempty"`
+	// Unused says the list holds only media nothing uses yet.
+	Unused bool `json:"unused,omitempty"`
 }
 
 func mediaTools(cp Capabilities) []Tool {
@@ -44,7 +46,7 @@ func mediaTools(cp Capabilities) []Tool {
 				if err != nil {
 					return MediaList{}, mediaKnown(err)
 				}
-				return MediaList{Items: page.Items, More: page.Next != ""}, nil
+				return MediaList{Items: page.Items, More: page.Next != "", Unused: a.Unused}, nil
 			}, ReadOnly()),
 		NewTool("set_media_alt", "Sets the alt text of an uploaded image or video; it is sent with every post that carries it where the platform takes alt text.",
 			func(ctx context.Context, c identity.Caller, a mediaAltArgs) (media.Media, error) {

@@ -145,10 +145,15 @@ func samples() []struct {
 		{"rate_limit", fault.Failure{Kind: fault.RateLimit, Platform: platform.Twitter, RetryAt: atp("2026-12-06T10:15:00Z"), Ref: "b41d09"}},
 		{"library_item_media", library.Item{ID: "lib_9e2d", Kind: library.KindContent, Title: "Autumn blend launch", Body: "Our autumn blend is here.",
 			MediaIDs: []string{"med_1a", "med_2b"}, MediaURLs: []string{"https://cdn.example.com/beans.jpg"}, Tags: []string{"Autumn", "Coffee"}}},
-		{"library_list", []library.Item{
+		{"library_list", agents.LibraryFound{Items: []library.Item{
 			{ID: "lib_9e2d", Kind: library.KindContent, Title: "Autumn blend launch", Body: "Our autumn blend is here.", MediaIDs: []string{"med_1a", "med_2b"}, MediaVideos: 1},
 			{ID: "lib_1f0c", Kind: library.KindContent, Title: "Opening hours", Body: "Open every day from 8 to 6."},
-		}},
+		}, More: true}},
+		{"library_search", agents.LibraryFound{Query: "autumn", Items: []library.Item{
+			{ID: "lib_9e2d", Kind: library.KindContent, Title: "Autumn blend launch", Body: "Our autumn blend is here."}}}},
+		{"library_empty", agents.LibraryFound{Items: []library.Item{}}},
+		{"library_no_match", agents.LibraryFound{Query: "spring sale", Items: []library.Item{}}},
+		{"media_unused_none", agents.MediaList{Unused: true, Items: []media.Media{}}},
 		{"inbox_item", inboxSample()},
 		{"inbox_page", inbox.Page{Items: []inbox.Item{inboxSample(), {ID: "in_7d3f4b", AccountID: "acc_x_7f3a9", Platform: platform.Twitter,
 			Kind: inbox.KindMention, State: inbox.StateNew, AuthorName: "Sam", AuthorHandle: "sam_hikes", Text: "@acme_outdoor any discount for clubs?",

@@ -49,14 +49,21 @@ func sizeWords(n int64) string {
 }
 
 func mediaListCard(_ Env, l agents.MediaList) card {
-	if len(l.Items) == 0 {
+	switch {
+	case len(l.Items) == 0 && l.Unused:
+		return card{Title: "No unused media: every image and video uploaded is in a post or a library draft."}
+	case len(l.Items) == 0:
 		return card{Title: "No media uploaded yet.", Note: "Share an image in Slack or upload one on the dashboard."}
 	}
 	var lines []line
 	for _, m := range l.Items {
 		lines = append(lines, mediaLine(m))
 	}
-	c := card{Title: Count(len(l.Items), "media file"), Sections: []section{{Lines: lines}}}
+	title := Count(len(l.Items), "media file")
+	if l.Unused {
+		title = Count(len(l.Items), "unused media file")
+	}
+	c := card{Title: title, Sections: []section{{Lines: lines}}}
 	if l.More {
 		c.Note = "Older media are on the dashboard's media page."
 	}

@@ -108,19 +108,50 @@ func itemMediaWords(it library.Item) string {
 	return List(parts)
 }
 
-func libraryCard(_ Env, items []library.Item) card {
-	if len(items) == 0 {
-		return card{Title: "Nothing in the library matches."}
+// libraryCard is what search_library found: the drafts, or that the
+// library is empty (and how to fill it), or that nothing matches what was
+// looked for.
+func libraryCard(_ Env, f agents.LibraryFound) card {
+	looked := libraryLooked(f)
+	if len(f.Items) == 0 && looked == "" {
+		return card{Title: "The library is empty.",
+			Note: `To keep a draft, say: save "Spring sale starts Monday" to the library. To keep an image, share it and say: save this image to the library.`}
+	}
+	if len(f.Items) == 0 {
+		return card{Title: "Nothing in the library matches " + looked + ".", Note: `Say "show my library" to see everything in it.`}
 	}
 	var lines []line
-	for _, it := range items {
+	for _, it := range f.Items {
 		rest := quoted(it.Body, 80)
 		if words := itemMediaWords(it); words != "" {
 			rest += " (" + words + ")"
 		}
 		lines = append(lines, line{Lead: orWord(it.Title, "Untitled"), Rest: rest})
 	}
-	return card{Title: Count(len(items), "match") + " in the library", Sections: []section{{Lines: lines}}}
+	c := card{Title: Count(len(f.Items), "draft") + " in the library", Sections: []section{{Lines: lines}}}
+	if looked != "" {
+		c.Title = Count(len(f.Items), "match") + " for " + looked + " in the library"
+	}
+	if f.More {
+		c.Note = "Older ones are on the dashboard's Library page."
+	}
+	return c
+}
+
+// libraryLooked says what a search looked for: “spring”, tag “sale”; ""
+// for the whole library.
+func libraryLooked(f agents.LibraryFound) string {
+	var parts []string
+	if f.Query != "" {
+		parts = append(parts, quoted(f.Query, 60))
+	}
+	if f.Tag != "" {
+		parts = append(parts, "tag "+quoted(f.Tag, 60))
+	}
+	if f.CampaignID != "" {
+		parts = append(parts, "campaign "+quoted(f.CampaignID, 60))
+	}
+	return List(parts)
 }
 
 func hashtagsCard(_ Env, s library.Suggestions) card {
