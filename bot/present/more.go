@@ -123,7 +123,11 @@ func libraryCard(_ Env, f agents.LibraryFound) card {
 	var lines []line
 	for _, it := range f.Items {
 		rest := quoted(it.Body, 80)
-		if words := itemMediaWords(it); words != "" {
+		words := itemMediaWords(it)
+		switch {
+		case it.Body == it.Title && words != "": // an image kept without words of its own
+			rest = words
+		case words != "":
 			rest += " (" + words + ")"
 		}
 		lines = append(lines, line{Lead: orWord(it.Title, "Untitled"), Rest: rest})
