@@ -53,8 +53,10 @@ const (
 	// asks to delete media. Both pick the media with Media.
 	KindMediaAlt    Kind = "media_alt"
 	KindMediaDelete Kind = "media_delete"
-	// KindWhoAmI asks who the person is here: their role and what it allows.
+	// KindWhoAmI asks who the person is here: their role and what it
+	// allows; KindAbout what the assistant does, in short.
 	KindWhoAmI Kind = "whoami"
+	KindAbout  Kind = "about"
 	// KindConfirm and KindDeny answer a question ("yes", "no").
 	KindConfirm Kind = "confirm"
 	KindDeny    Kind = "deny"
@@ -176,6 +178,7 @@ var sentences = []struct {
 	{KindSave, "save this image to the library", "keep an image shared here in the library, with a caption in quotes if you like"},
 	{KindMediaAlt, `add alt text "A red shoe" to the image`, "describe an image shared here for people who cannot see it"},
 	{KindWhoAmI, "who am I?", "your role here and what it lets you do"},
+	{KindAbout, "what can you do?", "what I do, in short"},
 	{KindHashtags, `hashtags for "text" on instagram`, "suggest hashtags"},
 	{KindEmailDraft, "draft an email campaign about the spring sale", "draft an e-mail campaign"},
 	{KindEmailLists, "show my mailing lists", "list the Zoho Campaigns mailing lists"},

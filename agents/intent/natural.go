@@ -68,8 +68,9 @@ func classify(w words) (Kind, int) {
 		return KindHelp, i
 	}
 	switch {
-	case w.phrase("what", "can", "you", "do") || w.phrase("how", "does", "this", "work"):
-		return KindHelp, 0
+	case w.phrase("what", "can", "you", "do") || w.phrase("how", "does", "this", "work") || w.phrase("who", "are", "you") ||
+		w.phrase("what", "are", "you") && len(w.toks) <= 4:
+		return KindAbout, 0
 	case w.has("remind") && w.has("know", "remember", "notes") || w.phrase("what", "do", "you", "remember") ||
 		w.phrase("what", "do", "you", "know") || w.phrase("what", "notes") || w.has("recall", "remembered"):
 		return KindRecall, 0

@@ -138,8 +138,11 @@ func plan(req Request, words string) Response {
 		g := cmd.Guesses[0]
 		return text(fmt.Sprintf("Did you mean %s? (%q is not a platform I know.) Say yes and I'll go ahead.", intent.DisplayName(g.Meant), g.Wrote))
 	}
-	if cmd.Kind == intent.KindWhoAmI {
+	switch cmd.Kind {
+	case intent.KindWhoAmI:
 		return text(whoAmI(req.Role))
+	case intent.KindAbout:
+		return text(about + adminNote(req))
 	}
 	if h.media = req.Media; len(h.media) == 0 && pickable(cmd.Media, h.mediaListed) {
 		h.media = h.mediaListed // "the second one" of the images just listed

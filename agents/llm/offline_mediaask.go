@@ -45,11 +45,12 @@ func pickable(pick string, listed []Media) bool {
 func noMedia(k intent.Kind) string {
 	switch k {
 	case intent.KindSave:
-		return "I don't see an image or a video in this conversation to save. Share one here (drop the file in this thread), " +
-			"then say `save this image to the library`. `show my images` lists the ones uploaded already."
+		return "I don't see an image or a video in this conversation to save. Drop one into a Slack conversation with me and say " +
+			"`save this image to the library`, or say `show my images` and pick one from the list (\"save the second one to the library\")."
 	case intent.KindMediaAlt:
-		return "I don't see an image or a video in this conversation to describe. Share one here (drop the file in this thread), " +
-			"then say `add alt text \"A red shoe\" to the image`; `show my images` lists the ones uploaded already."
+		return "I don't see an image or a video in this conversation to describe. Drop one into a Slack conversation with me and say " +
+			"`add alt text \"A red shoe\" to the image`, or say `show my images` and pick one from the list " +
+			"(\"add alt text \"A red shoe\" to the second image\")."
 	case intent.KindMediaDelete:
 		return deleteAnswer(nil)
 	}
@@ -126,6 +127,12 @@ func deleteAnswer(picked []Media) string {
 		"A file that a scheduled post or a post waiting for approval uses stays until that post is out or cancelled, " +
 		"and files nothing uses are cleaned up on their own."
 }
+
+// about is what the assistant does, in short.
+const about = "I'm the team's marketing assistant. I post and schedule to Facebook, Instagram, X and LinkedIn " +
+	"(with images shared here or uploaded on the dashboard), show your accounts, posts, analytics and the best time to post, " +
+	"keep drafts and images in the library, draft e-mail campaigns and look up Zoho CRM leads. Posting waits for an approval " +
+	"unless your workspace turned that off. Say `help` for examples, or `who am I?` for what your role lets you do."
 
 // whoAmI says what the person's role lets them do here.
 func whoAmI(role string) string {

@@ -22,7 +22,7 @@ func TestPlannerAnswersMediaRequestsInWords(t *testing.T) {
 		wants  []string
 	}{
 		{"save this image to the library", "editor", nil, []string{"I don't see an image or a video in this conversation to save.",
-			"Share one here", "`save this image to the library`", "`show my images`"}},
+			"Drop one into a Slack conversation with me", "`save this image to the library`", "`show my images`", "save the second one"}},
 		{`add alt text "A red shoe" to the image`, "editor", nil, []string{"I don't see an image or a video in this conversation to describe.",
 			"`add alt text \"A red shoe\" to the image`"}},
 		{`add alt text "A red shoe" to both images`, "editor", two, []string{"Which one should have that alt text? There are 2: 1. launch.jpg, 2. shoe.png.",
@@ -36,6 +36,7 @@ func TestPlannerAnswersMediaRequestsInWords(t *testing.T) {
 		{"who am I?", "editor", nil, []string{"You're an editor in this workspace", "post and schedule", "Say `help`"}},
 		{"what's my role", "admin", nil, []string{"You're an admin in this workspace", "change the workspace's settings"}},
 		{"what can I do here?", "viewer", nil, []string{"You're a viewer in this workspace", "not post, schedule or change anything"}},
+		{"what can you do?", "editor", nil, []string{"I'm the team's marketing assistant. I post and schedule", "Say `help` for examples"}},
 	} {
 		req := conversation(tc.words)
 		req.Role, req.Media = tc.role, tc.shared

@@ -51,7 +51,7 @@ func sizeWords(n int64) string {
 func mediaListCard(_ Env, l agents.MediaList) card {
 	switch {
 	case len(l.Items) == 0 && l.Unused:
-		return card{Title: "No unused media: every image and video uploaded is in a post or a library draft."}
+		return card{Title: "No unused media: nothing uploaded waits outside a post or a library draft."}
 	case len(l.Items) == 0:
 		return card{Title: "No media uploaded yet.", Note: "Share an image in Slack or upload one on the dashboard."}
 	}
