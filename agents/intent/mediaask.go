@@ -48,6 +48,13 @@ func readMediaAsk(s string) (c Command, ok bool, err error) {
 		return c, true, nil
 	case found && (v == "save" || v == "store" || anyWord(toks, setOf(libraryWords...))):
 		return Command{Kind: KindSave, Text: firstQuoted(toks), Media: pick}, true, nil
+	case saveVerbs[v] || v == "add":
+		// "save it to the library", "add this to the library": the media
+		// shared last, else the post last spoken of.
+		if verb+1 < len(toks) && !toks[verb+1].quoted && setOf("it", "this", "that")[toks[verb+1].low] && firstQuoted(toks) == "" &&
+			(v == "save" || v == "store" || anyWord(toks, setOf(libraryWords...))) {
+			return Command{Kind: KindSave, Ref: RefLast}, true, nil
+		}
 	}
 	return Command{}, false, nil
 }

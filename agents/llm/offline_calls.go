@@ -99,7 +99,7 @@ func moreCalls(c intent.Command, h history, args map[string]any) ([]call, string
 		}
 		return one("draft_post")
 	case intent.KindSave, intent.KindMediaAlt, intent.KindMediaDelete:
-		if c.Media != "" || c.Kind != intent.KindSave {
+		if len(h.picked) > 0 || c.Kind != intent.KindSave {
 			return mediaCalls(c, h)
 		}
 		args["title"] = title(c.Text)

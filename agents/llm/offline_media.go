@@ -9,17 +9,17 @@ import (
 
 // pickMedia reads which of the conversation's media (oldest first) a post,
 // a library item, alt text or a deletion takes: the ones its words pick
-// ("the second one", "both", "the image above"), or for "post this" the
-// last one shared; none when nothing was shared. problem says in words why
-// the pick cannot be made.
+// ("the second one", "both", "the image above"), or for "post this" and
+// "save it" the last one shared; none when nothing was shared. problem says
+// in words why the pick cannot be made.
 func pickMedia(c intent.Command, shared []Media) (ids []string, problem string) {
 	pick := c.Media
 	switch c.Kind {
-	case intent.KindPost, intent.KindSchedule:
+	case intent.KindPost, intent.KindSchedule, intent.KindSave:
 		if pick == "" && c.Ref == intent.RefLast && len(shared) > 0 {
 			pick = intent.MediaLast
 		}
-	case intent.KindSave, intent.KindMediaAlt, intent.KindMediaDelete:
+	case intent.KindMediaAlt, intent.KindMediaDelete:
 	default:
 		return nil, ""
 	}

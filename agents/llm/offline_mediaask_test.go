@@ -85,3 +85,24 @@ func TestPlannerPicksFromTheMediaJustListed(t *testing.T) {
 		}
 	}
 }
+
+// TestPlannerSavesWhatItRefersTo: "save it to the library" keeps the
+// image shared last, else the post last spoken of, else asks what to save.
+func TestPlannerSavesWhatItRefersTo(t *testing.T) {
+	t.Parallel()
+	drafted := join([]llm.Message{user(`post "Autumn blend is back" to linkedin`)}, called("c1", "publish_post",
+		`{"text":"Autumn blend is back","platforms":["linkedin"]}`, `{"status":"awaiting_approval"}`))
+	shared := []llm.Media{{ID: "m1", Name: "a.jpg", ContentType: "image/jpeg"}, {ID: "m2", Name: "b.jpg", ContentType: "image/jpeg"}}
+
+	req := conversation("save it to the library", drafted...)
+	req.Media = shared
+	wantCalls(t, complete(t, req), `save_to_library {"body":"b.jpg","media_ids":["m2"],"title":"b.jpg"}`)
+
+	wantCalls(t, complete(t, conversation("save this to the library", drafted...)),
+		`save_to_library {"body":"Autumn blend is back","title":"Autumn blend is back"}`)
+
+	resp := complete(t, conversation("save it to the library"))
+	if len(resp.Message.ToolCalls) > 0 || !strings.HasPrefix(resp.Message.Content, "What should I save? Give the text in quotes") {
+		t.Fatalf("with nothing to refer to: %+v", resp.Message)
+	}
+}

@@ -216,6 +216,13 @@ func (h history) resolve(c intent.Command) (intent.Command, []call, string) {
 		if len(c.Platforms) == 0 { // "use the second one", nothing drafted
 			return c, nil, "Where should it go? For example: `post this to instagram tomorrow 9am`."
 		}
+	case c.Kind == intent.KindSave && len(h.picked) > 0: // "save it": the media shared last
+	case c.Kind == intent.KindSave:
+		if h.post.text == "" {
+			return c, nil, "What should I save? Give the text in quotes (`save \"text\" to the library`), or share an image " +
+				"and say `save this image to the library`."
+		}
+		c.Text = h.post.text
 	case c.Kind == intent.KindSchedule || c.Kind == intent.KindPost:
 		if h.post.text == "" || len(h.post.platforms) == 0 && len(c.Platforms) == 0 {
 			return c, nil, fmt.Sprintf("%s what? I don't see a post in this conversation; for example: "+
