@@ -231,7 +231,9 @@ func FuzzParse(f *testing.F) {
 func FuzzRead(f *testing.F) {
 	for _, s := range []string{`what accounts do I have`, `show me failed posts and retry them`, `schedule that for tomorrow at 9am`,
 		`cancel it`, `pst "x" to linkdin`, `post "x" to lnkdn`, `draft an email campaign about the spring sale`, `fb+ig`,
-		`how'd we do last week`, `remember that we're playful`, `yes`, ``, `/mm`, "face book \xff", `tweet gm`, `find leads from acme`} {
+		`how'd we do last week`, `remember that we're playful`, `yes`, ``, `/mm`, "face book \xff", `tweet gm`, `find leads from acme`,
+		`add alt text "A red shoe" to the image`, `describe the second photo as a shoe:`, `alt text:`, `delete image 2`, `save it to the library`,
+		`save "x" with this image to the library`, `who am I?`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

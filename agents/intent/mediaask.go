@@ -4,9 +4,12 @@ import "strings"
 
 // The words of the requests about shared media beyond posting them.
 var (
-	altWords     = setOf("alt", "alt-text", "alttext", "alt_text")
-	altMarks     = setOf("as", "is", "reads", "read", "saying", "says", "to")
-	deleteVerbs  = setOf("delete", "remove", "trash", "discard", "erase", "bin")
+	altWords    = setOf("alt", "alt-text", "alttext", "alt_text")
+	altMarks    = setOf("as", "is", "reads", "read", "saying", "says", "to")
+	deleteVerbs = setOf("delete", "remove", "trash", "discard", "erase", "bin", "purge", "clean")
+	// askingFirst start a question about media, not a request to change it
+	// ("show images without alt text").
+	askingFirst  = setOf("show", "list", "which", "what", "what's", "whats", "any", "are", "is", "do", "does", "how", "find", "see")
 	saveVerbs    = setOf("save", "keep", "store", "stash") // keep and stash only with "library"
 	notMediaWord = setOf("post", "posts", "tweet", "tweets", "account", "accounts", "job", "jobs", "draft", "drafts",
 		"template", "templates", "scheduled", "campaign", "email", "comment", "comments", "note", "notes")
@@ -72,7 +75,7 @@ func readAlt(s string, toks []token) (Command, bool, error) {
 			break
 		}
 	}
-	if at < 0 {
+	if at < 0 || firstQuoted(toks) == "" && asking(toks) {
 		return Command{}, false, nil
 	}
 	refAt, refEnd, pick, found := findMedia(toks, 0)
@@ -157,6 +160,13 @@ func firstQuoted(toks []token) string {
 		}
 	}
 	return ""
+}
+
+// asking says whether toks start a question ("show images without alt
+// text") rather than a request to change something.
+func asking(toks []token) bool {
+	i := firstWord(toks)
+	return i < len(toks) && askingFirst[toks[i].low]
 }
 
 var politeness = setOf("please", "pls", "can", "could", "you", "now", "ok", "okay", "hey", "and")

@@ -18,7 +18,7 @@ const (
 var mediaNouns = map[string]bool{
 	"image": false, "images": true, "photo": false, "photos": true, "picture": false, "pictures": true,
 	"pic": false, "pics": true, "img": false, "video": false, "videos": true, "clip": false, "file": false,
-	"files": true, "one": false, "ones": true, "screenshot": false, "graphic": false,
+	"files": true, "one": false, "ones": true, "screenshot": false, "graphic": false, "media": true,
 }
 
 var ordinals = map[string]string{
@@ -39,7 +39,7 @@ var beforeMedia = setOf("post", "publish", "share", "tweet", "put", "send", "sch
 // useWords are what may remain of a request that only picks media ("use
 // the second one", "go with the image above").
 var useWords = setOf("use", "attach", "add", "pick", "take", "choose", "go", "with", "it", "please", "pls", "ok",
-	"okay", "instead", "then", "let's", "lets", "i", "want", "like", "to", "that", "one")
+	"okay", "instead", "then", "let's", "lets", "i", "want", "like", "to", "that", "one", "the", "for", "in", "into", "post", "draft")
 
 // cutMedia finds a reference to media shared in the conversation in s,
 // outside quotes, and returns s without it (with "it" in its place when s
@@ -63,11 +63,14 @@ func cutMedia(s string) (string, string, bool) {
 		if !ok {
 			continue
 		}
-		repl := " it "
+		repl, start := " it ", toks[i].start
 		if quoted {
 			repl = " "
 		}
-		return strings.TrimSpace(s[:toks[i].start] + repl + s[toks[j-1].end:]), pick, true
+		if i > 0 && (toks[i-1].low == "with" || toks[i-1].low == "using") { // "post it with the second image"
+			repl, start = " ", toks[i-1].start
+		}
+		return strings.TrimSpace(s[:start] + repl + s[toks[j-1].end:]), pick, true
 	}
 	return s, "", false
 }

@@ -100,10 +100,13 @@ func classify(w words) (Kind, int) {
 		return KindWrite, 0
 	case (w.has("plan", "campaign") || w.has("calendar") && w.has("make", "create", "build", "draft")) && !w.quoted():
 		return KindCampaignPlan, 0
+	case (w.phrase("media", "library") || w.has("alt")) && !w.quoted() || len(w.toks) == 1 && w.has(mediaWordsAsked...):
+		return KindMedia, 0
 	case w.has(mediaWordsAsked...) && w.has(askingWords...) && !w.quoted() && !w.has(postingVerbs...) && !w.has(analyticWords...) &&
 		!w.has(refWords...) && !bestTime(w) && !w.phrase("social", "media"):
 		return KindMedia, 0
-	case w.has(libraryWords...) && !w.quoted() || w.has("draft") && !w.quoted() && !w.has(postingVerbs...):
+	case w.has(libraryWords...) && !w.quoted() || w.has("draft") && !w.quoted() && !w.has(postingVerbs...) ||
+		w.phrase("did", "we", "save") || w.phrase("have", "we", "saved"):
 		return KindLibrary, 0
 	case w.has("token"):
 		i, _ := w.at("token")
@@ -123,7 +126,8 @@ func whoAmI(w words) bool {
 	return w.phrase("who", "am", "i") && n <= 4 && !w.has("posting", "post", "as") || w.has("whoami") ||
 		w.phrase("my", "role") || w.phrase("my", "permissions") || w.phrase("my", "access") ||
 		w.phrase("what", "can", "i", "do") && n <= 5 || w.phrase("am", "i", "an", "admin") || w.phrase("am", "i", "admin") ||
-		w.phrase("am", "i", "an", "editor") || w.phrase("what", "am", "i", "allowed")
+		w.phrase("am", "i", "an", "editor") || w.phrase("what", "am", "i", "allowed") || w.phrase("am", "i", "allowed") ||
+		n <= 4 && w.toks[0].low == "can" && (w.phrase("can", "i", "post") || w.phrase("can", "i", "publish") || w.phrase("can", "i", "schedule"))
 }
 
 // answer reads a yes or a no on its own.

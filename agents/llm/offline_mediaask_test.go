@@ -33,6 +33,8 @@ func TestPlannerAnswersMediaRequestsInWords(t *testing.T) {
 			"until that post is out or cancelled"}},
 		{"delete the image", "editor", nil, []string{"Delete an image or a video on the dashboard's Media page"}},
 		{"delete unused images", "editor", two, []string{"files nothing uses are cleaned up on their own"}},
+		{"clean up unused media", "editor", nil, []string{"on the dashboard's Media page"}},
+		{"can I post?", "viewer", nil, []string{"You're a viewer in this workspace"}},
 		{"who am I?", "editor", nil, []string{"You're an editor in this workspace", "post and schedule", "Say `help`"}},
 		{"what's my role", "admin", nil, []string{"You're an admin in this workspace", "change the workspace's settings"}},
 		{"what can I do here?", "viewer", nil, []string{"You're a viewer in this workspace", "not post, schedule or change anything"}},

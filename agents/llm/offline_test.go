@@ -70,6 +70,10 @@ func TestPlannerCallsTheRightTool(t *testing.T) {
 		{`alt text: a red shoe`, "set_media_alt", `{"alt":"a red shoe","media_id":"m1"}`, one},
 		{`post the last image to instagram tomorrow 9am`, "schedule_post", `{"media_ids":["m2"],"platforms":["instagram"],"text":"","time":"tomorrow 9am"}`, two},
 		{`which images aren't used yet`, "list_media", `{"unused":true}`, nil},
+		{`what's in my media library`, "list_media", `{}`, nil},
+		{`show images without alt text`, "list_media", `{}`, nil},
+		{`save image 2 to the library`, "save_to_library", `{"body":"shoe.png","media_ids":["m2"],"title":"shoe.png"}`, two},
+		{`change the alt text of image 2 to "Blue shoe"`, "set_media_alt", `{"alt":"Blue shoe","media_id":"m2"}`, two},
 	}
 	for _, tt := range tests {
 		t.Run(tt.words, func(t *testing.T) {
