@@ -115,7 +115,7 @@ func (p *parser) quotedText() string {
 var queryNoise = setOf("find", "search", "look", "lookup", "show", "list", "open", "me", "my", "our", "the", "for",
 	"about", "from", "in", "with", "any", "anything", "saved", "library", "content", "drafts", "draft", "templates",
 	"template", "leads", "lead", "new", "do", "we", "have", "up", "latest", "recent", "what's", "what", "is", "are",
-	"posts", "you", "know", "remind", "remember", "of", "on", "by", "all", "some", "a", "an", "that")
+	"posts", "you", "know", "remind", "remember", "of", "on", "by", "all", "some", "a", "an", "that", "did", "save")
 
 // query is the words that are not noise (after index from, if given), as
 // written.
