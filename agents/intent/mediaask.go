@@ -9,9 +9,12 @@ var (
 	deleteVerbs = setOf("delete", "remove", "trash", "discard", "erase", "bin", "purge", "clean")
 	// askingFirst start a question about media, not a request to change it
 	// ("show images without alt text").
-	askingFirst  = setOf("show", "list", "which", "what", "what's", "whats", "any", "are", "is", "do", "does", "how", "find", "see")
-	saveVerbs    = setOf("save", "keep", "store", "stash") // keep and stash only with "library"
-	notMediaWord = setOf("post", "posts", "tweet", "tweets", "account", "accounts", "job", "jobs", "draft", "drafts",
+	askingFirst    = setOf("show", "list", "which", "what", "what's", "whats", "any", "are", "is", "do", "does", "how", "find", "see")
+	saveVerbs      = setOf("save", "keep", "store", "stash")
+	pronouns       = setOf("it", "this", "that")
+	unusedWords    = setOf("unused", "unattached")
+	libraryWordSet = setOf(libraryWords...)
+	notMediaWord   = setOf("post", "posts", "tweet", "tweets", "account", "accounts", "job", "jobs", "draft", "drafts",
 		"template", "templates", "scheduled", "campaign", "email", "comment", "comments", "note", "notes")
 )
 
@@ -33,31 +36,28 @@ func readMediaAsk(s string) (c Command, ok bool, err error) {
 			verb = i
 			break
 		}
-		if !t.quoted && notMediaWord[t.low] {
-			return Command{}, false, nil
-		}
 	}
 	if verb < 0 || anyWord(toks, notMediaWord) {
 		return Command{}, false, nil
 	}
 	v := toks[verb].low
 	_, _, pick, found := findMedia(toks, verb+1)
+	// "save" and "store" keep in the library on their own; "keep", "stash"
+	// and "add" only when the library is named.
+	toLibrary := v == "save" || v == "store" || anyWord(toks, libraryWordSet)
 	switch {
 	case deleteVerbs[v] && (found || anyWord(toks, nounWords)):
 		c = Command{Kind: KindMediaDelete, Media: pick}
-		if anyWord(toks, setOf("unused", "unattached")) {
+		if anyWord(toks, unusedWords) {
 			c.Status = StatusUnused
 		}
 		return c, true, nil
-	case found && (v == "save" || v == "store" || anyWord(toks, setOf(libraryWords...))):
+	case found && toLibrary:
 		return Command{Kind: KindSave, Text: firstQuoted(toks), Media: pick}, true, nil
-	case saveVerbs[v] || v == "add":
+	case !deleteVerbs[v] && toLibrary && verb+1 < len(toks) && !toks[verb+1].quoted && pronouns[toks[verb+1].low] && firstQuoted(toks) == "":
 		// "save it to the library", "add this to the library": the media
 		// shared last, else the post last spoken of.
-		if verb+1 < len(toks) && !toks[verb+1].quoted && setOf("it", "this", "that")[toks[verb+1].low] && firstQuoted(toks) == "" &&
-			(v == "save" || v == "store" || anyWord(toks, setOf(libraryWords...))) {
-			return Command{Kind: KindSave, Ref: RefLast}, true, nil
-		}
+		return Command{Kind: KindSave, Ref: RefLast}, true, nil
 	}
 	return Command{}, false, nil
 }
