@@ -147,7 +147,7 @@ func whoAmI(role string) string {
 			"you asked for. Admins also decide anyone's approvals and change the settings. Say `help` for what I understand."
 	case "viewer":
 		return "You're a viewer in this workspace: you can see the accounts, posts, analytics, the library and the media, but not " +
-			"post, schedule or change anything. An admin can make you an editor. Say `help` for what I understand."
+			"post, schedule or change anything; ask an admin of the workspace if you need to. Say `help` for what I understand."
 	}
 	return "I don't know your role in this workspace, so I can only show things, not change them. Say `help` for what I understand."
 }
