@@ -74,6 +74,9 @@ func TestPlannerPicksFromTheMediaJustListed(t *testing.T) {
 			call: `save_to_library {"body":"new.jpg","media_ids":["m9"],"title":"new.jpg"}`},
 		{words: "post the second image to instagram", items: a + "," + b,
 			call: `publish_post {"media_ids":["m8"],"platforms":["instagram"],"text":""}`},
+		{words: "post the first one to Instagram", items: a + "," + b,
+			call: `publish_post {"media_ids":["m9"],"platforms":["instagram"],"text":""}`},
+		{words: `add alt text "Old shop" to the first one`, items: a + "," + b, call: `set_media_alt {"alt":"Old shop","media_id":"m9"}`},
 		{words: `add alt text "Shop" to the image`, items: a, call: `set_media_alt {"alt":"Shop","media_id":"m9"}`},
 		{words: `add alt text "Shop" to the image`, items: a + "," + b, text: "Which one? The list above shows 1. new.jpg, 2. old.jpg. Say for example \"the second one\"."},
 	} {

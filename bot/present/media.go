@@ -63,9 +63,11 @@ func mediaListCard(_ Env, l agents.MediaList) card {
 	if l.Unused {
 		title = Count(len(l.Items), "unused media file")
 	}
-	c := card{Title: title, Sections: []section{{Lines: lines}}}
+	// The list's order is what "the second one" means in the conversation.
+	c := card{Title: title, Sections: []section{{Lines: lines}},
+		Note: `Say “post the first one to Instagram”, “save the second one to the library” or “add alt text "…" to the first one”.`}
 	if l.More {
-		c.Note = "Older media are on the dashboard's media page."
+		c.Note += " Older media are on the dashboard's Media page."
 	}
 	return c
 }
