@@ -49,8 +49,8 @@ const (
 	KindWrite         Kind = "write"
 	KindRemember      Kind = "remember"
 	KindRecall        Kind = "recall"
-	// KindMediaAlt sets shared media's alt text (Text); KindMediaDelete
-	// asks to delete media. Both pick the media with Media.
+	// KindMediaAlt sets shared media's alt text (Text; "" removes it);
+	// KindMediaDelete asks to delete media. Both pick the media with Media.
 	KindMediaAlt    Kind = "media_alt"
 	KindMediaDelete Kind = "media_delete"
 	// KindWhoAmI asks who the person is here: their role and what it

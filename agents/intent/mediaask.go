@@ -13,6 +13,7 @@ var (
 	saveVerbs      = setOf("save", "keep", "store", "stash")
 	pronouns       = setOf("it", "this", "that")
 	unusedWords    = setOf("unused", "unattached")
+	clearVerbs     = setOf("clear", "drop", "reset")
 	libraryWordSet = setOf(libraryWords...)
 	notMediaWord   = setOf("post", "posts", "tweet", "tweets", "account", "accounts", "job", "jobs", "draft", "drafts",
 		"template", "templates", "scheduled", "campaign", "email", "comment", "comments", "note", "notes")
@@ -62,8 +63,8 @@ func readMediaAsk(s string) (c Command, ok bool, err error) {
 	return Command{}, false, nil
 }
 
-// readAlt reads a request to set media's alt text. Without a media
-// reference it is for the media shared last.
+// readAlt reads a request to set media's alt text, or to remove it (Text
+// ""). Without a media reference it is for the media shared last.
 func readAlt(s string, toks []token) (Command, bool, error) {
 	at := -1
 	for i, t := range toks {
@@ -86,6 +87,9 @@ func readAlt(s string, toks []token) (Command, bool, error) {
 		pick = MediaLast
 	}
 	c := Command{Kind: KindMediaAlt, Media: pick, Text: firstQuoted(toks)}
+	if c.Text == "" && clearing(toks[:at]) { // "remove the alt text from the image": Text stays ""
+		return c, true, nil
+	}
 	if c.Text == "" {
 		c.Text = altAfterMark(s, toks, at, refAt, refEnd)
 	}
@@ -93,6 +97,11 @@ func readAlt(s string, toks []token) (Command, bool, error) {
 		return Command{}, true, usageErr(KindMediaAlt, "say what the alt text should be, in quotes")
 	}
 	return c, true, nil
+}
+
+// clearing says whether the words before the alt word remove it.
+func clearing(toks []token) bool {
+	return anyWord(toks, deleteVerbs) || anyWord(toks, clearVerbs)
 }
 
 // altAfterMark is the unquoted alt text: the words after "as", "is" or a

@@ -71,8 +71,11 @@ func mediaCalls(c intent.Command, h history) ([]call, string) {
 		return []call{{"save_to_library", args}}, ""
 	case intent.KindMediaAlt:
 		if len(picked) != 1 {
-			return nil, fmt.Sprintf("Which one should have that alt text? There are %d: %s. For example: `add alt text \"%s\" to the second image`.",
-				len(h.media), mediaNames(h.media), c.Text)
+			example := "add alt text \"" + c.Text + "\" to the second image"
+			if c.Text == "" {
+				example = "remove the alt text from the second image"
+			}
+			return nil, fmt.Sprintf("Which one? There are %d: %s. For example: `%s`.", len(h.media), mediaNames(h.media), example)
 		}
 		return []call{{"set_media_alt", map[string]any{"media_id": picked[0].ID, "alt": c.Text}}}, ""
 	case intent.KindMediaDelete:

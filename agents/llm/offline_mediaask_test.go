@@ -25,7 +25,7 @@ func TestPlannerAnswersMediaRequestsInWords(t *testing.T) {
 			"Drop one into a Slack conversation with me", "`save this image to the library`", "`show my images`", "save the second one"}},
 		{`add alt text "A red shoe" to the image`, "editor", nil, []string{"I don't see an image or a video in this conversation to describe.",
 			"`add alt text \"A red shoe\" to the image`"}},
-		{`add alt text "A red shoe" to both images`, "editor", two, []string{"Which one should have that alt text? There are 2: 1. launch.jpg, 2. shoe.png.",
+		{`add alt text "A red shoe" to both images`, "editor", two, []string{"Which one? There are 2: 1. launch.jpg, 2. shoe.png.",
 			"`add alt text \"A red shoe\" to the second image`"}},
 		{"add alt text to the image", "editor", two, []string{"I couldn't read that: say what the alt text should be, in quotes.",
 			"For example: `add alt text \"A red shoe\" to the image`"}},

@@ -74,6 +74,7 @@ func TestPlannerCallsTheRightTool(t *testing.T) {
 		{`show images without alt text`, "list_media", `{}`, nil},
 		{`save image 2 to the library`, "save_to_library", `{"body":"shoe.png","media_ids":["m2"],"title":"shoe.png"}`, two},
 		{`change the alt text of image 2 to "Blue shoe"`, "set_media_alt", `{"alt":"Blue shoe","media_id":"m2"}`, two},
+		{`remove the alt text from the first image`, "set_media_alt", `{"alt":"","media_id":"m1"}`, two},
 	}
 	for _, tt := range tests {
 		t.Run(tt.words, func(t *testing.T) {

@@ -12,7 +12,8 @@ import (
 
 // TestLibraryAndMediaSayWhatWasAskedFor: an empty library says so and how
 // to fill it; a search that finds nothing names what it looked for; an
-// empty list of unused media does not claim nothing was uploaded.
+// empty list of unused media does not claim nothing was uploaded; alt text
+// set reads saved, alt text emptied reads removed.
 func TestLibraryAndMediaSayWhatWasAskedFor(t *testing.T) {
 	t.Parallel()
 	r := present.New()
@@ -27,6 +28,8 @@ func TestLibraryAndMediaSayWhatWasAskedFor(t *testing.T) {
 		{agents.LibraryFound{Items: []library.Item{{Title: "Spring", Body: "Hello spring"}}}, []string{"1 draft in the library"}},
 		{agents.MediaList{Unused: true, Items: []media.Media{}}, []string{"No unused media"}},
 		{agents.MediaList{Items: []media.Media{}}, []string{"No media uploaded yet."}},
+		{media.Media{Name: "shoe.jpg", ContentType: "image/jpeg", Alt: "A red shoe"}, []string{"Alt text saved", "alt: “A red shoe”"}},
+		{media.Media{Name: "shoe.jpg", ContentType: "image/jpeg"}, []string{"Alt text removed", "no alt text"}},
 	} {
 		got := r.Terminal(present.Env{}, tc.v).Text
 		for _, w := range tc.wants {

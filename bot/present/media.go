@@ -73,5 +73,9 @@ func mediaListCard(_ Env, l agents.MediaList) card {
 }
 
 func mediaCard(_ Env, m media.Media) card {
-	return card{Title: "Alt text saved", Sections: []section{{Lines: []line{mediaLine(m)}}}}
+	title := "Alt text saved"
+	if m.Alt == "" {
+		title = "Alt text removed"
+	}
+	return card{Title: title, Sections: []section{{Lines: []line{mediaLine(m)}}}}
 }
