@@ -73,7 +73,7 @@ func withMedia(cs []call, ids []string) []call {
 		return cs
 	}
 	for i := range cs {
-		if cs[i].name == "publish_post" || cs[i].name == "schedule_post" || cs[i].name == "save_to_library" {
+		if cs[i].name == "publish_post" || cs[i].name == "schedule_post" {
 			cs[i].args["media_ids"] = ids
 		}
 	}
