@@ -244,6 +244,9 @@ func Parse(input string) (Command, error) {
 	if c.Ref != "" {
 		return Command{}, usageErr(c.Kind, "%s needs an ID here (\"it\" and \"that\" work when you talk to me in a conversation)", c.Kind)
 	}
+	if c.Kind == KindMediaDelete {
+		return Command{}, usageErr(c.Kind, "images and videos are deleted on the dashboard's Media page, which shows where each one is used")
+	}
 	if c.Media != "" {
 		return Command{}, usageErr(c.Kind, "images shared in a conversation work when you talk to me there; here give an image URL")
 	}

@@ -151,6 +151,9 @@ func TestParseErrors(t *testing.T) {
 		{`post "Big news" to lnkdn`, "post", `did you mean LinkedIn? "lnkdn" is not a platform`},
 		{`post "Autumn is here" to instagram with the image above`, "post", "images shared in a conversation work when you talk to me there"},
 		{`best time to post`, "best_time", "name a platform"},
+		{`delete the image`, "media_delete", "deleted on the dashboard's Media page"},
+		{`save this image to the library`, "save", "images shared in a conversation work when you talk to me there"},
+		{`add alt text to the image`, "media_alt", "say what the alt text should be, in quotes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
