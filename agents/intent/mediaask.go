@@ -15,8 +15,11 @@ var (
 	unusedWords    = setOf("unused", "unattached")
 	clearVerbs     = setOf("clear", "drop", "reset")
 	libraryWordSet = setOf(libraryWords...)
-	notMediaWord   = setOf("post", "posts", "tweet", "tweets", "account", "accounts", "job", "jobs", "draft", "drafts",
+	// notMediaWord name what else a verb may act on; draftWords too, but
+	// for saving ("save the picture in my drafts") they name the library.
+	notMediaWord = setOf("post", "posts", "tweet", "tweets", "account", "accounts", "job", "jobs",
 		"template", "templates", "scheduled", "campaign", "email", "comment", "comments", "note", "notes")
+	draftWords = setOf("draft", "drafts")
 )
 
 // readMediaAsk reads the requests about media that are not posting them:
@@ -42,6 +45,9 @@ func readMediaAsk(s string) (c Command, ok bool, err error) {
 		return Command{}, false, nil
 	}
 	v := toks[verb].low
+	if deleteVerbs[v] && anyWord(toks, draftWords) {
+		return Command{}, false, nil
+	}
 	_, _, pick, found := findMedia(toks, verb+1)
 	// "save" and "store" keep in the library on their own; "keep", "stash"
 	// and "add" only when the library is named.
