@@ -2,6 +2,8 @@ package httpapi
 
 import (
 	"context"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -81,6 +83,42 @@ func TestDashboardPostPageReadsLikeAColleague(t *testing.T) {
 	ana.signIn("T1", "U-ana", identity.Editor)
 	if _, page := ana.do("GET", path, nil, nil); !strings.Contains(page, "By you from Slack, created") {
 		t.Errorf("the author's own post page:\n%s", page)
+	}
+}
+
+// TestDashboardChatApprovalNote: the web chat tells the person who
+// decided that they did ("you"), and a refusal names nobody by id.
+func TestDashboardChatApprovalNote(t *testing.T) {
+	o, runs := chatAgent(t)
+	f := dashSetup(t, "http://127.0.0.1", withChat(t, o))
+	ed := f.browser(t)
+	ed.signIn("T1", "U-e", identity.Editor)
+	csrf := ed.csrf()
+	htmx := map[string]string{"HX-Request": "true"}
+	approveFirst := func() string {
+		t.Helper()
+		m := approveAction.FindStringSubmatch(ed.turn(ed.send(csrf, `post "Hello from the web" to x`)))
+		if m == nil {
+			t.Fatal("no approval in the turn")
+		}
+		return m[1]
+	}
+
+	id := approveFirst()
+	other := f.browser(t)
+	other.signIn("T1", "U-e2", identity.Editor)
+	resp, page := other.do("POST", "/dashboard/chat/approvals/"+id+"/approve", url.Values{"csrf": {other.csrf()}}, htmx)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "only the person who asked or an admin") || strings.Contains(page, "U-e") {
+		t.Errorf("another editor's approve = %d\n%s", resp.StatusCode, page)
+	}
+	resp, frag := ed.do("POST", "/dashboard/chat/approvals/"+id+"/approve", url.Values{"csrf": {csrf}}, htmx)
+	if resp.StatusCode != 200 || !strings.Contains(frag, "Approved by you and done: ") || strings.Contains(frag, "U-e") || runs.Load() != 1 {
+		t.Errorf("approve = %d, %d runs\n%s", resp.StatusCode, runs.Load(), frag)
+	}
+	id = approveFirst()
+	resp, frag = ed.do("POST", "/dashboard/chat/approvals/"+id+"/reject", url.Values{"csrf": {csrf}, "reason": {"not today"}}, htmx)
+	if resp.StatusCode != 200 || !strings.Contains(frag, "Rejected by you: ") || !strings.Contains(frag, "(reason: not today)") || strings.Contains(frag, "U-e") {
+		t.Errorf("reject = %d\n%s", resp.StatusCode, frag)
 	}
 }
 
