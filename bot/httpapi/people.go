@@ -98,6 +98,14 @@ func (n people) Byline(userID string, door identity.Door) string {
 	return by
 }
 
+// roleWords is a role with its article: "an admin", "a viewer".
+func roleWords(r identity.Role) string {
+	if r == identity.Admin || r == identity.Editor {
+		return "an " + string(r)
+	}
+	return "a " + string(r)
+}
+
 // doorWords is how a door reads after "By Ana".
 var doorWords = map[identity.Door]string{
 	identity.DoorSlack:     "from Slack",
