@@ -167,8 +167,9 @@ func TestResubmitAfterARefusedChoice(t *testing.T) {
 	if err != nil || len(answered.Results) != 1 {
 		t.Fatalf("answer = %+v, %v", answered, err)
 	}
-	if f, ok := answered.Results[0].Value.(fault.Failure); !ok || f.Convert == nil || f.Convert.MediaID != "m-png" {
-		t.Fatalf("the refusal = %+v, want a Convert offer", answered.Results[0].Value)
+	if f, ok := answered.Results[0].Value.(fault.Failure); !ok || f.Convert == nil || f.Convert.MediaID != "m-png" ||
+		answered.Text != "Outlet (Instagram) cannot take this post: the image is a PNG; Instagram takes only JPEG images" {
+		t.Fatalf("the refusal = %+v (%q), want a Convert offer in a person's words", answered.Results[0].Value, answered.Text)
 	}
 	again, err := o.Resubmit(ctx, editor, key, MediaSwap{OldID: "m-png", NewID: "m-jpg"}, &recorder{})
 	if err != nil || len(again.Approvals) != 1 || again.Approvals[0].Status != ApprovalPending ||
