@@ -162,10 +162,12 @@ func TestResubmitAfterARefusedChoice(t *testing.T) {
 	if err != nil || len(reply.Approvals) != 1 || reply.Approvals[0].Status != ApprovalAsking {
 		t.Fatalf("reply = %+v, %v", reply, err)
 	}
-	// Answered in words: the reply carries the refusal, with its offer.
-	answered, err := o.Run(ctx, Turn{Caller: editor, Channel: key.Channel, Thread: key.Thread, Text: "Outlet"}, &recorder{})
-	if err != nil || len(answered.Results) != 1 {
-		t.Fatalf("answer = %+v, %v", answered, err)
+	// Answered in words: the reply carries the refusal, with its offer,
+	// and so does the stream (the web chat shows what the sink gets).
+	sink := &recorder{}
+	answered, err := o.Run(ctx, Turn{Caller: editor, Channel: key.Channel, Thread: key.Thread, Text: "Outlet"}, sink)
+	if err != nil || len(answered.Results) != 1 || len(sink.results) != 1 {
+		t.Fatalf("answer = %+v, %v; the sink got %d results", answered, err, len(sink.results))
 	}
 	if f, ok := answered.Results[0].Value.(fault.Failure); !ok || f.Convert == nil || f.Convert.MediaID != "m-png" ||
 		answered.Text != "Outlet (Instagram) cannot take this post: the image is a PNG; Instagram takes only JPEG images" {
