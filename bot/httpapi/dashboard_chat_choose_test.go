@@ -152,3 +152,47 @@ func TestWebChatChosenAccountRefusalOffersConvert(t *testing.T) {
 		})
 	}
 }
+
+// TestWebChatChooseThenApprove: the account clicked settles the question
+// in place with the approval of the post to it (htmx), or sends the page
+// to that approval (a plain form post); Cancel rejects the question.
+func TestWebChatChooseThenApprove(t *testing.T) {
+	t.Parallel()
+	cf := chooseSetup(t)
+	ed, csrf := cf.ed, cf.csrf
+	htmx := map[string]string{"HX-Request": "true"}
+	ask := func() string {
+		frag := ed.turn(ed.send(csrf, `post "Hello" to instagram`))
+		m := chooseForm.FindStringSubmatch(frag)
+		if m == nil || !strings.Contains(frag, `action="/dashboard/chat/approvals/`+m[1]+`/remember"`) || !strings.Contains(frag, ">Always Roastery</button>") {
+			t.Fatalf("the question does not offer each account to choose and to remember:\n%s", frag)
+		}
+		return m[1]
+	}
+	id := ask()
+	resp, frag := ed.do("POST", "/dashboard/chat/approvals/"+id+"/choose", url.Values{"csrf": {csrf}, "account_id": {"ig1"}}, htmx)
+	if m := approveAction.FindStringSubmatch(frag); resp.StatusCode != http.StatusOK || m == nil || m[1] != id ||
+		!strings.Contains(frag, "Going to Roastery (Instagram).") || !strings.Contains(frag, "Publish “Hello” to Instagram") {
+		t.Fatalf("choose = %d, want the approval to Roastery in place:\n%s", resp.StatusCode, frag)
+	}
+	if resp, page := ed.do("POST", "/dashboard/chat/approvals/"+id+"/approve", url.Values{"csrf": {csrf}}, htmx); !strings.Contains(page, "s-done") {
+		t.Fatalf("approve = %d\n%s", resp.StatusCode, page)
+	}
+	if last := cf.last(); !slices.Equal(last.AccountIDs, []string{"ig1"}) {
+		t.Fatalf("the post went with %+v, want Roastery", last)
+	}
+
+	id = ask()
+	resp, _ = ed.do("POST", "/dashboard/chat/approvals/"+id+"/choose", url.Values{"csrf": {csrf}, "account_id": {"ig2"}}, nil)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/dashboard/chat#approval-"+id {
+		t.Fatalf("plain choose = %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if _, page := ed.do("GET", "/dashboard/chat", nil, nil); !strings.Contains(page, `action="/dashboard/chat/approvals/`+id+`/approve"`) {
+		t.Fatalf("the page does not offer the approval of the post to Outlet:\n%s", page)
+	}
+
+	id = ask()
+	if _, frag := ed.do("POST", "/dashboard/chat/approvals/"+id+"/reject", url.Values{"csrf": {csrf}}, htmx); !strings.Contains(frag, "s-rejected") {
+		t.Fatalf("cancel the question:\n%s", frag)
+	}
+}

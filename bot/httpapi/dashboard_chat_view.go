@@ -40,6 +40,28 @@ type chatApproval struct {
 	Failed                    bool
 	// Images are the thumbnails of a pending post's media.
 	Images []present.Thumb
+	// Options are the accounts an asking approval offers (which account?).
+	Options []chatOption
+}
+
+// chatOption is an account to choose, named, never by its id.
+type chatOption struct{ AccountID, Label, Name string }
+
+// waiting is a for a person to decide: pending with its thumbnails, or
+// asking with its accounts as buttons.
+func waiting(env present.Env, a agents.Approval) chatApproval {
+	ca := chatApproval{ID: a.ID, Preview: a.Preview, Status: string(a.Status), Images: present.PostThumbs(env, a.Args)}
+	if a.Status == agents.ApprovalAsking && a.Checks.Choice != nil {
+		for _, o := range a.Checks.Choice.Options {
+			ca.Options = append(ca.Options, chatOption{AccountID: o.AccountID, Label: o.Label(), Name: o.Name})
+		}
+	}
+	return ca
+}
+
+// awaits: a is for a person to decide (approve, reject, or answer).
+func awaits(a agents.Approval) bool {
+	return a.Status == agents.ApprovalPending || a.Status == agents.ApprovalAsking
 }
 
 // chatStep is a tool's progress line: "Publishing the post… 1.2 s".
@@ -110,8 +132,8 @@ func (s *Server) chatTurns(ctx context.Context, v *view, tasks []agents.Task) ([
 		for _, a := range t.Approvals {
 			shown[a.ID] = true
 			ca := chatApproval{ID: a.ID, Preview: a.Preview, Status: string(agents.ApprovalPending)}
-			if d, ok := decided[a.ID]; ok && d.Status == agents.ApprovalPending {
-				ca.Images = present.PostThumbs(env, d.Args)
+			if d, ok := decided[a.ID]; ok && awaits(d) {
+				ca = waiting(env, d)
 			} else if ok {
 				ca.Status, ca.Text, ca.Failed = string(d.Status), a.Preview, d.Status == agents.ApprovalFailed
 				if d.Error != "" {
