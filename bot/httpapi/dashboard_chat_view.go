@@ -125,8 +125,8 @@ func (s *Server) chatTurns(ctx context.Context, v *view, tasks []agents.Task) ([
 			}
 		}
 		for _, res := range results {
-			if answer == "" || res.Actionable {
-				ct.Results = append(ct.Results, res.HTML)
+			if answer == "" || res.Actionable { // rendered when it came: its relative times read as of now
+				ct.Results = append(ct.Results, present.RefreshTimes(res.HTML, now))
 			}
 		}
 		for _, a := range t.Approvals {
