@@ -69,7 +69,11 @@ type chatStep struct {
 	Text, Status, Took string
 }
 
+// took is a step's duration; a quick step's is not worth reading.
 func took(d time.Duration) string {
+	if d < 100*time.Millisecond {
+		return ""
+	}
 	if d < 10*time.Second {
 		return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + " s"
 	}
