@@ -196,3 +196,24 @@ func TestWebChatChooseThenApprove(t *testing.T) {
 		t.Fatalf("cancel the question:\n%s", frag)
 	}
 }
+
+// TestWebChatNamedAccountShowsTheApprovalOnce: answered in words, the
+// question's approval moves to the answer's turn; the question's turn says
+// it was answered, so the page holds one card to approve.
+func TestWebChatNamedAccountShowsTheApprovalOnce(t *testing.T) {
+	t.Parallel()
+	cf := chooseSetup(t)
+	ed, csrf := cf.ed, cf.csrf
+	m := chooseForm.FindStringSubmatch(ed.turn(ed.send(csrf, `post "Hello" to instagram`)))
+	if m == nil {
+		t.Fatal("no question")
+	}
+	if frag := ed.turn(ed.send(csrf, "Roastery")); approveAction.FindStringSubmatch(frag) == nil {
+		t.Fatalf("the answer's turn does not offer the approval:\n%s", frag)
+	}
+	_, page := ed.do("GET", "/dashboard/chat", nil, nil)
+	if strings.Count(page, `id="approval-`+m[1]+`"`) != 1 || len(approveAction.FindAllString(page, -1)) != 1 ||
+		!strings.Contains(page, `<span class="status s-answered">answered</span> Which Instagram account should this go to?`) {
+		t.Fatalf("the page does not show the approval once, after the answered question:\n%s", page)
+	}
+}

@@ -42,6 +42,8 @@ type chatApproval struct {
 	Images []present.Thumb
 	// Options are the accounts an asking approval offers (which account?).
 	Options []chatOption
+	// Answered: a later turn (the answer in words) shows the approval.
+	Answered bool
 }
 
 // chatOption is an account to choose, named, never by its id.
@@ -98,10 +100,16 @@ func (s *Server) chatTurns(ctx context.Context, v *view, tasks []agents.Task) ([
 		}
 	}
 	shown := map[string]bool{}
+	latest := map[string]int{} // the last turn listing each approval
+	for i, t := range tasks {
+		for _, a := range t.Approvals {
+			latest[a.ID] = i
+		}
+	}
 	env := s.webEnv(ctx, v)
 	out := make([]chatTurn, 0, len(tasks))
 	now := s.deps.Now()
-	for _, t := range tasks {
+	for i, t := range tasks {
 		ct := chatTurn{ID: t.ID, Text: t.Text, Status: t.Status, Seen: t.UpdatedAt.UnixMilli(),
 			Running: t.Status == agents.TaskRunning, Failed: t.Status == agents.TaskFailed}
 		for _, st := range t.Steps {
@@ -136,7 +144,9 @@ func (s *Server) chatTurns(ctx context.Context, v *view, tasks []agents.Task) ([
 		for _, a := range t.Approvals {
 			shown[a.ID] = true
 			ca := chatApproval{ID: a.ID, Preview: a.Preview, Status: string(agents.ApprovalPending)}
-			if d, ok := decided[a.ID]; ok && awaits(d) {
+			if d, ok := decided[a.ID]; latest[a.ID] != i {
+				ca.Answered = true
+			} else if ok && awaits(d) {
 				ca = waiting(env, d)
 			} else if ok {
 				ca.Status, ca.Text, ca.Failed = string(d.Status), a.Preview, d.Status == agents.ApprovalFailed

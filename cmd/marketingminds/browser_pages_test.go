@@ -157,7 +157,8 @@ func checkChatQuestionInBrowser(t *testing.T, b *browserRun, base string) {
 	}
 	b.shot("23d-chat-chosen")
 
-	b.do("chat jobs", chromedp.SetValue(chromedp.ID("chat-text"), "jobs"), chromedp.Click(chromedp.ID("chat-send")),
+	// Enter sends.
+	b.do("chat jobs", chromedp.SendKeys(chromedp.ID("chat-text"), "jobs\r"),
 		chromedp.WaitVisible(chromedp.CSS(`#chat-log .turn:last-child[data-status="done"] time.mm-rel`)))
 	const rel = `document.querySelector("#chat-log .turn:last-child time.mm-rel")`
 	server, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](rel+`.textContent`))

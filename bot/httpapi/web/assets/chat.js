@@ -7,6 +7,13 @@ document.body.addEventListener("htmx:afterRequest", function (e) {
     document.getElementById("chat-text").value = "";
   }
 });
+// Enter sends the message (not while an input method composes a word);
+// Shift+Enter starts a new line.
+document.body.addEventListener("keydown", function (e) {
+  if (e.target.id !== "chat-text" || e.key !== "Enter" || e.shiftKey || e.isComposing) return;
+  e.preventDefault();
+  document.getElementById("chat-form").requestSubmit();
+});
 document.body.addEventListener("htmx:afterSwap", function (e) {
   var log = document.getElementById("chat-log");
   var t = e.detail.target;
