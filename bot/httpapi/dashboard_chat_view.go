@@ -49,8 +49,8 @@ type chatApproval struct {
 // chatOption is an account to choose, named, never by its id.
 type chatOption struct{ AccountID, Label, Name string }
 
-// waiting is a for a person to decide: pending with its thumbnails, or
-// asking with its accounts as buttons.
+// waiting is a as it waits for a person: pending, with its thumbnails, or
+// asking, with its accounts as buttons.
 func waiting(env present.Env, a agents.Approval) chatApproval {
 	ca := chatApproval{ID: a.ID, Preview: a.Preview, Status: string(a.Status), Images: present.PostThumbs(env, a.Args)}
 	if a.Status == agents.ApprovalAsking && a.Checks.Choice != nil {
@@ -144,11 +144,13 @@ func (s *Server) chatTurns(ctx context.Context, v *view, tasks []agents.Task) ([
 		for _, a := range t.Approvals {
 			shown[a.ID] = true
 			ca := chatApproval{ID: a.ID, Preview: a.Preview, Status: string(agents.ApprovalPending)}
-			if d, ok := decided[a.ID]; latest[a.ID] != i {
+			d, ok := decided[a.ID]
+			switch {
+			case latest[a.ID] != i:
 				ca.Answered = true
-			} else if ok && awaits(d) {
+			case ok && awaits(d):
 				ca = waiting(env, d)
-			} else if ok {
+			case ok:
 				ca.Status, ca.Text, ca.Failed = string(d.Status), a.Preview, d.Status == agents.ApprovalFailed
 				if d.Error != "" {
 					ca.Text += ": " + d.Error
