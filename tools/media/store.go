@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/marketingminds/marketingminds/integrations/store"
 )
@@ -26,6 +27,7 @@ var Schema = store.Schema{
 		{Collection: "media.files", Keys: bson.D{{Key: "filename", Value: 1}, {Key: "uploadDate", Value: 1}}},
 		{Collection: "media.chunks", Keys: bson.D{{Key: "files_id", Value: 1}, {Key: "n", Value: 1}}, Unique: true},
 	},
+	MongoBackfills: []func(context.Context, *mongo.Database) error{backfillSharedAt},
 }
 
 // Record is a Media as stored: the metadata and where its bytes are.

@@ -39,6 +39,9 @@ type doc struct {
 }
 
 func (d doc) record() Record {
+	if d.SharedAt.IsZero() { // stored before shared_at, and not yet backfilled
+		d.SharedAt = d.CreatedAt
+	}
 	r := Record{BlobKey: d.BlobKey, Conversations: d.Conversations, Media: Media{
 		ID: d.ID, WorkspaceID: d.WorkspaceID, UploadedBy: d.UploadedBy, Name: d.Name, ContentType: d.ContentType, Alt: d.Alt,
 		SHA256: d.SHA256, Source: d.Source, Bytes: d.Bytes, Width: d.Width, Height: d.Height,
