@@ -70,8 +70,9 @@ type Store interface {
 	// ignored (the caller checked them).
 	Use(ctx context.Context, workspaceID string, ids []string, user string) error
 	// Release removes user from the UsedBy of every record of workspaceID
-	// holding it (a library item deleted or edited, an approval decided).
-	Release(ctx context.Context, workspaceID, user string) error
+	// holding it (a library item deleted or edited, an approval decided),
+	// but for the records of keep (the media an edited item still has).
+	Release(ctx context.Context, workspaceID, user string, keep []string) error
 	// List reads a page, newest first (created_at, then id, descending);
 	// with a Conversation, last shared first (shared_at, then id), After's
 	// CreatedAt then being a SharedAt.
