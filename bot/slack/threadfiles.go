@@ -218,25 +218,37 @@ func before(x, y string) bool {
 	return xf+strings.Repeat("0", w-len(xf)) < yf+strings.Repeat("0", w-len(yf))
 }
 
-// botUser is the app's own user id in team (auth.test, asked once).
+// botUser is the app's own user id in team: auth.test, asked once per team,
+// even by the events of a cold team arriving at once (they share the one
+// call in flight).
 func (b *Bot) botUser(ctx context.Context, api *slack.Client, teamID string) (string, error) {
-	b.mu.Lock()
-	id := b.selves[teamID]
-	b.mu.Unlock()
-	if id != "" {
+	if id := b.knownSelf(teamID); id != "" {
 		return id, nil
 	}
-	var resp *slack.AuthTestResponse
-	err := b.call(ctx, "auth.test", false, func() error {
-		var err error
-		resp, err = api.AuthTestContext(ctx)
-		return err
+	v, err, _ := b.selfCalls.Do(teamID, func() (any, error) {
+		if id := b.knownSelf(teamID); id != "" { // a call that just ended asked
+			return id, nil
+		}
+		var resp *slack.AuthTestResponse
+		err := b.call(ctx, "auth.test", false, func() error {
+			var err error
+			resp, err = api.AuthTestContext(ctx)
+			return err
+		})
+		if err != nil {
+			return "", fmt.Errorf("slack: auth.test: %w", err)
+		}
+		b.mu.Lock()
+		b.selves[teamID] = resp.UserID
+		b.mu.Unlock()
+		return resp.UserID, nil
 	})
-	if err != nil {
-		return "", fmt.Errorf("slack: auth.test: %w", err)
-	}
+	return v.(string), err
+}
+
+// knownSelf is the app's user id in team when auth.test told it already.
+func (b *Bot) knownSelf(teamID string) string {
 	b.mu.Lock()
-	b.selves[teamID] = resp.UserID
-	b.mu.Unlock()
-	return resp.UserID, nil
+	defer b.mu.Unlock()
+	return b.selves[teamID]
 }
