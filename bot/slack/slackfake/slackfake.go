@@ -67,6 +67,7 @@ type Fake struct {
 	ts        int64
 	noStream  bool
 	limited   map[string]int // method → how many next calls answer 429
+	skipLimit map[string]int // method → calls answered before those (RateLimitAfter)
 	codes     map[string]Install
 	clientID  string
 	secret    string
@@ -95,7 +96,7 @@ type Response struct {
 // New starts a fake accepting tokens.
 func New(tokens ...string) *Fake {
 	f := &Fake{tokens: map[string]bool{}, channels: map[string]bool{}, users: map[string]User{},
-		messages: map[string]string{}, statuses: map[string]string{}, ts: 1_700_000_000_000_000, limited: map[string]int{}, codes: map[string]Install{}, files: map[string]*Upload{},
+		messages: map[string]string{}, statuses: map[string]string{}, ts: 1_700_000_000_000_000, limited: map[string]int{}, skipLimit: map[string]int{}, codes: map[string]Install{}, files: map[string]*Upload{},
 		shared: map[string]*sharedFile{}, downloads: map[string]int{}, history: map[string][]posted{}, outside: map[string]bool{}, revoked: map[string]bool{},
 		held: map[string]chan struct{}{}, waiting: map[string]int{}}
 	for _, t := range tokens {
@@ -144,7 +145,14 @@ func (f *Fake) AddUser(u User) { f.mu.Lock(); f.users[u.ID] = u; f.mu.Unlock() }
 func (f *Fake) DisableStreaming() { f.mu.Lock(); f.noStream = true; f.mu.Unlock() }
 
 // RateLimit answers the next n calls of method with 429 and Retry-After: 1.
-func (f *Fake) RateLimit(method string, n int) { f.mu.Lock(); f.limited[method] = n; f.mu.Unlock() }
+func (f *Fake) RateLimit(method string, n int) { f.RateLimitAfter(method, 0, n) }
+
+// RateLimitAfter is RateLimit once skip more calls of method are answered.
+func (f *Fake) RateLimitAfter(method string, skip, n int) {
+	f.mu.Lock()
+	f.skipLimit[method], f.limited[method] = skip, n
+	f.mu.Unlock()
+}
 
 // Hold keeps the calls of method waiting, unanswered, until release is
 // called (as a slow Slack would); Waiting counts them meanwhile.
@@ -276,7 +284,9 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	f.wait(r, method)
 	call.At = time.Now()
 	f.mu.Lock()
-	if n := f.limited[method]; n > 0 {
+	if k := f.skipLimit[method]; k > 0 {
+		f.skipLimit[method] = k - 1
+	} else if n := f.limited[method]; n > 0 {
 		f.limited[method] = n - 1
 		call.Result = fail("ratelimited")
 		f.calls = append(f.calls, call)
