@@ -37,6 +37,18 @@ func (h *heldMedia) hold(ctx context.Context) {
 	})
 }
 
+// reached waits until the held patch, whose end first tells, waits.
+func (h *heldMedia) reached(t *testing.T, first <-chan error) {
+	t.Helper()
+	select {
+	case <-h.waiting:
+	case err := <-first:
+		t.Fatalf("the held patch ended without recording media: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the held patch never reached its media")
+	}
+}
+
 func (h *heldMedia) Use(ctx context.Context, c identity.Caller, ids []string, user string) ([]media.Media, error) {
 	h.hold(ctx)
 	return h.Service.Use(ctx, c, ids, user)
@@ -98,13 +110,7 @@ func TestConcurrentMediaPatchesLeaveTheItemsMediaUsed(t *testing.T) {
 				_, err := svc.Update(context.WithValue(ctx, holdKey{}, true), e.editor, KindContent, it.ID, Patch{MediaIDs: &[]string{ids[1]}})
 				first <- err
 			}()
-			select {
-			case <-held.waiting:
-			case err := <-first:
-				t.Fatalf("the held patch ended without recording media: %v", err)
-			case <-time.After(10 * time.Second):
-				t.Fatal("the held patch never reached its media")
-			}
+			held.reached(t, first)
 			if _, err := svc.Update(ctx, e.editor, KindContent, it.ID, Patch{MediaIDs: &[]string{ids[2]}}); err != nil {
 				t.Fatal(err)
 			}
@@ -129,7 +135,7 @@ func TestConcurrentMediaPatchesLeaveTheItemsMediaUsed(t *testing.T) {
 				_, err := svc.Update(context.WithValue(ctx, holdKey{}, true), e.editor, KindContent, doomed.ID, Patch{MediaIDs: &[]string{ids[4]}})
 				first <- err
 			}()
-			<-held.waiting
+			held.reached(t, first)
 			if err := svc.Delete(ctx, e.editor, KindContent, doomed.ID); err != nil {
 				t.Fatal(err)
 			}
