@@ -71,7 +71,6 @@ func (s *Server) learnNames(ctx context.Context, v *view, userIDs ...string) {
 // signature fills the page header's who: the reader's name and the
 // workspace's, when known.
 func (s *Server) signature(ctx context.Context, v *view) {
-	v.People.reader = v.Caller.UserID
 	if s.deps.People == nil {
 		return
 	}
