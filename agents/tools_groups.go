@@ -12,7 +12,7 @@ import (
 type Groups interface {
 	Save(ctx context.Context, c identity.Caller, name string, accountIDs []string) (groups.Group, error)
 	List(ctx context.Context, c identity.Caller) ([]groups.Group, error)
-	Delete(ctx context.Context, c identity.Caller, name string) error
+	Delete(ctx context.Context, c identity.Caller, name string) (groups.Deleted, error)
 }
 
 type groupArgs struct {
@@ -27,8 +27,8 @@ type groupNameArgs struct {
 // groupTools manage account groups; a post names a group in groups.
 func groupTools(g Groups) []Tool {
 	say := func(err error) error {
-		if errors.Is(err, groups.ErrInvalid) || errors.Is(err, groups.ErrNotFound) {
-			return Say(err, "%s", err.Error())
+		if rf := (*groups.Refusal)(nil); errors.As(err, &rf) {
+			return Say(err, "%s", rf.Words)
 		}
 		return known(err)
 	}
@@ -44,11 +44,9 @@ func groupTools(g Groups) []Tool {
 				return out, say(err)
 			}, Writes(), Idempotent()),
 		NewTool("delete_account_group", "Deletes an account group (the accounts stay connected).",
-			func(ctx context.Context, c identity.Caller, a groupNameArgs) (map[string]string, error) {
-				if err := g.Delete(ctx, c, a.Name); err != nil {
-					return nil, say(err)
-				}
-				return map[string]string{"deleted": a.Name}, nil
+			func(ctx context.Context, c identity.Caller, a groupNameArgs) (groups.Deleted, error) {
+				out, err := g.Delete(ctx, c, a.Name)
+				return out, say(err)
 			}, Writes(), Destructive()),
 	}
 }
