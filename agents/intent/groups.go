@@ -61,11 +61,11 @@ func parseGroup(s string) (Command, bool, error) {
 	}
 	c.Group, rest = groupName(rest)
 	if c.Group == "" {
-		return Command{}, true, &UsageError{Kind: KindGroup, Problem: "give the group a name, then its accounts: `" + GroupSaveUsage + "`"}
+		return Command{}, true, &UsageError{Kind: KindGroup, Problem: "give the group a name, then its accounts"}
 	}
 	c.Accounts = groupAccounts(rest)
 	if len(c.Accounts) == 0 {
-		return Command{}, true, &UsageError{Kind: KindGroup, Problem: "name the accounts of " + c.Group + ": a platform each, and its account's name when it has several: `" + GroupSaveUsage + "`"}
+		return Command{}, true, &UsageError{Kind: KindGroup, Problem: "name the accounts of " + c.Group + ": a platform each, and its account's name when the platform has several"}
 	}
 	return c, true, nil
 }
