@@ -133,14 +133,11 @@ func (s *Server) dashGroupFailure(w http.ResponseWriter, r *http.Request, v *vie
 		status = http.StatusConflict
 	}
 	msg := upperFirst(rf.Words) + "."
-	switch {
-	case errors.Is(err, groups.ErrNameInUse):
+	if errors.Is(err, groups.ErrNameInUse) {
 		msg += " Tick “Replace the accounts of the group of that name” to change its accounts, or choose another name."
-		f.Invalid = "name"
-	case strings.Contains(rf.Words, "account"):
-		f.Invalid = "accounts"
-	case errors.Is(err, groups.ErrInvalid):
-		f.Invalid = "name"
+	}
+	if !errors.Is(err, groups.ErrNotFound) {
+		f.Invalid = rf.Field
 	}
 	v.Error = msg
 	s.accountsPageWith(w, r, v, status, f)

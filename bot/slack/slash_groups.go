@@ -78,7 +78,7 @@ func groupHint(rf *groups.Refusal) string {
 	switch {
 	case errors.Is(rf, groups.ErrNotFound):
 		return fmt.Sprintf(". `%s group` lists them.", Command)
-	case strings.Contains(rf.Words, "platform's name"):
+	case rf.Field == "name":
 		return fmt.Sprintf(". For example: `%s %s`.", Command, intent.GroupSaveUsage)
 	}
 	return "."

@@ -23,18 +23,20 @@ import (
 var ErrInvalid = errors.New("groups: invalid group")
 
 // Refusal is a request refused for a reason people can act on: Words say
-// it ("a group needs at least one account"); errors.Is matches its Kind
-// (ErrInvalid, ErrNameInUse, ErrNotFound).
+// it ("a group needs at least one account") and Field what to change
+// ("name" or "accounts"); errors.Is matches its Kind (ErrInvalid,
+// ErrNameInUse, ErrNotFound).
 type Refusal struct {
 	Kind  error
+	Field string
 	Words string
 }
 
 func (e *Refusal) Error() string { return e.Kind.Error() + ": " + e.Words }
 func (e *Refusal) Unwrap() error { return e.Kind }
 
-func refuse(kind error, format string, args ...any) error {
-	return &Refusal{Kind: kind, Words: fmt.Sprintf(format, args...)}
+func refuse(kind error, field, format string, args ...any) error {
+	return &Refusal{Kind: kind, Field: field, Words: fmt.Sprintf(format, args...)}
 }
 
 // MaxName is the longest group name, in characters.
@@ -91,7 +93,7 @@ func (s *Service) Create(ctx context.Context, c identity.Caller, name string, ac
 			if old, gerr := s.store.Get(ctx, c.WorkspaceID, keyOf(g.Name)); gerr == nil {
 				g.Name = old.Name
 			}
-			return Group{}, refuse(ErrNameInUse, "there is a group called %q already", g.Name)
+			return Group{}, refuse(ErrNameInUse, "name", "there is a group called %q already", g.Name)
 		}
 		return Group{}, err
 	}
@@ -107,11 +109,11 @@ func (s *Service) group(ctx context.Context, c identity.Caller, name string, acc
 	name = strings.TrimSpace(name)
 	switch n := utf8.RuneCountInString(name); {
 	case n == 0:
-		return Group{}, refuse(ErrInvalid, "give the group a name")
+		return Group{}, refuse(ErrInvalid, "name", "give the group a name")
 	case n > MaxName:
-		return Group{}, refuse(ErrInvalid, "a group's name has at most %d characters", MaxName)
+		return Group{}, refuse(ErrInvalid, "name", "a group's name has at most %d characters", MaxName)
 	case slices.Contains(platformWords, keyOf(name)):
-		return Group{}, refuse(ErrInvalid, "%q is a platform's name, and \"post to %s\" would mean the platform; call the group after its brand", name, name)
+		return Group{}, refuse(ErrInvalid, "name", "%q is a platform's name, and \"post to %s\" would mean the platform; call the group after its brand", name, name)
 	}
 	all, err := s.dir.List(ctx, c, "")
 	if err != nil {
@@ -121,14 +123,14 @@ func (s *Service) group(ctx context.Context, c identity.Caller, name string, acc
 	for _, id := range accountIDs {
 		id = strings.TrimSpace(id)
 		if !slices.ContainsFunc(all, func(a accounts.Account) bool { return a.ID == id }) {
-			return Group{}, refuse(ErrInvalid, "no account %q in this workspace", id)
+			return Group{}, refuse(ErrInvalid, "accounts", "no account %q in this workspace", id)
 		}
 		if !slices.Contains(ids, id) {
 			ids = append(ids, id)
 		}
 	}
 	if len(ids) == 0 {
-		return Group{}, refuse(ErrInvalid, "a group needs at least one account")
+		return Group{}, refuse(ErrInvalid, "accounts", "a group needs at least one account")
 	}
 	g := Group{WorkspaceID: c.WorkspaceID, Name: name, AccountIDs: ids, UpdatedBy: c.UserID, UpdatedAt: s.now().UTC().Truncate(time.Millisecond)}
 	named(&g, all)
@@ -181,7 +183,7 @@ func (s *Service) Delete(ctx context.Context, c identity.Caller, name string) (D
 		}
 	}
 	if errors.Is(err, ErrNotFound) {
-		return Deleted{}, refuse(ErrNotFound, "there is no group called %q in this workspace", strings.TrimSpace(name))
+		return Deleted{}, refuse(ErrNotFound, "name", "there is no group called %q in this workspace", strings.TrimSpace(name))
 	}
 	if err != nil {
 		return Deleted{}, err
