@@ -45,6 +45,9 @@ func TestParseGroup(t *testing.T) {
 	if !strings.Contains(Help(), "• `"+GroupSaveUsage+"`") || !strings.Contains(Help(), "• `group`: list the account groups") {
 		t.Errorf("help does not list the group commands:\n%s", Help())
 	}
+	if s := ClosestCommands("brands", 3); len(s) == 0 || s[0].Kind != KindGroup {
+		t.Errorf("closest to brands = %+v", s)
+	}
 	// Other commands are untouched.
 	if c, err := Parse(`post "our group discount" to linkedin`); err != nil || c.Kind != KindPost {
 		t.Fatalf("post = %+v, %v", c, err)
