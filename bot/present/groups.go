@@ -67,12 +67,29 @@ func groupsCard(_ Env, list []groups.Group) card {
 }
 
 func groupCard(_ Env, g groups.Group) card {
-	these := "this account"
-	if len(g.Accounts) > 1 {
-		these = "these " + Count(len(g.Accounts), "account")
+	return card{Title: "Saved the group " + g.Name + ".", Sections: []section{{Lines: memberLines(g)}}, Note: groupReach(g)}
+}
+
+// groupReach says which of a group's accounts its posts go to: the
+// connected ones (tools/publish's resolver leaves the others out).
+func groupReach(g groups.Group) string {
+	n := 0
+	for _, m := range g.Accounts {
+		if m.Status == accounts.StatusConnected {
+			n++
+		}
 	}
-	return card{Title: "Saved the group " + g.Name + ".", Sections: []section{{Lines: memberLines(g)}},
-		Note: "Posts to " + g.Name + " go to " + these + "."}
+	switch {
+	case n == 0:
+		return "None of its accounts can be posted to now: connect them again."
+	case n == 1 && len(g.Accounts) > 1:
+		return "Posts to " + g.Name + " go only to its connected account; the others are left out until they are connected again."
+	case n < len(g.Accounts):
+		return "Posts to " + g.Name + " go only to its " + Count(n, "connected account") + "; the others are left out until they are connected again."
+	case n == 1:
+		return "Posts to " + g.Name + " go to this account."
+	}
+	return "Posts to " + g.Name + " go to these " + Count(n, "account") + "."
 }
 
 func groupDeletedCard(_ Env, d groups.Deleted) card {
