@@ -34,9 +34,7 @@ func (b *Bot) slashGroup(ctx context.Context, c identity.Caller, _ string, cmd i
 	case "save":
 		out, err = b.saveGroup(ctx, c, cmd)
 	case "delete":
-		if err = c.Require(identity.Editor); err == nil {
-			out, err = b.d.Groups.Delete(ctx, c, cmd.Group)
-		}
+		out, err = b.d.Groups.Delete(ctx, c, cmd.Group)
 	default:
 		out, err = b.d.Groups.List(ctx, c)
 	}
