@@ -122,7 +122,7 @@ func CoreTools(cp Capabilities) []Tool {
 		out = append(out, defaultTools(d)...)
 	}
 	if cp.Groups != nil {
-		out = append(out, groupTools(cp.Groups)...)
+		out = append(out, groupTools(cp.Groups, cp.Targets)...)
 	}
 	if cp.Posts != nil && cp.Jobs != nil {
 		out = append(out, jobTools(cp)...)

@@ -120,6 +120,10 @@ type Command struct {
 	// removes the platform's default (default).
 	Account      string
 	ClearDefault bool
+	// Group is an account group's name and Accounts its accounts as people
+	// name them ("twitter", "facebook Acme Coffee") (group).
+	Group    string
+	Accounts []string
 }
 
 // ErrUnknown is input that names no command at all.
@@ -158,6 +162,9 @@ var usages = []struct {
 	{KindDefault, DefaultUsage, "the account a platform's posts go to when it has several (`none`: ask each time)"},
 	{KindDigest, DigestUsage, "the weekly digest, Mondays 09:00: switch it, or send it to another channel"},
 	{KindInbox, InboxUsage, "where new comments and mentions are posted to be answered"},
+	{KindGroup, GroupSaveUsage, "name a brand's accounts together (a platform each, and its account's name when it has several); posts to the group go to each"},
+	{KindGroup, `group`, "list the account groups"},
+	{KindGroup, GroupDeleteUsage, "delete an account group (its accounts stay connected)"},
 	{KindToken, `token`, "an API token for the REST API"},
 	{KindDashboard, `dashboard`, "the overview"},
 	{KindHelp, `help [command]`, "this list"},
@@ -287,6 +294,9 @@ func Read(input string) (Command, error) {
 		return c, err
 	}
 	if c, ok, err := readMediaAsk(s); ok {
+		return c, err
+	}
+	if c, ok, err := parseGroup(s); ok {
 		return c, err
 	}
 	if rest, pick, ok := cutMedia(s); ok {

@@ -28,6 +28,7 @@ var related = map[Kind]string{
 	KindCancel:        "stop delete scrap pull unschedule undo",
 	KindRetry:         "again resend failed error",
 	KindDashboard:     "overview summary health status link",
+	KindGroup:         "brands brand together bundle set accounts",
 	KindPosts:         "scheduled failed published upcoming history recent list",
 	KindDraft:         "check fit length limit characters validate",
 	KindSave:          "keep store later idea",

@@ -75,6 +75,16 @@ func toolCalls(c intent.Command, h history) ([]call, string) {
 			args["clear"] = true
 		}
 		return one("default_account")
+	case intent.KindGroup:
+		switch c.Status {
+		case "save":
+			args["name"], args["accounts"] = c.Group, c.Accounts
+			return one("save_account_group")
+		case "delete":
+			set("name", c.Group)
+			return one("delete_account_group")
+		}
+		return one("list_account_groups")
 	case intent.KindPosts:
 		set("status", c.Status)
 		set("platform", c.Platform)

@@ -108,6 +108,9 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, v *view) {
 type accountsData struct {
 	Accounts  []accounts.Account
 	Platforms []platform.Name
+	// Groups is the account groups section (dashboard_groups.go); nil when
+	// groups are not served.
+	Groups *groupsData
 }
 
 // platformLister is what the accounts page asks of tools/accounts besides
@@ -118,6 +121,12 @@ type platformLister interface {
 
 // accountsPage: GET /dashboard/accounts[?connected=<platform>]
 func (s *Server) accountsPage(w http.ResponseWriter, r *http.Request, v *view) {
+	s.accountsPageWith(w, r, v, http.StatusOK, groupForm{})
+}
+
+// accountsPageWith shows the accounts page with status, the group form
+// filled with f.
+func (s *Server) accountsPageWith(w http.ResponseWriter, r *http.Request, v *view, status int, f groupForm) {
 	if s.deps.Accounts == nil {
 		s.renderError(w, r, http.StatusNotFound, "Accounts are not served here.")
 		return
@@ -136,6 +145,10 @@ func (s *Server) accountsPage(w http.ResponseWriter, r *http.Request, v *view) {
 		list = append(list, z...)
 	}
 	d := &accountsData{Accounts: list}
+	if d.Groups, err = s.groupsSection(r, v, list, f); err != nil {
+		s.accountPageError(w, r, v, err)
+		return
+	}
 	if pl, ok := s.deps.Accounts.(platformLister); ok {
 		d.Platforms = pl.Platforms()
 	}
@@ -146,8 +159,14 @@ func (s *Server) accountsPage(w http.ResponseWriter, r *http.Request, v *view) {
 	if q.Get("disconnected") != "" {
 		v.Notice = "Account disconnected."
 	}
+	if g := q.Get("group"); g != "" {
+		v.Notice = "Saved the group " + g + "."
+	}
+	if g := q.Get("ungrouped"); g != "" {
+		v.Notice = "Deleted the group " + g + "; its accounts stay connected."
+	}
 	v.Title, v.Data = "Accounts", d
-	s.render(w, r, http.StatusOK, "accounts", v)
+	s.render(w, r, status, "accounts", v)
 }
 
 // accountConnect: POST /dashboard/connect/{platform} (back=<page>) starts

@@ -44,7 +44,7 @@ type apiOp struct {
 // apiOps lists every REST route, grouped as in routes.go.
 func apiOps() []apiOp {
 	var ops []apiOp
-	for _, group := range [][]apiOp{coreOps, accountOps, postOps, approvalOps, jobOps, analyticsOps, campaignOps, libraryOps, mediaOps, convertOps, settingsOps, inboxOps} {
+	for _, group := range [][]apiOp{coreOps, accountOps, postOps, approvalOps, jobOps, analyticsOps, campaignOps, libraryOps, mediaOps, convertOps, settingsOps, inboxOps, groupOps} {
 		ops = append(ops, group...)
 	}
 	return ops

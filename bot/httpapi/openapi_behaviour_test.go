@@ -28,6 +28,7 @@ func TestOpenAPIAgainstHandlers(t *testing.T) {
 		t.Run("inbox, Meta webhooks", func(t *testing.T) { t.Parallel(); specInbox(t, seen) })
 		t.Run("media", func(t *testing.T) { t.Parallel(); specMedia(t, seen) })
 		t.Run("media conversion", func(t *testing.T) { t.Parallel(); specConvert(t, seen) })
+		t.Run("account groups", func(t *testing.T) { t.Parallel(); specGroups(t, seen) })
 	})
 	if t.Failed() {
 		return

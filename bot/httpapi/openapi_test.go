@@ -21,6 +21,7 @@ import (
 	"github.com/marketingminds/marketingminds/tools/accounts"
 	"github.com/marketingminds/marketingminds/tools/analytics"
 	"github.com/marketingminds/marketingminds/tools/campaigns"
+	"github.com/marketingminds/marketingminds/tools/groups"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/inbox"
 	"github.com/marketingminds/marketingminds/tools/library"
@@ -41,7 +42,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		Jobs: (*schedule.Scheduler)(nil), Sessions: (*identity.Sessions)(nil), Analytics: (*analytics.Service)(nil),
 		Campaigns: (*campaigns.Service)(nil), Library: (*library.Service)(nil), Settings: (*settings.Service)(nil),
 		Approvals: (*agents.Orchestrator)(nil), Media: (*media.Service)(nil),
-		Converter: (*check.Service)(nil), Inbox: (*inbox.Service)(nil)})
+		Converter: (*check.Service)(nil), Inbox: (*inbox.Service)(nil), Groups: (*groups.Service)(nil)})
 	registered := map[string]bool{}
 	for _, p := range s.Routes() {
 		method, path, ok := strings.Cut(p, " ")

@@ -38,6 +38,9 @@ func (s *Server) routes(mux *routeMux) {
 		mux.Handle("GET /api/zoho/connect", s.auth(identity.Editor, s.connect))
 		mux.HandleFunc("GET /api/zoho/callback", s.callback)
 	}
+	if s.deps.Groups != nil { // account groups (tools/groups)
+		s.groupRoutes(mux)
+	}
 	if s.deps.Posts != nil { // posts (tools/publish)
 		mux.Handle("POST /api/social/post", s.auth(identity.Editor, s.idempotent(s.postNow)))
 		mux.Handle("POST /api/social/post/multiple", s.auth(identity.Editor, s.idempotent(s.postNow)))

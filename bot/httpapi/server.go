@@ -84,6 +84,9 @@ type Deps struct {
 	// Resubmitter, when set, proposes the web chat's refused post again
 	// once its Convert button converted the media (*agents.Orchestrator).
 	Resubmitter Resubmitter
+	// Groups serves /api/groups* and the accounts page's groups when set
+	// (*groups.Service).
+	Groups Groups
 	// Settings serves /api/settings when set (*settings.Service).
 	Settings Settings
 	// Defaults adds each platform's default account to the settings page

@@ -10,6 +10,7 @@ import (
 	"github.com/marketingminds/marketingminds/tools/analytics"
 	"github.com/marketingminds/marketingminds/tools/campaigns"
 	"github.com/marketingminds/marketingminds/tools/fault"
+	"github.com/marketingminds/marketingminds/tools/groups"
 	"github.com/marketingminds/marketingminds/tools/inbox"
 	"github.com/marketingminds/marketingminds/tools/library"
 	"github.com/marketingminds/marketingminds/tools/media"
@@ -26,7 +27,7 @@ func TestEveryToolResultHasRenderers(t *testing.T) {
 	t.Parallel()
 	cp := agents.Capabilities{Accounts: (*accounts.Service)(nil), Posts: (*publish.Service)(nil), Jobs: (*schedule.Scheduler)(nil),
 		Analytics: (*analytics.Service)(nil), Memory: (*memory.Service)(nil), Campaigns: (*campaigns.Service)(nil), Library: (*library.Service)(nil),
-		Media: (*media.Service)(nil), Converter: (*check.Service)(nil), Inbox: (*inbox.Service)(nil)}
+		Media: (*media.Service)(nil), Converter: (*check.Service)(nil), Inbox: (*inbox.Service)(nil), Groups: (*groups.Service)(nil)}
 	r := present.New()
 	tools := agents.CoreTools(cp)
 	if len(tools) < 20 {

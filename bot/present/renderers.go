@@ -18,6 +18,9 @@ func New() *Registry {
 	Register(r, fromCard(accountsCard))
 	Register(r, fromCard(disconnectedCard))
 	Register(r, fromCard(connectCard))
+	Register(r, fromCard(groupsCard))
+	Register(r, fromCard(groupCard))
+	Register(r, fromCard(groupDeletedCard))
 	// Posts and jobs.
 	Register(r, outcomeRenderer())
 	Register(r, fromCard(scheduledCard))

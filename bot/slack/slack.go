@@ -117,6 +117,7 @@ type Deps struct {
 	Drafter       Drafter   // nil: no "Draft a reply" button
 	Converter     Converter // nil: Convert buttons say they are out of date
 	Media         Media     // nil: files shared in Slack are not kept
+	Groups        Groups    // nil: /mm group is unavailable
 	// Resubmitter, when set, proposes a thread's refused post again once
 	// its Convert button converted the media.
 	Resubmitter Resubmitter

@@ -60,6 +60,7 @@ func (b *Bot) slashRunners() map[intent.Kind]slashRunner {
 		intent.KindDefault:    b.slashDefault,
 		intent.KindDigest:     b.slashDigest,
 		intent.KindInbox:      b.slashInbox,
+		intent.KindGroup:      b.slashGroup,
 	}
 }
 

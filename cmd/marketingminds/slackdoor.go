@@ -35,7 +35,7 @@ func (a *app) slackDoor(ctx context.Context, cfg config, log zerolog.Logger) (*s
 	}, slackbot.Deps{
 		Store: slackbot.NewStore(a.db), Users: a.identity, Tokens: a.identity,
 		Conversations: conversations, Approvals: slackApprovals{a: a},
-		Publisher: a.publish, Posts: a.publish, Accounts: a.accounts, Targets: a.targets, Jobs: a.scheduler,
+		Publisher: a.publish, Posts: a.publish, Accounts: a.accounts, Targets: a.targets, Groups: a.groups, Jobs: a.scheduler,
 		Settings: a.settings, SignIn: a.sessions, Analytics: a.analytics, Converter: a.convert, Resubmitter: conversations, Vault: a.vault, States: oauth.NewStates(a.db, a.vault, nil), Log: log,
 		Inbox: a.inbox, Drafter: replyDrafter{a.agents}, Media: a.media,
 		Participation: slackThreads{conversations: agents.NewStore(a.db), media: media.NewStore(a.db)},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,6 +59,20 @@ func TestStoreConformance(t *testing.T) {
 		if list, _ := st.List(ctx, "T1"); len(list) != 1 {
 			t.Fatalf("after delete = %+v", list)
 		}
+		// Insert refuses a key in use, in its workspace only.
+		if err := st.Insert(ctx, "beans", Group{WorkspaceID: "T1", Name: "BEANS", AccountIDs: []string{"x2"}, UpdatedAt: t0}); !errors.Is(err, ErrNameInUse) {
+			t.Fatalf("insert over beans: %v", err)
+		}
+		if got, _ := st.Get(ctx, "T1", "beans"); got.Name != "Beans" || !reflect.DeepEqual(got.AccountIDs, []string{"x1"}) {
+			t.Fatalf("the refused insert changed beans: %+v", got)
+		}
+		fresh := Group{WorkspaceID: "T3", Name: "Beans", AccountIDs: []string{"x3"}, UpdatedBy: "U3", UpdatedAt: t0}
+		if err := st.Insert(ctx, "beans", fresh); err != nil {
+			t.Fatalf("insert in T3: %v", err)
+		}
+		if got, err := st.Get(ctx, "T3", "beans"); err != nil || !reflect.DeepEqual(got, fresh) {
+			t.Fatalf("T3's beans = %+v, %v", got, err)
+		}
 		if list, _ := st.List(ctx, "T9"); list == nil || len(list) != 0 {
 			t.Fatalf("nobody's list = %#v, want empty", list)
 		}
@@ -70,7 +85,8 @@ func (dir) List(_ context.Context, c identity.Caller, _ platform.Name) ([]accoun
 	if c.WorkspaceID != "T1" {
 		return nil, nil
 	}
-	return []accounts.Account{{ID: "li2", Platform: platform.LinkedIn}, {ID: "x1", Platform: platform.Twitter}}, nil
+	return []accounts.Account{{ID: "li2", Platform: platform.LinkedIn, AccountName: "Acme Outdoor", Kind: "organization", Status: accounts.StatusConnected},
+		{ID: "x1", Platform: platform.Twitter, AccountName: "Acme", Handle: "acme", Status: accounts.StatusConnected}}, nil
 }
 
 func TestService(t *testing.T) {
@@ -102,10 +118,46 @@ func TestService(t *testing.T) {
 	if _, ok, _ := s.Members(ctx, identity.Caller{WorkspaceID: "T2", UserID: "U9", Role: identity.Editor}, "acme outdoor"); ok {
 		t.Fatal("T2 sees T1's group")
 	}
-	if err := s.Delete(ctx, editor, "ACME outdoor"); err != nil {
-		t.Fatal(err)
+	// Lists name each account as people know it.
+	list, err := s.List(ctx, viewer)
+	want := []Member{{AccountID: "li2", Platform: platform.LinkedIn, Name: "Acme Outdoor", Kind: "organization", Status: accounts.StatusConnected},
+		{AccountID: "x1", Platform: platform.Twitter, Name: "Acme", Handle: "acme", Status: accounts.StatusConnected}}
+	if err != nil || len(list) != 1 || !reflect.DeepEqual(list[0].Accounts, want) {
+		t.Fatalf("list = %+v, %v", list, err)
 	}
-	if err := s.Delete(ctx, editor, "acme outdoor"); !errors.Is(err, ErrNotFound) {
+	if _, err := s.Delete(ctx, viewer, "acme outdoor"); !errors.Is(err, identity.ErrForbidden) {
+		t.Fatalf("viewer deleted: %v", err)
+	}
+	if d, err := s.Delete(ctx, editor, "ACME outdoor"); err != nil || d.Name != "Acme Outdoor" {
+		t.Fatalf("delete = %+v, %v", d, err)
+	}
+	var rf *Refusal
+	if _, err := s.Delete(ctx, editor, "acme outdoor"); !errors.Is(err, ErrNotFound) || !errors.As(err, &rf) || rf.Words != `there is no group called "acme outdoor" in this workspace` {
 		t.Fatalf("second delete: %v", err)
+	}
+}
+
+// Create refuses a name in use in any case, and names the group there is;
+// a platform's name is no group's name.
+func TestCreate(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := New(NewStore(storetest.Open(t, store.SQLite, Schema)), dir{}, func() time.Time { return t0 })
+	editor := identity.Caller{WorkspaceID: "T1", UserID: "U1", Role: identity.Editor}
+	if g, err := s.Create(ctx, editor, "Acme brand", []string{"x1"}); err != nil || g.Accounts[0].Name != "Acme" {
+		t.Fatalf("create = %+v, %v", g, err)
+	}
+	var rf *Refusal
+	_, err := s.Create(ctx, editor, "ACME BRAND", []string{"li2"})
+	if !errors.Is(err, ErrNameInUse) || !errors.As(err, &rf) || rf.Words != `there is a group called "Acme brand" already` {
+		t.Fatalf("create over it: %v", err)
+	}
+	if ids, _, _ := s.Members(ctx, editor, "acme brand"); !reflect.DeepEqual(ids, []string{"x1"}) {
+		t.Fatalf("the refused create changed it: %v", ids)
+	}
+	for _, name := range []string{"X", "linkedin", " Facebook "} {
+		if _, err := s.Save(ctx, editor, name, []string{"x1"}); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "platform's name") {
+			t.Errorf("save %q: %v", name, err)
+		}
 	}
 }

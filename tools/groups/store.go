@@ -8,7 +8,9 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/marketingminds/marketingminds/integrations/platform"
 	"github.com/marketingminds/marketingminds/integrations/store"
+	"github.com/marketingminds/marketingminds/tools/accounts"
 )
 
 //go:embed migrations/*.sql
@@ -26,6 +28,9 @@ var Schema = store.Schema{
 // ErrNotFound: no such group in the caller's workspace.
 var ErrNotFound = errors.New("groups: no such account group in this workspace")
 
+// ErrNameInUse: the workspace has a group of that name already (in any case).
+var ErrNameInUse = errors.New("groups: the name is in use")
+
 // Group is a named set of a workspace's accounts.
 type Group struct {
 	WorkspaceID string    `json:"-"`
@@ -33,6 +38,26 @@ type Group struct {
 	AccountIDs  []string  `json:"account_ids"`
 	UpdatedBy   string    `json:"updated_by,omitempty"`
 	UpdatedAt   time.Time `json:"updated_at"`
+	// Accounts are the accounts of AccountIDs as people know them, in the
+	// same order; the Service fills them, the Store does not keep them.
+	Accounts []Member `json:"accounts,omitempty"`
+}
+
+// Member is one account of a group, named.
+type Member struct {
+	AccountID string        `json:"account_id"`
+	Platform  platform.Name `json:"platform,omitempty"`
+	Name      string        `json:"name,omitempty"`
+	Handle    string        `json:"handle,omitempty"`
+	Kind      string        `json:"kind,omitempty"`
+	// Status is the account's (connected, needs_reauth, disconnected);
+	// empty when it is no longer in the workspace.
+	Status accounts.Status `json:"status,omitempty"`
+}
+
+// Deleted is a deleted group's name.
+type Deleted struct {
+	Name string `json:"deleted"`
 }
 
 // Store is the groups' persistence, on SQLite and MongoDB. key is a
@@ -40,6 +65,8 @@ type Group struct {
 type Store interface {
 	// Save creates or replaces the group named g.Name (any case).
 	Save(ctx context.Context, key string, g Group) error
+	// Insert creates the group; ErrNameInUse when key exists.
+	Insert(ctx context.Context, key string, g Group) error
 	// Get reads workspaceID's group key; ErrNotFound otherwise.
 	Get(ctx context.Context, workspaceID, key string) (Group, error)
 	// List reads workspaceID's groups by name.

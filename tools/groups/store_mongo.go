@@ -40,12 +40,28 @@ func byKey(workspaceID, key string) bson.D {
 	return bson.D{{Key: "_id", Value: workspaceID + "/" + key}, {Key: "workspace_id", Value: workspaceID}}
 }
 
+func docOf(key string, g Group) doc {
+	return doc{ID: g.WorkspaceID + "/" + key, WorkspaceID: g.WorkspaceID, Key: key, Name: g.Name, AccountIDs: g.AccountIDs,
+		UpdatedBy: g.UpdatedBy, UpdatedAt: store.Trunc(g.UpdatedAt)}
+}
+
 func (s mongoStore) Save(ctx context.Context, key string, g Group) error {
 	defer s.db.Observe("groups.save")()
-	d := doc{ID: g.WorkspaceID + "/" + key, WorkspaceID: g.WorkspaceID, Key: key, Name: g.Name, AccountIDs: g.AccountIDs,
-		UpdatedBy: g.UpdatedBy, UpdatedAt: store.Trunc(g.UpdatedAt)}
+	d := docOf(key, g)
 	if _, err := s.coll().ReplaceOne(ctx, byKey(g.WorkspaceID, key), d, options.Replace().SetUpsert(true)); err != nil {
 		return fmt.Errorf("groups: save %q: %w", g.Name, err)
+	}
+	return nil
+}
+
+func (s mongoStore) Insert(ctx context.Context, key string, g Group) error {
+	defer s.db.Observe("groups.insert")()
+	_, err := s.coll().InsertOne(ctx, docOf(key, g))
+	if mongo.IsDuplicateKeyError(err) {
+		return fmt.Errorf("groups: insert %q: %w", g.Name, ErrNameInUse)
+	}
+	if err != nil {
+		return fmt.Errorf("groups: insert %q: %w", g.Name, err)
 	}
 	return nil
 }

@@ -43,6 +43,24 @@ func (s sqliteStore) Save(ctx context.Context, key string, g Group) error {
 	return nil
 }
 
+func (s sqliteStore) Insert(ctx context.Context, key string, g Group) error {
+	defer s.db.Observe("groups.insert")()
+	ids, err := json.Marshal(g.AccountIDs)
+	if err != nil {
+		return fmt.Errorf("groups: insert %q: %w", g.Name, err)
+	}
+	res, err := s.db.SQL.ExecContext(ctx, `INSERT INTO account_groups (workspace_id, key, name, account_ids, updated_by, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (workspace_id, key) DO NOTHING`,
+		g.WorkspaceID, key, g.Name, string(ids), g.UpdatedBy, store.Millis(g.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("groups: insert %q: %w", g.Name, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return fmt.Errorf("groups: insert %q: %w", g.Name, ErrNameInUse)
+	}
+	return nil
+}
+
 func (s sqliteStore) Get(ctx context.Context, workspaceID, key string) (Group, error) {
 	defer s.db.Observe("groups.get")()
 	g, err := scan(s.db.SQLRead.QueryRowContext(ctx, `SELECT `+columns+` FROM account_groups WHERE workspace_id = ? AND key = ?`, workspaceID, key))

@@ -14,11 +14,13 @@ import (
 )
 
 // Where is where a person said a post goes: platforms by name ("linkedin",
-// "x"), exact accounts, account groups by name ("Acme Outdoor").
+// "x"), exact accounts, account groups by name ("Acme Outdoor"), accounts
+// as people name them ("facebook Acme Coffee", "x": see Named).
 type Where struct {
 	Platforms  []string `json:"platforms,omitempty"`
 	AccountIDs []string `json:"account_ids,omitempty"`
 	Groups     []string `json:"groups,omitempty"`
+	Accounts   []string `json:"accounts,omitempty"`
 }
 
 // Target is one account a post goes to, as a person knows it.
@@ -143,7 +145,7 @@ func targetOf(a connected.Account) Target {
 // Errors: *ValidationError (an unknown platform, account or group, a
 // platform with no connected account), *ChoiceError (which account?).
 func (r *Resolver) Resolve(ctx context.Context, c identity.Caller, w Where) ([]Target, error) {
-	if len(w.Platforms) == 0 && len(w.AccountIDs) == 0 && len(w.Groups) == 0 {
+	if len(w.Platforms) == 0 && len(w.AccountIDs) == 0 && len(w.Groups) == 0 && len(w.Accounts) == 0 {
 		return nil, &ValidationError{Problems: []Problem{{Field: "account_ids", Message: "say where to post: a platform (facebook, instagram, x, linkedin), an account or an account group"}}}
 	}
 	all, err := r.dir.List(ctx, c, "")
@@ -188,7 +190,19 @@ func (r *Resolver) Resolve(ctx context.Context, c identity.Caller, w Where) ([]T
 			}
 		}
 	}
-	for _, name := range w.Platforms {
+	platforms := w.Platforms
+	for _, words := range w.Accounts {
+		a, p, problem := named(all, words)
+		switch {
+		case problem != nil:
+			problems = append(problems, *problem)
+		case p != "":
+			platforms = append(platforms, string(p))
+		default:
+			add(a)
+		}
+	}
+	for _, name := range platforms {
 		p, ok := ParsePlatform(name)
 		if !ok {
 			problems = append(problems, Problem{Field: "platforms", Message: fmt.Sprintf("%q is not a platform: use facebook, instagram, x or linkedin", name)})
@@ -293,20 +307,11 @@ func (r *Resolver) Default(ctx context.Context, c identity.Caller, p platform.Na
 // pick finds the account of p a person means by words: its id, its name or
 // handle (any case), or a unique part of its name.
 func pick(list []connected.Account, p platform.Name, words string) (connected.Account, error) {
-	w := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(words), "@"))
-	var part []connected.Account
-	for _, a := range list {
-		if a.Platform != p || a.Status != connected.StatusConnected {
-			continue
-		}
-		if a.ID == words || strings.EqualFold(a.AccountName, w) || strings.EqualFold(strings.TrimPrefix(a.Handle, "@"), w) {
-			return a, nil
-		}
-		if w != "" && strings.Contains(strings.ToLower(a.AccountName), w) {
-			part = append(part, a)
-		}
-	}
-	if len(part) == 1 {
+	exact, part := matches(list, p, words)
+	switch {
+	case len(exact) > 0:
+		return exact[0], nil
+	case len(part) == 1:
 		return part[0], nil
 	}
 	names := make([]string, 0, len(list))
