@@ -76,6 +76,9 @@ type Deps struct {
 	// Media serves /api/media* and the signed URLs /media/{token} when
 	// set (*media.Service).
 	Media Media
+	// People names who shared each file on the media page when set
+	// (*identity.Service); without it the page says where, not who.
+	People People
 	// Converter serves POST /api/media/convert when set (*check.Service).
 	Converter Converter
 	// Resubmitter, when set, proposes the web chat's refused post again
