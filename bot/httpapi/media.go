@@ -127,7 +127,7 @@ func (s *Server) mediaUpload(w http.ResponseWriter, r *http.Request, c identity.
 // mediaList: GET /api/media [?unused=true&limit=&cursor=]
 func (s *Server) mediaList(w http.ResponseWriter, r *http.Request, c identity.Caller) {
 	q := r.URL.Query()
-	f := media.Filter{Cursor: q.Get("cursor"), Unused: q.Get("unused") == "true"}
+	f := media.Filter{Cursor: q.Get("cursor"), Unused: q.Get("unused") == "true", Kind: q.Get("kind")}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > media.MaxList {
@@ -270,7 +270,8 @@ var mediaOps = func() []apiOp {
 				"alt":  map[string]any{"type": "array", "items": map[string]any{"type": "string", "maxLength": media.MaxAlt}},
 			}},
 		{Method: "GET", Path: "/api/media", Summary: "List the workspace's media, newest first", Auth: "viewer",
-			Query:    map[string]string{"unused": "true: only media no post or library item uses", "limit": "how many", "cursor": "next_cursor of the previous page"},
+			Query: map[string]string{"unused": "true: only media no post or library item uses", "kind": "image or video: only those",
+				"limit": "how many", "cursor": "next_cursor of the previous page"},
 			Response: object{"success": false, "media": []media.Media{}, "next_cursor": ""}},
 		{Method: "GET", Path: "/api/media/{id}", Summary: "One media", Auth: "viewer", Response: one},
 		{Method: "PATCH", Path: "/api/media/{id}", Summary: "Change a media's alt text or name", Auth: "editor", Request: mediaPatchBody{}, Response: one},
