@@ -29,7 +29,10 @@ type ApprovalResult struct {
 	// Value is the same result typed, or a fault.Failure when the action
 	// failed, for a door to render (bot/present).
 	Value any
-	// Text says what happened, for the door to show.
+	// Text is what the assistant says happened, naming no one ("Approved
+	// and done: …", "Going to Acme on X."): the person reading it is the one
+	// who decided. A door that tells others writes Approval.DecidedBy its
+	// own way (bot/present.Decided).
 	Text string
 }
 
@@ -63,7 +66,7 @@ func (o *Orchestrator) deciderOf(ctx context.Context, c identity.Caller, id stri
 		return Approval{}, err
 	}
 	if a.RequestedBy != c.UserID && c.Role != identity.Admin {
-		return Approval{}, fmt.Errorf("%w: only the person who asked (%s) or an admin can decide this", identity.ErrForbidden, a.RequestedBy)
+		return Approval{}, fmt.Errorf("%w: only the person who asked or an admin can decide this", identity.ErrForbidden)
 	}
 	if !slices.Contains(statuses, a.Status) {
 		return a, fmt.Errorf("%w: it is %s", ErrDecided, a.Status)
@@ -120,18 +123,18 @@ func (o *Orchestrator) Approve(ctx context.Context, c identity.Caller, approvalI
 			failure, value = o.failure(ctx, a.Tool, err)
 		}
 	}
-	status, text := ApprovalDone, fmt.Sprintf("Approved by %s and done: %s", c.UserID, a.Preview)
+	bg := context.WithoutCancel(ctx)
+	who := o.deciderName(bg, c, a)
+	status, text, note := ApprovalDone, "Approved and done: "+a.Preview, fmt.Sprintf("Approved by %s and done: %s", who, a.Preview)
 	if failure != "" {
-		status, text = ApprovalFailed, fmt.Sprintf("Approved by %s, but it failed: %s", c.UserID, failure)
+		status, text, note = ApprovalFailed, "Approved, but it failed: "+failure, fmt.Sprintf("Approved by %s, but it failed: %s", who, failure)
 		e.Outcome, e.Error = "error", failure
 	}
-	bg := context.WithoutCancel(ctx)
 	o.record(bg, key, runner, e, start)
 	o.release(bg, a) // the post made, if any, holds its media now
 	if err := o.cfg.Store.FinishApproval(bg, c.WorkspaceID, approvalID, status, res, failure, o.cfg.Now().UTC()); err != nil {
 		return ApprovalResult{}, err
 	}
-	note := text
 	if res != nil {
 		note += "\nResult: " + string(res)
 	}
@@ -161,12 +164,28 @@ func (o *Orchestrator) Reject(ctx context.Context, c identity.Caller, approvalID
 		return ApprovalResult{Approval: a}, fmt.Errorf("%w: it is %s", ErrDecided, a.Status)
 	}
 	o.release(ctx, a)
-	text := fmt.Sprintf("Rejected by %s: %s", c.UserID, a.Preview)
+	text, note := "Rejected: "+a.Preview, fmt.Sprintf("Rejected by %s: %s", o.deciderName(ctx, c, a), a.Preview)
 	if reason != "" {
 		text += " (reason: " + reason + ")"
+		note += " (reason: " + reason + ")"
 	}
-	o.appendNote(context.WithoutCancel(ctx), ConversationKey{WorkspaceID: a.WorkspaceID, Channel: a.Channel, Thread: a.Thread}, approvalID, text)
+	o.appendNote(context.WithoutCancel(ctx), ConversationKey{WorkspaceID: a.WorkspaceID, Channel: a.Channel, Thread: a.Thread}, approvalID, note)
 	return ApprovalResult{Approval: a, Text: text}, nil
+}
+
+// deciderName is how the conversation's note names c, who decided a: by
+// their display name, else by what they are to it, so the model never
+// learns (and repeats) a bare id.
+func (o *Orchestrator) deciderName(ctx context.Context, c identity.Caller, a Approval) string {
+	if o.cfg.Users != nil {
+		if u, err := o.cfg.Users.User(ctx, c.WorkspaceID, c.UserID); err == nil && u.DisplayName != "" {
+			return u.DisplayName
+		}
+	}
+	if c.UserID == a.RequestedBy {
+		return "the person who asked"
+	}
+	return "an admin"
 }
 
 // appendNote adds a decision to the conversation, so the model knows it.

@@ -98,7 +98,7 @@ func TestApprovalGate(t *testing.T) {
 		t.Fatalf("stored = %+v", stored)
 	}
 	conv, _ := st.Messages(ctx, ConversationKey{WorkspaceID: "T1", Channel: "C1", Thread: "1.1"}, 0)
-	if last := conv[len(conv)-1]; !strings.Contains(last.Content, "Approved by U1 and done: Do launch") || !strings.Contains(last.Content, `"did":"launch"`) {
+	if last := conv[len(conv)-1]; !strings.Contains(last.Content, "Approved by the person who asked and done: Do launch") || !strings.Contains(last.Content, `"did":"launch"`) {
 		t.Fatalf("conversation does not record the outcome: %+v", last)
 	}
 	list, err := o.Approvals(ctx, viewer, "done")

@@ -90,7 +90,7 @@ func TestHTTPPostToXAndLinkedIn(t *testing.T) {
 	third := srv.Requests()[2].Messages
 	found := false
 	for _, m := range third {
-		found = found || strings.Contains(m.Content, "Approved by U1 and done")
+		found = found || strings.Contains(m.Content, "Approved by the person who asked and done")
 	}
 	if !found {
 		t.Fatalf("the approval's outcome is not in the conversation: %+v", third)

@@ -63,7 +63,11 @@ type view struct {
 	// session is the signed-in session's id (never its secret): the web
 	// chat's conversation.
 	session string
-	Data    any
+	// People names the people the page shows (the reader first);
+	// WorkspaceName is the workspace's name, "" when unknown.
+	People        people
+	WorkspaceName string
+	Data          any
 }
 
 // pageHandler serves a signed-in page.
@@ -171,6 +175,7 @@ func (s *Server) page(min identity.Role, nav string, h pageHandler) http.Handler
 		}
 		log := zerolog.Ctx(r.Context()).With().Str("workspace", c.WorkspaceID).Str("user", c.UserID).Logger()
 		r = r.WithContext(identity.WithCaller(log.WithContext(r.Context()), c))
+		s.signature(r.Context(), v)
 		h(w, r, v)
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/marketingminds/marketingminds/bot/present"
 	"github.com/marketingminds/marketingminds/tools/campaigns"
 	"github.com/marketingminds/marketingminds/tools/publish"
 	"github.com/marketingminds/marketingminds/tools/settings"
@@ -29,6 +30,7 @@ var templateFuncs = template.FuncMap{
 	"localInput": func(loc *time.Location, t time.Time) string { return t.In(loc).Format("2006-01-02T15:04") },
 	"dateOf":     func(loc *time.Location, t time.Time) string { return t.In(loc).Format("2006-01-02") },
 	"postTime":   postTime,
+	"count":      present.Count,
 	"excerpt": func(s string, n int) string {
 		r := []rune(strings.Join(strings.Fields(s), " "))
 		if len(r) <= n {

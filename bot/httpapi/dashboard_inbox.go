@@ -47,6 +47,8 @@ type inboxRow struct {
 	Replies []inboxReply
 	// Draft fills the reply box (Draft a reply); DraftNote says where it came from.
 	Draft, DraftNote string
+	// Handler is who marked the item handled, by name ("" when no one).
+	Handler string
 }
 
 type inboxReply struct{ By, Text, When string }
@@ -77,8 +79,16 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *view, q 
 			s.inboxFailure(w, r, v, err)
 			return
 		}
+		var who []string
 		for _, it := range page.Items {
-			row := s.inboxRow(v.Loc, it, names)
+			who = append(who, it.HandledBy)
+			for _, r := range it.Replies {
+				who = append(who, r.By)
+			}
+		}
+		s.learnNames(r.Context(), v, who...)
+		for _, it := range page.Items {
+			row := s.inboxRow(v.Loc, it, names, v.People)
 			if draft != nil && draft.ID == it.ID {
 				row.Draft, row.DraftNote = draft.Draft, draft.DraftNote
 			}
@@ -168,16 +178,17 @@ func (s *Server) inboxAccounts(ctx context.Context, c identity.Caller, d *inboxD
 	return names
 }
 
-func (s *Server) inboxRow(loc *time.Location, it inbox.Item, names map[string]string) inboxRow {
+func (s *Server) inboxRow(loc *time.Location, it inbox.Item, names map[string]string, who people) inboxRow {
 	at := it.CreatedAt
 	if at.IsZero() {
 		at = it.ReceivedAt
 	}
 	row := inboxRow{Item: it, Account: names[it.AccountID], Ago: ago(s.deps.Now(), at), When: at.In(loc).Format("Mon 2 Jan 2006, 15:04 MST"), Offer: s.deps.Inbox.Offers(it)}
+	row.Handler = who.Of(it.HandledBy)
 	for _, r := range it.Replies {
-		by := r.By
-		if by == "" {
-			by = "the account"
+		by := "The account"
+		if r.By != "" {
+			by = who.Subject(r.By)
 		}
 		when := r.At.In(loc).Format("Mon 2 Jan, 15:04")
 		if r.ExternalID == "" {

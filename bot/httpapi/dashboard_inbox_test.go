@@ -165,7 +165,7 @@ func TestDashboardInbox(t *testing.T) {
 		t.Fatalf("replies sent = %q; want one", sent)
 	}
 	_, page = ed.do("GET", "/dashboard/inbox?did=reply&platform=facebook", nil, nil)
-	if !strings.Contains(page, "Reply sent.") || !strings.Contains(page, "U-ed, ") || !strings.Contains(page, "</span> Thanks Ann, it ships Monday!</li>") {
+	if !strings.Contains(page, "Reply sent.") || !strings.Contains(page, "You, ") || strings.Contains(page, "U-ed") || !strings.Contains(page, "</span> Thanks Ann, it ships Monday!</li>") {
 		t.Errorf("the conversation after the reply:\n%s", page)
 	}
 	if resp, page := ed.do("POST", "/dashboard/inbox/"+li+"/hide", url.Values{"csrf": {csrf}}, nil); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "does not let apps hide") {

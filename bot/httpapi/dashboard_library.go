@@ -231,6 +231,7 @@ func (s *Server) dashLibraryItemPage(w http.ResponseWriter, r *http.Request, v *
 		v.Notice = "Changes saved."
 	}
 	d := &libraryItemData{Kind: kind, Noun: namesOf(kind).noun, Item: it, Form: formOf(it), Errors: map[string][]string{}, Values: map[string]string{}}
+	s.learnNames(r.Context(), v, it.UpdatedBy)
 	if err := s.withMedia(r, v, d); err != nil {
 		s.dashLibraryFailure(w, r, v, err)
 		return
@@ -256,6 +257,7 @@ func (s *Server) dashLibraryUpdate(w http.ResponseWriter, r *http.Request, v *vi
 		if !f.Picker {
 			d.Form.MediaIDs = it.MediaIDs
 		}
+		s.learnNames(r.Context(), v, it.UpdatedBy)
 		if merr := s.withMedia(r, v, d); merr != nil {
 			s.dashLibraryFailure(w, r, v, merr)
 			return
@@ -295,6 +297,7 @@ func (s *Server) dashTemplateRender(w http.ResponseWriter, r *http.Request, v *v
 		return
 	}
 	d := &libraryItemData{Kind: library.KindTemplate, Noun: "template", Item: it, Form: formOf(it), Errors: map[string][]string{}, Values: map[string]string{}}
+	s.learnNames(r.Context(), v, it.UpdatedBy)
 	if err := s.withMedia(r, v, d); err != nil {
 		s.dashLibraryFailure(w, r, v, err)
 		return

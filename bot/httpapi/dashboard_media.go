@@ -150,6 +150,7 @@ func (s *Server) mediaPage(w http.ResponseWriter, r *http.Request, v *view) {
 		d.Next = mediaPageHref(show.key, page.Next)
 	}
 	cards := s.mediaCards(r, v)
+	cards.learn(page.Items...)
 	for _, m := range page.Items {
 		card, err := cards.card(m)
 		if err != nil {
@@ -247,7 +248,9 @@ func (s *Server) mediaPageUpload(w http.ResponseWriter, r *http.Request, v *view
 		}
 		it := mediaItem{Media: m, Attach: r.URL.Query().Get("attach") == "1", CanEdit: v.CanEdit, CSRF: v.CSRF}
 		if !it.Attach {
-			it.Card, err = s.mediaCards(r, v).card(m)
+			cards := s.mediaCards(r, v)
+			cards.learn(m)
+			it.Card, err = cards.card(m)
 		}
 		var h template.HTML
 		if err == nil {

@@ -9,7 +9,6 @@ import (
 
 	"github.com/marketingminds/marketingminds/agents"
 	"github.com/marketingminds/marketingminds/bot/present"
-	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/library"
 	"github.com/marketingminds/marketingminds/tools/media"
 	"github.com/marketingminds/marketingminds/tools/publish"
@@ -22,11 +21,6 @@ import (
 // "library:<id>", "approval:<id>") are read through the same services as
 // their own pages, as the caller: an entry that no longer resolves is left
 // out, and no id is ever shown.
-
-// People names the people a page mentions (*identity.Service).
-type People interface {
-	User(ctx context.Context, workspaceID, userID string) (identity.User, error)
-}
 
 // mediaUse is one place a file is used.
 type mediaUse struct {
@@ -59,15 +53,23 @@ type mediaCards struct {
 	// waiting are the workspace's approvals still waiting for a person,
 	// read on the first approval use; nil before.
 	waiting map[string]agents.Approval
-	names   map[string]string
 }
 
 func (s *Server) mediaCards(r *http.Request, v *view) *mediaCards {
 	return &mediaCards{s: s, ctx: r.Context(), v: v, env: present.Env{Loc: v.Loc, Now: s.deps.Now()},
-		posts: map[string]*publish.PostView{}, items: map[string]*library.Item{}, names: map[string]string{}}
+		posts: map[string]*publish.PostView{}, items: map[string]*library.Item{}}
 }
 
-// card is what the page says about m.
+// learn reads the names of the people who shared ms, at once.
+func (c *mediaCards) learn(ms ...media.Media) {
+	ids := make([]string, 0, len(ms))
+	for _, m := range ms {
+		ids = append(ids, m.UploadedBy)
+	}
+	c.s.learnNames(c.ctx, c.v, ids...)
+}
+
+// card is what the page says about m (learn m first).
 func (c *mediaCards) card(m media.Media) (*mediaCard, error) {
 	d := &mediaCard{PostHref: composeHref("", "", nil, []string{m.ID}), SharedAt: present.When(c.env, m.CreatedAt)}
 	for _, u := range m.UsedBy {
@@ -85,16 +87,12 @@ func (c *mediaCards) card(m media.Media) (*mediaCard, error) {
 			return nil, err
 		}
 	}
-	by, err := c.name(m.UploadedBy)
-	if err != nil {
-		return nil, err
-	}
-	d.Shared = sharedWords(m.Source, by, present.Relative(c.env, m.CreatedAt))
+	d.Shared = sharedWords(m.Source, c.v.People.Of(m.UploadedBy), present.Relative(c.env, m.CreatedAt))
 	return d, nil
 }
 
 // sharedWords: "Shared by Ana in Slack, 2 hours ago", "Uploaded by you on
-// the dashboard, just now"; without a name, "Shared in Slack, …".
+// the dashboard, just now"; with no one, "Shared in Slack, …".
 func sharedWords(source, by, ago string) string {
 	verb, where := "Uploaded", " through the API"
 	switch source {
@@ -110,28 +108,6 @@ func sharedWords(source, by, ago string) string {
 		ago = "just now"
 	}
 	return verb + by + where + ", " + ago
-}
-
-// name is how the page names a user: "you" for the reader, the display
-// name, or "" when it knows none (never the id).
-func (c *mediaCards) name(userID string) (string, error) {
-	switch {
-	case userID == "":
-		return "", nil
-	case userID == c.v.Caller.UserID:
-		return "you", nil
-	case c.s.deps.People == nil:
-		return "", nil
-	}
-	if n, ok := c.names[userID]; ok {
-		return n, nil
-	}
-	u, err := c.s.deps.People.User(c.ctx, c.v.Caller.WorkspaceID, userID)
-	if err != nil && !errors.Is(err, identity.ErrNotFound) {
-		return "", err
-	}
-	c.names[userID] = strings.TrimSpace(u.DisplayName)
-	return c.names[userID], nil
 }
 
 // post adds the post id uses m in, and holds m while the post still waits
@@ -232,6 +208,11 @@ func (c *mediaCards) approval(d *mediaCard, id string) error {
 				c.waiting[a.ID] = a
 			}
 		}
+		var askers []string
+		for _, a := range c.waiting {
+			askers = append(askers, a.RequestedBy)
+		}
+		c.s.learnNames(c.ctx, c.v, askers...)
 	}
 	a, ok := c.waiting[id]
 	if !ok {
@@ -240,9 +221,7 @@ func (c *mediaCards) approval(d *mediaCard, id string) error {
 	u := mediaUse{Words: "Waiting for approval"}
 	if a.Status == agents.ApprovalRunning {
 		u.Words = "In a post being published now"
-	} else if by, err := c.name(a.RequestedBy); err != nil {
-		return err
-	} else if by != "" {
+	} else if by := c.v.People.Of(a.RequestedBy); by != "" {
 		u.Words += " (asked by " + by + ")"
 	}
 	if a.Channel == chatChannel(c.v) {

@@ -89,7 +89,7 @@ func setupMediaPage(t *testing.T) *mediaPageFixture {
 		{ID: "appr-old", WorkspaceID: "T1", Channel: "C1", RequestedBy: "U-ana", Status: agents.ApprovalDone},
 	}}
 	f := dashSetupOn(t, db, "https://mm.example.com", med, func(d *Deps) {
-		d.Media, d.Library, d.Approvals, d.People = med, lib, appr, d.Identity.(People)
+		d.Media, d.Library, d.Approvals = med, lib, appr
 	})
 	posts = f.posts
 	ctx := context.Background()
@@ -240,7 +240,7 @@ func TestDashboardMediaPageSaysWhereEachFileIsUsed(t *testing.T) {
 	viewer.signIn("T1", "U-viewer", identity.Viewer)
 	_, vpage := viewer.do("GET", "/dashboard/media", nil, nil)
 	vc := cards(vpage)
-	if !strings.Contains(vc[p.unused], "Uploaded on the dashboard, just now") || strings.Contains(vpage, "Post this") ||
+	if !strings.Contains(vc[p.unused], "Uploaded by a teammate on the dashboard, just now") || strings.Contains(vpage, "Post this") ||
 		strings.Contains(vpage, "/delete") || strings.Contains(vpage, `id="dropzone"`) {
 		t.Errorf("the viewer's page:\n%s", vc[p.unused])
 	}

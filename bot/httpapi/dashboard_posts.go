@@ -191,6 +191,7 @@ func (s *Server) postPage(w http.ResponseWriter, r *http.Request, v *view) {
 	v.Title = "Post"
 	v.Notice = postNotices[r.URL.Query().Get("done")]
 	v.Data = s.postData(r.Context(), v.Caller, p)
+	s.learnNames(r.Context(), v, p.CreatedBy)
 	s.render(w, r, http.StatusOK, "post", v)
 }
 
@@ -235,6 +236,7 @@ func (s *Server) postAction(w http.ResponseWriter, r *http.Request, v *view) {
 			zerolog.Ctx(ctx).Error().Err(err).Str("action", action).Msg("dashboard: post action")
 		}
 		v.Title, v.Error, v.Data = "Post", msg, s.postData(ctx, c, p)
+		s.learnNames(ctx, v, p.CreatedBy)
 		s.render(w, r, status, "post", v)
 		return
 	}

@@ -56,6 +56,11 @@ func (s *Server) settingsData(r *http.Request, v *view) (*settingsData, error) {
 			return nil, err
 		}
 	}
+	who := []string{st.UpdatedBy}
+	for _, t := range d.Tokens {
+		who = append(who, t.UserID)
+	}
+	s.learnNames(r.Context(), v, who...)
 	d.CanChoose = v.Caller.Role.AtLeast(identity.Editor)
 	if d.Defaults, err = s.defaultRows(r.Context(), v.Caller); err != nil {
 		return nil, err

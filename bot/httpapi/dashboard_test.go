@@ -81,7 +81,7 @@ func dashSetupOn(t *testing.T, db *store.DB, publicURL string, lib publish.Media
 		t.Fatal(err)
 	}
 	d := Deps{Log: zerolog.Nop(), Identity: ids, Store: db, Registry: prometheus.NewRegistry(), Posts: svc, Sessions: ss, PublicURL: publicURL,
-		Accounts: twoXAccounts{}, UserLocation: berlinForU}
+		Accounts: twoXAccounts{}, UserLocation: berlinForU, People: ids}
 	for _, w := range with {
 		w(&d)
 	}
@@ -193,7 +193,7 @@ func TestDashboardSignIn(t *testing.T) {
 	if c == nil || !c.HttpOnly || !c.Secure || c.SameSite != http.SameSiteLaxMode || c.MaxAge != int(identity.SessionTTL/time.Second) {
 		t.Fatalf("session cookie = %+v; want HttpOnly, Secure (https public URL), SameSite=Lax, 12 h", c)
 	}
-	if resp, body := b.do("GET", "/dashboard", nil, nil); resp.StatusCode != 200 || !strings.Contains(body, "U1 · T1 · editor") {
+	if resp, body := b.do("GET", "/dashboard", nil, nil); resp.StatusCode != 200 || !strings.Contains(body, `<strong>Signed in</strong> <span class="muted">editor</span>`) || strings.Contains(body, "U1") {
 		t.Fatalf("overview = %d\n%s", resp.StatusCode, body)
 	}
 

@@ -62,7 +62,10 @@ type Deps struct {
 	// UserLocation is the zone the dashboard shows a user's times in (the
 	// one publishing reads local times in); nil: UTC.
 	UserLocation func(ctx context.Context, workspaceID, userID string) (*time.Location, error)
-	Now          func() time.Time
+	// People names users and the workspace on the dashboard; nil: people
+	// read as "you" and "a teammate", the workspace unnamed.
+	People People
+	Now    func() time.Time
 
 	// Campaigns serves /api/campaigns*, /api/email/*, /api/crm* and
 	// /email/content/{key} when set (*campaigns.Service).
@@ -76,9 +79,6 @@ type Deps struct {
 	// Media serves /api/media* and the signed URLs /media/{token} when
 	// set (*media.Service).
 	Media Media
-	// People names who shared each file on the media page when set
-	// (*identity.Service); without it the page says where, not who.
-	People People
 	// Converter serves POST /api/media/convert when set (*check.Service).
 	Converter Converter
 	// Resubmitter, when set, proposes the web chat's refused post again

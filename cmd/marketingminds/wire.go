@@ -377,8 +377,8 @@ func (a *app) httpDeps(log zerolog.Logger, reg *prometheus.Registry) httpapi.Dep
 	return httpapi.Deps{
 		Log: log, Identity: a.identity, Store: a.db, Registry: reg, Agents: agentNames(),
 		Accounts: a.accounts, Posts: a.publish, Jobs: a.scheduler, Analytics: a.analytics, Campaigns: a.campaigns,
-		CampaignAnalytics: campaignAnalytics{a.analytics}, Library: a.library, Settings: a.settings, Media: a.media, People: a.identity, Converter: a.convert, Resubmitter: a.agents,
-		Sessions: a.sessions, PublicURL: a.publicURL, UserLocation: a.userLocation, Tokens: a.identity,
+		CampaignAnalytics: campaignAnalytics{a.analytics}, Library: a.library, Settings: a.settings, Media: a.media, Converter: a.convert, Resubmitter: a.agents,
+		Sessions: a.sessions, PublicURL: a.publicURL, UserLocation: a.userLocation, Tokens: a.identity, People: a.identity,
 		Approvals: a.agents, Agent: a.agents, Turns: agents.NewTaskStore(a.db), Defaults: a.targets, ChartKeys: a.appKeys,
 		Inbox: a.inbox, Drafter: replyDrafter{a.agents},
 	}

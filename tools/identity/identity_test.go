@@ -3,6 +3,7 @@ package identity_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -57,6 +58,53 @@ func TestStoreConformance(t *testing.T) {
 			}
 			if _, err := st.GetUser(ctx, "T2", "U1"); !errors.Is(err, identity.ErrNotFound) {
 				t.Fatalf("user of another workspace: err = %v, want ErrNotFound", err)
+			}
+		})
+
+		t.Run("a profile learnt later fills an empty one", func(t *testing.T) {
+			if _, err := st.EnsureUser(ctx, identity.User{WorkspaceID: "T1", ID: "U2", Role: identity.Viewer, CreatedAt: clk.t}); err != nil {
+				t.Fatal(err)
+			}
+			u, err := st.EnsureUser(ctx, identity.User{WorkspaceID: "T1", ID: "U2", DisplayName: "Bo", TimeZone: "Asia/Tokyo", Role: identity.Admin, CreatedAt: clk.t})
+			if err != nil || u.DisplayName != "Bo" || u.TimeZone != "Asia/Tokyo" || u.Role != identity.Viewer {
+				t.Fatalf("ensure with a profile = %+v, %v; want name and zone filled, role kept", u, err)
+			}
+			u, _ = st.EnsureUser(ctx, identity.User{WorkspaceID: "T1", ID: "U2", DisplayName: "Other", TimeZone: "UTC", Role: identity.Viewer})
+			if u.DisplayName != "Bo" || u.TimeZone != "Asia/Tokyo" {
+				t.Fatalf("a later profile replaced the stored one: %+v", u)
+			}
+		})
+
+		t.Run("users of a workspace by id, and the workspace", func(t *testing.T) {
+			if _, err := st.EnsureWorkspace(ctx, identity.Workspace{ID: "T3", CreatedAt: clk.t}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.EnsureUser(ctx, identity.User{WorkspaceID: "T3", ID: "U1", DisplayName: "Not Ana", Role: identity.Editor, CreatedAt: clk.t}); err != nil {
+				t.Fatal(err)
+			}
+			got, err := st.Users(ctx, "T1", []string{"U1", "U2", "U-unknown"})
+			if err != nil || len(got) != 2 {
+				t.Fatalf("users = %+v, %v; want U1 and U2 of T1", got, err)
+			}
+			byID := map[string]identity.User{}
+			for _, u := range got {
+				byID[u.ID] = u
+			}
+			if byID["U1"].DisplayName != "Ana" || byID["U1"].WorkspaceID != "T1" || byID["U2"].DisplayName != "Bo" || byID["U2"].Role != identity.Viewer {
+				t.Fatalf("users = %+v", byID)
+			}
+			if got, err := st.Users(ctx, "T1", nil); err != nil || len(got) != 0 {
+				t.Fatalf("no ids: %+v, %v", got, err)
+			}
+			if got, err := st.Users(ctx, "T9", []string{"U1"}); err != nil || len(got) != 0 {
+				t.Fatalf("a workspace without them: %+v, %v", got, err)
+			}
+			w, err := st.GetWorkspace(ctx, "T1")
+			if err != nil || w.Name != "Acme" || !w.CreatedAt.Equal(clk.t) {
+				t.Fatalf("workspace = %+v, %v", w, err)
+			}
+			if _, err := st.GetWorkspace(ctx, "T-none"); !errors.Is(err, identity.ErrNotFound) {
+				t.Fatalf("unknown workspace: err = %v, want ErrNotFound", err)
 			}
 		})
 
@@ -191,6 +239,33 @@ func TestEnsureUser(t *testing.T) {
 		}
 		if _, err := svc.User(ctx, "T9", "U2"); !errors.Is(err, identity.ErrNotFound) {
 			t.Fatalf("a refused user was stored: %v", err)
+		}
+	})
+}
+
+func TestNames(t *testing.T) {
+	storetest.Run(t, []store.Schema{identity.Schema}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc, _, _ := setup(t, db)
+		for _, u := range []identity.User{
+			{WorkspaceID: "T1", ID: "U1", DisplayName: "Ana", Role: identity.Admin},
+			{WorkspaceID: "T1", ID: "U2", Role: identity.Editor}, // no name known
+			{WorkspaceID: "T2", ID: "U3", DisplayName: "Cy", Role: identity.Editor},
+		} {
+			if _, err := svc.EnsureUser(ctx, u); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := svc.Names(ctx, "T1", []string{"U1", "U2", "U3", "U1", "", "U-none"})
+		if err != nil || len(got) != 1 || got["U1"] != "Ana" {
+			t.Fatalf("names = %v, %v; want only U1: Ana (U2 has no name, U3 is of another workspace)", got, err)
+		}
+		many := make([]string, 501)
+		for i := range many {
+			many[i] = fmt.Sprintf("U%d", i)
+		}
+		if _, err := svc.Names(ctx, "T1", many); err == nil {
+			t.Fatal("501 names at once were read")
 		}
 	})
 }

@@ -236,6 +236,42 @@ func (s *Service) User(ctx context.Context, workspaceID, userID string) (User, e
 	return s.store.GetUser(ctx, workspaceID, userID)
 }
 
+// Workspace returns a workspace (its name is "" until one is known).
+func (s *Service) Workspace(ctx context.Context, id string) (Workspace, error) {
+	return s.store.GetWorkspace(ctx, id)
+}
+
+// maxNames bounds one Names call: a page names at most this many people.
+const maxNames = 500
+
+// Names maps each of userIDs known in workspaceID with a display name to
+// that name; the others are left out, for the door to word. At most
+// maxNames distinct ids, else an error.
+func (s *Service) Names(ctx context.Context, workspaceID string, userIDs []string) (map[string]string, error) {
+	ids := make([]string, 0, len(userIDs))
+	seen := make(map[string]bool, len(userIDs))
+	for _, id := range userIDs {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) > maxNames {
+		return nil, fmt.Errorf("identity: names: %d people at once, at most %d", len(ids), maxNames)
+	}
+	users, err := s.store.Users(ctx, workspaceID, ids)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(users))
+	for _, u := range users {
+		if u.DisplayName != "" {
+			names[u.ID] = u.DisplayName
+		}
+	}
+	return names, nil
+}
+
 func hashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])

@@ -47,9 +47,15 @@ type Store interface {
 	// EnsureWorkspace creates the workspace unless it exists (a name given
 	// later fills an empty one) and returns what is stored.
 	EnsureWorkspace(ctx context.Context, w Workspace) (Workspace, error)
-	// EnsureUser creates the user unless it exists and returns what is stored.
+	// GetWorkspace is a stored workspace; ErrNotFound when there is none.
+	GetWorkspace(ctx context.Context, id string) (Workspace, error)
+	// EnsureUser creates the user unless it exists (a display name or time
+	// zone given later fills an empty one) and returns what is stored.
 	EnsureUser(ctx context.Context, u User) (User, error)
 	GetUser(ctx context.Context, workspaceID, userID string) (User, error)
+	// Users are the stored users of workspaceID among userIDs, in no
+	// order; an unknown id is left out.
+	Users(ctx context.Context, workspaceID string, userIDs []string) ([]User, error)
 	CreateToken(ctx context.Context, t Token) error
 	// TokenByHash finds a token, revoked or not.
 	TokenByHash(ctx context.Context, hash string) (Token, error)

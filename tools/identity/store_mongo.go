@@ -96,7 +96,51 @@ func (s *mongoStore) EnsureUser(ctx context.Context, u User) (User, error) {
 	if err != nil && !mongo.IsDuplicateKeyError(err) {
 		return User{}, fmt.Errorf("identity: ensure user %s: %w", id, err)
 	}
+	// A profile learnt later fills an empty field, never replaces one.
+	for field, v := range map[string]string{"display_name": u.DisplayName, "time_zone": u.TimeZone} {
+		if v == "" {
+			continue
+		}
+		if _, err := c.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: field, Value: ""}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: field, Value: v}}}}); err != nil {
+			return User{}, fmt.Errorf("identity: ensure user %s: %w", id, err)
+		}
+	}
 	return s.GetUser(ctx, u.WorkspaceID, u.ID)
+}
+
+func (s *mongoStore) GetWorkspace(ctx context.Context, id string) (Workspace, error) {
+	defer s.db.Observe("identity.get_workspace")()
+	var d workspaceDoc
+	err := s.db.Mongo.Collection("tenants").FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return Workspace{}, fmt.Errorf("identity: workspace %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return Workspace{}, fmt.Errorf("identity: get workspace %s: %w", id, err)
+	}
+	return Workspace{ID: d.ID, Name: d.Name, CreatedAt: d.CreatedAt.UTC()}, nil
+}
+
+func (s *mongoStore) Users(ctx context.Context, workspaceID string, userIDs []string) ([]User, error) {
+	defer s.db.Observe("identity.users")()
+	if len(userIDs) == 0 {
+		return nil, nil
+	}
+	cur, err := s.db.Mongo.Collection("users").Find(ctx, bson.D{{Key: "workspace_id", Value: workspaceID},
+		{Key: "user_id", Value: bson.D{{Key: "$in", Value: userIDs}}}})
+	if err != nil {
+		return nil, fmt.Errorf("identity: users of %s: %w", workspaceID, err)
+	}
+	var docs []userDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("identity: users of %s: %w", workspaceID, err)
+	}
+	out := make([]User, 0, len(docs))
+	for _, d := range docs {
+		out = append(out, d.user())
+	}
+	return out, nil
 }
 
 func (s *mongoStore) GetUser(ctx context.Context, workspaceID, userID string) (User, error) {

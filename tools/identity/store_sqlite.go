@@ -3,6 +3,7 @@ package identity
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/marketingminds/marketingminds/integrations/store"
@@ -36,7 +37,9 @@ func (s *sqliteStore) EnsureWorkspace(ctx context.Context, w Workspace) (Workspa
 func (s *sqliteStore) EnsureUser(ctx context.Context, u User) (User, error) {
 	defer s.db.Observe("identity.ensure_user")()
 	err := s.db.SQL.QueryRowContext(ctx, `INSERT INTO users (workspace_id, id, display_name, time_zone, role, created_at) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (workspace_id, id) DO UPDATE SET workspace_id = excluded.workspace_id
+		ON CONFLICT (workspace_id, id) DO UPDATE SET
+			display_name = CASE WHEN users.display_name = '' THEN excluded.display_name ELSE users.display_name END,
+			time_zone = CASE WHEN users.time_zone = '' THEN excluded.time_zone ELSE users.time_zone END
 		RETURNING workspace_id, id, display_name, time_zone, role, created_at`,
 		u.WorkspaceID, u.ID, u.DisplayName, u.TimeZone, string(u.Role), store.Millis(u.CreatedAt)).
 		Scan(&u.WorkspaceID, &u.ID, &u.DisplayName, &u.TimeZone, &u.Role, store.ScanTime(&u.CreatedAt))
@@ -44,6 +47,50 @@ func (s *sqliteStore) EnsureUser(ctx context.Context, u User) (User, error) {
 		return User{}, fmt.Errorf("identity: ensure user %s/%s: %w", u.WorkspaceID, u.ID, err)
 	}
 	return u, nil
+}
+
+func (s *sqliteStore) GetWorkspace(ctx context.Context, id string) (Workspace, error) {
+	defer s.db.Observe("identity.get_workspace")()
+	w := Workspace{}
+	err := s.db.SQLRead.QueryRowContext(ctx, `SELECT id, name, created_at FROM tenants WHERE id = ?`, id).
+		Scan(&w.ID, &w.Name, store.ScanTime(&w.CreatedAt))
+	if store.IsNoRows(err) {
+		return Workspace{}, fmt.Errorf("identity: workspace %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return Workspace{}, fmt.Errorf("identity: get workspace %s: %w", id, err)
+	}
+	return w, nil
+}
+
+func (s *sqliteStore) Users(ctx context.Context, workspaceID string, userIDs []string) ([]User, error) {
+	defer s.db.Observe("identity.users")()
+	if len(userIDs) == 0 {
+		return nil, nil
+	}
+	args := make([]any, 0, len(userIDs)+1)
+	args = append(args, workspaceID)
+	for _, id := range userIDs {
+		args = append(args, id)
+	}
+	rows, err := s.db.SQLRead.QueryContext(ctx, `SELECT workspace_id, id, display_name, time_zone, role, created_at
+		FROM users WHERE workspace_id = ? AND id IN (?`+strings.Repeat(", ?", len(userIDs)-1)+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("identity: users of %s: %w", workspaceID, err)
+	}
+	defer rows.Close()
+	var out []User
+	for rows.Next() {
+		var u User
+		if err := rows.Scan(&u.WorkspaceID, &u.ID, &u.DisplayName, &u.TimeZone, &u.Role, store.ScanTime(&u.CreatedAt)); err != nil {
+			return nil, fmt.Errorf("identity: users of %s: %w", workspaceID, err)
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("identity: users of %s: %w", workspaceID, err)
+	}
+	return out, nil
 }
 
 func (s *sqliteStore) GetUser(ctx context.Context, workspaceID, userID string) (User, error) {

@@ -1,0 +1,107 @@
+package httpapi
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/marketingminds/marketingminds/integrations/store"
+	"github.com/marketingminds/marketingminds/integrations/store/storetest"
+	"github.com/marketingminds/marketingminds/tools/identity"
+	"github.com/marketingminds/marketingminds/tools/publish"
+)
+
+// peopleSetup is the dashboard over a workspace named Acme where U-ana is
+// Ana and U-e has no name known.
+func peopleSetup(t *testing.T) *dashFixture {
+	t.Helper()
+	ctx := context.Background()
+	db := storetest.Open(t, store.SQLite, identity.Schema, identity.SessionSchema, publish.Schema)
+	f := dashSetupOn(t, db, "http://127.0.0.1", nil)
+	if _, err := identity.NewStore(db).EnsureWorkspace(ctx, identity.Workspace{ID: "T1", Name: "Acme"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []identity.User{
+		{WorkspaceID: "T1", ID: "U-ana", DisplayName: "Ana", Role: identity.Editor},
+		{WorkspaceID: "T1", ID: "U-e", Role: identity.Editor},
+	} {
+		if _, err := f.ids.EnsureUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return f
+}
+
+func TestDashboardHeaderNamesThePerson(t *testing.T) {
+	f := peopleSetup(t)
+	ana := f.browser(t)
+	ana.signIn("T1", "U-ana", identity.Editor)
+	_, page := ana.do("GET", "/dashboard/posts", nil, nil)
+	if !strings.Contains(page, `<span id="who"><strong>Ana</strong> <span class="muted">editor · Acme</span></span>`) {
+		t.Errorf("header does not name Ana, her role and the workspace:\n%s", page)
+	}
+	nameless := f.browser(t)
+	nameless.signIn("T1", "U-e", identity.Editor)
+	_, page = nameless.do("GET", "/dashboard/posts", nil, nil)
+	if !strings.Contains(page, `<strong>Signed in</strong> <span class="muted">editor · Acme</span>`) {
+		t.Errorf("header of someone without a name:\n%s", page)
+	}
+	for _, raw := range []string{"U-ana", "U-e", "T1"} {
+		if strings.Contains(page, raw) {
+			t.Errorf("the page shows the raw id %s", raw)
+		}
+	}
+}
+
+func TestDashboardPostPageReadsLikeAColleague(t *testing.T) {
+	f := peopleSetup(t)
+	out, err := f.posts.PublishNow(context.Background(), identity.Caller{WorkspaceID: "T1", UserID: "U-ana", Role: identity.Editor, Door: identity.DoorSlack},
+		publish.Request{AccountIDs: []string{"x1"}, Content: publish.Content{Text: "Launch day"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := "/dashboard/posts/" + out.PostID
+	colleague := f.browser(t)
+	colleague.signIn("T1", "U-e", identity.Editor)
+	_, page := colleague.do("GET", path, nil, nil)
+	for _, want := range []string{
+		`<p class="muted" id="post-byline">By Ana from Slack, created`,
+		`(1 attempt)`,
+		`">View on X</a>`,
+		`href="https://x.com/i/status/`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("post page lacks %q:\n%s", want, page)
+		}
+	}
+	if strings.Contains(page, "U-ana") || strings.Contains(page, "attempts)") || strings.Contains(page, ">https://x.com") {
+		t.Errorf("post page shows a raw id, a wrong plural or a bare URL:\n%s", page)
+	}
+	ana := f.browser(t)
+	ana.signIn("T1", "U-ana", identity.Editor)
+	if _, page := ana.do("GET", path, nil, nil); !strings.Contains(page, "By you from Slack, created") {
+		t.Errorf("the author's own post page:\n%s", page)
+	}
+}
+
+func TestPeopleWords(t *testing.T) {
+	t.Parallel()
+	p := people{reader: "U1", known: map[string]string{"U1": "Ana", "U2": "Bo"}}
+	for _, tc := range []struct{ got, want string }{
+		{p.Of("U1"), "you"},
+		{p.Subject("U1"), "You"},
+		{p.Of("U2"), "Bo"},
+		{p.Subject("U2"), "Bo"},
+		{p.Of("U3"), "a teammate"},
+		{p.Of(""), ""},
+		{p.Me(), "Ana"},
+		{p.Byline("U2", identity.DoorDashboard), "By Bo from the dashboard"},
+		{p.Byline("U1", identity.DoorAgent), "By you with the assistant"},
+		{p.Byline("U3", identity.DoorSlash), "By a teammate with /mm in Slack"},
+		{p.Byline("", identity.DoorSystem), "Made by a recurring job"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+}
