@@ -50,6 +50,16 @@ type mediaItem struct {
 
 func (m mediaItem) IsVideo() bool { return strings.HasPrefix(m.ContentType, "video/") }
 
+// Length is a video's duration as a player shows it, "1:05"; "" for an
+// image.
+func (m mediaItem) Length() string {
+	if m.Duration <= 0 {
+		return ""
+	}
+	sec := int((m.Duration + time.Second/2) / time.Second)
+	return fmt.Sprintf("%d:%02d", sec/60, sec%60)
+}
+
 // Size is the file's size in words: "1.2 MB".
 func (m mediaItem) Size() string {
 	switch n := float64(m.Bytes); {

@@ -184,7 +184,7 @@ func TestDashboardMediaPageSaysWhereEachFileIsUsed(t *testing.T) {
 		p.waiting:   {`<li>Waiting for approval (asked by Ana)</li>`, `cannot be deleted while its post waits for approval: approve or reject the post first`},
 		p.fromSlack: {`<li class="unused">Not used yet</li>`, `Shared by Ana in Slack, just now`},
 		p.unused:    {`<li class="unused">Not used yet</li>`, `Uploaded by you on the dashboard, just now`, `class="danger">Delete</button>`},
-		p.video:     {`<span class="mmeta">video · 640×360`, `Shared by Ana in Slack`},
+		p.video:     {`<span class="mmeta">video · 0:03 · 640×360`, `Shared by Ana in Slack`},
 	}
 	for id, frags := range want {
 		for _, frag := range frags {
