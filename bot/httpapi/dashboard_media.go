@@ -359,7 +359,7 @@ func (s *Server) mediaPageError(w http.ResponseWriter, r *http.Request, v *view,
 		v.Title, v.Error = "In use", "This file is in a post waiting for approval: approve or reject it first."
 		s.render(w, r, http.StatusConflict, "error", v)
 	case errors.Is(err, media.ErrInUse):
-		v.Title, v.Error = "In use", "This file is attached to a scheduled post: cancel or change the post first."
+		v.Title, v.Error = "In use", "This file is attached to a scheduled post: it can be deleted once the post is published or cancelled."
 		s.render(w, r, http.StatusConflict, "error", v)
 	case errors.Is(err, media.ErrInvalid):
 		v.Title, v.Error = "Not saved", "The alt text is too long (at most 1,000 characters)."

@@ -133,7 +133,7 @@ func (c *mediaCards) post(d *mediaCard, id string) error {
 	d.Uses = append(d.Uses, mediaUse{Words: c.postWords(*p), Href: "/dashboard/posts/" + url.PathEscape(p.ID)})
 	for _, t := range p.Targets {
 		if !t.Status.Settled() && d.Held == "" {
-			d.Held = "It cannot be deleted while its post waits to be published: cancel the post or take the file out of it first."
+			d.Held = "It can be deleted once its post is published or cancelled."
 		}
 	}
 	return nil

@@ -178,7 +178,7 @@ func TestDashboardMediaPageSaysWhereEachFileIsUsed(t *testing.T) {
 	}
 	want := map[string][]string{
 		p.scheduled: {`<a href="/dashboard/posts/` + p.postID + `">In a post scheduled for ` + present.When(present.Env{Now: time.Now()}, p.at) + `</a>`,
-			`cannot be deleted while its post waits to be published`},
+			`<p class="held">It can be deleted once its post is published or cancelled.</p>`},
 		p.published: {`<a href="/dashboard/posts/` + p.publishedID + `">In a post published `, `class="danger">Delete</button>`},
 		p.inLibrary: {`<a href="/dashboard/library/content/` + p.itemID + `">In the library: Autumn blend launch</a>`, `class="danger">Delete</button>`},
 		p.waiting:   {`<li>Waiting for approval (asked by Ana)</li>`, `cannot be deleted while its post waits for approval: approve or reject the post first`},
