@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/marketingminds/marketingminds/agents"
 	"github.com/marketingminds/marketingminds/bot/present"
@@ -37,6 +38,9 @@ type mediaCard struct {
 	Shared, SharedAt string
 	// Held says why the file cannot be deleted now; "" when it can.
 	Held string
+	// Expires says when the cleanup removes a file nothing uses: "Removed
+	// after Tue 5 Jan if nothing uses it"; "" for a used one.
+	Expires string
 	// PostHref opens the composer with the file attached.
 	PostHref string
 }
@@ -88,7 +92,23 @@ func (c *mediaCards) card(m media.Media) (*mediaCard, error) {
 		}
 	}
 	d.Shared = sharedWords(m.Source, c.v.People.Of(m.UploadedBy), present.Relative(c.env, m.CreatedAt))
+	if len(m.UsedBy) == 0 {
+		d.Expires = "Removed after " + day(c.env, m.CreatedAt.Add(media.Retention)) + " if nothing uses it"
+	}
 	return d, nil
+}
+
+// day is a date in the reader's zone: "Tue 5 Jan", with the year when it
+// is not this year's.
+func day(env present.Env, t time.Time) string {
+	loc := env.Loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	if t = t.In(loc); t.Year() != env.Now.In(loc).Year() {
+		return t.Format("Mon 2 Jan 2006")
+	}
+	return t.Format("Mon 2 Jan")
 }
 
 // sharedWords: "Shared by Ana in Slack, 2 hours ago", "Uploaded by you on

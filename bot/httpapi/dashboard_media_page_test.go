@@ -198,6 +198,13 @@ func TestDashboardMediaPageSaysWhereEachFileIsUsed(t *testing.T) {
 			t.Errorf("the held file %s offers Delete:\n%s", id, c[id])
 		}
 	}
+	// A file nothing uses says when the cleanup removes it.
+	expires := regexp.MustCompile(`<p class="expires">Removed after [A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2}( \d{4})? if nothing uses it</p>`)
+	for id, want := range map[string]bool{p.unused: true, p.video: true, p.scheduled: false, p.inLibrary: false, p.fromSlack: false} {
+		if got := expires.MatchString(c[id]); got != want {
+			t.Errorf("the card of %s says when it is removed: %v, want %v:\n%s", id, got, want, c[id])
+		}
+	}
 	if strings.Contains(c[p.fromSlack], "approval") || strings.Contains(c[p.fromSlack], "/dashboard/posts/") {
 		t.Errorf("uses that no longer resolve are shown:\n%s", c[p.fromSlack])
 	}
