@@ -23,8 +23,10 @@ import (
 	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
-// The dashboard's media: the media page (upload by drag and drop or by
-// picking files, alt text, delete), the composer's uploads, and each file
+// The dashboard's media: the media page (newest first, filtered to the
+// files not used yet, images or videos; each file's card says where it is
+// used and who shared it, dashboard_media_card.go; upload by drag and drop
+// or by picking files, alt text, delete), the composer's uploads, and each file
 // served to the signed-in browser from this origin (the CSP allows nothing
 // else). Every route calls the same tools/media functions as /api/media.
 
