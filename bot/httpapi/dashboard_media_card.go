@@ -92,8 +92,12 @@ func (c *mediaCards) card(m media.Media) (*mediaCard, error) {
 		}
 	}
 	d.Shared = sharedWords(m.Source, c.v.People.Of(m.UploadedBy), present.Relative(c.env, m.CreatedAt))
-	if len(m.UsedBy) == 0 {
-		d.Expires = "Removed after " + day(c.env, m.CreatedAt.Add(media.Retention)) + " if nothing uses it"
+	switch until := m.CreatedAt.Add(media.Retention); {
+	case len(m.UsedBy) > 0:
+	case until.After(c.env.Now):
+		d.Expires = "Removed after " + day(c.env, until) + " if nothing uses it"
+	default:
+		d.Expires = "Removed at the next weekly cleanup if nothing uses it"
 	}
 	return d, nil
 }

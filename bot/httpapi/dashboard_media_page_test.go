@@ -336,3 +336,30 @@ func TestDashboardMediaPageEmpty(t *testing.T) {
 		t.Errorf("upload = %d %s", resp.StatusCode, item)
 	}
 }
+
+// TestDashboardMediaPageRetentionPassed: a file nothing uses, older than
+// the retention, is removed at the next weekly cleanup, and says so rather
+// than naming a day gone by.
+func TestDashboardMediaPageRetentionPassed(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, store.SQLite, identity.Schema, identity.SessionSchema, publish.Schema, media.Schema)
+	med, err := media.New(media.Config{Store: media.NewStore(db), Blobs: media.NewFiles(t.TempDir()), SigningKey: bytes.Repeat([]byte{6}, 32), Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := dashSetupOn(t, db, "https://mm.example.com", med, func(d *Deps) {
+		d.Media, d.Now = med, func() time.Time { return time.Now().Add(media.Retention + time.Hour) }
+	})
+	if _, err := med.Upload(context.Background(), identity.Caller{WorkspaceID: "T1", UserID: "U1", Role: identity.Editor},
+		media.Upload{Name: "old.png", Source: media.SourceAPI, Body: bytes.NewReader(pngFile(t, 8, 8))}); err != nil {
+		t.Fatal(err)
+	}
+	b := f.browser(t)
+	b.signIn("T1", "U1", identity.Viewer)
+	_, page := b.do("GET", "/dashboard/media", nil, nil)
+	for _, frag := range []string{`<p class="expires">Removed at the next weekly cleanup if nothing uses it</p>`, "Uploaded by you through the API, 30 days ago"} {
+		if !strings.Contains(page, frag) {
+			t.Errorf("the page lacks %q:\n%s", frag, page)
+		}
+	}
+}
