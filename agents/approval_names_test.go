@@ -61,3 +61,27 @@ func TestApprovalTextsNameNoOne(t *testing.T) {
 		t.Fatalf("note for the model = %q", note)
 	}
 }
+
+// TestPromptNamesThePersonNotTheirID: the model learns the person's name,
+// and no id when none is known (it would greet them by it).
+func TestPromptNamesThePersonNotTheirID(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		c          identity.Caller
+		want, nope string
+	}{
+		{editor, "You help Ana run", "U1"},
+		{editor2, "You help this person run", "U2"},
+	} {
+		model := &scripted{}
+		o, _ := newOrchestrator(t, model, nil, func(c *Config) { c.Users = namedUsers{} })
+		model.steps = append(model.steps, say("hello"))
+		if _, err := o.Run(context.Background(), Turn{Caller: tc.c, Channel: "C1", Thread: "1.1", Text: "hi"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		system := model.reqs[0].Messages[0].Content
+		if !strings.Contains(system, tc.want) || strings.Contains(system, tc.nope) {
+			t.Errorf("system prompt for %s lacks %q or names the id:\n%s", tc.c.UserID, tc.want, system)
+		}
+	}
+}

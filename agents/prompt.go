@@ -37,7 +37,9 @@ func (o *Orchestrator) promptData(ctx context.Context, c identity.Caller) (promp
 
 // readPromptData reads what promptData keeps, and the person's location.
 func (o *Orchestrator) readPromptData(ctx context.Context, c identity.Caller) (prompts.System, *time.Location, error) {
-	v := prompts.System{Workspace: c.WorkspaceID, UserName: c.UserID, TimeZone: "UTC", Sandbox: o.cfg.Sandbox, Approval: o.policy(ctx, c.WorkspaceID)}
+	// Without a display name the model is not told the id: it would greet
+	// the person by it.
+	v := prompts.System{Workspace: c.WorkspaceID, UserName: "this person", TimeZone: "UTC", Sandbox: o.cfg.Sandbox, Approval: o.policy(ctx, c.WorkspaceID)}
 	loc := time.UTC
 	if o.cfg.Users != nil {
 		if u, err := o.cfg.Users.User(ctx, c.WorkspaceID, c.UserID); err == nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/marketingminds/marketingminds/agents"
+	"github.com/marketingminds/marketingminds/bot/present"
 	"github.com/marketingminds/marketingminds/tools/identity"
 )
 
@@ -61,7 +62,7 @@ func (s *Server) approvalApprove(w http.ResponseWriter, r *http.Request, c ident
 		approvalError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"success": res.Approval.Status == agents.ApprovalDone, "approval": res.Approval, "message": res.Text})
+	writeJSON(w, http.StatusOK, map[string]any{"success": res.Approval.Status == agents.ApprovalDone, "approval": res.Approval, "message": present.Decided(res.Approval, "you")})
 }
 
 // rejectBody is what POST /api/approvals/{id}/reject takes, if anything.
@@ -80,5 +81,5 @@ func (s *Server) approvalReject(w http.ResponseWriter, r *http.Request, c identi
 		approvalError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"success": true, "approval": res.Approval, "message": res.Text})
+	writeJSON(w, http.StatusOK, map[string]any{"success": true, "approval": res.Approval, "message": present.Decided(res.Approval, "you")})
 }

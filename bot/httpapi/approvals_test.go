@@ -91,7 +91,7 @@ func TestApprovalsAPI(t *testing.T) {
 	resp, body = f.do(t, "POST", "/api/approvals/"+a+"/approve", editor, nil)
 	approval, _ := body["approval"].(map[string]any)
 	if resp.StatusCode != 200 || body["success"] != true || approval["status"] != "done" || runs.Load() != 1 ||
-		!strings.Contains(body["message"].(string), "Approved by U-editor") {
+		!strings.HasPrefix(body["message"].(string), "Approved by you and done: ") || strings.Contains(body["message"].(string), "U-editor") {
 		t.Fatalf("approve: %d %v", resp.StatusCode, body)
 	}
 	if resp, body := f.do(t, "POST", "/api/approvals/"+a+"/approve", admin, nil); resp.StatusCode != 409 {
@@ -99,7 +99,8 @@ func TestApprovalsAPI(t *testing.T) {
 	}
 	resp, body = f.do(t, "POST", "/api/approvals/"+b+"/reject", admin, strings.NewReader(`{"reason":"not now"}`))
 	approval, _ = body["approval"].(map[string]any)
-	if resp.StatusCode != 200 || approval["status"] != "rejected" || approval["reason"] != "not now" || runs.Load() != 1 {
+	if resp.StatusCode != 200 || approval["status"] != "rejected" || approval["reason"] != "not now" || runs.Load() != 1 ||
+		!strings.HasPrefix(body["message"].(string), "Rejected by you: ") || !strings.HasSuffix(body["message"].(string), " (reason: not now)") {
 		t.Fatalf("reject: %d %v", resp.StatusCode, body)
 	}
 }

@@ -187,7 +187,7 @@ func (s *Server) chatDecide(w http.ResponseWriter, r *http.Request, v *view) {
 		return
 	}
 	if isHTMX(r) {
-		s.renderFragment(w, r, "decided", chatFragment{Data: decidedView{ID: id, Text: res.Text, Status: string(res.Approval.Status)}})
+		s.renderFragment(w, r, "decided", chatFragment{Data: decidedView{ID: id, Text: s.decidedText(r.Context(), v, decision, res), Status: string(res.Approval.Status)}})
 		return
 	}
 	http.Redirect(w, r, "/dashboard/chat?decided="+decision, http.StatusSeeOther)

@@ -31,6 +31,7 @@ var templateFuncs = template.FuncMap{
 	"dateOf":     func(loc *time.Location, t time.Time) string { return t.In(loc).Format("2006-01-02") },
 	"postTime":   postTime,
 	"count":      present.Count,
+	"roleWords":  roleWords,
 	"excerpt": func(s string, n int) string {
 		r := []rune(strings.Join(strings.Fields(s), " "))
 		if len(r) <= n {

@@ -2,13 +2,19 @@ package httpapi
 
 import (
 	"context"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/rs/zerolog"
+
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/integrations/store/storetest"
+	"github.com/marketingminds/marketingminds/tools/audit"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/publish"
+	"github.com/marketingminds/marketingminds/tools/settings"
 )
 
 // peopleSetup is the dashboard over a workspace named Acme where U-ana is
@@ -37,13 +43,13 @@ func TestDashboardHeaderNamesThePerson(t *testing.T) {
 	ana := f.browser(t)
 	ana.signIn("T1", "U-ana", identity.Editor)
 	_, page := ana.do("GET", "/dashboard/posts", nil, nil)
-	if !strings.Contains(page, `<span id="who"><strong>Ana</strong> <span class="muted">editor · Acme</span></span>`) {
+	if !strings.Contains(page, `<span id="who"><strong>Ana</strong> (editor) · Acme</span>`) {
 		t.Errorf("header does not name Ana, her role and the workspace:\n%s", page)
 	}
 	nameless := f.browser(t)
 	nameless.signIn("T1", "U-e", identity.Editor)
 	_, page = nameless.do("GET", "/dashboard/posts", nil, nil)
-	if !strings.Contains(page, `<strong>Signed in</strong> <span class="muted">editor · Acme</span>`) {
+	if !strings.Contains(page, `<span id="who">Signed in as an editor · Acme</span>`) {
 		t.Errorf("header of someone without a name:\n%s", page)
 	}
 	for _, raw := range []string{"U-ana", "U-e", "T1"} {
@@ -84,6 +90,71 @@ func TestDashboardPostPageReadsLikeAColleague(t *testing.T) {
 	}
 }
 
+// TestDashboardChatApprovalNote: the web chat tells the person who
+// decided that they did ("you"), and a refusal names nobody by id.
+func TestDashboardChatApprovalNote(t *testing.T) {
+	o, runs := chatAgent(t)
+	f := dashSetup(t, "http://127.0.0.1", withChat(t, o))
+	ed := f.browser(t)
+	ed.signIn("T1", "U-e", identity.Editor)
+	csrf := ed.csrf()
+	htmx := map[string]string{"HX-Request": "true"}
+	approveFirst := func() string {
+		t.Helper()
+		m := approveAction.FindStringSubmatch(ed.turn(ed.send(csrf, `post "Hello from the web" to x`)))
+		if m == nil {
+			t.Fatal("no approval in the turn")
+		}
+		return m[1]
+	}
+
+	id := approveFirst()
+	other := f.browser(t)
+	other.signIn("T1", "U-e2", identity.Editor)
+	resp, page := other.do("POST", "/dashboard/chat/approvals/"+id+"/approve", url.Values{"csrf": {other.csrf()}}, htmx)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "only the person who asked or an admin") || strings.Contains(page, "U-e") {
+		t.Errorf("another editor's approve = %d\n%s", resp.StatusCode, page)
+	}
+	resp, frag := ed.do("POST", "/dashboard/chat/approvals/"+id+"/approve", url.Values{"csrf": {csrf}}, htmx)
+	if resp.StatusCode != 200 || !strings.Contains(frag, "Approved by you and done: ") || strings.Contains(frag, "U-e") || runs.Load() != 1 {
+		t.Errorf("approve = %d, %d runs\n%s", resp.StatusCode, runs.Load(), frag)
+	}
+	id = approveFirst()
+	resp, frag = ed.do("POST", "/dashboard/chat/approvals/"+id+"/reject", url.Values{"csrf": {csrf}, "reason": {"not today"}}, htmx)
+	if resp.StatusCode != 200 || !strings.Contains(frag, "Rejected by you: ") || !strings.Contains(frag, "(reason: not today)") || strings.Contains(frag, "U-e") {
+		t.Errorf("reject = %d\n%s", resp.StatusCode, frag)
+	}
+}
+
+// TestDashboardSettingsNamePeople: who last changed the settings and whose
+// each API token is read as names.
+func TestDashboardSettingsNamePeople(t *testing.T) {
+	db := storetest.Open(t, store.SQLite, identity.Schema, identity.SessionSchema, publish.Schema, audit.Schema, settings.Schema)
+	set, err := settings.New(settings.Config{Store: settings.NewStore(db), Audit: audit.New(db, nil), Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := dashSetupOn(t, db, "http://127.0.0.1", nil, func(d *Deps) { d.Settings = set; d.Tokens = d.Identity.(*identity.Service) })
+	ctx := context.Background()
+	if _, err := f.ids.EnsureUser(ctx, identity.User{WorkspaceID: "T1", ID: "U-ana", DisplayName: "Ana", Role: identity.Admin}); err != nil {
+		t.Fatal(err)
+	}
+	ana := identity.Caller{WorkspaceID: "T1", UserID: "U-ana", Role: identity.Admin}
+	berlin := "Europe/Berlin"
+	if _, err := set.Update(ctx, ana, settings.Patch{TimeZone: &berlin}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.ids.CreateToken(ctx, "T1", "U-ana", identity.Editor, "ci"); err != nil {
+		t.Fatal(err)
+	}
+	admin := f.browser(t)
+	admin.signIn("T1", "U-b", identity.Admin)
+	_, page := admin.do("GET", "/dashboard/settings", nil, nil)
+	if !strings.Contains(page, " by Ana.</p>") || !strings.Contains(page, "<td>Ana</td><td>editor</td>") || strings.Contains(page, "U-ana") {
+		t.Errorf("the settings page does not name Ana:\n%s", page)
+	}
+}
+
 func TestPeopleWords(t *testing.T) {
 	t.Parallel()
 	p := people{reader: "U1", known: map[string]string{"U1": "Ana", "U2": "Bo"}}
@@ -99,6 +170,8 @@ func TestPeopleWords(t *testing.T) {
 		{p.Byline("U1", identity.DoorAgent), "By you with the assistant"},
 		{p.Byline("U3", identity.DoorSlash), "By a teammate with /mm in Slack"},
 		{p.Byline("", identity.DoorSystem), "Made by a recurring job"},
+		{roleWords(identity.Admin), "an admin"},
+		{roleWords(identity.Viewer), "a viewer"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)

@@ -193,7 +193,7 @@ func TestDashboardSignIn(t *testing.T) {
 	if c == nil || !c.HttpOnly || !c.Secure || c.SameSite != http.SameSiteLaxMode || c.MaxAge != int(identity.SessionTTL/time.Second) {
 		t.Fatalf("session cookie = %+v; want HttpOnly, Secure (https public URL), SameSite=Lax, 12 h", c)
 	}
-	if resp, body := b.do("GET", "/dashboard", nil, nil); resp.StatusCode != 200 || !strings.Contains(body, `<strong>Signed in</strong> <span class="muted">editor</span>`) || strings.Contains(body, "U1") {
+	if resp, body := b.do("GET", "/dashboard", nil, nil); resp.StatusCode != 200 || !strings.Contains(body, `<span id="who">Signed in as an editor</span>`) || strings.Contains(body, "U1") {
 		t.Fatalf("overview = %d\n%s", resp.StatusCode, body)
 	}
 

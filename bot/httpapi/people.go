@@ -5,6 +5,8 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/marketingminds/marketingminds/agents"
+	"github.com/marketingminds/marketingminds/bot/present"
 	"github.com/marketingminds/marketingminds/tools/identity"
 )
 
@@ -96,6 +98,14 @@ func (n people) Byline(userID string, door identity.Door) string {
 	return by
 }
 
+// roleWords is a role with its article: "an admin", "a viewer".
+func roleWords(r identity.Role) string {
+	if r == identity.Admin || r == identity.Editor {
+		return "an " + string(r)
+	}
+	return "a " + string(r)
+}
+
 // doorWords is how a door reads after "By Ana".
 var doorWords = map[identity.Door]string{
 	identity.DoorSlack:     "from Slack",
@@ -105,4 +115,15 @@ var doorWords = map[identity.Door]string{
 	identity.DoorAgent:     "with the assistant",
 	identity.DoorMCP:       "through an MCP client",
 	identity.DoorCLI:       "from the terminal",
+}
+
+// decidedText is what an approval the reader just approved or rejected
+// reads as: who decided it ("you") and what came of it. An answered
+// question reads as the assistant's own words.
+func (s *Server) decidedText(ctx context.Context, v *view, decision string, res agents.ApprovalResult) string {
+	if decision != "approve" && decision != "reject" {
+		return res.Text
+	}
+	s.learnNames(ctx, v, res.Approval.DecidedBy)
+	return present.Decided(res.Approval, v.People.Of(res.Approval.DecidedBy))
 }

@@ -162,7 +162,7 @@ func (b *Bot) approvalAction(ctx context.Context, a action, approve bool) {
 			ask.record(ctx, d.PostID, a.channel, threadOf(a))
 		}
 	} else {
-		d, err = b.d.Approvals.Reject(ctx, a.caller, a.id, "rejected in Slack by "+a.caller.UserID)
+		d, err = b.d.Approvals.Reject(ctx, a.caller, a.id, "") // who rejected it is kept as its decider
 	}
 	switch {
 	case errors.Is(err, identity.ErrForbidden):

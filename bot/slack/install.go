@@ -88,6 +88,9 @@ func (b *Bot) OAuthCallback(w http.ResponseWriter, r *http.Request) {
 		page(w, http.StatusServiceUnavailable, "The install could not be saved", "Try again shortly.")
 		return
 	}
+	if _, err := b.d.Users.NameWorkspace(r.Context(), resp.Team.ID, resp.Team.Name); err != nil {
+		b.log.Warn().Err(err).Str("team", resp.Team.ID).Msg("slack: name the workspace") // the dashboard leaves the name out
+	}
 	b.log.Info().Str("team", resp.Team.ID).Str("by", resp.AuthedUser.ID).Msg("slack: installed")
 	page(w, http.StatusOK, "Marketing Minds is installed in "+resp.Team.Name,
 		"Mention @Marketing Minds in a channel, write to it directly, or type /mm help.")

@@ -82,6 +82,9 @@ func TestInstallThenConverseWithTheTeamsToken(t *testing.T) {
 	if err != nil || in.TeamName != "Acme" || in.BotUserID != "UBOT" || in.InstalledBy != "U1" || strings.Contains(in.BotToken, "xoxb") {
 		t.Fatalf("install = %+v, %v (the token must be sealed)", in, err)
 	}
+	if w, err := b.ids.Workspace(context.Background(), team); err != nil || w.Name != "Acme" {
+		t.Fatalf("workspace after the install = %+v, %v; want it named Acme", w, err)
+	}
 
 	b.signed(t, "/slack/events", mention("EvInst", "U1", "1700000700.000100", "", "hi"))
 	b.bot.Wait()

@@ -86,6 +86,8 @@ type Users interface {
 	// EnsureUser creates the workspace and the user unless they exist and
 	// returns the stored user (whose role then wins over u.Role).
 	EnsureUser(ctx context.Context, u identity.User) (identity.User, error)
+	// NameWorkspace gives a workspace the team's name unless it has one.
+	NameWorkspace(ctx context.Context, id, name string) (identity.Workspace, error)
 }
 
 // Settings are the workspaces' settings (*settings.Service): a workspace's

@@ -17,6 +17,18 @@ const (
 	demoUser      = "U0DEMO"
 )
 
+// nameDemo names the demo workspace and its admin, as a Slack install and
+// users.info name real ones, so the dashboard shows names there too.
+func nameDemo(ctx context.Context, ids *identity.Service) error {
+	if _, err := ids.NameWorkspace(ctx, demoWorkspace, "Demo workspace"); err != nil {
+		return fmt.Errorf("name the demo workspace: %w", err)
+	}
+	if _, err := ids.EnsureUser(ctx, identity.User{WorkspaceID: demoWorkspace, ID: demoUser, DisplayName: "Demo admin", Role: identity.Admin}); err != nil {
+		return fmt.Errorf("name the demo user: %w", err)
+	}
+	return nil
+}
+
 // banner writes what a person needs once serve is up: where the dashboard
 // is, a sign-in link (a one-time one into the demo workspace in sandbox
 // mode), how to chat in the terminal and where the sandbox shows what the
@@ -32,6 +44,9 @@ func banner(ctx context.Context, w io.Writer, cfg config, a *app, sandboxed bool
 	fmt.Fprintf(&b, "  Dashboard   %s/dashboard\n", base)
 	chat := "bin/marketingminds chat --workspace WORKSPACE --user USER"
 	if sandboxed {
+		if err := nameDemo(ctx, a.identity); err != nil {
+			return fmt.Errorf("start-up banner: %w", err)
+		}
 		code, link, err := a.sessions.CreateLink(ctx, demoWorkspace, demoUser, identity.Admin)
 		if err != nil {
 			return fmt.Errorf("start-up banner: demo sign-in link: %w", err)

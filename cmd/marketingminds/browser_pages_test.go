@@ -111,6 +111,9 @@ func checkPagesInBrowser(t *testing.T, b *browserRun, base, token string) {
 	}
 	b.shot("22-chat-approval")
 	b.do("approve", chromedp.Click(chromedp.CSS("#chat-log button.approve")), chromedp.WaitVisible(chromedp.CSS("#chat-log .s-done")))
+	if note := b.text("#chat-log .approval[role=status]"); !strings.HasPrefix(note, "done Approved by you and done: ") {
+		t.Errorf("the approval's outcome reads %q", note)
+	}
 	b.shot("23-chat-approved")
 	// Approving ran the action: the post exists once the button says done.
 	found := false

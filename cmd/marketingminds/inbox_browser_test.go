@@ -107,7 +107,7 @@ func TestInboxPageInBrowser(t *testing.T) {
 	}
 	b.do("the answered", chromedp.SetValue(chromedp.ID("i-state"), "answered"), chromedp.Click(chromedp.CSS("#inbox-filters button")),
 		chromedp.WaitVisible(chromedp.ID("item-"+canada.ID)))
-	if got := b.text("#item-" + canada.ID); !strings.Contains(got, "with free shipping") || !strings.Contains(got, "answered") || !strings.Contains(got, "U1, ") {
+	if got := b.text("#item-" + canada.ID); !strings.Contains(got, "with free shipping") || !strings.Contains(got, "answered") || !strings.Contains(got, "You, ") || strings.Contains(got, "U1") {
 		t.Fatalf("the item after the reply:\n%s", got)
 	}
 	b.shot("inbox-3-answered")

@@ -260,6 +260,15 @@ func TestNames(t *testing.T) {
 		if err != nil || len(got) != 1 || got["U1"] != "Ana" {
 			t.Fatalf("names = %v, %v; want only U1: Ana (U2 has no name, U3 is of another workspace)", got, err)
 		}
+		if _, err := svc.NameWorkspace(ctx, "T1", "Acme"); err != nil {
+			t.Fatal(err)
+		}
+		if w, err := svc.Workspace(ctx, "T1"); err != nil || w.Name != "Acme" {
+			t.Fatalf("named workspace = %+v, %v", w, err)
+		}
+		if _, err := svc.NameWorkspace(ctx, "", "Nobody"); err == nil {
+			t.Fatal("a workspace without an id was named")
+		}
 		many := make([]string, 501)
 		for i := range many {
 			many[i] = fmt.Sprintf("U%d", i)

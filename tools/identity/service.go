@@ -236,6 +236,15 @@ func (s *Service) User(ctx context.Context, workspaceID, userID string) (User, e
 	return s.store.GetUser(ctx, workspaceID, userID)
 }
 
+// NameWorkspace creates workspace id unless it exists and gives it name
+// when it has none yet (a Slack install knows the team's name).
+func (s *Service) NameWorkspace(ctx context.Context, id, name string) (Workspace, error) {
+	if id == "" {
+		return Workspace{}, errors.New("identity: name workspace: the workspace is required")
+	}
+	return s.store.EnsureWorkspace(ctx, Workspace{ID: id, Name: name, CreatedAt: store.Trunc(s.now().UTC())})
+}
+
 // Workspace returns a workspace (its name is "" until one is known).
 func (s *Service) Workspace(ctx context.Context, id string) (Workspace, error) {
 	return s.store.GetWorkspace(ctx, id)

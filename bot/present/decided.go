@@ -1,0 +1,27 @@
+package present
+
+import (
+	"github.com/marketingminds/marketingminds/agents"
+)
+
+// Decided says what came of a decided approval and who decided it, who
+// written as the door writes a person: a mention in Slack (<@U1>), a
+// display name or "you" on the web and in the terminal. An approval not
+// decided yet reads as its preview.
+func Decided(a agents.Approval, who string) string {
+	switch a.Status {
+	case agents.ApprovalDone:
+		return "Approved by " + who + " and done: " + a.Preview
+	case agents.ApprovalRunning:
+		return "Approved by " + who + "; it is running: " + a.Preview
+	case agents.ApprovalFailed:
+		return "Approved by " + who + ", but it failed: " + a.Error
+	case agents.ApprovalRejected:
+		s := "Rejected by " + who + ": " + a.Preview
+		if a.Reason != "" {
+			s += " (reason: " + a.Reason + ")"
+		}
+		return s
+	}
+	return a.Preview
+}
