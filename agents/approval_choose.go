@@ -9,6 +9,7 @@ import (
 
 	"github.com/marketingminds/marketingminds/agents/llm"
 	"github.com/marketingminds/marketingminds/integrations/platform"
+	"github.com/marketingminds/marketingminds/tools/fault"
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/publish"
 )
@@ -99,7 +100,7 @@ func (o *Orchestrator) Choose(ctx context.Context, c identity.Caller, approvalID
 		}
 		a.Status, a.Reason = ApprovalRejected, msg
 		o.release(ctx, a)
-		text := fmt.Sprintf("%s cannot take this post: %s", chosen.Label(), msg)
+		text := fmt.Sprintf("%s cannot take this post: %s", chosen.Label(), refusalWords(f))
 		o.appendRefused(context.WithoutCancel(ctx), key, approvalID, text, llm.ToolCall{ID: "choose_" + newID(), Name: a.Tool, Arguments: string(args)}, msg)
 		return ApprovalResult{Approval: a, Text: text, Value: f}, nil
 	}
@@ -126,6 +127,15 @@ func (o *Orchestrator) Choose(ctx context.Context, c identity.Caller, approvalID
 		return res, err
 	}
 	return ApprovalResult{Approval: a, Text: text}, nil
+}
+
+// refusalWords is why a post was refused, for a person: the failure's own
+// words (the model gets the tool's, which may name a package).
+func refusalWords(f fault.Failure) string {
+	if f.Message != "" {
+		return f.Message
+	}
+	return "something went wrong on our side (ref " + f.Ref + ")"
 }
 
 // remember makes t the default for its platform and says so.

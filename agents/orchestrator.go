@@ -269,6 +269,9 @@ func (o *Orchestrator) Run(ctx context.Context, t Turn, sink Sink) (Reply, error
 		if reply.Text != "" {
 			sink.Delta(reply.Text)
 		}
+		for _, res := range reply.Results { // a refusal to act on (Convert)
+			sink.Result(res)
+		}
 		for _, a := range reply.Approvals {
 			sink.Approval(a)
 		}

@@ -162,13 +162,16 @@ func TestResubmitAfterARefusedChoice(t *testing.T) {
 	if err != nil || len(reply.Approvals) != 1 || reply.Approvals[0].Status != ApprovalAsking {
 		t.Fatalf("reply = %+v, %v", reply, err)
 	}
-	// Answered in words: the reply carries the refusal, with its offer.
-	answered, err := o.Run(ctx, Turn{Caller: editor, Channel: key.Channel, Thread: key.Thread, Text: "Outlet"}, &recorder{})
-	if err != nil || len(answered.Results) != 1 {
-		t.Fatalf("answer = %+v, %v", answered, err)
+	// Answered in words: the reply carries the refusal, with its offer,
+	// and so does the stream (the web chat shows what the sink gets).
+	sink := &recorder{}
+	answered, err := o.Run(ctx, Turn{Caller: editor, Channel: key.Channel, Thread: key.Thread, Text: "Outlet"}, sink)
+	if err != nil || len(answered.Results) != 1 || len(sink.results) != 1 {
+		t.Fatalf("answer = %+v, %v; the sink got %d results", answered, err, len(sink.results))
 	}
-	if f, ok := answered.Results[0].Value.(fault.Failure); !ok || f.Convert == nil || f.Convert.MediaID != "m-png" {
-		t.Fatalf("the refusal = %+v, want a Convert offer", answered.Results[0].Value)
+	if f, ok := answered.Results[0].Value.(fault.Failure); !ok || f.Convert == nil || f.Convert.MediaID != "m-png" ||
+		answered.Text != "Outlet (Instagram) cannot take this post: the image is a PNG; Instagram takes only JPEG images" {
+		t.Fatalf("the refusal = %+v (%q), want a Convert offer in a person's words", answered.Results[0].Value, answered.Text)
 	}
 	again, err := o.Resubmit(ctx, editor, key, MediaSwap{OldID: "m-png", NewID: "m-jpg"}, &recorder{})
 	if err != nil || len(again.Approvals) != 1 || again.Approvals[0].Status != ApprovalPending ||

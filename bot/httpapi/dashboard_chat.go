@@ -10,7 +10,6 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/marketingminds/marketingminds/agents"
-	"github.com/marketingminds/marketingminds/bot/present"
 	"github.com/marketingminds/marketingminds/tools/identity"
 )
 
@@ -55,19 +54,21 @@ func (s *Server) renderFragment(w http.ResponseWriter, r *http.Request, name str
 	}
 }
 
-// pendingHere lists the pending approvals of the session's conversation.
+// pendingHere lists the pending and asking approvals of the session's conversation.
 func (s *Server) pendingHere(ctx context.Context, v *view) ([]agents.Approval, error) {
 	if s.deps.Approvals == nil {
 		return nil, nil
 	}
-	list, err := s.deps.Approvals.Approvals(ctx, v.Caller, string(agents.ApprovalPending))
-	if err != nil {
-		return nil, err
-	}
 	var out []agents.Approval
-	for _, a := range list {
-		if a.Channel == chatChannel(v) {
-			out = append(out, a)
+	for _, st := range []agents.ApprovalStatus{agents.ApprovalAsking, agents.ApprovalPending} {
+		list, err := s.deps.Approvals.Approvals(ctx, v.Caller, string(st))
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range list {
+			if a.Channel == chatChannel(v) {
+				out = append(out, a)
+			}
 		}
 	}
 	return out, nil
@@ -95,7 +96,7 @@ func (s *Server) chatPage(w http.ResponseWriter, r *http.Request, v *view) {
 	env := s.webEnv(r.Context(), v)
 	for _, a := range pending {
 		if !shown[a.ID] {
-			d.Pending = append(d.Pending, chatApproval{ID: a.ID, Preview: a.Preview, Status: string(a.Status), Images: present.PostThumbs(env, a.Args)})
+			d.Pending = append(d.Pending, waiting(env, a))
 		}
 	}
 	switch r.URL.Query().Get("decided") {
@@ -165,25 +166,14 @@ func (s *Server) chatDecide(w http.ResponseWriter, r *http.Request, v *view) {
 	case "reject":
 		res, err = s.deps.Approvals.Reject(r.Context(), v.Caller, id, strings.TrimSpace(r.PostFormValue("reason")))
 	case "choose", "remember":
-		res, err = s.deps.Approvals.Choose(r.Context(), v.Caller, id, r.PostFormValue("account_id"), decision == "remember")
+		s.chatChoose(w, r, v, id, decision == "remember")
+		return
 	default:
 		s.renderError(w, r, http.StatusNotFound, "An approval is approved, rejected or answered with an account.")
 		return
 	}
 	if err != nil {
-		status, msg := approvalMessage(err)
-		if errors.Is(err, agents.ErrInvalid) {
-			status, msg = http.StatusBadRequest, "That cannot be done with this approval: ask again in the chat."
-		}
-		if status >= 500 {
-			zerolog.Ctx(r.Context()).Error().Err(err).Msg("dashboard: decide approval")
-		}
-		if isHTMX(r) {
-			s.renderFragment(w, r, "decided", chatFragment{Data: decidedView{ID: id, Text: msg, Failed: true}})
-			return
-		}
-		v.Title, v.Error = http.StatusText(status), msg
-		s.render(w, r, status, "error", v)
+		s.decideFailed(w, r, v, id, err)
 		return
 	}
 	if isHTMX(r) {
@@ -191,6 +181,23 @@ func (s *Server) chatDecide(w http.ResponseWriter, r *http.Request, v *view) {
 		return
 	}
 	http.Redirect(w, r, "/dashboard/chat?decided="+decision, http.StatusSeeOther)
+}
+
+// decideFailed says why a decision could not be made.
+func (s *Server) decideFailed(w http.ResponseWriter, r *http.Request, v *view, id string, err error) {
+	status, msg := approvalMessage(err)
+	if errors.Is(err, agents.ErrInvalid) {
+		status, msg = http.StatusBadRequest, "That cannot be done with this approval: ask again in the chat."
+	}
+	if status >= 500 {
+		zerolog.Ctx(r.Context()).Error().Err(err).Msg("dashboard: decide approval")
+	}
+	if isHTMX(r) {
+		s.renderFragment(w, r, "decided", chatFragment{Data: decidedView{ID: id, Text: msg, Failed: true}})
+		return
+	}
+	v.Title, v.Error = http.StatusText(status), msg
+	s.render(w, r, status, "error", v)
 }
 
 type decidedView struct {

@@ -40,6 +40,30 @@ type chatApproval struct {
 	Failed                    bool
 	// Images are the thumbnails of a pending post's media.
 	Images []present.Thumb
+	// Options are the accounts an asking approval offers (which account?).
+	Options []chatOption
+	// Answered: a later turn (the answer in words) shows the approval.
+	Answered bool
+}
+
+// chatOption is an account to choose, named, never by its id.
+type chatOption struct{ AccountID, Label, Name string }
+
+// waiting is a as it waits for a person: pending, with its thumbnails, or
+// asking, with its accounts as buttons.
+func waiting(env present.Env, a agents.Approval) chatApproval {
+	ca := chatApproval{ID: a.ID, Preview: a.Preview, Status: string(a.Status), Images: present.PostThumbs(env, a.Args)}
+	if a.Status == agents.ApprovalAsking && a.Checks.Choice != nil {
+		for _, o := range a.Checks.Choice.Options {
+			ca.Options = append(ca.Options, chatOption{AccountID: o.AccountID, Label: o.Label(), Name: o.Name})
+		}
+	}
+	return ca
+}
+
+// awaits: a is for a person to decide (approve, reject, or answer).
+func awaits(a agents.Approval) bool {
+	return a.Status == agents.ApprovalPending || a.Status == agents.ApprovalAsking
 }
 
 // chatStep is a tool's progress line: "Publishing the post… 1.2 s".
@@ -47,7 +71,11 @@ type chatStep struct {
 	Text, Status, Took string
 }
 
+// took is a step's duration; a quick step's is not worth reading.
 func took(d time.Duration) string {
+	if d < 100*time.Millisecond {
+		return ""
+	}
 	if d < 10*time.Second {
 		return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + " s"
 	}
@@ -72,10 +100,16 @@ func (s *Server) chatTurns(ctx context.Context, v *view, tasks []agents.Task) ([
 		}
 	}
 	shown := map[string]bool{}
+	latest := map[string]int{} // the last turn listing each approval
+	for i, t := range tasks {
+		for _, a := range t.Approvals {
+			latest[a.ID] = i
+		}
+	}
 	env := s.webEnv(ctx, v)
 	out := make([]chatTurn, 0, len(tasks))
 	now := s.deps.Now()
-	for _, t := range tasks {
+	for i, t := range tasks {
 		ct := chatTurn{ID: t.ID, Text: t.Text, Status: t.Status, Seen: t.UpdatedAt.UnixMilli(),
 			Running: t.Status == agents.TaskRunning, Failed: t.Status == agents.TaskFailed}
 		for _, st := range t.Steps {
@@ -103,16 +137,20 @@ func (s *Server) chatTurns(ctx context.Context, v *view, tasks []agents.Task) ([
 			}
 		}
 		for _, res := range results {
-			if answer == "" || res.Actionable {
-				ct.Results = append(ct.Results, res.HTML)
+			if answer == "" || res.Actionable { // rendered when it came: its relative times read as of now
+				ct.Results = append(ct.Results, present.RefreshTimes(res.HTML, now))
 			}
 		}
 		for _, a := range t.Approvals {
 			shown[a.ID] = true
 			ca := chatApproval{ID: a.ID, Preview: a.Preview, Status: string(agents.ApprovalPending)}
-			if d, ok := decided[a.ID]; ok && d.Status == agents.ApprovalPending {
-				ca.Images = present.PostThumbs(env, d.Args)
-			} else if ok {
+			d, ok := decided[a.ID]
+			switch {
+			case latest[a.ID] != i:
+				ca.Answered = true
+			case ok && awaits(d):
+				ca = waiting(env, d)
+			case ok:
 				ca.Status, ca.Text, ca.Failed = string(d.Status), a.Preview, d.Status == agents.ApprovalFailed
 				if d.Error != "" {
 					ca.Text += ": " + d.Error

@@ -37,6 +37,8 @@ type Env struct {
 	// the alt text of its image; nil, or false for a media it cannot read:
 	// an image is described by its place in the post.
 	Media func(id string) (media.Media, bool)
+	// markTimes: Relative marks its words for the web (see reltime.go).
+	markTimes bool
 }
 
 func (e Env) loc() *time.Location {

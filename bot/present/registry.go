@@ -94,7 +94,8 @@ func (r *Registry) Web(env Env, v any) template.HTML {
 	if !ok {
 		return template.HTML("<p>" + done + "</p>")
 	}
-	return e.web(env, v)
+	env.markTimes = true
+	return timeMarkup(e.web(env, v))
 }
 
 // Terminal renders v for the terminal.

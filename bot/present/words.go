@@ -26,8 +26,13 @@ func Clock(env Env, t time.Time) string {
 	return t.In(env.loc()).Format("15:04 MST")
 }
 
-// Relative says how far t is from now: "in 2 hours", "3 days ago", "now".
+// Relative says how far t is from now: "in 2 hours", "3 days ago", "now";
+// on the web, marked so the page can keep it true (reltime.go).
 func Relative(env Env, t time.Time) string {
+	if env.markTimes {
+		env.markTimes = false
+		return markTime(t, Relative(env, t))
+	}
 	d := t.Sub(env.Now)
 	past := d < 0
 	if past {

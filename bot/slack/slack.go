@@ -19,6 +19,7 @@ import (
 
 	"github.com/rs/zerolog"
 	"github.com/slack-go/slack"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/marketingminds/marketingminds/agents/intent"
 	"github.com/marketingminds/marketingminds/bot/present"
@@ -134,22 +135,24 @@ type Deps struct {
 
 // Bot is the Slack door.
 type Bot struct {
-	cfg      Config
-	d        Deps
-	log      zerolog.Logger
-	now      func() time.Time
-	base     context.Context
-	wait     sync.WaitGroup
-	work     *pool                    // the work after acknowledgements
-	sorry    *pool                    // telling people their message was not taken
-	seen     batch[string, bool]      // event ids to remember
-	queued   batch[PostRef, struct{}] // outcomes to queue in the outbox
-	pace     *pacer
-	users    *userCache
-	handlers map[string]eventHandler
-	actions  map[string]actionHandler
-	slashes  map[intent.Kind]slashRunner
-	present  *present.Registry
+	cfg    Config
+	d      Deps
+	log    zerolog.Logger
+	now    func() time.Time
+	base   context.Context
+	wait   sync.WaitGroup
+	work   *pool                    // the work after acknowledgements
+	sorry  *pool                    // telling people their message was not taken
+	seen   batch[string, bool]      // event ids to remember
+	queued batch[PostRef, struct{}] // outcomes to queue in the outbox
+	pace   *pacer
+	users  *userCache
+	// selfCalls makes the concurrent misses of selves for a team one auth.test.
+	selfCalls singleflight.Group
+	handlers  map[string]eventHandler
+	actions   map[string]actionHandler
+	slashes   map[intent.Kind]slashRunner
+	present   *present.Registry
 
 	mu      sync.Mutex
 	clients map[string]*slack.Client // bot token → client

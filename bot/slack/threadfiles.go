@@ -21,8 +21,9 @@ type Participation interface {
 
 // Bounds of what a first mention in a thread reads of it.
 const (
-	maxThreadReplies = 200 // conversations.replies' first page
-	maxThreadFiles   = 20  // the newest files before the mention
+	threadPage     = 200 // replies per conversations.replies call, as Slack advises
+	maxThreadPages = 5   // so at most 1,000 replies
+	maxThreadFiles = 20  // the newest files before the mention
 )
 
 // threadShare reports whether ev may be files a person shared in a channel
@@ -138,11 +139,13 @@ func formatName(contentType string) string {
 }
 
 // earlierFiles are the media files people shared in ev's thread before
-// ev, the app's first mention there: read with conversations.replies
-// (its first page), at most the newest maxThreadFiles, oldest first, each
-// once and none of ev's own, so that "this" or "the image above" can name
-// them. Nothing when the app already takes part in the thread (it took
-// them then) or the thread cannot be read (the reason is logged).
+// ev, the app's first mention there: read with conversations.replies, a
+// page at a time up to the mention (at most maxThreadPages pages), each
+// call through the rate-limit helper; at most the newest maxThreadFiles,
+// oldest first, each once and none of ev's own, so that "this" or "the
+// image above" can name them. Nothing when the app already takes part in
+// the thread (it took them then) or the thread cannot be read (the reason
+// is logged); what the pages read gave when a later page cannot be.
 func (b *Bot) earlierFiles(ctx context.Context, teamID string, ev event) []sharedFile {
 	if b.d.Media == nil || b.d.Participation == nil || ev.ThreadTS == "" || ev.ThreadTS == ev.TS {
 		return nil
@@ -160,30 +163,47 @@ func (b *Bot) earlierFiles(ctx context.Context, teamID string, ev event) []share
 		log.Error().Err(err).Msg("slack: earlier files")
 		return nil
 	}
-	var msgs []slack.Message
-	var more bool
-	err = b.call(ctx, "conversations.replies", false, func() error {
-		var err error
-		msgs, more, _, err = api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
-			ChannelID: ev.Channel, Timestamp: ev.ThreadTS, Limit: maxThreadReplies})
-		return err
-	})
-	if err != nil {
-		// missing_scope: an install older than the history scopes;
-		// not_in_channel, thread_not_found: nothing to read.
-		log.Warn().Err(err).Msg("slack: earlier files: conversations.replies")
-		return nil
-	}
-	if more {
-		log.Debug().Int("replies", len(msgs)).Msg("slack: earlier files: a long thread; only its first page is read")
-	}
 	seen := map[string]bool{}
 	for _, f := range ev.Files {
 		seen[f.ID] = true
 	}
 	var out []sharedFile
+	cursor := ""
+	for page := 1; ; page++ {
+		var msgs []slack.Message
+		var more bool
+		var next string // the cursor stays while a rate-limited call is retried
+		err = b.call(ctx, "conversations.replies", false, func() error {
+			var err error
+			msgs, more, next, err = api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+				ChannelID: ev.Channel, Timestamp: ev.ThreadTS, Limit: threadPage, Cursor: cursor})
+			return err
+		})
+		if err != nil {
+			// missing_scope: an install older than the history scopes;
+			// not_in_channel, thread_not_found: nothing to read.
+			log.Warn().Err(err).Int("page", page).Msg("slack: earlier files: conversations.replies")
+			break
+		}
+		out = append(out, mediaBefore(msgs, ev.TS, seen)...)
+		cursor = next
+		if !more || cursor == "" || len(msgs) == 0 || !before(msgs[len(msgs)-1].Timestamp, ev.TS) {
+			break
+		}
+		if page == maxThreadPages {
+			log.Info().Int("pages", page).Msg("slack: earlier files: a long thread; only its first pages are read")
+			break
+		}
+	}
+	return out[max(0, len(out)-maxThreadFiles):]
+}
+
+// mediaBefore are the media files people shared in msgs (a page of a
+// thread) before the message at ts, each once: seen records them.
+func mediaBefore(msgs []slack.Message, ts string, seen map[string]bool) []sharedFile {
+	var out []sharedFile
 	for _, m := range msgs {
-		if m.Timestamp == ev.TS || !before(m.Timestamp, ev.TS) || m.User == "" || m.BotID != "" ||
+		if m.Timestamp == ts || !before(m.Timestamp, ts) || m.User == "" || m.BotID != "" ||
 			(m.SubType != "" && m.SubType != "file_share" && m.SubType != "thread_broadcast") {
 			continue
 		}
@@ -195,7 +215,7 @@ func (b *Bot) earlierFiles(ctx context.Context, teamID string, ev event) []share
 			out = append(out, sharedFile{ID: f.ID, Name: f.Name, Size: int64(f.Size), Mode: f.Mode, AltTxt: f.AltTxt, URLPrivateDownload: f.URLPrivateDownload})
 		}
 	}
-	return out[max(0, len(out)-maxThreadFiles):]
+	return out
 }
 
 // mediaType says whether a file with this mimetype may be media; a stub
@@ -218,25 +238,37 @@ func before(x, y string) bool {
 	return xf+strings.Repeat("0", w-len(xf)) < yf+strings.Repeat("0", w-len(yf))
 }
 
-// botUser is the app's own user id in team (auth.test, asked once).
+// botUser is the app's own user id in team: auth.test, asked once per team,
+// even by the events of a cold team arriving at once (they share the one
+// call in flight).
 func (b *Bot) botUser(ctx context.Context, api *slack.Client, teamID string) (string, error) {
-	b.mu.Lock()
-	id := b.selves[teamID]
-	b.mu.Unlock()
-	if id != "" {
+	if id := b.knownSelf(teamID); id != "" {
 		return id, nil
 	}
-	var resp *slack.AuthTestResponse
-	err := b.call(ctx, "auth.test", false, func() error {
-		var err error
-		resp, err = api.AuthTestContext(ctx)
-		return err
+	v, err, _ := b.selfCalls.Do(teamID, func() (any, error) {
+		if id := b.knownSelf(teamID); id != "" { // a call that just ended asked
+			return id, nil
+		}
+		var resp *slack.AuthTestResponse
+		err := b.call(ctx, "auth.test", false, func() error {
+			var err error
+			resp, err = api.AuthTestContext(ctx)
+			return err
+		})
+		if err != nil {
+			return "", fmt.Errorf("slack: auth.test: %w", err)
+		}
+		b.mu.Lock()
+		b.selves[teamID] = resp.UserID
+		b.mu.Unlock()
+		return resp.UserID, nil
 	})
-	if err != nil {
-		return "", fmt.Errorf("slack: auth.test: %w", err)
-	}
+	return v.(string), err
+}
+
+// knownSelf is the app's user id in team when auth.test told it already.
+func (b *Bot) knownSelf(teamID string) string {
 	b.mu.Lock()
-	b.selves[teamID] = resp.UserID
-	b.mu.Unlock()
-	return resp.UserID, nil
+	defer b.mu.Unlock()
+	return b.selves[teamID]
 }

@@ -401,3 +401,48 @@ func TestFirstMentionTakesAtMost20(t *testing.T) {
 		}
 	}
 }
+
+// TestFirstMentionReadsALongThread: a first mention under 450 replies
+// reads the thread page by page (200 replies a call, with Slack's cursor,
+// waiting out a rate limit) and finds the photo shared just before it; a
+// thread longer than 1,000 replies is read 5 pages deep, no further.
+func TestFirstMentionReadsALongThread(t *testing.T) {
+	t.Parallel()
+	b, svc, _ := setupThreads(t)
+	root := b.fake.Say(channel, slackfake.Said{User: "U2", Text: "launch week, all the drafts here"})
+	for i := range 449 {
+		b.fake.Say(channel, slackfake.Said{User: "U2", Text: fmt.Sprintf("draft %d", i+1), ThreadTS: root})
+	}
+	photo := b.fake.ShareFile("U2", "final.jpg", "image/jpeg", testmedia.Photo(t, 90, 60, 0))
+	b.fake.Say(channel, slackfake.Said{User: "U2", Text: "the final one", ThreadTS: root, Files: []map[string]any{photo}})
+	b.fake.RateLimitAfter("conversations.replies", 1, 1) // the second page: waited out, then asked again
+	b.signed(t, "/slack/events", mention("EvL1", "U1", b.fake.Say(channel, slackfake.Said{User: "U1", ThreadTS: root}), root, "post this"))
+	b.bot.Wait()
+	reads := b.fake.Calls("conversations.replies")
+	if len(reads) != 4 || reads[1].Result["error"] != "ratelimited" {
+		t.Fatalf("the 450-reply thread was read in %d calls, want 3 and a refused one", len(reads))
+	}
+	if c := reads[1].Args.Get("cursor"); c == "" || reads[2].Args.Get("cursor") != c || reads[0].Args.Get("cursor") != "" || reads[3].Args.Get("cursor") == c {
+		t.Fatalf("cursors %q %q %q %q: want none, then the second page's twice, then the third's", reads[0].Args.Get("cursor"),
+			reads[1].Args.Get("cursor"), reads[2].Args.Get("cursor"), reads[3].Args.Get("cursor"))
+	}
+	for i, r := range reads {
+		if r.Args.Get("limit") != "200" {
+			t.Fatalf("call %d asks for %s replies, want 200", i+1, r.Args.Get("limit"))
+		}
+	}
+	checkAgainstSpec(t, reads)
+	if got := conversationMedia(t, svc, root); len(got) != 1 || got[0].Name != "final.jpg" {
+		t.Fatalf("media of the conversation = %+v, want the photo shared at the end", got)
+	}
+
+	long := b.fake.Say(channel, slackfake.Said{User: "U2", Text: "the endless thread"})
+	for i := range 1100 {
+		b.fake.Say(channel, slackfake.Said{User: "U2", Text: fmt.Sprintf("reply %d", i+1), ThreadTS: long})
+	}
+	b.signed(t, "/slack/events", mention("EvL2", "U1", b.fake.Say(channel, slackfake.Said{User: "U1", ThreadTS: long}), long, "post this"))
+	b.bot.Wait()
+	if n := len(b.fake.Calls("conversations.replies")) - len(reads); n != 5 {
+		t.Fatalf("the 1,100-reply thread was read in %d calls, want 5", n)
+	}
+}

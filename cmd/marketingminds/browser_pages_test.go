@@ -131,6 +131,45 @@ func checkPagesInBrowser(t *testing.T, b *browserRun, base, token string) {
 		t.Errorf("the chat's answer: %q (%v)", answer, err)
 	}
 	b.shot("23b-chat-answer")
+	checkChatQuestionInBrowser(t, b, base)
+}
+
+// checkChatQuestionInBrowser: with a LinkedIn profile and two pages
+// connected, "post … to linkedin" asks which account with a button for
+// each; the click puts the post's approval to that account in place of
+// the question. A card's relative times are <time> elements that the
+// page's script rewrites in the server's words.
+func checkChatQuestionInBrowser(t *testing.T, b *browserRun, base string) {
+	t.Helper()
+	b.do("connect LinkedIn", chromedp.Navigate(base+"/dashboard/accounts"), chromedp.Click(chromedp.ID("connect-linkedin")),
+		chromedp.WaitVisible(chromedp.CSS("a[href^='/dashboard/accounts?connected=']")))
+	b.do("chat asks which account", chromedp.Navigate(base+"/dashboard/chat"), chromedp.WaitVisible(chromedp.ID("chat-text")),
+		chromedp.SetValue(chromedp.ID("chat-text"), `post "Spring sale starts today" to linkedin`), chromedp.Click(chromedp.ID("chat-send")),
+		chromedp.WaitVisible(chromedp.CSS(`#chat-log .turn:last-child[data-status="done"] form[action$="/choose"] button`)))
+	b.shot("23c-chat-question")
+	const pick = `[...document.querySelectorAll('#chat-log form[action$="/choose"] button')].find(x => x.textContent === "Acme Outdoor (LinkedIn page)")`
+	if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[chromedp.Void](pick+`.click()`)); err != nil {
+		t.Fatalf("no button for Acme Outdoor: %v", err)
+	}
+	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](`document.querySelector("#chat-log .turn:last-child button.approve") !== null`)); err != nil {
+		t.Fatalf("the approval did not replace the question: %v", err)
+	}
+	card, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector("#chat-log .turn:last-child").innerText`))
+	if !strings.Contains(card, "Going to Acme Outdoor (LinkedIn page).") || !strings.Contains(card, "Acme Outdoor") || strings.Contains(card, "Which LinkedIn account") {
+		t.Errorf("after the choice the turn reads:\n%s", card)
+	}
+	b.shot("23d-chat-chosen")
+
+	// Enter sends.
+	b.do("chat jobs", chromedp.SendKeys(chromedp.ID("chat-text"), "jobs\r"),
+		chromedp.WaitVisible(chromedp.CSS(`#chat-log .turn:last-child[data-status="done"] time.mm-rel`)))
+	const rel = `document.querySelector("#chat-log .turn:last-child time.mm-rel")`
+	server, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](rel+`.textContent`))
+	script, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`(() => { const t = `+rel+`; t.textContent = "stale"; refreshTimes(); return t.textContent })()`))
+	if err != nil || script != server {
+		t.Errorf("the page's script reads the time %q (%v), the server %q", script, err, server)
+	}
+	b.shot("23e-chat-jobs")
 }
 
 // pngsLoaded is a script that is true once each selector's image has

@@ -263,8 +263,8 @@ func (db *DB) applySQLite(ctx context.Context, pkg string, m Migration) error {
 	return nil
 }
 
-// migrateMongo creates every declared index (idempotent) and records each
-// schema's version.
+// migrateMongo creates every declared index (idempotent), runs each
+// schema's backfills and records its version.
 func (db *DB) migrateMongo(ctx context.Context) error {
 	for _, s := range db.schemas {
 		for _, ix := range s.Indexes {
@@ -274,6 +274,11 @@ func (db *DB) migrateMongo(ctx context.Context) error {
 			}
 			if _, err := db.Mongo.Collection(ix.Collection).Indexes().CreateOne(ctx, model); err != nil {
 				return fmt.Errorf("store: create index on %s %v: %w", ix.Collection, ix.Keys, err)
+			}
+		}
+		for i, backfill := range s.MongoBackfills {
+			if err := backfill(ctx, db.Mongo); err != nil {
+				return fmt.Errorf("store: schema %s backfill %d: %w", s.Name, i+1, err)
 			}
 		}
 		v, err := s.version()

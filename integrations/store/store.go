@@ -57,6 +57,11 @@ type Schema struct {
 	Name       string
 	Migrations fs.FS
 	Indexes    []Index
+	// MongoBackfills are MongoDB's data migrations, what an UPDATE in a SQL
+	// migration does for SQLite: each runs at every start-up after the
+	// indexes, so it must be idempotent, touch only what is still missing,
+	// and be cheap once nothing is.
+	MongoBackfills []func(ctx context.Context, db *mongo.Database) error
 }
 
 // Index is a MongoDB index of a collection, created idempotently at start-up.

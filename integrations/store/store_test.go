@@ -12,6 +12,7 @@ import (
 
 	"github.com/rs/zerolog"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/integrations/store/storetest"
@@ -86,6 +87,30 @@ func TestNewerDatabaseRefused(t *testing.T) {
 			t.Fatalf("status %+v does not show widgets migration 3 as unknown", st)
 		}
 	})
+}
+
+// TestMongoBackfillsRunAtEveryOpen: a schema's MongoDB backfills run when
+// the database is opened, again at every later opening, and one that fails
+// fails the opening, naming its schema.
+func TestMongoBackfillsRunAtEveryOpen(t *testing.T) {
+	var runs atomic.Int32
+	counted := widgets
+	counted.MongoBackfills = []func(context.Context, *mongo.Database) error{func(ctx context.Context, db *mongo.Database) error {
+		runs.Add(1)
+		return nil
+	}}
+	db := storetest.Open(t, store.Mongo, counted)
+	storetest.Reopen(t, db)
+	if n := runs.Load(); n != 2 {
+		t.Fatalf("the backfill ran %d times over two openings, want 2", n)
+	}
+	failing := widgets
+	failing.MongoBackfills = []func(context.Context, *mongo.Database) error{func(context.Context, *mongo.Database) error {
+		return errors.New("no such field")
+	}}
+	if _, err := store.Open(context.Background(), storetest.Config(t, db), failing); err == nil || !strings.Contains(err.Error(), "widgets backfill 1: no such field") {
+		t.Fatalf("open with a failing backfill: %v", err)
+	}
 }
 
 func TestBadMigrationFileName(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/marketingminds/marketingminds/tools/identity"
@@ -18,6 +19,7 @@ type MediaLibrary interface {
 	Resolve(ctx context.Context, c identity.Caller, ids []string) ([]media.Media, error)
 	Use(ctx context.Context, c identity.Caller, ids []string, user string) ([]media.Media, error)
 	Release(ctx context.Context, workspaceID, user string) error
+	ReleaseExcept(ctx context.Context, workspaceID, user string, keep []string) error
 }
 
 // maxMediaIDs is how many uploaded media an item carries: Instagram's
@@ -94,6 +96,40 @@ func (s *Service) useMedia(ctx context.Context, c identity.Caller, id string, id
 		return fmt.Errorf("library: record the media of %s: %w", id, err)
 	}
 	return nil
+}
+
+// settleMedia makes the media used by item id exactly those the stored item
+// holds, after a patch of its media. Patches run at once each write their
+// item and then record its media, in any order: each one here records what
+// it reads as stored, then reads again, and goes on until what it recorded
+// is still what is stored. Whatever the others recorded in between, the
+// last to finish thus leaves the last item's media. Each further round
+// answers a patch written during the one before, so it ends when the
+// patches do (or the caller's context).
+func (s *Service) settleMedia(ctx context.Context, c identity.Caller, kind Kind, id string) error {
+	if s.media == nil {
+		return nil
+	}
+	it, err := s.store.Get(ctx, c.WorkspaceID, kind, id)
+	for {
+		var keep []string // a deleted item keeps none
+		if err == nil {
+			keep = it.MediaIDs
+		} else if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		if err := s.useMedia(ctx, c, id, keep); err != nil {
+			return err
+		}
+		if err := s.media.ReleaseExcept(ctx, c.WorkspaceID, mediaUser(id), keep); err != nil {
+			return fmt.Errorf("library: release the media %s no longer has: %w", id, err)
+		}
+		wasGone := err != nil
+		it, err = s.store.Get(ctx, c.WorkspaceID, kind, id)
+		if wasGone && errors.Is(err, ErrNotFound) || !wasGone && err == nil && slices.Equal(it.MediaIDs, keep) {
+			return nil
+		}
+	}
 }
 
 // releaseMedia records that item id uses no media any more.

@@ -124,10 +124,7 @@ func (s *Service) Update(ctx context.Context, c identity.Caller, kind Kind, id s
 			return Item{}, err
 		}
 		if p.MediaIDs != nil {
-			if err := s.releaseMedia(ctx, c.WorkspaceID, it.ID); err != nil {
-				return Item{}, err
-			}
-			if err := s.useMedia(ctx, c, it.ID, it.MediaIDs); err != nil {
+			if err := s.settleMedia(ctx, c, kind, it.ID); err != nil {
 				return Item{}, err
 			}
 		}

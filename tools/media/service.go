@@ -388,7 +388,13 @@ func (s *Service) Use(ctx context.Context, c identity.Caller, ids []string, user
 // uses any media of workspaceID; media nothing else uses are then removed
 // by the cleanup once past the retention.
 func (s *Service) Release(ctx context.Context, workspaceID, user string) error {
-	return s.store.Release(ctx, workspaceID, user)
+	return s.store.Release(ctx, workspaceID, user, nil)
+}
+
+// ReleaseExcept is Release but for the media of keep, which user still
+// uses (an edited library item's media).
+func (s *Service) ReleaseExcept(ctx context.Context, workspaceID, user string, keep []string) error {
+	return s.store.Release(ctx, workspaceID, user, keep)
 }
 
 // Resolve reads the media ids of the caller's workspace, in order; a

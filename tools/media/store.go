@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/marketingminds/marketingminds/integrations/store"
 )
@@ -26,6 +27,7 @@ var Schema = store.Schema{
 		{Collection: "media.files", Keys: bson.D{{Key: "filename", Value: 1}, {Key: "uploadDate", Value: 1}}},
 		{Collection: "media.chunks", Keys: bson.D{{Key: "files_id", Value: 1}, {Key: "n", Value: 1}}, Unique: true},
 	},
+	MongoBackfills: []func(context.Context, *mongo.Database) error{backfillSharedAt},
 }
 
 // Record is a Media as stored: the metadata and where its bytes are.
@@ -70,8 +72,9 @@ type Store interface {
 	// ignored (the caller checked them).
 	Use(ctx context.Context, workspaceID string, ids []string, user string) error
 	// Release removes user from the UsedBy of every record of workspaceID
-	// holding it (a library item deleted or edited, an approval decided).
-	Release(ctx context.Context, workspaceID, user string) error
+	// holding it (a library item deleted or edited, an approval decided),
+	// but for the records of keep (the media an edited item still has).
+	Release(ctx context.Context, workspaceID, user string, keep []string) error
 	// List reads a page, newest first (created_at, then id, descending);
 	// with a Conversation, last shared first (shared_at, then id), After's
 	// CreatedAt then being a SharedAt.

@@ -40,6 +40,9 @@ type doc struct {
 }
 
 func (d doc) record() Record {
+	if d.SharedAt.IsZero() { // stored before shared_at, and not yet backfilled
+		d.SharedAt = d.CreatedAt
+	}
 	r := Record{BlobKey: d.BlobKey, Conversations: d.Conversations, Media: Media{
 		ID: d.ID, WorkspaceID: d.WorkspaceID, UploadedBy: d.UploadedBy, Name: d.Name, ContentType: d.ContentType, Alt: d.Alt,
 		SHA256: d.SHA256, Source: d.Source, Bytes: d.Bytes, Width: d.Width, Height: d.Height,
@@ -117,10 +120,13 @@ func (s mongoStore) Use(ctx context.Context, workspaceID string, ids []string, u
 	return nil
 }
 
-func (s mongoStore) Release(ctx context.Context, workspaceID, user string) error {
+func (s mongoStore) Release(ctx context.Context, workspaceID, user string, keep []string) error {
 	defer s.db.Observe("media.release")()
 	ws := bson.E{Key: "workspace_id", Value: workspaceID}
-	if _, err := s.coll().UpdateMany(ctx, bson.D{ws, {Key: "used_by", Value: user}},
+	if keep == nil {
+		keep = []string{}
+	}
+	if _, err := s.coll().UpdateMany(ctx, bson.D{ws, {Key: "used_by", Value: user}, {Key: "id", Value: bson.D{{Key: "$nin", Value: keep}}}},
 		bson.D{{Key: "$pull", Value: bson.D{{Key: "used_by", Value: user}}}}); err != nil {
 		return fmt.Errorf("media: release from %s: %w", user, err)
 	}

@@ -143,10 +143,11 @@ func (s sqliteStore) Use(ctx context.Context, workspaceID string, ids []string, 
 	return nil
 }
 
-func (s sqliteStore) Release(ctx context.Context, workspaceID, user string) error {
+func (s sqliteStore) Release(ctx context.Context, workspaceID, user string, keep []string) error {
 	defer s.db.Observe("media.release")()
 	_, err := s.db.SQL.ExecContext(ctx, `UPDATE media SET used_by = (SELECT json_group_array(value) FROM json_each(media.used_by) WHERE value != ?)
-		WHERE workspace_id = ? AND EXISTS (SELECT 1 FROM json_each(media.used_by) WHERE value = ?)`, user, workspaceID, user)
+		WHERE workspace_id = ? AND EXISTS (SELECT 1 FROM json_each(media.used_by) WHERE value = ?)
+		AND id NOT IN (SELECT value FROM json_each(?))`, user, workspaceID, user, jsonList(keep))
 	if err != nil {
 		return fmt.Errorf("media: release from %s: %w", user, err)
 	}

@@ -140,14 +140,21 @@ func TestStoreConformance(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, ws := range []string{"T2", "T1"} {
-			if err := st.Release(ctx, ws, "post:p1"); err != nil {
+			if err := st.Release(ctx, ws, "post:p1", nil); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if c, _ := st.Get(ctx, "T1", "c"); !reflect.DeepEqual(c.UsedBy, []string{"library:l1"}) {
 			t.Fatalf("c used by %v after releasing post:p1", c.UsedBy)
 		}
-		if err := st.Release(ctx, "T1", "library:l1"); err != nil {
+		// Released but for what it keeps: c stays used, d is free.
+		if err := st.Release(ctx, "T1", "library:l1", []string{"c", "missing"}); err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(st.List(ctx, "T1", Query{Limit: 10, Unused: true})); got != "d,b,a" {
+			t.Fatalf("unused after a release keeping c = %s", got)
+		}
+		if err := st.Release(ctx, "T1", "library:l1", []string{}); err != nil {
 			t.Fatal(err)
 		}
 		if got := ids(st.List(ctx, "T1", Query{Limit: 10, Unused: true})); got != "d,c,b,a" {

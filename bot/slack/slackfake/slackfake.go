@@ -67,6 +67,7 @@ type Fake struct {
 	ts        int64
 	noStream  bool
 	limited   map[string]int // method → how many next calls answer 429
+	skipLimit map[string]int // method → calls answered before those (RateLimitAfter)
 	codes     map[string]Install
 	clientID  string
 	secret    string
@@ -76,11 +77,13 @@ type Fake struct {
 	conns     atomic.Int64 // connections the server accepted
 	files     map[string]*Upload
 	fileOrder []string
-	shared    map[string]*sharedFile // files people shared, by id
-	downloads map[string]int         // shared file id → downloads with a valid token
-	history   map[string][]posted    // channel → its messages (Say, and the app's)
-	outside   map[string]bool        // channels the app is not in (Leave)
-	revoked   map[string]bool        // scopes the bot token lacks (Revoke)
+	shared    map[string]*sharedFile   // files people shared, by id
+	downloads map[string]int           // shared file id → downloads with a valid token
+	history   map[string][]posted      // channel → its messages (Say, and the app's)
+	outside   map[string]bool          // channels the app is not in (Leave)
+	revoked   map[string]bool          // scopes the bot token lacks (Revoke)
+	held      map[string]chan struct{} // method → closed when its calls may be answered (Hold)
+	waiting   map[string]int           // method → calls waiting on Hold
 }
 
 // Response is a message POSTed to a response_url.
@@ -93,8 +96,9 @@ type Response struct {
 // New starts a fake accepting tokens.
 func New(tokens ...string) *Fake {
 	f := &Fake{tokens: map[string]bool{}, channels: map[string]bool{}, users: map[string]User{},
-		messages: map[string]string{}, statuses: map[string]string{}, ts: 1_700_000_000_000_000, limited: map[string]int{}, codes: map[string]Install{}, files: map[string]*Upload{},
-		shared: map[string]*sharedFile{}, downloads: map[string]int{}, history: map[string][]posted{}, outside: map[string]bool{}, revoked: map[string]bool{}}
+		messages: map[string]string{}, statuses: map[string]string{}, ts: 1_700_000_000_000_000, limited: map[string]int{}, skipLimit: map[string]int{}, codes: map[string]Install{}, files: map[string]*Upload{},
+		shared: map[string]*sharedFile{}, downloads: map[string]int{}, history: map[string][]posted{}, outside: map[string]bool{}, revoked: map[string]bool{},
+		held: map[string]chan struct{}{}, waiting: map[string]int{}}
 	for _, t := range tokens {
 		f.tokens[t] = true
 	}
@@ -141,7 +145,54 @@ func (f *Fake) AddUser(u User) { f.mu.Lock(); f.users[u.ID] = u; f.mu.Unlock() }
 func (f *Fake) DisableStreaming() { f.mu.Lock(); f.noStream = true; f.mu.Unlock() }
 
 // RateLimit answers the next n calls of method with 429 and Retry-After: 1.
-func (f *Fake) RateLimit(method string, n int) { f.mu.Lock(); f.limited[method] = n; f.mu.Unlock() }
+func (f *Fake) RateLimit(method string, n int) { f.RateLimitAfter(method, 0, n) }
+
+// RateLimitAfter is RateLimit once skip more calls of method are answered.
+func (f *Fake) RateLimitAfter(method string, skip, n int) {
+	f.mu.Lock()
+	f.skipLimit[method], f.limited[method] = skip, n
+	f.mu.Unlock()
+}
+
+// Hold keeps the calls of method waiting, unanswered, until release is
+// called (as a slow Slack would); Waiting counts them meanwhile.
+func (f *Fake) Hold(method string) (release func()) {
+	gate := make(chan struct{})
+	f.mu.Lock()
+	f.held[method] = gate
+	f.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			f.mu.Lock()
+			delete(f.held, method)
+			f.mu.Unlock()
+			close(gate)
+		})
+	}
+}
+
+// Waiting is how many calls of method wait on Hold now.
+func (f *Fake) Waiting(method string) int { f.mu.Lock(); defer f.mu.Unlock(); return f.waiting[method] }
+
+// wait holds a call of method while Hold says so.
+func (f *Fake) wait(r *http.Request, method string) {
+	f.mu.Lock()
+	gate := f.held[method]
+	if gate == nil {
+		f.mu.Unlock()
+		return
+	}
+	f.waiting[method]++
+	f.mu.Unlock()
+	select {
+	case <-gate:
+	case <-r.Context().Done():
+	}
+	f.mu.Lock()
+	f.waiting[method]--
+	f.mu.Unlock()
+}
 
 // OAuth sets the app's credentials and a code oauth.v2.access exchanges.
 func (f *Fake) OAuth(clientID, secret, code string, in Install) {
@@ -230,9 +281,12 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		reply(w, map[string]any{"ok": false, "error": "invalid_arguments", "detail": err.Error()})
 		return
 	}
+	f.wait(r, method)
 	call.At = time.Now()
 	f.mu.Lock()
-	if n := f.limited[method]; n > 0 {
+	if k := f.skipLimit[method]; k > 0 {
+		f.skipLimit[method] = k - 1
+	} else if n := f.limited[method]; n > 0 {
 		f.limited[method] = n - 1
 		call.Result = fail("ratelimited")
 		f.calls = append(f.calls, call)

@@ -7,6 +7,13 @@ document.body.addEventListener("htmx:afterRequest", function (e) {
     document.getElementById("chat-text").value = "";
   }
 });
+// Enter sends the message (not while an input method composes a word);
+// Shift+Enter starts a new line.
+document.body.addEventListener("keydown", function (e) {
+  if (e.target.id !== "chat-text" || e.key !== "Enter" || e.shiftKey || e.isComposing) return;
+  e.preventDefault();
+  document.getElementById("chat-form").requestSubmit();
+});
 document.body.addEventListener("htmx:afterSwap", function (e) {
   var log = document.getElementById("chat-log");
   var t = e.detail.target;
@@ -56,3 +63,24 @@ document.body.addEventListener("click", function (e) {
   document.body.appendChild(form);
   form.submit();
 });
+
+// A card's relative times ("in 2 hours", bot/present's Relative) carry
+// their instant: keep their words true while the page stays open.
+function relativeWords(ms) {
+  var d = Math.abs(ms), n, unit;
+  if (d < 60000) return "now";
+  if (d < 3600000) { n = Math.floor(d / 60000); unit = "minute"; }
+  else if (d < 48 * 3600000) { n = Math.floor((d + 1800000) / 3600000); unit = "hour"; }
+  else { n = Math.floor((d + 43200000) / 86400000); unit = "day"; }
+  var s = String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",") + " " + unit + (n === 1 ? "" : "s");
+  return ms < 0 ? s + " ago" : "in " + s;
+}
+function refreshTimes() {
+  var now = Date.now();
+  document.querySelectorAll("time.mm-rel[datetime]").forEach(function (t) {
+    var at = Date.parse(t.getAttribute("datetime"));
+    if (!isNaN(at)) t.textContent = relativeWords(at - now);
+  });
+}
+refreshTimes();
+setInterval(refreshTimes, 60000);
