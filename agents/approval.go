@@ -164,7 +164,7 @@ func (o *Orchestrator) Reject(ctx context.Context, c identity.Caller, approvalID
 		return ApprovalResult{Approval: a}, fmt.Errorf("%w: it is %s", ErrDecided, a.Status)
 	}
 	o.release(ctx, a)
-	text, note := "Rejected: "+a.Preview, fmt.Sprintf("Rejected by %s: %s", o.deciderName(ctx, c, a), a.Preview)
+	text, note := "Rejected: "+a.Preview, fmt.Sprintf("Rejected by %s: %s", o.deciderName(context.WithoutCancel(ctx), c, a), a.Preview)
 	if reason != "" {
 		text += " (reason: " + reason + ")"
 		note += " (reason: " + reason + ")"

@@ -153,7 +153,8 @@ func (s *Server) page(min identity.Role, nav string, h pageHandler) http.Handler
 		}
 		v := &view{Caller: c, CSRF: identity.CSRFToken(cookie.Value), Sandbox: s.deps.Sandbox != nil, Nav: nav,
 			CanEdit: c.Role.AtLeast(identity.Editor), Loc: s.location(r.Context(), c), HasEmail: s.deps.Campaigns != nil, HasLibrary: s.deps.Library != nil, HasInbox: s.deps.Inbox != nil,
-			HasSettings: s.deps.Settings != nil, HasChat: s.deps.Agent != nil && s.deps.Turns != nil, HasMedia: s.deps.Media != nil, session: sess.ID}
+			HasSettings: s.deps.Settings != nil, HasChat: s.deps.Agent != nil && s.deps.Turns != nil, HasMedia: s.deps.Media != nil, session: sess.ID,
+			People: people{reader: c.UserID}}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			if !s.sameOrigin(r) {
 				s.renderError(w, r, http.StatusForbidden, "This request came from another site and was refused.")
@@ -175,7 +176,6 @@ func (s *Server) page(min identity.Role, nav string, h pageHandler) http.Handler
 		}
 		log := zerolog.Ctx(r.Context()).With().Str("workspace", c.WorkspaceID).Str("user", c.UserID).Logger()
 		r = r.WithContext(identity.WithCaller(log.WithContext(r.Context()), c))
-		s.signature(r.Context(), v)
 		h(w, r, v)
 	})
 }
@@ -309,6 +309,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	if v.Loc == nil {
 		v.Loc = time.UTC
+	}
+	if v.Caller.UserID != "" {
+		s.signature(r.Context(), v) // the header; fragments have none
 	}
 	// The page is made whole before anything is sent: one that fails half
 	// way is an error page, never half a page.

@@ -82,8 +82,8 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *view, q 
 		var who []string
 		for _, it := range page.Items {
 			who = append(who, it.HandledBy)
-			for _, r := range it.Replies {
-				who = append(who, r.By)
+			for _, rep := range it.Replies {
+				who = append(who, rep.By)
 			}
 		}
 		s.learnNames(r.Context(), v, who...)

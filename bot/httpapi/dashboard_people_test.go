@@ -88,6 +88,9 @@ func TestDashboardPostPageReadsLikeAColleague(t *testing.T) {
 	if _, page := ana.do("GET", path, nil, nil); !strings.Contains(page, "By you from Slack, created") {
 		t.Errorf("the author's own post page:\n%s", page)
 	}
+	if _, page := colleague.do("GET", "/dashboard/posts", nil, nil); !strings.Contains(page, "<td>Launch day</td>\n<td>Ana</td>") || strings.Contains(page, "U-ana") {
+		t.Errorf("the posts list does not say Ana made it:\n%s", page)
+	}
 }
 
 // TestDashboardChatApprovalNote: the web chat tells the person who
@@ -164,6 +167,7 @@ func TestPeopleWords(t *testing.T) {
 		{p.Of("U2"), "Bo"},
 		{p.Subject("U2"), "Bo"},
 		{p.Of("U3"), "a teammate"},
+		{p.Subject("U3"), "A teammate"},
 		{p.Of(""), ""},
 		{p.Me(), "Ana"},
 		{p.Byline("U2", identity.DoorDashboard), "By Bo from the dashboard"},

@@ -123,6 +123,11 @@ func (s *Server) postsPage(w http.ResponseWriter, r *http.Request, v *view) {
 		return
 	}
 	data.Posts = posts
+	who := make([]string, 0, len(posts))
+	for _, p := range posts {
+		who = append(who, p.CreatedBy)
+	}
+	s.learnNames(r.Context(), v, who...)
 	pageQuery := func(cursor string) string {
 		pq := url.Values{}
 		for k, val := range map[string]string{"status": f.Status, "platform": f.Platform, "from": f.From, "to": f.To, "cursor": cursor} {

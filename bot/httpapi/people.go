@@ -38,12 +38,17 @@ func (n people) Of(userID string) string {
 	return "a teammate"
 }
 
-// Subject is Of at the start of a sentence: "You" for the reader.
+// Subject is Of at the start of a sentence: "You", "A teammate" (a name
+// stays as its owner writes it).
 func (n people) Subject(userID string) string {
-	if userID != "" && userID == n.reader {
+	switch w := n.Of(userID); w {
+	case "you":
 		return "You"
+	case "a teammate":
+		return "A teammate"
+	default:
+		return w
 	}
-	return n.Of(userID)
 }
 
 // Me is the reader's own name, "" when none is known.
@@ -71,7 +76,6 @@ func (s *Server) learnNames(ctx context.Context, v *view, userIDs ...string) {
 // signature fills the page header's who: the reader's name and the
 // workspace's, when known.
 func (s *Server) signature(ctx context.Context, v *view) {
-	v.People.reader = v.Caller.UserID
 	if s.deps.People == nil {
 		return
 	}

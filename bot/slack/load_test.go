@@ -19,14 +19,14 @@ import (
 
 // TestLoadAckLatency sends 200 signed events (each delivered twice: the
 // event and Slack's retry) and 200 signed /mm commands at once through the
-// HTTP sidecar while every conversation turn takes 2 s, and measures how
+// HTTP sidecar while every conversation turn takes 4 s, and measures how
 // fast Slack gets its acks. Every event must get exactly one reply and
 // every command exactly one response_url message.
 func TestLoadAckLatency(t *testing.T) {
 	if testing.Short() {
 		t.Skip("load test")
 	}
-	const n, channels, turn = 200, 50, 2 * time.Second
+	const n, channels, turn = 200, 50, 4 * time.Second
 	b := setup(t, func(c *slack.Config, _ *slack.Deps) { c.MessageGap = time.Second })
 	for i := range channels {
 		b.fake.AddChannels(fmt.Sprintf("CL%02d", i))
@@ -135,7 +135,7 @@ func TestLoadAckLatency(t *testing.T) {
 			t.Fatalf("command %s answered %d times", id, k)
 		}
 	}
-	if s99 > 1500*time.Millisecond { // below the 2 s turns: the ack does not wait for the work
+	if s99 > turn*3/4 { // well below the turns: the ack does not wait for the work (a loaded machine slows both)
 		t.Fatalf("ack p99 %v in the handler: acks must not wait for the work", s99)
 	}
 }

@@ -72,9 +72,9 @@ first.`,
 					if err != nil {
 						return fmt.Errorf("bench slack: %s: %w", target, err)
 					}
-					fmt.Fprintf(stdout, "round %d %-14s events %d in flight %d: reply p50 %6.0f ms p99 %6.0f ms | ack p50 %5.1f ms p99 %5.1f ms | new Web API conns %d | Web API calls/event %.2f | cpu/event %4.0f µs\n",
+					fmt.Fprintf(stdout, "round %d %-14s events %d in flight %d: reply p50 %6.0f ms p99 %6.0f ms | ack p50 %5.1f ms p99 %5.1f ms | new Web API conns %d | Web API calls/event %.2f (users.info %d) | cpu/event %4.0f µs\n",
 						r+1, target, o.events, o.inFlight, ms(res.reply50), ms(res.reply99), ms(res.ack50), ms(res.ack99), res.conns,
-						float64(res.calls)/float64(o.events), float64(res.cpu.Microseconds())/float64(o.events))
+						float64(res.calls)/float64(o.events), res.lookups, float64(res.cpu.Microseconds())/float64(o.events))
 				}
 			}
 			return nil
@@ -97,6 +97,7 @@ type slackRound struct {
 	reply50, reply99, ack50, ack99 time.Duration
 	conns                          int64
 	calls                          int // Web API calls the fake received during the burst
+	lookups                        int // of which users.info: none once the people are known
 	// cpu is the CPU time spent from the first event to the last reply by
 	// this process (the fake Web API, the sender and, for this service, the
 	// service and its scripted model) and by the Bolt app's process.
@@ -158,7 +159,7 @@ func benchSlackRound(ctx context.Context, o slackBenchOptions, target string, lo
 			return slackRound{}, fmt.Errorf("bench: warm-up: %w", err)
 		}
 	}
-	conns0, calls0 := fake.NewConns(), len(fake.Calls())
+	conns0, calls0, lookups0 := fake.NewConns(), len(fake.Calls()), len(fake.Calls("users.info"))
 	cpu0 := cpuTime() + appCPU()
 	sent, acks, err := fireBurst(ctx, base+"/slack/events", o, 0, o.events)
 	if err != nil {
@@ -177,7 +178,7 @@ func benchSlackRound(ctx context.Context, o slackBenchOptions, target string, lo
 	slices.Sort(acks)
 	pct := func(d []time.Duration, p int) time.Duration { return d[min(len(d)-1, len(d)*p/100)] }
 	return slackRound{reply50: pct(lat, 50), reply99: pct(lat, 99), ack50: pct(acks, 50), ack99: pct(acks, 99), conns: fake.NewConns() - conns0,
-		calls: len(fake.Calls()) - calls0, cpu: cpu}, nil
+		calls: len(fake.Calls()) - calls0, lookups: len(fake.Calls("users.info")) - lookups0, cpu: cpu}, nil
 }
 
 func benchChannel(i int) string { return fmt.Sprintf("CB%05d", i) }

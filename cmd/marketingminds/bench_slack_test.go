@@ -30,14 +30,18 @@ func TestBenchSlack(t *testing.T) {
 	if p50, _ := strconv.Atoi(m[1]); p50 < 300 {
 		t.Fatalf("reply p50 %d ms is shorter than the model's turn: %s", p50, out.String())
 	}
-	// Turns well within the door's QuickReply (1 s): each answer is one
-	// chat.postMessage; the warm-up made every writer known, so no
-	// users.info (a slow machine may add a status here and there).
-	c := regexp.MustCompile(`Web API calls/event ([\d.]+) \| cpu/event +\d+ µs`).FindStringSubmatch(out.String())
+	// Each answer is at least one chat.postMessage; the warm-up made every
+	// writer known, so no users.info. (A turn that outlasts the door's
+	// QuickReply on a loaded machine streams, which adds calls: their
+	// number is the bench's figure, not this test's.)
+	c := regexp.MustCompile(`Web API calls/event ([\d.]+) \(users\.info (\d+)\) \| cpu/event +\d+ µs`).FindStringSubmatch(out.String())
 	if c == nil {
 		t.Fatalf("output %q", out.String())
 	}
-	if calls, _ := strconv.ParseFloat(c[1], 64); calls < 1 || calls > 1.5 {
-		t.Fatalf("%.2f Web API calls per event, want 1 (a quick answer's one chat.postMessage): %s", calls, out.String())
+	if calls, _ := strconv.ParseFloat(c[1], 64); calls < 1 {
+		t.Fatalf("%.2f Web API calls per event, want at least the answer's chat.postMessage: %s", calls, out.String())
+	}
+	if c[2] != "0" {
+		t.Fatalf("%s users.info calls after the warm-up made everyone known: %s", c[2], out.String())
 	}
 }

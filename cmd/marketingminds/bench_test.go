@@ -79,7 +79,7 @@ func TestBenchSchedulerText(t *testing.T) {
 	ctx := context.Background()
 	var out, errOut bytes.Buffer
 	getenv := func(string) string { return "" }
-	if err := run(ctx, []string{"bench", "scheduler", "--deliveries", "20", "--accounts", "2", "--lead", "300ms", "--platform-latency", "80ms"},
+	if err := run(ctx, []string{"bench", "scheduler", "--deliveries", "20", "--accounts", "2", "--lead", "2s", "--platform-latency", "80ms"},
 		getenv, &out, &errOut); err != nil {
 		t.Fatalf("bench scheduler: %v\n%s", err, errOut.String())
 	}

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -352,6 +354,19 @@ func checkBanner(t *testing.T, p *proc) {
 	code := link[1][strings.Index(link[1], "code=")+len("code="):]
 	if status, body := get(t, link[1], ""); status != 200 || !strings.Contains(body, code) {
 		t.Fatalf("the banner's sign-in link answered %d without its code in the form:\n%s", status, body)
+	}
+	// Signed in, the demo's header names its admin and workspace.
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	unescaped, _ := url.QueryUnescape(code)
+	resp, err := browser.PostForm(p.url+"/dashboard/login", url.Values{"code": {unescaped}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if who := `<span id="who"><strong>Demo admin</strong> (admin) · Demo workspace</span>`; resp.StatusCode != 200 || !strings.Contains(string(page), who) {
+		t.Fatalf("signed in with the banner's link: %d, no %s in\n%s", resp.StatusCode, who, page)
 	}
 	sb := regexp.MustCompile(`Sandbox     (\S+)`).FindStringSubmatch(out)
 	if sb == nil {
