@@ -23,8 +23,10 @@ import (
 	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
-// The dashboard's media: the media page (upload by drag and drop or by
-// picking files, alt text, delete), the composer's uploads, and each file
+// The dashboard's media: the media page (newest first, filtered to the
+// files not used yet, images or videos; each file's card says where it is
+// used and who shared it, dashboard_media_card.go; upload by drag and drop
+// or by picking files, alt text, delete), the composer's uploads, and each file
 // served to the signed-in browser from this origin (the CSP allows nothing
 // else). Every route calls the same tools/media functions as /api/media.
 
@@ -41,10 +43,24 @@ type mediaItem struct {
 	media.Media
 	// Attach: in the composer, the item is attached to the post.
 	Attach bool
-	CSRF   string
+	// Card: on the media page, where the file is used, who shared it.
+	Card *mediaCard
+	// CanEdit: the reader may post, describe and delete the file.
+	CanEdit bool
+	CSRF    string
 }
 
 func (m mediaItem) IsVideo() bool { return strings.HasPrefix(m.ContentType, "video/") }
+
+// Length is a video's duration as a player shows it, "1:05"; "" for an
+// image.
+func (m mediaItem) Length() string {
+	if m.Duration <= 0 {
+		return ""
+	}
+	sec := int((m.Duration + time.Second/2) / time.Second)
+	return fmt.Sprintf("%d:%02d", sec/60, sec%60)
+}
 
 // Size is the file's size in words: "1.2 MB".
 func (m mediaItem) Size() string {
@@ -77,28 +93,90 @@ func (s *Server) mediaPageRoutes(mux *routeMux) {
 	mux.Handle("POST /dashboard/media/{id}/delete", s.page(identity.Editor, "media", s.mediaPageDelete))
 }
 
-type mediaPageData struct {
-	Items []template.HTML
-	Next  string
+// mediaShows are the media page's filters: the query's show= value, its
+// label, and what it lists.
+var mediaShows = []struct {
+	key, label string
+	filter     media.Filter
+	count      func(media.Counts) int
+	empty      string
+}{
+	{"", "All", media.Filter{}, func(n media.Counts) int { return n.Files }, ""},
+	{"unused", "Not used yet", media.Filter{Unused: true}, func(n media.Counts) int { return n.Unused }, "Every file is used in a post, the library or an approval."},
+	{"images", "Images", media.Filter{Kind: media.KindImage}, func(n media.Counts) int { return n.Images }, "No images yet."},
+	{"videos", "Videos", media.Filter{Kind: media.KindVideo}, func(n media.Counts) int { return n.Videos }, "No videos yet."},
 }
 
-// mediaPage: GET /dashboard/media[?cursor=]
+// mediaFilterLink is one of the page's filters.
+type mediaFilterLink struct {
+	Label, Href string
+	N           int
+	Current     bool
+}
+
+type mediaPageData struct {
+	Items []template.HTML
+	// Summary: "12 files, 3 not used yet".
+	Summary string
+	Filters []mediaFilterLink
+	// None: the workspace has no files; Empty is what a filter that lists
+	// none says.
+	None  bool
+	Empty string
+	// Next is the link to the next page; "" on the last.
+	Next string
+}
+
+// mediaPage: GET /dashboard/media[?show=unused|images|videos][&cursor=],
+// newest first.
 func (s *Server) mediaPage(w http.ResponseWriter, r *http.Request, v *view) {
-	page, err := s.deps.Media.List(r.Context(), v.Caller, media.Filter{Cursor: r.URL.Query().Get("cursor"), Limit: 30})
+	q := r.URL.Query()
+	show := mediaShows[0]
+	for _, f := range mediaShows {
+		if f.key == q.Get("show") {
+			show = f
+		}
+	}
+	n, err := s.deps.Media.Count(r.Context(), v.Caller)
 	if err != nil {
 		s.dashboardError(w, r, v, err)
 		return
 	}
-	d := &mediaPageData{Next: page.Next}
+	f := show.filter
+	f.Cursor, f.Limit = q.Get("cursor"), 30
+	page, err := s.deps.Media.List(r.Context(), v.Caller, f)
+	if errors.Is(err, media.ErrInvalid) { // a cursor not from this page
+		v.Title, v.Error = "Not found", "That page of files does not exist; the media page starts from the newest."
+		s.render(w, r, http.StatusBadRequest, "error", v)
+		return
+	}
+	if err != nil {
+		s.dashboardError(w, r, v, err)
+		return
+	}
+	d := &mediaPageData{Summary: mediaSummary(n), None: n.Files == 0, Empty: show.empty}
+	for _, f := range mediaShows {
+		d.Filters = append(d.Filters, mediaFilterLink{Label: f.label, Href: mediaPageHref(f.key, ""), N: f.count(n), Current: f.key == show.key})
+	}
+	if page.Next != "" {
+		d.Next = mediaPageHref(show.key, page.Next)
+	}
+	cards := s.mediaCards(r, v)
+	cards.learn(page.Items...)
 	for _, m := range page.Items {
-		h, err := renderMediaItem(mediaItem{Media: m, CSRF: v.CSRF})
+		card, err := cards.card(m)
+		if err != nil {
+			s.dashboardError(w, r, v, err)
+			return
+		}
+		h, err := renderMediaItem(mediaItem{Media: m, Card: card, CanEdit: v.CanEdit, CSRF: v.CSRF})
 		if err != nil {
 			s.dashboardError(w, r, v, err)
 			return
 		}
 		d.Items = append(d.Items, h)
 	}
-	switch r.URL.Query().Get("done") {
+	switch q.Get("done") {
 	case "deleted":
 		v.Notice = "Deleted."
 	case "alt":
@@ -106,6 +184,34 @@ func (s *Server) mediaPage(w http.ResponseWriter, r *http.Request, v *view) {
 	}
 	v.Title, v.Data = "Media", d
 	s.render(w, r, http.StatusOK, "media", v)
+}
+
+// mediaSummary: "12 files, 3 not used yet"; "1 file, in use".
+func mediaSummary(n media.Counts) string {
+	switch {
+	case n.Files == 0:
+		return ""
+	case n.Unused == 0 && n.Files == 1:
+		return "1 file, in use"
+	case n.Unused == 0:
+		return present.Count(n.Files, "file") + ", all in use"
+	}
+	return present.Count(n.Files, "file") + ", " + present.Number(int64(n.Unused)) + " not used yet"
+}
+
+// mediaPageHref is the media page with a filter and a cursor.
+func mediaPageHref(show, cursor string) string {
+	q := url.Values{}
+	if show != "" {
+		q.Set("show", show)
+	}
+	if cursor != "" {
+		q.Set("cursor", cursor)
+	}
+	if len(q) == 0 {
+		return "/dashboard/media"
+	}
+	return "/dashboard/media?" + q.Encode()
 }
 
 // mediaPageUpload: POST /dashboard/media/upload, one file per request (the
@@ -152,8 +258,18 @@ func (s *Server) mediaPageUpload(w http.ResponseWriter, r *http.Request, v *view
 			refuse(status, msg)
 			return
 		}
-		h, err := renderMediaItem(mediaItem{Media: m, Attach: r.URL.Query().Get("attach") == "1", CSRF: v.CSRF})
+		it := mediaItem{Media: m, Attach: r.URL.Query().Get("attach") == "1", CanEdit: v.CanEdit, CSRF: v.CSRF}
+		if !it.Attach {
+			cards := s.mediaCards(r, v)
+			cards.learn(m)
+			it.Card, err = cards.card(m)
+		}
+		var h template.HTML
+		if err == nil {
+			h, err = renderMediaItem(it)
+		}
 		if err != nil {
+			zerolog.Ctx(r.Context()).Error().Err(err).Msg("dashboard: an uploaded media's item")
 			refuse(http.StatusInternalServerError, "The file was kept but cannot be shown; reload the page.")
 			return
 		}
@@ -245,7 +361,7 @@ func (s *Server) mediaPageError(w http.ResponseWriter, r *http.Request, v *view,
 		v.Title, v.Error = "In use", "This file is in a post waiting for approval: approve or reject it first."
 		s.render(w, r, http.StatusConflict, "error", v)
 	case errors.Is(err, media.ErrInUse):
-		v.Title, v.Error = "In use", "This file is attached to a scheduled post: cancel or change the post first."
+		v.Title, v.Error = "In use", "This file is attached to a scheduled post: it can be deleted once the post is published or cancelled."
 		s.render(w, r, http.StatusConflict, "error", v)
 	case errors.Is(err, media.ErrInvalid):
 		v.Title, v.Error = "Not saved", "The alt text is too long (at most 1,000 characters)."

@@ -23,6 +23,8 @@ type Media interface {
 	Upload(ctx context.Context, c identity.Caller, in media.Upload) (media.Media, error)
 	Get(ctx context.Context, c identity.Caller, id string) (media.Media, error)
 	List(ctx context.Context, c identity.Caller, f media.Filter) (media.Page, error)
+	// Count gives the media page its figures ("12 files, 3 not used yet").
+	Count(ctx context.Context, c identity.Caller) (media.Counts, error)
 	Update(ctx context.Context, c identity.Caller, id string, p media.Patch) (media.Media, error)
 	Delete(ctx context.Context, c identity.Caller, id string) error
 	OpenSigned(ctx context.Context, token string) (media.Blob, media.Media, error)
@@ -125,7 +127,7 @@ func (s *Server) mediaUpload(w http.ResponseWriter, r *http.Request, c identity.
 // mediaList: GET /api/media [?unused=true&limit=&cursor=]
 func (s *Server) mediaList(w http.ResponseWriter, r *http.Request, c identity.Caller) {
 	q := r.URL.Query()
-	f := media.Filter{Cursor: q.Get("cursor"), Unused: q.Get("unused") == "true"}
+	f := media.Filter{Cursor: q.Get("cursor"), Unused: q.Get("unused") == "true", Kind: q.Get("kind")}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > media.MaxList {
@@ -268,7 +270,8 @@ var mediaOps = func() []apiOp {
 				"alt":  map[string]any{"type": "array", "items": map[string]any{"type": "string", "maxLength": media.MaxAlt}},
 			}},
 		{Method: "GET", Path: "/api/media", Summary: "List the workspace's media, newest first", Auth: "viewer",
-			Query:    map[string]string{"unused": "true: only media no post or library item uses", "limit": "how many", "cursor": "next_cursor of the previous page"},
+			Query: map[string]string{"unused": "true: only media no post or library item uses", "kind": "image or video: only those",
+				"limit": "how many", "cursor": "next_cursor of the previous page"},
 			Response: object{"success": false, "media": []media.Media{}, "next_cursor": ""}},
 		{Method: "GET", Path: "/api/media/{id}", Summary: "One media", Auth: "viewer", Response: one},
 		{Method: "PATCH", Path: "/api/media/{id}", Summary: "Change a media's alt text or name", Auth: "editor", Request: mediaPatchBody{}, Response: one},

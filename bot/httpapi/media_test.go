@@ -141,6 +141,15 @@ func specMedia(t *testing.T, seen *coverage) {
 	ct, body = multipartBody(t, part{"file", "a.jpg", string(testmedia.Photo(t, 4, 4, 3))})
 	c.upload(vw, ct, body, 403)
 	c.call(vw, "GET", "/api/media?limit=10", "", 200)
+	if got := c.call(vw, "GET", "/api/media?kind=video", "", 200); fmt.Sprint(got["media"]) != "[]" {
+		t.Errorf("videos = %v", got)
+	}
+	if got := c.call(vw, "GET", "/api/media?kind=image", "", 200); len(got["media"].([]any)) != 2 {
+		t.Errorf("images = %v", got)
+	}
+	if got := c.call(vw, "GET", "/api/media?kind=audio", "", 400); !strings.Contains(fmt.Sprint(got), `"image" or "video"`) {
+		t.Errorf("an unknown kind = %v", got)
+	}
 	c.call(vw, "GET", "/api/media/"+id, "", 200)
 	c.call(other, "GET", "/api/media/"+id, "", 404)
 	c.call(ed, "PATCH", "/api/media/"+id, `{"alt":"a small red square"}`, 200)

@@ -145,7 +145,23 @@ func TestComposerMediaInBrowser(t *testing.T) {
 	if n, _ := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("#media-list .media-item img").length`)); n != 2 {
 		t.Fatalf("the media page lists %d images", n)
 	}
+	// Each card says where its file is used, and why it cannot be deleted.
+	uses, _ := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#media-list .uses a")).map(a => a.textContent + " " + a.getAttribute("href"))`))
+	if len(uses) != 2 || !strings.HasPrefix(uses[0], "In a post scheduled for ") || !strings.Contains(uses[0], "/dashboard/posts/") {
+		t.Errorf("the cards say they are used in %q", uses)
+	}
+	if n, _ := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("#media-list .delete-form").length`)); n != 0 {
+		t.Errorf("%d files of a scheduled post offer Delete", n)
+	}
+	if s := b.text("#media-summary"); s != "2 files, all in use" {
+		t.Errorf("the media page's summary reads %q", s)
+	}
 	b.shot("32-media-page")
+	b.do("post this", chromedp.Click(chromedp.CSS("#media-list .media-item a.post-this")), chromedp.WaitVisible(chromedp.CSS("#attached .media-item")))
+	if n, _ := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("#attached input[name=media_ids]").length`)); n != 1 {
+		t.Errorf("Post this attached %d files, want 1", n)
+	}
+	b.shot("33-post-this")
 	if bad := console(); len(bad) > 0 {
 		t.Errorf("the browser console reported problems:\n%s", strings.Join(bad, "\n"))
 	}

@@ -70,7 +70,7 @@ type Media struct {
 	Width        int           `json:"width,omitempty"`
 	Height       int           `json:"height,omitempty"`
 	Duration     time.Duration `json:"duration_ns,omitempty"`
-	// UsedBy names what uses it: "post:<id>", "library:<id>".
+	// UsedBy names what uses it: "post:<id>", "library:<id>", "approval:<id>".
 	UsedBy    []string  `json:"used_by"`
 	CreatedAt time.Time `json:"created_at"`
 }
@@ -87,10 +87,27 @@ type Filter struct {
 	Conversation string
 	// Unused: only media nothing uses.
 	Unused bool
+	// Kind: only images (KindImage) or only videos (KindVideo); "" is both.
+	Kind string
 	// Limit is the page size (default and most MaxList).
 	Limit int
 	// Cursor is a previous page's Next.
 	Cursor string
+}
+
+// What a media is, for a listing by kind (Filter.Kind).
+const (
+	KindImage = "image"
+	KindVideo = "video"
+)
+
+// Counts are how many files a workspace holds: in all, those nothing uses
+// yet, and by kind.
+type Counts struct {
+	Files  int `json:"files"`
+	Unused int `json:"unused"`
+	Images int `json:"images"`
+	Videos int `json:"videos"`
 }
 
 // Page is one page of media.

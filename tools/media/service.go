@@ -199,10 +199,13 @@ func (s *Service) List(ctx context.Context, c identity.Caller, f Filter) (Page, 
 	if err != nil {
 		return Page{}, invalid("the cursor is not one this API gave out")
 	}
+	if f.Kind != "" && f.Kind != KindImage && f.Kind != KindVideo {
+		return Page{}, invalid("the kind is %q or %q", KindImage, KindVideo)
+	}
 	if f.Limit <= 0 || f.Limit > MaxList {
 		f.Limit = MaxList
 	}
-	rs, err := s.store.List(ctx, c.WorkspaceID, Query{Conversation: f.Conversation, Unused: f.Unused, Limit: f.Limit + 1, After: after})
+	rs, err := s.store.List(ctx, c.WorkspaceID, Query{Conversation: f.Conversation, Unused: f.Unused, Kind: f.Kind, Limit: f.Limit + 1, After: after})
 	if err != nil {
 		return Page{}, err
 	}
@@ -220,6 +223,26 @@ func (s *Service) List(ctx context.Context, c identity.Caller, f Filter) (Page, 
 		p.Items = append(p.Items, view(r, f.Conversation))
 	}
 	return p, nil
+}
+
+// Count says how many files the caller's workspace holds, how many
+// nothing uses yet, how many are images and how many videos; any role.
+func (s *Service) Count(ctx context.Context, c identity.Caller) (Counts, error) {
+	if err := c.Require(identity.Viewer); err != nil {
+		return Counts{}, err
+	}
+	var n Counts
+	for _, q := range []struct {
+		into *int
+		q    Query
+	}{{&n.Files, Query{}}, {&n.Unused, Query{Unused: true}}, {&n.Images, Query{Kind: KindImage}}, {&n.Videos, Query{Kind: KindVideo}}} {
+		v, err := s.store.Count(ctx, c.WorkspaceID, q.q)
+		if err != nil {
+			return Counts{}, err
+		}
+		*q.into = v
+	}
+	return n, nil
 }
 
 // Update changes a media's alt text or name; editors may.

@@ -46,6 +46,8 @@ type Record struct {
 type Query struct {
 	Conversation string
 	Unused       bool
+	// Kind: only KindImage or KindVideo (by content type); "" is any.
+	Kind string
 	// CreatedBefore, when set: only media uploaded before it.
 	CreatedBefore time.Time
 	Limit         int
@@ -77,6 +79,9 @@ type Store interface {
 	// with a Conversation, last shared first (shared_at, then id), After's
 	// CreatedAt then being a SharedAt.
 	List(ctx context.Context, workspaceID string, q Query) ([]Record, error)
+	// Count says how many records of workspaceID q selects (its Limit and
+	// After are ignored).
+	Count(ctx context.Context, workspaceID string, q Query) (int, error)
 	// Delete removes the record; false when there was none.
 	Delete(ctx context.Context, workspaceID, id string) (bool, error)
 	// UnusedWorkspaces lists the workspaces holding media nothing uses

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -150,16 +151,7 @@ func (s mongoStore) Update(ctx context.Context, workspaceID, id, name, alt strin
 
 func (s mongoStore) List(ctx context.Context, workspaceID string, q Query) ([]Record, error) {
 	defer s.db.Observe("media.list")()
-	filter := bson.D{{Key: "workspace_id", Value: workspaceID}}
-	if q.Conversation != "" {
-		filter = append(filter, bson.E{Key: "conversations", Value: q.Conversation})
-	}
-	if q.Unused {
-		filter = append(filter, bson.E{Key: "used", Value: false})
-	}
-	if !q.CreatedBefore.IsZero() {
-		filter = append(filter, bson.E{Key: "created_at", Value: bson.D{{Key: "$lt", Value: store.Trunc(q.CreatedBefore)}}})
-	}
+	filter := mongoFilter(workspaceID, q)
 	order := "created_at"
 	if q.Conversation != "" {
 		order = "shared_at"
@@ -181,6 +173,33 @@ func (s mongoStore) List(ctx context.Context, workspaceID string, q Query) ([]Re
 		out[i] = d.record()
 	}
 	return out, nil
+}
+
+// mongoFilter is q's selection of workspaceID's records, without its page.
+func mongoFilter(workspaceID string, q Query) bson.D {
+	filter := bson.D{{Key: "workspace_id", Value: workspaceID}}
+	if q.Conversation != "" {
+		filter = append(filter, bson.E{Key: "conversations", Value: q.Conversation})
+	}
+	if q.Unused {
+		filter = append(filter, bson.E{Key: "used", Value: false})
+	}
+	if q.Kind != "" {
+		filter = append(filter, bson.E{Key: "content_type", Value: bson.Regex{Pattern: "^" + regexp.QuoteMeta(q.Kind) + "/"}})
+	}
+	if !q.CreatedBefore.IsZero() {
+		filter = append(filter, bson.E{Key: "created_at", Value: bson.D{{Key: "$lt", Value: store.Trunc(q.CreatedBefore)}}})
+	}
+	return filter
+}
+
+func (s mongoStore) Count(ctx context.Context, workspaceID string, q Query) (int, error) {
+	defer s.db.Observe("media.count")()
+	n, err := s.coll().CountDocuments(ctx, mongoFilter(workspaceID, q))
+	if err != nil {
+		return 0, fmt.Errorf("media: count: %w", err)
+	}
+	return int(n), nil
 }
 
 func (s mongoStore) Delete(ctx context.Context, workspaceID, id string) (bool, error) {

@@ -168,18 +168,7 @@ func (s sqliteStore) Update(ctx context.Context, workspaceID, id, name, alt stri
 
 func (s sqliteStore) List(ctx context.Context, workspaceID string, q Query) ([]Record, error) {
 	defer s.db.Observe("media.list")()
-	where, args := []string{"workspace_id = ?"}, []any{workspaceID}
-	if q.Conversation != "" {
-		where = append(where, "EXISTS (SELECT 1 FROM json_each(media.conversations) WHERE value = ?)")
-		args = append(args, q.Conversation)
-	}
-	if q.Unused {
-		where = append(where, "used_by = '[]'")
-	}
-	if !q.CreatedBefore.IsZero() {
-		where = append(where, "created_at < ?")
-		args = append(args, store.Millis(q.CreatedBefore))
-	}
+	where, args := sqliteWhere(workspaceID, q)
 	order := "created_at"
 	if q.Conversation != "" {
 		order = "shared_at"
@@ -191,6 +180,37 @@ func (s sqliteStore) List(ctx context.Context, workspaceID string, q Query) ([]R
 	}
 	return s.query(ctx, `SELECT `+columns+` FROM media WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY `+order+` DESC, id DESC LIMIT ?`, append(args, q.Limit)...)
+}
+
+// sqliteWhere is q's selection of workspaceID's records, without its page.
+func sqliteWhere(workspaceID string, q Query) ([]string, []any) {
+	where, args := []string{"workspace_id = ?"}, []any{workspaceID}
+	if q.Conversation != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM json_each(media.conversations) WHERE value = ?)")
+		args = append(args, q.Conversation)
+	}
+	if q.Unused {
+		where = append(where, "used_by = '[]'")
+	}
+	if q.Kind != "" {
+		where = append(where, "substr(content_type, 1, ?) = ?")
+		args = append(args, len(q.Kind)+1, q.Kind+"/")
+	}
+	if !q.CreatedBefore.IsZero() {
+		where = append(where, "created_at < ?")
+		args = append(args, store.Millis(q.CreatedBefore))
+	}
+	return where, args
+}
+
+func (s sqliteStore) Count(ctx context.Context, workspaceID string, q Query) (int, error) {
+	defer s.db.Observe("media.count")()
+	where, args := sqliteWhere(workspaceID, q)
+	var n int
+	if err := s.db.SQLRead.QueryRowContext(ctx, `SELECT COUNT(*) FROM media WHERE `+strings.Join(where, " AND "), args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("media: count: %w", err)
+	}
+	return n, nil
 }
 
 func (s sqliteStore) query(ctx context.Context, q string, args ...any) ([]Record, error) {
