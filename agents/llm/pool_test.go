@@ -11,10 +11,13 @@ import (
 	"github.com/marketingminds/marketingminds/agents/llm/llmtest"
 )
 
-// A burst of concurrent model calls reuses its connections: no more are
-// opened than calls are in flight at once (Go's default pool keeps 2 idle,
-// so nearly every call after the first wave would open a new one). Not
-// parallel: the burst would starve the timing tests of the package.
+// A burst of concurrent model calls reuses its connections: about as many
+// are opened as calls are in flight at once (Go's default pool keeps 2
+// idle, so nearly every call after the first wave, over 200 here, would
+// open a new one). A connection goes back to the pool a moment after its
+// call returns, so on a loaded machine a few more are opened: the bound is
+// twice the calls in flight. Not parallel: the burst would starve the
+// timing tests of the package.
 func TestBurstReusesConnections(t *testing.T) {
 	const calls, inFlight = 256, 32
 	turns := make([]llmtest.Turn, calls)
@@ -44,8 +47,8 @@ func TestBurstReusesConnections(t *testing.T) {
 	for err := range errs {
 		t.Fatal(err)
 	}
-	if n := srv.NewConns(); n > inFlight+inFlight/2 {
-		t.Fatalf("%d calls, %d at a time, opened %d connections; want at most %d", calls, inFlight, n, inFlight+inFlight/2)
+	if n := srv.NewConns(); n > 2*inFlight {
+		t.Fatalf("%d calls, %d at a time, opened %d connections; want at most %d", calls, inFlight, n, 2*inFlight)
 	} else {
 		t.Logf("%d calls, %d at a time: %d connections", calls, inFlight, n)
 	}
