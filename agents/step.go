@@ -147,7 +147,7 @@ var progressWords = map[string]string{
 	"remember": "Noting that…", "recall": "Looking through the notes…",
 	"review_analytics": "Reviewing your figures…", "save_to_library": "Saving it to the library…",
 	"search_library": "Looking through the library…", "suggest_hashtags": "Finding hashtags…",
-	"list_media": "Looking at your images and videos…", "set_media_alt": "Saving the alt text…",
+	"list_media": "Looking at your images and videos…", "set_media_alt": "Saving the alt text…", "delete_media": "Deleting the file…",
 	"convert_media": "Converting the image…", "list_mailing_lists": "Looking up your mailing lists…",
 	"create_email_campaign": "Preparing the e-mail campaign…", "schedule_email_campaign": "Scheduling the e-mail…",
 	"email_report": "Reading the e-mail's figures…", "crm_summary": "Reading the CRM…", "search_leads": "Searching the leads…",

@@ -3,6 +3,7 @@ package agents
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/media"
@@ -13,6 +14,7 @@ type Media interface {
 	List(ctx context.Context, c identity.Caller, f media.Filter) (media.Page, error)
 	Get(ctx context.Context, c identity.Caller, id string) (media.Media, error)
 	Update(ctx context.Context, c identity.Caller, id string, p media.Patch) (media.Media, error)
+	Delete(ctx context.Context, c identity.Caller, id string) error
 }
 
 type listMediaArgs struct {
@@ -23,6 +25,15 @@ type listMediaArgs struct {
 type mediaAltArgs struct {
 	MediaID string `json:"media_id" jsonschema:"minLength=1,description=The media_id from list_media or the media shared in this conversation."`
 	Alt     string `json:"alt" jsonschema:"maxLength=1000,description=Alt text describing the image for people who cannot see it."`
+}
+
+type mediaIDArgs struct {
+	MediaID string `json:"media_id" jsonschema:"minLength=1,description=The media_id from list_media or the media shared in this conversation."`
+}
+
+// MediaDeleted is delete_media's answer: the file that is gone.
+type MediaDeleted struct {
+	Media media.Media `json:"media"`
 }
 
 // MediaList is list_media's answer: the workspace's media, newest first.
@@ -53,7 +64,38 @@ func mediaTools(cp Capabilities) []Tool {
 				m, err := cp.Media.Update(ctx, c, a.MediaID, media.Patch{Alt: &a.Alt})
 				return m, mediaKnown(err)
 			}, Writes()),
+		NewTool("delete_media", "Deletes an uploaded image or video from the workspace. Posts already published keep their copy; "+
+			"a file that a scheduled post or a post waiting for approval uses cannot be deleted until that post is out or cancelled. Needs approval.",
+			func(ctx context.Context, c identity.Caller, a mediaIDArgs) (MediaDeleted, error) {
+				m, err := cp.Media.Get(ctx, c, a.MediaID)
+				if err == nil {
+					err = cp.Media.Delete(ctx, c, a.MediaID)
+				}
+				if err != nil {
+					return MediaDeleted{}, mediaKnown(err)
+				}
+				return MediaDeleted{Media: m}, nil
+			}, Mutating(), Destructive(), WithPreview(func(ctx context.Context, c identity.Caller, a mediaIDArgs) (string, error) {
+				m, err := cp.Media.Get(ctx, c, a.MediaID)
+				if err != nil {
+					return "", mediaKnown(err)
+				}
+				return "Delete " + mediaPreviewName(m) + " from the workspace's media", nil
+			})),
 	}
+}
+
+// mediaPreviewName names media in an approval's preview: "launch.jpg
+// (image)", "an untitled video".
+func mediaPreviewName(m media.Media) string {
+	kind := "image"
+	if strings.HasPrefix(m.ContentType, "video/") {
+		kind = "video"
+	}
+	if m.Name == "" {
+		return "an untitled " + kind
+	}
+	return m.Name + " (" + kind + ")"
 }
 
 // mediaKnown is known for the media store's errors.

@@ -52,13 +52,15 @@ func noMedia(k intent.Kind) string {
 			"`add alt text \"A red shoe\" to the image`, or say `show my images` and pick one from the list " +
 			"(\"add alt text \"A red shoe\" to the second image\")."
 	case intent.KindMediaDelete:
-		return deleteAnswer(nil)
+		return "I don't see an image or a video in this conversation to delete. Say `show my images` and pick one from the list " +
+			"(\"delete the second one\"), or delete it on the dashboard's Media page, which shows where each file is used. " +
+			"Files nothing uses are cleaned up on their own."
 	}
 	return "I don't see an image or a video in this conversation. Share one here (drop the file in this thread), then tell me where to post it."
 }
 
 // mediaCalls maps the requests about media that are not posts: keeping
-// them in the library and their alt text; deleting is answered in words.
+// them in the library, their alt text and deleting them.
 func mediaCalls(c intent.Command, h history) ([]call, string) {
 	picked := pickedMedia(h)
 	switch c.Kind {
@@ -79,7 +81,16 @@ func mediaCalls(c intent.Command, h history) ([]call, string) {
 		}
 		return []call{{"set_media_alt", map[string]any{"media_id": picked[0].ID, "alt": c.Text}}}, ""
 	case intent.KindMediaDelete:
-		return nil, deleteAnswer(picked)
+		switch {
+		case c.Status == intent.StatusUnused:
+			return nil, "Files nothing uses are cleaned up on their own after a while. To delete them now, open the dashboard's Media page " +
+				"and choose “Not used yet”, or say `show unused images` and pick one (\"delete the second one\")."
+		case len(h.media) == 0:
+			return nil, noMedia(c.Kind)
+		case len(picked) != 1:
+			return nil, fmt.Sprintf("Which one? There are %d: %s. For example: `delete the second image`.", len(h.media), mediaNames(h.media))
+		}
+		return []call{{"delete_media", map[string]any{"media_id": picked[0].ID}}}, ""
 	}
 	return nil, ""
 }
@@ -116,19 +127,6 @@ func mediaTitle(ms []Media) string {
 		return names[0]
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
-}
-
-// deleteAnswer says where media is deleted: no tool deletes it from a
-// conversation, the dashboard's Media page does, and says what keeps a
-// file from being deleted.
-func deleteAnswer(picked []Media) string {
-	what := "an image or a video"
-	if n := mediaTitle(picked); len(picked) > 0 {
-		what = n
-	}
-	return "I can't delete files from a conversation. Delete " + what + " on the dashboard's Media page, which shows where each file is used. " +
-		"A file that a scheduled post or a post waiting for approval uses stays until that post is out or cancelled, " +
-		"and files nothing uses are cleaned up on their own."
 }
 
 // about is what the assistant does, in short.

@@ -8,9 +8,8 @@ import (
 )
 
 // TestPlannerAnswersMediaRequestsInWords: keeping, describing or deleting
-// media with none shared says how to share one; deleting says where it is
-// done (no tool deletes media from a conversation), naming the file; alt
-// text for "these" asks which one; "who am I" tells the role and what it
+// media with none shared says how to share one; deleting "both" asks which
+// one, deleting the unused ones says how; alt text for "these" asks which one; "who am I" tells the role and what it
 // allows.
 func TestPlannerAnswersMediaRequestsInWords(t *testing.T) {
 	t.Parallel()
@@ -29,11 +28,10 @@ func TestPlannerAnswersMediaRequestsInWords(t *testing.T) {
 			"`add alt text \"A red shoe\" to the second image`"}},
 		{"add alt text to the image", "editor", two, []string{"I couldn't read that: say what the alt text should be, in quotes.",
 			"For example: `add alt text \"A red shoe\" to the image`"}},
-		{"delete the second image", "editor", two, []string{"I can't delete files from a conversation. Delete shoe.png on the dashboard's Media page",
-			"until that post is out or cancelled"}},
-		{"delete the image", "editor", nil, []string{"Delete an image or a video on the dashboard's Media page"}},
-		{"delete unused images", "editor", two, []string{"files nothing uses are cleaned up on their own"}},
-		{"clean up unused media", "editor", nil, []string{"on the dashboard's Media page"}},
+		{"delete both images", "editor", two, []string{"Which one? There are 2: 1. launch.jpg, 2. shoe.png.", "`delete the second image`"}},
+		{"delete the image", "editor", nil, []string{"I don't see an image or a video in this conversation to delete.", "`show my images`", "dashboard's Media page"}},
+		{"delete unused images", "editor", two, []string{"Files nothing uses are cleaned up on their own", "“Not used yet”"}},
+		{"clean up unused media", "editor", nil, []string{"the dashboard's Media page"}},
 		{"can I post?", "viewer", nil, []string{"You're a viewer in this workspace"}},
 		{"who am I?", "editor", nil, []string{"You're an editor in this workspace", "post and schedule", "Say `help`"}},
 		{"what's my role", "admin", nil, []string{"You're an admin in this workspace", "change the workspace's settings"}},
@@ -109,5 +107,22 @@ func TestPlannerSavesWhatItRefersTo(t *testing.T) {
 	resp := complete(t, conversation("save it to the library"))
 	if len(resp.Message.ToolCalls) > 0 || !strings.HasPrefix(resp.Message.Content, "What should I save? Give the text in quotes") {
 		t.Fatalf("with nothing to refer to: %+v", resp.Message)
+	}
+}
+
+// TestPlannerDeletesThePickedMedia: "delete the second image" deletes the
+// second file shared, and "delete this image" the last one; the call
+// waits for an approval like every delete_media call.
+func TestPlannerDeletesThePickedMedia(t *testing.T) {
+	t.Parallel()
+	shared := []llm.Media{{ID: "m1", Name: "a.jpg", ContentType: "image/jpeg"}, {ID: "m2", Name: "b.jpg", ContentType: "image/jpeg"}}
+	for words, want := range map[string]string{
+		"delete the second image": `delete_media {"media_id":"m2"}`,
+		"delete the first one":    `delete_media {"media_id":"m1"}`,
+		"delete this image":       `delete_media {"media_id":"m2"}`,
+	} {
+		req := conversation(words)
+		req.Role, req.Media = "editor", shared
+		wantCalls(t, complete(t, req), want)
 	}
 }

@@ -17,7 +17,7 @@ var contract = func() []llm.ToolDef {
 	for _, n := range []string{"connect_account", "list_accounts", "disconnect_account", "publish_post", "schedule_post",
 		"list_posts", "list_jobs", "cancel_job", "retry_post", "get_analytics", "review_analytics", "best_time_to_post", "get_dashboard",
 		"draft_post", "save_to_library", "search_library", "suggest_hashtags", "list_mailing_lists", "create_email_campaign",
-		"schedule_email_campaign", "email_report", "crm_summary", "search_leads", "remember", "recall", "list_media", "set_media_alt"} {
+		"schedule_email_campaign", "email_report", "crm_summary", "search_leads", "remember", "recall", "list_media", "set_media_alt", "delete_media"} {
 		defs = append(defs, llm.ToolDef{Name: n, Parameters: []byte(`{"type":"object"}`)})
 	}
 	return defs

@@ -79,3 +79,8 @@ func mediaCard(_ Env, m media.Media) card {
 	}
 	return card{Title: title, Sections: []section{{Lines: []line{mediaLine(m)}}}}
 }
+
+func mediaDeletedCard(_ Env, d agents.MediaDeleted) card {
+	return card{Title: "Deleted " + orWord(d.Media.Name, "the untitled file") + ".",
+		Sections: []section{{Text: "Posts already published keep their own copy."}}}
+}

@@ -50,6 +50,7 @@ func New() *Registry {
 	Register(r, fromCard(specialistCard))
 	Register(r, fromCard(mediaListCard))
 	Register(r, fromCard(mediaCard))
+	Register(r, fromCard(mediaDeletedCard))
 	// The engagement inbox.
 	Register(r, fromCard(inboxItemCard))
 	Register(r, fromCard(inboxPageCard))
