@@ -18,8 +18,9 @@ type Media interface {
 }
 
 type listMediaArgs struct {
-	Unused bool `json:"unused,omitempty" jsonschema:"description=Only media no post or library item uses yet."`
-	Limit  int  `json:"limit,omitempty" jsonschema:"minimum=1,maximum=50"`
+	Unused bool   `json:"unused,omitempty" jsonschema:"description=Only media no post or library item uses yet."`
+	Kind   string `json:"kind,omitempty" jsonschema:"enum=image,enum=video,description=Only images or only videos; both when left out."`
+	Limit  int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=50"`
 }
 
 type mediaAltArgs struct {
@@ -43,6 +44,8 @@ type MediaList struct {
 	More bool `json:"more,omitempty"`
 	// Unused says the list holds only media nothing uses yet.
 	Unused bool `json:"unused,omitempty"`
+	// Kind says the list holds only images or only videos.
+	Kind string `json:"kind,omitempty"`
 }
 
 func mediaTools(cp Capabilities) []Tool {
@@ -53,11 +56,11 @@ func mediaTools(cp Capabilities) []Tool {
 				if a.Limit <= 0 || a.Limit > 50 {
 					a.Limit = 20
 				}
-				page, err := cp.Media.List(ctx, c, media.Filter{Unused: a.Unused, Limit: a.Limit})
+				page, err := cp.Media.List(ctx, c, media.Filter{Unused: a.Unused, Kind: a.Kind, Limit: a.Limit})
 				if err != nil {
 					return MediaList{}, mediaKnown(err)
 				}
-				return MediaList{Items: page.Items, More: page.Next != "", Unused: a.Unused}, nil
+				return MediaList{Items: page.Items, More: page.Next != "", Unused: a.Unused, Kind: a.Kind}, nil
 			}, ReadOnly()),
 		NewTool("set_media_alt", "Sets the alt text of an uploaded image or video; it is sent with every post that carries it where the platform takes alt text.",
 			func(ctx context.Context, c identity.Caller, a mediaAltArgs) (media.Media, error) {

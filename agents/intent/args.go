@@ -52,6 +52,11 @@ func (p *parser) sentence() (Command, error) {
 		if w.has("unused", "unattached") || w.has("used") && w.has("not", "aren't", "isn't", "never") {
 			c.Status = StatusUnused
 		}
+		// "images" is how people name all their media ("show my images"
+		// lists videos too); videos alone are asked for by name.
+		if w.has("video", "videos", "clip", "clips", "reel", "reels") && !w.has("image", "images", "photo", "photos", "picture", "pictures") {
+			c.Only = "video"
+		}
 	case KindRecall:
 		if i, ok := w.at("about"); ok {
 			c.Query = p.query(queryNoise, i)

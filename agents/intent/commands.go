@@ -103,6 +103,8 @@ type Command struct {
 	Status string
 	// Query is what to look for (library, leads, recall).
 	Query string
+	// Only narrows a media listing to "video" ("show my videos").
+	Only string
 	// Ref is a reference to the conversation (RefLast, RefFailed) where
 	// the command names no ID or text; only Read returns it.
 	Ref string

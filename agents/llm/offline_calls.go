@@ -122,6 +122,7 @@ func moreCalls(c intent.Command, h history, args map[string]any) ([]call, string
 		if c.Status == intent.StatusUnused {
 			args["unused"] = true
 		}
+		set("kind", c.Only)
 		return one("list_media")
 	case intent.KindHashtags:
 		args["text"] = c.Text

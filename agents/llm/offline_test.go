@@ -48,6 +48,8 @@ func TestPlannerCallsTheRightTool(t *testing.T) {
 		{`list my instagram accounts`, "list_accounts", `{"platform":"instagram"}`, nil},
 		{`what images do we have?`, "list_media", `{}`, nil},
 		{`show unused images`, "list_media", `{"unused":true}`, nil},
+		{`show my videos`, "list_media", `{"kind":"video"}`, nil},
+		{`which videos are not used yet?`, "list_media", `{"kind":"video","unused":true}`, nil},
 		{`connect instagram`, "connect_account", `{"platform":"instagram"}`, nil},
 		{`disconnect acc_1`, "disconnect_account", `{"account_id":"acc_1"}`, nil},
 		{`analytics 7d`, "review_analytics", `{"days":7}`, nil},

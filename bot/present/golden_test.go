@@ -154,6 +154,7 @@ func samples() []struct {
 		{"library_empty", agents.LibraryFound{Items: []library.Item{}}},
 		{"library_no_match", agents.LibraryFound{Query: "spring sale", Items: []library.Item{}}},
 		{"media_unused_none", agents.MediaList{Unused: true, Items: []media.Media{}}},
+		{"media_no_videos", agents.MediaList{Kind: media.KindVideo, Items: []media.Media{}}},
 		{"media_deleted", agents.MediaDeleted{Media: media.Media{ID: "med_1", Name: "launch.jpg", ContentType: "image/jpeg"}}},
 		{"inbox_item", inboxSample()},
 		{"inbox_page", inbox.Page{Items: []inbox.Item{inboxSample(), {ID: "in_7d3f4b", AccountID: "acc_x_7f3a9", Platform: platform.Twitter,

@@ -49,9 +49,18 @@ func sizeWords(n int64) string {
 }
 
 func mediaListCard(_ Env, l agents.MediaList) card {
+	noun, nouns := "media file", "media"
+	switch l.Kind {
+	case media.KindImage:
+		noun, nouns = "image", "images"
+	case media.KindVideo:
+		noun, nouns = "video", "videos"
+	}
 	switch {
 	case len(l.Items) == 0 && l.Unused:
-		return card{Title: "No unused media: nothing uploaded waits outside a post or a library draft."}
+		return card{Title: "No unused " + nouns + ": nothing uploaded waits outside a post or a library draft."}
+	case len(l.Items) == 0 && l.Kind != "":
+		return card{Title: "No " + nouns + " uploaded yet.", Note: "Share one in Slack or upload it on the dashboard."}
 	case len(l.Items) == 0:
 		return card{Title: "No media uploaded yet.", Note: "Share an image in Slack or upload one on the dashboard."}
 	}
@@ -59,9 +68,9 @@ func mediaListCard(_ Env, l agents.MediaList) card {
 	for _, m := range l.Items {
 		lines = append(lines, mediaLine(m))
 	}
-	title := Count(len(l.Items), "media file")
+	title := Count(len(l.Items), noun)
 	if l.Unused {
-		title = Count(len(l.Items), "unused media file")
+		title = Count(len(l.Items), "unused "+noun)
 	}
 	// The list's order is what "the second one" means in the conversation.
 	c := card{Title: title, Sections: []section{{Lines: lines}},
