@@ -32,6 +32,9 @@ var (
 // at a platform word or after a comma or "and".
 func parseGroup(s string) (Command, bool, error) {
 	toks, err := lex(s)
+	if err == nil && askingForGroups(toks) {
+		return Command{Kind: KindGroup}, true, nil
+	}
 	if err != nil || len(toks) == 0 || toks[0].quoted || (toks[0].low != "group" && toks[0].low != "groups") {
 		return Command{}, false, nil
 	}
@@ -68,6 +71,29 @@ func parseGroup(s string) (Command, bool, error) {
 		return Command{}, true, &UsageError{Kind: KindGroup, Problem: "name the accounts of " + c.Group + ": a platform each, and its account's name when the platform has several"}
 	}
 	return c, true, nil
+}
+
+// groupListWords are the words of a question for the groups ("list
+// groups", "what account groups do we have?", "show me our groups").
+var groupListWords = map[string]bool{"list": true, "show": true, "me": true, "what": true, "which": true, "are": true, "do": true,
+	"we": true, "i": true, "have": true, "my": true, "our": true, "the": true, "all": true, "account": true, "there": true, "?": true}
+
+// askingForGroups says whether toks only ask to see the groups: "groups"
+// and question words, nothing else.
+func askingForGroups(toks []token) bool {
+	named := false
+	for _, t := range toks {
+		w := strings.TrimRight(t.low, "?!.")
+		switch {
+		case t.quoted:
+			return false
+		case w == "groups":
+			named = true
+		case w != "" && !groupListWords[w]:
+			return false
+		}
+	}
+	return named && len(toks) > 1
 }
 
 // groupName cuts a group's name off the front of toks: a quoted text, the

@@ -17,6 +17,9 @@ func TestPlannerGroupCalls(t *testing.T) {
 	}
 	for _, tt := range []struct{ words, tool, args string }{
 		{`groups`, "list_account_groups", `{}`},
+		{`list groups`, "list_account_groups", `{}`},
+		{`what account groups do we have?`, "list_account_groups", `{}`},
+		{`show me our groups`, "list_account_groups", `{}`},
 		{`group save "Acme brand" facebook Acme Coffee, x`, "save_account_group", `{"accounts":["facebook Acme Coffee","twitter"],"name":"Acme brand"}`},
 		{`group delete Acme brand`, "delete_account_group", `{"name":"Acme brand"}`},
 	} {

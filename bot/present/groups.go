@@ -56,7 +56,8 @@ func groupSummary(g groups.Group) string {
 func groupsCard(_ Env, list []groups.Group) card {
 	if len(list) == 0 {
 		return card{Title: "No account groups yet.", Sections: []section{{
-			Text: "A group names a brand's accounts together (Acme = its Facebook page, Instagram and X); a post to the group goes to each."}}}
+			Text: "A group names a brand's accounts together (Acme = its Facebook page, Instagram and X); a post to the group goes to each."}},
+			Note: `To make one, say: group save "Acme brand" facebook Acme Coffee, instagram, x`}
 	}
 	lines := make([]line, 0, len(list))
 	for _, g := range list {
