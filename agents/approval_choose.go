@@ -95,12 +95,13 @@ func (o *Orchestrator) Choose(ctx context.Context, c identity.Caller, approvalID
 	next, err := t.gateCheck(ctx, runner, args)
 	if err != nil { // the post cannot go to the account chosen: say why, ask nothing more
 		msg, f := o.failure(ctx, a.Tool, err)
-		if _, _, rerr := o.cfg.Store.ClaimApproval(ctx, c.WorkspaceID, approvalID, ApprovalRejected, c.UserID, msg, o.cfg.Now().UTC()); rerr != nil {
+		// The reason kept is the person's words; the model gets the tool's.
+		text := fmt.Sprintf("%s cannot take this post: %s", chosen.Label(), refusalWords(f))
+		if _, _, rerr := o.cfg.Store.ClaimApproval(ctx, c.WorkspaceID, approvalID, ApprovalRejected, c.UserID, text, o.cfg.Now().UTC()); rerr != nil {
 			return ApprovalResult{}, rerr
 		}
-		a.Status, a.Reason = ApprovalRejected, msg
+		a.Status, a.DecidedBy, a.Reason = ApprovalRejected, c.UserID, text
 		o.release(ctx, a)
-		text := fmt.Sprintf("%s cannot take this post: %s", chosen.Label(), refusalWords(f))
 		o.appendRefused(context.WithoutCancel(ctx), key, approvalID, text, llm.ToolCall{ID: "choose_" + newID(), Name: a.Tool, Arguments: string(args)}, msg)
 		return ApprovalResult{Approval: a, Text: text, Value: f}, nil
 	}

@@ -93,9 +93,14 @@ func (s *Server) chatTurns(ctx context.Context, v *view, tasks []agents.Task) ([
 				return nil, nil, err
 			}
 			decided = make(map[string]agents.Approval, len(list))
+			var deciders []string
 			for _, a := range list {
 				decided[a.ID] = a
+				if a.DecidedBy != "" {
+					deciders = append(deciders, a.DecidedBy)
+				}
 			}
+			s.learnNames(ctx, v, deciders...)
 			break
 		}
 	}
@@ -150,11 +155,8 @@ func (s *Server) chatTurns(ctx context.Context, v *view, tasks []agents.Task) ([
 				ca.Answered = true
 			case ok && awaits(d):
 				ca = waiting(env, d)
-			case ok:
-				ca.Status, ca.Text, ca.Failed = string(d.Status), a.Preview, d.Status == agents.ApprovalFailed
-				if d.Error != "" {
-					ca.Text += ": " + d.Error
-				}
+			case ok: // as it read when it was decided: who decided, and what came of it
+				ca.Status, ca.Text, ca.Failed = string(d.Status), present.Decided(d, v.People.Of(d.DecidedBy)), d.Status == agents.ApprovalFailed
 			}
 			ct.Approvals = append(ct.Approvals, ca)
 		}

@@ -127,6 +127,11 @@ func TestDashboardChatApprovalNote(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(frag, "Rejected by you: ") || !strings.Contains(frag, "(reason: not today)") || strings.Contains(frag, "U-e") {
 		t.Errorf("reject = %d\n%s", resp.StatusCode, frag)
 	}
+	// Reloaded, the conversation reads the decisions the same way.
+	resp, page = ed.do("GET", "/dashboard/chat", nil, nil)
+	if resp.StatusCode != 200 || !strings.Contains(page, "Approved by you and done: ") || !strings.Contains(page, "Rejected by you: ") || strings.Contains(page, "U-e") {
+		t.Errorf("the chat page reloaded = %d\n%s", resp.StatusCode, page)
+	}
 }
 
 // TestDashboardSettingsNamePeople: who last changed the settings and whose

@@ -9,15 +9,22 @@ import (
 // display name or "you" on the web and in the terminal. An approval not
 // decided yet reads as its preview.
 func Decided(a agents.Approval, who string) string {
+	by := " by " + who
+	if who == "" { // decided by no one: a cut-off run's sweep, an expiry
+		by = ""
+	}
 	switch a.Status {
 	case agents.ApprovalDone:
-		return "Approved by " + who + " and done: " + a.Preview
+		return "Approved" + by + " and done: " + a.Preview
 	case agents.ApprovalRunning:
-		return "Approved by " + who + "; it is running: " + a.Preview
+		return "Approved" + by + "; it is running: " + a.Preview
 	case agents.ApprovalFailed:
-		return "Approved by " + who + ", but it failed: " + a.Error
+		return "Approved" + by + ", but it failed: " + a.Error
 	case agents.ApprovalRejected:
-		s := "Rejected by " + who + ": " + a.Preview
+		if a.Checks.Choice != nil && a.Reason != "" { // the account chosen refused it
+			return "Not posted: " + a.Reason
+		}
+		s := "Rejected" + by + ": " + a.Preview
 		if a.Reason != "" {
 			s += " (reason: " + a.Reason + ")"
 		}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/marketingminds/marketingminds/agents"
 	"github.com/marketingminds/marketingminds/bot/present"
+	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
 func TestDecided(t *testing.T) {
@@ -21,10 +22,17 @@ func TestDecided(t *testing.T) {
 		{agents.ApprovalRejected, "not today", "", "Ana", "Rejected by Ana: Publish now to X: Launch day (reason: not today)"},
 		{agents.ApprovalRejected, "", "", "you", "Rejected by you: Publish now to X: Launch day"},
 		{agents.ApprovalPending, "", "", "you", "Publish now to X: Launch day"},
+		{agents.ApprovalRejected, "", "", "", "Rejected: Publish now to X: Launch day"}, // a sweep decides as no one
 	} {
 		a.Status, a.Reason, a.Error = tc.status, tc.reason, tc.error
 		if got := present.Decided(a, tc.who); got != tc.want {
 			t.Errorf("%s by %s = %q, want %q", tc.status, tc.who, got, tc.want)
 		}
+	}
+	// The account chosen on a question refused the post: that is its end.
+	refused := agents.Approval{Preview: "Publish now to Instagram", Status: agents.ApprovalRejected, DecidedBy: "U1",
+		Reason: "Outlet (Instagram) cannot take this post: the image is a PNG", Checks: agents.Checks{Choice: &publish.Choice{}}}
+	if got := present.Decided(refused, "you"); got != "Not posted: Outlet (Instagram) cannot take this post: the image is a PNG" {
+		t.Errorf("a refused choice reads %q", got)
 	}
 }
