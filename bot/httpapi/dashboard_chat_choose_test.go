@@ -28,14 +28,6 @@ import (
 	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
-type choosePostArgs struct {
-	Text       string   `json:"text"`
-	Platforms  []string `json:"platforms"`
-	ImageURLs  []string `json:"image_urls,omitempty"`
-	MediaIDs   []string `json:"media_ids,omitempty"`
-	AccountIDs []string `json:"account_ids,omitempty"`
-}
-
 // chooseFixture is the web chat with a publish_post that asks which of two
 // Instagram accounts first, then refuses a linked PNG with an offer to
 // convert it, as publishing's checks do; proposed keeps every call checked.
@@ -45,7 +37,7 @@ type chooseFixture struct {
 	png  string // a PNG's link
 
 	mu       sync.Mutex
-	proposed []choosePostArgs
+	proposed []imagePostArgs
 }
 
 func chooseSetup(t *testing.T) *chooseFixture {
@@ -62,9 +54,9 @@ func chooseSetup(t *testing.T) *chooseFixture {
 	}
 	cf := &chooseFixture{png: host.URL + "/roast.png"}
 	options := []publish.Target{{AccountID: "ig1", Platform: platform.Instagram, Name: "Roastery"}, {AccountID: "ig2", Platform: platform.Instagram, Name: "Outlet"}}
-	post := agents.NewTool("publish_post", "Publishes a post now.", func(ctx context.Context, c identity.Caller, a choosePostArgs) (map[string]string, error) {
+	post := agents.NewTool("publish_post", "Publishes a post now.", func(ctx context.Context, c identity.Caller, a imagePostArgs) (map[string]string, error) {
 		return map[string]string{"published": a.Text}, nil
-	}, agents.Mutating(), agents.WithCheck(func(ctx context.Context, c identity.Caller, a choosePostArgs) (agents.Check, error) {
+	}, agents.Mutating(), agents.WithCheck(func(ctx context.Context, c identity.Caller, a imagePostArgs) (agents.Check, error) {
 		cf.mu.Lock()
 		cf.proposed = append(cf.proposed, a)
 		cf.mu.Unlock()
@@ -93,7 +85,7 @@ func chooseSetup(t *testing.T) *chooseFixture {
 	return cf
 }
 
-func (cf *chooseFixture) last() choosePostArgs {
+func (cf *chooseFixture) last() imagePostArgs {
 	cf.mu.Lock()
 	defer cf.mu.Unlock()
 	return cf.proposed[len(cf.proposed)-1]

@@ -28,11 +28,13 @@ import (
 	"github.com/marketingminds/marketingminds/tools/publish"
 )
 
+// imagePostArgs are the arguments of the web chat tests' publish_post.
 type imagePostArgs struct {
-	Text      string   `json:"text"`
-	Platforms []string `json:"platforms"`
-	ImageURLs []string `json:"image_urls,omitempty"`
-	MediaIDs  []string `json:"media_ids,omitempty"`
+	Text       string   `json:"text"`
+	Platforms  []string `json:"platforms"`
+	ImageURLs  []string `json:"image_urls,omitempty"`
+	MediaIDs   []string `json:"media_ids,omitempty"`
+	AccountIDs []string `json:"account_ids,omitempty"`
 }
 
 var convertButton = regexp.MustCompile(`data-action="mm_convert" data-value="([^"]+)"`)

@@ -251,27 +251,35 @@ func TestGolden(t *testing.T) {
 	r := present.New()
 	e := env(t)
 	for _, s := range samples() {
-		outs := map[string]string{
-			"slack.txt":    slackText(r.Slack(e, s.value)),
-			"web.html":     string(r.Web(e, s.value)) + "\n",
-			"terminal.txt": terminalText(r.Terminal(e, s.value)),
+		golden(t, r, e, s.name, s.value)
+	}
+}
+
+// golden checks what value reads as in each door against the files
+// testdata/name.<door> (written with -update), and that none of it is
+// what a person must not see.
+func golden(t *testing.T, r *present.Registry, e present.Env, name string, value any) {
+	t.Helper()
+	outs := map[string]string{
+		"slack.txt":    slackText(r.Slack(e, value)),
+		"web.html":     string(r.Web(e, value)) + "\n",
+		"terminal.txt": terminalText(r.Terminal(e, value)),
+	}
+	for door, got := range outs {
+		forbidden(t, name, door, got)
+		path := filepath.Join("testdata", name+"."+door)
+		if *update {
+			if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
 		}
-		for door, got := range outs {
-			forbidden(t, s.name, door, got)
-			path := filepath.Join("testdata", s.name+"."+door)
-			if *update {
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to write it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s differs from %s:\n--- got\n%s\n--- want\n%s", s.name, path, got, want)
-			}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%v (run with -update to write it)", err)
+		}
+		if got != string(want) {
+			t.Errorf("%s differs from %s:\n--- got\n%s\n--- want\n%s", name, path, got, want)
 		}
 	}
 }

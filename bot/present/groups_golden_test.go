@@ -1,8 +1,6 @@
 package present_test
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/marketingminds/marketingminds/bot/present"
@@ -36,27 +34,6 @@ func TestGroupsGolden(t *testing.T) {
 		{"group_saved", acmeBrand()},
 		{"group_deleted", groups.Deleted{Name: "Acme brand"}},
 	} {
-		outs := map[string]string{
-			"slack.txt":    slackText(r.Slack(e, s.value)),
-			"web.html":     string(r.Web(e, s.value)) + "\n",
-			"terminal.txt": terminalText(r.Terminal(e, s.value)),
-		}
-		for door, got := range outs {
-			forbidden(t, s.name, door, got)
-			path := filepath.Join("testdata", s.name+"."+door)
-			if *update {
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to write it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s differs from %s:\n--- got\n%s\n--- want\n%s", s.name, path, got, want)
-			}
-		}
+		golden(t, r, e, s.name, s.value)
 	}
 }
