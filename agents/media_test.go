@@ -26,6 +26,17 @@ func pngOf(t *testing.T, w, h int) *bytes.Reader {
 	return bytes.NewReader(buf.Bytes())
 }
 
+// mediaService is the media store of db, its files in a temporary folder.
+func mediaService(t *testing.T, db *store.DB) *media.Service {
+	t.Helper()
+	svc, err := media.New(media.Config{Store: media.NewStore(db), Blobs: media.NewFiles(t.TempDir()),
+		SigningKey: bytes.Repeat([]byte{7}, 32), PublicURL: "https://mm.example.com", Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
+
 // TestTurnNamesConversationMedia: the media shared in a conversation reach
 // the model as a context message (oldest first, with their ids) and as
 // Request.Media; another conversation's media do not, and the context is
@@ -33,11 +44,7 @@ func pngOf(t *testing.T, w, h int) *bytes.Reader {
 func TestTurnNamesConversationMedia(t *testing.T) {
 	t.Parallel()
 	db := storetest.Open(t, store.SQLite, Schema, media.Schema)
-	svc, err := media.New(media.Config{Store: media.NewStore(db), Blobs: media.NewFiles(t.TempDir()),
-		SigningKey: bytes.Repeat([]byte{7}, 32), PublicURL: "https://mm.example.com", Log: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := mediaService(t, db)
 	key := ConversationKey{WorkspaceID: "T1", Channel: "D1", Thread: "1.1"}
 	var ids []string
 	for _, up := range []media.Upload{

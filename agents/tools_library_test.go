@@ -1,13 +1,10 @@
 package agents
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
-
-	"github.com/rs/zerolog"
 
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/integrations/store/storetest"
@@ -22,11 +19,7 @@ import (
 func TestSaveToLibraryTakesMediaIDs(t *testing.T) {
 	t.Parallel()
 	db := storetest.Open(t, store.SQLite, library.Schema, media.Schema)
-	med, err := media.New(media.Config{Store: media.NewStore(db), Blobs: media.NewFiles(t.TempDir()),
-		SigningKey: bytes.Repeat([]byte{7}, 32), PublicURL: "https://mm.example.com", Log: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	med := mediaService(t, db)
 	lib, err := library.New(library.Config{Store: library.NewStore(db), Media: med})
 	if err != nil {
 		t.Fatal(err)
