@@ -37,6 +37,23 @@ func mediaService(t *testing.T, db *store.DB) *media.Service {
 	return svc
 }
 
+// uploadBoth uploads, as an agent of T1, launch.png into med (mine), and
+// another workspace's image (theirs).
+func uploadBoth(t *testing.T, med *media.Service) (agent identity.Caller, mine, theirs media.Media) {
+	t.Helper()
+	agent = editor
+	agent.Door = "agent"
+	mine, err := med.Upload(t.Context(), agent, media.Upload{Name: "launch.png", Source: media.SourceSlack, Body: pngOf(t, 108, 135)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs, err = med.Upload(t.Context(), identity.Caller{WorkspaceID: "T2", UserID: "U9", Role: identity.Editor}, media.Upload{Source: media.SourceSlack, Body: pngOf(t, 10, 10)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return agent, mine, theirs
+}
+
 // TestTurnNamesConversationMedia: the media shared in a conversation reach
 // the model as a context message (oldest first, with their ids) and as
 // Request.Media; another conversation's media do not, and the context is

@@ -8,7 +8,6 @@ import (
 
 	"github.com/marketingminds/marketingminds/integrations/store"
 	"github.com/marketingminds/marketingminds/integrations/store/storetest"
-	"github.com/marketingminds/marketingminds/tools/identity"
 	"github.com/marketingminds/marketingminds/tools/library"
 	"github.com/marketingminds/marketingminds/tools/media"
 )
@@ -33,16 +32,7 @@ func TestSaveToLibraryTakesMediaIDs(t *testing.T) {
 	if !strings.Contains(string(save.Schema), `"media_ids"`) || !strings.Contains(save.Description, "list_media") {
 		t.Fatalf("save_to_library does not offer media_ids: %s\n%s", save.Description, save.Schema)
 	}
-	agent := editor
-	agent.Door = "agent"
-	mine, err := med.Upload(t.Context(), agent, media.Upload{Name: "launch.png", Source: media.SourceSlack, Body: pngOf(t, 108, 135)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	theirs, err := med.Upload(t.Context(), identity.Caller{WorkspaceID: "T2", UserID: "U9", Role: identity.Editor}, media.Upload{Source: media.SourceSlack, Body: pngOf(t, 10, 10)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	agent, mine, theirs := uploadBoth(t, med)
 	out, err := save.Call(t.Context(), agent, json.RawMessage(`{"title":"Launch","body":"We launch today","media_ids":["`+mine.ID+`"]}`))
 	it, ok := out.(library.Item)
 	if err != nil || !ok || len(it.MediaIDs) != 1 || it.MediaIDs[0] != mine.ID {

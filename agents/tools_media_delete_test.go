@@ -28,16 +28,7 @@ func TestDeleteMediaTool(t *testing.T) {
 	if !del.SideEffect {
 		t.Fatal("delete_media runs without an approval")
 	}
-	agent := editor
-	agent.Door = "agent"
-	mine, err := med.Upload(t.Context(), agent, media.Upload{Name: "launch.png", Source: media.SourceSlack, Body: pngOf(t, 108, 135)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	theirs, err := med.Upload(t.Context(), identity.Caller{WorkspaceID: "T2", UserID: "U9", Role: identity.Editor}, media.Upload{Source: media.SourceSlack, Body: pngOf(t, 10, 10)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	agent, mine, theirs := uploadBoth(t, med)
 	args := json.RawMessage(`{"media_id":"` + mine.ID + `"}`)
 	if p, err := del.Preview(t.Context(), agent, args); err != nil || p != "Delete launch.png (image) from the workspace's media" {
 		t.Fatalf("preview = %q, %v", p, err)
